@@ -1,0 +1,35 @@
+/**
+ * A backend decides what the learner's shell talks to. `host`: the machine's real k3d/istioctl/kubectl/docker.
+ * `sandbox` (later): a simulated k3d cluster whose commands come first on PATH. Steps never know which one runs.
+ */
+export type BackendName = 'host' | 'sandbox';
+
+/** Who owns sessions, progress and (later) a sandbox: the one local learner, or one per workshop attendee. */
+export type LearnerId = string;
+export const LOCAL_LEARNER: LearnerId = 'local';
+
+export interface ShellEnvironment {
+  /** variables added to (or overriding) the server's environment for the learner's bash */
+  env: Record<string, string>;
+  /** working directory of the learner's bash */
+  cwd: string;
+}
+
+export interface DoctorCheck {
+  /** tool or facility, e.g. "docker engine", "k3d" */
+  name: string;
+  ok: boolean;
+  /** version found, or what went wrong */
+  detail: string;
+  /** what to do when not ok */
+  fix?: string;
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  /** environment for a learner's shell (and for verify commands run beside it) */
+  shellEnvironment(learner: LearnerId): Promise<ShellEnvironment>;
+  /** what this backend needs on the machine and whether it is there */
+  doctor(): Promise<DoctorCheck[]>;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,42 @@
+/**
+ * A learner's terminal session: one node-pty bash with shell integration. The contract the WebSocket layer,
+ * the step engine and the headless runner program against.
+ */
+import type {CommandFinished, CommandStarted} from '../../src/core/shell/events';
+import type {LearnerId} from '../backends/types';
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export interface SessionInfo {
+  id: string;
+  learner: LearnerId;
+  createdAt: number;
+  /** bash's pid (also its session id and process group: node-pty calls setsid) */
+  pid: number;
+}
+
+export interface TerminalSession {
+  readonly info: SessionInfo;
+  /** raw PTY output, in order; the listener gets every byte exactly once */
+  onOutput(listener: (data: string) => void): Disposable;
+  onCommandStarted(listener: (event: CommandStarted) => void): Disposable;
+  onCommandFinished(listener: (event: CommandFinished) => void): Disposable;
+  /** the shell exited or the session was closed */
+  onExit(listener: (event: {exitCode: number; reason: string}) => void): Disposable;
+  /** write keystrokes / a command to the PTY */
+  write(data: string): void;
+  resize(cols: number, rows: number): void;
+  /** flow control: stop reading the PTY (the kernel then blocks the writer) / read again */
+  pause(): void;
+  resume(): void;
+  /** everything needed to redraw the terminal as it is now (bounded; oldest output dropped at a line boundary) */
+  scrollback(): string;
+  /** true once the shell printed its first prompt (integration loaded) */
+  readonly ready: Promise<void>;
+  /** true between a command's start and its finish */
+  readonly busy: boolean;
+  /** kill bash and every process of its session; idempotent */
+  close(reason: string): Promise<void>;
+}

@@ -1,0 +1,130 @@
+/**
+ * The wire protocol between the page (browser) and the terminal server, defined once.
+ *
+ * Transport: one WebSocket per browser tab at `/ws`.
+ * - Text frames carry JSON control messages, validated with the zod schemas below on arrival.
+ * - Binary frames from server to client carry raw terminal output (UTF-8 bytes), so bulk output costs
+ *   no JSON encoding. The client never sends binary frames.
+ *
+ * Platform-free: no DOM, no Node imports (the browser, the server and the runner all import it).
+ */
+import {z} from 'zod';
+
+export const PROTOCOL_VERSION = 1;
+
+const sessionId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'session id: 8-64 characters of [A-Za-z0-9_-]');
+const stepRef = {
+  pageId: z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9/_-]*$/, 'page id: lower-case path'),
+  stepId: z.string().min(1).max(100).regex(/^[a-z0-9][a-z0-9-]*$/, 'step id: lower-case words joined by -'),
+};
+export const locale = z.enum(['en', 'ko']);
+export type Locale = z.infer<typeof locale>;
+
+/** Terminal sizes are clamped to sane bounds; anything outside is a protocol error. */
+export const cols = z.number().int().min(2).max(1000);
+export const rows = z.number().int().min(1).max(500);
+
+// ---------------------------------------------------------------- client -> server
+
+export const clientMessage = z.discriminatedUnion('type', [
+  /** First message on every socket: attach to an existing session (reload/reconnect) or start one. */
+  z.object({
+    type: z.literal('attach'),
+    protocol: z.literal(PROTOCOL_VERSION),
+    sessionId: sessionId.optional(),
+    cols,
+    rows,
+  }),
+  /** Keystrokes / pasted text, written to the PTY as-is. */
+  z.object({type: z.literal('input'), data: z.string().min(1).max(64 * 1024)}),
+  z.object({type: z.literal('resize'), cols, rows}),
+  /** Run a step of the manifest: the server looks the command up itself; the client never sends it. */
+  z.object({type: z.literal('run'), locale, ...stepRef}),
+  /** Forget a page's progress (the "reset page" button). */
+  z.object({type: z.literal('reset-progress'), pageId: stepRef.pageId}),
+  z.object({type: z.literal('ping'), t: z.number()}),
+]);
+export type ClientMessage = z.infer<typeof clientMessage>;
+
+// ---------------------------------------------------------------- server -> client
+
+export const stepStatus = z.enum(['idle', 'running', 'passed', 'failed']);
+export type StepStatus = z.infer<typeof stepStatus>;
+
+/** Why a step failed: which check, what it expected, what it got. */
+export const stepFailure = z.object({
+  check: z.string(), // e.g. "exit code", "output like", "verify: kubectl get pods", "timeout"
+  expected: z.string(),
+  actual: z.string(),
+});
+export type StepFailure = z.infer<typeof stepFailure>;
+
+export const stepResult = z.object({
+  pageId: z.string(),
+  stepId: z.string(),
+  status: stepStatus,
+  /** epoch ms when the command started (running) or finished (passed/failed) */
+  startedAt: z.number().optional(),
+  durationMs: z.number().optional(),
+  exitCode: z.number().optional(),
+  /** how the command reached the shell: the Run button or typed by hand */
+  via: z.enum(['run', 'typed']).optional(),
+  failure: stepFailure.optional(),
+});
+export type StepResult = z.infer<typeof stepResult>;
+
+/** pageId -> stepId -> last result */
+export const progressSnapshot = z.record(z.string(), z.record(z.string(), stepResult));
+export type ProgressSnapshot = z.infer<typeof progressSnapshot>;
+
+export const errorCode = z.enum([
+  'bad-message', // not JSON, unknown type, or failed validation
+  'too-large', // over the message size limit
+  'not-attached', // a message before `attach`
+  'unknown-step', // run: no such page/step in the manifest
+  'busy', // run: another step is still running in this session
+  'session-limit', // too many sessions for this learner
+  'session-gone', // attach: the session id is unknown or expired (a new one was started)
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof errorCode>;
+
+export const serverMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('attached'),
+    sessionId,
+    /** true when an existing session was resumed; its scrollback follows as binary frames */
+    resumed: z.boolean(),
+    backend: z.enum(['host', 'sandbox']),
+    /** bytes of scrollback replay that follow in binary frames before live output */
+    replayBytes: z.number().int().min(0),
+  }),
+  z.object({type: z.literal('progress'), progress: progressSnapshot}),
+  z.object({type: z.literal('step'), result: stepResult}),
+  /** A command finished in the shell (typed or run), whether or not it matched a step. */
+  z.object({type: z.literal('command'), command: z.string(), exitCode: z.number()}),
+  z.object({type: z.literal('error'), code: errorCode, message: z.string()}),
+  /** The session ended (shell exited, idle timeout, server shutdown). */
+  z.object({type: z.literal('exit'), reason: z.string(), exitCode: z.number().optional()}),
+  z.object({type: z.literal('pong'), t: z.number()}),
+]);
+export type ServerMessage = z.infer<typeof serverMessage>;
+
+/** Parse and validate a client text frame; returns a typed message or a readable error. */
+export function parseClientMessage(text: string):
+  | {ok: true; message: ClientMessage}
+  | {ok: false; error: string} {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return {ok: false, error: 'not valid JSON'};
+  }
+  const parsed = clientMessage.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') + ': ' : '';
+    return {ok: false, error: `${where}${issue?.message ?? 'invalid message'}`};
+  }
+  return {ok: true, message: parsed.data};
+}
