@@ -40,6 +40,8 @@ export const clientMessage = z.discriminatedUnion('type', [
   z.object({type: z.literal('resize'), cols, rows}),
   /** Run a step of the manifest: the server looks the command up itself; the client never sends it. */
   z.object({type: z.literal('run'), locale, ...stepRef}),
+  /** The page now shown, so a command typed by hand is matched against this page's steps first. */
+  z.object({type: z.literal('page'), locale, pageId: stepRef.pageId}),
   /** Forget a page's progress (the "reset page" button). */
   z.object({type: z.literal('reset-progress'), pageId: stepRef.pageId}),
   z.object({type: z.literal('ping'), t: z.number()}),
