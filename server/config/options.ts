@@ -1,0 +1,115 @@
+/**
+ * The terminal server's named options: every limit and location has a name and a documented default, and the whole
+ * set is validated once, at start, with messages that name the offending option (like ws's constructor options).
+ * Everything downstream receives the typed, resolved `LabOptions` and trusts it.
+ */
+import {randomBytes} from 'node:crypto';
+import {homedir} from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {z} from 'zod';
+
+/** The repository root (this file is server/config/options.ts). */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const MINUTE = 60_000;
+
+const positiveInt = z.number().int().positive();
+
+/** A host name as it may appear in a Host header: a DNS name, an IPv4 address or a bracketed IPv6 address, optional port. */
+const hostName = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'a host name like "lab.example" or "lab.example:8080"')
+  .transform(h => h.toLowerCase());
+
+const schema = z
+  .object({
+    /** interface to listen on; loopback by default (the server runs commands: never expose it by accident) */
+    host: z.string().min(1).default('127.0.0.1'),
+    /** TCP port; 0 picks any free port (tests, Playwright) */
+    port: z.number().int().min(0).max(65535).default(4321),
+    /** the secret every /api call and WebSocket must present; random unless given (or LAB_TOKEN is set) */
+    token: z.string().min(16, 'at least 16 characters').max(512).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces'),
+    /** extra Host names accepted besides 127.0.0.1, localhost and [::1] (e.g. behind a reverse proxy) */
+    allowedHosts: z.array(hostName).default([]),
+    /** largest client WebSocket message accepted */
+    maxMessageBytes: positiveInt.max(16 * MiB).default(64 * KiB),
+    /** concurrent terminal sessions one learner may hold (tabs) */
+    maxSessionsPerLearner: positiveInt.max(1000).default(4),
+    /** how long a session with no socket attached survives (reload, laptop sleep) */
+    detachGraceMs: positiveInt.default(15 * MINUTE),
+    /** a session with no input or output for this long is closed */
+    idleTimeoutMs: positiveInt.default(120 * MINUTE),
+    /** terminal output kept per session for redraw on reconnect */
+    scrollbackBytes: positiveInt.max(256 * MiB).default(2 * MiB),
+    /** flow control: pause the PTY when a socket has this much unsent output... */
+    highWaterMark: positiveInt.default(1 * MiB),
+    /** ...and resume it once the socket drained below this */
+    lowWaterMark: positiveInt.default(256 * KiB),
+    /** progress files and learner workspaces */
+    stateDir: z.string().min(1),
+    /** the built Docusaurus site */
+    siteDir: z.string().min(1),
+    /** the repository (docs and i18n are read from here for the manifests) */
+    repoRoot: z.string().min(1).default(REPO_ROOT),
+    backend: z.enum(['host', 'sandbox'], {error: 'must be "host" or "sandbox"'}).default('host'),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    if (o.lowWaterMark >= o.highWaterMark) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lowWaterMark'],
+        message: `must be below highWaterMark (${o.highWaterMark})`,
+      });
+    }
+  });
+
+export type LabOptions = z.output<typeof schema>;
+/** What callers may pass: any subset; the rest comes from the environment and defaults. */
+export type LabOptionsInput = Partial<z.input<typeof schema>>;
+
+export class OptionsError extends Error {
+  readonly code = 'invalid-option';
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.LAB_STATE_DIR || path.join(env.XDG_STATE_HOME || path.join(homedir(), '.local', 'state'), 'ambient-lab');
+}
+
+export function randomToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * Merge `input` over the environment (LAB_TOKEN, LAB_STATE_DIR) and the defaults, validate, and resolve paths.
+ * Throws OptionsError naming the first invalid option.
+ */
+export function resolveOptions(input: LabOptionsInput = {}, env: NodeJS.ProcessEnv = process.env): LabOptions {
+  // `undefined` means "not given" (commander leaves unset flags undefined), so drop those keys before merging.
+  const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+  const repoRoot = typeof given.repoRoot === 'string' ? given.repoRoot : REPO_ROOT;
+  const merged = {
+    token: env.LAB_TOKEN || randomToken(),
+    stateDir: defaultStateDir(env),
+    siteDir: path.join(repoRoot, 'build'),
+    ...given,
+  };
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const option = issue?.path.join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'options');
+    const what = issue?.code === 'unrecognized_keys' ? 'unknown option' : (issue?.message ?? 'invalid');
+    throw new OptionsError(option, `invalid option ${option}: ${what}`);
+  }
+  const o = parsed.data;
+  return {...o, stateDir: path.resolve(o.stateDir), siteDir: path.resolve(repoRoot, o.siteDir), repoRoot: path.resolve(o.repoRoot)};
+}
