@@ -1,0 +1,90 @@
+/**
+ * Docusaurus remark plugin: turns each step block (and the `text expect` block after it) into
+ *   <Step pageId="..." locale="..." spec="{StepSpec JSON}" expected="..." />
+ * and, given `manifestDir`, writes `<manifestDir>/<locale>/<pageId>.json` (PageManifest).
+ * Bad step metadata fails the build with `file:line: message` for every error on the page.
+ * See src/remark/README.md for the syntax.
+ */
+import {mkdirSync, writeFileSync} from 'node:fs';
+import {dirname, join, relative} from 'node:path';
+import type {Code, Root} from 'mdast';
+import type {MdxJsxFlowElement} from 'mdast-util-mdx-jsx';
+import {SKIP, visit} from 'unist-util-visit';
+import type {PageManifest} from '../core/steps/types';
+import {extractSteps, formatErrors, type ExtractedStep} from './extract-steps';
+import {isValidPageId, pageRefOf, type PageRef} from './page-ref';
+
+export interface StepsPluginOptions {
+  /** where to write manifests (e.g. `generated/manifests`); none written when absent */
+  manifestDir?: string;
+  /** site root, for page ids and manifest `source` paths; defaults to process.cwd() */
+  siteDir?: string;
+}
+
+/** The part of a VFile the plugin reads (kept structural so tests can pass a plain object). */
+export interface StepsFile {
+  path?: string;
+  data: {frontMatter?: Record<string, unknown>};
+}
+
+export class StepsBuildError extends Error {}
+
+export default function stepsPlugin(options: StepsPluginOptions = {}) {
+  const siteDir = options.siteDir ?? process.cwd();
+  return (tree: Root, file: StepsFile): void => {
+    const source = file.path ? relative(siteDir, file.path).replace(/\\/g, '/') : '<unknown file>';
+    const page = extractSteps(tree, file.data.frontMatter);
+    if (page.errors.length > 0) {
+      throw new StepsBuildError(`bad step metadata:\n${formatErrors(source, page.errors)}`);
+    }
+    // Partials (`_name.mdx`) are not pages; like the collector, skip them unless they hold steps.
+    const partial = /(^|\/)_[^/]*$/.test(source);
+    const ref = partial ? null : pageRefOf(source, file.data.frontMatter?.id);
+    if (page.steps.length === 0 && (!ref || !isValidPageId(ref.pageId))) return;
+    if (!ref || !isValidPageId(ref.pageId)) {
+      throw new StepsBuildError(
+        `${source}: steps are only allowed in docs pages (docs/ or i18n/<locale>/docusaurus-plugin-content-docs/current/) ` +
+          `whose id is lower-case (a-z, 0-9, -, /)${ref ? `; got "${ref.pageId}"` : ''}`,
+      );
+    }
+    replaceSteps(tree, page.steps, ref);
+    // Every docs page gets a manifest (also without steps), so the manifest set equals the collector's.
+    if (options.manifestDir) {
+      const manifest: PageManifest = {...ref, title: page.title, source, steps: page.steps.map((step) => step.spec)};
+      writeManifest(options.manifestDir, manifest);
+    }
+  };
+}
+
+function replaceSteps(tree: Root, steps: ExtractedStep[], ref: PageRef): void {
+  const byNode = new Map<Code, ExtractedStep>(steps.map((step) => [step.node, step]));
+  visit(tree, 'code', (node: Code, index, parent) => {
+    const step = byNode.get(node);
+    if (!step || !parent || index === undefined) return;
+    parent.children.splice(index, step.expectNode ? 2 : 1, stepElement(step, ref));
+    return [SKIP, index + 1];
+  });
+}
+
+function stepElement(step: ExtractedStep, ref: PageRef): MdxJsxFlowElement {
+  const attribute = (name: string, value: string) => ({type: 'mdxJsxAttribute' as const, name, value});
+  return {
+    type: 'mdxJsxFlowElement',
+    name: 'Step',
+    attributes: [
+      attribute('pageId', ref.pageId),
+      attribute('locale', ref.locale),
+      attribute('spec', JSON.stringify(step.spec)),
+      attribute('expected', step.expected),
+    ],
+    children: [],
+    ...(step.node.position ? {position: step.node.position} : {}),
+  };
+}
+
+export function writeManifest(manifestDir: string, manifest: PageManifest): string {
+  const path = join(manifestDir, manifest.locale, `${manifest.pageId}.json`);
+  mkdirSync(dirname(path), {recursive: true});
+  writeFileSync(path, JSON.stringify(manifest, null, 2) + '\n');
+  return path;
+}
