@@ -1,0 +1,274 @@
+/**
+ * Binds one terminal session to the step manifests. A Run types the step's command into the learner's shell
+ * (as if pasted), waits for the shell integration to report it finished, and evaluates the step's checks; a
+ * command the learner types by hand that is a step's command is evaluated the same way (via 'typed').
+ */
+import type {Locale, StepFailure, StepResult} from '../../src/core/protocol/messages';
+import type {CommandFinished, CommandStarted} from '../../src/core/shell/events';
+import {evaluateChecks, tail} from '../../src/core/steps/checks';
+import {normalizeOutput} from '../../src/core/steps/matcher';
+import type {PageManifest, StepSpec} from '../../src/core/steps/types';
+import type {Disposable, TerminalSession} from '../sessions/types';
+import {systemClock, type EngineClock} from './clock';
+import {consumeCommand, normalizeCommand} from './command-text';
+import {EngineError, type ManifestIndex, type StepEngine} from './types';
+import {DEFAULT_BACKOFF, verifyWithBackoff, type BackoffOptions} from './verify-loop';
+import type {VerifyRunner} from './verify-runner';
+
+export interface SessionStepEngineOptions {
+  session: TerminalSession;
+  manifests: ManifestIndex;
+  runVerify: VerifyRunner;
+  clock?: EngineClock;
+  backoff?: Partial<BackoffOptions>;
+  /** locale searched for typed commands before any page is set (default en) */
+  defaultLocale?: Locale;
+}
+
+/** Output kept while a Run is in flight, for the timeout message. */
+const MAX_RUN_OUTPUT = 64 * 1024;
+
+interface InFlight {
+  pageId: string;
+  step: StepSpec;
+  /** normalised command text not yet reported finished */
+  pending: string;
+  parts: CommandFinished[];
+  output: string;
+  done(outcome: {finished: CommandFinished} | {failure: StepFailure}): void;
+}
+
+interface StepRef {
+  page: PageManifest;
+  step: StepSpec;
+}
+
+export class SessionStepEngine implements StepEngine {
+  private readonly session: TerminalSession;
+  private readonly manifests: ManifestIndex;
+  private readonly runVerify: VerifyRunner;
+  private readonly clock: EngineClock;
+  private readonly backoff: BackoffOptions;
+  private readonly listeners = new Set<(result: StepResult) => void>();
+  private readonly subscriptions: Disposable[];
+  private current: {locale: Locale; pageId: string} | null = null;
+  private locale: Locale;
+  private inFlight: InFlight | null = null;
+  /** a run is between its start and its final result (command, then verify) */
+  private running = false;
+  /** what remains of a command interrupted at its timeout: its late finish events are not "typed" commands */
+  private abandoned = '';
+  /** typed commands announced as running, by normalised command */
+  private readonly typedRunning = new Map<string, StepRef>();
+  private disposed = false;
+
+  constructor(options: SessionStepEngineOptions) {
+    this.session = options.session;
+    this.manifests = options.manifests;
+    this.runVerify = options.runVerify;
+    this.clock = options.clock ?? systemClock;
+    this.backoff = {...DEFAULT_BACKOFF, ...options.backoff};
+    this.locale = options.defaultLocale ?? 'en';
+    this.subscriptions = [
+      this.session.onOutput((data) => this.onOutput(data)),
+      this.session.onCommandStarted((event) => this.onStarted(event)),
+      this.session.onCommandFinished((event) => this.onFinished(event)),
+      this.session.onExit((event) =>
+        this.inFlight?.done({
+          failure: {check: 'session', expected: 'the shell keeps running', actual: `the shell ended: ${event.reason} (exit ${event.exitCode})`},
+        }),
+      ),
+    ];
+  }
+
+  async run(locale: Locale, pageId: string, stepId: string): Promise<StepResult> {
+    const page = this.manifests.get(locale, pageId);
+    const step = page?.steps.find((candidate) => candidate.id === stepId);
+    if (!page || !step) {
+      throw new EngineError('unknown-step', page ? `page "${pageId}" (${locale}) has no step "${stepId}"` : `no page "${pageId}" in ${locale}`);
+    }
+    if (this.disposed) throw new EngineError('busy', 'the session is closed');
+    if (this.running) throw new EngineError('busy', 'another step is still running; wait for it to finish');
+    if (this.session.busy) throw new EngineError('busy', 'a command is still running in the terminal; wait for it or press Ctrl-C');
+    this.running = true;
+    this.abandoned = '';
+    try {
+      const startedAt = this.clock.now();
+      this.emit({pageId, stepId, status: 'running', startedAt, via: 'run'});
+      const outcome = await this.typeAndWait(pageId, step);
+      if ('failure' in outcome) return this.finish(page, step, startedAt, 'run', undefined, outcome.failure);
+      const failure = await this.evaluate(step, outcome.finished);
+      return this.finish(page, step, startedAt, 'run', outcome.finished.exitCode, failure);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  setCurrentPage(locale: Locale, pageId: string): void {
+    this.current = {locale, pageId};
+    this.locale = locale;
+  }
+
+  onResult(listener: (result: StepResult) => void): Disposable {
+    this.listeners.add(listener);
+    return {dispose: () => this.listeners.delete(listener)};
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const subscription of this.subscriptions) subscription.dispose();
+    this.inFlight?.done({failure: {check: 'session', expected: 'the session stays open', actual: 'the session was closed'}});
+    this.listeners.clear();
+  }
+
+  // ---------------------------------------------------------------------------------------------- run
+
+  private typeAndWait(pageId: string, step: StepSpec): Promise<{finished: CommandFinished} | {failure: StepFailure}> {
+    return new Promise((resolve) => {
+      const cancelTimer = this.clock.setTimer(() => {
+        const flight = this.inFlight;
+        if (!flight) return;
+        // Interrupt as a person would; the interrupted command's finish (exit 130) must not count as typed.
+        this.abandoned = flight.pending;
+        this.session.write('\x03');
+        flight.done({
+          failure: {
+            check: 'timeout',
+            expected: `finishes within ${step.timeoutMs / 1000}s`,
+            actual: `still running after ${step.timeoutMs / 1000}s; sent Ctrl-C. Output so far:\n${tail(normalizeOutput(flight.output))}`,
+          },
+        });
+      }, step.timeoutMs);
+      this.inFlight = {
+        pageId,
+        step,
+        pending: normalizeCommand(step.command),
+        parts: [],
+        output: '',
+        done: (outcome) => {
+          cancelTimer();
+          this.inFlight = null;
+          resolve(outcome);
+        },
+      };
+      // Typed line by line, as pasting without bracketed paste would: bash reads each line as it needs it
+      // (a heredoc's body, the next command).
+      for (const line of step.command.split('\n')) this.session.write(line + '\r');
+    });
+  }
+
+  private onOutput(data: string): void {
+    const flight = this.inFlight;
+    if (!flight) return;
+    flight.output += data;
+    if (flight.output.length > MAX_RUN_OUTPUT * 2) flight.output = flight.output.slice(-MAX_RUN_OUTPUT);
+  }
+
+  private onFinished(event: CommandFinished): void {
+    const reported = normalizeCommand(event.command);
+    const flight = this.inFlight;
+    if (flight) {
+      const rest = consumeCommand(flight.pending, reported);
+      if (rest !== null) {
+        flight.parts.push(event);
+        flight.pending = rest;
+        if (rest === '') flight.done({finished: combine(flight.parts)});
+        return;
+      }
+    }
+    if (this.abandoned !== '') {
+      const rest = consumeCommand(this.abandoned, reported);
+      if (rest !== null) {
+        this.abandoned = rest;
+        return;
+      }
+      this.abandoned = '';
+    }
+    const ref = this.typedRunning.get(reported) ?? this.findStep(reported);
+    this.typedRunning.delete(reported);
+    if (ref) void this.evaluateTyped(ref, event);
+  }
+
+  private onStarted(event: CommandStarted): void {
+    if (this.inFlight || this.abandoned !== '') return;
+    const reported = normalizeCommand(event.command);
+    const ref = this.findStep(reported);
+    if (!ref) return;
+    this.typedRunning.set(reported, ref);
+    this.emit({pageId: ref.page.pageId, stepId: ref.step.id, status: 'running', startedAt: event.startedAt, via: 'typed'});
+  }
+
+  // ---------------------------------------------------------------------------------------------- checks
+
+  private async evaluate(step: StepSpec, finished: CommandFinished): Promise<StepFailure | null> {
+    const failure = evaluateChecks(step, finished);
+    if (failure || !step.verify) return failure;
+    return verifyWithBackoff(step.verify, this.runVerify, this.clock, this.backoff, () => this.disposed);
+  }
+
+  private async evaluateTyped(ref: StepRef, finished: CommandFinished): Promise<void> {
+    const failure = await this.evaluate(ref.step, finished);
+    if (this.disposed) return;
+    this.finish(ref.page, ref.step, finished.startedAt, 'typed', finished.exitCode, failure);
+  }
+
+  private finish(
+    page: PageManifest,
+    step: StepSpec,
+    startedAt: number,
+    via: 'run' | 'typed',
+    exitCode: number | undefined,
+    failure: StepFailure | null,
+  ): StepResult {
+    const now = this.clock.now();
+    const result: StepResult = {
+      pageId: page.pageId,
+      stepId: step.id,
+      status: failure ? 'failed' : 'passed',
+      startedAt: now,
+      durationMs: Math.max(0, now - startedAt),
+      via,
+      ...(exitCode === undefined ? {} : {exitCode}),
+      ...(failure ? {failure} : {}),
+    };
+    this.emit(result);
+    return result;
+  }
+
+  /** A typed command's step: the current page first, then the other pages of the same locale. */
+  private findStep(command: string): StepRef | undefined {
+    if (command === '') return undefined;
+    const pages = this.manifests.pages(this.locale);
+    const current = this.current ? this.manifests.get(this.current.locale, this.current.pageId) : undefined;
+    for (const page of current ? [current, ...pages.filter((p) => p !== current)] : pages) {
+      const step = page.steps.find((candidate) => normalizeCommand(candidate.command) === command);
+      if (step) return {page, step};
+    }
+    return undefined;
+  }
+
+  private emit(result: StepResult): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(result);
+      } catch {
+        // a listener's failure must not break the engine or other listeners
+      }
+    }
+  }
+}
+
+/** A step typed as several command lines is judged as one: first failing exit code, all output in order. */
+function combine(parts: CommandFinished[]): CommandFinished {
+  const first = parts[0]!;
+  const last = parts[parts.length - 1]!;
+  if (parts.length === 1) return first;
+  return {
+    command: parts.map((part) => part.command).join('\n'),
+    exitCode: parts.find((part) => part.exitCode !== 0)?.exitCode ?? 0,
+    output: parts.map((part) => part.output).join('\n'),
+    startedAt: first.startedAt,
+    finishedAt: last.finishedAt,
+  };
+}

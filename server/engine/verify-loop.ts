@@ -1,0 +1,58 @@
+/**
+ * Retries a step's verify command until its checks hold or its timeout passes, with backoff (1s, 2s, 4s…
+ * capped): for what becomes true later, like pods turning Ready. Like istio.io's `_verify_*` helpers, the last
+ * attempt's output is what the failure reports.
+ */
+import type {StepFailure} from '../../src/core/protocol/messages';
+import {evaluateChecks} from '../../src/core/steps/checks';
+import type {VerifySpec} from '../../src/core/steps/types';
+import {sleep, type EngineClock} from './clock';
+import type {VerifyRunner} from './verify-runner';
+
+export interface BackoffOptions {
+  /** first wait between attempts (default 1s) */
+  initialDelayMs: number;
+  /** longest wait between attempts (default 8s) */
+  maxDelayMs: number;
+  /** longest one attempt may run (default 30s, never past the verify timeout) */
+  attemptTimeoutMs: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffOptions = {initialDelayMs: 1000, maxDelayMs: 8000, attemptTimeoutMs: 30_000};
+
+export async function verifyWithBackoff(
+  verify: VerifySpec,
+  runVerify: VerifyRunner,
+  clock: EngineClock,
+  backoff: BackoffOptions = DEFAULT_BACKOFF,
+  isCancelled: () => boolean = () => false,
+): Promise<StepFailure | null> {
+  const started = clock.now();
+  const deadline = started + verify.timeoutMs;
+  let delay = backoff.initialDelayMs;
+  let attempts = 0;
+  let last: StepFailure;
+  for (;;) {
+    attempts++;
+    const timeoutMs = Math.max(1, Math.min(backoff.attemptTimeoutMs, deadline - clock.now()));
+    const outcome = await runVerify(verify.command, {timeoutMs});
+    const failure = outcome.timedOut
+      ? {check: 'timeout', expected: `finishes within ${seconds(timeoutMs)}`, actual: outcome.output}
+      : evaluateChecks({exitCode: verify.exitCode, expect: verify.expect}, outcome);
+    if (failure === null) return null;
+    last = failure;
+    const left = deadline - clock.now();
+    if (left <= 0 || isCancelled()) break;
+    await sleep(clock, Math.min(delay, left));
+    delay = Math.min(delay * 2, backoff.maxDelayMs);
+  }
+  return {
+    check: `verify: ${verify.command}`,
+    expected: `${last.check}: ${last.expected}`,
+    actual: `${last.actual}\n(${attempts} attempt${attempts === 1 ? '' : 's'} in ${seconds(clock.now() - started)})`,
+  };
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10}s`;
+}
