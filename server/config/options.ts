@@ -81,26 +81,55 @@ export class OptionsError extends Error {
   }
 }
 
+/** LAB_STATE_DIR (handled with the other LAB_ variables) wins over this. */
 export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.LAB_STATE_DIR || path.join(env.XDG_STATE_HOME || path.join(homedir(), '.local', 'state'), 'ambient-lab');
+  return path.join(env.XDG_STATE_HOME || path.join(homedir(), '.local', 'state'), 'ambient-lab');
 }
 
 export function randomToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/** Options that may also come from the environment, as LAB_<NAME> (e.g. LAB_MAX_SESSIONS_PER_LEARNER=50). */
+const ENV_OPTIONS = [
+  'host', 'port', 'token', 'allowedHosts', 'maxMessageBytes', 'maxSessionsPerLearner', 'detachGraceMs',
+  'idleTimeoutMs', 'scrollbackBytes', 'highWaterMark', 'lowWaterMark', 'stateDir', 'siteDir', 'backend',
+] as const;
+const NUMERIC = new Set<string>([
+  'port', 'maxMessageBytes', 'maxSessionsPerLearner', 'detachGraceMs', 'idleTimeoutMs', 'scrollbackBytes',
+  'highWaterMark', 'lowWaterMark',
+]);
+
+export function envName(option: string): string {
+  return 'LAB_' + option.replace(/[A-Z]/g, c => '_' + c).toUpperCase();
+}
+
+function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ENV_OPTIONS) {
+    const raw = env[envName(key)];
+    if (raw === undefined || raw === '') continue;
+    // a non-numeric value becomes NaN, which the schema rejects with the option's name
+    if (NUMERIC.has(key)) out[key] = Number(raw);
+    else if (key === 'allowedHosts') out[key] = raw.split(',').map(h => h.trim()).filter(Boolean);
+    else out[key] = raw;
+  }
+  return out;
+}
+
 /**
- * Merge `input` over the environment (LAB_TOKEN, LAB_STATE_DIR) and the defaults, validate, and resolve paths.
- * Throws OptionsError naming the first invalid option.
+ * Merge `input` over the environment (LAB_TOKEN, LAB_STATE_DIR, LAB_<OPTION>) and the defaults, validate, and
+ * resolve paths. Throws OptionsError naming the first invalid option.
  */
 export function resolveOptions(input: LabOptionsInput = {}, env: NodeJS.ProcessEnv = process.env): LabOptions {
   // `undefined` means "not given" (commander leaves unset flags undefined), so drop those keys before merging.
   const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
   const repoRoot = typeof given.repoRoot === 'string' ? given.repoRoot : REPO_ROOT;
   const merged = {
-    token: env.LAB_TOKEN || randomToken(),
+    token: randomToken(),
     stateDir: defaultStateDir(env),
     siteDir: path.join(repoRoot, 'build'),
+    ...fromEnv(env),
     ...given,
   };
   const parsed = schema.safeParse(merged);
@@ -111,5 +140,10 @@ export function resolveOptions(input: LabOptionsInput = {}, env: NodeJS.ProcessE
     throw new OptionsError(option, `invalid option ${option}: ${what}`);
   }
   const o = parsed.data;
-  return {...o, stateDir: path.resolve(o.stateDir), siteDir: path.resolve(repoRoot, o.siteDir), repoRoot: path.resolve(o.repoRoot)};
+  return {
+    ...o,
+    stateDir: path.resolve(o.stateDir),
+    siteDir: path.resolve(repoRoot, o.siteDir),
+    repoRoot: path.resolve(o.repoRoot),
+  };
 }

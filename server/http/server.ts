@@ -1,0 +1,186 @@
+/**
+ * The lab server: one Node http server on one port for the static site, the JSON API, /healthz and the /ws
+ * WebSocket. `startLabServer` is what the CLI, the unit tests and Playwright start (port 0 = any free port).
+ *
+ * Access (see server/auth/authorize.ts): every request must name an allowed Host; /api/* and /ws also need the
+ * token and our own Origin; static pages are public. Refused upgrades get an HTTP response, never a socket.
+ */
+import http from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {WebSocketServer} from 'ws';
+import {authorize, checkHost, type AuthPolicy} from '../auth/authorize';
+import {handleTokenLogin} from '../auth/token-login';
+import {createBackend} from '../backends';
+import {LOCAL_LEARNER, type Backend} from '../backends/types';
+import {resolveOptions, type LabOptions, type LabOptionsInput} from '../config/options';
+import {createLogger, type Logger} from '../config/logger';
+import type {ManifestIndex, ProgressStore, StepEngine} from '../engine/types';
+import {FileProgressStore} from '../progress/progress-store';
+import type {TerminalSession} from '../sessions/types';
+import {handleApi} from './api';
+import {createStaticHandler} from './static-files';
+import {refuseUpgrade, sendError, sendRefusal, SECURITY_HEADERS} from './respond';
+import {SessionChannels, type SessionSource} from './session-channels';
+import {defaultEngineFactory, defaultManifests, defaultSessions} from './default-wiring';
+import {handleConnection} from './ws-connection';
+
+/** Collaborators a caller may supply (tests inject fakes); each defaults to the real one built from the options. */
+export interface LabServerDeps {
+  logger?: Logger;
+  backend?: Backend;
+  manifests?: ManifestIndex;
+  sessions?: SessionSource;
+  createEngine?: (session: TerminalSession) => StepEngine | Promise<StepEngine>;
+  progress?: ProgressStore & {dispose?(): Promise<void>};
+}
+
+export type StartLabServerOptions = LabOptionsInput & LabServerDeps;
+
+export interface LabServer {
+  /** http://127.0.0.1:PORT/ (the loopback name, even when listening on all interfaces) */
+  url: string;
+  port: number;
+  token: string;
+  options: LabOptions;
+  backend: Backend;
+  /** close every session (no process left behind), every socket, and the listener; idempotent */
+  close(): Promise<void>;
+}
+
+/** The socket is closed after this many bad messages; the session stays. */
+const MAX_BAD_MESSAGES = 100;
+/**
+ * ws's own maxPayload is the hard stop: a bigger frame is not even buffered and the socket closes with 1009.
+ * It sits above maxMessageBytes so that a moderately oversized message (a big paste) gets a readable
+ * `too-large` error frame and the socket and session carry on.
+ */
+const HARD_PAYLOAD_FACTOR = 4;
+
+const DEP_KEYS = ['logger', 'backend', 'manifests', 'sessions', 'createEngine', 'progress'] as const;
+
+export async function startLabServer(input: StartLabServerOptions = {}): Promise<LabServer> {
+  const deps: LabServerDeps = {};
+  const optionInput: Record<string, unknown> = {...input};
+  for (const key of DEP_KEYS) {
+    (deps as Record<string, unknown>)[key] = input[key];
+    delete optionInput[key];
+  }
+  const options = resolveOptions(optionInput as LabOptionsInput);
+  const logger = deps.logger ?? createLogger();
+  const learner = LOCAL_LEARNER;
+
+  const backend = deps.backend ?? (await createBackend(options.backend, {stateDir: options.stateDir}));
+  const manifests = deps.manifests ?? (await defaultManifests(options.repoRoot));
+  const progressStore = deps.progress ?? new FileProgressStore(options.stateDir, {logger});
+  const sessions = deps.sessions ?? (await defaultSessions(options, backend, logger));
+  const channels = new SessionChannels({
+    sessions,
+    createEngine: deps.createEngine ?? defaultEngineFactory(backend, manifests),
+    progress: progressStore,
+    highWaterMark: options.highWaterMark,
+    lowWaterMark: options.lowWaterMark,
+  });
+
+  const serveStatic = createStaticHandler(options.siteDir);
+  // the port is only known after listen (port 0), so the policy is completed then
+  const policy: AuthPolicy = {port: options.port, allowedHosts: options.allowedHosts, token: options.token};
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxMessageBytes * HARD_PAYLOAD_FACTOR,
+    perMessageDeflate: false, // keystroke latency matters more than bytes on loopback
+    clientTracking: true,
+  });
+
+  const server = http.createServer((req, res) => {
+    const url = requestUrl(req);
+    if (!url) return sendError(res, 400, 'bad-request', 'malformed request URL');
+    const host = checkHost(req, policy);
+    if (!host.ok) return sendRefusal(res, host);
+
+    if (url.pathname === '/healthz') {
+      res.writeHead(200, {...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store'});
+      res.end('ok\n');
+      return;
+    }
+    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+      const decision = authorize(req, url, policy);
+      if (!decision.ok) return sendRefusal(res, decision);
+      return handleApi(req, res, url, {learner, progress: progressStore, manifests});
+    }
+    if (url.pathname === '/ws') {
+      return sendError(res, 426, 'upgrade-required', 'this is the lab WebSocket', {Upgrade: 'websocket'});
+    }
+    if ((req.method === 'GET' || req.method === 'HEAD') && handleTokenLogin(res, url, options.token)) return;
+    serveStatic(req, res, url).catch(err => {
+      logger.warn({err, path: url.pathname}, 'static file failed');
+      if (!res.headersSent) sendError(res, 500, 'internal', 'could not serve that file');
+      else res.destroy();
+    });
+  });
+
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    const url = requestUrl(req);
+    if (!url || url.pathname !== '/ws') return refuseUpgrade(socket, 404, 'not-found', 'the lab WebSocket is at /ws');
+    const decision = authorize(req, url, policy);
+    if (!decision.ok) {
+      logger.warn({code: decision.code, origin: req.headers.origin, host: req.headers.host}, 'refused a WebSocket upgrade');
+      return refuseUpgrade(socket, decision.status, decision.code, decision.reason);
+    }
+    wss.handleUpgrade(req, socket, head, ws => {
+      handleConnection(ws, {
+        learner,
+        backend: backend.name,
+        channels,
+        progress: progressStore,
+        registry: sessions,
+        maxMessageBytes: options.maxMessageBytes,
+        maxBadMessages: MAX_BAD_MESSAGES,
+        logger,
+      });
+    });
+  });
+
+  server.on('clientError', (err, socket) => {
+    logger.debug({err}, 'malformed HTTP request');
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  policy.port = port;
+  const url = `http://127.0.0.1:${port}/`;
+  logger.info({url, backend: backend.name, siteDir: options.siteDir, stateDir: options.stateDir}, 'lab server listening');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      server.close();
+      // sessions first, so attached pages receive their `exit` frame before the sockets go
+      await channels.closeAll();
+      for (const ws of wss.clients) ws.close(1001, 'server shutting down');
+      wss.close();
+      await progressStore.dispose?.();
+      await backend.dispose();
+      server.closeAllConnections();
+      logger.info('lab server stopped');
+    })());
+
+  return {url, port, token: options.token, options: {...options, port}, backend, close};
+}
+
+function requestUrl(req: http.IncomingMessage): URL | undefined {
+  try {
+    // the base is a placeholder: only path and query are used, and the Host header is checked separately
+    return new URL(req.url ?? '/', 'http://lab.invalid');
+  } catch {
+    return undefined;
+  }
+}
