@@ -111,6 +111,8 @@ function tokenKind(token: string, options: LikeOptions): TokenKind | null {
 /** Whether an actual token is "like" an expected one. */
 export function tokenLike(expected: string, actual: string, options: LikeOptions = {}): boolean {
   if (expected === actual || expected === '...') return true;
+  // Our extension: `istiod-...` matches any token that starts with `istiod-`.
+  if (expected.length > 3 && expected.endsWith('...') && actual.startsWith(expected.slice(0, -3))) return true;
   const kind = tokenKind(expected, options);
   if (kind !== null && kind === tokenKind(actual, options)) return true;
   return sameGeneratedName(expected, actual);

@@ -144,7 +144,7 @@ function checkPattern(key: string, kind: OutputCheckKind, pattern: string): Outp
     try {
       new RegExp(pattern, 'm');
     } catch (error) {
-      throw new StepMetaError(`${key}: invalid regular expression /${pattern}/ (${(error as Error).message}); escape special characters with \\\\`);
+      throw new StepMetaError(`${key}: invalid regular expression /${pattern}/ (${(error as Error).message}); escape special characters with \\`);
     }
   }
   return {kind, pattern};
