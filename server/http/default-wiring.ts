@@ -5,6 +5,7 @@
 import type {Backend} from '../backends/types';
 import type {LabOptions} from '../config/options';
 import type {Logger} from '../config/logger';
+import {SessionStepEngine} from '../engine/step-engine';
 import {createVerifyRunner} from '../engine/verify-runner';
 import type {ManifestIndex, StepEngine} from '../engine/types';
 import {collectManifests} from '../manifests/collect';
@@ -28,10 +29,8 @@ export function defaultEngineFactory(
   manifests: ManifestIndex,
 ): (session: TerminalSession) => Promise<StepEngine> {
   return async session => {
+    // verify commands run beside the shell, in the same environment and directory the backend gives it
     const runVerify = createVerifyRunner(await backend.shellEnvironment(session.info.learner));
-    // TODO(wiring): new SessionStepEngine({session, manifests, runVerify}) once server/engine/step-engine.ts lands.
-    void runVerify;
-    void manifests;
-    throw new Error('step engine not wired yet');
+    return new SessionStepEngine({session, manifests, runVerify});
   };
 }
