@@ -9,7 +9,9 @@ import {mkdirSync, writeFileSync} from 'node:fs';
 import {dirname, join, relative} from 'node:path';
 import type {Code, Root} from 'mdast';
 import type {MdxJsxFlowElement} from 'mdast-util-mdx-jsx';
+import type {Plugin} from 'unified';
 import {SKIP, visit} from 'unist-util-visit';
+import type {VFile} from 'vfile';
 import type {PageManifest} from '../core/steps/types';
 import {extractSteps, formatErrors, type ExtractedStep} from './extract-steps';
 import {isValidPageId, pageRefOf, type PageRef} from './page-ref';
@@ -21,25 +23,21 @@ export interface StepsPluginOptions {
   siteDir?: string;
 }
 
-/** The part of a VFile the plugin reads (kept structural so tests can pass a plain object). */
-export interface StepsFile {
-  path?: string;
-  data: {frontMatter?: Record<string, unknown>};
-}
-
 export class StepsBuildError extends Error {}
 
-export default function stepsPlugin(options: StepsPluginOptions = {}) {
+const stepsPlugin: Plugin<[StepsPluginOptions?], Root> = (options = {}) => {
   const siteDir = options.siteDir ?? process.cwd();
-  return (tree: Root, file: StepsFile): void => {
+  return (tree: Root, file: VFile): void => {
+    // Docusaurus parses front matter itself and hands it over in file.data.
+    const frontMatter = isRecord(file.data.frontMatter) ? file.data.frontMatter : undefined;
     const source = file.path ? relative(siteDir, file.path).replace(/\\/g, '/') : '<unknown file>';
-    const page = extractSteps(tree, file.data.frontMatter);
+    const page = extractSteps(tree, frontMatter);
     if (page.errors.length > 0) {
       throw new StepsBuildError(`bad step metadata:\n${formatErrors(source, page.errors)}`);
     }
     // Partials (`_name.mdx`) are not pages; like the collector, skip them unless they hold steps.
     const partial = /(^|\/)_[^/]*$/.test(source);
-    const ref = partial ? null : pageRefOf(source, file.data.frontMatter?.id);
+    const ref = partial ? null : pageRefOf(source, frontMatter?.id);
     if (page.steps.length === 0 && (!ref || !isValidPageId(ref.pageId))) return;
     if (!ref || !isValidPageId(ref.pageId)) {
       throw new StepsBuildError(
@@ -54,6 +52,11 @@ export default function stepsPlugin(options: StepsPluginOptions = {}) {
       writeManifest(options.manifestDir, manifest);
     }
   };
+};
+export default stepsPlugin;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function replaceSteps(tree: Root, steps: ExtractedStep[], ref: PageRef): void {
