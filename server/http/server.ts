@@ -27,7 +27,8 @@ import {handleConnection} from './ws-connection';
 /** Collaborators a caller may supply (tests inject fakes); each defaults to the real one built from the options. */
 export interface LabServerDeps {
   logger?: Logger;
-  backend?: Backend;
+  /** a ready backend instance (the `backend` option only names one) */
+  backendInstance?: Backend;
   manifests?: ManifestIndex;
   sessions?: SessionSource;
   createEngine?: (session: TerminalSession) => StepEngine | Promise<StepEngine>;
@@ -56,7 +57,7 @@ const MAX_BAD_MESSAGES = 100;
  */
 const HARD_PAYLOAD_FACTOR = 4;
 
-const DEP_KEYS = ['logger', 'backend', 'manifests', 'sessions', 'createEngine', 'progress'] as const;
+const DEP_KEYS = ['logger', 'backendInstance', 'manifests', 'sessions', 'createEngine', 'progress'] as const;
 
 export async function startLabServer(input: StartLabServerOptions = {}): Promise<LabServer> {
   const deps: LabServerDeps = {};
@@ -69,7 +70,7 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
   const logger = deps.logger ?? createLogger();
   const learner = LOCAL_LEARNER;
 
-  const backend = deps.backend ?? (await createBackend(options.backend, {stateDir: options.stateDir}));
+  const backend = deps.backendInstance ?? (await createBackend(options.backend, {stateDir: options.stateDir}));
   const manifests = deps.manifests ?? (await defaultManifests(options.repoRoot));
   const progressStore = deps.progress ?? new FileProgressStore(options.stateDir, {logger});
   const sessions = deps.sessions ?? (await defaultSessions(options, backend, logger));

@@ -1,0 +1,179 @@
+/**
+ * `lab`: start the lab (site + terminal server), check the machine, run the walkthrough headless, print manifests.
+ * stdout carries what the user asked for (the URL, the table, the JSON); logs go to stderr (LAB_LOG_LEVEL).
+ * Exit codes: 0 ok, 1 something failed or is missing, 2 wrong usage or options.
+ */
+import {Command, CommanderError, InvalidArgumentError, Option} from 'commander';
+import {createBackend, BackendUnavailableError} from '../backends';
+import type {BackendName} from '../backends/types';
+import {createLogger} from '../config/logger';
+import {OptionsError, REPO_ROOT, resolveOptions} from '../config/options';
+import {startLabServer} from '../http/server';
+import {collectManifests} from '../manifests/collect';
+import {buildSite, siteBuildReason} from './build-site';
+import {formatDoctorTable} from './doctor-table';
+import {openBrowser} from './open-browser';
+
+const USAGE_ERROR = 2;
+
+/** An error whose message is for the user as is (no stack): bad options, an unavailable backend, a failed build. */
+class UserError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+const backendOption = () =>
+  new Option('--backend <name>', 'what the shell talks to').choices(['host', 'sandbox']).default('host');
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('not a port number (0-65535).');
+  return port;
+}
+
+function program(): Command {
+  const lab = new Command('lab')
+    .description('Ambient Lab: an executable Istio ambient tutorial with a terminal in the page')
+    .exitOverride()
+    .showHelpAfterError()
+    .configureOutput({outputError: (text, write) => write(text)});
+
+  lab
+    .command('start')
+    .description('build the site if needed and start the lab server')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 = any free port)', parsePort, 4321)
+    .addOption(backendOption())
+    .option('--no-build', 'serve the existing build/ even if the docs changed')
+    .option('--open', 'open the lab in the browser')
+    .action(start);
+
+  lab
+    .command('doctor')
+    .description("check the tools the backend needs; exit 1 if something's missing")
+    .addOption(backendOption())
+    .action(doctor);
+
+  lab
+    .command('run')
+    .description('run the walkthrough headless, step by step, and write a report')
+    .addOption(backendOption())
+    .addOption(new Option('--locale <locale>', 'which language pages to run').choices(['en', 'ko']).default('en'))
+    .option('--page <page>', 'only this page')
+    .option('--from <step>', 'start at this step')
+    .option('--to <step>', 'stop after this step')
+    .option('--out <dir>', 'where to write the report and transcripts')
+    .action(run);
+
+  lab.command('manifest').description('print the steps of every page (both locales) as JSON').action(manifest);
+
+  lab
+    .command('build')
+    .description('build the site if it is missing or older than the docs')
+    .option('--force', 'build even if it looks up to date')
+    .action(build);
+
+  return lab;
+}
+
+async function ensureSite(force: boolean): Promise<void> {
+  const options = resolveOptions();
+  const reason = force ? 'asked to' : await siteBuildReason(options.repoRoot, options.siteDir);
+  if (!reason) return;
+  process.stderr.write(`Building the site (${reason})...\n`);
+  await buildSite(options.repoRoot, options.siteDir);
+}
+
+async function start(opts: {host: string; port: number; backend: BackendName; build: boolean; open?: boolean}): Promise<void> {
+  resolveOptions({host: opts.host, port: opts.port, backend: opts.backend}); // fail on bad options before building
+  if (opts.build) await ensureSite(false);
+  const logger = createLogger();
+  const lab = await startLabServer({host: opts.host, port: opts.port, backend: opts.backend, logger});
+  const url = `${lab.url}?token=${lab.token}`;
+  process.stdout.write(`Ambient Lab is running at ${url}\n`);
+  process.stdout.write(`Backend: ${lab.backend.name}${opts.host === '127.0.0.1' ? '' : `  (listening on ${opts.host})`}\n`);
+  process.stdout.write('Press Ctrl+C to stop.\n');
+  if (opts.open) openBrowser(url);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write('Stopping now.\n');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({signal}, 'stopping: closing every session');
+    lab.close().then(
+      () => process.exit(0),
+      err => {
+        logger.error({err}, 'could not stop cleanly');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+async function doctor(opts: {backend: BackendName}): Promise<void> {
+  const options = resolveOptions({backend: opts.backend});
+  const backend = await createBackend(options.backend, {stateDir: options.stateDir});
+  try {
+    const checks = await backend.doctor();
+    process.stdout.write(`Backend: ${backend.name}\n\n${formatDoctorTable(checks)}`);
+    if (checks.some(c => !c.ok)) process.exitCode = 1;
+  } finally {
+    await backend.dispose();
+  }
+}
+
+async function run(opts: {backend: BackendName; locale: 'en' | 'ko'; page?: string; from?: string; to?: string; out?: string}): Promise<void> {
+  // TODO(runner): call runWalkthrough from server/runner once it lands (check its exported signature).
+  void opts;
+  throw new UserError('`lab run` is not wired yet: the headless runner (server/runner) has not landed');
+}
+
+async function manifest(): Promise<void> {
+  const manifests = await collectManifests(REPO_ROOT);
+  process.stdout.write(JSON.stringify(manifests.all(), null, 2) + '\n');
+}
+
+async function build(opts: {force?: boolean}): Promise<void> {
+  await ensureSite(opts.force === true);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const lab = program();
+  if (argv.length <= 2) {
+    lab.outputHelp({error: true});
+    process.exitCode = USAGE_ERROR;
+    return;
+  }
+  try {
+    await lab.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and --version exit 0; unknown commands/options and bad values are usage errors
+      process.exitCode = err.exitCode === 0 ? 0 : USAGE_ERROR;
+      return;
+    }
+    if (err instanceof OptionsError || err instanceof BackendUnavailableError) {
+      process.stderr.write(`lab: ${err.message}\n`);
+      process.exitCode = USAGE_ERROR;
+      return;
+    }
+    if (err instanceof UserError) {
+      process.stderr.write(`lab: ${err.message}\n`);
+      process.exitCode = err.exitCode;
+      return;
+    }
+    process.stderr.write(`lab: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await main(process.argv);
