@@ -1,0 +1,235 @@
+/**
+ * One learner terminal: a node-pty `bash --rcfile bash-integration.sh -i`, its scrollback, and command events
+ * derived from the shell-integration markers it prints.
+ */
+import {randomBytes} from 'node:crypto';
+import {fileURLToPath} from 'node:url';
+import * as pty from 'node-pty';
+import type {CommandFinished, CommandStarted} from '../../src/core/shell/events';
+import {CommandDetector, Emitter, type PromptReady} from '../../src/core/shell/command-detector';
+import type {LearnerId, ShellEnvironment} from '../backends/types';
+import {killSessionProcesses} from './process-tree';
+import {Scrollback} from './scrollback';
+import type {Disposable, SessionInfo, TerminalSession} from './types';
+
+export const DEFAULT_SCROLLBACK_BYTES = 2 * 1024 * 1024;
+export const INTEGRATION_RC = fileURLToPath(new URL('./bash-integration.sh', import.meta.url));
+/** Exported to the shell and inherited by everything it starts: how close() finds orphans of `(setsid cmd &)`. */
+export const SESSION_ENV_MARKER = 'LAB_SESSION_ID';
+
+/** pino-compatible subset, so library code logs without owning a logger */
+export interface SessionLogger {
+  warn(obj: object, msg: string): void;
+}
+
+export interface PtySessionOptions {
+  id: string;
+  learner: LearnerId;
+  environment: ShellEnvironment;
+  cols: number;
+  rows: number;
+  /** raw output kept for redraw on reattach; default 2 MiB (UTF-16 code units, bytes for ASCII) */
+  scrollbackBytes?: number;
+  /** per-command output kept in CommandFinished.output; default 1 MiB */
+  maxOutputBytes?: number;
+  /** default "bash" (from PATH) */
+  shell?: string;
+  /** default bash-integration.sh next to this file */
+  rcFile?: string;
+  /** between SIGHUP and SIGKILL on close; default 300 ms */
+  killGraceMs?: number;
+  /** markers' nonce; default random per session (tests and recordings pass a fixed one) */
+  nonce?: string;
+  /** the server environment the shell's is derived from; default process.env */
+  baseEnv?: NodeJS.ProcessEnv;
+  now?: () => number;
+  logger?: SessionLogger;
+}
+
+/**
+ * Server configuration variables are the server's, not the learner's: every LAB_* variable (LAB_TOKEN above all)
+ * is removed from the inherited environment. The backend's ShellEnvironment.env may add its own.
+ */
+export function shellEnv(base: NodeJS.ProcessEnv, environment: ShellEnvironment, sessionId: string, nonce: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(base)) {
+    if (value === undefined) continue;
+    if (key.startsWith('LAB_') && key !== 'LAB_PLAIN_RC') continue;
+    env[key] = value;
+  }
+  Object.assign(env, environment.env);
+  env.TERM = 'xterm-256color';
+  env.COLORTERM = 'truecolor';
+  if (!env.LANG) env.LANG = 'C.UTF-8';
+  env[SESSION_ENV_MARKER] = sessionId;
+  env.LAB_NONCE = nonce; // the rc file moves it into a shell variable and unsets it
+  return env;
+}
+
+export class PtySession implements TerminalSession {
+  readonly info: SessionInfo;
+  readonly ready: Promise<void>;
+
+  private readonly pty: pty.IPty;
+  private readonly detector: CommandDetector;
+  private readonly scrollbackBuffer: Scrollback;
+  private readonly output = new Emitter<string>();
+  private readonly exit = new Emitter<{exitCode: number; reason: string}>();
+  private readonly logger?: SessionLogger;
+  private readonly killGraceMs: number;
+  private readonly envMarker: string;
+  private readonly now: () => number;
+
+  private closing: Promise<void> | undefined;
+  private exited = false;
+  private shellExit: {exitCode: number} | undefined;
+  private resolveShellExit!: () => void;
+  private readonly shellExited = new Promise<void>((resolve) => (this.resolveShellExit = resolve));
+  private lastInput: number;
+
+  constructor(options: PtySessionOptions) {
+    this.logger = options.logger;
+    this.now = options.now ?? Date.now;
+    this.killGraceMs = options.killGraceMs ?? 300;
+    const nonce = options.nonce ?? randomBytes(16).toString('base64url');
+    this.detector = new CommandDetector({nonce, maxOutputBytes: options.maxOutputBytes, now: this.now});
+    this.scrollbackBuffer = new Scrollback(options.scrollbackBytes ?? DEFAULT_SCROLLBACK_BYTES);
+    this.envMarker = `${SESSION_ENV_MARKER}=${options.id}`;
+
+    let resolveReady!: () => void;
+    let rejectReady!: (error: Error) => void;
+    this.ready = new Promise<void>((resolve, reject) => {
+      resolveReady = resolve;
+      rejectReady = reject;
+    });
+    // Nobody may be awaiting `ready` when the shell dies early: that must not be an unhandled rejection.
+    this.ready.catch(() => {});
+    const readySub = this.detector.onPromptReady(() => {
+      readySub.dispose();
+      resolveReady();
+    });
+
+    this.pty = pty.spawn(options.shell ?? 'bash', ['--rcfile', options.rcFile ?? INTEGRATION_RC, '-i'], {
+      name: 'xterm-256color',
+      cols: options.cols,
+      rows: options.rows,
+      cwd: options.environment.cwd,
+      env: shellEnv(options.baseEnv ?? process.env, options.environment, options.id, nonce),
+    });
+    this.info = {id: options.id, learner: options.learner, createdAt: this.now(), pid: this.pty.pid};
+    this.lastInput = this.info.createdAt;
+
+    this.pty.onData((data) => {
+      this.scrollbackBuffer.append(data);
+      this.guard('output listener', () => this.output.emit(data));
+      this.guard('command detector', () => this.detector.write(data));
+    });
+    this.pty.onExit(({exitCode, signal}) => {
+      this.shellExit = {exitCode: signal ? 128 + signal : exitCode};
+      rejectReady(new Error(`shell exited (code ${this.shellExit.exitCode}) before its first prompt`));
+      this.resolveShellExit();
+      // Typed `exit`: still clean up what it left running (nohup'd or setsid'd jobs).
+      void this.close('shell exited');
+    });
+  }
+
+  onOutput(listener: (data: string) => void): Disposable {
+    return this.output.on(listener);
+  }
+
+  onCommandStarted(listener: (event: CommandStarted) => void): Disposable {
+    return this.detector.onCommandStarted(listener);
+  }
+
+  onCommandFinished(listener: (event: CommandFinished) => void): Disposable {
+    return this.detector.onCommandFinished(listener);
+  }
+
+  /** the prompt is drawn and the shell waits for input */
+  onPromptReady(listener: (event: PromptReady) => void): Disposable {
+    return this.detector.onPromptReady(listener);
+  }
+
+  onExit(listener: (event: {exitCode: number; reason: string}) => void): Disposable {
+    return this.exit.on(listener);
+  }
+
+  get busy(): boolean {
+    return this.detector.busy;
+  }
+
+  get closed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /** when the learner last typed (or a step was run): the registry's idle timeout */
+  get lastInputAt(): number {
+    return this.lastInput;
+  }
+
+  write(data: string): void {
+    if (this.closing) return;
+    this.lastInput = this.now();
+    this.pty.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (this.closing) return;
+    if (!Number.isInteger(cols) || !Number.isInteger(rows) || cols < 1 || rows < 1) {
+      throw new RangeError(`resize: cols and rows must be positive integers, got ${cols}x${rows}`);
+    }
+    this.guard('resize', () => this.pty.resize(cols, rows));
+  }
+
+  pause(): void {
+    if (!this.closing) this.pty.pause();
+  }
+
+  resume(): void {
+    if (!this.closing) this.pty.resume();
+  }
+
+  scrollback(): string {
+    return this.scrollbackBuffer.toString();
+  }
+
+  close(reason: string): Promise<void> {
+    this.closing ??= this.shutdown(reason);
+    return this.closing;
+  }
+
+  dispose(): void {
+    void this.close('disposed');
+  }
+
+  private async shutdown(reason: string): Promise<void> {
+    // Reading must go on while we kill, or a paused PTY could keep a writer blocked.
+    this.guard('resume', () => this.pty.resume());
+    const survivors = await killSessionProcesses({
+      leader: this.info.pid,
+      envMarker: this.envMarker,
+      graceMs: this.shellExit ? 0 : this.killGraceMs,
+    });
+    if (survivors.length > 0) this.logger?.warn({session: this.info.id, survivors}, 'session processes survived SIGKILL');
+    // node-pty reports the exit once it reaped bash; don't hang if that never comes.
+    if (!this.shellExit) {
+      await Promise.race([this.shellExited, new Promise((resolve) => setTimeout(resolve, 2000))]);
+    }
+    if (this.exited) return;
+    this.exited = true;
+    const exitCode = this.shellExit?.exitCode ?? -1;
+    this.guard('exit listener', () => this.exit.emit({exitCode, reason}));
+    this.output.clear();
+    this.exit.clear();
+    this.detector.dispose();
+  }
+
+  /** a throwing listener must not take the PTY's event loop (and the server) down with it */
+  private guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.logger?.warn({session: this.info?.id, err: error}, `${what} failed`);
+    }
+  }
+}
