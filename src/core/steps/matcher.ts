@@ -22,6 +22,11 @@ export interface LikeOptions {
 // CSI, OSC (ended by BEL or ST), other two-byte escapes.
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 
+/** Removes ANSI escape sequences (colours, cursor moves, OSC markers) and nothing else. */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '');
+}
+
 /** Strips ANSI sequences and \r, trims trailing whitespace of each line and trailing blank lines. */
 export function normalizeOutput(text: string): string {
   return text

@@ -1,0 +1,114 @@
+/**
+ * The headless runner on tests/fixtures/failing-page: once with a fake shell (fast, exact), once through a real
+ * PtySession (bash with shell integration), as `lab run` would.
+ */
+import assert from 'node:assert/strict';
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {PassThrough} from 'node:stream';
+import {after, describe, it} from 'node:test';
+import type {Backend} from '../../server/backends/types';
+import {runWalkthrough} from '../../server/runner';
+import type {TerminalSession} from '../../server/sessions/types';
+import {FakeSession} from './fake-session';
+
+const FIXTURE = join(import.meta.dirname, '../fixtures/failing-page');
+const work = mkdtempSync(join(tmpdir(), 'runner-test-'));
+after(() => rmSync(work, {recursive: true, force: true}));
+
+const backend: Backend = {
+  name: 'host',
+  shellEnvironment: async () => ({env: {}, cwd: work}),
+  doctor: async () => [],
+  dispose: async () => {},
+};
+
+function collect(): {out: PassThrough; text: () => string} {
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  return {out, text: () => text};
+}
+
+const fakeShell = () =>
+  new FakeSession((line) => {
+    const echo = /^echo "?(.*?)"?$/.exec(line);
+    return echo ? {exitCode: 0, output: `${echo[1]}\n`} : {exitCode: 127, output: 'command not found\n'};
+  });
+
+describe('runWalkthrough (fake shell)', () => {
+  it('stops at the first failure and writes the transcript and a JUnit report', async () => {
+    const {out, text} = collect();
+    const outDir = join(work, 'fake');
+    const session = fakeShell();
+    const {ok, results} = await runWalkthrough({
+      backend,
+      locale: 'en',
+      outDir,
+      out,
+      repoRoot: FIXTURE,
+      createSession: async () => session,
+    });
+    assert.equal(ok, false);
+    assert.deepEqual(results.map((r) => [r.stepId, r.status]), [['say-hello', 'passed'], ['will-fail', 'failed']]);
+    assert.equal(results[1]!.failure?.check, 'output contains');
+    assert.match(text(), /FAILED failing\/will-fail: check "output contains"\n  expected:\n    this will not appear\n  actual:\n    something else/);
+    assert.match(text(), /page +step +status +seconds\n/);
+    assert.match(text(), /1\/2 steps passed in [\d.]+s/);
+    const junit = readFileSync(join(outDir, 'junit-en.xml'), 'utf8');
+    assert.match(junit, /<testsuite name="ambient-lab\.en\.failing" tests="3" failures="1" errors="0" skipped="1"/);
+    assert.match(junit, /<failure message="output contains: expected this will not appear" type="output contains">/);
+    assert.match(junit, /<testcase name="never-runs"[^>]*>\n\s*<skipped/);
+    assert.ok(existsSync(join(outDir, 'transcript-en.txt')));
+  });
+
+  it('runs a --from/--to range and rejects unknown ids', async () => {
+    const {out} = collect();
+    const options = {backend, locale: 'en' as const, outDir: join(work, 'range'), out, repoRoot: FIXTURE, createSession: async () => fakeShell()};
+    const {ok, results} = await runWalkthrough({...options, from: 'say-hello', to: 'failing/say-hello'});
+    assert.equal(ok, true);
+    assert.deepEqual(results.map((r) => r.stepId), ['say-hello']);
+    await assert.rejects(runWalkthrough({...options, from: 'nope'}), /--from nope: no such step; steps: failing\/say-hello, failing\/will-fail/);
+    await assert.rejects(runWalkthrough({...options, page: 'other'}), /unknown page "other"; pages: failing/);
+    await assert.rejects(runWalkthrough({...options, from: 'never-runs', to: 'say-hello'}), /comes before/);
+  });
+});
+
+describe('runWalkthrough (real PtySession)', () => {
+  it('fails naming the check with expected and actual', async (t) => {
+    let PtySession: (typeof import('../../server/sessions/pty-session'))['PtySession'];
+    try {
+      ({PtySession} = await import('../../server/sessions/pty-session'));
+    } catch (error) {
+      t.skip(`server/sessions/pty-session.ts is not available yet: ${(error as Error).message}`);
+      return;
+    }
+    const {out, text} = collect();
+    const outDir = join(work, 'pty');
+    const createSession = async (): Promise<TerminalSession> =>
+      new PtySession({
+        id: 'runner-test-session',
+        learner: 'local',
+        environment: {env: {}, cwd: work},
+        cols: 120,
+        rows: 30,
+        // the learner's own ~/.bashrc is not part of this test
+        baseEnv: {...process.env, LAB_PLAIN_RC: '1'},
+      });
+    const {ok, results} = await runWalkthrough({backend, locale: 'en', outDir, out, repoRoot: FIXTURE, createSession});
+    assert.equal(ok, false, text());
+    assert.deepEqual(results.map((r) => [r.stepId, r.status, r.via]), [
+      ['say-hello', 'passed', 'run'],
+      ['will-fail', 'failed', 'run'],
+    ]);
+    const failure = results[1]!.failure!;
+    assert.equal(failure.check, 'output contains');
+    assert.equal(failure.expected, 'this will not appear');
+    assert.match(failure.actual, /^something else\n/);
+    assert.match(text(), /FAILED failing\/will-fail: check "output contains"/);
+    const transcript = readFileSync(join(outDir, 'transcript-en.txt'), 'utf8');
+    assert.match(transcript, /echo hello\nhello\n/);
+    assert.doesNotMatch(transcript, /\x1b/);
+  });
+});
