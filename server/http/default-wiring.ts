@@ -9,6 +9,7 @@ import {SessionStepEngine} from '../engine/step-engine';
 import {createVerifyRunner} from '../engine/verify-runner';
 import type {ManifestIndex, StepEngine} from '../engine/types';
 import {collectManifests} from '../manifests/collect';
+import {SessionRegistry} from '../sessions/session-registry';
 import type {TerminalSession} from '../sessions/types';
 import type {SessionSource} from './session-channels';
 
@@ -16,12 +17,15 @@ export function defaultManifests(repoRoot: string): Promise<ManifestIndex> {
   return collectManifests(repoRoot);
 }
 
-export async function defaultSessions(options: LabOptions, backend: Backend, logger: Logger): Promise<SessionSource> {
-  // TODO(wiring): construct server/sessions/session-registry.ts's SessionRegistry once it lands.
-  void options;
-  void backend;
-  void logger;
-  throw new Error('session registry not wired yet');
+export function defaultSessions(options: LabOptions, backend: Backend, logger: Logger): SessionSource {
+  return new SessionRegistry({
+    shellEnvironment: learner => backend.shellEnvironment(learner),
+    maxSessionsPerLearner: options.maxSessionsPerLearner,
+    detachGraceMs: options.detachGraceMs,
+    idleTimeoutMs: options.idleTimeoutMs,
+    scrollbackBytes: options.scrollbackBytes,
+    logger,
+  });
 }
 
 export function defaultEngineFactory(

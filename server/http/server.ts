@@ -73,7 +73,7 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
   const backend = deps.backendInstance ?? (await createBackend(options.backend, {stateDir: options.stateDir}));
   const manifests = deps.manifests ?? (await defaultManifests(options.repoRoot));
   const progressStore = deps.progress ?? new FileProgressStore(options.stateDir, {logger});
-  const sessions = deps.sessions ?? (await defaultSessions(options, backend, logger));
+  const sessions = deps.sessions ?? defaultSessions(options, backend, logger);
   const channels = new SessionChannels({
     sessions,
     createEngine: deps.createEngine ?? defaultEngineFactory(backend, manifests),

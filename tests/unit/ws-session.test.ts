@@ -1,0 +1,261 @@
+/**
+ * The WebSocket protocol end to end against the real server and real bash sessions: attach, type, see output;
+ * bad messages answered and survived; reconnect resumes with the earlier output replayed; resize reaches the PTY;
+ * shutdown leaves no shell behind.
+ */
+import assert from 'node:assert/strict';
+import {mkdirSync, mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {after, before, test} from 'node:test';
+import WebSocket from 'ws';
+import {PROTOCOL_VERSION, type ServerMessage} from '../../src/core/protocol/messages';
+import {silentLogger} from '../../server/config/logger';
+import {startLabServer, type LabServer} from '../../server/http/server';
+import {manifestIndex} from '../../server/manifests/collect';
+
+const TOKEN = 'ws-test-token-0123456789abcdef';
+const MAX_MESSAGE_BYTES = 4096;
+let lab: LabServer;
+let dir: string;
+
+before(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'lab-ws-'));
+  mkdirSync(path.join(dir, 'site'));
+  lab = await startLabServer({
+    port: 0,
+    token: TOKEN,
+    siteDir: path.join(dir, 'site'),
+    stateDir: path.join(dir, 'state'),
+    maxMessageBytes: MAX_MESSAGE_BYTES,
+    maxSessionsPerLearner: 20,
+    logger: silentLogger(),
+    manifests: manifestIndex(new Map()),
+  });
+});
+after(async () => {
+  await lab?.close();
+  rmSync(dir, {recursive: true, force: true});
+});
+
+/** A protocol client that records everything it receives and waits for what a test expects. */
+class Client {
+  readonly messages: ServerMessage[] = [];
+  output = '';
+  private readonly ws: WebSocket;
+  private readonly waiters = new Set<() => void>();
+  readonly opened: Promise<void>;
+  closed = false;
+
+  constructor(port = lab.port) {
+    this.ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, {
+      headers: {Origin: `http://127.0.0.1:${port}`, Authorization: `Bearer ${TOKEN}`},
+    });
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.once('open', () => resolve());
+      this.ws.once('error', reject);
+    });
+    this.ws.on('message', (data: Buffer, isBinary) => {
+      if (isBinary) this.output += data.toString('utf8');
+      else this.messages.push(JSON.parse(data.toString('utf8')) as ServerMessage);
+      for (const w of this.waiters) w();
+    });
+    this.ws.on('close', () => {
+      this.closed = true;
+      for (const w of this.waiters) w();
+    });
+  }
+
+  send(message: unknown): void {
+    this.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  sendRaw(data: string | Buffer, binary = false): void {
+    this.ws.send(data, {binary});
+  }
+
+  async attach(sessionId?: string, size = {cols: 80, rows: 24}): Promise<Extract<ServerMessage, {type: 'attached'}>> {
+    await this.opened;
+    this.send({type: 'attach', protocol: PROTOCOL_VERSION, ...(sessionId ? {sessionId} : {}), ...size});
+    return this.next('attached');
+  }
+
+  /** the first message of `type` received after `from` messages */
+  async next<T extends ServerMessage['type']>(type: T, from = 0): Promise<Extract<ServerMessage, {type: T}>> {
+    await this.until(() => this.messages.slice(from).some(m => m.type === type), `a "${type}" message`);
+    return this.messages.slice(from).find(m => m.type === type) as Extract<ServerMessage, {type: T}>;
+  }
+
+  async outputMatches(pattern: RegExp): Promise<void> {
+    await this.until(() => pattern.test(this.output), `output matching ${pattern}`);
+  }
+
+  until(ok: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    if (ok()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!ok()) return;
+        cleanup();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`timed out waiting for ${what}; output so far:\n${this.output.slice(-2000)}\nmessages: ${JSON.stringify(this.messages)}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.ws.close();
+    return this.until(() => this.closed, 'close');
+  }
+}
+
+test('attach starts a session; typed input runs in bash and its output arrives as binary frames', async () => {
+  const c = new Client();
+  const attached = await c.attach();
+  assert.equal(attached.resumed, false);
+  assert.equal(attached.backend, 'host');
+  await c.next('progress');
+  c.send({type: 'input', data: 'echo hi-$((40+2))\r'});
+  await c.outputMatches(/hi-42/);
+  await c.close();
+});
+
+test('a message before attach gets not-attached; ping gets pong at any time', async () => {
+  const c = new Client();
+  await c.opened;
+  c.send({type: 'input', data: 'ls\r'});
+  const err = await c.next('error');
+  assert.equal(err.code, 'not-attached');
+  c.send({type: 'ping', t: 7});
+  assert.equal((await c.next('pong')).t, 7);
+  await c.close();
+});
+
+test('bad messages get error frames and neither the socket nor the session suffers', async () => {
+  const c = new Client();
+  await c.attach();
+  const errors = () => c.messages.filter(m => m.type === 'error');
+  c.sendRaw('this is not json');
+  c.send({type: 'exec', command: 'id'});
+  c.send({type: 'resize', cols: 0, rows: 24});
+  c.send({type: 'input', data: 'x'.repeat(MAX_MESSAGE_BYTES + 10)});
+  c.sendRaw(Buffer.from('binary'), true);
+  c.send({type: 'attach', protocol: PROTOCOL_VERSION, cols: 80, rows: 24});
+  await c.until(() => errors().length === 6, 'six error frames');
+  assert.deepEqual(
+    errors().map(e => (e as {code: string}).code),
+    ['bad-message', 'bad-message', 'bad-message', 'too-large', 'bad-message', 'bad-message'],
+  );
+  c.send({type: 'input', data: 'echo still-$((1+1))\r'});
+  await c.outputMatches(/still-2/);
+  await c.close();
+});
+
+test('after too many bad messages the socket closes, but the session survives', async () => {
+  const c = new Client();
+  const {sessionId} = await c.attach();
+  for (let i = 0; i < 100; i++) c.sendRaw('{');
+  await c.until(() => c.closed, 'the socket to close');
+  const again = new Client();
+  const attached = await again.attach(sessionId);
+  assert.equal(attached.resumed, true);
+  await again.close();
+});
+
+test('reconnecting with the session id resumes it and replays the earlier output', async () => {
+  const first = new Client();
+  const {sessionId} = await first.attach();
+  first.send({type: 'input', data: 'echo before-$((6*7))\r'});
+  await first.outputMatches(/before-42/);
+  await first.close();
+
+  const second = new Client();
+  const attached = await second.attach(sessionId);
+  assert.equal(attached.resumed, true);
+  assert.equal(attached.sessionId, sessionId);
+  assert.ok(attached.replayBytes > 0);
+  await second.until(() => Buffer.byteLength(second.output) >= attached.replayBytes, 'the replay');
+  assert.match(second.output, /before-42/, 'the replay has the output from before the reconnect');
+  second.send({type: 'input', data: 'echo after-$((2+3))\r'});
+  await second.outputMatches(/after-5/);
+  await second.close();
+});
+
+test('attaching with an unknown session id says session-gone and starts a new session', async () => {
+  const c = new Client();
+  const attached = await c.attach('no-such-session-123');
+  assert.equal(attached.resumed, false);
+  assert.notEqual(attached.sessionId, 'no-such-session-123');
+  const gone = c.messages.find(m => m.type === 'error');
+  assert.equal(gone?.type === 'error' && gone.code, 'session-gone');
+  await c.close();
+});
+
+test('resize reaches the PTY (stty size)', async () => {
+  const c = new Client();
+  await c.attach(undefined, {cols: 80, rows: 24});
+  c.send({type: 'resize', cols: 101, rows: 33});
+  c.send({type: 'input', data: 'stty size\r'});
+  await c.outputMatches(/33 101\r?\n/); // after the shell-integration marker, on its own output line
+  await c.close();
+});
+
+test('two sockets on one session both see its output', async () => {
+  const a = new Client();
+  const {sessionId} = await a.attach();
+  const b = new Client();
+  await b.attach(sessionId);
+  a.send({type: 'input', data: 'echo shared-$((3*3))\r'});
+  await a.outputMatches(/shared-9/);
+  await b.outputMatches(/shared-9/);
+  await a.close();
+  await b.close();
+});
+
+test('running an unknown step answers unknown-step', async () => {
+  const c = new Client();
+  await c.attach();
+  c.send({type: 'run', locale: 'en', pageId: 'no-page', stepId: 'no-step'});
+  const err = await c.next('error');
+  assert.equal(err.code, 'unknown-step');
+  await c.close();
+});
+
+test('shutdown closes every session: the page gets `exit` and no shell is left running', async () => {
+  const other = await startLabServer({
+    port: 0,
+    token: TOKEN,
+    siteDir: path.join(dir, 'site'),
+    stateDir: path.join(dir, 'state-shutdown'),
+    logger: silentLogger(),
+    manifests: manifestIndex(new Map()),
+  });
+  const c = new Client(other.port);
+  await c.attach();
+  c.send({type: 'input', data: 'echo "pid=$$"; sleep 300 &\r'});
+  await c.outputMatches(/pid=\d+/);
+  const pid = Number(/pid=(\d+)/.exec(c.output)![1]);
+  assert.ok(alive(pid));
+  await other.close();
+  const exit = await c.next('exit');
+  assert.match(exit.reason, /shut/);
+  await c.until(() => c.closed, 'the socket to close');
+  assert.ok(!alive(pid), 'bash is gone');
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
