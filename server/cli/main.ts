@@ -3,13 +3,17 @@
  * stdout carries what the user asked for (the URL, the table, the JSON); logs go to stderr (LAB_LOG_LEVEL).
  * Exit codes: 0 ok, 1 something failed or is missing, 2 wrong usage or options.
  */
+import path from 'node:path';
 import {Command, CommanderError, InvalidArgumentError, Option} from 'commander';
 import {createBackend, BackendUnavailableError} from '../backends';
 import type {BackendName} from '../backends/types';
+import {LOCAL_LEARNER} from '../backends/types';
 import {createLogger} from '../config/logger';
 import {OptionsError, REPO_ROOT, resolveOptions} from '../config/options';
 import {startLabServer} from '../http/server';
 import {collectManifests} from '../manifests/collect';
+import {runWalkthrough, SelectionError} from '../runner';
+import {SessionRegistry} from '../sessions/session-registry';
 import {buildSite, siteBuildReason} from './build-site';
 import {formatDoctorTable} from './doctor-table';
 import {openBrowser} from './open-browser';
@@ -132,9 +136,43 @@ async function doctor(opts: {backend: BackendName}): Promise<void> {
 }
 
 async function run(opts: {backend: BackendName; locale: 'en' | 'ko'; page?: string; from?: string; to?: string; out?: string}): Promise<void> {
-  // TODO(runner): call runWalkthrough from server/runner once it lands (check its exported signature).
-  void opts;
-  throw new UserError('`lab run` is not wired yet: the headless runner (server/runner) has not landed');
+  const options = resolveOptions({backend: opts.backend});
+  const backend = await createBackend(options.backend, {stateDir: options.stateDir});
+  const logger = createLogger();
+  const sessions = new SessionRegistry({
+    shellEnvironment: learner => backend.shellEnvironment(learner),
+    scrollbackBytes: options.scrollbackBytes,
+    logger,
+  });
+  // Ctrl+C mid-run: kill the shell and whatever it runs (k3d, kubectl wait...), then leave
+  const interrupt = () => {
+    void sessions.dispose().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  const size = {cols: process.stdout.columns || 120, rows: process.stdout.rows || 40};
+  try {
+    const outcome = await runWalkthrough({
+      backend,
+      locale: opts.locale,
+      page: opts.page,
+      from: opts.from,
+      to: opts.to,
+      outDir: path.resolve(opts.out ?? path.join(options.repoRoot, 'test-results', 'walkthrough')),
+      out: process.stdout,
+      repoRoot: options.repoRoot,
+      createSession: () => sessions.create(LOCAL_LEARNER, size),
+    });
+    if (!outcome.ok) process.exitCode = 1;
+  } catch (err) {
+    if (err instanceof SelectionError) throw new UserError(err.message, USAGE_ERROR);
+    throw err;
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+    await sessions.dispose();
+    await backend.dispose();
+  }
 }
 
 async function manifest(): Promise<void> {
