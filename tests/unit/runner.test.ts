@@ -75,27 +75,36 @@ describe('runWalkthrough (fake shell)', () => {
   });
 });
 
+type PtySessionClass = (typeof import('../../server/sessions/pty-session'))['PtySession'];
+
+/** A real bash session factory, or null (test skipped) while server/sessions/pty-session.ts is missing. */
+async function ptySessions(t: {skip(message: string): void}, cwd: string): Promise<(() => Promise<TerminalSession>) | null> {
+  let PtySession: PtySessionClass;
+  try {
+    ({PtySession} = await import('../../server/sessions/pty-session'));
+  } catch (error) {
+    t.skip(`server/sessions/pty-session.ts is not available yet: ${(error as Error).message}`);
+    return null;
+  }
+  let count = 0;
+  return async () =>
+    new PtySession({
+      id: `runner-test-${++count}`,
+      learner: 'local',
+      environment: {env: {}, cwd},
+      cols: 120,
+      rows: 30,
+      // the learner's own ~/.bashrc is not part of this test
+      baseEnv: {...process.env, LAB_PLAIN_RC: '1'},
+    });
+}
+
 describe('runWalkthrough (real PtySession)', () => {
   it('fails naming the check with expected and actual', async (t) => {
-    let PtySession: (typeof import('../../server/sessions/pty-session'))['PtySession'];
-    try {
-      ({PtySession} = await import('../../server/sessions/pty-session'));
-    } catch (error) {
-      t.skip(`server/sessions/pty-session.ts is not available yet: ${(error as Error).message}`);
-      return;
-    }
+    const createSession = await ptySessions(t, work);
+    if (!createSession) return;
     const {out, text} = collect();
     const outDir = join(work, 'pty');
-    const createSession = async (): Promise<TerminalSession> =>
-      new PtySession({
-        id: 'runner-test-session',
-        learner: 'local',
-        environment: {env: {}, cwd: work},
-        cols: 120,
-        rows: 30,
-        // the learner's own ~/.bashrc is not part of this test
-        baseEnv: {...process.env, LAB_PLAIN_RC: '1'},
-      });
     const {ok, results} = await runWalkthrough({backend, locale: 'en', outDir, out, repoRoot: FIXTURE, createSession});
     assert.equal(ok, false, text());
     assert.deepEqual(results.map((r) => [r.stepId, r.status, r.via]), [
@@ -110,5 +119,30 @@ describe('runWalkthrough (real PtySession)', () => {
     const transcript = readFileSync(join(outDir, 'transcript-en.txt'), 'utf8');
     assert.match(transcript, /echo hello\nhello\n/);
     assert.doesNotMatch(transcript, /\x1b/);
+  });
+});
+
+describe('runWalkthrough (real PtySession, multi-line steps)', () => {
+  it('runs heredocs, several commands, continuations and a verify command', async (t) => {
+    const cwd = mkdtempSync(join(work, 'multi-'));
+    const createSession = await ptySessions(t, cwd);
+    if (!createSession) return;
+    const {out, text} = collect();
+    const multiBackend: Backend = {...backend, shellEnvironment: async () => ({env: {}, cwd})};
+    const {ok, results} = await runWalkthrough({
+      backend: multiBackend,
+      locale: 'en',
+      outDir: join(work, 'multi-out'),
+      out,
+      repoRoot: join(import.meta.dirname, '../fixtures/multiline-page'),
+      createSession,
+    });
+    assert.deepEqual(results.map((r) => [r.stepId, r.status]), [
+      ['heredoc', 'passed'],
+      ['two-commands', 'passed'],
+      ['continued', 'passed'],
+      ['eventually', 'passed'],
+    ], text());
+    assert.equal(ok, true);
   });
 });
