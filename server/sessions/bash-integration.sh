@@ -149,7 +149,7 @@ __lab_prompt_end() {
   if [ "$__lab_use_ps0" = 1 ]; then
     case "${PS0:-}" in
       *"$__lab_ps0_part") ;;
-      *) PS0="${PS0//"$__lab_ps0_part"/}$__lab_ps0_part" ;;
+      *) PS0="${PS0:-}"; PS0="${PS0//"$__lab_ps0_part"/}$__lab_ps0_part" ;;
     esac
   fi
   # History number of the last line already handled: preexec ignores it when no new entry was recorded.
