@@ -1,0 +1,443 @@
+/**
+ * The docked terminal: one xterm.js instance for the whole app, mounted once (from src/theme/Root.tsx) and never
+ * recreated on navigation. The xterm code is loaded with a dynamic import only once the lab is activated (a page
+ * with steps is shown or the learner opens the terminal), so pages without steps stay light.
+ *
+ * Test hooks: `[data-testid=lab-terminal][data-status=connecting|open|closed]`, and `window.__labTerminal`.
+ */
+import React, {useCallback, useEffect, useRef, useState, type ReactNode} from 'react';
+import clsx from 'clsx';
+import useIsBrowser from '@docusaurus/useIsBrowser';
+import {translate} from '@docusaurus/Translate';
+import type {Terminal as XTerm, ITheme} from '@xterm/xterm';
+import type {FitAddon} from '@xterm/addon-fit';
+import type {SearchAddon} from '@xterm/addon-search';
+import '@xterm/xterm/css/xterm.css';
+import {useLab, type LabContextValue} from '@site/src/components/LabProvider';
+import styles from './styles.module.css';
+
+declare global {
+  interface Window {
+    __labTerminal?: XTerm;
+  }
+}
+
+const HEIGHT_KEY = 'ambient-lab:terminal-height';
+const DEFAULT_HEIGHT = 300;
+const MIN_HEIGHT = 140;
+const HEADER_HEIGHT = 40;
+
+const FONT_FAMILY = '"D2Coding", "Noto Sans Mono CJK KR", ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace';
+
+const THEME: ITheme = {
+  background: '#0d1117',
+  foreground: '#e6edf3',
+  cursor: '#5eead4',
+  cursorAccent: '#0d1117',
+  selectionBackground: '#264f78',
+  black: '#484f58',
+  red: '#ff7b72',
+  green: '#3fb950',
+  yellow: '#d29922',
+  blue: '#58a6ff',
+  magenta: '#bc8cff',
+  cyan: '#39c5cf',
+  white: '#b1bac4',
+  brightBlack: '#6e7681',
+  brightRed: '#ffa198',
+  brightGreen: '#56d364',
+  brightYellow: '#e3b341',
+  brightBlue: '#79c0ff',
+  brightMagenta: '#d2a8ff',
+  brightCyan: '#56d4dd',
+  brightWhite: '#f0f6fc',
+};
+
+const SEARCH_DECORATIONS = {
+  matchBackground: '#5c4b00',
+  matchBorder: '#d29922',
+  matchOverviewRuler: '#d29922',
+  activeMatchBackground: '#9e6a03',
+  activeMatchBorder: '#f2cc60',
+  activeMatchColorOverviewRuler: '#f2cc60',
+};
+
+function maxHeight(): number {
+  return Math.max(MIN_HEIGHT, Math.round(window.innerHeight * 0.85));
+}
+
+function clampHeight(h: number): number {
+  return Math.min(maxHeight(), Math.max(MIN_HEIGHT, Math.round(h)));
+}
+
+function readHeight(): number {
+  try {
+    const stored = Number(window.localStorage.getItem(HEIGHT_KEY));
+    return Number.isFinite(stored) && stored > 0 ? clampHeight(stored) : DEFAULT_HEIGHT;
+  } catch {
+    return DEFAULT_HEIGHT;
+  }
+}
+
+function statusLabel(lab: LabContextValue): string {
+  switch (lab.status) {
+    case 'open':
+      return lab.backend
+        ? translate(
+            {id: 'lab.terminal.status.openOn', message: 'Connected · {backend}', description: 'terminal connected, with the backend name'},
+            {backend: lab.backend},
+          )
+        : translate({id: 'lab.terminal.status.open', message: 'Connected'});
+    case 'connecting':
+    case 'idle':
+      return translate({id: 'lab.terminal.status.connecting', message: 'Connecting…'});
+    case 'closed':
+      return lab.retryInMs !== undefined
+        ? translate(
+            {id: 'lab.terminal.status.retrying', message: 'Disconnected · retrying in {seconds} s'},
+            {seconds: Math.max(1, Math.round(lab.retryInMs / 1000))},
+          )
+        : translate({id: 'lab.terminal.status.closed', message: 'Disconnected'});
+  }
+}
+
+export default function TerminalDock(): ReactNode {
+  const isBrowser = useIsBrowser();
+  if (!isBrowser) return null;
+  return <Dock />;
+}
+
+function Dock(): ReactNode {
+  const lab = useLab();
+  const labRef = useRef(lab);
+  labRef.current = lab;
+
+  const hostRef = useRef<HTMLDivElement>(null);
+  const termRef = useRef<XTerm | null>(null);
+  const fitRef = useRef<FitAddon | null>(null);
+  const searchRef = useRef<SearchAddon | null>(null);
+  const searchInputRef = useRef<HTMLInputElement>(null);
+
+  const [height, setHeight] = useState(DEFAULT_HEIGHT);
+  const [loaded, setLoaded] = useState(false);
+  const [searchOpen, setSearchOpen] = useState(false);
+  const [query, setQuery] = useState('');
+  const [matches, setMatches] = useState<{index: number; count: number} | null>(null);
+
+  useEffect(() => setHeight(readHeight()), []);
+
+  const dockHeight = !lab.active ? 0 : lab.panelOpen ? height : HEADER_HEIGHT;
+  // Leave room under the page so the dock never hides the end of the content.
+  useEffect(() => {
+    document.documentElement.style.setProperty('--lab-dock-height', `${dockHeight}px`);
+  }, [dockHeight]);
+
+  const openSearch = useCallback(() => {
+    setSearchOpen(true);
+    requestAnimationFrame(() => {
+      searchInputRef.current?.focus();
+      searchInputRef.current?.select();
+    });
+  }, []);
+
+  // Load xterm and its addons once, when the lab is first activated; the instance then lives for the whole app.
+  useEffect(() => {
+    if (!lab.active || termRef.current) return;
+    let disposed = false;
+    let cleanup: (() => void) | undefined;
+    void (async () => {
+      const [{Terminal}, {FitAddon}, {Unicode11Addon}, {WebLinksAddon}, {SearchAddon}] = await Promise.all([
+        import('@xterm/xterm'),
+        import('@xterm/addon-fit'),
+        import('@xterm/addon-unicode11'),
+        import('@xterm/addon-web-links'),
+        import('@xterm/addon-search'),
+      ]);
+      const host = hostRef.current;
+      if (disposed || !host) return;
+      const term = new Terminal({
+        allowProposedApi: true, // unicode11's activeVersion and search decorations are proposed API
+        cursorBlink: true,
+        fontFamily: FONT_FAMILY,
+        fontSize: 14,
+        lineHeight: 1.15,
+        scrollback: 10_000,
+        theme: THEME,
+      });
+      const fit = new FitAddon();
+      const search = new SearchAddon();
+      term.loadAddon(fit);
+      term.loadAddon(new Unicode11Addon());
+      term.unicode.activeVersion = '11';
+      term.loadAddon(new WebLinksAddon());
+      term.loadAddon(search);
+      term.open(host);
+      if (host.clientHeight > 0) fit.fit();
+
+      termRef.current = term;
+      fitRef.current = fit;
+      searchRef.current = search;
+      window.__labTerminal = term;
+
+      term.attachCustomKeyEventHandler((event) => {
+        if (event.type === 'keydown' && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'f') {
+          event.preventDefault();
+          openSearch();
+          return false;
+        }
+        return true;
+      });
+      const subscriptions = [
+        term.onData((data) => labRef.current.sendInput(data)),
+        term.onResize(({cols, rows}) => labRef.current.sendResize(cols, rows)),
+        search.onDidChangeResults(({resultIndex, resultCount}) => setMatches({index: resultIndex, count: resultCount})),
+      ];
+      const unbind = labRef.current.bindTerminal({
+        write: (data) => term.write(data),
+        reset: () => term.reset(),
+        size: () => ({cols: term.cols, rows: term.rows}),
+      });
+      const observer = new ResizeObserver(() => {
+        if (host.clientWidth > 0 && host.clientHeight > 0) fit.fit();
+      });
+      observer.observe(host);
+      setLoaded(true);
+
+      cleanup = () => {
+        observer.disconnect();
+        unbind();
+        for (const s of subscriptions) s.dispose();
+        term.dispose();
+        termRef.current = null;
+        delete window.__labTerminal;
+      };
+    })();
+    return () => {
+      disposed = true;
+      cleanup?.();
+    };
+  }, [lab.active, openSearch]);
+
+  // Focus the shell when the panel is opened by a click on Run or the launcher.
+  useEffect(() => {
+    if (lab.panelOpen && loaded) requestAnimationFrame(() => fitRef.current?.fit());
+  }, [lab.panelOpen, loaded]);
+
+  const find = (direction: 'next' | 'previous', text = query) => {
+    const search = searchRef.current;
+    if (!search) return;
+    if (!text) {
+      search.clearDecorations();
+      setMatches(null);
+      return;
+    }
+    const options = {decorations: SEARCH_DECORATIONS};
+    if (direction === 'next') search.findNext(text, options);
+    else search.findPrevious(text, options);
+  };
+
+  const closeSearch = () => {
+    setSearchOpen(false);
+    searchRef.current?.clearDecorations();
+    setMatches(null);
+    termRef.current?.focus();
+  };
+
+  const onResizeStart = (event: React.PointerEvent<HTMLDivElement>) => {
+    event.preventDefault();
+    const handle = event.currentTarget;
+    handle.setPointerCapture(event.pointerId);
+    const move = (e: PointerEvent) => setHeight(clampHeight(window.innerHeight - e.clientY));
+    const up = (e: PointerEvent) => {
+      handle.releasePointerCapture(e.pointerId);
+      handle.removeEventListener('pointermove', move);
+      handle.removeEventListener('pointerup', up);
+      setHeight((h) => {
+        try {
+          window.localStorage.setItem(HEIGHT_KEY, String(h));
+        } catch {
+          // ignore
+        }
+        return h;
+      });
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', up);
+  };
+
+  const onResizeKey = (event: React.KeyboardEvent<HTMLDivElement>) => {
+    const delta = event.key === 'ArrowUp' ? 24 : event.key === 'ArrowDown' ? -24 : 0;
+    if (!delta) return;
+    event.preventDefault();
+    setHeight((h) => {
+      const next = clampHeight(h + delta);
+      try {
+        window.localStorage.setItem(HEIGHT_KEY, String(next));
+      } catch {
+        // ignore
+      }
+      return next;
+    });
+  };
+
+  const dataStatus = lab.status === 'idle' ? (lab.active ? 'connecting' : 'closed') : lab.status;
+  const terminalLabel = translate({id: 'lab.terminal.title', message: 'Terminal'});
+
+  if (!lab.active) {
+    return (
+      <div data-testid="lab-terminal" data-status={dataStatus} data-loaded="false" className={styles.launcherWrap}>
+        <button type="button" className={styles.launcher} onClick={lab.openTerminal}>
+          <span className={styles.prompt} aria-hidden="true">
+            &gt;_
+          </span>
+          {translate({id: 'lab.terminal.open', message: 'Open terminal'})}
+        </button>
+      </div>
+    );
+  }
+
+  return (
+    <section
+      data-testid="lab-terminal"
+      data-status={dataStatus}
+      data-loaded={loaded ? 'true' : 'false'}
+      data-open={lab.panelOpen ? 'true' : 'false'}
+      className={clsx(styles.dock, !lab.panelOpen && styles.collapsed)}
+      style={{height: dockHeight}}
+      aria-label={terminalLabel}
+      onKeyDown={(event) => {
+        if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'f') {
+          event.preventDefault();
+          openSearch();
+        }
+      }}>
+      {lab.panelOpen && (
+        <div
+          className={styles.resizeHandle}
+          role="separator"
+          aria-orientation="horizontal"
+          aria-label={translate({id: 'lab.terminal.resize', message: 'Resize the terminal'})}
+          aria-valuenow={height}
+          aria-valuemin={MIN_HEIGHT}
+          tabIndex={0}
+          onPointerDown={onResizeStart}
+          onKeyDown={onResizeKey}
+        />
+      )}
+      <header className={styles.header}>
+        <button
+          type="button"
+          className={styles.titleButton}
+          onClick={() => lab.setPanelOpen(!lab.panelOpen)}
+          aria-expanded={lab.panelOpen}>
+          <span className={styles.prompt} aria-hidden="true">
+            &gt;_
+          </span>
+          <span className={styles.title}>{terminalLabel}</span>
+        </button>
+        <span className={clsx(styles.status, styles[`status-${dataStatus}`])} data-testid="lab-terminal-status" role="status">
+          <span className={styles.dot} aria-hidden="true" />
+          {statusLabel(lab)}
+        </span>
+        {lab.status === 'closed' && (
+          <button type="button" className={styles.linkButton} onClick={lab.reconnect}>
+            {translate({id: 'lab.terminal.reconnect', message: 'Reconnect now'})}
+          </button>
+        )}
+        {lab.status === 'closed' && lab.failedAttempts >= 3 && (
+          <span className={styles.hint}>
+            {translate({
+              id: 'lab.terminal.hint.start',
+              message: 'Is the lab running? Start it with npm start and open the URL it prints.',
+            })}
+          </span>
+        )}
+        {lab.serverError && lab.status === 'open' && <span className={styles.hint}>{lab.serverError.message}</span>}
+        <span className={styles.spacer} />
+        {lab.panelOpen && (
+          <button
+            type="button"
+            className={styles.iconButton}
+            onClick={() => (searchOpen ? closeSearch() : openSearch())}
+            title={translate({id: 'lab.terminal.search', message: 'Search (Ctrl+F)'})}
+            aria-label={translate({id: 'lab.terminal.search', message: 'Search (Ctrl+F)'})}
+            aria-pressed={searchOpen}>
+            <svg viewBox="0 0 16 16" width="15" height="15" aria-hidden="true">
+              <circle cx="7" cy="7" r="4.5" fill="none" stroke="currentColor" strokeWidth="1.6" />
+              <path d="M10.5 10.5 L14 14" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
+            </svg>
+          </button>
+        )}
+        <button
+          type="button"
+          className={styles.iconButton}
+          onClick={() => lab.setPanelOpen(!lab.panelOpen)}
+          title={
+            lab.panelOpen
+              ? translate({id: 'lab.terminal.collapse', message: 'Hide the terminal'})
+              : translate({id: 'lab.terminal.expand', message: 'Show the terminal'})
+          }
+          aria-label={
+            lab.panelOpen
+              ? translate({id: 'lab.terminal.collapse', message: 'Hide the terminal'})
+              : translate({id: 'lab.terminal.expand', message: 'Show the terminal'})
+          }
+          aria-expanded={lab.panelOpen}>
+          <svg viewBox="0 0 16 16" width="15" height="15" aria-hidden="true" className={clsx(!lab.panelOpen && styles.flip)}>
+            <path d="M4 6 L8 10 L12 6" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
+          </svg>
+        </button>
+      </header>
+      {searchOpen && lab.panelOpen && (
+        <div className={styles.searchBar} data-testid="lab-terminal-search">
+          <input
+            ref={searchInputRef}
+            className={styles.searchInput}
+            type="search"
+            value={query}
+            placeholder={translate({id: 'lab.terminal.search.placeholder', message: 'Find in terminal'})}
+            aria-label={translate({id: 'lab.terminal.search.placeholder', message: 'Find in terminal'})}
+            onChange={(event) => {
+              setQuery(event.target.value);
+              find('next', event.target.value);
+            }}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter') {
+                event.preventDefault();
+                find(event.shiftKey ? 'previous' : 'next');
+              } else if (event.key === 'Escape') {
+                event.preventDefault();
+                closeSearch();
+              }
+            }}
+          />
+          <span className={styles.matchCount} aria-live="polite">
+            {query && matches
+              ? matches.count === 0
+                ? translate({id: 'lab.terminal.search.none', message: 'No results'})
+                : `${matches.index + 1} / ${matches.count}`
+              : ''}
+          </span>
+          <button type="button" className={styles.iconButton} onClick={() => find('previous')}
+            aria-label={translate({id: 'lab.terminal.search.previous', message: 'Previous match'})}>
+            ↑
+          </button>
+          <button type="button" className={styles.iconButton} onClick={() => find('next')}
+            aria-label={translate({id: 'lab.terminal.search.next', message: 'Next match'})}>
+            ↓
+          </button>
+          <button type="button" className={styles.iconButton} onClick={closeSearch}
+            aria-label={translate({id: 'lab.terminal.search.close', message: 'Close search'})}>
+            ✕
+          </button>
+        </div>
+      )}
+      <div className={styles.body} hidden={!lab.panelOpen}>
+        {!loaded && (
+          <div className={styles.loading}>{translate({id: 'lab.terminal.loading', message: 'Loading the terminal…'})}</div>
+        )}
+        <div ref={hostRef} className={styles.host} />
+      </div>
+    </section>
+  );
+}

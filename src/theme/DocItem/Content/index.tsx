@@ -1,0 +1,31 @@
+/**
+ * Wraps the doc content: tells the lab which page is shown (the server matches hand-typed commands against
+ * this page's steps first) and puts the page's progress bar above the content.
+ */
+import React, {useEffect, type ReactNode} from 'react';
+import Content from '@theme-original/DocItem/Content';
+import type ContentType from '@theme/DocItem/Content';
+import type {WrapperProps} from '@docusaurus/types';
+import {useDoc} from '@docusaurus/plugin-content-docs/client';
+import {useLab} from '@site/src/components/LabProvider';
+import PageProgress from '@site/src/components/PageProgress';
+
+type Props = WrapperProps<typeof ContentType>;
+
+export default function ContentWrapper(props: Props): ReactNode {
+  const {metadata} = useDoc();
+  const pageId = metadata.id;
+  const {showPage} = useLab();
+
+  useEffect(() => {
+    showPage(pageId);
+    return () => showPage(null);
+  }, [showPage, pageId]);
+
+  return (
+    <>
+      <PageProgress pageId={pageId} />
+      <Content {...props} />
+    </>
+  );
+}

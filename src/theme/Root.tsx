@@ -1,0 +1,16 @@
+/**
+ * Wraps the whole app once: the lab's state (socket, session, progress) and the docked terminal live here, so
+ * they survive client-side navigation between pages.
+ */
+import React, {type ReactNode} from 'react';
+import LabProvider from '@site/src/components/LabProvider';
+import TerminalDock from '@site/src/components/Terminal';
+
+export default function Root({children}: {children: ReactNode}): ReactNode {
+  return (
+    <LabProvider>
+      {children}
+      <TerminalDock />
+    </LabProvider>
+  );
+}
