@@ -13,6 +13,9 @@ import {PROTOCOL_VERSION, type ServerMessage} from '../../src/core/protocol/mess
 import {silentLogger} from '../../server/config/logger';
 import {startLabServer, type LabServer} from '../../server/http/server';
 import {manifestIndex} from '../../server/manifests/collect';
+import type {StepEngine} from '../../server/engine/types';
+import {SessionChannel, type ChannelPeer} from '../../server/http/session-channel';
+import type {TerminalSession} from '../../server/sessions/types';
 
 const TOKEN = 'ws-test-token-0123456789abcdef';
 const MAX_MESSAGE_BYTES = 4096;
@@ -259,3 +262,55 @@ function alive(pid: number): boolean {
     return false;
   }
 }
+
+test('flow control: a socket over highWaterMark pauses the PTY; draining below lowWaterMark resumes it', () => {
+  const calls: string[] = [];
+  let emit: (data: string) => void = () => {};
+  const none = {dispose() {}};
+  const session = {
+    info: {id: 'flow-session-1', learner: 'local', createdAt: 0, pid: 0},
+    onOutput: (l: (d: string) => void) => ((emit = l), none),
+    onCommandStarted: () => none,
+    onCommandFinished: () => none,
+    onExit: () => none,
+    scrollback: () => '',
+    pause: () => calls.push('pause'),
+    resume: () => calls.push('resume'),
+  } as unknown as TerminalSession;
+  const engine = {onResult: () => none, dispose() {}} as unknown as StepEngine;
+  const channel = new SessionChannel(session, engine, {
+    highWaterMark: 100,
+    lowWaterMark: 10,
+    progress: {snapshot: () => ({}), record() {}, resetPage() {}},
+    toLearner() {},
+    onClosed() {},
+  });
+  let buffered = 0;
+  const pendingCallbacks: (() => void)[] = [];
+  const peer: ChannelPeer = {
+    sendJson() {},
+    sendBinary(data, sent) {
+      buffered += data.length;
+      pendingCallbacks.push(() => {
+        buffered -= data.length;
+        sent();
+      });
+    },
+    get bufferedAmount() {
+      return buffered;
+    },
+    detached() {},
+  };
+  channel.join(peer, false, 'host');
+  emit('x'.repeat(60));
+  assert.deepEqual(calls, []);
+  emit('x'.repeat(60)); // 120 > 100
+  assert.deepEqual(calls, ['pause']);
+  emit('x'.repeat(60)); // already paused: not paused twice
+  pendingCallbacks.shift()!(); // 120 left: still over lowWaterMark
+  pendingCallbacks.shift()!(); // 60 left
+  assert.deepEqual(calls, ['pause']);
+  pendingCallbacks.shift()!(); // 0 left: below lowWaterMark
+  assert.deepEqual(calls, ['pause', 'resume']);
+  channel.dispose();
+});
