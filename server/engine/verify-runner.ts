@@ -3,6 +3,7 @@
  * session's environment and working directory, so retries never clutter what the learner sees.
  */
 import {spawn} from 'node:child_process';
+import {readlinkSync} from 'node:fs';
 import type {ShellEnvironment} from '../backends/types';
 
 export interface VerifyOutcome {
@@ -19,6 +20,11 @@ export type VerifyRunner = (command: string, options: {timeoutMs: number}) => Pr
 export interface VerifyRunnerOptions {
   /** output kept per attempt (default 64 KiB) */
   maxOutputBytes?: number;
+  /**
+   * pid of the learner's bash: each attempt then runs in that shell's current directory (a step may `cd`), where
+   * the platform shows it (/proc on Linux); otherwise in ShellEnvironment.cwd. Exported variables stay unseen.
+   */
+  followShellPid?: number;
 }
 
 const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024;
@@ -31,7 +37,7 @@ export function createVerifyRunner(shell: ShellEnvironment, options: VerifyRunne
   return (command, {timeoutMs}) =>
     new Promise<VerifyOutcome>((resolve) => {
       const child = spawn('bash', ['-c', command], {
-        cwd: shell.cwd,
+        cwd: currentDirectory(options.followShellPid) ?? shell.cwd,
         env: {...process.env, ...shell.env},
         stdio: ['ignore', 'pipe', 'pipe'],
         // own process group, so a timeout kills the whole pipeline, not only bash
@@ -62,6 +68,15 @@ export function createVerifyRunner(shell: ShellEnvironment, options: VerifyRunne
       });
       child.on('close', (code, signal) => finish(code ?? (signal ? 128 + signalNumber(signal) : 1)));
     });
+}
+
+function currentDirectory(pid: number | undefined): string | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return undefined; // not Linux, or the shell is gone
+  }
 }
 
 function killGroup(pid: number | undefined): void {

@@ -24,6 +24,12 @@ describe('verify runner', () => {
     assert.ok(Date.now() - started < 5000);
   });
 
+  it('follows the learner shell into the directory it changed to', async () => {
+    const run = createVerifyRunner({env: {}, cwd: '/'}, {followShellPid: process.pid});
+    const outcome = await run('pwd', {timeoutMs: 5000});
+    assert.equal(outcome.output, `${process.platform === 'linux' ? realpathSync(process.cwd()) : '/'}\n`);
+  });
+
   it('keeps the tail of long output', async () => {
     const run = createVerifyRunner({env: {}, cwd}, {maxOutputBytes: 100});
     const outcome = await run('seq 1 10000', {timeoutMs: 5000});
