@@ -199,8 +199,8 @@ export function unescapeValue(value: string): string {
 
 // Escape sequences other than OSC (the parser removed those): CSI, DCS/SOS/PM/APC strings, two-character escapes;
 // and C0 controls except \b \t \n \r (kept for line handling). A lone ESC is dropped too.
-const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|[PX^_][^\x1b\x07]*(?:\x07|\x1b\\)|[ -/]*[0-~])?|[\x00-\x07\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g;
-const COMPLETE_ESCAPE = /^\x1b(?:\[[0-?]*[ -/]*[@-~]|[PX^_][^\x1b\x07]*(?:\x07|\x1b\\)|[ -/]*[0-~])/;
+const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|[PX^_][^\x1b\x07]*(?:\x07|\x1b\\)|[ -/]*[0-OQ-WYZ\\`-~])?|[\x00-\x07\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g;
+const COMPLETE_ESCAPE = /^\x1b(?:\[[0-?]*[ -/]*[@-~]|[PX^_][^\x1b\x07]*(?:\x07|\x1b\\)|[ -/]*[0-OQ-WYZ\\`-~])/;
 /** an unfinished sequence longer than this is garbage, not a sequence split across chunks */
 const MAX_CARRY = 256;
 
