@@ -39,6 +39,10 @@ function parsePort(value: string): number {
   return port;
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 function program(): Command {
   const lab = new Command('lab')
     .description('Ambient Lab: an executable Istio ambient tutorial with a terminal in the page')
@@ -51,6 +55,8 @@ function program(): Command {
     .description('build the site if needed and start the lab server')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 = any free port)', parsePort, 4321)
+    .option('--allowed-host <name>', 'also accept this Host name, e.g. behind a proxy (repeatable)', collect, [] as string[])
+    .option('--allow-remote-shell', 'allow a non-loopback --host with the host backend (exposes a real shell)')
     .addOption(backendOption())
     .option('--no-build', 'serve the existing build/ even if the docs changed')
     .option('--open', 'open the lab in the browser')
@@ -92,11 +98,29 @@ async function ensureSite(force: boolean): Promise<void> {
   await buildSite(options.repoRoot, options.siteDir);
 }
 
-async function start(opts: {host: string; port: number; backend: BackendName; build: boolean; open?: boolean}): Promise<void> {
-  resolveOptions({host: opts.host, port: opts.port, backend: opts.backend}); // fail on bad options before building
+interface StartFlags {
+  host: string;
+  port: number;
+  allowedHost: string[];
+  allowRemoteShell?: boolean;
+  backend: BackendName;
+  build: boolean;
+  open?: boolean;
+}
+
+async function start(opts: StartFlags): Promise<void> {
+  const given = {
+    host: opts.host,
+    port: opts.port,
+    backend: opts.backend,
+    // unset flags stay undefined, so LAB_ALLOWED_HOSTS / LAB_ALLOW_REMOTE_SHELL still apply
+    allowedHosts: opts.allowedHost.length > 0 ? opts.allowedHost : undefined,
+    allowRemoteShell: opts.allowRemoteShell || undefined,
+  };
+  resolveOptions(given); // fail on bad options before a long build
   if (opts.build) await ensureSite(false);
   const logger = createLogger();
-  const lab = await startLabServer({host: opts.host, port: opts.port, backend: opts.backend, logger});
+  const lab = await startLabServer({...given, logger});
   const url = `${lab.url}?token=${lab.token}`;
   process.stdout.write(`Ambient Lab is running at ${url}\n`);
   process.stdout.write(`Backend: ${lab.backend.name}${opts.host === '127.0.0.1' ? '' : `  (listening on ${opts.host})`}\n`);

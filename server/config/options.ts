@@ -55,9 +55,19 @@ const schema = z
     /** the repository (docs and i18n are read from here for the manifests) */
     repoRoot: z.string().min(1).default(REPO_ROOT),
     backend: z.enum(['host', 'sandbox'], {error: 'must be "host" or "sandbox"'}).default('host'),
+    /** listen beyond loopback with the host backend, i.e. offer a real shell of this machine to the network */
+    allowRemoteShell: z.boolean().default(false),
   })
   .strict()
   .superRefine((o, ctx) => {
+    // DESIGN.md, security model: a real host shell never leaves loopback unless someone explicitly asks for it
+    if (o.backend === 'host' && !isLoopbackHost(o.host) && !o.allowRemoteShell) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['host'],
+        message: `listening on ${o.host} would offer a real shell of this machine to the network; use 127.0.0.1, or opt in with --allow-remote-shell (LAB_ALLOW_REMOTE_SHELL=1)`,
+      });
+    }
     if (o.lowWaterMark >= o.highWaterMark) {
       ctx.addIssue({
         code: 'custom',
@@ -66,6 +76,11 @@ const schema = z
       });
     }
   });
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
 
 export type LabOptions = z.output<typeof schema>;
 /** What callers may pass: any subset; the rest comes from the environment and defaults. */
@@ -94,6 +109,7 @@ export function randomToken(): string {
 const ENV_OPTIONS = [
   'host', 'port', 'token', 'allowedHosts', 'maxMessageBytes', 'maxSessionsPerLearner', 'detachGraceMs',
   'idleTimeoutMs', 'scrollbackBytes', 'highWaterMark', 'lowWaterMark', 'stateDir', 'siteDir', 'backend',
+  'allowRemoteShell',
 ] as const;
 const NUMERIC = new Set<string>([
   'port', 'maxMessageBytes', 'maxSessionsPerLearner', 'detachGraceMs', 'idleTimeoutMs', 'scrollbackBytes',
@@ -111,6 +127,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     if (raw === undefined || raw === '') continue;
     // a non-numeric value becomes NaN, which the schema rejects with the option's name
     if (NUMERIC.has(key)) out[key] = Number(raw);
+    else if (key === 'allowRemoteShell') out[key] = raw === '1' || raw.toLowerCase() === 'true';
     else if (key === 'allowedHosts') out[key] = raw.split(',').map(h => h.trim()).filter(Boolean);
     else out[key] = raw;
   }

@@ -3,14 +3,16 @@
  * path traversal) and what it allows (public static pages, the token's cookie flow, authorised API and socket).
  */
 import assert from 'node:assert/strict';
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
 import WebSocket from 'ws';
+import {createBackend} from '../../server/backends';
 import {silentLogger} from '../../server/config/logger';
+import {OptionsError, resolveOptions, type LabOptionsInput} from '../../server/config/options';
 import {startLabServer, type LabServer} from '../../server/http/server';
 import {manifestIndex} from '../../server/manifests/collect';
 
@@ -208,4 +210,38 @@ test('only GET and HEAD reach the site and the API', async () => {
     await rawRequest(`DELETE /api/progress HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`),
     / 405 /,
   );
+});
+
+test('options: loopback by default, a random token, and a host shell never offered beyond loopback by accident', () => {
+  const o = resolveOptions({}, {});
+  assert.equal(o.host, '127.0.0.1');
+  assert.equal(o.port, 4321);
+  assert.match(o.token, /^[A-Za-z0-9_-]{43}$/, '32 random bytes, base64url');
+  assert.notEqual(resolveOptions({}, {}).token, o.token);
+  assert.equal(resolveOptions({}, {LAB_TOKEN: TOKEN}).token, TOKEN);
+  assert.equal(resolveOptions({}, {LAB_MAX_SESSIONS_PER_LEARNER: '50'}).maxSessionsPerLearner, 50);
+  assert.throws(() => resolveOptions({host: '0.0.0.0'}, {}), /invalid option host: .*--allow-remote-shell/);
+  assert.equal(resolveOptions({host: '0.0.0.0', allowRemoteShell: true}, {}).host, '0.0.0.0');
+  assert.equal(resolveOptions({host: '0.0.0.0', backend: 'sandbox'}, {}).host, '0.0.0.0');
+});
+
+test('options: invalid values fail with a message naming the option', () => {
+  const cases: [Record<string, unknown>, Record<string, string>, RegExp][] = [
+    [{port: 70000}, {}, /option port/],
+    [{lowWaterMark: 2 * 1024 * 1024}, {}, /option lowWaterMark: must be below highWaterMark/],
+    [{backend: 'docker'}, {}, /option backend: must be "host" or "sandbox"/],
+    [{token: 'short'}, {}, /option token/],
+    [{maxMessageBytes: -1}, {}, /option maxMessageBytes/],
+    [{bogus: 1}, {}, /option bogus: unknown option/],
+    [{}, {LAB_PORT: 'abc'}, /option port/],
+  ];
+  for (const [input, env, message] of cases) {
+    assert.throws(() => resolveOptions(input as LabOptionsInput, env), (err: unknown) => err instanceof OptionsError && message.test(err.message));
+  }
+});
+
+// once server/backends/sandbox/index.ts lands, the sandbox's own tests take over
+const sandboxLanded = existsSync(new URL('../../server/backends/sandbox/index.ts', import.meta.url));
+test('selecting the sandbox backend before it exists gives a clear error', {skip: sandboxLanded}, async () => {
+  await assert.rejects(createBackend('sandbox', {stateDir: dir}), /"sandbox" backend is not available yet/);
 });
