@@ -75,7 +75,8 @@ export class TerminalPanel {
   /** The whole xterm buffer (scrollback + screen) as text, through the component's test hook. */
   async text(): Promise<string> {
     return this.page.evaluate(() => {
-      const term = (window as unknown as {__labTerminal?: any}).__labTerminal;
+      // runs in the page; globalThis is the window there
+      const term = (globalThis as unknown as {__labTerminal?: any}).__labTerminal;
       if (!term) return '';
       const buffer = term.buffer.active;
       const lines: string[] = [];
