@@ -21,7 +21,8 @@ export function handleTokenLogin(res: ServerResponse, url: URL, token: string): 
   clean.searchParams.delete(TOKEN_QUERY);
   res.writeHead(302, {
     'Set-Cookie': setCookieHeader(TOKEN_COOKIE, token),
-    Location: clean.pathname + clean.search + clean.hash,
+    // one leading slash: `//host/...` would be a protocol-relative redirect to another site
+    Location: clean.pathname.replace(/^\/+/, '/') + clean.search,
     'Cache-Control': 'no-store',
     'Referrer-Policy': 'no-referrer',
   });

@@ -88,7 +88,11 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
         fail(limit ? 'session-limit' : 'internal', limit ? (err as Error).message : 'could not start a terminal session');
         return;
       }
-      if (closed) return; // the socket went away while the shell started; the registry's grace timer owns it now
+      if (closed) {
+        // the socket went away while the shell started: nobody learnt its id, so nobody can resume it
+        void target.session.close('the page left before its terminal started');
+        return;
+      }
     } else {
       target.session.resize(message.cols, message.rows);
     }
