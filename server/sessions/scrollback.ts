@@ -26,7 +26,9 @@ export class Scrollback {
     return this.length;
   }
 
+  /** the retained output, never more than `limit` */
   toString(): string {
+    if (this.length > this.limit) this.trim();
     if (this.chunks.length > 1) this.chunks = [this.chunks.join('')];
     return this.chunks[0] ?? '';
   }
