@@ -170,7 +170,8 @@ export class PtySession implements TerminalSession {
   write(data: string): void {
     if (this.closing) return;
     this.lastInput = this.now();
-    this.pty.write(data);
+    // the shell may have exited a moment ago (onExit not delivered yet): writing then must not throw
+    this.guard('write', () => this.pty.write(data));
   }
 
   resize(cols: number, rows: number): void {
