@@ -1,0 +1,192 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import { versionInfo, K3S_VERSION } from '../versions';
+import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery';
+import { sendError, sendJson } from './http-io';
+import { kubeconfigFor, writeKubeconfig, type KubeconfigInput } from './kubeconfig';
+import { serveOpenApi } from './openapi';
+import { loadOrCreateServingCert, type ServingCert } from './self-signed-cert';
+import { parseTarget } from './request-info';
+import { handleResource, type SubresourceHandler } from './rest-handler';
+import { SandboxRegistry, type Sandbox, type SandboxRegistryOptions } from './sandboxes';
+import { errors } from './status';
+import type { Clock, Disposable } from './types';
+
+export interface SandboxApiOptions {
+  host?: string;
+  port?: number;
+  /** sandboxes are saved under <stateDir>/sandboxes/<name>/state.json */
+  stateDir: string;
+  clock?: Clock;
+  /** the version /version reports; decides which kubectl the gcloud dispatcher runs */
+  k3sVersion?: string;
+  /** largest accepted request body (CRD bundles like Argo CD's are a few MB) */
+  maxBodyBytes?: number;
+  /** a watch without timeoutSeconds ends after this long (the client re-watches) */
+  maxWatchSeconds?: number;
+  saveDebounceMs?: number;
+  store?: SandboxRegistryOptions['store'];
+  onProblem?: SandboxRegistryOptions['onProblem'];
+  /** serving certificate; by default a self-signed one kept in <stateDir>/tls */
+  tls?: ServingCert;
+}
+
+export interface SandboxApi {
+  /** base URL of the process, e.g. https://127.0.0.1:40123 */
+  readonly url: string;
+  readonly sandboxes: SandboxRegistry;
+  /** PEM of the serving certificate, the kubeconfig's certificate-authority-data */
+  readonly caCert: string;
+  /** the URL a sandbox's kubeconfig uses as `server:` */
+  serverUrl(name: string): string;
+  kubeconfigFor(name: string): ReturnType<typeof kubeconfigFor>;
+  /** write (merge) the sandbox's entries into a kubeconfig file */
+  writeKubeconfig(name: string, path: string): void;
+  /** serve a subresource the generic store does not (e.g. "/pods/log", "apps/deployments/rollback") */
+  registerSubresource(groupResourceSub: string, handler: SubresourceHandler): Disposable;
+  close(): Promise<void>;
+}
+
+const PREFIX = '/sandboxes/';
+const OPEN_PATHS = new Set(['version', 'health']);
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
+  if (!m) return false;
+  const a = Buffer.from(m[1]!.trim());
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * One HTTPS server for every sandbox: `/sandboxes/<name>/...` is that sandbox's Kubernetes API, authenticated by
+ * its own bearer token. /version is open, as on a real cluster, because the kubectl dispatcher asks it first.
+ */
+export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxApi> {
+  const sandboxes = new SandboxRegistry({
+    stateDir: opts.stateDir,
+    clock: opts.clock,
+    saveDebounceMs: opts.saveDebounceMs,
+    store: opts.store,
+    onProblem: opts.onProblem,
+  });
+  sandboxes.restoreAll();
+  const version = versionInfo(opts.k3sVersion ?? K3S_VERSION);
+  const subresources = new Map<string, SubresourceHandler>();
+  const open = new Set<Disposable>();
+  const maxBodyBytes = opts.maxBodyBytes ?? 32 * 1024 * 1024;
+  const maxWatchSeconds = opts.maxWatchSeconds ?? 1800;
+  let baseUrl = '';
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    if (!url.pathname.startsWith(PREFIX)) throw errors.pathNotFound();
+    const rest = url.pathname.slice(PREFIX.length);
+    const slash = rest.indexOf('/');
+    const name = slash < 0 ? rest : rest.slice(0, slash);
+    const sandbox = sandboxes.get(name);
+    if (!sandbox) throw errors.pathNotFound();
+    const target = parseTarget(slash < 0 ? '' : rest.slice(slash));
+    if (!OPEN_PATHS.has(target.kind) && !tokenMatches(req.headers.authorization, sandbox.token)) throw errors.unauthorized();
+    await route(sandbox, target, req, res, url);
+  }
+
+  async function route(sandbox: Sandbox, target: ReturnType<typeof parseTarget>, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const types = sandbox.store.types;
+    const accept = req.headers.accept;
+    switch (target.kind) {
+      case 'version':
+        return sendJson(res, 200, version);
+      case 'health':
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end('ok');
+        return;
+      case 'openapi':
+        return serveOpenApi(target.path, res);
+      case 'api':
+        if (wantsAggregated(accept)) return sendJson(res, 200, aggregatedDiscovery(types, true), AGGREGATED_CONTENT_TYPE);
+        return sendJson(res, 200, apiVersions(new URL(baseUrl).host));
+      case 'apis':
+        if (wantsAggregated(accept)) return sendJson(res, 200, aggregatedDiscovery(types, false), AGGREGATED_CONTENT_TYPE);
+        return sendJson(res, 200, apiGroupList(types));
+      case 'group': {
+        const g = apiGroup(types, target.group);
+        if (!g) throw errors.pathNotFound();
+        return sendJson(res, 200, g);
+      }
+      case 'resourceList': {
+        const l = apiResourceList(types, target.group, target.version);
+        if (!l) throw errors.pathNotFound();
+        return sendJson(res, 200, l);
+      }
+      case 'resource': {
+        const type = types.lookup(target.group, target.version, target.resource);
+        if (!type) throw errors.pathNotFound();
+        if (!type.namespaced && target.namespace) throw errors.pathNotFound();
+        return handleResource(
+          {
+            store: sandbox.store,
+            req,
+            res,
+            target,
+            type,
+            query: url.searchParams,
+            maxBodyBytes,
+            maxWatchSeconds,
+            track: (d) => {
+              open.add(d);
+              res.on('close', () => open.delete(d));
+            },
+          },
+          subresources,
+        );
+      }
+    }
+  }
+
+  const tls = opts.tls ?? loadOrCreateServingCert(join(opts.stateDir, 'tls'));
+  const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+    handle(req, res).catch((e) => sendError(res, e));
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  baseUrl = `https://${host}:${addr.port}`;
+
+  const serverUrl = (name: string) => `${baseUrl}${PREFIX}${name}`;
+  const input = (name: string): KubeconfigInput => {
+    const s = sandboxes.get(name);
+    if (!s) throw new Error(`sandbox "${name}" not found`);
+    return { name, server: serverUrl(name), token: s.token, caCert: tls.cert };
+  };
+
+  return {
+    url: baseUrl,
+    sandboxes,
+    caCert: tls.cert,
+    serverUrl,
+    kubeconfigFor: (name) => kubeconfigFor(input(name)),
+    writeKubeconfig: (name, path) => writeKubeconfig(path, input(name)),
+    registerSubresource(key, handler) {
+      const k = key.startsWith('/') ? key.slice(1) : key;
+      // keys are "<group>/<resource>/<sub>", the core group being empty: "/pods/log"
+      const norm = k.split('/').length === 2 ? `/${k}` : k;
+      subresources.set(norm, handler);
+      return { dispose: () => subresources.delete(norm) };
+    },
+    async close() {
+      for (const d of [...open]) d.dispose();
+      sandboxes.flushAll();
+      sandboxes.dispose();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

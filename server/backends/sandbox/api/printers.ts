@@ -1,0 +1,325 @@
+import { age, humanDuration } from './human-duration';
+import type { KubeObject } from './types';
+
+/**
+ * Per-kind Table columns, copied from the API server's printers (pkg/printers/internalversion) so `kubectl get`
+ * prints what it prints against a cluster. priority 1 = only with `-o wide`. Behaviour as data: one entry a kind.
+ */
+export interface Column {
+  name: string;
+  type?: string;
+  priority?: number;
+  cell: (o: J, now: Date) => unknown;
+}
+
+export type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- free-form JSON
+
+const none = (s: string | undefined | null) => (s === undefined || s === null || s === '' ? '<none>' : s);
+const ageCol: Column = { name: 'Age', cell: (o, now) => age(o.metadata?.creationTimestamp, now) };
+const nameCol: Column = { name: 'Name', cell: (o) => o.metadata?.name };
+const wide = (name: string, cell: Column['cell']): Column => ({ name, priority: 1, cell });
+
+function selectorText(sel: J | undefined): string {
+  if (!sel) return '<none>';
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) parts.push(`${k}=${v}`);
+  for (const e of sel.matchExpressions ?? []) {
+    const op = e.operator as string;
+    if (op === 'In' || op === 'NotIn') parts.push(`${e.key} ${op.toLowerCase()} (${(e.values ?? []).join(',')})`);
+    else parts.push(op === 'Exists' ? e.key : `!${e.key}`);
+  }
+  return parts.length ? parts.join(',') : '<none>';
+}
+
+const mapText = (m: J | undefined) => {
+  const e = Object.entries(m ?? {});
+  return e.length ? e.map(([k, v]) => `${k}=${v}`).sort().join(',') : '<none>';
+};
+
+const containers = (o: J): J[] => o.spec?.template?.spec?.containers ?? [];
+const workloadWide = (withSelector = true): Column[] => [
+  wide('Containers', (o) => containers(o).map((c) => c.name).join(',')),
+  wide('Images', (o) => containers(o).map((c) => c.image).join(',')),
+  ...(withSelector ? [wide('Selector', (o) => selectorText(o.spec?.selector))] : []),
+];
+
+const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+
+function podStatus(o: J): string {
+  const st = o.status ?? {};
+  let reason: string = st.reason || st.phase || 'Unknown';
+  let initializing = false;
+  const inits: J[] = st.initContainerStatuses ?? [];
+  inits.forEach((c, i) => {
+    if (initializing) return;
+    const t = c.state?.terminated;
+    const w = c.state?.waiting;
+    if (t && t.exitCode === 0) return;
+    initializing = true;
+    if (t) reason = t.reason ? `Init:${t.reason}` : t.signal ? `Init:Signal:${t.signal}` : `Init:ExitCode:${t.exitCode}`;
+    else if (w?.reason && w.reason !== 'PodInitializing') reason = `Init:${w.reason}`;
+    else reason = `Init:${i}/${(o.spec?.initContainers ?? []).length}`;
+  });
+  if (!initializing) {
+    let hasRunning = false;
+    for (const c of [...(st.containerStatuses ?? [])].reverse() as J[]) {
+      if (c.state?.waiting?.reason) reason = c.state.waiting.reason;
+      else if (c.state?.terminated?.reason) reason = c.state.terminated.reason;
+      else if (c.state?.terminated) reason = c.state.terminated.signal ? `Signal:${c.state.terminated.signal}` : `ExitCode:${c.state.terminated.exitCode}`;
+      else if (c.ready && c.state?.running) hasRunning = true;
+    }
+    if (reason === 'Completed' && hasRunning) {
+      const ready = (st.conditions ?? []).some((c: J) => c.type === 'Ready' && c.status === 'True');
+      reason = ready ? 'Running' : 'NotReady';
+    }
+  }
+  if (o.metadata?.deletionTimestamp) reason = st.reason === 'NodeLost' ? 'Unknown' : 'Terminating';
+  return reason;
+}
+
+function podRestarts(o: J, now: Date): string {
+  let restarts = 0;
+  let last = 0;
+  for (const c of [...(o.status?.initContainerStatuses ?? []), ...(o.status?.containerStatuses ?? [])] as J[]) {
+    restarts += num(c.restartCount);
+    const t = c.lastState?.terminated?.finishedAt;
+    if (t) last = Math.max(last, Date.parse(t));
+  }
+  return last && restarts ? `${restarts} (${humanDuration(now.getTime() - last)} ago)` : String(restarts);
+}
+
+function nodeStatus(o: J): string {
+  const ready = (o.status?.conditions ?? []).find((c: J) => c.type === 'Ready');
+  let s = !ready ? 'Unknown' : ready.status === 'True' ? 'Ready' : ready.status === 'False' ? 'NotReady' : 'Unknown';
+  if (o.spec?.unschedulable) s += ',SchedulingDisabled';
+  return s;
+}
+
+function nodeRoles(o: J): string {
+  const roles = new Set<string>();
+  for (const [k, v] of Object.entries(o.metadata?.labels ?? {})) {
+    if (k.startsWith('node-role.kubernetes.io/')) roles.add(k.slice('node-role.kubernetes.io/'.length));
+    else if (k === 'kubernetes.io/role') roles.add(String(v));
+  }
+  return roles.size ? [...roles].sort().join(',') : '<none>';
+}
+
+function serviceExternalIP(o: J): string {
+  const spec = o.spec ?? {};
+  const ext: string[] = spec.externalIPs ?? [];
+  switch (spec.type) {
+    case 'ClusterIP':
+    case 'NodePort':
+    case undefined:
+      return ext.length ? ext.join(',') : '<none>';
+    case 'LoadBalancer': {
+      const ing = (o.status?.loadBalancer?.ingress ?? []).map((i: J) => i.ip || i.hostname).filter(Boolean);
+      const all = [...ing, ...ext];
+      return all.length ? all.join(',') : '<pending>';
+    }
+    case 'ExternalName':
+      return spec.externalName;
+    default:
+      return '<unknown>';
+  }
+}
+
+function servicePorts(o: J): string {
+  const ports: J[] = o.spec?.ports ?? [];
+  if (!ports.length) return '<none>';
+  return ports.map((p) => (p.nodePort ? `${p.port}:${p.nodePort}/${p.protocol ?? 'TCP'}` : `${p.port}/${p.protocol ?? 'TCP'}`)).join(',');
+}
+
+function endpointsText(o: J): string {
+  const all: string[] = [];
+  for (const s of o.subsets ?? []) {
+    const ports: J[] = s.ports?.length ? s.ports : [{}];
+    for (const a of s.addresses ?? []) for (const p of ports) all.push(p.port !== undefined ? `${a.ip}:${p.port}` : a.ip);
+  }
+  if (!all.length) return '<none>';
+  return all.length > 3 ? `${all.slice(0, 3).join(',')} + ${all.length - 3} more...` : all.join(',');
+}
+
+function eventLastSeen(o: J, now: Date): string {
+  const t = o.series?.lastObservedTime ?? o.lastTimestamp ?? o.eventTime ?? o.metadata?.creationTimestamp;
+  return age(t, now);
+}
+
+function jobStatus(o: J): string {
+  const has = (t: string) => (o.status?.conditions ?? []).some((c: J) => c.type === t && c.status === 'True');
+  if (has('Complete')) return 'Complete';
+  if (has('Failed')) return 'Failed';
+  if (o.metadata?.deletionTimestamp) return 'Terminating';
+  if (has('Suspended')) return 'Suspended';
+  if (has('FailureTarget')) return 'FailureTarget';
+  return 'Running';
+}
+
+function jobDuration(o: J, now: Date): string {
+  const start = o.status?.startTime;
+  if (!start) return '';
+  const end = o.status?.completionTime ? Date.parse(o.status.completionTime) : now.getTime();
+  return humanDuration(end - Date.parse(start));
+}
+
+const createdAt: Column = { name: 'Created At', type: 'date', cell: (o) => o.metadata?.creationTimestamp };
+
+function bindingSubjects(kind: string) {
+  return (o: J) => {
+    const s = (o.subjects ?? []).filter((x: J) => x.kind === kind).map((x: J) => (kind === 'ServiceAccount' ? `${x.namespace ?? ''}/${x.name}` : x.name));
+    return s.join(', ');
+  };
+}
+
+const events: Column[] = [
+  { name: 'Last Seen', cell: eventLastSeen },
+  { name: 'Type', cell: (o) => o.type },
+  { name: 'Reason', cell: (o) => o.reason },
+  { name: 'Object', cell: (o) => `${String(o.involvedObject?.kind ?? o.regarding?.kind ?? '').toLowerCase()}/${o.involvedObject?.name ?? o.regarding?.name ?? ''}` },
+  wide('Subobject', (o) => o.involvedObject?.fieldPath ?? ''),
+  wide('Source', (o) => [o.source?.component ?? o.reportingComponent, o.source?.host].filter(Boolean).join(', ')),
+  { name: 'Message', cell: (o) => String(o.message ?? o.note ?? '').trim() },
+  wide('First Seen', (o, now) => age(o.firstTimestamp ?? o.eventTime, now)),
+  wide('Count', (o) => o.count ?? o.series?.count ?? 1),
+  wide('Name', (o) => o.metadata?.name),
+];
+
+export const PRINTERS: Record<string, Column[]> = {
+  pods: [
+    nameCol,
+    { name: 'Ready', cell: (o) => `${(o.status?.containerStatuses ?? []).filter((c: J) => c.ready).length}/${(o.spec?.containers ?? []).length}` },
+    { name: 'Status', cell: podStatus },
+    { name: 'Restarts', cell: podRestarts },
+    ageCol,
+    wide('IP', (o) => none(o.status?.podIP)),
+    wide('Node', (o) => none(o.spec?.nodeName)),
+    wide('Nominated Node', (o) => none(o.status?.nominatedNodeName)),
+    wide('Readiness Gates', (o) => {
+      const gates: J[] = o.spec?.readinessGates ?? [];
+      if (!gates.length) return '<none>';
+      const ok = gates.filter((g) => (o.status?.conditions ?? []).some((c: J) => c.type === g.conditionType && c.status === 'True')).length;
+      return `${ok}/${gates.length}`;
+    }),
+  ],
+  namespaces: [nameCol, { name: 'Status', cell: (o) => o.status?.phase }, ageCol],
+  nodes: [
+    nameCol,
+    { name: 'Status', cell: nodeStatus },
+    { name: 'Roles', cell: nodeRoles },
+    ageCol,
+    { name: 'Version', cell: (o) => o.status?.nodeInfo?.kubeletVersion ?? '' },
+    wide('Internal-IP', (o) => none((o.status?.addresses ?? []).find((a: J) => a.type === 'InternalIP')?.address)),
+    wide('External-IP', (o) => none((o.status?.addresses ?? []).find((a: J) => a.type === 'ExternalIP')?.address)),
+    wide('OS-Image', (o) => o.status?.nodeInfo?.osImage ?? '<unknown>'),
+    wide('Kernel-Version', (o) => o.status?.nodeInfo?.kernelVersion ?? '<unknown>'),
+    wide('Container-Runtime', (o) => o.status?.nodeInfo?.containerRuntimeVersion ?? '<unknown>'),
+  ],
+  services: [
+    nameCol,
+    { name: 'Type', cell: (o) => o.spec?.type },
+    { name: 'Cluster-IP', cell: (o) => none(o.spec?.clusterIP) },
+    { name: 'External-IP', cell: serviceExternalIP },
+    { name: 'Port(s)', cell: servicePorts },
+    ageCol,
+    wide('Selector', (o) => mapText(o.spec?.selector)),
+  ],
+  endpoints: [nameCol, { name: 'Endpoints', cell: endpointsText }, ageCol],
+  deployments: [
+    nameCol,
+    { name: 'Ready', cell: (o) => `${num(o.status?.readyReplicas)}/${num(o.spec?.replicas)}` },
+    { name: 'Up-to-date', cell: (o) => num(o.status?.updatedReplicas) },
+    { name: 'Available', cell: (o) => num(o.status?.availableReplicas) },
+    ageCol,
+    ...workloadWide(),
+  ],
+  replicasets: [
+    nameCol,
+    { name: 'Desired', cell: (o) => num(o.spec?.replicas) },
+    { name: 'Current', cell: (o) => num(o.status?.replicas) },
+    { name: 'Ready', cell: (o) => num(o.status?.readyReplicas) },
+    ageCol,
+    ...workloadWide(),
+  ],
+  daemonsets: [
+    nameCol,
+    { name: 'Desired', cell: (o) => num(o.status?.desiredNumberScheduled) },
+    { name: 'Current', cell: (o) => num(o.status?.currentNumberScheduled) },
+    { name: 'Ready', cell: (o) => num(o.status?.numberReady) },
+    { name: 'Up-to-date', cell: (o) => num(o.status?.updatedNumberScheduled) },
+    { name: 'Available', cell: (o) => num(o.status?.numberAvailable) },
+    { name: 'Node Selector', cell: (o) => mapText(o.spec?.template?.spec?.nodeSelector) },
+    ageCol,
+    ...workloadWide(),
+  ],
+  statefulsets: [nameCol, { name: 'Ready', cell: (o) => `${num(o.status?.readyReplicas)}/${num(o.spec?.replicas)}` }, ageCol, ...workloadWide(false)],
+  jobs: [
+    nameCol,
+    { name: 'Status', cell: jobStatus },
+    { name: 'Completions', cell: (o) => `${num(o.status?.succeeded)}/${o.spec?.completions ?? 1}` },
+    { name: 'Duration', cell: jobDuration },
+    ageCol,
+    ...workloadWide(),
+  ],
+  cronjobs: [
+    nameCol,
+    { name: 'Schedule', cell: (o) => o.spec?.schedule },
+    { name: 'Timezone', cell: (o) => none(o.spec?.timeZone) },
+    { name: 'Suspend', cell: (o) => String(o.spec?.suspend ?? false) },
+    { name: 'Active', cell: (o) => (o.status?.active ?? []).length },
+    { name: 'Last Schedule', cell: (o, now) => (o.status?.lastScheduleTime ? age(o.status.lastScheduleTime, now) : '<none>') },
+    ageCol,
+    wide('Containers', (o) => (o.spec?.jobTemplate?.spec?.template?.spec?.containers ?? []).map((c: J) => c.name).join(',')),
+    wide('Images', (o) => (o.spec?.jobTemplate?.spec?.template?.spec?.containers ?? []).map((c: J) => c.image).join(',')),
+    wide('Selector', (o) => selectorText(o.spec?.jobTemplate?.spec?.selector)),
+  ],
+  secrets: [nameCol, { name: 'Type', cell: (o) => o.type }, { name: 'Data', cell: (o) => Object.keys(o.data ?? {}).length }, ageCol],
+  configmaps: [nameCol, { name: 'Data', cell: (o) => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length }, ageCol],
+  serviceaccounts: [nameCol, { name: 'Secrets', cell: (o) => (o.secrets ?? []).length }, ageCol],
+  events,
+  customresourcedefinitions: [nameCol, createdAt],
+  rolebindings: [
+    nameCol,
+    { name: 'Role', cell: (o) => `${o.roleRef?.kind}/${o.roleRef?.name}` },
+    ageCol,
+    wide('Users', bindingSubjects('User')),
+    wide('Groups', bindingSubjects('Group')),
+    wide('ServiceAccounts', bindingSubjects('ServiceAccount')),
+  ],
+  ingresses: [
+    nameCol,
+    { name: 'Class', cell: (o) => none(o.spec?.ingressClassName) },
+    { name: 'Hosts', cell: (o) => (o.spec?.rules ?? []).map((r: J) => r.host ?? '*').join(',') || '*' },
+    { name: 'Address', cell: (o) => (o.status?.loadBalancer?.ingress ?? []).map((i: J) => i.ip || i.hostname).join(',') },
+    { name: 'Ports', cell: (o) => ((o.spec?.tls ?? []).length ? '80, 443' : '80') },
+    ageCol,
+  ],
+  leases: [nameCol, { name: 'Holder', cell: (o) => o.spec?.holderIdentity ?? '' }, ageCol],
+  endpointslices: [
+    nameCol,
+    { name: 'AddressType', cell: (o) => o.addressType },
+    { name: 'Ports', cell: (o) => ((o.ports ?? []).map((p: J) => p.port).join(',') || '<unset>') },
+    { name: 'Endpoints', cell: (o) => {
+      const ips = (o.endpoints ?? []).flatMap((e: J) => e.addresses ?? []);
+      return ips.length ? (ips.length > 3 ? `${ips.slice(0, 3).join(',')} + ${ips.length - 3} more...` : ips.join(',')) : '<unset>';
+    } },
+    ageCol,
+  ],
+  storageclasses: [
+    { name: 'Name', cell: (o) => (o.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true' ? `${o.metadata.name} (default)` : o.metadata?.name) },
+    { name: 'Provisioner', cell: (o) => o.provisioner },
+    { name: 'ReclaimPolicy', cell: (o) => o.reclaimPolicy ?? 'Delete' },
+    { name: 'VolumeBindingMode', cell: (o) => o.volumeBindingMode ?? 'Immediate' },
+    { name: 'AllowVolumeExpansion', cell: (o) => String(o.allowVolumeExpansion ?? false) },
+    ageCol,
+  ],
+};
+PRINTERS.clusterrolebindings = PRINTERS.rolebindings!;
+
+/** built-ins without a printer get the default table convertor's NAME, CREATED AT */
+export const DEFAULT_COLUMNS: Column[] = [nameCol, createdAt];
+
+export function printersFor(resource: string): Column[] {
+  return PRINTERS[resource] ?? DEFAULT_COLUMNS;
+}
+
+export type { KubeObject };

@@ -1,0 +1,452 @@
+import { randomUUID } from 'node:crypto';
+import { admit } from './admission';
+import { fieldMatcher } from './field-selector';
+import { labelMatcher } from './label-selector';
+import { randomSuffix, timestamp } from './names';
+import { clone } from './patch-merge';
+import { errors } from './status';
+import { TypeRegistry } from './type-registry';
+import { apiVersionOf, systemClock, type Clock, type Disposable, type KubeObject, type ListOptions, type ResourceType, type StoreEvent, type WatchEventType } from './types';
+import { validate } from './validation';
+
+export interface StoreOptions {
+  clock?: Clock;
+  /** how many past events a watch can resume from (older resourceVersions get 410 Gone, as from etcd compaction) */
+  historySize?: number;
+  /** how long a deleted namespace stays Terminating before its content and itself are removed */
+  namespaceFinalizeDelayMs?: number;
+}
+
+export type PropagationPolicy = 'Foreground' | 'Background' | 'Orphan';
+
+export interface DeleteOptions {
+  propagationPolicy?: PropagationPolicy;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: boolean;
+}
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  /** "status" writes only .status (what controllers use); otherwise .status is kept as stored */
+  subresource?: string;
+}
+
+export interface WatchOptions {
+  /** only this group/resource (any version) */
+  resource?: Pick<ResourceType, 'group' | 'resource'>;
+  /** replay changes after this resourceVersion first */
+  sinceResourceVersion?: number;
+}
+
+export interface StoreSnapshot {
+  resourceVersion: number;
+  objects: { group: string; resource: string; object: KubeObject }[];
+}
+
+const FOREGROUND = 'foregroundDeletion';
+const ORPHAN = 'orphan';
+
+/**
+ * One sandbox's objects: the etcd + registry layer of an API server, in memory.
+ * Objects go in and come out as copies, so callers may change what they get. Every change gets the next
+ * integer resourceVersion and is published to watchers (HTTP watches, persistence, controllers).
+ */
+export class ObjectStore {
+  readonly types = new TypeRegistry();
+  readonly clock: Clock;
+  private rv = 0;
+  private readonly buckets = new Map<string, Map<string, KubeObject>>();
+  private readonly history: StoreEvent[] = [];
+  private readonly historySize: number;
+  private readonly watchers = new Set<{ filter?: Pick<ResourceType, 'group' | 'resource'>; fn: (e: StoreEvent) => void }>();
+  private readonly nsDelay: number;
+  private readonly timers = new Set<Disposable>();
+
+  constructor(opts: StoreOptions = {}) {
+    this.clock = opts.clock ?? systemClock;
+    this.historySize = opts.historySize ?? 1000;
+    this.nsDelay = opts.namespaceFinalizeDelayMs ?? 200;
+  }
+
+  get resourceVersion(): number {
+    return this.rv;
+  }
+
+  // ---- reads -------------------------------------------------------------------------------------------
+
+  get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
+    const o = this.bucket(type).get(key(type, namespace, name));
+    return o ? this.asVersion(type, clone(o)) : undefined;
+  }
+
+  /** get, or the NotFound error the API server gives */
+  mustGet(type: ResourceType, namespace: string | undefined, name: string): KubeObject {
+    const o = this.get(type, namespace, name);
+    if (!o) throw errors.notFound(type, name);
+    return o;
+  }
+
+  list(type: ResourceType, opts: ListOptions = {}): { items: KubeObject[]; resourceVersion: string } {
+    const byLabel = labelMatcher(opts.labelSelector);
+    const byField = fieldMatcher(type, opts.fieldSelector);
+    const items: KubeObject[] = [];
+    for (const [k, o] of [...this.bucket(type).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (opts.namespace && type.namespaced && !k.startsWith(`${opts.namespace}/`)) continue;
+      if (!byLabel(o.metadata.labels) || !byField(o)) continue;
+      items.push(this.asVersion(type, clone(o)));
+    }
+    return { items, resourceVersion: String(this.rv) };
+  }
+
+  /** the predicate a list with these options applies, for filtering watch events the same way */
+  matcher(type: ResourceType, opts: ListOptions): (o: KubeObject) => boolean {
+    const byLabel = labelMatcher(opts.labelSelector);
+    const byField = fieldMatcher(type, opts.fieldSelector);
+    return (o) => (!opts.namespace || !type.namespaced || o.metadata.namespace === opts.namespace) && byLabel(o.metadata.labels) && byField(o);
+  }
+
+  // ---- writes ------------------------------------------------------------------------------------------
+
+  create(type: ResourceType, input: KubeObject, opts: WriteOptions = {}): KubeObject {
+    const o = clone(input);
+    o.apiVersion = apiVersionOf(type);
+    o.kind = type.kind;
+    o.metadata = { ...(o.metadata ?? {}) };
+    const m = o.metadata;
+    if (!type.namespaced) delete m.namespace;
+    if (!m.name && m.generateName) m.name = m.generateName + randomSuffix();
+    validate(type, o);
+    if (type.namespaced) this.checkNamespaceOpen(type, String(m.namespace), String(m.name));
+    if (this.bucket(type).has(key(type, m.namespace, m.name!))) throw errors.alreadyExists(type, m.name!);
+    m.uid = randomUUID();
+    m.creationTimestamp = timestamp(this.clock.now());
+    delete m.deletionTimestamp;
+    delete m.deletionGracePeriodSeconds;
+    delete m.resourceVersion;
+    delete m.selfLink;
+    delete m.managedFields;
+    if (hasGeneration(type)) m.generation = 1;
+    else delete m.generation;
+    admit(type, o, this.admissionContext());
+    if (opts.dryRun) return o;
+    m.resourceVersion = String(++this.rv);
+    this.bucket(type).set(key(type, m.namespace, m.name!), o);
+    if (type.resource === 'customresourcedefinitions') this.types.applyCrd(o);
+    this.publish('ADDED', type, o);
+    return this.asVersion(type, clone(o));
+  }
+
+  update(type: ResourceType, input: KubeObject, opts: WriteOptions = {}): KubeObject {
+    const name = String(input.metadata?.name ?? '');
+    const ns = type.namespaced ? input.metadata?.namespace : undefined;
+    const old = this.bucket(type).get(key(type, ns, name));
+    if (!old) throw errors.notFound(type, name);
+    const rvIn = input.metadata?.resourceVersion;
+    if (rvIn && rvIn !== old.metadata.resourceVersion)
+      throw errors.conflict(type, name, 'the object has been modified; please apply your changes to the latest version and try again');
+    let o: KubeObject;
+    if (opts.subresource === 'status') {
+      o = clone(old);
+      o.status = clone(input.status);
+    } else {
+      o = clone(input);
+      o.apiVersion = apiVersionOf(type);
+      o.kind = type.kind;
+      // identity and bookkeeping belong to the server, whatever the client sent
+      o.metadata = { ...o.metadata, name, uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp, resourceVersion: old.metadata.resourceVersion };
+      if (type.namespaced) o.metadata.namespace = old.metadata.namespace;
+      else delete o.metadata.namespace;
+      if (old.metadata.deletionTimestamp) o.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
+      else delete o.metadata.deletionTimestamp;
+      if (old.metadata.generation !== undefined) o.metadata.generation = old.metadata.generation;
+      else delete o.metadata.generation;
+      delete o.metadata.managedFields;
+      if (type.subresources.includes('status') || type.resource === 'namespaces') o.status = clone(old.status);
+      admit(type, o, this.admissionContext(), old);
+      validate(type, o);
+      if (hasGeneration(type) && specChanged(old, o)) o.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    }
+    if (JSON.stringify(o) === JSON.stringify(old)) return this.asVersion(type, clone(old)); // no-op: no new resourceVersion
+    if (opts.dryRun) return o;
+    o.metadata.resourceVersion = String(++this.rv);
+    this.bucket(type).set(key(type, ns, name), o);
+    if (type.resource === 'customresourcedefinitions') this.types.applyCrd(o);
+    if (o.metadata.deletionTimestamp && !(o.metadata.finalizers ?? []).length) {
+      this.remove(type, o);
+      return this.asVersion(type, clone(o));
+    }
+    this.publish('MODIFIED', type, o);
+    return this.asVersion(type, clone(o));
+  }
+
+  /** Write only .status, as controllers do through the status subresource. */
+  updateStatus(type: ResourceType, input: KubeObject): KubeObject {
+    return this.update(type, input, { subresource: 'status' });
+  }
+
+  /**
+   * Delete with the API server's semantics: finalizers and Foreground keep the object (with a deletionTimestamp)
+   * until they are cleared; namespaces go Terminating first; dependents are collected through ownerReferences.
+   */
+  delete(type: ResourceType, namespace: string | undefined, name: string, opts: DeleteOptions = {}): KubeObject {
+    const k = key(type, namespace, name);
+    const old = this.bucket(type).get(k);
+    if (!old) throw errors.notFound(type, name);
+    const pre = opts.preconditions;
+    if (pre?.uid && pre.uid !== old.metadata.uid)
+      throw errors.conflict(type, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
+    if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion)
+      throw errors.conflict(type, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
+    if (opts.dryRun) return this.asVersion(type, clone(old));
+    const o = clone(old);
+    if (type.resource === 'namespaces') return this.terminateNamespace(type, o);
+    const policy = opts.propagationPolicy ?? 'Background';
+    const finalizers = [...(o.metadata.finalizers ?? [])];
+    if (policy === 'Foreground' && !finalizers.includes(FOREGROUND) && this.dependentsOf(o).length > 0) finalizers.push(FOREGROUND);
+    if (policy === 'Orphan') this.orphanDependents(o);
+    if (finalizers.length > 0) {
+      if (o.metadata.deletionTimestamp && JSON.stringify(finalizers) === JSON.stringify(o.metadata.finalizers)) return this.asVersion(type, o);
+      o.metadata.deletionTimestamp ??= timestamp(this.clock.now());
+      o.metadata.deletionGracePeriodSeconds ??= 0;
+      o.metadata.finalizers = finalizers;
+      o.metadata.resourceVersion = String(++this.rv);
+      this.bucket(type).set(k, o);
+      this.publish('MODIFIED', type, o);
+      if (finalizers.includes(FOREGROUND)) this.deleteDependents(o, 'Foreground');
+      return this.asVersion(type, clone(this.bucket(type).get(k) ?? o));
+    }
+    this.remove(type, o);
+    return this.asVersion(type, o);
+  }
+
+  deleteCollection(type: ResourceType, opts: ListOptions & DeleteOptions): KubeObject[] {
+    return this.list(type, opts).items.map((o) => this.delete(type, o.metadata.namespace, o.metadata.name!, opts));
+  }
+
+  // ---- watching ----------------------------------------------------------------------------------------
+
+  /**
+   * Subscribe to changes (in process: controllers, persistence, HTTP watches). With sinceResourceVersion the
+   * changes after it are replayed first; a version older than the kept history throws 410 Gone (client re-lists).
+   */
+  watch(fn: (e: StoreEvent) => void, opts: WatchOptions = {}): Disposable {
+    const filter = opts.resource;
+    const matches = (e: StoreEvent) => !filter || (e.resource.group === filter.group && e.resource.resource === filter.resource);
+    if (opts.sinceResourceVersion !== undefined && opts.sinceResourceVersion < this.rv) {
+      const oldest = this.history[0]?.resourceVersion ?? this.rv + 1;
+      if (opts.sinceResourceVersion < oldest - 1)
+        throw errors.gone(`too old resource version: ${opts.sinceResourceVersion} (${oldest - 1})`);
+      for (const e of this.history) if (e.resourceVersion > opts.sinceResourceVersion && matches(e)) fn(e);
+    }
+    const w = { filter, fn: (e: StoreEvent) => matches(e) && fn(e) };
+    this.watchers.add(w);
+    return { dispose: () => this.watchers.delete(w) };
+  }
+
+  // ---- persistence -------------------------------------------------------------------------------------
+
+  snapshot(): StoreSnapshot {
+    const objects: StoreSnapshot['objects'] = [];
+    for (const [bk, b] of this.buckets) {
+      const [group, resource] = splitBucket(bk);
+      for (const o of b.values()) objects.push({ group, resource, object: o });
+    }
+    return { resourceVersion: this.rv, objects };
+  }
+
+  /** Load a snapshot into an empty store; CRDs first, so their custom resources have a type to live in. */
+  restore(s: StoreSnapshot): void {
+    this.rv = Math.max(this.rv, s.resourceVersion);
+    const crds = s.objects.filter((x) => x.group === 'apiextensions.k8s.io' && x.resource === 'customresourcedefinitions');
+    for (const c of crds) this.types.applyCrd(c.object);
+    for (const x of s.objects) {
+      const t = this.types.anyVersion(x.group, x.resource);
+      if (!t) continue; // a custom resource whose CRD is gone: the real GC would have removed it too
+      this.bucket(t).set(key(t, x.object.metadata.namespace, String(x.object.metadata.name)), x.object);
+    }
+  }
+
+  dispose(): void {
+    for (const t of this.timers) t.dispose();
+    this.timers.clear();
+    this.watchers.clear();
+  }
+
+  // ---- internals ---------------------------------------------------------------------------------------
+
+  private bucket(type: Pick<ResourceType, 'group' | 'resource'>): Map<string, KubeObject> {
+    const bk = `${type.group}/${type.resource}`;
+    let b = this.buckets.get(bk);
+    if (!b) this.buckets.set(bk, (b = new Map()));
+    return b;
+  }
+
+  /** custom resources served in several versions are stored once; the reader's version is what it gets back */
+  private asVersion(type: ResourceType, o: KubeObject): KubeObject {
+    if (type.custom) o.apiVersion = apiVersionOf(type);
+    return o;
+  }
+
+  private publish(type: WatchEventType, resource: ResourceType, object: KubeObject): void {
+    const e: StoreEvent = { type, resource, object, resourceVersion: this.rv };
+    this.history.push(e);
+    if (this.history.length > this.historySize) this.history.splice(0, this.history.length - this.historySize);
+    for (const w of [...this.watchers]) {
+      try {
+        w.fn(e);
+      } catch {
+        // one broken subscriber must not stop the others nor fail the write that is already done
+      }
+    }
+  }
+
+  private admissionContext() {
+    return { allocateClusterIP: () => this.allocateClusterIP() };
+  }
+
+  /** k3s's default service CIDR is 10.43.0.0/16; .1 is the kubernetes service and .10 kube-dns */
+  private allocateClusterIP(): string {
+    const svc = this.types.lookup('', 'v1', 'services')!;
+    const used = new Set([...this.bucket(svc).values()].map((s) => (s.spec as { clusterIP?: string } | undefined)?.clusterIP));
+    for (let i = 0; i < 1000; i++) {
+      const ip = `10.43.${Math.floor(Math.random() * 255)}.${1 + Math.floor(Math.random() * 254)}`;
+      if (!used.has(ip) && ip !== '10.43.0.1' && ip !== '10.43.0.10') return ip;
+    }
+    throw errors.internal('failed to allocate a serviceIP: range is full');
+  }
+
+  private checkNamespaceOpen(type: ResourceType, namespace: string, name: string): void {
+    const nsType = this.types.lookup('', 'v1', 'namespaces')!;
+    const ns = this.bucket(nsType).get(key(nsType, undefined, namespace));
+    if (!ns) throw errors.notFound(nsType, namespace);
+    if (ns.metadata.deletionTimestamp)
+      throw errors.forbidden(type, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
+  }
+
+  /** really remove: publish DELETED, then let the garbage collector and waiting owners react */
+  private remove(type: ResourceType, o: KubeObject): void {
+    this.bucket(type).delete(key(type, o.metadata.namespace, o.metadata.name!));
+    o.metadata.resourceVersion = String(++this.rv);
+    this.publish('DELETED', type, o);
+    if (type.resource === 'customresourcedefinitions') this.removeCrdContent(o);
+    this.deleteDependents(o, 'Background');
+    this.releaseForegroundOwners(o);
+  }
+
+  private removeCrdContent(crd: KubeObject): void {
+    for (const t of this.types.removeCrd(String(crd.metadata.name))) {
+      const b = this.bucket(t);
+      for (const o of [...b.values()]) {
+        b.delete(key(t, o.metadata.namespace, o.metadata.name!));
+        o.metadata.resourceVersion = String(++this.rv);
+        this.publish('DELETED', t, o);
+      }
+    }
+  }
+
+  private *allObjects(): Generator<[ResourceType, KubeObject]> {
+    for (const [bk, b] of this.buckets) {
+      const [group, resource] = splitBucket(bk);
+      const t = this.types.anyVersion(group, resource);
+      if (!t) continue;
+      for (const o of b.values()) yield [t, o];
+    }
+  }
+
+  private dependentsOf(owner: KubeObject): [ResourceType, KubeObject][] {
+    const uid = owner.metadata.uid;
+    return [...this.allObjects()].filter(([, o]) => (o.metadata.ownerReferences ?? []).some((r) => r.uid === uid));
+  }
+
+  private deleteDependents(owner: KubeObject, policy: PropagationPolicy): void {
+    for (const [t, d] of this.dependentsOf(owner)) {
+      if (d.metadata.deletionTimestamp && policy !== 'Foreground') continue;
+      try {
+        this.delete(t, d.metadata.namespace, d.metadata.name!, { propagationPolicy: policy });
+      } catch {
+        // already gone through another owner: nothing to collect
+      }
+    }
+  }
+
+  private orphanDependents(owner: KubeObject): void {
+    for (const [t, d] of this.dependentsOf(owner)) {
+      const copy = clone(d);
+      copy.metadata.ownerReferences = (copy.metadata.ownerReferences ?? []).filter((r) => r.uid !== owner.metadata.uid);
+      if (copy.metadata.ownerReferences.length === 0) delete copy.metadata.ownerReferences;
+      copy.metadata.resourceVersion = String(++this.rv);
+      this.bucket(t).set(key(t, copy.metadata.namespace, copy.metadata.name!), copy);
+      this.publish('MODIFIED', t, copy);
+    }
+    void ORPHAN;
+  }
+
+  /** an owner deleted in the foreground goes once its last dependent is gone */
+  private releaseForegroundOwners(removed: KubeObject): void {
+    for (const ref of removed.metadata.ownerReferences ?? []) {
+      for (const [t, owner] of this.allObjects()) {
+        if (owner.metadata.uid !== ref.uid || !(owner.metadata.finalizers ?? []).includes(FOREGROUND)) continue;
+        if (this.dependentsOf(owner).length > 0) continue;
+        const copy = clone(owner);
+        copy.metadata.finalizers = (copy.metadata.finalizers ?? []).filter((f) => f !== FOREGROUND);
+        if (copy.metadata.finalizers.length === 0) delete copy.metadata.finalizers;
+        this.update(t, copy);
+      }
+    }
+  }
+
+  private terminateNamespace(type: ResourceType, o: KubeObject): KubeObject {
+    if (!o.metadata.deletionTimestamp) {
+      o.metadata.deletionTimestamp = timestamp(this.clock.now());
+      o.metadata.deletionGracePeriodSeconds = 0;
+      o.status = { ...(o.status as object), phase: 'Terminating' };
+      o.metadata.resourceVersion = String(++this.rv);
+      this.bucket(type).set(key(type, undefined, o.metadata.name!), o);
+      this.publish('MODIFIED', type, o);
+      this.scheduleNamespaceFinalize(type, o.metadata.name!, this.nsDelay);
+    }
+    return clone(o);
+  }
+
+  /** the namespace controller: empty the namespace, then drop it; content held by finalizers makes it wait */
+  private scheduleNamespaceFinalize(type: ResourceType, name: string, ms: number): void {
+    const timer = this.clock.setTimeout(() => {
+      this.timers.delete(timer);
+      const ns = this.bucket(type).get(key(type, undefined, name));
+      if (!ns?.metadata.deletionTimestamp) return;
+      let remaining = 0;
+      for (const [t, o] of [...this.allObjects()]) {
+        if (!t.namespaced || o.metadata.namespace !== name) continue;
+        remaining++;
+        if (!o.metadata.deletionTimestamp) this.delete(t, name, o.metadata.name!, { propagationPolicy: 'Background' });
+      }
+      const left = [...this.allObjects()].some(([t, o]) => t.namespaced && o.metadata.namespace === name);
+      if (left) this.scheduleNamespaceFinalize(type, name, Math.max(ms, 1000));
+      else this.remove(type, clone(ns));
+      void remaining;
+    }, ms);
+    this.timers.add(timer);
+  }
+}
+
+function key(type: Pick<ResourceType, 'namespaced'>, namespace: string | undefined, name: string): string {
+  return type.namespaced ? `${namespace ?? ''}/${name}` : name;
+}
+
+function splitBucket(bk: string): [string, string] {
+  const i = bk.lastIndexOf('/');
+  return [bk.slice(0, i), bk.slice(i + 1)];
+}
+
+/** metadata.generation exists for kinds with a spec that controllers observe (status subresource) and for CRs */
+function hasGeneration(type: ResourceType): boolean {
+  return type.custom === true || (type.subresources.includes('status') && type.resource !== 'namespaces' && type.resource !== 'nodes' && type.resource !== 'pods') || type.resource === 'pods';
+}
+
+function specChanged(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject) => {
+    const { metadata: _m, status: _s, ...rest } = o;
+    return JSON.stringify(rest);
+  };
+  return strip(a) !== strip(b);
+}
