@@ -2,6 +2,7 @@
 import React, {type ReactNode} from 'react';
 import clsx from 'clsx';
 import Link from '@docusaurus/Link';
+import useBaseUrl from '@docusaurus/useBaseUrl';
 import Layout from '@theme/Layout';
 import CodeBlock from '@theme/CodeBlock';
 import Translate, {translate} from '@docusaurus/Translate';
@@ -10,10 +11,11 @@ import styles from './index.module.css';
 const FIRST_PAGE = '/docs/before-you-begin';
 
 function Hero(): ReactNode {
+  const logo = useBaseUrl('/img/logo.svg');
   return (
     <header className={styles.hero}>
       <div className={clsx('container', styles.heroInner)}>
-        <img src={require('@site/static/img/logo.svg').default} alt="" className={styles.heroLogo} width={72} height={72} />
+        <img src={logo} alt="" className={styles.heroLogo} width={72} height={72} />
         <h1 className={styles.heroTitle}>Ambient Lab</h1>
         <p className={styles.heroTagline}>
           <Translate id="home.tagline">

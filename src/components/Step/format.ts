@@ -1,7 +1,9 @@
-/** Durations as a learner reads them: "0.4 s", "12.3 s", "1 m 05 s" (English) and "0.4초", "1분 5초" (Korean). */
-export function formatDuration(ms: number, locale: string): string {
+/** Durations as a learner reads them: "40 ms" (precise), "0.4 s", "12.3 s", "1 m 05 s" (English) and "0.4초", "1분 5초" (Korean). */
+export function formatDuration(ms: number, locale: string, {precise = false}: {precise?: boolean} = {}): string {
   const safe = Math.max(0, ms);
   const ko = locale === 'ko';
+  // a finished step that took under a second: "40 ms" says more than "0.0 s"
+  if (precise && safe < 1000) return `${Math.round(safe)} ms`;
   if (safe < 60_000) {
     const seconds = (safe / 1000).toFixed(1);
     return ko ? `${seconds}초` : `${seconds} s`;

@@ -144,7 +144,7 @@ function StatusPill({status, result, locale}: {status: StepStatus; result: StepR
   const now = useNow(running);
   // The server's clock and ours may differ a little: never show a negative or future start.
   const startedAt = running ? Math.min(result?.startedAt ?? now, now) : 0;
-  const duration = result?.durationMs !== undefined ? formatDuration(result.durationMs, locale) : null;
+  const duration = result?.durationMs !== undefined ? formatDuration(result.durationMs, locale, {precise: true}) : null;
   const typed = result?.via === 'typed';
 
   let text: ReactNode;
@@ -213,40 +213,55 @@ function StatusIcon({status}: {status: StepStatus}): ReactNode {
   }
 }
 
-function checkText(check: OutputCheck): string {
+function checkText(check: OutputCheck, hasExpected: boolean): ReactNode {
+  const pattern = <code>{check.pattern}</code>;
   switch (check.kind) {
     case 'contains':
-      return translate({id: 'lab.step.check.contains', message: 'output contains “{pattern}”'}, {pattern: check.pattern});
+      return (
+        <Translate id="lab.step.check.contains" values={{pattern}}>
+          {'output contains {pattern}'}
+        </Translate>
+      );
     case 'not-contains':
-      return translate({id: 'lab.step.check.notContains', message: 'output has no “{pattern}”'}, {pattern: check.pattern});
+      return (
+        <Translate id="lab.step.check.notContains" values={{pattern}}>
+          {'output has no {pattern}'}
+        </Translate>
+      );
     case 'regex':
-      return translate({id: 'lab.step.check.regex', message: 'output matches /{pattern}/'}, {pattern: check.pattern});
+      return (
+        <Translate id="lab.step.check.regex" values={{pattern}}>
+          {'output matches the regular expression {pattern}'}
+        </Translate>
+      );
     case 'like':
-      return translate({id: 'lab.step.check.like', message: 'output looks like the expected output'});
+      // the `like` check is the expected-output block shown below the step
+      return hasExpected ? (
+        <Translate id="lab.step.check.likeBelow">output looks like the block below</Translate>
+      ) : (
+        <Translate id="lab.step.check.like">output looks like the expected output</Translate>
+      );
   }
 }
 
 function Checks({spec, locale, hasExpected}: {spec: StepSpec; locale: string; hasExpected: boolean}): ReactNode {
-  const items: string[] = [];
-  items.push(
-    spec.exitCode === null
-      ? translate({id: 'lab.step.check.exitAny', message: 'any exit code'})
-      : translate({id: 'lab.step.check.exit', message: 'exits with {code}'}, {code: spec.exitCode}),
-  );
-  for (const check of spec.expect) {
-    // the `like` check is the expected-output block shown below; one mention is enough
-    if (check.kind === 'like' && hasExpected) {
-      items.push(translate({id: 'lab.step.check.likeBelow', message: 'output looks like the block below'}));
-    } else {
-      items.push(checkText(check));
-    }
-  }
+  const items: ReactNode[] = [
+    spec.exitCode === null ? (
+      <Translate id="lab.step.check.exitAny">any exit code</Translate>
+    ) : (
+      <Translate id="lab.step.check.exit" values={{code: spec.exitCode}}>
+        {'exits with {code}'}
+      </Translate>
+    ),
+    ...spec.expect.map((check) => checkText(check, hasExpected)),
+  ];
   if (spec.verify) {
     items.push(
-      translate(
-        {id: 'lab.step.check.verify', message: 'then waits until `{command}` succeeds (up to {timeout})'},
-        {command: spec.verify.command, timeout: formatDuration(spec.verify.timeoutMs, locale).replace(/\.0(?=\s?[s초])/, '')},
-      ),
+      <Translate
+        id="lab.step.check.verify"
+        values={{command: <code>{spec.verify.command}</code>, timeout: formatDuration(spec.verify.timeoutMs, locale).replace(/\.0(?=\s?[s초])/, '')}}>
+        {'then waits until {command} succeeds (up to {timeout})'}
+      </Translate>,
     );
   }
   return (
@@ -255,8 +270,8 @@ function Checks({spec, locale, hasExpected}: {spec: StepSpec; locale: string; ha
         <Translate id="lab.step.checks">Checks</Translate>
       </span>
       <ul className={styles.checkList}>
-        {items.map((item) => (
-          <li key={item}>{item}</li>
+        {items.map((item, i) => (
+          <li key={i}>{item}</li>
         ))}
       </ul>
     </div>

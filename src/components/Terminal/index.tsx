@@ -27,7 +27,7 @@ const DEFAULT_HEIGHT = 300;
 const MIN_HEIGHT = 140;
 const HEADER_HEIGHT = 40;
 
-const FONT_FAMILY = '"D2Coding", "Noto Sans Mono CJK KR", ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace';
+const FONT_FAMILY = '"D2Coding", "Noto Sans Mono CJK KR", "NanumGothicCoding", ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace';
 
 const THEME: ITheme = {
   background: '#0d1117',
