@@ -183,7 +183,8 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
               pending.previous ? withResult(p, pending.previous) : withoutResult(p, pending.pageId, pending.stepId),
             );
             setRunError({pageId: pending.pageId, stepId: pending.stepId, code: message.code, message: message.message});
-          } else {
+          } else if (message.code !== 'session-gone') {
+            // session-gone is routine (the old shell expired; `attached` with a new one follows): nothing to show
             setServerError({code: message.code, message: message.message});
           }
           break;
