@@ -9,6 +9,9 @@ import {Scrollback} from '../../server/sessions/scrollback';
 import {SessionError, SessionRegistry, type Timers} from '../../server/sessions/session-registry';
 
 const environment = {env: {LAB_PLAIN_RC: '1'}, cwd: tmpdir()};
+// Sleep durations unique to this test process, so concurrent test runs on the machine never see each other's sleeps.
+const SLEEP_BASE = 100_000 + (process.pid % 100_000) * 10;
+const sleepArg = (n: number) => String(SLEEP_BASE + n);
 let counter = 0;
 const sessions: PtySession[] = [];
 
@@ -89,11 +92,11 @@ describe('PtySession', () => {
   it('kills background jobs, setsid escapees and nohup processes on close', async () => {
     const s = start();
     await s.ready;
-    await run(s, 'sleep 1001 & (setsid sleep 1002 &); nohup sleep 1003 >/dev/null 2>&1 &');
+    await run(s, `sleep ${sleepArg(1)} & (setsid sleep ${sleepArg(2)} &); nohup sleep ${sleepArg(3)} >/dev/null 2>&1 &`);
     // the setsid'd sleep may still be starting when the prompt returns
-    for (let i = 0; i < 50 && pidsRunning('sleep', '1002').length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && pidsRunning('sleep', sleepArg(2)).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     const before = sessionProcesses({leader: s.info.pid, envMarker: `${SESSION_ENV_MARKER}=${s.info.id}`});
-    const sleeps = ['1001', '1002', '1003'].map((n) => pidsRunning('sleep', n));
+    const sleeps = [1, 2, 3].map((n) => pidsRunning('sleep', sleepArg(n)));
     for (const pids of sleeps) {
       assert.equal(pids.length, 1);
       assert.ok(before.includes(pids[0]!), 'sleep found as part of the session');
@@ -111,7 +114,7 @@ describe('PtySession', () => {
       })();
       assert.ok(!stat || stat.state === 'Z', `pid ${pid} survived`);
     }
-    assert.deepEqual(['1001', '1002', '1003'].flatMap((n) => pidsRunning('sleep', n)), []);
+    assert.deepEqual([1, 2, 3].flatMap((n) => pidsRunning('sleep', sleepArg(n))), []);
     assert.deepEqual(sessionProcesses({leader: s.info.pid, envMarker: `${SESSION_ENV_MARKER}=${s.info.id}`}), []);
     // idempotent, and exit is emitted once
     let exits = 0;
@@ -123,11 +126,11 @@ describe('PtySession', () => {
   it('reports the shell exiting by itself and cleans up what it left', async () => {
     const s = start();
     await s.ready;
-    await run(s, 'nohup sleep 1004 >/dev/null 2>&1 &');
+    await run(s, `nohup sleep ${sleepArg(4)} >/dev/null 2>&1 &`);
     const exit = next<{exitCode: number; reason: string}>((l) => s.onExit(l));
     s.write('exit 7\r');
     assert.deepEqual(await exit, {exitCode: 7, reason: 'shell exited'});
-    assert.deepEqual(pidsRunning('sleep', '1004'), []);
+    assert.deepEqual(pidsRunning('sleep', sleepArg(4)), []);
   });
 
   it('keeps scrollback bounded, cut at a line boundary', async () => {
