@@ -49,7 +49,7 @@ describe('strategic merge patch', () => {
     assert.deepEqual(out.metadata.labels, {});
     assert.deepEqual(out.metadata.finalizers, ['x', 'y']);
     assert.deepEqual(out.spec.tolerations, [{ key: 't2' }]);
-    assert.deepEqual(out.spec.containers[0]!.ports.map((p) => p.containerPort), [80, 8080]);
+    assert.deepEqual(out.spec.containers[0]!.ports!.map((p) => p.containerPort), [80, 8080]);
   });
 });
 
