@@ -38,6 +38,11 @@ export class LabPage {
   progress(): Locator {
     return this.page.getByTestId('page-progress');
   }
+
+  async resetProgress(): Promise<void> {
+    const reset = this.page.getByTestId('page-progress-reset');
+    if (await reset.isVisible()) await reset.click();
+  }
 }
 
 export class StepBlock {

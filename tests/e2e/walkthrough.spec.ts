@@ -20,6 +20,10 @@ for (const locale of ['en', 'ko'] as const) {
         await lab.open(locale, manifest.pageId);
         await expect(lab.steps()).toHaveCount(manifest.steps.length);
         await expect(lab.progress()).toHaveAttribute('data-total', String(manifest.steps.length));
+        // Progress belongs to the learner, not the language (both locales have the same steps), so the other
+        // locale's run shows here: start the page over, as a learner would with "reset".
+        await lab.resetProgress();
+        await expect(lab.progress()).toHaveAttribute('data-done', '0');
 
         for (const [i, spec] of manifest.steps.entries()) {
           const step = lab.step(spec.id);
