@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createServer } from 'node:https';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -10,10 +11,25 @@ import { kubeconfigFor, writeKubeconfig, type KubeconfigInput } from './kubeconf
 import { serveOpenApi } from './openapi';
 import { loadOrCreateServingCert, type ServingCert } from './self-signed-cert';
 import { parseTarget } from './request-info';
-import { handleResource, type SubresourceHandler } from './rest-handler';
+import { handleResource, type ResourceTarget, type SubresourceHandler } from './rest-handler';
 import { SandboxRegistry, type Sandbox, type SandboxRegistryOptions } from './sandboxes';
-import { errors } from './status';
-import type { Clock, Disposable } from './types';
+import { ApiError, errors } from './status';
+import type { Clock, Disposable, ResourceType } from './types';
+import type { ObjectStore } from './store';
+
+/** What an upgrade handler (exec / attach / port-forward over WebSocket or SPDY) gets: the raw socket. */
+export interface UpgradeContext {
+  sandbox: Sandbox;
+  store: ObjectStore;
+  req: IncomingMessage;
+  socket: Duplex;
+  head: Buffer;
+  target: ResourceTarget;
+  type: ResourceType;
+  query: URLSearchParams;
+}
+
+export type UpgradeHandler = (ctx: UpgradeContext) => void;
 
 export interface SandboxApiOptions {
   host?: string;
@@ -47,11 +63,19 @@ export interface SandboxApi {
   writeKubeconfig(name: string, path: string): void;
   /** serve a subresource the generic store does not (e.g. "/pods/log", "apps/deployments/rollback") */
   registerSubresource(groupResourceSub: string, handler: SubresourceHandler): Disposable;
+  /** take over connection upgrades (WebSocket/SPDY) to a subresource, e.g. "/pods/exec", "/pods/portforward" */
+  registerUpgrade(groupResourceSub: string, handler: UpgradeHandler): Disposable;
   close(): Promise<void>;
 }
 
 const PREFIX = '/sandboxes/';
 const OPEN_PATHS = new Set(['version', 'health']);
+
+/** keys are "<group>/<resource>/<sub>", the core group empty: "/pods/log"; "pods/log" means the same */
+function normalizeKey(key: string): string {
+  const k = key.startsWith('/') ? key.slice(1) : key;
+  return k.split('/').length === 2 ? `/${k}` : key;
+}
 
 function tokenMatches(header: string | undefined, token: string): boolean {
   const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
@@ -76,13 +100,15 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
   sandboxes.restoreAll();
   const version = versionInfo(opts.k3sVersion ?? K3S_VERSION);
   const subresources = new Map<string, SubresourceHandler>();
+  const upgrades = new Map<string, UpgradeHandler>();
   const open = new Set<Disposable>();
   const maxBodyBytes = opts.maxBodyBytes ?? 32 * 1024 * 1024;
   const maxWatchSeconds = opts.maxWatchSeconds ?? 1800;
   let baseUrl = '';
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
+  /** which sandbox and what in it a request addresses, after checking its bearer token */
+  function resolve(req: IncomingMessage): { sandbox: Sandbox; target: ReturnType<typeof parseTarget>; url: URL } {
+    const url = new URL(req.url ?? '/', 'https://sandbox');
     if (!url.pathname.startsWith(PREFIX)) throw errors.pathNotFound();
     const rest = url.pathname.slice(PREFIX.length);
     const slash = rest.indexOf('/');
@@ -91,7 +117,32 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
     if (!sandbox) throw errors.pathNotFound();
     const target = parseTarget(slash < 0 ? '' : rest.slice(slash));
     if (!OPEN_PATHS.has(target.kind) && !tokenMatches(req.headers.authorization, sandbox.token)) throw errors.unauthorized();
+    return { sandbox, target, url };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { sandbox, target, url } = resolve(req);
     await route(sandbox, target, req, res, url);
+  }
+
+  function upgradeKey(t: ResourceTarget): string {
+    return `${t.group}/${t.resource}/${t.subresource ?? ''}`;
+  }
+
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    try {
+      const { sandbox, target, url } = resolve(req);
+      if (target.kind !== 'resource' || !target.subresource) throw errors.badRequest('only subresources such as pods/exec can be upgraded');
+      const type = sandbox.store.types.lookup(target.group, target.version, target.resource);
+      const handler = type && upgrades.get(upgradeKey(target));
+      if (!type || !handler) throw errors.pathNotFound();
+      handler({ sandbox, store: sandbox.store, req, socket, head, target, type, query: url.searchParams });
+    } catch (e) {
+      // a plain HTTP answer on the raw socket: kubectl then reports the Status (or falls back to SPDY)
+      const status = (e instanceof ApiError ? e : errors.internal(String(e))).toStatus();
+      const body = JSON.stringify(status);
+      socket.end(`HTTP/1.1 ${status.code} ${status.reason ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    }
   }
 
   async function route(sandbox: Sandbox, target: ReturnType<typeof parseTarget>, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -151,6 +202,7 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
   const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
     handle(req, res).catch((e) => sendError(res, e));
   });
+  server.on('upgrade', handleUpgrade);
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -175,11 +227,14 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
     kubeconfigFor: (name) => kubeconfigFor(input(name)),
     writeKubeconfig: (name, path) => writeKubeconfig(path, input(name)),
     registerSubresource(key, handler) {
-      const k = key.startsWith('/') ? key.slice(1) : key;
-      // keys are "<group>/<resource>/<sub>", the core group being empty: "/pods/log"
-      const norm = k.split('/').length === 2 ? `/${k}` : k;
-      subresources.set(norm, handler);
-      return { dispose: () => subresources.delete(norm) };
+      const k = normalizeKey(key);
+      subresources.set(k, handler);
+      return { dispose: () => subresources.delete(k) };
+    },
+    registerUpgrade(key, handler) {
+      const k = normalizeKey(key);
+      upgrades.set(k, handler);
+      return { dispose: () => upgrades.delete(k) };
     },
     async close() {
       for (const d of [...open]) d.dispose();

@@ -438,9 +438,16 @@ function splitBucket(bk: string): [string, string] {
   return [bk.slice(0, i), bk.slice(i + 1)];
 }
 
-/** metadata.generation exists for kinds with a spec that controllers observe (status subresource) and for CRs */
+/** Kinds whose registry strategy keeps metadata.generation (objects a controller observes); every custom resource does. */
+const WITH_GENERATION = new Set([
+  'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'replicationcontrollers', 'jobs', 'cronjobs', 'horizontalpodautoscalers',
+  'poddisruptionbudgets', 'ingresses', 'networkpolicies', 'customresourcedefinitions', 'validatingadmissionpolicies',
+  'validatingadmissionpolicybindings', 'mutatingwebhookconfigurations', 'validatingwebhookconfigurations', 'flowschemas',
+  'prioritylevelconfigurations',
+]);
+
 function hasGeneration(type: ResourceType): boolean {
-  return type.custom === true || (type.subresources.includes('status') && type.resource !== 'namespaces' && type.resource !== 'nodes' && type.resource !== 'pods') || type.resource === 'pods';
+  return type.custom === true || WITH_GENERATION.has(type.resource);
 }
 
 function specChanged(a: KubeObject, b: KubeObject): boolean {

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startHarness, type Harness } from '../fixtures/sandbox/harness';
+
+// The hooks the controllers/shims sitting builds on: extra subresources served beside the generic store.
+describe('subresource hooks', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+    const sb = h.api.sandboxes.create('ext');
+    const pods = sb.store.types.lookup('', 'v1', 'pods')!;
+    sb.store.create(pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'sleep', namespace: 'default', labels: { app: 'sleep' } }, spec: { containers: [{ name: 'sleep', image: 'curlimages/curl' }] } });
+    h.api.registerSubresource('/pods/log', (ctx) => {
+      ctx.res.writeHead(200, { 'Content-Type': 'text/plain' });
+      ctx.res.end(`log of ${ctx.target.name} container=${ctx.query.get('container')} tail=${ctx.query.get('tailLines') ?? 'all'}\n`);
+    });
+  });
+  after(async () => h?.close());
+
+  it('serves pods/log through a registered handler (kubectl logs, -l, --tail)', async () => {
+    assert.equal((await h.kubectl('ext', ['logs', 'sleep'])).stdout, 'log of sleep container=sleep tail=all\n');
+    assert.equal((await h.kubectl('ext', ['logs', '-l', 'app=sleep', '--tail=5'])).stdout, 'log of sleep container=sleep tail=5\n');
+  });
+
+  it('answers an upgrade nobody handles with a Status, which kubectl reports', async () => {
+    const r = await h.kubectl('ext', ['exec', 'sleep', '--', 'true']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /the server could not find the requested resource|404/);
+  });
+});
