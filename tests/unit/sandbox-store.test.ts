@@ -155,6 +155,20 @@ describe('ObjectStore', () => {
     assert.equal(store.types.lookup('gateway.networking.k8s.io', 'v1', 'gateways'), undefined);
   });
 
+  it('delivers events in resourceVersion order to every watcher, even when a watcher writes from its callback', () => {
+    const { store, cm } = setup();
+    // a "controller" reacting to a ConfigMap by writing another one
+    store.watch((e) => {
+      if (e.type === 'ADDED' && e.object.metadata.name === 'trigger')
+        store.create(cm, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'reaction', namespace: 'app' } });
+    });
+    const seen: number[] = [];
+    store.watch((e) => seen.push(e.resourceVersion));
+    store.create(cm, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'trigger', namespace: 'app' } });
+    assert.equal(seen.length, 2);
+    assert.ok(seen[0]! < seen[1]!, `in order: ${seen.join(', ')}`);
+  });
+
   it('survives a snapshot round trip, CRD-defined objects included', () => {
     const { store, deploy } = setup();
     store.create(deploy, deployment('web'));

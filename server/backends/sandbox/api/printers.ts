@@ -315,6 +315,75 @@ export const PRINTERS: Record<string, Column[]> = {
 };
 PRINTERS.clusterrolebindings = PRINTERS.rolebindings!;
 
+const accessModes = (m: string[] | undefined) =>
+  (m ?? []).map((x) => ({ ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' })[x] ?? x).join(',');
+
+Object.assign(PRINTERS, {
+  horizontalpodautoscalers: [
+    nameCol,
+    { name: 'Reference', cell: (o: J) => `${o.spec?.scaleTargetRef?.kind}/${o.spec?.scaleTargetRef?.name}` },
+    { name: 'Targets', cell: (o: J) => ((o.spec?.metrics ?? []).length ? `<unknown>/${o.spec.metrics[0]?.resource?.target?.averageUtilization ?? '?'}%` : '<none>') },
+    { name: 'MinPods', cell: (o: J) => o.spec?.minReplicas ?? 1 },
+    { name: 'MaxPods', cell: (o: J) => o.spec?.maxReplicas },
+    { name: 'Replicas', cell: (o: J) => num(o.status?.currentReplicas) },
+    ageCol,
+  ],
+  persistentvolumeclaims: [
+    nameCol,
+    { name: 'Status', cell: (o: J) => (o.metadata?.deletionTimestamp ? 'Terminating' : o.status?.phase ?? 'Pending') },
+    { name: 'Volume', cell: (o: J) => o.spec?.volumeName ?? '' },
+    { name: 'Capacity', cell: (o: J) => o.status?.capacity?.storage ?? '' },
+    { name: 'Access Modes', cell: (o: J) => accessModes(o.status?.accessModes) },
+    { name: 'StorageClass', cell: (o: J) => o.spec?.storageClassName ?? '<unset>' },
+    { name: 'VolumeAttributesClass', cell: (o: J) => o.spec?.volumeAttributesClassName ?? '<unset>' },
+    ageCol,
+    wide('VolumeMode', (o) => o.spec?.volumeMode ?? 'Filesystem'),
+  ],
+  persistentvolumes: [
+    nameCol,
+    { name: 'Capacity', cell: (o: J) => o.spec?.capacity?.storage ?? '' },
+    { name: 'Access Modes', cell: (o: J) => accessModes(o.spec?.accessModes) },
+    { name: 'Reclaim Policy', cell: (o: J) => o.spec?.persistentVolumeReclaimPolicy ?? 'Retain' },
+    { name: 'Status', cell: (o: J) => o.status?.phase ?? 'Pending' },
+    { name: 'Claim', cell: (o: J) => (o.spec?.claimRef ? `${o.spec.claimRef.namespace}/${o.spec.claimRef.name}` : '') },
+    { name: 'StorageClass', cell: (o: J) => o.spec?.storageClassName ?? '' },
+    { name: 'VolumeAttributesClass', cell: (o: J) => o.spec?.volumeAttributesClassName ?? '<unset>' },
+    { name: 'Reason', cell: (o: J) => o.status?.reason ?? '' },
+    ageCol,
+    wide('VolumeMode', (o) => o.spec?.volumeMode ?? 'Filesystem'),
+  ],
+  poddisruptionbudgets: [
+    nameCol,
+    { name: 'Min Available', cell: (o: J) => o.spec?.minAvailable ?? 'N/A' },
+    { name: 'Max Unavailable', cell: (o: J) => o.spec?.maxUnavailable ?? 'N/A' },
+    { name: 'Allowed Disruptions', cell: (o: J) => num(o.status?.disruptionsAllowed) },
+    ageCol,
+  ],
+  networkpolicies: [nameCol, { name: 'Pod-Selector', cell: (o: J) => (selectorText(o.spec?.podSelector) === '<none>' ? '<none>' : selectorText(o.spec?.podSelector)) }, ageCol],
+  ingressclasses: [nameCol, { name: 'Controller', cell: (o: J) => o.spec?.controller }, { name: 'Parameters', cell: (o: J) => (o.spec?.parameters ? `${o.spec.parameters.kind}/${o.spec.parameters.name}` : '<none>') }, ageCol],
+  priorityclasses: [nameCol, { name: 'Value', cell: (o: J) => o.value }, { name: 'Global-Default', cell: (o: J) => String(o.globalDefault ?? false) }, { name: 'Preemptionpolicy', cell: (o: J) => o.preemptionPolicy ?? 'PreemptLowerPriority' }, ageCol],
+  mutatingwebhookconfigurations: [nameCol, { name: 'Webhooks', cell: (o: J) => (o.webhooks ?? []).length }, ageCol],
+  validatingwebhookconfigurations: [nameCol, { name: 'Webhooks', cell: (o: J) => (o.webhooks ?? []).length }, ageCol],
+  controllerrevisions: [
+    nameCol,
+    { name: 'Controller', cell: (o: J) => {
+      const c = (o.metadata?.ownerReferences ?? []).find((r: J) => r.controller);
+      return c ? `${String(c.apiVersion).split('/')[0] === 'apps' ? `${c.kind.toLowerCase()}.apps` : c.kind.toLowerCase()}/${c.name}` : '<none>';
+    } },
+    { name: 'Revision', cell: (o: J) => o.revision },
+    ageCol,
+  ],
+  replicationcontrollers: [
+    nameCol,
+    { name: 'Desired', cell: (o: J) => num(o.spec?.replicas) },
+    { name: 'Current', cell: (o: J) => num(o.status?.replicas) },
+    { name: 'Ready', cell: (o: J) => num(o.status?.readyReplicas) },
+    ageCol,
+    ...workloadWide(false),
+    wide('Selector', (o) => mapText(o.spec?.selector)),
+  ],
+});
+
 /** built-ins without a printer get the default table convertor's NAME, CREATED AT */
 export const DEFAULT_COLUMNS: Column[] = [nameCol, createdAt];
 

@@ -61,6 +61,10 @@ export class ObjectStore {
   private readonly watchers = new Set<{ filter?: Pick<ResourceType, 'group' | 'resource'>; fn: (e: StoreEvent) => void }>();
   private readonly nsDelay: number;
   private readonly timers = new Set<Disposable>();
+  private readonly queue: StoreEvent[] = [];
+  private dispatching = false;
+  /** the newest event whose dispatch has begun; later ones are still queued and reach new watchers anyway */
+  private startedRv = 0;
 
   constructor(opts: StoreOptions = {}) {
     this.clock = opts.clock ?? systemClock;
@@ -236,7 +240,8 @@ export class ObjectStore {
       const oldest = this.history[0]?.resourceVersion ?? this.rv + 1;
       if (opts.sinceResourceVersion < oldest - 1)
         throw errors.gone(`too old resource version: ${opts.sinceResourceVersion} (${oldest - 1})`);
-      for (const e of this.history) if (e.resourceVersion > opts.sinceResourceVersion && matches(e)) fn(e);
+      const upTo = this.dispatching ? this.startedRv : this.rv;
+      for (const e of this.history) if (e.resourceVersion > opts.sinceResourceVersion && e.resourceVersion <= upTo && matches(e)) fn(e);
     }
     const w = { filter, fn: (e: StoreEvent) => matches(e) && fn(e) };
     this.watchers.add(w);
@@ -287,16 +292,30 @@ export class ObjectStore {
     return o;
   }
 
+  /**
+   * Events are dispatched in resourceVersion order to every watcher, even when a watcher writes from inside its
+   * callback (controllers do): such a write's event is queued and delivered after the current one.
+   */
   private publish(type: WatchEventType, resource: ResourceType, object: KubeObject): void {
     const e: StoreEvent = { type, resource, object, resourceVersion: this.rv };
     this.history.push(e);
     if (this.history.length > this.historySize) this.history.splice(0, this.history.length - this.historySize);
-    for (const w of [...this.watchers]) {
-      try {
-        w.fn(e);
-      } catch {
-        // one broken subscriber must not stop the others nor fail the write that is already done
+    this.queue.push(e);
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+        this.startedRv = next.resourceVersion;
+        for (const w of [...this.watchers]) {
+          try {
+            w.fn(next);
+          } catch {
+            // one broken subscriber must not stop the others nor fail the write that is already done
+          }
+        }
       }
+    } finally {
+      this.dispatching = false;
     }
   }
 
