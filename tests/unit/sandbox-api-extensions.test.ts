@@ -22,6 +22,13 @@ describe('subresource hooks', () => {
     assert.equal((await h.kubectl('ext', ['logs', '-l', 'app=sleep', '--tail=5'])).stdout, 'log of sleep container=sleep tail=5\n');
   });
 
+  it('answers access reviews and token requests for the k3d admin without storing them', async () => {
+    assert.equal((await h.kubectl('ext', ['auth', 'can-i', 'delete', 'pods', '-A'])).stdout, 'yes\n');
+    assert.match((await h.kubectl('ext', ['auth', 'whoami'])).stdout, /Username +system:admin\nGroups +\[system:masters system:authenticated\]/);
+    await h.kubectl('ext', ['create', 'serviceaccount', 'bot']);
+    assert.match((await h.kubectl('ext', ['create', 'token', 'bot'])).stdout, /^[\w-]+\.[\w-]+\.[\w-]+\n?$/);
+  });
+
   it('answers an upgrade nobody handles with a Status, which kubectl reports', async () => {
     const r = await h.kubectl('ext', ['exec', 'sleep', '--', 'true']);
     assert.notEqual(r.code, 0);

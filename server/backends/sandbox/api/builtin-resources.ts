@@ -122,5 +122,3 @@ export const BUILTIN_RESOURCES: ResourceType[] = [
   ]),
 ];
 
-/** Kinds that exist only as verbs on other objects (reviews, bindings): accepted but never stored. */
-export const CREATE_ONLY_KINDS = new Set(BUILTIN_RESOURCES.filter((r) => r.verbs.length === 1 && r.verbs[0] === 'create').map((r) => r.resource));

@@ -4,6 +4,7 @@ import { mediaType, readBody, rendering, sendJson } from './http-io';
 import { applyPatch, parsePatchBody, patchTypeOf } from './patch';
 import { isPlainObject } from './patch-merge';
 import type { RequestTarget } from './request-info';
+import { answerReview, tokenRequest } from './reviews';
 import { errors } from './status';
 import type { DeleteOptions, ObjectStore, PropagationPolicy } from './store';
 import { toTable, type IncludeObject } from './table';
@@ -37,6 +38,10 @@ export async function handleResource(ctx: ResourceContext, subresources: Map<str
     if (custom) return custom(ctx);
     if (target.subresource === 'status') return statusSubresource(ctx);
     if (target.subresource === 'scale' && type.subresources.includes('scale')) return scaleSubresource(ctx);
+    if (target.subresource === 'token' && type.resource === 'serviceaccounts' && method === 'POST') {
+      const sa = ctx.store.mustGet(type, target.namespace, target.name!);
+      return sendJson(ctx.res, 201, tokenRequest(await bodyObject(ctx), sa, ctx.store.clock.now()));
+    }
     throw errors.pathNotFound();
   }
   if (target.name) {
@@ -130,6 +135,8 @@ async function create(ctx: ResourceContext): Promise<void> {
   requireVerb(ctx, 'create');
   const o = await bodyObject(ctx);
   checkKind(ctx, o);
+  const review = answerReview(`${ctx.type.group}/${ctx.type.resource}`, o, ctx.store.clock.now());
+  if (review) return sendJson(ctx.res, 201, review);
   if (ctx.type.namespaced) {
     if (!ctx.target.namespace) throw errors.pathNotFound();
     if (o.metadata.namespace && o.metadata.namespace !== ctx.target.namespace)
