@@ -59,6 +59,14 @@ describe('protobuf request bodies', () => {
       assert.equal(dep.spec.template.spec.containers[0].ports[0].containerPort, 80);
       const svc = JSON.parse((await k(['get', 'svc', 'web', '-n', 'pb', '-o', 'json'])).stdout);
       assert.deepEqual(svc.spec.ports.map((p: { port: number; targetPort: number }) => [p.port, p.targetPort]), [[80, 8080]]);
+      assert.equal((await k(['create', 'job', 'j', '-n', 'pb', '--image=busybox', '--', 'echo', 'hi'])).stdout, 'job.batch/j created\n');
+      assert.equal((await k(['get', 'job', 'j', '-n', 'pb', '-o', 'jsonpath={.spec.template.spec.containers[0].command} {.spec.template.spec.restartPolicy}'])).stdout, '["echo","hi"] Never');
+      assert.equal((await k(['create', 'role', 'r', '-n', 'pb', '--verb=get', '--resource=pods'])).code, 0);
+      assert.equal((await k(['create', 'rolebinding', 'rb', '-n', 'pb', '--role=r', '--serviceaccount=pb:robot'])).code, 0);
+      assert.equal(
+        (await k(['get', 'rolebinding', 'rb', '-n', 'pb', '-o', 'jsonpath={.roleRef.kind}/{.roleRef.name} {.subjects[0].kind}:{.subjects[0].namespace}:{.subjects[0].name}'])).stdout,
+        'Role/r ServiceAccount:pb:robot',
+      );
       const dup = await k(['create', 'namespace', 'pb']);
       assert.equal(dup.stderr, 'Error from server (AlreadyExists): namespaces "pb" already exists\n');
     });

@@ -66,9 +66,35 @@ export const MESSAGES: Record<string, MessageSpec> = {
   ContainerPort: { 1: s('name'), 2: i('hostPort'), 3: i('containerPort'), 4: s('protocol'), 5: s('hostIP') },
   EnvVar: { 1: s('name'), 2: s('value') },
   ResourceRequirements: { 1: map('limits', 'quantity'), 2: map('requests', 'quantity') },
+  Job: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'JobSpec') },
+  JobSpec: {
+    1: i('parallelism', true), 2: i('completions', true), 3: i('activeDeadlineSeconds', true), 4: m('selector', 'LabelSelector'), 5: b('manualSelector', true),
+    6: m('template', 'PodTemplateSpec'), 7: i('backoffLimit', true), 8: i('ttlSecondsAfterFinished', true), 9: s('completionMode'), 10: b('suspend', true),
+  },
+  JobTemplateSpec: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'JobSpec') },
+  CronJob: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'CronJobSpec') },
+  CronJobSpec: {
+    1: s('schedule'), 2: i('startingDeadlineSeconds', true), 3: s('concurrencyPolicy'), 4: b('suspend', true), 5: m('jobTemplate', 'JobTemplateSpec'),
+    6: i('successfulJobsHistoryLimit', true), 7: i('failedJobsHistoryLimit', true), 8: s('timeZone'),
+  },
+  Role: { 1: m('metadata', 'ObjectMeta'), 2: m('rules', 'PolicyRule', true) },
+  ClusterRole: { 1: m('metadata', 'ObjectMeta'), 2: m('rules', 'PolicyRule', true), 3: m('aggregationRule', 'AggregationRule') },
+  AggregationRule: { 1: m('clusterRoleSelectors', 'LabelSelector', true) },
+  PolicyRule: { 1: ss('verbs'), 2: ss('apiGroups'), 3: ss('resources'), 4: ss('resourceNames'), 5: ss('nonResourceURLs') },
+  RoleBinding: { 1: m('metadata', 'ObjectMeta'), 2: m('subjects', 'Subject', true), 3: m('roleRef', 'RoleRef') },
+  ClusterRoleBinding: { 1: m('metadata', 'ObjectMeta'), 2: m('subjects', 'Subject', true), 3: m('roleRef', 'RoleRef') },
+  Subject: { 1: s('kind'), 2: s('apiGroup'), 3: s('name'), 4: s('namespace') },
+  RoleRef: { 1: s('apiGroup'), 2: s('kind'), 3: s('name') },
+  PriorityClass: { 1: m('metadata', 'ObjectMeta'), 2: i('value', true), 3: b('globalDefault'), 4: s('description'), 5: s('preemptionPolicy') },
+  PodDisruptionBudget: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'PodDisruptionBudgetSpec') },
+  PodDisruptionBudgetSpec: { 1: { name: 'minAvailable', type: 'intstr' }, 2: m('selector', 'LabelSelector'), 3: { name: 'maxUnavailable', type: 'intstr' } },
+  ResourceQuota: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'ResourceQuotaSpec') },
+  ResourceQuotaSpec: { 1: map('hard', 'quantity'), 2: ss('scopes') },
 };
 
 /** Kind → message, for the envelope's TypeMeta */
 export const KIND_MESSAGES: Record<string, string> = {
   Namespace: 'Namespace', Secret: 'Secret', ConfigMap: 'ConfigMap', ServiceAccount: 'ServiceAccount', Service: 'Service', Deployment: 'Deployment',
+  Job: 'Job', CronJob: 'CronJob', Role: 'Role', ClusterRole: 'ClusterRole', RoleBinding: 'RoleBinding', ClusterRoleBinding: 'ClusterRoleBinding',
+  PriorityClass: 'PriorityClass', PodDisruptionBudget: 'PodDisruptionBudget', ResourceQuota: 'ResourceQuota',
 };
