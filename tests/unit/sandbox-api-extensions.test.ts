@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startHarness, type Harness } from '../fixtures/sandbox/harness';
+import { startHarness, type Harness, NO_KUBECTL } from '../fixtures/sandbox/harness';
 
 // The hooks the controllers/shims sitting builds on: extra subresources served beside the generic store.
-describe('subresource hooks', () => {
+describe('subresource hooks', { skip: NO_KUBECTL }, () => {
   let h: Harness;
   before(async () => {
     h = await startHarness();

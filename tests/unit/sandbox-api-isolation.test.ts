@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { startHarness, type Harness } from '../fixtures/sandbox/harness';
+import { startHarness, type Harness, NO_KUBECTL } from '../fixtures/sandbox/harness';
 
 /** raw HTTPS GET against the API, trusting its self-signed certificate */
 function get(h: Harness, path: string, token?: string): Promise<{ status: number; body: string }> {
@@ -18,7 +18,7 @@ function get(h: Harness, path: string, token?: string): Promise<{ status: number
   });
 }
 
-describe('sandboxes on one API process', () => {
+describe('sandboxes on one API process', { skip: NO_KUBECTL }, () => {
   const harnesses: Harness[] = [];
   after(async () => {
     for (const h of harnesses) await h.close();

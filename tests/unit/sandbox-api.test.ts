@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { K3S_VERSION } from '../../server/backends/sandbox/versions';
-import { rows, startHarness, type Harness } from '../fixtures/sandbox/harness';
+import { rows, startHarness, type Harness, NO_KUBECTL } from '../fixtures/sandbox/harness';
 
 // The real kubectl (the machine's, through the gcloud dispatcher where it is one) against the sandbox API.
 const SB = 'alpha';
@@ -51,7 +51,7 @@ spec:
     - {name: Age, type: date, jsonPath: .metadata.creationTimestamp}
 `;
 
-describe('sandbox API with the real kubectl', () => {
+describe('sandbox API with the real kubectl', { skip: NO_KUBECTL }, () => {
   let h: Harness;
   const k = (args: string[], input?: string) => h.kubectl(SB, args, { input });
 
