@@ -41,7 +41,7 @@ export class LabPage {
 
   async resetProgress(): Promise<void> {
     const reset = this.page.getByTestId('page-progress-reset');
-    if (await reset.isVisible()) await reset.click();
+    if ((await reset.isVisible()) && (await reset.isEnabled())) await reset.click();
   }
 }
 
