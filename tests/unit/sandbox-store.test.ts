@@ -169,6 +169,38 @@ describe('ObjectStore', () => {
     assert.ok(seen[0]! < seen[1]!, `in order: ${seen.join(', ')}`);
   });
 
+  it('deletes scheduled pods gracefully when asked to, leaving the removal to a kubelet', () => {
+    const clock = new ManualClock();
+    const store = new ObjectStore({ clock, gracefulPodDeletion: true });
+    const ns = store.types.lookup('', 'v1', 'namespaces')!;
+    const pod = store.types.lookup('', 'v1', 'pods')!;
+    store.create(ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } });
+    const mk = (name: string, nodeName?: string) =>
+      store.create(pod, { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'app' }, spec: { nodeName, containers: [{ name: 'c', image: 'nginx' }] } });
+    mk('pending');
+    mk('running', 'k3d-lab-agent-0');
+    store.delete(pod, 'app', 'pending');
+    assert.equal(store.get(pod, 'app', 'pending'), undefined, 'nothing to wait for');
+    const marked = store.delete(pod, 'app', 'running');
+    assert.equal(marked.metadata.deletionTimestamp, '2025-01-23T00:00:30Z');
+    assert.equal(marked.metadata.deletionGracePeriodSeconds, 30);
+    assert.ok(store.get(pod, 'app', 'running'));
+    store.delete(pod, 'app', 'running', { gracePeriodSeconds: 0 });
+    assert.equal(store.get(pod, 'app', 'running'), undefined);
+  });
+
+  it('validates label syntax and the 256 KiB annotation limit (why client-side apply of huge CRDs fails)', () => {
+    const { store, cm } = setup();
+    assert.throws(
+      () => store.create(cm, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'l', namespace: 'app', labels: { a: 'bad value' } } }),
+      (e: { code: number; message: string }) => e.code === 422 && /^ConfigMap "l" is invalid: metadata\.labels: Invalid value: "bad value": a valid label/.test(e.message),
+    );
+    assert.throws(
+      () => store.create(cm, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big', namespace: 'app', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': 'x'.repeat(262145) } } }),
+      (e: { message: string }) => e.message === 'ConfigMap "big" is invalid: metadata.annotations: Too long: must have at most 262144 bytes',
+    );
+  });
+
   it('survives a snapshot round trip, CRD-defined objects included', () => {
     const { store, deploy } = setup();
     store.create(deploy, deployment('web'));

@@ -196,7 +196,10 @@ async function deleteOptions(ctx: ResourceContext): Promise<DeleteOptions> {
   if (policy && !['Foreground', 'Background', 'Orphan'].includes(policy))
     throw errors.badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
   const orphan = opts.orphanDependents === true || ctx.query.get('orphanDependents') === 'true';
+  const graceRaw = ctx.query.get('gracePeriodSeconds') ?? opts.gracePeriodSeconds;
+  const grace = graceRaw === undefined || graceRaw === null ? undefined : Number(graceRaw);
   return {
+    gracePeriodSeconds: grace !== undefined && Number.isFinite(grace) ? grace : undefined,
     propagationPolicy: (policy as PropagationPolicy | undefined) ?? (orphan ? 'Orphan' : undefined),
     preconditions: isPlainObject(opts.preconditions) ? (opts.preconditions as DeleteOptions['preconditions']) : undefined,
     dryRun: isDryRun(ctx) || (Array.isArray(opts.dryRun) && opts.dryRun.includes('All')),

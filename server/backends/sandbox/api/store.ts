@@ -15,12 +15,20 @@ export interface StoreOptions {
   historySize?: number;
   /** how long a deleted namespace stays Terminating before its content and itself are removed */
   namespaceFinalizeDelayMs?: number;
+  /**
+   * Delete scheduled pods gracefully, as the apiserver does: they get a deletionTimestamp and stay until a
+   * kubelet (a controller) removes them with gracePeriodSeconds 0. Off until such a controller runs, or
+   * `kubectl delete pod` would wait forever.
+   */
+  gracefulPodDeletion?: boolean;
 }
 
 export type PropagationPolicy = 'Foreground' | 'Background' | 'Orphan';
 
 export interface DeleteOptions {
   propagationPolicy?: PropagationPolicy;
+  /** 0 removes at once (`--force --grace-period=0`, or the kubelet confirming a pod is gone) */
+  gracePeriodSeconds?: number;
   preconditions?: { uid?: string; resourceVersion?: string };
   dryRun?: boolean;
 }
@@ -60,6 +68,7 @@ export class ObjectStore {
   private readonly historySize: number;
   private readonly watchers = new Set<{ filter?: Pick<ResourceType, 'group' | 'resource'>; fn: (e: StoreEvent) => void }>();
   private readonly nsDelay: number;
+  private readonly gracefulPods: boolean;
   private readonly timers = new Set<Disposable>();
   private readonly queue: StoreEvent[] = [];
   private dispatching = false;
@@ -70,6 +79,7 @@ export class ObjectStore {
     this.clock = opts.clock ?? systemClock;
     this.historySize = opts.historySize ?? 1000;
     this.nsDelay = opts.namespaceFinalizeDelayMs ?? 200;
+    this.gracefulPods = opts.gracefulPodDeletion ?? false;
   }
 
   get resourceVersion(): number {
@@ -204,6 +214,20 @@ export class ObjectStore {
     if (opts.dryRun) return this.asVersion(type, clone(old));
     const o = clone(old);
     if (type.resource === 'namespaces') return this.terminateNamespace(type, o);
+    if (type.resource === 'pods' && this.gracefulPods) {
+      const spec = (o.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
+      const grace = opts.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
+      // an unscheduled pod has no kubelet to wait for; a scheduled one is marked and left to its kubelet
+      if (grace > 0 && spec.nodeName) {
+        if (o.metadata.deletionTimestamp) return this.asVersion(type, o);
+        o.metadata.deletionTimestamp = timestamp(new Date(this.clock.now().getTime() + grace * 1000));
+        o.metadata.deletionGracePeriodSeconds = grace;
+        o.metadata.resourceVersion = String(++this.rv);
+        this.bucket(type).set(k, o);
+        this.publish('MODIFIED', type, o);
+        return this.asVersion(type, clone(o));
+      }
+    }
     const policy = opts.propagationPolicy ?? 'Background';
     const finalizers = [...(o.metadata.finalizers ?? [])];
     if (policy === 'Foreground' && !finalizers.includes(FOREGROUND) && this.dependentsOf(o).length > 0) finalizers.push(FOREGROUND);

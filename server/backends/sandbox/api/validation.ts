@@ -51,6 +51,25 @@ const RULES: Record<string, Rule> = {
   },
 };
 
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+/** apimachinery's TotalAnnotationSizeLimitB: why `kubectl apply` of very large CRDs fails on a real cluster too */
+const ANNOTATIONS_LIMIT = 256 * 1024;
+
+function metadataRules(obj: KubeObject): StatusCause[] {
+  const out: StatusCause[] = [];
+  for (const [k, v] of Object.entries(obj.metadata.labels ?? {})) {
+    if (!QUALIFIED_NAME.test(k) || k.split('/').pop()!.length > 63)
+      out.push(invalid('metadata.labels', k, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"));
+    if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v))
+      out.push(invalid('metadata.labels', String(v), "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"));
+  }
+  let size = 0;
+  for (const [k, v] of Object.entries(obj.metadata.annotations ?? {})) size += k.length + String(v).length;
+  if (size > ANNOTATIONS_LIMIT) out.push({ reason: 'FieldValueTooLong', field: 'metadata.annotations', message: `Too long: must have at most ${ANNOTATIONS_LIMIT} bytes` });
+  return out;
+}
+
 /** Kinds whose names must be DNS-1123 labels rather than subdomains. */
 const LABEL_NAMED = new Set(['namespaces', 'services']);
 
@@ -62,6 +81,7 @@ export function validate(type: ResourceType, obj: KubeObject): void {
     const why = LABEL_NAMED.has(type.resource) ? dns1123LabelErrors(name) : dns1123SubdomainErrors(name);
     for (const w of why) causes.push(invalid('metadata.name', name, w));
   }
+  causes.push(...metadataRules(obj));
   causes.push(...(RULES[type.resource]?.(obj) ?? []));
   if (causes.length > 0) throw errors.invalid(type.kind, type.group, name, causes);
 }
