@@ -193,7 +193,7 @@ describe('sandbox API with the real kubectl', { skip: NO_KUBECTL }, () => {
     assert.match(bad.stderr, /Error from server \(BadRequest\): .*field label not supported: spec\.bogus/);
   });
 
-  it('gives the real error texts: NotFound, Invalid', async () => {
+  it('gives the real error texts: NotFound, Invalid, strict decoding of unknown fields', async () => {
     const nf = await k(['get', 'pod', 'nope', '-n', 'foo']);
     assert.equal(nf.stderr, 'Error from server (NotFound): pods "nope" not found\n');
     const nd = await k(['delete', 'deploy', 'nope', '-n', 'foo']);
@@ -203,6 +203,11 @@ describe('sandbox API with the real kubectl', { skip: NO_KUBECTL }, () => {
     const bad = await k(['apply', '-f', '-'], 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bad, namespace: foo}\nspec:\n  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: [{name: x}]}\n');
     assert.equal(bad.code, 1);
     assert.equal(bad.stderr, 'The Deployment "bad" is invalid: \n* spec.selector: Required value\n* spec.template.spec.containers[0].image: Required value\n');
+    const typo = await k(['create', '-n', 'foo', '-f', '-'], SERVICE_AND_DEPLOYMENT.split('---\n')[1]!.replace('name: web', 'name: typo').replace('replicas: 2', 'replica: 2').replace('containerPort', 'contanerPort'));
+    assert.equal(
+      typo.stderr.trim(),
+      'Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica", unknown field "spec.template.spec.containers[0].ports[0].contanerPort"',
+    );
     const badName = await k(['create', 'ns', 'Bad_Name']);
     assert.match(badName.stderr, /^The Namespace "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 label must consist of/);
   });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeObjectBody } from './body';
 import { mediaType, readBody, rendering, sendJson } from './http-io';
+import { checkKnownFields } from './known-fields';
 import { applyPatch, parsePatchBody, patchTypeOf } from './patch';
 import { isPlainObject } from './patch-merge';
 import type { RequestTarget } from './request-info';
@@ -125,6 +126,11 @@ async function bodyObject(ctx: ResourceContext): Promise<KubeObject> {
 
 const isDryRun = (ctx: ResourceContext) => ctx.query.getAll('dryRun').includes('All');
 
+/** kubectl asks for Strict by default; Ignore (--validate=false) and Warn skip the check */
+function strictFields(ctx: ResourceContext, o: KubeObject): void {
+  if ((ctx.query.get('fieldValidation') ?? 'Strict') === 'Strict') checkKnownFields(ctx.type, o);
+}
+
 /** the body's kind must be the resource's kind, as the decoder of the real server insists */
 function checkKind(ctx: ResourceContext, o: KubeObject): void {
   if (o.kind && o.kind !== ctx.type.kind)
@@ -135,6 +141,7 @@ async function create(ctx: ResourceContext): Promise<void> {
   requireVerb(ctx, 'create');
   const o = await bodyObject(ctx);
   checkKind(ctx, o);
+  strictFields(ctx, o);
   const review = answerReview(`${ctx.type.group}/${ctx.type.resource}`, o, ctx.store.clock.now());
   if (review) return sendJson(ctx.res, 201, review);
   if (ctx.type.namespaced) {
@@ -151,6 +158,7 @@ async function update(ctx: ResourceContext, subresource?: string): Promise<void>
   requireVerb(ctx, 'update');
   const o = await bodyObject(ctx);
   checkKind(ctx, o);
+  strictFields(ctx, o);
   const name = ctx.target.name!;
   if (o.metadata.name && o.metadata.name !== name)
     throw errors.badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${name})`);
