@@ -77,6 +77,7 @@ function program(): Command {
     .option('--from <step>', 'start at this step')
     .option('--to <step>', 'stop after this step')
     .option('--out <dir>', 'where to write the report and transcripts')
+    .option('--docs <dir>', 'the folder holding docs/ and i18n/ (default: this repository; e.g. a test fixture)')
     .action(run);
 
   lab.command('manifest').description('print the steps of every page (both locales) as JSON').action(manifest);
@@ -159,7 +160,7 @@ async function doctor(opts: {backend: BackendName}): Promise<void> {
   }
 }
 
-async function run(opts: {backend: BackendName; locale: 'en' | 'ko'; page?: string; from?: string; to?: string; out?: string}): Promise<void> {
+async function run(opts: {backend: BackendName; locale: 'en' | 'ko'; page?: string; from?: string; to?: string; out?: string; docs?: string}): Promise<void> {
   const options = resolveOptions({backend: opts.backend});
   const backend = await createBackend(options.backend, {stateDir: options.stateDir});
   const logger = createLogger();
@@ -184,7 +185,7 @@ async function run(opts: {backend: BackendName; locale: 'en' | 'ko'; page?: stri
       to: opts.to,
       outDir: path.resolve(opts.out ?? path.join(options.repoRoot, 'test-results', 'walkthrough')),
       out: process.stdout,
-      repoRoot: options.repoRoot,
+      repoRoot: opts.docs ? path.resolve(opts.docs) : options.repoRoot,
       createSession: () => sessions.create(LOCAL_LEARNER, size),
     });
     if (!outcome.ok) process.exitCode = 1;
