@@ -125,6 +125,10 @@ async function bodyObject(ctx: ResourceContext): Promise<KubeObject> {
 }
 
 const isDryRun = (ctx: ResourceContext) => ctx.query.getAll('dryRun').includes('All');
+const fieldValidation = (ctx: ResourceContext) => {
+  const v = ctx.query.get('fieldValidation');
+  return v === 'Ignore' || v === 'Warn' ? v : 'Strict';
+};
 
 /** kubectl asks for Strict by default; Ignore (--validate=false) and Warn skip the check */
 function strictFields(ctx: ResourceContext, o: KubeObject): void {
@@ -150,7 +154,7 @@ async function create(ctx: ResourceContext): Promise<void> {
       throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
     o.metadata.namespace = ctx.target.namespace;
   }
-  const created = ctx.store.create(ctx.type, o, { dryRun: isDryRun(ctx) });
+  const created = ctx.store.create(ctx.type, o, { dryRun: isDryRun(ctx), fieldValidation: fieldValidation(ctx) });
   sendObject(ctx, 201, created);
 }
 
@@ -164,7 +168,7 @@ async function update(ctx: ResourceContext, subresource?: string): Promise<void>
     throw errors.badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${name})`);
   o.metadata.name = name;
   if (ctx.type.namespaced) o.metadata.namespace = ctx.target.namespace;
-  sendObject(ctx, 200, ctx.store.update(ctx.type, o, { dryRun: isDryRun(ctx), subresource }));
+  sendObject(ctx, 200, ctx.store.update(ctx.type, o, { dryRun: isDryRun(ctx), subresource, fieldValidation: fieldValidation(ctx) }));
 }
 
 async function patch(ctx: ResourceContext, subresource?: string): Promise<void> {
@@ -178,7 +182,7 @@ async function patch(ctx: ResourceContext, subresource?: string): Promise<void> 
     if (kind !== 'apply' || subresource) throw errors.notFound(type, target.name!);
     const o = body as KubeObject;
     o.metadata = { ...(isPlainObject(o.metadata) ? o.metadata : {}), name: target.name, ...(type.namespaced ? { namespace: target.namespace } : {}) };
-    return sendObject(ctx, 201, ctx.store.create(type, o, { dryRun: isDryRun(ctx) }));
+    return sendObject(ctx, 201, ctx.store.create(type, o, { dryRun: isDryRun(ctx), fieldValidation: fieldValidation(ctx) }));
   }
   const patched = applyPatch(type, current, kind, body);
   // a patch is applied to the version it was computed on; only an explicit resourceVersion in it may conflict
@@ -186,7 +190,7 @@ async function patch(ctx: ResourceContext, subresource?: string): Promise<void> 
   if (!explicitRv) patched.metadata.resourceVersion = current.metadata.resourceVersion;
   patched.metadata.name = current.metadata.name;
   if (type.namespaced) patched.metadata.namespace = current.metadata.namespace;
-  sendObject(ctx, 200, ctx.store.update(type, patched, { dryRun: isDryRun(ctx), subresource }));
+  sendObject(ctx, 200, ctx.store.update(type, patched, { dryRun: isDryRun(ctx), subresource, fieldValidation: fieldValidation(ctx) }));
 }
 
 async function deleteOptions(ctx: ResourceContext): Promise<DeleteOptions> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { admit } from './admission';
+import { applyCrdSchema } from './crd-schema';
 import { fieldMatcher } from './field-selector';
 import { labelMatcher } from './label-selector';
 import { randomSuffix, timestamp } from './names';
@@ -35,6 +36,8 @@ export interface DeleteOptions {
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** for custom resources: Strict refuses unknown fields (kubectl's default), Ignore/Warn prune them (the default in process) */
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
   /** "status" writes only .status (what controllers use); otherwise .status is kept as stored */
   subresource?: string;
 }
@@ -130,6 +133,7 @@ export class ObjectStore {
     if (!type.namespaced) delete m.namespace;
     if (!m.name && m.generateName) m.name = m.generateName + randomSuffix();
     validate(type, o);
+    if (type.custom) applyCrdSchema(type, o, opts.fieldValidation ?? 'Ignore');
     if (type.namespaced) this.checkNamespaceOpen(type, String(m.namespace), String(m.name));
     if (this.bucket(type).has(key(type, m.namespace, m.name!))) throw errors.alreadyExists(type, m.name!);
     m.uid = randomUUID();
@@ -178,6 +182,7 @@ export class ObjectStore {
       if (type.subresources.includes('status') || type.resource === 'namespaces') o.status = clone(old.status);
       admit(type, o, this.admissionContext(), old);
       validate(type, o);
+      if (type.custom) applyCrdSchema(type, o, opts.fieldValidation ?? 'Ignore');
       if (hasGeneration(type) && specChanged(old, o)) o.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
     if (JSON.stringify(o) === JSON.stringify(old)) return this.asVersion(type, clone(old)); // no-op: no new resourceVersion

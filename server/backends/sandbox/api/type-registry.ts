@@ -63,6 +63,7 @@ export class TypeRegistry {
         subresources: [...(v.subresources?.status ? ['status'] : []), ...(v.subresources?.scale ? ['scale'] : [])],
         printerColumns: printerColumns(v.additionalPrinterColumns),
         custom: true,
+        schema: v.schema?.openAPIV3Schema,
       });
     }
     this.fromCrd.set(String(crd.metadata.name), added);
@@ -87,6 +88,7 @@ interface CrdSpec {
     storage?: boolean;
     subresources?: { status?: unknown; scale?: unknown };
     additionalPrinterColumns?: PrinterColumnSpec[];
+    schema?: { openAPIV3Schema?: unknown };
   }[];
 }
 

@@ -65,6 +65,8 @@ export interface ResourceType {
   printerColumns?: PrinterColumn[];
   /** true for CRD-defined types (no strategic merge patch, generic table) */
   custom?: boolean;
+  /** the CRD version's openAPIV3Schema (structural), for defaulting, pruning and validation */
+  schema?: unknown;
 }
 
 export interface ListOptions {
