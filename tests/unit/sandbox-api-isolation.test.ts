@@ -46,6 +46,18 @@ describe('sandboxes on one API process', { skip: NO_KUBECTL }, () => {
     assert.equal((await get(h, '/sandboxes/three/version')).status, 404);
   });
 
+  it('serves a sandbox on its own port too, like k3d --api-port, with the kubeconfig pointing there', async () => {
+    const h = await startHarness();
+    harnesses.push(h);
+    h.api.sandboxes.create('own');
+    const url = await h.api.exposeSandbox('own', { port: 0, advertiseHost: '0.0.0.0' });
+    assert.match(url, /^https:\/\/0\.0\.0\.0:\d+$/);
+    assert.match(readFileSync(h.kubeconfig('own'), 'utf8'), new RegExp(`server: ${url.replace(/\./g, '\\.')}\n`));
+    assert.equal((await h.kubectl('own', ['create', 'ns', 'via-own-port'])).stdout, 'namespace/via-own-port created\n');
+    assert.match((await h.kubectl('own', ['cluster-info'])).stdout, new RegExp(`is running at .*${url.replace(/\./g, '\\.')}`));
+    assert.ok(h.api.sandboxes.get('own')!.store.get(h.api.sandboxes.get('own')!.store.types.lookup('', 'v1', 'namespaces')!, undefined, 'via-own-port'));
+  });
+
   it('keeps state across a restart, and sets a corrupt state file aside with a report', async () => {
     const h1 = await startHarness();
     harnesses.push(h1);

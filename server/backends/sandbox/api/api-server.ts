@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { createServer } from 'node:https';
+import { createServer, type Server } from 'node:https';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
@@ -63,6 +63,12 @@ export interface SandboxApi {
   writeKubeconfig(name: string, path: string): void;
   /** serve a subresource the generic store does not (e.g. "/pods/log", "apps/deployments/rollback") */
   registerSubresource(groupResourceSub: string, handler: SubresourceHandler): Disposable;
+  /**
+   * Serve one sandbox on its own port too, without the path prefix, as k3d's `--api-port` does; its kubeconfig
+   * then points there (advertiseHost "0.0.0.0" reads like k3d's). Returns the URL.
+   */
+  exposeSandbox(name: string, opts: { port: number; host?: string; advertiseHost?: string }): Promise<string>;
+  unexposeSandbox(name: string): Promise<void>;
   /** take over connection upgrades (WebSocket/SPDY) to a subresource, e.g. "/pods/exec", "/pods/portforward" */
   registerUpgrade(groupResourceSub: string, handler: UpgradeHandler): Disposable;
   close(): Promise<void>;
@@ -106,22 +112,33 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
   const maxWatchSeconds = opts.maxWatchSeconds ?? 1800;
   let baseUrl = '';
 
-  /** which sandbox and what in it a request addresses, after checking its bearer token */
-  function resolve(req: IncomingMessage): { sandbox: Sandbox; target: ReturnType<typeof parseTarget>; url: URL } {
+  /**
+   * Which sandbox and what in it a request addresses, after checking its bearer token. On the shared port the
+   * sandbox is the first path segment; on a sandbox's own port (`exposeSandbox`) it is fixed.
+   */
+  function resolve(req: IncomingMessage, fixed?: string): { sandbox: Sandbox; target: ReturnType<typeof parseTarget>; url: URL } {
     const url = new URL(req.url ?? '/', 'https://sandbox');
-    if (!url.pathname.startsWith(PREFIX)) throw errors.pathNotFound();
-    const rest = url.pathname.slice(PREFIX.length);
-    const slash = rest.indexOf('/');
-    const name = slash < 0 ? rest : rest.slice(0, slash);
+    let name: string;
+    let path: string;
+    if (fixed) {
+      name = fixed;
+      path = url.pathname;
+    } else {
+      if (!url.pathname.startsWith(PREFIX)) throw errors.pathNotFound();
+      const rest = url.pathname.slice(PREFIX.length);
+      const slash = rest.indexOf('/');
+      name = slash < 0 ? rest : rest.slice(0, slash);
+      path = slash < 0 ? '' : rest.slice(slash);
+    }
     const sandbox = sandboxes.get(name);
     if (!sandbox) throw errors.pathNotFound();
-    const target = parseTarget(slash < 0 ? '' : rest.slice(slash));
+    const target = parseTarget(path);
     if (!OPEN_PATHS.has(target.kind) && !tokenMatches(req.headers.authorization, sandbox.token)) throw errors.unauthorized();
     return { sandbox, target, url };
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { sandbox, target, url } = resolve(req);
+  async function handle(req: IncomingMessage, res: ServerResponse, fixed?: string): Promise<void> {
+    const { sandbox, target, url } = resolve(req, fixed);
     await route(sandbox, target, req, res, url);
   }
 
@@ -129,9 +146,9 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
     return `${t.group}/${t.resource}/${t.subresource ?? ''}`;
   }
 
-  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, fixed?: string): void {
     try {
-      const { sandbox, target, url } = resolve(req);
+      const { sandbox, target, url } = resolve(req, fixed);
       if (target.kind !== 'resource' || !target.subresource) throw errors.badRequest('only subresources such as pods/exec can be upgraded');
       const type = sandbox.store.types.lookup(target.group, target.version, target.resource);
       const handler = type && upgrades.get(upgradeKey(target));
@@ -199,20 +216,40 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
   }
 
   const tls = opts.tls ?? loadOrCreateServingCert(join(opts.stateDir, 'tls'));
-  const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
-    handle(req, res).catch((e) => sendError(res, e));
-  });
-  server.on('upgrade', handleUpgrade);
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const addr = server.address() as AddressInfo;
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  baseUrl = `https://${host}:${addr.port}`;
 
-  const serverUrl = (name: string) => `${baseUrl}${PREFIX}${name}`;
+  /** an HTTPS listener serving every sandbox (fixed undefined) or only one, without the path prefix */
+  async function listen(host: string, port: number, fixed?: string): Promise<{ server: Server; url: string }> {
+    const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+      handle(req, res, fixed).catch((e) => sendError(res, e));
+    });
+    server.on('upgrade', (req, socket, head) => handleUpgrade(req, socket, head, fixed));
+    server.keepAliveTimeout = 30_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    const addr = server.address() as AddressInfo;
+    const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    return { server, url: `https://${h}:${addr.port}` };
+  }
+
+  async function shut(server: Server): Promise<void> {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  const main = await listen(opts.host ?? '127.0.0.1', opts.port ?? 0);
+  const server = main.server;
+  baseUrl = main.url;
+  const exposed = new Map<string, { server: Server; url: string }>();
+  async function unexpose(name: string): Promise<void> {
+    const e = exposed.get(name);
+    if (!e) return;
+    exposed.delete(name);
+    await shut(e.server);
+  }
+
+  const serverUrl = (name: string) => exposed.get(name)?.url ?? `${baseUrl}${PREFIX}${name}`;
   const input = (name: string): KubeconfigInput => {
     const s = sandboxes.get(name);
     if (!s) throw new Error(`sandbox "${name}" not found`);
@@ -236,12 +273,22 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
       upgrades.set(k, handler);
       return { dispose: () => upgrades.delete(k) };
     },
+    async exposeSandbox(name, o) {
+      if (!sandboxes.get(name)) throw new Error(`sandbox "${name}" not found`);
+      await unexpose(name);
+      const l = await listen(o.host ?? '127.0.0.1', o.port, name);
+      const port = new URL(l.url).port;
+      const url = o.advertiseHost ? `https://${o.advertiseHost}:${port}` : l.url;
+      exposed.set(name, { server: l.server, url });
+      return url;
+    },
+    unexposeSandbox: unexpose,
     async close() {
       for (const d of [...open]) d.dispose();
       sandboxes.flushAll();
       sandboxes.dispose();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([shut(server), ...[...exposed.values()].map((e) => shut(e.server))]);
+      exposed.clear();
     },
   };
 }
