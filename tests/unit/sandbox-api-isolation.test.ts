@@ -6,9 +6,9 @@ import { after, describe, it } from 'node:test';
 import { startHarness, type Harness, NO_KUBECTL } from '../fixtures/sandbox/harness';
 
 /** raw HTTPS GET against the API, trusting its self-signed certificate */
-function get(h: Harness, path: string, token?: string): Promise<{ status: number; body: string }> {
+function get(h: Harness, path: string, token?: string, method = 'GET'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${h.api.url}${path}`, { ca: h.api.caCert, headers: token ? { Authorization: `Bearer ${token}` } : {} }, (res) => {
+    const req = request(`${h.api.url}${path}`, { method, ca: h.api.caCert, headers: token ? { Authorization: `Bearer ${token}` } : {} }, (res) => {
       let body = '';
       res.on('data', (c) => (body += c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -44,6 +44,11 @@ describe('sandboxes on one API process', { skip: NO_KUBECTL }, () => {
     assert.equal((await get(h, '/sandboxes/two/api/v1/namespaces')).status, 401);
     assert.equal((await get(h, '/sandboxes/two/version')).status, 200);
     assert.equal((await get(h, '/sandboxes/three/version')).status, 404);
+    const notAllowed = await get(h, '/sandboxes/one/api/v1/namespaces', one.token, 'PUT');
+    assert.equal(notAllowed.status, 405);
+    assert.equal(JSON.parse(notAllowed.body).reason, 'MethodNotAllowed');
+    const unknown = await get(h, '/sandboxes/one/apis/nope.example.com/v1/things', one.token);
+    assert.deepEqual([unknown.status, JSON.parse(unknown.body).message], [404, 'the server could not find the requested resource']);
   });
 
   it('serves a sandbox on its own port too, like k3d --api-port, with the kubeconfig pointing there', async () => {

@@ -193,7 +193,7 @@ describe('sandbox API with the real kubectl', { skip: NO_KUBECTL }, () => {
     assert.match(bad.stderr, /Error from server \(BadRequest\): .*field label not supported: spec\.bogus/);
   });
 
-  it('gives the real error texts: NotFound, Invalid, strict decoding of unknown fields', async () => {
+  it('gives the real error texts: NotFound, Invalid, strict decoding of unknown fields, Conflict', async () => {
     const nf = await k(['get', 'pod', 'nope', '-n', 'foo']);
     assert.equal(nf.stderr, 'Error from server (NotFound): pods "nope" not found\n');
     const nd = await k(['delete', 'deploy', 'nope', '-n', 'foo']);
@@ -207,6 +207,13 @@ describe('sandbox API with the real kubectl', { skip: NO_KUBECTL }, () => {
     assert.equal(
       typo.stderr.trim(),
       'Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica", unknown field "spec.template.spec.containers[0].ports[0].contanerPort"',
+    );
+    const stale = (await k(['get', 'svc', 'web', '-n', 'foo', '-o', 'yaml'])).stdout;
+    await k(['annotate', 'svc', 'web', '-n', 'foo', 'touched=yes']);
+    const conflict = await k(['replace', '-f', '-'], stale);
+    assert.equal(
+      conflict.stderr,
+      'Error from server (Conflict): error when replacing "STDIN": Operation cannot be fulfilled on services "web": the object has been modified; please apply your changes to the latest version and try again\n',
     );
     const badName = await k(['create', 'ns', 'Bad_Name']);
     assert.match(badName.stderr, /^The Namespace "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 label must consist of/);
