@@ -5,8 +5,9 @@ import { startHarness, type Harness, NO_KUBECTL } from '../fixtures/sandbox/harn
 // The hooks the controllers/shims sitting builds on: extra subresources served beside the generic store.
 describe('subresource hooks', { skip: NO_KUBECTL }, () => {
   let h: Harness;
+  const requests: string[] = [];
   before(async () => {
-    h = await startHarness();
+    h = await startHarness({ onRequest: (e) => requests.push(`${e.method} ${e.url} ${e.status}`) });
     const sb = h.api.sandboxes.create('ext');
     const pods = sb.store.types.lookup('', 'v1', 'pods')!;
     sb.store.create(pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'sleep', namespace: 'default', labels: { app: 'sleep' } }, spec: { containers: [{ name: 'sleep', image: 'curlimages/curl' }] } });
@@ -27,6 +28,12 @@ describe('subresource hooks', { skip: NO_KUBECTL }, () => {
     assert.match((await h.kubectl('ext', ['auth', 'whoami'])).stdout, /Username +system:admin\nGroups +\[system:masters system:authenticated\]/);
     await h.kubectl('ext', ['create', 'serviceaccount', 'bot']);
     assert.match((await h.kubectl('ext', ['create', 'token', 'bot'])).stdout, /^[\w-]+\.[\w-]+\.[\w-]+\n?$/);
+  });
+
+  it('reports every request to onRequest', async () => {
+    requests.length = 0;
+    await h.kubectl('ext', ['get', 'ns', 'default']);
+    assert.ok(requests.includes('GET /sandboxes/ext/api/v1/namespaces/default 200'), requests.join('\n'));
   });
 
   it('answers an upgrade nobody handles with a Status, which kubectl reports', async () => {

@@ -48,6 +48,17 @@ export interface SandboxApiOptions {
   onProblem?: SandboxRegistryOptions['onProblem'];
   /** serving certificate; by default a self-signed one kept in <stateDir>/tls */
   tls?: ServingCert;
+  /** called after every request (for a debug log or the benchmark); never throws into the server */
+  onRequest?: (e: RequestLogEntry) => void;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  /** path and query as received */
+  url: string;
+  status: number;
+  ms: number;
+  userAgent?: string;
 }
 
 export interface SandboxApi {
@@ -220,6 +231,16 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
   /** an HTTPS listener serving every sandbox (fixed undefined) or only one, without the path prefix */
   async function listen(host: string, port: number, fixed?: string): Promise<{ server: Server; url: string }> {
     const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+      if (opts.onRequest) {
+        const start = performance.now();
+        res.on('finish', () => {
+          try {
+            opts.onRequest!({ method: req.method ?? '', url: req.url ?? '', status: res.statusCode, ms: performance.now() - start, userAgent: req.headers['user-agent'] });
+          } catch {
+            // a logger's failure is not the request's
+          }
+        });
+      }
       handle(req, res, fixed).catch((e) => sendError(res, e));
     });
     server.on('upgrade', (req, socket, head) => handleUpgrade(req, socket, head, fixed));

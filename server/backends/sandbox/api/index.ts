@@ -1,5 +1,5 @@
 /** The sandbox's Kubernetes-compatible API: what the controllers, the CLI shims and the lab build on. */
-export { startSandboxApi, type SandboxApi, type SandboxApiOptions, type UpgradeContext, type UpgradeHandler } from './api-server';
+export { startSandboxApi, type RequestLogEntry, type SandboxApi, type SandboxApiOptions, type UpgradeContext, type UpgradeHandler } from './api-server';
 export { SandboxRegistry, SandboxError, type Sandbox } from './sandboxes';
 export { ObjectStore, type DeleteOptions, type PropagationPolicy, type StoreOptions, type StoreSnapshot, type WatchOptions, type WriteOptions } from './store';
 export { TypeRegistry } from './type-registry';
