@@ -107,6 +107,11 @@ describe('ObjectStore', () => {
       () => store.create(cm, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'y', namespace: 'app' } }),
       (e: { code: number; message: string }) => e.code === 403 && /unable to create new content in namespace app because it is being terminated/.test(e.message),
     );
+    store.create(ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system' } });
+    assert.throws(
+      () => store.delete(ns, undefined, 'kube-system'),
+      (e: { code: number; message: string }) => e.code === 403 && e.message === 'namespaces "kube-system" is forbidden: this namespace may not be deleted',
+    );
     clock.advance(499);
     assert.ok(store.get(ns, undefined, 'app'));
     clock.advance(1);

@@ -55,6 +55,7 @@ export interface StoreSnapshot {
 }
 
 const FOREGROUND = 'foregroundDeletion';
+const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
 const ORPHAN = 'orphan';
 
 /**
@@ -218,7 +219,11 @@ export class ObjectStore {
       throw errors.conflict(type, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
     if (opts.dryRun) return this.asVersion(type, clone(old));
     const o = clone(old);
-    if (type.resource === 'namespaces') return this.terminateNamespace(type, o);
+    if (type.resource === 'namespaces') {
+      // the NamespaceLifecycle admission plugin keeps these forever
+      if (IMMORTAL_NAMESPACES.has(name)) throw errors.forbidden(type, name, 'this namespace may not be deleted');
+      return this.terminateNamespace(type, o);
+    }
     if (type.resource === 'pods' && this.gracefulPods) {
       const spec = (o.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
       const grace = opts.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
