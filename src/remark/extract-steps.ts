@@ -1,12 +1,17 @@
 /**
- * The one way steps are derived from a page: a pure function from the mdast of a doc to its steps and the
- * authoring errors found. The remark plugin (site build) and the collector (server, runner, tests) both use it.
+ * The one way steps are derived from a page: from the mdast of a doc to its steps and the authoring errors found.
+ * The remark plugin (site build) and the collector (server, runner, tests) both use it.
+ *
+ * First it resolves version placeholders (`@@ISTIO@@`, src/core/versions.ts) in place, in every code block, inline
+ * code and text of the tree, so the page, the manifest and the runner all see the same real values; an unknown
+ * placeholder is an authoring error at its line.
  */
 import type {Code, Heading, Nodes, Parent, Root} from 'mdast';
 import {visit} from 'unist-util-visit';
 import {parse as parseYaml} from 'yaml';
 import {isStepBlock, parseExpectBlockMeta, parseStepMeta, StepMetaError} from '../core/steps/meta';
 import type {StepSpec} from '../core/steps/types';
+import {resolveVersions, substituteVersions, unknownPlaceholderMessage, type Versions} from '../core/versions';
 
 export interface ExtractedStep {
   spec: StepSpec;
@@ -31,13 +36,19 @@ export interface ExtractedPage {
   title: string;
 }
 
+export interface ExtractOptions {
+  /** the versions placeholders resolve to; default resolveVersions(process.env) (LAB_VERSION_* overrides) */
+  versions?: Versions;
+}
+
 /**
  * @param frontMatter front matter already parsed (Docusaurus passes it in `file.data.frontMatter`); when absent a
  *   `yaml` node in the tree (remark-frontmatter) is read instead.
  */
-export function extractSteps(tree: Root, frontMatter?: Record<string, unknown>): ExtractedPage {
+export function extractSteps(tree: Root, frontMatter?: Record<string, unknown>, options: ExtractOptions = {}): ExtractedPage {
   const steps: ExtractedStep[] = [];
   const errors: StepAuthoringError[] = [];
+  resolvePlaceholders(tree, options.versions ?? resolveVersions(processEnv()), errors);
   const claimed = new Set<Code>(); // `text expect` blocks attached to a step
   const seen = new Map<string, number>(); // step id -> line of first use
 
@@ -91,7 +102,36 @@ export function extractSteps(tree: Root, frontMatter?: Record<string, unknown>):
     steps.push({spec, expected, line, node, ...(expectNode ? {expectNode} : {})});
   });
 
+  errors.sort((a, b) => a.line - b.line); // placeholder errors first found, but listed in file order
   return {steps, errors, title: pageTitle(tree, frontMatter)};
+}
+
+function processEnv(): Record<string, string | undefined> {
+  return (globalThis as {process?: {env?: Record<string, string | undefined>}}).process?.env ?? {};
+}
+
+/** Replaces `@@KEY@@` in code (value and info string), inline code and text; reports unknown ones by line. */
+function resolvePlaceholders(tree: Root, versions: Versions, errors: StepAuthoringError[]): void {
+  const report = (firstLine: number, unknown: ReturnType<typeof substituteVersions>['unknown']) => {
+    for (const item of unknown) errors.push({line: firstLine + item.line, message: unknownPlaceholderMessage(item.name)});
+  };
+  visit(tree, (node) => {
+    const line = node.position?.start.line ?? 0;
+    if (node.type === 'code') {
+      if (node.meta) {
+        const meta = substituteVersions(node.meta, versions);
+        report(line, meta.unknown);
+        node.meta = meta.text;
+      }
+      const body = substituteVersions(node.value, versions);
+      report(line + 1, body.unknown); // a fenced block's text starts on the line after the fence
+      node.value = body.text;
+    } else if (node.type === 'inlineCode' || node.type === 'text') {
+      const result = substituteVersions(node.value, versions);
+      report(line, result.unknown);
+      node.value = result.text;
+    }
+  });
 }
 
 function pageTitle(tree: Root, frontMatter?: Record<string, unknown>): string {

@@ -2,7 +2,8 @@
  * Docusaurus remark plugin: turns each step block (and the `text expect` block after it) into
  *   <Step pageId="..." locale="..." spec="{StepSpec JSON}" expected="..." />
  * and, given `manifestDir`, writes `<manifestDir>/<locale>/<pageId>.json` (PageManifest).
- * Bad step metadata fails the build with `file:line: message` for every error on the page.
+ * Bad step metadata and unknown version placeholders fail the build with `file:line: message` for every error on
+ * the page. Version placeholders (`@@ISTIO@@`) are resolved in the page's code and text.
  * See src/remark/README.md for the syntax.
  */
 import {mkdirSync, writeFileSync} from 'node:fs';
@@ -13,6 +14,7 @@ import type {Plugin} from 'unified';
 import {SKIP, visit} from 'unist-util-visit';
 import type {VFile} from 'vfile';
 import type {PageManifest} from '../core/steps/types';
+import type {Versions} from '../core/versions';
 import {extractSteps, formatErrors, type ExtractedStep} from './extract-steps';
 import {isValidPageId, pageRefOf, type PageRef} from './page-ref';
 
@@ -21,6 +23,8 @@ export interface StepsPluginOptions {
   manifestDir?: string;
   /** site root, for page ids and manifest `source` paths; defaults to process.cwd() */
   siteDir?: string;
+  /** what `@@ISTIO@@`-style placeholders resolve to; default resolveVersions(process.env) */
+  versions?: Versions;
 }
 
 export class StepsBuildError extends Error {}
@@ -31,7 +35,7 @@ const stepsPlugin: Plugin<[StepsPluginOptions?], Root> = (options = {}) => {
     // Docusaurus parses front matter itself and hands it over in file.data.
     const frontMatter = isRecord(file.data.frontMatter) ? file.data.frontMatter : undefined;
     const source = file.path ? relative(siteDir, file.path).replace(/\\/g, '/') : '<unknown file>';
-    const page = extractSteps(tree, frontMatter);
+    const page = extractSteps(tree, frontMatter, options.versions ? {versions: options.versions} : {});
     if (page.errors.length > 0) {
       throw new StepsBuildError(`bad step metadata:\n${formatErrors(source, page.errors)}`);
     }
