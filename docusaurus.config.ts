@@ -3,6 +3,7 @@ import type * as Preset from '@docusaurus/preset-classic';
 import {themes as prismThemes} from 'prism-react-renderer';
 import {createRequire} from 'node:module';
 import type stepsPluginType from './src/remark/steps-plugin';
+import {resolveVersions} from './src/core/versions';
 
 // The remark plugin that turns step blocks into <Step/> components and writes the step manifests the server and
 // runner read. It and the shared core are ESM TypeScript run by tsx everywhere else; Docusaurus loads this config
@@ -56,6 +57,10 @@ export default async function createConfig(): Promise<Config> {
     url: 'http://127.0.0.1',
     baseUrl: '/',
     trailingSlash: false,
+
+    // The pinned upstream versions with LAB_VERSION_* overrides applied, for <Versions /> and <Version /> in the
+    // browser; the steps get the same values from the remark plugin (src/remark/extract-steps.ts).
+    customFields: {versions: {...resolveVersions(process.env)}},
 
     onBrokenLinks: 'throw',
     markdown: {
