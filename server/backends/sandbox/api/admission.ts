@@ -155,7 +155,7 @@ const ADMISSION: Record<string, Admission> = {
     },
   },
   customresourcedefinitions: {
-    mutate(o, _ctx, old) {
+    mutate(o) {
       const spec = obj(o.spec);
       const names = obj(spec.names);
       names.singular ??= String(names.kind ?? '').toLowerCase();
@@ -170,7 +170,6 @@ const ADMISSION: Record<string, Admission> = {
         acceptedNames: names,
         storedVersions: ((spec.versions as Json[] | undefined) ?? []).filter((v) => v.storage).map((v) => v.name),
       };
-      void old;
     },
   },
 };

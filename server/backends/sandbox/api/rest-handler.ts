@@ -107,7 +107,7 @@ function watch(ctx: ResourceContext): void {
   requireVerb(ctx, 'watch');
   const timeout = Number(ctx.query.get('timeoutSeconds') ?? '0');
   ctx.track(
-    serveWatch(ctx.req, ctx.res, {
+    serveWatch(ctx.res, {
       store: ctx.store,
       type: ctx.type,
       list: listOptions(ctx),
@@ -251,12 +251,11 @@ async function statusSubresource(ctx: ResourceContext): Promise<void> {
 }
 
 /** autoscaling/v1 Scale view of spec.replicas: what `kubectl scale` reads and patches */
-function toScale(type: ResourceType, o: KubeObject) {
+function toScale(o: KubeObject) {
   const spec = (o.spec ?? {}) as { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
   const status = (o.status ?? {}) as { replicas?: number };
   const sel = Object.entries(spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
   const { name, namespace, uid, resourceVersion, creationTimestamp } = o.metadata;
-  void type;
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
@@ -271,18 +270,18 @@ async function scaleSubresource(ctx: ResourceContext): Promise<void> {
   if (!target.name) throw errors.pathNotFound();
   const current = store.mustGet(type, target.namespace, target.name);
   const method = ctx.req.method;
-  if (method === 'GET') return sendJson(ctx.res, 200, toScale(type, current));
+  if (method === 'GET') return sendJson(ctx.res, 200, toScale(current));
   let scale: { spec?: { replicas?: number }; metadata?: { resourceVersion?: string } };
   if (method === 'PUT') scale = await bodyObject(ctx);
   else if (method === 'PATCH') {
     const kind = patchTypeOf(mediaType(ctx.req.headers['content-type']), { ...type, custom: false });
     const body = parsePatchBody(await readBody(ctx.req, ctx.maxBodyBytes), kind);
-    scale = applyPatch({ ...type, custom: kind !== 'strategic' }, toScale(type, current) as unknown as KubeObject, kind, body);
+    scale = applyPatch({ ...type, custom: kind !== 'strategic' }, toScale(current) as unknown as KubeObject, kind, body);
   } else throw errors.methodNotAllowed(method ?? '', 'Scale');
   const replicas = scale.spec?.replicas;
   if (typeof replicas !== 'number' || replicas < 0)
     throw errors.invalid('Scale', 'autoscaling', target.name, [{ reason: 'FieldValueInvalid', field: 'spec.replicas', message: `Invalid value: ${replicas}: must be greater than or equal to 0` }]);
   const next = { ...current, spec: { ...(current.spec as object), replicas } };
   if (method === 'PUT' && scale.metadata?.resourceVersion) next.metadata = { ...next.metadata, resourceVersion: scale.metadata.resourceVersion };
-  sendJson(ctx.res, 200, toScale(type, store.update(type, next)));
+  sendJson(ctx.res, 200, toScale(store.update(type, next)));
 }

@@ -56,7 +56,6 @@ export interface StoreSnapshot {
 
 const FOREGROUND = 'foregroundDeletion';
 const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
-const ORPHAN = 'orphan';
 
 /**
  * One sandbox's objects: the etcd + registry layer of an API server, in memory.
@@ -431,7 +430,6 @@ export class ObjectStore {
       this.bucket(t).set(key(t, copy.metadata.namespace, copy.metadata.name!), copy);
       this.publish('MODIFIED', t, copy);
     }
-    void ORPHAN;
   }
 
   /** an owner deleted in the foreground goes once its last dependent is gone */
@@ -467,16 +465,13 @@ export class ObjectStore {
       this.timers.delete(timer);
       const ns = this.bucket(type).get(key(type, undefined, name));
       if (!ns?.metadata.deletionTimestamp) return;
-      let remaining = 0;
       for (const [t, o] of [...this.allObjects()]) {
         if (!t.namespaced || o.metadata.namespace !== name) continue;
-        remaining++;
         if (!o.metadata.deletionTimestamp) this.delete(t, name, o.metadata.name!, { propagationPolicy: 'Background' });
       }
       const left = [...this.allObjects()].some(([t, o]) => t.namespaced && o.metadata.namespace === name);
       if (left) this.scheduleNamespaceFinalize(type, name, Math.max(ms, 1000));
       else this.remove(type, clone(ns));
-      void remaining;
     }, ms);
     this.timers.add(timer);
   }

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { ObjectStore } from './store';
 import { toTable } from './table';
 import type { Disposable, KubeObject, ListOptions, ResourceType, StoreEvent, WatchEventType } from './types';
@@ -21,7 +21,7 @@ export interface WatchRequest {
  * them. The client leaving is noticed on the response (`res` close), not the request, which closes as soon as
  * the empty request body has been read.
  */
-export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRequest): Disposable {
+export function serveWatch(res: ServerResponse, w: WatchRequest): Disposable {
   const { store, type } = w;
   const matches = store.matcher(type, w.list);
   const inView = new Set<string>();
@@ -86,6 +86,5 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, w: WatchRe
     if (!res.writableEnded) res.end();
   };
   res.on('close', finish);
-  void req;
   return { dispose: finish };
 }
