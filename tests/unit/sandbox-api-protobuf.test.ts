@@ -67,6 +67,12 @@ describe('protobuf request bodies', () => {
         (await k(['get', 'rolebinding', 'rb', '-n', 'pb', '-o', 'jsonpath={.roleRef.kind}/{.roleRef.name} {.subjects[0].kind}:{.subjects[0].namespace}:{.subjects[0].name}'])).stdout,
         'Role/r ServiceAccount:pb:robot',
       );
+      assert.equal((await k(['create', 'ingress', 'ing', '-n', 'pb', '--class=traefik', '--rule=a.com/api*=web:80'])).code, 0);
+      const ing = JSON.parse((await k(['get', 'ingress', 'ing', '-n', 'pb', '-o', 'json'])).stdout);
+      assert.deepEqual(ing.spec, {
+        ingressClassName: 'traefik',
+        rules: [{ host: 'a.com', http: { paths: [{ path: '/api', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }],
+      });
       const dup = await k(['create', 'namespace', 'pb']);
       assert.equal(dup.stderr, 'Error from server (AlreadyExists): namespaces "pb" already exists\n');
     });

@@ -99,6 +99,10 @@ function decodeMessage(buf: Buffer, name: string): Json {
       continue;
     }
     const v = value(fs.type, f);
+    if (fs.inline && v && typeof v === 'object') {
+      Object.assign(out, v);
+      continue;
+    }
     if (fs.repeated) ((out[fs.name] ??= []) as unknown[]).push(v);
     else if (!isEmpty(v, fs)) out[fs.name] = v;
   }

@@ -10,6 +10,8 @@ export interface FieldSpec {
   type: Scalar | { msg: string } | { map: Scalar | { msg: string } };
   repeated?: boolean;
   keepZero?: boolean;
+  /** an embedded Go struct: its fields sit directly in the parent's JSON (IngressRule.ingressRuleValue → http) */
+  inline?: boolean;
 }
 
 export type MessageSpec = Record<number, FieldSpec>;
@@ -90,11 +92,21 @@ export const MESSAGES: Record<string, MessageSpec> = {
   PodDisruptionBudgetSpec: { 1: { name: 'minAvailable', type: 'intstr' }, 2: m('selector', 'LabelSelector'), 3: { name: 'maxUnavailable', type: 'intstr' } },
   ResourceQuota: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'ResourceQuotaSpec') },
   ResourceQuotaSpec: { 1: map('hard', 'quantity'), 2: ss('scopes') },
+  Ingress: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'IngressSpec') },
+  IngressSpec: { 1: m('defaultBackend', 'IngressBackend'), 2: m('tls', 'IngressTLS', true), 3: m('rules', 'IngressRule', true), 4: s('ingressClassName') },
+  IngressTLS: { 1: ss('hosts'), 2: s('secretName') },
+  IngressRule: { 1: s('host'), 2: { ...m('ingressRuleValue', 'IngressRuleValue'), inline: true } },
+  IngressRuleValue: { 1: m('http', 'HTTPIngressRuleValue') },
+  HTTPIngressRuleValue: { 1: m('paths', 'HTTPIngressPath', true) },
+  HTTPIngressPath: { 1: s('path'), 2: m('backend', 'IngressBackend'), 3: s('pathType') },
+  IngressBackend: { 4: m('service', 'IngressServiceBackend') },
+  IngressServiceBackend: { 1: s('name'), 2: m('port', 'ServiceBackendPort') },
+  ServiceBackendPort: { 1: s('name'), 2: i('number') },
 };
 
 /** Kind → message, for the envelope's TypeMeta */
 export const KIND_MESSAGES: Record<string, string> = {
   Namespace: 'Namespace', Secret: 'Secret', ConfigMap: 'ConfigMap', ServiceAccount: 'ServiceAccount', Service: 'Service', Deployment: 'Deployment',
   Job: 'Job', CronJob: 'CronJob', Role: 'Role', ClusterRole: 'ClusterRole', RoleBinding: 'RoleBinding', ClusterRoleBinding: 'ClusterRoleBinding',
-  PriorityClass: 'PriorityClass', PodDisruptionBudget: 'PodDisruptionBudget', ResourceQuota: 'ResourceQuota',
+  PriorityClass: 'PriorityClass', PodDisruptionBudget: 'PodDisruptionBudget', ResourceQuota: 'ResourceQuota', Ingress: 'Ingress',
 };
