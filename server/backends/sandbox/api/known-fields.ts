@@ -77,12 +77,20 @@ function unknownFields(v: unknown, shape: Shape, path: string, out: string[]): v
   }
 }
 
-/** 400 BadRequest worded like the apiserver's strict decoder when the object has fields its kind does not */
-export function checkKnownFields(type: ResourceType, o: KubeObject): void {
+/**
+ * 400 BadRequest worded like the apiserver's strict decoder when the object has fields its kind does not.
+ * With `before` (a patch's target), only fields the change introduced count.
+ */
+export function checkKnownFields(type: ResourceType, o: KubeObject, before?: KubeObject): void {
   const shape = type.custom ? undefined : SHAPES[`${type.group}/${type.resource}`];
   if (!shape) return;
-  const found: string[] = [];
+  let found: string[] = [];
   unknownFields(o, shape, '', found);
+  if (before && found.length) {
+    const old: string[] = [];
+    unknownFields(before, shape, '', old);
+    found = found.filter((f) => !old.includes(f));
+  }
   if (found.length)
     throw new ApiError(400, 'BadRequest', `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: strict decoding error: ${found.join(', ')}`);
 }

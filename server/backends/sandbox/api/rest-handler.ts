@@ -131,8 +131,8 @@ const fieldValidation = (ctx: ResourceContext) => {
 };
 
 /** kubectl asks for Strict by default; Ignore (--validate=false) and Warn skip the check */
-function strictFields(ctx: ResourceContext, o: KubeObject): void {
-  if ((ctx.query.get('fieldValidation') ?? 'Strict') === 'Strict') checkKnownFields(ctx.type, o);
+function strictFields(ctx: ResourceContext, o: KubeObject, before?: KubeObject): void {
+  if ((ctx.query.get('fieldValidation') ?? 'Strict') === 'Strict') checkKnownFields(ctx.type, o, before);
 }
 
 /** the body's kind must be the resource's kind, as the decoder of the real server insists */
@@ -185,6 +185,7 @@ async function patch(ctx: ResourceContext, subresource?: string): Promise<void> 
     return sendObject(ctx, 201, ctx.store.create(type, o, { dryRun: isDryRun(ctx), fieldValidation: fieldValidation(ctx) }));
   }
   const patched = applyPatch(type, current, kind, body);
+  if (!subresource) strictFields(ctx, patched, current);
   // a patch is applied to the version it was computed on; only an explicit resourceVersion in it may conflict
   const explicitRv = isPlainObject(body) && isPlainObject(body.metadata) && typeof body.metadata.resourceVersion === 'string';
   if (!explicitRv) patched.metadata.resourceVersion = current.metadata.resourceVersion;
