@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { admit } from './admission';
 import { applyCrdSchema } from './crd-schema';
+import { EventLog } from './event-log';
 import { fieldMatcher } from './field-selector';
 import { labelMatcher } from './label-selector';
 import { randomSuffix, timestamp } from './names';
@@ -67,20 +68,14 @@ export class ObjectStore {
   readonly clock: Clock;
   private rv = 0;
   private readonly buckets = new Map<string, Map<string, KubeObject>>();
-  private readonly history: StoreEvent[] = [];
-  private readonly historySize: number;
-  private readonly watchers = new Set<{ filter?: Pick<ResourceType, 'group' | 'resource'>; fn: (e: StoreEvent) => void }>();
+  private readonly events: EventLog;
   private readonly nsDelay: number;
   private readonly gracefulPods: boolean;
   private readonly timers = new Set<Disposable>();
-  private readonly queue: StoreEvent[] = [];
-  private dispatching = false;
-  /** the newest event whose dispatch has begun; later ones are still queued and reach new watchers anyway */
-  private startedRv = 0;
 
   constructor(opts: StoreOptions = {}) {
     this.clock = opts.clock ?? systemClock;
-    this.historySize = opts.historySize ?? 1000;
+    this.events = new EventLog(opts.historySize ?? 1000);
     this.nsDelay = opts.namespaceFinalizeDelayMs ?? 200;
     this.gracefulPods = opts.gracefulPodDeletion ?? false;
   }
@@ -267,18 +262,7 @@ export class ObjectStore {
    * changes after it are replayed first; a version older than the kept history throws 410 Gone (client re-lists).
    */
   watch(fn: (e: StoreEvent) => void, opts: WatchOptions = {}): Disposable {
-    const filter = opts.resource;
-    const matches = (e: StoreEvent) => !filter || (e.resource.group === filter.group && e.resource.resource === filter.resource);
-    if (opts.sinceResourceVersion !== undefined && opts.sinceResourceVersion < this.rv) {
-      const oldest = this.history[0]?.resourceVersion ?? this.rv + 1;
-      if (opts.sinceResourceVersion < oldest - 1)
-        throw errors.gone(`too old resource version: ${opts.sinceResourceVersion} (${oldest - 1})`);
-      const upTo = this.dispatching ? this.startedRv : this.rv;
-      for (const e of this.history) if (e.resourceVersion > opts.sinceResourceVersion && e.resourceVersion <= upTo && matches(e)) fn(e);
-    }
-    const w = { filter, fn: (e: StoreEvent) => matches(e) && fn(e) };
-    this.watchers.add(w);
-    return { dispose: () => this.watchers.delete(w) };
+    return this.events.subscribe(fn, this.rv, opts.resource, opts.sinceResourceVersion);
   }
 
   // ---- persistence -------------------------------------------------------------------------------------
@@ -307,7 +291,7 @@ export class ObjectStore {
   dispose(): void {
     for (const t of this.timers) t.dispose();
     this.timers.clear();
-    this.watchers.clear();
+    this.events.clear();
   }
 
   // ---- internals ---------------------------------------------------------------------------------------
@@ -325,31 +309,8 @@ export class ObjectStore {
     return o;
   }
 
-  /**
-   * Events are dispatched in resourceVersion order to every watcher, even when a watcher writes from inside its
-   * callback (controllers do): such a write's event is queued and delivered after the current one.
-   */
   private publish(type: WatchEventType, resource: ResourceType, object: KubeObject): void {
-    const e: StoreEvent = { type, resource, object, resourceVersion: this.rv };
-    this.history.push(e);
-    if (this.history.length > this.historySize) this.history.splice(0, this.history.length - this.historySize);
-    this.queue.push(e);
-    if (this.dispatching) return;
-    this.dispatching = true;
-    try {
-      for (let next = this.queue.shift(); next; next = this.queue.shift()) {
-        this.startedRv = next.resourceVersion;
-        for (const w of [...this.watchers]) {
-          try {
-            w.fn(next);
-          } catch {
-            // one broken subscriber must not stop the others nor fail the write that is already done
-          }
-        }
-      }
-    } finally {
-      this.dispatching = false;
-    }
+    this.events.append({ type, resource, object, resourceVersion: this.rv });
   }
 
   private admissionContext() {
