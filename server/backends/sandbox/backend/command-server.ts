@@ -1,0 +1,123 @@
+/**
+ * The loopback HTTP server the shims talk to. Two doors:
+ *  - `POST /run` + `Upgrade: lab-command`, bearer = a sandbox's command token: runs one command for that sandbox
+ *    (the token says which; a learner's shell only ever holds its own);
+ *  - `POST /control`, bearer = the lab's control token (kept in the owner-only lock file): what `lab sandbox env|
+ *    list|reset|delete` ask a running lab from another terminal.
+ * Loopback only, Host checked, tokens compared in constant time: other local users and web pages get nothing.
+ */
+import {timingSafeEqual} from 'node:crypto';
+import {createServer, type IncomingMessage, type Server} from 'node:http';
+import type {AddressInfo} from 'node:net';
+import type {Duplex} from 'node:stream';
+import {SANDBOX_COMMANDS} from '../commands/registry';
+import {parseHello, runCommandSession} from './command-session';
+import type {LearnerSandbox} from './learner-sandbox';
+
+export interface CommandServerOptions {
+  /** the sandbox a command token belongs to */
+  sandboxForToken(token: string): LearnerSandbox | undefined;
+  controlToken: string;
+  control(request: unknown): Promise<unknown>;
+  /** try this port first (the last run's, so shells opened with `lab sandbox env` keep working), else any */
+  preferredPort?: number;
+  maxControlBodyBytes?: number;
+}
+
+export interface CommandServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export function bearer(req: IncomingMessage): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+}
+
+export function sameToken(a: string | undefined, b: string): boolean {
+  if (a === undefined) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const loopbackHost = (host: string | undefined, port: number) =>
+  host === `127.0.0.1:${port}` || host === `localhost:${port}` || host === `[::1]:${port}`;
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+}
+
+export async function startCommandServer(opts: CommandServerOptions): Promise<CommandServer> {
+  const sockets = new Set<Duplex>();
+  let port = 0;
+  const server: Server = createServer((req, res) => {
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, {'Content-Type': 'application/json'});
+      res.end(JSON.stringify(body));
+    };
+    if (!loopbackHost(req.headers.host, port)) return reply(403, {error: 'bad Host header'});
+    if (req.method !== 'POST' || req.url !== '/control') return reply(404, {error: 'not found'});
+    if (!sameToken(bearer(req), opts.controlToken)) return reply(401, {error: 'bad control token'});
+    const limit = opts.maxControlBodyBytes ?? 64 * 1024;
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (d: string) => {
+      body += d;
+      if (body.length > limit) req.destroy();
+    });
+    req.on('end', () => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        return reply(400, {error: 'body is not JSON'});
+      }
+      opts.control(parsed).then(
+        (result) => reply(200, result),
+        (e: unknown) => reply(400, {error: e instanceof Error ? e.message : String(e)}),
+      );
+    });
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    if (!loopbackHost(req.headers.host, port)) return refuse(socket, 403, 'bad Host header');
+    if (req.url !== '/run' || String(req.headers.upgrade).toLowerCase() !== 'lab-command') return refuse(socket, 404, 'not found');
+    const token = bearer(req);
+    const sandbox = token === undefined ? undefined : opts.sandboxForToken(token);
+    if (!sandbox) return refuse(socket, 401, 'this shell is not for a sandbox of this lab (bad or old LAB_SANDBOX_TOKEN)');
+    const hello = parseHello(req.headers['x-lab-command'] as string | undefined);
+    if (!hello) return refuse(socket, 400, 'malformed command header');
+    const command = SANDBOX_COMMANDS.get(hello.command);
+    if (!command) return refuse(socket, 404, `no sandbox command "${hello.command}"`);
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: lab-command\r\nConnection: Upgrade\r\n\r\n');
+    void runCommandSession(socket, hello, command, sandbox);
+  });
+  const listen = (p: number) =>
+    new Promise<void>((resolve, reject) => {
+      const onError = (e: Error) => reject(e);
+      server.once('error', onError);
+      server.listen(p, '127.0.0.1', () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+  try {
+    await listen(opts.preferredPort ?? 0);
+  } catch (e) {
+    if (!opts.preferredPort) throw e;
+    await listen(0);
+  }
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    async close() {
+      for (const s of sockets) s.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * One run of a sandbox command over an upgraded socket: turns the shim's frames into a CommandIO, runs the
+ * command, sends its output and exit code back. A command that throws exits 1 with its message (never a stack on
+ * the learner's screen, never a crashed lab).
+ */
+import type {Duplex} from 'node:stream';
+import type {CommandIO, SandboxCommand} from '../commands/types';
+import {encodeFrame, Frame, FrameReader} from './command-frames';
+import type {LearnerSandbox} from './learner-sandbox';
+
+export interface CommandHello {
+  command: string;
+  args: string[];
+  cwd: string;
+  isTTY: {stdin: boolean; stdout: boolean; stderr: boolean};
+  size: {cols: number; rows: number};
+}
+
+export function parseHello(header: string | undefined): CommandHello | undefined {
+  if (!header) return undefined;
+  try {
+    const v = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as Partial<CommandHello>;
+    const okSize = (n: unknown) => Number.isInteger(n) && (n as number) > 0 && (n as number) < 10_000;
+    if (
+      typeof v.command !== 'string' ||
+      !Array.isArray(v.args) ||
+      !v.args.every((a) => typeof a === 'string') ||
+      typeof v.cwd !== 'string' ||
+      typeof v.isTTY !== 'object' ||
+      !v.size ||
+      !okSize(v.size.cols) ||
+      !okSize(v.size.rows)
+    )
+      return undefined;
+    const t = v.isTTY as Record<string, unknown>;
+    return {command: v.command, args: v.args, cwd: v.cwd, isTTY: {stdin: t.stdin === true, stdout: t.stdout === true, stderr: t.stderr === true}, size: v.size};
+  } catch {
+    return undefined;
+  }
+}
+
+export async function runCommandSession(socket: Duplex, hello: CommandHello, command: SandboxCommand, sandbox: LearnerSandbox): Promise<void> {
+  const abort = new AbortController();
+  const lines: string[] = [];
+  let partial = '';
+  let ended = false;
+  let wanted = false;
+  let waiter: (() => void) | undefined;
+  const wake = () => {
+    const w = waiter;
+    waiter = undefined;
+    w?.();
+  };
+  const reader = new FrameReader((type, payload) => {
+    if (type === Frame.stdin) {
+      partial += payload.toString('utf8');
+      const parts = partial.split('\n');
+      partial = parts.pop()!;
+      lines.push(...parts.map((l) => l.replace(/\r$/, '')));
+      wake();
+    } else if (type === Frame.stdinEnd) {
+      ended = true;
+      wake();
+    } else if (type === Frame.resize) {
+      try {
+        const s = JSON.parse(payload.toString()) as {cols?: number; rows?: number};
+        if (Number.isInteger(s.cols) && Number.isInteger(s.rows)) io.size = {cols: s.cols!, rows: s.rows!};
+      } catch {
+        // a bad resize is ignored, like a terminal would
+      }
+    }
+  });
+  socket.on('data', (chunk: Buffer) => {
+    try {
+      reader.push(chunk);
+    } catch {
+      socket.destroy();
+    }
+  });
+  socket.on('close', () => {
+    abort.abort();
+    ended = true;
+    wake();
+  });
+  socket.on('error', () => {});
+  const send = (type: number, data: string | Buffer) => {
+    if (!socket.destroyed && (typeof data !== 'string' || data.length > 0)) socket.write(encodeFrame(type, data));
+  };
+  const io: CommandIO = {
+    args: hello.args,
+    cwd: hello.cwd,
+    stdout: {write: (d) => send(Frame.stdout, d)},
+    stderr: {write: (d) => send(Frame.stderr, d)},
+    isTTY: hello.isTTY,
+    size: hello.size,
+    signal: abort.signal,
+    startedAt: Date.now(),
+    async readLine() {
+      if (!wanted) {
+        wanted = true;
+        send(Frame.wantStdin, '');
+      }
+      for (;;) {
+        if (lines.length) return lines.shift()!;
+        if (ended) {
+          if (partial) {
+            const last = partial;
+            partial = '';
+            return last;
+          }
+          return null;
+        }
+        await new Promise<void>((r) => (waiter = r));
+      }
+    },
+  };
+  let code: number;
+  try {
+    code = await command(io, sandbox);
+  } catch (e) {
+    io.stderr.write(`${hello.command}: ${e instanceof Error ? e.message : String(e)}\n`);
+    code = 1;
+  }
+  if (!socket.destroyed) socket.end(encodeFrame(Frame.exit, String(code)));
+}

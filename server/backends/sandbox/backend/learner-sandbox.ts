@@ -1,0 +1,168 @@
+/**
+ * One learner's sandbox as the backend sees it: the API sandbox holding the objects, the command token its shims
+ * present, its kubeconfig file and workspace, and the k3d cluster it runs (one at a time: the API sandbox is the
+ * cluster). Saved in `<stateDir>/sandbox-backend/<name>/sandbox.json`.
+ */
+import {randomBytes} from 'node:crypto';
+import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import type {Sandbox, SandboxApi} from '../api/index';
+import {K3S_VERSION} from '../versions';
+import {inertRuntime, type ClusterModule, type ClusterRuntime, type ClusterSpec} from './cluster-adapter';
+import {isClusterRecord, type ClusterRecord} from './cluster-record';
+import {mergeCluster, removeCluster, type ClusterCredentials} from './kubeconfig-file';
+
+export interface LearnerSandboxPaths {
+  /** <stateDir>/sandbox-backend/<name> */
+  dir: string;
+  /** the learner's shell starts here */
+  workspace: string;
+}
+
+interface SavedSandbox {
+  version: 1;
+  learner: string;
+  name: string;
+  commandToken: string;
+  cluster?: ClusterRecord;
+}
+
+export class ClusterError extends Error {}
+
+export class LearnerSandbox {
+  private runtime: ClusterRuntime | undefined;
+  private record: ClusterRecord | undefined;
+
+  private constructor(
+    readonly learner: string,
+    readonly name: string,
+    readonly commandToken: string,
+    readonly paths: LearnerSandboxPaths,
+    private readonly api: SandboxApi,
+    private readonly clusters: ClusterModule | undefined,
+  ) {}
+
+  static open(learner: string, name: string, paths: LearnerSandboxPaths, api: SandboxApi, clusters: ClusterModule | undefined): LearnerSandbox {
+    let saved: SavedSandbox | undefined;
+    try {
+      const v = JSON.parse(readFileSync(path.join(paths.dir, 'sandbox.json'), 'utf8')) as SavedSandbox;
+      if (v && v.version === 1 && typeof v.commandToken === 'string') saved = v;
+    } catch {
+      // first use: a new token below
+    }
+    const s = new LearnerSandbox(saved?.learner ?? learner, name, saved?.commandToken ?? randomBytes(24).toString('hex'), paths, api, clusters);
+    s.record = saved?.cluster && isClusterRecord(saved.cluster) ? saved.cluster : undefined;
+    mkdirSync(paths.workspace, {recursive: true, mode: 0o700});
+    api.sandboxes.ensure(name);
+    s.save();
+    return s;
+  }
+
+  /** the learner's kubeconfig file (KUBECONFIG of the shell); absent until a cluster exists, as on a fresh laptop */
+  get kubeconfigPath(): string {
+    return path.join(this.paths.dir, 'kubeconfig.yaml');
+  }
+
+  /** the API sandbox (objects, store); replaced by a fresh one when the cluster is deleted */
+  get apiSandbox(): Sandbox {
+    return this.api.sandboxes.ensure(this.name);
+  }
+
+  get cluster(): ClusterRecord | undefined {
+    return this.record;
+  }
+
+  /** whether nodes, controllers and system pods are simulated (false while the cluster module is not built) */
+  get simulated(): boolean {
+    return this.clusters !== undefined;
+  }
+
+  credentials(cluster: string): ClusterCredentials {
+    return {cluster, server: this.api.serverUrl(this.name), token: this.apiSandbox.token, caCert: this.api.caCert};
+  }
+
+  /** after a restart: controllers back on, kubeconfig pointed at the API's current address */
+  async resume(): Promise<void> {
+    const r = this.record;
+    if (!r) return;
+    if (r.state === 'running') await this.expose(r);
+    mergeCluster(this.kubeconfigPath, this.credentials(r.name), false);
+    // resumeCluster keeps a cluster that was stopped before the restart stopped
+    if (this.clusters) this.runtime = await this.clusters.resumeCluster(this.apiSandbox, specOf(r));
+  }
+
+  async createCluster(record: ClusterRecord, opts: {switchContext: boolean; updateKubeconfig: boolean}): Promise<void> {
+    if (this.record) throw new ClusterError(`Failed to create cluster '${record.name}' because a cluster with that name already exists`);
+    this.record = record;
+    this.save();
+    this.runtime = this.clusters ? await this.clusters.bootCluster(this.apiSandbox, specOf(record)) : inertRuntime(specOf(record));
+    await this.expose(record);
+    if (opts.updateKubeconfig) mergeCluster(this.kubeconfigPath, this.credentials(record.name), opts.switchContext);
+  }
+
+  async deleteCluster(): Promise<void> {
+    const r = this.record;
+    if (!r) return;
+    await this.runtime?.dispose();
+    this.runtime = undefined;
+    await this.api.unexposeSandbox(this.name);
+    // the objects go with the cluster: a fresh API sandbox (new token) for the next `cluster create`
+    this.api.sandboxes.delete(this.name);
+    this.api.sandboxes.create(this.name);
+    removeCluster(this.kubeconfigPath, r.name);
+    this.record = undefined;
+    this.save();
+  }
+
+  async stopCluster(): Promise<void> {
+    if (!this.record || this.record.state === 'stopped') return;
+    await this.runtime?.stop();
+    // a stopped k3d cluster's API port is closed: kubectl gets "connection refused" there too
+    await this.api.unexposeSandbox(this.name);
+    this.record.state = 'stopped';
+    this.save();
+  }
+
+  async startCluster(): Promise<void> {
+    const r = this.record;
+    if (!r || r.state === 'running') return;
+    if (this.runtime) await this.runtime.start();
+    else if (this.clusters) this.runtime = await this.clusters.resumeCluster(this.apiSandbox, specOf(r));
+    await this.expose(r);
+    r.state = 'running';
+    this.save();
+  }
+
+  /**
+   * `--api-port N`: the sandbox also answers on 127.0.0.1:N without a path prefix and the kubeconfig says
+   * https://0.0.0.0:N, as k3d's does. When N is taken (another learner of a workshop has it) the sandbox keeps its
+   * shared-port URL: a lab must not fail a step over a port the learner cannot see.
+   */
+  private async expose(r: ClusterRecord): Promise<void> {
+    if (!r.apiPortGiven) return;
+    try {
+      await this.api.exposeSandbox(this.name, {port: r.apiPort, advertiseHost: '0.0.0.0'});
+    } catch {
+      // port in use: the shared URL stays
+    }
+  }
+
+  /** controllers off (lab shutting down); state stays on disk */
+  async dispose(): Promise<void> {
+    await this.runtime?.dispose();
+    this.runtime = undefined;
+    await this.api.unexposeSandbox(this.name);
+  }
+
+  private save(): void {
+    const file = path.join(this.paths.dir, 'sandbox.json');
+    mkdirSync(this.paths.dir, {recursive: true, mode: 0o700});
+    const body: SavedSandbox = {version: 1, learner: this.learner, name: this.name, commandToken: this.commandToken, ...(this.record ? {cluster: this.record} : {})};
+    writeFileSync(`${file}.tmp`, JSON.stringify(body, null, 2), {mode: 0o600});
+    renameSync(`${file}.tmp`, file);
+  }
+}
+
+export function specOf(r: ClusterRecord): ClusterSpec {
+  return {name: r.name, servers: r.servers, agents: r.agents, k3sVersion: r.k3sVersion ?? K3S_VERSION, image: r.image, disableTraefik: r.disableTraefik};
+}

@@ -1,0 +1,282 @@
+/**
+ * The sandbox backend: one sandbox API, one command server and one offline mirror for the whole lab process; one
+ * LearnerSandbox per learner, created on first use and restored (with its cluster's controllers) after a restart.
+ */
+import {execFile} from 'node:child_process';
+import {randomBytes} from 'node:crypto';
+import {existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync} from 'node:fs';
+import path from 'node:path';
+import {promisify} from 'node:util';
+import {startSandboxApi, type SandboxApi} from '../api/index';
+import type {Backend, DoctorCheck, LearnerId, ShellEnvironment} from '../../types';
+import {loadClusterModule, loadRuntimeModule, type ClusterModule} from './cluster-adapter';
+import {startCommandServer, type CommandServer} from './command-server';
+import {LearnerSandbox} from './learner-sandbox';
+import {startOfflineMirror, type OfflineMirror} from './offline-mirror';
+import {sandboxNameFor} from './sandbox-names';
+import {sandboxShellEnv, shimsDir} from './shell-env';
+import {StateLock} from './state-lock';
+import type {Disposable} from '../api/types';
+
+const run = promisify(execFile);
+
+export interface SandboxBackendOptions {
+  stateDir: string;
+  /** state save debounce of the API (tests use a few ms) */
+  saveDebounceMs?: number;
+  /** problems worth telling the operator (corrupt state, failed saves); never thrown */
+  onProblem?: (message: string, detail: Record<string, unknown>) => void;
+}
+
+/** one row of `lab sandbox list` */
+export interface SandboxSummary {
+  name: string;
+  learner: string;
+  cluster: string;
+  state: string;
+  objects: number;
+}
+
+export type ControlRequest = {op: 'env'; learner: string} | {op: 'list'} | {op: 'reset'; name: string} | {op: 'delete'; name: string};
+
+interface Ports {
+  api?: number;
+  commands?: number;
+  mirror?: number;
+}
+
+export class SandboxBackend implements Backend {
+  readonly name = 'sandbox' as const;
+  private readonly learners = new Map<string, LearnerSandbox>();
+  private readonly opening = new Map<string, Promise<LearnerSandbox>>();
+  private disposed: Promise<void> | undefined;
+
+  private constructor(
+    private readonly stateDir: string,
+    private readonly api: SandboxApi,
+    private readonly clusters: ClusterModule | undefined,
+    private readonly podRuntime: Disposable | undefined,
+    private readonly mirror: OfflineMirror,
+    private commands: CommandServer | undefined,
+    private readonly lock: StateLock,
+    readonly controlToken: string,
+    private readonly onProblem: SandboxBackendOptions['onProblem'],
+  ) {}
+
+  static async start(opts: SandboxBackendOptions): Promise<SandboxBackend> {
+    const root = path.join(opts.stateDir, 'sandbox-backend');
+    const lock = StateLock.acquire(opts.stateDir);
+    const opened: Array<() => Promise<unknown> | unknown> = [];
+    try {
+      const portsFile = path.join(root, 'ports.json');
+      let ports: Ports = {};
+      try {
+        ports = JSON.parse(readFileSync(portsFile, 'utf8')) as Ports;
+      } catch {
+        // first start
+      }
+      const apiOpts = {stateDir: opts.stateDir, host: '127.0.0.1', saveDebounceMs: opts.saveDebounceMs, onProblem: opts.onProblem};
+      // the last run's ports first: kubeconfigs and shells opened with `lab sandbox env` keep working after a restart
+      const api = await startSandboxApi({...apiOpts, port: ports.api ?? 0}).catch(() => startSandboxApi({...apiOpts, port: 0}));
+      opened.push(() => api.close());
+      const clusters = await loadClusterModule();
+      const runtime = await loadRuntimeModule();
+      const podRuntime = runtime?.installPodRuntime(api);
+      opened.push(() => podRuntime?.dispose());
+      const mirror = await startOfflineMirror({dir: path.join(root, 'mirror'), preferredPort: ports.mirror});
+      opened.push(() => mirror.close());
+      const controlToken = randomBytes(24).toString('hex');
+      const backend = new SandboxBackend(opts.stateDir, api, clusters, podRuntime, mirror, undefined, lock, controlToken, opts.onProblem);
+      backend.commands = await startCommandServer({
+        sandboxForToken: (t) => backend.byToken(t),
+        controlToken,
+        control: (r) => backend.control(r),
+        preferredPort: ports.commands,
+      });
+      opened.push(() => backend.commands?.close());
+      await backend.restoreAll();
+      lock.advertise(backend.commands.url, controlToken);
+      mkdirSync(root, {recursive: true, mode: 0o700});
+      const apiPort = Number(new URL(api.url).port);
+      writeFileSync(portsFile, JSON.stringify({api: apiPort, commands: backend.commands.port, mirror: Number(new URL(mirror.proxyUrl).port)}));
+      return backend;
+    } catch (e) {
+      for (const close of opened.reverse()) await close();
+      lock.release();
+      throw e;
+    }
+  }
+
+  /** the API every sandbox lives in (controllers and tests build on it) */
+  get sandboxApi(): SandboxApi {
+    return this.api;
+  }
+
+  /** the command server's URL (LAB_SANDBOX_URL) */
+  get commandUrl(): string {
+    return this.commands!.url;
+  }
+
+  async shellEnvironment(learner: LearnerId): Promise<ShellEnvironment> {
+    const sandbox = await this.sandboxFor(learner);
+    return {
+      env: sandboxShellEnv({
+        sandbox,
+        commandUrl: this.commands!.url,
+        proxyUrl: this.mirror.proxyUrl,
+        caBundle: this.mirror.caBundle,
+        kubeCacheDir: path.join(sandbox.paths.dir, 'kube-cache'),
+        basePath: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+      }),
+      cwd: sandbox.paths.workspace,
+    };
+  }
+
+  /** the learner's sandbox, created on first use */
+  sandboxFor(learner: LearnerId): Promise<LearnerSandbox> {
+    if (this.disposed) return Promise.reject(new Error('the sandbox backend is closed'));
+    const name = sandboxNameFor(learner);
+    const have = this.learners.get(name);
+    if (have) return Promise.resolve(have);
+    let p = this.opening.get(name);
+    if (!p) {
+      p = Promise.resolve().then(() => this.open(learner, name));
+      this.opening.set(name, p);
+      void p.finally(() => this.opening.delete(name)).catch(() => {});
+    }
+    return p;
+  }
+
+  list(): SandboxSummary[] {
+    return [...this.learners.values()]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((s) => ({
+        name: s.name,
+        learner: s.learner,
+        cluster: s.cluster?.name ?? '',
+        state: s.cluster?.state ?? 'no cluster',
+        objects: s.apiSandbox.store.snapshot().objects.length,
+      }));
+  }
+
+  /** back to a fresh laptop: no cluster, no kubeconfig; the workspace's files stay */
+  async reset(name: string): Promise<void> {
+    const s = this.mustGet(name);
+    await s.deleteCluster();
+    rmSync(s.kubeconfigPath, {force: true});
+    rmSync(path.join(s.paths.dir, 'kube-cache'), {recursive: true, force: true});
+  }
+
+  /** gone entirely: objects, kubeconfig, token (its open shells stop working), workspace */
+  async delete(name: string): Promise<void> {
+    const s = this.mustGet(name);
+    await s.dispose();
+    this.learners.delete(name);
+    if (this.api.sandboxes.get(name)) this.api.sandboxes.delete(name);
+    rmSync(s.paths.dir, {recursive: true, force: true});
+    rmSync(s.paths.workspace, {recursive: true, force: true});
+  }
+
+  /** what another `lab` process asks through the command server's /control */
+  async control(request: unknown): Promise<unknown> {
+    const r = request as ControlRequest;
+    switch (r?.op) {
+      case 'env':
+        if (typeof r.learner !== 'string') break;
+        return this.shellEnvironment(r.learner);
+      case 'list':
+        return this.list();
+      case 'reset':
+        if (typeof r.name !== 'string') break;
+        await this.reset(r.name);
+        return {ok: true};
+      case 'delete':
+        if (typeof r.name !== 'string') break;
+        await this.delete(r.name);
+        return {ok: true};
+    }
+    throw new Error('unknown control request');
+  }
+
+  async doctor(): Promise<DoctorCheck[]> {
+    const checks: DoctorCheck[] = [];
+    const probe = async (name: string, cmd: string, args: string[], pick: (out: string) => string, fix: string) => {
+      try {
+        const {stdout} = await run(cmd, args, {timeout: 10_000});
+        checks.push({name, ok: true, detail: pick(stdout)});
+      } catch (e) {
+        checks.push({name, ok: false, detail: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH' : String((e as Error).message).split('\n')[0]!, fix});
+      }
+    };
+    await probe('kubectl', 'kubectl', ['version', '--client', '-o', 'json'], (o) => (JSON.parse(o) as {clientVersion?: {gitVersion?: string}}).clientVersion?.gitVersion ?? 'found', 'install kubectl: https://kubernetes.io/docs/tasks/tools/ (the sandbox drives the real one)');
+    await probe('bash', 'bash', ['-c', 'echo $BASH_VERSION'], (o) => o.trim(), 'install bash 4 or later');
+    checks.push({name: 'sandbox commands', ok: existsSync(path.join(shimsDir(), 'k3d')), detail: `k3d, docker from ${shimsDir()}`});
+    checks.push({name: 'sandbox API', ok: true, detail: `self-contained, serving at ${this.api.url}; no Docker needed`});
+    checks.push({
+      name: 'cluster simulation',
+      ok: true,
+      detail: this.clusters ? 'nodes, controllers and system pods' : 'not part of this build yet: k3d clusters have no nodes or controllers',
+    });
+    return checks;
+  }
+
+  dispose(): Promise<void> {
+    this.disposed ??= (async () => {
+      await Promise.allSettled([...this.opening.values()]);
+      await this.commands?.close();
+      for (const s of this.learners.values()) await s.dispose();
+      this.learners.clear();
+      this.podRuntime?.dispose();
+      await this.mirror.close();
+      await this.api.close();
+      this.lock.release();
+    })();
+    return this.disposed;
+  }
+
+  private byToken(token: string): LearnerSandbox | undefined {
+    for (const s of this.learners.values()) if (s.commandToken === token) return s;
+    return undefined;
+  }
+
+  private mustGet(name: string): LearnerSandbox {
+    const s = this.learners.get(name);
+    if (!s) throw new Error(`no sandbox named "${name}" (lab sandbox list shows them)`);
+    return s;
+  }
+
+  private open(learner: string, name: string): LearnerSandbox {
+    const s = LearnerSandbox.open(
+      learner,
+      name,
+      {dir: path.join(this.stateDir, 'sandbox-backend', 'sandboxes', name), workspace: path.join(this.stateDir, 'workspaces', learner)},
+      this.api,
+      this.clusters,
+    );
+    this.learners.set(name, s);
+    return s;
+  }
+
+  /** every sandbox saved by an earlier run, with its cluster resumed */
+  private async restoreAll(): Promise<void> {
+    const dir = path.join(this.stateDir, 'sandbox-backend', 'sandboxes');
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir)) {
+      let learner = name;
+      try {
+        learner = (JSON.parse(readFileSync(path.join(dir, name, 'sandbox.json'), 'utf8')) as {learner?: string}).learner ?? name;
+        if (sandboxNameFor(learner) !== name) continue;
+      } catch {
+        continue; // not a sandbox of ours
+      }
+      const s = this.open(learner, name);
+      try {
+        await s.resume();
+      } catch (e) {
+        // one sandbox's broken cluster must not keep the lab (and everyone else's sandbox) from starting; its
+        // objects stay, and the learner can `k3d cluster delete` and create it again
+        this.onProblem?.(`sandbox "${name}": could not resume its cluster`, {error: e instanceof Error ? e.message : String(e)});
+      }
+    }
+  }
+}
