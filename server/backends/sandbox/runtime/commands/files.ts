@@ -1,0 +1,159 @@
+import type { Command, CommandContext } from '../shell/command';
+import { fail } from '../shell/command';
+import { lines, readAllInput } from '../shell/streams';
+
+const operands = (ctx: CommandContext) => ctx.argv.slice(1).filter((a) => !a.startsWith('-') || a === '-');
+
+/** the text of each operand (or stdin), reporting unreadable files the way coreutils/busybox do */
+async function* inputs(ctx: CommandContext, files: string[]): AsyncGenerator<string | null> {
+  if (files.length === 0 || (files.length === 1 && files[0] === '-')) {
+    yield await readAllInput(ctx.stdin);
+    return;
+  }
+  for (const f of files) {
+    if (f === '-') { yield await readAllInput(ctx.stdin); continue; }
+    const r = ctx.fs.read(ctx.fs.resolve(ctx.cwd, f));
+    if (r.ok) yield r.value;
+    else {
+      ctx.stderr.write(`${ctx.argv[0]}: ${f}: ${r.error}\n`);
+      yield null;
+    }
+  }
+}
+
+/** cat streams stdin line by line, so `kubectl exec -it … -- cat` echoes as you type */
+const cat: Command = async (ctx) => {
+  const files = operands(ctx);
+  if (files.length === 0) {
+    for await (const chunk of streamChunks(ctx)) ctx.stdout.write(chunk);
+    return 0;
+  }
+  let status = 0;
+  for await (const text of inputs(ctx, files)) {
+    if (text === null) status = 1;
+    else ctx.stdout.write(text);
+  }
+  return status;
+};
+
+async function* streamChunks(ctx: CommandContext): AsyncGenerator<Buffer> {
+  for (let c = await ctx.stdin.read(); c !== null; c = await ctx.stdin.read()) yield c;
+}
+
+const ls: Command = async (ctx) => {
+  const flags = ctx.argv.slice(1).filter((a) => a.startsWith('-')).join('');
+  const long = flags.includes('l');
+  const all = flags.includes('a');
+  const targets = operands(ctx);
+  let status = 0;
+  const list = targets.length ? targets : ['.'];
+  for (const t of list) {
+    const path = ctx.fs.resolve(ctx.cwd, t);
+    const r = ctx.fs.list(path);
+    if (!r.ok) {
+      ctx.stderr.write(`ls: ${t}: ${r.error}\n`);
+      status = 1;
+      continue;
+    }
+    if (list.length > 1 && ctx.fs.isDir(path)) ctx.stdout.write(`${t}:\n`);
+    const names = (all ? ['.', '..', ...r.value] : r.value).filter((n) => all || !n.startsWith('.'));
+    if (long) {
+      const user = ctx.container.image.user;
+      for (const n of names) {
+        const p = ctx.fs.isDir(path) ? `${path === '/' ? '' : path}/${n}` : path;
+        const dir = ctx.fs.isDir(p);
+        const owner = p.startsWith(user.home) ? user.name : 'root';
+        const size = dir ? 4096 : (ctx.fs.read(p).ok ? Buffer.byteLength((ctx.fs.read(p) as { value: string }).value) : 0);
+        ctx.stdout.write(`${dir ? 'drwxr-xr-x' : '-rw-r--r--'}    1 ${owner.padEnd(8)} ${owner.padEnd(8)} ${String(size).padStart(8)} Jan 23 10:00 ${n}\n`);
+      }
+    } else if (names.length) ctx.stdout.write(ctx.tty ? names.join('  ') + '\n' : names.join('\n') + '\n');
+  }
+  return status;
+};
+
+const count = (ctx: CommandContext, dflt = 10) => {
+  const i = ctx.argv.findIndex((a) => a === '-n' || /^-n?\d+$/.test(a));
+  if (i < 0) return dflt;
+  const a = ctx.argv[i]!;
+  return a === '-n' ? Number(ctx.argv[i + 1]) : Number(a.replace(/^-n?/, ''));
+};
+const fileArgs = (ctx: CommandContext) => {
+  const out: string[] = [];
+  for (let i = 1; i < ctx.argv.length; i++) {
+    const a = ctx.argv[i]!;
+    if (a === '-n') i++;
+    else if (!a.startsWith('-')) out.push(a);
+  }
+  return out;
+};
+
+const head: Command = async (ctx) => {
+  const n = count(ctx);
+  for await (const text of inputs(ctx, fileArgs(ctx))) if (text !== null) ctx.stdout.write(text.split(/(?<=\n)/).slice(0, n).join(''));
+  return 0;
+};
+
+const tail: Command = async (ctx) => {
+  const n = count(ctx);
+  for await (const text of inputs(ctx, fileArgs(ctx))) if (text !== null) ctx.stdout.write(n === 0 ? '' : text.split(/(?<=\n)/).slice(-n).join(''));
+  return 0;
+};
+
+const wc: Command = async (ctx) => {
+  const flags = ctx.argv.slice(1).filter((a) => a.startsWith('-')).join('');
+  for await (const text of inputs(ctx, operands(ctx))) {
+    if (text === null) continue;
+    const counts = { l: (text.match(/\n/g) ?? []).length, w: text.split(/\s+/).filter(Boolean).length, c: Buffer.byteLength(text) };
+    const pick = flags ? (['l', 'w', 'c'] as const).filter((f) => flags.includes(f)) : (['l', 'w', 'c'] as const);
+    ctx.stdout.write(pick.map((k) => (pick.length === 1 ? String(counts[k]) : String(counts[k]).padStart(7))).join(' ') + '\n');
+  }
+  return 0;
+};
+
+/** grep PATTERN [FILE]: -i -v -c -q -o -E; line by line so it works at the end of a pipe */
+const grep: Command = async (ctx) => {
+  const args = ctx.argv.slice(1);
+  const flags = new Set<string>();
+  const rest: string[] = [];
+  for (const a of args) if (/^-[ivcqoEFnw]+$/.test(a)) for (const f of a.slice(1)) flags.add(f); else rest.push(a);
+  const [pattern, ...files] = rest;
+  if (pattern === undefined) return fail(ctx, 'usage: grep [-ivcqoE] PATTERN [FILE]...', 2);
+  let re: RegExp;
+  try {
+    const src = flags.has('F') ? pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : flags.has('E') ? pattern : pattern.replace(/\\([|()+?{}])/g, '\u0000$1').replace(/([|()+?{}])/g, '\\$1').replace(/\u0000/g, '');
+    re = new RegExp(flags.has('w') ? `\\b(?:${src})\\b` : src, flags.has('i') ? 'gi' : 'g');
+  } catch {
+    return fail(ctx, `bad regex '${pattern}'`, 2);
+  }
+  let matched = 0;
+  const onLine = (line: string) => {
+    re.lastIndex = 0;
+    const hit = re.test(line);
+    if (hit === flags.has('v')) return;
+    matched++;
+    if (flags.has('q') || flags.has('c')) return;
+    if (flags.has('o')) for (const m of line.matchAll(re)) ctx.stdout.write(`${m[0]}\n`);
+    else ctx.stdout.write(line.endsWith('\n') ? line : `${line}\n`);
+  };
+  if (files.length === 0) for await (const line of lines(ctx.stdin)) onLine(line);
+  else for await (const text of inputs(ctx, files)) if (text !== null) for (const l of text.split(/(?<=\n)/)) if (l) onLine(l);
+  if (flags.has('c')) ctx.stdout.write(`${matched}\n`);
+  return matched > 0 ? 0 : 1;
+};
+
+const tr: Command = async (ctx) => {
+  const del = ctx.argv[1] === '-d';
+  const [from, to = ''] = del ? [ctx.argv[2] ?? ''] : [ctx.argv[1] ?? '', ctx.argv[2] ?? ''];
+  const expandSet = (s: string) => s.replace(/(.)-(.)/g, (_m, a: string, b: string) => {
+    let r = '';
+    for (let c = a.charCodeAt(0); c <= b.charCodeAt(0); c++) r += String.fromCharCode(c);
+    return r;
+  }).replace(/\\n/g, '\n');
+  const f = expandSet(from);
+  const t = expandSet(to);
+  const text = await readAllInput(ctx.stdin);
+  ctx.stdout.write([...text].map((c) => { const i = f.indexOf(c); return i < 0 ? c : del ? '' : t[Math.min(i, t.length - 1)] ?? ''; }).join(''));
+  return 0;
+};
+
+export const FILE_COMMANDS: Record<string, Command> = { cat, ls, head, tail, wc, grep, tr };

@@ -1,0 +1,105 @@
+import type { Clock } from '../../api/types';
+import { imageSpecFor } from '../images/catalog';
+import type { ImageSpec } from '../images/types';
+import { runningStatus, type PodView } from '../pod-view';
+import { LogBuffer, type LogLine } from './log-buffer';
+
+interface ContainerLogs {
+  restartCount: number;
+  current: LogBuffer;
+  previous?: LogBuffer;
+}
+
+interface PodEntry {
+  uid: string;
+  containers: Map<string, ContainerLogs>;
+}
+
+export interface PodLogsOptions {
+  maxLinesPerContainer?: number;
+  clock: Clock;
+  imageSpec?: (image: string) => ImageSpec;
+}
+
+/**
+ * The logs of every container in one sandbox. Buffers are made on first use and seeded with what the image prints at
+ * start, stamped at the container's startedAt, so nothing needs to watch pods come up. A pod with a new uid (deleted
+ * and recreated under the same name) starts over; a higher restartCount moves the current log to "previous".
+ */
+export class PodLogs {
+  private readonly pods = new Map<string, PodEntry>();
+  private readonly maxLines: number;
+  private readonly spec: (image: string) => ImageSpec;
+
+  constructor(private readonly opts: PodLogsOptions) {
+    this.maxLines = opts.maxLinesPerContainer ?? 5000;
+    this.spec = opts.imageSpec ?? ((i) => imageSpecFor(i));
+  }
+
+  /** the container's logs, created and seeded when first asked; undefined if the pod has no such container */
+  container(pod: PodView, name: string): ContainerLogs | undefined {
+    const c = [...pod.containers, ...pod.initContainers].find((x) => x.name === name);
+    if (!c) return undefined;
+    const key = `${pod.namespace}/${pod.name}`;
+    let entry = this.pods.get(key);
+    if (!entry || entry.uid !== pod.uid) {
+      if (entry) this.dropEntry(entry);
+      entry = { uid: pod.uid, containers: new Map() };
+      this.pods.set(key, entry);
+    }
+    const status = pod.statuses.find((s) => s.name === name);
+    const restartCount = status?.restartCount ?? 0;
+    let logs = entry.containers.get(name);
+    if (!logs) {
+      logs = { restartCount, current: new LogBuffer(this.maxLines) };
+      if (restartCount > 0) logs.previous = this.seeded(pod, name, c.image, c.env, undefined);
+      if (runningStatus(pod, name)) this.seed(logs.current, pod, name, c.image, c.env, status?.startedAt);
+      entry.containers.set(name, logs);
+    } else if (restartCount > logs.restartCount) {
+      logs.previous?.close();
+      logs.previous = logs.current;
+      logs.current = this.seeded(pod, name, c.image, c.env, status?.startedAt);
+      logs.restartCount = restartCount;
+    }
+    return logs;
+  }
+
+  /** add a line to a container's current log (the traffic model writes app and proxy access lines here) */
+  append(pod: PodView, container: string, text: string, time?: Date): boolean {
+    const logs = this.container(pod, container);
+    if (!logs) return false;
+    for (const line of text.replace(/\n$/, '').split('\n')) logs.current.append({ time: time ?? this.opts.clock.now(), text: line });
+    return true;
+  }
+
+  forget(namespace: string, name: string): void {
+    const e = this.pods.get(`${namespace}/${name}`);
+    if (e) this.dropEntry(e);
+    this.pods.delete(`${namespace}/${name}`);
+  }
+
+  dispose(): void {
+    for (const e of this.pods.values()) this.dropEntry(e);
+    this.pods.clear();
+  }
+
+  private dropEntry(e: PodEntry): void {
+    for (const c of e.containers.values()) {
+      c.current.close();
+      c.previous?.close();
+    }
+  }
+
+  private seeded(pod: PodView, name: string, image: string, env: { name: string; value?: string }[], startedAt: string | undefined): LogBuffer {
+    const b = new LogBuffer(this.maxLines);
+    this.seed(b, pod, name, image, env, startedAt);
+    return b;
+  }
+
+  private seed(b: LogBuffer, pod: PodView, name: string, image: string, env: { name: string; value?: string }[], startedAt: string | undefined): void {
+    const start = startedAt ? new Date(startedAt) : this.opts.clock.now();
+    const envMap = Object.fromEntries(env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
+    const lines = this.spec(image).startupLog({ podName: pod.name, namespace: pod.namespace, container: name, startedAt: start, env: envMap });
+    for (const text of lines) b.append({ time: start, text } satisfies LogLine);
+  }
+}

@@ -1,0 +1,112 @@
+import type { KubeObject } from '../api/types';
+
+/** The parts of a Pod the runtime reads, typed; everything else in the stored object is free-form JSON. */
+export interface ContainerView {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  env: { name: string; value?: string }[];
+  ports: { containerPort: number; name?: string; protocol?: string }[];
+  workingDir?: string;
+}
+
+export interface ContainerStatusView {
+  name: string;
+  restartCount: number;
+  /** "running" | "waiting" | "terminated" */
+  state: string;
+  reason?: string;
+  startedAt?: string;
+  ready: boolean;
+}
+
+export interface PodView {
+  name: string;
+  namespace: string;
+  uid: string;
+  labels: Record<string, string>;
+  phase: string;
+  podIP?: string;
+  hostIP?: string;
+  nodeName?: string;
+  hostname?: string;
+  subdomain?: string;
+  serviceAccountName: string;
+  deleting: boolean;
+  containers: ContainerView[];
+  initContainers: ContainerView[];
+  statuses: ContainerStatusView[];
+  startTime?: string;
+  dnsPolicy?: string;
+}
+
+const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const strs = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map(String) : undefined);
+
+function container(c: unknown): ContainerView {
+  const o = obj(c);
+  return {
+    name: str(o.name) ?? '',
+    image: str(o.image) ?? '',
+    command: strs(o.command),
+    args: strs(o.args),
+    env: arr(o.env).map((e) => ({ name: str(obj(e).name) ?? '', value: str(obj(e).value) })),
+    ports: arr(o.ports).map((p) => ({ containerPort: Number(obj(p).containerPort), name: str(obj(p).name), protocol: str(obj(p).protocol) })),
+    workingDir: str(o.workingDir),
+  };
+}
+
+function containerStatus(s: unknown): ContainerStatusView {
+  const o = obj(s);
+  const state = obj(o.state);
+  const which = state.running ? 'running' : state.terminated ? 'terminated' : 'waiting';
+  const detail = obj(state[which]);
+  return {
+    name: str(o.name) ?? '',
+    restartCount: Number(o.restartCount ?? 0) || 0,
+    state: which,
+    reason: str(detail.reason),
+    startedAt: str(detail.startedAt),
+    ready: o.ready === true,
+  };
+}
+
+export function podView(pod: KubeObject): PodView {
+  const spec = obj(pod.spec);
+  const status = obj(pod.status);
+  return {
+    name: pod.metadata.name ?? '',
+    namespace: pod.metadata.namespace ?? 'default',
+    uid: pod.metadata.uid ?? '',
+    labels: pod.metadata.labels ?? {},
+    phase: str(status.phase) ?? 'Pending',
+    podIP: str(status.podIP),
+    hostIP: str(status.hostIP),
+    nodeName: str(spec.nodeName),
+    hostname: str(spec.hostname),
+    subdomain: str(spec.subdomain),
+    serviceAccountName: str(spec.serviceAccountName) ?? 'default',
+    deleting: !!pod.metadata.deletionTimestamp,
+    containers: arr(spec.containers).map(container),
+    initContainers: arr(spec.initContainers).map(container),
+    statuses: arr(status.containerStatuses).map(containerStatus),
+    startTime: str(status.startTime),
+    dnsPolicy: str(spec.dnsPolicy),
+  };
+}
+
+/** a container is running when its status says so (the kubelet sim writes containerStatuses) */
+export function runningStatus(p: PodView, container: string): ContainerStatusView | undefined {
+  const s = p.statuses.find((c) => c.name === container);
+  return s && s.state === 'running' ? s : undefined;
+}
+
+/** why a container cannot be exec'd into / has no log yet: the kubelet's wording */
+export function waitingReason(p: PodView, container: string): string {
+  const s = p.statuses.find((c) => c.name === container);
+  if (s?.reason) return s.reason;
+  return p.phase === 'Pending' && p.nodeName ? 'ContainerCreating' : 'ContainerCreating';
+}
