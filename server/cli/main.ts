@@ -17,6 +17,7 @@ import {SessionRegistry} from '../sessions/session-registry';
 import {buildSite, siteBuildReason} from './build-site';
 import {formatDoctorTable} from './doctor-table';
 import {openBrowser} from './open-browser';
+import {registerSandboxCommand} from './sandbox-command';
 
 const USAGE_ERROR = 2;
 
@@ -87,6 +88,8 @@ function program(): Command {
     .description('build the site if it is missing or older than the docs')
     .option('--force', 'build even if it looks up to date')
     .action(build);
+
+  registerSandboxCommand(lab);
 
   return lab;
 }
