@@ -77,15 +77,17 @@ export class HeaderDeflater {
       parts.push(Buffer.from([0x78, 0x01]));
       this.started = true;
     }
-    for (let i = 0; i < raw.length || i === 0; i += 0xffff) {
+    for (let i = 0; i < raw.length; i += 0xffff) {
       const chunk = raw.subarray(i, i + 0xffff);
       const h = Buffer.alloc(5);
       h[0] = 0; // BFINAL=0, BTYPE=00 (stored)
       h.writeUInt16LE(chunk.length, 1);
       h.writeUInt16LE(~chunk.length & 0xffff, 3);
       parts.push(h, chunk);
-      if (raw.length === 0) break;
     }
+    // an empty stored block ends each header block, as zlib's Z_SYNC_FLUSH does: Go's inflater stops there instead
+    // of reading past the frame for the next block header
+    parts.push(Buffer.from([0x00, 0x00, 0x00, 0xff, 0xff]));
     return Buffer.concat(parts);
   }
 }
