@@ -48,7 +48,7 @@ export function authorize(req: IncomingMessage, url: URL, policy: AuthPolicy): A
     return {ok: false, status: 403, code: 'origin-not-allowed', reason: `Origin "${origin}" is not this lab's origin`};
   }
 
-  const presented = presentedToken(req, url);
+  const presented = presentedToken(req, url, policy.port);
   if (!presented) {
     return {
       ok: false,

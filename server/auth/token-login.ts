@@ -6,10 +6,10 @@
  */
 import type {ServerResponse} from 'node:http';
 import {setCookieHeader} from './cookie';
-import {TOKEN_COOKIE, TOKEN_QUERY, tokensEqual} from './token';
+import {TOKEN_QUERY, tokenCookieName, tokensEqual} from './token';
 
 /** Handles a page request that carries `?token=`; returns false when there is none (serve the page as usual). */
-export function handleTokenLogin(res: ServerResponse, url: URL, token: string): boolean {
+export function handleTokenLogin(res: ServerResponse, url: URL, token: string, port: number): boolean {
   const presented = url.searchParams.get(TOKEN_QUERY);
   if (presented === null) return false;
   if (!tokensEqual(presented, token)) {
@@ -20,7 +20,7 @@ export function handleTokenLogin(res: ServerResponse, url: URL, token: string): 
   const clean = new URL(url.href);
   clean.searchParams.delete(TOKEN_QUERY);
   res.writeHead(302, {
-    'Set-Cookie': setCookieHeader(TOKEN_COOKIE, token),
+    'Set-Cookie': setCookieHeader(tokenCookieName(port), token),
     // one leading slash: `//host/...` would be a protocol-relative redirect to another site
     Location: clean.pathname.replace(/^\/+/, '/') + clean.search,
     'Cache-Control': 'no-store',

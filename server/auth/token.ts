@@ -1,12 +1,18 @@
 /**
  * The lab token: the one secret between the learner's browser and the terminal server.
- * Presented as `?token=`, `Authorization: Bearer <token>`, or the `lab_token` cookie the server set itself.
+ * Presented as `?token=`, `Authorization: Bearer <token>`, or the `lab_token_<port>` cookie the server set itself.
  */
 import {createHash, timingSafeEqual} from 'node:crypto';
 import type {IncomingMessage} from 'node:http';
 import {readCookie} from './cookie';
 
-export const TOKEN_COOKIE = 'lab_token';
+/**
+ * Cookies are scoped by host, not port: two labs on one machine (say 4321 and 4399) would overwrite each other's
+ * `lab_token` and each would lock the other's tab out. So the cookie name carries the port.
+ */
+export function tokenCookieName(port: number): string {
+  return `lab_token_${port}`;
+}
 export const TOKEN_QUERY = 'token';
 
 /** How the token reached us; decides whether a request without Origin may be trusted (see authorize.ts). */
@@ -28,7 +34,7 @@ export function tokensEqual(presented: string, expected: string): boolean {
 }
 
 /** The first token found, in order of explicitness: header, query, cookie. */
-export function presentedToken(req: IncomingMessage, url: URL): PresentedToken | undefined {
+export function presentedToken(req: IncomingMessage, url: URL, port: number): PresentedToken | undefined {
   const auth = req.headers.authorization;
   if (auth) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
@@ -36,7 +42,7 @@ export function presentedToken(req: IncomingMessage, url: URL): PresentedToken |
   }
   const query = url.searchParams.get(TOKEN_QUERY);
   if (query) return {token: query, source: 'query'};
-  const cookie = readCookie(req.headers.cookie, TOKEN_COOKIE);
+  const cookie = readCookie(req.headers.cookie, tokenCookieName(port));
   if (cookie) return {token: cookie, source: 'cookie'};
   return undefined;
 }

@@ -113,7 +113,7 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
     if (url.pathname === '/ws') {
       return sendError(res, 426, 'upgrade-required', 'this is the lab WebSocket', {Upgrade: 'websocket'});
     }
-    if ((req.method === 'GET' || req.method === 'HEAD') && handleTokenLogin(res, url, options.token)) return;
+    if ((req.method === 'GET' || req.method === 'HEAD') && handleTokenLogin(res, url, options.token, policy.port)) return;
     serveStatic(req, res, url).catch(err => {
       logger.warn({err, path: url.pathname}, 'static file failed');
       if (!res.headersSent) sendError(res, 500, 'internal', 'could not serve that file');

@@ -24,11 +24,13 @@ test('tokensEqual compares exactly, whatever the lengths', () => {
 });
 
 test('the token is read from the Authorization header, the query, or the cookie', () => {
-  assert.deepEqual(presentedToken(req({authorization: `Bearer ${TOKEN}`}), url()), {token: TOKEN, source: 'header'});
-  assert.deepEqual(presentedToken(req({}), url(`?token=${TOKEN}`)), {token: TOKEN, source: 'query'});
-  assert.deepEqual(presentedToken(req({cookie: `a=b; lab_token=${TOKEN}; c=d`}), url()), {token: TOKEN, source: 'cookie'});
-  assert.equal(presentedToken(req({authorization: `Basic ${TOKEN}`}), url()), undefined);
-  assert.equal(presentedToken(req({cookie: 'other=1'}), url()), undefined);
+  assert.deepEqual(presentedToken(req({authorization: `Bearer ${TOKEN}`}), url(), 4321), {token: TOKEN, source: 'header'});
+  assert.deepEqual(presentedToken(req({}), url(`?token=${TOKEN}`), 4321), {token: TOKEN, source: 'query'});
+  assert.deepEqual(presentedToken(req({cookie: `a=b; lab_token_4321=${TOKEN}; c=d`}), url(), 4321), {token: TOKEN, source: 'cookie'});
+  assert.equal(presentedToken(req({authorization: `Basic ${TOKEN}`}), url(), 4321), undefined);
+  assert.equal(presentedToken(req({cookie: 'other=1'}), url(), 4321), undefined);
+  // another lab's cookie (another port on the same host) is not ours
+  assert.equal(presentedToken(req({cookie: `lab_token_4399=${TOKEN}`}), url(), 4321), undefined);
 });
 
 test('cookies: read one value; the token cookie is HttpOnly and SameSite=Strict', () => {
@@ -80,9 +82,9 @@ test('authorize: the order of refusals and the accepted cases', () => {
   assert.equal(code({host, origin, authorization: bearer}), 'ok:header');
   assert.equal(code({host}, `?token=${TOKEN}`), 'ok:query', 'non-browser client without Origin');
   assert.equal(code({host, authorization: bearer}), 'ok:header', 'non-browser client without Origin');
-  assert.equal(code({host, origin, cookie: `lab_token=${TOKEN}`}), 'ok:cookie');
-  assert.equal(code({host, cookie: `lab_token=${TOKEN}`, 'sec-fetch-site': 'same-origin'}), 'ok:cookie', 'same-origin GET fetch');
-  assert.equal(code({host, cookie: `lab_token=${TOKEN}`}), '403:origin-required', 'cookie alone, no Origin, no Sec-Fetch-Site');
-  assert.equal(code({host, cookie: `lab_token=${TOKEN}`, 'sec-fetch-site': 'cross-site'}), '403:origin-required');
+  assert.equal(code({host, origin, cookie: `lab_token_4321=${TOKEN}`}), 'ok:cookie');
+  assert.equal(code({host, cookie: `lab_token_4321=${TOKEN}`, 'sec-fetch-site': 'same-origin'}), 'ok:cookie', 'same-origin GET fetch');
+  assert.equal(code({host, cookie: `lab_token_4321=${TOKEN}`}), '403:origin-required', 'cookie alone, no Origin, no Sec-Fetch-Site');
+  assert.equal(code({host, cookie: `lab_token_4321=${TOKEN}`, 'sec-fetch-site': 'cross-site'}), '403:origin-required');
   assert.ok(checkHost(req({host}), policy).ok);
 });

@@ -108,7 +108,7 @@ test('WebSocket upgrade without the token is refused with 401 before upgrading',
 test('WebSocket upgrade from a foreign Origin is refused with 403, even with the token', async () => {
   assert.equal(await upgrade({Origin: 'http://evil.example', Authorization: `Bearer ${TOKEN}`}), 403);
   assert.equal(await upgrade({Origin: `http://localhost:${lab.port}`}, `?token=${TOKEN}`), 403);
-  assert.equal(await upgrade({Origin: 'null', Cookie: `lab_token=${TOKEN}`}), 403);
+  assert.equal(await upgrade({Origin: 'null', Cookie: `lab_token_${lab.port}=${TOKEN}`}), 403);
 });
 
 test('WebSocket upgrade through a foreign Host (DNS rebinding) is refused', async () => {
@@ -119,7 +119,7 @@ test('WebSocket upgrade through a foreign Host (DNS rebinding) is refused', asyn
 test('WebSocket upgrade with the token and our Origin is accepted (header, query, or cookie)', async () => {
   assert.equal(await upgrade({Origin: origin, Authorization: `Bearer ${TOKEN}`}), 101);
   assert.equal(await upgrade({Origin: origin}, `?token=${TOKEN}`), 101);
-  assert.equal(await upgrade({Origin: origin, Cookie: `lab_token=${TOKEN}`}), 101);
+  assert.equal(await upgrade({Origin: origin, Cookie: `lab_token_${lab.port}=${TOKEN}`}), 101);
   assert.equal(await upgrade({}, `?token=${TOKEN}`), 101, 'a non-browser client without Origin');
 });
 
@@ -150,7 +150,7 @@ test('opening /?token= sets an HttpOnly SameSite=Strict cookie and redirects wit
   assert.equal(res.status, 302);
   assert.equal(res.headers.location, '/docs/intro?x=1');
   const cookie = res.headers['set-cookie']?.[0] ?? '';
-  assert.match(cookie, /^lab_token=/);
+  assert.match(cookie, new RegExp(`^lab_token_${lab.port}=`));
   assert.match(cookie, /HttpOnly/);
   assert.match(cookie, /SameSite=Strict/);
   // the cookie then authorises a same-origin fetch from the page
