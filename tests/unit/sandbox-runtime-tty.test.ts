@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as pty from 'node-pty';
+import { installPodRuntime, type PodRuntime } from '../../server/backends/sandbox/runtime/index';
+import { startHarness, type Harness, NO_KUBECTL } from '../fixtures/sandbox/harness';
+import { createPod } from '../fixtures/sandbox-runtime/pods';
+
+/** kubectl exec -it under a real pseudo-terminal, the way a learner's xterm runs it */
+function kubectlTty(h: Harness, args: string[]) {
+  const p = pty.spawn('kubectl', ['--kubeconfig', h.kubeconfig('tty'), ...args], {
+    cols: 100,
+    rows: 30,
+    env: { ...process.env, KUBECACHEDIR: join(h.stateDir, '..', 'kubecache'), KUBECONFIG: '' } as Record<string, string>,
+  });
+  let screen = '';
+  p.onData((d) => (screen += d));
+  const exited = new Promise<number>((resolve) => p.onExit((e) => resolve(e.exitCode)));
+  const waitFor = async (re: RegExp, from = 0) => {
+    for (let i = 0; i < 200 && !re.test(screen.slice(from)); i++) await new Promise((r) => setTimeout(r, 25));
+    assert.match(screen.slice(from), re);
+    return screen.length;
+  };
+  return { p, exited, waitFor, screen: () => screen };
+}
+
+describe('kubectl exec -it against the pod runtime', { skip: NO_KUBECTL }, () => {
+  let h: Harness;
+  let rt: PodRuntime;
+  before(async () => {
+    h = await startHarness();
+    rt = installPodRuntime(h.api);
+    const sb = h.api.sandboxes.create('tty');
+    createPod(sb.store, { name: 'curl-abc', containers: [{ name: 'curl', image: 'curlimages/curl:8.16.0', command: ['/bin/sleep', 'infinity'] }] });
+    createPod(sb.store, { name: 'hello-v1', containers: [{ name: 'helloworld', image: 'docker.io/istio/examples-helloworld-v1:1.0' }] });
+  });
+  after(async () => {
+    rt?.dispose();
+    await h?.close();
+  });
+
+  it('gives an interactive busybox sh with echo, Ctrl-C and the exit code of `exit`', async () => {
+    const t = kubectlTty(h, ['exec', '-it', 'curl-abc', '--', 'sh']);
+    let at = await t.waitFor(/~ \$ $/);
+    t.p.write('echo "hi from $HOSTNAME"\r');
+    at = await t.waitFor(/echo "hi from \$HOSTNAME"\r\nhi from curl-abc\r\n~ \$ $/, at);
+    t.p.write('sleep 100\r');
+    await new Promise((r) => setTimeout(r, 150));
+    t.p.write('\x03');
+    at = await t.waitFor(/\^C\r\n~ \$ $/, at);
+    t.p.write('ps\r');
+    at = await t.waitFor(/PID {3}USER {5}TIME {2}COMMAND\r\n {4}1 curl_use {2}0:00 \/bin\/sleep infinity\r\n/, at);
+    t.p.write('exit 5\r');
+    assert.equal(await t.exited, 5);
+    assert.match(t.screen(), /command terminated with exit code 5/);
+  });
+
+  it('bash in a Debian image prompts like bash, and Ctrl-D ends it', async () => {
+    const t = kubectlTty(h, ['exec', '-it', 'hello-v1', '--', 'bash']);
+    await t.waitFor(/root@hello-v1:\/opt\/microservices# $/);
+    t.p.write('\x04');
+    assert.equal(await t.exited, 0);
+  });
+});
