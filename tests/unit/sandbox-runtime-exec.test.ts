@@ -81,6 +81,21 @@ describe('kubectl exec against the pod runtime', { skip: NO_KUBECTL }, () => {
     assert.equal(timeout.code, 28);
   });
 
+  it('speaks SPDY exec too (kubectl ≤ 1.29, or websockets turned off)', async () => {
+    process.env.KUBECTL_REMOTE_COMMAND_WEBSOCKETS = 'false';
+    try {
+      const r = await k(['exec', '-n', 'foo', 'curl-5b549b49b8-x2x9k', '--', 'sh', '-c', 'echo out; echo err >&2; exit 4']);
+      assert.equal(r.code, 4);
+      assert.equal(r.stdout, 'out\n');
+      assert.equal(r.stderr, 'err\ncommand terminated with exit code 4\n');
+      const i = await k(['exec', '-i', '-n', 'foo', 'curl-5b549b49b8-x2x9k', '--', 'cat'], 'piped\n');
+      assert.equal(i.stdout, 'piped\n');
+      assert.equal(i.code, 0);
+    } finally {
+      delete process.env.KUBECTL_REMOTE_COMMAND_WEBSOCKETS;
+    }
+  });
+
   it('resolves names with nslookup', async () => {
     const r = await k(['exec', '-n', 'foo', 'curl-5b549b49b8-x2x9k', '--', 'nslookup', 'httpbin']);
     assert.equal(r.code, 0, r.stderr);

@@ -3,7 +3,7 @@ import type { SandboxApi, UpgradeContext } from '../api/api-server';
 import type { ObjectStore } from '../api/store';
 import { systemClock, type Clock, type Disposable } from '../api/types';
 import { defaultCommands } from './commands';
-import { wsExecHandler } from './exec/ws-exec';
+import { execHandler } from './exec/exec-handler';
 import { IMAGE_CATALOG } from './images/catalog';
 import type { ImageSpec } from './images/types';
 import { logHandler } from './logs/log-handler';
@@ -60,7 +60,7 @@ export function installPodRuntime(api: SandboxApi, opts: PodRuntimeOptions = {})
   };
   const fromCtx = (ctx: ResourceContext | UpgradeContext) => forStore(ctx.store);
 
-  const exec = wsExecHandler(fromCtx, commands);
+  const exec = execHandler(fromCtx, commands);
   const forward = portForwardHandler(fromCtx);
   const hooks: Disposable[] = [
     api.registerSubresource('/pods/log', logHandler(fromCtx)),

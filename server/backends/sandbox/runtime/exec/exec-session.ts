@@ -1,0 +1,76 @@
+import type { Command } from '../shell/command';
+import { LineDiscipline } from '../shell/line-discipline';
+import { EMPTY_INPUT, Pipe, type Input, type Output } from '../shell/streams';
+import type { SandboxRuntime } from '../sandbox-runtime';
+import { exitStatus } from './exec-status';
+import { runExec } from './run-exec';
+import type { ExecTarget } from './exec-target';
+
+/** How a session's output leaves: WebSocket channels or SPDY streams. */
+export interface ExecTransport {
+  stdout(data: Buffer): void;
+  /** unused with a TTY (stderr is merged into stdout, as a terminal does) */
+  stderr(data: Buffer): void;
+  /** the final Status (channel 3 / the error stream); the transport closes after it */
+  finish(status: object): void;
+}
+
+export interface ExecSession {
+  stdin(data: Buffer): void;
+  stdinEnd(): void;
+  /** the client went away (or the pod was deleted): stop the command */
+  abort(): void;
+}
+
+/**
+ * One `kubectl exec`: stdin through a TTY line discipline when asked, the command run in the container, and the
+ * exit status reported at the end. The transports only move bytes.
+ */
+export function startExecSession(
+  rt: SandboxRuntime, t: ExecTarget, opts: { tty: boolean; stdin: boolean }, commands: ReadonlyMap<string, Command>, transport: ExecTransport,
+): ExecSession {
+  const { tty } = opts;
+  const abort = new AbortController();
+  let done = false;
+  // a TTY turns "\n" into "\r\n" (onlcr) and merges stderr into stdout
+  const crlf = (d: string | Buffer) => Buffer.from(d.toString().replace(/\r?\n/g, '\r\n'));
+  const raw = (d: string | Buffer) => (typeof d === 'string' ? Buffer.from(d) : d);
+  const out = (d: Buffer) => !done && transport.stdout(d);
+  const stdout: Output = { write: (d) => out(tty ? crlf(d) : raw(d)) };
+  const stderr: Output = { write: (d) => (tty ? out(crlf(d)) : !done && transport.stderr(raw(d))) };
+
+  let interrupt = () => abort.abort();
+  const discipline = tty ? new LineDiscipline((s) => out(Buffer.from(s)), () => interrupt()) : undefined;
+  const pipe = discipline ? discipline.input : new Pipe();
+  const stdin: Input = opts.stdin ? pipe : EMPTY_INPUT;
+
+  const end = () => {
+    abort.abort();
+    pipe.close();
+  };
+  const deleted = rt.onPodDeleted(t.pod.namespace, t.pod.name, end);
+  const untrack = rt.track({ dispose: end });
+  const container = t.pod.containers.find((c) => c.name === t.container)!;
+
+  runExec({ rt, pod: t.pod, container, argv: t.argv, tty, stdin, stdout, stderr, signal: abort.signal, commands, setInterrupt: (fn) => (interrupt = fn) })
+    .catch((e: unknown) => {
+      stderr.write(`sandbox runtime error: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 1;
+    })
+    .then((code) => {
+      // killed from outside (pod deleted, connection gone) looks like SIGKILL: 137
+      const status = abort.signal.aborted && !tty && code === 130 ? 137 : code;
+      transport.finish(exitStatus(status, t.argv));
+      done = true;
+    })
+    .finally(() => {
+      deleted.dispose();
+      untrack();
+    });
+
+  return {
+    stdin: (d) => (discipline ? discipline.feed(d) : pipe.write(d)),
+    stdinEnd: () => (discipline ? discipline.close() : pipe.close()),
+    abort: end,
+  };
+}
