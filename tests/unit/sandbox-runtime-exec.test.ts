@@ -16,6 +16,7 @@ describe('kubectl exec against the pod runtime', { skip: NO_KUBECTL }, () => {
     createService(sb.store, 'httpbin', 'foo', { app: 'httpbin' }, [{ name: 'http', port: 8000, targetPort: 8080 }]);
     createService(sb.store, 'nobody', 'foo', { app: 'nobody' }, [{ port: 80 }]);
     createPod(sb.store, { name: 'curl-5b549b49b8-x2x9k', namespace: 'foo', labels: { app: 'curl' }, podIP: '10.42.1.7', containers: [{ name: 'curl', image: 'curlimages/curl:8.16.0', command: ['/bin/sleep', 'infinity'] }] });
+    createPod(sb.store, { name: 'starting', namespace: 'foo', phase: 'Pending', containers: [{ name: 'app', image: 'nginx' }] });
     createPod(sb.store, { name: 'httpbin-7d5f8b9c6-abcde', namespace: 'foo', labels: { app: 'httpbin' }, podIP: '10.42.2.9', containers: [{ name: 'httpbin', image: 'docker.io/mccutchen/go-httpbin:v2.15.0', ports: [{ containerPort: 8080 }] }] });
   });
   after(async () => {
@@ -94,6 +95,12 @@ describe('kubectl exec against the pod runtime', { skip: NO_KUBECTL }, () => {
     } finally {
       delete process.env.KUBECTL_REMOTE_COMMAND_WEBSOCKETS;
     }
+  });
+
+  it('refuses a container that is not running yet', async () => {
+    const r = await k(['exec', '-n', 'foo', 'starting', '--', 'true']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /unable to upgrade connection: container not found \("app"\)/);
   });
 
   it('resolves names with nslookup', async () => {

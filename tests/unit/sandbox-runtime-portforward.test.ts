@@ -49,6 +49,8 @@ describe('kubectl port-forward against the pod runtime', { skip: NO_KUBECTL }, (
     createNamespace(sb.store, 'foo');
     createService(sb.store, 'httpbin', 'foo', { app: 'httpbin' }, [{ name: 'http', port: 8000, targetPort: 8080 }]);
     createPod(sb.store, { name: 'httpbin-7d5f8b9c6-abcde', namespace: 'foo', labels: { app: 'httpbin' }, podIP: '10.42.2.9', containers: [{ name: 'httpbin', image: 'mccutchen/go-httpbin:v2.15.0', ports: [{ containerPort: 8080 }] }] });
+    createPod(sb.store, { name: 'curl', namespace: 'foo', containers: [{ name: 'curl', image: 'curlimages/curl', command: ['/bin/sleep', 'infinity'] }] });
+    createPod(sb.store, { name: 'pending', namespace: 'foo', phase: 'Pending', containers: [{ name: 'app', image: 'nginx' }] });
     createPod(sb.store, { name: 'hello', namespace: 'foo', labels: { app: 'helloworld' }, containers: [{ name: 'helloworld', image: 'docker.io/istio/examples-helloworld-v2:1.0', env: { SERVICE_VERSION: 'v2' } }] });
   });
   after(async () => {
@@ -80,5 +82,20 @@ describe('kubectl port-forward against the pod runtime', { skip: NO_KUBECTL }, (
     assert.equal(r.body, 'Hello version: v2, instance: hello\n');
     assert.equal(r.headers.server, 'gunicorn');
     pf.child.kill();
+  });
+
+  it('reports the kubelet\'s error when nothing listens on the port', async () => {
+    const pf = await portForward(h, ['-n', 'foo', 'pod/curl', ':80']);
+    children.push(pf.child);
+    await assert.rejects(get(pf.port, '/'));
+    for (let i = 0; i < 100 && !/connection refused/.test(pf.stderr()); i++) await new Promise((r) => setTimeout(r, 25));
+    assert.match(pf.stderr(), /error forwarding port 80 to pod \w+, uid : failed to execute portforward in network namespace \\?"[^"\\]+\\?": failed to connect to localhost:80 inside namespace \\?"\w+\\?", IPv4: dial tcp4 127\.0\.0\.1:80: connect: connection refused/);
+    pf.child.kill();
+  });
+
+  it('refuses a pod that is not running, as kubectl checks first', async () => {
+    const r = await h.kubectl('pf', ['port-forward', '-n', 'foo', 'pod/pending', ':80']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /unable to forward port because pod is not running. Current status=Pending/);
   });
 });

@@ -52,13 +52,12 @@ export function containerEnv(rt: SandboxRuntime, pod: PodView, container: Contai
   const started = pod.statuses.find((s) => s.name === container.name)?.startedAt;
   const services = rt.list('services', pod.namespace);
   const kube = pod.namespace === 'default' ? [] : rt.list('services', 'default').filter((s) => s.metadata.name === 'kubernetes');
-  const env: Record<string, string> = {
-    PATH: image.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-    HOSTNAME: hostname,
-    ...serviceEnv([...kube, ...services], started),
-  };
+  // the order `env` prints in a real container: the image's ENV (PATH first), HOSTNAME from the runtime, then the
+  // kubelet's variables (the container's env, then the service links), HOME last
+  const env: Record<string, string> = { PATH: image.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: hostname };
   for (const [k, v] of Object.entries(image.env)) env[k] = v;
   for (const e of container.env) env[e.name] = e.value ?? '';
+  for (const [k, v] of Object.entries(serviceEnv([...kube, ...services], started))) if (!(k in env)) env[k] = v;
   env.HOME = image.user.home;
   return { rt, pod, container, image, env, hostname };
 }
