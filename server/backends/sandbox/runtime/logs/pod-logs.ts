@@ -1,7 +1,7 @@
 import type { Clock } from '../../api/types';
 import { imageSpecFor } from '../images/catalog';
 import type { ImageSpec } from '../images/types';
-import { runningStatus, type PodView } from '../pod-view';
+import type { PodView } from '../pod-view';
 import { LogBuffer, type LogLine } from './log-buffer';
 
 interface ContainerLogs {
@@ -53,7 +53,7 @@ export class PodLogs {
     if (!logs) {
       logs = { restartCount, current: new LogBuffer(this.maxLines) };
       if (restartCount > 0) logs.previous = this.seeded(pod, name, c.image, c.env, undefined);
-      if (runningStatus(pod, name)) this.seed(logs.current, pod, name, c.image, c.env, status?.startedAt);
+      if (status && status.state !== 'waiting') this.seed(logs.current, pod, name, c.image, c.env, status.startedAt);
       entry.containers.set(name, logs);
     } else if (restartCount > logs.restartCount) {
       logs.previous?.close();
