@@ -102,6 +102,19 @@ describe('in-pod shell', () => {
     assert.match(logs.at(-1)!, /^10\.42\.0\.9 - - \[\d\d\/\w{3}\/\d{4}:[\d:]+ \+0000\] "GET \/missing HTTP\/1\.1" 404 \d+ "-" "curl\/8\.16\.0" "-"$/);
   });
 
+  it('ps shows PID 1 and the exec, with no sh for a direct exec', async () => {
+    const direct = await r.exec('default', 'c', ['ps']);
+    assert.match(direct.stdout, /^PID {3}USER {5}TIME {2}COMMAND\n {4}1 curl_use {2}0:00 \/entrypoint\.sh curl\n +\d+ curl_use {2}0:00 ps\n$/);
+    assert.match((await sh('ps')).stdout, /\n +\d+ curl_use {2}0:00 sh\n/);
+  });
+
+  it('treats a Running pod without containerStatuses as running (a minimal kubelet sim)', async () => {
+    const pods = r.store.types.lookup('', 'v1', 'pods')!;
+    const p = r.store.create(pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bare', namespace: 'default' }, spec: { containers: [{ name: 'bb', image: 'busybox' }] } });
+    r.store.updateStatus(pods, { ...p, status: { phase: 'Running', podIP: '10.42.0.30', startTime: new Date().toISOString() } });
+    assert.equal((await r.exec('default', 'bare', ['hostname'])).stdout, 'bare\n');
+  });
+
   it('wget -qO- and a missing command', async () => {
     assert.match((await sh('wget -qO- http://web.default.svc.cluster.local')).stdout, /Welcome to nginx!/);
     assert.deepEqual(await sh('python3 -V'), { code: 127, stdout: '', stderr: 'sh: python3: not found\n' });

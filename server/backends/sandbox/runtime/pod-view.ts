@@ -74,6 +74,19 @@ function containerStatus(s: unknown): ContainerStatusView {
   };
 }
 
+/**
+ * containerStatuses as written; a Running pod whose writer left them out counts its containers as running since
+ * startTime, so exec and logs still work against a minimal kubelet sim.
+ */
+function statuses(containers: ContainerView[], given: ContainerStatusView[], phase: string | undefined, startTime: string | undefined): ContainerStatusView[] {
+  if (phase !== 'Running') return given;
+  const out = [...given];
+  for (const c of containers) {
+    if (!given.some((s) => s.name === c.name)) out.push({ name: c.name, restartCount: 0, state: 'running', startedAt: startTime, ready: true });
+  }
+  return out;
+}
+
 export function podView(pod: KubeObject): PodView {
   const spec = obj(pod.spec);
   const status = obj(pod.status);
@@ -92,7 +105,7 @@ export function podView(pod: KubeObject): PodView {
     deleting: !!pod.metadata.deletionTimestamp,
     containers: arr(spec.containers).map(container),
     initContainers: arr(spec.initContainers).map(container),
-    statuses: arr(status.containerStatuses).map(containerStatus),
+    statuses: statuses(arr(spec.containers).map(container), arr(status.containerStatuses).map(containerStatus), str(status.phase), str(status.startTime)),
     startTime: str(status.startTime),
     dnsPolicy: str(spec.dnsPolicy),
   };

@@ -66,7 +66,7 @@ const ps: Command = async (ctx) => {
   // the pod's command replaces the entrypoint; its args alone replace the image's CMD after the entrypoint
   const cmd1 = (spec.command ? [...spec.command, ...(spec.args ?? [])] : spec.args ? [c.image.entrypoint[0]!, ...spec.args] : c.image.entrypoint).join(' ');
   const rows: [number, string][] = [[1, cmd1]];
-  if (ctx.shell.pid > 1) rows.push([ctx.shell.pid, ctx.shell.name]);
+  if (ctx.shell.isProcess) rows.push([ctx.shell.pid, ctx.shell.name]);
   rows.push([ctx.shell.pid + 6, ctx.argv.join(' ')]);
   ctx.stdout.write('PID   USER     TIME  COMMAND\n' + rows.map(([pid, cmd]) => `${String(pid).padStart(5)} ${user.padEnd(8)}  0:00 ${cmd}\n`).join(''));
   return 0;

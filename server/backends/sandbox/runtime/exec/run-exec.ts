@@ -51,6 +51,7 @@ export async function runExec(r: ExecRequest): Promise<number> {
   const flavor = ce.image.commands.includes('dash') ? 'dash' : 'ash';
   const shell = new Shell({ container: ce, fs, commands: r.commands, signal: r.signal, tty: r.tty, flavor, pid, name: 'sh' });
   shell.interactiveHook = r.setInterrupt;
+  shell.isProcess = false;
   const ctx: CommandContext = {
     argv: r.argv,
     stdin: r.stdin,

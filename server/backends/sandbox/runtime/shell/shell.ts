@@ -45,6 +45,8 @@ export class Shell {
   readonly pid: number;
   /** set on a TTY exec: lets an interactive shell route Ctrl-C to the command it runs */
   interactiveHook?: (onInterrupt: () => void) => void;
+  /** false for the stand-in shell of a direct exec (`kubectl exec pod -- ps`): no sh process exists then */
+  isProcess = true;
 
   constructor(readonly opts: ShellOptions) {
     for (const [k, v] of Object.entries(opts.container.env)) {
