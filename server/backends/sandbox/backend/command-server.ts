@@ -11,6 +11,7 @@ import {createServer, type IncomingMessage, type Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import type {Duplex} from 'node:stream';
 import {SANDBOX_COMMANDS} from '../commands/registry';
+import type {SandboxCommand} from '../commands/types';
 import {parseHello, runCommandSession} from './command-session';
 import type {LearnerSandbox} from './learner-sandbox';
 
@@ -22,6 +23,8 @@ export interface CommandServerOptions {
   /** try this port first (the last run's, so shells opened with `lab sandbox env` keep working), else any */
   preferredPort?: number;
   maxControlBodyBytes?: number;
+  /** the commands the shims may run; default SANDBOX_COMMANDS (tests add their own) */
+  commands?: ReadonlyMap<string, SandboxCommand>;
 }
 
 export interface CommandServer {
@@ -90,7 +93,7 @@ export async function startCommandServer(opts: CommandServerOptions): Promise<Co
     if (!sandbox) return refuse(socket, 401, 'this shell is not for a sandbox of this lab (bad or old LAB_SANDBOX_TOKEN)');
     const hello = parseHello(req.headers['x-lab-command'] as string | undefined);
     if (!hello) return refuse(socket, 400, 'malformed command header');
-    const command = SANDBOX_COMMANDS.get(hello.command);
+    const command = (opts.commands ?? SANDBOX_COMMANDS).get(hello.command);
     if (!command) return refuse(socket, 404, `no sandbox command "${hello.command}"`);
     socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: lab-command\r\nConnection: Upgrade\r\n\r\n');
     void runCommandSession(socket, hello, command, sandbox);

@@ -84,13 +84,14 @@ export async function runCommandSession(socket: Duplex, hello: CommandHello, com
   });
   socket.on('error', () => {});
   const send = (type: number, data: string | Buffer) => {
-    if (!socket.destroyed && (typeof data !== 'string' || data.length > 0)) socket.write(encodeFrame(type, data));
+    if (!socket.destroyed) socket.write(encodeFrame(type, data));
   };
+  const output = (type: number) => ({write: (d: string | Buffer) => d.length > 0 && send(type, d)});
   const io: CommandIO = {
     args: hello.args,
     cwd: hello.cwd,
-    stdout: {write: (d) => send(Frame.stdout, d)},
-    stderr: {write: (d) => send(Frame.stderr, d)},
+    stdout: output(Frame.stdout),
+    stderr: output(Frame.stderr),
     isTTY: hello.isTTY,
     size: hello.size,
     signal: abort.signal,
