@@ -23,6 +23,17 @@ describe('sh parser', () => {
     assert.deepEqual(t4, { t: 'redir', fd: 1, op: '>&' });
   });
 
+  it('parses for, while, if and subshells', () => {
+    const [f] = parse('for i in 1 2; do echo $i; done');
+    assert.equal(f!.first.commands[0]!.kind, 'for');
+    const [w] = parse('while true; do break; done');
+    assert.equal(w!.first.commands[0]!.kind, 'while');
+    const [i] = parse('if false; then echo a; elif true; then echo b; else echo c; fi');
+    assert.equal(i!.first.commands[0]!.kind, 'if');
+    assert.equal(parse('(cd /tmp; pwd) | cat')[0]!.first.commands[0]!.kind, 'subshell');
+    assert.throws(() => parse('for i in 1; do echo'), /end of file unexpected \(expecting "done"\)/);
+  });
+
   it('rejects what sh rejects', () => {
     assert.throws(() => parse("echo 'open"), /Unterminated quoted string/);
     assert.throws(() => parse('| x'), /"\|" unexpected/);
@@ -71,6 +82,15 @@ describe('in-pod shell', () => {
     assert.equal((await sh('echo $GREETING "$GREETING" \'$GREETING\'')).stdout, 'hello world hello world $GREETING\n');
     assert.equal((await sh('X=1; echo "x=$X" ${MISSING:-dflt} $(echo sub)')).stdout, 'x=1 dflt sub\n');
     assert.equal((await sh('false; echo $?')).stdout, '1\n');
+  });
+
+  it('runs loops, conditionals, arithmetic and subshells', async () => {
+    assert.equal((await sh('for i in $(seq 3); do echo "n=$i"; done')).stdout, 'n=1\nn=2\nn=3\n');
+    assert.equal((await sh('i=0; while [ $i -lt 3 ]; do i=$((i+1)); done; echo $i $((2*(3+4)%5))')).stdout, '3 4\n');
+    assert.equal((await sh('if [ "$HOME" = /home/curl_user ]; then echo home; else echo away; fi')).stdout, 'home\n');
+    assert.equal((await sh('(cd /tmp; pwd); pwd')).stdout, '/tmp\n/home/curl_user\n');
+    assert.equal((await sh('printf "b\\na\\nb\\n" | sort | uniq -c')).stdout, '      1 a\n      2 b\n');
+    assert.equal((await sh('echo a:b:c | cut -d: -f2-')).stdout, 'b:c\n');
   });
 
   it('runs pipes, && || and redirections', async () => {

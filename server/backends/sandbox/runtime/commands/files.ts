@@ -157,3 +157,92 @@ const tr: Command = async (ctx) => {
 };
 
 export const FILE_COMMANDS: Record<string, Command> = { cat, ls, head, tail, wc, grep, tr };
+
+/** sort [-r] [-n] [-u] */
+const sort: Command = async (ctx) => {
+  const flags = ctx.argv.slice(1).filter((a) => a.startsWith('-')).join('');
+  const files = operands(ctx);
+  let all: string[] = [];
+  for await (const text of inputs(ctx, files)) if (text !== null) all.push(...text.split('\n').filter((l, i, arr) => l !== '' || i < arr.length - 1));
+  all = flags.includes('n') ? all.sort((a, b) => (Number.parseFloat(a) || 0) - (Number.parseFloat(b) || 0)) : all.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (flags.includes('r')) all.reverse();
+  if (flags.includes('u')) all = all.filter((l, i) => i === 0 || l !== all[i - 1]);
+  ctx.stdout.write(all.map((l) => `${l}\n`).join(''));
+  return 0;
+};
+
+/** uniq [-c]: adjacent duplicates, as after sort */
+const uniq: Command = async (ctx) => {
+  const counts = ctx.argv.includes('-c');
+  const out: [string, number][] = [];
+  for await (const text of inputs(ctx, operands(ctx))) {
+    if (text === null) continue;
+    for (const l of text.replace(/\n$/, '').split('\n')) {
+      const last = out[out.length - 1];
+      if (last && last[0] === l) last[1]++;
+      else out.push([l, 1]);
+    }
+  }
+  ctx.stdout.write(out.map(([l, n]) => (counts ? `${String(n).padStart(7)} ${l}\n` : `${l}\n`)).join(''));
+  return 0;
+};
+
+/** cut -d DELIM -f LIST (fields 1-based, "1,3" or "2-") */
+const cut: Command = async (ctx) => {
+  let delim = '\t';
+  let fields = '';
+  const files: string[] = [];
+  const a = ctx.argv.slice(1);
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    if (x === '-d') delim = a[++i] ?? '\t';
+    else if (x.startsWith('-d')) delim = x.slice(2);
+    else if (x === '-f') fields = a[++i] ?? '';
+    else if (x.startsWith('-f')) fields = x.slice(2);
+    else files.push(x);
+  }
+  if (!fields) return fail(ctx, 'you must specify a list of bytes, characters, or fields', 1);
+  const want = (n: number) => fields.split(',').some((r) => {
+    const [lo, hi] = r.split('-');
+    if (hi === undefined) return Number(lo) === n;
+    return n >= (lo ? Number(lo) : 1) && (hi === '' || n <= Number(hi));
+  });
+  for await (const text of inputs(ctx, files)) {
+    if (text === null) continue;
+    for (const l of text.replace(/\n$/, '').split('\n')) {
+      const parts = l.split(delim);
+      ctx.stdout.write(`${parts.length === 1 ? l : parts.filter((_, i) => want(i + 1)).join(delim)}\n`);
+    }
+  }
+  return 0;
+};
+
+/** seq [FIRST [STEP]] LAST */
+const seq: Command = async (ctx) => {
+  const n = ctx.argv.slice(1).map(Number);
+  if (n.length === 0 || n.some((x) => !Number.isFinite(x))) return fail(ctx, `invalid argument`, 1);
+  const [first, step, last] = n.length === 1 ? [1, 1, n[0]!] : n.length === 2 ? [n[0]!, 1, n[1]!] : [n[0]!, n[1]!, n[2]!];
+  const out: string[] = [];
+  for (let x = first; step > 0 ? x <= last : x >= last; x += step) {
+    out.push(String(x));
+    if (out.length > 100_000) break;
+  }
+  ctx.stdout.write(out.map((x) => `${x}\n`).join(''));
+  return 0;
+};
+
+/** touch FILE…: create empty files where the user may write */
+const touch: Command = async (ctx) => {
+  let status = 0;
+  for (const f of operands(ctx)) {
+    const path = ctx.fs.resolve(ctx.cwd, f);
+    const w = ctx.fs.read(path).ok ? { ok: true as const } : ctx.fs.write(path, '', true);
+    if (!w.ok) {
+      ctx.stderr.write(`touch: ${f}: ${'error' in w ? w.error : ''}\n`);
+      status = 1;
+    }
+  }
+  return status;
+};
+
+export const MORE_FILE_COMMANDS: Record<string, Command> = { sort, uniq, cut, seq, touch };

@@ -1,7 +1,7 @@
 import type { Command } from '../shell/command';
 import { SHELL_BUILTIN_COMMANDS } from './builtins';
 import { curl } from './curl';
-import { FILE_COMMANDS } from './files';
+import { FILE_COMMANDS, MORE_FILE_COMMANDS } from './files';
 import { NET_COMMANDS } from './net-tools';
 import { sh } from './sh';
 import { SYSTEM_COMMANDS } from './system';
@@ -15,6 +15,7 @@ export function defaultCommands(): Map<string, Command> {
     Object.entries({
       ...SHELL_BUILTIN_COMMANDS,
       ...FILE_COMMANDS,
+      ...MORE_FILE_COMMANDS,
       ...SYSTEM_COMMANDS,
       ...NET_COMMANDS,
       curl,

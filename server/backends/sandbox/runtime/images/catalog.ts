@@ -5,11 +5,13 @@ import type { ImageSpec, ImageUser } from './types';
 export const BUSYBOX_COMMANDS = [
   'sh', 'ash', 'echo', 'printf', 'cat', 'env', 'printenv', 'hostname', 'ls', 'pwd', 'id', 'whoami', 'sleep', 'true',
   'false', 'uname', 'ps', 'nslookup', 'wget', 'grep', 'head', 'tail', 'wc', 'date', 'which', 'test', '[', 'tr',
+  'sort', 'uniq', 'cut', 'seq', 'touch',
 ];
 /** Debian's coreutils + dash + bash: no nslookup, wget or curl unless installed. */
 const DEBIAN_COMMANDS = [
   'sh', 'bash', 'dash', 'echo', 'printf', 'cat', 'env', 'printenv', 'hostname', 'ls', 'pwd', 'id', 'whoami', 'sleep',
   'true', 'false', 'uname', 'grep', 'head', 'tail', 'wc', 'date', 'which', 'test', '[', 'tr', 'getent',
+  'sort', 'uniq', 'cut', 'seq', 'touch',
 ];
 
 const ROOT: ImageUser = { uid: 0, gid: 0, name: 'root', group: 'root', home: '/root' };

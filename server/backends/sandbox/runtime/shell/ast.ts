@@ -4,7 +4,8 @@
 export type WordPart =
   | { kind: 'lit'; text: string; quoted: boolean }
   | { kind: 'param'; name: string; fallback?: Word; quoted: boolean }
-  | { kind: 'subst'; script: string; quoted: boolean };
+  | { kind: 'subst'; script: string; quoted: boolean }
+  | { kind: 'arith'; expr: string; quoted: boolean };
 
 export interface Word {
   parts: WordPart[];
@@ -18,14 +19,42 @@ export interface Redirect {
 }
 
 export interface SimpleCommand {
+  kind: 'simple';
   assigns: { name: string; value: Word }[];
   words: Word[];
   redirects: Redirect[];
 }
 
+export interface ForCommand {
+  kind: 'for';
+  name: string;
+  /** undefined: `for x; do` iterates the positional parameters (none here) */
+  words: Word[];
+  body: Script;
+}
+
+export interface LoopCommand {
+  kind: 'while' | 'until';
+  condition: Script;
+  body: Script;
+}
+
+export interface IfCommand {
+  kind: 'if';
+  branches: { condition: Script; body: Script }[];
+  orElse?: Script;
+}
+
+export interface SubshellCommand {
+  kind: 'subshell';
+  body: Script;
+}
+
+export type Command = SimpleCommand | ForCommand | LoopCommand | IfCommand | SubshellCommand;
+
 export interface Pipeline {
   negate: boolean;
-  commands: SimpleCommand[];
+  commands: Command[];
 }
 
 export interface AndOr {

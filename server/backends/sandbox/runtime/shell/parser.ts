@@ -1,9 +1,10 @@
-import { ShellSyntaxError, type AndOr, type Pipeline, type Redirect, type Script, type SimpleCommand, type Word, type WordPart } from './ast';
+import { ShellSyntaxError, type AndOr, type Command, type Pipeline, type Redirect, type Script, type SimpleCommand, type Word, type WordPart } from './ast';
 
-type Token = { t: 'word'; word: Word; raw: string } | { t: 'op'; op: string } | { t: 'redir'; fd: number; op: Redirect['op'] } ;
+type Token = { t: 'word'; word: Word; raw: string } | { t: 'op'; op: string } | { t: 'redir'; fd: number; op: Redirect['op'] };
 
-const OPS = ['&&', '||', ';;', '|', ';', '&', '\n'];
+const OPS = ['&&', '||', ';;', '|', ';', '&', '\n', '(', ')'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+const WORD_END = ' \t\n;&|<>()';
 
 /** split a line into words (keeping quoting, for expansion later), operators and redirections, as POSIX sh does */
 export function tokenize(src: string): Token[] {
@@ -12,6 +13,7 @@ export function tokenize(src: string): Token[] {
   while (i < src.length) {
     const c = src[i]!;
     if (c === ' ' || c === '\t') { i++; continue; }
+    if (c === '\\' && src[i + 1] === '\n') { i += 2; continue; }
     if (c === '#') { while (i < src.length && src[i] !== '\n') i++; continue; }
     const redir = /^(\d?)(>>|>&|>|<)/.exec(src.slice(i));
     if (redir) {
@@ -36,7 +38,7 @@ function pushLit(parts: WordPart[], text: string, quoted: boolean) {
   else parts.push({ kind: 'lit', text, quoted });
 }
 
-/** the index after the ")" that closes a "$(" at i (i points after "$(") */
+/** the index of the ")" that closes a "(" whose contents start at i */
 function closeParen(src: string, i: number): number {
   let depth = 1;
   let q: string | null = null;
@@ -54,6 +56,12 @@ function closeParen(src: string, i: number): number {
 function readDollar(src: string, i: number, parts: WordPart[], quoted: boolean): number {
   // i points at "$"
   const rest = src.slice(i + 1);
+  if (rest.startsWith('((')) {
+    const end = closeParen(src, i + 3);
+    if (src[end + 1] !== ')') throw new ShellSyntaxError('Syntax error: missing "))"');
+    parts.push({ kind: 'arith', expr: src.slice(i + 3, end), quoted });
+    return end + 2;
+  }
   if (rest.startsWith('(')) {
     const end = closeParen(src, i + 2);
     parts.push({ kind: 'subst', script: src.slice(i + 2, end), quoted });
@@ -61,7 +69,7 @@ function readDollar(src: string, i: number, parts: WordPart[], quoted: boolean):
   }
   if (rest.startsWith('{')) {
     const end = src.indexOf('}', i + 2);
-    if (end < 0) throw new ShellSyntaxError('Syntax error: Missing \'}\'');
+    if (end < 0) throw new ShellSyntaxError("Syntax error: Missing '}'");
     const body = src.slice(i + 2, end);
     const m = /^([A-Za-z_][A-Za-z0-9_]*|[?$#0-9])(?::?-(.*))?$/s.exec(body);
     if (!m) throw new ShellSyntaxError(`\${${body}}: bad substitution`);
@@ -90,7 +98,7 @@ function readAll(src: string): WordPart[] {
 function readWord(src: string, i: number, parts: WordPart[]): number {
   while (i < src.length) {
     const c = src[i]!;
-    if (' \t\n;&|<>'.includes(c)) break;
+    if (WORD_END.includes(c)) break;
     if (c === "'") {
       const end = src.indexOf("'", i + 1);
       if (end < 0) throw new ShellSyntaxError('Syntax error: Unterminated quoted string');
@@ -120,16 +128,27 @@ function readWord(src: string, i: number, parts: WordPart[]): number {
   return i;
 }
 
+const KEYWORDS = new Set(['do', 'done', 'then', 'else', 'elif', 'fi', 'in']);
+
 /** parse a script; throws ShellSyntaxError with dash/ash-like wording */
 export function parse(src: string): Script {
   const toks = tokenize(src);
   let p = 0;
   const peek = () => toks[p];
-  const unexpected = (tok: Token | undefined) =>
-    new ShellSyntaxError(`Syntax error: ${tok ? `"${tok.t === 'op' ? tok.op : tok.t === 'redir' ? tok.op : tok.raw}" unexpected` : 'end of file unexpected'}`);
+  const text = (tok: Token | undefined) => (tok ? (tok.t === 'op' ? tok.op : tok.t === 'redir' ? tok.op : tok.raw) : '');
+  const unexpected = (tok: Token | undefined, expecting?: string) =>
+    new ShellSyntaxError(`Syntax error: ${tok ? `"${text(tok) === ';' ? ';' : text(tok)}" unexpected` : 'end of file unexpected'}${expecting ? ` (expecting "${expecting}")` : ''}`);
+  const isWord = (tok: Token | undefined, w: string) => tok?.t === 'word' && tok.raw === w;
+  const isOp = (tok: Token | undefined, o: string) => tok?.t === 'op' && tok.op === o;
+  const skipSeparators = () => { while (isOp(peek(), ';') || isOp(peek(), '&')) p++; };
+  const expectWord = (w: string) => {
+    skipSeparators();
+    if (!isWord(peek(), w)) throw unexpected(peek(), w);
+    p++;
+  };
 
-  function command(): SimpleCommand {
-    const cmd: SimpleCommand = { assigns: [], words: [], redirects: [] };
+  function simple(): SimpleCommand {
+    const cmd: SimpleCommand = { kind: 'simple', assigns: [], words: [], redirects: [] };
     for (;;) {
       const tok = peek();
       if (!tok || tok.t === 'op') break;
@@ -157,12 +176,63 @@ export function parse(src: string): Script {
     return cmd;
   }
 
+  function command(): Command {
+    const tok = peek();
+    if (isOp(tok, '(')) {
+      p++;
+      const body = list(new Set());
+      if (!isOp(peek(), ')')) throw unexpected(peek(), ')');
+      p++;
+      return { kind: 'subshell', body };
+    }
+    if (tok?.t === 'word' && KEYWORDS.has(tok.raw)) throw unexpected(tok);
+    if (isWord(tok, 'for')) {
+      p++;
+      const name = peek();
+      if (name?.t !== 'word' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name.raw)) throw new ShellSyntaxError(`Syntax error: Bad for loop variable`);
+      p++;
+      const words: Word[] = [];
+      if (isWord(peek(), 'in')) {
+        p++;
+        while (peek()?.t === 'word') words.push((toks[p++] as { word: Word }).word);
+      }
+      expectWord('do');
+      const body = list(new Set(['done']));
+      expectWord('done');
+      return { kind: 'for', name: name.raw, words, body };
+    }
+    if (isWord(tok, 'while') || isWord(tok, 'until')) {
+      p++;
+      const condition = list(new Set(['do']));
+      expectWord('do');
+      const body = list(new Set(['done']));
+      expectWord('done');
+      return { kind: (tok as { raw: string }).raw as 'while' | 'until', condition, body };
+    }
+    if (isWord(tok, 'if')) {
+      p++;
+      const branches: { condition: Script; body: Script }[] = [];
+      let orElse: Script | undefined;
+      for (;;) {
+        const condition = list(new Set(['then']));
+        expectWord('then');
+        const body = list(new Set(['elif', 'else', 'fi']));
+        branches.push({ condition, body });
+        skipSeparators();
+        if (isWord(peek(), 'elif')) { p++; continue; }
+        if (isWord(peek(), 'else')) { p++; orElse = list(new Set(['fi'])); }
+        expectWord('fi');
+        return { kind: 'if', branches, orElse };
+      }
+    }
+    return simple();
+  }
+
   function pipeline(): Pipeline {
     let negate = false;
-    const tok = peek();
-    if (tok?.t === 'word' && tok.raw === '!') { negate = true; p++; }
+    if (isWord(peek(), '!')) { negate = true; p++; }
     const commands = [command()];
-    while (peek()?.t === 'op' && (peek() as { op: string }).op === '|') { p++; commands.push(command()); }
+    while (isOp(peek(), '|')) { p++; commands.push(command()); }
     return { negate, commands };
   }
 
@@ -173,20 +243,32 @@ export function parse(src: string): Script {
       const tok = peek();
       if (tok?.t !== 'op' || (tok.op !== '&&' && tok.op !== '||')) break;
       p++;
+      while (isOp(peek(), ';') && (toks[p - 1] as { op?: string }).op !== ';') p++;
       rest.push({ op: tok.op, pipeline: pipeline() });
     }
     return { first, rest };
   }
 
-  const script: Script = [];
-  while (p < toks.length) {
-    const tok = peek()!;
-    if (tok.t === 'op' && tok.op === ';' && script.length === 0) throw unexpected(tok);
-    if (tok.t === 'op' && tok.op === ';') { p++; continue; }
-    script.push(andOr());
-    const after = peek();
-    if (after && !(after.t === 'op' && (after.op === ';' || after.op === '&'))) throw unexpected(after);
-    if (after) p++;
+  /** and-or lists separated by ; & or newlines, up to one of `stops` (a keyword at command position), ")" or the end */
+  function list(stops: Set<string>): Script {
+    const script: Script = [];
+    for (;;) {
+      const tok = peek();
+      if (!tok || isOp(tok, ')')) break;
+      if (tok.t === 'word' && stops.has(tok.raw)) break;
+      if (isOp(tok, ';') || isOp(tok, '&')) {
+        if (script.length === 0 && p === 0) throw unexpected(tok);
+        p++;
+        continue;
+      }
+      script.push(andOr());
+      const after = peek();
+      if (after && !isOp(after, ';') && !isOp(after, '&') && !isOp(after, ')') && !(after.t === 'word' && stops.has(after.raw))) throw unexpected(after);
+    }
+    return script;
   }
+
+  const script = list(new Set());
+  if (p < toks.length) throw unexpected(peek());
   return script;
 }

@@ -1,5 +1,6 @@
 import type { ContainerEnv } from '../pod-env';
-import type { AndOr, Pipeline, Redirect, Script, SimpleCommand, Word } from './ast';
+import type { AndOr, Command as ShellCommand, Pipeline, Redirect, Script, SimpleCommand, Word } from './ast';
+import { evalArithmetic } from './arithmetic';
 import { ShellSyntaxError } from './ast';
 import type { Command, CommandContext } from './command';
 import { parse } from './parser';
@@ -89,13 +90,18 @@ export class Shell {
       return (this.status = 2);
     }
     try {
-      for (const item of script) {
-        this.status = await this.andOr(item, io);
-        if (this.opts.signal.aborted) return (this.status = 130);
-      }
+      return await this.list(script, io);
     } catch (e) {
-      if (e instanceof ExitSignal) throw e;
-      throw e;
+      if (!(e instanceof ShellSyntaxError)) throw e;
+      io.stderr.write(`${this.errPrefix()}${e.message}\n`);
+      return (this.status = 2);
+    }
+  }
+
+  private async list(script: Script, io: ShellIo): Promise<number> {
+    for (const item of script) {
+      this.status = await this.andOr(item, io);
+      if (this.opts.signal.aborted) return (this.status = 130);
     }
     return this.status;
   }
@@ -121,7 +127,7 @@ export class Shell {
 
   private async pipeline(p: Pipeline, io: ShellIo): Promise<number> {
     let status: number;
-    if (p.commands.length === 1) status = await this.simple(p.commands[0]!, io);
+    if (p.commands.length === 1) status = await this.command(p.commands[0]!, io);
     else {
       const runs: Promise<number>[] = [];
       let input = io.stdin;
@@ -130,7 +136,7 @@ export class Shell {
         const pipe = last ? undefined : new Pipe();
         const stageIo = { stdin: input, stdout: pipe ?? io.stdout, stderr: io.stderr };
         runs.push(
-          this.simple(cmd, stageIo, true).finally(() => pipe?.close()),
+          this.command(cmd, stageIo, true).finally(() => pipe?.close()),
         );
         if (pipe) input = pipe;
       });
@@ -139,6 +145,72 @@ export class Shell {
     }
     this.status = p.negate ? (status === 0 ? 1 : 0) : status;
     return this.status;
+  }
+
+  // ----- compound commands -----
+
+  private async command(cmd: ShellCommand, io: ShellIo, inPipeline = false): Promise<number> {
+    switch (cmd.kind) {
+      case 'simple':
+        return this.simple(cmd, io, inPipeline);
+      case 'subshell': {
+        // a subshell's cd, variables and exit stay inside it
+        const sub = this.fork();
+        return sub.runScript(cmd.body, io);
+      }
+      case 'if': {
+        for (const b of cmd.branches) {
+          if ((await this.list(b.condition, io)) === 0) return this.list(b.body, io);
+        }
+        return cmd.orElse ? this.list(cmd.orElse, io) : 0;
+      }
+      case 'for': {
+        const values: string[] = [];
+        for (const w of cmd.words) values.push(...(await this.expand(w, io)));
+        let status = 0;
+        for (const v of values) {
+          this.vars.set(cmd.name, v);
+          status = await this.list(cmd.body, io);
+          if (await this.yieldOrStop()) return 130;
+        }
+        return status;
+      }
+      case 'while':
+      case 'until': {
+        let status = 0;
+        for (;;) {
+          const c = await this.list(cmd.condition, io);
+          if ((c === 0) !== (cmd.kind === 'while')) return status;
+          status = await this.list(cmd.body, io);
+          if (await this.yieldOrStop()) return 130;
+        }
+      }
+    }
+  }
+
+  /** let the server breathe between loop iterations (commands are async but may never wait), and stop on Ctrl-C */
+  private async yieldOrStop(): Promise<boolean> {
+    await new Promise<void>((r) => setImmediate(r));
+    return this.opts.signal.aborted;
+  }
+
+  private fork(): Shell {
+    const sub = new Shell({ ...this.opts, pid: this.opts.pid + 1 });
+    for (const [k, v] of this.vars) sub.vars.set(k, v);
+    for (const k of this.exported) sub.exported.add(k);
+    sub.cwd = this.cwd;
+    sub.status = this.status;
+    sub.interactiveHook = this.interactiveHook;
+    return sub;
+  }
+
+  private async runScript(script: Script, io: ShellIo): Promise<number> {
+    try {
+      return await this.list(script, io);
+    } catch (e) {
+      if (e instanceof ExitSignal) return e.code;
+      throw e;
+    }
   }
 
   // ----- expansion -----
@@ -163,14 +235,15 @@ export class Shell {
         has = true;
         continue;
       }
-      if (part.kind === 'param') {
+      if (part.kind === 'arith') {
+        const expanded = (await this.expand({ parts: [{ kind: 'lit', text: '', quoted: true }, ...parseArithVars(part.expr)] }, io)).join(' ');
+        text = String(evalArithmetic(expanded, (n) => this.param(n)));
+      } else if (part.kind === 'param') {
         text = this.param(part.name);
         if (text === '' && part.fallback) text = (await this.expand(part.fallback, io)).join(' ');
       } else {
         const out = new StringOutput();
-        const sub = new Shell({ ...this.opts, pid: this.opts.pid + 1 });
-        for (const k of this.vars.keys()) sub.vars.set(k, this.vars.get(k)!);
-        sub.cwd = this.cwd;
+        const sub = this.fork();
         sub.status = await sub.runToExit(part.script, { stdin: EMPTY_INPUT, stdout: out, stderr: io.stderr });
         this.status = sub.status;
         text = out.text().replace(/\n+$/, '');
@@ -284,3 +357,17 @@ export class Shell {
 
 /** builtins of ash and dash: they exist whatever the image's /bin holds */
 export const SHELL_BUILTINS = new Set(['echo', 'printf', 'cd', 'exit', 'export', 'unset', 'set', 'true', 'false', 'pwd', 'test', '[', ':', 'type', 'command', 'read', 'kill']);
+
+/** $(( )) may hold $VAR and $(cmd): expand those first, keep the rest as literal text */
+function parseArithVars(expr: string): Word['parts'] {
+  const parts: Word['parts'] = [];
+  const re = /\$\{?([A-Za-z_][A-Za-z0-9_]*|[?$#])\}?/g;
+  let last = 0;
+  for (let m = re.exec(expr); m; m = re.exec(expr)) {
+    if (m.index > last) parts.push({ kind: 'lit', text: expr.slice(last, m.index), quoted: true });
+    parts.push({ kind: 'param', name: m[1]!, quoted: true });
+    last = m.index + m[0].length;
+  }
+  if (last < expr.length) parts.push({ kind: 'lit', text: expr.slice(last), quoted: true });
+  return parts;
+}
