@@ -19,6 +19,13 @@ if [ "${LAB_PLAIN_RC:-}" != "1" ]; then
 fi
 unset LAB_PLAIN_RC
 
+# A backend's own commands (the sandbox's k3d, docker, istioctl) stay first on PATH, even when ~/.bashrc
+# prepends directories that hold the real tools.
+if [ -n "${LAB_PATH_FIRST:-}" ]; then
+  PATH="$LAB_PATH_FIRST:$PATH"
+fi
+unset LAB_PATH_FIRST
+
 # --- 2. Nonce: keep it in a shell variable, take it out of the environment so child processes never see it.
 __lab_nonce="${LAB_NONCE:-}"
 unset LAB_NONCE

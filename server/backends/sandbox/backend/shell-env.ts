@@ -22,6 +22,8 @@ export function sandboxShellEnv(i: ShellEnvInputs): Record<string, string> {
   const noProxy = 'localhost,127.0.0.1,::1,0.0.0.0';
   return {
     PATH: `${shimsDir()}:${i.basePath}`,
+    // re-applied by the shell integration after ~/.bashrc, which may put a real k3d or docker first
+    LAB_PATH_FIRST: shimsDir(),
     KUBECONFIG: i.sandbox.kubeconfigPath,
     // per sandbox: kubectl keys its discovery cache by host:port, which every sandbox of this lab shares
     KUBECACHEDIR: i.kubeCacheDir,
