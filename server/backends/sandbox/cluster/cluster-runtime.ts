@@ -1,0 +1,157 @@
+import { systemClock, timestamp, type Clock, type KubeObject, type ObjectStore } from '../api';
+import { planNodes, validateSpec, type ClusterSpec } from './cluster-spec';
+import { runController, type ControllerContext, type ControllerDef, type RunningController } from './controller';
+import { daemonSetController } from './controllers/daemonset';
+import { deploymentController } from './controllers/deployment';
+import { endpointsController } from './controllers/endpoints';
+import { jobController } from './controllers/job';
+import { kubeletController } from './controllers/kubelet';
+import { namespaceDefaultsController } from './controllers/namespace-defaults';
+import { replicaSetController } from './controllers/replicaset';
+import { schedulerController } from './controllers/scheduler';
+import { serviceLbController } from './controllers/service-lb';
+import { statefulSetController } from './controllers/statefulset';
+import { EventRecorder } from './event-recorder';
+import { asObj } from './json';
+import { resolveKinds, type Kinds } from './kinds';
+import { isNodeReady, nodeConditions, nodeObject } from './nodes';
+import { ensureSystemObjects, k3sSystemObjects } from './system-workloads';
+
+/** A running simulated k3d cluster: its controllers, and the k3d verbs that change its state. */
+export interface ClusterRuntime {
+  readonly spec: ClusterSpec;
+  /** true between start and stop */
+  readonly running: boolean;
+  /** `k3d cluster stop`: nodes go NotReady (Unknown), every controller pauses (pods keep their last state) */
+  stop(): void;
+  /** `k3d cluster start`: nodes Ready again, controllers resume and catch up */
+  start(): void;
+  /** end controllers, watches and timers (the objects stay in the store) */
+  dispose(): void;
+}
+
+export interface ClusterOptions {
+  clock?: Clock;
+}
+
+/** what bootCluster/resumeCluster need of a sandbox (`api.sandboxes.get(name)` fits) */
+export interface ClusterHost {
+  store: ObjectStore;
+}
+
+const CONTROLLERS: ((ctx: ControllerContext) => ControllerDef)[] = [
+  namespaceDefaultsController,
+  endpointsController,
+  schedulerController,
+  kubeletController,
+  replicaSetController,
+  deploymentController,
+  daemonSetController,
+  statefulSetController,
+  jobController,
+  serviceLbController,
+];
+
+/**
+ * Create the Node objects and the k3s system workloads for a fresh `k3d cluster create`, and start the controllers.
+ * Idempotent: objects that already exist are kept (a half-created cluster finishes booting).
+ */
+export async function bootCluster(sandbox: ClusterHost, spec: ClusterSpec, opts: ClusterOptions = {}): Promise<ClusterRuntime> {
+  validateSpec(spec);
+  const { store } = sandbox;
+  const clock = opts.clock ?? store.clock ?? systemClock;
+  const kinds = resolveKinds(store);
+  const events = new EventRecorder(store, kinds, clock);
+  const now = timestamp(clock.now());
+  const plan = planNodes(spec);
+  for (const p of plan) {
+    if (store.get(kinds.nodes, undefined, p.name)) continue;
+    nodeBootEvents(events, store.create(kinds.nodes, nodeObject(spec, p, now)));
+  }
+  apiServerEndpoints(store, kinds, plan[0]!.internalIP);
+  ensureSystemObjects(store, kinds, k3sSystemObjects(spec, plan));
+  return startRuntime(store, kinds, events, clock, spec, true);
+}
+
+/** Re-attach controllers to a cluster whose objects were restored from disk (after a lab restart). */
+export function resumeCluster(sandbox: ClusterHost, spec: ClusterSpec, opts: ClusterOptions = {}): ClusterRuntime {
+  validateSpec(spec);
+  const { store } = sandbox;
+  const clock = opts.clock ?? store.clock ?? systemClock;
+  const kinds = resolveKinds(store);
+  const nodes = store.list(kinds.nodes).items;
+  // a cluster that was stopped before the restart stays stopped until `k3d cluster start`
+  const running = nodes.length === 0 || nodes.some(isNodeReady);
+  return startRuntime(store, kinds, new EventRecorder(store, kinds, clock), clock, spec, running);
+}
+
+function startRuntime(store: ObjectStore, kinds: Kinds, events: EventRecorder, clock: Clock, spec: ClusterSpec, running: boolean): ClusterRuntime {
+  const ctx: ControllerContext = { store, clock, kinds, events };
+  const controllers: RunningController[] = CONTROLLERS.map((make) => runController(ctx, make(ctx)));
+  let isRunning = running;
+  let disposed = false;
+  if (!running) controllers.forEach((c) => c.pause());
+
+  const setNodesReady = (ready: boolean) => {
+    const stamp = timestamp(clock.now());
+    for (const n of store.list(kinds.nodes).items) {
+      const status = { ...(asObj(n).status ?? {}), conditions: nodeConditions(asObj(n).status?.conditions, ready, stamp) };
+      store.updateStatus(kinds.nodes, { ...n, status });
+      if (ready) events.normal(n, 'Starting', 'Starting kubelet.', { component: 'kubelet', host: n.metadata.name! });
+      else events.normal(n, 'NodeNotReady', `Node ${n.metadata.name} status is now: NodeNotReady`, { component: 'node-controller' });
+    }
+  };
+
+  return {
+    spec,
+    get running() {
+      return isRunning;
+    },
+    stop() {
+      if (disposed || !isRunning) return;
+      isRunning = false;
+      controllers.forEach((c) => c.pause());
+      setNodesReady(false);
+    },
+    start() {
+      if (disposed || isRunning) return;
+      isRunning = true;
+      setNodesReady(true);
+      controllers.forEach((c) => c.resume());
+    },
+    dispose() {
+      disposed = true;
+      controllers.forEach((c) => c.dispose());
+    },
+  };
+}
+
+/** the kubelet's and node controller's events when a node registers */
+function nodeBootEvents(events: EventRecorder, node: KubeObject): void {
+  const name = node.metadata.name!;
+  const kubelet = { component: 'kubelet', host: name };
+  events.normal(node, 'Starting', 'Starting kubelet.', kubelet);
+  events.normal(node, 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods', kubelet);
+  for (const s of ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID']) events.normal(node, s, `Node ${name} status is now: ${s}`, kubelet);
+  events.normal(node, 'NodeReady', `Node ${name} status is now: NodeReady`, kubelet);
+  events.normal(node, 'RegisteredNode', `Node ${name} event: Registered Node ${name} in Controller`, { component: 'node-controller' });
+}
+
+/** default/kubernetes has no selector: the API server itself keeps its Endpoints pointing at the server node */
+function apiServerEndpoints(store: ObjectStore, kinds: Kinds, serverIP: string): void {
+  if (store.get(kinds.endpoints, 'default', 'kubernetes')) return;
+  store.create(kinds.endpoints, {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+    subsets: [{ addresses: [{ ip: serverIP }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }],
+  });
+  store.create(kinds.endpointslices, {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [serverIP], conditions: { ready: true } }],
+    ports: [{ name: 'https', port: 6443, protocol: 'TCP' }],
+  });
+}

@@ -1,0 +1,63 @@
+import type { Clock, Disposable, KubeObject, ObjectStore, ResourceType, StoreEvent } from '../api';
+import type { EventRecorder } from './event-recorder';
+import type { Kinds } from './kinds';
+import { keyOf } from './json';
+import { WorkQueue, type ReconcileResult } from './work-queue';
+
+/** What every controller of the simulated cluster gets. */
+export interface ControllerContext {
+  store: ObjectStore;
+  clock: Clock;
+  kinds: Kinds;
+  events: EventRecorder;
+}
+
+/**
+ * A controller as data: which kind it owns, which other kinds wake which of its keys, and a level-triggered
+ * reconcile of one key (read the world, converge, write status). Everything else — watches, the queue, pausing,
+ * resyncing after a restart — is the same for all of them and lives in `runController`.
+ */
+export interface ControllerDef {
+  name: string;
+  /** the kind whose objects are the queue's keys */
+  primary: ResourceType;
+  /** other kinds whose changes wake keys: e.g. pods → their owning ReplicaSet */
+  secondary?: { type: ResourceType; keys(o: KubeObject, e: StoreEvent): string[] }[];
+  /** extra keys on start/resync beyond every primary object (rarely needed) */
+  reconcile(key: string): ReconcileResult;
+}
+
+export interface RunningController extends Disposable {
+  readonly name: string;
+  pause(): void;
+  resume(): void;
+  /** queue every primary object again (after start or resume) */
+  resync(): void;
+  /** queue one key (tests, cross-controller nudges) */
+  enqueue(key: string): void;
+}
+
+export function runController(ctx: ControllerContext, def: ControllerDef): RunningController {
+  const queue = new WorkQueue(ctx.clock, (key) => def.reconcile(key));
+  const subs: Disposable[] = [];
+  subs.push(ctx.store.watch((e) => queue.add(keyOf(e.object)), { resource: def.primary }));
+  for (const s of def.secondary ?? []) subs.push(ctx.store.watch((e) => s.keys(e.object, e).forEach((k) => queue.add(k)), { resource: s.type }));
+  const resync = () => {
+    for (const o of ctx.store.list(def.primary).items) queue.add(keyOf(o));
+  };
+  resync();
+  return {
+    name: def.name,
+    pause: () => queue.pause(),
+    resume: () => {
+      queue.resume();
+      resync();
+    },
+    resync,
+    enqueue: (k) => queue.add(k),
+    dispose() {
+      for (const s of subs) s.dispose();
+      queue.dispose();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import type { KubeObject } from '../../api';
+import type { ControllerContext, ControllerDef } from '../controller';
+import { asObj, keyOf, splitKey, type J } from '../json';
+import { isNodeReady, nodeNetwork } from '../nodes';
+import { nodeNameOf } from '../pod-state';
+import { POD_STAGES, type StageContext } from '../pod-stages';
+import { nowStamp, writeStatus } from '../status';
+
+/**
+ * Every node's kubelet in one controller: for each pod bound to a Ready node, find the pod's current stage in
+ * POD_STAGES and run it once the stage's delay has passed since the pod entered it. Also the node's pod IPAM
+ * (flannel host-local: sequential addresses out of the node's /24) and its image cache (what is already pulled).
+ */
+export function kubeletController(ctx: ControllerContext): ControllerDef {
+  const { store, kinds, clock, events } = ctx;
+  const entered = new Map<string, { uid: string; stage: string; at: number }>();
+  const pulled = new Map<string, Set<string>>();
+  const lastIP = new Map<string, number>();
+
+  const allocateIP = (node: KubeObject): string => {
+    const { podCIDR } = nodeNetwork(node);
+    const prefix = podCIDR.replace(/\.0\/24$/, '.');
+    const nodeName = node.metadata.name!;
+    const used = new Set<number>();
+    for (const p of store.list(kinds.pods, { fieldSelector: `spec.nodeName=${nodeName}` }).items) {
+      const ip = asObj(p).status?.podIP as string | undefined;
+      if (ip?.startsWith(prefix) && !['Succeeded', 'Failed'].includes(asObj(p).status?.phase)) used.add(Number(ip.slice(prefix.length)));
+    }
+    // start after the highest address in use, so a restarted lab does not hand out an address twice
+    let n = lastIP.get(nodeName) ?? Math.max(1, ...used);
+    for (let i = 0; i < 253; i++) {
+      n = n >= 254 ? 2 : n + 1;
+      if (!used.has(n)) break;
+    }
+    lastIP.set(nodeName, n);
+    return prefix + n;
+  };
+
+  return {
+    name: 'kubelet',
+    primary: kinds.pods,
+    secondary: [{ type: kinds.nodes, keys: (n) => (isNodeReady(n) ? store.list(kinds.pods, { fieldSelector: `spec.nodeName=${n.metadata.name}` }).items.map(keyOf) : []) }],
+    reconcile(key) {
+      const { namespace, name } = splitKey(key);
+      const pod = store.get(kinds.pods, namespace, name);
+      const nodeName = pod && nodeNameOf(pod);
+      const node = nodeName ? store.get(kinds.nodes, undefined, nodeName) : undefined;
+      if (!pod || !node || !isNodeReady(node)) {
+        entered.delete(key);
+        return;
+      }
+      const p = asObj(pod);
+      const stage = POD_STAGES.find((s) => s.when(p));
+      if (!stage) {
+        entered.delete(key);
+        return;
+      }
+      const cache = pulled.get(nodeName!) ?? new Set<string>();
+      pulled.set(nodeName!, cache);
+      const sctx: StageContext = {
+        now: nowStamp(clock),
+        node: { name: nodeName!, ip: nodeNetwork(node).ip },
+        allocateIP: () => allocateIP(node),
+        needsPull: (image) => !cache.has(image),
+        markPulled: (image) => cache.add(image),
+        event: (type, reason, message, fieldPath) =>
+          type === 'Normal' ? events.normal(pod, reason, message, { component: 'kubelet', host: nodeName! }, fieldPath) : events.warning(pod, reason, message, { component: 'kubelet', host: nodeName! }, fieldPath),
+      };
+      const now = clock.now().getTime();
+      let mark = entered.get(key);
+      if (!mark || mark.uid !== pod.metadata.uid || mark.stage !== stage.name) {
+        mark = { uid: String(pod.metadata.uid), stage: stage.name, at: now };
+        entered.set(key, mark);
+        stage.enter?.(p, sctx);
+      }
+      const wait = mark.at + stage.delayMs(p, sctx) - now;
+      if (wait > 0) return { requeueAfterMs: wait };
+      const next = stage.apply(p, sctx);
+      entered.delete(key);
+      if (next === 'delete') {
+        store.delete(kinds.pods, namespace, name, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+        return;
+      }
+      writeStatus(store, kinds.pods, pod, next as J);
+    },
+  };
+}

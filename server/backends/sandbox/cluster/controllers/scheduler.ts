@@ -1,0 +1,78 @@
+import type { KubeObject } from '../../api';
+import type { ControllerContext, ControllerDef } from '../controller';
+import { asObj, keyOf, splitKey, type J } from '../json';
+import { fitFailure, unschedulableMessage } from '../node-fit';
+import { isNodeReady } from '../nodes';
+import { isActive, nodeNameOf } from '../pod-state';
+import { nowStamp, setCondition, writeStatus } from '../status';
+import { TIMINGS } from '../timings';
+
+const SOURCE = { component: 'default-scheduler' };
+
+/**
+ * kube-scheduler, small: binds each unscheduled pod to a node that passes the filters (node-fit.ts), preferring
+ * the node with the fewest pods (so replicas spread as NodeResourcesBalancedAllocation/spreading make them do on a
+ * quiet cluster). An unschedulable pod gets PodScheduled=False and a FailedScheduling event, and is retried when a
+ * node changes.
+ */
+export function schedulerController(ctx: ControllerContext): ControllerDef {
+  const { store, kinds, clock, events } = ctx;
+  const firstSeen = new Map<string, number>();
+  return {
+    name: 'scheduler',
+    primary: kinds.pods,
+    secondary: [
+      {
+        type: kinds.nodes,
+        // a node joining, becoming Ready or changing labels can make pending pods schedulable
+        keys: () => store.list(kinds.pods, { fieldSelector: 'spec.nodeName=' }).items.map(keyOf),
+      },
+    ],
+    reconcile(key) {
+      const { namespace, name } = splitKey(key);
+      const pod = store.get(kinds.pods, namespace, name);
+      if (!pod || nodeNameOf(pod) || pod.metadata.deletionTimestamp) {
+        firstSeen.delete(key);
+        return;
+      }
+      const p = asObj(pod);
+      if ((p.spec?.schedulerName ?? 'default-scheduler') !== 'default-scheduler') return;
+      const now = clock.now().getTime();
+      const seen = firstSeen.get(key) ?? now;
+      firstSeen.set(key, seen);
+      if (now - seen < TIMINGS.schedule) return { requeueAfterMs: TIMINGS.schedule - (now - seen) };
+
+      const nodes = store.list(kinds.nodes).items;
+      const failures: string[] = [];
+      const fits: KubeObject[] = [];
+      for (const n of nodes) {
+        const why = fitFailure(p, n, isNodeReady(n));
+        if (why) failures.push(why);
+        else fits.push(n);
+      }
+      if (!fits.length) {
+        const message = nodes.length ? unschedulableMessage(nodes.length, failures) : 'no nodes available to schedule pods';
+        const stamp = nowStamp(clock);
+        const status: J = { ...(p.status ?? {}), phase: 'Pending' };
+        status.conditions = setCondition(status.conditions, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }, stamp, 'pod');
+        if (writeStatus(store, kinds.pods, pod, status)) events.warning(pod, 'FailedScheduling', message, SOURCE);
+        return { requeueAfterMs: TIMINGS.unschedulableRetry };
+      }
+      const load = new Map<string, number>();
+      for (const other of store.list(kinds.pods).items) {
+        const n = nodeNameOf(other);
+        if (n && isActive(other)) load.set(n, (load.get(n) ?? 0) + 1);
+      }
+      fits.sort((a, b) => (load.get(a.metadata.name!) ?? 0) - (load.get(b.metadata.name!) ?? 0) || a.metadata.name!.localeCompare(b.metadata.name!));
+      const target = fits[0]!.metadata.name!;
+      // the binding subresource: nodeName and PodScheduled=True
+      const bound = store.update(kinds.pods, { ...pod, spec: { ...p.spec, nodeName: target } });
+      const b = asObj(bound);
+      const status: J = { ...(b.status ?? {}) };
+      status.conditions = setCondition((status.conditions ?? []).filter((c: J) => c.type !== 'PodScheduled'), { type: 'PodScheduled', status: 'True' }, nowStamp(clock), 'pod');
+      writeStatus(store, kinds.pods, bound, status);
+      firstSeen.delete(key);
+      events.normal(bound, 'Scheduled', `Successfully assigned ${namespace}/${name} to ${target}`, SOURCE);
+    },
+  };
+}

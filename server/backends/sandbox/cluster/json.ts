@@ -1,0 +1,33 @@
+import type { KubeObject } from '../api';
+
+/** Free-form Kubernetes JSON (spec/status bodies). Controllers read it loosely, as the API server stores it. */
+export type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- free-form JSON
+
+/** An object with its free-form parts typed loosely, so controllers can read `o.spec.template` without casts. */
+export type Obj = KubeObject & J;
+
+export const asObj = (o: KubeObject): Obj => o as Obj;
+
+/** "ns/name" (namespaced) or "name": the key a work queue carries. */
+export function keyOf(o: { metadata: { namespace?: string; name?: string } }): string {
+  return o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : String(o.metadata.name);
+}
+
+export function splitKey(key: string): { namespace: string | undefined; name: string } {
+  const i = key.indexOf('/');
+  return i < 0 ? { namespace: undefined, name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
+}
+
+/** Stable JSON (sorted keys): for hashing templates and comparing what a controller would write. */
+export function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v as J)
+      .filter((k) => (v as J)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as J)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}
+
+export const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));

@@ -1,0 +1,77 @@
+import type { KubeObject } from '../api';
+import type { J } from './json';
+
+/**
+ * The scheduler's filters that matter in a tutorial cluster (NodeUnschedulable, NodeName, NodeAffinity with
+ * nodeSelector and required terms, TaintToleration), each returning the reason the real scheduler prints in
+ * "0/5 nodes are available: 5 node(s) didn't match Pod's node affinity/selector."
+ */
+export type FitFailure = string;
+
+function matchExpression(value: string | undefined, e: J): boolean {
+  const values: string[] = e.values ?? [];
+  switch (e.operator) {
+    case 'In':
+      return value !== undefined && values.includes(value);
+    case 'NotIn':
+      return value === undefined || !values.includes(value);
+    case 'Exists':
+      return value !== undefined;
+    case 'DoesNotExist':
+      return value === undefined;
+    case 'Gt':
+      return value !== undefined && Number(value) > Number(values[0]);
+    case 'Lt':
+      return value !== undefined && Number(value) < Number(values[0]);
+    default:
+      return false;
+  }
+}
+
+function termMatches(node: KubeObject, term: J): boolean {
+  const labels = node.metadata.labels ?? {};
+  const exprs: J[] = term.matchExpressions ?? [];
+  const fields: J[] = term.matchFields ?? [];
+  if (!exprs.length && !fields.length) return false; // an empty term matches nothing (v1 API rule)
+  return exprs.every((e) => matchExpression(labels[e.key], e)) && fields.every((f) => matchExpression(f.key === 'metadata.name' ? node.metadata.name : undefined, f));
+}
+
+export function matchesNodeSelectorAndAffinity(pod: J, node: KubeObject): boolean {
+  const labels = node.metadata.labels ?? {};
+  for (const [k, v] of Object.entries((pod.spec?.nodeSelector ?? {}) as Record<string, string>)) if (labels[k] !== v) return false;
+  const terms: J[] | undefined = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  if (terms && !terms.some((t) => termMatches(node, t))) return false;
+  return true;
+}
+
+function tolerates(tolerations: J[], taint: J): boolean {
+  return tolerations.some((t) => {
+    if (t.effect && t.effect !== taint.effect) return false;
+    if (t.operator === 'Exists') return !t.key || t.key === taint.key;
+    return t.key === taint.key && (t.value ?? '') === (taint.value ?? '');
+  });
+}
+
+/** taints a pod does not tolerate; PreferNoSchedule only scores, it never filters */
+export function untoleratedTaint(pod: J, node: KubeObject): J | undefined {
+  const taints: J[] = (node as J).spec?.taints ?? [];
+  return taints.find((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(pod.spec?.tolerations ?? [], t));
+}
+
+/** undefined when the pod fits, else the scheduler's per-node reason */
+export function fitFailure(pod: J, node: KubeObject, ready: boolean): FitFailure | undefined {
+  if (!ready) return "node(s) had untolerated taint {node.kubernetes.io/not-ready: }";
+  if ((node as J).spec?.unschedulable && !tolerates(pod.spec?.tolerations ?? [], { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) return 'node(s) were unschedulable';
+  if (!matchesNodeSelectorAndAffinity(pod, node)) return "node(s) didn't match Pod's node affinity/selector";
+  const t = untoleratedTaint(pod, node);
+  if (t) return `node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`;
+  return undefined;
+}
+
+/** "0/5 nodes are available: 1 node(s) had untolerated taint {...}, 4 node(s) didn't match ...": counts per reason, sorted as the scheduler does */
+export function unschedulableMessage(total: number, failures: FitFailure[]): string {
+  const counts = new Map<string, number>();
+  for (const f of failures) counts.set(f, (counts.get(f) ?? 0) + 1);
+  const parts = [...counts.entries()].map(([r, n]) => `${n} ${r}`).sort();
+  return `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
+}

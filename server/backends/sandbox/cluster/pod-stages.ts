@@ -1,0 +1,188 @@
+import type { KubeObject } from '../api';
+import { containerID, fullImageName, imageID, pullReport } from './images';
+import type { J } from './json';
+import { controllerOf } from './owners';
+import { conditionTrue, setCondition } from './status';
+import { TIMINGS } from './timings';
+
+/**
+ * The kubelet's part of a pod's life as data (kwok's "stages"): each stage says which pods it applies to, how long
+ * after the pod got there it fires, what the kubelet reports on the way in (events) and how status changes.
+ * The kubelet controller (controllers/kubelet.ts) only finds the first matching stage and runs it on time.
+ *
+ *   bound ──admit──► ContainerCreating ──start──► Running (Ready unless probed) ──ready──► Ready
+ *                                                       └─complete (Job pods)─► Succeeded
+ *   any pod with a deletionTimestamp ──terminate──► gone
+ */
+export interface StageContext {
+  now: string;
+  node: { name: string; ip: string };
+  /** the next pod IP on the node (flannel's host-local IPAM) */
+  allocateIP(): string;
+  /** true when the node still has to pull this image (it keeps it afterwards) */
+  needsPull(image: string): boolean;
+  markPulled(image: string): void;
+  event(type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void;
+}
+
+export interface PodStage {
+  name: string;
+  when(pod: J): boolean;
+  delayMs(pod: J, ctx: StageContext): number;
+  /** events the kubelet emits as the stage begins (Pulling, Killing) */
+  enter?(pod: J, ctx: StageContext): void;
+  /** the new status; or 'delete' to remove the pod object (termination finished) */
+  apply(pod: J, ctx: StageContext): J | 'delete';
+}
+
+type C = J; // a container spec
+const containersOf = (pod: J): C[] => pod.spec?.containers ?? [];
+const initContainersOf = (pod: J): C[] => pod.spec?.initContainers ?? [];
+const statuses = (pod: J): J[] => pod.status?.containerStatuses ?? [];
+const fieldPath = (c: C, init = false) => `spec.${init ? 'initContainers' : 'containers'}{${c.name}}`;
+const waitingOn = (pod: J, reason: string) => statuses(pod).length > 0 && statuses(pod).every((s) => s.state?.waiting?.reason === reason);
+const hasProbe = (c: C) => !!c.readinessProbe;
+const runsToCompletion = (pod: J) => controllerOf(pod as KubeObject)?.kind === 'Job';
+
+function qosClass(pod: J): string {
+  const cs = [...containersOf(pod), ...initContainersOf(pod)];
+  const any = cs.some((c) => Object.keys(c.resources?.requests ?? {}).length || Object.keys(c.resources?.limits ?? {}).length);
+  if (!any) return 'BestEffort';
+  const guaranteed = cs.every((c) => {
+    const l = c.resources?.limits ?? {};
+    const r = { ...l, ...(c.resources?.requests ?? {}) };
+    return l.cpu && l.memory && r.cpu === l.cpu && r.memory === l.memory;
+  });
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+const names = (cs: C[]) => `[${cs.map((c) => c.name).join(' ')}]`;
+
+function readyConditions(list: J[], ready: boolean, pod: J, now: string, completed = false): J[] {
+  const unready = containersOf(pod).filter((c) => !statuses(pod).find((s) => s.name === c.name)?.ready);
+  const reason = completed ? 'PodCompleted' : 'ContainersNotReady';
+  const message = completed ? undefined : `containers with unready status: ${names(unready.length ? unready : containersOf(pod))}`;
+  for (const type of ['Ready', 'ContainersReady'])
+    list = setCondition(list, ready ? { type, status: 'True' } : { type, status: 'False', reason, message }, now, 'pod');
+  return list;
+}
+
+/** kubelet status.conditions come in this order */
+const ORDER = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
+const ordered = (list: J[]) => [...list].sort((a, b) => ORDER.indexOf(a.type) - ORDER.indexOf(b.type));
+
+export const POD_STAGES: PodStage[] = [
+  {
+    name: 'terminate',
+    when: (pod) => !!pod.metadata?.deletionTimestamp,
+    delayMs: () => TIMINGS.podTermination,
+    enter(pod, ctx) {
+      for (const s of statuses(pod)) if (s.state?.running) ctx.event('Normal', 'Killing', `Stopping container ${s.name}`, fieldPath({ name: s.name }));
+    },
+    apply: () => 'delete',
+  },
+  {
+    name: 'admit',
+    when: (pod) => !pod.status?.startTime && ['Pending', undefined].includes(pod.status?.phase),
+    delayMs: () => TIMINGS.podAdmit,
+    apply(pod, ctx) {
+      const now = ctx.now;
+      const inits = initContainersOf(pod);
+      let conditions: J[] = (pod.status?.conditions ?? []).filter((c: J) => c.type === 'PodScheduled');
+      conditions = setCondition(conditions, { type: 'PodReadyToStartContainers', status: 'False' }, now, 'pod');
+      conditions = setCondition(
+        conditions,
+        inits.length ? { type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized', message: `containers with incomplete status: ${names(inits)}` } : { type: 'Initialized', status: 'True' },
+        now,
+        'pod',
+      );
+      const waiting = (c: C, reason: string) => ({ image: c.image, imageID: '', lastState: {}, name: c.name, ready: false, restartCount: 0, started: false, state: { waiting: { reason } } });
+      const status: J = {
+        ...(pod.status ?? {}),
+        phase: 'Pending',
+        hostIP: ctx.node.ip,
+        hostIPs: [{ ip: ctx.node.ip }],
+        startTime: now,
+        qosClass: qosClass(pod),
+        containerStatuses: containersOf(pod).map((c) => waiting(c, inits.length ? 'PodInitializing' : 'ContainerCreating')),
+        ...(inits.length ? { initContainerStatuses: inits.map((c) => waiting(c, 'PodInitializing')) } : {}),
+      };
+      status.conditions = ordered(readyConditions(conditions, false, { ...pod, status }, now));
+      return status;
+    },
+  },
+  {
+    name: 'start',
+    when: (pod) => pod.status?.phase === 'Pending' && !!pod.status?.startTime && (waitingOn(pod, 'ContainerCreating') || waitingOn(pod, 'PodInitializing')),
+    delayMs: (pod, ctx) => ([...initContainersOf(pod), ...containersOf(pod)].some((c) => ctx.needsPull(c.image) || c.imagePullPolicy === 'Always') ? TIMINGS.imagePull : TIMINGS.imagePresent),
+    enter(pod, ctx) {
+      for (const [c, init] of [...initContainersOf(pod).map((c) => [c, true] as const), ...containersOf(pod).map((c) => [c, false] as const)])
+        if (ctx.needsPull(c.image) || c.imagePullPolicy === 'Always') ctx.event('Normal', 'Pulling', `Pulling image "${c.image}"`, fieldPath(c, init));
+    },
+    apply(pod, ctx) {
+      const now = ctx.now;
+      const run = (c: C, init: boolean) => {
+        const fp = fieldPath(c, init);
+        if (ctx.needsPull(c.image) || c.imagePullPolicy === 'Always') {
+          const r = pullReport(c.image);
+          ctx.event('Normal', 'Pulled', `Successfully pulled image "${c.image}" in ${r.seconds} (${r.seconds} including waiting). Image size: ${r.bytes} bytes.`, fp);
+          ctx.markPulled(c.image);
+        } else ctx.event('Normal', 'Pulled', `Container image "${c.image}" already present on machine`, fp);
+        ctx.event('Normal', 'Created', `Created container ${c.name}`, fp);
+        ctx.event('Normal', 'Started', `Started container ${c.name}`, fp);
+      };
+      const base = (c: C) => ({ containerID: containerID(), image: fullImageName(c.image), imageID: imageID(c.image), lastState: {}, name: c.name, restartCount: 0 });
+      const inits = initContainersOf(pod);
+      for (const c of inits) run(c, true);
+      for (const c of containersOf(pod)) run(c, false);
+      const ip = pod.spec?.hostNetwork ? ctx.node.ip : ctx.allocateIP();
+      const status: J = {
+        ...(pod.status ?? {}),
+        phase: 'Running',
+        podIP: ip,
+        podIPs: [{ ip }],
+        containerStatuses: containersOf(pod).map((c) => ({ ...base(c), ready: !hasProbe(c), started: true, state: { running: { startedAt: now } } })),
+      };
+      if (inits.length)
+        status.initContainerStatuses = inits.map((c) => ({ ...base(c), ready: true, started: false, state: { terminated: { containerID: undefined, exitCode: 0, finishedAt: now, reason: 'Completed', startedAt: now } } }));
+      for (const s of status.initContainerStatuses ?? []) s.state.terminated.containerID = s.containerID;
+      let conditions = setCondition(pod.status?.conditions, { type: 'PodReadyToStartContainers', status: 'True' }, now, 'pod');
+      conditions = setCondition(conditions, { type: 'Initialized', status: 'True' }, now, 'pod');
+      const allReady = status.containerStatuses.every((s: J) => s.ready);
+      status.conditions = ordered(readyConditions(conditions, allReady, { ...pod, status }, now));
+      return status;
+    },
+  },
+  {
+    name: 'ready',
+    when: (pod) => pod.status?.phase === 'Running' && !conditionTrue(pod, 'Ready') && !runsToCompletion(pod),
+    delayMs: () => TIMINGS.readinessProbe,
+    apply(pod, ctx) {
+      const status: J = { ...pod.status, containerStatuses: statuses(pod).map((s) => ({ ...s, ready: !!s.state?.running })) };
+      status.conditions = ordered(readyConditions(pod.status?.conditions ?? [], status.containerStatuses.every((s: J) => s.ready), { ...pod, status }, ctx.now));
+      return status;
+    },
+  },
+  {
+    name: 'complete',
+    when: (pod) => pod.status?.phase === 'Running' && runsToCompletion(pod),
+    delayMs: () => TIMINGS.jobRun,
+    apply(pod, ctx) {
+      const now = ctx.now;
+      const status: J = {
+        ...pod.status,
+        phase: 'Succeeded',
+        containerStatuses: statuses(pod).map((s) => ({
+          ...s,
+          ready: false,
+          started: false,
+          state: { terminated: { containerID: s.containerID, exitCode: 0, finishedAt: now, reason: 'Completed', startedAt: s.state?.running?.startedAt ?? now } },
+        })),
+      };
+      let conditions = setCondition(pod.status?.conditions, { type: 'PodReadyToStartContainers', status: 'False' }, now, 'pod');
+      conditions = readyConditions(conditions, false, { ...pod, status }, now, true);
+      status.conditions = ordered(conditions);
+      return status;
+    },
+  },
+];

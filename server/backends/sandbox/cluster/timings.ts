@@ -1,0 +1,35 @@
+/**
+ * Every delay of the simulated cluster, in one table (milliseconds of real time). The order of what happens is
+ * the real one; the durations are compressed so a new Deployment's pods are Ready about a second after `apply`
+ * and `k3d cluster create` has kube-system running within two. Tests use a ManualClock and advance past these.
+ */
+export const TIMINGS = {
+  /** a pod waits this long in the scheduling queue before it is bound to a node */
+  schedule: 40,
+  /** bound → the kubelet admits it (sandbox created, ContainerCreating, "Pulling" events) */
+  podAdmit: 120,
+  /** pulling an image the node does not have yet, until "Pulled" / "Created" / "Started" */
+  imagePull: 450,
+  /** the same when the image is already on the node ("already present on machine") */
+  imagePresent: 120,
+  /** running → Ready for containers that declare a readinessProbe */
+  readinessProbe: 250,
+  /** how long a Job's container runs before exiting 0 */
+  jobRun: 700,
+  /** deletionTimestamp set → the kubelet has stopped the containers and the pod object goes */
+  podTermination: 350,
+  /** an unschedulable pod is retried this often (and whenever a node changes) */
+  unschedulableRetry: 3000,
+  /** first retry after a failed reconcile (a write conflict, a namespace going away); doubles up to the max */
+  retryBase: 20,
+  retryMax: 2000,
+} as const;
+
+/**
+ * What the cluster *says* took how long (event messages, `kubectl get` durations): real-looking numbers, not the
+ * compressed ones above. A learner reads "Successfully pulled image ... in 1.2s", as on a laptop.
+ */
+export const REPORTED = {
+  /** seconds a pull reports, chosen per image from this range so the same image always reads the same */
+  imagePullSeconds: [0.8, 4.5] as const,
+} as const;
