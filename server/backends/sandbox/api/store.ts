@@ -428,7 +428,9 @@ export class ObjectStore {
       if (!ns?.metadata.deletionTimestamp) return;
       for (const [t, o] of [...this.allObjects()]) {
         if (!t.namespaced || o.metadata.namespace !== name) continue;
-        if (!o.metadata.deletionTimestamp) this.delete(t, name, o.metadata.name!, { propagationPolicy: 'Background' });
+        // re-read: deleting an owner earlier in this pass may already have collected this object
+        const cur = this.bucket(t).get(key(t, name, o.metadata.name!));
+        if (cur && !cur.metadata.deletionTimestamp) this.delete(t, name, o.metadata.name!, { propagationPolicy: 'Background' });
       }
       const left = [...this.allObjects()].some(([t, o]) => t.namespaced && o.metadata.namespace === name);
       if (left) this.scheduleNamespaceFinalize(type, name, Math.max(ms, 1000));
