@@ -8,7 +8,7 @@ import path from 'node:path';
  */
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 4399);
 export const E2E_TOKEN = process.env.E2E_TOKEN ?? 'e2e-token-0123456789abcdef';
-const BACKEND = process.env.E2E_BACKEND ?? 'host';
+const BACKEND = process.env.E2E_BACKEND ?? 'sandbox';
 const STATE_DIR = process.env.E2E_STATE_DIR ?? path.join(os.tmpdir(), `ambient-lab-e2e-${process.pid}`);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;

@@ -222,7 +222,9 @@ test('options: loopback by default, a random token, and a host shell never offer
   assert.equal(resolveOptions({}, {LAB_MAX_SESSIONS_PER_LEARNER: '50'}).maxSessionsPerLearner, 50);
   assert.throws(() => resolveOptions({host: '0.0.0.0'}, {}), /invalid option host: .*--allow-remote-shell/);
   assert.equal(resolveOptions({host: '0.0.0.0', allowRemoteShell: true}, {}).host, '0.0.0.0');
-  assert.equal(resolveOptions({host: '0.0.0.0', backend: 'sandbox'}, {}).host, '0.0.0.0');
+  // the sandbox's shell is a real bash too: no exception until shells are isolated
+  assert.throws(() => resolveOptions({host: '0.0.0.0', backend: 'sandbox'}, {}), /--allow-remote-shell/);
+  assert.equal(resolveOptions({}, {}).backend, 'sandbox', 'the sandbox is the default backend');
 });
 
 test('options: invalid values fail with a message naming the option', () => {

@@ -26,6 +26,7 @@ before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'lab-ws-'));
   mkdirSync(path.join(dir, 'site'));
   lab = await startLabServer({
+    backend: 'host', // a plain bash on this machine: what these tests are about
     port: 0,
     token: TOKEN,
     siteDir: path.join(dir, 'site'),
