@@ -57,7 +57,7 @@ function program(): Command {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 = any free port)', parsePort, 4321)
     .option('--allowed-host <name>', 'also accept this Host name, e.g. behind a proxy (repeatable)', collect, [] as string[])
-    .option('--allow-remote-shell', 'allow a non-loopback --host (exposes a real shell of this machine: the sandbox's bash is real too)')
+    .option('--allow-remote-shell', 'allow a non-loopback --host (exposes a real shell of this machine: the sandbox bash is real too)')
     .addOption(backendOption())
     .option('--no-build', 'serve the existing build/ even if the docs changed')
     .option('--open', 'open the lab in the browser')
