@@ -1,7 +1,8 @@
 import type { KubeObject } from '../../api';
 import type { ControllerContext, ControllerDef } from '../controller';
 import { asObj, clone, splitKey, stableJson, type J } from '../json';
-import { controllerRef, isControlledBy, ownerKey } from '../owners';
+import { controllerOf, controllerRef, isControlledBy, ownerKey } from '../owners';
+import { isFinished } from '../pod-state';
 import { templateHash } from '../pod-template';
 import { nowStamp, setCondition, writeStatus } from '../status';
 
@@ -53,7 +54,19 @@ export function deploymentController(ctx: ControllerContext): ControllerDef {
   return {
     name: 'deployment-controller',
     primary: kinds.deployments,
-    secondary: [{ type: kinds.replicasets, keys: (rs) => ownerKey(rs, 'Deployment') }],
+    secondary: [
+      { type: kinds.replicasets, keys: (rs) => ownerKey(rs, 'Deployment') },
+      {
+        // Recreate waits until the old pods are really gone, which no ReplicaSet status change announces
+        type: kinds.pods,
+        keys: (p, e) => {
+          if (e.type !== 'DELETED') return [];
+          const [rsKey] = ownerKey(p, 'ReplicaSet');
+          const rs = rsKey && store.get(kinds.replicasets, p.metadata.namespace, rsKey.slice(rsKey.indexOf('/') + 1));
+          return rs ? ownerKey(rs, 'Deployment') : [];
+        },
+      },
+    ],
     reconcile(key) {
       const { namespace, name } = splitKey(key);
       const d = store.get(kinds.deployments, namespace, name);
@@ -116,7 +129,9 @@ export function deploymentController(ctx: ControllerContext): ControllerDef {
             for (const rs of oldRSs) scale(d, rs, 0, maxSurge);
             return;
           }
-          if (strategy.type === 'Recreate' && sum(oldRSs, (rs) => statusOf(rs, 'replicas')) > 0) return syncStatus(d, newRS, all, maxUnavailable);
+          const oldUids = new Set(oldRSs.map((rs) => rs.metadata.uid));
+          const oldPodsRunning = () => store.list(kinds.pods, { namespace }).items.some((p) => oldUids.has(controllerOf(p)?.uid) && !isFinished(p));
+          if (strategy.type === 'Recreate' && oldRSs.length && oldPodsRunning()) return syncStatus(d, newRS, all, maxUnavailable);
           newRS = scale(d, newRS, want, maxSurge);
         } else {
           // scale up the new ReplicaSet within maxSurge
