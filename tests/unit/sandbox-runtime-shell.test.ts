@@ -91,6 +91,8 @@ describe('in-pod shell', () => {
     assert.equal((await sh('(cd /tmp; pwd); pwd')).stdout, '/tmp\n/home/curl_user\n');
     assert.equal((await sh('printf "b\\na\\nb\\n" | sort | uniq -c')).stdout, '      1 a\n      2 b\n');
     assert.equal((await sh('echo a:b:c | cut -d: -f2-')).stdout, 'b:c\n');
+    // the writer of a pipe whose reader is gone stops, as with SIGPIPE
+    assert.deepEqual(await sh('while true; do echo y; done | head -n 1'), { code: 0, stdout: 'y\n', stderr: '' });
   });
 
   it('runs pipes, && || and redirections', async () => {

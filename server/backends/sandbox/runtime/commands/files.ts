@@ -89,7 +89,14 @@ const fileArgs = (ctx: CommandContext) => {
 
 const head: Command = async (ctx) => {
   const n = count(ctx);
-  for await (const text of inputs(ctx, fileArgs(ctx))) if (text !== null) ctx.stdout.write(text.split(/(?<=\n)/).slice(0, n).join(''));
+  const files = fileArgs(ctx);
+  if (files.length === 0) {
+    // stream stdin and stop after n lines, so an endless writer before the pipe gets SIGPIPE
+    let seen = 0;
+    if (n > 0) for await (const line of lines(ctx.stdin)) { ctx.stdout.write(line); if (++seen >= n) break; }
+    return 0;
+  }
+  for await (const text of inputs(ctx, files)) if (text !== null) ctx.stdout.write(text.split(/(?<=\n)/).slice(0, n).join(''));
   return 0;
 };
 

@@ -4,7 +4,7 @@ import { evalArithmetic } from './arithmetic';
 import { ShellSyntaxError } from './ast';
 import type { Command, CommandContext } from './command';
 import { parse } from './parser';
-import { EMPTY_INPUT, NULL_OUTPUT, Pipe, StringOutput, type Input, type Output } from './streams';
+import { BrokenPipe, EMPTY_INPUT, NULL_OUTPUT, Pipe, StringOutput, type Input, type Output } from './streams';
 import type { VirtualFs } from './virtual-fs';
 
 export interface ShellIo {
@@ -134,9 +134,18 @@ export class Shell {
       p.commands.forEach((cmd, i) => {
         const last = i === p.commands.length - 1;
         const pipe = last ? undefined : new Pipe();
+        const reading = input instanceof Pipe ? input : undefined;
         const stageIo = { stdin: input, stdout: pipe ?? io.stdout, stderr: io.stderr };
         runs.push(
-          this.command(cmd, stageIo, true).finally(() => pipe?.close()),
+          this.command(cmd, stageIo, true)
+            .catch((e: unknown) => {
+              if (e instanceof BrokenPipe) return 141;
+              throw e;
+            })
+            .finally(() => {
+              pipe?.close();
+              reading?.closeReader();
+            }),
         );
         if (pipe) input = pipe;
       });

@@ -9,13 +9,18 @@ export interface Output {
   write(data: string | Buffer): void;
 }
 
+/** writing to a pipe whose reader has finished: the writer dies as of SIGPIPE (status 141), as `yes | head -1` does */
+export class BrokenPipe extends Error {}
+
 /** a pipe between two commands (or from the exec session's stdin to the first command) */
 export class Pipe implements Input, Output {
   private chunks: Buffer[] = [];
   private closed = false;
+  private readerGone = false;
   private waiter: (() => void) | null = null;
 
   write(data: string | Buffer): void {
+    if (this.readerGone) throw new BrokenPipe('broken pipe');
     if (this.closed) return;
     this.chunks.push(typeof data === 'string' ? Buffer.from(data) : data);
     this.wake();
@@ -24,6 +29,12 @@ export class Pipe implements Input, Output {
   close(): void {
     this.closed = true;
     this.wake();
+  }
+
+  /** the reading command ended: drop what is buffered and break the writer's next write */
+  closeReader(): void {
+    this.readerGone = true;
+    this.chunks = [];
   }
 
   async read(): Promise<Buffer | null> {
