@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import {after, before, describe, it} from 'node:test';
+import {ISTIO_ART} from '../../server/backends/sandbox/istio/install/istio-art';
+import {istioRelease} from '../../server/backends/sandbox/istio/istio-release';
+import {getOf, listOf} from '../../server/backends/sandbox/istio/kinds';
+import {startIstioHarness, type IstioHarness} from '../fixtures/sandbox-istio/harness';
+
+// istioctl install / uninstall / version / precheck, driven directly against a sandbox store with the simulated
+// k3d cluster (1 server + 2 agents) booted on it. Expected texts: shared/notes/istio-facts.md §2–3.
+const V = istioRelease(process.env).version;
+const INSTALL = 'install --set profile=ambient --set values.global.platform=k3d';
+
+describe('istioctl install, uninstall, version, precheck', () => {
+  let h: IstioHarness;
+  before(async () => {
+    h = await startIstioHarness();
+  });
+  after(async () => h?.close());
+
+  it('version before any install: the "not present" line on stderr, the client version on stdout', async () => {
+    const r = await h.run('version');
+    assert.equal(r.code, 0);
+    assert.equal(r.stderr, 'Istio is not present in the cluster: no running Istio pods in namespace "istio-system"\n');
+    assert.equal(r.stdout, `client version: ${V}\n`);
+  });
+
+  it('x precheck on a supported cluster passes', async () => {
+    const r = await h.run('x precheck');
+    assert.equal(r.code, 0);
+    assert.equal(r.stderr, '✔ No issues found when checking the cluster. Istio is safe to install or upgrade!\n  To get started, check out https://istio.io/latest/docs/setup/getting-started/\n');
+  });
+
+  it('without -y it asks; "n" cancels with exit 1 and creates nothing', async () => {
+    const r = await h.run(INSTALL, {input: ['n']});
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, `This will install the Istio ${V} profile "ambient" into the cluster. Proceed? (y/N) `);
+    assert.ok(r.stderr.startsWith(ISTIO_ART), 'the sail comes first');
+    assert.ok(r.stderr.endsWith('\nCancelled.\n'));
+    assert.equal(getOf(h.store, 'Namespace', undefined, 'istio-system'), undefined);
+  });
+
+  it('end of input answers no; an unknown word asks again', async () => {
+    assert.equal((await h.run(INSTALL)).code, 1);
+    const again = await h.run(INSTALL, {input: ['maybe', 'no']});
+    assert.equal(again.code, 1);
+    assert.equal(again.stdout.split('Proceed? (y/N) ').length - 1, 2);
+  });
+
+  it('"y" installs: the progress lines in the real order and words, the ambient closing line', async () => {
+    const r = await h.run(INSTALL, {input: ['y']});
+    assert.equal(r.code, 0, r.stderr);
+    const done = r.stderr.split('\n').filter((l) => l.startsWith('✔'));
+    assert.equal(done[0], '✔ Istio core installed ⛵️');
+    assert.deepEqual(done.slice(1, 4).sort(), ['✔ CNI installed 🪢', '✔ Istiod installed 🧠', '✔ Ztunnel installed 🔒']);
+    assert.equal(done[4], '✔ Installation complete');
+    assert.ok(r.stderr.endsWith('✔ Installation complete\nThe ambient profile has been installed successfully, enjoy Istio without sidecars!\n'));
+    // not a terminal: the status line is printed whenever it changes
+    assert.match(r.stderr, /^- Processing resources for CNI, Istiod, Ztunnel\. Waiting for DaemonSet\/istio-system\/istio-cni-node, DaemonSet\/istio-system\/ztunnel, Deployment\/istio-system\/istiod$/m);
+  });
+
+  it('creates what the ambient profile creates, with the real names, labels, images and ports', () => {
+    const istiod = getOf(h.store, 'Deployment', 'istio-system', 'istiod')!;
+    const tpl = (istiod.spec as {template: {metadata: {labels: Record<string, string>}; spec: {containers: {name: string; image: string}[]}}}).template;
+    assert.equal(tpl.spec.containers[0]!.image, `docker.io/istio/pilot:${V}-distroless`);
+    assert.equal(tpl.metadata.labels.app, 'istiod');
+    assert.equal(tpl.metadata.labels['istio.io/rev'], 'default');
+    const svc = getOf(h.store, 'Service', 'istio-system', 'istiod')!;
+    assert.deepEqual((svc.spec as {ports: {port: number; name: string}[]}).ports.map((p) => `${p.port}/${p.name}`), ['15010/grpc-xds', '15012/https-dns', '443/https-webhook', '15014/http-monitoring']);
+    const cni = getOf(h.store, 'DaemonSet', 'istio-system', 'istio-cni-node')!;
+    const cniSpec = (cni.spec as {template: {spec: {containers: {image: string}[]; volumes: {hostPath: {path: string}}[]}}}).template.spec;
+    assert.equal(cniSpec.containers[0]!.image, `docker.io/istio/install-cni:${V}-distroless`);
+    assert.deepEqual(cniSpec.volumes.slice(0, 2).map((v) => v.hostPath.path), ['/bin', '/var/lib/rancher/k3s/agent/etc/cni/net.d']);
+    const zt = getOf(h.store, 'DaemonSet', 'istio-system', 'ztunnel')!;
+    assert.equal((zt.spec as {template: {spec: {containers: {name: string; image: string}[]}}}).template.spec.containers[0]!.image, `docker.io/istio/ztunnel:${V}`);
+    for (const cm of ['istio', 'istio-sidecar-injector', 'istio-cni-config', 'values']) assert.ok(getOf(h.store, 'ConfigMap', 'istio-system', cm), cm);
+    assert.ok(getOf(h.store, 'MutatingWebhookConfiguration', undefined, 'istio-sidecar-injector'));
+    assert.ok(getOf(h.store, 'ValidatingWebhookConfiguration', undefined, 'istio-validator-istio-system'));
+    const crds = listOf(h.store, 'CustomResourceDefinition').map((c) => String(c.metadata.name)).filter((n) => n.includes('istio.io'));
+    assert.equal(crds.length, 14);
+    // the CRDs serve their kinds at once: kubectl get authorizationpolicy / ap works
+    assert.deepEqual(h.store.types.byKind('security.istio.io/v1', 'AuthorizationPolicy')?.shortNames, ['ap']);
+    assert.equal(getOf(h.store, 'Deployment', 'istio-system', 'istio-ingressgateway'), undefined, 'ambient has no ingress gateway');
+  });
+
+  it('pods come up per node: one istio-cni-node and one ztunnel on each of the 3 nodes', () => {
+    const pods = listOf(h.store, 'Pod', {namespace: 'istio-system'});
+    for (const app of ['ztunnel', 'istio-cni-node']) {
+      const nodes = pods.filter((p) => String(p.metadata.name).startsWith(`${app}-`)).map((p) => (p.spec as {nodeName: string}).nodeName);
+      assert.equal(new Set(nodes).size, 3, app);
+    }
+  });
+
+  it('version after install: control plane and data plane (ztunnels count as proxies)', async () => {
+    const r = await h.run('version');
+    assert.equal(r.stdout, `client version: ${V}\ncontrol plane version: ${V}\ndata plane version: ${V} (3 proxies)\n`);
+    assert.equal((await h.run('version --remote=false')).stdout, `client version: ${V}\n`);
+  });
+
+  it('verify-install was removed in 1.24: cobra\'s unknown command', async () => {
+    const r = await h.run('verify-install');
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'Error: unknown command "verify-install" for "istioctl"\nRun \'istioctl --help\' for usage.\n');
+    const typo = await h.run('verson');
+    assert.equal(typo.stderr, 'Error: unknown command "verson" for "istioctl"\n\nDid you mean this?\n\tversion\n\nRun \'istioctl --help\' for usage.\n');
+    assert.equal((await h.run('install --bogus')).stderr, 'Error: unknown flag: --bogus\n');
+  });
+
+  it('`--set global.platform=k3d` without values. fails as istioctl does', async () => {
+    const r = await h.run('install --set profile=ambient --set global.platform=k3d -y');
+    assert.equal(r.code, 1);
+    assert.ok(r.stderr.endsWith('Error: generate config: could not unmarshal: json: unknown field "global"\n'));
+  });
+
+  it('uninstall needs --purge (or a revision), then prunes everything incl. the CRDs', async () => {
+    assert.match((await h.run('uninstall -y')).stderr, /^Error: at least one of the --revision/);
+    const r = await h.run('uninstall --purge -y');
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    assert.equal(lines[0], 'All Istio resources will be pruned from the cluster');
+    assert.equal(lines[1], '');
+    assert.ok(lines.includes('  Removed apps/v1, Kind=Deployment/istiod.istio-system.'));
+    assert.ok(lines.includes('  Removed apps/v1, Kind=DaemonSet/ztunnel.istio-system.'));
+    assert.ok(lines.includes('  Removed admissionregistration.k8s.io/v1, Kind=MutatingWebhookConfiguration/istio-sidecar-injector..'));
+    assert.ok(lines.includes('  Removed apiextensions.k8s.io/v1, Kind=CustomResourceDefinition/authorizationpolicies.security.istio.io..'));
+    assert.equal(r.stderr, '✔ Uninstall complete\n');
+    assert.equal(listOf(h.store, 'CustomResourceDefinition').filter((c) => String(c.metadata.name).includes('istio.io')).length, 0);
+    assert.equal(getOf(h.store, 'Deployment', 'istio-system', 'istiod'), undefined);
+    assert.ok(getOf(h.store, 'Namespace', undefined, 'istio-system'), 'the namespace stays (the docs delete it with kubectl)');
+  });
+
+  it('version after uninstall: not present again', async () => {
+    const {eventually} = await import('../fixtures/sandbox-istio/harness');
+    await eventually(() => listOf(h.store, 'Pod', {namespace: 'istio-system', labelSelector: 'app=istiod'}).length === 0);
+    assert.match((await h.run('version')).stderr, /^Istio is not present in the cluster/);
+  });
+
+  it('profile=demo installs istiod with the ingress and egress gateways, no CNI or ztunnel', async () => {
+    const r = await h.run('install --set profile=demo -y');
+    assert.equal(r.code, 0, r.stderr);
+    const done = r.stderr.split('\n').filter((l) => l.startsWith('✔'));
+    assert.deepEqual(done.slice(1, 4).sort(), ['✔ Egress gateways installed 🛫', '✔ Ingress gateways installed 🛬', '✔ Istiod installed 🧠']);
+    assert.ok(!r.stderr.includes('enjoy Istio without sidecars'));
+    assert.ok(getOf(h.store, 'Deployment', 'istio-system', 'istio-egressgateway'));
+    assert.equal(getOf(h.store, 'DaemonSet', 'istio-system', 'ztunnel'), undefined);
+    const img = (getOf(h.store, 'Deployment', 'istio-system', 'istiod')!.spec as {template: {spec: {containers: {image: string}[]}}}).template.spec.containers[0]!.image;
+    assert.equal(img, `docker.io/istio/pilot:${V}`, 'no distroless variant outside ambient');
+  });
+});
+
+describe('istioctl against a cluster older than the release supports', () => {
+  let h: IstioHarness;
+  before(async () => {
+    h = await startIstioHarness({boot: false, k3sVersion: 'v1.30.4+k3s1'});
+  });
+  after(async () => h?.close());
+  const release = {version: '1.30.3', minor: '1.30', minK8sMinor: 32, hub: 'docker.io/istio'};
+
+  it('install warns and proceeds (the real UnSupportedK8SVersionLogMsg)', async () => {
+    const r = await h.run('install --set profile=minimal -y', {options: {release}});
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(
+      r.stdout.startsWith(
+        '\nThe Kubernetes version v1.30.4+k3s1 is not supported by Istio 1.30.3. The minimum supported Kubernetes version is 1.32.\n' +
+          'Proceeding with the installation, but you might experience problems. See https://istio.io/latest/docs/releases/supported-releases/ for a list of supported versions.\n',
+      ),
+    );
+    assert.deepEqual(r.stderr.split('\n').filter((l) => l.startsWith('✔')), ['✔ Istio core installed ⛵️', '✔ Istiod installed 🧠', '✔ Installation complete']);
+  });
+
+  it('x precheck reports IST0142 and fails', async () => {
+    const r = await h.run('x precheck', {options: {release}});
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, 'Error [IST0142] The Kubernetes Version "v1.30.4+k3s1" is lower than the minimum version: 1.32\n');
+    assert.match(r.stderr, /^Error: Issues found when checking the cluster\. Istio may not be safe to install or upgrade\.\nSee https:\/\/istio\.io\/v1\.30\/docs\/reference\/config\/analysis/);
+  });
+});
