@@ -14,7 +14,7 @@ import { statefulSetController } from './controllers/statefulset';
 import { EventRecorder } from './event-recorder';
 import { asObj } from './json';
 import { resolveKinds, type Kinds } from './kinds';
-import { isNodeReady, nodeConditions, nodeObject } from './nodes';
+import { isNodeReady, nodeConditions, nodeLease, nodeObject } from './nodes';
 import { ensureSystemObjects, k3sSystemObjects } from './system-workloads';
 
 /** A running simulated k3d cluster: its controllers, and the k3d verbs that change its state. */
@@ -66,7 +66,10 @@ export async function bootCluster(sandbox: ClusterHost, spec: ClusterSpec, opts:
   const plan = planNodes(spec);
   for (const p of plan) {
     if (store.get(kinds.nodes, undefined, p.name)) continue;
-    nodeBootEvents(events, store.create(kinds.nodes, nodeObject(spec, p, now)));
+    const node = store.create(kinds.nodes, nodeObject(spec, p, now));
+    const leases = store.types.lookup('coordination.k8s.io', 'v1', 'leases');
+    if (leases && !store.get(leases, 'kube-node-lease', p.name)) store.create(leases, nodeLease(node, now));
+    nodeBootEvents(events, node);
   }
   apiServerEndpoints(store, kinds, plan[0]!.internalIP);
   ensureSystemObjects(store, kinds, k3sSystemObjects(spec, plan));

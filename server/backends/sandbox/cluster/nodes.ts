@@ -64,7 +64,7 @@ export function nodeObject(spec: ClusterSpec, plan: NodePlan, now: string): Kube
         'k3s.io/hostname': plan.name,
         'k3s.io/internal-ip': plan.internalIP,
         'k3s.io/node-args': JSON.stringify(nodeArgs),
-        'k3s.io/node-config-hash': randomBytes(20).toString('base64').replace(/[^A-Z2-7]/g, 'A').slice(0, 52) + '====',
+        'k3s.io/node-config-hash': base32(randomBytes(32)),
         'k3s.io/node-env': JSON.stringify(server ? { K3S_KUBECONFIG_OUTPUT: '/output/kubeconfig.yaml', K3S_TOKEN: '********' } : { K3S_TOKEN: '********', K3S_URL: `https://k3d-${spec.name}-server-0:6443` }),
         'node.alpha.kubernetes.io/ttl': '0',
         'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
@@ -110,6 +110,38 @@ export function nodeConditions(current: J[] | undefined, ready: boolean, now: st
   );
   // heartbeats: the node's conditions carry lastHeartbeatTime as well
   return list.map((c) => ({ ...c, lastHeartbeatTime: ready ? now : (c.lastHeartbeatTime ?? now) }));
+}
+
+/** RFC 4648 base32 with padding, as k3s prints the sha256 of the node's config */
+function base32(b: Buffer): string {
+  const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let acc = 0;
+  let out = '';
+  for (const x of b) {
+    acc = (acc << 8) | x;
+    bits += 8;
+    while (bits >= 5) {
+      out += A[(acc >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits) out += A[(acc << (5 - bits)) & 31];
+  return out.padEnd(Math.ceil(out.length / 8) * 8, '=');
+}
+
+/** the node's heartbeat Lease in kube-node-lease (describe node shows its holder and renew time) */
+export function nodeLease(node: KubeObject, now: string): KubeObject {
+  return {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: {
+      name: node.metadata.name,
+      namespace: 'kube-node-lease',
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: String(node.metadata.name), uid: String(node.metadata.uid) }],
+    },
+    spec: { holderIdentity: node.metadata.name, leaseDurationSeconds: 40, renewTime: now.replace('Z', '.000000Z') },
+  };
 }
 
 function randomMac(): string {
