@@ -10,7 +10,7 @@ export const sh: Command = async (ctx) => {
   const child = new Shell({ ...ctx.shell.opts, name: kind, pid: ctx.shell.pid + 6 });
   for (const [k, v] of Object.entries(ctx.env)) child.vars.set(k, v);
   child.cwd = ctx.cwd;
-  child.interactiveHook = ctx.shell.interactiveHook;
+  child.terminal = ctx.shell.terminal;
   const args = ctx.argv.slice(1).filter((a) => a !== '-l' && a !== '-i' && a !== '-e' && a !== '-x');
   const io = { stdin: ctx.stdin, stdout: ctx.stdout, stderr: ctx.stderr };
   if (args[0] === '-c') {
@@ -28,6 +28,6 @@ export const sh: Command = async (ctx) => {
     }
     return child.runToExit(f.value, io);
   }
-  if (ctx.tty && ctx.shell.interactiveHook) return interactive(child, io, kind, ctx.shell.interactiveHook);
+  if (ctx.tty && ctx.shell.terminal) return interactive(child, io, kind, ctx.shell.terminal);
   return child.runToExit(await readAllInput(ctx.stdin), io);
 };

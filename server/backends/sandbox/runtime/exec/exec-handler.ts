@@ -17,7 +17,8 @@ const CH = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255 } a
  * ≤ 1.29, and the fallback when the WebSocket upgrade fails).
  */
 export function execHandler(runtimeFor: (ctx: UpgradeContext) => SandboxRuntime, commands: ReadonlyMap<string, Command>) {
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => PROTOCOLS.find((p) => offered.has(p)) ?? false });
+  // stdin and resize messages are small; a megabyte bounds what one message can make us buffer
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20, handleProtocols: (offered) => PROTOCOLS.find((p) => offered.has(p)) ?? false });
   const handler = (ctx: UpgradeContext): void => {
     let rt: SandboxRuntime;
     let t: ExecTarget;

@@ -40,7 +40,8 @@ export function startExecSession(
   const stderr: Output = { write: (d) => (tty ? out(crlf(d)) : !done && transport.stderr(raw(d))) };
 
   let interrupt = () => abort.abort();
-  const discipline = tty ? new LineDiscipline((s) => out(Buffer.from(s)), () => interrupt()) : undefined;
+  const history: string[] = [];
+  const discipline = tty ? new LineDiscipline((s) => out(Buffer.from(s)), () => interrupt(), history) : undefined;
   const pipe = discipline ? discipline.input : new Pipe();
   const stdin: Input = opts.stdin ? pipe : EMPTY_INPUT;
 
@@ -52,7 +53,7 @@ export function startExecSession(
   const untrack = rt.track({ dispose: end });
   const container = t.pod.containers.find((c) => c.name === t.container)!;
 
-  runExec({ rt, pod: t.pod, container, argv: t.argv, tty, stdin, stdout, stderr, signal: abort.signal, commands, setInterrupt: (fn) => (interrupt = fn) })
+  runExec({ rt, pod: t.pod, container, argv: t.argv, tty, stdin, stdout, stderr, signal: abort.signal, commands, terminal: tty ? { onInterrupt: (fn) => (interrupt = fn), history } : undefined })
     .catch((e: unknown) => {
       stderr.write(`sandbox runtime error: ${e instanceof Error ? e.message : String(e)}\n`);
       return 1;

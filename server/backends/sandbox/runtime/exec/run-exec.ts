@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { Command, CommandContext } from '../shell/command';
+import type { TerminalHooks } from '../shell/line-discipline';
 import { Shell } from '../shell/shell';
 import type { Input, Output } from '../shell/streams';
 import { VirtualFs } from '../shell/virtual-fs';
@@ -18,8 +19,8 @@ export interface ExecRequest {
   stderr: Output;
   signal: AbortSignal;
   commands: ReadonlyMap<string, Command>;
-  /** TTY only: the line discipline's Ctrl-C goes to whatever this registers */
-  setInterrupt?: (fn: () => void) => void;
+  /** TTY only: Ctrl-C routing and history for an interactive shell */
+  terminal?: TerminalHooks;
 }
 
 /** what containerd/runc answer when the executable is missing; kubectl shows it and exits 126/127 */
@@ -50,7 +51,7 @@ export async function runExec(r: ExecRequest): Promise<number> {
   const pid = r.rt.nextPid(r.pod.uid);
   const flavor = ce.image.commands.includes('dash') ? 'dash' : 'ash';
   const shell = new Shell({ container: ce, fs, commands: r.commands, signal: r.signal, tty: r.tty, flavor, pid, name: 'sh' });
-  shell.interactiveHook = r.setInterrupt;
+  shell.terminal = r.terminal;
   shell.isProcess = false;
   const ctx: CommandContext = {
     argv: r.argv,

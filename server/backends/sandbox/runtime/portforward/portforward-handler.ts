@@ -17,7 +17,7 @@ const WS_PROTOCOL = 'SPDY/3.1+portforward.k8s.io';
  * to the pod's port.
  */
 export function portForwardHandler(runtimeFor: (ctx: UpgradeContext) => SandboxRuntime) {
-  const wss = new WebSocketServer({ noServer: true });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 << 20 });
   const handler = (ctx: UpgradeContext): void => {
     let rt: SandboxRuntime;
     let pod: PodView;

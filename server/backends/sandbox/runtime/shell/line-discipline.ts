@@ -1,5 +1,13 @@
 import { Pipe } from './streams';
 
+/** What an interactive shell gets from the terminal it runs on: Ctrl-C routing and the line history. */
+export interface TerminalHooks {
+  /** route Ctrl-C to this function (the command in the foreground) */
+  onInterrupt(fn: () => void): void;
+  /** lines entered at the shell prompt, oldest first; the arrow keys walk it */
+  history: string[];
+}
+
 /**
  * The terminal's cooked mode, on the "pod" side of `kubectl exec -it`: kubectl puts the local terminal in raw mode
  * and sends every keystroke, so echo, erase, Ctrl-C, Ctrl-D and line buffering happen here, as a kernel tty would.
@@ -9,16 +17,44 @@ export class LineDiscipline {
   readonly input = new Pipe();
   private line = '';
   private escape = 0;
+  private csi = '';
+  /** where the arrow keys are in history; history.length means "the line being typed" */
+  private cursor = -1;
 
-  constructor(private readonly echo: (s: string) => void, private readonly interrupt: () => void) {}
+  constructor(
+    private readonly echo: (s: string) => void,
+    private readonly interrupt: () => void,
+    private readonly history: string[] = [],
+  ) {}
+
+  /** replace the line being edited (history recall), redrawing it as a line editor does */
+  private replaceLine(next: string): void {
+    this.echo('\b \b'.repeat([...this.line].length) + next);
+    this.line = next;
+  }
+
+  private arrow(key: string): void {
+    if (this.cursor < 0 || this.cursor > this.history.length) this.cursor = this.history.length;
+    if (key === 'A' && this.cursor > 0) this.replaceLine(this.history[--this.cursor]!);
+    else if (key === 'B' && this.cursor < this.history.length) {
+      this.cursor++;
+      this.replaceLine(this.history[this.cursor] ?? '');
+    }
+  }
 
   feed(data: Buffer): void {
     for (const ch of data.toString('utf8')) {
       if (this.escape > 0) {
         // swallow cursor keys and other CSI sequences: ESC [ ... final byte
         if (this.escape === 1 && ch !== '[' && ch !== 'O') this.escape = 0;
-        else if (this.escape === 2 && /[@-~]/.test(ch)) this.escape = 0;
-        else this.escape = 2;
+        else if (this.escape === 2 && /[@-~]/.test(ch)) {
+          this.escape = 0;
+          if (this.csi === '' && (ch === 'A' || ch === 'B')) this.arrow(ch);
+        } else if (this.escape === 2) this.csi += ch;
+        else {
+          this.escape = 2;
+          this.csi = '';
+        }
         continue;
       }
       switch (ch) {
@@ -53,6 +89,7 @@ export class LineDiscipline {
           this.echo('\r\n');
           this.input.write(`${this.line}\n`);
           this.line = '';
+          this.cursor = -1;
           break;
         default:
           if (ch >= ' ' || ch === '\t') {

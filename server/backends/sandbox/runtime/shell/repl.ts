@@ -1,3 +1,4 @@
+import type { TerminalHooks } from './line-discipline';
 import { ExitSignal, type Shell, type ShellIo } from './shell';
 
 /** the prompt each shell prints by default: ash "~ $ ", dash "$ ", bash "root@pod:/dir# " */
@@ -15,7 +16,8 @@ export function prompt(shell: Shell, kind: string): string {
  * An interactive shell on a TTY: prompt, read a line, run it. Ctrl-C aborts the running command (the line
  * discipline calls `interrupt`), Ctrl-D at the prompt or `exit` ends the session.
  */
-export async function interactive(shell: Shell, io: ShellIo, kind: string, setInterrupt: (fn: () => void) => void): Promise<number> {
+export async function interactive(shell: Shell, io: ShellIo, kind: string, terminal: TerminalHooks): Promise<number> {
+  const setInterrupt = (fn: () => void) => terminal.onInterrupt(fn);
   for (;;) {
     io.stdout.write(prompt(shell, kind));
     let controller = new AbortController();
@@ -27,6 +29,8 @@ export async function interactive(shell: Shell, io: ShellIo, kind: string, setIn
     }
     const line = chunk.toString();
     if (controller.signal.aborted || !line.trim()) continue;
+    terminal.history.push(line.replace(/\n$/, ''));
+    if (terminal.history.length > 500) terminal.history.shift();
     controller = new AbortController();
     setInterrupt(() => controller.abort());
     shell.opts.signal = controller.signal;

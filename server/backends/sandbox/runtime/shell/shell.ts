@@ -1,6 +1,7 @@
 import type { ContainerEnv } from '../pod-env';
 import type { AndOr, Command as ShellCommand, Pipeline, Redirect, Script, SimpleCommand, Word } from './ast';
 import { evalArithmetic } from './arithmetic';
+import type { TerminalHooks } from './line-discipline';
 import { ShellSyntaxError } from './ast';
 import type { Command, CommandContext } from './command';
 import { parse } from './parser';
@@ -44,8 +45,8 @@ export class Shell {
   status = 0;
   lineNo = 0;
   readonly pid: number;
-  /** set on a TTY exec: lets an interactive shell route Ctrl-C to the command it runs */
-  interactiveHook?: (onInterrupt: () => void) => void;
+  /** set on a TTY exec: lets an interactive shell route Ctrl-C and keep its history */
+  terminal?: TerminalHooks;
   /** false for the stand-in shell of a direct exec (`kubectl exec pod -- ps`): no sh process exists then */
   isProcess = true;
 
@@ -209,7 +210,7 @@ export class Shell {
     for (const k of this.exported) sub.exported.add(k);
     sub.cwd = this.cwd;
     sub.status = this.status;
-    sub.interactiveHook = this.interactiveHook;
+    sub.terminal = this.terminal;
     return sub;
   }
 
