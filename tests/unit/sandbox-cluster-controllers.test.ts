@@ -286,6 +286,30 @@ describe('workload controllers', () => {
   });
 });
 
+describe('ServiceLB (klipper-lb)', () => {
+  it('publishes node IPs for a LoadBalancer, and leaves a second one on the same port pending (hostPort taken)', async () => {
+    const c = await manualCluster({ agents: 1 });
+    const lb = (name: string) => c.create(c.kinds.services, { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { type: 'LoadBalancer', selector: { app: name }, ports: [{ name: 'http', port: 80 }] } });
+    const first = lb('gw');
+    c.advance(3000);
+    assert.deepEqual(c.get(c.kinds.services, 'default', 'gw')!.status.loadBalancer.ingress, [{ ip: '172.18.0.2', ipMode: 'VIP' }, { ip: '172.18.0.3', ipMode: 'VIP' }]);
+    const ds = c.list(c.kinds.daemonsets, 'kube-system').find((d) => d.metadata.name.startsWith('svclb-gw-'))!;
+    assert.equal(ds.metadata.name, `svclb-gw-${first.metadata.uid.slice(0, 8)}`);
+    lb('other');
+    c.advance(3000);
+    assert.deepEqual(c.get(c.kinds.services, 'default', 'other')!.status.loadBalancer, {});
+    const pending = c.list(c.kinds.pods, 'kube-system').filter((p) => p.metadata.name.startsWith('svclb-other-'));
+    assert.equal(pending.length, 2);
+    const cond = pending[0]!.status.conditions.find((x: J) => x.type === 'PodScheduled');
+    assert.match(cond.message, /1 node\(s\) didn't have free ports for the requested pod ports/);
+    c.store.delete(c.kinds.services, 'default', 'gw');
+    c.advance(3000);
+    assert.equal(c.list(c.kinds.daemonsets, 'kube-system').filter((d) => d.metadata.name.startsWith('svclb-gw-')).length, 0);
+    assert.equal(c.get(c.kinds.services, 'default', 'other')!.status.loadBalancer.ingress.length, 2, 'the port is free again');
+    c.rt.dispose();
+  });
+});
+
 describe('services and namespaces', () => {
   it('keeps Endpoints in sync: not-ready pods apart, named target ports resolved, selector-less services left alone', async () => {
     const c = await manualCluster();

@@ -58,13 +58,21 @@ export function untoleratedTaint(pod: J, node: KubeObject): J | undefined {
   return taints.find((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(pod.spec?.tolerations ?? [], t));
 }
 
-/** undefined when the pod fits, else the scheduler's per-node reason */
-export function fitFailure(pod: J, node: KubeObject, ready: boolean): FitFailure | undefined {
+/** "TCP/80" for every hostPort a pod holds (the NodePorts filter: svclb pods of two LoadBalancers on one port) */
+export function hostPortsOf(pod: J): string[] {
+  const out: string[] = [];
+  for (const c of pod.spec?.containers ?? []) for (const p of c.ports ?? []) if (p.hostPort) out.push(`${p.protocol ?? 'TCP'}/${p.hostPort}`);
+  return out;
+}
+
+/** undefined when the pod fits, else the scheduler's per-node reason; usedHostPorts are those of the node's pods */
+export function fitFailure(pod: J, node: KubeObject, ready: boolean, usedHostPorts: ReadonlySet<string> = new Set()): FitFailure | undefined {
   if (!ready) return "node(s) had untolerated taint {node.kubernetes.io/not-ready: }";
   if ((node as J).spec?.unschedulable && !tolerates(pod.spec?.tolerations ?? [], { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) return 'node(s) were unschedulable';
   if (!matchesNodeSelectorAndAffinity(pod, node)) return "node(s) didn't match Pod's node affinity/selector";
   const t = untoleratedTaint(pod, node);
   if (t) return `node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`;
+  if (hostPortsOf(pod).some((p) => usedHostPorts.has(p))) return "node(s) didn't have free ports for the requested pod ports";
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 import type { KubeObject } from '../../api';
 import type { ControllerContext, ControllerDef } from '../controller';
 import { asObj, keyOf, splitKey, type J } from '../json';
-import { fitFailure, unschedulableMessage } from '../node-fit';
+import { fitFailure, hostPortsOf, unschedulableMessage } from '../node-fit';
 import { isNodeReady } from '../nodes';
 import { isActive, nodeNameOf } from '../pod-state';
 import { nowStamp, setCondition, writeStatus } from '../status';
@@ -43,10 +43,20 @@ export function schedulerController(ctx: ControllerContext): ControllerDef {
       if (now - seen < TIMINGS.schedule) return { requeueAfterMs: TIMINGS.schedule - (now - seen) };
 
       const nodes = store.list(kinds.nodes).items;
+      const load = new Map<string, number>();
+      const ports = new Map<string, Set<string>>();
+      for (const other of store.list(kinds.pods).items) {
+        const n = nodeNameOf(other);
+        if (!n || !isActive(other)) continue;
+        load.set(n, (load.get(n) ?? 0) + 1);
+        const used = ports.get(n) ?? new Set<string>();
+        for (const hp of hostPortsOf(asObj(other))) used.add(hp);
+        ports.set(n, used);
+      }
       const failures: string[] = [];
       const fits: KubeObject[] = [];
       for (const n of nodes) {
-        const why = fitFailure(p, n, isNodeReady(n));
+        const why = fitFailure(p, n, isNodeReady(n), ports.get(n.metadata.name!));
         if (why) failures.push(why);
         else fits.push(n);
       }
@@ -57,11 +67,6 @@ export function schedulerController(ctx: ControllerContext): ControllerDef {
         status.conditions = setCondition(status.conditions, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }, stamp, 'pod');
         if (writeStatus(store, kinds.pods, pod, status)) events.warning(pod, 'FailedScheduling', message, SOURCE);
         return { requeueAfterMs: TIMINGS.unschedulableRetry };
-      }
-      const load = new Map<string, number>();
-      for (const other of store.list(kinds.pods).items) {
-        const n = nodeNameOf(other);
-        if (n && isActive(other)) load.set(n, (load.get(n) ?? 0) + 1);
       }
       fits.sort((a, b) => (load.get(a.metadata.name!) ?? 0) - (load.get(b.metadata.name!) ?? 0) || a.metadata.name!.localeCompare(b.metadata.name!));
       const target = fits[0]!.metadata.name!;
