@@ -7,7 +7,7 @@ export type { NetworkModel, NetworkRequest, NetworkResult, NetworkResponse, Netw
 export { isNetworkError } from './net/network-model';
 export { defaultNetworkModel, targetPortFor } from './net/default-network';
 export { resolveName, backingPods, searchDomains, CLUSTER_DNS_IP } from './net/dns';
-export { serveFromPod, listenerOn } from './net/pod-app';
+export { serveFromPod, listenerOn, type ServeRequest } from './net/pod-app';
 export { APP_HANDLERS, type AppHandler, type AppRequest, type AppResponse } from './net/apps';
 export type { Command, CommandContext } from './shell/command';
 export { podView, type PodView } from './pod-view';

@@ -79,9 +79,7 @@ export function installPodRuntime(api: SandboxApi, opts: PodRuntimeOptions = {})
   return {
     sandbox,
     appendLog(sb, namespace, pod, container, line, time) {
-      const rt = sandbox(sb);
-      const p = rt?.pod(namespace, pod);
-      return !!(rt && p && rt.logs.append(p, container, line, time));
+      return sandbox(sb)?.appendLog(namespace, pod, container, line, time) ?? false;
     },
     setNetworkModel(factory) {
       network = factory;

@@ -6,6 +6,8 @@ import type { ImageSpec } from './images/types';
 import { PodLogs } from './logs/pod-logs';
 import { podView, type PodView } from './pod-view';
 import type { NetworkModel } from './net/network-model';
+import type { AppResponse } from './net/apps';
+import { serveFromPod, type ServeRequest } from './net/pod-app';
 
 export interface SandboxRuntimeOptions {
   clock: Clock;
@@ -70,6 +72,17 @@ export class SandboxRuntime implements Disposable {
   list(resource: string, namespace?: string, group = ''): KubeObject[] {
     const t = this.store.types.lookup(group, 'v1', resource);
     return t ? this.store.list(t, namespace ? { namespace } : {}).items : [];
+  }
+
+  /** write a line to a container's log (access lines, app output); false if there is no such pod or container */
+  appendLog(namespace: string, pod: string, container: string, line: string, time?: Date): boolean {
+    const p = this.pod(namespace, pod);
+    return !!p && this.logs.append(p, container, line, time);
+  }
+
+  /** hand a request to the app listening on `port` in `pod` (it writes the app's own log line); undefined if none */
+  serveApp(pod: KubeObject, port: number, req: ServeRequest): Promise<AppResponse | undefined> {
+    return serveFromPod(this, podView(pod), port, req);
   }
 
   overlay(podUid: string, container: string): Map<string, string> {
