@@ -1,5 +1,6 @@
 import { isPlainObject } from './patch-merge';
-import type { KubeObject, ResourceType } from './types';
+import type { ObjectStore } from './store';
+import type { Disposable, KubeObject, ResourceType } from './types';
 
 /**
  * Defaulting and mutation the real API server does while storing an object (registry strategies and admission):
@@ -7,6 +8,8 @@ import type { KubeObject, ResourceType } from './types';
  */
 export interface AdmissionContext {
   allocateClusterIP(): string;
+  /** the store being written, for registered mutations that read other objects (a webhook reads the namespace) */
+  store?: ObjectStore;
 }
 
 interface Admission {
@@ -174,7 +177,28 @@ const ADMISSION: Record<string, Admission> = {
   },
 };
 
+/** a mutation added from outside the API (a mutating webhook's stand-in, e.g. the mesh's sidecar injector) */
+export type MutationHook = (obj: KubeObject, ctx: AdmissionContext, old?: KubeObject) => void;
+
+const MUTATIONS = new Map<string, Set<MutationHook>>();
+
+/**
+ * Run fn after the built-in defaulting of every create/update of `resource` (plural, e.g. "pods"), as mutating
+ * webhooks run after defaulting. Hooks see `old` on updates, so a create-only webhook returns when it is set.
+ */
+export function registerMutation(resource: string, fn: MutationHook): Disposable {
+  let set = MUTATIONS.get(resource);
+  if (!set) MUTATIONS.set(resource, (set = new Set()));
+  set.add(fn);
+  return {
+    dispose: () => {
+      set.delete(fn);
+      if (set.size === 0) MUTATIONS.delete(resource);
+    },
+  };
+}
+
 export function admit(type: ResourceType, o: KubeObject, ctx: AdmissionContext, old?: KubeObject): void {
-  if (type.custom) return;
-  ADMISSION[type.resource]?.mutate?.(o, ctx, old);
+  if (!type.custom) ADMISSION[type.resource]?.mutate?.(o, ctx, old);
+  for (const fn of MUTATIONS.get(type.resource) ?? []) fn(o, ctx, old);
 }

@@ -1,0 +1,60 @@
+import type { Clock, KubeObject, ObjectStore } from '../api';
+import { hasSidecar, REDIRECTION_ANNOTATION, wantsAmbient } from './dataplane';
+import { keyOf, runMeshController, splitKey, type MeshControllerDef, type RunningMeshController } from './reconciler';
+import { annotationsOf, asJson, getOf, isRunning, ISTIO_SYSTEM, labelsOf, listOf, nodeOf, nsOf, typeOf } from './world';
+
+/** the node agents that must run on a pod's node before istio-cni can enrol it (their pod labels, istio-facts.md §2) */
+export const NODE_AGENTS = { ztunnel: { app: 'ztunnel' }, cni: { 'k8s-app': 'istio-cni-node' } } as const;
+
+const matches = (p: KubeObject, sel: Record<string, string>) => Object.entries(sel).every(([k, v]) => labelsOf(p)[k] === v);
+const isReadyPod = (p: KubeObject) => isRunning(p) && ((asJson(p).status?.conditions ?? []) as { type: string; status: string }[]).every((c) => c.type !== 'Ready' || c.status === 'True');
+
+/** istio-cni and ztunnel both run (Ready) on the node: istio-cni sets up the redirection, ztunnel takes the netns */
+export function nodeAgentsReady(istioPods: KubeObject[], node: string | undefined): boolean {
+  if (!node) return false;
+  const on = istioPods.filter((p) => nodeOf(p) === node && isReadyPod(p));
+  return on.some((p) => matches(p, NODE_AGENTS.ztunnel)) && on.some((p) => matches(p, NODE_AGENTS.cni));
+}
+
+/**
+ * Ambient enrolment: istio-cni annotates a pod `ambient.istio.io/redirection: enabled` once it has redirected the
+ * pod's traffic to ztunnel, i.e. the pod (or its namespace) is labelled for ambient and the node's istio-cni and
+ * ztunnel run; it removes the annotation when the label goes. Pods on a node without ztunnel stay un-enrolled
+ * (their traffic is not captured) until the agents come up.
+ */
+export function enrolmentController(store: ObjectStore): MeshControllerDef {
+  const podsOnNode = (node: string | undefined) => listOf(store, 'pods').filter((p) => nodeOf(p) === node && nsOf(p) !== ISTIO_SYSTEM).map(keyOf);
+  return {
+    name: 'istio-cni-ambient-enrolment',
+    watches: [
+      {
+        group: '',
+        resource: 'pods',
+        // a node agent coming or going touches every pod on its node
+        keys: (e) => (nsOf(e.object) === ISTIO_SYSTEM && (matches(e.object, NODE_AGENTS.ztunnel) || matches(e.object, NODE_AGENTS.cni)) ? podsOnNode(nodeOf(e.object)) : [keyOf(e.object)]),
+      },
+      { group: '', resource: 'namespaces', keys: (e) => listOf(store, 'pods', String(e.object.metadata.name)).map(keyOf) },
+    ],
+    allKeys: () => listOf(store, 'pods').map(keyOf),
+    reconcile(key) {
+      const { namespace, name } = splitKey(key);
+      const pod = getOf(store, 'pods', namespace, name);
+      if (!pod || pod.metadata.deletionTimestamp) return;
+      const ns = getOf(store, 'namespaces', undefined, namespace);
+      const want =
+        !asJson(pod).spec?.hostNetwork &&
+        wantsAmbient({ namespace, namespaceLabels: labelsOf(ns), podLabels: labelsOf(pod), podAnnotations: annotationsOf(pod), hasSidecar: hasSidecar(pod) }) &&
+        nodeAgentsReady(listOf(store, 'pods', ISTIO_SYSTEM), nodeOf(pod));
+      const has = annotationsOf(pod)[REDIRECTION_ANNOTATION] === 'enabled';
+      if (want === has) return;
+      const annotations = { ...annotationsOf(pod) };
+      if (want) annotations[REDIRECTION_ANNOTATION] = 'enabled';
+      else delete annotations[REDIRECTION_ANNOTATION];
+      store.update(typeOf(store, 'pods')!, { ...pod, metadata: { ...pod.metadata, annotations } });
+    },
+  };
+}
+
+export function runEnrolmentController(store: ObjectStore, clock: Clock): RunningMeshController {
+  return runMeshController(store, clock, enrolmentController(store));
+}
