@@ -56,7 +56,8 @@ export class EventRecorder {
           kind: obj.kind,
           namespace: obj.metadata.namespace,
           name: obj.metadata.name,
-          uid: obj.metadata.uid,
+          // the kubelet refers to its node by name as the uid, and `kubectl describe node` looks events up that way
+          uid: obj.kind === 'Node' ? obj.metadata.name : obj.metadata.uid,
           apiVersion: obj.apiVersion,
           resourceVersion: obj.metadata.resourceVersion,
           ...(fieldPath ? { fieldPath } : {}),
