@@ -5,12 +5,22 @@
  * `✅ namespace default labeled with "istio.io/use-waypoint: waypoint"`.
  */
 import type {ObjectStore} from '../../api/store';
+import type {KubeObject} from '../../api/types';
 import {ApiError} from '../../api/status';
 import {bool, CommandError, str, type IstioctlCommand, type RunContext} from '../command';
 import {getOf, labelsOf, mustType, typeOf} from '../kinds';
 import {makeWaypoint} from './waypoint-gateway';
 import {FOR_FLAG, NAME_FLAG, REVISION_FLAG, TIMEOUT_FLAG, WAIT_FLAG} from './waypoint-flags';
 import {waitProgrammed} from './waypoint-wait';
+
+/** a plain copy (no undefined-valued keys: the API validates what it gets) with labels merged and spec replaced */
+function withChanges(o: KubeObject, change: {labels?: Record<string, string>; spec?: unknown}): KubeObject {
+  const next = JSON.parse(JSON.stringify(o)) as KubeObject;
+  next.metadata.labels = {...next.metadata.labels, ...change.labels};
+  if (change.spec) next.spec = change.spec;
+  delete next.metadata.resourceVersion;
+  return next;
+}
 
 async function apply(ctx: RunContext, store: ObjectStore): Promise<number> {
   const {io} = ctx;
@@ -32,7 +42,13 @@ async function apply(ctx: RunContext, store: ObjectStore): Promise<number> {
   const gw = makeWaypoint(name, ns, str(ctx.flags.for), str(ctx.flags.revision));
   try {
     const existing = store.get(gwType, ns, name);
-    if (existing) store.update(gwType, {...existing, metadata: {...existing.metadata, labels: {...existing.metadata.labels, ...gw.metadata.labels}, resourceVersion: undefined}, spec: gw.spec});
+    if (existing) {
+      const next = withChanges(existing, {labels: gw.metadata.labels, spec: gw.spec});
+      const same = JSON.stringify(next.spec) === JSON.stringify(existing.spec) && JSON.stringify(next.metadata.labels) === JSON.stringify(existing.metadata.labels ?? {});
+      // the store copies an absent .status as `undefined`, which the CRD schema rejects: give it an empty one first
+      if (!same && existing.status === undefined) store.updateStatus(gwType, {...existing, status: {}});
+      if (!same) store.update(gwType, next);
+    }
     else store.create(gwType, gw);
   } catch (e) {
     if (e instanceof ApiError) throw new CommandError(e.message);
@@ -46,7 +62,7 @@ async function apply(ctx: RunContext, store: ObjectStore): Promise<number> {
   if (enroll) {
     const nsType = mustType(store, 'Namespace');
     const fresh = store.get(nsType, undefined, ns)!;
-    store.update(nsType, {...fresh, metadata: {...fresh.metadata, labels: {...fresh.metadata.labels, 'istio.io/use-waypoint': name}, resourceVersion: undefined}});
+    store.update(nsType, withChanges(fresh, {labels: {'istio.io/use-waypoint': name}}));
     io.stdout.write(`✅ namespace ${ns} labeled with "istio.io/use-waypoint: ${name}"\n`);
   }
   return 0;
