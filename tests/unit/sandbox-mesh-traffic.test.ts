@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isNetworkError } from '../../server/backends/sandbox/runtime/index';
+import { bodyOf, statusOf, walkthrough } from '../fixtures/sandbox-mesh/walkthrough';
+
+describe('mesh traffic: sleep (sidecar, foo) → httpbin (ambient, bar-1)', () => {
+  it('answers with the origin and the Envoy headers, and the httpbin node ztunnel logs inbound', async () => {
+    const w = walkthrough();
+    try {
+      const r = await w.curl('foo', 'sleep-7656cf8794-lxcmx', 'http://httpbin.bar-1:8000/get');
+      assert.equal(statusOf(r), 200);
+      const body = JSON.parse(bodyOf(r));
+      assert.deepEqual(Object.keys(body.headers), ['Accept', 'Host', 'User-Agent', 'X-Envoy-Attempt-Count', 'X-Forwarded-Proto', 'X-Request-Id']);
+      assert.deepEqual(body.headers['X-Envoy-Attempt-Count'], ['1']);
+      assert.match(body.origin, /^10\.42\.1\.7:\d+$/, 'ztunnel preserves the client pod IP');
+      assert.ok(!isNetworkError(r));
+      const h = Object.fromEntries(r.headers);
+      assert.equal(h.server, 'envoy');
+      assert.match(h['x-envoy-upstream-service-time']!, /^\d+$/);
+      assert.equal(h['content-type'], 'application/json; charset=utf-8', 'Envoy lower-cases HTTP/1 header names');
+
+      const inbound = w.logs('istio-system', 'ztunnel-agent1', 'istio-proxy');
+      assert.equal(inbound.length, 1);
+      assert.match(
+        inbound[0]!,
+        /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z\tinfo\taccess\tconnection complete\tsrc\.addr=10\.42\.1\.7:\d+ src\.workload="sleep-7656cf8794-lxcmx" src\.namespace="foo" src\.identity="spiffe:\/\/cluster\.local\/ns\/foo\/sa\/sleep" dst\.addr=10\.42\.2\.9:15008 dst\.hbone_addr=10\.42\.2\.9:8080 dst\.service="httpbin\.bar-1\.svc\.cluster\.local" dst\.workload="httpbin-7447985f87-t8hv7" dst\.namespace="bar-1" dst\.identity="spiffe:\/\/cluster\.local\/ns\/bar-1\/sa\/httpbin" direction="inbound" bytes_sent=\d+ bytes_recv=\d+ duration="\d+ms"$/,
+      );
+      // a sidecar client originates HBONE itself: no ztunnel on the client node sees it
+      assert.deepEqual(w.logs('istio-system', 'ztunnel-agent0', 'istio-proxy'), []);
+      // the client sidecar's Envoy line (access logging on in this mesh config) and go-httpbin's own line
+      const side = w.logs('foo', 'sleep-7656cf8794-lxcmx', 'istio-proxy');
+      assert.match(side.at(-1)!, /^\[.*\] "GET \/get HTTP\/1\.1" 200 - via_upstream - "-" 0 \d+ \d+ \d+ "-" "curl\/8\.16\.0" "[0-9a-f-]+" "httpbin\.bar-1:8000" "envoy:\/\/connect_originate\/10\.42\.2\.9:8080" outbound\|8000\|\|httpbin\.bar-1\.svc\.cluster\.local envoy:\/\/internal_client_address\/ 10\.43\.\d+\.\d+:8000 10\.42\.1\.7:\d+ - default$/);
+      assert.match(w.logs('bar-1', 'httpbin-7447985f87-t8hv7', 'httpbin').at(-1)!, /msg="200 GET \/get/);
+      assert.deepEqual(w.mesh.traffic.lastPath?.hops.map((x) => `${x.kind}@${x.node}`), ['sidecar-outbound@k3d-lab-agent-0', 'ztunnel-inbound@k3d-lab-agent-1', 'app@k3d-lab-agent-1']);
+    } finally {
+      w.dispose();
+    }
+  });
+
+  it('ambient curl → httpbin: no HTTP headers added, both ztunnels log, no Envoy response headers', async () => {
+    const w = walkthrough();
+    try {
+      const r = await w.curl('bar-1', 'curl-5b549b49b8-x2x9k', 'http://httpbin:8000/headers');
+      assert.equal(statusOf(r), 200);
+      assert.deepEqual(Object.keys(JSON.parse(bodyOf(r)).headers), ['Accept', 'Host', 'User-Agent']);
+      assert.ok(!isNetworkError(r) && !r.headers.some(([k]) => k.toLowerCase() === 'server' || k === 'x-envoy-upstream-service-time'));
+      assert.match(w.logs('istio-system', 'ztunnel-agent2', 'istio-proxy')[0]!, /src\.workload="curl-5b549b49b8-x2x9k".* dst\.addr=10\.42\.2\.9:15008 dst\.hbone_addr=10\.42\.2\.9:8080 .*direction="outbound"/);
+      assert.match(w.logs('istio-system', 'ztunnel-agent1', 'istio-proxy')[0]!, /direction="inbound"/);
+    } finally {
+      w.dispose();
+    }
+  });
+});
+
+describe('mesh traffic: sleep → helloworld through the waypoint (bar-2)', () => {
+  it('shows in the waypoint access log, with the waypoint as the peer of the destination ztunnel', async () => {
+    const w = walkthrough();
+    try {
+      const r = await w.curl('foo', 'sleep-7656cf8794-lxcmx', 'http://helloworld.bar-2:5000/hello');
+      assert.equal(statusOf(r), 200);
+      assert.match(bodyOf(r), /^Hello version: v[12], instance: helloworld-v[12]-/);
+      const wp = w.logs('bar-2', 'waypoint-5b9c7d8f4-abcde', 'istio-proxy');
+      assert.equal(wp.length, 1);
+      assert.match(
+        wp[0]!,
+        /^\[.*\] "GET \/hello HTTP\/1\.1" 200 - via_upstream - "-" 0 \d+ \d+ \d+ "-" "curl\/8\.16\.0" "[0-9a-f-]+" "helloworld\.bar-2:5000" "envoy:\/\/connect_originate\/10\.42\.4\.[56]:5000" inbound-vip\|5000\|http\|helloworld\.bar-2\.svc\.cluster\.local envoy:\/\/internal_client_address\/ 10\.43\.\d+\.\d+:5000 10\.42\.1\.7:\d+ - default$/,
+      );
+      assert.match(w.logs('istio-system', 'ztunnel-agent3', 'istio-proxy')[0]!, /src\.addr=10\.42\.0\.8:\d+ src\.workload="waypoint-5b9c7d8f4-abcde" src\.namespace="bar-2" src\.identity="spiffe:\/\/cluster\.local\/ns\/bar-2\/sa\/waypoint" .*direction="inbound"/);
+      assert.deepEqual(w.mesh.traffic.lastPath?.hops.map((x) => x.kind), ['sidecar-outbound', 'waypoint', 'ztunnel-inbound', 'app']);
+    } finally {
+      w.dispose();
+    }
+  });
+
+  it('an ambient client goes ztunnel → waypoint: the outbound line names the waypoint and the service VIP', async () => {
+    const w = walkthrough();
+    try {
+      const r = await w.curl('bar-1', 'curl-5b549b49b8-x2x9k', 'http://helloworld.bar-2:5000/hello');
+      assert.equal(statusOf(r), 200);
+      assert.ok(!isNetworkError(r) && r.headers.some(([k, v]) => k === 'server' && v === 'istio-envoy'));
+      const out = w.logs('istio-system', 'ztunnel-agent2', 'istio-proxy')[0]!;
+      assert.match(out, /dst\.addr=10\.42\.0\.8:15008 dst\.hbone_addr=10\.43\.\d+\.\d+:5000 dst\.service="helloworld\.bar-2\.svc\.cluster\.local" dst\.workload="waypoint-5b9c7d8f4-abcde"/);
+    } finally {
+      w.dispose();
+    }
+  });
+});
+
+describe('mesh traffic: failures', () => {
+  it('a plaintext client reaches an ambient pod (no identity in the inbound line); DNS and unknown ports fail as curl expects', async () => {
+    const w = walkthrough();
+    try {
+      assert.equal(statusOf(await w.curl('plain', 'outsider', 'http://httpbin.bar-1:8000/get')), 200);
+      assert.match(w.logs('istio-system', 'ztunnel-agent1', 'istio-proxy')[0]!, /src\.workload="outsider" src\.namespace="plain" dst\.addr=10\.42\.2\.9:8080 dst\.service/);
+      assert.equal(statusOf(await w.curl('plain', 'outsider', 'http://nope:80/')), 'dns');
+    } finally {
+      w.dispose();
+    }
+  });
+});
