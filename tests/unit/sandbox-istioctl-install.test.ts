@@ -111,6 +111,14 @@ describe('istioctl install, uninstall, version, precheck', () => {
     assert.ok(r.stderr.endsWith('Error: generate config: could not unmarshal: json: unknown field "global"\n'));
   });
 
+  it('uninstall --purge without -y asks; no keeps everything', async () => {
+    const r = await h.run('uninstall --purge', {input: ['no']});
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, 'All Istio resources will be pruned from the cluster\nProceed? (y/N) ');
+    assert.equal(r.stderr, 'Cancelled.\n');
+    assert.ok(getOf(h.store, 'Deployment', 'istio-system', 'istiod'));
+  });
+
   it('uninstall needs --purge (or a revision), then prunes everything incl. the CRDs', async () => {
     assert.match((await h.run('uninstall -y')).stderr, /^Error: at least one of the --revision/);
     const r = await h.run('uninstall --purge -y');
@@ -172,5 +180,29 @@ describe('istioctl against a cluster older than the release supports', () => {
     assert.equal(r.code, 1);
     assert.equal(r.stdout, 'Error [IST0142] The Kubernetes Version "v1.30.4+k3s1" is lower than the minimum version: 1.32\n');
     assert.match(r.stderr, /^Error: Issues found when checking the cluster\. Istio may not be safe to install or upgrade\.\nSee https:\/\/istio\.io\/v1\.30\/docs\/reference\/config\/analysis/);
+  });
+});
+
+describe('istioctl install on a terminal, and reinstalling with another profile', () => {
+  let h: IstioHarness;
+  before(async () => {
+    h = await startIstioHarness({agents: 1});
+  });
+  after(async () => h?.close());
+
+  it('on a terminal the status line is rewritten in place and the marks are coloured', async () => {
+    const r = await h.run('install -y', {tty: true});
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stderr.includes('\r\x1b[K\x1b[33m-\x1b[0m Processing resources for Istio core.\r\x1b[K\x1b[32m✔\x1b[0m Istio core installed ⛵️\n'));
+    assert.ok(r.stderr.endsWith('\r\x1b[K\x1b[32m✔\x1b[0m Installation complete\n'));
+  });
+
+  it('default → ambient prunes the ingress gateway and adds CNI and ztunnel', async () => {
+    const r = await h.run('install --set profile=ambient -y');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^- Pruning removed resources$/m);
+    assert.ok(r.stdout.split('\n').includes('  Removed apps/v1, Kind=Deployment/istio-ingressgateway.istio-system.'));
+    assert.equal(getOf(h.store, 'Deployment', 'istio-system', 'istio-ingressgateway'), undefined);
+    assert.ok(getOf(h.store, 'DaemonSet', 'istio-system', 'ztunnel'));
   });
 });

@@ -4,6 +4,7 @@
  * own exit codes). `runIstioctl` is the pure entry (tests drive it directly); `istioctl` adapts it to the sandbox
  * command launcher.
  */
+import {ApiError} from '../api/status';
 import {K3S_VERSION} from '../versions';
 import {FlagError, flagUsage, parseFlags} from '../commands/flags';
 import type {SandboxCommand} from '../commands/types';
@@ -96,6 +97,11 @@ export async function runIstioctl(args: string[], io: IstioctlIO, cluster: Istio
     if (e instanceof CommandError) {
       if (e.message) io.stderr.write(`Error: ${e.message}\n`);
       return e.exitCode;
+    }
+    // the API refused a write (a namespace being terminated, a conflict): istioctl prints client-go's error
+    if (e instanceof ApiError) {
+      io.stderr.write(`Error: ${e.message}\n`);
+      return 1;
     }
     throw e;
   }

@@ -32,8 +32,8 @@ export function isWaypointGateway(g: KubeObject): boolean {
 export function proxyKind(p: KubeObject, istioNamespace: string): ProxyKind | undefined {
   const l = labelsOf(p);
   if (p.metadata.namespace === istioNamespace && l.app === 'ztunnel') return 'ztunnel';
-  if (l['gateway.istio.io/managed'] === 'istio.io-mesh-controller' || l['istio.io/gateway-name'] !== undefined && l['gateway.networking.k8s.io/gateway-class-name'] === 'istio-waypoint') return 'waypoint';
-  if (l['gateway.networking.k8s.io/gateway-class-name'] === 'istio-waypoint') return 'waypoint';
+  // waypoints are deployed by istiod's mesh controller for a Gateway of class istio-waypoint
+  if (l['gateway.istio.io/managed'] === 'istio.io-mesh-controller' || l['gateway.networking.k8s.io/gateway-class-name'] === 'istio-waypoint') return 'waypoint';
   if (l.istio === 'ingressgateway' || l.istio === 'egressgateway' || l['gateway.istio.io/managed'] === 'istio.io-gateway-controller') return 'gateway';
   if (containersOf(p).some((c) => c.name === 'istio-proxy')) return 'sidecar';
   return undefined;

@@ -50,7 +50,7 @@ function workloads(store: ObjectStore, ctx: RunContext): WorkloadRow[] {
     .sort((a, b) => `${a.pod.metadata.namespace}/${a.pod.metadata.name}`.localeCompare(`${b.pod.metadata.namespace}/${b.pod.metadata.name}`));
 }
 
-function workloadJson(store: ObjectStore, w: WorkloadRow) {
+function workloadJson(w: WorkloadRow) {
   const p = w.pod;
   const l = labelsOf(p);
   return {
@@ -71,14 +71,13 @@ function workloadJson(store: ObjectStore, w: WorkloadRow) {
     ...(w.waypoint ? {waypoint: {destination: `${p.metadata.namespace}/${w.waypoint}.${p.metadata.namespace}.svc.cluster.local`, hboneMtlsPort: 15008}} : {}),
     services: {},
   };
-  void store;
 }
 
 async function workloadsCmd(ctx: RunContext, store: ObjectStore): Promise<number> {
   ztunnels(store, ctx);
   const rows = workloads(store, ctx);
   if (str(ctx.flags.output) === 'json') {
-    ctx.io.stdout.write(`${JSON.stringify(rows.map((w) => workloadJson(store, w)), null, 2)}\n`);
+    ctx.io.stdout.write(`${JSON.stringify(rows.map(workloadJson), null, 2)}\n`);
     return 0;
   }
   const table = rows.map((w) => [String(w.pod.metadata.namespace), String(w.pod.metadata.name), podIP(w.pod)!, podNode(w.pod), w.waypoint ?? 'None', w.protocol]);
