@@ -358,9 +358,19 @@ describe('stop, start and resume', () => {
     c.create(c.kinds.deployments, deploymentManifest('later'));
     c.advance(3000);
     assert.equal(c.list(c.kinds.pods, 'default').length, 0);
+    const coredns = c.list(c.kinds.pods, 'kube-system', 'k8s-app=kube-dns')[0]!;
     c.rt.start();
+    const restarting = c.get(c.kinds.pods, 'kube-system', coredns.metadata.name)!;
+    assert.equal(isPodReady(restarting), false);
+    assert.equal(restarting.status.containerStatuses[0].restartCount, 1);
+    assert.equal(restarting.status.containerStatuses[0].lastState.terminated.exitCode, 255);
     c.advance(2000);
     assert.equal(c.list(c.kinds.pods, 'default').filter(isPodReady).length, 1);
+    const back = c.get(c.kinds.pods, 'kube-system', coredns.metadata.name)!;
+    assert.ok(isPodReady(back));
+    assert.equal(back.status.podIP, coredns.status.podIP);
+    assert.notEqual(back.status.containerStatuses[0].containerID, coredns.status.containerStatuses[0].containerID);
+    assert.ok(c.eventsFor(back).includes('SandboxChanged: Pod sandbox changed, it will be killed and re-created.'));
     c.rt.dispose();
   });
 

@@ -75,6 +75,10 @@ describe('simulated k3d cluster with the real kubectl', { skip: NO_KUBECTL }, ()
     assert.equal(labels['node-role.kubernetes.io/control-plane'], 'true');
     assert.equal(labels['node.kubernetes.io/instance-type'], 'k3s');
     assert.equal(labels['k3s.io/internal-ip'], '172.18.0.2');
+    const described = await ok('describe', 'node', `k3d-${NAME}-agent-0`);
+    assert.match(described, /PodCIDR:\s+10\.42\.1\.0\/24/);
+    assert.match(described, /HolderIdentity:\s+k3d-lab-agent-0/);
+    assert.match(described, /Normal\s+RegisteredNode\s+\S+\s+node-controller\s+Node k3d-lab-agent-0 event: Registered Node k3d-lab-agent-0 in Controller/);
   });
 
   it('runs kube-system as k3s has it, without traefik', async () => {

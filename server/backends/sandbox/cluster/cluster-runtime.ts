@@ -15,6 +15,8 @@ import { EventRecorder } from './event-recorder';
 import { asObj } from './json';
 import { resolveKinds, type Kinds } from './kinds';
 import { isNodeReady, nodeConditions, nodeLease, nodeObject } from './nodes';
+import { restartedStatus } from './pod-stages';
+import { writeStatus } from './status';
 import { ensureSystemObjects, k3sSystemObjects } from './system-workloads';
 
 /** A running simulated k3d cluster: its controllers, and the k3d verbs that change its state. */
@@ -105,6 +107,15 @@ function startRuntime(store: ObjectStore, kinds: Kinds, events: EventRecorder, c
     }
   };
 
+  /** every container died with its node container; the kubelet recreates them once controllers resume */
+  const restartPods = () => {
+    const stamp = timestamp(clock.now());
+    for (const p of store.list(kinds.pods).items) {
+      const next = restartedStatus(asObj(p), stamp);
+      if (next && asObj(p).spec?.nodeName) writeStatus(store, kinds.pods, p, next);
+    }
+  };
+
   return {
     spec,
     get running() {
@@ -120,6 +131,7 @@ function startRuntime(store: ObjectStore, kinds: Kinds, events: EventRecorder, c
       if (disposed || isRunning) return;
       isRunning = true;
       setNodesReady(true);
+      restartPods();
       controllers.forEach((c) => c.resume());
     },
     dispose() {

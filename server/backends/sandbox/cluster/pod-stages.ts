@@ -113,9 +113,11 @@ export const POD_STAGES: PodStage[] = [
   },
   {
     name: 'start',
-    when: (pod) => pod.status?.phase === 'Pending' && !!pod.status?.startTime && (waitingOn(pod, 'ContainerCreating') || waitingOn(pod, 'PodInitializing')),
+    // Pending after admit, or Running with its containers restarting after `k3d cluster start`
+    when: (pod) => ['Pending', 'Running'].includes(pod.status?.phase) && !!pod.status?.startTime && (waitingOn(pod, 'ContainerCreating') || waitingOn(pod, 'PodInitializing')),
     delayMs: (pod, ctx) => ([...initContainersOf(pod), ...containersOf(pod)].some((c) => ctx.needsPull(c.image) || c.imagePullPolicy === 'Always') ? TIMINGS.imagePull : TIMINGS.imagePresent),
     enter(pod, ctx) {
+      if (statuses(pod).some((x) => x.lastState?.terminated)) ctx.event('Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
       for (const [c, init] of [...initContainersOf(pod).map((c) => [c, true] as const), ...containersOf(pod).map((c) => [c, false] as const)])
         if (ctx.needsPull(c.image) || c.imagePullPolicy === 'Always') ctx.event('Normal', 'Pulling', `Pulling image "${c.image}"`, fieldPath(c, init));
     },
@@ -131,11 +133,12 @@ export const POD_STAGES: PodStage[] = [
         ctx.event('Normal', 'Created', `Created container ${c.name}`, fp);
         ctx.event('Normal', 'Started', `Started container ${c.name}`, fp);
       };
-      const base = (c: C) => ({ containerID: containerID(), image: fullImageName(c.image), imageID: imageID(c.image), lastState: {}, name: c.name, restartCount: 0 });
+      const prev = (c: C) => statuses(pod).find((x) => x.name === c.name);
+      const base = (c: C) => ({ containerID: containerID(), image: fullImageName(c.image), imageID: imageID(c.image), lastState: prev(c)?.lastState ?? {}, name: c.name, restartCount: prev(c)?.restartCount ?? 0 });
       const inits = initContainersOf(pod);
       for (const c of inits) run(c, true);
       for (const c of containersOf(pod)) run(c, false);
-      const ip = pod.spec?.hostNetwork ? ctx.node.ip : ctx.allocateIP();
+      const ip = pod.spec?.hostNetwork ? ctx.node.ip : (pod.status?.podIP ?? ctx.allocateIP());
       const status: J = {
         ...(pod.status ?? {}),
         phase: 'Running',
@@ -186,3 +189,27 @@ export const POD_STAGES: PodStage[] = [
     },
   },
 ];
+
+/**
+ * What a node container restart (`k3d cluster stop` then `start`) does to a running pod: its containers died with
+ * the node (exit 255, reason Unknown) and wait to be recreated, restartCount one higher; the kubelet's `start`
+ * stage then brings them back ("SandboxChanged", "Created", "Started").
+ */
+export function restartedStatus(pod: J, now: string): J | undefined {
+  if (pod.status?.phase !== 'Running' || pod.metadata?.deletionTimestamp) return undefined;
+  const containerStatuses = statuses(pod).map((x) => ({
+    ...x,
+    containerID: undefined,
+    ready: false,
+    started: false,
+    restartCount: Number(x.restartCount ?? 0) + 1,
+    lastState: x.state?.running ? { terminated: { containerID: x.containerID, exitCode: 255, finishedAt: now, reason: 'Unknown', startedAt: x.state.running.startedAt } } : x.lastState,
+    state: { waiting: { reason: 'ContainerCreating' } },
+  }));
+  for (const x of containerStatuses) delete x.containerID;
+  const status: J = { ...pod.status, containerStatuses };
+  let conditions = setCondition(pod.status?.conditions, { type: 'PodReadyToStartContainers', status: 'False' }, now, 'pod');
+  conditions = readyConditions(conditions, false, { ...pod, status }, now);
+  status.conditions = ordered(conditions);
+  return status;
+}

@@ -55,14 +55,21 @@ export function kubeletController(ctx: ControllerContext): ControllerDef {
         entered.delete(key);
         return;
       }
-      const cache = pulled.get(nodeName!) ?? new Set<string>();
-      pulled.set(nodeName!, cache);
+      let cache = pulled.get(nodeName!);
+      if (!cache) {
+        // after a lab restart the node still has what its pods ran: seed the image cache from them
+        cache = new Set<string>();
+        for (const other of store.list(kinds.pods, { fieldSelector: `spec.nodeName=${nodeName}` }).items)
+          for (const st of [...(asObj(other).status?.containerStatuses ?? []), ...(asObj(other).status?.initContainerStatuses ?? [])] as J[])
+            if (st.imageID) for (const c of [...(asObj(other).spec?.containers ?? []), ...(asObj(other).spec?.initContainers ?? [])] as J[]) if (c.name === st.name) cache.add(c.image);
+        pulled.set(nodeName!, cache);
+      }
       const sctx: StageContext = {
         now: nowStamp(clock),
         node: { name: nodeName!, ip: nodeNetwork(node).ip },
         allocateIP: () => allocateIP(node),
-        needsPull: (image) => !cache.has(image),
-        markPulled: (image) => cache.add(image),
+        needsPull: (image) => !cache!.has(image),
+        markPulled: (image) => cache!.add(image),
         event: (type, reason, message, fieldPath) =>
           type === 'Normal' ? events.normal(pod, reason, message, { component: 'kubelet', host: nodeName! }, fieldPath) : events.warning(pod, reason, message, { component: 'kubelet', host: nodeName! }, fieldPath),
       };
