@@ -39,8 +39,6 @@ export function proxyKind(p: KubeObject, istioNamespace: string): ProxyKind | un
   return undefined;
 }
 
-export const hasSidecar = (p: KubeObject, istioNamespace: string) => proxyKind(p, istioNamespace) === 'sidecar';
-
 /** ambient-captured: istio-cni's annotation, or (before/without the CNI's mark) the enrolment labels */
 export function isAmbientCaptured(store: ObjectStore, p: KubeObject, istioNamespace: string): boolean {
   if (p.metadata.annotations?.['ambient.istio.io/redirection'] === 'enabled') return true;
@@ -58,6 +56,18 @@ function waypointFor(store: ObjectStore, ns: string, name: string): string | und
   const gw = getOf(store, 'Gateway', ns, name);
   if (!gw) return undefined;
   return labelsOf(gw)['istio.io/waypoint-for'] ?? 'service';
+}
+
+/**
+ * ztunnel's PROTOCOL for a workload: HBONE for ambient-captured pods, for waypoints (they terminate HBONE
+ * themselves) and for sidecars injected with HBONE on (the injector's `networking.istio.io/tunnel: http` label
+ * when the mesh runs ambient); TCP otherwise.
+ */
+export function tunnelProtocol(store: ObjectStore, p: KubeObject, istioNamespace: string): 'HBONE' | 'TCP' {
+  const kind = proxyKind(p, istioNamespace);
+  if (kind === 'waypoint') return 'HBONE';
+  if (kind === 'sidecar') return labelsOf(p)['networking.istio.io/tunnel'] === 'http' ? 'HBONE' : 'TCP';
+  return isAmbientCaptured(store, p, istioNamespace) ? 'HBONE' : 'TCP';
 }
 
 /** the waypoint (name) a pod's own traffic goes through, when its waypoint serves workloads */

@@ -9,7 +9,7 @@ import type {KubeObject} from '../api/types';
 import {formatTable} from '../commands/table';
 import {CommandError, str, type IstioctlCommand, type RunContext} from './command';
 import {labelsOf, listOf} from './kinds';
-import {hostNetwork, isAmbientCaptured, isPodReady, podIP, podNode, podPhase, proxyKind, serviceAccountOf, serviceWaypoint, workloadWaypoint} from './mesh-view';
+import {hostNetwork, isAmbientCaptured, isPodReady, podIP, podNode, podPhase, proxyKind, serviceAccountOf, serviceWaypoint, tunnelProtocol, workloadWaypoint} from './mesh-view';
 import {selectorObjectMatcher} from '../api/label-selector';
 
 const ZC_FLAGS = [
@@ -46,7 +46,7 @@ function workloads(store: ObjectStore, ctx: RunContext): WorkloadRow[] {
   return listOf(store, 'Pod')
     .filter((p) => podIP(p) && !hostNetwork(p) && podPhase(p) !== 'Succeeded' && podPhase(p) !== 'Failed')
     .filter((p) => (!ns || p.metadata.namespace === ns) && (!node || podNode(p) === node) && (!addr || podIP(p) === addr))
-    .map((pod) => ({pod, protocol: isAmbientCaptured(store, pod, ctx.istioNamespace) ? ('HBONE' as const) : ('TCP' as const), waypoint: workloadWaypoint(store, pod)}))
+    .map((pod) => ({pod, protocol: tunnelProtocol(store, pod, ctx.istioNamespace), waypoint: workloadWaypoint(store, pod)}))
     .sort((a, b) => `${a.pod.metadata.namespace}/${a.pod.metadata.name}`.localeCompare(`${b.pod.metadata.namespace}/${b.pod.metadata.name}`));
 }
 
