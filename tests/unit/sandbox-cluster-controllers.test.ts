@@ -124,6 +124,27 @@ describe('pod lifecycle (kubelet stages)', () => {
   });
 });
 
+describe('pods waiting on what they reference', () => {
+  it('stays ContainerCreating with FailedMount until its ConfigMap exists, and reports CreateContainerConfigError for env refs', async () => {
+    const c = await manualCluster();
+    c.create(c.kinds.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'vol', namespace: 'default' }, spec: { volumes: [{ name: 'cfg', configMap: { name: 'app-config' } }], containers: [{ name: 'c', image: 'nginx:1.27' }] } });
+    c.create(c.kinds.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'env', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx:1.27', env: [{ name: 'PW', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }] }] } });
+    c.advance(3000);
+    const vol = c.get(c.kinds.pods, 'default', 'vol')!;
+    assert.equal(vol.status.containerStatuses[0].state.waiting.reason, 'ContainerCreating');
+    assert.ok(c.eventsFor(vol).includes('FailedMount: MountVolume.SetUp failed for volume "cfg" : configmap "app-config" not found'));
+    const env = c.get(c.kinds.pods, 'default', 'env')!;
+    assert.equal(env.status.containerStatuses[0].state.waiting.reason, 'CreateContainerConfigError');
+    assert.ok(c.eventsFor(env).includes('Failed: Error: secret "db" not found'));
+    c.create(c.kinds.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app-config', namespace: 'default' }, data: {} });
+    c.create(c.kinds.secrets, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'default' }, data: {} });
+    c.advance(TIMINGS.missingReferenceRetry + TIMINGS.imagePull);
+    assert.ok(isPodReady(c.get(c.kinds.pods, 'default', 'vol')!));
+    assert.ok(isPodReady(c.get(c.kinds.pods, 'default', 'env')!));
+    c.rt.dispose();
+  });
+});
+
 describe('scheduler', () => {
   it('reports an unsatisfiable nodeSelector the way kube-scheduler does, and binds once a node matches', async () => {
     const c = await manualCluster();

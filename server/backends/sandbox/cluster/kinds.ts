@@ -10,6 +10,7 @@ export interface Kinds {
   endpointslices: ResourceType;
   events: ResourceType;
   configmaps: ResourceType;
+  secrets: ResourceType;
   serviceaccounts: ResourceType;
   deployments: ResourceType;
   replicasets: ResourceType;
@@ -28,6 +29,7 @@ const WHERE: Record<keyof Kinds, [string, string]> = {
   endpointslices: ['discovery.k8s.io', 'v1'],
   events: ['', 'v1'],
   configmaps: ['', 'v1'],
+  secrets: ['', 'v1'],
   serviceaccounts: ['', 'v1'],
   deployments: ['apps', 'v1'],
   replicasets: ['apps', 'v1'],

@@ -22,6 +22,8 @@ export interface StageContext {
   /** true when the node still has to pull this image (it keeps it afterwards) */
   needsPull(image: string): boolean;
   markPulled(image: string): void;
+  /** does the pod's namespace hold this ConfigMap / Secret (volumes and env refer to them) */
+  exists(kind: 'configmap' | 'secret', name: string): boolean;
   event(type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void;
 }
 
@@ -31,6 +33,11 @@ export interface PodStage {
   delayMs(pod: J, ctx: StageContext): number;
   /** events the kubelet emits as the stage begins (Pulling, Killing) */
   enter?(pod: J, ctx: StageContext): void;
+  /**
+   * What keeps the stage from completing yet (a missing ConfigMap or Secret): the kubelet reports it (events and,
+   * if given, status) and retries after retryMs instead of applying the stage.
+   */
+  blocked?(pod: J, ctx: StageContext): { retryMs: number; status?: J } | undefined;
   /** the new status; or 'delete' to remove the pod object (termination finished) */
   apply(pod: J, ctx: StageContext): J | 'delete';
 }
@@ -54,6 +61,35 @@ function qosClass(pod: J): string {
     return l.cpu && l.memory && r.cpu === l.cpu && r.memory === l.memory;
   });
   return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+/** configMap/secret volumes (and projected sources) that are required and absent */
+function missingVolumes(pod: J, ctx: StageContext): { volume: string; kind: 'configmap' | 'secret'; name: string }[] {
+  const out: { volume: string; kind: 'configmap' | 'secret'; name: string }[] = [];
+  for (const v of (pod.spec?.volumes ?? []) as J[]) {
+    const refs: [('configmap' | 'secret'), J | undefined][] = [
+      ['configmap', v.configMap],
+      ['secret', v.secret && { ...v.secret, name: v.secret.secretName }],
+      ...((v.projected?.sources ?? []) as J[]).flatMap((src): [('configmap' | 'secret'), J | undefined][] => [['configmap', src.configMap], ['secret', src.secret]]),
+    ];
+    for (const [kind, ref] of refs) if (ref?.name && !ref.optional && !ctx.exists(kind, ref.name)) out.push({ volume: v.name, kind, name: ref.name });
+  }
+  return out;
+}
+
+/** env / envFrom references that are required and absent (the kubelet's CreateContainerConfigError) */
+function missingEnvRef(c: C, ctx: StageContext): { kind: 'configmap' | 'secret'; name: string; key?: string } | undefined {
+  for (const e of (c.envFrom ?? []) as J[]) {
+    if (e.configMapRef?.name && !e.configMapRef.optional && !ctx.exists('configmap', e.configMapRef.name)) return { kind: 'configmap', name: e.configMapRef.name };
+    if (e.secretRef?.name && !e.secretRef.optional && !ctx.exists('secret', e.secretRef.name)) return { kind: 'secret', name: e.secretRef.name };
+  }
+  for (const e of (c.env ?? []) as J[]) {
+    const cm = e.valueFrom?.configMapKeyRef;
+    if (cm?.name && !cm.optional && !ctx.exists('configmap', cm.name)) return { kind: 'configmap', name: cm.name };
+    const sec = e.valueFrom?.secretKeyRef;
+    if (sec?.name && !sec.optional && !ctx.exists('secret', sec.name)) return { kind: 'secret', name: sec.name };
+  }
+  return undefined;
 }
 
 const names = (cs: C[]) => `[${cs.map((c) => c.name).join(' ')}]`;
@@ -114,12 +150,34 @@ export const POD_STAGES: PodStage[] = [
   {
     name: 'start',
     // Pending after admit, or Running with its containers restarting after `k3d cluster start`
-    when: (pod) => ['Pending', 'Running'].includes(pod.status?.phase) && !!pod.status?.startTime && (waitingOn(pod, 'ContainerCreating') || waitingOn(pod, 'PodInitializing')),
+    when: (pod) =>
+      ['Pending', 'Running'].includes(pod.status?.phase) &&
+      !!pod.status?.startTime &&
+      statuses(pod).length > 0 &&
+      statuses(pod).every((x) => ['ContainerCreating', 'PodInitializing', 'CreateContainerConfigError'].includes(x.state?.waiting?.reason)),
     delayMs: (pod, ctx) => ([...initContainersOf(pod), ...containersOf(pod)].some((c) => ctx.needsPull(c.image) || c.imagePullPolicy === 'Always') ? TIMINGS.imagePull : TIMINGS.imagePresent),
     enter(pod, ctx) {
       if (statuses(pod).some((x) => x.lastState?.terminated)) ctx.event('Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
       for (const [c, init] of [...initContainersOf(pod).map((c) => [c, true] as const), ...containersOf(pod).map((c) => [c, false] as const)])
         if (ctx.needsPull(c.image) || c.imagePullPolicy === 'Always') ctx.event('Normal', 'Pulling', `Pulling image "${c.image}"`, fieldPath(c, init));
+    },
+    blocked(pod, ctx) {
+      const missingVolume = missingVolumes(pod, ctx)[0];
+      if (missingVolume) {
+        ctx.event('Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${missingVolume.volume}" : ${missingVolume.kind} "${missingVolume.name}" not found`);
+        return { retryMs: TIMINGS.missingReferenceRetry };
+      }
+      const missingEnv = containersOf(pod)
+        .map((c) => ({ c, ref: missingEnvRef(c, ctx) }))
+        .find((x) => x.ref);
+      if (missingEnv) {
+        const { c, ref } = missingEnv;
+        const message = ref!.key ? `couldn't find key ${ref!.key} in ${ref!.kind === 'configmap' ? 'ConfigMap' : 'Secret'} ${pod.metadata.namespace}/${ref!.name}` : `${ref!.kind} "${ref!.name}" not found`;
+        ctx.event('Warning', 'Failed', `Error: ${message}`, fieldPath(c));
+        const containerStatuses = statuses(pod).map((x) => (x.name === c.name ? { ...x, state: { waiting: { reason: 'CreateContainerConfigError', message } } } : x));
+        return { retryMs: TIMINGS.missingReferenceRetry, status: { ...pod.status, containerStatuses } };
+      }
+      return undefined;
     },
     apply(pod, ctx) {
       const now = ctx.now;

@@ -18,6 +18,8 @@ export const TIMINGS = {
   jobRun: 700,
   /** deletionTimestamp set → the kubelet has stopped the containers and the pod object goes */
   podTermination: 350,
+  /** a pod waiting on a missing ConfigMap/Secret looks again this often (FailedMount / CreateContainerConfigError) */
+  missingReferenceRetry: 2000,
   /** an unschedulable pod is retried this often (and whenever a node changes) */
   unschedulableRetry: 3000,
   /** first retry after a failed reconcile (a write conflict, a namespace going away); doubles up to the max */

@@ -13,7 +13,7 @@ import { nowStamp, writeStatus } from '../status';
  */
 export function kubeletController(ctx: ControllerContext): ControllerDef {
   const { store, kinds, clock, events } = ctx;
-  const entered = new Map<string, { uid: string; stage: string; at: number }>();
+  const entered = new Map<string, { uid: string; stage: string; at: number; retryAt?: number }>();
   const pulled = new Map<string, Set<string>>();
   const lastIP = new Map<string, number>();
 
@@ -70,6 +70,7 @@ export function kubeletController(ctx: ControllerContext): ControllerDef {
         allocateIP: () => allocateIP(node),
         needsPull: (image) => !cache!.has(image),
         markPulled: (image) => cache!.add(image),
+        exists: (kind, ref) => !!store.get(kind === 'configmap' ? kinds.configmaps : kinds.secrets, namespace, ref),
         event: (type, reason, message, fieldPath) =>
           type === 'Normal' ? events.normal(pod, reason, message, { component: 'kubelet', host: nodeName! }, fieldPath) : events.warning(pod, reason, message, { component: 'kubelet', host: nodeName! }, fieldPath),
       };
@@ -82,6 +83,14 @@ export function kubeletController(ctx: ControllerContext): ControllerDef {
       }
       const wait = mark.at + stage.delayMs(p, sctx) - now;
       if (wait > 0) return { requeueAfterMs: wait };
+      // a blocked stage is looked at again on its own retry period, not on every change the report itself makes
+      if (mark.retryAt && now < mark.retryAt) return { requeueAfterMs: mark.retryAt - now };
+      const blocked = stage.blocked?.(p, sctx);
+      if (blocked) {
+        mark.retryAt = now + blocked.retryMs;
+        if (blocked.status) writeStatus(store, kinds.pods, pod, blocked.status);
+        return { requeueAfterMs: blocked.retryMs };
+      }
       const next = stage.apply(p, sctx);
       entered.delete(key);
       if (next === 'delete') {
