@@ -82,14 +82,18 @@ const sidecarNat: TableTemplate = {
 const OUT: [number, number] = [5, 96];
 const IN: [number, number] = [4, 180];
 
+/** mangle only marks (CONNMARK is not a verdict): every packet that jumps to ISTIO_* falls back to the policy */
+const MANGLE_IN: Hits = { 'ambient-outbound': IN, 'ambient-inbound-hbone': [OUT[0] * 2, OUT[1]], 'ambient-inbound-plain': OUT, 'dns-udp': [1, DNS] };
+const MANGLE_OUT: Hits = { 'ambient-outbound': OUT, 'ambient-inbound-hbone': [IN[0] * 2, IN[1]], 'ambient-inbound-plain': IN, 'dns-udp': [1, DNS] };
+
 const ambientMangle: TableTemplate = {
   name: 'mangle',
   chains: [
-    { name: 'PREROUTING', policy: 'ACCEPT', policyHits: { 'ambient-outbound': IN, 'ambient-inbound-hbone': OUT, 'ambient-inbound-plain': OUT }, rules: [{ spec: '-j ISTIO_PRERT', hits: { 'ambient-outbound': IN, 'ambient-inbound-hbone': [OUT[0] * 2, OUT[1]], 'ambient-inbound-plain': OUT, 'dns-udp': [1, DNS] } }] },
-    { name: 'INPUT', policy: 'ACCEPT', policyHits: { 'ambient-outbound': IN, 'ambient-inbound-hbone': [OUT[0] * 2, OUT[1]], 'ambient-inbound-plain': OUT, 'dns-udp': [1, DNS] }, rules: [] },
+    { name: 'PREROUTING', policy: 'ACCEPT', policyHits: MANGLE_IN, rules: [{ spec: '-j ISTIO_PRERT', hits: MANGLE_IN }] },
+    { name: 'INPUT', policy: 'ACCEPT', policyHits: MANGLE_IN, rules: [] },
     { name: 'FORWARD', policy: 'ACCEPT', rules: [] },
-    { name: 'OUTPUT', policy: 'ACCEPT', policyHits: { 'ambient-outbound': OUT, 'ambient-inbound-hbone': [IN[0] * 2, IN[1]], 'ambient-inbound-plain': IN, 'dns-udp': [1, DNS] }, rules: [{ spec: '-j ISTIO_OUTPUT', hits: { 'ambient-outbound': OUT, 'ambient-inbound-hbone': [IN[0] * 2, IN[1]], 'ambient-inbound-plain': IN, 'dns-udp': [1, DNS] } }] },
-    { name: 'POSTROUTING', policy: 'ACCEPT', policyHits: { 'ambient-outbound': OUT, 'ambient-inbound-hbone': [IN[0] * 2, IN[1]], 'ambient-inbound-plain': IN, 'dns-udp': [1, DNS] }, rules: [] },
+    { name: 'OUTPUT', policy: 'ACCEPT', policyHits: MANGLE_OUT, rules: [{ spec: '-j ISTIO_OUTPUT', hits: MANGLE_OUT }] },
+    { name: 'POSTROUTING', policy: 'ACCEPT', policyHits: MANGLE_OUT, rules: [] },
     { name: 'ISTIO_OUTPUT', rules: [{ spec: '-m connmark --mark 0x111/0xfff -j CONNMARK --restore-mark --nfmask 0xffffffff --ctmask 0xffffffff', hits: { 'ambient-inbound-hbone': IN } }] },
     // ztunnel's in-pod sockets mark their packets 0x539 (1337): the connection gets connmark 0x111
     { name: 'ISTIO_PRERT', rules: [{ spec: '-m mark --mark 0x539/0xfff -j CONNMARK --set-xmark 0x111/0xfff', hits: { 'ambient-inbound-hbone': OUT } }] },

@@ -165,12 +165,14 @@ export function iptablesList(table: TableTemplate, events: ReadonlyMap<RedirectE
       const l = listForm(r.spec);
       const n = tally(r.hits, events);
       const counters = opts.verbose ? (opts.exact ? `${num(n.packets, true)}${num(n.bytes, true)}` : `${num(n.packets, false)}${num(n.bytes, false)}`) : '';
-      const prot = l.prot.startsWith('!') ? `!${l.prot.slice(1).padEnd(5)}` : ` ${l.prot.padEnd(5)}`;
-      const via = opts.verbose ? ` ${l.inIf.padEnd(6)} ${l.outIf.padEnd(6)} ` : ' ';
-      const line = `${opts.lineNumbers ? `${String(i + 1).padEnd(4)} ` : ''}${counters}${l.target.padEnd(9)} ${prot}--${via}${l.source.padEnd(19)}  ${l.destination.padEnd(19)} ${l.extra.map((e) => ` ${e}`).join('')}`;
+      // print_firewall: a negation takes the column's leading space
+      const slot = (v: string, width: number) => (v.startsWith('!') ? v.padEnd(width + 1) : ` ${v.padEnd(width)}`);
+      const via = opts.verbose ? ` ${l.inIf.padEnd(6)} ${l.outIf.padEnd(6)} ` : '';
+      const line = `${opts.lineNumbers ? `${String(i + 1).padEnd(4)} ` : ''}${counters}${l.target.padEnd(9)} ${slot(l.prot, 5)}-- ${via}${slot(l.source, 19)} ${slot(l.destination, 19)} ${l.extra.map((e) => ` ${e}`).join('')}`;
       return line.trimEnd();
     });
-    return [head, cols.trimEnd() === cols ? cols : cols, ...rows].join('\n');
+    // the column header keeps iptables' trailing padding
+    return [head, cols, ...rows].join('\n');
   });
   return `${blocks.join('\n\n')}\n`;
 }
