@@ -30,15 +30,23 @@ export class TypeRegistry {
     return this.types.find((t) => t.group === group && t.version === version && t.kind === kind);
   }
 
-  /** group names with their versions, preferred (first registered) version first, in registration order */
+  /**
+   * Group names with their versions (preferred version first), in the order the real discovery lists them: built-in
+   * groups first (registered in the API server's priority order), then CRD groups. Every CRD group has the same
+   * GroupPriorityMinimum (1000) and the aggregator breaks ties by name — which decides what a short resource name
+   * means to kubectl: with both Istio and Gateway API installed, `kubectl get gateway` is gateway.networking.k8s.io.
+   */
   groups(): { name: string; versions: string[] }[] {
-    const out: { name: string; versions: string[] }[] = [];
+    const builtin: { name: string; versions: string[] }[] = [];
+    const custom: { name: string; versions: string[] }[] = [];
     for (const t of this.types) {
-      let g = out.find((x) => x.name === t.group);
-      if (!g) out.push((g = { name: t.group, versions: [] }));
+      const list = t.custom ? custom : builtin;
+      let g = builtin.find((x) => x.name === t.group) ?? custom.find((x) => x.name === t.group);
+      if (!g) list.push((g = { name: t.group, versions: [] }));
       if (!g.versions.includes(t.version)) g.versions.push(t.version);
     }
-    return out;
+    custom.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...builtin, ...custom];
   }
 
   /** (Re)register the types a CustomResourceDefinition defines; an incomplete spec registers nothing. */
