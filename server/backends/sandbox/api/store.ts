@@ -174,7 +174,12 @@ export class ObjectStore {
       if (old.metadata.generation !== undefined) o.metadata.generation = old.metadata.generation;
       else delete o.metadata.generation;
       delete o.metadata.managedFields;
-      if (type.subresources.includes('status') || type.resource === 'namespaces') o.status = clone(old.status);
+      if (type.subresources.includes('status') || type.resource === 'namespaces') {
+        // keep the stored status; an object that never had one must not gain `status: undefined`, which a CRD
+        // schema (status: type object) would reject
+        if (old.status === undefined) delete o.status;
+        else o.status = clone(old.status);
+      }
       admit(type, o, this.admissionContext(), old);
       validate(type, o);
       if (type.custom) applyCrdSchema(type, o, opts.fieldValidation ?? 'Ignore');
