@@ -32,15 +32,18 @@ describe('ambient enrolment (istio-cni)', () => {
     }
   });
 
-  it('drains on the next clock tick without flush()', () => {
+  it('drains on the next clock tick without flush(), and ztunnel logs that it took the pod', () => {
     const { store, clock } = freshStore();
     installIstio(store);
-    const mesh = startMesh(store, clock);
+    const lines: string[] = [];
+    const mesh = startMesh(store, clock, { appendLog: (ns, pod, c, line) => lines.push(`${ns}/${pod}/${c}: ${line}`) });
     try {
       namespace(store, 'bar-1', { 'istio.io/dataplane-mode': 'ambient' });
       runningPod(store, { name: 'h', namespace: 'bar-1', node: 'k3d-lab-agent-1', ip: '10.42.2.9', containers: [{ name: 'httpbin', image: 'mccutchen/go-httpbin:v2.15.0' }] });
       clock.advance(0);
-      assert.equal(getOf(store, 'pods', 'bar-1', 'h')!.metadata.annotations?.[REDIRECTION], 'enabled');
+      const pod = getOf(store, 'pods', 'bar-1', 'h')!;
+      assert.equal(pod.metadata.annotations?.[REDIRECTION], 'enabled');
+      assert.deepEqual(lines, [`istio-system/ztunnel-agent1/istio-proxy: 2025-01-23T00:00:00.000000Z\tinfo\tinpod::statemanager\tpod WorkloadUid("${pod.metadata.uid}") received netns, starting proxy`]);
     } finally {
       mesh.dispose();
     }

@@ -54,6 +54,9 @@ describe('AuthorizationPolicy at ztunnel (L4)', () => {
       const r = await w.curl(...SLEEP, 'http://httpbin.bar-1:8000/get');
       assert.equal(statusOf(r), 503);
       assert.match(bodyOf(r), /^upstream connect error or disconnect\/reset before headers/);
+      const zt = w.logs('istio-system', 'ztunnel-agent1', 'istio-proxy');
+      assert.equal(zt.length, 1, zt.join('\n'));
+      assert.match(zt[0]!, /\terror\t.*allow policies exist, but none allowed/);
     } finally {
       w.dispose();
     }

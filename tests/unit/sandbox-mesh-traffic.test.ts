@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isNetworkError } from '../../server/backends/sandbox/runtime/index';
+import { runningPod, service } from '../fixtures/sandbox-mesh/cluster';
 import { bodyOf, statusOf, walkthrough } from '../fixtures/sandbox-mesh/walkthrough';
 
 describe('mesh traffic: sleep (sidecar, foo) → httpbin (ambient, bar-1)', () => {
@@ -80,6 +81,41 @@ describe('mesh traffic: sleep → helloworld through the waypoint (bar-2)', () =
       assert.ok(!isNetworkError(r) && r.headers.some(([k, v]) => k === 'server' && v === 'istio-envoy'));
       const out = w.logs('istio-system', 'ztunnel-agent2', 'istio-proxy')[0]!;
       assert.match(out, /dst\.addr=10\.42\.0\.8:15008 dst\.hbone_addr=10\.43\.\d+\.\d+:5000 dst\.service="helloworld\.bar-2\.svc\.cluster\.local" dst\.workload="waypoint-5b9c7d8f4-abcde"/);
+    } finally {
+      w.dispose();
+    }
+  });
+});
+
+describe('mesh traffic: sidecar → sidecar', () => {
+  it('the server sidecar adds XFCC with both SPIFFE IDs and the app sees 127.0.0.6 as the peer', async () => {
+    const w = walkthrough();
+    try {
+      service(w.store, 'httpbin', 'foo', { app: 'httpbin' }, [{ name: 'http', port: 8000, targetPort: 8080 }]);
+      runningPod(w.store, { name: 'httpbin-6b8f7d9c4-q2w3e', namespace: 'foo', node: 'k3d-lab-agent-2', ip: '10.42.3.8', serviceAccount: 'httpbin', labels: { app: 'httpbin' }, containers: [{ name: 'httpbin', image: 'docker.io/mccutchen/go-httpbin:v2.15.0', ports: [8080] }] });
+      const r = await w.curl('foo', 'sleep-7656cf8794-lxcmx', 'http://httpbin:8000/headers');
+      assert.equal(statusOf(r), 200);
+      const headers = JSON.parse(bodyOf(r)).headers;
+      assert.match(headers['X-Forwarded-Client-Cert'][0], /^By=spiffe:\/\/cluster\.local\/ns\/foo\/sa\/httpbin;Hash=[0-9a-f]{64};Subject="";URI=spiffe:\/\/cluster\.local\/ns\/foo\/sa\/sleep$/);
+      assert.deepEqual(Object.keys(headers), ['Accept', 'Host', 'User-Agent', 'X-Envoy-Attempt-Count', 'X-Forwarded-Client-Cert', 'X-Forwarded-Proto', 'X-Request-Id']);
+      const ip = JSON.parse(bodyOf(await w.curl('foo', 'sleep-7656cf8794-lxcmx', 'http://httpbin:8000/ip'))).origin;
+      assert.match(ip, /^127\.0\.0\.6:\d+$/);
+      // no ztunnel on either side; the server sidecar's inbound line names the inbound cluster and the SNI
+      assert.deepEqual(w.logs('istio-system', 'ztunnel-agent2', 'istio-proxy'), []);
+      assert.match(w.logs('foo', 'httpbin-6b8f7d9c4-q2w3e', 'istio-proxy').at(-1)!, /"10\.42\.3\.8:8080" inbound\|8080\|\| 127\.0\.0\.6:\d+ 10\.42\.3\.8:8080 10\.42\.1\.7:\d+ outbound_\.8000_\._\.httpbin\.foo\.svc\.cluster\.local default$/);
+    } finally {
+      w.dispose();
+    }
+  });
+
+  it('a sidecar client to a plain pod sends its peer metadata as headers', async () => {
+    const w = walkthrough();
+    try {
+      service(w.store, 'web', 'plain', { app: 'web' }, [{ port: 8000, targetPort: 8080 }]);
+      runningPod(w.store, { name: 'web-1', namespace: 'plain', node: 'k3d-lab-agent-2', ip: '10.42.3.9', labels: { app: 'web' }, containers: [{ name: 'httpbin', image: 'docker.io/mccutchen/go-httpbin:v2.15.0', ports: [8080] }] });
+      const headers = JSON.parse(bodyOf(await w.curl('foo', 'sleep-7656cf8794-lxcmx', 'http://web.plain:8000/headers'))).headers;
+      assert.deepEqual(headers['X-Envoy-Peer-Metadata-Id'], ['sidecar~10.42.1.7~sleep-7656cf8794-lxcmx.foo~foo.svc.cluster.local']);
+      assert.equal(headers['X-Forwarded-Client-Cert'], undefined);
     } finally {
       w.dispose();
     }

@@ -1,4 +1,5 @@
 import type { Clock, KubeObject, ObjectStore } from '../api';
+import { microsTimestamp } from './access-log';
 import { hasSidecar, REDIRECTION_ANNOTATION, wantsAmbient } from './dataplane';
 import { keyOf, runMeshController, splitKey, type MeshControllerDef, type RunningMeshController } from './reconciler';
 import { annotationsOf, asJson, getOf, isRunning, ISTIO_SYSTEM, labelsOf, listOf, nodeOf, nsOf, typeOf } from './world';
@@ -22,7 +23,9 @@ export function nodeAgentsReady(istioPods: KubeObject[], node: string | undefine
  * ztunnel run; it removes the annotation when the label goes. Pods on a node without ztunnel stay un-enrolled
  * (their traffic is not captured) until the agents come up.
  */
-export function enrolmentController(store: ObjectStore): MeshControllerDef {
+export type EnrolmentListener = (pod: KubeObject, ztunnel: KubeObject | undefined, enrolled: boolean) => void;
+
+export function enrolmentController(store: ObjectStore, onChange?: EnrolmentListener): MeshControllerDef {
   const podsOnNode = (node: string | undefined) => listOf(store, 'pods').filter((p) => nodeOf(p) === node && nsOf(p) !== ISTIO_SYSTEM).map(keyOf);
   return {
     name: 'istio-cni-ambient-enrolment',
@@ -50,11 +53,18 @@ export function enrolmentController(store: ObjectStore): MeshControllerDef {
       const annotations = { ...annotationsOf(pod) };
       if (want) annotations[REDIRECTION_ANNOTATION] = 'enabled';
       else delete annotations[REDIRECTION_ANNOTATION];
-      store.update(typeOf(store, 'pods')!, { ...pod, metadata: { ...pod.metadata, annotations } });
+      const updated = store.update(typeOf(store, 'pods')!, { ...pod, metadata: { ...pod.metadata, annotations } });
+      const ztunnel = listOf(store, 'pods', ISTIO_SYSTEM).find((p) => nodeOf(p) === nodeOf(pod) && matches(p, NODE_AGENTS.ztunnel));
+      onChange?.(updated, ztunnel, want);
     },
   };
 }
 
-export function runEnrolmentController(store: ObjectStore, clock: Clock): RunningMeshController {
-  return runMeshController(store, clock, enrolmentController(store));
+export function runEnrolmentController(store: ObjectStore, clock: Clock, onChange?: EnrolmentListener): RunningMeshController {
+  return runMeshController(store, clock, enrolmentController(store, onChange));
+}
+
+/** the line ztunnel logs when istio-cni hands it a pod's netns (src/inpod/statemanager.rs; istio-facts.md §4) */
+export function ztunnelEnrolmentLine(time: Date, podUid: string): string {
+  return `${microsTimestamp(time)}\tinfo\tinpod::statemanager\tpod WorkloadUid("${podUid}") received netns, starting proxy`;
 }

@@ -9,8 +9,8 @@
  * `dispose()` when it goes; once per API server, `podRuntime.setNetworkModel(meshNetworkFactory())`; in the docker
  * shim, add MESH_NODE_COMMANDS to NODE_COMMANDS and pass `ps` rows through withEnvoyChildren.
  */
-import type { Clock, Disposable, ObjectStore } from '../api';
-import { runEnrolmentController } from './enrolment-controller';
+import type { Clock, Disposable, KubeObject, ObjectStore } from '../api';
+import { runEnrolmentController, ztunnelEnrolmentLine } from './enrolment-controller';
 import { installSidecarInjector } from './injection-webhook';
 import type { RunningMeshController } from './reconciler';
 import { trafficRecorderFor, type MeshTrafficRecorder } from './traffic-record';
@@ -23,10 +23,18 @@ export interface Mesh extends Disposable {
   flush(): void;
 }
 
+export interface MeshOptions {
+  /** write a line to a container's log (PodRuntime.appendLog bound to the sandbox): ztunnel's enrolment lines */
+  appendLog?: (namespace: string, pod: string, container: string, line: string, time?: Date) => void;
+}
+
 /** the mesh's controllers and admission hook for one sandbox; idle until Istio is installed in it */
-export function startMesh(store: ObjectStore, clock: Clock): Mesh {
+export function startMesh(store: ObjectStore, clock: Clock, opts: MeshOptions = {}): Mesh {
   const injector = installSidecarInjector(store);
-  const controllers = [runEnrolmentController(store, clock), runWaypointController(store, clock)];
+  const onEnrolment = (pod: KubeObject, ztunnel: KubeObject | undefined, enrolled: boolean) => {
+    if (enrolled && ztunnel && opts.appendLog) opts.appendLog(String(ztunnel.metadata.namespace), String(ztunnel.metadata.name), 'istio-proxy', ztunnelEnrolmentLine(clock.now(), String(pod.metadata.uid)));
+  };
+  const controllers = [runEnrolmentController(store, clock, onEnrolment), runWaypointController(store, clock)];
   return {
     controllers,
     traffic: trafficRecorderFor(store),

@@ -149,7 +149,7 @@ export function createMeshNetworkModel(deps: MeshNetworkDeps): NetworkModel {
         log(h, envoyAccessLine(t0, { ...envoyDefaults(plan, h, { srcIp, ports, method: req.method, path: target, ua, requestId, authority, bodyLen: body.length }), ...e }), at);
       };
 
-      const localReply = (status: number, text: string, details: string, flags: string, at: Hop | undefined): NetworkResult => {
+      const localReply = (status: number, text: string, details: string, flags: string, at: Hop | undefined, ztunnelLogged = false): NetworkResult => {
         const reply = envoyLocalReply(status, text, t0.toUTCString(), shape.clientSidecar);
         const bodyBuf = Buffer.from(reply.body);
         const ms = deps.clock.now().getTime() - t0.getTime();
@@ -159,7 +159,7 @@ export function createMeshNetworkModel(deps: MeshNetworkDeps): NetworkModel {
             envoyLine(h, h === at ? { status, codeDetails: details, responseFlags: flags, bytesSent: bodyBuf.length, durationMs: ms, upstreamHost: undefined, upstreamLocal: undefined } : { status, codeDetails: 'via_upstream', bytesSent: bodyBuf.length, durationMs: ms + 1, upstreamServiceTimeMs: ms + 1 });
           if (h === at) break;
         }
-        ztunnelLines({ respBytes: responseBytes(status, STATUS_TEXT[status] ?? '', reply.headers, bodyBuf), ms });
+        if (!ztunnelLogged) ztunnelLines({ respBytes: responseBytes(status, STATUS_TEXT[status] ?? '', reply.headers, bodyBuf), ms });
         record(status);
         return { status, statusText: STATUS_TEXT[status] ?? '', httpVersion: 'HTTP/1.1', headers: reply.headers, body: bodyBuf, remoteIp: ip ?? host, remotePort: port };
       };
@@ -174,7 +174,7 @@ export function createMeshNetworkModel(deps: MeshNetworkDeps): NetworkModel {
         // an Envoy on the client side turns the refused tunnel into a 503 (inferred from Envoy's upstream reset)
         if (clientEnvoy && plan.hops.indexOf(o.at) > 0) {
           const first = plan.hops.find((h) => h.kind === 'sidecar-outbound' || h.kind === 'waypoint')!;
-          return localReply(503, 'upstream connect error or disconnect/reset before headers. reset reason: connection termination', 'upstream_reset_before_response_started{connection_termination}', 'UC', first);
+          return localReply(503, 'upstream connect error or disconnect/reset before headers. reset reason: connection termination', 'upstream_reset_before_response_started{connection_termination}', 'UC', first, true);
         }
         record('reset');
         return { error: 'reset', host, port, ip };
