@@ -331,6 +331,54 @@ describe('ServiceLB (klipper-lb)', () => {
   });
 });
 
+describe('local-path volumes', () => {
+  it('binds StatefulSet claims on first use, pins the volume to the node and brings a replaced pod back there', async () => {
+    const c = await manualCluster();
+    c.advance(2000);
+    c.create(c.kinds.statefulsets, {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db', namespace: 'default' },
+      spec: {
+        replicas: 2,
+        serviceName: 'db',
+        selector: { matchLabels: { app: 'db' } },
+        template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'redis:7', volumeMounts: [{ name: 'data', mountPath: '/data' }] }] } },
+        volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+      },
+    });
+    c.advance(5000);
+    const pvc = c.get(c.kinds.persistentvolumeclaims, 'default', 'data-db-0')!;
+    assert.equal(pvc.status.phase, 'Bound');
+    assert.equal(pvc.spec.storageClassName, 'local-path');
+    const pod = c.get(c.kinds.pods, 'default', 'db-0')!;
+    assert.ok(isPodReady(pod));
+    const pv = c.get(c.kinds.persistentvolumes, undefined, pvc.spec.volumeName)!;
+    assert.equal(pv.metadata.name, `pvc-${pvc.metadata.uid}`);
+    assert.deepEqual(pv.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values, [pod.spec.nodeName]);
+    assert.ok(c.eventsFor(pvc).includes(`ProvisioningSucceeded: Successfully provisioned volume ${pv.metadata.name}`));
+    // load the volume's node most, so only the volume's node affinity can bring db-0 back there
+    c.create(c.kinds.deployments, deploymentManifest('filler', { replicas: 6, podSpec: { nodeSelector: { 'kubernetes.io/hostname': pod.spec.nodeName } } }));
+    c.advance(2000);
+    c.store.delete(c.kinds.pods, 'default', 'db-0');
+    c.advance(3000);
+    assert.equal(c.get(c.kinds.pods, 'default', 'db-0')!.spec.nodeName, pod.spec.nodeName);
+    c.store.delete(c.kinds.persistentvolumeclaims, 'default', 'data-db-1');
+    c.advance(10);
+    assert.equal(c.list(c.kinds.persistentvolumes).length, 1, 'reclaimPolicy Delete removes the volume with its claim');
+    c.rt.dispose();
+  });
+
+  it('does not schedule a pod whose claim does not exist', async () => {
+    const c = await manualCluster();
+    c.create(c.kinds.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { volumes: [{ name: 'v', persistentVolumeClaim: { claimName: 'nope' } }], containers: [{ name: 'c', image: 'nginx:1.27' }] } });
+    c.advance(500);
+    const p = c.get(c.kinds.pods, 'default', 'p')!;
+    assert.match(p.status.conditions[0].message, /persistentvolumeclaim "nope" not found/);
+    c.rt.dispose();
+  });
+});
+
 describe('services and namespaces', () => {
   it('keeps Endpoints in sync: not-ready pods apart, named target ports resolved, selector-less services left alone', async () => {
     const c = await manualCluster();

@@ -6,6 +6,7 @@ import { deploymentController } from './controllers/deployment';
 import { endpointsController } from './controllers/endpoints';
 import { jobController } from './controllers/job';
 import { kubeletController } from './controllers/kubelet';
+import { localPathController } from './controllers/local-path';
 import { namespaceDefaultsController } from './controllers/namespace-defaults';
 import { replicaSetController } from './controllers/replicaset';
 import { schedulerController } from './controllers/scheduler';
@@ -52,6 +53,7 @@ const CONTROLLERS: ((ctx: ControllerContext) => ControllerDef)[] = [
   statefulSetController,
   jobController,
   serviceLbController,
+  localPathController,
 ];
 
 /**

@@ -18,6 +18,8 @@ export interface Kinds {
   statefulsets: ResourceType;
   jobs: ResourceType;
   storageclasses: ResourceType;
+  persistentvolumeclaims: ResourceType;
+  persistentvolumes: ResourceType;
 }
 
 const WHERE: Record<keyof Kinds, [string, string]> = {
@@ -37,6 +39,8 @@ const WHERE: Record<keyof Kinds, [string, string]> = {
   statefulsets: ['apps', 'v1'],
   jobs: ['batch', 'v1'],
   storageclasses: ['storage.k8s.io', 'v1'],
+  persistentvolumeclaims: ['', 'v1'],
+  persistentvolumes: ['', 'v1'],
 };
 
 export function resolveKinds(store: ObjectStore): Kinds {

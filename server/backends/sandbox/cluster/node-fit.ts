@@ -66,13 +66,15 @@ export function hostPortsOf(pod: J): string[] {
 }
 
 /** undefined when the pod fits, else the scheduler's per-node reason; usedHostPorts are those of the node's pods */
-export function fitFailure(pod: J, node: KubeObject, ready: boolean, usedHostPorts: ReadonlySet<string> = new Set()): FitFailure | undefined {
+export function fitFailure(pod: J, node: KubeObject, ready: boolean, usedHostPorts: ReadonlySet<string> = new Set(), volumeNodeTerms: J[][] = []): FitFailure | undefined {
   if (!ready) return "node(s) had untolerated taint {node.kubernetes.io/not-ready: }";
   if ((node as J).spec?.unschedulable && !tolerates(pod.spec?.tolerations ?? [], { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) return 'node(s) were unschedulable';
   if (!matchesNodeSelectorAndAffinity(pod, node)) return "node(s) didn't match Pod's node affinity/selector";
   const t = untoleratedTaint(pod, node);
   if (t) return `node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`;
   if (hostPortsOf(pod).some((p) => usedHostPorts.has(p))) return "node(s) didn't have free ports for the requested pod ports";
+  // VolumeBinding: a bound local volume lives on one node (its PV's nodeAffinity)
+  if (volumeNodeTerms.some((terms) => !terms.some((t) => termMatches(node, t)))) return 'node(s) had volume node affinity conflict';
   return undefined;
 }
 

@@ -24,6 +24,8 @@ export interface StageContext {
   markPulled(image: string): void;
   /** does the pod's namespace hold this ConfigMap / Secret (volumes and env refer to them) */
   exists(kind: 'configmap' | 'secret', name: string): boolean;
+  /** is this PersistentVolumeClaim Bound (the provisioner binds it once the pod is scheduled) */
+  claimBound(name: string): boolean;
   event(type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void;
 }
 
@@ -162,6 +164,8 @@ export const POD_STAGES: PodStage[] = [
         if (ctx.needsPull(c.image) || c.imagePullPolicy === 'Always') ctx.event('Normal', 'Pulling', `Pulling image "${c.image}"`, fieldPath(c, init));
     },
     blocked(pod, ctx) {
+      // volumes are provisioned for the pod's node right after scheduling; wait for the binding quietly
+      if (((pod.spec?.volumes ?? []) as J[]).some((v) => v.persistentVolumeClaim?.claimName && !ctx.claimBound(v.persistentVolumeClaim.claimName))) return { retryMs: TIMINGS.podAdmit };
       const missingVolume = missingVolumes(pod, ctx)[0];
       if (missingVolume) {
         ctx.event('Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${missingVolume.volume}" : ${missingVolume.kind} "${missingVolume.name}" not found`);

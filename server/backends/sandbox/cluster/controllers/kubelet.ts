@@ -70,6 +70,7 @@ export function kubeletController(ctx: ControllerContext): ControllerDef {
         allocateIP: () => allocateIP(node),
         needsPull: (image) => !cache!.has(image),
         markPulled: (image) => cache!.add(image),
+        claimBound: (claim) => asObj(store.get(kinds.persistentvolumeclaims, namespace, claim) ?? { apiVersion: '', kind: '', metadata: {} }).status?.phase === 'Bound',
         exists: (kind, ref) => !!store.get(kind === 'configmap' ? kinds.configmaps : kinds.secrets, namespace, ref),
         event: (type, reason, message, fieldPath) =>
           type === 'Normal' ? events.normal(pod, reason, message, { component: 'kubelet', host: nodeName! }, fieldPath) : events.warning(pod, reason, message, { component: 'kubelet', host: nodeName! }, fieldPath),

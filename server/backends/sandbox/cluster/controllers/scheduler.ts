@@ -3,6 +3,7 @@ import type { ControllerContext, ControllerDef } from '../controller';
 import { asObj, keyOf, splitKey, type J } from '../json';
 import { fitFailure, hostPortsOf, unschedulableMessage } from '../node-fit';
 import { isNodeReady } from '../nodes';
+import { claimsOf } from './local-path';
 import { isActive, nodeNameOf } from '../pod-state';
 import { nowStamp, setCondition, writeStatus } from '../status';
 import { TIMINGS } from '../timings';
@@ -18,6 +19,14 @@ const SOURCE = { component: 'default-scheduler' };
 export function schedulerController(ctx: ControllerContext): ControllerDef {
   const { store, kinds, clock, events } = ctx;
   const firstSeen = new Map<string, number>();
+  /** PodScheduled=False with the scheduler's reason, a FailedScheduling event when that is news, and a retry */
+  const unschedulable = (pod: KubeObject, p: J, message: string) => {
+    const status: J = { ...(p.status ?? {}), phase: 'Pending' };
+    status.conditions = setCondition(status.conditions, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }, nowStamp(clock), 'pod');
+    if (writeStatus(store, kinds.pods, pod, status)) events.warning(pod, 'FailedScheduling', message, SOURCE);
+    return { requeueAfterMs: TIMINGS.unschedulableRetry };
+  };
+
   return {
     name: 'scheduler',
     primary: kinds.pods,
@@ -43,6 +52,15 @@ export function schedulerController(ctx: ControllerContext): ControllerDef {
       if (now - seen < TIMINGS.schedule) return { requeueAfterMs: TIMINGS.schedule - (now - seen) };
 
       const nodes = store.list(kinds.nodes).items;
+      // claims: a missing one blocks scheduling outright; a bound one pins the pod to its volume's node
+      const volumeNodeTerms: J[][] = [];
+      for (const claim of claimsOf(p)) {
+        const pvc = asObj(store.get(kinds.persistentvolumeclaims, namespace, claim) ?? ({ metadata: {} } as never));
+        if (!pvc.metadata.name) return unschedulable(pod, p, `0/${nodes.length} nodes are available: persistentvolumeclaim "${claim}" not found. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`);
+        const pv = pvc.spec?.volumeName ? asObj(store.get(kinds.persistentvolumes, undefined, pvc.spec.volumeName) ?? ({ metadata: {} } as never)) : undefined;
+        const terms = pv?.spec?.nodeAffinity?.required?.nodeSelectorTerms;
+        if (terms) volumeNodeTerms.push(terms);
+      }
       const load = new Map<string, number>();
       const ports = new Map<string, Set<string>>();
       for (const other of store.list(kinds.pods).items) {
@@ -56,18 +74,11 @@ export function schedulerController(ctx: ControllerContext): ControllerDef {
       const failures: string[] = [];
       const fits: KubeObject[] = [];
       for (const n of nodes) {
-        const why = fitFailure(p, n, isNodeReady(n), ports.get(n.metadata.name!));
+        const why = fitFailure(p, n, isNodeReady(n), ports.get(n.metadata.name!), volumeNodeTerms);
         if (why) failures.push(why);
         else fits.push(n);
       }
-      if (!fits.length) {
-        const message = nodes.length ? unschedulableMessage(nodes.length, failures) : 'no nodes available to schedule pods';
-        const stamp = nowStamp(clock);
-        const status: J = { ...(p.status ?? {}), phase: 'Pending' };
-        status.conditions = setCondition(status.conditions, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }, stamp, 'pod');
-        if (writeStatus(store, kinds.pods, pod, status)) events.warning(pod, 'FailedScheduling', message, SOURCE);
-        return { requeueAfterMs: TIMINGS.unschedulableRetry };
-      }
+      if (!fits.length) return unschedulable(pod, p, nodes.length ? unschedulableMessage(nodes.length, failures) : 'no nodes available to schedule pods');
       fits.sort((a, b) => (load.get(a.metadata.name!) ?? 0) - (load.get(b.metadata.name!) ?? 0) || a.metadata.name!.localeCompare(b.metadata.name!));
       const target = fits[0]!.metadata.name!;
       // the binding subresource: nodeName and PodScheduled=True

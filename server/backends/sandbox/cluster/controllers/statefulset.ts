@@ -48,9 +48,21 @@ export function statefulSetController(ctx: ControllerContext): ControllerDef {
           continue;
         }
         const podName = `${name}-${i}`;
+        // each ordinal keeps its own claims (<template>-<set>-<ordinal>); they outlive the pod and the set
+        const claims: J[] = s.spec?.volumeClaimTemplates ?? [];
+        for (const t of claims) {
+          const claimName = `${t.metadata?.name}-${podName}`;
+          if (!store.get(kinds.persistentvolumeclaims, namespace, claimName)) {
+            store.create(kinds.persistentvolumeclaims, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: claimName, namespace, labels: { ...(s.spec?.selector?.matchLabels ?? {}), ...(t.metadata?.labels ?? {}) } }, spec: { volumeMode: 'Filesystem', ...t.spec } });
+            events.normal(sts, 'SuccessfulCreate', `create Claim ${claimName} Pod ${podName} in StatefulSet ${name} success`, SOURCE);
+          }
+        }
+        const template = claims.length
+          ? { ...s.spec.template, spec: { ...s.spec.template.spec, volumes: [...(s.spec.template.spec?.volumes ?? []), ...claims.map((t) => ({ name: t.metadata?.name, persistentVolumeClaim: { claimName: `${t.metadata?.name}-${podName}` } }))] } }
+          : s.spec.template;
         store.create(
           kinds.pods,
-          podFromTemplate(sts, s.spec.template, {
+          podFromTemplate(sts, template, {
             name: podName,
             labels: { [REVISION]: updateRevision, 'statefulset.kubernetes.io/pod-name': podName, 'apps.kubernetes.io/pod-index': String(i) },
             spec: { hostname: podName, ...(s.spec?.serviceName ? { subdomain: s.spec.serviceName } : {}) },
