@@ -50,6 +50,25 @@ describe('ambient enrolment (istio-cni)', () => {
   });
 });
 
+describe('istiod namespace controller', () => {
+  it('writes istio-ca-root-cert into every namespace but the ignored ones once istiod runs', () => {
+    const { store, clock } = freshStore();
+    const mesh = startMesh(store, clock);
+    try {
+      namespace(store, 'foo', { 'istio-injection': 'enabled' });
+      mesh.flush();
+      assert.equal(getOf(store, 'configMaps', 'foo', 'istio-ca-root-cert'), undefined);
+      installIstio(store);
+      namespace(store, 'later');
+      mesh.flush();
+      for (const ns of ['default', 'foo', 'later', 'istio-system']) assert.match(String((getOf(store, 'configMaps', ns, 'istio-ca-root-cert')?.data as Record<string, string>)['root-cert.pem']), /^-----BEGIN CERTIFICATE-----\n/, ns);
+      assert.equal(getOf(store, 'configMaps', 'kube-system', 'istio-ca-root-cert'), undefined);
+    } finally {
+      mesh.dispose();
+    }
+  });
+});
+
 describe('waypoint controller', () => {
   const waypoint = (ns: string): KubeObject => ({
     apiVersion: 'gateway.networking.k8s.io/v1',

@@ -3,7 +3,7 @@
  * (injection.ts, injection-webhook.ts), ambient enrolment (enrolment-controller.ts), waypoints
  * (waypoint-controller.ts), AuthorizationPolicy (authorization.ts), HTTPRoute (routing.ts), the request path and its
  * logs and headers (request-path.ts, mesh-network-model.ts, access-log.ts, path-headers.ts), and the node views
- * (node-views.ts, iptables-rules.ts).
+ * (node-views.ts, iptables-rules.ts); istiod's istio-ca-root-cert ConfigMap per namespace (root-cert-controller.ts).
  *
  * Wiring (see the README in this folder): per sandbox, `startMesh(store, clock)` when the cluster boots and
  * `dispose()` when it goes; once per API server, `podRuntime.setNetworkModel(meshNetworkFactory())`; in the docker
@@ -14,6 +14,7 @@ import { runEnrolmentController, ztunnelEnrolmentLine } from './enrolment-contro
 import { installSidecarInjector } from './injection-webhook';
 import type { RunningMeshController } from './reconciler';
 import { trafficRecorderFor, type MeshTrafficRecorder } from './traffic-record';
+import { runRootCertController } from './root-cert-controller';
 import { runWaypointController } from './waypoint-controller';
 
 export interface Mesh extends Disposable {
@@ -34,7 +35,7 @@ export function startMesh(store: ObjectStore, clock: Clock, opts: MeshOptions = 
   const onEnrolment = (pod: KubeObject, ztunnel: KubeObject | undefined, enrolled: boolean) => {
     if (enrolled && ztunnel && opts.appendLog) opts.appendLog(String(ztunnel.metadata.namespace), String(ztunnel.metadata.name), 'istio-proxy', ztunnelEnrolmentLine(clock.now(), String(pod.metadata.uid)));
   };
-  const controllers = [runEnrolmentController(store, clock, onEnrolment), runWaypointController(store, clock)];
+  const controllers = [runEnrolmentController(store, clock, onEnrolment), runWaypointController(store, clock), runRootCertController(store, clock)];
   return {
     controllers,
     traffic: trafficRecorderFor(store),
