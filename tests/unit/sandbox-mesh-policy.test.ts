@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { KubeObject } from '../../server/backends/sandbox/api';
 import { evaluatePolicies, policiesAt } from '../../server/backends/sandbox/mesh/authorization';
 import { routeRequest, seededRng } from '../../server/backends/sandbox/mesh/routing';
+import { getOf } from '../../server/backends/sandbox/mesh/world';
 import { isNetworkError } from '../../server/backends/sandbox/runtime/index';
 import { apply } from '../fixtures/sandbox-mesh/cluster';
 import { bodyOf, statusOf, walkthrough, type Walkthrough } from '../fixtures/sandbox-mesh/walkthrough';
@@ -145,6 +146,11 @@ describe('HTTPRoute', () => {
       assert.ok(seen.v1 > 160 && seen.v1 < 195, JSON.stringify(seen));
       assert.ok(seen.v2 > 5, JSON.stringify(seen));
       assert.match(w.logs('bar-2', 'waypoint-5b9c7d8f4-abcde', 'istio-proxy').at(-1)!, / bar-2\.helloworld\.0\.0$/);
+      // istiod's route status: the mesh controller accepted the Service parent
+      w.mesh.flush();
+      const parents = (getOf(w.store, 'httpRoutes', 'bar-2', 'helloworld')!.status as { parents: { controllerName: string; conditions: { type: string; status: string }[] }[] }).parents;
+      assert.equal(parents[0]!.controllerName, 'istio.io/gateway-mesh-controller');
+      assert.deepEqual(parents[0]!.conditions.map((c) => `${c.type}=${c.status}`), ['Accepted=True', 'ResolvedRefs=True']);
     } finally {
       w.dispose();
     }
@@ -170,6 +176,10 @@ describe('HTTPRoute', () => {
       assert.match(bodyOf(v2), /version: v2/);
       assert.ok(!isNetworkError(v2) && v2.headers.some(([k, v]) => k === 'x-routed' && v === 'v2'));
       assert.equal(statusOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/health')), 404);
+      w.mesh.flush();
+      const gw = getOf(w.store, 'gateways', 'bar-2', 'waypoint')!;
+      assert.equal((gw.status as { listeners: { attachedRoutes: number }[] }).listeners[0]!.attachedRoutes, 1);
+      assert.equal((getOf(w.store, 'httpRoutes', 'bar-2', 'helloworld')!.status as { parents: { controllerName: string }[] }).parents[0]!.controllerName, 'istio.io/gateway-controller');
     } finally {
       w.dispose();
     }

@@ -15,6 +15,7 @@ import { installSidecarInjector } from './injection-webhook';
 import type { RunningMeshController } from './reconciler';
 import { trafficRecorderFor, type MeshTrafficRecorder } from './traffic-record';
 import { runRootCertController } from './root-cert-controller';
+import { runRouteStatusController } from './route-status-controller';
 import { runWaypointController } from './waypoint-controller';
 
 export interface Mesh extends Disposable {
@@ -35,7 +36,7 @@ export function startMesh(store: ObjectStore, clock: Clock, opts: MeshOptions = 
   const onEnrolment = (pod: KubeObject, ztunnel: KubeObject | undefined, enrolled: boolean) => {
     if (enrolled && ztunnel && opts.appendLog) opts.appendLog(String(ztunnel.metadata.namespace), String(ztunnel.metadata.name), 'istio-proxy', ztunnelEnrolmentLine(clock.now(), String(pod.metadata.uid)));
   };
-  const controllers = [runEnrolmentController(store, clock, onEnrolment), runWaypointController(store, clock), runRootCertController(store, clock)];
+  const controllers = [runEnrolmentController(store, clock, onEnrolment), runWaypointController(store, clock), runRootCertController(store, clock), runRouteStatusController(store, clock)];
   return {
     controllers,
     traffic: trafficRecorderFor(store),

@@ -1,6 +1,6 @@
 import type { KubeObject, ObjectStore } from '../api';
 import type { NodeCommand, NodeExecContext } from '../commands/docker/node-commands';
-import { processByPid, type NodeProcess } from '../commands/docker/node-processes';
+import { nodeProcesses, type NodeProcess } from '../commands/docker/node-processes';
 import { podDataplane } from './dataplane';
 import { netnsTables, tableOf, type ChainTemplate, type Hits, type NetnsKind, type TableTemplate } from './iptables-rules';
 import { trafficRecorderFor, type RedirectEvent } from './traffic-record';
@@ -267,7 +267,8 @@ export const nsenterCommand: NodeCommand = (ctx: NodeExecContext) => {
     ctx.io.stderr.write('nsenter: no target PID specified for --net\n');
     return 1;
   }
-  const proc = processByPid(ctx.store, ctx.cluster, ctx.node, pid);
+  // the envoy children count too: `ps | grep envoy` is how a learner finds a sidecar's PID
+  const proc = withEnvoyChildren(nodeProcesses(ctx.store, ctx.cluster, ctx.node)).find((p) => p.pid === pid);
   if (!proc) {
     ctx.io.stderr.write(`nsenter: cannot open /proc/${pid}/ns/net: No such file or directory\n`);
     return 1;

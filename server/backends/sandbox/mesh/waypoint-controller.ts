@@ -1,4 +1,5 @@
 import type { Clock, KubeObject, ObjectStore, OwnerReference } from '../api';
+import { attachedRoutes } from './route-status-controller';
 import { keyOf, runMeshController, splitKey, type MeshControllerDef, type RunningMeshController } from './reconciler';
 import { asJson, clusterIPOf, getOf, ISTIO_SYSTEM, listOf, nameOf, nsOf, readIstioInstall, typeOf, type Json } from './world';
 
@@ -114,13 +115,13 @@ export function waypointChildren(gw: KubeObject, image: string): { serviceAccoun
 const cond = (type: string, status: string, reason: string, message: string, generation: unknown, at: string) => ({ type, status, reason, message, observedGeneration: generation, lastTransitionTime: at });
 
 /** the status istiod writes once the Service has its address */
-export function waypointStatus(gw: KubeObject, clusterIP: string, now: string, previous?: Json): Json {
+export function waypointStatus(gw: KubeObject, clusterIP: string, now: string, previous?: Json, routes = 0): Json {
   const gen = gw.metadata.generation ?? 1;
   const keep = (type: string) => ((previous?.conditions ?? []) as Json[]).find((c) => c.type === type && c.status === 'True')?.lastTransitionTime ?? now;
   const host = `${nameOf(gw)}.${nsOf(gw)}.svc.cluster.local`;
   const listeners = ((asJson(gw.spec).listeners ?? []) as Json[]).map((l) => ({
     name: l.name,
-    attachedRoutes: 0,
+    attachedRoutes: routes,
     supportedKinds: [],
     conditions: [
       cond('Accepted', 'True', 'Accepted', 'No errors found', gen, keep('Accepted')),
@@ -152,6 +153,8 @@ export function waypointController(store: ObjectStore, clock: Clock): MeshContro
       { group: 'apps', resource: 'deployments', keys: (e) => [...ownedBy(e.object), ...istiodKeys(e.object)] },
       { group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions', keys: (e) => (String(e.object.metadata.name).endsWith(`.${GATEWAY_GROUP}`) ? ['/gatewayclasses'] : []) },
       { group: GATEWAY_GROUP, resource: 'gatewayclasses', keys: () => ['/gatewayclasses'] },
+      // routes attaching or leaving change the listeners' attachedRoutes
+      { group: GATEWAY_GROUP, resource: 'httproutes', keys: (e) => ((asJson(e.object.spec).parentRefs ?? []) as Json[]).filter((p) => (p.kind ?? 'Gateway') === 'Gateway').map((p) => `${String(p.namespace ?? nsOf(e.object))}/${p.name}`) },
     ],
     allKeys: () => ['/gatewayclasses', ...listOf(store, 'gateways').map(keyOf)],
     reconcile(key) {
@@ -178,7 +181,7 @@ export function waypointController(store: ObjectStore, clock: Clock): MeshContro
       const svc = ensure('services', children.service);
       const ip = clusterIPOf(svc);
       if (!ip) return;
-      const status = waypointStatus(gw, ip, clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z'), asJson(gw.status));
+      const status = waypointStatus(gw, ip, clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z'), asJson(gw.status), attachedRoutes(store, gw));
       if (!same(status, gw.status)) store.updateStatus(typeOf(store, 'gateways')!, { ...gw, status });
     },
   };

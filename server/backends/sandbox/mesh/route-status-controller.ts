@@ -1,0 +1,93 @@
+import type { Clock, KubeObject, ObjectStore } from '../api';
+import { keyOf, runMeshController, splitKey, type MeshControllerDef, type RunningMeshController } from './reconciler';
+import { asJson, getOf, listOf, nameOf, nsOf, readIstioInstall, typeOf, type Json } from './world';
+
+/**
+ * istiod's status for HTTPRoutes it programs: one `parents` entry per parentRef it owns — a Service (GAMMA, the
+ * mesh controller) or an istio GatewayClass Gateway such as a waypoint — with Accepted and ResolvedRefs (False with
+ * BackendNotFound when a backendRef names a missing Service). Wording from pilot/pkg/config/kube/gateway conditions.
+ */
+const MESH_CONTROLLER = 'istio.io/gateway-mesh-controller';
+const GATEWAY_CONTROLLER = 'istio.io/gateway-controller';
+const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+const ISTIO_CLASSES = ['istio', 'istio-waypoint'];
+
+function parentController(store: ObjectStore, route: KubeObject, ref: Json): string | undefined {
+  const kind = String(ref.kind ?? 'Gateway');
+  const ns = String(ref.namespace ?? nsOf(route));
+  if (kind === 'Service' && (ref.group === '' || ref.group === 'core' || ref.group === undefined)) return getOf(store, 'services', ns, String(ref.name)) ? MESH_CONTROLLER : undefined;
+  if (kind === 'Gateway' && (ref.group ?? GATEWAY_GROUP) === GATEWAY_GROUP) {
+    const gw = getOf(store, 'gateways', ns, String(ref.name));
+    return gw && ISTIO_CLASSES.includes(String(asJson(gw.spec).gatewayClassName)) ? GATEWAY_CONTROLLER : undefined;
+  }
+  return undefined;
+}
+
+function missingBackends(store: ObjectStore, route: KubeObject): string[] {
+  const out: string[] = [];
+  for (const rule of (asJson(route.spec).rules ?? []) as Json[])
+    for (const b of (rule.backendRefs ?? []) as Json[]) {
+      if ((b.kind ?? 'Service') !== 'Service') continue;
+      const ns = String(b.namespace ?? nsOf(route));
+      if (!getOf(store, 'services', ns, String(b.name))) out.push(`${b.name}.${ns}.svc.cluster.local`);
+    }
+  return out;
+}
+
+/** the status.parents istiod would write now, keeping transition times of unchanged conditions */
+export function routeParents(store: ObjectStore, route: KubeObject, now: string): Json[] {
+  const previous = (asJson(route.status).parents ?? []) as Json[];
+  const missing = missingBackends(store, route);
+  const gen = route.metadata.generation ?? 1;
+  const out: Json[] = [];
+  for (const ref of (asJson(route.spec).parentRefs ?? []) as Json[]) {
+    const controllerName = parentController(store, route, ref);
+    if (!controllerName) continue;
+    const prev = previous.find((p) => JSON.stringify(p.parentRef) === JSON.stringify(ref));
+    const at = (type: string, status: string) => ((prev?.conditions ?? []) as Json[]).find((c) => c.type === type && c.status === status)?.lastTransitionTime ?? now;
+    const resolved = missing.length
+      ? { type: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound', message: `backend(${missing[0]}) not found`, observedGeneration: gen, lastTransitionTime: at('ResolvedRefs', 'False') }
+      : { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: 'All references resolved', observedGeneration: gen, lastTransitionTime: at('ResolvedRefs', 'True') };
+    out.push({
+      parentRef: ref,
+      controllerName,
+      conditions: [{ type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Route was valid', observedGeneration: gen, lastTransitionTime: at('Accepted', 'True') }, resolved],
+    });
+  }
+  return out;
+}
+
+/** how many routes attach to a Gateway (its listeners' attachedRoutes) */
+export function attachedRoutes(store: ObjectStore, gw: KubeObject): number {
+  return listOf(store, 'httpRoutes').filter((r) =>
+    ((asJson(r.spec).parentRefs ?? []) as Json[]).some((p) => (p.kind ?? 'Gateway') === 'Gateway' && p.name === nameOf(gw) && String(p.namespace ?? nsOf(r)) === nsOf(gw)),
+  ).length;
+}
+
+export function routeStatusController(store: ObjectStore, clock: Clock): MeshControllerDef {
+  const routesIn = (ns: string | undefined) => listOf(store, 'httpRoutes', ns).map(keyOf);
+  return {
+    name: 'istiod-httproute-status',
+    watches: [
+      { group: GATEWAY_GROUP, resource: 'httproutes', keys: (e) => [keyOf(e.object)] },
+      // a backend Service appearing or going changes ResolvedRefs of the routes of its namespace
+      { group: '', resource: 'services', keys: (e) => routesIn(e.object.metadata.namespace) },
+      { group: GATEWAY_GROUP, resource: 'gateways', keys: () => routesIn(undefined) },
+      { group: 'apps', resource: 'deployments', keys: (e) => (nameOf(e.object) === 'istiod' ? routesIn(undefined) : []) },
+    ],
+    allKeys: () => routesIn(undefined),
+    reconcile(key) {
+      if (!readIstioInstall(store).installed) return;
+      const { namespace, name } = splitKey(key);
+      const route = getOf(store, 'httpRoutes', namespace, name);
+      if (!route || route.metadata.deletionTimestamp) return;
+      const parents = routeParents(store, route, clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
+      if (JSON.stringify(parents) === JSON.stringify(asJson(route.status).parents ?? [])) return;
+      store.updateStatus(typeOf(store, 'httpRoutes')!, { ...route, status: { ...asJson(route.status), parents } });
+    },
+  };
+}
+
+export function runRouteStatusController(store: ObjectStore, clock: Clock): RunningMeshController {
+  return runMeshController(store, clock, routeStatusController(store, clock));
+}
