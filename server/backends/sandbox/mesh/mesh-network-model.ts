@@ -88,7 +88,11 @@ export function createMeshNetworkModel(deps: MeshNetworkDeps): NetworkModel {
         return deps.passthrough ? deps.passthrough.request(req) : { error: 'reset', host, port };
       }
       const world = readWorld(deps.store);
+      // without Istio nothing intercepts: the runtime's plain Kubernetes networking answers exactly as before
+      if (!world.istio.installed && deps.passthrough) return deps.passthrough.request(req);
       const plan = planRequest(world, { fromPod, method: req.method, url: req.url, headers: req.headers }, rng);
+      // names the mesh does not resolve itself (headless Services, pod DNS names) go to the runtime's resolver
+      if (plan.outcome.kind === 'dns' && deps.passthrough) return deps.passthrough.request(req);
       const t0 = deps.clock.now();
       const ip = plan.destination?.ip;
       const body = req.body ?? Buffer.alloc(0);
