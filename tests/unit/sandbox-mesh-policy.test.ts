@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../server/backends/sandbox/api';
-import { evaluatePolicies, policiesAt } from '../../server/backends/sandbox/mesh/authorization';
+import { evaluatePolicies, policiesAt, policyPlacement } from '../../server/backends/sandbox/mesh/authorization';
+import { podDataplane } from '../../server/backends/sandbox/mesh/dataplane';
+import { readWorld } from '../../server/backends/sandbox/mesh/world';
 import { routeRequest, seededRng } from '../../server/backends/sandbox/mesh/routing';
 import { getOf } from '../../server/backends/sandbox/mesh/world';
 import { isNetworkError } from '../../server/backends/sandbox/runtime/index';
@@ -95,6 +97,21 @@ describe('AuthorizationPolicy at the waypoint (L7)', () => {
       assert.equal(statusOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello')), 403);
       assert.match(w.logs('bar-2', 'waypoint-5b9c7d8f4-abcde', 'istio-proxy').at(-1)!, /403 RBAC rbac_access_denied_matched_policy\[ns\[bar-2\]-policy\[no-hello\]-rule\[0\]\]/);
       assert.equal(statusOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/health')), 200);
+    } finally {
+      w.dispose();
+    }
+  });
+});
+
+describe('AuthorizationPolicy placement', () => {
+  it('says where a policy is enforced, and flags L7 rules that ztunnel would enforce fail-safe', () => {
+    const w = walkthrough();
+    try {
+      const world = readWorld(w.store);
+      const at = (spec: Record<string, unknown>, ns = 'bar-1') => policyPlacement(world, policy(ns, 'p', spec), podDataplane);
+      assert.deepEqual(at({ selector: { matchLabels: { app: 'httpbin' } }, rules: [{ to: [{ operation: { methods: ['GET'] } }] }] }), { points: ['ztunnel'], l7OnZtunnel: true });
+      assert.deepEqual(at({ rules: [{}] }, 'foo'), { points: ['sidecar'], l7OnZtunnel: false });
+      assert.deepEqual(at({ targetRefs: [{ kind: 'Gateway', name: 'waypoint' }] }, 'bar-2'), { points: ['waypoint'], l7OnZtunnel: false });
     } finally {
       w.dispose();
     }

@@ -221,3 +221,23 @@ export function denialText(point: EnforcementPoint, d: PolicyDecision): string {
     return d.reason === 'denied' ? `connection closed due to policy rejection: explicitly denied by: ${d.policy!.namespace}/${d.policy!.name}` : 'connection closed due to policy rejection: allow policies exist, but none allowed';
   return d.reason === 'denied' ? `rbac_access_denied_matched_policy[ns[${d.policy!.namespace}]-policy[${d.policy!.name}]-rule[${d.policy!.rule}]]` : 'rbac_access_denied_matched_policy[none]';
 }
+
+export interface PolicyPlacement {
+  /** where the policy takes effect now, given the pods it selects and the waypoints it names */
+  points: EnforcementPoint[];
+  /** it has L7 rules but some selected pods are ambient without a waypoint: ztunnel enforces it fail-safe */
+  l7OnZtunnel: boolean;
+}
+
+/** where a policy is enforced (for analyzers and `istioctl ztunnel-config policy`-like views) */
+export function policyPlacement(world: Pick<MeshWorld, 'pods' | 'istio'>, p: KubeObject, modeOf: (pod: KubeObject) => 'sidecar' | 'ambient' | 'none'): PolicyPlacement {
+  if (targetRefsOf(p).length) return { points: ['waypoint'], l7OnZtunnel: false };
+  const root = world.istio.rootNamespace;
+  const selected = world.pods.filter((pod) => (nsOf(pod) === nsOf(p) || nsOf(p) === root) && selectorMatches(p, labelsOf(pod)));
+  const modes = new Set(selected.map(modeOf));
+  const points: EnforcementPoint[] = [];
+  if (modes.has('ambient')) points.push('ztunnel');
+  if (modes.has('sidecar')) points.push('sidecar');
+  const l7 = ((asJson(p.spec).rules ?? []) as Json[]).some(ruleHasL7);
+  return { points, l7OnZtunnel: l7 && modes.has('ambient') };
+}

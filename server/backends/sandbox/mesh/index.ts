@@ -57,7 +57,7 @@ export { MESH_NODE_COMMANDS, nsenterCommand, withEnvoyChildren, runIptables, ipt
 export { podDataplane, wantsAmbient, wantsSidecar, waypointFor, waypointTrafficType, LABEL, REDIRECTION_ANNOTATION, type DataplaneMode } from './dataplane';
 export { injectSidecar, workloadName } from './injection';
 export { maybeInject, installSidecarInjector } from './injection-webhook';
-export { evaluatePolicies, policiesAt, type PolicyDecision, type EnforcementPoint } from './authorization';
+export { evaluatePolicies, policiesAt, policyPlacement, type PolicyDecision, type EnforcementPoint, type PolicyPlacement } from './authorization';
 export { routeRequest, routesFor, seededRng, type Rng } from './routing';
 export { planRequest, type PlannedRequest, type Hop, type HopKind } from './request-path';
 export { ISTIO_GATEWAY_CLASSES, WAYPOINT_CLASS, waypointChildren } from './waypoint-controller';
