@@ -182,7 +182,9 @@ describe('scheduler', () => {
   it('spreads replicas across nodes by fewest pods', async () => {
     const c = await manualCluster();
     c.advance(2000);
-    c.create(c.kinds.deployments, deploymentManifest('spread', { replicas: 7 }));
+    // kube-system's three pods sit on server-0 (scheduled before the agents joined): 8 more fill the agents to 2 each
+    assert.deepEqual(Object.keys(onNode(c.list(c.kinds.pods, 'kube-system'))), ['k3d-lab-server-0']);
+    c.create(c.kinds.deployments, deploymentManifest('spread', { replicas: 8 }));
     c.advance(2000);
     const counts = Object.values(onNode(c.list(c.kinds.pods).filter((p) => p.status.phase === 'Running')));
     assert.equal(counts.length, 5);

@@ -19,6 +19,7 @@ import { isNodeReady, nodeConditions, nodeLease, nodeObject } from './nodes';
 import { restartedStatus } from './pod-stages';
 import { writeStatus } from './status';
 import { ensureSystemObjects, k3sSystemObjects } from './system-workloads';
+import { TIMINGS } from './timings';
 
 /** A running simulated k3d cluster: its controllers, and the k3d verbs that change its state. */
 export interface ClusterRuntime {
@@ -66,18 +67,27 @@ export async function bootCluster(sandbox: ClusterHost, spec: ClusterSpec, opts:
   const clock = opts.clock ?? store.clock ?? systemClock;
   const kinds = resolveKinds(store);
   const events = new EventRecorder(store, kinds, clock);
-  const now = timestamp(clock.now());
   const plan = planNodes(spec);
-  for (const p of plan) {
-    if (store.get(kinds.nodes, undefined, p.name)) continue;
-    const node = store.create(kinds.nodes, nodeObject(spec, p, now));
-    const leases = store.types.lookup('coordination.k8s.io', 'v1', 'leases');
-    if (leases && !store.get(leases, 'kube-node-lease', p.name)) store.create(leases, nodeLease(node, now));
-    nodeBootEvents(events, node);
-  }
+  const register = (role: 'server' | 'agent') => {
+    const stamp = timestamp(clock.now());
+    for (const p of plan.filter((x) => x.role === role)) {
+      if (store.get(kinds.nodes, undefined, p.name)) continue;
+      const node = store.create(kinds.nodes, nodeObject(spec, p, stamp));
+      const leases = store.types.lookup('coordination.k8s.io', 'v1', 'leases');
+      if (leases && !store.get(leases, 'kube-node-lease', p.name)) store.create(leases, nodeLease(node, stamp));
+      nodeBootEvents(events, node);
+    }
+  };
+  register('server');
   apiServerEndpoints(store, kinds, plan[0]!.internalIP);
   ensureSystemObjects(store, kinds, k3sSystemObjects(spec, plan));
-  return startRuntime(store, kinds, events, clock, spec, true);
+  const runtime = startRuntime(store, kinds, events, clock, spec, true);
+  if (plan.some((p) => p.role === 'agent' && !store.get(kinds.nodes, undefined, p.name))) {
+    // k3d starts the agents after the servers: the first kube-system pods go to the server meanwhile
+    await new Promise<void>((resolve) => clock.setTimeout(resolve, TIMINGS.agentJoin));
+    register('agent');
+  }
+  return runtime;
 }
 
 /** Re-attach controllers to a cluster whose objects were restored from disk (after a lab restart). */

@@ -4,6 +4,11 @@
  * and `k3d cluster create` has kube-system running within two. Tests use a ManualClock and advance past these.
  */
 export const TIMINGS = {
+  /**
+   * agents register this long after the server (k3d starts them after it): kube-system's first pods are scheduled
+   * in between and land on server-0, as on a real k3d cluster. bootCluster resolves once the agents are Ready.
+   */
+  agentJoin: 150,
   /** a pod waits this long in the scheduling queue before it is bound to a node */
   schedule: 40,
   /** bound → the kubelet admits it (sandbox created, ContainerCreating, "Pulling" events) */
