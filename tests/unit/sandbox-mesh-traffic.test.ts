@@ -129,6 +129,13 @@ describe('mesh traffic: failures', () => {
       assert.equal(statusOf(await w.curl('plain', 'outsider', 'http://httpbin.bar-1:8000/get')), 200);
       assert.match(w.logs('istio-system', 'ztunnel-agent1', 'istio-proxy')[0]!, /src\.workload="outsider" src\.namespace="plain" dst\.addr=10\.42\.2\.9:8080 dst\.service/);
       assert.equal(statusOf(await w.curl('plain', 'outsider', 'http://nope:80/')), 'dns');
+      // the waypoint loses its pod: sidecar clients get Envoy's 503, ambient clients a reset; plaintext bypasses it
+      w.store.delete(w.store.types.lookup('', 'v1', 'pods')!, 'bar-2', 'waypoint-5b9c7d8f4-abcde');
+      const sc = await w.curl('foo', 'sleep-7656cf8794-lxcmx', 'http://helloworld.bar-2:5000/hello');
+      assert.equal(statusOf(sc), 503);
+      assert.equal(bodyOf(sc), 'no healthy upstream');
+      assert.equal(statusOf(await w.curl('bar-1', 'curl-5b549b49b8-x2x9k', 'http://helloworld.bar-2:5000/hello')), 'reset');
+      assert.equal(statusOf(await w.curl('plain', 'outsider', 'http://helloworld.bar-2:5000/hello')), 200);
     } finally {
       w.dispose();
     }

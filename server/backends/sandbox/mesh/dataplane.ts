@@ -1,5 +1,5 @@
 import type { KubeObject } from '../api';
-import { annotationsOf, asJson, labelsOf, nameOf, namespaceLabels, nsOf, type MeshWorld } from './world';
+import { annotationsOf, asJson, labelsOf, nameOf, namespaceLabels, nsOf, type Json, type MeshWorld } from './world';
 
 /**
  * Which data plane a pod is in, as Istio decides it. Behaviour as data where the rules are lists of labels;
@@ -73,7 +73,6 @@ export function hasSidecar(pod: KubeObject): boolean {
   const inits: Json[] = asJson(pod).spec?.initContainers ?? [];
   return !!annotationsOf(pod)[SIDECAR_STATUS_ANNOTATION] && [...containers, ...inits].some((c) => c.name === 'istio-proxy');
 }
-type Json = Record<string, unknown>;
 
 /**
  * The data plane a running pod is in right now: sidecar if injected; ambient once istio-cni has set up its

@@ -134,7 +134,7 @@ export function createMeshNetworkModel(deps: MeshNetworkDeps): NetworkModel {
       const log = (h: Hop, line: string, at: Date) => deps.appendLog(nsOf(h.pod), nameOf(h.pod), h.container, line, at);
       const micros = () => (seq * 137) % 1000;
 
-      /** the ztunnel lines of the hops before `upTo` (all of them when undefined) */
+      /** the ztunnel lines of the path, up to the one that failed (if any); the client's outbound line carries the failure too */
       const ztunnelLines = (status: { respBytes: number; ms: number; failedAt?: Hop; error?: string }) => {
         const at = deps.clock.now();
         for (const h of plan.hops) {

@@ -144,7 +144,12 @@ export function planRequest(world: MeshWorld, input: PlanInput, rng: Rng): Plann
   let waypoint: PlannedRequest['waypoint'];
   if (choice) {
     const wp = waypointPod(world, choice.name, choice.namespace, rng);
-    if (!wp) return plan({ kind: 'reset', at: hops[hops.length - 1] ?? { kind: 'app', pod: source, container: '' }, error: `no healthy upstream: waypoint ${choice.namespace}/${choice.name}` }, { destination });
+    if (!wp) {
+      // the waypoint has no ready pod: a client sidecar answers 503, a client ztunnel drops the connection
+      const last = hops[hops.length - 1];
+      if (!last) return plan({ kind: 'refused' }, { destination });
+      return plan(last.kind === 'sidecar-outbound' ? { kind: 'no-healthy-upstream', at: last } : { kind: 'reset', at: last, error: `no healthy upstream for waypoint ${choice.namespace}/${choice.name}` }, { destination });
+    }
     waypoint = { gateway: choice.gateway, pod: wp };
     const hop: Hop = { kind: 'waypoint', pod: wp, container: 'istio-proxy', node: nodeOf(wp) };
     hops.push(hop);
