@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../server/backends/sandbox/api';
+import { registerMutation } from '../../server/backends/sandbox/api/admission';
 import { wantsAmbient, wantsSidecar, waypointFor, podDataplane } from '../../server/backends/sandbox/mesh/dataplane';
 import { injectSidecar } from '../../server/backends/sandbox/mesh/injection';
-import { installSidecarInjector } from '../../server/backends/sandbox/mesh/injection-webhook';
+import { installSidecarInjector, maybeInject } from '../../server/backends/sandbox/mesh/injection-webhook';
 import { freshStore, installIstio, namespace, runningPod } from '../fixtures/sandbox-mesh/cluster';
 
 describe('data plane classification', () => {
@@ -105,8 +106,30 @@ describe('sidecar injection', () => {
       namespace(store, 'plain');
       const plain = runningPod(store, { name: 'p', namespace: 'plain', node: 'k3d-lab-agent-0', ip: '10.42.1.7', containers: [{ name: 'sleep', image: 'curlimages/curl:8.16.0' }] });
       assert.equal(podDataplane(plain), 'none');
+      const hostNet = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'h', namespace: 'foo' }, spec: { hostNetwork: true, containers: [{ name: 'c', image: 'nginx' }] } };
+      maybeInject(store, hostNet);
+      assert.equal(hostNet.spec.containers.length, 1, 'host-network pods are not injected');
     } finally {
       hook.dispose();
     }
+  });
+});
+
+describe('api/admission registerMutation (the injector\'s hook)', () => {
+  it('runs after built-in defaulting on create and update, with old on updates, until disposed', () => {
+    const { store } = freshStore();
+    const cms = store.types.lookup('', 'v1', 'configmaps')!;
+    const seen: string[] = [];
+    const hook = registerMutation('configmaps', (o, _ctx, old) => {
+      seen.push(old ? 'update' : 'create');
+      o.metadata.labels = { ...(o.metadata.labels ?? {}), mutated: 'yes' };
+    });
+    const a = store.create(cms, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'default' } });
+    assert.equal(a.metadata.labels?.mutated, 'yes');
+    store.update(cms, { ...a, data: { k: 'v' } });
+    hook.dispose();
+    const b = store.create(cms, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: 'default' } });
+    assert.equal(b.metadata.labels?.mutated, undefined);
+    assert.deepEqual(seen, ['create', 'update']);
   });
 });

@@ -21,6 +21,8 @@ function storeFor(ctx: AdmissionContext): ObjectStore | undefined {
 /** mutate a pod being created if the injector would; exported for tests and for callers without the hook */
 export function maybeInject(store: ObjectStore, pod: KubeObject): void {
   const ns = String(pod.metadata.namespace ?? 'default');
+  // the webhook's namespaceSelector leaves kube-system and kube-public out; host-network pods are never injected
+  if (ns === 'kube-system' || ns === 'kube-public' || (pod.spec as { hostNetwork?: boolean } | undefined)?.hostNetwork) return;
   const istio = readIstioInstall(store);
   const nsObj = getOf(store, 'namespaces', undefined, ns);
   if (!wantsSidecar({ namespaceLabels: labelsOf(nsObj), podLabels: pod.metadata.labels ?? {}, podAnnotations: pod.metadata.annotations ?? {}, istioInstalled: istio.installed })) return;
