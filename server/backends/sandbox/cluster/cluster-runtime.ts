@@ -85,7 +85,8 @@ export async function bootCluster(sandbox: ClusterHost, spec: ClusterSpec, opts:
   if (plan.some((p) => p.role === 'agent' && !store.get(kinds.nodes, undefined, p.name))) {
     // k3d starts the agents after the servers: the first kube-system pods go to the server meanwhile
     await new Promise<void>((resolve) => clock.setTimeout(resolve, TIMINGS.agentJoin));
-    register('agent');
+    // `k3d cluster delete` right after create: nothing joins a cluster that is gone
+    if (!runtime.disposed) register('agent');
   }
   return runtime;
 }
@@ -99,10 +100,16 @@ export function resumeCluster(sandbox: ClusterHost, spec: ClusterSpec, opts: Clu
   const nodes = store.list(kinds.nodes).items;
   // a cluster that was stopped before the restart stays stopped until `k3d cluster start`
   const running = nodes.length === 0 || nodes.some(isNodeReady);
-  return startRuntime(store, kinds, new EventRecorder(store, kinds, clock), clock, spec, running);
+  const events = new EventRecorder(store, kinds, clock);
+  if (running) {
+    // the lab went down while agents were joining: they finish joining now
+    const stamp = timestamp(clock.now());
+    for (const p of planNodes(spec)) if (!store.get(kinds.nodes, undefined, p.name)) nodeBootEvents(events, store.create(kinds.nodes, nodeObject(spec, p, stamp)));
+  }
+  return startRuntime(store, kinds, events, clock, spec, running);
 }
 
-function startRuntime(store: ObjectStore, kinds: Kinds, events: EventRecorder, clock: Clock, spec: ClusterSpec, running: boolean): ClusterRuntime {
+function startRuntime(store: ObjectStore, kinds: Kinds, events: EventRecorder, clock: Clock, spec: ClusterSpec, running: boolean): ClusterRuntime & { readonly disposed: boolean } {
   const ctx: ControllerContext = { store, clock, kinds, events };
   const controllers: RunningController[] = CONTROLLERS.map((make) => runController(ctx, make(ctx)));
   let isRunning = running;
@@ -132,6 +139,9 @@ function startRuntime(store: ObjectStore, kinds: Kinds, events: EventRecorder, c
     spec,
     get running() {
       return isRunning;
+    },
+    get disposed() {
+      return disposed;
     },
     stop() {
       if (disposed || !isRunning) return;
