@@ -23,7 +23,7 @@ export interface ControllerDef {
   primary: ResourceType;
   /** other kinds whose changes wake keys: e.g. pods → their owning ReplicaSet */
   secondary?: { type: ResourceType; keys(o: KubeObject, e: StoreEvent): string[] }[];
-  /** extra keys on start/resync beyond every primary object (rarely needed) */
+  /** converge one key ("ns/name" or "name"); throw to be retried with backoff, or ask to be looked at later */
   reconcile(key: string): ReconcileResult;
 }
 
