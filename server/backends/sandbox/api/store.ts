@@ -319,7 +319,8 @@ export class ObjectStore {
   }
 
   private admissionContext() {
-    return { allocateClusterIP: () => this.allocateClusterIP() };
+    // the store too: admission hooks (the sidecar injector) must know which sandbox a pod is created in
+    return { allocateClusterIP: () => this.allocateClusterIP(), store: this };
   }
 
   /** k3s's default service CIDR is 10.43.0.0/16; .1 is the kubernetes service and .10 kube-dns */

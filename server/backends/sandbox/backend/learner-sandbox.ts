@@ -8,7 +8,10 @@ import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import type {Sandbox, SandboxApi} from '../api/index';
 import {K3S_VERSION} from '../versions';
-import {inertRuntime, type ClusterModule, type ClusterRuntime, type ClusterSpec} from './cluster-adapter';
+import {systemClock} from '../api/types';
+import {bootCluster, resumeCluster, type ClusterRuntime, type ClusterSpec} from '../cluster/index';
+import {startMesh, type Mesh} from '../mesh/index';
+import type {PodRuntime} from '../runtime/index';
 import {isClusterRecord, type ClusterRecord} from './cluster-record';
 import {mergeCluster, removeCluster, type ClusterCredentials} from './kubeconfig-file';
 
@@ -31,6 +34,8 @@ export class ClusterError extends Error {}
 
 export class LearnerSandbox {
   private runtime: ClusterRuntime | undefined;
+  /** istiod, istio-cni and ztunnel's part; idle until `istioctl install` */
+  private mesh: Mesh | undefined;
   private record: ClusterRecord | undefined;
 
   private constructor(
@@ -39,10 +44,10 @@ export class LearnerSandbox {
     readonly commandToken: string,
     readonly paths: LearnerSandboxPaths,
     private readonly api: SandboxApi,
-    private readonly clusters: ClusterModule | undefined,
+    private readonly podRuntime: PodRuntime,
   ) {}
 
-  static open(learner: string, name: string, paths: LearnerSandboxPaths, api: SandboxApi, clusters: ClusterModule | undefined): LearnerSandbox {
+  static open(learner: string, name: string, paths: LearnerSandboxPaths, api: SandboxApi, podRuntime: PodRuntime): LearnerSandbox {
     let saved: SavedSandbox | undefined;
     try {
       const v = JSON.parse(readFileSync(path.join(paths.dir, 'sandbox.json'), 'utf8')) as SavedSandbox;
@@ -50,7 +55,7 @@ export class LearnerSandbox {
     } catch {
       // first use: a new token below
     }
-    const s = new LearnerSandbox(saved?.learner ?? learner, name, saved?.commandToken ?? randomBytes(24).toString('hex'), paths, api, clusters);
+    const s = new LearnerSandbox(saved?.learner ?? learner, name, saved?.commandToken ?? randomBytes(24).toString('hex'), paths, api, podRuntime);
     s.record = saved?.cluster && isClusterRecord(saved.cluster) ? saved.cluster : undefined;
     mkdirSync(paths.workspace, {recursive: true, mode: 0o700});
     api.sandboxes.ensure(name);
@@ -72,9 +77,9 @@ export class LearnerSandbox {
     return this.record;
   }
 
-  /** whether nodes, controllers and system pods are simulated (false while the cluster module is not built) */
+  /** nodes, controllers and system pods are simulated (istioctl waits for pods to become Ready) */
   get simulated(): boolean {
-    return this.clusters !== undefined;
+    return true;
   }
 
   credentials(cluster: string): ClusterCredentials {
@@ -88,14 +93,16 @@ export class LearnerSandbox {
     if (r.state === 'running') await this.expose(r);
     mergeCluster(this.kubeconfigPath, this.credentials(r.name), false);
     // resumeCluster keeps a cluster that was stopped before the restart stopped
-    if (this.clusters) this.runtime = await this.clusters.resumeCluster(this.apiSandbox, specOf(r));
+    this.runtime = resumeCluster(this.apiSandbox, specOf(r));
+    this.startMesh();
   }
 
   async createCluster(record: ClusterRecord, opts: {switchContext: boolean; updateKubeconfig: boolean}): Promise<void> {
     if (this.record) throw new ClusterError(`Failed to create cluster '${record.name}' because a cluster with that name already exists`);
     this.record = record;
     this.save();
-    this.runtime = this.clusters ? await this.clusters.bootCluster(this.apiSandbox, specOf(record)) : inertRuntime(specOf(record));
+    this.runtime = await bootCluster(this.apiSandbox, specOf(record));
+    this.startMesh();
     await this.expose(record);
     if (opts.updateKubeconfig) mergeCluster(this.kubeconfigPath, this.credentials(record.name), opts.switchContext);
   }
@@ -103,6 +110,7 @@ export class LearnerSandbox {
   async deleteCluster(): Promise<void> {
     const r = this.record;
     if (!r) return;
+    this.stopMesh();
     await this.runtime?.dispose();
     this.runtime = undefined;
     await this.api.unexposeSandbox(this.name);
@@ -127,7 +135,10 @@ export class LearnerSandbox {
     const r = this.record;
     if (!r || r.state === 'running') return;
     if (this.runtime) await this.runtime.start();
-    else if (this.clusters) this.runtime = await this.clusters.resumeCluster(this.apiSandbox, specOf(r));
+    else {
+      this.runtime = resumeCluster(this.apiSandbox, specOf(r));
+      this.startMesh();
+    }
     await this.expose(r);
     r.state = 'running';
     this.save();
@@ -149,9 +160,23 @@ export class LearnerSandbox {
 
   /** controllers off (lab shutting down); state stays on disk */
   async dispose(): Promise<void> {
+    this.stopMesh();
     await this.runtime?.dispose();
     this.runtime = undefined;
     await this.api.unexposeSandbox(this.name);
+  }
+
+  /** the mesh runs on the cluster's store: a deleted cluster's store is replaced, so the mesh is per cluster */
+  private startMesh(): void {
+    this.stopMesh();
+    this.mesh = startMesh(this.apiSandbox.store, systemClock, {
+      appendLog: (ns, pod, container, line, time) => this.podRuntime.appendLog(this.name, ns, pod, container, line, time),
+    });
+  }
+
+  private stopMesh(): void {
+    this.mesh?.dispose();
+    this.mesh = undefined;
   }
 
   private save(): void {

@@ -9,14 +9,14 @@ import path from 'node:path';
 import {promisify} from 'node:util';
 import {startSandboxApi, type SandboxApi} from '../api/index';
 import type {Backend, DoctorCheck, LearnerId, ShellEnvironment} from '../../types';
-import {loadClusterModule, loadRuntimeModule, type ClusterModule} from './cluster-adapter';
+import {meshNetworkFactory} from '../mesh/index';
+import {installPodRuntime, type PodRuntime} from '../runtime/index';
 import {startCommandServer, type CommandServer} from './command-server';
 import {LearnerSandbox} from './learner-sandbox';
 import {startOfflineMirror, type OfflineMirror} from './offline-mirror';
 import {sandboxNameFor} from './sandbox-names';
 import {sandboxShellEnv, shimsDir} from './shell-env';
 import {StateLock} from './state-lock';
-import type {Disposable} from '../api/types';
 
 const run = promisify(execFile);
 
@@ -54,8 +54,7 @@ export class SandboxBackend implements Backend {
   private constructor(
     private readonly stateDir: string,
     private readonly api: SandboxApi,
-    private readonly clusters: ClusterModule | undefined,
-    private readonly podRuntime: Disposable | undefined,
+    private readonly podRuntime: PodRuntime,
     private readonly mirror: OfflineMirror,
     private commands: CommandServer | undefined,
     private readonly lock: StateLock,
@@ -75,18 +74,24 @@ export class SandboxBackend implements Backend {
       } catch {
         // first start
       }
-      const apiOpts = {stateDir: opts.stateDir, host: '127.0.0.1', saveDebounceMs: opts.saveDebounceMs, onProblem: opts.onProblem};
+      const apiOpts = {
+        stateDir: opts.stateDir,
+        host: '127.0.0.1',
+        saveDebounceMs: opts.saveDebounceMs,
+        onProblem: opts.onProblem,
+        // the simulated kubelet stops containers: `kubectl delete pod` shows Terminating and waits, as on k3s
+        store: {gracefulPodDeletion: true},
+      };
       // the last run's ports first: kubeconfigs and shells opened with `lab sandbox env` keep working after a restart
       const api = await startSandboxApi({...apiOpts, port: ports.api ?? 0}).catch(() => startSandboxApi({...apiOpts, port: 0}));
       opened.push(() => api.close());
-      const clusters = await loadClusterModule();
-      const runtime = await loadRuntimeModule();
-      const podRuntime = runtime?.installPodRuntime(api);
-      opened.push(() => podRuntime?.dispose());
+      // pods' logs, exec and port-forward; in-pod traffic takes the mesh's path once Istio is installed
+      const podRuntime = installPodRuntime(api, {network: meshNetworkFactory()});
+      opened.push(() => podRuntime.dispose());
       const mirror = await startOfflineMirror({dir: path.join(root, 'mirror'), preferredPort: ports.mirror});
       opened.push(() => mirror.close());
       const controlToken = randomBytes(24).toString('hex');
-      const backend = new SandboxBackend(opts.stateDir, api, clusters, podRuntime, mirror, undefined, lock, controlToken, opts.onProblem);
+      const backend = new SandboxBackend(opts.stateDir, api, podRuntime, mirror, undefined, lock, controlToken, opts.onProblem);
       backend.commands = await startCommandServer({
         sandboxForToken: (t) => backend.byToken(t),
         controlToken,
@@ -212,11 +217,7 @@ export class SandboxBackend implements Backend {
     await probe('bash', 'bash', ['-c', 'echo $BASH_VERSION'], (o) => o.trim(), 'install bash 4 or later');
     checks.push({name: 'sandbox commands', ok: existsSync(path.join(shimsDir(), 'k3d')), detail: `k3d, docker from ${shimsDir()}`});
     checks.push({name: 'sandbox API', ok: true, detail: `self-contained, serving at ${this.api.url}; no Docker needed`});
-    checks.push({
-      name: 'cluster simulation',
-      ok: true,
-      detail: this.clusters ? 'nodes, controllers and system pods' : 'not part of this build yet: k3d clusters have no nodes or controllers',
-    });
+    checks.push({name: 'cluster simulation', ok: true, detail: 'nodes, controllers, system pods, pod runtime, Istio mesh'});
     return checks;
   }
 
@@ -226,7 +227,7 @@ export class SandboxBackend implements Backend {
       await this.commands?.close();
       for (const s of this.learners.values()) await s.dispose();
       this.learners.clear();
-      this.podRuntime?.dispose();
+      this.podRuntime.dispose();
       await this.mirror.close();
       await this.api.close();
       this.lock.release();
@@ -251,7 +252,7 @@ export class SandboxBackend implements Backend {
       name,
       {dir: path.join(this.stateDir, 'sandbox-backend', 'sandboxes', name), workspace: path.join(this.stateDir, 'workspaces', learner)},
       this.api,
-      this.clusters,
+      this.podRuntime,
     );
     this.learners.set(name, s);
     return s;

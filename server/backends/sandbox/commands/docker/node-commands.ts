@@ -7,6 +7,7 @@ import type {ObjectStore} from '../../api/index';
 import type {ClusterRecord, NodeContainer} from '../../backend/cluster-record';
 import {formatTable} from '../table';
 import type {CommandIO} from '../types';
+import {MESH_NODE_COMMANDS, withEnvoyChildren} from '../../mesh/node-views';
 import {nodeProcesses} from './node-processes';
 
 export interface NodeExecContext {
@@ -22,7 +23,8 @@ export type NodeCommand = (ctx: NodeExecContext) => Promise<number> | number;
 
 /** busybox ps (the k3s image's): it accepts and ignores BSD options like `aux`, prints the same columns */
 const ps: NodeCommand = ({io, store, cluster, node}) => {
-  const rows = nodeProcesses(store, cluster, node);
+  // sidecars and waypoints run envoy under pilot-agent: the mesh adds those children
+  const rows = withEnvoyChildren(nodeProcesses(store, cluster, node));
   io.stdout.write('PID   USER     TIME  COMMAND\n');
   for (const p of rows) io.stdout.write(`${String(p.pid).padStart(5)} ${p.user.padEnd(8)} ${p.kind === 'init' ? ' 0:12' : ' 0:00'} ${p.command}\n`);
   return 0;
@@ -72,5 +74,7 @@ const crictl: NodeCommand = ({io, store, cluster, node, args}) => {
 export const NODE_COMMANDS: ReadonlyMap<string, NodeCommand> = new Map([
   ['ps', ps],
   ['crictl', crictl],
+  // nsenter into a pod's network namespace, iptables / iptables-save there (the mesh's redirection rules)
+  ...MESH_NODE_COMMANDS,
 ]);
 
