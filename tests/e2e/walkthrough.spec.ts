@@ -1,22 +1,26 @@
 /**
- * The whole tutorial, as a learner does it: on every page, in both locales, press Run on every step in order
- * and wait for "passed". The steps come from the same manifest the page and the runner use.
+ * The whole tutorial, as a learner does it: in each locale, page after page in sidebar order, press Run on every
+ * step and wait for "passed" — in ONE browser session, hence one continuous shell (a page sets a variable or
+ * creates a cluster that a later page uses). The steps come from the same manifest the page and the runner use.
+ * E2E_PAGES (comma-separated page ids) narrows the run, e.g. to the pages that need no cluster on a machine
+ * without Docker.
  */
 import {test, expect} from '@playwright/test';
 import {collectManifests} from '../../server/manifests/collect';
 import {LabPage} from './lab';
+import {selectedPages} from './pages';
 
 const manifests = await collectManifests(process.cwd());
 
 for (const locale of ['en', 'ko'] as const) {
-  test.describe(`walkthrough (${locale})`, () => {
-    for (const manifest of manifests.pages(locale)) {
-      if (manifest.steps.length === 0) continue;
-      test(`${manifest.pageId}: every step passes`, async ({page}) => {
-        const budget = manifest.steps.reduce((ms, s) => ms + s.timeoutMs + (s.verify?.timeoutMs ?? 0), 30_000);
-        test.setTimeout(budget);
-        const lab = new LabPage(page);
-        await lab.login();
+  const pages = selectedPages(manifests, locale).filter(m => m.steps.length > 0);
+  test(`walkthrough (${locale}): every step of every page passes`, async ({page}) => {
+    const budget = pages.flatMap(m => m.steps).reduce((ms, s) => ms + s.timeoutMs + (s.verify?.timeoutMs ?? 0), 60_000);
+    test.setTimeout(budget);
+    const lab = new LabPage(page);
+    await lab.login();
+    for (const manifest of pages) {
+      await test.step(manifest.pageId, async () => {
         await lab.open(locale, manifest.pageId);
         await expect(lab.steps()).toHaveCount(manifest.steps.length);
         await expect(lab.progress()).toHaveAttribute('data-total', String(manifest.steps.length));
@@ -32,7 +36,7 @@ for (const locale of ['en', 'ko'] as const) {
           await expect(step.root).not.toHaveAttribute('data-status', 'running', {timeout: limit});
           if ((await step.root.getAttribute('data-status')) !== 'passed') {
             const failure = await step.failure().innerText().catch(() => '(no failure shown)');
-            throw new Error(`step ${spec.id} did not pass:\n${failure}`);
+            throw new Error(`${manifest.pageId}/${spec.id} did not pass:\n${failure}\n\nterminal:\n${(await lab.terminal.text()).split('\n').slice(-40).join('\n')}`);
           }
           await expect(lab.progress()).toHaveAttribute('data-done', String(i + 1));
         }
