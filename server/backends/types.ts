@@ -2,6 +2,8 @@
  * A backend decides what the learner's shell talks to. `host`: the machine's real k3d/istioctl/kubectl/docker.
  * `sandbox` (later): a simulated k3d cluster whose commands come first on PATH. Steps never know which one runs.
  */
+import type {RequestPath} from '../../src/core/protocol/cluster-picture';
+
 export type BackendName = 'host' | 'sandbox';
 
 /** Who owns sessions, progress and (later) a sandbox: the one local learner, or one per workshop attendee. */
@@ -31,5 +33,10 @@ export interface Backend {
   shellEnvironment(learner: LearnerId): Promise<ShellEnvironment>;
   /** what this backend needs on the machine and whether it is there */
   doctor(): Promise<DoctorCheck[]>;
+  /**
+   * The hops of the learner's last in-mesh request (sidecar, ztunnel, waypoint...), for the cluster picture.
+   * Only a backend that models the mesh knows them (the sandbox); a real cluster does not say.
+   */
+  lastRequestPath?(learner: LearnerId): Promise<RequestPath | undefined>;
   dispose(): Promise<void>;
 }

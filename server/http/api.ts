@@ -1,7 +1,11 @@
-/** The JSON API under /api (the caller is already authorised): the learner's progress and the step manifests. */
+/**
+ * The JSON API under /api (the caller is already authorised): the learner's progress, the step manifests and the
+ * picture of the learner's cluster.
+ */
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {locale as localeSchema} from '../../src/core/protocol/messages';
 import type {LearnerId} from '../backends/types';
+import type {ClusterPictureSource} from '../cluster-picture/picture-source';
 import type {ManifestIndex, ProgressStore} from '../engine/types';
 import {sendError, sendJson} from './respond';
 
@@ -9,6 +13,7 @@ export interface ApiContext {
   learner: LearnerId;
   progress: ProgressStore;
   manifests: ManifestIndex;
+  cluster: ClusterPictureSource;
 }
 
 export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, ctx: ApiContext): void {
@@ -23,6 +28,13 @@ export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, c
       if (!locale.success) return sendError(res, 400, 'bad-locale', 'locale must be "en" or "ko"');
       return sendJson(res, 200, ctx.manifests.pages(locale.data));
     }
+    case '/api/cluster':
+      // kubectl failing is part of the picture (`unavailable`); only our own fault is a 500
+      ctx.cluster.get(ctx.learner).then(
+        (picture) => sendJson(res, 200, picture),
+        (err: unknown) => sendError(res, 500, 'internal', `could not read the cluster: ${err instanceof Error ? err.message : String(err)}`),
+      );
+      return;
     default:
       return sendError(res, 404, 'not-found', `no API endpoint ${url.pathname}`);
   }

@@ -17,6 +17,7 @@ import {createLogger, type Logger} from '../config/logger';
 import type {ManifestIndex, ProgressStore, StepEngine} from '../engine/types';
 import {FileProgressStore} from '../progress/progress-store';
 import type {TerminalSession} from '../sessions/types';
+import {ClusterPictureSource} from '../cluster-picture/picture-source';
 import {handleApi} from './api';
 import {createStaticHandler} from './static-files';
 import {refuseUpgrade, sendError, sendRefusal, SECURITY_HEADERS} from './respond';
@@ -83,6 +84,7 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
     lowWaterMark: options.lowWaterMark,
   });
 
+  const clusterPictures = new ClusterPictureSource(backend);
   const serveStatic = createStaticHandler(options.siteDir);
   // the port is only known after listen (port 0), so the policy is completed then
   const policy: AuthPolicy = {port: options.port, allowedHosts: options.allowedHosts, token: options.token};
@@ -108,7 +110,7 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
       const decision = authorize(req, url, policy);
       if (!decision.ok) return sendRefusal(res, decision);
-      return handleApi(req, res, url, {learner, progress: progressStore, manifests});
+      return handleApi(req, res, url, {learner, progress: progressStore, manifests, cluster: clusterPictures});
     }
     if (url.pathname === '/ws') {
       return sendError(res, 426, 'upgrade-required', 'this is the lab WebSocket', {Upgrade: 'websocket'});

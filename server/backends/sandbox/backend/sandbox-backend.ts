@@ -9,7 +9,8 @@ import path from 'node:path';
 import {promisify} from 'node:util';
 import {startSandboxApi, type SandboxApi} from '../api/index';
 import type {Backend, DoctorCheck, LearnerId, ShellEnvironment} from '../../types';
-import {meshNetworkFactory} from '../mesh/index';
+import type {RequestPath} from '../../../../src/core/protocol/cluster-picture';
+import {meshNetworkFactory, trafficRecorderFor} from '../mesh/index';
 import {installPodRuntime, type PodRuntime} from '../runtime/index';
 import {startCommandServer, type CommandServer} from './command-server';
 import {LearnerSandbox} from './learner-sandbox';
@@ -134,6 +135,21 @@ export class SandboxBackend implements Backend {
         basePath: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
       }),
       cwd: sandbox.paths.workspace,
+    };
+  }
+
+  /** the mesh model's record of the learner's last in-mesh request (gone with the cluster it ran in) */
+  async lastRequestPath(learner: LearnerId): Promise<RequestPath | undefined> {
+    const sandbox = await this.sandboxFor(learner);
+    const p = trafficRecorderFor(sandbox.apiSandbox.store).lastPath;
+    if (!p) return undefined;
+    return {
+      at: p.at,
+      from: {...p.from},
+      method: p.method,
+      url: p.url,
+      result: p.result,
+      hops: p.hops.map((h) => ({kind: h.kind, namespace: h.namespace, pod: h.pod, ...(h.node ? {node: h.node} : {})})),
     };
   }
 
