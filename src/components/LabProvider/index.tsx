@@ -49,6 +49,11 @@ export interface LabContextValue {
   /** the last `error` message from the server that was not about a Run */
   serverError: {code: ErrorCode; message: string} | null;
   panelOpen: boolean;
+  /**
+   * Counts commands that finished in the shell (typed or run) and steps that ended: what changes the cluster, so
+   * views of it (the cluster picture) refresh when it moves.
+   */
+  commandsFinished: number;
 
   activate(): void;
   openTerminal(): void;
@@ -114,6 +119,7 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
   const [serverError, setServerError] = useState<LabContextValue['serverError']>(null);
   const [steps, setSteps] = useState<Record<string, readonly string[]>>({});
   const [panelOpen, setPanelOpenState] = useState(true);
+  const [commandsFinished, setCommandsFinished] = useState(0);
 
   const connection = useRef<LabConnection | null>(null);
   const sink = useRef<TerminalSink | null>(null);
@@ -172,6 +178,7 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
             pendingRun.current = null;
           }
           setProgress((p) => withResult(p, message.result));
+          if (message.result.status === 'passed' || message.result.status === 'failed') setCommandsFinished((n) => n + 1);
           break;
         }
         case 'error': {
@@ -193,6 +200,8 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
           sink.current?.write(`\r\n\x1b[2m[the shell session ended: ${message.reason}]\x1b[0m\r\n`);
           break;
         case 'command':
+          setCommandsFinished((n) => n + 1);
+          break;
         case 'pong':
           break;
       }
@@ -298,6 +307,7 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
       runError,
       serverError,
       panelOpen,
+      commandsFinished,
       activate,
       openTerminal,
       setPanelOpen,
@@ -319,7 +329,7 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
     };
   }, [
     locale, active, status, retryInMs, failedAttempts, backend, sessionId, progress, runError, serverError, panelOpen,
-    steps, activate, openTerminal, setPanelOpen, run, registerStep, resetProgress, showPage, bindTerminal,
+    commandsFinished, steps, activate, openTerminal, setPanelOpen, run, registerStep, resetProgress, showPage, bindTerminal,
   ]);
 
   return <LabContext.Provider value={value}>{children}</LabContext.Provider>;

@@ -14,6 +14,7 @@ import type {FitAddon} from '@xterm/addon-fit';
 import type {SearchAddon} from '@xterm/addon-search';
 import '@xterm/xterm/css/xterm.css';
 import {useLab, type LabContextValue} from '@site/src/components/LabProvider';
+import ClusterPicture from '@site/src/components/ClusterPicture';
 import styles from './styles.module.css';
 
 declare global {
@@ -23,6 +24,8 @@ declare global {
 }
 
 const HEIGHT_KEY = 'ambient-lab:terminal-height';
+/** the Cluster side panel beside the terminal, open or not (remembered: a learner who wants it wants it on every page) */
+const CLUSTER_KEY = 'ambient-lab:cluster-open';
 const DEFAULT_HEIGHT = 300;
 const MIN_HEIGHT = 140;
 const HEADER_HEIGHT = 40;
@@ -124,7 +127,27 @@ function Dock(): ReactNode {
   const [query, setQuery] = useState('');
   const [matches, setMatches] = useState<{index: number; count: number} | null>(null);
 
+  const [clusterOpen, setClusterOpen] = useState(false);
+
   useEffect(() => setHeight(readHeight()), []);
+  useEffect(() => {
+    try {
+      setClusterOpen(window.localStorage.getItem(CLUSTER_KEY) === 'true');
+    } catch {
+      // storage disabled: closed
+    }
+  }, []);
+
+  const toggleCluster = () => {
+    const next = !clusterOpen;
+    setClusterOpen(next);
+    if (next && !lab.panelOpen) lab.setPanelOpen(true);
+    try {
+      window.localStorage.setItem(CLUSTER_KEY, String(next));
+    } catch {
+      // ignore
+    }
+  };
 
   const dockHeight = !lab.active ? 0 : lab.panelOpen ? height : HEADER_HEIGHT;
   // Leave room under the page so the dock never hides the end of the content.
@@ -354,6 +377,20 @@ function Dock(): ReactNode {
         )}
         {lab.serverError && lab.status === 'open' && <span className={styles.hint}>{lab.serverError.message}</span>}
         <span className={styles.spacer} />
+        <button
+          type="button"
+          className={clsx(styles.tabButton, clusterOpen && lab.panelOpen && styles.tabButtonOn)}
+          onClick={toggleCluster}
+          data-testid="lab-cluster-toggle"
+          aria-pressed={clusterOpen && lab.panelOpen}
+          title={translate({id: 'lab.cluster.toggle.title', message: 'Show the cluster as it is now, beside the terminal'})}>
+          <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+            <rect x="1.5" y="2.5" width="5" height="11" rx="1.2" fill="none" stroke="currentColor" strokeWidth="1.4" />
+            <rect x="9.5" y="2.5" width="5" height="11" rx="1.2" fill="none" stroke="currentColor" strokeWidth="1.4" />
+            <path d="M3 5.5h2M3 8h2M11 5.5h2" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" />
+          </svg>
+          {translate({id: 'lab.cluster.toggle', message: 'Cluster', description: 'button in the terminal header that opens the cluster picture'})}
+        </button>
         {lab.panelOpen && (
           <button
             type="button"
@@ -432,11 +469,18 @@ function Dock(): ReactNode {
           </button>
         </div>
       )}
-      <div className={styles.body} hidden={!lab.panelOpen}>
-        {!loaded && (
-          <div className={styles.loading}>{translate({id: 'lab.terminal.loading', message: 'Loading the terminal…'})}</div>
+      <div className={styles.panes} hidden={!lab.panelOpen}>
+        <div className={styles.body}>
+          {!loaded && (
+            <div className={styles.loading}>{translate({id: 'lab.terminal.loading', message: 'Loading the terminal…'})}</div>
+          )}
+          <div ref={hostRef} className={styles.host} />
+        </div>
+        {clusterOpen && lab.panelOpen && (
+          <aside className={styles.clusterPane} data-testid="lab-cluster-panel">
+            <ClusterPicture variant="dock" />
+          </aside>
         )}
-        <div ref={hostRef} className={styles.host} />
       </div>
     </section>
   );
