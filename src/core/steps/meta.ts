@@ -89,12 +89,18 @@ export function tokenizeMeta(text: string): MetaPair[] {
       } catch {
         throw new StepMetaError(`${key}: ${text.slice(start, i)} is not a valid JSON string (escape " as \\")`);
       }
+    } else if (text[i] === "'") {
+      // single quotes: the value as written, no escapes (handy for values full of double quotes)
+      const end = text.indexOf("'", i + 1);
+      if (end === -1) throw new StepMetaError(`${key}: the quoted value is not closed; end it with '`);
+      value = text.slice(i + 1, end);
+      i = end + 1;
     } else {
       const start = i;
       while (i < n && !/\s/.test(text[i]!)) i++;
       value = text.slice(start, i);
-      if (value.includes('"')) {
-        throw new StepMetaError(`${key}: a quote inside a bare value; quote the whole value: ${key}="..."`);
+      if (value.includes('"') || value.includes("'")) {
+        throw new StepMetaError(`${key}: a quote inside a bare value; quote the whole value: ${key}="..." or ${key}='...'`);
       }
     }
     if (i < n && !/\s/.test(text[i]!)) {
