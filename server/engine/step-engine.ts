@@ -267,7 +267,8 @@ function combine(parts: CommandFinished[]): CommandFinished {
   return {
     command: parts.map((part) => part.command).join('\n'),
     exitCode: parts.find((part) => part.exitCode !== 0)?.exitCode ?? 0,
-    output: parts.map((part) => part.output).join('\n'),
+    // each command's output already ends its last line; add a newline only where one did not (no blank lines)
+    output: parts.map((part) => (part.output === '' || part.output.endsWith('\n') ? part.output : part.output + '\n')).join(''),
     startedAt: first.startedAt,
     finishedAt: last.finishedAt,
   };

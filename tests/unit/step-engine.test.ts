@@ -28,6 +28,8 @@ const PAGES = [
     step('pods', 'kubectl get pods', {expect: [{kind: 'like', pattern: 'NAME READY STATUS\nsleep-abc-def 1/1 Running'}]}),
     step('slow', 'sleep 100', {timeoutMs: 50}),
     step('two-lines', 'kubectl create ns foo\n# then label it\nkubectl label ns foo x=y'),
+    // the outputs of several commands read as one block, with no blank line between them
+    step('two-outputs', 'echo hello\necho hello', {expect: [{kind: 'like', pattern: 'hello\nhello'}]}),
     step('ready', 'kubectl apply -f app.yaml', {
       verify: {command: 'kubectl get pods', exitCode: 0, expect: [{kind: 'contains', pattern: 'Running'}], timeoutMs: 2000},
     }),
@@ -144,6 +146,12 @@ describe('SessionStepEngine', () => {
     const result = await engine.run('en', 'intro', 'two-lines');
     assert.equal(result.status, 'passed');
     assert.deepEqual(session.written, ['kubectl create ns foo\r', '# then label it\r', 'kubectl label ns foo x=y\r']);
+  });
+
+  it('judges the outputs of several commands as one block, without blank lines between them', async () => {
+    const {engine} = setup();
+    const result = await engine.run('en', 'intro', 'two-outputs');
+    assert.equal(result.status, 'passed', JSON.stringify(result.failure));
   });
 
   it('matches a typed command to a step of the current page first', async () => {
