@@ -21,6 +21,17 @@ function version(req: AppRequest): string {
 /** Istio's helloworld sample (Flask under gunicorn, samples/helloworld/src/app.py) */
 export const helloworld: AppHandler = async (req) => {
   const path = req.target.split('?')[0];
+  // Flask routes answer GET (and HEAD, OPTIONS); any other method on a known route is 405 with an Allow header
+  if ((path === '/hello' || path === '/health') && !['GET', 'HEAD', 'OPTIONS'].includes(req.method.toUpperCase())) {
+    const res = html(
+      req,
+      405,
+      'METHOD NOT ALLOWED',
+      '<!doctype html>\n<html lang=en>\n<title>405 Method Not Allowed</title>\n<h1>Method Not Allowed</h1>\n<p>The method is not allowed for the requested URL.</p>\n',
+    );
+    res.headers.push(['Allow', 'OPTIONS, HEAD, GET']);
+    return res;
+  }
   if (path === '/hello') return html(req, 200, 'OK', `Hello version: ${version(req)}, instance: ${req.env.HOSTNAME ?? req.pod.name}\n`);
   if (path === '/health') return html(req, 200, 'OK', 'Helloworld is healthy');
   return html(
