@@ -10,7 +10,7 @@ import type {BackendName} from '../backends/types';
 import {LOCAL_LEARNER} from '../backends/types';
 import {createLogger} from '../config/logger';
 import {OptionsError, REPO_ROOT, resolveOptions} from '../config/options';
-import {startLabServer} from '../http/server';
+import {ListenError, startLabServer} from '../http/server';
 import {collectManifests} from '../manifests/collect';
 import {runWalkthrough, SelectionError} from '../runner';
 import {SessionRegistry} from '../sessions/session-registry';
@@ -232,9 +232,9 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = USAGE_ERROR;
       return;
     }
-    if (err instanceof UserError) {
+    if (err instanceof UserError || err instanceof ListenError) {
       process.stderr.write(`lab: ${err.message}\n`);
-      process.exitCode = err.exitCode;
+      process.exitCode = err instanceof UserError ? err.exitCode : 1;
       return;
     }
     process.stderr.write(`lab: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

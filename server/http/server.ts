@@ -38,6 +38,19 @@ export interface LabServerDeps {
 
 export type StartLabServerOptions = LabOptionsInput & LabServerDeps;
 
+/** The port could not be taken: a message for the learner, not a stack trace. */
+export class ListenError extends Error {
+  constructor(host: string, port: number, cause: NodeJS.ErrnoException) {
+    super(
+      cause.code === 'EADDRINUSE'
+        ? `port ${port} on ${host} is already in use (another lab, or another program): stop it, or start with --port <another port> (0 picks a free one)`
+        : cause.code === 'EACCES'
+          ? `not allowed to listen on ${host}:${port}: use a port above 1023`
+          : `cannot listen on ${host}:${port}: ${cause.message}`,
+    );
+  }
+}
+
 export interface LabServer {
   /** http://127.0.0.1:PORT/ (the loopback name, even when listening on all interfaces) */
   url: string;
@@ -151,22 +164,10 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  policy.port = port;
-  const url = `http://127.0.0.1:${port}/`;
-  logger.info({url, backend: backend.name, siteDir: options.siteDir, stateDir: options.stateDir}, 'lab server listening');
-
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      server.close();
+      if (server.listening) server.close();
       // sessions first, so attached pages receive their `exit` frame before the sockets go
       await channels.closeAll();
       for (const ws of wss.clients) ws.close(1001, 'server shutting down');
@@ -176,6 +177,24 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
       server.closeAllConnections();
       logger.info('lab server stopped');
     })());
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    // nothing may outlive a failed start: the backend (a sandbox API, its command server) would keep the process up
+    await close();
+    throw new ListenError(options.host, options.port, err as NodeJS.ErrnoException);
+  }
+  const port = (server.address() as AddressInfo).port;
+  policy.port = port;
+  const url = `http://127.0.0.1:${port}/`;
+  logger.info({url, backend: backend.name, siteDir: options.siteDir, stateDir: options.stateDir}, 'lab server listening');
 
   return {url, port, token: options.token, options: {...options, port}, backend, close};
 }
