@@ -5,28 +5,17 @@ import { envoyAccessLine, ztunnelAccessLine, type EnvoyAccess, type ZtunnelAcces
 import { denialText } from './authorization';
 import { addedRequestHeaders, clientVisibleResponseHeaders, envoyLocalReply, type PathShape } from './path-headers';
 import { planRequest, type Hop, type PlannedRequest } from './request-path';
+import type { AppResponse } from '../runtime/net/apps/app';
+import type { ServeRequest } from '../runtime/net/pod-app';
 import { applyHeaderModifiers, type HeaderList, type Rng } from './routing';
 import { trafficRecorderFor, type MeshTrafficRecorder, type RecordedPath } from './traffic-record';
 import { annotationsOf, asJson, clusterIPOf, getOf, nameOf, nsOf, podIP, readWorld, spiffeOf, type MeshWorld } from './world';
 
-/** one request as the destination app receives it (structurally the runtime's ServeRequest) */
-export interface AppServeRequest {
-  method: string;
-  target: string;
-  httpVersion: string;
-  headers: HeaderList;
-  body: Buffer;
-  remoteAddr: string;
-  signal?: AbortSignal;
-}
+/** one request as the destination app receives it */
+export type AppServeRequest = ServeRequest;
 
-/** the app's answer (structurally the runtime's AppResponse) */
-export interface AppAnswer {
-  status: number;
-  statusText?: string;
-  headers: HeaderList;
-  body: Buffer | string;
-}
+/** the app's answer */
+export type AppAnswer = Pick<AppResponse, 'status' | 'statusText' | 'headers' | 'body'>;
 
 export interface MeshNetworkDeps {
   store: ObjectStore;

@@ -7,7 +7,8 @@ import { asJson, nameOf, nsOf, type Json, type MeshWorld } from './world';
  * backendRefs pick a backend with an injected random source (tests seed it), header filters modify the request and
  * the response. No route for the service → its own endpoints (the default route).
  */
-export type HeaderList = [string, string][];
+export type { HeaderList } from '../runtime/net/network-model';
+import type { HeaderList } from '../runtime/net/network-model';
 export type Rng = () => number;
 
 export interface RouteTarget {
