@@ -231,7 +231,14 @@ export class SandboxBackend implements Backend {
     };
     await probe('kubectl', 'kubectl', ['version', '--client', '-o', 'json'], (o) => (JSON.parse(o) as {clientVersion?: {gitVersion?: string}}).clientVersion?.gitVersion ?? 'found', 'install kubectl: https://kubernetes.io/docs/tasks/tools/ (the sandbox drives the real one)');
     await probe('bash', 'bash', ['-c', 'echo $BASH_VERSION'], (o) => o.trim(), 'install bash 4 or later');
-    checks.push({name: 'sandbox commands', ok: existsSync(path.join(shimsDir(), 'k3d')), detail: `k3d, docker from ${shimsDir()}`});
+    const shims = ['k3d', 'docker', 'istioctl'];
+    const missing = shims.filter((c) => !existsSync(path.join(shimsDir(), c)));
+    checks.push({
+      name: 'sandbox commands',
+      ok: missing.length === 0,
+      detail: missing.length === 0 ? `${shims.join(', ')} from ${shimsDir()}` : `missing from ${shimsDir()}: ${missing.join(', ')}`,
+      ...(missing.length ? {fix: 'reinstall the lab (git checkout, then npm ci): the launchers ship with it'} : {}),
+    });
     checks.push({name: 'sandbox API', ok: true, detail: `self-contained, serving at ${this.api.url}; no Docker needed`});
     checks.push({name: 'cluster simulation', ok: true, detail: 'nodes, controllers, system pods, pod runtime, Istio mesh'});
     return checks;
