@@ -60,7 +60,9 @@ export function createServingCert(opts: { commonName?: string; dnsNames?: string
   const notBefore = new Date(now.getTime() - 60 * 60 * 1000);
   const notAfter = new Date(now.getTime() + (opts.days ?? 3650) * 24 * 3600 * 1000);
   const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f; // positive INTEGER
+  // positive and minimal DER INTEGER: a first byte of 0x00 would be "illegal padding" to OpenSSL whenever the next
+  // byte is below 0x80 (1 certificate in 256), so keep it in 0x01..0x7f
+  serial[0] = (serial[0]! & 0x7f) | 0x01;
   const sigAlg = seq(oid('1.2.840.10045.4.3.2')); // ecdsa-with-SHA256
   const sans = [
     ...(opts.dnsNames ?? ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local']).map((d) => tlv(0x82, Buffer.from(d))),
