@@ -152,9 +152,33 @@ export class SessionStepEngine implements StepEngine {
           resolve(outcome);
         },
       };
-      // Typed line by line, as pasting without bracketed paste would: bash reads each line as it needs it
-      // (a heredoc's body, the next command).
-      for (const line of step.command.split('\n')) this.session.write(line + '\r');
+      this.typeLines(step.command.split('\n'));
+    });
+  }
+
+  /**
+   * Type a step's lines as bash asks for them: the next line only once the shell shows a prompt again (PS1 after a
+   * finished command, PS2 inside a heredoc or a continued line). Lines typed ahead while a command runs would be
+   * echoed by the terminal into that command's output and spoil its checks.
+   */
+  private typeLines(lines: string[]): void {
+    const [first, ...rest] = lines;
+    this.session.write((first ?? '') + '\r');
+    if (rest.length === 0) return;
+    if (!this.session.onPromptReady) {
+      for (const line of rest) this.session.write(line + '\r');
+      return;
+    }
+    const flight = this.inFlight;
+    const subscription = this.session.onPromptReady(() => {
+      const line = rest.shift();
+      // the run ended (timeout, shell exit) or every line is typed: stop listening
+      if (line === undefined || this.inFlight !== flight) {
+        subscription.dispose();
+        return;
+      }
+      this.session.write(line + '\r');
+      if (rest.length === 0) subscription.dispose();
     });
   }
 

@@ -147,11 +147,19 @@ __lab_prompt_start() {
 }
 
 __lab_prompt_b="\\[\\e]133;B;nonce=${__lab_nonce}\\a\\]"
+# OSC 633;F (VS Code's continuation marker) at the start of PS2: bash waits for the rest of a command (heredoc,
+# trailing \ or &&, open quote). The lab types a multi-line step one line at a time, each when bash asks for it,
+# so no line arrives while a command runs (the terminal would echo it into that command's output).
+__lab_prompt_f="\\[\\e]633;F;nonce=${__lab_nonce}\\a\\]"
 __lab_prompt_end() {
   local status=$?
   case "$PS1" in
     *"$__lab_prompt_b") ;;
     *) PS1="${PS1//"$__lab_prompt_b"/}$__lab_prompt_b" ;;
+  esac
+  case "${PS2-> }" in
+    "$__lab_prompt_f"*) ;;
+    *) PS2="${__lab_prompt_f}${PS2-> }" ;;
   esac
   if [ "$__lab_use_ps0" = 1 ]; then
     case "${PS0:-}" in

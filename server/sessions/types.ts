@@ -23,6 +23,11 @@ export interface TerminalSession {
   onOutput(listener: (data: string) => void): Disposable;
   onCommandStarted(listener: (event: CommandStarted) => void): Disposable;
   onCommandFinished(listener: (event: CommandFinished) => void): Disposable;
+  /**
+   * The shell waits for input: a new prompt (PS1) or the continuation of a command (PS2, `continuation: true`).
+   * Optional: without it, a multi-line step is typed all at once.
+   */
+  onPromptReady?(listener: (event: {at: number; continuation?: boolean}) => void): Disposable;
   /** the shell exited or the session was closed */
   onExit(listener: (event: {exitCode: number; reason: string}) => void): Disposable;
   /** write keystrokes / a command to the PTY */

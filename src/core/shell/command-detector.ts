@@ -28,6 +28,8 @@ export interface CommandDetectorOptions {
 
 export interface PromptReady {
   at: number;
+  /** PS2 (633;F): bash waits for the rest of a command it has started reading (heredoc, trailing \, open quote) */
+  continuation?: boolean;
 }
 
 export interface Subscription {
@@ -144,6 +146,10 @@ export class CommandDetector {
     if (parts.length < 3 || parts[parts.length - 1] !== this.nonceParam) return;
     const kind = parts[1];
     const args = parts.slice(2, -1);
+    if (family === '633' && kind === 'F') {
+      if (this.stateValue === 'input') this.promptReady.emit({at: this.now(), continuation: true});
+      return;
+    }
     if (family === '633' && kind === 'E') {
       // The command line is escaped (`;` -> \x3b), so it is exactly one argument.
       if (this.stateValue !== 'executing') this.commandLine = unescapeValue(args[0] ?? '');
