@@ -8,12 +8,12 @@
  */
 import {timingSafeEqual} from 'node:crypto';
 import {createServer, type IncomingMessage, type Server} from 'node:http';
-import type {AddressInfo} from 'node:net';
 import type {Duplex} from 'node:stream';
 import {SANDBOX_COMMANDS} from '../commands/registry';
 import type {SandboxCommand} from '../commands/types';
 import {parseHello, runCommandSession} from './command-session';
 import type {LearnerSandbox} from './learner-sandbox';
+import {listenLoopback} from './listen-loopback';
 
 export interface CommandServerOptions {
   /** the sandbox a command token belongs to */
@@ -98,22 +98,7 @@ export async function startCommandServer(opts: CommandServerOptions): Promise<Co
     socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: lab-command\r\nConnection: Upgrade\r\n\r\n');
     void runCommandSession(socket, hello, command, sandbox);
   });
-  const listen = (p: number) =>
-    new Promise<void>((resolve, reject) => {
-      const onError = (e: Error) => reject(e);
-      server.once('error', onError);
-      server.listen(p, '127.0.0.1', () => {
-        server.off('error', onError);
-        resolve();
-      });
-    });
-  try {
-    await listen(opts.preferredPort ?? 0);
-  } catch (e) {
-    if (!opts.preferredPort) throw e;
-    await listen(0);
-  }
-  port = (server.address() as AddressInfo).port;
+  port = await listenLoopback(server, opts.preferredPort);
   return {
     url: `http://127.0.0.1:${port}`,
     port,

@@ -9,11 +9,12 @@
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
 import {createServer as createHttpsServer} from 'node:https';
-import type {AddressInfo, Socket} from 'node:net';
+import type {Socket} from 'node:net';
 import path from 'node:path';
 import type {Duplex} from 'node:stream';
 import {createServingCert, type ServingCert} from '../api/self-signed-cert';
 import {OFFLINE_HOSTS, offlineManifest} from '../manifests/index';
+import {listenLoopback} from './listen-loopback';
 
 const SYSTEM_CA_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem', '/etc/ssl/ca-bundle.pem'];
 
@@ -106,21 +107,7 @@ export async function startOfflineMirror(opts: {dir: string; preferredPort?: num
     if (head.length) socket.unshift(head);
     inner.emit('connection', socket as Socket);
   });
-  const listen = (p: number) =>
-    new Promise<void>((resolve, reject) => {
-      proxy.once('error', reject);
-      proxy.listen(p, '127.0.0.1', () => {
-        proxy.off('error', reject);
-        resolve();
-      });
-    });
-  try {
-    await listen(opts.preferredPort ?? 0);
-  } catch (e) {
-    if (!opts.preferredPort) throw e;
-    await listen(0);
-  }
-  const port = (proxy.address() as AddressInfo).port;
+  const port = await listenLoopback(proxy, opts.preferredPort);
   return {
     proxyUrl: `http://127.0.0.1:${port}`,
     caBundle,
