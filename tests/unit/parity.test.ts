@@ -50,7 +50,7 @@ describe('parity comparison', () => {
 
   it('names a step order difference', () => {
     const message = firstParityDifference([page('en', 'p', steps)], [page('ko', 'p', [...steps].reverse())]);
-    assert.match(message ?? '', /^page "p", step 1 \("a"\): id differs\n  en \(docs\/p\.mdx\): "a"\n  ko \(.*\): "b"$/);
+    assert.match(message ?? '', /^page "p", step 1 \("a"\): id differs\n {2}en \(docs\/p\.mdx\): "a"\n {2}ko \(.*\): "b"$/);
   });
 
   it('names a command or check difference', () => {

@@ -53,7 +53,7 @@ describe('runWalkthrough (fake shell)', () => {
     assert.equal(ok, false);
     assert.deepEqual(results.map((r) => [r.stepId, r.status]), [['say-hello', 'passed'], ['will-fail', 'failed']]);
     assert.equal(results[1]!.failure?.check, 'output contains');
-    assert.match(text(), /FAILED failing\/will-fail: check "output contains"\n  expected:\n    this will not appear\n  actual:\n    something else/);
+    assert.match(text(), /FAILED failing\/will-fail: check "output contains"\n {2}expected:\n {4}this will not appear\n {2}actual:\n {4}something else/);
     assert.match(text(), /page +step +status +seconds\n/);
     assert.match(text(), /1\/2 steps passed in [\d.]+s/);
     const junit = readFileSync(join(outDir, 'junit-en.xml'), 'utf8');

@@ -119,7 +119,7 @@ describe('sandbox API with the real kubectl', { skip: NO_KUBECTL }, () => {
   });
 
   it('applies: creates, updates with a strategic merge (lists merged by name), and reports unchanged', async () => {
-    const v1 = SERVICE_AND_DEPLOYMENT.replace(/name: web\n  labels/g, 'name: api\n  labels');
+    const v1 = SERVICE_AND_DEPLOYMENT.replace(/name: web\n {2}labels/g, 'name: api\n  labels');
     const created = await k(['apply', '-n', 'foo', '-f', '-'], v1);
     assert.equal(created.stdout, 'service/api created\ndeployment.apps/api created\n', created.stderr);
     const v2 = v1.replace('replicas: 2', 'replicas: 3').replace('nginx:1.27', 'nginx:1.28').replace('value: "1"', 'value: "2"');

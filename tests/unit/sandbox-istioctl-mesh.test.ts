@@ -107,7 +107,7 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
     assert.match(list.stdout, /^bar-2\s+waypoint\s+default\s+none\s+True$/m);
     const st = await h.run('waypoint status -n bar-2');
     assert.equal(st.stdout.split('\n')[0], 'NAME         STATUS     TYPE           REASON         MESSAGE');
-    assert.match(st.stdout, /^waypoint     True       Programmed     Programmed     Resource programmed/m);
+    assert.match(st.stdout, /^waypoint {5}True {7}Programmed {5}Programmed {5}Resource programmed/m);
     assert.equal((await h.run('waypoint list -n default')).stdout, 'No waypoints found.\n');
   });
 

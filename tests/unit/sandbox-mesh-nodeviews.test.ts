@@ -112,7 +112,7 @@ describe('node views: docker exec <node> nsenter / ps', () => {
       assert.equal(envoy.command, ENVOY_COMMAND);
       const r = run(w, ['-t', String(agent.pid), '-n', 'iptables', '-t', 'nat', '-L', 'ISTIO_REDIRECT', '-n', '-v']);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /^Chain ISTIO_REDIRECT \(1 references\)\n pkts bytes target .*\n    1    60 REDIRECT   tcp  --  \*      \*       0\.0\.0\.0\/0            0\.0\.0\.0\/0            redir ports 15001\n$/);
+      assert.match(r.stdout, /^Chain ISTIO_REDIRECT \(1 references\)\n pkts bytes target .*\n {4}1 {4}60 REDIRECT {3}tcp {2}-- {2}\* {6}\* {7}0\.0\.0\.0\/0 {12}0\.0\.0\.0\/0 {12}redir ports 15001\n$/);
       assert.equal(run(w, ['-t', String(envoy.pid), '-n', 'iptables-save']).stdout.match(/^-A ISTIO_REDIRECT .*$/m)?.[0], '-A ISTIO_REDIRECT -p tcp -j REDIRECT --to-ports 15001');
       assert.equal(run(w, ['-t', '99999', '-n', 'iptables-save']).code, 1);
       // the node's own PID 1 is the node's netns: no Istio rules there

@@ -52,7 +52,7 @@ describe('kubectl exec -it against the pod runtime', { skip: NO_KUBECTL }, () =>
     at = await t.waitFor(/PID {3}USER {5}TIME {2}COMMAND\r\n {4}1 curl_use {2}0:00 \/bin\/sleep infinity\r\n/, at);
     // the up arrow recalls the last line, as ash's line editor does
     t.p.write('\x1b[A');
-    at = await t.waitFor(/^(\x08 \x08)*ps$/, at);
+    await t.waitFor(/^(\x08 \x08)*ps$/, at);
     t.p.write('\x15exit 5\r');
     assert.equal(await t.exited, 5);
     assert.match(t.screen(), /command terminated with exit code 5/);

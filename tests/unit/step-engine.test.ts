@@ -107,7 +107,7 @@ describe('SessionStepEngine', () => {
     assert.equal(result.status, 'failed');
     assert.equal(result.failure?.check, 'output like');
     assert.equal(result.failure?.expected, 'NAME READY STATUS\nsleep-abc-def 1/1 Running');
-    assert.match(result.failure?.actual ?? '', /sleep-123-456   0\/1   Pending/);
+    assert.match(result.failure?.actual ?? '', /sleep-123-456 {3}0\/1 {3}Pending/);
     assert.match(result.failure?.actual ?? '', /line 2: token 2: expected "1\/1", got "0\/1"/);
   });
 

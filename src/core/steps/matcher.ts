@@ -208,10 +208,9 @@ export function matchLike(expected: string, actual: string, options: LikeOptions
 
   // The first chunk is anchored at the top, the last at the bottom, middle ones float: the leftmost place
   // where each fits is always a safe choice because later chunks only need room after it.
-  let cursor = 0;
   const firstMiss = chunkAt(first, 0);
   if (firstMiss) return {ok: false, message: `line ${firstMiss.line + 1}: ${firstMiss.why}`};
-  cursor = first.lines.length;
+  let cursor = first.lines.length;
   const lastStart = got.length - last.lines.length;
   for (const chunk of chunks.slice(1, -1)) {
     if (chunk.lines.length === 0) continue;

@@ -52,7 +52,7 @@ export function kubeconfigYaml(k: KubeconfigInput): string {
  */
 export function writeKubeconfig(path: string, k: KubeconfigInput, opts: { switchContext?: boolean } = {}): void {
   const fresh = kubeconfigFor(k);
-  let existing: Partial<Kubeconfig> = {};
+  let existing: Partial<Kubeconfig>;
   try {
     existing = (parse(readFileSync(path, 'utf8')) as Partial<Kubeconfig> | null) ?? {};
   } catch {

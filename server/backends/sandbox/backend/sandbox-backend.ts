@@ -286,7 +286,7 @@ export class SandboxBackend implements Backend {
     const dir = path.join(this.stateDir, 'sandbox-backend', 'sandboxes');
     if (!existsSync(dir)) return;
     for (const name of readdirSync(dir)) {
-      let learner = name;
+      let learner: string;
       try {
         learner = (JSON.parse(readFileSync(path.join(dir, name, 'sandbox.json'), 'utf8')) as {learner?: string}).learner ?? name;
         if (sandboxNameFor(learner) !== name) continue;

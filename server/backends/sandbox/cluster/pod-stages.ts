@@ -49,7 +49,6 @@ const containersOf = (pod: J): C[] => pod.spec?.containers ?? [];
 const initContainersOf = (pod: J): C[] => pod.spec?.initContainers ?? [];
 const statuses = (pod: J): J[] => pod.status?.containerStatuses ?? [];
 const fieldPath = (c: C, init = false) => `spec.${init ? 'initContainers' : 'containers'}{${c.name}}`;
-const waitingOn = (pod: J, reason: string) => statuses(pod).length > 0 && statuses(pod).every((s) => s.state?.waiting?.reason === reason);
 const hasProbe = (c: C) => !!c.readinessProbe;
 const runsToCompletion = (pod: J) => controllerOf(pod as KubeObject)?.kind === 'Job';
 

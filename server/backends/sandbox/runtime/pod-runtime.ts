@@ -52,7 +52,10 @@ export function installPodRuntime(api: SandboxApi, opts: PodRuntimeOptions = {})
     if (!rt) {
       // forget sandboxes deleted since (their stores are gone from the registry)
       const live = new Set(api.sandboxes.list().map((s) => s.store));
-      for (const [s, r] of runtimes) if (!live.has(s)) (r.dispose(), runtimes.delete(s));
+      for (const [s, r] of runtimes) if (!live.has(s)) {
+        r.dispose();
+        runtimes.delete(s);
+      }
       rt = new SandboxRuntime(store, { clock, catalog, network: (x) => network(x), maxLogLinesPerContainer: opts.maxLogLinesPerContainer });
       runtimes.set(store, rt);
     }

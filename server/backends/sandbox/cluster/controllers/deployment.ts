@@ -74,7 +74,7 @@ export function deploymentController(ctx: ControllerContext): ControllerDef {
       const dep = asObj(d);
       const want = Number(dep.spec?.replicas ?? 1);
       const strategy = dep.spec?.strategy ?? { type: 'RollingUpdate' };
-      let maxSurge = strategy.type === 'Recreate' ? 0 : resolve(strategy.rollingUpdate?.maxSurge ?? '25%', want, true);
+      const maxSurge = strategy.type === 'Recreate' ? 0 : resolve(strategy.rollingUpdate?.maxSurge ?? '25%', want, true);
       let maxUnavailable = strategy.type === 'Recreate' ? 0 : resolve(strategy.rollingUpdate?.maxUnavailable ?? '25%', want, false);
       if (strategy.type !== 'Recreate' && maxSurge === 0 && maxUnavailable === 0) maxUnavailable = 1;
 

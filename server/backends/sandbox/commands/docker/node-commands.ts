@@ -5,7 +5,6 @@
 import {createHash} from 'node:crypto';
 import type {ObjectStore} from '../../api/index';
 import type {ClusterRecord, NodeContainer} from '../../backend/cluster-record';
-import {formatTable} from '../table';
 import type {CommandIO} from '../types';
 import {MESH_NODE_COMMANDS, withEnvoyChildren} from '../../mesh/node-views';
 import {nodeProcesses} from './node-processes';
@@ -45,7 +44,7 @@ function crictlTable(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('').trimEnd()).join('\n') + '\n';
 }
 
-const crictl: NodeCommand = ({io, store, cluster, node, args}) => {
+const crictl: NodeCommand = ({io, store, node, args}) => {
   const sub = args.find((a) => !a.startsWith('-'));
   if (node.role === 'loadbalancer') {
     io.stderr.write('OCI runtime exec failed: exec failed: unable to start container process: exec: "crictl": executable file not found in $PATH: unknown\n');

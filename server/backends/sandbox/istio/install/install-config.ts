@@ -78,7 +78,8 @@ export function parseInstallConfig(sets: string[], release: IstioRelease): Insta
   for (const [k, v] of kv) {
     const m = /^components\.(\w+)(?:\[\d+\])?\.enabled$/.exec(k);
     const c = m ? COMPONENT_KEYS[m[1]!] : undefined;
-    if (c) (v === 'true' ? components.add(c) : components.delete(c));
+    if (c && v === 'true') components.add(c);
+    else if (c) components.delete(c);
   }
   const platform = get('values.global.platform') ?? '';
   const variant = get('values.global.variant') ?? (profile === 'ambient' ? 'distroless' : '');

@@ -48,7 +48,7 @@ function echo(req: AppRequest, withBody: boolean): Record<string, unknown> {
   const base: Record<string, unknown> = { args: args(u.searchParams), headers: headersObject(req), method: req.method, origin: origin(req), url: u.toString() };
   if (withBody) {
     const text = req.body.toString();
-    let parsed: unknown = null;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : null;
     } catch {
