@@ -11,7 +11,11 @@ const layerRules = SANDBOX_LAYERS.slice(0, -1).map((layer, i) => ({
   comment: `${SANDBOX}/${layer} may import only the layers below it: ${SANDBOX_LAYERS.slice(0, i).join(', ') || 'none'}`,
   severity: 'error',
   from: {path: `^${SANDBOX}/${layer.replace('.', '[.]')}`},
-  to: {path: `^${SANDBOX}/(${SANDBOX_LAYERS.slice(i + 1).map((l) => l.replace('.', '[.]')).join('|')})`},
+  to: {
+    path: `^${SANDBOX}/(${SANDBOX_LAYERS.slice(i + 1)
+      .map((l) => l.replace('.', '[.]'))
+      .join('|')})`,
+  },
 }));
 
 module.exports = {
@@ -25,7 +29,8 @@ module.exports = {
     },
     {
       name: 'core-is-platform-free',
-      comment: 'src/core is shared by the browser, the server and the runner: no Node modules, no packages with DOM or Node ties',
+      comment:
+        'src/core is shared by the browser, the server and the runner: no Node modules, no packages with DOM or Node ties',
       severity: 'error',
       from: {path: '^src/core'},
       to: {dependencyTypes: ['core']},

@@ -29,7 +29,18 @@ function esmPackageSupport(context: {generatedFilesDir: string}): Plugin {
     configureWebpack(_config, isServer, {currentBundler}) {
       const {sources} = currentBundler.instance;
       const markCommonJs = {
-        apply(compiler: {hooks: {thisCompilation: {tap(name: string, fn: (compilation: {hooks: {processAssets: {tap(opts: {name: string; stage: number}, fn: () => void): void}}}) => void): void}}}) {
+        apply(compiler: {
+          hooks: {
+            thisCompilation: {
+              tap(
+                name: string,
+                fn: (compilation: {
+                  hooks: {processAssets: {tap(opts: {name: string; stage: number}, fn: () => void): void}};
+                }) => void,
+              ): void;
+            };
+          };
+        }) {
           compiler.hooks.thisCompilation.tap('ambient-lab-commonjs-marker', (compilation) => {
             compilation.hooks.processAssets.tap({name: 'ambient-lab-commonjs-marker', stage: 0}, () => {
               compilation.emitAsset('package.json', new sources.RawSource('{"type": "commonjs"}\n'));

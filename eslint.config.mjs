@@ -17,7 +17,10 @@ export default tseslint.config(
     },
     rules: {
       // unused bindings are noise; a leading underscore marks the ones kept on purpose (callback signatures)
-      '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none'}],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none'},
+      ],
       'no-control-regex': 'off', // terminal code matches escape sequences on purpose
       eqeqeq: ['error', 'always', {null: 'ignore'}],
       'prefer-const': 'error',

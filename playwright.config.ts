@@ -22,7 +22,11 @@ export default defineConfig({
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: process.env.CI
-    ? [['list'], ['html', {open: 'never', outputFolder: 'playwright-report'}], ['junit', {outputFile: 'test-results/e2e-junit.xml'}]]
+    ? [
+        ['list'],
+        ['html', {open: 'never', outputFolder: 'playwright-report'}],
+        ['junit', {outputFile: 'test-results/e2e-junit.xml'}],
+      ]
     : [['list']],
   use: {
     baseURL: `http://127.0.0.1:${E2E_PORT}`,

@@ -13,7 +13,7 @@ export class LabClient {
         return;
       }
       const message = serverMessage.parse(JSON.parse(String(data)));
-      this.messageWaiters = this.messageWaiters.filter(w => {
+      this.messageWaiters = this.messageWaiters.filter((w) => {
         if (!w.match(message)) return true;
         w.resolve(message);
         return false;
@@ -40,7 +40,7 @@ export class LabClient {
       const timer = setTimeout(() => reject(new Error('timed out waiting for a server message')), timeoutMs);
       this.messageWaiters.push({
         match,
-        resolve: m => {
+        resolve: (m) => {
           clearTimeout(timer);
           resolve(m);
         },
@@ -49,7 +49,7 @@ export class LabClient {
   }
 
   async attach(cols = 120, rows = 40): Promise<string> {
-    const attached = this.waitFor(m => m.type === 'attached');
+    const attached = this.waitFor((m) => m.type === 'attached');
     this.send({type: 'attach', protocol: PROTOCOL_VERSION, cols, rows});
     const m = await attached;
     if (m.type !== 'attached') throw new Error('unexpected');
@@ -58,7 +58,7 @@ export class LabClient {
 
   /** type a command line and resolve when the shell reports it finished */
   async runCommand(command: string, timeoutMs = 120_000): Promise<number> {
-    const done = this.waitFor(m => m.type === 'command' && m.command.trim() === command.trim(), timeoutMs);
+    const done = this.waitFor((m) => m.type === 'command' && m.command.trim() === command.trim(), timeoutMs);
     this.send({type: 'input', data: command + '\r'});
     const m = await done;
     return m.type === 'command' ? m.exitCode : -1;

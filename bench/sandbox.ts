@@ -44,12 +44,17 @@ function seedPods(backend: SandboxBackend, sandbox: string, count: number): void
       metadata: {name: `bench-${i}`, namespace: 'default', labels: {app: 'bench'}},
       spec: {nodeName: `k3d-bench-agent-${i % 4}`, containers: [{name: 'c', image: 'nginx:1.27'}]},
     });
-    store.updateStatus(pods, {...p, status: {phase: 'Running', podIP: `10.42.${i % 4}.${10 + i}`, conditions: [{type: 'Ready', status: 'True'}]}});
+    store.updateStatus(pods, {
+      ...p,
+      status: {phase: 'Running', podIP: `10.42.${i % 4}.${10 + i}`, conditions: [{type: 'Ready', status: 'True'}]},
+    });
   }
 }
 
 async function idleSandboxMemory(): Promise<number> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/sandbox.ts', '--child'], {stdio: ['pipe', 'pipe', 'inherit']});
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/sandbox.ts', '--child'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({input: child.stdout!});
   const next = () => new Promise<string>((resolve) => lines.once('line', resolve));
   await next(); // ready
@@ -101,7 +106,11 @@ spec:
   const ready = new Promise<number>((resolve) => {
     const check = () => {
       const items = store.list(pods, {namespace: 'default', labelSelector: 'app=fresh'}).items;
-      const n = items.filter((p) => ((p as {status?: {conditions?: Array<{type: string; status: string}>}}).status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')).length;
+      const n = items.filter((p) =>
+        ((p as {status?: {conditions?: Array<{type: string; status: string}>}}).status?.conditions ?? []).some(
+          (c) => c.type === 'Ready' && c.status === 'True',
+        ),
+      ).length;
       if (n === 3) {
         sub.dispose();
         resolve(performance.now() - t);
@@ -110,7 +119,9 @@ spec:
     const sub = store.watch(check, {resource: pods});
   });
   await new Promise<void>((resolve, reject) => {
-    const c = execFile('kubectl', ['apply', '-f', '-'], {env: {...process.env, ...env}, cwd}, (err) => (err ? reject(err) : resolve()));
+    const c = execFile('kubectl', ['apply', '-f', '-'], {env: {...process.env, ...env}, cwd}, (err) =>
+      err ? reject(err) : resolve(),
+    );
     c.stdin!.end(manifest);
   });
   // a timer that does not keep the bench alive once the pods are Ready
@@ -140,8 +151,18 @@ export async function benchSandbox(): Promise<void> {
     for (let i = 0; i < CREATE_SANDBOXES; i++) await backend.shellEnvironment(`rate-${i}`);
     const perSecond = CREATE_SANDBOXES / ((performance.now() - t) / 1000);
     rowsOut.push(
-      {metric: 'kubectl get pods -A (100 pods), median ms', value: fmt(getPods, 1), floor: `${fmt(floor, 1)} (version --client)`, ratio: `${fmt(getPods / floor)}x`, target: '<= 1.2x'},
-      {metric: 'k3d cluster list via the shim, median ms', value: fmt(k3dList, 1), floor: `${fmt(bashFloor, 1)} (bash -c true)`},
+      {
+        metric: 'kubectl get pods -A (100 pods), median ms',
+        value: fmt(getPods, 1),
+        floor: `${fmt(floor, 1)} (version --client)`,
+        ratio: `${fmt(getPods / floor)}x`,
+        target: '<= 1.2x',
+      },
+      {
+        metric: 'k3d cluster list via the shim, median ms',
+        value: fmt(k3dList, 1),
+        floor: `${fmt(bashFloor, 1)} (bash -c true)`,
+      },
       {metric: 'k3d cluster create --agents 4, median ms', value: fmt(percentile(createMs, 50), 0), target: '<= 3000'},
       {metric: "new Deployment's 3 pods Ready after apply, ms", value: fmt(readyMs, 0), target: '<= 3000'},
       {metric: 'sandboxes created per second', value: fmt(perSecond, 0)},
@@ -150,7 +171,11 @@ export async function benchSandbox(): Promise<void> {
     await backend.dispose();
     rmSync(dir, {recursive: true, force: true});
   }
-  rowsOut.push({metric: `memory per idle sandbox (${IDLE_SANDBOXES}), MiB`, value: fmt(await idleSandboxMemory()), target: '<= 5'});
+  rowsOut.push({
+    metric: `memory per idle sandbox (${IDLE_SANDBOXES}), MiB`,
+    value: fmt(await idleSandboxMemory()),
+    target: '<= 5',
+  });
   printTable('sandbox', rowsOut);
 }
 

@@ -28,9 +28,13 @@ export interface Row {
 
 export function printTable(title: string, rows: Row[]): void {
   const head = ['metric', 'value', 'floor', 'ratio', 'target'];
-  const cells = rows.map(r => [r.metric, r.value, r.floor ?? '', r.ratio ?? '', r.target ?? '']);
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map(c => c[i]!.length)));
-  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
-  process.stdout.write(`\n${title}\n${line(head)}\n${line(widths.map(w => '-'.repeat(w)))}\n`);
+  const cells = rows.map((r) => [r.metric, r.value, r.floor ?? '', r.ratio ?? '', r.target ?? '']);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  process.stdout.write(`\n${title}\n${line(head)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
   for (const c of cells) process.stdout.write(line(c) + '\n');
 }

@@ -53,18 +53,22 @@ async function startLab(): Promise<LabProcess> {
       const m = /running at (http:\/\/[^\s/]+)\//.exec(out);
       if (m) resolve(m[1]!);
     });
-    child.once('exit', code => reject(new Error(`lab start exited with ${code}: ${out}`)));
+    child.once('exit', (code) => reject(new Error(`lab start exited with ${code}: ${out}`)));
   });
   return {child, url, token, dir};
 }
 
 /** Floor: node-pty read directly, no server, no socket. */
 function floorThroughput(): Promise<{bytes: number; seconds: number}> {
-  return new Promise(resolve => {
+  return new Promise((resolve) => {
     const started = performance.now();
     let bytes = 0;
-    const p = pty.spawn('bash', ['--norc', '--noprofile', '-c', BULK_COMMAND], {cols: 120, rows: 40, env: process.env as Record<string, string>});
-    p.onData(d => {
+    const p = pty.spawn('bash', ['--norc', '--noprofile', '-c', BULK_COMMAND], {
+      cols: 120,
+      rows: 40,
+      env: process.env as Record<string, string>,
+    });
+    p.onData((d) => {
       bytes += Buffer.byteLength(d);
     });
     p.onExit(() => resolve({bytes, seconds: (performance.now() - started) / 1000}));
@@ -76,7 +80,7 @@ async function labThroughput(lab: LabProcess): Promise<{bytes: number; seconds: 
   await client.attach();
   await client.runCommand('true');
   let bytes = 0;
-  client.onBinary = chunk => {
+  client.onBinary = (chunk) => {
     bytes += chunk.length;
   };
   const started = performance.now();
@@ -101,17 +105,21 @@ async function echoSamples(write: (s: string) => void, nextOutput: () => Promise
 }
 
 async function floorEcho(): Promise<number[]> {
-  const p = pty.spawn('bash', ['--norc', '--noprofile', '-i'], {cols: 120, rows: 40, env: {...process.env, PS1: '$ '} as Record<string, string>});
+  const p = pty.spawn('bash', ['--norc', '--noprofile', '-i'], {
+    cols: 120,
+    rows: 40,
+    env: {...process.env, PS1: '$ '} as Record<string, string>,
+  });
   let waiter: (() => void) | undefined;
   p.onData(() => {
     const w = waiter;
     waiter = undefined;
     w?.();
   });
-  await new Promise(r => setTimeout(r, 300)); // let the first prompt arrive
+  await new Promise((r) => setTimeout(r, 300)); // let the first prompt arrive
   const samples = await echoSamples(
-    s => p.write(s),
-    () => new Promise<void>(resolve => (waiter = resolve)),
+    (s) => p.write(s),
+    () => new Promise<void>((resolve) => (waiter = resolve)),
   );
   p.kill();
   return samples;
@@ -128,8 +136,8 @@ async function labEcho(lab: LabProcess): Promise<number[]> {
     w?.();
   };
   const samples = await echoSamples(
-    s => client.send({type: 'input', data: s}),
-    () => new Promise<void>(resolve => (waiter = resolve)),
+    (s) => client.send({type: 'input', data: s}),
+    () => new Promise<void>((resolve) => (waiter = resolve)),
   );
   client.close();
   return samples;
@@ -137,7 +145,7 @@ async function labEcho(lab: LabProcess): Promise<number[]> {
 
 async function idleSessionMemory(lab: LabProcess): Promise<{perSessionKiB: number; bashKiB: number}> {
   const pid = lab.child.pid!;
-  await new Promise(r => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, 500));
   const before = rssKiB(pid);
   const clients: LabClient[] = [];
   for (let i = 0; i < IDLE_SESSIONS; i++) {
@@ -146,11 +154,15 @@ async function idleSessionMemory(lab: LabProcess): Promise<{perSessionKiB: numbe
     await client.runCommand('true');
     clients.push(client);
   }
-  await new Promise(r => setTimeout(r, 1500));
+  await new Promise((r) => setTimeout(r, 1500));
   const after = rssKiB(pid);
   // bash's own memory, for context: the newest bash child of the server
   const {execFileSync} = await import('node:child_process');
-  const bashPids = execFileSync('pgrep', ['-P', String(pid), 'bash']).toString().trim().split('\n').map(Number);
+  const bashPids = execFileSync('pgrep', ['-P', String(pid), 'bash'])
+    .toString()
+    .trim()
+    .split('\n')
+    .map(Number);
   const bashKiB = bashPids.length ? bashPids.map(rssKiB).reduce((a, b) => a + b, 0) / bashPids.length : NaN;
   for (const c of clients) c.close();
   return {perSessionKiB: (after - before) / IDLE_SESSIONS, bashKiB};
@@ -176,14 +188,30 @@ export async function benchTerminal(): Promise<void> {
         ratio: fmt(labMBs / floorMBs) + '×',
         target: '≥ 0.80×',
       },
-      {metric: 'echo round trip p50, ms', value: fmt(percentile(labLat, 50), 3), floor: fmt(percentile(floorLat, 50), 3), ratio: fmt(percentile(labLat, 50) / percentile(floorLat, 50)) + '×'},
-      {metric: 'echo round trip p99, ms', value: fmt(percentile(labLat, 99), 3), floor: fmt(percentile(floorLat, 99), 3), ratio: fmt(percentile(labLat, 99) / percentile(floorLat, 99)) + '×', target: '≤ 2 ms'},
-      {metric: `server memory per idle session (${IDLE_SESSIONS} sessions), MB`, value: fmt(mem.perSessionKiB / 1024), floor: `bash itself: ${fmt(mem.bashKiB / 1024)}`, target: '≤ 5 MB'},
+      {
+        metric: 'echo round trip p50, ms',
+        value: fmt(percentile(labLat, 50), 3),
+        floor: fmt(percentile(floorLat, 50), 3),
+        ratio: fmt(percentile(labLat, 50) / percentile(floorLat, 50)) + '×',
+      },
+      {
+        metric: 'echo round trip p99, ms',
+        value: fmt(percentile(labLat, 99), 3),
+        floor: fmt(percentile(floorLat, 99), 3),
+        ratio: fmt(percentile(labLat, 99) / percentile(floorLat, 99)) + '×',
+        target: '≤ 2 ms',
+      },
+      {
+        metric: `server memory per idle session (${IDLE_SESSIONS} sessions), MB`,
+        value: fmt(mem.perSessionKiB / 1024),
+        floor: `bash itself: ${fmt(mem.bashKiB / 1024)}`,
+        target: '≤ 5 MB',
+      },
     ];
     printTable('Terminal server (lab server + WebSocket client vs node-pty directly)', rows);
   } finally {
     lab.child.kill('SIGTERM');
-    await new Promise(r => lab.child.once('exit', r));
+    await new Promise((r) => lab.child.once('exit', r));
     rmSync(lab.dir, {recursive: true, force: true});
   }
 }

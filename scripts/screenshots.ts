@@ -17,7 +17,13 @@ const origin = new URL(startUrl).origin;
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu'],
+  args: [
+    '--no-sandbox',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-gpu',
+  ],
 });
 const page = await browser.newPage({viewport: {width: 1280, height: 1000}});
 await page.goto(startUrl);
@@ -44,11 +50,18 @@ for (const locale of ['en', 'ko'] as const) {
     await step.getByTestId('step-run').click();
     if (i === count - 1) {
       // the last step waits for a condition: catch it while running
-      await step.locator('[data-status="running"]').or(step.and(page.locator('[data-status="running"]'))).first().waitFor({timeout: 5_000}).catch(() => {});
+      await step
+        .locator('[data-status="running"]')
+        .or(step.and(page.locator('[data-status="running"]')))
+        .first()
+        .waitFor({timeout: 5_000})
+        .catch(() => {});
       await step.scrollIntoViewIfNeeded();
       await shot(`${locale}-step-running`);
     }
-    await page.waitForFunction(el => el.getAttribute('data-status') !== 'running', await step.elementHandle(), {timeout: 60_000});
+    await page.waitForFunction((el) => el.getAttribute('data-status') !== 'running', await step.elementHandle(), {
+      timeout: 60_000,
+    });
   }
   await shot(`${locale}-steps-passed`);
   // make a step fail on purpose: take away the variable a later step reads, then run that step again

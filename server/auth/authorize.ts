@@ -58,7 +58,12 @@ export function authorize(req: IncomingMessage, url: URL, policy: AuthPolicy): A
     };
   }
   if (!tokensEqual(presented.token, policy.token)) {
-    return {ok: false, status: 401, code: 'bad-token', reason: 'wrong token: use the URL printed by the latest `lab start`'};
+    return {
+      ok: false,
+      status: 401,
+      code: 'bad-token',
+      reason: 'wrong token: use the URL printed by the latest `lab start`',
+    };
   }
 
   if (origin === undefined && presented.source === 'cookie') {

@@ -46,10 +46,15 @@ export function buildSite(repoRoot: string, siteDir: string): Promise<void> {
       stdio: ['ignore', process.stderr, process.stderr],
       env: process.env,
     });
-    child.on('error', err => reject(new Error(`could not run \`npx docusaurus build\`: ${err.message}`)));
+    child.on('error', (err) => reject(new Error(`could not run \`npx docusaurus build\`: ${err.message}`)));
     child.on('exit', (code, signal) => {
       if (code === 0) resolve();
-      else reject(new Error(`the site build failed (${signal ?? `exit ${code}`}); fix the error above, or start with --no-build to serve the old build`));
+      else
+        reject(
+          new Error(
+            `the site build failed (${signal ?? `exit ${code}`}); fix the error above, or start with --no-build to serve the old build`,
+          ),
+        );
     });
   });
 }

@@ -56,8 +56,16 @@ function program(): Command {
     .description('build the site if needed and start the lab server')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 = any free port)', parsePort, 4321)
-    .option('--allowed-host <name>', 'also accept this Host name, e.g. behind a proxy (repeatable)', collect, [] as string[])
-    .option('--allow-remote-shell', 'allow a non-loopback --host (exposes a real shell of this machine: the sandbox bash is real too)')
+    .option(
+      '--allowed-host <name>',
+      'also accept this Host name, e.g. behind a proxy (repeatable)',
+      collect,
+      [] as string[],
+    )
+    .option(
+      '--allow-remote-shell',
+      'allow a non-loopback --host (exposes a real shell of this machine: the sandbox bash is real too)',
+    )
     .addOption(backendOption())
     .option('--no-build', 'serve the existing build/ even if the docs changed')
     .option('--open', 'open the lab in the browser')
@@ -127,7 +135,9 @@ async function start(opts: StartFlags): Promise<void> {
   const lab = await startLabServer({...given, logger});
   const url = `${lab.url}?token=${lab.token}`;
   process.stdout.write(`Ambient Lab is running at ${url}\n`);
-  process.stdout.write(`Backend: ${lab.backend.name}${opts.host === '127.0.0.1' ? '' : `  (listening on ${opts.host})`}\n`);
+  process.stdout.write(
+    `Backend: ${lab.backend.name}${opts.host === '127.0.0.1' ? '' : `  (listening on ${opts.host})`}\n`,
+  );
   process.stdout.write('Press Ctrl+C to stop.\n');
   if (opts.open) openBrowser(url);
 
@@ -141,7 +151,7 @@ async function start(opts: StartFlags): Promise<void> {
     logger.info({signal}, 'stopping: closing every session');
     lab.close().then(
       () => process.exit(0),
-      err => {
+      (err) => {
         logger.error({err}, 'could not stop cleanly');
         process.exit(1);
       },
@@ -157,18 +167,26 @@ async function doctor(opts: {backend: BackendName}): Promise<void> {
   try {
     const checks = await backend.doctor();
     process.stdout.write(`Backend: ${backend.name}\n\n${formatDoctorTable(checks)}`);
-    if (checks.some(c => !c.ok)) process.exitCode = 1;
+    if (checks.some((c) => !c.ok)) process.exitCode = 1;
   } finally {
     await backend.dispose();
   }
 }
 
-async function run(opts: {backend: BackendName; locale: 'en' | 'ko'; page?: string; from?: string; to?: string; out?: string; docs?: string}): Promise<void> {
+async function run(opts: {
+  backend: BackendName;
+  locale: 'en' | 'ko';
+  page?: string;
+  from?: string;
+  to?: string;
+  out?: string;
+  docs?: string;
+}): Promise<void> {
   const options = resolveOptions({backend: opts.backend});
   const backend = await createBackend(options.backend, {stateDir: options.stateDir});
   const logger = createLogger();
   const sessions = new SessionRegistry({
-    shellEnvironment: learner => backend.shellEnvironment(learner),
+    shellEnvironment: (learner) => backend.shellEnvironment(learner),
     scrollbackBytes: options.scrollbackBytes,
     logger,
   });

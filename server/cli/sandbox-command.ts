@@ -33,7 +33,9 @@ function remoteClient(lock: LockInfo): SandboxClient {
       headers: {Authorization: `Bearer ${lock.controlToken}`, 'Content-Type': 'application/json'},
       body: JSON.stringify(body),
     }).catch((e: Error) => {
-      throw new SandboxCliError(`the lab (pid ${lock.pid}) holds the sandbox state but does not answer at ${lock.url}: ${e.message}`);
+      throw new SandboxCliError(
+        `the lab (pid ${lock.pid}) holds the sandbox state but does not answer at ${lock.url}: ${e.message}`,
+      );
     });
     const json = (await res.json()) as {error?: string};
     if (!res.ok) throw new SandboxCliError(json.error ?? `the lab answered ${res.status}`);
@@ -81,7 +83,9 @@ async function shell(opts: {name: string}): Promise<void> {
   const client = await connect(stateDir);
   try {
     const environment = await client.env(opts.name);
-    process.stderr.write(`Sandbox shell for "${opts.name}": k3d, docker and kubectl talk to the lab's simulated cluster. Type exit to leave.\n`);
+    process.stderr.write(
+      `Sandbox shell for "${opts.name}": k3d, docker and kubectl talk to the lab's simulated cluster. Type exit to leave.\n`,
+    );
     const nonce = randomBytes(16).toString('base64url');
     const child = spawn('bash', ['--rcfile', INTEGRATION_RC, '-i'], {
       stdio: 'inherit',
@@ -91,7 +95,9 @@ async function shell(opts: {name: string}): Promise<void> {
     // Ctrl+C belongs to the shell (same terminal, same signal): this process must outlive it
     const ignore = () => {};
     process.on('SIGINT', ignore);
-    const code = await new Promise<number>((resolve) => child.on('exit', (c, signal) => resolve(signal ? 128 : (c ?? 0))));
+    const code = await new Promise<number>((resolve) =>
+      child.on('exit', (c, signal) => resolve(signal ? 128 : (c ?? 0))),
+    );
     process.off('SIGINT', ignore);
     process.exitCode = code;
   } finally {
@@ -115,9 +121,21 @@ async function list(): Promise<void> {
   const client = await connect(stateDir);
   try {
     const rows = await client.list();
-    const table = [['NAME', 'LEARNER', 'CLUSTER', 'STATE', 'OBJECTS'], ...rows.map((r) => [r.name, r.learner, r.cluster || '-', r.state, String(r.objects)])];
+    const table = [
+      ['NAME', 'LEARNER', 'CLUSTER', 'STATE', 'OBJECTS'],
+      ...rows.map((r) => [r.name, r.learner, r.cluster || '-', r.state, String(r.objects)]),
+    ];
     const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)) + 3);
-    process.stdout.write(table.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('').trimEnd()).join('\n') + '\n');
+    process.stdout.write(
+      table
+        .map((r) =>
+          r
+            .map((c, i) => c.padEnd(widths[i]!))
+            .join('')
+            .trimEnd(),
+        )
+        .join('\n') + '\n',
+    );
   } finally {
     await client.close();
   }
@@ -128,7 +146,11 @@ async function manage(op: 'reset' | 'delete', name: string): Promise<void> {
   const client = await connect(stateDir);
   try {
     await client[op](name);
-    process.stdout.write(op === 'reset' ? `sandbox "${name}" reset: no cluster, no kubeconfig (workspace files kept)\n` : `sandbox "${name}" deleted\n`);
+    process.stdout.write(
+      op === 'reset'
+        ? `sandbox "${name}" reset: no cluster, no kubeconfig (workspace files kept)\n`
+        : `sandbox "${name}" deleted\n`,
+    );
   } finally {
     await client.close();
   }
@@ -138,7 +160,9 @@ async function serve(): Promise<void> {
   const {stateDir} = resolveOptions();
   const {createSandboxBackend} = await import('../backends/sandbox/index');
   const backend = await createSandboxBackend({stateDir});
-  process.stdout.write(`Sandbox backend serving ${stateDir} (${backend.commandUrl}). In another terminal: eval "$(lab sandbox env)"\nPress Ctrl+C to stop.\n`);
+  process.stdout.write(
+    `Sandbox backend serving ${stateDir} (${backend.commandUrl}). In another terminal: eval "$(lab sandbox env)"\nPress Ctrl+C to stop.\n`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -153,7 +177,10 @@ const action =
     try {
       await fn(...args);
     } catch (e) {
-      const known = e instanceof SandboxCliError || (e as {code?: string}).code === 'sandbox-state-locked' || /^no sandbox named/.test((e as Error).message);
+      const known =
+        e instanceof SandboxCliError ||
+        (e as {code?: string}).code === 'sandbox-state-locked' ||
+        /^no sandbox named/.test((e as Error).message);
       if (!known) throw e;
       process.stderr.write(`lab: ${(e as Error).message}\n`);
       process.exitCode = 1;
@@ -162,7 +189,9 @@ const action =
 
 /** `lab sandbox ...`, registered by server/cli/main.ts */
 export function registerSandboxCommand(lab: Command): void {
-  const sandbox = lab.command('sandbox').description('use the simulated k3d sandbox from your own terminal and scripts');
+  const sandbox = lab
+    .command('sandbox')
+    .description('use the simulated k3d sandbox from your own terminal and scripts');
   sandbox
     .command('shell')
     .description('open a bash inside a sandbox (the same PATH and kubeconfig as the lab terminal)')
@@ -184,5 +213,8 @@ export function registerSandboxCommand(lab: Command): void {
     .description('delete a sandbox entirely')
     .argument('<name>')
     .action(action((name: string) => manage('delete', name)));
-  sandbox.command('serve').description('run the sandbox backend in the foreground (for `lab sandbox env` in scripts)').action(action(serve));
+  sandbox
+    .command('serve')
+    .description('run the sandbox backend in the foreground (for `lab sandbox env` in scripts)')
+    .action(action(serve));
 }

@@ -3,7 +3,13 @@
  * a pod is on, what `kubectl get pods` would print as its STATUS, what it is to the mesh, and each namespace's
  * data-plane mode. No I/O, so they are tested with plain objects.
  */
-import type {ClusterNamespace, ClusterNode, ClusterPod, DataPlaneMode, PodRole} from '../../src/core/protocol/cluster-picture';
+import type {
+  ClusterNamespace,
+  ClusterNode,
+  ClusterPod,
+  DataPlaneMode,
+  PodRole,
+} from '../../src/core/protocol/cluster-picture';
 
 /** the parts of an object we read; everything optional because kubectl output is input from outside */
 export interface KubeItem {
@@ -49,7 +55,12 @@ export function pictureFromItems(items: readonly KubeItem[]): PictureParts {
   const nodes = new Map<string, ClusterNode>();
   for (const item of items) {
     if (item.kind !== 'Node' || !item.metadata?.name) continue;
-    nodes.set(item.metadata.name, {name: item.metadata.name, role: nodeRole(item), ready: conditionTrue(item, 'Ready'), pods: []});
+    nodes.set(item.metadata.name, {
+      name: item.metadata.name,
+      role: nodeRole(item),
+      ready: conditionTrue(item, 'Ready'),
+      pods: [],
+    });
   }
   const unscheduled: ClusterPod[] = [];
   for (const item of items) {
@@ -58,7 +69,8 @@ export function pictureFromItems(items: readonly KubeItem[]): PictureParts {
     const node = item.spec?.nodeName ? nodes.get(item.spec.nodeName) : undefined;
     (node ? node.pods : unscheduled).push(pod);
   }
-  const byName = (a: ClusterPod, b: ClusterPod) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
+  const byName = (a: ClusterPod, b: ClusterPod) =>
+    a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
   for (const node of nodes.values()) node.pods.sort(byName);
   unscheduled.sort(byName);
 
@@ -73,7 +85,9 @@ export function pictureFromItems(items: readonly KubeItem[]): PictureParts {
     .sort((a, b) => a.name.localeCompare(b.name));
 
   return {
-    nodes: [...nodes.values()].sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'control-plane' ? -1 : 1)),
+    nodes: [...nodes.values()].sort((a, b) =>
+      a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'control-plane' ? -1 : 1,
+    ),
     unscheduled,
     namespaces,
   };
@@ -81,7 +95,9 @@ export function pictureFromItems(items: readonly KubeItem[]): PictureParts {
 
 export function nodeRole(node: KubeItem): ClusterNode['role'] {
   const labels = node.metadata?.labels ?? {};
-  return 'node-role.kubernetes.io/control-plane' in labels || 'node-role.kubernetes.io/master' in labels ? 'control-plane' : 'agent';
+  return 'node-role.kubernetes.io/control-plane' in labels || 'node-role.kubernetes.io/master' in labels
+    ? 'control-plane'
+    : 'agent';
 }
 
 function conditionTrue(item: KubeItem, type: string): boolean {
@@ -94,7 +110,8 @@ function conditionTrue(item: KubeItem, type: string): boolean {
  * A waypoint counts when the namespace is enrolled (istio.io/use-waypoint) or holds a waypoint Gateway.
  */
 export function namespaceMode(labels: Record<string, string>, hasWaypointGateway: boolean): DataPlaneMode {
-  if (labels['istio-injection'] === 'enabled' || (labels['istio.io/rev'] && labels['istio-injection'] !== 'disabled')) return 'sidecar';
+  if (labels['istio-injection'] === 'enabled' || (labels['istio.io/rev'] && labels['istio-injection'] !== 'disabled'))
+    return 'sidecar';
   if (labels['istio.io/dataplane-mode'] === 'ambient') {
     const useWaypoint = labels['istio.io/use-waypoint'];
     return (useWaypoint && useWaypoint !== '#none') || hasWaypointGateway ? 'ambient+waypoint' : 'ambient';
@@ -106,7 +123,11 @@ function namespaceOf(item: KubeItem, hasWaypointGateway: boolean): ClusterNamesp
   const labels = item.metadata?.labels ?? {};
   const mode = namespaceMode(labels, hasWaypointGateway);
   const waypoint = labels['istio.io/use-waypoint'];
-  return {name: item.metadata!.name!, mode, ...(mode === 'ambient+waypoint' && waypoint && waypoint !== '#none' ? {waypoint} : {})};
+  return {
+    name: item.metadata!.name!,
+    mode,
+    ...(mode === 'ambient+waypoint' && waypoint && waypoint !== '#none' ? {waypoint} : {}),
+  };
 }
 
 /** a native sidecar (init container that keeps running) counts as one of the pod's containers, as kubectl does */
@@ -117,7 +138,10 @@ function nativeSidecars(pod: KubeItem): string[] {
 export function podRole(pod: KubeItem): PodRole {
   const labels = pod.metadata?.labels ?? {};
   const annotations = pod.metadata?.annotations ?? {};
-  if (labels['gateway.istio.io/managed'] === 'istio.io-mesh-controller' || labels['gateway.networking.k8s.io/gateway-class-name'] === WAYPOINT_CLASS) {
+  if (
+    labels['gateway.istio.io/managed'] === 'istio.io-mesh-controller' ||
+    labels['gateway.networking.k8s.io/gateway-class-name'] === WAYPOINT_CLASS
+  ) {
     return 'waypoint';
   }
   if (labels['app'] === 'ztunnel') return 'ztunnel';

@@ -64,7 +64,14 @@ export class ClusterPictureSource {
     // without a readable cluster there are no pods to highlight the path on
     const lastRequest = result.ok ? await this.backend.lastRequestPath?.(learner) : undefined;
     if (!result.ok) {
-      return {at, backend: this.backend.name, unavailable: {code: result.code, message: result.message}, nodes: [], unscheduled: [], namespaces: []};
+      return {
+        at,
+        backend: this.backend.name,
+        unavailable: {code: result.code, message: result.message},
+        nodes: [],
+        unscheduled: [],
+        namespaces: [],
+      };
     }
     return {at, backend: this.backend.name, ...pictureFromItems(result.items), ...(lastRequest ? {lastRequest} : {})};
   }

@@ -34,10 +34,21 @@ function kubectl(args: string[], opts: ReadOptions): Promise<KubectlRun> {
     execFile(
       'kubectl',
       args,
-      {env: {...process.env, ...opts.env}, cwd: opts.cwd, timeout: opts.timeoutMs, maxBuffer: opts.maxBytes, killSignal: 'SIGKILL'},
+      {
+        env: {...process.env, ...opts.env},
+        cwd: opts.cwd,
+        timeout: opts.timeoutMs,
+        maxBuffer: opts.maxBytes,
+        killSignal: 'SIGKILL',
+      },
       (err, stdout, stderr) => {
         const e = err as (NodeJS.ErrnoException & {killed?: boolean}) | null;
-        resolve({code: e ? (e.code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr), timedOut: !!e?.killed && e.code !== 'ENOENT'});
+        resolve({
+          code: e ? (e.code ?? 1) : 0,
+          stdout: String(stdout),
+          stderr: String(stderr),
+          timedOut: !!e?.killed && e.code !== 'ENOENT',
+        });
       },
     );
   });
@@ -47,8 +58,18 @@ export async function readCluster(opts: ReadOptions): Promise<ReadResult> {
   let run = await kubectl(['get', KINDS_WITH_GATEWAYS, '-A', '-o', 'json'], opts);
   if (run.code !== 0 && missingGatewayApi(run.stderr)) run = await kubectl(['get', KINDS, '-A', '-o', 'json'], opts);
   if (run.code === 'ENOENT') return {ok: false, code: 'kubectl-missing', message: 'kubectl was not found on PATH'};
-  if (run.timedOut) return {ok: false, code: 'unreachable', message: `kubectl did not answer within ${Math.round(opts.timeoutMs / 1000)} s`};
-  if (run.code !== 0) return {ok: false, code: classifyKubectlError(run.stderr), message: firstLine(run.stderr) || `kubectl exited with ${run.code}`};
+  if (run.timedOut)
+    return {
+      ok: false,
+      code: 'unreachable',
+      message: `kubectl did not answer within ${Math.round(opts.timeoutMs / 1000)} s`,
+    };
+  if (run.code !== 0)
+    return {
+      ok: false,
+      code: classifyKubectlError(run.stderr),
+      message: firstLine(run.stderr) || `kubectl exited with ${run.code}`,
+    };
   try {
     const list = JSON.parse(run.stdout) as {items?: unknown};
     return {ok: true, items: Array.isArray(list.items) ? (list.items as KubeItem[]) : []};
@@ -59,7 +80,9 @@ export async function readCluster(opts: ReadOptions): Promise<ReadResult> {
 
 /** kubectl's words when a resource type is unknown to the API server (no CRD) */
 export function missingGatewayApi(stderr: string): boolean {
-  return /doesn't have a resource type "gateways"|no matches for kind "Gateway"|the server could not find the requested resource/i.test(stderr);
+  return /doesn't have a resource type "gateways"|no matches for kind "Gateway"|the server could not find the requested resource/i.test(
+    stderr,
+  );
 }
 
 /**
@@ -68,10 +91,18 @@ export function missingGatewayApi(stderr: string): boolean {
  * cluster) is "unreachable".
  */
 export function classifyKubectlError(stderr: string): ClusterUnavailable {
-  if (/localhost:8080|current-context is not set|no configuration has been provided|context .* (was not found|does not exist)|invalid configuration/i.test(stderr)) {
+  if (
+    /localhost:8080|current-context is not set|no configuration has been provided|context .* (was not found|does not exist)|invalid configuration/i.test(
+      stderr,
+    )
+  ) {
     return 'no-cluster';
   }
-  if (/connection refused|was refused|Unable to connect to the server|i\/o timeout|no such host|TLS handshake timeout|connection reset|EOF/i.test(stderr)) {
+  if (
+    /connection refused|was refused|Unable to connect to the server|i\/o timeout|no such host|TLS handshake timeout|connection reset|EOF/i.test(
+      stderr,
+    )
+  ) {
     return 'unreachable';
   }
   return 'error';

@@ -22,7 +22,7 @@ const positiveInt = z.number().int().positive();
 const hostName = z
   .string()
   .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'a host name like "lab.example" or "lab.example:8080"')
-  .transform(h => h.toLowerCase());
+  .transform((h) => h.toLowerCase());
 
 const schema = z
   .object({
@@ -31,7 +31,11 @@ const schema = z
     /** TCP port; 0 picks any free port (tests, Playwright) */
     port: z.number().int().min(0).max(65535).default(4321),
     /** the secret every /api call and WebSocket must present; random unless given (or LAB_TOKEN is set) */
-    token: z.string().min(16, 'at least 16 characters').max(512).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces'),
+    token: z
+      .string()
+      .min(16, 'at least 16 characters')
+      .max(512)
+      .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces'),
     /** extra Host names accepted besides 127.0.0.1, localhost and [::1] (e.g. behind a reverse proxy) */
     allowedHosts: z.array(hostName).default([]),
     /** largest client WebSocket message accepted */
@@ -109,17 +113,35 @@ export function randomToken(): string {
 
 /** Options that may also come from the environment, as LAB_<NAME> (e.g. LAB_MAX_SESSIONS_PER_LEARNER=50). */
 const ENV_OPTIONS = [
-  'host', 'port', 'token', 'allowedHosts', 'maxMessageBytes', 'maxSessionsPerLearner', 'detachGraceMs',
-  'idleTimeoutMs', 'scrollbackBytes', 'highWaterMark', 'lowWaterMark', 'stateDir', 'siteDir', 'backend',
+  'host',
+  'port',
+  'token',
+  'allowedHosts',
+  'maxMessageBytes',
+  'maxSessionsPerLearner',
+  'detachGraceMs',
+  'idleTimeoutMs',
+  'scrollbackBytes',
+  'highWaterMark',
+  'lowWaterMark',
+  'stateDir',
+  'siteDir',
+  'backend',
   'allowRemoteShell',
 ] as const;
 const NUMERIC = new Set<string>([
-  'port', 'maxMessageBytes', 'maxSessionsPerLearner', 'detachGraceMs', 'idleTimeoutMs', 'scrollbackBytes',
-  'highWaterMark', 'lowWaterMark',
+  'port',
+  'maxMessageBytes',
+  'maxSessionsPerLearner',
+  'detachGraceMs',
+  'idleTimeoutMs',
+  'scrollbackBytes',
+  'highWaterMark',
+  'lowWaterMark',
 ]);
 
 export function envName(option: string): string {
-  return 'LAB_' + option.replace(/[A-Z]/g, c => '_' + c).toUpperCase();
+  return 'LAB_' + option.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
 }
 
 function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
@@ -130,7 +152,11 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     // a non-numeric value becomes NaN, which the schema rejects with the option's name
     if (NUMERIC.has(key)) out[key] = Number(raw);
     else if (key === 'allowRemoteShell') out[key] = raw === '1' || raw.toLowerCase() === 'true';
-    else if (key === 'allowedHosts') out[key] = raw.split(',').map(h => h.trim()).filter(Boolean);
+    else if (key === 'allowedHosts')
+      out[key] = raw
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean);
     else out[key] = raw;
   }
   return out;

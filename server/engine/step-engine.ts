@@ -75,7 +75,11 @@ export class SessionStepEngine implements StepEngine {
       this.session.onCommandFinished((event) => this.onFinished(event)),
       this.session.onExit((event) =>
         this.inFlight?.done({
-          failure: {check: 'session', expected: 'the shell keeps running', actual: `the shell ended: ${event.reason} (exit ${event.exitCode})`},
+          failure: {
+            check: 'session',
+            expected: 'the shell keeps running',
+            actual: `the shell ended: ${event.reason} (exit ${event.exitCode})`,
+          },
         }),
       ),
     ];
@@ -85,11 +89,15 @@ export class SessionStepEngine implements StepEngine {
     const page = this.manifests.get(locale, pageId);
     const step = page?.steps.find((candidate) => candidate.id === stepId);
     if (!page || !step) {
-      throw new EngineError('unknown-step', page ? `page "${pageId}" (${locale}) has no step "${stepId}"` : `no page "${pageId}" in ${locale}`);
+      throw new EngineError(
+        'unknown-step',
+        page ? `page "${pageId}" (${locale}) has no step "${stepId}"` : `no page "${pageId}" in ${locale}`,
+      );
     }
     if (this.disposed) throw new EngineError('busy', 'the session is closed');
     if (this.running) throw new EngineError('busy', 'another step is still running; wait for it to finish');
-    if (this.session.busy) throw new EngineError('busy', 'a command is still running in the terminal; wait for it or press Ctrl-C');
+    if (this.session.busy)
+      throw new EngineError('busy', 'a command is still running in the terminal; wait for it or press Ctrl-C');
     this.running = true;
     this.abandoned = '';
     try {
@@ -118,7 +126,9 @@ export class SessionStepEngine implements StepEngine {
     if (this.disposed) return;
     this.disposed = true;
     for (const subscription of this.subscriptions) subscription.dispose();
-    this.inFlight?.done({failure: {check: 'session', expected: 'the session stays open', actual: 'the session was closed'}});
+    this.inFlight?.done({
+      failure: {check: 'session', expected: 'the session stays open', actual: 'the session was closed'},
+    });
     this.listeners.clear();
   }
 
@@ -220,7 +230,13 @@ export class SessionStepEngine implements StepEngine {
     const ref = this.findStep(reported);
     if (!ref) return;
     this.typedRunning.set(reported, ref);
-    this.emit({pageId: ref.page.pageId, stepId: ref.step.id, status: 'running', startedAt: event.startedAt, via: 'typed'});
+    this.emit({
+      pageId: ref.page.pageId,
+      stepId: ref.step.id,
+      status: 'running',
+      startedAt: event.startedAt,
+      via: 'typed',
+    });
   }
 
   // ---------------------------------------------------------------------------------------------- checks
@@ -292,7 +308,9 @@ function combine(parts: CommandFinished[]): CommandFinished {
     command: parts.map((part) => part.command).join('\n'),
     exitCode: parts.find((part) => part.exitCode !== 0)?.exitCode ?? 0,
     // each command's output already ends its last line; add a newline only where one did not (no blank lines)
-    output: parts.map((part) => (part.output === '' || part.output.endsWith('\n') ? part.output : part.output + '\n')).join(''),
+    output: parts
+      .map((part) => (part.output === '' || part.output.endsWith('\n') ? part.output : part.output + '\n'))
+      .join(''),
     startedAt: first.startedAt,
     finishedAt: last.finishedAt,
   };

@@ -32,7 +32,13 @@ export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, c
       // kubectl failing is part of the picture (`unavailable`); only our own fault is a 500
       ctx.cluster.get(ctx.learner).then(
         (picture) => sendJson(res, 200, picture),
-        (err: unknown) => sendError(res, 500, 'internal', `could not read the cluster: ${err instanceof Error ? err.message : String(err)}`),
+        (err: unknown) =>
+          sendError(
+            res,
+            500,
+            'internal',
+            `could not read the cluster: ${err instanceof Error ? err.message : String(err)}`,
+          ),
       );
       return;
     default:

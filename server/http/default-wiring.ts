@@ -19,7 +19,7 @@ export function defaultManifests(repoRoot: string): Promise<ManifestIndex> {
 
 export function defaultSessions(options: LabOptions, backend: Backend, logger: Logger): SessionSource {
   return new SessionRegistry({
-    shellEnvironment: learner => backend.shellEnvironment(learner),
+    shellEnvironment: (learner) => backend.shellEnvironment(learner),
     maxSessionsPerLearner: options.maxSessionsPerLearner,
     detachGraceMs: options.detachGraceMs,
     idleTimeoutMs: options.idleTimeoutMs,
@@ -32,7 +32,7 @@ export function defaultEngineFactory(
   backend: Backend,
   manifests: ManifestIndex,
 ): (session: TerminalSession) => Promise<StepEngine> {
-  return async session => {
+  return async (session) => {
     // verify commands run beside the shell, in the same environment and directory the backend gives it
     const runVerify = createVerifyRunner(await backend.shellEnvironment(session.info.learner));
     return new SessionStepEngine({session, manifests, runVerify});

@@ -24,7 +24,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 /** A short JSON reason: `{"error": code, "message": ...}`. */
-export function sendError(res: ServerResponse, status: number, code: string, message: string, extra: Record<string, string> = {}): void {
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, string> = {},
+): void {
   for (const [k, v] of Object.entries(extra)) res.setHeader(k, v);
   sendJson(res, status, {error: code, message});
 }

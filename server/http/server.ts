@@ -116,7 +116,11 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
     if (!host.ok) return sendRefusal(res, host);
 
     if (url.pathname === '/healthz') {
-      res.writeHead(200, {...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store'});
+      res.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Cache-Control': 'no-store',
+      });
       res.end('ok\n');
       return;
     }
@@ -128,8 +132,9 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
     if (url.pathname === '/ws') {
       return sendError(res, 426, 'upgrade-required', 'this is the lab WebSocket', {Upgrade: 'websocket'});
     }
-    if ((req.method === 'GET' || req.method === 'HEAD') && handleTokenLogin(res, url, options.token, policy.port)) return;
-    serveStatic(req, res, url).catch(err => {
+    if ((req.method === 'GET' || req.method === 'HEAD') && handleTokenLogin(res, url, options.token, policy.port))
+      return;
+    serveStatic(req, res, url).catch((err) => {
       logger.warn({err, path: url.pathname}, 'static file failed');
       if (!res.headersSent) sendError(res, 500, 'internal', 'could not serve that file');
       else res.destroy();
@@ -142,10 +147,13 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
     if (!url || url.pathname !== '/ws') return refuseUpgrade(socket, 404, 'not-found', 'the lab WebSocket is at /ws');
     const decision = authorize(req, url, policy);
     if (!decision.ok) {
-      logger.warn({code: decision.code, origin: req.headers.origin, host: req.headers.host}, 'refused a WebSocket upgrade');
+      logger.warn(
+        {code: decision.code, origin: req.headers.origin, host: req.headers.host},
+        'refused a WebSocket upgrade',
+      );
       return refuseUpgrade(socket, decision.status, decision.code, decision.reason);
     }
-    wss.handleUpgrade(req, socket, head, ws => {
+    wss.handleUpgrade(req, socket, head, (ws) => {
       handleConnection(ws, {
         learner,
         backend: backend.name,
@@ -194,7 +202,10 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
   const port = (server.address() as AddressInfo).port;
   policy.port = port;
   const url = `http://127.0.0.1:${port}/`;
-  logger.info({url, backend: backend.name, siteDir: options.siteDir, stateDir: options.stateDir}, 'lab server listening');
+  logger.info(
+    {url, backend: backend.name, siteDir: options.siteDir, stateDir: options.stateDir},
+    'lab server listening',
+  );
 
   return {url, port, token: options.token, options: {...options, port}, backend, close};
 }

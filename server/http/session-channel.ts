@@ -41,13 +41,13 @@ export class SessionChannel {
   ) {
     const learner = session.info.learner;
     this.subscriptions.push(
-      session.onOutput(data => this.broadcastOutput(Buffer.from(data, 'utf8'))),
-      session.onCommandFinished(e => this.broadcast({type: 'command', command: e.command, exitCode: e.exitCode})),
-      engine.onResult(result => {
+      session.onOutput((data) => this.broadcastOutput(Buffer.from(data, 'utf8'))),
+      session.onCommandFinished((e) => this.broadcast({type: 'command', command: e.command, exitCode: e.exitCode})),
+      engine.onResult((result) => {
         options.progress.record(learner, result);
         options.toLearner(learner, {type: 'step', result});
       }),
-      session.onExit(e => {
+      session.onExit((e) => {
         this.broadcast({type: 'exit', reason: e.reason, exitCode: e.exitCode});
         this.dispose();
       }),

@@ -47,7 +47,7 @@ export class SessionChannels {
       lowWaterMark: this.options.lowWaterMark,
       progress: this.options.progress,
       toLearner: (l, message) => this.toLearner(l, message),
-      onClosed: c => {
+      onClosed: (c) => {
         if (this.channels.get(c.id) === c) this.channels.delete(c.id);
       },
     });

@@ -57,7 +57,7 @@ export function createStaticHandler(siteDir: string): StaticHandler {
   }
 
   async function notFoundPage(pathname: string): Promise<{file: string; stats: Stats} | undefined> {
-    const locale = LOCALE_PREFIXES.find(l => pathname === `/${l}` || pathname.startsWith(`/${l}/`));
+    const locale = LOCALE_PREFIXES.find((l) => pathname === `/${l}` || pathname.startsWith(`/${l}/`));
     for (const candidate of [locale ? path.join(root, locale, '404.html') : undefined, path.join(root, '404.html')]) {
       if (!candidate) continue;
       const stats = await fileStats(candidate);
@@ -66,12 +66,20 @@ export function createStaticHandler(siteDir: string): StaticHandler {
     return undefined;
   }
 
-  function send(req: IncomingMessage, res: ServerResponse, status: number, file: string, stats: Stats, pathname: string): void {
+  function send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    file: string,
+    stats: Stats,
+    pathname: string,
+  ): void {
     const etag = `W/"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`;
     const headers: Record<string, string | number> = {
       ...SECURITY_HEADERS,
       'Content-Type': contentTypeOf(file),
-      'Cache-Control': status === 200 && HASHED_ASSET.test(pathname) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'Cache-Control':
+        status === 200 && HASHED_ASSET.test(pathname) ? 'public, max-age=31536000, immutable' : 'no-cache',
       ETag: etag,
       'Last-Modified': stats.mtime.toUTCString(),
     };

@@ -9,7 +9,12 @@
  * Closing the socket detaches it from its session; the session lives on for the registry's grace period.
  */
 import type {RawData, WebSocket} from 'ws';
-import {parseClientMessage, type ClientMessage, type ErrorCode, type ServerMessage} from '../../src/core/protocol/messages';
+import {
+  parseClientMessage,
+  type ClientMessage,
+  type ErrorCode,
+  type ServerMessage,
+} from '../../src/core/protocol/messages';
 import type {BackendName, LearnerId} from '../backends/types';
 import {EngineError, type ProgressStore} from '../engine/types';
 import type {ChannelPeer, SessionChannel} from './session-channel';
@@ -85,7 +90,10 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
       } catch (err) {
         const limit = (err as {code?: unknown}).code === 'session-limit';
         if (!limit) ctx.logger.warn({err}, 'could not start a session');
-        fail(limit ? 'session-limit' : 'internal', limit ? (err as Error).message : 'could not start a terminal session');
+        fail(
+          limit ? 'session-limit' : 'internal',
+          limit ? (err as Error).message : 'could not start a terminal session',
+        );
         return;
       }
       if (closed) {
@@ -135,9 +143,12 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 
   ws.on('message', (data: RawData, isBinary: boolean) => {
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
-    if (size > ctx.maxMessageBytes) return bad('too-large', `message of ${size} bytes is over the ${ctx.maxMessageBytes}-byte limit`);
+    if (size > ctx.maxMessageBytes)
+      return bad('too-large', `message of ${size} bytes is over the ${ctx.maxMessageBytes}-byte limit`);
     if (isBinary) return bad('bad-message', 'binary frames are not accepted; send JSON text');
-    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const text = Array.isArray(data)
+      ? Buffer.concat(data).toString('utf8')
+      : Buffer.from(data as ArrayBuffer).toString('utf8');
     const parsed = parseClientMessage(text);
     if (!parsed.ok) return bad('bad-message', parsed.error);
     queue = queue
@@ -158,7 +169,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
   }, 30_000);
   heartbeat.unref();
 
-  ws.on('error', err => ctx.logger.debug({err}, 'socket error'));
+  ws.on('error', (err) => ctx.logger.debug({err}, 'socket error'));
   ws.on('close', () => {
     closed = true;
     clearInterval(heartbeat);

@@ -45,7 +45,10 @@ export async function collectManifests(repoRoot: string): Promise<CollectedManif
       if (collected) pages.push(collected);
     }
     pages.sort((a, b) => a.position - b.position || a.manifest.source.localeCompare(b.manifest.source));
-    byLocale.set(locale, pages.map((page) => page.manifest));
+    byLocale.set(
+      locale,
+      pages.map((page) => page.manifest),
+    );
   }
   if (problems.length > 0) throw new ManifestError(`bad steps in the docs:\n${problems.join('\n')}`);
   return manifestIndex(byLocale);

@@ -114,7 +114,10 @@ export class FileProgressStore implements ProgressStore {
     } catch {
       // keeping the copy is best effort; starting is what matters
     }
-    this.logger?.warn({file, kept: aside, reason}, 'progress file is corrupt; kept a copy and starting with empty progress');
+    this.logger?.warn(
+      {file, kept: aside, reason},
+      'progress file is corrupt; kept a copy and starting with empty progress',
+    );
     return {};
   }
 
@@ -133,7 +136,7 @@ export class FileProgressStore implements ProgressStore {
     const previous = this.writing.get(learner) ?? Promise.resolve();
     const next = previous
       .then(() => this.write(learner))
-      .catch(err => this.logger?.warn({err, learner}, 'could not save progress'))
+      .catch((err) => this.logger?.warn({err, learner}, 'could not save progress'))
       .finally(() => {
         if (this.writing.get(learner) === next) this.writing.delete(learner);
       });

@@ -2,11 +2,19 @@
 import type {StepResult} from '../../src/core/protocol/messages';
 
 export function resultTable(results: StepResult[], totalMs: number): string {
-  const rows = results.map((result) => [result.pageId, result.stepId, result.status, ((result.durationMs ?? 0) / 1000).toFixed(1)]);
+  const rows = results.map((result) => [
+    result.pageId,
+    result.stepId,
+    result.status,
+    ((result.durationMs ?? 0) / 1000).toFixed(1),
+  ]);
   const header = ['page', 'step', 'status', 'seconds'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) =>
-    cells.map((cell, column) => (column === 3 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
+    cells
+      .map((cell, column) => (column === 3 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd();
   const passed = results.filter((result) => result.status === 'passed').length;
   return [
     line(header),
@@ -20,7 +28,11 @@ export function resultTable(results: StepResult[], totalMs: number): string {
 export function failureReport(result: StepResult): string {
   const failure = result.failure;
   if (!failure) return `step ${result.pageId}/${result.stepId} failed`;
-  const indent = (text: string) => text.split('\n').map((line) => `    ${line}`).join('\n');
+  const indent = (text: string) =>
+    text
+      .split('\n')
+      .map((line) => `    ${line}`)
+      .join('\n');
   return [
     `FAILED ${result.pageId}/${result.stepId}: check "${failure.check}"`,
     '  expected:',

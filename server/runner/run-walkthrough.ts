@@ -65,7 +65,9 @@ export async function runWalkthrough(opts: RunWalkthroughOptions): Promise<Walkt
   const engine = new SessionStepEngine({
     session,
     manifests,
-    runVerify: createVerifyRunner(await opts.backend.shellEnvironment(LOCAL_LEARNER), {followShellPid: session.info.pid}),
+    runVerify: createVerifyRunner(await opts.backend.shellEnvironment(LOCAL_LEARNER), {
+      followShellPid: session.info.pid,
+    }),
     defaultLocale: opts.locale,
   });
   try {

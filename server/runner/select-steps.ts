@@ -12,12 +12,17 @@ export interface PlannedStep {
 
 export class SelectionError extends Error {}
 
-export function selectSteps(pages: PageManifest[], options: {page?: string; from?: string; to?: string}): PlannedStep[] {
+export function selectSteps(
+  pages: PageManifest[],
+  options: {page?: string; from?: string; to?: string},
+): PlannedStep[] {
   let chosen = pages;
   if (options.page !== undefined) {
     const page = pages.find((candidate) => candidate.pageId === options.page);
     if (!page) {
-      throw new SelectionError(`unknown page "${options.page}"; pages: ${pages.map((p) => p.pageId).join(', ') || '(none)'}`);
+      throw new SelectionError(
+        `unknown page "${options.page}"; pages: ${pages.map((p) => p.pageId).join(', ') || '(none)'}`,
+      );
     }
     chosen = [page];
   }
@@ -32,7 +37,9 @@ function indexOf(plan: PlannedStep[], ref: string, option: string): number {
   const slash = ref.lastIndexOf('/');
   const pageId = slash >= 0 ? ref.slice(0, slash) : undefined;
   const stepId = slash >= 0 ? ref.slice(slash + 1) : ref;
-  const index = plan.findIndex((entry) => entry.step.id === stepId && (pageId === undefined || entry.page.pageId === pageId));
+  const index = plan.findIndex(
+    (entry) => entry.step.id === stepId && (pageId === undefined || entry.page.pageId === pageId),
+  );
   if (index < 0) {
     const known = plan.map((entry) => `${entry.page.pageId}/${entry.step.id}`).join(', ');
     throw new SelectionError(`${option} ${ref}: no such step; steps: ${known || '(none)'}`);

@@ -81,7 +81,8 @@ export function sessionProcesses(query: SessionProcessQuery): number[] {
   }
   if (query.envMarker) {
     for (const p of procs) {
-      if (!found.has(p.pid) && !exclude.has(p.pid) && hasEnvEntry(p.pid, query.envMarker, query.procRoot)) found.add(p.pid);
+      if (!found.has(p.pid) && !exclude.has(p.pid) && hasEnvEntry(p.pid, query.envMarker, query.procRoot))
+        found.add(p.pid);
     }
   }
   // Descendants of anything found so far, to a fixed point.

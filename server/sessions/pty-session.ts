@@ -50,7 +50,12 @@ export interface PtySessionOptions {
  * Server configuration variables are the server's, not the learner's: every LAB_* variable (LAB_TOKEN above all)
  * is removed from the inherited environment. The backend's ShellEnvironment.env may add its own.
  */
-export function shellEnv(base: NodeJS.ProcessEnv, environment: ShellEnvironment, sessionId: string, nonce: string): Record<string, string> {
+export function shellEnv(
+  base: NodeJS.ProcessEnv,
+  environment: ShellEnvironment,
+  sessionId: string,
+  nonce: string,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) {
     if (value === undefined) continue;
@@ -211,7 +216,8 @@ export class PtySession implements TerminalSession {
       envMarker: this.envMarker,
       graceMs: this.shellExit ? 0 : this.killGraceMs,
     });
-    if (survivors.length > 0) this.logger?.warn({session: this.info.id, survivors}, 'session processes survived SIGKILL');
+    if (survivors.length > 0)
+      this.logger?.warn({session: this.info.id, survivors}, 'session processes survived SIGKILL');
     // node-pty reports the exit once it reaped bash; don't hang if that never comes.
     if (!this.shellExit) {
       await Promise.race([this.shellExited, new Promise((resolve) => setTimeout(resolve, 2000))]);

@@ -17,7 +17,8 @@ export class Scrollback {
   private readonly slack: number;
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`scrollbackBytes must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`scrollbackBytes must be a positive integer, got ${limit}`);
     this.slack = Math.min(64 * 1024, Math.ceil(limit / 8));
   }
 

@@ -85,13 +85,17 @@ export class SessionRegistry {
 
   constructor(private readonly options: SessionRegistryOptions) {
     if (typeof options?.shellEnvironment !== 'function') {
-      throw new TypeError('SessionRegistry option shellEnvironment must be a function (learner) => Promise<ShellEnvironment>');
+      throw new TypeError(
+        'SessionRegistry option shellEnvironment must be a function (learner) => Promise<ShellEnvironment>',
+      );
     }
     this.maxSessionsPerLearner = positiveInteger('maxSessionsPerLearner', options.maxSessionsPerLearner, 4);
     this.detachGraceMs = positiveInteger('detachGraceMs', options.detachGraceMs, 15 * MINUTE);
     this.idleTimeoutMs = positiveInteger('idleTimeoutMs', options.idleTimeoutMs, 120 * MINUTE);
     this.scrollbackBytes =
-      options.scrollbackBytes === undefined ? undefined : positiveInteger('scrollbackBytes', options.scrollbackBytes, 0);
+      options.scrollbackBytes === undefined
+        ? undefined
+        : positiveInteger('scrollbackBytes', options.scrollbackBytes, 0);
     this.timers = options.timers ?? nodeTimers;
     this.now = options.now ?? Date.now;
   }

@@ -70,7 +70,12 @@ export const VERSION_INFO: Readonly<Record<VersionKey, VersionInfo>> = {
     pattern: SEMVER,
     shown: true,
   },
-  ISTIO_MINOR: {name: 'Istio minor', reason: 'Derived from ISTIO (docs links, revision names).', pattern: /^\d+\.\d+$/, shown: false},
+  ISTIO_MINOR: {
+    name: 'Istio minor',
+    reason: 'Derived from ISTIO (docs links, revision names).',
+    pattern: /^\d+\.\d+$/,
+    shown: false,
+  },
   K3S: {
     name: 'k3s (Kubernetes)',
     reason:
@@ -78,8 +83,18 @@ export const VERSION_INFO: Readonly<Record<VersionKey, VersionInfo>> = {
     pattern: SEMVER,
     shown: true,
   },
-  K3S_IMAGE: {name: 'k3s image', reason: 'Derived from K3S: k3d image tags use "-" where the version has "+".', pattern: IMAGE, shown: true},
-  K3D: {name: 'k3d', reason: 'k3d v5.8.3 ships rancher/k3s:v1.31.5-k3s1 as its default image (k3d releases).', pattern: SEMVER, shown: true},
+  K3S_IMAGE: {
+    name: 'k3s image',
+    reason: 'Derived from K3S: k3d image tags use "-" where the version has "+".',
+    pattern: IMAGE,
+    shown: true,
+  },
+  K3D: {
+    name: 'k3d',
+    reason: 'k3d v5.8.3 ships rancher/k3s:v1.31.5-k3s1 as its default image (k3d releases).',
+    pattern: SEMVER,
+    shown: true,
+  },
   KUBECTL: {
     name: 'kubectl',
     reason: 'Same minor as the cluster; kubectl supports one minor of skew either way (KUBECTL_RANGE).',
@@ -119,12 +134,23 @@ export const VERSION_INFO: Readonly<Record<VersionKey, VersionInfo>> = {
   },
   HTTPBIN_IMAGE: {
     name: 'httpbin image',
-    reason: "Istio's samples/httpbin image: go-httpbin listens on 8080 (the source's kennethreitz/httpbin on 80 is unmaintained).",
+    reason:
+      "Istio's samples/httpbin image: go-httpbin listens on 8080 (the source's kennethreitz/httpbin on 80 is unmaintained).",
     pattern: IMAGE,
     shown: true,
   },
-  HELLOWORLD_V1_IMAGE: {name: 'helloworld v1 image', reason: "Istio's samples/helloworld image, v1.", pattern: IMAGE, shown: true},
-  HELLOWORLD_V2_IMAGE: {name: 'helloworld v2 image', reason: "Istio's samples/helloworld image, v2.", pattern: IMAGE, shown: true},
+  HELLOWORLD_V1_IMAGE: {
+    name: 'helloworld v1 image',
+    reason: "Istio's samples/helloworld image, v1.",
+    pattern: IMAGE,
+    shown: true,
+  },
+  HELLOWORLD_V2_IMAGE: {
+    name: 'helloworld v2 image',
+    reason: "Istio's samples/helloworld image, v2.",
+    pattern: IMAGE,
+    shown: true,
+  },
 };
 
 /** `LAB_VERSION_ISTIO` for `ISTIO`. */
@@ -152,7 +178,9 @@ export function resolveVersions(env: Readonly<Record<string, string | undefined>
     if (raw === undefined || raw.trim() === '') continue;
     const value = raw.trim();
     if (!VERSION_INFO[key].pattern.test(value)) {
-      throw new VersionOverrideError(`${name}=${JSON.stringify(raw)} does not look like a ${VERSION_INFO[key].name} version (default: ${DEFAULT_VERSIONS[key]})`);
+      throw new VersionOverrideError(
+        `${name}=${JSON.stringify(raw)} does not look like a ${VERSION_INFO[key].name} version (default: ${DEFAULT_VERSIONS[key]})`,
+      );
     }
     picked[key] = value;
   }
@@ -195,10 +223,17 @@ export function versionProblems(versions: Versions): string[] {
   if (min !== undefined && compareMinor(k8s, min) < 0) {
     problems.push(`Istio ${versions.ISTIO} needs Kubernetes ${min} or newer; k3s ${versions.K3S} is ${k8s}`);
   }
-  if (compareMinor(minorOf(versions.KUBECTL), k8s) !== 0 && Math.abs(minorNumber(versions.KUBECTL) - minorNumber(versions.K3S)) > 1) {
+  if (
+    compareMinor(minorOf(versions.KUBECTL), k8s) !== 0 &&
+    Math.abs(minorNumber(versions.KUBECTL) - minorNumber(versions.K3S)) > 1
+  ) {
     problems.push(`kubectl ${versions.KUBECTL} is more than one minor away from k3s ${versions.K3S}`);
   }
-  if (!versions.K3S_IMAGE.endsWith(`:${(versions.K3S.startsWith('v') ? versions.K3S : `v${versions.K3S}`).replace('+', '-')}`)) {
+  if (
+    !versions.K3S_IMAGE.endsWith(
+      `:${(versions.K3S.startsWith('v') ? versions.K3S : `v${versions.K3S}`).replace('+', '-')}`,
+    )
+  ) {
     problems.push(`K3S_IMAGE ${versions.K3S_IMAGE} does not match K3S ${versions.K3S}`);
   }
   return problems;
@@ -251,7 +286,11 @@ export function substituteVersions(text: string, versions: Versions): Substitute
 
 /** The error message for an unknown placeholder, saying what to write instead. */
 export function unknownPlaceholderMessage(name: string): string {
-  const upper = name.toUpperCase().replace(/^VERSIONS?[._]/, '').replace(/[.-]/g, '_').replace(/_VERSION$/, '');
+  const upper = name
+    .toUpperCase()
+    .replace(/^VERSIONS?[._]/, '')
+    .replace(/[.-]/g, '_')
+    .replace(/_VERSION$/, '');
   const hint = (VERSION_KEYS as readonly string[]).includes(upper) ? `did you mean @@${upper}@@? ` : '';
   return `unknown version placeholder @@${name}@@: ${hint}use one of ${VERSION_KEYS.map((key) => `@@${key}@@`).join(', ')} (src/core/versions.ts)`;
 }

@@ -161,13 +161,15 @@ function Start(): ReactNode {
               </h3>
               <p className={styles.cardBody}>
                 <Translate id="home.start.lab.body">
-                  In the repository, run the command below. It builds the site, starts the lab server on your machine and
-                  prints a link with a one-time token; open that link in your browser.
+                  In the repository, run the command below. It builds the site, starts the lab server on your machine
+                  and prints a link with a one-time token; open that link in your browser.
                 </Translate>
               </p>
               <CodeBlock language="bash">{'npm start'}</CodeBlock>
               <p className={styles.cardBody}>
-                <Translate id="home.start.host">To use your own Docker, k3d and istioctl instead of the sandbox:</Translate>
+                <Translate id="home.start.host">
+                  To use your own Docker, k3d and istioctl instead of the sandbox:
+                </Translate>
               </p>
               <CodeBlock language="bash">{'npm start -- --backend host'}</CodeBlock>
             </div>
@@ -187,7 +189,8 @@ function Start(): ReactNode {
                         <Translate id="home.start.first.link">Before you begin</Translate>
                       </Link>
                     ),
-                  }}>
+                  }}
+                >
                   {'Begin with {link}: it shows how the terminal works and checks that your shell is ready.'}
                 </Translate>
               </p>
@@ -219,8 +222,10 @@ export default function Home(): ReactNode {
       title={translate({id: 'home.title', message: 'Istio ambient mode, hands on'})}
       description={translate({
         id: 'home.description',
-        message: 'An executable, bilingual tutorial of Istio ambient mode on k3d, with a terminal built into every page.',
-      })}>
+        message:
+          'An executable, bilingual tutorial of Istio ambient mode on k3d, with a terminal built into every page.',
+      })}
+    >
       <Hero />
       <main>
         <Features />

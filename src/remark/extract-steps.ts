@@ -45,7 +45,11 @@ export interface ExtractOptions {
  * @param frontMatter front matter already parsed (Docusaurus passes it in `file.data.frontMatter`); when absent a
  *   `yaml` node in the tree (remark-frontmatter) is read instead.
  */
-export function extractSteps(tree: Root, frontMatter?: Record<string, unknown>, options: ExtractOptions = {}): ExtractedPage {
+export function extractSteps(
+  tree: Root,
+  frontMatter?: Record<string, unknown>,
+  options: ExtractOptions = {},
+): ExtractedPage {
   const steps: ExtractedStep[] = [];
   const errors: StepAuthoringError[] = [];
   resolvePlaceholders(tree, options.versions ?? resolveVersions(processEnv()), errors);
@@ -58,7 +62,10 @@ export function extractSteps(tree: Root, frontMatter?: Record<string, unknown>, 
       if (claimed.has(node)) return; // reported (if bad) with its step
       try {
         if (parseExpectBlockMeta(node.lang, node.meta) !== null) {
-          errors.push({line, message: 'a `text expect` block must come right after a step block (```bash step id=...)'});
+          errors.push({
+            line,
+            message: 'a `text expect` block must come right after a step block (```bash step id=...)',
+          });
         }
       } catch (error) {
         errors.push({line, message: (error as Error).message});
@@ -78,7 +85,10 @@ export function extractSteps(tree: Root, frontMatter?: Record<string, unknown>, 
     }
     const first = seen.get(spec.id);
     if (first !== undefined) {
-      errors.push({line, message: `duplicate step id "${spec.id}" (first used on line ${first}); give each step of a page its own id`});
+      errors.push({
+        line,
+        message: `duplicate step id "${spec.id}" (first used on line ${first}); give each step of a page its own id`,
+      });
       return;
     }
     seen.set(spec.id, line);
@@ -91,7 +101,8 @@ export function extractSteps(tree: Root, frontMatter?: Record<string, unknown>, 
         if (kind !== null) {
           expectNode = next;
           expected = next.value;
-          if (expected.trim() === '') throw new StepMetaError('the `text expect` block is empty: write the output to expect, or remove it');
+          if (expected.trim() === '')
+            throw new StepMetaError('the `text expect` block is empty: write the output to expect, or remove it');
           spec.expect.push({kind, pattern: expected});
         }
       } catch (error) {
@@ -113,7 +124,8 @@ function processEnv(): Record<string, string | undefined> {
 /** Replaces `@@KEY@@` in code (value and info string), inline code and text; reports unknown ones by line. */
 function resolvePlaceholders(tree: Root, versions: Versions, errors: StepAuthoringError[]): void {
   const report = (firstLine: number, unknown: ReturnType<typeof substituteVersions>['unknown']) => {
-    for (const item of unknown) errors.push({line: firstLine + item.line, message: unknownPlaceholderMessage(item.name)});
+    for (const item of unknown)
+      errors.push({line: firstLine + item.line, message: unknownPlaceholderMessage(item.name)});
   };
   visit(tree, (node) => {
     const line = node.position?.start.line ?? 0;

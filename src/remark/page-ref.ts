@@ -30,7 +30,10 @@ export function pageRefOf(path: string, frontMatterId?: unknown): PageRef | null
     inDocs = docs?.[1];
   }
   if (inDocs === undefined || !/\.mdx?$/.test(inDocs)) return null;
-  const segments = inDocs.replace(/\.mdx?$/, '').split('/').map(stripNumberPrefix);
+  const segments = inDocs
+    .replace(/\.mdx?$/, '')
+    .split('/')
+    .map(stripNumberPrefix);
   if (typeof frontMatterId === 'string' && frontMatterId !== '') segments[segments.length - 1] = frontMatterId;
   return {locale, pageId: segments.join('/')};
 }

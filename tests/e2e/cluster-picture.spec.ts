@@ -12,7 +12,10 @@ const firstPage = manifests.pages('en').find((m) => m.steps.length > 0);
 if (!firstPage) throw new Error('no tutorial page with steps: the e2e suite needs at least one');
 
 test('the Cluster panel follows the cluster the terminal creates and deletes', async ({page}) => {
-  test.skip(process.env.E2E_BACKEND === 'host', 'creates a k3d cluster: on the host backend that needs Docker (the nightly covers the host)');
+  test.skip(
+    process.env.E2E_BACKEND === 'host',
+    'creates a k3d cluster: on the host backend that needs Docker (the nightly covers the host)',
+  );
   test.setTimeout(120_000);
   const lab = new LabPage(page);
   await lab.login();

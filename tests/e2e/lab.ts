@@ -81,7 +81,15 @@ export class TerminalPanel {
   async text(): Promise<string> {
     return this.page.evaluate(() => {
       // runs in the page; globalThis is the window there
-      const term = (globalThis as unknown as {__labTerminal?: {buffer: {active: {length: number; getLine(i: number): {translateToString(trim: boolean): string} | undefined}}}}).__labTerminal;
+      const term = (
+        globalThis as unknown as {
+          __labTerminal?: {
+            buffer: {
+              active: {length: number; getLine(i: number): {translateToString(trim: boolean): string} | undefined};
+            };
+          };
+        }
+      ).__labTerminal;
       if (!term) return '';
       const buffer = term.buffer.active;
       const lines: string[] = [];

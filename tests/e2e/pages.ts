@@ -3,11 +3,17 @@ import type {Locale} from '../../src/core/protocol/messages';
 import type {PageManifest} from '../../src/core/steps/types';
 import type {ManifestIndex} from '../../server/engine/types';
 
-export function selectedPages(manifests: ManifestIndex, locale: Locale, env: NodeJS.ProcessEnv = process.env): PageManifest[] {
+export function selectedPages(
+  manifests: ManifestIndex,
+  locale: Locale,
+  env: NodeJS.ProcessEnv = process.env,
+): PageManifest[] {
   const all = manifests.pages(locale);
-  const wanted = env.E2E_PAGES?.split(',').map(s => s.trim()).filter(Boolean);
+  const wanted = env.E2E_PAGES?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!wanted?.length) return all;
-  const unknown = wanted.filter(id => !all.some(m => m.pageId === id));
+  const unknown = wanted.filter((id) => !all.some((m) => m.pageId === id));
   if (unknown.length) throw new Error(`E2E_PAGES names pages that do not exist: ${unknown.join(', ')}`);
-  return all.filter(m => wanted.includes(m.pageId));
+  return all.filter((m) => wanted.includes(m.pageId));
 }

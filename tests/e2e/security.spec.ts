@@ -43,9 +43,15 @@ test('a WebSocket from a foreign Origin is refused even with the token', async (
 });
 
 test('a foreign Host (DNS rebinding) is refused even with the token', async () => {
-  const status = await upgradeStatus({Host: `evil.example:${E2E_PORT}`, Origin: `http://evil.example:${E2E_PORT}`, Authorization: `Bearer ${E2E_TOKEN}`});
+  const status = await upgradeStatus({
+    Host: `evil.example:${E2E_PORT}`,
+    Origin: `http://evil.example:${E2E_PORT}`,
+    Authorization: `Bearer ${E2E_TOKEN}`,
+  });
   expect([403, 421]).toContain(status);
-  expect([403, 421]).toContain(await get('/api/progress', {Host: `evil.example:${E2E_PORT}`, Authorization: `Bearer ${E2E_TOKEN}`}));
+  expect([403, 421]).toContain(
+    await get('/api/progress', {Host: `evil.example:${E2E_PORT}`, Authorization: `Bearer ${E2E_TOKEN}`}),
+  );
 });
 
 test('the API needs the token; the right token, origin and host are accepted', async () => {

@@ -57,7 +57,10 @@ test('the terminal and its shell survive client-side navigation', async ({page})
   await lab.open('en', firstPage.pageId);
   await lab.terminal.type('export LAB_NAV_MARK=kept');
   await lab.terminal.press('Enter');
-  await page.getByRole('link', {name: /Ambient Lab/}).first().click(); // navbar brand: client-side route
+  await page
+    .getByRole('link', {name: /Ambient Lab/})
+    .first()
+    .click(); // navbar brand: client-side route
   await page.goBack();
   await lab.terminal.waitOpen();
   await lab.terminal.type('echo "nav:$LAB_NAV_MARK"');
@@ -69,17 +72,19 @@ test('pages without steps stay light: the terminal code loads only where it is n
   // the built chunk that carries xterm.js (its DOM class names are in no other chunk)
   const {readdirSync, readFileSync} = await import('node:fs');
   const dir = 'build/assets/js';
-  const xtermChunks = readdirSync(dir).filter(f => f.endsWith('.js') && readFileSync(`${dir}/${f}`, 'utf8').includes('xterm-helper-textarea'));
+  const xtermChunks = readdirSync(dir).filter(
+    (f) => f.endsWith('.js') && readFileSync(`${dir}/${f}`, 'utf8').includes('xterm-helper-textarea'),
+  );
   expect(xtermChunks.length).toBeGreaterThan(0);
   const requested: string[] = [];
-  page.on('request', r => requested.push(r.url()));
+  page.on('request', (r) => requested.push(r.url()));
 
   const lab = new LabPage(page);
   await lab.login();
   await page.goto('/');
   await page.waitForLoadState('networkidle');
-  expect(requested.filter(u => xtermChunks.some(c => u.endsWith(c)))).toEqual([]);
+  expect(requested.filter((u) => xtermChunks.some((c) => u.endsWith(c)))).toEqual([]);
 
   await lab.open('en', firstPage.pageId);
-  expect(requested.filter(u => xtermChunks.some(c => u.endsWith(c))).length).toBeGreaterThan(0);
+  expect(requested.filter((u) => xtermChunks.some((c) => u.endsWith(c))).length).toBeGreaterThan(0);
 });

@@ -13,9 +13,11 @@ import {selectedPages} from './pages';
 const manifests = await collectManifests(process.cwd());
 
 for (const locale of ['en', 'ko'] as const) {
-  const pages = selectedPages(manifests, locale).filter(m => m.steps.length > 0);
+  const pages = selectedPages(manifests, locale).filter((m) => m.steps.length > 0);
   test(`walkthrough (${locale}): every step of every page passes`, async ({page}) => {
-    const budget = pages.flatMap(m => m.steps).reduce((ms, s) => ms + s.timeoutMs + (s.verify?.timeoutMs ?? 0), 60_000);
+    const budget = pages
+      .flatMap((m) => m.steps)
+      .reduce((ms, s) => ms + s.timeoutMs + (s.verify?.timeoutMs ?? 0), 60_000);
     test.setTimeout(budget);
     const lab = new LabPage(page);
     await lab.login();
@@ -35,8 +37,13 @@ for (const locale of ['en', 'ko'] as const) {
           const limit = spec.timeoutMs + (spec.verify?.timeoutMs ?? 0) + 5_000;
           await expect(step.root).not.toHaveAttribute('data-status', 'running', {timeout: limit});
           if ((await step.root.getAttribute('data-status')) !== 'passed') {
-            const failure = await step.failure().innerText().catch(() => '(no failure shown)');
-            throw new Error(`${manifest.pageId}/${spec.id} did not pass:\n${failure}\n\nterminal:\n${(await lab.terminal.text()).split('\n').slice(-40).join('\n')}`);
+            const failure = await step
+              .failure()
+              .innerText()
+              .catch(() => '(no failure shown)');
+            throw new Error(
+              `${manifest.pageId}/${spec.id} did not pass:\n${failure}\n\nterminal:\n${(await lab.terminal.text()).split('\n').slice(-40).join('\n')}`,
+            );
           }
           await expect(lab.progress()).toHaveAttribute('data-done', String(i + 1));
         }

@@ -24,9 +24,15 @@ test('tokensEqual compares exactly, whatever the lengths', () => {
 });
 
 test('the token is read from the Authorization header, the query, or the cookie', () => {
-  assert.deepEqual(presentedToken(req({authorization: `Bearer ${TOKEN}`}), url(), 4321), {token: TOKEN, source: 'header'});
+  assert.deepEqual(presentedToken(req({authorization: `Bearer ${TOKEN}`}), url(), 4321), {
+    token: TOKEN,
+    source: 'header',
+  });
   assert.deepEqual(presentedToken(req({}), url(`?token=${TOKEN}`), 4321), {token: TOKEN, source: 'query'});
-  assert.deepEqual(presentedToken(req({cookie: `a=b; lab_token_4321=${TOKEN}; c=d`}), url(), 4321), {token: TOKEN, source: 'cookie'});
+  assert.deepEqual(presentedToken(req({cookie: `a=b; lab_token_4321=${TOKEN}; c=d`}), url(), 4321), {
+    token: TOKEN,
+    source: 'cookie',
+  });
   assert.equal(presentedToken(req({authorization: `Basic ${TOKEN}`}), url(), 4321), undefined);
   assert.equal(presentedToken(req({cookie: 'other=1'}), url(), 4321), undefined);
   // another lab's cookie (another port on the same host) is not ours
@@ -45,11 +51,31 @@ test('cookies: read one value; the token cookie is HttpOnly and SameSite=Strict'
 });
 
 test('Host: loopback names on our port, and the allowed extra names', () => {
-  for (const h of ['127.0.0.1:4321', 'localhost:4321', 'LOCALHOST:4321', '[::1]:4321', 'lab.example', 'lab.example:80', 'proxy.example:8443']) {
+  for (const h of [
+    '127.0.0.1:4321',
+    'localhost:4321',
+    'LOCALHOST:4321',
+    '[::1]:4321',
+    'lab.example',
+    'lab.example:80',
+    'proxy.example:8443',
+  ]) {
     assert.ok(hostAllowed(h, policy), h);
   }
-  for (const h of [undefined, '', '127.0.0.1', '127.0.0.1:4322', 'localhost:80', 'evil.example:4321', '127.0.0.1.evil.example:4321',
-    'proxy.example:443', '[::1]', 'localhost:4321@evil', 'localhost:99999', '0.0.0.0:4321']) {
+  for (const h of [
+    undefined,
+    '',
+    '127.0.0.1',
+    '127.0.0.1:4322',
+    'localhost:80',
+    'evil.example:4321',
+    '127.0.0.1.evil.example:4321',
+    'proxy.example:443',
+    '[::1]',
+    'localhost:4321@evil',
+    'localhost:99999',
+    '0.0.0.0:4321',
+  ]) {
     assert.ok(!hostAllowed(h, policy), String(h));
   }
   assert.deepEqual(parseHost('[::1]:80'), {name: '[::1]', port: 80});
@@ -59,7 +85,10 @@ test('Origin must be same-origin with the Host', () => {
   assert.ok(originMatchesHost('http://127.0.0.1:4321', '127.0.0.1:4321'));
   assert.ok(originMatchesHost('http://[::1]:4321', '[::1]:4321'));
   assert.ok(originMatchesHost('https://lab.example', 'lab.example'));
-  assert.ok(!originMatchesHost('http://localhost:4321', '127.0.0.1:4321'), 'localhost and 127.0.0.1 are different origins');
+  assert.ok(
+    !originMatchesHost('http://localhost:4321', '127.0.0.1:4321'),
+    'localhost and 127.0.0.1 are different origins',
+  );
   assert.ok(!originMatchesHost('http://127.0.0.1:4322', '127.0.0.1:4321'));
   assert.ok(!originMatchesHost('http://evil.example', '127.0.0.1:4321'));
   assert.ok(!originMatchesHost('null', '127.0.0.1:4321'));
@@ -83,8 +112,16 @@ test('authorize: the order of refusals and the accepted cases', () => {
   assert.equal(code({host}, `?token=${TOKEN}`), 'ok:query', 'non-browser client without Origin');
   assert.equal(code({host, authorization: bearer}), 'ok:header', 'non-browser client without Origin');
   assert.equal(code({host, origin, cookie: `lab_token_4321=${TOKEN}`}), 'ok:cookie');
-  assert.equal(code({host, cookie: `lab_token_4321=${TOKEN}`, 'sec-fetch-site': 'same-origin'}), 'ok:cookie', 'same-origin GET fetch');
-  assert.equal(code({host, cookie: `lab_token_4321=${TOKEN}`}), '403:origin-required', 'cookie alone, no Origin, no Sec-Fetch-Site');
+  assert.equal(
+    code({host, cookie: `lab_token_4321=${TOKEN}`, 'sec-fetch-site': 'same-origin'}),
+    'ok:cookie',
+    'same-origin GET fetch',
+  );
+  assert.equal(
+    code({host, cookie: `lab_token_4321=${TOKEN}`}),
+    '403:origin-required',
+    'cookie alone, no Origin, no Sec-Fetch-Site',
+  );
   assert.equal(code({host, cookie: `lab_token_4321=${TOKEN}`, 'sec-fetch-site': 'cross-site'}), '403:origin-required');
   assert.ok(checkHost(req({host}), policy).ok);
 });

@@ -7,10 +7,15 @@ import os from 'node:os';
 import path from 'node:path';
 
 function lab(args: string[], env: Record<string, string>): Promise<{code: number; stdout: string; stderr: string}> {
-  return new Promise(resolve => {
-    execFile(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args], {env: {...process.env, ...env}}, (err, stdout, stderr) => {
-      resolve({code: err ? Number((err as {code?: number}).code ?? 1) : 0, stdout, stderr});
-    });
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'server/cli/main.ts', ...args],
+      {env: {...process.env, ...env}},
+      (err, stdout, stderr) => {
+        resolve({code: err ? Number((err as {code?: number}).code ?? 1) : 0, stdout, stderr});
+      },
+    );
   });
 }
 
@@ -18,7 +23,10 @@ test('lab run on a page with a failing step exits 1, names the failed check, and
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-cli-run-'));
   try {
     const out = path.join(dir, 'out');
-    const {code, stdout} = await lab(['run', '--docs', 'tests/fixtures/failing-page', '--out', out], {LAB_STATE_DIR: path.join(dir, 'state'), LAB_LOG_LEVEL: 'warn'});
+    const {code, stdout} = await lab(['run', '--docs', 'tests/fixtures/failing-page', '--out', out], {
+      LAB_STATE_DIR: path.join(dir, 'state'),
+      LAB_LOG_LEVEL: 'warn',
+    });
     assert.equal(code, 1);
     assert.match(stdout, /FAILED failing\/will-fail: check "output contains"/);
     assert.match(stdout, /expected:\s+this will not appear/);
@@ -33,7 +41,10 @@ test('lab run on a page with a failing step exits 1, names the failed check, and
 test('lab run with an unknown step id is a usage error (exit 2)', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-cli-run-'));
   try {
-    const {code, stderr} = await lab(['run', '--docs', 'tests/fixtures/failing-page', '--from', 'no-such-step', '--out', path.join(dir, 'out')], {LAB_STATE_DIR: path.join(dir, 'state'), LAB_LOG_LEVEL: 'warn'});
+    const {code, stderr} = await lab(
+      ['run', '--docs', 'tests/fixtures/failing-page', '--from', 'no-such-step', '--out', path.join(dir, 'out')],
+      {LAB_STATE_DIR: path.join(dir, 'state'), LAB_LOG_LEVEL: 'warn'},
+    );
     assert.equal(code, 2);
     assert.match(stderr, /no-such-step/);
   } finally {

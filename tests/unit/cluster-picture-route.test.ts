@@ -53,7 +53,13 @@ describe('GET /api/cluster (sandbox backend)', {skip: NO_KUBECTL || NO_CLUSTER_S
       logger: silentLogger(),
       manifests: manifestIndex(new Map()),
       backendInstance: h.backend,
-      sessions: {create: () => Promise.reject(new Error('no sessions in this test')), get: () => undefined, attach() {}, detach() {}, closeAll() {}},
+      sessions: {
+        create: () => Promise.reject(new Error('no sessions in this test')),
+        get: () => undefined,
+        attach() {},
+        detach() {},
+        closeAll() {},
+      },
     });
   });
   after(async () => {
@@ -104,10 +110,19 @@ describe('GET /api/cluster (sandbox backend)', {skip: NO_KUBECTL || NO_CLUSTER_S
     const agent1 = p.nodes.find((n) => n.name === 'k3d-ambient-agent-1')!;
     const sleep = agent1.pods.find((pod) => pod.namespace === 'foo' && pod.name === 'sleep');
     assert.ok(sleep, `sleep on agent-1: ${JSON.stringify(agent1.pods)}`);
-    assert.deepEqual([sleep.phase, sleep.status, sleep.ready, sleep.readyContainers, sleep.totalContainers], ['Running', 'Running', true, 1, 1]);
-    assert.ok(p.nodes.some((n) => n.pods.some((pod) => pod.namespace === 'kube-system')), 'the system pods are there too');
+    assert.deepEqual(
+      [sleep.phase, sleep.status, sleep.ready, sleep.readyContainers, sleep.totalContainers],
+      ['Running', 'Running', true, 1, 1],
+    );
+    assert.ok(
+      p.nodes.some((n) => n.pods.some((pod) => pod.namespace === 'kube-system')),
+      'the system pods are there too',
+    );
     const mode = Object.fromEntries(p.namespaces.map((n) => [n.name, n.mode]));
-    assert.deepEqual([mode.foo, mode['bar-1'], mode['bar-2'], mode.default], ['sidecar', 'ambient', 'ambient+waypoint', 'none']);
+    assert.deepEqual(
+      [mode.foo, mode['bar-1'], mode['bar-2'], mode.default],
+      ['sidecar', 'ambient', 'ambient+waypoint', 'none'],
+    );
     assert.equal(p.namespaces.find((n) => n.name === 'bar-2')?.waypoint, 'waypoint');
   });
 
@@ -128,7 +143,10 @@ describe('GET /api/cluster (sandbox backend)', {skip: NO_KUBECTL || NO_CLUSTER_S
     });
     await settle();
     const p = await picture();
-    assert.deepEqual(p.lastRequest?.hops.map((hop) => hop.kind), ['sidecar-outbound', 'waypoint', 'ztunnel-inbound', 'app']);
+    assert.deepEqual(
+      p.lastRequest?.hops.map((hop) => hop.kind),
+      ['sidecar-outbound', 'waypoint', 'ztunnel-inbound', 'app'],
+    );
     assert.equal(p.lastRequest?.result, 200);
   });
 

@@ -9,7 +9,7 @@ const osc = (payload: string) => `\x1b]${payload};${N}\x07`;
 test('a continuation prompt is reported after the prompt, and ignored while a command runs or without the nonce', () => {
   const detector = new CommandDetector({nonce: 'abcdefgh', now: () => 1});
   const seen: PromptReady[] = [];
-  detector.onPromptReady(e => seen.push(e));
+  detector.onPromptReady((e) => seen.push(e));
   detector.write(osc('133;A') + '$ ' + osc('133;B'));
   detector.write('cat <<EOF\r\n' + osc('633;F') + '> ');
   detector.write('\x1b]633;F;nonce=wrong\x07> ');

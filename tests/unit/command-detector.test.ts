@@ -16,7 +16,9 @@ interface Transcript {
 }
 
 function load(name: string): Transcript {
-  return JSON.parse(readFileSync(new URL(`../fixtures/transcripts/${name}.json`, import.meta.url), 'utf8')) as Transcript;
+  return JSON.parse(
+    readFileSync(new URL(`../fixtures/transcripts/${name}.json`, import.meta.url), 'utf8'),
+  ) as Transcript;
 }
 
 interface Replay {
@@ -116,7 +118,17 @@ describe('CommandDetector state machine', () => {
 
   it('ignores markers without or with a wrong nonce', () => {
     const r = replay(
-      [m('133;A'), m('133;B'), m('633;E;cmd'), m('133;C'), 'out\n', '\x1b]133;D;0\x07', m('133;D;0', 'wrong-nonce-xx'), 'more\n', m('133;D;5')],
+      [
+        m('133;A'),
+        m('133;B'),
+        m('633;E;cmd'),
+        m('133;C'),
+        'out\n',
+        '\x1b]133;D;0\x07',
+        m('133;D;0', 'wrong-nonce-xx'),
+        'more\n',
+        m('133;D;5'),
+      ],
       N,
     );
     assert.deepEqual(strip(r.finished), [{command: 'cmd', exitCode: 5, output: 'out\nmore\n'}]);

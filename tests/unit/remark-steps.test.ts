@@ -78,7 +78,14 @@ describe('steps remark plugin', () => {
       const lines = error.message.split('\n').slice(1);
       assert.deepEqual(
         lines.map((line) => line.replace(/: .*/, '')),
-        ['docs/bad.mdx:3', 'docs/bad.mdx:11', 'docs/bad.mdx:15', 'docs/bad.mdx:19', 'docs/bad.mdx:23', 'docs/bad.mdx:29'],
+        [
+          'docs/bad.mdx:3',
+          'docs/bad.mdx:11',
+          'docs/bad.mdx:15',
+          'docs/bad.mdx:19',
+          'docs/bad.mdx:23',
+          'docs/bad.mdx:29',
+        ],
       );
       assert.match(lines[0]!, /missing id: every step needs one/);
       assert.match(lines[1]!, /duplicate step id "ok-step" \(first used on line 7\)/);
@@ -112,7 +119,10 @@ describe('collector', () => {
     const expected = JSON.parse(readFileSync(join(FIXTURES, 'basic.expected.json'), 'utf8'));
     assert.deepEqual(manifests.get('en', 'basic'), {...expected, source: 'docs/basic.mdx'});
     // sidebar_position 2 comes before a page without one
-    assert.deepEqual(manifests.pages('en').map((page) => page.pageId), ['basic', 'a-no-steps']);
+    assert.deepEqual(
+      manifests.pages('en').map((page) => page.pageId),
+      ['basic', 'a-no-steps'],
+    );
     assert.deepEqual(manifests.pages('ko'), []);
   });
 
@@ -120,6 +130,9 @@ describe('collector', () => {
     const root = join(work, 'bad-repo');
     mkdirSync(join(root, 'docs'), {recursive: true});
     copyFileSync(join(FIXTURES, 'bad-metadata.mdx'), join(root, 'docs', 'bad.mdx'));
-    await assert.rejects(collectManifests(root), /bad steps in the docs:\ndocs\/bad\.mdx:3: missing id[\s\S]*docs\/bad\.mdx:29:/);
+    await assert.rejects(
+      collectManifests(root),
+      /bad steps in the docs:\ndocs\/bad\.mdx:3: missing id[\s\S]*docs\/bad\.mdx:29:/,
+    );
   });
 });

@@ -51,9 +51,18 @@ describe('runWalkthrough (fake shell)', () => {
       createSession: async () => session,
     });
     assert.equal(ok, false);
-    assert.deepEqual(results.map((r) => [r.stepId, r.status]), [['say-hello', 'passed'], ['will-fail', 'failed']]);
+    assert.deepEqual(
+      results.map((r) => [r.stepId, r.status]),
+      [
+        ['say-hello', 'passed'],
+        ['will-fail', 'failed'],
+      ],
+    );
     assert.equal(results[1]!.failure?.check, 'output contains');
-    assert.match(text(), /FAILED failing\/will-fail: check "output contains"\n {2}expected:\n {4}this will not appear\n {2}actual:\n {4}something else/);
+    assert.match(
+      text(),
+      /FAILED failing\/will-fail: check "output contains"\n {2}expected:\n {4}this will not appear\n {2}actual:\n {4}something else/,
+    );
     assert.match(text(), /page +step +status +seconds\n/);
     assert.match(text(), /1\/2 steps passed in [\d.]+s/);
     const junit = readFileSync(join(outDir, 'junit-en.xml'), 'utf8');
@@ -65,11 +74,24 @@ describe('runWalkthrough (fake shell)', () => {
 
   it('runs a --from/--to range and rejects unknown ids', async () => {
     const {out} = collect();
-    const options = {backend, locale: 'en' as const, outDir: join(work, 'range'), out, repoRoot: FIXTURE, createSession: async () => fakeShell()};
+    const options = {
+      backend,
+      locale: 'en' as const,
+      outDir: join(work, 'range'),
+      out,
+      repoRoot: FIXTURE,
+      createSession: async () => fakeShell(),
+    };
     const {ok, results} = await runWalkthrough({...options, from: 'say-hello', to: 'failing/say-hello'});
     assert.equal(ok, true);
-    assert.deepEqual(results.map((r) => r.stepId), ['say-hello']);
-    await assert.rejects(runWalkthrough({...options, from: 'nope'}), /--from nope: no such step; steps: failing\/say-hello, failing\/will-fail/);
+    assert.deepEqual(
+      results.map((r) => r.stepId),
+      ['say-hello'],
+    );
+    await assert.rejects(
+      runWalkthrough({...options, from: 'nope'}),
+      /--from nope: no such step; steps: failing\/say-hello, failing\/will-fail/,
+    );
     await assert.rejects(runWalkthrough({...options, page: 'other'}), /unknown page "other"; pages: failing/);
     await assert.rejects(runWalkthrough({...options, from: 'never-runs', to: 'say-hello'}), /comes before/);
   });
@@ -78,7 +100,10 @@ describe('runWalkthrough (fake shell)', () => {
 type PtySessionClass = (typeof import('../../server/sessions/pty-session'))['PtySession'];
 
 /** A real bash session factory, or null (test skipped) while server/sessions/pty-session.ts is missing. */
-async function ptySessions(t: {skip(message: string): void}, cwd: string): Promise<(() => Promise<TerminalSession>) | null> {
+async function ptySessions(
+  t: {skip(message: string): void},
+  cwd: string,
+): Promise<(() => Promise<TerminalSession>) | null> {
   let PtySession: PtySessionClass;
   try {
     ({PtySession} = await import('../../server/sessions/pty-session'));
@@ -107,10 +132,13 @@ describe('runWalkthrough (real PtySession)', () => {
     const outDir = join(work, 'pty');
     const {ok, results} = await runWalkthrough({backend, locale: 'en', outDir, out, repoRoot: FIXTURE, createSession});
     assert.equal(ok, false, text());
-    assert.deepEqual(results.map((r) => [r.stepId, r.status, r.via]), [
-      ['say-hello', 'passed', 'run'],
-      ['will-fail', 'failed', 'run'],
-    ]);
+    assert.deepEqual(
+      results.map((r) => [r.stepId, r.status, r.via]),
+      [
+        ['say-hello', 'passed', 'run'],
+        ['will-fail', 'failed', 'run'],
+      ],
+    );
     const failure = results[1]!.failure!;
     assert.equal(failure.check, 'output contains');
     assert.equal(failure.expected, 'this will not appear');
@@ -137,12 +165,16 @@ describe('runWalkthrough (real PtySession, multi-line steps)', () => {
       repoRoot: join(import.meta.dirname, '../fixtures/multiline-page'),
       createSession,
     });
-    assert.deepEqual(results.map((r) => [r.stepId, r.status]), [
-      ['heredoc', 'passed'],
-      ['two-commands', 'passed'],
-      ['continued', 'passed'],
-      ['eventually', 'passed'],
-    ], text());
+    assert.deepEqual(
+      results.map((r) => [r.stepId, r.status]),
+      [
+        ['heredoc', 'passed'],
+        ['two-commands', 'passed'],
+        ['continued', 'passed'],
+        ['eventually', 'passed'],
+      ],
+      text(),
+    );
     assert.equal(ok, true);
   });
 });

@@ -1,24 +1,28 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { startHarness, type Harness, NO_KUBECTL } from '../fixtures/sandbox/harness';
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
+import {request} from 'node:https';
+import {join} from 'node:path';
+import {after, describe, it} from 'node:test';
+import {startHarness, type Harness, NO_KUBECTL} from '../fixtures/sandbox/harness';
 
 /** raw HTTPS GET against the API, trusting its self-signed certificate */
-function get(h: Harness, path: string, token?: string, method = 'GET'): Promise<{ status: number; body: string }> {
+function get(h: Harness, path: string, token?: string, method = 'GET'): Promise<{status: number; body: string}> {
   return new Promise((resolve, reject) => {
-    const req = request(`${h.api.url}${path}`, { method, ca: h.api.caCert, headers: token ? { Authorization: `Bearer ${token}` } : {} }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = request(
+      `${h.api.url}${path}`,
+      {method, ca: h.api.caCert, headers: token ? {Authorization: `Bearer ${token}`} : {}},
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({status: res.statusCode ?? 0, body}));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
 }
 
-describe('sandboxes on one API process', { skip: NO_KUBECTL }, () => {
+describe('sandboxes on one API process', {skip: NO_KUBECTL}, () => {
   const harnesses: Harness[] = [];
   after(async () => {
     for (const h of harnesses) await h.close();
@@ -30,7 +34,10 @@ describe('sandboxes on one API process', { skip: NO_KUBECTL }, () => {
     h.api.sandboxes.create('one');
     h.api.sandboxes.create('two');
     assert.equal((await h.kubectl('one', ['create', 'ns', 'only-in-one'])).code, 0);
-    assert.equal((await h.kubectl('two', ['get', 'ns', 'only-in-one'])).stderr, 'Error from server (NotFound): namespaces "only-in-one" not found\n');
+    assert.equal(
+      (await h.kubectl('two', ['get', 'ns', 'only-in-one'])).stderr,
+      'Error from server (NotFound): namespaces "only-in-one" not found\n',
+    );
     const kc = readFileSync(h.kubeconfig('two'), 'utf8');
     assert.match(kc, /name: k3d-two/);
     assert.match(kc, /user: admin@k3d-two/);
@@ -40,7 +47,15 @@ describe('sandboxes on one API process', { skip: NO_KUBECTL }, () => {
     assert.equal((await get(h, '/sandboxes/one/api/v1/namespaces', one.token)).status, 200);
     const wrong = await get(h, '/sandboxes/two/api/v1/namespaces', one.token);
     assert.equal(wrong.status, 401);
-    assert.deepEqual(JSON.parse(wrong.body), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+    assert.deepEqual(JSON.parse(wrong.body), {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'Unauthorized',
+      reason: 'Unauthorized',
+      code: 401,
+    });
     assert.equal((await get(h, '/sandboxes/two/api/v1/namespaces')).status, 401);
     assert.equal((await get(h, '/sandboxes/two/version')).status, 200);
     assert.equal((await get(h, '/sandboxes/three/version')).status, 404);
@@ -48,19 +63,29 @@ describe('sandboxes on one API process', { skip: NO_KUBECTL }, () => {
     assert.equal(notAllowed.status, 405);
     assert.equal(JSON.parse(notAllowed.body).reason, 'MethodNotAllowed');
     const unknown = await get(h, '/sandboxes/one/apis/nope.example.com/v1/things', one.token);
-    assert.deepEqual([unknown.status, JSON.parse(unknown.body).message], [404, 'the server could not find the requested resource']);
+    assert.deepEqual(
+      [unknown.status, JSON.parse(unknown.body).message],
+      [404, 'the server could not find the requested resource'],
+    );
   });
 
   it('serves a sandbox on its own port too, like k3d --api-port, with the kubeconfig pointing there', async () => {
     const h = await startHarness();
     harnesses.push(h);
     h.api.sandboxes.create('own');
-    const url = await h.api.exposeSandbox('own', { port: 0, advertiseHost: '0.0.0.0' });
+    const url = await h.api.exposeSandbox('own', {port: 0, advertiseHost: '0.0.0.0'});
     assert.match(url, /^https:\/\/0\.0\.0\.0:\d+$/);
     assert.match(readFileSync(h.kubeconfig('own'), 'utf8'), new RegExp(`server: ${url.replace(/\./g, '\\.')}\n`));
     assert.equal((await h.kubectl('own', ['create', 'ns', 'via-own-port'])).stdout, 'namespace/via-own-port created\n');
-    assert.match((await h.kubectl('own', ['cluster-info'])).stdout, new RegExp(`is running at .*${url.replace(/\./g, '\\.')}`));
-    assert.ok(h.api.sandboxes.get('own')!.store.get(h.api.sandboxes.get('own')!.store.types.lookup('', 'v1', 'namespaces')!, undefined, 'via-own-port'));
+    assert.match(
+      (await h.kubectl('own', ['cluster-info'])).stdout,
+      new RegExp(`is running at .*${url.replace(/\./g, '\\.')}`),
+    );
+    assert.ok(
+      h.api.sandboxes
+        .get('own')!
+        .store.get(h.api.sandboxes.get('own')!.store.types.lookup('', 'v1', 'namespaces')!, undefined, 'via-own-port'),
+    );
   });
 
   it('keeps state across a restart, and sets a corrupt state file aside with a report', async () => {
@@ -69,7 +94,10 @@ describe('sandboxes on one API process', { skip: NO_KUBECTL }, () => {
     h1.api.sandboxes.create('keep');
     h1.api.sandboxes.create('broken');
     assert.equal((await h1.kubectl('keep', ['create', 'ns', 'persisted'])).code, 0);
-    assert.equal((await h1.kubectl('keep', ['create', 'configmap', 'cfg', '-n', 'persisted', '--from-literal=k=v'])).code, 0);
+    assert.equal(
+      (await h1.kubectl('keep', ['create', 'configmap', 'cfg', '-n', 'persisted', '--from-literal=k=v'])).code,
+      0,
+    );
     const rvBefore = h1.api.sandboxes.get('keep')!.store.resourceVersion;
     await h1.stop();
     const statePath = join(h1.stateDir, 'sandboxes', 'keep', 'state.json');
@@ -77,9 +105,12 @@ describe('sandboxes on one API process', { skip: NO_KUBECTL }, () => {
     writeFileSync(join(h1.stateDir, 'sandboxes', 'broken', 'state.json'), '{"version":1, trunc');
 
     const problems: string[] = [];
-    const h2 = await startHarness({ stateDir: h1.stateDir, onProblem: (m) => problems.push(m) });
+    const h2 = await startHarness({stateDir: h1.stateDir, onProblem: (m) => problems.push(m)});
     harnesses.push(h2);
-    assert.deepEqual(h2.api.sandboxes.list().map((s) => s.name), ['keep']);
+    assert.deepEqual(
+      h2.api.sandboxes.list().map((s) => s.name),
+      ['keep'],
+    );
     assert.match(problems.join('\n'), /sandbox "broken": state file is unreadable and was set aside/);
     const r = await h2.kubectl('keep', ['get', 'cm', 'cfg', '-n', 'persisted', '-o', 'jsonpath={.data.k}']);
     assert.equal(r.stdout, 'v', r.stderr);

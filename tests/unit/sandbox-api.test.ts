@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { K3S_VERSION } from '../../server/backends/sandbox/versions';
-import { rows, startHarness, type Harness, NO_KUBECTL } from '../fixtures/sandbox/harness';
+import {after, before, describe, it} from 'node:test';
+import {K3S_VERSION} from '../../server/backends/sandbox/versions';
+import {rows, startHarness, type Harness, NO_KUBECTL} from '../fixtures/sandbox/harness';
 
 // The real kubectl (the machine's, through the gcloud dispatcher where it is one) against the sandbox API.
 const SB = 'alpha';
@@ -51,9 +51,9 @@ spec:
     - {name: Age, type: date, jsonPath: .metadata.creationTimestamp}
 `;
 
-describe('sandbox API with the real kubectl', { skip: NO_KUBECTL }, () => {
+describe('sandbox API with the real kubectl', {skip: NO_KUBECTL}, () => {
   let h: Harness;
-  const k = (args: string[], input?: string) => h.kubectl(SB, args, { input });
+  const k = (args: string[], input?: string) => h.kubectl(SB, args, {input});
 
   before(async () => {
     h = await startHarness();
@@ -73,7 +73,10 @@ describe('sandbox API with the real kubectl', { skip: NO_KUBECTL }, () => {
     assert.equal(r.code, 0, r.stderr);
     const t = rows(r.stdout);
     assert.deepEqual(t[0], ['NAME', 'STATUS', 'AGE']);
-    assert.deepEqual(t.slice(1).map((x) => x[0]), ['default', 'kube-node-lease', 'kube-public', 'kube-system']);
+    assert.deepEqual(
+      t.slice(1).map((x) => x[0]),
+      ['default', 'kube-node-lease', 'kube-public', 'kube-system'],
+    );
     for (const row of t.slice(1)) {
       assert.equal(row[1], 'Active');
       assert.match(row[2]!, /^\d+s$/);
@@ -88,7 +91,10 @@ describe('sandbox API with the real kubectl', { skip: NO_KUBECTL }, () => {
   });
 
   it('labels, refuses to overwrite without --overwrite, overwrites, and removes a label', async () => {
-    assert.equal((await k(['label', 'ns', 'foo', 'istio.io/dataplane-mode=ambient'])).stdout, 'namespace/foo labeled\n');
+    assert.equal(
+      (await k(['label', 'ns', 'foo', 'istio.io/dataplane-mode=ambient'])).stdout,
+      'namespace/foo labeled\n',
+    );
     const refused = await k(['label', 'ns', 'foo', 'istio.io/dataplane-mode=none']);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /already has a value \(ambient\), and --overwrite is false/);
@@ -115,27 +121,50 @@ describe('sandbox API with the real kubectl', { skip: NO_KUBECTL }, () => {
     assert.deepEqual(dep[0], ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE']);
     assert.deepEqual(dep[1]!.slice(0, 4), ['web', '0/2', '0', '0']);
     const dup = await k(['create', '-n', 'foo', '-f', '-'], SERVICE_AND_DEPLOYMENT);
-    assert.match(dup.stderr, /Error from server \(AlreadyExists\): error when creating "STDIN": services "web" already exists/);
+    assert.match(
+      dup.stderr,
+      /Error from server \(AlreadyExists\): error when creating "STDIN": services "web" already exists/,
+    );
   });
 
   it('applies: creates, updates with a strategic merge (lists merged by name), and reports unchanged', async () => {
     const v1 = SERVICE_AND_DEPLOYMENT.replace(/name: web\n {2}labels/g, 'name: api\n  labels');
     const created = await k(['apply', '-n', 'foo', '-f', '-'], v1);
     assert.equal(created.stdout, 'service/api created\ndeployment.apps/api created\n', created.stderr);
-    const v2 = v1.replace('replicas: 2', 'replicas: 3').replace('nginx:1.27', 'nginx:1.28').replace('value: "1"', 'value: "2"');
+    const v2 = v1
+      .replace('replicas: 2', 'replicas: 3')
+      .replace('nginx:1.27', 'nginx:1.28')
+      .replace('value: "1"', 'value: "2"');
     const updated = await k(['apply', '-n', 'foo', '-f', '-'], v2);
     assert.equal(updated.stdout, 'service/api unchanged\ndeployment.apps/api configured\n', updated.stderr);
-    const got = await k(['get', 'deploy', 'api', '-n', 'foo', '-o', 'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].env} {.metadata.generation}']);
+    const got = await k([
+      'get',
+      'deploy',
+      'api',
+      '-n',
+      'foo',
+      '-o',
+      'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].env} {.metadata.generation}',
+    ]);
     assert.equal(got.stdout, '3 nginx:1.28 [{"name":"A","value":"2"},{"name":"B","value":"keep"}] 2');
-    assert.equal((await k(['apply', '-n', 'foo', '-f', '-'], v2)).stdout, 'service/api unchanged\ndeployment.apps/api unchanged\n');
+    assert.equal(
+      (await k(['apply', '-n', 'foo', '-f', '-'], v2)).stdout,
+      'service/api unchanged\ndeployment.apps/api unchanged\n',
+    );
   });
 
   it('applies a CRD, then a custom resource of it, shown with its printer columns and short name', async () => {
-    assert.equal((await k(['apply', '-f', '-'], CRD)).stdout, 'customresourcedefinition.apiextensions.k8s.io/widgets.example.com created\n');
+    assert.equal(
+      (await k(['apply', '-f', '-'], CRD)).stdout,
+      'customresourcedefinition.apiextensions.k8s.io/widgets.example.com created\n',
+    );
     const w = 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, namespace: foo}\nspec: {color: blue}\n';
     const r = await k(['apply', '-f', '-'], w);
     assert.equal(r.stdout, 'widget.example.com/w1 created\n', r.stderr);
-    assert.equal((await k(['apply', '-f', '-'], w.replace('blue', 'red'))).stdout, 'widget.example.com/w1 configured\n');
+    assert.equal(
+      (await k(['apply', '-f', '-'], w.replace('blue', 'red'))).stdout,
+      'widget.example.com/w1 configured\n',
+    );
     const t = rows((await k(['get', 'wdg', '-A'])).stdout);
     assert.deepEqual(t[0], ['NAMESPACE', 'NAME', 'COLOR', 'AGE']);
     assert.deepEqual(t[1]!.slice(0, 3), ['foo', 'w1', 'red']);
@@ -143,17 +172,42 @@ describe('sandbox API with the real kubectl', { skip: NO_KUBECTL }, () => {
     assert.deepEqual(crds[0], ['NAME', 'CREATED AT']);
     assert.match(crds[1]![1]!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     const est = await k(['wait', '--for=condition=Established', 'crd/widgets.example.com', '--timeout=5s']);
-    assert.equal(est.stdout, 'customresourcedefinition.apiextensions.k8s.io/widgets.example.com condition met\n', est.stderr);
+    assert.equal(
+      est.stdout,
+      'customresourcedefinition.apiextensions.k8s.io/widgets.example.com condition met\n',
+      est.stderr,
+    );
   });
 
   it('patches a secret with stringData (folded into base64 data), also as merge and JSON patches', async () => {
     assert.equal((await k(['create', 'secret', 'generic', 's1', '-n', 'foo', '--from-literal=a=b'])).code, 0);
-    assert.equal((await k(['patch', 'secret', 's1', '-n', 'foo', '-p', '{"stringData":{"c":"d"}}'])).stdout, 'secret/s1 patched\n');
-    assert.equal((await k(['get', 'secret', 's1', '-n', 'foo', '-o', 'jsonpath={.data}'])).stdout, '{"a":"Yg==","c":"ZA=="}');
-    assert.equal((await k(['patch', 'secret', 's1', '-n', 'foo', '--type=merge', '-p', '{"data":{"a":null}}'])).code, 0);
-    const jp = await k(['patch', 'secret', 's1', '-n', 'foo', '--type=json', '-p', '[{"op":"add","path":"/metadata/labels","value":{"x":"y"}}]']);
+    assert.equal(
+      (await k(['patch', 'secret', 's1', '-n', 'foo', '-p', '{"stringData":{"c":"d"}}'])).stdout,
+      'secret/s1 patched\n',
+    );
+    assert.equal(
+      (await k(['get', 'secret', 's1', '-n', 'foo', '-o', 'jsonpath={.data}'])).stdout,
+      '{"a":"Yg==","c":"ZA=="}',
+    );
+    assert.equal(
+      (await k(['patch', 'secret', 's1', '-n', 'foo', '--type=merge', '-p', '{"data":{"a":null}}'])).code,
+      0,
+    );
+    const jp = await k([
+      'patch',
+      'secret',
+      's1',
+      '-n',
+      'foo',
+      '--type=json',
+      '-p',
+      '[{"op":"add","path":"/metadata/labels","value":{"x":"y"}}]',
+    ]);
     assert.equal(jp.code, 0, jp.stderr);
-    assert.equal((await k(['get', 'secret', 's1', '-n', 'foo', '-o', 'jsonpath={.data} {.metadata.labels.x}'])).stdout, '{"c":"ZA=="} y');
+    assert.equal(
+      (await k(['get', 'secret', 's1', '-n', 'foo', '-o', 'jsonpath={.data} {.metadata.labels.x}'])).stdout,
+      '{"c":"ZA=="} y',
+    );
     const t = rows((await k(['get', 'secrets', '-n', 'foo'])).stdout);
     assert.deepEqual(t[0], ['NAME', 'TYPE', 'DATA', 'AGE']);
     assert.deepEqual(t[1]!.slice(0, 3), ['s1', 'Opaque', '1']);
@@ -171,13 +225,20 @@ describe('sandbox API with the real kubectl', { skip: NO_KUBECTL }, () => {
     assert.equal(j.spec.strategy.type, 'RollingUpdate');
     const list = JSON.parse((await k(['get', 'svc', '-n', 'foo', '-o', 'json'])).stdout);
     assert.equal(list.kind, 'List');
-    assert.deepEqual(list.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['api', 'web']);
-    assert.equal((await k(['get', 'deploy,svc', '-n', 'foo', '-o', 'name'])).stdout, 'deployment.apps/api\ndeployment.apps/web\nservice/api\nservice/web\n');
+    assert.deepEqual(
+      list.items.map((i: {metadata: {name: string}}) => i.metadata.name),
+      ['api', 'web'],
+    );
+    assert.equal(
+      (await k(['get', 'deploy,svc', '-n', 'foo', '-o', 'name'])).stdout,
+      'deployment.apps/api\ndeployment.apps/web\nservice/api\nservice/web\n',
+    );
   });
 
   it('selects by label (every operator) and by field', async () => {
     await k(['label', 'svc', 'web', '-n', 'foo', 'tier=back', '--overwrite']);
-    const names = async (sel: string[]) => (await k(['get', 'svc', '-n', 'foo', '-o', 'name', ...sel])).stdout.trim().split('\n').filter(Boolean);
+    const names = async (sel: string[]) =>
+      (await k(['get', 'svc', '-n', 'foo', '-o', 'name', ...sel])).stdout.trim().split('\n').filter(Boolean);
     assert.deepEqual(await names(['-l', 'tier=front']), ['service/api']);
     assert.deepEqual(await names(['-l', 'tier==back']), ['service/web']);
     assert.deepEqual(await names(['-l', 'tier!=back']), ['service/api']);
@@ -198,12 +259,30 @@ describe('sandbox API with the real kubectl', { skip: NO_KUBECTL }, () => {
     assert.equal(nf.stderr, 'Error from server (NotFound): pods "nope" not found\n');
     const nd = await k(['delete', 'deploy', 'nope', '-n', 'foo']);
     assert.equal(nd.stderr, 'Error from server (NotFound): deployments.apps "nope" not found\n');
-    const nsMissing = await k(['create', '-n', 'nowhere', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n');
-    assert.equal(nsMissing.stderr, 'Error from server (NotFound): error when creating "STDIN": namespaces "nowhere" not found\n');
-    const bad = await k(['apply', '-f', '-'], 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bad, namespace: foo}\nspec:\n  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: [{name: x}]}\n');
+    const nsMissing = await k(
+      ['create', '-n', 'nowhere', '-f', '-'],
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n',
+    );
+    assert.equal(
+      nsMissing.stderr,
+      'Error from server (NotFound): error when creating "STDIN": namespaces "nowhere" not found\n',
+    );
+    const bad = await k(
+      ['apply', '-f', '-'],
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bad, namespace: foo}\nspec:\n  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: [{name: x}]}\n',
+    );
     assert.equal(bad.code, 1);
-    assert.equal(bad.stderr, 'The Deployment "bad" is invalid: \n* spec.selector: Required value\n* spec.template.spec.containers[0].image: Required value\n');
-    const typo = await k(['create', '-n', 'foo', '-f', '-'], SERVICE_AND_DEPLOYMENT.split('---\n')[1]!.replace('name: web', 'name: typo').replace('replicas: 2', 'replica: 2').replace('containerPort', 'contanerPort'));
+    assert.equal(
+      bad.stderr,
+      'The Deployment "bad" is invalid: \n* spec.selector: Required value\n* spec.template.spec.containers[0].image: Required value\n',
+    );
+    const typo = await k(
+      ['create', '-n', 'foo', '-f', '-'],
+      SERVICE_AND_DEPLOYMENT.split('---\n')[1]!
+        .replace('name: web', 'name: typo')
+        .replace('replicas: 2', 'replica: 2')
+        .replace('containerPort', 'contanerPort'),
+    );
     assert.equal(
       typo.stderr.trim(),
       'Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica", unknown field "spec.template.spec.containers[0].ports[0].contanerPort"',
@@ -216,21 +295,31 @@ describe('sandbox API with the real kubectl', { skip: NO_KUBECTL }, () => {
       'Error from server (Conflict): error when replacing "STDIN": Operation cannot be fulfilled on services "web": the object has been modified; please apply your changes to the latest version and try again\n',
     );
     const badName = await k(['create', 'ns', 'Bad_Name']);
-    assert.match(badName.stderr, /^The Namespace "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 label must consist of/);
+    assert.match(
+      badName.stderr,
+      /^The Namespace "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 label must consist of/,
+    );
   });
 
   it('shows short names and categories in api-resources, and get all uses the category', async () => {
     const r = await k(['api-resources']);
     assert.equal(r.code, 0, r.stderr);
     const byName = new Map(rows(r.stdout).map((x) => [x[0], x]));
-    for (const [res, short] of [['pods', 'po'], ['namespaces', 'ns'], ['services', 'svc'], ['deployments', 'deploy'], ['customresourcedefinitions', 'crd,crds'], ['widgets', 'wdg']])
+    for (const [res, short] of [
+      ['pods', 'po'],
+      ['namespaces', 'ns'],
+      ['services', 'svc'],
+      ['deployments', 'deploy'],
+      ['customresourcedefinitions', 'crd,crds'],
+      ['widgets', 'wdg'],
+    ])
       assert.equal(byName.get(res)?.[1], short, `${res} short names`);
     const all = await k(['get', 'all', '-n', 'foo', '-o', 'name']);
     assert.equal(all.stdout, 'service/api\nservice/web\ndeployment.apps/api\ndeployment.apps/web\n');
   });
 
   it('watches: get -w prints changes as they happen, wait --for=delete returns when a namespace is gone', async () => {
-    const watching = h.kubectl(SB, ['get', 'ns', '-w', '--request-timeout=3s'], { timeoutMs: 2500 });
+    const watching = h.kubectl(SB, ['get', 'ns', '-w', '--request-timeout=3s'], {timeoutMs: 2500});
     await new Promise((r) => setTimeout(r, 700));
     await k(['create', 'ns', 'watched']);
     const w = await watching;
@@ -240,7 +329,10 @@ describe('sandbox API with the real kubectl', { skip: NO_KUBECTL }, () => {
     await k(['create', 'configmap', 'c', '-n', 'doomed']);
     const del = await k(['delete', 'ns', 'doomed']);
     assert.equal(del.stdout, 'namespace "doomed" deleted\n', del.stderr);
-    assert.equal((await k(['get', 'ns', 'doomed'])).stderr, 'Error from server (NotFound): namespaces "doomed" not found\n');
+    assert.equal(
+      (await k(['get', 'ns', 'doomed'])).stderr,
+      'Error from server (NotFound): namespaces "doomed" not found\n',
+    );
     await k(['create', 'ns', 'doomed2']);
     const waiting = k(['wait', '--for=delete', 'ns/doomed2', '--timeout=10s']);
     await new Promise((r) => setTimeout(r, 300));

@@ -32,10 +32,22 @@ const big: SandboxCommand = async (io) => {
   return 0;
 };
 
-function runClient(command: string, args: string[], opts: {url: string; token?: string; input?: string}): Promise<{code: number; stdout: string; stderr: string}> {
+function runClient(
+  command: string,
+  args: string[],
+  opts: {url: string; token?: string; input?: string},
+): Promise<{code: number; stdout: string; stderr: string}> {
   return new Promise((resolve) => {
-    const c = execFile('node', [CLIENT, command, ...args], {cwd: '/tmp', env: {PATH: process.env.PATH, LAB_SANDBOX_URL: opts.url, LAB_SANDBOX_TOKEN: opts.token ?? TOKEN}, maxBuffer: 16 * 1024 * 1024}, (err, stdout, stderr) =>
-      resolve({code: err ? ((err as {code?: number}).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr)}),
+    const c = execFile(
+      'node',
+      [CLIENT, command, ...args],
+      {
+        cwd: '/tmp',
+        env: {PATH: process.env.PATH, LAB_SANDBOX_URL: opts.url, LAB_SANDBOX_TOKEN: opts.token ?? TOKEN},
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (err, stdout, stderr) =>
+        resolve({code: err ? ((err as {code?: number}).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr)}),
     );
     c.stdin!.end(opts.input ?? '');
   });
@@ -59,9 +71,15 @@ describe('sandbox command shim', () => {
   after(async () => server?.close());
 
   it('carries argv, cwd and isatty flags; stdout, stderr and the exit code come back', async () => {
-    const r = await runClient('echo', ['cluster', 'create', '--k3s-arg', '--disable=traefik@server:*'], {url: server.url});
+    const r = await runClient('echo', ['cluster', 'create', '--k3s-arg', '--disable=traefik@server:*'], {
+      url: server.url,
+    });
     assert.equal(r.code, 7);
-    assert.deepEqual(JSON.parse(r.stdout), {args: ['cluster', 'create', '--k3s-arg', '--disable=traefik@server:*'], cwd: '/tmp', tty: {stdin: false, stdout: false, stderr: false}});
+    assert.deepEqual(JSON.parse(r.stdout), {
+      args: ['cluster', 'create', '--k3s-arg', '--disable=traefik@server:*'],
+      cwd: '/tmp',
+      tty: {stdin: false, stdout: false, stderr: false},
+    });
     assert.equal(r.stderr, 'to stderr\n');
   });
 

@@ -18,7 +18,7 @@ describe('sandbox backend', {skip: NO_KUBECTL}, () => {
   });
   after(async () => h?.close());
 
-  it("gives each learner a shell environment: shims first on PATH, its own kubeconfig, workspace and token", async () => {
+  it('gives each learner a shell environment: shims first on PATH, its own kubeconfig, workspace and token', async () => {
     const a = await h.backend.shellEnvironment('t1');
     const b = await h.backend.shellEnvironment('Learner_2');
     assert.match(a.env.PATH!, /\/server\/backends\/sandbox\/commands\/bin:/);
@@ -56,20 +56,28 @@ describe('sandbox backend', {skip: NO_KUBECTL}, () => {
   it('the shim needs a sandbox shell', async () => {
     const bin = path.join(REPO, 'server/backends/sandbox/commands/bin/k3d');
     const r = await new Promise<{code: number; stderr: string}>((resolve) =>
-      execFile(bin, ['version'], {env: {PATH: process.env.PATH}}, (err, _o, stderr) => resolve({code: (err as {code?: number} | null)?.code ?? 0, stderr})),
+      execFile(bin, ['version'], {env: {PATH: process.env.PATH}}, (err, _o, stderr) =>
+        resolve({code: (err as {code?: number} | null)?.code ?? 0, stderr}),
+      ),
     );
     assert.equal(r.code, 127);
     assert.match(r.stderr, /runs only in a sandbox shell/);
   });
 
   it('a second process cannot own the same state dir (lock with a clear error)', async () => {
-    await assert.rejects(createSandboxBackend({stateDir: h.stateDir}), (e: unknown) => e instanceof StateLockedError && /in use by another lab process/.test(e.message));
+    await assert.rejects(
+      createSandboxBackend({stateDir: h.stateDir}),
+      (e: unknown) => e instanceof StateLockedError && /in use by another lab process/.test(e.message),
+    );
   });
 
   it('lab sandbox env prints exports for a running lab; eval-ing them gives a working sandbox shell', async () => {
     const out = await new Promise<string>((resolve, reject) =>
-      execFile('node', ['--import', 'tsx', 'server/cli/main.ts', 'sandbox', 'env', '--name', 't1'], {cwd: REPO, env: {...process.env, LAB_STATE_DIR: h.stateDir}}, (err, stdout, stderr) =>
-        err ? reject(new Error(stderr)) : resolve(stdout),
+      execFile(
+        'node',
+        ['--import', 'tsx', 'server/cli/main.ts', 'sandbox', 'env', '--name', 't1'],
+        {cwd: REPO, env: {...process.env, LAB_STATE_DIR: h.stateDir}},
+        (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout)),
       ),
     );
     assert.match(out, /^export PATH='.*\/server\/backends\/sandbox\/commands\/bin:/m);
@@ -77,7 +85,14 @@ describe('sandbox backend', {skip: NO_KUBECTL}, () => {
     assert.match(out, /^export LAB_SANDBOX='t1'$/m);
     assert.match(out, /^cd '.*workspaces\/t1'$/m);
     assert.equal(formatExports({env: {A: "it's"}, cwd: '/w'}), `export A='it'\\''s'\ncd '/w'\n`);
-    const r = await new Promise<string>((resolve) => execFile('bash', ['-c', `${out}\nk3d cluster list --no-headers; kubectl config current-context`], {env: {PATH: process.env.PATH, HOME: process.env.HOME}}, (_e, stdout) => resolve(stdout)));
+    const r = await new Promise<string>((resolve) =>
+      execFile(
+        'bash',
+        ['-c', `${out}\nk3d cluster list --no-headers; kubectl config current-context`],
+        {env: {PATH: process.env.PATH, HOME: process.env.HOME}},
+        (_e, stdout) => resolve(stdout),
+      ),
+    );
     assert.match(r, /^one\s+1\/1\s+0\/0\s+true\nk3d-one\n$/);
   });
 
@@ -90,7 +105,10 @@ describe('sandbox backend', {skip: NO_KUBECTL}, () => {
     assert.equal((await h.sh('t1', 'kubectl get ns only-one -o name')).stdout, 'namespace/only-one\n');
     assert.deepEqual(rows((await h.sh('t2', 'k3d cluster list')).stdout)[1], ['two', '1/1', '0/0', 'true']);
     assert.deepEqual(
-      h.backend.list().filter((s) => s.name.startsWith('t')).map((s) => [s.name, s.cluster, s.state]),
+      h.backend
+        .list()
+        .filter((s) => s.name.startsWith('t'))
+        .map((s) => [s.name, s.cluster, s.state]),
       [
         ['t1', 'one', 'running'],
         ['t2', 'two', 'running'],
@@ -99,14 +117,28 @@ describe('sandbox backend', {skip: NO_KUBECTL}, () => {
   });
 
   it('k3d cluster stop/start, and reset/delete from the lab', async () => {
-    assert.equal((await h.sh('t2', 'k3d cluster stop two')).stdout.replace(/\[\d+\]/g, ''), "INFO Stopping cluster 'two'\nINFO Stopped cluster 'two'\n");
-    assert.deepEqual(rows((await h.sh('t2', 'k3d node list')).stdout)[1], ['k3d-two-server-0', 'server', 'two', 'exited']);
+    assert.equal(
+      (await h.sh('t2', 'k3d cluster stop two')).stdout.replace(/\[\d+\]/g, ''),
+      "INFO Stopping cluster 'two'\nINFO Stopped cluster 'two'\n",
+    );
+    assert.deepEqual(rows((await h.sh('t2', 'k3d node list')).stdout)[1], [
+      'k3d-two-server-0',
+      'server',
+      'two',
+      'exited',
+    ]);
     assert.equal((await h.sh('t2', 'docker ps -q')).stdout, '');
     const start = await h.sh('t2', 'k3d cluster start two');
     assert.match(start.stdout, /Started cluster 'two'\n$/);
     await h.backend.reset('t2');
     assert.equal((await h.sh('t2', 'k3d cluster list --no-headers')).stdout, '');
     await h.backend.delete('t2');
-    assert.deepEqual(h.backend.list().map((s) => s.name).filter((n) => n.startsWith('t')), ['t1']);
+    assert.deepEqual(
+      h.backend
+        .list()
+        .map((s) => s.name)
+        .filter((n) => n.startsWith('t')),
+      ['t1'],
+    );
   });
 });

@@ -1,27 +1,34 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { ManualClock, ObjectStore } from '../../server/backends/sandbox/api/index';
-import { resumeCluster } from '../../server/backends/sandbox/cluster/index';
-import { TIMINGS } from '../../server/backends/sandbox/cluster/timings';
-import { WorkQueue } from '../../server/backends/sandbox/cluster/work-queue';
-import { walkthroughSpec } from '../fixtures/sandbox-cluster/cluster-harness';
-import { deploymentManifest, isPodReady, manualCluster, wrap, type J } from '../fixtures/sandbox-cluster/manual-cluster';
+import {describe, it} from 'node:test';
+import {ManualClock, ObjectStore} from '../../server/backends/sandbox/api/index';
+import {resumeCluster} from '../../server/backends/sandbox/cluster/index';
+import {TIMINGS} from '../../server/backends/sandbox/cluster/timings';
+import {WorkQueue} from '../../server/backends/sandbox/cluster/work-queue';
+import {walkthroughSpec} from '../fixtures/sandbox-cluster/cluster-harness';
+import {deploymentManifest, isPodReady, manualCluster, wrap, type J} from '../fixtures/sandbox-cluster/manual-cluster';
 
 // The controllers on a ManualClock: simulated time only, no HTTP, no kubectl.
 
 const ALPHABET = /^[bcdfghjklmnpqrstvwxz2456789]+$/;
-const onNode = (pods: J[]) => pods.reduce<Record<string, number>>((m, p) => ((m[p.spec.nodeName] = (m[p.spec.nodeName] ?? 0) + 1), m), {});
+const onNode = (pods: J[]) =>
+  pods.reduce<Record<string, number>>((m, p) => ((m[p.spec.nodeName] = (m[p.spec.nodeName] ?? 0) + 1), m), {});
 
 describe('bootCluster', () => {
   it('registers k3d nodes with k3s labels, docker addresses and flannel subnets', async () => {
-    const c = await manualCluster({ agents: 2 });
+    const c = await manualCluster({agents: 2});
     const nodes = c.list(c.kinds.nodes);
-    assert.deepEqual(nodes.map((n) => n.metadata.name), ['k3d-lab-agent-0', 'k3d-lab-agent-1', 'k3d-lab-server-0']);
+    assert.deepEqual(
+      nodes.map((n) => n.metadata.name),
+      ['k3d-lab-agent-0', 'k3d-lab-agent-1', 'k3d-lab-server-0'],
+    );
     const server = c.get(c.kinds.nodes, undefined, 'k3d-lab-server-0')!;
     assert.equal(server.metadata.labels['node-role.kubernetes.io/master'], 'true');
     assert.equal(server.metadata.labels['k3s.io/hostname'], 'k3d-lab-server-0');
     assert.equal(server.spec.podCIDR, '10.42.0.0/24');
-    assert.deepEqual(server.status.addresses, [{ address: '172.18.0.2', type: 'InternalIP' }, { address: 'k3d-lab-server-0', type: 'Hostname' }]);
+    assert.deepEqual(server.status.addresses, [
+      {address: '172.18.0.2', type: 'InternalIP'},
+      {address: 'k3d-lab-server-0', type: 'Hostname'},
+    ]);
     assert.equal(server.status.capacity.pods, '110');
     assert.equal(server.status.nodeInfo.kubeletVersion, 'v1.31.5+k3s1');
     assert.equal(server.metadata.annotations['flannel.alpha.coreos.com/backend-type'], 'vxlan');
@@ -33,18 +40,28 @@ describe('bootCluster', () => {
   });
 
   it('brings kube-system up within two seconds; with traefik, the helm jobs complete and ServiceLB publishes node IPs', async () => {
-    const c = await manualCluster({ disableTraefik: false, agents: 2 });
+    const c = await manualCluster({disableTraefik: false, agents: 2});
     c.advance(2000);
     const pods = c.list(c.kinds.pods, 'kube-system');
     const byPrefix = (p: string) => pods.filter((x) => x.metadata.name.startsWith(p));
-    for (const p of ['coredns-', 'local-path-provisioner-', 'metrics-server-', 'traefik-']) assert.ok(byPrefix(p).every(isPodReady) && byPrefix(p).length === 1, p);
+    for (const p of ['coredns-', 'local-path-provisioner-', 'metrics-server-', 'traefik-'])
+      assert.ok(byPrefix(p).every(isPodReady) && byPrefix(p).length === 1, p);
     assert.equal(byPrefix('svclb-traefik-').filter(isPodReady).length, 3);
-    assert.deepEqual(byPrefix('helm-install-').map((p) => p.status.phase), ['Succeeded', 'Succeeded']);
+    assert.deepEqual(
+      byPrefix('helm-install-').map((p) => p.status.phase),
+      ['Succeeded', 'Succeeded'],
+    );
     const traefik = c.get(c.kinds.services, 'kube-system', 'traefik')!;
-    assert.deepEqual(traefik.status.loadBalancer.ingress.map((i: J) => i.ip), ['172.18.0.2', '172.18.0.3', '172.18.0.4']);
+    assert.deepEqual(
+      traefik.status.loadBalancer.ingress.map((i: J) => i.ip),
+      ['172.18.0.2', '172.18.0.3', '172.18.0.4'],
+    );
     const dns = c.get(c.kinds.endpoints, 'kube-system', 'kube-dns')!;
     assert.equal(dns.subsets[0].addresses.length, 1);
-    assert.deepEqual(dns.subsets[0].ports.map((p: J) => `${p.name}/${p.port}/${p.protocol}`), ['dns/53/UDP', 'dns-tcp/53/TCP', 'metrics/9153/TCP']);
+    assert.deepEqual(
+      dns.subsets[0].ports.map((p: J) => `${p.name}/${p.port}/${p.protocol}`),
+      ['dns/53/UDP', 'dns-tcp/53/TCP', 'metrics/9153/TCP'],
+    );
     assert.ok(c.get(c.kinds.serviceaccounts, 'kube-system', 'default'));
     assert.ok(c.get(c.kinds.configmaps, 'default', 'kube-root-ca.crt'));
     c.rt.dispose();
@@ -55,7 +72,10 @@ describe('pod lifecycle (kubelet stages)', () => {
   it('goes Pending → scheduled → ContainerCreating → Running+Ready with the events in the real order', async () => {
     const c = await manualCluster();
     c.advance(3000);
-    c.create(c.kinds.deployments, deploymentManifest('web', { podSpec: { nodeSelector: { 'kubernetes.io/hostname': 'k3d-lab-agent-1' } } }));
+    c.create(
+      c.kinds.deployments,
+      deploymentManifest('web', {podSpec: {nodeSelector: {'kubernetes.io/hostname': 'k3d-lab-agent-1'}}}),
+    );
     c.advance(0);
     let [pod] = c.list(c.kinds.pods, 'default');
     assert.match(pod!.metadata.name, /^web-[bcdfghjklmnpqrstvwxz2456789]{9,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
@@ -73,13 +93,22 @@ describe('pod lifecycle (kubelet stages)', () => {
     assert.equal(pod!.status.phase, 'Running');
     assert.ok(isPodReady(pod!));
     assert.match(pod!.status.podIP, /^10\.42\.2\.\d+$/);
-    assert.deepEqual(pod!.status.conditions.map((x: J) => x.type), ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
+    assert.deepEqual(
+      pod!.status.conditions.map((x: J) => x.type),
+      ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'],
+    );
     assert.match(pod!.status.containerStatuses[0].containerID, /^containerd:\/\/[0-9a-f]{64}$/);
     assert.equal(pod!.status.containerStatuses[0].image, 'docker.io/library/nginx:1.27');
     const ev = c.eventsFor(pod!);
-    assert.deepEqual(ev.map((e) => e.split(':')[0]), ['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started']);
+    assert.deepEqual(
+      ev.map((e) => e.split(':')[0]),
+      ['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started'],
+    );
     assert.equal(ev[0], `Scheduled: Successfully assigned default/${pod!.metadata.name} to k3d-lab-agent-1`);
-    assert.match(ev[2]!, /^Pulled: Successfully pulled image "nginx:1\.27" in [\d.]+s \([\d.]+s including waiting\)\. Image size: \d+ bytes\.$/);
+    assert.match(
+      ev[2]!,
+      /^Pulled: Successfully pulled image "nginx:1\.27" in [\d.]+s \([\d.]+s including waiting\)\. Image size: \d+ bytes\.$/,
+    );
     const total = TIMINGS.schedule + TIMINGS.podAdmit + TIMINGS.imagePull;
     assert.ok(total <= 1500, `a new pod is Ready ${total} ms after it is created`);
     // a second pod of the same image on the same node does not pull again
@@ -111,7 +140,12 @@ describe('pod lifecycle (kubelet stages)', () => {
 
   it('runs init containers before the app container', async () => {
     const c = await manualCluster();
-    c.create(c.kinds.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { initContainers: [{ name: 'init', image: 'busybox:1.36' }], containers: [{ name: 'app', image: 'nginx:1.27' }] } });
+    c.create(c.kinds.pods, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {name: 'p', namespace: 'default'},
+      spec: {initContainers: [{name: 'init', image: 'busybox:1.36'}], containers: [{name: 'app', image: 'nginx:1.27'}]},
+    });
     c.advance(TIMINGS.schedule + TIMINGS.podAdmit);
     let p = c.get(c.kinds.pods, 'default', 'p')!;
     assert.equal(p.status.conditions.find((x: J) => x.type === 'Initialized').status, 'False');
@@ -127,17 +161,49 @@ describe('pod lifecycle (kubelet stages)', () => {
 describe('pods waiting on what they reference', () => {
   it('stays ContainerCreating with FailedMount until its ConfigMap exists, and reports CreateContainerConfigError for env refs', async () => {
     const c = await manualCluster();
-    c.create(c.kinds.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'vol', namespace: 'default' }, spec: { volumes: [{ name: 'cfg', configMap: { name: 'app-config' } }], containers: [{ name: 'c', image: 'nginx:1.27' }] } });
-    c.create(c.kinds.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'env', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx:1.27', env: [{ name: 'PW', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }] }] } });
+    c.create(c.kinds.pods, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {name: 'vol', namespace: 'default'},
+      spec: {volumes: [{name: 'cfg', configMap: {name: 'app-config'}}], containers: [{name: 'c', image: 'nginx:1.27'}]},
+    });
+    c.create(c.kinds.pods, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {name: 'env', namespace: 'default'},
+      spec: {
+        containers: [
+          {
+            name: 'c',
+            image: 'nginx:1.27',
+            env: [{name: 'PW', valueFrom: {secretKeyRef: {name: 'db', key: 'password'}}}],
+          },
+        ],
+      },
+    });
     c.advance(3000);
     const vol = c.get(c.kinds.pods, 'default', 'vol')!;
     assert.equal(vol.status.containerStatuses[0].state.waiting.reason, 'ContainerCreating');
-    assert.ok(c.eventsFor(vol).includes('FailedMount: MountVolume.SetUp failed for volume "cfg" : configmap "app-config" not found'));
+    assert.ok(
+      c
+        .eventsFor(vol)
+        .includes('FailedMount: MountVolume.SetUp failed for volume "cfg" : configmap "app-config" not found'),
+    );
     const env = c.get(c.kinds.pods, 'default', 'env')!;
     assert.equal(env.status.containerStatuses[0].state.waiting.reason, 'CreateContainerConfigError');
     assert.ok(c.eventsFor(env).includes('Failed: Error: secret "db" not found'));
-    c.create(c.kinds.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app-config', namespace: 'default' }, data: {} });
-    c.create(c.kinds.secrets, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'default' }, data: {} });
+    c.create(c.kinds.configmaps, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {name: 'app-config', namespace: 'default'},
+      data: {},
+    });
+    c.create(c.kinds.secrets, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {name: 'db', namespace: 'default'},
+      data: {},
+    });
     c.advance(TIMINGS.missingReferenceRetry + TIMINGS.imagePull);
     assert.ok(isPodReady(c.get(c.kinds.pods, 'default', 'vol')!));
     assert.ok(isPodReady(c.get(c.kinds.pods, 'default', 'env')!));
@@ -148,15 +214,26 @@ describe('pods waiting on what they reference', () => {
 describe('scheduler', () => {
   it('reports an unsatisfiable nodeSelector the way kube-scheduler does, and binds once a node matches', async () => {
     const c = await manualCluster();
-    c.create(c.kinds.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'picky', namespace: 'default' }, spec: { nodeSelector: { disk: 'ssd' }, containers: [{ name: 'c', image: 'nginx:1.27' }] } });
+    c.create(c.kinds.pods, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {name: 'picky', namespace: 'default'},
+      spec: {nodeSelector: {disk: 'ssd'}, containers: [{name: 'c', image: 'nginx:1.27'}]},
+    });
     c.advance(500);
     let p = c.get(c.kinds.pods, 'default', 'picky')!;
     const cond = p.status.conditions.find((x: J) => x.type === 'PodScheduled');
     assert.equal(cond.reason, 'Unschedulable');
-    assert.equal(cond.message, "0/5 nodes are available: 5 node(s) didn't match Pod's node affinity/selector. preemption: 0/5 nodes are available: 5 Preemption is not helpful for scheduling.");
+    assert.equal(
+      cond.message,
+      "0/5 nodes are available: 5 node(s) didn't match Pod's node affinity/selector. preemption: 0/5 nodes are available: 5 Preemption is not helpful for scheduling.",
+    );
     assert.ok(c.eventsFor(p)[0]!.startsWith('FailedScheduling: 0/5 nodes are available'));
     const node = c.get(c.kinds.nodes, undefined, 'k3d-lab-agent-3')!;
-    c.store.update(c.kinds.nodes, { ...node, metadata: { ...node.metadata, labels: { ...node.metadata.labels, disk: 'ssd' } } } as never);
+    c.store.update(c.kinds.nodes, {
+      ...node,
+      metadata: {...node.metadata, labels: {...node.metadata.labels, disk: 'ssd'}},
+    } as never);
     c.advance(100);
     p = c.get(c.kinds.pods, 'default', 'picky')!;
     assert.equal(p.spec.nodeName, 'k3d-lab-agent-3');
@@ -166,12 +243,38 @@ describe('scheduler', () => {
   it('honours required node affinity (NotIn, Exists) and NoSchedule taints with tolerations', async () => {
     const c = await manualCluster();
     for (const n of c.list(c.kinds.nodes).filter((x) => x.metadata.name.includes('agent')))
-      c.store.update(c.kinds.nodes, { ...n, spec: { ...n.spec, taints: [{ key: 'dedicated', value: 'infra', effect: 'NoSchedule' }] } } as never);
-    const pod = (name: string, spec: J) => c.create(c.kinds.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }], ...spec } });
+      c.store.update(c.kinds.nodes, {
+        ...n,
+        spec: {...n.spec, taints: [{key: 'dedicated', value: 'infra', effect: 'NoSchedule'}]},
+      } as never);
+    const pod = (name: string, spec: J) =>
+      c.create(c.kinds.pods, {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {name, namespace: 'default'},
+        spec: {containers: [{name: 'c', image: 'nginx:1.27'}], ...spec},
+      });
     pod('plain', {});
     pod('tolerant', {
-      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'infra', effect: 'NoSchedule' }],
-      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'node-role.kubernetes.io/master', operator: 'DoesNotExist' }, { key: 'kubernetes.io/hostname', operator: 'NotIn', values: ['k3d-lab-agent-0', 'k3d-lab-agent-1', 'k3d-lab-agent-2'] }] }] } } },
+      tolerations: [{key: 'dedicated', operator: 'Equal', value: 'infra', effect: 'NoSchedule'}],
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [
+              {
+                matchExpressions: [
+                  {key: 'node-role.kubernetes.io/master', operator: 'DoesNotExist'},
+                  {
+                    key: 'kubernetes.io/hostname',
+                    operator: 'NotIn',
+                    values: ['k3d-lab-agent-0', 'k3d-lab-agent-1', 'k3d-lab-agent-2'],
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      },
     });
     c.advance(200);
     assert.equal(c.get(c.kinds.pods, 'default', 'plain')!.spec.nodeName, 'k3d-lab-server-0');
@@ -184,7 +287,7 @@ describe('scheduler', () => {
     c.advance(2000);
     // kube-system's three pods sit on server-0 (scheduled before the agents joined): 8 more fill the agents to 2 each
     assert.deepEqual(Object.keys(onNode(c.list(c.kinds.pods, 'kube-system'))), ['k3d-lab-server-0']);
-    c.create(c.kinds.deployments, deploymentManifest('spread', { replicas: 8 }));
+    c.create(c.kinds.deployments, deploymentManifest('spread', {replicas: 8}));
     c.advance(2000);
     const counts = Object.values(onNode(c.list(c.kinds.pods).filter((p) => p.status.phase === 'Running')));
     assert.equal(counts.length, 5);
@@ -196,7 +299,7 @@ describe('scheduler', () => {
 describe('workload controllers', () => {
   it('rolls a Deployment within maxSurge/maxUnavailable and keeps revisions', async () => {
     const c = await manualCluster();
-    c.create(c.kinds.deployments, deploymentManifest('web', { replicas: 4 }));
+    c.create(c.kinds.deployments, deploymentManifest('web', {replicas: 4}));
     c.advance(2000);
     let maxPods = 0;
     let minReady = Infinity;
@@ -212,16 +315,36 @@ describe('workload controllers', () => {
     sub.dispose();
     assert.ok(maxPods <= 5, `maxSurge 25% of 4 is 1: saw ${maxPods} pods`);
     assert.ok(minReady >= 3, `maxUnavailable 25% of 4 is 1: saw ${minReady} ready`);
-    const rs = c.list(c.kinds.replicasets, 'default').sort((a, b) => Number(a.metadata.annotations['deployment.kubernetes.io/revision']) - Number(b.metadata.annotations['deployment.kubernetes.io/revision']));
-    assert.deepEqual(rs.map((r) => [r.metadata.annotations['deployment.kubernetes.io/revision'], r.spec.replicas]), [['1', 0], ['2', 4]]);
+    const rs = c
+      .list(c.kinds.replicasets, 'default')
+      .sort(
+        (a, b) =>
+          Number(a.metadata.annotations['deployment.kubernetes.io/revision']) -
+          Number(b.metadata.annotations['deployment.kubernetes.io/revision']),
+      );
+    assert.deepEqual(
+      rs.map((r) => [r.metadata.annotations['deployment.kubernetes.io/revision'], r.spec.replicas]),
+      [
+        ['1', 0],
+        ['2', 4],
+      ],
+    );
     assert.ok(ALPHABET.test(rs[1]!.metadata.labels['pod-template-hash']));
     assert.equal(rs[1]!.metadata.name, `web-${rs[1]!.metadata.labels['pod-template-hash']}`);
     const dep = c.get(c.kinds.deployments, 'default', 'web')!;
     assert.deepEqual(
-      { g: dep.status.observedGeneration, r: dep.status.replicas, u: dep.status.updatedReplicas, a: dep.status.availableReplicas },
-      { g: dep.metadata.generation, r: 4, u: 4, a: 4 },
+      {
+        g: dep.status.observedGeneration,
+        r: dep.status.replicas,
+        u: dep.status.updatedReplicas,
+        a: dep.status.availableReplicas,
+      },
+      {g: dep.metadata.generation, r: 4, u: 4, a: 4},
     );
-    assert.deepEqual(dep.status.conditions.map((x: J) => `${x.type}=${x.status}/${x.reason}`), ['Available=True/MinimumReplicasAvailable', 'Progressing=True/NewReplicaSetAvailable']);
+    assert.deepEqual(
+      dep.status.conditions.map((x: J) => `${x.type}=${x.status}/${x.reason}`),
+      ['Available=True/MinimumReplicasAvailable', 'Progressing=True/NewReplicaSetAvailable'],
+    );
     assert.equal(dep.status.conditions[1].message, `ReplicaSet "${rs[1]!.metadata.name}" has successfully progressed.`);
     const scaling = c.eventsFor(dep).filter((e) => e.startsWith('ScalingReplicaSet'));
     assert.equal(scaling[0], `ScalingReplicaSet: Scaled up replica set ${rs[0]!.metadata.name} from 0 to 4`);
@@ -231,11 +354,13 @@ describe('workload controllers', () => {
 
   it('recreates: old pods gone before new ones start', async () => {
     const c = await manualCluster();
-    c.create(c.kinds.deployments, deploymentManifest('db', { replicas: 2, strategy: { type: 'Recreate' } }));
+    c.create(c.kinds.deployments, deploymentManifest('db', {replicas: 2, strategy: {type: 'Recreate'}}));
     c.advance(2000);
     let overlap = false;
     const sub = c.store.watch(() => {
-      const hashes = new Set(c.list(c.kinds.pods, 'default', 'app=db').map((p) => p.metadata.labels['pod-template-hash']));
+      const hashes = new Set(
+        c.list(c.kinds.pods, 'default', 'app=db').map((p) => p.metadata.labels['pod-template-hash']),
+      );
       if (hashes.size > 1) overlap = true;
     });
     const d = c.get(c.kinds.deployments, 'default', 'db')!;
@@ -244,14 +369,24 @@ describe('workload controllers', () => {
     c.advance(5000);
     sub.dispose();
     assert.equal(overlap, false);
-    assert.equal(c.list(c.kinds.pods, 'default', 'app=db').filter((p) => isPodReady(p) && p.spec.containers[0].image === 'nginx:1.28').length, 2);
+    assert.equal(
+      c
+        .list(c.kinds.pods, 'default', 'app=db')
+        .filter((p) => isPodReady(p) && p.spec.containers[0].image === 'nginx:1.28').length,
+      2,
+    );
     c.rt.dispose();
   });
 
   it('never touches pods it does not control', async () => {
     const c = await manualCluster();
-    c.create(c.kinds.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'stray', namespace: 'default', labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } });
-    c.create(c.kinds.deployments, deploymentManifest('web', { replicas: 2 }));
+    c.create(c.kinds.pods, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {name: 'stray', namespace: 'default', labels: {app: 'web'}},
+      spec: {containers: [{name: 'c', image: 'nginx:1.27'}]},
+    });
+    c.create(c.kinds.deployments, deploymentManifest('web', {replicas: 2}));
     c.advance(3000);
     const pods = c.list(c.kinds.pods, 'default', 'app=web');
     assert.equal(pods.length, 3);
@@ -261,11 +396,27 @@ describe('workload controllers', () => {
 
   it('creates StatefulSet pods in order, each after the previous is Ready', async () => {
     const c = await manualCluster();
-    c.create(c.kinds.statefulsets, { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'default' }, spec: { replicas: 3, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'redis:7' }] } } } });
+    c.create(c.kinds.statefulsets, {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: {name: 'db', namespace: 'default'},
+      spec: {
+        replicas: 3,
+        serviceName: 'db',
+        selector: {matchLabels: {app: 'db'}},
+        template: {metadata: {labels: {app: 'db'}}, spec: {containers: [{name: 'db', image: 'redis:7'}]}},
+      },
+    });
     c.advance(0);
-    assert.deepEqual(c.list(c.kinds.pods, 'default').map((p) => p.metadata.name), ['db-0']);
+    assert.deepEqual(
+      c.list(c.kinds.pods, 'default').map((p) => p.metadata.name),
+      ['db-0'],
+    );
     c.advance(TIMINGS.schedule + TIMINGS.podAdmit + TIMINGS.imagePull);
-    assert.deepEqual(c.list(c.kinds.pods, 'default').map((p) => p.metadata.name), ['db-0', 'db-1']);
+    assert.deepEqual(
+      c.list(c.kinds.pods, 'default').map((p) => p.metadata.name),
+      ['db-0', 'db-1'],
+    );
     c.advance(5000);
     const sts = c.get(c.kinds.statefulsets, 'default', 'db')!;
     assert.equal(sts.status.readyReplicas, 3);
@@ -276,7 +427,16 @@ describe('workload controllers', () => {
 
   it('runs a Job with parallelism to its completions, then marks it Complete', async () => {
     const c = await manualCluster();
-    const job = c.create(c.kinds.jobs, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'batch', namespace: 'default' }, spec: { completions: 3, parallelism: 2, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'w', image: 'busybox:1.36' }] } } } });
+    const job = c.create(c.kinds.jobs, {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: {name: 'batch', namespace: 'default'},
+      spec: {
+        completions: 3,
+        parallelism: 2,
+        template: {spec: {restartPolicy: 'Never', containers: [{name: 'w', image: 'busybox:1.36'}]}},
+      },
+    });
     c.advance(0);
     assert.equal(c.list(c.kinds.pods, 'default').length, 2);
     c.advance(10_000);
@@ -284,7 +444,7 @@ describe('workload controllers', () => {
     assert.equal(done.status.succeeded, 3);
     assert.equal(done.status.conditions.find((x: J) => x.type === 'Complete').status, 'True');
     assert.ok(done.status.completionTime);
-    assert.deepEqual(done.spec.selector, { matchLabels: { 'batch.kubernetes.io/controller-uid': job.metadata.uid } });
+    assert.deepEqual(done.spec.selector, {matchLabels: {'batch.kubernetes.io/controller-uid': job.metadata.uid}});
     assert.equal(c.list(c.kinds.pods, 'default', 'job-name=batch').length, 3);
     assert.ok(c.eventsFor(done).includes('Completed: Job completed'));
     c.rt.dispose();
@@ -292,10 +452,27 @@ describe('workload controllers', () => {
 
   it('puts a DaemonSet pod on each eligible node and rolls it node by node', async () => {
     const c = await manualCluster();
-    const ds = c.create(c.kinds.daemonsets, { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'kube-system' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { nodeSelector: { 'node-role.kubernetes.io/master': 'true' }, containers: [{ name: 'a', image: 'busybox:1.36' }] } } } });
+    const ds = c.create(c.kinds.daemonsets, {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: {name: 'agent', namespace: 'kube-system'},
+      spec: {
+        selector: {matchLabels: {app: 'agent'}},
+        template: {
+          metadata: {labels: {app: 'agent'}},
+          spec: {
+            nodeSelector: {'node-role.kubernetes.io/master': 'true'},
+            containers: [{name: 'a', image: 'busybox:1.36'}],
+          },
+        },
+      },
+    });
     c.advance(2000);
     let pods = c.list(c.kinds.pods, 'kube-system', 'app=agent');
-    assert.deepEqual(pods.map((p) => p.spec.nodeName), ['k3d-lab-server-0']);
+    assert.deepEqual(
+      pods.map((p) => p.spec.nodeName),
+      ['k3d-lab-server-0'],
+    );
     const fresh = c.get(c.kinds.daemonsets, 'kube-system', 'agent')!;
     fresh.spec.template.spec.nodeSelector = {};
     c.store.update(c.kinds.daemonsets, fresh as never);
@@ -303,7 +480,10 @@ describe('workload controllers', () => {
     pods = c.list(c.kinds.pods, 'kube-system', 'app=agent');
     assert.equal(pods.length, 5);
     const st = c.get(c.kinds.daemonsets, 'kube-system', 'agent')!.status;
-    assert.deepEqual([st.desiredNumberScheduled, st.currentNumberScheduled, st.numberReady, st.updatedNumberScheduled], [5, 5, 5, 5]);
+    assert.deepEqual(
+      [st.desiredNumberScheduled, st.currentNumberScheduled, st.numberReady, st.updatedNumberScheduled],
+      [5, 5, 5, 5],
+    );
     void ds;
     c.rt.dispose();
   });
@@ -311,11 +491,20 @@ describe('workload controllers', () => {
 
 describe('ServiceLB (klipper-lb)', () => {
   it('publishes node IPs for a LoadBalancer, and leaves a second one on the same port pending (hostPort taken)', async () => {
-    const c = await manualCluster({ agents: 1 });
-    const lb = (name: string) => c.create(c.kinds.services, { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { type: 'LoadBalancer', selector: { app: name }, ports: [{ name: 'http', port: 80 }] } });
+    const c = await manualCluster({agents: 1});
+    const lb = (name: string) =>
+      c.create(c.kinds.services, {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: {name, namespace: 'default'},
+        spec: {type: 'LoadBalancer', selector: {app: name}, ports: [{name: 'http', port: 80}]},
+      });
     const first = lb('gw');
     c.advance(3000);
-    assert.deepEqual(c.get(c.kinds.services, 'default', 'gw')!.status.loadBalancer.ingress, [{ ip: '172.18.0.2', ipMode: 'VIP' }, { ip: '172.18.0.3', ipMode: 'VIP' }]);
+    assert.deepEqual(c.get(c.kinds.services, 'default', 'gw')!.status.loadBalancer.ingress, [
+      {ip: '172.18.0.2', ipMode: 'VIP'},
+      {ip: '172.18.0.3', ipMode: 'VIP'},
+    ]);
     const ds = c.list(c.kinds.daemonsets, 'kube-system').find((d) => d.metadata.name.startsWith('svclb-gw-'))!;
     assert.equal(ds.metadata.name, `svclb-gw-${first.metadata.uid.slice(0, 8)}`);
     lb('other');
@@ -327,8 +516,15 @@ describe('ServiceLB (klipper-lb)', () => {
     assert.match(cond.message, /1 node\(s\) didn't have free ports for the requested pod ports/);
     c.store.delete(c.kinds.services, 'default', 'gw');
     c.advance(3000);
-    assert.equal(c.list(c.kinds.daemonsets, 'kube-system').filter((d) => d.metadata.name.startsWith('svclb-gw-')).length, 0);
-    assert.equal(c.get(c.kinds.services, 'default', 'other')!.status.loadBalancer.ingress.length, 2, 'the port is free again');
+    assert.equal(
+      c.list(c.kinds.daemonsets, 'kube-system').filter((d) => d.metadata.name.startsWith('svclb-gw-')).length,
+      0,
+    );
+    assert.equal(
+      c.get(c.kinds.services, 'default', 'other')!.status.loadBalancer.ingress.length,
+      2,
+      'the port is free again',
+    );
     c.rt.dispose();
   });
 });
@@ -340,13 +536,18 @@ describe('local-path volumes', () => {
     c.create(c.kinds.statefulsets, {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
-      metadata: { name: 'db', namespace: 'default' },
+      metadata: {name: 'db', namespace: 'default'},
       spec: {
         replicas: 2,
         serviceName: 'db',
-        selector: { matchLabels: { app: 'db' } },
-        template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'redis:7', volumeMounts: [{ name: 'data', mountPath: '/data' }] }] } },
-        volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+        selector: {matchLabels: {app: 'db'}},
+        template: {
+          metadata: {labels: {app: 'db'}},
+          spec: {containers: [{name: 'db', image: 'redis:7', volumeMounts: [{name: 'data', mountPath: '/data'}]}]},
+        },
+        volumeClaimTemplates: [
+          {metadata: {name: 'data'}, spec: {accessModes: ['ReadWriteOnce'], resources: {requests: {storage: '1Gi'}}}},
+        ],
       },
     });
     c.advance(5000);
@@ -357,10 +558,18 @@ describe('local-path volumes', () => {
     assert.ok(isPodReady(pod));
     const pv = c.get(c.kinds.persistentvolumes, undefined, pvc.spec.volumeName)!;
     assert.equal(pv.metadata.name, `pvc-${pvc.metadata.uid}`);
-    assert.deepEqual(pv.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values, [pod.spec.nodeName]);
+    assert.deepEqual(pv.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values, [
+      pod.spec.nodeName,
+    ]);
     assert.ok(c.eventsFor(pvc).includes(`ProvisioningSucceeded: Successfully provisioned volume ${pv.metadata.name}`));
     // load the volume's node most, so only the volume's node affinity can bring db-0 back there
-    c.create(c.kinds.deployments, deploymentManifest('filler', { replicas: 6, podSpec: { nodeSelector: { 'kubernetes.io/hostname': pod.spec.nodeName } } }));
+    c.create(
+      c.kinds.deployments,
+      deploymentManifest('filler', {
+        replicas: 6,
+        podSpec: {nodeSelector: {'kubernetes.io/hostname': pod.spec.nodeName}},
+      }),
+    );
     c.advance(2000);
     c.store.delete(c.kinds.pods, 'default', 'db-0');
     c.advance(3000);
@@ -373,7 +582,15 @@ describe('local-path volumes', () => {
 
   it('does not schedule a pod whose claim does not exist', async () => {
     const c = await manualCluster();
-    c.create(c.kinds.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { volumes: [{ name: 'v', persistentVolumeClaim: { claimName: 'nope' } }], containers: [{ name: 'c', image: 'nginx:1.27' }] } });
+    c.create(c.kinds.pods, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {name: 'p', namespace: 'default'},
+      spec: {
+        volumes: [{name: 'v', persistentVolumeClaim: {claimName: 'nope'}}],
+        containers: [{name: 'c', image: 'nginx:1.27'}],
+      },
+    });
     c.advance(500);
     const p = c.get(c.kinds.pods, 'default', 'p')!;
     assert.match(p.status.conditions[0].message, /persistentvolumeclaim "nope" not found/);
@@ -384,19 +601,47 @@ describe('local-path volumes', () => {
 describe('services and namespaces', () => {
   it('keeps Endpoints in sync: not-ready pods apart, named target ports resolved, selector-less services left alone', async () => {
     const c = await manualCluster();
-    c.create(c.kinds.deployments, deploymentManifest('api', { replicas: 2, podSpec: { containers: [{ name: 'api', image: 'nginx:1.27', ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: { httpGet: { path: '/', port: 8080 } } }] } }));
-    c.create(c.kinds.services, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'default' }, spec: { selector: { app: 'api' }, ports: [{ name: 'web', port: 80, targetPort: 'http' }] } });
-    c.create(c.kinds.services, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'manual', namespace: 'default' }, spec: { ports: [{ port: 80 }] } });
+    c.create(
+      c.kinds.deployments,
+      deploymentManifest('api', {
+        replicas: 2,
+        podSpec: {
+          containers: [
+            {
+              name: 'api',
+              image: 'nginx:1.27',
+              ports: [{name: 'http', containerPort: 8080}],
+              readinessProbe: {httpGet: {path: '/', port: 8080}},
+            },
+          ],
+        },
+      }),
+    );
+    c.create(c.kinds.services, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {name: 'api', namespace: 'default'},
+      spec: {selector: {app: 'api'}, ports: [{name: 'web', port: 80, targetPort: 'http'}]},
+    });
+    c.create(c.kinds.services, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {name: 'manual', namespace: 'default'},
+      spec: {ports: [{port: 80}]},
+    });
     c.advance(TIMINGS.schedule + TIMINGS.podAdmit + TIMINGS.imagePull);
     let ep = c.get(c.kinds.endpoints, 'default', 'api')!;
     assert.equal(ep.subsets[0].notReadyAddresses.length, 2);
-    assert.deepEqual(ep.subsets[0].ports, [{ name: 'web', port: 8080, protocol: 'TCP' }]);
+    assert.deepEqual(ep.subsets[0].ports, [{name: 'web', port: 8080, protocol: 'TCP'}]);
     c.advance(TIMINGS.readinessProbe);
     ep = c.get(c.kinds.endpoints, 'default', 'api')!;
     assert.equal(ep.subsets[0].addresses.length, 2);
     assert.equal(ep.subsets[0].addresses[0].targetRef.kind, 'Pod');
     const slice = c.list(c.kinds.endpointslices, 'default', 'kubernetes.io/service-name=api')[0]!;
-    assert.deepEqual(slice.endpoints.map((e: J) => e.conditions.ready), [true, true]);
+    assert.deepEqual(
+      slice.endpoints.map((e: J) => e.conditions.ready),
+      [true, true],
+    );
     assert.equal(c.get(c.kinds.endpoints, 'default', 'manual'), undefined);
     c.store.delete(c.kinds.services, 'default', 'api');
     c.advance(10);
@@ -406,7 +651,7 @@ describe('services and namespaces', () => {
 
   it('gives every namespace a default ServiceAccount and kube-root-ca.crt, and puts them back when deleted', async () => {
     const c = await manualCluster();
-    c.create(c.kinds.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+    c.create(c.kinds.namespaces, {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'team'}});
     c.advance(0);
     assert.ok(c.get(c.kinds.serviceaccounts, 'team', 'default'));
     const ca = c.get(c.kinds.configmaps, 'team', 'kube-root-ca.crt')!;
@@ -448,20 +693,27 @@ describe('stop, start and resume', () => {
   it('resumes from a saved snapshot without duplicating anything', async () => {
     const clock = new ManualClock();
     const c = await manualCluster({}, undefined, clock);
-    c.create(c.kinds.deployments, deploymentManifest('web', { replicas: 3 }));
-    c.create(c.kinds.deployments, deploymentManifest('half', { replicas: 2 }));
+    c.create(c.kinds.deployments, deploymentManifest('web', {replicas: 3}));
+    c.create(c.kinds.deployments, deploymentManifest('half', {replicas: 2}));
     c.advance(2000);
-    c.create(c.kinds.deployments, deploymentManifest('mid', { replicas: 2 }));
+    c.create(c.kinds.deployments, deploymentManifest('mid', {replicas: 2}));
     c.advance(TIMINGS.schedule + 10); // mid's pods are bound but not started when the lab goes down
     const snap = c.store.snapshot();
     c.rt.dispose();
-    const store = new ObjectStore({ clock, gracefulPodDeletion: true });
+    const store = new ObjectStore({clock, gracefulPodDeletion: true});
     store.restore(snap);
-    const names = (s: ObjectStore, r: string, g = '') => s.list(s.types.lookup(g, 'v1', r)!).items.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort();
-    const before = { pods: names(store, 'pods'), rs: names(store, 'replicasets', 'apps'), nodes: names(store, 'nodes') };
-    const r = wrap(store, clock, resumeCluster({ store }, walkthroughSpec('lab'), { clock }));
+    const names = (s: ObjectStore, r: string, g = '') =>
+      s
+        .list(s.types.lookup(g, 'v1', r)!)
+        .items.map((o) => `${o.metadata.namespace}/${o.metadata.name}`)
+        .sort();
+    const before = {pods: names(store, 'pods'), rs: names(store, 'replicasets', 'apps'), nodes: names(store, 'nodes')};
+    const r = wrap(store, clock, resumeCluster({store}, walkthroughSpec('lab'), {clock}));
     r.advance(3000);
-    assert.deepEqual({ pods: names(store, 'pods'), rs: names(store, 'replicasets', 'apps'), nodes: names(store, 'nodes') }, before);
+    assert.deepEqual(
+      {pods: names(store, 'pods'), rs: names(store, 'replicasets', 'apps'), nodes: names(store, 'nodes')},
+      before,
+    );
     assert.ok(r.list(r.kinds.pods).every((p) => p.status.phase === 'Succeeded' || isPodReady(p)));
     const ips = r.list(r.kinds.pods).map((p) => p.status.podIP);
     assert.equal(new Set(ips).size, ips.length, 'no pod IP handed out twice');

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { K3S_VERSION } from '../../server/backends/sandbox/versions';
-import { NO_KUBECTL, rows } from '../fixtures/sandbox/harness';
-import { startCluster, type ClusterHarness } from '../fixtures/sandbox-cluster/cluster-harness';
+import {after, before, describe, it} from 'node:test';
+import {K3S_VERSION} from '../../server/backends/sandbox/versions';
+import {NO_KUBECTL, rows} from '../fixtures/sandbox/harness';
+import {startCluster, type ClusterHarness} from '../fixtures/sandbox-cluster/cluster-harness';
 
 // The walkthrough's cluster (1 server, 4 agents, traefik disabled) driven by the machine's real kubectl.
 const NAME = 'lab';
@@ -29,7 +29,7 @@ spec:
   ports: [{name: http, port: 80, targetPort: http}]
 `;
 
-describe('simulated k3d cluster with the real kubectl', { skip: NO_KUBECTL }, () => {
+describe('simulated k3d cluster with the real kubectl', {skip: NO_KUBECTL}, () => {
   let c: ClusterHarness;
   const k = (...args: string[]) => c.kubectl(args);
   const ok = async (...args: string[]) => {
@@ -61,7 +61,18 @@ describe('simulated k3d cluster with the real kubectl', { skip: NO_KUBECTL }, ()
 
   it('shows docker-network addresses, the k3s OS image and containerd with -o wide', async () => {
     const t = rows(await ok('get', 'nodes', '-o', 'wide'));
-    assert.deepEqual(t[0], ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION', 'INTERNAL-IP', 'EXTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME']);
+    assert.deepEqual(t[0], [
+      'NAME',
+      'STATUS',
+      'ROLES',
+      'AGE',
+      'VERSION',
+      'INTERNAL-IP',
+      'EXTERNAL-IP',
+      'OS-IMAGE',
+      'KERNEL-VERSION',
+      'CONTAINER-RUNTIME',
+    ]);
     const byName = Object.fromEntries(t.slice(1).map((r) => [r[0], r]));
     assert.equal(byName[`k3d-${NAME}-server-0`]![5], '172.18.0.2');
     assert.equal(byName[`k3d-${NAME}-agent-0`]![5], '172.18.0.3');
@@ -78,19 +89,45 @@ describe('simulated k3d cluster with the real kubectl', { skip: NO_KUBECTL }, ()
     const described = await ok('describe', 'node', `k3d-${NAME}-agent-0`);
     assert.match(described, /PodCIDR:\s+10\.42\.1\.0\/24/);
     assert.match(described, /HolderIdentity:\s+k3d-lab-agent-0/);
-    assert.match(described, /Normal\s+RegisteredNode\s+\S+\s+node-controller\s+Node k3d-lab-agent-0 event: Registered Node k3d-lab-agent-0 in Controller/);
+    assert.match(
+      described,
+      /Normal\s+RegisteredNode\s+\S+\s+node-controller\s+Node k3d-lab-agent-0 event: Registered Node k3d-lab-agent-0 in Controller/,
+    );
   });
 
   it('runs kube-system as k3s has it, without traefik', async () => {
-    const r = await c.until(['get', 'pods', '-n', 'kube-system'], (x) => rows(x.stdout).slice(1).length === 3 && rows(x.stdout).slice(1).every((p) => p[1] === '1/1' && p[2] === 'Running'));
-    const names = rows(r.stdout).slice(1).map((p) => p[0]!);
+    const r = await c.until(
+      ['get', 'pods', '-n', 'kube-system'],
+      (x) =>
+        rows(x.stdout).slice(1).length === 3 &&
+        rows(x.stdout)
+          .slice(1)
+          .every((p) => p[1] === '1/1' && p[2] === 'Running'),
+    );
+    const names = rows(r.stdout)
+      .slice(1)
+      .map((p) => p[0]!);
     assert.match(names[0]!, /^coredns-[bcdfghjklmnpqrstvwxz2456789]{9,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
     assert.match(names[1]!, /^local-path-provisioner-/);
     assert.match(names[2]!, /^metrics-server-/);
     const all = rows(await ok('get', 'pods', '-A'));
     assert.ok(all.slice(1).every((p) => p[0] === 'kube-system' && p[3] === 'Running'));
-    assert.match(await ok('get', 'svc', '-n', 'kube-system', 'kube-dns'), /10\.43\.0\.10\s+<none>\s+53\/UDP,53\/TCP,9153\/TCP/);
-    assert.match(await ok('get', 'deploy', '-n', 'kube-system', 'coredns', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'), /^rancher\/mirrored-coredns-coredns:1\.12\.0$/);
+    assert.match(
+      await ok('get', 'svc', '-n', 'kube-system', 'kube-dns'),
+      /10\.43\.0\.10\s+<none>\s+53\/UDP,53\/TCP,9153\/TCP/,
+    );
+    assert.match(
+      await ok(
+        'get',
+        'deploy',
+        '-n',
+        'kube-system',
+        'coredns',
+        '-o',
+        'jsonpath={.spec.template.spec.containers[0].image}',
+      ),
+      /^rancher\/mirrored-coredns-coredns:1\.12\.0$/,
+    );
   });
 
   it('applies a Deployment pinned by nodeSelector; its pods land on that node and become Ready', async () => {
@@ -117,7 +154,10 @@ describe('simulated k3d cluster with the real kubectl', { skip: NO_KUBECTL }, ()
   });
 
   it('reports rollout status as a cluster does', async () => {
-    assert.equal((await ok('rollout', 'status', 'deployment/web')).trim().split('\n').pop(), 'deployment "web" successfully rolled out');
+    assert.equal(
+      (await ok('rollout', 'status', 'deployment/web')).trim().split('\n').pop(),
+      'deployment "web" successfully rolled out',
+    );
     const d = rows(await ok('get', 'deploy', 'web'));
     assert.deepEqual(d[1]!.slice(0, 4), ['web', '2/2', '2', '2']);
   });
@@ -126,28 +166,61 @@ describe('simulated k3d cluster with the real kubectl', { skip: NO_KUBECTL }, ()
     const ips = (await ok('get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].status.podIP}')).split(' ').sort();
     const ep = await ok('get', 'endpoints', 'web', '-o', 'jsonpath={.subsets[0].addresses[*].ip}');
     assert.deepEqual(ep.split(' ').sort(), ips);
-    assert.match(await ok('get', 'endpoints', 'web'), new RegExp(`web\\s+${ips.map((ip) => `${ip.replace(/\./g, '\\.')}:80`).join(',')}`));
-    const slice = await ok('get', 'endpointslices', '-l', 'kubernetes.io/service-name=web', '-o', 'jsonpath={.items[0].endpoints[*].addresses[0]}');
+    assert.match(
+      await ok('get', 'endpoints', 'web'),
+      new RegExp(`web\\s+${ips.map((ip) => `${ip.replace(/\./g, '\\.')}:80`).join(',')}`),
+    );
+    const slice = await ok(
+      'get',
+      'endpointslices',
+      '-l',
+      'kubernetes.io/service-name=web',
+      '-o',
+      'jsonpath={.items[0].endpoints[*].addresses[0]}',
+    );
     assert.deepEqual(slice.split(' ').sort(), ips);
   });
 
   it('records Scheduled, Pulling/Pulled, Created and Started events, shown by describe', async () => {
     const events = await ok('get', 'events');
-    for (const reason of ['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started', 'SuccessfulCreate', 'ScalingReplicaSet']) assert.match(events, new RegExp(`\\s${reason}\\s`), reason);
-    assert.match(events, /Successfully pulled image "nginx:1\.27" in [\d.]+s \([\d.]+s including waiting\)\. Image size: \d+ bytes\./);
+    for (const reason of [
+      'Scheduled',
+      'Pulling',
+      'Pulled',
+      'Created',
+      'Started',
+      'SuccessfulCreate',
+      'ScalingReplicaSet',
+    ])
+      assert.match(events, new RegExp(`\\s${reason}\\s`), reason);
+    assert.match(
+      events,
+      /Successfully pulled image "nginx:1\.27" in [\d.]+s \([\d.]+s including waiting\)\. Image size: \d+ bytes\./,
+    );
     const pod = (await ok('get', 'pods', '-l', 'app=web', '-o', 'name')).split('\n')[0]!;
     const d = await ok('describe', pod);
     assert.match(d, /Controlled By:\s+ReplicaSet\/web-/);
     assert.match(d, /Container ID:\s+containerd:\/\/[0-9a-f]{64}/);
     assert.match(d, /Image ID:\s+docker\.io\/library\/nginx@sha256:[0-9a-f]{64}/);
     assert.match(d, /IP:\s+10\.42\.2\.\d+/);
-    assert.match(d, new RegExp(`Normal\\s+Scheduled\\s+\\S+\\s+default-scheduler\\s+Successfully assigned default/${pod.slice(4)} to ${AGENT1}`));
+    assert.match(
+      d,
+      new RegExp(
+        `Normal\\s+Scheduled\\s+\\S+\\s+default-scheduler\\s+Successfully assigned default/${pod.slice(4)} to ${AGENT1}`,
+      ),
+    );
     assert.match(d, /Normal\s+Started\s+\S+\s+kubelet\s+Started container web/);
   });
 
   it('scales, and replaces a deleted pod with a new name', async () => {
     assert.match(await ok('scale', 'deployment/web', '--replicas=3'), /deployment.apps\/web scaled/);
-    await c.until(['get', 'pods', '-l', 'app=web'], (r) => rows(r.stdout).slice(1).filter((p) => p[1] === '1/1').length === 3);
+    await c.until(
+      ['get', 'pods', '-l', 'app=web'],
+      (r) =>
+        rows(r.stdout)
+          .slice(1)
+          .filter((p) => p[1] === '1/1').length === 3,
+    );
     const before = (await ok('get', 'pods', '-l', 'app=web', '-o', 'name')).trim().split('\n');
     const victim = before[0]!;
     const del = await ok('delete', victim);
@@ -156,7 +229,10 @@ describe('simulated k3d cluster with the real kubectl', { skip: NO_KUBECTL }, ()
       const names = r.stdout.trim().split('\n');
       return !names.includes(victim) && names.length === 3;
     });
-    const fresh = after.stdout.trim().split('\n').filter((n) => !before.includes(n));
+    const fresh = after.stdout
+      .trim()
+      .split('\n')
+      .filter((n) => !before.includes(n));
     assert.equal(fresh.length, 1);
     assert.match(fresh[0]!, /^pod\/web-[a-z0-9]+-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
   });
@@ -172,7 +248,10 @@ describe('simulated k3d cluster with the real kubectl', { skip: NO_KUBECTL }, ()
     assert.deepEqual(fresh.slice(1, 4), ['3', '3', '3']);
     const old = rs.slice(1).find((r) => r !== fresh)!;
     assert.deepEqual(old.slice(1, 2), ['0']);
-    assert.equal(await ok('get', 'deploy', 'web', '-o', 'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}'), '2');
+    assert.equal(
+      await ok('get', 'deploy', 'web', '-o', 'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}'),
+      '2',
+    );
   });
 
   it('runs a DaemonSet pod on every node and a Job to completion', async () => {
@@ -188,11 +267,22 @@ spec:
       containers: [{name: agent, image: busybox:1.36, command: [sleep, infinity]}]
 `;
     assert.equal((await c.kubectl(['apply', '-f', '-'], ds)).code, 0);
-    assert.match(await ok('create', 'job', 'pi', '-n', 'demo', '--image=perl:5.34', '--', 'perl', '-e', 'print 1'), /job.batch\/pi created/);
-    assert.match(await ok('rollout', 'status', 'ds/agent', '-n', 'demo', '--timeout=30s'), /daemon set "agent" successfully rolled out/);
-    const nodes = rows(await ok('get', 'pods', '-n', 'demo', '-l', 'app=agent', '-o', 'wide')).slice(1).map((r) => r[6]);
+    assert.match(
+      await ok('create', 'job', 'pi', '-n', 'demo', '--image=perl:5.34', '--', 'perl', '-e', 'print 1'),
+      /job.batch\/pi created/,
+    );
+    assert.match(
+      await ok('rollout', 'status', 'ds/agent', '-n', 'demo', '--timeout=30s'),
+      /daemon set "agent" successfully rolled out/,
+    );
+    const nodes = rows(await ok('get', 'pods', '-n', 'demo', '-l', 'app=agent', '-o', 'wide'))
+      .slice(1)
+      .map((r) => r[6]);
     assert.deepEqual(nodes.sort(), [0, 1, 2, 3].map((i) => `k3d-${NAME}-agent-${i}`).concat(`k3d-${NAME}-server-0`));
-    assert.match(await ok('wait', '--for=condition=complete', 'job/pi', '-n', 'demo', '--timeout=30s'), /job.batch\/pi condition met/);
+    assert.match(
+      await ok('wait', '--for=condition=complete', 'job/pi', '-n', 'demo', '--timeout=30s'),
+      /job.batch\/pi condition met/,
+    );
     const job = rows(await ok('get', 'job', 'pi', '-n', 'demo'));
     assert.deepEqual(job[1]!.slice(0, 3), ['pi', 'Complete', '1/1']);
     const pod = rows(await ok('get', 'pods', '-n', 'demo', '-l', 'job-name=pi'));
@@ -203,7 +293,15 @@ spec:
 
   it('lists everything with get all -A', async () => {
     const all = await ok('get', 'all', '-A');
-    for (const what of ['pod/coredns-', 'service/kube-dns', 'daemonset.apps/agent', 'deployment.apps/web', 'replicaset.apps/web-', 'job.batch/pi']) assert.ok(all.includes(what), what);
+    for (const what of [
+      'pod/coredns-',
+      'service/kube-dns',
+      'daemonset.apps/agent',
+      'deployment.apps/web',
+      'replicaset.apps/web-',
+      'job.batch/pi',
+    ])
+      assert.ok(all.includes(what), what);
   });
 
   it('deletes a namespace: waits while it terminates, and takes its workloads with it', async () => {

@@ -27,7 +27,10 @@ describe('istioctl install, uninstall, version, precheck', () => {
   it('x precheck on a supported cluster passes', async () => {
     const r = await h.run('x precheck');
     assert.equal(r.code, 0);
-    assert.equal(r.stderr, '✔ No issues found when checking the cluster. Istio is safe to install or upgrade!\n  To get started, check out https://istio.io/latest/docs/setup/getting-started/\n');
+    assert.equal(
+      r.stderr,
+      '✔ No issues found when checking the cluster. Istio is safe to install or upgrade!\n  To get started, check out https://istio.io/latest/docs/setup/getting-started/\n',
+    );
   });
 
   it('without -y it asks; "n" cancels with exit 1 and creates nothing', async () => {
@@ -51,41 +54,76 @@ describe('istioctl install, uninstall, version, precheck', () => {
     assert.equal(r.code, 0, r.stderr);
     const done = r.stderr.split('\n').filter((l) => l.startsWith('✔'));
     assert.equal(done[0], '✔ Istio core installed ⛵️');
-    assert.deepEqual(done.slice(1, 4).sort(), ['✔ CNI installed 🪢', '✔ Istiod installed 🧠', '✔ Ztunnel installed 🔒']);
+    assert.deepEqual(done.slice(1, 4).sort(), [
+      '✔ CNI installed 🪢',
+      '✔ Istiod installed 🧠',
+      '✔ Ztunnel installed 🔒',
+    ]);
     assert.equal(done[4], '✔ Installation complete');
-    assert.ok(r.stderr.endsWith('✔ Installation complete\nThe ambient profile has been installed successfully, enjoy Istio without sidecars!\n'));
+    assert.ok(
+      r.stderr.endsWith(
+        '✔ Installation complete\nThe ambient profile has been installed successfully, enjoy Istio without sidecars!\n',
+      ),
+    );
     // not a terminal: the status line is printed whenever it changes
-    assert.match(r.stderr, /^- Processing resources for CNI, Istiod, Ztunnel\. Waiting for DaemonSet\/istio-system\/istio-cni-node, DaemonSet\/istio-system\/ztunnel, Deployment\/istio-system\/istiod$/m);
+    assert.match(
+      r.stderr,
+      /^- Processing resources for CNI, Istiod, Ztunnel\. Waiting for DaemonSet\/istio-system\/istio-cni-node, DaemonSet\/istio-system\/ztunnel, Deployment\/istio-system\/istiod$/m,
+    );
   });
 
   it('creates what the ambient profile creates, with the real names, labels, images and ports', () => {
     const istiod = getOf(h.store, 'Deployment', 'istio-system', 'istiod')!;
-    const tpl = (istiod.spec as {template: {metadata: {labels: Record<string, string>}; spec: {containers: {name: string; image: string}[]}}}).template;
+    const tpl = (
+      istiod.spec as {
+        template: {metadata: {labels: Record<string, string>}; spec: {containers: {name: string; image: string}[]}};
+      }
+    ).template;
     assert.equal(tpl.spec.containers[0]!.image, `docker.io/istio/pilot:${V}-distroless`);
     assert.equal(tpl.metadata.labels.app, 'istiod');
     assert.equal(tpl.metadata.labels['istio.io/rev'], 'default');
     const svc = getOf(h.store, 'Service', 'istio-system', 'istiod')!;
-    assert.deepEqual((svc.spec as {ports: {port: number; name: string}[]}).ports.map((p) => `${p.port}/${p.name}`), ['15010/grpc-xds', '15012/https-dns', '443/https-webhook', '15014/http-monitoring']);
+    assert.deepEqual(
+      (svc.spec as {ports: {port: number; name: string}[]}).ports.map((p) => `${p.port}/${p.name}`),
+      ['15010/grpc-xds', '15012/https-dns', '443/https-webhook', '15014/http-monitoring'],
+    );
     const cni = getOf(h.store, 'DaemonSet', 'istio-system', 'istio-cni-node')!;
-    const cniSpec = (cni.spec as {template: {spec: {containers: {image: string}[]; volumes: {hostPath: {path: string}}[]}}}).template.spec;
+    const cniSpec = (
+      cni.spec as {template: {spec: {containers: {image: string}[]; volumes: {hostPath: {path: string}}[]}}}
+    ).template.spec;
     assert.equal(cniSpec.containers[0]!.image, `docker.io/istio/install-cni:${V}-distroless`);
-    assert.deepEqual(cniSpec.volumes.slice(0, 2).map((v) => v.hostPath.path), ['/bin', '/var/lib/rancher/k3s/agent/etc/cni/net.d']);
+    assert.deepEqual(
+      cniSpec.volumes.slice(0, 2).map((v) => v.hostPath.path),
+      ['/bin', '/var/lib/rancher/k3s/agent/etc/cni/net.d'],
+    );
     const zt = getOf(h.store, 'DaemonSet', 'istio-system', 'ztunnel')!;
-    assert.equal((zt.spec as {template: {spec: {containers: {name: string; image: string}[]}}}).template.spec.containers[0]!.image, `docker.io/istio/ztunnel:${V}`);
-    for (const cm of ['istio', 'istio-sidecar-injector', 'istio-cni-config', 'values']) assert.ok(getOf(h.store, 'ConfigMap', 'istio-system', cm), cm);
+    assert.equal(
+      (zt.spec as {template: {spec: {containers: {name: string; image: string}[]}}}).template.spec.containers[0]!.image,
+      `docker.io/istio/ztunnel:${V}`,
+    );
+    for (const cm of ['istio', 'istio-sidecar-injector', 'istio-cni-config', 'values'])
+      assert.ok(getOf(h.store, 'ConfigMap', 'istio-system', cm), cm);
     assert.ok(getOf(h.store, 'MutatingWebhookConfiguration', undefined, 'istio-sidecar-injector'));
     assert.ok(getOf(h.store, 'ValidatingWebhookConfiguration', undefined, 'istio-validator-istio-system'));
-    const crds = listOf(h.store, 'CustomResourceDefinition').map((c) => String(c.metadata.name)).filter((n) => n.includes('istio.io'));
+    const crds = listOf(h.store, 'CustomResourceDefinition')
+      .map((c) => String(c.metadata.name))
+      .filter((n) => n.includes('istio.io'));
     assert.equal(crds.length, 14);
     // the CRDs serve their kinds at once: kubectl get authorizationpolicy / ap works
     assert.deepEqual(h.store.types.byKind('security.istio.io/v1', 'AuthorizationPolicy')?.shortNames, ['ap']);
-    assert.equal(getOf(h.store, 'Deployment', 'istio-system', 'istio-ingressgateway'), undefined, 'ambient has no ingress gateway');
+    assert.equal(
+      getOf(h.store, 'Deployment', 'istio-system', 'istio-ingressgateway'),
+      undefined,
+      'ambient has no ingress gateway',
+    );
   });
 
   it('pods come up per node: one istio-cni-node and one ztunnel on each of the 3 nodes', () => {
     const pods = listOf(h.store, 'Pod', {namespace: 'istio-system'});
     for (const app of ['ztunnel', 'istio-cni-node']) {
-      const nodes = pods.filter((p) => String(p.metadata.name).startsWith(`${app}-`)).map((p) => (p.spec as {nodeName: string}).nodeName);
+      const nodes = pods
+        .filter((p) => String(p.metadata.name).startsWith(`${app}-`))
+        .map((p) => (p.spec as {nodeName: string}).nodeName);
       assert.equal(new Set(nodes).size, 3, app);
     }
   });
@@ -96,12 +134,18 @@ describe('istioctl install, uninstall, version, precheck', () => {
     assert.equal((await h.run('version --remote=false')).stdout, `client version: ${V}\n`);
   });
 
-  it('verify-install was removed in 1.24: cobra\'s unknown command', async () => {
+  it("verify-install was removed in 1.24: cobra's unknown command", async () => {
     const r = await h.run('verify-install');
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, 'Error: unknown command "verify-install" for "istioctl"\nRun \'istioctl --help\' for usage.\n');
+    assert.equal(
+      r.stderr,
+      'Error: unknown command "verify-install" for "istioctl"\nRun \'istioctl --help\' for usage.\n',
+    );
     const typo = await h.run('verson');
-    assert.equal(typo.stderr, 'Error: unknown command "verson" for "istioctl"\n\nDid you mean this?\n\tversion\n\nRun \'istioctl --help\' for usage.\n');
+    assert.equal(
+      typo.stderr,
+      'Error: unknown command "verson" for "istioctl"\n\nDid you mean this?\n\tversion\n\nRun \'istioctl --help\' for usage.\n',
+    );
     assert.equal((await h.run('install --bogus')).stderr, 'Error: unknown flag: --bogus\n');
   });
 
@@ -128,17 +172,33 @@ describe('istioctl install, uninstall, version, precheck', () => {
     assert.equal(lines[1], '');
     assert.ok(lines.includes('  Removed apps/v1, Kind=Deployment/istiod.istio-system.'));
     assert.ok(lines.includes('  Removed apps/v1, Kind=DaemonSet/ztunnel.istio-system.'));
-    assert.ok(lines.includes('  Removed admissionregistration.k8s.io/v1, Kind=MutatingWebhookConfiguration/istio-sidecar-injector..'));
-    assert.ok(lines.includes('  Removed apiextensions.k8s.io/v1, Kind=CustomResourceDefinition/authorizationpolicies.security.istio.io..'));
+    assert.ok(
+      lines.includes(
+        '  Removed admissionregistration.k8s.io/v1, Kind=MutatingWebhookConfiguration/istio-sidecar-injector..',
+      ),
+    );
+    assert.ok(
+      lines.includes(
+        '  Removed apiextensions.k8s.io/v1, Kind=CustomResourceDefinition/authorizationpolicies.security.istio.io..',
+      ),
+    );
     assert.equal(r.stderr, '✔ Uninstall complete\n');
-    assert.equal(listOf(h.store, 'CustomResourceDefinition').filter((c) => String(c.metadata.name).includes('istio.io')).length, 0);
+    assert.equal(
+      listOf(h.store, 'CustomResourceDefinition').filter((c) => String(c.metadata.name).includes('istio.io')).length,
+      0,
+    );
     assert.equal(getOf(h.store, 'Deployment', 'istio-system', 'istiod'), undefined);
-    assert.ok(getOf(h.store, 'Namespace', undefined, 'istio-system'), 'the namespace stays (the docs delete it with kubectl)');
+    assert.ok(
+      getOf(h.store, 'Namespace', undefined, 'istio-system'),
+      'the namespace stays (the docs delete it with kubectl)',
+    );
   });
 
   it('version after uninstall: not present again', async () => {
     const {eventually} = await import('../fixtures/sandbox-istio/harness');
-    await eventually(() => listOf(h.store, 'Pod', {namespace: 'istio-system', labelSelector: 'app=istiod'}).length === 0);
+    await eventually(
+      () => listOf(h.store, 'Pod', {namespace: 'istio-system', labelSelector: 'app=istiod'}).length === 0,
+    );
     assert.match((await h.run('version')).stderr, /^Istio is not present in the cluster/);
   });
 
@@ -146,11 +206,19 @@ describe('istioctl install, uninstall, version, precheck', () => {
     const r = await h.run('install --set profile=demo -y');
     assert.equal(r.code, 0, r.stderr);
     const done = r.stderr.split('\n').filter((l) => l.startsWith('✔'));
-    assert.deepEqual(done.slice(1, 4).sort(), ['✔ Egress gateways installed 🛫', '✔ Ingress gateways installed 🛬', '✔ Istiod installed 🧠']);
+    assert.deepEqual(done.slice(1, 4).sort(), [
+      '✔ Egress gateways installed 🛫',
+      '✔ Ingress gateways installed 🛬',
+      '✔ Istiod installed 🧠',
+    ]);
     assert.ok(!r.stderr.includes('enjoy Istio without sidecars'));
     assert.ok(getOf(h.store, 'Deployment', 'istio-system', 'istio-egressgateway'));
     assert.equal(getOf(h.store, 'DaemonSet', 'istio-system', 'ztunnel'), undefined);
-    const img = (getOf(h.store, 'Deployment', 'istio-system', 'istiod')!.spec as {template: {spec: {containers: {image: string}[]}}}).template.spec.containers[0]!.image;
+    const img = (
+      getOf(h.store, 'Deployment', 'istio-system', 'istiod')!.spec as {
+        template: {spec: {containers: {image: string}[]}};
+      }
+    ).template.spec.containers[0]!.image;
     assert.equal(img, `docker.io/istio/pilot:${V}`, 'no distroless variant outside ambient');
   });
 });
@@ -172,14 +240,23 @@ describe('istioctl against a cluster older than the release supports', () => {
           'Proceeding with the installation, but you might experience problems. See https://istio.io/latest/docs/releases/supported-releases/ for a list of supported versions.\n',
       ),
     );
-    assert.deepEqual(r.stderr.split('\n').filter((l) => l.startsWith('✔')), ['✔ Istio core installed ⛵️', '✔ Istiod installed 🧠', '✔ Installation complete']);
+    assert.deepEqual(
+      r.stderr.split('\n').filter((l) => l.startsWith('✔')),
+      ['✔ Istio core installed ⛵️', '✔ Istiod installed 🧠', '✔ Installation complete'],
+    );
   });
 
   it('x precheck reports IST0142 and fails', async () => {
     const r = await h.run('x precheck', {options: {release}});
     assert.equal(r.code, 1);
-    assert.equal(r.stdout, 'Error [IST0142] The Kubernetes Version "v1.30.4+k3s1" is lower than the minimum version: 1.32\n');
-    assert.match(r.stderr, /^Error: Issues found when checking the cluster\. Istio may not be safe to install or upgrade\.\nSee https:\/\/istio\.io\/v1\.30\/docs\/reference\/config\/analysis/);
+    assert.equal(
+      r.stdout,
+      'Error [IST0142] The Kubernetes Version "v1.30.4+k3s1" is lower than the minimum version: 1.32\n',
+    );
+    assert.match(
+      r.stderr,
+      /^Error: Issues found when checking the cluster\. Istio may not be safe to install or upgrade\.\nSee https:\/\/istio\.io\/v1\.30\/docs\/reference\/config\/analysis/,
+    );
   });
 });
 
@@ -193,7 +270,11 @@ describe('istioctl install on a terminal, and reinstalling with another profile'
   it('on a terminal the status line is rewritten in place and the marks are coloured', async () => {
     const r = await h.run('install -y', {tty: true});
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(r.stderr.includes('\r\x1b[K\x1b[33m-\x1b[0m Processing resources for Istio core.\r\x1b[K\x1b[32m✔\x1b[0m Istio core installed ⛵️\n'));
+    assert.ok(
+      r.stderr.includes(
+        '\r\x1b[K\x1b[33m-\x1b[0m Processing resources for Istio core.\r\x1b[K\x1b[32m✔\x1b[0m Istio core installed ⛵️\n',
+      ),
+    );
     assert.ok(r.stderr.endsWith('\r\x1b[K\x1b[32m✔\x1b[0m Installation complete\n'));
   });
 

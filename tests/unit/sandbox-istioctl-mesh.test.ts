@@ -6,19 +6,39 @@ import {eventually, installGatewayApi, startIstioHarness, type IstioHarness} fro
 
 // analyze, waypoint, ztunnel-config and proxy-status read what the store holds. The waypoint Deployment and its
 // Programmed status belong to the mesh controllers; where those are absent the test writes the status itself.
-const ns = (name: string, labels: Record<string, string> = {}): KubeObject => ({apiVersion: 'v1', kind: 'Namespace', metadata: {name, labels}});
-const deploy = (name: string, namespace: string, containers = [{name, image: 'docker.io/curlimages/curl:8.16.0', command: ['/bin/sleep', 'infinity']}]): KubeObject => ({
+const ns = (name: string, labels: Record<string, string> = {}): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: {name, labels},
+});
+const deploy = (
+  name: string,
+  namespace: string,
+  containers = [{name, image: 'docker.io/curlimages/curl:8.16.0', command: ['/bin/sleep', 'infinity']}],
+): KubeObject => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: {name, namespace},
-  spec: {replicas: 1, selector: {matchLabels: {app: name}}, template: {metadata: {labels: {app: name}}, spec: {containers}}},
+  spec: {
+    replicas: 1,
+    selector: {matchLabels: {app: name}},
+    template: {metadata: {labels: {app: name}}, spec: {containers}},
+  },
 });
-const service = (name: string, namespace: string, port: number): KubeObject => ({apiVersion: 'v1', kind: 'Service', metadata: {name, namespace}, spec: {selector: {app: name}, ports: [{name: 'http', port, targetPort: port}]}});
+const service = (name: string, namespace: string, port: number): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: {name, namespace},
+  spec: {selector: {app: name}, ports: [{name: 'http', port, targetPort: port}]},
+});
 
 describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
   let h: IstioHarness;
   const create = (kind: Parameters<typeof mustType>[1], o: KubeObject) => h.store.create(mustType(h.store, kind), o);
-  const running = (namespace: string) => listOf(h.store, 'Pod', {namespace}).filter((p) => (p.status as {phase?: string})?.phase === 'Running' && (p.status as {podIP?: string}).podIP);
+  const running = (namespace: string) =>
+    listOf(h.store, 'Pod', {namespace}).filter(
+      (p) => (p.status as {phase?: string})?.phase === 'Running' && (p.status as {podIP?: string}).podIP,
+    );
 
   before(async () => {
     h = await startIstioHarness();
@@ -31,7 +51,13 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
     create('Service', service('httpbin', 'bar-1', 8000));
     create('Deployment', deploy('helloworld', 'bar-2'));
     create('Service', service('helloworld', 'bar-2', 5000));
-    create('Deployment', deploy('sleep', 'foo', [{name: 'sleep', image: 'docker.io/curlimages/curl:8.16.0', command: ['/bin/sleep', 'infinity']}, {name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.29.8', command: []}]));
+    create(
+      'Deployment',
+      deploy('sleep', 'foo', [
+        {name: 'sleep', image: 'docker.io/curlimages/curl:8.16.0', command: ['/bin/sleep', 'infinity']},
+        {name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.29.8', command: []},
+      ]),
+    );
     create('Deployment', deploy('legacy', 'both'));
     await eventually(() => ['bar-1', 'bar-2', 'foo', 'both'].every((n) => running(n).length === 1));
   });
@@ -47,15 +73,24 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
   it('analyze: default is not enabled for injection (Info, exit 0)', async () => {
     const r = await h.run('analyze');
     assert.equal(r.code, 0);
-    assert.equal(r.stdout, "Info [IST0102] (Namespace default) The namespace is not enabled for Istio injection. Run 'kubectl label namespace default istio-injection=enabled' to enable it, or 'kubectl label namespace default istio-injection=disabled' to explicitly mark it as not needing injection.\n");
+    assert.equal(
+      r.stdout,
+      "Info [IST0102] (Namespace default) The namespace is not enabled for Istio injection. Run 'kubectl label namespace default istio-injection=enabled' to enable it, or 'kubectl label namespace default istio-injection=disabled' to explicitly mark it as not needing injection.\n",
+    );
   });
 
   it('analyze: injection and ambient on one namespace — injection wins, so its proxy-less pod is reported (exit 79)', async () => {
     const pod = String(running('both')[0]!.metadata.name);
     const r = await h.run('analyze -n both');
     assert.equal(r.code, 79);
-    assert.equal(r.stdout, `Warning [IST0103] (Pod both/${pod}) The pod both/${pod} is missing the Istio proxy. This can often be resolved by restarting or redeploying the workload.\n`);
-    assert.equal(r.stderr, 'Error: Analyzers found issues when analyzing namespace: both.\nSee https://istio.io/v1.29/docs/reference/config/analysis for more information about causes and resolutions.\n');
+    assert.equal(
+      r.stdout,
+      `Warning [IST0103] (Pod both/${pod}) The pod both/${pod} is missing the Istio proxy. This can often be resolved by restarting or redeploying the workload.\n`,
+    );
+    assert.equal(
+      r.stderr,
+      'Error: Analyzers found issues when analyzing namespace: both.\nSee https://istio.io/v1.29/docs/reference/config/analysis for more information about causes and resolutions.\n',
+    );
     const all = await h.run('analyze -A');
     assert.equal(all.code, 79);
     assert.match(all.stderr, /when analyzing all namespaces\./);
@@ -81,29 +116,61 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
     await installGatewayApi(h.store);
     const r = await h.run('waypoint apply -n bar-2 --enroll-namespace');
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, '✅ waypoint bar-2/waypoint applied\n✅ namespace bar-2 labeled with "istio.io/use-waypoint: waypoint"\n');
+    assert.equal(
+      r.stdout,
+      '✅ waypoint bar-2/waypoint applied\n✅ namespace bar-2 labeled with "istio.io/use-waypoint: waypoint"\n',
+    );
     const gw = getOf(h.store, 'Gateway', 'bar-2', 'waypoint')!;
     assert.equal((gw.spec as {gatewayClassName: string}).gatewayClassName, 'istio-waypoint');
-    assert.equal(getOf(h.store, 'Namespace', undefined, 'bar-2')!.metadata.labels!['istio.io/use-waypoint'], 'waypoint');
+    assert.equal(
+      getOf(h.store, 'Namespace', undefined, 'bar-2')!.metadata.labels!['istio.io/use-waypoint'],
+      'waypoint',
+    );
   });
 
   it('waypoint apply in a namespace outside ambient warns first; --enroll-namespace over another waypoint needs --overwrite', async () => {
     const r = await h.run('waypoint apply -n foo --name wp --for workload');
     assert.equal(r.code, 0);
-    assert.equal(r.stdout, '⚠️ Warning: namespace is not enrolled in ambient. Consider running\t`kubectl label namespace foo istio.io/dataplane-mode=ambient`\n✅ waypoint foo/wp applied\n');
+    assert.equal(
+      r.stdout,
+      '⚠️ Warning: namespace is not enrolled in ambient. Consider running\t`kubectl label namespace foo istio.io/dataplane-mode=ambient`\n✅ waypoint foo/wp applied\n',
+    );
     const again = await h.run('waypoint apply -n bar-2 --name other --enroll-namespace');
     assert.match(again.stdout, /already has an enrolled Waypoint\. Consider adding the `--overwrite` flag/);
   });
 
   it('waypoint list and status (Programmed set by the mesh controller)', async () => {
-    assert.equal((await h.run('waypoint list -n bar-2')).stdout, 'NAME         REVISION     TRAFFIC TYPE     PROGRAMMED\nwaypoint     default      none             False\n');
+    assert.equal(
+      (await h.run('waypoint list -n bar-2')).stdout,
+      'NAME         REVISION     TRAFFIC TYPE     PROGRAMMED\nwaypoint     default      none             False\n',
+    );
     const gwType = mustType(h.store, 'Gateway');
     const gw = h.store.get(gwType, 'bar-2', 'waypoint')!;
     if (!(gw.status as {conditions?: unknown[]} | undefined)?.conditions?.length) {
-      h.store.updateStatus(gwType, {...gw, status: {conditions: [{type: 'Programmed', status: 'True', reason: 'Programmed', message: 'Resource programmed, assigned to service(s) waypoint.bar-2.svc.cluster.local:15008', lastTransitionTime: new Date().toISOString(), observedGeneration: 1}]}});
+      h.store.updateStatus(gwType, {
+        ...gw,
+        status: {
+          conditions: [
+            {
+              type: 'Programmed',
+              status: 'True',
+              reason: 'Programmed',
+              message: 'Resource programmed, assigned to service(s) waypoint.bar-2.svc.cluster.local:15008',
+              lastTransitionTime: new Date().toISOString(),
+              observedGeneration: 1,
+            },
+          ],
+        },
+      });
     }
     const list = await h.run('waypoint list -A');
-    assert.deepEqual(list.stdout.split('\n')[0]!.split(/\s{2,}/), ['NAMESPACE', 'NAME', 'REVISION', 'TRAFFIC TYPE', 'PROGRAMMED']);
+    assert.deepEqual(list.stdout.split('\n')[0]!.split(/\s{2,}/), [
+      'NAMESPACE',
+      'NAME',
+      'REVISION',
+      'TRAFFIC TYPE',
+      'PROGRAMMED',
+    ]);
     assert.match(list.stdout, /^bar-2\s+waypoint\s+default\s+none\s+True$/m);
     const st = await h.run('waypoint status -n bar-2');
     assert.equal(st.stdout.split('\n')[0], 'NAME         STATUS     TYPE           REASON         MESSAGE');
@@ -118,7 +185,14 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
     assert.deepEqual(lines[0]!.split(/\s+/), ['NAMESPACE', 'POD', 'NAME', 'ADDRESS', 'NODE', 'WAYPOINT', 'PROTOCOL']);
     const row = (n: string) => lines.find((l) => l.startsWith(`${n} `))!.split(/\s+/);
     const httpbin = running('bar-1')[0]!;
-    assert.deepEqual(row('bar-1'), ['bar-1', String(httpbin.metadata.name), (httpbin.status as {podIP: string}).podIP, (httpbin.spec as {nodeName: string}).nodeName, 'None', 'HBONE']);
+    assert.deepEqual(row('bar-1'), [
+      'bar-1',
+      String(httpbin.metadata.name),
+      (httpbin.status as {podIP: string}).podIP,
+      (httpbin.spec as {nodeName: string}).nodeName,
+      'None',
+      'HBONE',
+    ]);
     assert.equal(row('foo').at(-1), 'TCP', 'a sidecar pod is not captured by ztunnel');
     assert.equal(row('both').at(-1), 'TCP', 'injection wins over ambient');
     assert.equal(row('istio-system').at(-1), 'TCP');
@@ -132,9 +206,23 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
   it('ztunnel-config services: the waypoint a service uses, healthy/total endpoints', async () => {
     const r = await h.run('zc services --service-namespace bar-2');
     const lines = r.stdout.trimEnd().split('\n');
-    assert.deepEqual(lines[0]!.split(/\s+/), ['NAMESPACE', 'SERVICE', 'NAME', 'SERVICE', 'VIP', 'WAYPOINT', 'ENDPOINTS']);
+    assert.deepEqual(lines[0]!.split(/\s+/), [
+      'NAMESPACE',
+      'SERVICE',
+      'NAME',
+      'SERVICE',
+      'VIP',
+      'WAYPOINT',
+      'ENDPOINTS',
+    ]);
     const svc = getOf(h.store, 'Service', 'bar-2', 'helloworld')!;
-    assert.deepEqual(lines[1]!.split(/\s+/), ['bar-2', 'helloworld', (svc.spec as {clusterIP: string}).clusterIP, 'waypoint', '1/1']);
+    assert.deepEqual(lines[1]!.split(/\s+/), [
+      'bar-2',
+      'helloworld',
+      (svc.spec as {clusterIP: string}).clusterIP,
+      'waypoint',
+      '1/1',
+    ]);
   });
 
   it('ztunnel-config certificates: Leaf and Root per identity on the node', async () => {
@@ -142,7 +230,10 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
     const r = await h.run(['zc', 'certificates', '--node', node]);
     const lines = r.stdout.trimEnd().split('\n');
     assert.match(lines[0]!, /^CERTIFICATE NAME\s+TYPE\s+STATUS\s+VALID CERT\s+SERIAL NUMBER\s+NOT AFTER\s+NOT BEFORE$/);
-    assert.match(r.stdout, /^spiffe:\/\/cluster\.local\/ns\/bar-1\/sa\/default\s+Leaf\s+Available\s+true\s+[0-9a-f]{32}\s+\S+Z\s+\S+Z$/m);
+    assert.match(
+      r.stdout,
+      /^spiffe:\/\/cluster\.local\/ns\/bar-1\/sa\/default\s+Leaf\s+Available\s+true\s+[0-9a-f]{32}\s+\S+Z\s+\S+Z$/m,
+    );
     assert.match(r.stdout, /^spiffe:\/\/cluster\.local\/ns\/bar-1\/sa\/default\s+Root\s+Available\s+true/m);
   });
 
@@ -166,7 +257,20 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
     const pending = h.run('waypoint apply -n bar-1 --wait', {options: {readinessTimeoutMs: 5000}});
     await eventually(() => !!h.store.get(gwType, 'bar-1', 'waypoint'));
     const gw = h.store.get(gwType, 'bar-1', 'waypoint')!;
-    h.store.updateStatus(gwType, {...gw, status: {conditions: [{type: 'Programmed', status: 'True', reason: 'Programmed', message: 'ok', lastTransitionTime: new Date().toISOString()}]}});
+    h.store.updateStatus(gwType, {
+      ...gw,
+      status: {
+        conditions: [
+          {
+            type: 'Programmed',
+            status: 'True',
+            reason: 'Programmed',
+            message: 'ok',
+            lastTransitionTime: new Date().toISOString(),
+          },
+        ],
+      },
+    });
     const r = await pending;
     assert.equal(r.stdout, '✅ waypoint bar-1/waypoint applied\n✅ waypoint bar-1/waypoint is ready!\n');
     const timeout = await h.run('waypoint apply -n bar-2 --name slow --wait', {options: {readinessTimeoutMs: 200}});

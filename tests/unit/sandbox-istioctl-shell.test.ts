@@ -23,7 +23,10 @@ describe('istioctl in the sandbox shell', {skip: NO_KUBECTL || NO_CLUSTER_SIM}, 
     assert.equal(v.stdout, `client version: ${V}\n`);
     const r = await sh(`${INSTALL} -y`);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^Error: Get "http:\/\/localhost:8080\/version\?timeout=5s": dial tcp 127\.0\.0\.1:8080: connect: connection refused$/m);
+    assert.match(
+      r.stderr,
+      /^Error: Get "http:\/\/localhost:8080\/version\?timeout=5s": dial tcp 127\.0\.0\.1:8080: connect: connection refused$/m,
+    );
   });
 
   it('after k3d cluster create: the y/N question answered on stdin, "N" cancels', async () => {
@@ -39,7 +42,10 @@ describe('istioctl in the sandbox shell', {skip: NO_KUBECTL || NO_CLUSTER_SIM}, 
   it('"y" installs, and kubectl sees one istio-cni-node and one ztunnel per node plus istiod, all Running', async () => {
     const r = await sh(INSTALL, 'y\n');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /✔ Installation complete\nThe ambient profile has been installed successfully, enjoy Istio without sidecars!\n$/);
+    assert.match(
+      r.stderr,
+      /✔ Installation complete\nThe ambient profile has been installed successfully, enjoy Istio without sidecars!\n$/,
+    );
     const get = await sh('kubectl get pods,daemonset -n istio-system');
     assert.equal(get.code, 0, get.stderr);
     const t = rows(get.stdout);
@@ -47,8 +53,18 @@ describe('istioctl in the sandbox shell', {skip: NO_KUBECTL || NO_CLUSTER_SIM}, 
     assert.equal(pods.filter((p) => p[0]!.startsWith('pod/istio-cni-node-')).length, 3);
     assert.equal(pods.filter((p) => p[0]!.startsWith('pod/ztunnel-')).length, 3);
     assert.equal(pods.filter((p) => p[0]!.startsWith('pod/istiod-')).length, 1);
-    assert.ok(pods.every((p) => p[1] === '1/1' && p[2] === 'Running'), get.stdout);
-    assert.deepEqual(t.find((x) => x[0] === 'daemonset.apps/ztunnel')?.slice(1, 7), ['3', '3', '3', '3', '3', 'kubernetes.io/os=linux']);
+    assert.ok(
+      pods.every((p) => p[1] === '1/1' && p[2] === 'Running'),
+      get.stdout,
+    );
+    assert.deepEqual(t.find((x) => x[0] === 'daemonset.apps/ztunnel')?.slice(1, 7), [
+      '3',
+      '3',
+      '3',
+      '3',
+      '3',
+      'kubernetes.io/os=linux',
+    ]);
   });
 
   it('kubectl get crd lists the 14 Istio CRDs; their kinds answer by name and short name', async () => {
@@ -57,27 +73,50 @@ describe('istioctl in the sandbox shell', {skip: NO_KUBECTL || NO_CLUSTER_SIM}, 
     const ap = await sh('kubectl get authorizationpolicy -A; kubectl get ap -n default');
     assert.equal(ap.code, 0, ap.stderr);
     assert.match(ap.stderr, /No resources found/);
-    const svc = await sh('kubectl get svc istiod -n istio-system -o jsonpath=\'{.spec.ports[*].port}\'');
+    const svc = await sh("kubectl get svc istiod -n istio-system -o jsonpath='{.spec.ports[*].port}'");
     assert.equal(svc.stdout, '15010 15012 443 15014');
   });
 
   it('istioctl version counts the ztunnels; verify-install is gone', async () => {
-    assert.equal((await sh('istioctl version')).stdout, `client version: ${V}\ncontrol plane version: ${V}\ndata plane version: ${V} (3 proxies)\n`);
+    assert.equal(
+      (await sh('istioctl version')).stdout,
+      `client version: ${V}\ncontrol plane version: ${V}\ndata plane version: ${V} (3 proxies)\n`,
+    );
     const vi = await sh('istioctl verify-install');
     assert.equal(vi.code, 1);
-    assert.equal(vi.stderr, 'Error: unknown command "verify-install" for "istioctl"\nRun \'istioctl --help\' for usage.\n');
+    assert.equal(
+      vi.stderr,
+      'Error: unknown command "verify-install" for "istioctl"\nRun \'istioctl --help\' for usage.\n',
+    );
   });
 
   it('waypoint generate | kubectl apply, and waypoint apply --enroll-namespace labels the namespace', async () => {
-    assert.equal((await sh('kubectl apply -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.0/standard-install.yaml >/dev/null')).code, 0);
-    assert.equal((await sh('kubectl create namespace bar-2 && kubectl label namespace bar-2 istio.io/dataplane-mode=ambient')).code, 0);
+    assert.equal(
+      (
+        await sh(
+          'kubectl apply -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.0/standard-install.yaml >/dev/null',
+        )
+      ).code,
+      0,
+    );
+    assert.equal(
+      (await sh('kubectl create namespace bar-2 && kubectl label namespace bar-2 istio.io/dataplane-mode=ambient'))
+        .code,
+      0,
+    );
     const gen = await sh('istioctl waypoint generate --for service -n bar-2 | kubectl apply -f -');
     assert.equal(gen.stdout, 'gateway.gateway.networking.k8s.io/waypoint created\n', gen.stderr);
     const r = await sh('istioctl waypoint apply -n bar-2 --enroll-namespace');
-    assert.equal(r.stdout, '✅ waypoint bar-2/waypoint applied\n✅ namespace bar-2 labeled with "istio.io/use-waypoint: waypoint"\n', r.stderr);
+    assert.equal(
+      r.stdout,
+      '✅ waypoint bar-2/waypoint applied\n✅ namespace bar-2 labeled with "istio.io/use-waypoint: waypoint"\n',
+      r.stderr,
+    );
     const label = await sh("kubectl get ns bar-2 -o jsonpath='{.metadata.labels.istio\\.io/use-waypoint}'");
     assert.equal(label.stdout, 'waypoint');
-    const gw = await sh("kubectl get gateways.gateway.networking.k8s.io waypoint -n bar-2 -o jsonpath='{.spec.gatewayClassName} {.metadata.labels.istio\\.io/waypoint-for}'");
+    const gw = await sh(
+      "kubectl get gateways.gateway.networking.k8s.io waypoint -n bar-2 -o jsonpath='{.spec.gatewayClassName} {.metadata.labels.istio\\.io/waypoint-for}'",
+    );
     assert.equal(gw.stdout, 'istio-waypoint service');
   });
 
@@ -86,7 +125,10 @@ describe('istioctl in the sandbox shell', {skip: NO_KUBECTL || NO_CLUSTER_SIM}, 
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /✔ Uninstall complete\n$/);
     assert.equal((await sh('kubectl get crd | grep -c istio.io')).stdout.trim(), '0');
-    assert.equal((await sh('kubectl get deploy,ds -n istio-system')).stderr, 'No resources found in istio-system namespace.\n');
+    assert.equal(
+      (await sh('kubectl get deploy,ds -n istio-system')).stderr,
+      'No resources found in istio-system namespace.\n',
+    );
     for (let i = 0; i < 100; i++) {
       const v = await sh('istioctl version');
       if (v.stderr.startsWith('Istio is not present')) return;

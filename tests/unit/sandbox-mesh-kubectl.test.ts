@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { KubeObject } from '../../server/backends/sandbox/api';
-import type { Mesh } from '../../server/backends/sandbox/mesh/index';
-import { meshNetworkFactory } from '../../server/backends/sandbox/mesh/runtime-adapter';
-import { seededRng } from '../../server/backends/sandbox/mesh/routing';
-import { installPodRuntime, type PodRuntime } from '../../server/backends/sandbox/runtime/index';
-import { startHarness, type Harness, NO_KUBECTL } from '../fixtures/sandbox/harness';
-import { apply } from '../fixtures/sandbox-mesh/cluster';
-import { buildWalkthrough } from '../fixtures/sandbox-mesh/walkthrough';
+import {after, before, describe, it} from 'node:test';
+import type {KubeObject} from '../../server/backends/sandbox/api';
+import type {Mesh} from '../../server/backends/sandbox/mesh/index';
+import {meshNetworkFactory} from '../../server/backends/sandbox/mesh/runtime-adapter';
+import {seededRng} from '../../server/backends/sandbox/mesh/routing';
+import {installPodRuntime, type PodRuntime} from '../../server/backends/sandbox/runtime/index';
+import {startHarness, type Harness, NO_KUBECTL} from '../fixtures/sandbox/harness';
+import {apply} from '../fixtures/sandbox-mesh/cluster';
+import {buildWalkthrough} from '../fixtures/sandbox-mesh/walkthrough';
 
 // What a learner types, through the real kubectl: exec curl along the mesh paths, logs of ztunnel and the waypoint,
 // the injected pod's READY, the Programmed waypoint, and policy failures as curl reports them.
-describe('the mesh through kubectl', { skip: NO_KUBECTL }, () => {
+describe('the mesh through kubectl', {skip: NO_KUBECTL}, () => {
   let h: Harness;
   let rt: PodRuntime;
   let mesh: Mesh;
@@ -20,9 +20,11 @@ describe('the mesh through kubectl', { skip: NO_KUBECTL }, () => {
 
   before(async () => {
     h = await startHarness();
-    rt = installPodRuntime(h.api, { network: meshNetworkFactory({ rng: seededRng(3) }) });
+    rt = installPodRuntime(h.api, {network: meshNetworkFactory({rng: seededRng(3)})});
     const sb = h.api.sandboxes.create('mesh');
-    mesh = buildWalkthrough(sb.store, sb.store.clock, { appendLog: (ns, pod, c, line, t) => void rt.appendLog('mesh', ns, pod, c, line, t) });
+    mesh = buildWalkthrough(sb.store, sb.store.clock, {
+      appendLog: (ns, pod, c, line, t) => void rt.appendLog('mesh', ns, pod, c, line, t),
+    });
     mesh.flush();
   });
   after(async () => {
@@ -43,7 +45,10 @@ describe('the mesh through kubectl', { skip: NO_KUBECTL }, () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /"X-Envoy-Attempt-Count": \[\n\s+"1"\n\s+\]/);
     const logs = await k(['logs', '-n', 'istio-system', 'ztunnel-agent1']);
-    assert.match(logs.stdout, /\tinfo\taccess\tconnection complete\tsrc\.addr=10\.42\.1\.7:\d+ src\.workload="sleep-7656cf8794-lxcmx" .*direction="inbound"/);
+    assert.match(
+      logs.stdout,
+      /\tinfo\taccess\tconnection complete\tsrc\.addr=10\.42\.1\.7:\d+ src\.workload="sleep-7656cf8794-lxcmx" .*direction="inbound"/,
+    );
   });
 
   it('sleep → helloworld through the waypoint: the waypoint logs it', async () => {
@@ -55,13 +60,47 @@ describe('the mesh through kubectl', { skip: NO_KUBECTL }, () => {
 
   it('L4 deny is exit code 56, L7 deny is 403 RBAC: access denied', async () => {
     const store = h.api.sandboxes.get('mesh')!.store;
-    const policy = (ns: string, name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name, namespace: ns }, spec });
-    apply(store, 'security.istio.io', 'authorizationpolicies', policy('bar-1', 'allow-sleep', { selector: { matchLabels: { app: 'httpbin' } }, action: 'ALLOW', rules: [{ from: [{ source: { principals: ['cluster.local/ns/foo/sa/sleep'] } }] }] }));
+    const policy = (ns: string, name: string, spec: Record<string, unknown>): KubeObject => ({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: {name, namespace: ns},
+      spec,
+    });
+    apply(
+      store,
+      'security.istio.io',
+      'authorizationpolicies',
+      policy('bar-1', 'allow-sleep', {
+        selector: {matchLabels: {app: 'httpbin'}},
+        action: 'ALLOW',
+        rules: [{from: [{source: {principals: ['cluster.local/ns/foo/sa/sleep']}}]}],
+      }),
+    );
     const l4 = await k(['exec', '-n', 'bar-1', 'curl-5b549b49b8-x2x9k', '--', 'curl', '-s', 'http://httpbin:8000/get']);
     assert.equal(l4.code, 56);
     assert.match(l4.stderr, /command terminated with exit code 56/);
-    apply(store, 'security.istio.io', 'authorizationpolicies', policy('bar-2', 'get-only', { targetRefs: [{ kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'waypoint' }], action: 'ALLOW', rules: [{ to: [{ operation: { methods: ['GET'] } }] }] }));
-    const l7 = await k(['exec', '-n', 'foo', SLEEP, '--', 'curl', '-s', '-X', 'POST', 'http://helloworld.bar-2:5000/hello']);
+    apply(
+      store,
+      'security.istio.io',
+      'authorizationpolicies',
+      policy('bar-2', 'get-only', {
+        targetRefs: [{kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'waypoint'}],
+        action: 'ALLOW',
+        rules: [{to: [{operation: {methods: ['GET']}}]}],
+      }),
+    );
+    const l7 = await k([
+      'exec',
+      '-n',
+      'foo',
+      SLEEP,
+      '--',
+      'curl',
+      '-s',
+      '-X',
+      'POST',
+      'http://helloworld.bar-2:5000/hello',
+    ]);
     assert.equal(l7.code, 0);
     assert.equal(l7.stdout, 'RBAC: access denied');
   });

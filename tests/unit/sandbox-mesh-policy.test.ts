@@ -1,16 +1,21 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import type { KubeObject } from '../../server/backends/sandbox/api';
-import { evaluatePolicies, policiesAt, policyPlacement } from '../../server/backends/sandbox/mesh/authorization';
-import { podDataplane } from '../../server/backends/sandbox/mesh/dataplane';
-import { readWorld } from '../../server/backends/sandbox/mesh/world';
-import { routeRequest, seededRng } from '../../server/backends/sandbox/mesh/routing';
-import { getOf } from '../../server/backends/sandbox/mesh/world';
-import { isNetworkError } from '../../server/backends/sandbox/runtime/index';
-import { apply } from '../fixtures/sandbox-mesh/cluster';
-import { bodyOf, statusOf, walkthrough, type Walkthrough } from '../fixtures/sandbox-mesh/walkthrough';
+import {describe, it} from 'node:test';
+import type {KubeObject} from '../../server/backends/sandbox/api';
+import {evaluatePolicies, policiesAt, policyPlacement} from '../../server/backends/sandbox/mesh/authorization';
+import {podDataplane} from '../../server/backends/sandbox/mesh/dataplane';
+import {readWorld} from '../../server/backends/sandbox/mesh/world';
+import {routeRequest, seededRng} from '../../server/backends/sandbox/mesh/routing';
+import {getOf} from '../../server/backends/sandbox/mesh/world';
+import {isNetworkError} from '../../server/backends/sandbox/runtime/index';
+import {apply} from '../fixtures/sandbox-mesh/cluster';
+import {bodyOf, statusOf, walkthrough, type Walkthrough} from '../fixtures/sandbox-mesh/walkthrough';
 
-const policy = (ns: string, name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name, namespace: ns }, spec });
+const policy = (ns: string, name: string, spec: Record<string, unknown>): KubeObject => ({
+  apiVersion: 'security.istio.io/v1',
+  kind: 'AuthorizationPolicy',
+  metadata: {name, namespace: ns},
+  spec,
+});
 const addPolicy = (w: Walkthrough, p: KubeObject) => apply(w.store, 'security.istio.io', 'authorizationpolicies', p);
 const SLEEP = ['foo', 'sleep-7656cf8794-lxcmx'] as const;
 const CURL = ['bar-1', 'curl-5b549b49b8-x2x9k'] as const;
@@ -19,13 +24,26 @@ describe('AuthorizationPolicy at ztunnel (L4)', () => {
   it('ALLOW by principal: the named client passes, another gets a connection reset (curl exit 56) and ztunnel logs the rejection', async () => {
     const w = walkthrough();
     try {
-      addPolicy(w, policy('bar-1', 'allow-sleep', { selector: { matchLabels: { app: 'httpbin' } }, action: 'ALLOW', rules: [{ from: [{ source: { principals: ['cluster.local/ns/foo/sa/sleep'] } }] }] }));
+      addPolicy(
+        w,
+        policy('bar-1', 'allow-sleep', {
+          selector: {matchLabels: {app: 'httpbin'}},
+          action: 'ALLOW',
+          rules: [{from: [{source: {principals: ['cluster.local/ns/foo/sa/sleep']}}]}],
+        }),
+      );
       assert.equal(statusOf(await w.curl(...SLEEP, 'http://httpbin.bar-1:8000/get')), 200);
       const denied = await w.curl(...CURL, 'http://httpbin:8000/get');
       assert.equal(statusOf(denied), 'reset');
       const inbound = w.logs('istio-system', 'ztunnel-agent1', 'istio-proxy').at(-1)!;
-      assert.match(inbound, /\terror\taccess\tconnection complete\t.*src\.workload="curl-5b549b49b8-x2x9k".*direction="inbound".* error="connection closed due to policy rejection: allow policies exist, but none allowed"$/);
-      assert.match(w.logs('istio-system', 'ztunnel-agent2', 'istio-proxy').at(-1)!, /\terror\t.*direction="outbound".* error=/);
+      assert.match(
+        inbound,
+        /\terror\taccess\tconnection complete\t.*src\.workload="curl-5b549b49b8-x2x9k".*direction="inbound".* error="connection closed due to policy rejection: allow policies exist, but none allowed"$/,
+      );
+      assert.match(
+        w.logs('istio-system', 'ztunnel-agent2', 'istio-proxy').at(-1)!,
+        /\terror\t.*direction="outbound".* error=/,
+      );
     } finally {
       w.dispose();
     }
@@ -34,13 +52,30 @@ describe('AuthorizationPolicy at ztunnel (L4)', () => {
   it('DENY by namespace names the policy; an L7 rule on a ztunnel-enforced ALLOW fails safe (denies everything)', async () => {
     const w = walkthrough();
     try {
-      addPolicy(w, policy('bar-1', 'deny-bar-1', { selector: { matchLabels: { app: 'httpbin' } }, action: 'DENY', rules: [{ from: [{ source: { namespaces: ['bar-1'] } }] }] }));
+      addPolicy(
+        w,
+        policy('bar-1', 'deny-bar-1', {
+          selector: {matchLabels: {app: 'httpbin'}},
+          action: 'DENY',
+          rules: [{from: [{source: {namespaces: ['bar-1']}}]}],
+        }),
+      );
       assert.equal(statusOf(await w.curl(...CURL, 'http://httpbin:8000/get')), 'reset');
-      assert.match(w.logs('istio-system', 'ztunnel-agent1', 'istio-proxy').at(-1)!, /error="connection closed due to policy rejection: explicitly denied by: bar-1\/deny-bar-1"$/);
+      assert.match(
+        w.logs('istio-system', 'ztunnel-agent1', 'istio-proxy').at(-1)!,
+        /error="connection closed due to policy rejection: explicitly denied by: bar-1\/deny-bar-1"$/,
+      );
 
       const w2 = walkthrough();
       try {
-        addPolicy(w2, policy('bar-1', 'get-only', { selector: { matchLabels: { app: 'httpbin' } }, action: 'ALLOW', rules: [{ to: [{ operation: { methods: ['GET'] } }] }] }));
+        addPolicy(
+          w2,
+          policy('bar-1', 'get-only', {
+            selector: {matchLabels: {app: 'httpbin'}},
+            action: 'ALLOW',
+            rules: [{to: [{operation: {methods: ['GET']}}]}],
+          }),
+        );
         assert.equal(statusOf(await w2.curl(...CURL, 'http://httpbin:8000/get')), 'reset');
       } finally {
         w2.dispose();
@@ -53,7 +88,7 @@ describe('AuthorizationPolicy at ztunnel (L4)', () => {
   it('a sidecar client whose HBONE tunnel is refused gets a 503 from its own Envoy', async () => {
     const w = walkthrough();
     try {
-      addPolicy(w, policy('bar-1', 'allow-nothing', { selector: { matchLabels: { app: 'httpbin' } }, action: 'ALLOW' }));
+      addPolicy(w, policy('bar-1', 'allow-nothing', {selector: {matchLabels: {app: 'httpbin'}}, action: 'ALLOW'}));
       const r = await w.curl(...SLEEP, 'http://httpbin.bar-1:8000/get');
       assert.equal(statusOf(r), 503);
       assert.match(bodyOf(r), /^upstream connect error or disconnect\/reset before headers/);
@@ -73,17 +108,22 @@ describe('AuthorizationPolicy at the waypoint (L7)', () => {
       addPolicy(
         w,
         policy('bar-2', 'helloworld-viewer', {
-          targetRefs: [{ kind: 'Service', group: '', name: 'helloworld' }],
+          targetRefs: [{kind: 'Service', group: '', name: 'helloworld'}],
           action: 'ALLOW',
-          rules: [{ from: [{ source: { principals: ['cluster.local/ns/foo/sa/sleep'] } }], to: [{ operation: { methods: ['GET'] } }] }],
+          rules: [
+            {from: [{source: {principals: ['cluster.local/ns/foo/sa/sleep']}}], to: [{operation: {methods: ['GET']}}]},
+          ],
         }),
       );
       assert.equal(statusOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello')), 200);
-      const post = await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello', { method: 'POST' });
+      const post = await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello', {method: 'POST'});
       assert.equal(statusOf(post), 403);
       assert.equal(bodyOf(post), 'RBAC: access denied');
       assert.ok(!isNetworkError(post) && post.headers.some(([k, v]) => k === 'content-length' && v === '19'));
-      assert.match(w.logs('bar-2', 'waypoint-5b9c7d8f4-abcde', 'istio-proxy').at(-1)!, /"POST \/hello HTTP\/1\.1" 403 RBAC rbac_access_denied_matched_policy\[none\] /);
+      assert.match(
+        w.logs('bar-2', 'waypoint-5b9c7d8f4-abcde', 'istio-proxy').at(-1)!,
+        /"POST \/hello HTTP\/1\.1" 403 RBAC rbac_access_denied_matched_policy\[none\] /,
+      );
       assert.equal(statusOf(await w.curl(...CURL, 'http://helloworld.bar-2:5000/hello')), 403);
     } finally {
       w.dispose();
@@ -93,9 +133,19 @@ describe('AuthorizationPolicy at the waypoint (L7)', () => {
   it('DENY on a path, attached to the waypoint Gateway, names policy and rule', async () => {
     const w = walkthrough();
     try {
-      addPolicy(w, policy('bar-2', 'no-hello', { targetRefs: [{ kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'waypoint' }], action: 'DENY', rules: [{ to: [{ operation: { paths: ['/hel*'] } }] }] }));
+      addPolicy(
+        w,
+        policy('bar-2', 'no-hello', {
+          targetRefs: [{kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'waypoint'}],
+          action: 'DENY',
+          rules: [{to: [{operation: {paths: ['/hel*']}}]}],
+        }),
+      );
       assert.equal(statusOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello')), 403);
-      assert.match(w.logs('bar-2', 'waypoint-5b9c7d8f4-abcde', 'istio-proxy').at(-1)!, /403 RBAC rbac_access_denied_matched_policy\[ns\[bar-2\]-policy\[no-hello\]-rule\[0\]\]/);
+      assert.match(
+        w.logs('bar-2', 'waypoint-5b9c7d8f4-abcde', 'istio-proxy').at(-1)!,
+        /403 RBAC rbac_access_denied_matched_policy\[ns\[bar-2\]-policy\[no-hello\]-rule\[0\]\]/,
+      );
       assert.equal(statusOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/health')), 200);
     } finally {
       w.dispose();
@@ -108,10 +158,17 @@ describe('AuthorizationPolicy placement', () => {
     const w = walkthrough();
     try {
       const world = readWorld(w.store);
-      const at = (spec: Record<string, unknown>, ns = 'bar-1') => policyPlacement(world, policy(ns, 'p', spec), podDataplane);
-      assert.deepEqual(at({ selector: { matchLabels: { app: 'httpbin' } }, rules: [{ to: [{ operation: { methods: ['GET'] } }] }] }), { points: ['ztunnel'], l7OnZtunnel: true });
-      assert.deepEqual(at({ rules: [{}] }, 'foo'), { points: ['sidecar'], l7OnZtunnel: false });
-      assert.deepEqual(at({ targetRefs: [{ kind: 'Gateway', name: 'waypoint' }] }, 'bar-2'), { points: ['waypoint'], l7OnZtunnel: false });
+      const at = (spec: Record<string, unknown>, ns = 'bar-1') =>
+        policyPlacement(world, policy(ns, 'p', spec), podDataplane);
+      assert.deepEqual(
+        at({selector: {matchLabels: {app: 'httpbin'}}, rules: [{to: [{operation: {methods: ['GET']}}]}]}),
+        {points: ['ztunnel'], l7OnZtunnel: true},
+      );
+      assert.deepEqual(at({rules: [{}]}, 'foo'), {points: ['sidecar'], l7OnZtunnel: false});
+      assert.deepEqual(at({targetRefs: [{kind: 'Gateway', name: 'waypoint'}]}, 'bar-2'), {
+        points: ['waypoint'],
+        l7OnZtunnel: false,
+      });
     } finally {
       w.dispose();
     }
@@ -119,26 +176,60 @@ describe('AuthorizationPolicy placement', () => {
 });
 
 describe('AuthorizationPolicy evaluation (pure)', () => {
-  const world = (ps: KubeObject[]) => ({ authorizationPolicies: ps, istio: { installed: true, hub: '', tag: '', cni: true, rootNamespace: 'istio-system' } });
-  const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'h', namespace: 'bar-1', labels: { app: 'httpbin' } } };
-  const req = { principal: 'spiffe://cluster.local/ns/foo/sa/sleep', sourceNamespace: 'foo', sourceIp: '10.42.1.7', port: 8080, http: { method: 'GET', path: '/status/200?x=1', host: 'httpbin:8000', headers: [['X-Team', 'blue']] as [string, string][] } };
+  const world = (ps: KubeObject[]) => ({
+    authorizationPolicies: ps,
+    istio: {installed: true, hub: '', tag: '', cni: true, rootNamespace: 'istio-system'},
+  });
+  const pod: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {name: 'h', namespace: 'bar-1', labels: {app: 'httpbin'}},
+  };
+  const req = {
+    principal: 'spiffe://cluster.local/ns/foo/sa/sleep',
+    sourceNamespace: 'foo',
+    sourceIp: '10.42.1.7',
+    port: 8080,
+    http: {
+      method: 'GET',
+      path: '/status/200?x=1',
+      host: 'httpbin:8000',
+      headers: [['X-Team', 'blue']] as [string, string][],
+    },
+  };
 
   it('selects by selector and namespace (root namespace is mesh-wide); targetRef policies only at the waypoint', () => {
-    const ps = [policy('bar-1', 'a', { selector: { matchLabels: { app: 'httpbin' } } }), policy('bar-1', 'b', { selector: { matchLabels: { app: 'other' } } }), policy('istio-system', 'c', {}), policy('bar-1', 'd', { targetRefs: [{ kind: 'Service', name: 'httpbin' }] })];
-    assert.deepEqual(policiesAt(world(ps), 'ztunnel', { pod }).map((p) => p.metadata.name), ['a', 'c']);
+    const ps = [
+      policy('bar-1', 'a', {selector: {matchLabels: {app: 'httpbin'}}}),
+      policy('bar-1', 'b', {selector: {matchLabels: {app: 'other'}}}),
+      policy('istio-system', 'c', {}),
+      policy('bar-1', 'd', {targetRefs: [{kind: 'Service', name: 'httpbin'}]}),
+    ];
+    assert.deepEqual(
+      policiesAt(world(ps), 'ztunnel', {pod}).map((p) => p.metadata.name),
+      ['a', 'c'],
+    );
   });
 
   it('matches ipBlocks, when headers, path prefixes, notPaths; AUDIT and CUSTOM are noted and ignored', () => {
-    const allow = (rule: Record<string, unknown>) => evaluatePolicies([policy('bar-1', 'p', { action: 'ALLOW', rules: [rule] })], 'sidecar', req).allowed;
-    assert.equal(allow({ from: [{ source: { ipBlocks: ['10.42.0.0/16'] } }] }), true);
-    assert.equal(allow({ from: [{ source: { ipBlocks: ['10.43.0.0/16'] } }] }), false);
-    assert.equal(allow({ when: [{ key: 'request.headers[x-team]', values: ['blue'] }] }), true);
-    assert.equal(allow({ when: [{ key: 'request.headers[x-team]', notValues: ['blue'] }] }), false);
-    assert.equal(allow({ to: [{ operation: { paths: ['/status/*'], hosts: ['httpbin'] } }] }), true);
-    assert.equal(allow({ to: [{ operation: { notPaths: ['/status/*'] } }] }), false);
-    assert.equal(allow({ to: [{ operation: { ports: ['8080'] } }] }), true);
+    const allow = (rule: Record<string, unknown>) =>
+      evaluatePolicies([policy('bar-1', 'p', {action: 'ALLOW', rules: [rule]})], 'sidecar', req).allowed;
+    assert.equal(allow({from: [{source: {ipBlocks: ['10.42.0.0/16']}}]}), true);
+    assert.equal(allow({from: [{source: {ipBlocks: ['10.43.0.0/16']}}]}), false);
+    assert.equal(allow({when: [{key: 'request.headers[x-team]', values: ['blue']}]}), true);
+    assert.equal(allow({when: [{key: 'request.headers[x-team]', notValues: ['blue']}]}), false);
+    assert.equal(allow({to: [{operation: {paths: ['/status/*'], hosts: ['httpbin']}}]}), true);
+    assert.equal(allow({to: [{operation: {notPaths: ['/status/*']}}]}), false);
+    assert.equal(allow({to: [{operation: {ports: ['8080']}}]}), true);
     assert.equal(allow({}), true);
-    const d = evaluatePolicies([policy('bar-1', 'audit', { action: 'AUDIT', rules: [{}] }), policy('bar-1', 'ext', { action: 'CUSTOM', provider: { name: 'x' }, rules: [{}] })], 'sidecar', req);
+    const d = evaluatePolicies(
+      [
+        policy('bar-1', 'audit', {action: 'AUDIT', rules: [{}]}),
+        policy('bar-1', 'ext', {action: 'CUSTOM', provider: {name: 'x'}, rules: [{}]}),
+      ],
+      'sidecar',
+      req,
+    );
     assert.equal(d.allowed, true);
     assert.equal(d.notes.length, 2);
     // no rules at all: ALLOW matches nothing (allow-nothing)
@@ -147,15 +238,30 @@ describe('AuthorizationPolicy evaluation (pure)', () => {
 });
 
 describe('HTTPRoute', () => {
-  const route = (spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'helloworld', namespace: 'bar-2' }, spec });
+  const route = (spec: Record<string, unknown>): KubeObject => ({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: {name: 'helloworld', namespace: 'bar-2'},
+    spec,
+  });
   const split = (v1: number, v2: number) =>
-    route({ parentRefs: [{ group: '', kind: 'Service', name: 'helloworld', port: 5000 }], rules: [{ backendRefs: [{ name: 'helloworld-v1', port: 5000, weight: v1 }, { name: 'helloworld-v2', port: 5000, weight: v2 }] }] });
+    route({
+      parentRefs: [{group: '', kind: 'Service', name: 'helloworld', port: 5000}],
+      rules: [
+        {
+          backendRefs: [
+            {name: 'helloworld-v1', port: 5000, weight: v1},
+            {name: 'helloworld-v2', port: 5000, weight: v2},
+          ],
+        },
+      ],
+    });
 
   it('a 90/10 split shows in repeated requests through the waypoint (seeded)', async () => {
-    const w = walkthrough({ seed: 42 });
+    const w = walkthrough({seed: 42});
     try {
       apply(w.store, 'gateway.networking.k8s.io', 'httproutes', split(90, 10));
-      const seen = { v1: 0, v2: 0 };
+      const seen = {v1: 0, v2: 0};
       for (let i = 0; i < 200; i++) {
         const body = bodyOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello'));
         seen[/version: (v\d)/.exec(body)![1] as 'v1' | 'v2']++;
@@ -165,9 +271,16 @@ describe('HTTPRoute', () => {
       assert.match(w.logs('bar-2', 'waypoint-5b9c7d8f4-abcde', 'istio-proxy').at(-1)!, / bar-2\.helloworld\.0\.0$/);
       // istiod's route status: the mesh controller accepted the Service parent
       w.mesh.flush();
-      const parents = (getOf(w.store, 'httpRoutes', 'bar-2', 'helloworld')!.status as { parents: { controllerName: string; conditions: { type: string; status: string }[] }[] }).parents;
+      const parents = (
+        getOf(w.store, 'httpRoutes', 'bar-2', 'helloworld')!.status as {
+          parents: {controllerName: string; conditions: {type: string; status: string}[]}[];
+        }
+      ).parents;
       assert.equal(parents[0]!.controllerName, 'istio.io/gateway-mesh-controller');
-      assert.deepEqual(parents[0]!.conditions.map((c) => `${c.type}=${c.status}`), ['Accepted=True', 'ResolvedRefs=True']);
+      assert.deepEqual(
+        parents[0]!.conditions.map((c) => `${c.type}=${c.status}`),
+        ['Accepted=True', 'ResolvedRefs=True'],
+      );
     } finally {
       w.dispose();
     }
@@ -181,34 +294,53 @@ describe('HTTPRoute', () => {
         'gateway.networking.k8s.io',
         'httproutes',
         route({
-          parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'waypoint' }],
+          parentRefs: [{group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'waypoint'}],
           rules: [
-            { matches: [{ path: { type: 'PathPrefix', value: '/hello' }, headers: [{ name: 'x-version', value: 'v2' }] }], backendRefs: [{ name: 'helloworld-v2', port: 5000 }], filters: [{ type: 'ResponseHeaderModifier', responseHeaderModifier: { add: [{ name: 'x-routed', value: 'v2' }] } }] },
-            { matches: [{ path: { type: 'PathPrefix', value: '/hello' } }], backendRefs: [{ name: 'helloworld-v1', port: 5000 }] },
+            {
+              matches: [{path: {type: 'PathPrefix', value: '/hello'}, headers: [{name: 'x-version', value: 'v2'}]}],
+              backendRefs: [{name: 'helloworld-v2', port: 5000}],
+              filters: [
+                {type: 'ResponseHeaderModifier', responseHeaderModifier: {add: [{name: 'x-routed', value: 'v2'}]}},
+              ],
+            },
+            {
+              matches: [{path: {type: 'PathPrefix', value: '/hello'}}],
+              backendRefs: [{name: 'helloworld-v1', port: 5000}],
+            },
           ],
         }),
       );
-      for (let i = 0; i < 5; i++) assert.match(bodyOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello')), /version: v1/);
-      const v2 = await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello', { headers: [['x-version', 'v2']] });
+      for (let i = 0; i < 5; i++)
+        assert.match(bodyOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello')), /version: v1/);
+      const v2 = await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello', {headers: [['x-version', 'v2']]});
       assert.match(bodyOf(v2), /version: v2/);
       assert.ok(!isNetworkError(v2) && v2.headers.some(([k, v]) => k === 'x-routed' && v === 'v2'));
       assert.equal(statusOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/health')), 404);
       w.mesh.flush();
       const gw = getOf(w.store, 'gateways', 'bar-2', 'waypoint')!;
-      assert.equal((gw.status as { listeners: { attachedRoutes: number }[] }).listeners[0]!.attachedRoutes, 1);
-      assert.equal((getOf(w.store, 'httpRoutes', 'bar-2', 'helloworld')!.status as { parents: { controllerName: string }[] }).parents[0]!.controllerName, 'istio.io/gateway-controller');
+      assert.equal((gw.status as {listeners: {attachedRoutes: number}[]}).listeners[0]!.attachedRoutes, 1);
+      assert.equal(
+        (getOf(w.store, 'httpRoutes', 'bar-2', 'helloworld')!.status as {parents: {controllerName: string}[]})
+          .parents[0]!.controllerName,
+        'istio.io/gateway-controller',
+      );
     } finally {
       w.dispose();
     }
   });
 
   it('routeRequest (pure): no routes → the service itself; weights of 0 → no backend', () => {
-    const svc = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'bar-2' }, spec: { ports: [{ port: 5000 }] } });
+    const svc = (name: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {name, namespace: 'bar-2'},
+      spec: {ports: [{port: 5000}]},
+    });
     const services = [svc('helloworld'), svc('helloworld-v1'), svc('helloworld-v2')];
-    const target = { service: services[0]!, port: 5000 };
-    const r = { method: 'GET', target: '/hello', headers: [] as [string, string][] };
-    const d = routeRequest({ httpRoutes: [], services }, target, r, seededRng(1));
+    const target = {service: services[0]!, port: 5000};
+    const r = {method: 'GET', target: '/hello', headers: [] as [string, string][]};
+    const d = routeRequest({httpRoutes: [], services}, target, r, seededRng(1));
     assert.equal(d.kind === 'backend' && d.service.metadata.name, 'helloworld');
-    assert.equal(routeRequest({ httpRoutes: [split(0, 0)], services }, target, r, seededRng(1)).kind, 'no-backend');
+    assert.equal(routeRequest({httpRoutes: [split(0, 0)], services}, target, r, seededRng(1)).kind, 'no-backend');
   });
 });

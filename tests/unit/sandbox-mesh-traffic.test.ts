@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { isNetworkError } from '../../server/backends/sandbox/runtime/index';
-import { runningPod, service } from '../fixtures/sandbox-mesh/cluster';
-import { bodyOf, statusOf, walkthrough } from '../fixtures/sandbox-mesh/walkthrough';
+import {describe, it} from 'node:test';
+import {isNetworkError} from '../../server/backends/sandbox/runtime/index';
+import {runningPod, service} from '../fixtures/sandbox-mesh/cluster';
+import {bodyOf, statusOf, walkthrough} from '../fixtures/sandbox-mesh/walkthrough';
 
 describe('mesh traffic: sleep (sidecar, foo) → httpbin (ambient, bar-1)', () => {
   it('answers with the origin and the Envoy headers, and the httpbin node ztunnel logs inbound', async () => {
@@ -11,7 +11,14 @@ describe('mesh traffic: sleep (sidecar, foo) → httpbin (ambient, bar-1)', () =
       const r = await w.curl('foo', 'sleep-7656cf8794-lxcmx', 'http://httpbin.bar-1:8000/get');
       assert.equal(statusOf(r), 200);
       const body = JSON.parse(bodyOf(r));
-      assert.deepEqual(Object.keys(body.headers), ['Accept', 'Host', 'User-Agent', 'X-Envoy-Attempt-Count', 'X-Forwarded-Proto', 'X-Request-Id']);
+      assert.deepEqual(Object.keys(body.headers), [
+        'Accept',
+        'Host',
+        'User-Agent',
+        'X-Envoy-Attempt-Count',
+        'X-Forwarded-Proto',
+        'X-Request-Id',
+      ]);
       assert.deepEqual(body.headers['X-Envoy-Attempt-Count'], ['1']);
       assert.match(body.origin, /^10\.42\.1\.7:\d+$/, 'ztunnel preserves the client pod IP');
       assert.ok(!isNetworkError(r));
@@ -30,9 +37,15 @@ describe('mesh traffic: sleep (sidecar, foo) → httpbin (ambient, bar-1)', () =
       assert.deepEqual(w.logs('istio-system', 'ztunnel-agent0', 'istio-proxy'), []);
       // the client sidecar's Envoy line (access logging on in this mesh config) and go-httpbin's own line
       const side = w.logs('foo', 'sleep-7656cf8794-lxcmx', 'istio-proxy');
-      assert.match(side.at(-1)!, /^\[.*\] "GET \/get HTTP\/1\.1" 200 - via_upstream - "-" 0 \d+ \d+ \d+ "-" "curl\/8\.16\.0" "[0-9a-f-]+" "httpbin\.bar-1:8000" "envoy:\/\/connect_originate\/10\.42\.2\.9:8080" outbound\|8000\|\|httpbin\.bar-1\.svc\.cluster\.local envoy:\/\/internal_client_address\/ 10\.43\.\d+\.\d+:8000 10\.42\.1\.7:\d+ - default$/);
+      assert.match(
+        side.at(-1)!,
+        /^\[.*\] "GET \/get HTTP\/1\.1" 200 - via_upstream - "-" 0 \d+ \d+ \d+ "-" "curl\/8\.16\.0" "[0-9a-f-]+" "httpbin\.bar-1:8000" "envoy:\/\/connect_originate\/10\.42\.2\.9:8080" outbound\|8000\|\|httpbin\.bar-1\.svc\.cluster\.local envoy:\/\/internal_client_address\/ 10\.43\.\d+\.\d+:8000 10\.42\.1\.7:\d+ - default$/,
+      );
       assert.match(w.logs('bar-1', 'httpbin-7447985f87-t8hv7', 'httpbin').at(-1)!, /msg="200 GET \/get/);
-      assert.deepEqual(w.mesh.traffic.lastPath?.hops.map((x) => `${x.kind}@${x.node}`), ['sidecar-outbound@k3d-lab-agent-0', 'ztunnel-inbound@k3d-lab-agent-1', 'app@k3d-lab-agent-1']);
+      assert.deepEqual(
+        w.mesh.traffic.lastPath?.hops.map((x) => `${x.kind}@${x.node}`),
+        ['sidecar-outbound@k3d-lab-agent-0', 'ztunnel-inbound@k3d-lab-agent-1', 'app@k3d-lab-agent-1'],
+      );
     } finally {
       w.dispose();
     }
@@ -44,8 +57,14 @@ describe('mesh traffic: sleep (sidecar, foo) → httpbin (ambient, bar-1)', () =
       const r = await w.curl('bar-1', 'curl-5b549b49b8-x2x9k', 'http://httpbin:8000/headers');
       assert.equal(statusOf(r), 200);
       assert.deepEqual(Object.keys(JSON.parse(bodyOf(r)).headers), ['Accept', 'Host', 'User-Agent']);
-      assert.ok(!isNetworkError(r) && !r.headers.some(([k]) => k.toLowerCase() === 'server' || k === 'x-envoy-upstream-service-time'));
-      assert.match(w.logs('istio-system', 'ztunnel-agent2', 'istio-proxy')[0]!, /src\.workload="curl-5b549b49b8-x2x9k".* dst\.addr=10\.42\.2\.9:15008 dst\.hbone_addr=10\.42\.2\.9:8080 .*direction="outbound"/);
+      assert.ok(
+        !isNetworkError(r) &&
+          !r.headers.some(([k]) => k.toLowerCase() === 'server' || k === 'x-envoy-upstream-service-time'),
+      );
+      assert.match(
+        w.logs('istio-system', 'ztunnel-agent2', 'istio-proxy')[0]!,
+        /src\.workload="curl-5b549b49b8-x2x9k".* dst\.addr=10\.42\.2\.9:15008 dst\.hbone_addr=10\.42\.2\.9:8080 .*direction="outbound"/,
+      );
       assert.match(w.logs('istio-system', 'ztunnel-agent1', 'istio-proxy')[0]!, /direction="inbound"/);
     } finally {
       w.dispose();
@@ -66,8 +85,14 @@ describe('mesh traffic: sleep → helloworld through the waypoint (bar-2)', () =
         wp[0]!,
         /^\[.*\] "GET \/hello HTTP\/1\.1" 200 - via_upstream - "-" 0 \d+ \d+ \d+ "-" "curl\/8\.16\.0" "[0-9a-f-]+" "helloworld\.bar-2:5000" "envoy:\/\/connect_originate\/10\.42\.4\.[56]:5000" inbound-vip\|5000\|http\|helloworld\.bar-2\.svc\.cluster\.local envoy:\/\/internal_client_address\/ 10\.43\.\d+\.\d+:5000 10\.42\.1\.7:\d+ - default$/,
       );
-      assert.match(w.logs('istio-system', 'ztunnel-agent3', 'istio-proxy')[0]!, /src\.addr=10\.42\.0\.8:\d+ src\.workload="waypoint-5b9c7d8f4-abcde" src\.namespace="bar-2" src\.identity="spiffe:\/\/cluster\.local\/ns\/bar-2\/sa\/waypoint" .*direction="inbound"/);
-      assert.deepEqual(w.mesh.traffic.lastPath?.hops.map((x) => x.kind), ['sidecar-outbound', 'waypoint', 'ztunnel-inbound', 'app']);
+      assert.match(
+        w.logs('istio-system', 'ztunnel-agent3', 'istio-proxy')[0]!,
+        /src\.addr=10\.42\.0\.8:\d+ src\.workload="waypoint-5b9c7d8f4-abcde" src\.namespace="bar-2" src\.identity="spiffe:\/\/cluster\.local\/ns\/bar-2\/sa\/waypoint" .*direction="inbound"/,
+      );
+      assert.deepEqual(
+        w.mesh.traffic.lastPath?.hops.map((x) => x.kind),
+        ['sidecar-outbound', 'waypoint', 'ztunnel-inbound', 'app'],
+      );
     } finally {
       w.dispose();
     }
@@ -80,7 +105,10 @@ describe('mesh traffic: sleep → helloworld through the waypoint (bar-2)', () =
       assert.equal(statusOf(r), 200);
       assert.ok(!isNetworkError(r) && r.headers.some(([k, v]) => k === 'server' && v === 'istio-envoy'));
       const out = w.logs('istio-system', 'ztunnel-agent2', 'istio-proxy')[0]!;
-      assert.match(out, /dst\.addr=10\.42\.0\.8:15008 dst\.hbone_addr=10\.43\.\d+\.\d+:5000 dst\.service="helloworld\.bar-2\.svc\.cluster\.local" dst\.workload="waypoint-5b9c7d8f4-abcde"/);
+      assert.match(
+        out,
+        /dst\.addr=10\.42\.0\.8:15008 dst\.hbone_addr=10\.43\.\d+\.\d+:5000 dst\.service="helloworld\.bar-2\.svc\.cluster\.local" dst\.workload="waypoint-5b9c7d8f4-abcde"/,
+      );
     } finally {
       w.dispose();
     }
@@ -91,18 +119,40 @@ describe('mesh traffic: sidecar → sidecar', () => {
   it('the server sidecar adds XFCC with both SPIFFE IDs and the app sees 127.0.0.6 as the peer', async () => {
     const w = walkthrough();
     try {
-      service(w.store, 'httpbin', 'foo', { app: 'httpbin' }, [{ name: 'http', port: 8000, targetPort: 8080 }]);
-      runningPod(w.store, { name: 'httpbin-6b8f7d9c4-q2w3e', namespace: 'foo', node: 'k3d-lab-agent-2', ip: '10.42.3.8', serviceAccount: 'httpbin', labels: { app: 'httpbin' }, containers: [{ name: 'httpbin', image: 'docker.io/mccutchen/go-httpbin:v2.15.0', ports: [8080] }] });
+      service(w.store, 'httpbin', 'foo', {app: 'httpbin'}, [{name: 'http', port: 8000, targetPort: 8080}]);
+      runningPod(w.store, {
+        name: 'httpbin-6b8f7d9c4-q2w3e',
+        namespace: 'foo',
+        node: 'k3d-lab-agent-2',
+        ip: '10.42.3.8',
+        serviceAccount: 'httpbin',
+        labels: {app: 'httpbin'},
+        containers: [{name: 'httpbin', image: 'docker.io/mccutchen/go-httpbin:v2.15.0', ports: [8080]}],
+      });
       const r = await w.curl('foo', 'sleep-7656cf8794-lxcmx', 'http://httpbin:8000/headers');
       assert.equal(statusOf(r), 200);
       const headers = JSON.parse(bodyOf(r)).headers;
-      assert.match(headers['X-Forwarded-Client-Cert'][0], /^By=spiffe:\/\/cluster\.local\/ns\/foo\/sa\/httpbin;Hash=[0-9a-f]{64};Subject="";URI=spiffe:\/\/cluster\.local\/ns\/foo\/sa\/sleep$/);
-      assert.deepEqual(Object.keys(headers), ['Accept', 'Host', 'User-Agent', 'X-Envoy-Attempt-Count', 'X-Forwarded-Client-Cert', 'X-Forwarded-Proto', 'X-Request-Id']);
+      assert.match(
+        headers['X-Forwarded-Client-Cert'][0],
+        /^By=spiffe:\/\/cluster\.local\/ns\/foo\/sa\/httpbin;Hash=[0-9a-f]{64};Subject="";URI=spiffe:\/\/cluster\.local\/ns\/foo\/sa\/sleep$/,
+      );
+      assert.deepEqual(Object.keys(headers), [
+        'Accept',
+        'Host',
+        'User-Agent',
+        'X-Envoy-Attempt-Count',
+        'X-Forwarded-Client-Cert',
+        'X-Forwarded-Proto',
+        'X-Request-Id',
+      ]);
       const ip = JSON.parse(bodyOf(await w.curl('foo', 'sleep-7656cf8794-lxcmx', 'http://httpbin:8000/ip'))).origin;
       assert.match(ip, /^127\.0\.0\.6:\d+$/);
       // no ztunnel on either side; the server sidecar's inbound line names the inbound cluster and the SNI
       assert.deepEqual(w.logs('istio-system', 'ztunnel-agent2', 'istio-proxy'), []);
-      assert.match(w.logs('foo', 'httpbin-6b8f7d9c4-q2w3e', 'istio-proxy').at(-1)!, /"10\.42\.3\.8:8080" inbound\|8080\|\| 127\.0\.0\.6:\d+ 10\.42\.3\.8:8080 10\.42\.1\.7:\d+ outbound_\.8000_\._\.httpbin\.foo\.svc\.cluster\.local default$/);
+      assert.match(
+        w.logs('foo', 'httpbin-6b8f7d9c4-q2w3e', 'istio-proxy').at(-1)!,
+        /"10\.42\.3\.8:8080" inbound\|8080\|\| 127\.0\.0\.6:\d+ 10\.42\.3\.8:8080 10\.42\.1\.7:\d+ outbound_\.8000_\._\.httpbin\.foo\.svc\.cluster\.local default$/,
+      );
     } finally {
       w.dispose();
     }
@@ -111,10 +161,21 @@ describe('mesh traffic: sidecar → sidecar', () => {
   it('a sidecar client to a plain pod sends its peer metadata as headers', async () => {
     const w = walkthrough();
     try {
-      service(w.store, 'web', 'plain', { app: 'web' }, [{ port: 8000, targetPort: 8080 }]);
-      runningPod(w.store, { name: 'web-1', namespace: 'plain', node: 'k3d-lab-agent-2', ip: '10.42.3.9', labels: { app: 'web' }, containers: [{ name: 'httpbin', image: 'docker.io/mccutchen/go-httpbin:v2.15.0', ports: [8080] }] });
-      const headers = JSON.parse(bodyOf(await w.curl('foo', 'sleep-7656cf8794-lxcmx', 'http://web.plain:8000/headers'))).headers;
-      assert.deepEqual(headers['X-Envoy-Peer-Metadata-Id'], ['sidecar~10.42.1.7~sleep-7656cf8794-lxcmx.foo~foo.svc.cluster.local']);
+      service(w.store, 'web', 'plain', {app: 'web'}, [{port: 8000, targetPort: 8080}]);
+      runningPod(w.store, {
+        name: 'web-1',
+        namespace: 'plain',
+        node: 'k3d-lab-agent-2',
+        ip: '10.42.3.9',
+        labels: {app: 'web'},
+        containers: [{name: 'httpbin', image: 'docker.io/mccutchen/go-httpbin:v2.15.0', ports: [8080]}],
+      });
+      const headers = JSON.parse(
+        bodyOf(await w.curl('foo', 'sleep-7656cf8794-lxcmx', 'http://web.plain:8000/headers')),
+      ).headers;
+      assert.deepEqual(headers['X-Envoy-Peer-Metadata-Id'], [
+        'sidecar~10.42.1.7~sleep-7656cf8794-lxcmx.foo~foo.svc.cluster.local',
+      ]);
       assert.equal(headers['X-Forwarded-Client-Cert'], undefined);
     } finally {
       w.dispose();
@@ -127,14 +188,20 @@ describe('mesh traffic: failures', () => {
     const w = walkthrough();
     try {
       assert.equal(statusOf(await w.curl('plain', 'outsider', 'http://httpbin.bar-1:8000/get')), 200);
-      assert.match(w.logs('istio-system', 'ztunnel-agent1', 'istio-proxy')[0]!, /src\.workload="outsider" src\.namespace="plain" dst\.addr=10\.42\.2\.9:8080 dst\.service/);
+      assert.match(
+        w.logs('istio-system', 'ztunnel-agent1', 'istio-proxy')[0]!,
+        /src\.workload="outsider" src\.namespace="plain" dst\.addr=10\.42\.2\.9:8080 dst\.service/,
+      );
       assert.equal(statusOf(await w.curl('plain', 'outsider', 'http://nope:80/')), 'dns');
       // the waypoint loses its pod: sidecar clients get Envoy's 503, ambient clients a reset; plaintext bypasses it
       w.store.delete(w.store.types.lookup('', 'v1', 'pods')!, 'bar-2', 'waypoint-5b9c7d8f4-abcde');
       const sc = await w.curl('foo', 'sleep-7656cf8794-lxcmx', 'http://helloworld.bar-2:5000/hello');
       assert.equal(statusOf(sc), 503);
       assert.equal(bodyOf(sc), 'no healthy upstream');
-      assert.equal(statusOf(await w.curl('bar-1', 'curl-5b549b49b8-x2x9k', 'http://helloworld.bar-2:5000/hello')), 'reset');
+      assert.equal(
+        statusOf(await w.curl('bar-1', 'curl-5b549b49b8-x2x9k', 'http://helloworld.bar-2:5000/hello')),
+        'reset',
+      );
       assert.equal(statusOf(await w.curl('plain', 'outsider', 'http://helloworld.bar-2:5000/hello')), 200);
     } finally {
       w.dispose();

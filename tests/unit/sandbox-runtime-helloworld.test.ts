@@ -12,7 +12,10 @@ function request(method: string, target: string): AppRequest {
     headers: [],
     body: Buffer.alloc(0),
     remoteAddr: '10.42.1.5:40000',
-    pod: {name: 'helloworld-v2-abc-xyz', containers: [{name: 'helloworld', image: 'docker.io/istio/examples-helloworld-v2:1.0'}]} as unknown as AppRequest['pod'],
+    pod: {
+      name: 'helloworld-v2-abc-xyz',
+      containers: [{name: 'helloworld', image: 'docker.io/istio/examples-helloworld-v2:1.0'}],
+    } as unknown as AppRequest['pod'],
     image: {} as AppRequest['image'],
     env: {SERVICE_VERSION: 'v2', HOSTNAME: 'helloworld-v2-abc-xyz'},
     now: new Date('2026-11-24T00:00:00Z'),
@@ -30,7 +33,10 @@ test('POST /hello is 405 Method Not Allowed with an Allow header, as Flask answe
   const res = await helloworld(request('POST', '/hello'));
   assert.equal(res.status, 405);
   assert.match(String(res.body), /<title>405 Method Not Allowed<\/title>/);
-  assert.deepEqual(res.headers.find(([k]) => k === 'Allow'), ['Allow', 'OPTIONS, HEAD, GET']);
+  assert.deepEqual(
+    res.headers.find(([k]) => k === 'Allow'),
+    ['Allow', 'OPTIONS, HEAD, GET'],
+  );
 });
 
 test('an unknown path is 404 whatever the method', async () => {

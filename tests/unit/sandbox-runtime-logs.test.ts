@@ -1,23 +1,37 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import {spawn} from 'node:child_process';
 import https from 'node:https';
-import { after, before, describe, it } from 'node:test';
-import { installPodRuntime, type PodRuntime } from '../../server/backends/sandbox/runtime/index';
-import { startHarness, type Harness, NO_KUBECTL } from '../fixtures/sandbox/harness';
-import { createPod } from '../fixtures/sandbox-runtime/pods';
+import {after, before, describe, it} from 'node:test';
+import {installPodRuntime, type PodRuntime} from '../../server/backends/sandbox/runtime/index';
+import {startHarness, type Harness, NO_KUBECTL} from '../fixtures/sandbox/harness';
+import {createPod} from '../fixtures/sandbox-runtime/pods';
 
-describe('kubectl logs against the pod runtime', { skip: NO_KUBECTL }, () => {
+describe('kubectl logs against the pod runtime', {skip: NO_KUBECTL}, () => {
   let h: Harness;
   let rt: PodRuntime;
   before(async () => {
     h = await startHarness();
     rt = installPodRuntime(h.api);
     const sb = h.api.sandboxes.create('logs');
-    createPod(sb.store, { name: 'httpbin-1', labels: { app: 'httpbin' }, containers: [{ name: 'httpbin', image: 'docker.io/mccutchen/go-httpbin:v2.15.0' }] });
-    createPod(sb.store, { name: 'hello-v1', labels: { app: 'helloworld' }, containers: [{ name: 'helloworld', image: 'docker.io/istio/examples-helloworld-v1:1.0' }] });
-    createPod(sb.store, { name: 'two', containers: [{ name: 'a', image: 'nginx:1.27' }, { name: 'b', image: 'busybox' }] });
-    createPod(sb.store, { name: 'pending', phase: 'Pending', containers: [{ name: 'app', image: 'nginx' }] });
-    createPod(sb.store, { name: 'restarted', restartCount: 1, containers: [{ name: 'app', image: 'nginx' }] });
+    createPod(sb.store, {
+      name: 'httpbin-1',
+      labels: {app: 'httpbin'},
+      containers: [{name: 'httpbin', image: 'docker.io/mccutchen/go-httpbin:v2.15.0'}],
+    });
+    createPod(sb.store, {
+      name: 'hello-v1',
+      labels: {app: 'helloworld'},
+      containers: [{name: 'helloworld', image: 'docker.io/istio/examples-helloworld-v1:1.0'}],
+    });
+    createPod(sb.store, {
+      name: 'two',
+      containers: [
+        {name: 'a', image: 'nginx:1.27'},
+        {name: 'b', image: 'busybox'},
+      ],
+    });
+    createPod(sb.store, {name: 'pending', phase: 'Pending', containers: [{name: 'app', image: 'nginx'}]});
+    createPod(sb.store, {name: 'restarted', restartCount: 1, containers: [{name: 'app', image: 'nginx'}]});
   });
   after(async () => {
     rt?.dispose();
@@ -27,9 +41,15 @@ describe('kubectl logs against the pod runtime', { skip: NO_KUBECTL }, () => {
   it('prints what the image prints at start', async () => {
     const r = await h.kubectl('logs', ['logs', 'httpbin-1']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^time=\d{4}-\d\d-\d\dT[\d:.]+Z level=INFO msg="go-httpbin listening on http:\/\/0\.0\.0\.0:8080"\n$/);
+    assert.match(
+      r.stdout,
+      /^time=\d{4}-\d\d-\d\dT[\d:.]+Z level=INFO msg="go-httpbin listening on http:\/\/0\.0\.0\.0:8080"\n$/,
+    );
     const hello = await h.kubectl('logs', ['logs', 'hello-v1']);
-    assert.match(hello.stdout, /\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000\] \[1\] \[INFO\] Listening at: http:\/\/\[::\]:5000 \(1\)/);
+    assert.match(
+      hello.stdout,
+      /\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000\] \[1\] \[INFO\] Listening at: http:\/\/\[::\]:5000 \(1\)/,
+    );
   });
 
   it('honours --tail, --timestamps and -l', async () => {
@@ -64,13 +84,17 @@ describe('kubectl logs against the pod runtime', { skip: NO_KUBECTL }, () => {
 
   it('the API names the containers when a multi-container pod log is asked without one', async () => {
     const sb = h.api.sandboxes.get('logs')!;
-    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const {status, body} = await new Promise<{status: number; body: string}>((resolve, reject) => {
       https
-        .get(`${h.api.serverUrl('logs')}/api/v1/namespaces/default/pods/two/log`, { ca: h.api.caCert, headers: { authorization: `Bearer ${sb.token}` } }, (res) => {
-          let b = '';
-          res.on('data', (d) => (b += d));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: b }));
-        })
+        .get(
+          `${h.api.serverUrl('logs')}/api/v1/namespaces/default/pods/two/log`,
+          {ca: h.api.caCert, headers: {authorization: `Bearer ${sb.token}`}},
+          (res) => {
+            let b = '';
+            res.on('data', (d) => (b += d));
+            res.on('end', () => resolve({status: res.statusCode ?? 0, body: b}));
+          },
+        )
         .on('error', reject);
     });
     assert.equal(status, 400);
@@ -82,8 +106,14 @@ describe('kubectl logs against the pod runtime', { skip: NO_KUBECTL }, () => {
     sb.store.create(sb.store.types.lookup('apps', 'v1', 'deployments')!, {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: 'httpbin', namespace: 'default' },
-      spec: { selector: { matchLabels: { app: 'httpbin' } }, template: { metadata: { labels: { app: 'httpbin' } }, spec: { containers: [{ name: 'httpbin', image: 'mccutchen/go-httpbin' }] } } },
+      metadata: {name: 'httpbin', namespace: 'default'},
+      spec: {
+        selector: {matchLabels: {app: 'httpbin'}},
+        template: {
+          metadata: {labels: {app: 'httpbin'}},
+          spec: {containers: [{name: 'httpbin', image: 'mccutchen/go-httpbin'}]},
+        },
+      },
     });
     const r = await h.kubectl('logs', ['logs', 'deploy/httpbin', '--tail=1']);
     assert.equal(r.code, 0, r.stderr);
@@ -91,7 +121,9 @@ describe('kubectl logs against the pod runtime', { skip: NO_KUBECTL }, () => {
   });
 
   it('follows: -f streams appended lines until the pod is deleted', async () => {
-    const child = spawn('kubectl', ['--kubeconfig', h.kubeconfig('logs'), 'logs', '-f', 'hello-v1'], { env: { ...process.env, KUBECACHEDIR: `${h.stateDir}/../kubecache`, KUBECONFIG: '' } });
+    const child = spawn('kubectl', ['--kubeconfig', h.kubeconfig('logs'), 'logs', '-f', 'hello-v1'], {
+      env: {...process.env, KUBECACHEDIR: `${h.stateDir}/../kubecache`, KUBECONFIG: ''},
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const waitFor = async (re: RegExp) => {

@@ -1,28 +1,32 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import {spawn, type ChildProcess} from 'node:child_process';
 import http from 'node:http';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { installPodRuntime, type PodRuntime } from '../../server/backends/sandbox/runtime/index';
-import { startHarness, type Harness, NO_KUBECTL } from '../fixtures/sandbox/harness';
-import { createNamespace, createPod, createService } from '../fixtures/sandbox-runtime/pods';
+import {join} from 'node:path';
+import {after, before, describe, it} from 'node:test';
+import {installPodRuntime, type PodRuntime} from '../../server/backends/sandbox/runtime/index';
+import {startHarness, type Harness, NO_KUBECTL} from '../fixtures/sandbox/harness';
+import {createNamespace, createPod, createService} from '../fixtures/sandbox-runtime/pods';
 
-function get(port: number, path: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function get(port: number, path: string): Promise<{status: number; headers: http.IncomingHttpHeaders; body: string}> {
   return new Promise((resolve, reject) => {
     http
-      .get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      .get({host: '127.0.0.1', port, path, agent: false}, (res) => {
         let body = '';
         res.on('data', (d) => (body += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on('end', () => resolve({status: res.statusCode ?? 0, headers: res.headers, body}));
       })
       .on('error', reject);
   });
 }
 
 /** start `kubectl port-forward` and wait for its "Forwarding from" line; returns the local port */
-async function portForward(h: Harness, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; port: number; stderr: () => string }> {
+async function portForward(
+  h: Harness,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{child: ChildProcess; port: number; stderr: () => string}> {
   const child = spawn('kubectl', ['--kubeconfig', h.kubeconfig('pf'), 'port-forward', ...args], {
-    env: { ...process.env, KUBECACHEDIR: join(h.stateDir, '..', 'kubecache'), KUBECONFIG: '', ...env },
+    env: {...process.env, KUBECACHEDIR: join(h.stateDir, '..', 'kubecache'), KUBECONFIG: '', ...env},
   });
   let out = '';
   let err = '';
@@ -30,7 +34,7 @@ async function portForward(h: Harness, args: string[], env: NodeJS.ProcessEnv = 
   child.stderr!.on('data', (d) => (err += d));
   for (let i = 0; i < 200; i++) {
     const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out);
-    if (m) return { child, port: Number(m[1]), stderr: () => err };
+    if (m) return {child, port: Number(m[1]), stderr: () => err};
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -38,7 +42,7 @@ async function portForward(h: Harness, args: string[], env: NodeJS.ProcessEnv = 
   throw new Error(`port-forward did not start: ${out}${err}`);
 }
 
-describe('kubectl port-forward against the pod runtime', { skip: NO_KUBECTL }, () => {
+describe('kubectl port-forward against the pod runtime', {skip: NO_KUBECTL}, () => {
   let h: Harness;
   let rt: PodRuntime;
   const children: ChildProcess[] = [];
@@ -47,11 +51,33 @@ describe('kubectl port-forward against the pod runtime', { skip: NO_KUBECTL }, (
     rt = installPodRuntime(h.api);
     const sb = h.api.sandboxes.create('pf');
     createNamespace(sb.store, 'foo');
-    createService(sb.store, 'httpbin', 'foo', { app: 'httpbin' }, [{ name: 'http', port: 8000, targetPort: 8080 }]);
-    createPod(sb.store, { name: 'httpbin-7d5f8b9c6-abcde', namespace: 'foo', labels: { app: 'httpbin' }, podIP: '10.42.2.9', containers: [{ name: 'httpbin', image: 'mccutchen/go-httpbin:v2.15.0', ports: [{ containerPort: 8080 }] }] });
-    createPod(sb.store, { name: 'curl', namespace: 'foo', containers: [{ name: 'curl', image: 'curlimages/curl', command: ['/bin/sleep', 'infinity'] }] });
-    createPod(sb.store, { name: 'pending', namespace: 'foo', phase: 'Pending', containers: [{ name: 'app', image: 'nginx' }] });
-    createPod(sb.store, { name: 'hello', namespace: 'foo', labels: { app: 'helloworld' }, containers: [{ name: 'helloworld', image: 'docker.io/istio/examples-helloworld-v2:1.0', env: { SERVICE_VERSION: 'v2' } }] });
+    createService(sb.store, 'httpbin', 'foo', {app: 'httpbin'}, [{name: 'http', port: 8000, targetPort: 8080}]);
+    createPod(sb.store, {
+      name: 'httpbin-7d5f8b9c6-abcde',
+      namespace: 'foo',
+      labels: {app: 'httpbin'},
+      podIP: '10.42.2.9',
+      containers: [{name: 'httpbin', image: 'mccutchen/go-httpbin:v2.15.0', ports: [{containerPort: 8080}]}],
+    });
+    createPod(sb.store, {
+      name: 'curl',
+      namespace: 'foo',
+      containers: [{name: 'curl', image: 'curlimages/curl', command: ['/bin/sleep', 'infinity']}],
+    });
+    createPod(sb.store, {
+      name: 'pending',
+      namespace: 'foo',
+      phase: 'Pending',
+      containers: [{name: 'app', image: 'nginx'}],
+    });
+    createPod(sb.store, {
+      name: 'hello',
+      namespace: 'foo',
+      labels: {app: 'helloworld'},
+      containers: [
+        {name: 'helloworld', image: 'docker.io/istio/examples-helloworld-v2:1.0', env: {SERVICE_VERSION: 'v2'}},
+      ],
+    });
   });
   after(async () => {
     for (const c of children) c.kill();
@@ -59,14 +85,14 @@ describe('kubectl port-forward against the pod runtime', { skip: NO_KUBECTL }, (
     await h?.close();
   });
 
-  it('forwards svc/httpbin 0:8000 to the pod\'s app (SPDY over WebSocket)', async () => {
+  it("forwards svc/httpbin 0:8000 to the pod's app (SPDY over WebSocket)", async () => {
     const pf = await portForward(h, ['-n', 'foo', 'svc/httpbin', ':8000']);
     children.push(pf.child);
     const r = await get(pf.port, '/get?x=1');
     assert.equal(r.status, 200, pf.stderr());
     assert.equal(r.headers['content-type'], 'application/json; charset=utf-8');
     const body = JSON.parse(r.body);
-    assert.deepEqual(body.args, { x: ['1'] });
+    assert.deepEqual(body.args, {x: ['1']});
     assert.match(body.origin, /^127\.0\.0\.1:\d+$/);
     // a second connection on the same session
     const teapot = await get(pf.port, '/status/418');
@@ -76,7 +102,7 @@ describe('kubectl port-forward against the pod runtime', { skip: NO_KUBECTL }, (
   });
 
   it('forwards pod/NAME over plain SPDY too (kubectl ≤ 1.30, or websockets off)', async () => {
-    const pf = await portForward(h, ['-n', 'foo', 'pod/hello', ':5000'], { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' });
+    const pf = await portForward(h, ['-n', 'foo', 'pod/hello', ':5000'], {KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false'});
     children.push(pf.child);
     const r = await get(pf.port, '/hello');
     assert.equal(r.body, 'Hello version: v2, instance: hello\n');
@@ -84,12 +110,16 @@ describe('kubectl port-forward against the pod runtime', { skip: NO_KUBECTL }, (
     pf.child.kill();
   });
 
-  it('reports the kubelet\'s error when nothing listens on the port', async () => {
+  it("reports the kubelet's error when nothing listens on the port", async () => {
     const pf = await portForward(h, ['-n', 'foo', 'pod/curl', ':80']);
     children.push(pf.child);
     await assert.rejects(get(pf.port, '/'));
-    for (let i = 0; i < 100 && !/connection refused/.test(pf.stderr()); i++) await new Promise((r) => setTimeout(r, 25));
-    assert.match(pf.stderr(), /error forwarding port 80 to pod \w+, uid : failed to execute portforward in network namespace \\?"[^"\\]+\\?": failed to connect to localhost:80 inside namespace \\?"\w+\\?", IPv4: dial tcp4 127\.0\.0\.1:80: connect: connection refused/);
+    for (let i = 0; i < 100 && !/connection refused/.test(pf.stderr()); i++)
+      await new Promise((r) => setTimeout(r, 25));
+    assert.match(
+      pf.stderr(),
+      /error forwarding port 80 to pod \w+, uid : failed to execute portforward in network namespace \\?"[^"\\]+\\?": failed to connect to localhost:80 inside namespace \\?"\w+\\?", IPv4: dial tcp4 127\.0\.0\.1:80: connect: connection refused/,
+    );
     pf.child.kill();
   });
 

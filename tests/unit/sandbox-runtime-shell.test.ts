@@ -1,26 +1,29 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { parse, tokenize } from '../../server/backends/sandbox/runtime/shell/parser';
-import { parseCurlArgs } from '../../server/backends/sandbox/runtime/commands/curl-args';
-import { imageSpecFor, repositoryOf } from '../../server/backends/sandbox/runtime/images/catalog';
-import { inProcessRuntime } from '../fixtures/sandbox-runtime/in-process';
-import { createService } from '../fixtures/sandbox-runtime/pods';
+import {after, before, describe, it} from 'node:test';
+import {parse, tokenize} from '../../server/backends/sandbox/runtime/shell/parser';
+import {parseCurlArgs} from '../../server/backends/sandbox/runtime/commands/curl-args';
+import {imageSpecFor, repositoryOf} from '../../server/backends/sandbox/runtime/images/catalog';
+import {inProcessRuntime} from '../fixtures/sandbox-runtime/in-process';
+import {createService} from '../fixtures/sandbox-runtime/pods';
 
 describe('sh parser', () => {
   it('splits lists, and-or chains and pipelines', () => {
     const s = parse("echo a | grep a && echo 'b c' || exit 3; true");
     assert.equal(s.length, 2);
     assert.equal(s[0]!.first.commands.length, 2);
-    assert.deepEqual(s[0]!.rest.map((r) => r.op), ['&&', '||']);
+    assert.deepEqual(
+      s[0]!.rest.map((r) => r.op),
+      ['&&', '||'],
+    );
   });
 
   it('keeps quoting for expansion and reads redirections', () => {
     const [t1, t2, t3, t4] = tokenize(`"$HOME/x" 2>/dev/null >&2`);
     assert.equal(t1!.t, 'word');
     assert.deepEqual(t1!.t === 'word' && t1!.word.parts.map((p) => p.kind), ['lit', 'param', 'lit']);
-    assert.deepEqual(t2, { t: 'redir', fd: 2, op: '>' });
+    assert.deepEqual(t2, {t: 'redir', fd: 2, op: '>'});
     assert.equal(t3!.t, 'word');
-    assert.deepEqual(t4, { t: 'redir', fd: 1, op: '>&' });
+    assert.deepEqual(t4, {t: 'redir', fd: 1, op: '>&'});
   });
 
   it('parses for, while, if and subshells', () => {
@@ -43,16 +46,54 @@ describe('sh parser', () => {
 
 describe('curl flags', () => {
   it('reads combined short flags, attached values and long options', () => {
-    const r = parseCurlArgs(['-sSfo', '/dev/null', '-w%{http_code}', '-H', 'X-A: 1', '--max-time', '3', '-XPOST', '--data', 'a=b', 'httpbin:8000/post']);
+    const r = parseCurlArgs([
+      '-sSfo',
+      '/dev/null',
+      '-w%{http_code}',
+      '-H',
+      'X-A: 1',
+      '--max-time',
+      '3',
+      '-XPOST',
+      '--data',
+      'a=b',
+      'httpbin:8000/post',
+    ]);
     assert.ok(r.ok);
     assert.deepEqual(
-      { s: r.opts.silent, S: r.opts.showError, f: r.opts.fail, o: r.opts.output, w: r.opts.writeOut, h: r.opts.headers, m: r.opts.maxTimeSec, X: r.opts.method, d: r.opts.data, u: r.opts.urls },
-      { s: true, S: true, f: true, o: '/dev/null', w: '%{http_code}', h: ['X-A: 1'], m: 3, X: 'POST', d: 'a=b', u: ['httpbin:8000/post'] },
+      {
+        s: r.opts.silent,
+        S: r.opts.showError,
+        f: r.opts.fail,
+        o: r.opts.output,
+        w: r.opts.writeOut,
+        h: r.opts.headers,
+        m: r.opts.maxTimeSec,
+        X: r.opts.method,
+        d: r.opts.data,
+        u: r.opts.urls,
+      },
+      {
+        s: true,
+        S: true,
+        f: true,
+        o: '/dev/null',
+        w: '%{http_code}',
+        h: ['X-A: 1'],
+        m: 3,
+        X: 'POST',
+        d: 'a=b',
+        u: ['httpbin:8000/post'],
+      },
     );
   });
 
   it('fails like curl on bad usage', () => {
-    assert.deepEqual(parseCurlArgs(['-s']), { ok: false, code: 2, message: "curl: no URL specified\ncurl: try 'curl --help' or 'curl --manual' for more information" });
+    assert.deepEqual(parseCurlArgs(['-s']), {
+      ok: false,
+      code: 2,
+      message: "curl: no URL specified\ncurl: try 'curl --help' or 'curl --manual' for more information",
+    });
     const unknown = parseCurlArgs(['--frobnicate', 'x']);
     assert.ok(!unknown.ok && unknown.code === 2 && /option --frobnicate: is unknown/.test(unknown.message));
   });
@@ -71,9 +112,20 @@ describe('image catalog', () => {
 describe('in-pod shell', () => {
   const r = inProcessRuntime();
   before(() => {
-    r.pod({ name: 'c', namespace: 'default', podIP: '10.42.0.9', containers: [{ name: 'curl', image: 'curlimages/curl', env: { GREETING: 'hello world' } }] });
-    r.pod({ name: 'web', namespace: 'default', labels: { app: 'web' }, podIP: '10.42.0.10', containers: [{ name: 'nginx', image: 'nginx:1.27' }] });
-    createService(r.store, 'web', 'default', { app: 'web' }, [{ port: 80 }]);
+    r.pod({
+      name: 'c',
+      namespace: 'default',
+      podIP: '10.42.0.9',
+      containers: [{name: 'curl', image: 'curlimages/curl', env: {GREETING: 'hello world'}}],
+    });
+    r.pod({
+      name: 'web',
+      namespace: 'default',
+      labels: {app: 'web'},
+      podIP: '10.42.0.10',
+      containers: [{name: 'nginx', image: 'nginx:1.27'}],
+    });
+    createService(r.store, 'web', 'default', {app: 'web'}, [{port: 80}]);
   });
   after(() => r.dispose());
   const sh = (script: string, stdin?: string) => r.exec('default', 'c', ['sh', '-c', script], stdin);
@@ -92,20 +144,27 @@ describe('in-pod shell', () => {
     assert.equal((await sh('printf "b\\na\\nb\\n" | sort | uniq -c')).stdout, '      1 a\n      2 b\n');
     assert.equal((await sh('echo a:b:c | cut -d: -f2-')).stdout, 'b:c\n');
     // the writer of a pipe whose reader is gone stops, as with SIGPIPE
-    assert.deepEqual(await sh('while true; do echo y; done | head -n 1'), { code: 0, stdout: 'y\n', stderr: '' });
+    assert.deepEqual(await sh('while true; do echo y; done | head -n 1'), {code: 0, stdout: 'y\n', stderr: ''});
   });
 
   it('runs pipes, && || and redirections', async () => {
     assert.equal((await sh('printf "a\\nb\\nc\\n" | grep -v b | wc -l')).stdout, '2\n');
     assert.equal((await sh('false && echo no || echo yes')).stdout, 'yes\n');
-    assert.deepEqual(await sh('echo hidden > /dev/null; cat /nope 2>/dev/null; echo $?'), { code: 0, stdout: '1\n', stderr: '' });
+    assert.deepEqual(await sh('echo hidden > /dev/null; cat /nope 2>/dev/null; echo $?'), {
+      code: 0,
+      stdout: '1\n',
+      stderr: '',
+    });
     assert.equal((await sh('echo kept > /tmp/f; cat /tmp/f')).stdout, 'kept\n');
     assert.match((await sh('echo x > /etc/passwd')).stderr, /^sh: can't create \/etc\/passwd: Permission denied\n$/);
     assert.equal((await sh('cat', 'from stdin')).stdout, 'from stdin');
   });
 
   it('knows the pod: hostname, /etc/hosts, id, getent-free DNS', async () => {
-    assert.equal((await sh('hostname; id; pwd; whoami')).stdout, 'c\nuid=100(curl_user) gid=101(curl_group) groups=101(curl_group)\n/home/curl_user\ncurl_user\n');
+    assert.equal(
+      (await sh('hostname; id; pwd; whoami')).stdout,
+      'c\nuid=100(curl_user) gid=101(curl_group) groups=101(curl_group)\n/home/curl_user\ncurl_user\n',
+    );
     assert.match((await sh('cat /etc/hosts')).stdout, /\n10\.42\.0\.9\tc\n$/);
     assert.match((await sh('cat /etc/os-release')).stdout, /^NAME="Alpine Linux"/);
   });
@@ -117,28 +176,48 @@ describe('in-pod shell', () => {
     assert.match(head.stdout, /^HTTP\/1\.1 200 OK\r\n[\s\S]*Content-Length: 615\r\n[\s\S]*\r\n\r\n$/);
     const v = await sh('curl -sv -o /dev/null http://web/missing');
     assert.match(v.stderr, /\* Connected to web \(10\.43\.\d+\.\d+\) port 80\n/);
-    assert.match(v.stderr, /> GET \/missing HTTP\/1\.1\r\n> Host: web\r\n> User-Agent: curl\/8\.16\.0\r\n> Accept: \*\/\*\r\n/);
+    assert.match(
+      v.stderr,
+      /> GET \/missing HTTP\/1\.1\r\n> Host: web\r\n> User-Agent: curl\/8\.16\.0\r\n> Accept: \*\/\*\r\n/,
+    );
     assert.match(v.stderr, /< HTTP\/1\.1 404 Not Found\r\n/);
     // nginx logged both requests in its access log format
-    const logs = r.rt.logs.container(r.rt.pod('default', 'web')!, 'nginx')!.current.snapshot().map((l) => l.text);
-    assert.match(logs.at(-1)!, /^10\.42\.0\.9 - - \[\d\d\/\w{3}\/\d{4}:[\d:]+ \+0000\] "GET \/missing HTTP\/1\.1" 404 \d+ "-" "curl\/8\.16\.0" "-"$/);
+    const logs = r.rt.logs
+      .container(r.rt.pod('default', 'web')!, 'nginx')!
+      .current.snapshot()
+      .map((l) => l.text);
+    assert.match(
+      logs.at(-1)!,
+      /^10\.42\.0\.9 - - \[\d\d\/\w{3}\/\d{4}:[\d:]+ \+0000\] "GET \/missing HTTP\/1\.1" 404 \d+ "-" "curl\/8\.16\.0" "-"$/,
+    );
   });
 
   it('ps shows PID 1 and the exec, with no sh for a direct exec', async () => {
     const direct = await r.exec('default', 'c', ['ps']);
-    assert.match(direct.stdout, /^PID {3}USER {5}TIME {2}COMMAND\n {4}1 curl_use {2}0:00 \/entrypoint\.sh curl\n +\d+ curl_use {2}0:00 ps\n$/);
+    assert.match(
+      direct.stdout,
+      /^PID {3}USER {5}TIME {2}COMMAND\n {4}1 curl_use {2}0:00 \/entrypoint\.sh curl\n +\d+ curl_use {2}0:00 ps\n$/,
+    );
     assert.match((await sh('ps')).stdout, /\n +\d+ curl_use {2}0:00 sh\n/);
   });
 
   it('treats a Running pod without containerStatuses as running (a minimal kubelet sim)', async () => {
     const pods = r.store.types.lookup('', 'v1', 'pods')!;
-    const p = r.store.create(pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bare', namespace: 'default' }, spec: { containers: [{ name: 'bb', image: 'busybox' }] } });
-    r.store.updateStatus(pods, { ...p, status: { phase: 'Running', podIP: '10.42.0.30', startTime: new Date().toISOString() } });
+    const p = r.store.create(pods, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {name: 'bare', namespace: 'default'},
+      spec: {containers: [{name: 'bb', image: 'busybox'}]},
+    });
+    r.store.updateStatus(pods, {
+      ...p,
+      status: {phase: 'Running', podIP: '10.42.0.30', startTime: new Date().toISOString()},
+    });
     assert.equal((await r.exec('default', 'bare', ['hostname'])).stdout, 'bare\n');
   });
 
   it('wget -qO- and a missing command', async () => {
     assert.match((await sh('wget -qO- http://web.default.svc.cluster.local')).stdout, /Welcome to nginx!/);
-    assert.deepEqual(await sh('python3 -V'), { code: 127, stdout: '', stderr: 'sh: python3: not found\n' });
+    assert.deepEqual(await sh('python3 -V'), {code: 127, stdout: '', stderr: 'sh: python3: not found\n'});
   });
 });

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import {join} from 'node:path';
+import {after, before, describe, it} from 'node:test';
 import * as pty from 'node-pty';
-import { installPodRuntime, type PodRuntime } from '../../server/backends/sandbox/runtime/index';
-import { startHarness, type Harness, NO_KUBECTL } from '../fixtures/sandbox/harness';
-import { createPod } from '../fixtures/sandbox-runtime/pods';
+import {installPodRuntime, type PodRuntime} from '../../server/backends/sandbox/runtime/index';
+import {startHarness, type Harness, NO_KUBECTL} from '../fixtures/sandbox/harness';
+import {createPod} from '../fixtures/sandbox-runtime/pods';
 
 /** kubectl exec -it under a real pseudo-terminal, the way a learner's xterm runs it */
 function kubectlTty(h: Harness, args: string[]) {
   const p = pty.spawn('kubectl', ['--kubeconfig', h.kubeconfig('tty'), ...args], {
     cols: 100,
     rows: 30,
-    env: { ...process.env, KUBECACHEDIR: join(h.stateDir, '..', 'kubecache'), KUBECONFIG: '' } as Record<string, string>,
+    env: {...process.env, KUBECACHEDIR: join(h.stateDir, '..', 'kubecache'), KUBECONFIG: ''} as Record<string, string>,
   });
   let screen = '';
   p.onData((d) => (screen += d));
@@ -21,18 +21,24 @@ function kubectlTty(h: Harness, args: string[]) {
     assert.match(screen.slice(from), re);
     return screen.length;
   };
-  return { p, exited, waitFor, screen: () => screen };
+  return {p, exited, waitFor, screen: () => screen};
 }
 
-describe('kubectl exec -it against the pod runtime', { skip: NO_KUBECTL }, () => {
+describe('kubectl exec -it against the pod runtime', {skip: NO_KUBECTL}, () => {
   let h: Harness;
   let rt: PodRuntime;
   before(async () => {
     h = await startHarness();
     rt = installPodRuntime(h.api);
     const sb = h.api.sandboxes.create('tty');
-    createPod(sb.store, { name: 'curl-abc', containers: [{ name: 'curl', image: 'curlimages/curl:8.16.0', command: ['/bin/sleep', 'infinity'] }] });
-    createPod(sb.store, { name: 'hello-v1', containers: [{ name: 'helloworld', image: 'docker.io/istio/examples-helloworld-v1:1.0' }] });
+    createPod(sb.store, {
+      name: 'curl-abc',
+      containers: [{name: 'curl', image: 'curlimages/curl:8.16.0', command: ['/bin/sleep', 'infinity']}],
+    });
+    createPod(sb.store, {
+      name: 'hello-v1',
+      containers: [{name: 'helloworld', image: 'docker.io/istio/examples-helloworld-v1:1.0'}],
+    });
   });
   after(async () => {
     rt?.dispose();

@@ -43,7 +43,13 @@ before(async () => {
     logger: silentLogger(),
     manifests: manifestIndex(new Map()),
     // no session is started here: upgrades are refused or accepted before any attach
-    sessions: {create: () => Promise.reject(new Error('no sessions in this test')), get: () => undefined, attach() {}, detach() {}, closeAll() {}},
+    sessions: {
+      create: () => Promise.reject(new Error('no sessions in this test')),
+      get: () => undefined,
+      attach() {},
+      detach() {},
+      closeAll() {},
+    },
   });
   host = `127.0.0.1:${lab.port}`;
   origin = `http://${host}`;
@@ -62,12 +68,15 @@ interface Reply {
 /** A raw GET (http.get would normalise the path; traversal tests need it verbatim). */
 function get(pathname: string, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({host: '127.0.0.1', port: lab.port, path: pathname, headers: {host, ...headers}}, res => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', c => (body += c));
-      res.on('end', () => resolve({status: res.statusCode ?? 0, headers: res.headers, body}));
-    });
+    const req = http.request(
+      {host: '127.0.0.1', port: lab.port, path: pathname, headers: {host, ...headers}},
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({status: res.statusCode ?? 0, headers: res.headers, body}));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -94,7 +103,7 @@ function rawRequest(text: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(lab.port, '127.0.0.1', () => socket.write(text));
     let data = '';
-    socket.on('data', c => (data += c.toString('utf8')));
+    socket.on('data', (c) => (data += c.toString('utf8')));
     socket.on('end', () => resolve(data.split('\r\n')[0] ?? ''));
     socket.on('error', reject);
   });
@@ -135,8 +144,14 @@ test('/api/progress: 401 without token, 403 from a foreign Origin or Host, 200 w
   const refused = await get('/api/progress', {authorization: 'Bearer nope-nope-nope-nope'});
   assert.equal(refused.status, 401);
   assert.equal(JSON.parse(refused.body).error, 'bad-token');
-  assert.equal((await get('/api/progress', {authorization: `Bearer ${TOKEN}`, origin: 'http://evil.example'})).status, 403);
-  assert.equal((await get('/api/progress', {authorization: `Bearer ${TOKEN}`, host: `evil.example:${lab.port}`})).status, 403);
+  assert.equal(
+    (await get('/api/progress', {authorization: `Bearer ${TOKEN}`, origin: 'http://evil.example'})).status,
+    403,
+  );
+  assert.equal(
+    (await get('/api/progress', {authorization: `Bearer ${TOKEN}`, host: `evil.example:${lab.port}`})).status,
+    403,
+  );
   const ok = await get('/api/progress', {authorization: `Bearer ${TOKEN}`, origin});
   assert.equal(ok.status, 200);
   assert.deepEqual(JSON.parse(ok.body), {});
@@ -191,7 +206,14 @@ test('static pages still need an allowed Host', async () => {
 });
 
 test('path traversal never leaves the site', async () => {
-  for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/docs/..%2f..%2fsecret.txt', '/..%5csecret.txt', '/%00', '/%E0%A4%A']) {
+  for (const p of [
+    '/../secret.txt',
+    '/%2e%2e/secret.txt',
+    '/docs/..%2f..%2fsecret.txt',
+    '/..%5csecret.txt',
+    '/%00',
+    '/%E0%A4%A',
+  ]) {
     const res = await get(p);
     assert.ok(res.status === 404 || res.status === 400, `${p}: ${res.status}`);
     assert.doesNotMatch(res.body, /outside the site/, p);
@@ -205,9 +227,14 @@ test('/healthz answers without the token and without details', async () => {
 });
 
 test('only GET and HEAD reach the site and the API', async () => {
-  assert.match(await rawRequest(`POST / HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`), / 405 /);
   assert.match(
-    await rawRequest(`DELETE /api/progress HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`),
+    await rawRequest(`POST / HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`),
+    / 405 /,
+  );
+  assert.match(
+    await rawRequest(
+      `DELETE /api/progress HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`,
+    ),
     / 405 /,
   );
 });
@@ -238,7 +265,10 @@ test('options: invalid values fail with a message naming the option', () => {
     [{}, {LAB_PORT: 'abc'}, /option port/],
   ];
   for (const [input, env, message] of cases) {
-    assert.throws(() => resolveOptions(input as LabOptionsInput, env), (err: unknown) => err instanceof OptionsError && message.test(err.message));
+    assert.throws(
+      () => resolveOptions(input as LabOptionsInput, env),
+      (err: unknown) => err instanceof OptionsError && message.test(err.message),
+    );
   }
 });
 

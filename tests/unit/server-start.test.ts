@@ -12,7 +12,12 @@ import {manifestIndex} from '../../server/manifests/collect';
 test('a taken port: ListenError says what to do, and the second server disposes its backend', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lab-start-'));
   mkdirSync(path.join(dir, 'site'));
-  const common = {token: 'start-token-0123456789abcdef', siteDir: path.join(dir, 'site'), logger: silentLogger(), manifests: manifestIndex(new Map())};
+  const common = {
+    token: 'start-token-0123456789abcdef',
+    siteDir: path.join(dir, 'site'),
+    logger: silentLogger(),
+    manifests: manifestIndex(new Map()),
+  };
   const first = await startLabServer({...common, backend: 'host', port: 0, stateDir: path.join(dir, 'a')});
   let disposed = false;
   const backend: Backend = {
@@ -26,7 +31,9 @@ test('a taken port: ListenError says what to do, and the second server disposes 
   try {
     await assert.rejects(
       startLabServer({...common, port: first.port, stateDir: path.join(dir, 'b'), backendInstance: backend}),
-      (err: unknown) => err instanceof ListenError && new RegExp(`port ${first.port} on 127\\.0\\.0\\.1 is already in use.*--port`).test(err.message),
+      (err: unknown) =>
+        err instanceof ListenError &&
+        new RegExp(`port ${first.port} on 127\\.0\\.0\\.1 is already in use.*--port`).test(err.message),
     );
     assert.equal(disposed, true, 'the backend of the failed start was disposed');
   } finally {

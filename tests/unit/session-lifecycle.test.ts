@@ -47,7 +47,8 @@ async function run(session: PtySession, command: string): Promise<CommandFinishe
   session.write(`${command}\r`);
   const event = await finished;
   // wait for the prompt as well, so the next command is typed at a prompt
-  if (!session.busy) await Promise.race([next((l) => session.onPromptReady(l)), new Promise((r) => setTimeout(r, 200))]);
+  if (!session.busy)
+    await Promise.race([next((l) => session.onPromptReady(l)), new Promise((r) => setTimeout(r, 200))]);
   return event;
 }
 
@@ -71,10 +72,11 @@ describe('PtySession', () => {
   it('becomes ready and reports commands with exit code and output', async () => {
     const s = start();
     await s.ready;
-    assert.deepEqual(
-      (({command, exitCode, output}) => ({command, exitCode, output}))(await run(s, 'echo hi')),
-      {command: 'echo hi', exitCode: 0, output: 'hi\n'},
-    );
+    assert.deepEqual((({command, exitCode, output}) => ({command, exitCode, output}))(await run(s, 'echo hi')), {
+      command: 'echo hi',
+      exitCode: 0,
+      output: 'hi\n',
+    });
     const failed = await run(s, 'false');
     assert.equal(failed.exitCode, 1);
     assert.ok(s.scrollback().includes('hi\r\n'));
@@ -92,9 +94,13 @@ describe('PtySession', () => {
   it('kills background jobs, setsid escapees and nohup processes on close', async () => {
     const s = start();
     await s.ready;
-    await run(s, `sleep ${sleepArg(1)} & (setsid sleep ${sleepArg(2)} &); nohup sleep ${sleepArg(3)} >/dev/null 2>&1 &`);
+    await run(
+      s,
+      `sleep ${sleepArg(1)} & (setsid sleep ${sleepArg(2)} &); nohup sleep ${sleepArg(3)} >/dev/null 2>&1 &`,
+    );
     // the setsid'd sleep may still be starting when the prompt returns
-    for (let i = 0; i < 50 && pidsRunning('sleep', sleepArg(2)).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && pidsRunning('sleep', sleepArg(2)).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
     const before = sessionProcesses({leader: s.info.pid, envMarker: `${SESSION_ENV_MARKER}=${s.info.id}`});
     const sleeps = [1, 2, 3].map((n) => pidsRunning('sleep', sleepArg(n)));
     for (const pids of sleeps) {
@@ -114,7 +120,10 @@ describe('PtySession', () => {
       })();
       assert.ok(!stat || stat.state === 'Z', `pid ${pid} survived`);
     }
-    assert.deepEqual([1, 2, 3].flatMap((n) => pidsRunning('sleep', sleepArg(n))), []);
+    assert.deepEqual(
+      [1, 2, 3].flatMap((n) => pidsRunning('sleep', sleepArg(n))),
+      [],
+    );
     assert.deepEqual(sessionProcesses({leader: s.info.pid, envMarker: `${SESSION_ENV_MARKER}=${s.info.id}`}), []);
     // idempotent, and exit is emitted once
     let exits = 0;
@@ -194,7 +203,10 @@ describe('SessionRegistry', () => {
     const registry = new SessionRegistry({shellEnvironment, createSession, maxSessionsPerLearner: 2});
     const a = await registry.create('alice', {cols: 80, rows: 24});
     await registry.create('alice', {cols: 80, rows: 24});
-    await assert.rejects(registry.create('alice', {cols: 80, rows: 24}), (e: unknown) => e instanceof SessionError && e.code === 'session-limit');
+    await assert.rejects(
+      registry.create('alice', {cols: 80, rows: 24}),
+      (e: unknown) => e instanceof SessionError && e.code === 'session-limit',
+    );
     await registry.create('bob', {cols: 80, rows: 24});
     assert.match(a.info.id, /^[A-Za-z0-9_-]{22,}$/);
     assert.equal(registry.sessionsOf('alice').length, 2);
@@ -216,7 +228,10 @@ describe('SessionRegistry', () => {
     registry.detach(s.info.id);
     assert.equal((await exit).reason, 'no client attached');
     assert.equal(registry.get(s.info.id), undefined);
-    assert.throws(() => registry.attach(s.info.id), (e: unknown) => e instanceof SessionError && e.code === 'unknown-session');
+    assert.throws(
+      () => registry.attach(s.info.id),
+      (e: unknown) => e instanceof SessionError && e.code === 'unknown-session',
+    );
     await registry.dispose();
   });
 

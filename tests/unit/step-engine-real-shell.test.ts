@@ -26,8 +26,12 @@ const PAGE: PageManifest = {
   steps: [
     // the first command reads the terminal for a moment (as a CLI that may prompt does): lines typed ahead would
     // be swallowed by it, or echoed into its output
-    step('separate-commands', "timeout 0.3 cat >/dev/null || true\necho two\necho three", 'two\nthree'),
-    step('heredoc', "cat <<'EOF' | tr a-z A-Z\nfirst line\nsecond line\nEOF\necho done", 'FIRST LINE\nSECOND LINE\ndone'),
+    step('separate-commands', 'timeout 0.3 cat >/dev/null || true\necho two\necho three', 'two\nthree'),
+    step(
+      'heredoc',
+      "cat <<'EOF' | tr a-z A-Z\nfirst line\nsecond line\nEOF\necho done",
+      'FIRST LINE\nSECOND LINE\ndone',
+    ),
     step('continued', 'echo one \\\n  two &&\n  echo three', 'one two\nthree'),
   ],
 };
@@ -36,7 +40,13 @@ describe('multi-line steps in a real shell', () => {
   let session: PtySession;
   let engine: SessionStepEngine;
   before(async () => {
-    session = new PtySession({id: 'multi-line-test-0001', learner: 'local', environment: {env: {LAB_PLAIN_RC: '1'}, cwd: '/tmp'}, cols: 120, rows: 40});
+    session = new PtySession({
+      id: 'multi-line-test-0001',
+      learner: 'local',
+      environment: {env: {LAB_PLAIN_RC: '1'}, cwd: '/tmp'},
+      cols: 120,
+      rows: 40,
+    });
     await session.ready;
     engine = new SessionStepEngine({
       session,

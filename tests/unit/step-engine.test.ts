@@ -19,22 +19,40 @@ const step = (id: string, command: string, extra: Partial<StepSpec> = {}): StepS
   ...extra,
 });
 
-const page = (pageId: string, steps: StepSpec[]): PageManifest => ({pageId, locale: 'en', title: pageId, source: `docs/${pageId}.mdx`, steps});
+const page = (pageId: string, steps: StepSpec[]): PageManifest => ({
+  pageId,
+  locale: 'en',
+  title: pageId,
+  source: `docs/${pageId}.mdx`,
+  steps,
+});
 
 const PAGES = [
   page('intro', [
     step('hello', 'echo hello', {expect: [{kind: 'contains', pattern: 'hello'}]}),
     step('fails', 'false'),
-    step('pods', 'kubectl get pods', {expect: [{kind: 'like', pattern: 'NAME READY STATUS\nsleep-abc-def 1/1 Running'}]}),
+    step('pods', 'kubectl get pods', {
+      expect: [{kind: 'like', pattern: 'NAME READY STATUS\nsleep-abc-def 1/1 Running'}],
+    }),
     step('slow', 'sleep 100', {timeoutMs: 50}),
     step('two-lines', 'kubectl create ns foo\n# then label it\nkubectl label ns foo x=y'),
     // the outputs of several commands read as one block, with no blank line between them
     step('two-outputs', 'echo hello\necho hello', {expect: [{kind: 'like', pattern: 'hello\nhello'}]}),
     step('ready', 'kubectl apply -f app.yaml', {
-      verify: {command: 'kubectl get pods', exitCode: 0, expect: [{kind: 'contains', pattern: 'Running'}], timeoutMs: 2000},
+      verify: {
+        command: 'kubectl get pods',
+        exitCode: 0,
+        expect: [{kind: 'contains', pattern: 'Running'}],
+        timeoutMs: 2000,
+      },
     }),
     step('never-ready', 'kubectl apply -f never.yaml', {
-      verify: {command: 'kubectl get pods', exitCode: 0, expect: [{kind: 'contains', pattern: 'Running'}], timeoutMs: 30},
+      verify: {
+        command: 'kubectl get pods',
+        exitCode: 0,
+        expect: [{kind: 'contains', pattern: 'Running'}],
+        timeoutMs: 30,
+      },
     }),
   ]),
   page('other', [step('shared', 'kubectl get ns'), step('only-other', 'istioctl version')]),
@@ -44,7 +62,8 @@ const PAGES = [
 const shell: Responder = (line) => {
   if (line === 'echo hello') return {exitCode: 0, output: 'hello\n'};
   if (line === 'false') return {exitCode: 1, output: 'something went wrong\n'};
-  if (line === 'kubectl get pods') return {exitCode: 0, output: 'NAME   READY   STATUS\nsleep-123-456   0/1   Pending\n'};
+  if (line === 'kubectl get pods')
+    return {exitCode: 0, output: 'NAME   READY   STATUS\nsleep-123-456   0/1   Pending\n'};
   if (line === 'sleep 100') return 'hang';
   if (line.startsWith('kubectl')) return {exitCode: 0, output: 'ok\n'};
   if (line.startsWith('#')) return undefined; // bash reports no command for a comment line
@@ -89,7 +108,10 @@ describe('SessionStepEngine', () => {
     assert.equal(result.via, 'run');
     assert.equal(typeof result.durationMs, 'number');
     assert.deepEqual(session.written, ['echo hello\r']);
-    assert.deepEqual(results.map((r) => r.status), ['running', 'passed']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['running', 'passed'],
+    );
     engine.dispose();
   });
 
@@ -131,10 +153,16 @@ describe('SessionStepEngine', () => {
 
   it('refuses to run while busy or for an unknown step', async () => {
     const {session, engine} = setup();
-    await assert.rejects(engine.run('en', 'intro', 'nope'), (error: unknown) => error instanceof EngineError && error.code === 'unknown-step');
+    await assert.rejects(
+      engine.run('en', 'intro', 'nope'),
+      (error: unknown) => error instanceof EngineError && error.code === 'unknown-step',
+    );
     await assert.rejects(engine.run('en', 'missing', 'hello'), /no page "missing"/);
     session.busy = true;
-    await assert.rejects(engine.run('en', 'intro', 'hello'), (error: unknown) => error instanceof EngineError && error.code === 'busy');
+    await assert.rejects(
+      engine.run('en', 'intro', 'hello'),
+      (error: unknown) => error instanceof EngineError && error.code === 'busy',
+    );
     session.busy = false;
     const first = engine.run('en', 'intro', 'hello');
     await assert.rejects(engine.run('en', 'intro', 'hello'), /another step is still running/);
@@ -179,7 +207,10 @@ describe('SessionStepEngine', () => {
   it('announces a typed step as running when it starts', () => {
     const {session, engine, results} = setup();
     session.start('kubectl get ns');
-    assert.deepEqual(results.map((r) => [r.pageId, r.stepId, r.status, r.via]), [['other', 'shared', 'running', 'typed']]);
+    assert.deepEqual(
+      results.map((r) => [r.pageId, r.stepId, r.status, r.via]),
+      [['other', 'shared', 'running', 'typed']],
+    );
     engine.dispose();
   });
 
@@ -233,7 +264,10 @@ describe('SessionStepEngine', () => {
     assert.equal(result.failure?.expected, 'output contains: Running');
     // backoff 1, 2, 4, 4... ms until 30 ms have passed
     assert.ok(attempts >= 5 && attempts <= 12, `attempts: ${attempts}`);
-    assert.match(result.failure?.actual ?? '', new RegExp(`attempt ${attempts}\\)[\\s\\S]*\\(${attempts} attempts in [\\d.]+s\\)`));
+    assert.match(
+      result.failure?.actual ?? '',
+      new RegExp(`attempt ${attempts}\\)[\\s\\S]*\\(${attempts} attempts in [\\d.]+s\\)`),
+    );
   });
 
   it('fails a run when the shell exits', async () => {

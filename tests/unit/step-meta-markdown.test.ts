@@ -15,13 +15,13 @@ function stepsOf(mdx: string) {
   const tree = unified().use(remarkParse).use(remarkMdx).parse(mdx) as Root;
   const {steps, errors} = extractSteps(tree, {});
   assert.deepEqual(errors, []);
-  return steps.map(s => s.spec);
+  return steps.map((s) => s.spec);
 }
 
 const LOG = 'info access connection complete dst.workload="httpbin-6c6f4cb9dc-9bxnw" direction="inbound"';
 
 test('single-quoted values are taken as written: double quotes inside need no escaping', () => {
-  const [spec] = stepsOf("```bash step id=a expect='direction=\"inbound\"'\necho\n```\n");
+  const [spec] = stepsOf('```bash step id=a expect=\'direction="inbound"\'\necho\n```\n');
   assert.deepEqual(spec!.expect, [{kind: 'contains', pattern: 'direction="inbound"'}]);
   assert.ok(matchOutput(spec!.expect[0]!, LOG).ok);
 });

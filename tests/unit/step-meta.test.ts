@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {isStepBlock, parseDuration, parseExpectBlockMeta, parseStepMeta, StepMetaError, tokenizeMeta} from '../../src/core/steps/meta';
+import {
+  isStepBlock,
+  parseDuration,
+  parseExpectBlockMeta,
+  parseStepMeta,
+  StepMetaError,
+  tokenizeMeta,
+} from '../../src/core/steps/meta';
 
 describe('step info string', () => {
   it('parses id, timeout, exit and repeatable checks', () => {
@@ -95,11 +102,14 @@ describe('step info string', () => {
   ];
   for (const [name, meta, message] of bad) {
     it(`rejects ${name} with a message saying what to write`, () => {
-      assert.throws(() => parseStepMeta('bash', meta, 'true'), (error: unknown) => {
-        assert.ok(error instanceof StepMetaError);
-        assert.match(error.message, message);
-        return true;
-      });
+      assert.throws(
+        () => parseStepMeta('bash', meta, 'true'),
+        (error: unknown) => {
+          assert.ok(error instanceof StepMetaError);
+          assert.match(error.message, message);
+          return true;
+        },
+      );
     });
   }
 

@@ -38,6 +38,9 @@ describe('verify runner', () => {
   });
 
   it('rejects a bad option at construction', () => {
-    assert.throws(() => createVerifyRunner({env: {}, cwd}, {maxOutputBytes: 0}), /maxOutputBytes must be a positive integer/);
+    assert.throws(
+      () => createVerifyRunner({env: {}, cwd}, {maxOutputBytes: 0}),
+      /maxOutputBytes must be a positive integer/,
+    );
   });
 });

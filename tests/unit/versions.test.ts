@@ -61,25 +61,38 @@ describe('resolveVersions', () => {
   });
 
   it('applies LAB_VERSION_* overrides and moves derived values with their base', () => {
-    const v = resolveVersions({LAB_VERSION_ISTIO: '1.31.1', LAB_VERSION_K3S: 'v1.33.6+k3s1', LAB_VERSION_ARGOCD: 'stable'});
+    const v = resolveVersions({
+      LAB_VERSION_ISTIO: '1.31.1',
+      LAB_VERSION_K3S: 'v1.33.6+k3s1',
+      LAB_VERSION_ARGOCD: 'stable',
+    });
     assert.equal(v.ISTIO, '1.31.1');
     assert.equal(v.ISTIO_MINOR, '1.31');
     assert.equal(v.K3S_IMAGE, 'rancher/k3s:v1.33.6-k3s1');
     assert.equal(v.ARGOCD, 'stable');
     assert.equal(v.GATEWAY_API, DEFAULT_VERSIONS.GATEWAY_API);
-    assert.deepEqual(versionProblems(v), [`kubectl ${DEFAULT_VERSIONS.KUBECTL} is more than one minor away from k3s v1.33.6+k3s1`]);
+    assert.deepEqual(versionProblems(v), [
+      `kubectl ${DEFAULT_VERSIONS.KUBECTL} is more than one minor away from k3s v1.33.6+k3s1`,
+    ]);
   });
 
   it('keeps an explicit override of a derived value', () => {
-    assert.equal(resolveVersions({LAB_VERSION_K3S: 'v1.33.6+k3s1', LAB_VERSION_K3S_IMAGE: 'mirror.local/k3s:v1.33.6-k3s1'}).K3S_IMAGE, 'mirror.local/k3s:v1.33.6-k3s1');
+    assert.equal(
+      resolveVersions({LAB_VERSION_K3S: 'v1.33.6+k3s1', LAB_VERSION_K3S_IMAGE: 'mirror.local/k3s:v1.33.6-k3s1'})
+        .K3S_IMAGE,
+      'mirror.local/k3s:v1.33.6-k3s1',
+    );
   });
 
   it('rejects an override that is not a version, naming the variable', () => {
-    assert.throws(() => resolveVersions({LAB_VERSION_ISTIO: 'latest'}), (error: Error) => {
-      assert.ok(error instanceof VersionOverrideError);
-      assert.match(error.message, /^LAB_VERSION_ISTIO="latest" does not look like/);
-      return true;
-    });
+    assert.throws(
+      () => resolveVersions({LAB_VERSION_ISTIO: 'latest'}),
+      (error: Error) => {
+        assert.ok(error instanceof VersionOverrideError);
+        assert.match(error.message, /^LAB_VERSION_ISTIO="latest" does not look like/);
+        return true;
+      },
+    );
     assert.throws(() => resolveVersions({LAB_VERSION_HTTPBIN_IMAGE: 'go httpbin'}), VersionOverrideError);
   });
 });
@@ -100,7 +113,11 @@ describe('substituteVersions', () => {
     const {unknown} = substituteVersions('a\nb @@istio@@\n@@ISTIO_VERSION@@ @@versions.istio@@', versions);
     assert.deepEqual(
       unknown.map((u) => [u.name, u.line]),
-      [['istio', 1], ['ISTIO_VERSION', 2], ['versions.istio', 2]],
+      [
+        ['istio', 1],
+        ['ISTIO_VERSION', 2],
+        ['versions.istio', 2],
+      ],
     );
   });
 });
@@ -131,7 +148,10 @@ describe('placeholders in steps', () => {
     assert.deepEqual(errors, []);
     const [step] = steps;
     assert.ok(step);
-    assert.equal(step.spec.command, `curl -sL https://istio.io/downloadIstio | ISTIO_VERSION=${versions.ISTIO} sh -\nk3d cluster create --image ${versions.K3S_IMAGE}`);
+    assert.equal(
+      step.spec.command,
+      `curl -sL https://istio.io/downloadIstio | ISTIO_VERSION=${versions.ISTIO} sh -\nk3d cluster create --image ${versions.K3S_IMAGE}`,
+    );
     assert.deepEqual(step.spec.expect, [
       {kind: 'contains', pattern: `client version: ${versions.ISTIO}`},
       {kind: 'like', pattern: `client version: ${versions.ISTIO}`},
@@ -156,10 +176,20 @@ describe('placeholders in steps', () => {
   it('shows real values on the page: steps, plain code, inline code and text', async () => {
     const file = new VFile({path: join(REPO, 'docs/x-versions.mdx'), value: page, data: {frontMatter: {}}});
     const out = String(
-      await unified().use(remarkParse).use(remarkMdx).use(stepsPlugin, {siteDir: REPO, versions}).use(remarkStringify).process(file),
+      await unified()
+        .use(remarkParse)
+        .use(remarkMdx)
+        .use(stepsPlugin, {siteDir: REPO, versions})
+        .use(remarkStringify)
+        .process(file),
     );
     assert.doesNotMatch(out, /@@/);
-    assert.match(out, new RegExp(`Istio \`${versions.ISTIO.replace(/\./g, '\\.')}\` from ${versions.GATEWAY_API.replace(/\./g, '\\.')}`));
+    assert.match(
+      out,
+      new RegExp(
+        `Istio \`${versions.ISTIO.replace(/\./g, '\\.')}\` from ${versions.GATEWAY_API.replace(/\./g, '\\.')}`,
+      ),
+    );
     assert.ok(out.includes(`image: ${versions.HTTPBIN_IMAGE}`));
   });
 
@@ -179,15 +209,27 @@ describe('placeholders in steps', () => {
       errors.map((e) => e.line),
       [3, 5, 8],
     );
-    assert.match(errors[0]?.message ?? '', /^unknown version placeholder @@istio@@: did you mean @@ISTIO@@\? use one of @@ISTIO@@, /);
+    assert.match(
+      errors[0]?.message ?? '',
+      /^unknown version placeholder @@istio@@: did you mean @@ISTIO@@\? use one of @@ISTIO@@, /,
+    );
     assert.match(errors[1]?.message ?? '', /unknown version placeholder @@ISTIO_VERSION@@: did you mean @@ISTIO@@\?/);
     assert.match(errors[2]?.message ?? '', /unknown version placeholder @@HELM@@/);
   });
 
   it('fails the site build with file:line', async () => {
-    const file = new VFile({path: join(REPO, 'docs/x-bad.mdx'), value: '# X\n\n```bash step id=a\necho @@NOPE@@\n```\n', data: {frontMatter: {}}});
+    const file = new VFile({
+      path: join(REPO, 'docs/x-bad.mdx'),
+      value: '# X\n\n```bash step id=a\necho @@NOPE@@\n```\n',
+      data: {frontMatter: {}},
+    });
     await assert.rejects(
-      unified().use(remarkParse).use(remarkMdx).use(stepsPlugin, {siteDir: REPO, versions}).use(remarkStringify).process(file),
+      unified()
+        .use(remarkParse)
+        .use(remarkMdx)
+        .use(stepsPlugin, {siteDir: REPO, versions})
+        .use(remarkStringify)
+        .process(file),
       /docs\/x-bad\.mdx:4: unknown version placeholder @@NOPE@@/,
     );
   });

@@ -86,8 +86,8 @@ class Client {
 
   /** the first message of `type` received after `from` messages */
   async next<T extends ServerMessage['type']>(type: T, from = 0): Promise<Extract<ServerMessage, {type: T}>> {
-    await this.until(() => this.messages.slice(from).some(m => m.type === type), `a "${type}" message`);
-    return this.messages.slice(from).find(m => m.type === type) as Extract<ServerMessage, {type: T}>;
+    await this.until(() => this.messages.slice(from).some((m) => m.type === type), `a "${type}" message`);
+    return this.messages.slice(from).find((m) => m.type === type) as Extract<ServerMessage, {type: T}>;
   }
 
   async outputMatches(pattern: RegExp): Promise<void> {
@@ -104,7 +104,11 @@ class Client {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`timed out waiting for ${what}; output so far:\n${this.output.slice(-2000)}\nmessages: ${JSON.stringify(this.messages)}`));
+        reject(
+          new Error(
+            `timed out waiting for ${what}; output so far:\n${this.output.slice(-2000)}\nmessages: ${JSON.stringify(this.messages)}`,
+          ),
+        );
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
@@ -146,7 +150,7 @@ test('a message before attach gets not-attached; ping gets pong at any time', as
 test('bad messages get error frames and neither the socket nor the session suffers', async () => {
   const c = new Client();
   await c.attach();
-  const errors = () => c.messages.filter(m => m.type === 'error');
+  const errors = () => c.messages.filter((m) => m.type === 'error');
   c.sendRaw('this is not json');
   c.send({type: 'exec', command: 'id'});
   c.send({type: 'resize', cols: 0, rows: 24});
@@ -155,7 +159,7 @@ test('bad messages get error frames and neither the socket nor the session suffe
   c.send({type: 'attach', protocol: PROTOCOL_VERSION, cols: 80, rows: 24});
   await c.until(() => errors().length === 6, 'six error frames');
   assert.deepEqual(
-    errors().map(e => (e as {code: string}).code),
+    errors().map((e) => (e as {code: string}).code),
     ['bad-message', 'bad-message', 'bad-message', 'too-large', 'bad-message', 'bad-message'],
   );
   c.send({type: 'input', data: 'echo still-$((1+1))\r'});
@@ -198,7 +202,7 @@ test('attaching with an unknown session id says session-gone and starts a new se
   const attached = await c.attach('no-such-session-123');
   assert.equal(attached.resumed, false);
   assert.notEqual(attached.sessionId, 'no-such-session-123');
-  const gone = c.messages.find(m => m.type === 'error');
+  const gone = c.messages.find((m) => m.type === 'error');
   assert.equal(gone?.type === 'error' && gone.code, 'session-gone');
   await c.close();
 });

@@ -20,7 +20,8 @@ export class HostBackend implements Backend {
   constructor(private readonly options: HostBackendOptions) {}
 
   async shellEnvironment(learner: LearnerId): Promise<ShellEnvironment> {
-    if (!LEARNER_ID.test(learner)) throw new Error(`learner id not usable as a directory name: ${JSON.stringify(learner)}`);
+    if (!LEARNER_ID.test(learner))
+      throw new Error(`learner id not usable as a directory name: ${JSON.stringify(learner)}`);
     const cwd = path.join(this.options.stateDir, 'workspaces', learner);
     await mkdir(cwd, {recursive: true, mode: 0o700});
     return {env: {}, cwd};

@@ -32,7 +32,12 @@ async function dockerEngine(): Promise<DoctorCheck> {
   const r = await probe('docker', ['info', '--format', '{{.ServerVersion}}'], TIMEOUT_MS);
   const version = firstLine(r.stdout);
   if (r.ok && version) return check('docker engine', true, `server ${version}`, FIX.dockerEngine);
-  return check('docker engine', false, r.error ?? 'no server version reported', r.error === 'not found' ? FIX.docker : FIX.dockerEngine);
+  return check(
+    'docker engine',
+    false,
+    r.error ?? 'no server version reported',
+    r.error === 'not found' ? FIX.docker : FIX.dockerEngine,
+  );
 }
 
 async function k3d(): Promise<DoctorCheck> {

@@ -9,7 +9,7 @@ export interface ProbeResult {
 }
 
 export function probe(file: string, args: readonly string[], timeoutMs: number): Promise<ProbeResult> {
-  return new Promise(resolve => {
+  return new Promise((resolve) => {
     execFile(file, args, {timeout: timeoutMs, maxBuffer: 1024 * 1024, encoding: 'utf8'}, (err, stdout, stderr) => {
       if (!err) return resolve({ok: true, stdout: stdout.trim()});
       const e = err as NodeJS.ErrnoException & {killed?: boolean; signal?: string};
@@ -23,5 +23,10 @@ export function probe(file: string, args: readonly string[], timeoutMs: number):
 }
 
 export function firstLine(text: string): string {
-  return text.split('\n').map(l => l.trim()).find(l => l.length > 0) ?? '';
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l.length > 0) ?? ''
+  );
 }

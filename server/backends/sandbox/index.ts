@@ -5,7 +5,12 @@
 import type {BackendOptions} from '../index';
 import {SandboxBackend, type SandboxBackendOptions} from './backend/sandbox-backend';
 
-export {SandboxBackend, type SandboxBackendOptions, type SandboxSummary, type ControlRequest} from './backend/sandbox-backend';
+export {
+  SandboxBackend,
+  type SandboxBackendOptions,
+  type SandboxSummary,
+  type ControlRequest,
+} from './backend/sandbox-backend';
 export {StateLockedError, readLock, type LockInfo} from './backend/state-lock';
 
 export function createSandboxBackend(opts: BackendOptions & Partial<SandboxBackendOptions>): Promise<SandboxBackend> {

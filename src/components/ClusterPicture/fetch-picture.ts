@@ -18,7 +18,8 @@ export async function fetchClusterPicture(signal?: AbortSignal): Promise<Picture
     return {ok: false, failure: 'no-server', detail: e instanceof Error ? e.message : String(e)};
   }
   if (res.status === 401 || res.status === 403) return {ok: false, failure: 'signed-out', detail: `HTTP ${res.status}`};
-  if (!res.ok) return {ok: false, failure: res.status === 404 ? 'no-server' : 'bad-answer', detail: `HTTP ${res.status}`};
+  if (!res.ok)
+    return {ok: false, failure: res.status === 404 ? 'no-server' : 'bad-answer', detail: `HTTP ${res.status}`};
   let body: unknown;
   try {
     body = await res.json();
@@ -26,6 +27,7 @@ export async function fetchClusterPicture(signal?: AbortSignal): Promise<Picture
     return {ok: false, failure: 'bad-answer', detail: 'not JSON'};
   }
   const parsed = clusterPicture.safeParse(body);
-  if (!parsed.success) return {ok: false, failure: 'bad-answer', detail: parsed.error.issues[0]?.message ?? 'unexpected shape'};
+  if (!parsed.success)
+    return {ok: false, failure: 'bad-answer', detail: parsed.error.issues[0]?.message ?? 'unexpected shape'};
   return {ok: true, picture: parsed.data};
 }

@@ -11,7 +11,13 @@ import React, {useEffect, useRef, useState, type ReactNode} from 'react';
 import clsx from 'clsx';
 import useIsBrowser from '@docusaurus/useIsBrowser';
 import {translate} from '@docusaurus/Translate';
-import type {ClusterNamespace, ClusterNode, ClusterPicture as Picture, ClusterPod, RequestPath} from '@site/src/core/protocol/cluster-picture';
+import type {
+  ClusterNamespace,
+  ClusterNode,
+  ClusterPicture as Picture,
+  ClusterPod,
+  RequestPath,
+} from '@site/src/core/protocol/cluster-picture';
 import {useLab} from '@site/src/components/LabProvider';
 import {failureLabel, hopLabel, modeLabel, roleLabel, unavailableLabel} from './labels';
 import {useClusterPicture} from './use-cluster-picture';
@@ -30,7 +36,10 @@ const SHOW_SYSTEM_KEY = 'ambient-lab:cluster-show-system';
 export default function ClusterPicture({variant = 'page'}: ClusterPictureProps): ReactNode {
   const isBrowser = useIsBrowser();
   // the server render has no cluster: an empty frame of the same look keeps the layout from jumping
-  if (!isBrowser) return <section className={clsx(styles.picture, styles[variant])} data-testid="cluster-picture" data-state="loading" />;
+  if (!isBrowser)
+    return (
+      <section className={clsx(styles.picture, styles[variant])} data-testid="cluster-picture" data-state="loading" />
+    );
   return <LivePicture variant={variant} />;
 }
 
@@ -57,7 +66,13 @@ function LivePicture({variant}: Required<ClusterPictureProps>): ReactNode {
   const title = translate({id: 'lab.cluster.title', message: 'Cluster'});
 
   return (
-    <section ref={root} className={clsx(styles.picture, styles[variant])} data-testid="cluster-picture" data-state={state} aria-label={title}>
+    <section
+      ref={root}
+      className={clsx(styles.picture, styles[variant])}
+      data-testid="cluster-picture"
+      data-state={state}
+      aria-label={title}
+    >
       <header className={styles.head}>
         {variant === 'page' && <span className={styles.title}>{title}</span>}
         {read?.ok && !read.picture.unavailable && <Summary picture={read.picture} />}
@@ -71,14 +86,30 @@ function LivePicture({variant}: Required<ClusterPictureProps>): ReactNode {
           className={clsx(styles.refresh, loading && styles.spinning)}
           onClick={refresh}
           title={translate({id: 'lab.cluster.refresh', message: 'Read the cluster again'})}
-          aria-label={translate({id: 'lab.cluster.refresh', message: 'Read the cluster again'})}>
+          aria-label={translate({id: 'lab.cluster.refresh', message: 'Read the cluster again'})}
+        >
           <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
-            <path d="M13.5 8a5.5 5.5 0 1 1-1.6-3.9" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
-            <path d="M12.5 1.5v3h-3" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" />
+            <path
+              d="M13.5 8a5.5 5.5 0 1 1-1.6-3.9"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.6"
+              strokeLinecap="round"
+            />
+            <path
+              d="M12.5 1.5v3h-3"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.6"
+              strokeLinecap="round"
+              strokeLinejoin="round"
+            />
           </svg>
         </button>
       </header>
-      {!read && <p className={styles.message}>{translate({id: 'lab.cluster.loading', message: 'Reading the cluster…'})}</p>}
+      {!read && (
+        <p className={styles.message}>{translate({id: 'lab.cluster.loading', message: 'Reading the cluster…'})}</p>
+      )}
       {read && !read.ok && (
         <p className={styles.message} role="status">
           {failureLabel(read.failure)}
@@ -100,7 +131,11 @@ function Summary({picture}: {picture: Picture}): ReactNode {
   return (
     <span className={styles.summary}>
       {translate(
-        {id: 'lab.cluster.summary', message: '{nodes} nodes · {pods} pods', description: 'counts shown in the picture header'},
+        {
+          id: 'lab.cluster.summary',
+          message: '{nodes} nodes · {pods} pods',
+          description: 'counts shown in the picture header',
+        },
         {nodes: picture.nodes.length, pods},
       )}
     </span>
@@ -116,7 +151,13 @@ function Cluster({picture, showSystem}: {picture: Picture; showSystem: boolean})
       {picture.lastRequest && <PathStrip path={picture.lastRequest} />}
       <div className={styles.nodes}>
         {picture.nodes.map((node) => (
-          <NodeCard key={node.name} node={node} pods={node.pods.filter(visible)} hidden={node.pods.length - node.pods.filter(visible).length} hops={hops} />
+          <NodeCard
+            key={node.name}
+            node={node}
+            pods={node.pods.filter(visible)}
+            hidden={node.pods.length - node.pods.filter(visible).length}
+            hops={hops}
+          />
         ))}
       </div>
       <ul className={styles.legend} aria-hidden="true">
@@ -128,7 +169,9 @@ function Cluster({picture, showSystem}: {picture: Picture; showSystem: boolean})
       </ul>
       {picture.unscheduled.length > 0 && (
         <div className={styles.unscheduled}>
-          <span className={styles.unscheduledLabel}>{translate({id: 'lab.cluster.unscheduled', message: 'Not on a node yet'})}</span>
+          <span className={styles.unscheduledLabel}>
+            {translate({id: 'lab.cluster.unscheduled', message: 'Not on a node yet'})}
+          </span>
           {picture.unscheduled.filter(visible).map((pod) => (
             <PodChip key={`${pod.namespace}/${pod.name}`} pod={pod} hops={hops} />
           ))}
@@ -142,15 +185,27 @@ function Cluster({picture, showSystem}: {picture: Picture; showSystem: boolean})
 function shownNamespace(ns: ClusterNamespace, picture: Picture): boolean {
   if (ns.mode !== 'none') return true;
   if (SYSTEM_NAMESPACES.has(ns.name) || ns.name === 'istio-system') return false;
-  return picture.nodes.some((n) => n.pods.some((p) => p.namespace === ns.name)) || picture.unscheduled.some((p) => p.namespace === ns.name);
+  return (
+    picture.nodes.some((n) => n.pods.some((p) => p.namespace === ns.name)) ||
+    picture.unscheduled.some((p) => p.namespace === ns.name)
+  );
 }
 
 function Namespaces({namespaces}: {namespaces: ClusterNamespace[]}): ReactNode {
   if (!namespaces.length) return null;
   return (
-    <ul className={styles.namespaces} aria-label={translate({id: 'lab.cluster.namespaces', message: 'Namespaces and their data-plane mode'})}>
+    <ul
+      className={styles.namespaces}
+      aria-label={translate({id: 'lab.cluster.namespaces', message: 'Namespaces and their data-plane mode'})}
+    >
       {namespaces.map((ns) => (
-        <li key={ns.name} className={clsx(styles.ns, styles[modeClass(ns.mode)])} data-testid="cluster-namespace" data-namespace={ns.name} data-mode={ns.mode}>
+        <li
+          key={ns.name}
+          className={clsx(styles.ns, styles[modeClass(ns.mode)])}
+          data-testid="cluster-namespace"
+          data-namespace={ns.name}
+          data-mode={ns.mode}
+        >
           <span className={styles.nsName}>{ns.name}</span>
           <span className={styles.nsMode}>
             {modeLabel(ns.mode)}
@@ -173,7 +228,9 @@ function PathStrip({path}: {path: RequestPath}): ReactNode {
           {path.method} {path.url}
         </code>
         <span className={clsx(styles.result, ok ? styles.resultOk : styles.resultBad)}>{String(path.result)}</span>
-        <span className={styles.ago}>{translate({id: 'lab.cluster.path.ago', message: '{seconds} s ago'}, {seconds})}</span>
+        <span className={styles.ago}>
+          {translate({id: 'lab.cluster.path.ago', message: '{seconds} s ago'}, {seconds})}
+        </span>
       </div>
       <ol className={styles.hops}>
         <li className={styles.hop} title={`${path.from.namespace}/${path.from.pod}`}>
@@ -185,12 +242,17 @@ function PathStrip({path}: {path: RequestPath}): ReactNode {
             <li className={styles.arrow} aria-hidden="true">
               →
             </li>
-            <li className={clsx(styles.hop, styles[`hop-${hop.kind}`])} title={`${hop.namespace}/${hop.pod}${hop.node ? ` @ ${hop.node}` : ''}`}>
+            <li
+              className={clsx(styles.hop, styles[`hop-${hop.kind}`])}
+              title={`${hop.namespace}/${hop.pod}${hop.node ? ` @ ${hop.node}` : ''}`}
+            >
               <span className={styles.hopIndex}>{i + 1}</span>
               <span className={styles.hopKind}>{hopLabel(hop.kind)}</span>
               {/* the client's own sidecar needs no name again; a ztunnel is known by its node */}
               {hop.pod !== path.from.pod && (
-                <span className={styles.hopPod}>{hop.kind.startsWith('ztunnel') && hop.node ? shortNode(hop.node) : hop.pod}</span>
+                <span className={styles.hopPod}>
+                  {hop.kind.startsWith('ztunnel') && hop.node ? shortNode(hop.node) : hop.pod}
+                </span>
               )}
             </li>
           </React.Fragment>
@@ -200,9 +262,24 @@ function PathStrip({path}: {path: RequestPath}): ReactNode {
   );
 }
 
-function NodeCard({node, pods, hidden, hops}: {node: ClusterNode; pods: ClusterPod[]; hidden: number; hops: Map<string, number[]>}): ReactNode {
+function NodeCard({
+  node,
+  pods,
+  hidden,
+  hops,
+}: {
+  node: ClusterNode;
+  pods: ClusterPod[];
+  hidden: number;
+  hops: Map<string, number[]>;
+}): ReactNode {
   return (
-    <div className={clsx(styles.node, !node.ready && styles.nodeNotReady)} data-testid="cluster-node" data-node={node.name} data-ready={node.ready}>
+    <div
+      className={clsx(styles.node, !node.ready && styles.nodeNotReady)}
+      data-testid="cluster-node"
+      data-node={node.name}
+      data-ready={node.ready}
+    >
       <div className={styles.nodeHead} title={node.name}>
         <span className={clsx(styles.dot, node.ready ? styles.dotReady : styles.dotNotReady)} aria-hidden="true" />
         <span className={styles.nodeName}>{shortNode(node.name)}</span>
@@ -216,7 +293,9 @@ function NodeCard({node, pods, hidden, hops}: {node: ClusterNode; pods: ClusterP
         {pods.map((pod) => (
           <PodChip key={`${pod.namespace}/${pod.name}`} pod={pod} hops={hops} />
         ))}
-        {pods.length === 0 && <li className={styles.noPods}>{translate({id: 'lab.cluster.node.noPods', message: 'no pods'})}</li>}
+        {pods.length === 0 && (
+          <li className={styles.noPods}>{translate({id: 'lab.cluster.node.noPods', message: 'no pods'})}</li>
+        )}
       </ul>
       {hidden > 0 && (
         <span className={styles.hiddenCount}>
@@ -233,12 +312,18 @@ function PodChip({pod, hops}: {pod: ClusterPod; hops: Map<string, number[]>}): R
   const tip = `${key}\n${roleLabel(pod.role)} · ${pod.status} · ${pod.readyContainers}/${pod.totalContainers}`;
   return (
     <li
-      className={clsx(styles.pod, styles[`role-${pod.role}`], !pod.ready && styles.podNotReady, onPath && styles.onPath)}
+      className={clsx(
+        styles.pod,
+        styles[`role-${pod.role}`],
+        !pod.ready && styles.podNotReady,
+        onPath && styles.onPath,
+      )}
       data-testid="cluster-pod"
       data-pod={key}
       data-ready={pod.ready}
       data-hop={onPath?.join(',')}
-      title={tip}>
+      title={tip}
+    >
       {!PLATFORM_NAMESPACES.has(pod.namespace) && <span className={styles.podNs}>{pod.namespace}/</span>}
       <span className={styles.podName}>{pod.name}</span>
       <span className={styles.podReady}>

@@ -6,7 +6,11 @@ import type {PictureFailure} from './fetch-picture';
 export function modeLabel(mode: DataPlaneMode): string {
   switch (mode) {
     case 'sidecar':
-      return translate({id: 'lab.cluster.mode.sidecar', message: 'sidecar', description: 'namespace data-plane mode badge'});
+      return translate({
+        id: 'lab.cluster.mode.sidecar',
+        message: 'sidecar',
+        description: 'namespace data-plane mode badge',
+      });
     case 'ambient':
       return translate({id: 'lab.cluster.mode.ambient', message: 'ambient'});
     case 'ambient+waypoint':
@@ -19,7 +23,11 @@ export function modeLabel(mode: DataPlaneMode): string {
 export function roleLabel(role: PodRole): string {
   switch (role) {
     case 'sidecar':
-      return translate({id: 'lab.cluster.role.sidecar', message: 'has a sidecar', description: 'what a pod is to the mesh (tooltip)'});
+      return translate({
+        id: 'lab.cluster.role.sidecar',
+        message: 'has a sidecar',
+        description: 'what a pod is to the mesh (tooltip)',
+      });
     case 'ambient':
       return translate({id: 'lab.cluster.role.ambient', message: 'ambient workload'});
     case 'waypoint':
@@ -34,7 +42,11 @@ export function roleLabel(role: PodRole): string {
 export function hopLabel(kind: HopKind): string {
   switch (kind) {
     case 'sidecar-outbound':
-      return translate({id: 'lab.cluster.hop.sidecarOut', message: 'sidecar (out)', description: 'a hop of a request path'});
+      return translate({
+        id: 'lab.cluster.hop.sidecarOut',
+        message: 'sidecar (out)',
+        description: 'a hop of a request path',
+      });
     case 'ztunnel-outbound':
       return translate({id: 'lab.cluster.hop.ztunnelOut', message: 'ztunnel (out)'});
     case 'waypoint':
@@ -51,11 +63,20 @@ export function hopLabel(kind: HopKind): string {
 export function unavailableLabel(code: ClusterUnavailable): string {
   switch (code) {
     case 'no-cluster':
-      return translate({id: 'lab.cluster.empty.noCluster', message: 'No cluster yet. It appears here once `k3d cluster create` has run.'});
+      return translate({
+        id: 'lab.cluster.empty.noCluster',
+        message: 'No cluster yet. It appears here once `k3d cluster create` has run.',
+      });
     case 'unreachable':
-      return translate({id: 'lab.cluster.empty.unreachable', message: 'The cluster does not answer (stopped, deleted or still starting).'});
+      return translate({
+        id: 'lab.cluster.empty.unreachable',
+        message: 'The cluster does not answer (stopped, deleted or still starting).',
+      });
     case 'kubectl-missing':
-      return translate({id: 'lab.cluster.empty.kubectl', message: 'kubectl is not installed where the lab runs: `lab doctor` says how to get it.'});
+      return translate({
+        id: 'lab.cluster.empty.kubectl',
+        message: 'kubectl is not installed where the lab runs: `lab doctor` says how to get it.',
+      });
     case 'error':
       return translate({id: 'lab.cluster.empty.error', message: 'kubectl could not read the cluster.'});
   }
@@ -64,10 +85,19 @@ export function unavailableLabel(code: ClusterUnavailable): string {
 export function failureLabel(failure: PictureFailure): string {
   switch (failure) {
     case 'signed-out':
-      return translate({id: 'lab.cluster.fail.signedOut', message: 'Not signed in to the lab: open the URL that `lab start` printed.'});
+      return translate({
+        id: 'lab.cluster.fail.signedOut',
+        message: 'Not signed in to the lab: open the URL that `lab start` printed.',
+      });
     case 'no-server':
-      return translate({id: 'lab.cluster.fail.noServer', message: 'The lab server is not reachable. Is it running (npm start)?'});
+      return translate({
+        id: 'lab.cluster.fail.noServer',
+        message: 'The lab server is not reachable. Is it running (npm start)?',
+      });
     case 'bad-answer':
-      return translate({id: 'lab.cluster.fail.badAnswer', message: 'The lab server gave an unexpected answer: is it the same version as this page?'});
+      return translate({
+        id: 'lab.cluster.fail.badAnswer',
+        message: 'The lab server gave an unexpected answer: is it the same version as this page?',
+      });
   }
 }

@@ -3,15 +3,18 @@
  * session outlive client-side navigation. Nothing is loaded or connected until a page with steps is shown or the
  * learner opens the terminal (`activate`), so pages without steps stay light.
  */
-import React, {createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode} from 'react';
+import React, {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import useDocusaurusContext from '@docusaurus/useDocusaurusContext';
-import type {
-  ErrorCode,
-  Locale,
-  ProgressSnapshot,
-  ServerMessage,
-  StepResult,
-} from '@site/src/core/protocol/messages';
+import type {ErrorCode, Locale, ProgressSnapshot, ServerMessage, StepResult} from '@site/src/core/protocol/messages';
 import type {ConnectionStatus, LabConnection} from './connection';
 
 export type LabStatus = 'idle' | ConnectionStatus;
@@ -178,7 +181,8 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
             pendingRun.current = null;
           }
           setProgress((p) => withResult(p, message.result));
-          if (message.result.status === 'passed' || message.result.status === 'failed') setCommandsFinished((n) => n + 1);
+          if (message.result.status === 'passed' || message.result.status === 'failed')
+            setCommandsFinished((n) => n + 1);
           break;
         }
         case 'error': {
@@ -328,8 +332,27 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
       sendResize: (cols, rows) => void connection.current?.send({type: 'resize', cols, rows}),
     };
   }, [
-    locale, active, status, retryInMs, failedAttempts, backend, sessionId, progress, runError, serverError, panelOpen,
-    commandsFinished, steps, activate, openTerminal, setPanelOpen, run, registerStep, resetProgress, showPage, bindTerminal,
+    locale,
+    active,
+    status,
+    retryInMs,
+    failedAttempts,
+    backend,
+    sessionId,
+    progress,
+    runError,
+    serverError,
+    panelOpen,
+    commandsFinished,
+    steps,
+    activate,
+    openTerminal,
+    setPanelOpen,
+    run,
+    registerStep,
+    resetProgress,
+    showPage,
+    bindTerminal,
   ]);
 
   return <LabContext.Provider value={value}>{children}</LabContext.Provider>;

@@ -28,7 +28,8 @@ export default function PageProgress({pageId}: {pageId: string}): ReactNode {
       className={clsx(styles.progress, complete && styles.complete)}
       data-testid="page-progress"
       data-done={done}
-      data-total={total}>
+      data-total={total}
+    >
       <div className={styles.row}>
         <span className={styles.label}>
           {complete ? (
@@ -57,7 +58,8 @@ export default function PageProgress({pageId}: {pageId: string}): ReactNode {
           data-testid="page-progress-reset"
           disabled={!touched || lab.running !== null}
           title={translate({id: 'lab.progress.reset.title', message: 'Forget the results of this page’s steps'})}
-          onClick={() => lab.resetProgress(pageId)}>
+          onClick={() => lab.resetProgress(pageId)}
+        >
           <Translate id="lab.progress.reset">Reset</Translate>
         </button>
       </div>
@@ -67,7 +69,8 @@ export default function PageProgress({pageId}: {pageId: string}): ReactNode {
         aria-valuemin={0}
         aria-valuemax={total}
         aria-valuenow={done}
-        aria-label={translate({id: 'lab.progress.aria', message: 'Steps passed on this page'})}>
+        aria-label={translate({id: 'lab.progress.aria', message: 'Steps passed on this page'})}
+      >
         <div className={styles.bar} style={{width: `${percent}%`}} />
       </div>
     </div>

@@ -57,7 +57,17 @@ export default function Step({pageId, locale, spec: specJson, expected = ''}: St
   return <StepView pageId={pageId} locale={locale} spec={spec} expected={expected} />;
 }
 
-function StepView({pageId, locale, spec, expected}: {pageId: string; locale: string; spec: StepSpec; expected: string}): ReactNode {
+function StepView({
+  pageId,
+  locale,
+  spec,
+  expected,
+}: {
+  pageId: string;
+  locale: string;
+  spec: StepSpec;
+  expected: string;
+}): ReactNode {
   const lab = useLab();
   const {registerStep} = lab;
   useEffect(() => registerStep(pageId, spec.id), [registerStep, pageId, spec.id]);
@@ -92,11 +102,17 @@ function StepView({pageId, locale, spec, expected}: {pageId: string; locale: str
         <span className={styles.spacer} />
         <button
           type="button"
-          className={clsx('button', 'button--sm', status === 'idle' ? 'button--primary' : 'button--secondary', styles.run)}
+          className={clsx(
+            'button',
+            'button--sm',
+            status === 'idle' ? 'button--primary' : 'button--secondary',
+            styles.run,
+          )}
           data-testid="step-run"
           disabled={disabled}
           title={disabledReason}
-          onClick={() => lab.run(pageId, spec.id)}>
+          onClick={() => lab.run(pageId, spec.id)}
+        >
           <svg viewBox="0 0 12 12" width="10" height="10" aria-hidden="true">
             <path d="M2.5 1.5 L10 6 L2.5 10.5 Z" fill="currentColor" />
           </svg>
@@ -139,7 +155,15 @@ function StepView({pageId, locale, spec, expected}: {pageId: string; locale: str
   );
 }
 
-function StatusPill({status, result, locale}: {status: StepStatus; result: StepResult | undefined; locale: string}): ReactNode {
+function StatusPill({
+  status,
+  result,
+  locale,
+}: {
+  status: StepStatus;
+  result: StepResult | undefined;
+  locale: string;
+}): ReactNode {
   const running = status === 'running';
   const now = useNow(running);
   // The server's clock and ours may differ a little: never show a negative or future start.
@@ -201,13 +225,26 @@ function StatusIcon({status}: {status: StepStatus}): ReactNode {
     case 'passed':
       return (
         <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
-          <path d="M3.5 8.5 L6.5 11.5 L12.5 4.5" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round" />
+          <path
+            d="M3.5 8.5 L6.5 11.5 L12.5 4.5"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="2.2"
+            strokeLinecap="round"
+            strokeLinejoin="round"
+          />
         </svg>
       );
     case 'failed':
       return (
         <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
-          <path d="M4.5 4.5 L11.5 11.5 M11.5 4.5 L4.5 11.5" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
+          <path
+            d="M4.5 4.5 L11.5 11.5 M11.5 4.5 L4.5 11.5"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="2.2"
+            strokeLinecap="round"
+          />
         </svg>
       );
   }
@@ -259,7 +296,11 @@ function Checks({spec, locale, hasExpected}: {spec: StepSpec; locale: string; ha
     items.push(
       <Translate
         id="lab.step.check.verify"
-        values={{command: <code>{spec.verify.command}</code>, timeout: formatDuration(spec.verify.timeoutMs, locale).replace(/\.0(?=\s?[s초])/, '')}}>
+        values={{
+          command: <code>{spec.verify.command}</code>,
+          timeout: formatDuration(spec.verify.timeoutMs, locale).replace(/\.0(?=\s?[s초])/, ''),
+        }}
+      >
         {'then waits until {command} succeeds (up to {timeout})'}
       </Translate>,
     );

@@ -30,7 +30,8 @@ const DEFAULT_HEIGHT = 300;
 const MIN_HEIGHT = 140;
 const HEADER_HEIGHT = 40;
 
-const FONT_FAMILY = '"D2Coding", "Noto Sans Mono CJK KR", "NanumGothicCoding", ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace';
+const FONT_FAMILY =
+  '"D2Coding", "Noto Sans Mono CJK KR", "NanumGothicCoding", ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace';
 
 const THEME: ITheme = {
   background: '#0d1117',
@@ -87,7 +88,11 @@ function statusLabel(lab: LabContextValue): string {
     case 'open':
       return lab.backend
         ? translate(
-            {id: 'lab.terminal.status.openOn', message: 'Connected · {backend}', description: 'terminal connected, with the backend name'},
+            {
+              id: 'lab.terminal.status.openOn',
+              message: 'Connected · {backend}',
+              description: 'terminal connected, with the backend name',
+            },
             {backend: lab.backend},
           )
         : translate({id: 'lab.terminal.status.open', message: 'Connected'});
@@ -203,7 +208,13 @@ function Dock(): ReactNode {
       window.__labTerminal = term;
 
       term.attachCustomKeyEventHandler((event) => {
-        if (event.type === 'keydown' && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'f') {
+        if (
+          event.type === 'keydown' &&
+          (event.ctrlKey || event.metaKey) &&
+          !event.altKey &&
+          !event.shiftKey &&
+          event.key.toLowerCase() === 'f'
+        ) {
           event.preventDefault();
           openSearch();
           return false;
@@ -333,7 +344,8 @@ function Dock(): ReactNode {
           event.preventDefault();
           openSearch();
         }
-      }}>
+      }}
+    >
       {lab.panelOpen && (
         <div
           className={styles.resizeHandle}
@@ -352,13 +364,18 @@ function Dock(): ReactNode {
           type="button"
           className={styles.titleButton}
           onClick={() => lab.setPanelOpen(!lab.panelOpen)}
-          aria-expanded={lab.panelOpen}>
+          aria-expanded={lab.panelOpen}
+        >
           <span className={styles.prompt} aria-hidden="true">
             &gt;_
           </span>
           <span className={styles.title}>{terminalLabel}</span>
         </button>
-        <span className={clsx(styles.status, styles[`status-${dataStatus}`])} data-testid="lab-terminal-status" role="status">
+        <span
+          className={clsx(styles.status, styles[`status-${dataStatus}`])}
+          data-testid="lab-terminal-status"
+          role="status"
+        >
           <span className={styles.dot} aria-hidden="true" />
           {statusLabel(lab)}
         </span>
@@ -383,13 +400,21 @@ function Dock(): ReactNode {
           onClick={toggleCluster}
           data-testid="lab-cluster-toggle"
           aria-pressed={clusterOpen && lab.panelOpen}
-          title={translate({id: 'lab.cluster.toggle.title', message: 'Show the cluster as it is now, beside the terminal'})}>
+          title={translate({
+            id: 'lab.cluster.toggle.title',
+            message: 'Show the cluster as it is now, beside the terminal',
+          })}
+        >
           <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
             <rect x="1.5" y="2.5" width="5" height="11" rx="1.2" fill="none" stroke="currentColor" strokeWidth="1.4" />
             <rect x="9.5" y="2.5" width="5" height="11" rx="1.2" fill="none" stroke="currentColor" strokeWidth="1.4" />
             <path d="M3 5.5h2M3 8h2M11 5.5h2" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" />
           </svg>
-          {translate({id: 'lab.cluster.toggle', message: 'Cluster', description: 'button in the terminal header that opens the cluster picture'})}
+          {translate({
+            id: 'lab.cluster.toggle',
+            message: 'Cluster',
+            description: 'button in the terminal header that opens the cluster picture',
+          })}
         </button>
         {lab.panelOpen && (
           <button
@@ -398,7 +423,8 @@ function Dock(): ReactNode {
             onClick={() => (searchOpen ? closeSearch() : openSearch())}
             title={translate({id: 'lab.terminal.search', message: 'Search (Ctrl+F)'})}
             aria-label={translate({id: 'lab.terminal.search', message: 'Search (Ctrl+F)'})}
-            aria-pressed={searchOpen}>
+            aria-pressed={searchOpen}
+          >
             <svg viewBox="0 0 16 16" width="15" height="15" aria-hidden="true">
               <circle cx="7" cy="7" r="4.5" fill="none" stroke="currentColor" strokeWidth="1.6" />
               <path d="M10.5 10.5 L14 14" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
@@ -419,9 +445,23 @@ function Dock(): ReactNode {
               ? translate({id: 'lab.terminal.collapse', message: 'Hide the terminal'})
               : translate({id: 'lab.terminal.expand', message: 'Show the terminal'})
           }
-          aria-expanded={lab.panelOpen}>
-          <svg viewBox="0 0 16 16" width="15" height="15" aria-hidden="true" className={clsx(!lab.panelOpen && styles.flip)}>
-            <path d="M4 6 L8 10 L12 6" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
+          aria-expanded={lab.panelOpen}
+        >
+          <svg
+            viewBox="0 0 16 16"
+            width="15"
+            height="15"
+            aria-hidden="true"
+            className={clsx(!lab.panelOpen && styles.flip)}
+          >
+            <path
+              d="M4 6 L8 10 L12 6"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.8"
+              strokeLinecap="round"
+              strokeLinejoin="round"
+            />
           </svg>
         </button>
       </header>
@@ -455,16 +495,28 @@ function Dock(): ReactNode {
                 : `${matches.index + 1} / ${matches.count}`
               : ''}
           </span>
-          <button type="button" className={styles.iconButton} onClick={() => find('previous')}
-            aria-label={translate({id: 'lab.terminal.search.previous', message: 'Previous match'})}>
+          <button
+            type="button"
+            className={styles.iconButton}
+            onClick={() => find('previous')}
+            aria-label={translate({id: 'lab.terminal.search.previous', message: 'Previous match'})}
+          >
             ↑
           </button>
-          <button type="button" className={styles.iconButton} onClick={() => find('next')}
-            aria-label={translate({id: 'lab.terminal.search.next', message: 'Next match'})}>
+          <button
+            type="button"
+            className={styles.iconButton}
+            onClick={() => find('next')}
+            aria-label={translate({id: 'lab.terminal.search.next', message: 'Next match'})}
+          >
             ↓
           </button>
-          <button type="button" className={styles.iconButton} onClick={closeSearch}
-            aria-label={translate({id: 'lab.terminal.search.close', message: 'Close search'})}>
+          <button
+            type="button"
+            className={styles.iconButton}
+            onClick={closeSearch}
+            aria-label={translate({id: 'lab.terminal.search.close', message: 'Close search'})}
+          >
             ✕
           </button>
         </div>
@@ -472,7 +524,9 @@ function Dock(): ReactNode {
       <div className={styles.panes} hidden={!lab.panelOpen}>
         <div className={styles.body}>
           {!loaded && (
-            <div className={styles.loading}>{translate({id: 'lab.terminal.loading', message: 'Loading the terminal…'})}</div>
+            <div className={styles.loading}>
+              {translate({id: 'lab.terminal.loading', message: 'Loading the terminal…'})}
+            </div>
           )}
           <div ref={hostRef} className={styles.host} />
         </div>

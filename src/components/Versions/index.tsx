@@ -25,9 +25,14 @@ function useVersions(): VersionMap {
 }
 
 function keyOf(name: string): VersionKey {
-  const key = name.trim().toUpperCase().replace(/[-.\s]/g, '_');
+  const key = name
+    .trim()
+    .toUpperCase()
+    .replace(/[-.\s]/g, '_');
   if (!(VERSION_KEYS as readonly string[]).includes(key)) {
-    throw new Error(`<Version name="${name}" />: unknown version; use one of ${VERSION_KEYS.map((k) => k.toLowerCase()).join(', ')}`);
+    throw new Error(
+      `<Version name="${name}" />: unknown version; use one of ${VERSION_KEYS.map((k) => k.toLowerCase()).join(', ')}`,
+    );
   }
   return key as VersionKey;
 }
@@ -82,7 +87,10 @@ export default function Versions(): ReactNode {
       {overridden.length > 0 ? (
         <p className={styles.note}>
           {translate(
-            {id: 'lab.versions.overridden', message: 'This build overrides {count} of the pins (LAB_VERSION_* variables).'},
+            {
+              id: 'lab.versions.overridden',
+              message: 'This build overrides {count} of the pins (LAB_VERSION_* variables).',
+            },
             {count: String(overridden.length)},
           )}
         </p>

@@ -47,7 +47,14 @@ export const clusterNamespace = z.object({
 export type ClusterNamespace = z.infer<typeof clusterNamespace>;
 
 /** the kinds of hop the mesh model records, in the order a request meets them */
-export const hopKind = z.enum(['sidecar-outbound', 'ztunnel-outbound', 'waypoint', 'ztunnel-inbound', 'sidecar-inbound', 'app']);
+export const hopKind = z.enum([
+  'sidecar-outbound',
+  'ztunnel-outbound',
+  'waypoint',
+  'ztunnel-inbound',
+  'sidecar-inbound',
+  'app',
+]);
 export type HopKind = z.infer<typeof hopKind>;
 
 export const requestPath = z.object({

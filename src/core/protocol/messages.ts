@@ -14,8 +14,16 @@ export const PROTOCOL_VERSION = 1;
 
 const sessionId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'session id: 8-64 characters of [A-Za-z0-9_-]');
 const stepRef = {
-  pageId: z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9/_-]*$/, 'page id: lower-case path'),
-  stepId: z.string().min(1).max(100).regex(/^[a-z0-9][a-z0-9-]*$/, 'step id: lower-case words joined by -'),
+  pageId: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[a-z0-9][a-z0-9/_-]*$/, 'page id: lower-case path'),
+  stepId: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'step id: lower-case words joined by -'),
 };
 export const locale = z.enum(['en', 'ko']);
 export type Locale = z.infer<typeof locale>;
@@ -36,7 +44,13 @@ export const clientMessage = z.discriminatedUnion('type', [
     rows,
   }),
   /** Keystrokes / pasted text, written to the PTY as-is. */
-  z.object({type: z.literal('input'), data: z.string().min(1).max(64 * 1024)}),
+  z.object({
+    type: z.literal('input'),
+    data: z
+      .string()
+      .min(1)
+      .max(64 * 1024),
+  }),
   z.object({type: z.literal('resize'), cols, rows}),
   /** Run a step of the manifest: the server looks the command up itself; the client never sends it. */
   z.object({type: z.literal('run'), locale, ...stepRef}),
@@ -113,9 +127,7 @@ export const serverMessage = z.discriminatedUnion('type', [
 export type ServerMessage = z.infer<typeof serverMessage>;
 
 /** Parse and validate a client text frame; returns a typed message or a readable error. */
-export function parseClientMessage(text: string):
-  | {ok: true; message: ClientMessage}
-  | {ok: false; error: string} {
+export function parseClientMessage(text: string): {ok: true; message: ClientMessage} | {ok: false; error: string} {
   let raw: unknown;
   try {
     raw = JSON.parse(text);

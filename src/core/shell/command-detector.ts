@@ -93,7 +93,8 @@ export class CommandDetector {
       throw new RangeError('nonce must be at least 8 characters of [A-Za-z0-9_-]');
     }
     const max = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-    if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxOutputBytes must be a positive integer, got ${max}`);
+    if (!Number.isInteger(max) || max < 1)
+      throw new RangeError(`maxOutputBytes must be a positive integer, got ${max}`);
     this.nonceParam = `nonce=${options.nonce}`;
     this.maxOutput = max;
     this.now = options.now ?? Date.now;
@@ -191,7 +192,13 @@ export class CommandDetector {
     const output = normaliseOutput(this.output.take(this.maxOutput));
     this.stateValue = 'idle';
     this.current = undefined;
-    this.finished.emit({command: started.command, exitCode, output, startedAt: started.startedAt, finishedAt: this.now()});
+    this.finished.emit({
+      command: started.command,
+      exitCode,
+      output,
+      startedAt: started.startedAt,
+      finishedAt: this.now(),
+    });
   }
 }
 
@@ -205,7 +212,8 @@ export function unescapeValue(value: string): string {
 
 // Escape sequences other than OSC (the parser removed those): CSI, DCS/SOS/PM/APC strings, two-character escapes;
 // and C0 controls except \b \t \n \r (kept for line handling). A lone ESC is dropped too.
-const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|[PX^_][^\x1b\x07]*(?:\x07|\x1b\\)|[ -/]*[0-OQ-WYZ\\`-~])?|[\x00-\x07\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g;
+const ANSI =
+  /\x1b(?:\[[0-?]*[ -/]*[@-~]|[PX^_][^\x1b\x07]*(?:\x07|\x1b\\)|[ -/]*[0-OQ-WYZ\\`-~])?|[\x00-\x07\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g;
 const COMPLETE_ESCAPE = /^\x1b(?:\[[0-?]*[ -/]*[@-~]|[PX^_][^\x1b\x07]*(?:\x07|\x1b\\)|[ -/]*[0-OQ-WYZ\\`-~])/;
 /** an unfinished sequence longer than this is garbage, not a sequence split across chunks */
 const MAX_CARRY = 256;

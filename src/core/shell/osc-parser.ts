@@ -51,7 +51,8 @@ export class OscParser {
     options: OscParserOptions = {},
   ) {
     const max = options.maxPayloadLength ?? 64 * 1024;
-    if (!Number.isInteger(max) || max < 16) throw new RangeError(`maxPayloadLength must be an integer >= 16, got ${max}`);
+    if (!Number.isInteger(max) || max < 16)
+      throw new RangeError(`maxPayloadLength must be an integer >= 16, got ${max}`);
     this.maxPayloadLength = max;
   }
 

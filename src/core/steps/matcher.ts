@@ -59,7 +59,8 @@ export function matchContains(expected: string, actual: string): MatchResult {
   const lines = want.split('\n');
   // Point at the first expected line that is missing, which is usually what the author needs to fix.
   const missing = lines.find((line) => !got.includes(line));
-  const detail = missing !== undefined && lines.length > 1 ? ` (line ${lines.indexOf(missing) + 1} "${missing}" is missing)` : '';
+  const detail =
+    missing !== undefined && lines.length > 1 ? ` (line ${lines.indexOf(missing) + 1} "${missing}" is missing)` : '';
   return {ok: false, message: `output does not contain ${quote(want)}${detail}`};
 }
 
@@ -140,7 +141,10 @@ function sameGeneratedName(expected: string, actual: string): boolean {
 }
 
 function tokens(line: string): string[] {
-  return line.trim().split(/\s+/).filter((token) => token !== '');
+  return line
+    .trim()
+    .split(/\s+/)
+    .filter((token) => token !== '');
 }
 
 /** null when the lines are alike; otherwise what differs (1-based token number). */
@@ -234,7 +238,10 @@ export function matchLike(expected: string, actual: string, options: LikeOptions
   }
   const lastMiss = chunkAt(last, lastStart);
   if (lastMiss) {
-    return {ok: false, message: `line ${lastStart + lastMiss.line + 1} (expected line ${last.start + lastMiss.line + 1}): ${lastMiss.why}`};
+    return {
+      ok: false,
+      message: `line ${lastStart + lastMiss.line + 1} (expected line ${last.start + lastMiss.line + 1}): ${lastMiss.why}`,
+    };
   }
   return {ok: true, message: 'output is like the expected output'};
 }

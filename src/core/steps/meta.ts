@@ -100,7 +100,9 @@ export function tokenizeMeta(text: string): MetaPair[] {
       while (i < n && !/\s/.test(text[i]!)) i++;
       value = text.slice(start, i);
       if (value.includes('"') || value.includes("'")) {
-        throw new StepMetaError(`${key}: a quote inside a bare value; quote the whole value: ${key}="..." or ${key}='...'`);
+        throw new StepMetaError(
+          `${key}: a quote inside a bare value; quote the whole value: ${key}="..." or ${key}='...'`,
+        );
       }
     }
     if (i < n && !/\s/.test(text[i]!)) {
@@ -115,7 +117,10 @@ const durationField = (key: string) =>
   z.string().transform((text, ctx) => {
     const ms = parseDuration(text);
     if (ms === null || ms <= 0) {
-      ctx.addIssue({code: 'custom', message: `${key}=${text} is not a duration: write e.g. ${key}=30s, ${key}=2m or ${key}=1m30s`});
+      ctx.addIssue({
+        code: 'custom',
+        message: `${key}=${text} is not a duration: write e.g. ${key}=30s, ${key}=2m or ${key}=1m30s`,
+      });
       return z.NEVER;
     }
     return ms;
@@ -150,7 +155,9 @@ function checkPattern(key: string, kind: OutputCheckKind, pattern: string): Outp
     try {
       new RegExp(pattern, 'm');
     } catch (error) {
-      throw new StepMetaError(`${key}: invalid regular expression /${pattern}/ (${(error as Error).message}); escape special characters with \\`);
+      throw new StepMetaError(
+        `${key}: invalid regular expression /${pattern}/ (${(error as Error).message}); escape special characters with \\`,
+      );
     }
   }
   return {kind, pattern};
@@ -182,7 +189,8 @@ export function parseStepMeta(lang: string, meta: string, command: string): Step
   const parsed = singleSchema.safeParse(single);
   if (!parsed.success) throw new StepMetaError(parsed.error.issues.map((issue) => issue.message).join('; '));
   const fields = parsed.data;
-  const hasVerifyOptions = verifyExpect.length > 0 || fields['verify-exit'] !== undefined || fields['verify-timeout'] !== undefined;
+  const hasVerifyOptions =
+    verifyExpect.length > 0 || fields['verify-exit'] !== undefined || fields['verify-timeout'] !== undefined;
   if (hasVerifyOptions && fields.verify === undefined) {
     throw new StepMetaError('verify-* options need a verify command: add verify="kubectl get pods ..."');
   }
@@ -210,13 +218,18 @@ export function parseStepMeta(lang: string, meta: string, command: string): Step
 }
 
 /** Parses the info string of a `text expect` block: returns its check kind, or null when it is not one. */
-export function parseExpectBlockMeta(lang: string | null | undefined, meta: string | null | undefined): OutputCheckKind | null {
+export function parseExpectBlockMeta(
+  lang: string | null | undefined,
+  meta: string | null | undefined,
+): OutputCheckKind | null {
   if (lang !== 'text') return null;
   const words = (meta ?? '').trim();
   if (words === 'expect' || words === 'expect=like') return 'like';
   if (words === 'expect=contains') return 'contains';
   if (/^expect(=|\s|$)/.test(words)) {
-    throw new StepMetaError(`"text ${words}": write \`text expect\` (like), \`text expect=like\` or \`text expect=contains\``);
+    throw new StepMetaError(
+      `"text ${words}": write \`text expect\` (like), \`text expect=like\` or \`text expect=contains\``,
+    );
   }
   return null;
 }

@@ -1,6 +1,6 @@
-import { isPlainObject } from './patch-merge';
-import type { ObjectStore } from './store';
-import type { Disposable, KubeObject, ResourceType } from './types';
+import {isPlainObject} from './patch-merge';
+import type {ObjectStore} from './store';
+import type {Disposable, KubeObject, ResourceType} from './types';
 
 /**
  * Defaulting and mutation the real API server does while storing an object (registry strategies and admission):
@@ -54,9 +54,9 @@ const ADMISSION: Record<string, Admission> = {
   namespaces: {
     mutate(o, _ctx, old) {
       // the NamespaceAutoLabel behaviour (1.21+): every namespace carries its own name as a label
-      o.metadata.labels = { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': String(o.metadata.name) };
-      o.spec = { finalizers: ['kubernetes'], ...obj(o.spec) };
-      o.status = old ? old.status : { phase: 'Active' };
+      o.metadata.labels = {...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': String(o.metadata.name)};
+      o.spec = {finalizers: ['kubernetes'], ...obj(o.spec)};
+      o.status = old ? old.status : {phase: 'Active'};
     },
   },
   secrets: {
@@ -95,7 +95,7 @@ const ADMISSION: Record<string, Admission> = {
           p.nodePort ??= oldPorts.find((q) => q.port === p.port)?.nodePort ?? 30000 + Math.floor(Math.random() * 2768);
       }
       o.spec = spec;
-      o.status ??= { loadBalancer: {} };
+      o.status ??= {loadBalancer: {}};
     },
   },
   deployments: {
@@ -106,19 +106,20 @@ const ADMISSION: Record<string, Admission> = {
       spec.progressDeadlineSeconds ??= 600;
       const strategy = obj(spec.strategy);
       strategy.type ??= 'RollingUpdate';
-      if (strategy.type === 'RollingUpdate') strategy.rollingUpdate = { maxUnavailable: '25%', maxSurge: '25%', ...obj(strategy.rollingUpdate) };
+      if (strategy.type === 'RollingUpdate')
+        strategy.rollingUpdate = {maxUnavailable: '25%', maxSurge: '25%', ...obj(strategy.rollingUpdate)};
       spec.strategy = strategy;
       o.spec = spec;
       templateDefaults(o);
     },
   },
-  replicasets: { mutate: (o) => ((obj(o.spec).replicas ??= 1), templateDefaults(o)) },
+  replicasets: {mutate: (o) => ((obj(o.spec).replicas ??= 1), templateDefaults(o))},
   statefulsets: {
     mutate(o) {
       const spec = obj(o.spec);
       spec.replicas ??= 1;
       spec.podManagementPolicy ??= 'OrderedReady';
-      spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { partition: 0 } };
+      spec.updateStrategy ??= {type: 'RollingUpdate', rollingUpdate: {partition: 0}};
       spec.revisionHistoryLimit ??= 10;
       o.spec = spec;
       templateDefaults(o);
@@ -127,7 +128,7 @@ const ADMISSION: Record<string, Admission> = {
   daemonsets: {
     mutate(o) {
       const spec = obj(o.spec);
-      spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
+      spec.updateStrategy ??= {type: 'RollingUpdate', rollingUpdate: {maxUnavailable: 1, maxSurge: 0}};
       spec.revisionHistoryLimit ??= 10;
       o.spec = spec;
       templateDefaults(o);
@@ -154,7 +155,7 @@ const ADMISSION: Record<string, Admission> = {
       spec.enableServiceLinks ??= true;
       spec.preemptionPolicy ??= 'PreemptLowerPriority';
       spec.priority ??= 0;
-      o.status = old ? old.status : { phase: 'Pending', qosClass: 'BestEffort' };
+      o.status = old ? old.status : {phase: 'Pending', qosClass: 'BestEffort'};
     },
   },
   customresourcedefinitions: {
@@ -167,9 +168,18 @@ const ADMISSION: Record<string, Admission> = {
       o.spec = spec;
       // the CRD controllers accept the names at once; kubectl wait --for=condition=Established relies on this
       const at = o.metadata.creationTimestamp ?? undefined;
-      const cond = (type: string, reason: string, message: string) => ({ type, status: 'True', lastTransitionTime: at, reason, message });
+      const cond = (type: string, reason: string, message: string) => ({
+        type,
+        status: 'True',
+        lastTransitionTime: at,
+        reason,
+        message,
+      });
       o.status = {
-        conditions: [cond('NamesAccepted', 'NoConflicts', 'no conflicts found'), cond('Established', 'InitialNamesAccepted', 'the initial names have been accepted')],
+        conditions: [
+          cond('NamesAccepted', 'NoConflicts', 'no conflicts found'),
+          cond('Established', 'InitialNamesAccepted', 'the initial names have been accepted'),
+        ],
         acceptedNames: names,
         storedVersions: ((spec.versions as Json[] | undefined) ?? []).filter((v) => v.storage).map((v) => v.name),
       };

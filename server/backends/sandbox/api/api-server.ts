@@ -1,21 +1,29 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { createServer, type Server } from 'node:https';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
-import { versionInfo, K3S_VERSION } from '../versions';
-import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery';
-import { sendError, sendJson } from './http-io';
-import { kubeconfigFor, writeKubeconfig, type KubeconfigInput } from './kubeconfig';
-import { serveOpenApi } from './openapi';
-import { loadOrCreateServingCert, type ServingCert } from './self-signed-cert';
-import { parseTarget } from './request-info';
-import { handleResource, type ResourceTarget, type SubresourceHandler } from './rest-handler';
-import { SandboxRegistry, type Sandbox, type SandboxRegistryOptions } from './sandboxes';
-import { ApiError, errors } from './status';
-import type { Clock, Disposable, ResourceType } from './types';
-import type { ObjectStore } from './store';
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import type {Duplex} from 'node:stream';
+import {createServer, type Server} from 'node:https';
+import {join} from 'node:path';
+import type {AddressInfo} from 'node:net';
+import {timingSafeEqual} from 'node:crypto';
+import {versionInfo, K3S_VERSION} from '../versions';
+import {
+  aggregatedDiscovery,
+  AGGREGATED_CONTENT_TYPE,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  wantsAggregated,
+} from './discovery';
+import {sendError, sendJson} from './http-io';
+import {kubeconfigFor, writeKubeconfig, type KubeconfigInput} from './kubeconfig';
+import {serveOpenApi} from './openapi';
+import {loadOrCreateServingCert, type ServingCert} from './self-signed-cert';
+import {parseTarget} from './request-info';
+import {handleResource, type ResourceTarget, type SubresourceHandler} from './rest-handler';
+import {SandboxRegistry, type Sandbox, type SandboxRegistryOptions} from './sandboxes';
+import {ApiError, errors} from './status';
+import type {Clock, Disposable, ResourceType} from './types';
+import type {ObjectStore} from './store';
 
 /** What an upgrade handler (exec / attach / port-forward over WebSocket or SPDY) gets: the raw socket. */
 export interface UpgradeContext {
@@ -78,7 +86,7 @@ export interface SandboxApi {
    * Serve one sandbox on its own port too, without the path prefix, as k3d's `--api-port` does; its kubeconfig
    * then points there (advertiseHost "0.0.0.0" reads like k3d's). Returns the URL.
    */
-  exposeSandbox(name: string, opts: { port: number; host?: string; advertiseHost?: string }): Promise<string>;
+  exposeSandbox(name: string, opts: {port: number; host?: string; advertiseHost?: string}): Promise<string>;
   unexposeSandbox(name: string): Promise<void>;
   /** take over connection upgrades (WebSocket/SPDY) to a subresource, e.g. "/pods/exec", "/pods/portforward" */
   registerUpgrade(groupResourceSub: string, handler: UpgradeHandler): Disposable;
@@ -127,7 +135,10 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
    * Which sandbox and what in it a request addresses, after checking its bearer token. On the shared port the
    * sandbox is the first path segment; on a sandbox's own port (`exposeSandbox`) it is fixed.
    */
-  function resolve(req: IncomingMessage, fixed?: string): { sandbox: Sandbox; target: ReturnType<typeof parseTarget>; url: URL } {
+  function resolve(
+    req: IncomingMessage,
+    fixed?: string,
+  ): {sandbox: Sandbox; target: ReturnType<typeof parseTarget>; url: URL} {
     const url = new URL(req.url ?? '/', 'https://sandbox');
     let name: string;
     let path: string;
@@ -144,12 +155,13 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
     const sandbox = sandboxes.get(name);
     if (!sandbox) throw errors.pathNotFound();
     const target = parseTarget(path);
-    if (!OPEN_PATHS.has(target.kind) && !tokenMatches(req.headers.authorization, sandbox.token)) throw errors.unauthorized();
-    return { sandbox, target, url };
+    if (!OPEN_PATHS.has(target.kind) && !tokenMatches(req.headers.authorization, sandbox.token))
+      throw errors.unauthorized();
+    return {sandbox, target, url};
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, fixed?: string): Promise<void> {
-    const { sandbox, target, url } = resolve(req, fixed);
+    const {sandbox, target, url} = resolve(req, fixed);
     await route(sandbox, target, req, res, url);
   }
 
@@ -159,37 +171,48 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, fixed?: string): void {
     try {
-      const { sandbox, target, url } = resolve(req, fixed);
-      if (target.kind !== 'resource' || !target.subresource) throw errors.badRequest('only subresources such as pods/exec can be upgraded');
+      const {sandbox, target, url} = resolve(req, fixed);
+      if (target.kind !== 'resource' || !target.subresource)
+        throw errors.badRequest('only subresources such as pods/exec can be upgraded');
       const type = sandbox.store.types.lookup(target.group, target.version, target.resource);
       const handler = type && upgrades.get(upgradeKey(target));
       if (!type || !handler) throw errors.pathNotFound();
-      handler({ sandbox, store: sandbox.store, req, socket, head, target, type, query: url.searchParams });
+      handler({sandbox, store: sandbox.store, req, socket, head, target, type, query: url.searchParams});
     } catch (e) {
       // a plain HTTP answer on the raw socket: kubectl then reports the Status (or falls back to SPDY)
       const status = (e instanceof ApiError ? e : errors.internal(String(e))).toStatus();
       const body = JSON.stringify(status);
-      socket.end(`HTTP/1.1 ${status.code} ${status.reason ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${status.code} ${status.reason ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     }
   }
 
-  async function route(sandbox: Sandbox, target: ReturnType<typeof parseTarget>, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  async function route(
+    sandbox: Sandbox,
+    target: ReturnType<typeof parseTarget>,
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+  ): Promise<void> {
     const types = sandbox.store.types;
     const accept = req.headers.accept;
     switch (target.kind) {
       case 'version':
         return sendJson(res, 200, version);
       case 'health':
-        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.writeHead(200, {'Content-Type': 'text/plain'});
         res.end('ok');
         return;
       case 'openapi':
         return serveOpenApi(target.path, res);
       case 'api':
-        if (wantsAggregated(accept)) return sendJson(res, 200, aggregatedDiscovery(types, true), AGGREGATED_CONTENT_TYPE);
+        if (wantsAggregated(accept))
+          return sendJson(res, 200, aggregatedDiscovery(types, true), AGGREGATED_CONTENT_TYPE);
         return sendJson(res, 200, apiVersions(new URL(baseUrl).host));
       case 'apis':
-        if (wantsAggregated(accept)) return sendJson(res, 200, aggregatedDiscovery(types, false), AGGREGATED_CONTENT_TYPE);
+        if (wantsAggregated(accept))
+          return sendJson(res, 200, aggregatedDiscovery(types, false), AGGREGATED_CONTENT_TYPE);
         return sendJson(res, 200, apiGroupList(types));
       case 'group': {
         const g = apiGroup(types, target.group);
@@ -229,13 +252,19 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
   const tls = opts.tls ?? loadOrCreateServingCert(join(opts.stateDir, 'tls'));
 
   /** an HTTPS listener serving every sandbox (fixed undefined) or only one, without the path prefix */
-  async function listen(host: string, port: number, fixed?: string): Promise<{ server: Server; url: string }> {
-    const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+  async function listen(host: string, port: number, fixed?: string): Promise<{server: Server; url: string}> {
+    const server = createServer({cert: tls.cert, key: tls.key}, (req, res) => {
       if (opts.onRequest) {
         const start = performance.now();
         res.on('finish', () => {
           try {
-            opts.onRequest!({ method: req.method ?? '', url: req.url ?? '', status: res.statusCode, ms: performance.now() - start, userAgent: req.headers['user-agent'] });
+            opts.onRequest!({
+              method: req.method ?? '',
+              url: req.url ?? '',
+              status: res.statusCode,
+              ms: performance.now() - start,
+              userAgent: req.headers['user-agent'],
+            });
           } catch {
             // a logger's failure is not the request's
           }
@@ -251,7 +280,7 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
     });
     const addr = server.address() as AddressInfo;
     const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-    return { server, url: `https://${h}:${addr.port}` };
+    return {server, url: `https://${h}:${addr.port}`};
   }
 
   async function shut(server: Server): Promise<void> {
@@ -262,7 +291,7 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
   const main = await listen(opts.host ?? '127.0.0.1', opts.port ?? 0);
   const server = main.server;
   baseUrl = main.url;
-  const exposed = new Map<string, { server: Server; url: string }>();
+  const exposed = new Map<string, {server: Server; url: string}>();
   async function unexpose(name: string): Promise<void> {
     const e = exposed.get(name);
     if (!e) return;
@@ -274,7 +303,7 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
   const input = (name: string): KubeconfigInput => {
     const s = sandboxes.get(name);
     if (!s) throw new Error(`sandbox "${name}" not found`);
-    return { name, server: serverUrl(name), token: s.token, caCert: tls.cert };
+    return {name, server: serverUrl(name), token: s.token, caCert: tls.cert};
   };
 
   return {
@@ -287,12 +316,12 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
     registerSubresource(key, handler) {
       const k = normalizeKey(key);
       subresources.set(k, handler);
-      return { dispose: () => subresources.delete(k) };
+      return {dispose: () => subresources.delete(k)};
     },
     registerUpgrade(key, handler) {
       const k = normalizeKey(key);
       upgrades.set(k, handler);
-      return { dispose: () => upgrades.delete(k) };
+      return {dispose: () => upgrades.delete(k)};
     },
     async exposeSandbox(name, o) {
       if (!sandboxes.get(name)) throw new Error(`sandbox "${name}" not found`);
@@ -300,7 +329,7 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
       const l = await listen(o.host ?? '127.0.0.1', o.port, name);
       const port = new URL(l.url).port;
       const url = o.advertiseHost ? `https://${o.advertiseHost}:${port}` : l.url;
-      exposed.set(name, { server: l.server, url });
+      exposed.set(name, {server: l.server, url});
       return url;
     },
     unexposeSandbox: unexpose,

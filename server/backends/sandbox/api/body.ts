@@ -1,8 +1,8 @@
-import { parse as parseYaml } from 'yaml';
-import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './protobuf/decode';
-import { isPlainObject } from './patch-merge';
-import { errors } from './status';
-import type { KubeObject } from './types';
+import {parse as parseYaml} from 'yaml';
+import {decodeProtobufObject, PROTOBUF_MEDIA_TYPE} from './protobuf/decode';
+import {isPlainObject} from './patch-merge';
+import {errors} from './status';
+import type {KubeObject} from './types';
 
 /**
  * Turns a create/update body into an object: JSON (what kubectl sends almost always), YAML, or the Kubernetes
@@ -18,8 +18,12 @@ export function decodeObjectBody(mediaType: string, body: Buffer): KubeObject {
     } catch (e) {
       throw errors.badRequest(`the body of the request was in an unknown format: ${(e as Error).message}`);
     }
-  } else throw errors.unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
-  if (!isPlainObject(v)) throw errors.badRequest('the body of the request was in an unknown format: expected an object');
+  } else
+    throw errors.unsupportedMediaType(
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`,
+    );
+  if (!isPlainObject(v))
+    throw errors.badRequest('the body of the request was in an unknown format: expected an object');
   const o = v as KubeObject;
   o.metadata = isPlainObject(o.metadata) ? o.metadata : {};
   return o;

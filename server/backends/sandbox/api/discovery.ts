@@ -1,5 +1,5 @@
-import type { TypeRegistry } from './type-registry';
-import type { ResourceType, Verb } from './types';
+import type {TypeRegistry} from './type-registry';
+import type {ResourceType, Verb} from './types';
 
 /**
  * Discovery documents. kubectl asks for aggregated discovery (2 requests) and falls back to the legacy per-group
@@ -22,14 +22,14 @@ const SUB_VERBS: Record<string, string[]> = {
   resize: ['get', 'patch', 'update'],
 };
 
-const SUB_KIND: Record<string, { group: string; version: string; kind: string }> = {
-  scale: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
-  exec: { group: '', version: 'v1', kind: 'PodExecOptions' },
-  attach: { group: '', version: 'v1', kind: 'PodAttachOptions' },
-  portforward: { group: '', version: 'v1', kind: 'PodPortForwardOptions' },
-  eviction: { group: 'policy', version: 'v1', kind: 'Eviction' },
-  binding: { group: '', version: 'v1', kind: 'Binding' },
-  token: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' },
+const SUB_KIND: Record<string, {group: string; version: string; kind: string}> = {
+  scale: {group: 'autoscaling', version: 'v1', kind: 'Scale'},
+  exec: {group: '', version: 'v1', kind: 'PodExecOptions'},
+  attach: {group: '', version: 'v1', kind: 'PodAttachOptions'},
+  portforward: {group: '', version: 'v1', kind: 'PodPortForwardOptions'},
+  eviction: {group: 'policy', version: 'v1', kind: 'Eviction'},
+  binding: {group: '', version: 'v1', kind: 'Binding'},
+  token: {group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest'},
 };
 
 export const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
@@ -44,7 +44,11 @@ function verbsOf(t: ResourceType): Verb[] {
 }
 
 export function apiVersions(serverAddress: string) {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{clientCIDR: '0.0.0.0/0', serverAddress}],
+  };
 }
 
 export function apiGroupList(types: TypeRegistry) {
@@ -56,8 +60,8 @@ export function apiGroupList(types: TypeRegistry) {
       .filter((g) => g.name !== '')
       .map((g) => ({
         name: g.name,
-        versions: g.versions.map((v) => ({ groupVersion: `${g.name}/${v}`, version: v })),
-        preferredVersion: { groupVersion: `${g.name}/${g.versions[0]}`, version: g.versions[0] },
+        versions: g.versions.map((v) => ({groupVersion: `${g.name}/${v}`, version: v})),
+        preferredVersion: {groupVersion: `${g.name}/${g.versions[0]}`, version: g.versions[0]},
       })),
   };
 }
@@ -69,8 +73,8 @@ export function apiGroup(types: TypeRegistry, name: string) {
     kind: 'APIGroup',
     apiVersion: 'v1',
     name: g.name,
-    versions: g.versions.map((v) => ({ groupVersion: `${g.name}/${v}`, version: v })),
-    preferredVersion: { groupVersion: `${g.name}/${g.versions[0]}`, version: g.versions[0] },
+    versions: g.versions.map((v) => ({groupVersion: `${g.name}/${v}`, version: v})),
+    preferredVersion: {groupVersion: `${g.name}/${g.versions[0]}`, version: g.versions[0]},
   };
 }
 
@@ -86,8 +90,8 @@ export function apiResourceList(types: TypeRegistry, group: string, version: str
       namespaced: t.namespaced,
       kind: t.kind,
       verbs: verbsOf(t),
-      ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
-      ...(t.categories.length ? { categories: t.categories } : {}),
+      ...(t.shortNames.length ? {shortNames: t.shortNames} : {}),
+      ...(t.categories.length ? {categories: t.categories} : {}),
     });
     for (const s of t.subresources) {
       const k = SUB_KIND[s];
@@ -95,12 +99,12 @@ export function apiResourceList(types: TypeRegistry, group: string, version: str
         name: `${t.resource}/${s}`,
         singularName: '',
         namespaced: t.namespaced,
-        ...(k ? { group: k.group || undefined, version: k.version, kind: k.kind } : { kind: t.kind }),
+        ...(k ? {group: k.group || undefined, version: k.version, kind: k.kind} : {kind: t.kind}),
         verbs: SUB_VERBS[s] ?? ['get'],
       });
     }
   }
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
+  return {kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources};
 }
 
 /** aggregated discovery: the core group alone for /api, every other group for /apis */
@@ -109,7 +113,7 @@ export function aggregatedDiscovery(types: TypeRegistry, core: boolean) {
     .groups()
     .filter((g) => (g.name === '') === core)
     .map((g) => ({
-      metadata: { name: g.name, creationTimestamp: null },
+      metadata: {name: g.name, creationTimestamp: null},
       versions: g.versions.map((v) => ({
         version: v,
         resources: types
@@ -117,17 +121,17 @@ export function aggregatedDiscovery(types: TypeRegistry, core: boolean) {
           .filter((t) => t.group === g.name && t.version === v)
           .map((t) => ({
             resource: t.resource,
-            responseKind: { group: t.group, version: t.version, kind: t.kind },
+            responseKind: {group: t.group, version: t.version, kind: t.kind},
             scope: t.namespaced ? 'Namespaced' : 'Cluster',
             singularResource: t.singular,
             verbs: verbsOf(t),
-            ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
-            ...(t.categories.length ? { categories: t.categories } : {}),
+            ...(t.shortNames.length ? {shortNames: t.shortNames} : {}),
+            ...(t.categories.length ? {categories: t.categories} : {}),
             ...(t.subresources.length
               ? {
                   subresources: t.subresources.map((s) => ({
                     subresource: s,
-                    responseKind: SUB_KIND[s] ?? { group: t.group, version: t.version, kind: t.kind },
+                    responseKind: SUB_KIND[s] ?? {group: t.group, version: t.version, kind: t.kind},
                     verbs: SUB_VERBS[s] ?? ['get'],
                   })),
                 }
@@ -136,5 +140,5 @@ export function aggregatedDiscovery(types: TypeRegistry, core: boolean) {
         freshness: 'Current',
       })),
     }));
-  return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items };
+  return {kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items};
 }

@@ -1,5 +1,5 @@
-import { errors } from './status';
-import type { Disposable, ResourceType, StoreEvent } from './types';
+import {errors} from './status';
+import type {Disposable, ResourceType, StoreEvent} from './types';
 
 /**
  * The store's change feed: recent events kept for resuming watches (older versions answer 410 Gone, like
@@ -42,8 +42,14 @@ export class EventLog {
    * Subscribe, optionally to one group/resource; with `since`, the kept events after it are replayed first.
    * `current` is the store's resourceVersion now.
    */
-  subscribe(fn: (e: StoreEvent) => void, current: number, resource?: Pick<ResourceType, 'group' | 'resource'>, since?: number): Disposable {
-    const matches = (e: StoreEvent) => !resource || (e.resource.group === resource.group && e.resource.resource === resource.resource);
+  subscribe(
+    fn: (e: StoreEvent) => void,
+    current: number,
+    resource?: Pick<ResourceType, 'group' | 'resource'>,
+    since?: number,
+  ): Disposable {
+    const matches = (e: StoreEvent) =>
+      !resource || (e.resource.group === resource.group && e.resource.resource === resource.resource);
     if (since !== undefined && since < current) {
       const oldest = this.history[0]?.resourceVersion ?? current + 1;
       if (since < oldest - 1) throw errors.gone(`too old resource version: ${since} (${oldest - 1})`);
@@ -54,7 +60,7 @@ export class EventLog {
       if (matches(e)) fn(e);
     };
     this.subscribers.add(sub);
-    return { dispose: () => this.subscribers.delete(sub) };
+    return {dispose: () => this.subscribers.delete(sub)};
   }
 
   clear(): void {

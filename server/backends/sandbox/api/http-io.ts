@@ -1,5 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, errors } from './status';
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import {ApiError, errors} from './status';
 
 /** Reading request bodies and writing JSON/Status answers: the only place that touches raw HTTP framing. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -15,7 +15,11 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
 
 export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
   const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  res.writeHead(code, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache, private',
+  });
   res.end(text);
 }
 

@@ -4,7 +4,8 @@
  */
 export function jsonPathValues(obj: unknown, path: string): unknown[] {
   let cur: unknown[] = [obj];
-  const re = /\.([A-Za-z0-9_$-]+)|\['([^']+)'\]|\[(\*|-?\d+)\]|\[\?\(@\.([A-Za-z0-9_.-]+)\s*(==|!=)\s*["']?([^"')]*)["']?\)\]/g;
+  const re =
+    /\.([A-Za-z0-9_$-]+)|\['([^']+)'\]|\[(\*|-?\d+)\]|\[\?\(@\.([A-Za-z0-9_.-]+)\s*(==|!=)\s*["']?([^"')]*)["']?\)\]/g;
   const p = path.replace(/^\{|\}$/g, '').replace(/^\$/, '');
   let m: RegExpExecArray | null;
   let consumed = 0;

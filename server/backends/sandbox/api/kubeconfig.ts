@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { parse, stringify } from 'yaml';
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {dirname} from 'node:path';
+import {parse, stringify} from 'yaml';
 
 /**
  * Kubeconfig entries the way k3d writes them: cluster and context `k3d-<name>`, user `admin@k3d-<name>`
@@ -34,11 +34,13 @@ export function kubeconfigFor(k: KubeconfigInput): Kubeconfig {
   return {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ cluster: { 'certificate-authority-data': Buffer.from(k.caCert).toString('base64'), server: k.server }, name: id }],
-    contexts: [{ context: { cluster: id, user: `admin@${id}` }, name: id }],
+    clusters: [
+      {cluster: {'certificate-authority-data': Buffer.from(k.caCert).toString('base64'), server: k.server}, name: id},
+    ],
+    contexts: [{context: {cluster: id, user: `admin@${id}`}, name: id}],
     'current-context': id,
     preferences: {},
-    users: [{ name: `admin@${id}`, user: { token: k.token } }],
+    users: [{name: `admin@${id}`, user: {token: k.token}}],
   };
 }
 
@@ -50,7 +52,7 @@ export function kubeconfigYaml(k: KubeconfigInput): string {
  * Write the sandbox's entries into `path`, merged with what the file already has (same-named entries replaced,
  * others kept, like `k3d kubeconfig merge`); the sandbox's context becomes current unless switchContext is false.
  */
-export function writeKubeconfig(path: string, k: KubeconfigInput, opts: { switchContext?: boolean } = {}): void {
+export function writeKubeconfig(path: string, k: KubeconfigInput, opts: {switchContext?: boolean} = {}): void {
   const fresh = kubeconfigFor(k);
   let existing: Partial<Kubeconfig>;
   try {
@@ -58,15 +60,21 @@ export function writeKubeconfig(path: string, k: KubeconfigInput, opts: { switch
   } catch {
     existing = {};
   }
-  const merge = (a: Named[] | undefined, b: Named[]) => [...(a ?? []).filter((x) => !b.some((y) => y.name === x.name)), ...b];
+  const merge = (a: Named[] | undefined, b: Named[]) => [
+    ...(a ?? []).filter((x) => !b.some((y) => y.name === x.name)),
+    ...b,
+  ];
   const out: Kubeconfig = {
     ...fresh,
     clusters: merge(existing.clusters, fresh.clusters),
     contexts: merge(existing.contexts, fresh.contexts),
     users: merge(existing.users, fresh.users),
-    'current-context': opts.switchContext === false && existing['current-context'] ? existing['current-context'] : fresh['current-context'],
+    'current-context':
+      opts.switchContext === false && existing['current-context']
+        ? existing['current-context']
+        : fresh['current-context'],
     preferences: existing.preferences ?? {},
   };
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, stringify(out), { mode: 0o600 });
+  mkdirSync(dirname(path), {recursive: true});
+  writeFileSync(path, stringify(out), {mode: 0o600});
 }

@@ -1,4 +1,4 @@
-import { errors } from './status';
+import {errors} from './status';
 
 /** A parsed label selector requirement, the same operators as apimachinery's labels package. */
 export interface Requirement {
@@ -30,14 +30,15 @@ export function parseLabelSelector(selector: string): Requirement[] {
   const reqs: Requirement[] = [];
   for (const part of splitTop(selector)) {
     let m: RegExpExecArray | null;
-    if ((m = /^!\s*([^\s=!<>(),]+)$/.exec(part))) reqs.push({ key: m[1]!, op: '!exists', values: [] });
+    if ((m = /^!\s*([^\s=!<>(),]+)$/.exec(part))) reqs.push({key: m[1]!, op: '!exists', values: []});
     else if ((m = /^([^\s=!<>(),]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(part)))
-      reqs.push({ key: m[1]!, op: m[2] as 'in' | 'notin', values: m[3]!.split(',').map((v) => v.trim()) });
+      reqs.push({key: m[1]!, op: m[2] as 'in' | 'notin', values: m[3]!.split(',').map((v) => v.trim())});
     else if ((m = /^([^\s=!<>(),]+)\s*(==|=|!=|>|<)\s*([^\s=!<>(),]*)$/.exec(part))) {
       const op = m[2] === '==' ? '=' : m[2] === '>' ? 'gt' : m[2] === '<' ? 'lt' : (m[2] as '=' | '!=');
-      reqs.push({ key: m[1]!, op, values: [m[3]!] });
-    } else if ((m = /^([^\s=!<>(),]+)$/.exec(part))) reqs.push({ key: m[1]!, op: 'exists', values: [] });
-    else throw errors.badRequest(`unable to parse requirement: found '${part}', expected: in, notin, =, ==, !=, gt, lt`);
+      reqs.push({key: m[1]!, op, values: [m[3]!]});
+    } else if ((m = /^([^\s=!<>(),]+)$/.exec(part))) reqs.push({key: m[1]!, op: 'exists', values: []});
+    else
+      throw errors.badRequest(`unable to parse requirement: found '${part}', expected: in, notin, =, ==, !=, gt, lt`);
   }
   return reqs;
 }
@@ -75,15 +76,15 @@ export function labelMatcher(selector: string | undefined): LabelMatcher {
 /** A metav1.LabelSelector object (matchLabels + matchExpressions), as Deployments and Services carry. */
 export interface LabelSelectorObject {
   matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
+  matchExpressions?: {key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[]}[];
 }
 
 export function selectorObjectMatcher(sel: LabelSelectorObject | undefined): LabelMatcher {
   const reqs: Requirement[] = [];
-  for (const [k, v] of Object.entries(sel?.matchLabels ?? {})) reqs.push({ key: k, op: '=', values: [v] });
+  for (const [k, v] of Object.entries(sel?.matchLabels ?? {})) reqs.push({key: k, op: '=', values: [v]});
   for (const e of sel?.matchExpressions ?? []) {
-    const op = ({ In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!exists' } as const)[e.operator];
-    reqs.push({ key: e.key, op, values: e.values ?? [] });
+    const op = ({In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!exists'} as const)[e.operator];
+    reqs.push({key: e.key, op, values: e.values ?? []});
   }
   return (labels) => matchesRequirements(reqs, labels);
 }

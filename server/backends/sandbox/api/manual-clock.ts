@@ -1,9 +1,9 @@
-import type { Clock, Disposable } from './types';
+import type {Clock, Disposable} from './types';
 
 /** A clock that moves only when told: for controller and store tests that must never sleep. */
 export class ManualClock implements Clock {
   private t: number;
-  private timers: { at: number; fn: () => void; seq: number }[] = [];
+  private timers: {at: number; fn: () => void; seq: number}[] = [];
   private seq = 0;
 
   constructor(start: Date | string = '2025-01-23T00:00:00Z') {
@@ -15,9 +15,9 @@ export class ManualClock implements Clock {
   }
 
   setTimeout(fn: () => void, ms: number): Disposable {
-    const timer = { at: this.t + Math.max(0, ms), fn, seq: this.seq++ };
+    const timer = {at: this.t + Math.max(0, ms), fn, seq: this.seq++};
     this.timers.push(timer);
-    return { dispose: () => (this.timers = this.timers.filter((x) => x !== timer)) };
+    return {dispose: () => (this.timers = this.timers.filter((x) => x !== timer))};
   }
 
   /** advance time, running due timers in order (timers they schedule run too when due) */

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import {randomBytes} from 'node:crypto';
 
 /** Time as the API server writes it: RFC 3339, seconds precision, UTC. */
 export function timestamp(d: Date): string {

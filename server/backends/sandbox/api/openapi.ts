@@ -1,6 +1,6 @@
-import type { ServerResponse } from 'node:http';
-import { sendError } from './http-io';
-import { errors } from './status';
+import type {ServerResponse} from 'node:http';
+import {sendError} from './http-io';
+import {errors} from './status';
 
 /**
  * The "empty v2" OpenAPI answer: /openapi/v3 is 404 and /openapi/v2 is 200 with an empty body typed
@@ -10,7 +10,7 @@ import { errors } from './status';
  */
 export function serveOpenApi(path: string, res: ServerResponse): void {
   if (path === 'openapi/v2') {
-    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': 0 });
+    res.writeHead(200, {'Content-Type': 'application/octet-stream', 'Content-Length': 0});
     res.end();
     return;
   }

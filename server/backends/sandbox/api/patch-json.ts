@@ -1,5 +1,5 @@
-import { clone } from './patch-merge';
-import { errors } from './status';
+import {clone} from './patch-merge';
+import {errors} from './status';
 
 /** RFC 6902 JSON patch (kubectl patch --type=json). Failures are 422-free BadRequests worded like the server's. */
 interface Op {
@@ -11,22 +11,30 @@ interface Op {
 
 function pointer(path: string): string[] {
   if (path === '') return [];
-  if (!path.startsWith('/')) throw errors.badRequest(`the server rejected our request due to an error in our request: invalid JSON pointer "${path}"`);
-  return path.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (!path.startsWith('/'))
+    throw errors.badRequest(
+      `the server rejected our request due to an error in our request: invalid JSON pointer "${path}"`,
+    );
+  return path
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 type Container = Record<string, unknown> | unknown[];
 
-function parentOf(doc: unknown, segs: string[], path: string): { parent: Container; key: string } {
+function parentOf(doc: unknown, segs: string[], path: string): {parent: Container; key: string} {
   let cur: unknown = doc;
   for (const s of segs.slice(0, -1)) {
     if (Array.isArray(cur)) cur = cur[Number(s)];
     else if (cur && typeof cur === 'object') cur = (cur as Record<string, unknown>)[s];
     else cur = undefined;
-    if (cur === undefined) throw errors.badRequest(`jsonpatch operation does not apply: doc is missing path: "${path}": missing value`);
+    if (cur === undefined)
+      throw errors.badRequest(`jsonpatch operation does not apply: doc is missing path: "${path}": missing value`);
   }
-  if (!cur || typeof cur !== 'object') throw errors.badRequest(`jsonpatch operation does not apply: doc is missing path: "${path}": missing value`);
-  return { parent: cur as Container, key: segs[segs.length - 1]! };
+  if (!cur || typeof cur !== 'object')
+    throw errors.badRequest(`jsonpatch operation does not apply: doc is missing path: "${path}": missing value`);
+  return {parent: cur as Container, key: segs[segs.length - 1]!};
 }
 
 function getAt(doc: unknown, path: string): unknown {
@@ -35,19 +43,22 @@ function getAt(doc: unknown, path: string): unknown {
     if (Array.isArray(cur)) cur = cur[Number(s)];
     else if (cur && typeof cur === 'object') cur = (cur as Record<string, unknown>)[s];
     else cur = undefined;
-    if (cur === undefined) throw errors.badRequest(`jsonpatch operation does not apply: doc is missing path: "${path}": missing value`);
+    if (cur === undefined)
+      throw errors.badRequest(`jsonpatch operation does not apply: doc is missing path: "${path}": missing value`);
   }
   return cur;
 }
 
 function remove(doc: unknown, path: string): unknown {
-  const { parent, key } = parentOf(doc, pointer(path), path);
+  const {parent, key} = parentOf(doc, pointer(path), path);
   if (Array.isArray(parent)) {
     const i = Number(key);
-    if (!(i >= 0 && i < parent.length)) throw errors.badRequest(`jsonpatch remove operation does not apply: doc is missing path: "${path}"`);
+    if (!(i >= 0 && i < parent.length))
+      throw errors.badRequest(`jsonpatch remove operation does not apply: doc is missing path: "${path}"`);
     return parent.splice(i, 1)[0];
   }
-  if (!(key in parent)) throw errors.badRequest(`jsonpatch remove operation does not apply: doc is missing path: "${path}"`);
+  if (!(key in parent))
+    throw errors.badRequest(`jsonpatch remove operation does not apply: doc is missing path: "${path}"`);
   const v = parent[key];
   delete parent[key];
   return v;
@@ -56,17 +67,21 @@ function remove(doc: unknown, path: string): unknown {
 function add(doc: unknown, path: string, value: unknown): unknown {
   const segs = pointer(path);
   if (segs.length === 0) return value;
-  const { parent, key } = parentOf(doc, segs, path);
+  const {parent, key} = parentOf(doc, segs, path);
   if (Array.isArray(parent)) {
     const i = key === '-' ? parent.length : Number(key);
-    if (!(i >= 0 && i <= parent.length)) throw errors.badRequest(`jsonpatch add operation does not apply: doc is missing path: "${path}"`);
+    if (!(i >= 0 && i <= parent.length))
+      throw errors.badRequest(`jsonpatch add operation does not apply: doc is missing path: "${path}"`);
     parent.splice(i, 0, value);
   } else parent[key] = value;
   return doc;
 }
 
 export function jsonPatch(doc: unknown, ops: unknown): unknown {
-  if (!Array.isArray(ops)) throw errors.badRequest('the server rejected our request due to an error in our request: json patch must be an array of operations');
+  if (!Array.isArray(ops))
+    throw errors.badRequest(
+      'the server rejected our request due to an error in our request: json patch must be an array of operations',
+    );
   let out = clone(doc);
   for (const raw of ops as Op[]) {
     switch (raw.op) {

@@ -1,7 +1,7 @@
 /** RFC 7386 JSON merge patch: objects merge recursively, null deletes, anything else replaces. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isPlainObject(patch)) return clone(patch);
-  const out: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
+  const out: Record<string, unknown> = isPlainObject(target) ? {...target} : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
     else out[k] = mergePatch(out[k], v);

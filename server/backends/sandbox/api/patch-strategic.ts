@@ -1,4 +1,4 @@
-import { clone, isPlainObject } from './patch-merge';
+import {clone, isPlainObject} from './patch-merge';
 
 /**
  * Strategic merge patch, as kubectl sends for built-in kinds (`apply` updates, `patch` by default).
@@ -39,7 +39,8 @@ function mergeKeyFor(field: string, a: unknown[], b: unknown[]): string | undefi
 
 /** Remove directive keys from a value that is inserted as is. */
 function strip(v: unknown): unknown {
-  if (Array.isArray(v)) return v.filter((e) => !(isPlainObject(e) && e.$patch !== undefined && Object.keys(e).length === 1)).map(strip);
+  if (Array.isArray(v))
+    return v.filter((e) => !(isPlainObject(e) && e.$patch !== undefined && Object.keys(e).length === 1)).map(strip);
   if (!isPlainObject(v)) return v;
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
@@ -92,7 +93,8 @@ function mergeMap(orig: Record<string, unknown>, patch: Record<string, unknown>)
   for (const [k, order] of Object.entries(patch)) {
     if (!k.startsWith('$setElementOrder/')) continue;
     const f = k.slice('$setElementOrder/'.length);
-    if (!(f in patch) && Array.isArray(out[f]) && Array.isArray(order)) out[f] = reorder(out[f] as unknown[], order, mergeKeyFor(f, out[f] as unknown[], order));
+    if (!(f in patch) && Array.isArray(out[f]) && Array.isArray(order))
+      out[f] = reorder(out[f] as unknown[], order, mergeKeyFor(f, out[f] as unknown[], order));
   }
   if (Array.isArray(patch.$retainKeys)) {
     const keep = new Set(patch.$retainKeys as string[]);

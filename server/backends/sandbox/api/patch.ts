@@ -1,9 +1,9 @@
-import { parse as parseYaml } from 'yaml';
-import { jsonPatch } from './patch-json';
-import { isPlainObject, mergePatch } from './patch-merge';
-import { strategicMergePatch } from './patch-strategic';
-import { errors } from './status';
-import type { KubeObject, ResourceType } from './types';
+import {parse as parseYaml} from 'yaml';
+import {jsonPatch} from './patch-json';
+import {isPlainObject, mergePatch} from './patch-merge';
+import {strategicMergePatch} from './patch-strategic';
+import {errors} from './status';
+import type {KubeObject, ResourceType} from './types';
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
@@ -20,7 +20,9 @@ const ACCEPTED = 'application/json-patch+json, application/merge-patch+json, app
 export function patchTypeOf(mediaType: string, type: ResourceType): PatchType {
   const p = PATCH_TYPES[mediaType];
   if (!p || (p === 'strategic' && type.custom))
-    throw errors.unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: ${type.custom ? ACCEPTED : `${ACCEPTED}, application/strategic-merge-patch+json`}`);
+    throw errors.unsupportedMediaType(
+      `the body of the request was in an unknown format - accepted media types include: ${type.custom ? ACCEPTED : `${ACCEPTED}, application/strategic-merge-patch+json`}`,
+    );
   return p;
 }
 
@@ -49,10 +51,14 @@ export function applyPatch(type: ResourceType, current: KubeObject, kind: PatchT
       break;
     case 'strategic':
     case 'apply':
-      if (!isPlainObject(patch)) throw errors.badRequest(`${kind === 'apply' ? 'apply configuration' : 'strategic merge patch'} must be an object`);
+      if (!isPlainObject(patch))
+        throw errors.badRequest(
+          `${kind === 'apply' ? 'apply configuration' : 'strategic merge patch'} must be an object`,
+        );
       out = type.custom ? mergePatch(current, patch) : strategicMergePatch(current, patch);
       break;
   }
-  if (!isPlainObject(out) || !isPlainObject(out.metadata)) throw errors.badRequest('the patched object has no metadata');
+  if (!isPlainObject(out) || !isPlainObject(out.metadata))
+    throw errors.badRequest('the patched object has no metadata');
   return out as KubeObject;
 }

@@ -1,5 +1,5 @@
-import { age, humanDuration } from './human-duration';
-import type { KubeObject } from './types';
+import {age, humanDuration} from './human-duration';
+import type {KubeObject} from './types';
 
 /**
  * Per-kind Table columns, copied from the API server's printers (pkg/printers/internalversion) so `kubectl get`
@@ -15,9 +15,9 @@ export interface Column {
 export type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- free-form JSON
 
 const none = (s: string | undefined | null) => (s === undefined || s === null || s === '' ? '<none>' : s);
-const ageCol: Column = { name: 'Age', cell: (o, now) => age(o.metadata?.creationTimestamp, now) };
-const nameCol: Column = { name: 'Name', cell: (o) => o.metadata?.name };
-const wide = (name: string, cell: Column['cell']): Column => ({ name, priority: 1, cell });
+const ageCol: Column = {name: 'Age', cell: (o, now) => age(o.metadata?.creationTimestamp, now)};
+const nameCol: Column = {name: 'Name', cell: (o) => o.metadata?.name};
+const wide = (name: string, cell: Column['cell']): Column => ({name, priority: 1, cell});
 
 function selectorText(sel: J | undefined): string {
   if (!sel) return '<none>';
@@ -33,13 +33,26 @@ function selectorText(sel: J | undefined): string {
 
 const mapText = (m: J | undefined) => {
   const e = Object.entries(m ?? {});
-  return e.length ? e.map(([k, v]) => `${k}=${v}`).sort().join(',') : '<none>';
+  return e.length
+    ? e
+        .map(([k, v]) => `${k}=${v}`)
+        .sort()
+        .join(',')
+    : '<none>';
 };
 
 const containers = (o: J): J[] => o.spec?.template?.spec?.containers ?? [];
 const workloadWide = (withSelector = true): Column[] => [
-  wide('Containers', (o) => containers(o).map((c) => c.name).join(',')),
-  wide('Images', (o) => containers(o).map((c) => c.image).join(',')),
+  wide('Containers', (o) =>
+    containers(o)
+      .map((c) => c.name)
+      .join(','),
+  ),
+  wide('Images', (o) =>
+    containers(o)
+      .map((c) => c.image)
+      .join(','),
+  ),
   ...(withSelector ? [wide('Selector', (o) => selectorText(o.spec?.selector))] : []),
 ];
 
@@ -56,7 +69,8 @@ function podStatus(o: J): string {
     const w = c.state?.waiting;
     if (t && t.exitCode === 0) return;
     initializing = true;
-    if (t) reason = t.reason ? `Init:${t.reason}` : t.signal ? `Init:Signal:${t.signal}` : `Init:ExitCode:${t.exitCode}`;
+    if (t)
+      reason = t.reason ? `Init:${t.reason}` : t.signal ? `Init:Signal:${t.signal}` : `Init:ExitCode:${t.exitCode}`;
     else if (w?.reason && w.reason !== 'PodInitializing') reason = `Init:${w.reason}`;
     else reason = `Init:${i}/${(o.spec?.initContainers ?? []).length}`;
   });
@@ -65,7 +79,10 @@ function podStatus(o: J): string {
     for (const c of [...(st.containerStatuses ?? [])].reverse() as J[]) {
       if (c.state?.waiting?.reason) reason = c.state.waiting.reason;
       else if (c.state?.terminated?.reason) reason = c.state.terminated.reason;
-      else if (c.state?.terminated) reason = c.state.terminated.signal ? `Signal:${c.state.terminated.signal}` : `ExitCode:${c.state.terminated.exitCode}`;
+      else if (c.state?.terminated)
+        reason = c.state.terminated.signal
+          ? `Signal:${c.state.terminated.signal}`
+          : `ExitCode:${c.state.terminated.exitCode}`;
       else if (c.ready && c.state?.running) hasRunning = true;
     }
     if (reason === 'Completed' && hasRunning) {
@@ -127,14 +144,17 @@ function serviceExternalIP(o: J): string {
 function servicePorts(o: J): string {
   const ports: J[] = o.spec?.ports ?? [];
   if (!ports.length) return '<none>';
-  return ports.map((p) => (p.nodePort ? `${p.port}:${p.nodePort}/${p.protocol ?? 'TCP'}` : `${p.port}/${p.protocol ?? 'TCP'}`)).join(',');
+  return ports
+    .map((p) => (p.nodePort ? `${p.port}:${p.nodePort}/${p.protocol ?? 'TCP'}` : `${p.port}/${p.protocol ?? 'TCP'}`))
+    .join(',');
 }
 
 function endpointsText(o: J): string {
   const all: string[] = [];
   for (const s of o.subsets ?? []) {
     const ports: J[] = s.ports?.length ? s.ports : [{}];
-    for (const a of s.addresses ?? []) for (const p of ports) all.push(p.port !== undefined ? `${a.ip}:${p.port}` : a.ip);
+    for (const a of s.addresses ?? [])
+      for (const p of ports) all.push(p.port !== undefined ? `${a.ip}:${p.port}` : a.ip);
   }
   if (!all.length) return '<none>';
   return all.length > 3 ? `${all.slice(0, 3).join(',')} + ${all.length - 3} more...` : all.join(',');
@@ -162,23 +182,29 @@ function jobDuration(o: J, now: Date): string {
   return humanDuration(end - Date.parse(start));
 }
 
-const createdAt: Column = { name: 'Created At', type: 'date', cell: (o) => o.metadata?.creationTimestamp };
+const createdAt: Column = {name: 'Created At', type: 'date', cell: (o) => o.metadata?.creationTimestamp};
 
 function bindingSubjects(kind: string) {
   return (o: J) => {
-    const s = (o.subjects ?? []).filter((x: J) => x.kind === kind).map((x: J) => (kind === 'ServiceAccount' ? `${x.namespace ?? ''}/${x.name}` : x.name));
+    const s = (o.subjects ?? [])
+      .filter((x: J) => x.kind === kind)
+      .map((x: J) => (kind === 'ServiceAccount' ? `${x.namespace ?? ''}/${x.name}` : x.name));
     return s.join(', ');
   };
 }
 
 const events: Column[] = [
-  { name: 'Last Seen', cell: eventLastSeen },
-  { name: 'Type', cell: (o) => o.type },
-  { name: 'Reason', cell: (o) => o.reason },
-  { name: 'Object', cell: (o) => `${String(o.involvedObject?.kind ?? o.regarding?.kind ?? '').toLowerCase()}/${o.involvedObject?.name ?? o.regarding?.name ?? ''}` },
+  {name: 'Last Seen', cell: eventLastSeen},
+  {name: 'Type', cell: (o) => o.type},
+  {name: 'Reason', cell: (o) => o.reason},
+  {
+    name: 'Object',
+    cell: (o) =>
+      `${String(o.involvedObject?.kind ?? o.regarding?.kind ?? '').toLowerCase()}/${o.involvedObject?.name ?? o.regarding?.name ?? ''}`,
+  },
   wide('Subobject', (o) => o.involvedObject?.fieldPath ?? ''),
   wide('Source', (o) => [o.source?.component ?? o.reportingComponent, o.source?.host].filter(Boolean).join(', ')),
-  { name: 'Message', cell: (o) => String(o.message ?? o.note ?? '').trim() },
+  {name: 'Message', cell: (o) => String(o.message ?? o.note ?? '').trim()},
   wide('First Seen', (o, now) => age(o.firstTimestamp ?? o.eventTime, now)),
   wide('Count', (o) => o.count ?? o.series?.count ?? 1),
   wide('Name', (o) => o.metadata?.name),
@@ -187,9 +213,13 @@ const events: Column[] = [
 export const PRINTERS: Record<string, Column[]> = {
   pods: [
     nameCol,
-    { name: 'Ready', cell: (o) => `${(o.status?.containerStatuses ?? []).filter((c: J) => c.ready).length}/${(o.spec?.containers ?? []).length}` },
-    { name: 'Status', cell: podStatus },
-    { name: 'Restarts', cell: podRestarts },
+    {
+      name: 'Ready',
+      cell: (o) =>
+        `${(o.status?.containerStatuses ?? []).filter((c: J) => c.ready).length}/${(o.spec?.containers ?? []).length}`,
+    },
+    {name: 'Status', cell: podStatus},
+    {name: 'Restarts', cell: podRestarts},
     ageCol,
     wide('IP', (o) => none(o.status?.podIP)),
     wide('Node', (o) => none(o.spec?.nodeName)),
@@ -197,17 +227,19 @@ export const PRINTERS: Record<string, Column[]> = {
     wide('Readiness Gates', (o) => {
       const gates: J[] = o.spec?.readinessGates ?? [];
       if (!gates.length) return '<none>';
-      const ok = gates.filter((g) => (o.status?.conditions ?? []).some((c: J) => c.type === g.conditionType && c.status === 'True')).length;
+      const ok = gates.filter((g) =>
+        (o.status?.conditions ?? []).some((c: J) => c.type === g.conditionType && c.status === 'True'),
+      ).length;
       return `${ok}/${gates.length}`;
     }),
   ],
-  namespaces: [nameCol, { name: 'Status', cell: (o) => o.status?.phase }, ageCol],
+  namespaces: [nameCol, {name: 'Status', cell: (o) => o.status?.phase}, ageCol],
   nodes: [
     nameCol,
-    { name: 'Status', cell: nodeStatus },
-    { name: 'Roles', cell: nodeRoles },
+    {name: 'Status', cell: nodeStatus},
+    {name: 'Roles', cell: nodeRoles},
     ageCol,
-    { name: 'Version', cell: (o) => o.status?.nodeInfo?.kubeletVersion ?? '' },
+    {name: 'Version', cell: (o) => o.status?.nodeInfo?.kubeletVersion ?? ''},
     wide('Internal-IP', (o) => none((o.status?.addresses ?? []).find((a: J) => a.type === 'InternalIP')?.address)),
     wide('External-IP', (o) => none((o.status?.addresses ?? []).find((a: J) => a.type === 'ExternalIP')?.address)),
     wide('OS-Image', (o) => o.status?.nodeInfo?.osImage ?? '<unknown>'),
@@ -216,70 +248,91 @@ export const PRINTERS: Record<string, Column[]> = {
   ],
   services: [
     nameCol,
-    { name: 'Type', cell: (o) => o.spec?.type },
-    { name: 'Cluster-IP', cell: (o) => none(o.spec?.clusterIP) },
-    { name: 'External-IP', cell: serviceExternalIP },
-    { name: 'Port(s)', cell: servicePorts },
+    {name: 'Type', cell: (o) => o.spec?.type},
+    {name: 'Cluster-IP', cell: (o) => none(o.spec?.clusterIP)},
+    {name: 'External-IP', cell: serviceExternalIP},
+    {name: 'Port(s)', cell: servicePorts},
     ageCol,
     wide('Selector', (o) => mapText(o.spec?.selector)),
   ],
-  endpoints: [nameCol, { name: 'Endpoints', cell: endpointsText }, ageCol],
+  endpoints: [nameCol, {name: 'Endpoints', cell: endpointsText}, ageCol],
   deployments: [
     nameCol,
-    { name: 'Ready', cell: (o) => `${num(o.status?.readyReplicas)}/${num(o.spec?.replicas)}` },
-    { name: 'Up-to-date', cell: (o) => num(o.status?.updatedReplicas) },
-    { name: 'Available', cell: (o) => num(o.status?.availableReplicas) },
+    {name: 'Ready', cell: (o) => `${num(o.status?.readyReplicas)}/${num(o.spec?.replicas)}`},
+    {name: 'Up-to-date', cell: (o) => num(o.status?.updatedReplicas)},
+    {name: 'Available', cell: (o) => num(o.status?.availableReplicas)},
     ageCol,
     ...workloadWide(),
   ],
   replicasets: [
     nameCol,
-    { name: 'Desired', cell: (o) => num(o.spec?.replicas) },
-    { name: 'Current', cell: (o) => num(o.status?.replicas) },
-    { name: 'Ready', cell: (o) => num(o.status?.readyReplicas) },
+    {name: 'Desired', cell: (o) => num(o.spec?.replicas)},
+    {name: 'Current', cell: (o) => num(o.status?.replicas)},
+    {name: 'Ready', cell: (o) => num(o.status?.readyReplicas)},
     ageCol,
     ...workloadWide(),
   ],
   daemonsets: [
     nameCol,
-    { name: 'Desired', cell: (o) => num(o.status?.desiredNumberScheduled) },
-    { name: 'Current', cell: (o) => num(o.status?.currentNumberScheduled) },
-    { name: 'Ready', cell: (o) => num(o.status?.numberReady) },
-    { name: 'Up-to-date', cell: (o) => num(o.status?.updatedNumberScheduled) },
-    { name: 'Available', cell: (o) => num(o.status?.numberAvailable) },
-    { name: 'Node Selector', cell: (o) => mapText(o.spec?.template?.spec?.nodeSelector) },
+    {name: 'Desired', cell: (o) => num(o.status?.desiredNumberScheduled)},
+    {name: 'Current', cell: (o) => num(o.status?.currentNumberScheduled)},
+    {name: 'Ready', cell: (o) => num(o.status?.numberReady)},
+    {name: 'Up-to-date', cell: (o) => num(o.status?.updatedNumberScheduled)},
+    {name: 'Available', cell: (o) => num(o.status?.numberAvailable)},
+    {name: 'Node Selector', cell: (o) => mapText(o.spec?.template?.spec?.nodeSelector)},
     ageCol,
     ...workloadWide(),
   ],
-  statefulsets: [nameCol, { name: 'Ready', cell: (o) => `${num(o.status?.readyReplicas)}/${num(o.spec?.replicas)}` }, ageCol, ...workloadWide(false)],
+  statefulsets: [
+    nameCol,
+    {name: 'Ready', cell: (o) => `${num(o.status?.readyReplicas)}/${num(o.spec?.replicas)}`},
+    ageCol,
+    ...workloadWide(false),
+  ],
   jobs: [
     nameCol,
-    { name: 'Status', cell: jobStatus },
-    { name: 'Completions', cell: (o) => `${num(o.status?.succeeded)}/${o.spec?.completions ?? 1}` },
-    { name: 'Duration', cell: jobDuration },
+    {name: 'Status', cell: jobStatus},
+    {name: 'Completions', cell: (o) => `${num(o.status?.succeeded)}/${o.spec?.completions ?? 1}`},
+    {name: 'Duration', cell: jobDuration},
     ageCol,
     ...workloadWide(),
   ],
   cronjobs: [
     nameCol,
-    { name: 'Schedule', cell: (o) => o.spec?.schedule },
-    { name: 'Timezone', cell: (o) => none(o.spec?.timeZone) },
-    { name: 'Suspend', cell: (o) => String(o.spec?.suspend ?? false) },
-    { name: 'Active', cell: (o) => (o.status?.active ?? []).length },
-    { name: 'Last Schedule', cell: (o, now) => (o.status?.lastScheduleTime ? age(o.status.lastScheduleTime, now) : '<none>') },
+    {name: 'Schedule', cell: (o) => o.spec?.schedule},
+    {name: 'Timezone', cell: (o) => none(o.spec?.timeZone)},
+    {name: 'Suspend', cell: (o) => String(o.spec?.suspend ?? false)},
+    {name: 'Active', cell: (o) => (o.status?.active ?? []).length},
+    {
+      name: 'Last Schedule',
+      cell: (o, now) => (o.status?.lastScheduleTime ? age(o.status.lastScheduleTime, now) : '<none>'),
+    },
     ageCol,
-    wide('Containers', (o) => (o.spec?.jobTemplate?.spec?.template?.spec?.containers ?? []).map((c: J) => c.name).join(',')),
-    wide('Images', (o) => (o.spec?.jobTemplate?.spec?.template?.spec?.containers ?? []).map((c: J) => c.image).join(',')),
+    wide('Containers', (o) =>
+      (o.spec?.jobTemplate?.spec?.template?.spec?.containers ?? []).map((c: J) => c.name).join(','),
+    ),
+    wide('Images', (o) =>
+      (o.spec?.jobTemplate?.spec?.template?.spec?.containers ?? []).map((c: J) => c.image).join(','),
+    ),
     wide('Selector', (o) => selectorText(o.spec?.jobTemplate?.spec?.selector)),
   ],
-  secrets: [nameCol, { name: 'Type', cell: (o) => o.type }, { name: 'Data', cell: (o) => Object.keys(o.data ?? {}).length }, ageCol],
-  configmaps: [nameCol, { name: 'Data', cell: (o) => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length }, ageCol],
-  serviceaccounts: [nameCol, { name: 'Secrets', cell: (o) => (o.secrets ?? []).length }, ageCol],
+  secrets: [
+    nameCol,
+    {name: 'Type', cell: (o) => o.type},
+    {name: 'Data', cell: (o) => Object.keys(o.data ?? {}).length},
+    ageCol,
+  ],
+  configmaps: [
+    nameCol,
+    {name: 'Data', cell: (o) => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length},
+    ageCol,
+  ],
+  serviceaccounts: [nameCol, {name: 'Secrets', cell: (o) => (o.secrets ?? []).length}, ageCol],
   events,
   customresourcedefinitions: [nameCol, createdAt],
   rolebindings: [
     nameCol,
-    { name: 'Role', cell: (o) => `${o.roleRef?.kind}/${o.roleRef?.name}` },
+    {name: 'Role', cell: (o) => `${o.roleRef?.kind}/${o.roleRef?.name}`},
     ageCol,
     wide('Users', bindingSubjects('User')),
     wide('Groups', bindingSubjects('Group')),
@@ -287,97 +340,144 @@ export const PRINTERS: Record<string, Column[]> = {
   ],
   ingresses: [
     nameCol,
-    { name: 'Class', cell: (o) => none(o.spec?.ingressClassName) },
-    { name: 'Hosts', cell: (o) => (o.spec?.rules ?? []).map((r: J) => r.host ?? '*').join(',') || '*' },
-    { name: 'Address', cell: (o) => (o.status?.loadBalancer?.ingress ?? []).map((i: J) => i.ip || i.hostname).join(',') },
-    { name: 'Ports', cell: (o) => ((o.spec?.tls ?? []).length ? '80, 443' : '80') },
+    {name: 'Class', cell: (o) => none(o.spec?.ingressClassName)},
+    {name: 'Hosts', cell: (o) => (o.spec?.rules ?? []).map((r: J) => r.host ?? '*').join(',') || '*'},
+    {name: 'Address', cell: (o) => (o.status?.loadBalancer?.ingress ?? []).map((i: J) => i.ip || i.hostname).join(',')},
+    {name: 'Ports', cell: (o) => ((o.spec?.tls ?? []).length ? '80, 443' : '80')},
     ageCol,
   ],
-  leases: [nameCol, { name: 'Holder', cell: (o) => o.spec?.holderIdentity ?? '' }, ageCol],
+  leases: [nameCol, {name: 'Holder', cell: (o) => o.spec?.holderIdentity ?? ''}, ageCol],
   endpointslices: [
     nameCol,
-    { name: 'AddressType', cell: (o) => o.addressType },
-    { name: 'Ports', cell: (o) => ((o.ports ?? []).map((p: J) => p.port).join(',') || '<unset>') },
-    { name: 'Endpoints', cell: (o) => {
-      const ips = (o.endpoints ?? []).flatMap((e: J) => e.addresses ?? []);
-      return ips.length ? (ips.length > 3 ? `${ips.slice(0, 3).join(',')} + ${ips.length - 3} more...` : ips.join(',')) : '<unset>';
-    } },
+    {name: 'AddressType', cell: (o) => o.addressType},
+    {name: 'Ports', cell: (o) => (o.ports ?? []).map((p: J) => p.port).join(',') || '<unset>'},
+    {
+      name: 'Endpoints',
+      cell: (o) => {
+        const ips = (o.endpoints ?? []).flatMap((e: J) => e.addresses ?? []);
+        return ips.length
+          ? ips.length > 3
+            ? `${ips.slice(0, 3).join(',')} + ${ips.length - 3} more...`
+            : ips.join(',')
+          : '<unset>';
+      },
+    },
     ageCol,
   ],
   storageclasses: [
-    { name: 'Name', cell: (o) => (o.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true' ? `${o.metadata.name} (default)` : o.metadata?.name) },
-    { name: 'Provisioner', cell: (o) => o.provisioner },
-    { name: 'ReclaimPolicy', cell: (o) => o.reclaimPolicy ?? 'Delete' },
-    { name: 'VolumeBindingMode', cell: (o) => o.volumeBindingMode ?? 'Immediate' },
-    { name: 'AllowVolumeExpansion', cell: (o) => String(o.allowVolumeExpansion ?? false) },
+    {
+      name: 'Name',
+      cell: (o) =>
+        o.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true'
+          ? `${o.metadata.name} (default)`
+          : o.metadata?.name,
+    },
+    {name: 'Provisioner', cell: (o) => o.provisioner},
+    {name: 'ReclaimPolicy', cell: (o) => o.reclaimPolicy ?? 'Delete'},
+    {name: 'VolumeBindingMode', cell: (o) => o.volumeBindingMode ?? 'Immediate'},
+    {name: 'AllowVolumeExpansion', cell: (o) => String(o.allowVolumeExpansion ?? false)},
     ageCol,
   ],
 };
 PRINTERS.clusterrolebindings = PRINTERS.rolebindings!;
 
 const accessModes = (m: string[] | undefined) =>
-  (m ?? []).map((x) => ({ ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' })[x] ?? x).join(',');
+  (m ?? [])
+    .map((x) => ({ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP'})[x] ?? x)
+    .join(',');
 
 Object.assign(PRINTERS, {
   horizontalpodautoscalers: [
     nameCol,
-    { name: 'Reference', cell: (o: J) => `${o.spec?.scaleTargetRef?.kind}/${o.spec?.scaleTargetRef?.name}` },
-    { name: 'Targets', cell: (o: J) => ((o.spec?.metrics ?? []).length ? `<unknown>/${o.spec.metrics[0]?.resource?.target?.averageUtilization ?? '?'}%` : '<none>') },
-    { name: 'MinPods', cell: (o: J) => o.spec?.minReplicas ?? 1 },
-    { name: 'MaxPods', cell: (o: J) => o.spec?.maxReplicas },
-    { name: 'Replicas', cell: (o: J) => num(o.status?.currentReplicas) },
+    {name: 'Reference', cell: (o: J) => `${o.spec?.scaleTargetRef?.kind}/${o.spec?.scaleTargetRef?.name}`},
+    {
+      name: 'Targets',
+      cell: (o: J) =>
+        (o.spec?.metrics ?? []).length
+          ? `<unknown>/${o.spec.metrics[0]?.resource?.target?.averageUtilization ?? '?'}%`
+          : '<none>',
+    },
+    {name: 'MinPods', cell: (o: J) => o.spec?.minReplicas ?? 1},
+    {name: 'MaxPods', cell: (o: J) => o.spec?.maxReplicas},
+    {name: 'Replicas', cell: (o: J) => num(o.status?.currentReplicas)},
     ageCol,
   ],
   persistentvolumeclaims: [
     nameCol,
-    { name: 'Status', cell: (o: J) => (o.metadata?.deletionTimestamp ? 'Terminating' : o.status?.phase ?? 'Pending') },
-    { name: 'Volume', cell: (o: J) => o.spec?.volumeName ?? '' },
-    { name: 'Capacity', cell: (o: J) => o.status?.capacity?.storage ?? '' },
-    { name: 'Access Modes', cell: (o: J) => accessModes(o.status?.accessModes) },
-    { name: 'StorageClass', cell: (o: J) => o.spec?.storageClassName ?? '<unset>' },
-    { name: 'VolumeAttributesClass', cell: (o: J) => o.spec?.volumeAttributesClassName ?? '<unset>' },
+    {name: 'Status', cell: (o: J) => (o.metadata?.deletionTimestamp ? 'Terminating' : (o.status?.phase ?? 'Pending'))},
+    {name: 'Volume', cell: (o: J) => o.spec?.volumeName ?? ''},
+    {name: 'Capacity', cell: (o: J) => o.status?.capacity?.storage ?? ''},
+    {name: 'Access Modes', cell: (o: J) => accessModes(o.status?.accessModes)},
+    {name: 'StorageClass', cell: (o: J) => o.spec?.storageClassName ?? '<unset>'},
+    {name: 'VolumeAttributesClass', cell: (o: J) => o.spec?.volumeAttributesClassName ?? '<unset>'},
     ageCol,
     wide('VolumeMode', (o) => o.spec?.volumeMode ?? 'Filesystem'),
   ],
   persistentvolumes: [
     nameCol,
-    { name: 'Capacity', cell: (o: J) => o.spec?.capacity?.storage ?? '' },
-    { name: 'Access Modes', cell: (o: J) => accessModes(o.spec?.accessModes) },
-    { name: 'Reclaim Policy', cell: (o: J) => o.spec?.persistentVolumeReclaimPolicy ?? 'Retain' },
-    { name: 'Status', cell: (o: J) => o.status?.phase ?? 'Pending' },
-    { name: 'Claim', cell: (o: J) => (o.spec?.claimRef ? `${o.spec.claimRef.namespace}/${o.spec.claimRef.name}` : '') },
-    { name: 'StorageClass', cell: (o: J) => o.spec?.storageClassName ?? '' },
-    { name: 'VolumeAttributesClass', cell: (o: J) => o.spec?.volumeAttributesClassName ?? '<unset>' },
-    { name: 'Reason', cell: (o: J) => o.status?.reason ?? '' },
+    {name: 'Capacity', cell: (o: J) => o.spec?.capacity?.storage ?? ''},
+    {name: 'Access Modes', cell: (o: J) => accessModes(o.spec?.accessModes)},
+    {name: 'Reclaim Policy', cell: (o: J) => o.spec?.persistentVolumeReclaimPolicy ?? 'Retain'},
+    {name: 'Status', cell: (o: J) => o.status?.phase ?? 'Pending'},
+    {name: 'Claim', cell: (o: J) => (o.spec?.claimRef ? `${o.spec.claimRef.namespace}/${o.spec.claimRef.name}` : '')},
+    {name: 'StorageClass', cell: (o: J) => o.spec?.storageClassName ?? ''},
+    {name: 'VolumeAttributesClass', cell: (o: J) => o.spec?.volumeAttributesClassName ?? '<unset>'},
+    {name: 'Reason', cell: (o: J) => o.status?.reason ?? ''},
     ageCol,
     wide('VolumeMode', (o) => o.spec?.volumeMode ?? 'Filesystem'),
   ],
   poddisruptionbudgets: [
     nameCol,
-    { name: 'Min Available', cell: (o: J) => o.spec?.minAvailable ?? 'N/A' },
-    { name: 'Max Unavailable', cell: (o: J) => o.spec?.maxUnavailable ?? 'N/A' },
-    { name: 'Allowed Disruptions', cell: (o: J) => num(o.status?.disruptionsAllowed) },
+    {name: 'Min Available', cell: (o: J) => o.spec?.minAvailable ?? 'N/A'},
+    {name: 'Max Unavailable', cell: (o: J) => o.spec?.maxUnavailable ?? 'N/A'},
+    {name: 'Allowed Disruptions', cell: (o: J) => num(o.status?.disruptionsAllowed)},
     ageCol,
   ],
-  networkpolicies: [nameCol, { name: 'Pod-Selector', cell: (o: J) => (selectorText(o.spec?.podSelector) === '<none>' ? '<none>' : selectorText(o.spec?.podSelector)) }, ageCol],
-  ingressclasses: [nameCol, { name: 'Controller', cell: (o: J) => o.spec?.controller }, { name: 'Parameters', cell: (o: J) => (o.spec?.parameters ? `${o.spec.parameters.kind}/${o.spec.parameters.name}` : '<none>') }, ageCol],
-  priorityclasses: [nameCol, { name: 'Value', cell: (o: J) => o.value }, { name: 'Global-Default', cell: (o: J) => String(o.globalDefault ?? false) }, { name: 'Preemptionpolicy', cell: (o: J) => o.preemptionPolicy ?? 'PreemptLowerPriority' }, ageCol],
-  mutatingwebhookconfigurations: [nameCol, { name: 'Webhooks', cell: (o: J) => (o.webhooks ?? []).length }, ageCol],
-  validatingwebhookconfigurations: [nameCol, { name: 'Webhooks', cell: (o: J) => (o.webhooks ?? []).length }, ageCol],
+  networkpolicies: [
+    nameCol,
+    {
+      name: 'Pod-Selector',
+      cell: (o: J) => (selectorText(o.spec?.podSelector) === '<none>' ? '<none>' : selectorText(o.spec?.podSelector)),
+    },
+    ageCol,
+  ],
+  ingressclasses: [
+    nameCol,
+    {name: 'Controller', cell: (o: J) => o.spec?.controller},
+    {
+      name: 'Parameters',
+      cell: (o: J) => (o.spec?.parameters ? `${o.spec.parameters.kind}/${o.spec.parameters.name}` : '<none>'),
+    },
+    ageCol,
+  ],
+  priorityclasses: [
+    nameCol,
+    {name: 'Value', cell: (o: J) => o.value},
+    {name: 'Global-Default', cell: (o: J) => String(o.globalDefault ?? false)},
+    {name: 'Preemptionpolicy', cell: (o: J) => o.preemptionPolicy ?? 'PreemptLowerPriority'},
+    ageCol,
+  ],
+  mutatingwebhookconfigurations: [nameCol, {name: 'Webhooks', cell: (o: J) => (o.webhooks ?? []).length}, ageCol],
+  validatingwebhookconfigurations: [nameCol, {name: 'Webhooks', cell: (o: J) => (o.webhooks ?? []).length}, ageCol],
   controllerrevisions: [
     nameCol,
-    { name: 'Controller', cell: (o: J) => {
-      const c = (o.metadata?.ownerReferences ?? []).find((r: J) => r.controller);
-      return c ? `${String(c.apiVersion).split('/')[0] === 'apps' ? `${c.kind.toLowerCase()}.apps` : c.kind.toLowerCase()}/${c.name}` : '<none>';
-    } },
-    { name: 'Revision', cell: (o: J) => o.revision },
+    {
+      name: 'Controller',
+      cell: (o: J) => {
+        const c = (o.metadata?.ownerReferences ?? []).find((r: J) => r.controller);
+        return c
+          ? `${String(c.apiVersion).split('/')[0] === 'apps' ? `${c.kind.toLowerCase()}.apps` : c.kind.toLowerCase()}/${c.name}`
+          : '<none>';
+      },
+    },
+    {name: 'Revision', cell: (o: J) => o.revision},
     ageCol,
   ],
   replicationcontrollers: [
     nameCol,
-    { name: 'Desired', cell: (o: J) => num(o.spec?.replicas) },
-    { name: 'Current', cell: (o: J) => num(o.status?.replicas) },
-    { name: 'Ready', cell: (o: J) => num(o.status?.readyReplicas) },
+    {name: 'Desired', cell: (o: J) => num(o.spec?.replicas)},
+    {name: 'Current', cell: (o: J) => num(o.status?.replicas)},
+    {name: 'Ready', cell: (o: J) => num(o.status?.readyReplicas)},
     ageCol,
     ...workloadWide(false),
     wide('Selector', (o) => mapText(o.spec?.selector)),
@@ -391,4 +491,4 @@ export function printersFor(resource: string): Column[] {
   return PRINTERS[resource] ?? DEFAULT_COLUMNS;
 }
 
-export type { KubeObject };
+export type {KubeObject};

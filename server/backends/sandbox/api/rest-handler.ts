@@ -1,18 +1,18 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeObjectBody } from './body';
-import { mediaType, readBody, rendering, sendJson } from './http-io';
-import { checkKnownFields } from './known-fields';
-import { applyPatch, parsePatchBody, patchTypeOf } from './patch';
-import { isPlainObject } from './patch-merge';
-import type { RequestTarget } from './request-info';
-import { answerReview, tokenRequest } from './reviews';
-import { errors } from './status';
-import type { DeleteOptions, ObjectStore, PropagationPolicy } from './store';
-import { toTable, type IncludeObject } from './table';
-import { apiVersionOf, type Disposable, type KubeObject, type ResourceType } from './types';
-import { serveWatch } from './watch-stream';
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import {decodeObjectBody} from './body';
+import {mediaType, readBody, rendering, sendJson} from './http-io';
+import {checkKnownFields} from './known-fields';
+import {applyPatch, parsePatchBody, patchTypeOf} from './patch';
+import {isPlainObject} from './patch-merge';
+import type {RequestTarget} from './request-info';
+import {answerReview, tokenRequest} from './reviews';
+import {errors} from './status';
+import type {DeleteOptions, ObjectStore, PropagationPolicy} from './store';
+import {toTable, type IncludeObject} from './table';
+import {apiVersionOf, type Disposable, type KubeObject, type ResourceType} from './types';
+import {serveWatch} from './watch-stream';
 
-export type ResourceTarget = Extract<RequestTarget, { kind: 'resource' }>;
+export type ResourceTarget = Extract<RequestTarget, {kind: 'resource'}>;
 
 export interface ResourceContext {
   store: ObjectStore;
@@ -31,8 +31,11 @@ export interface ResourceContext {
 export type SubresourceHandler = (ctx: ResourceContext) => Promise<void> | void;
 
 /** The generic REST verbs on any stored resource: the registry's get/list/watch/create/update/patch/delete. */
-export async function handleResource(ctx: ResourceContext, subresources: Map<string, SubresourceHandler>): Promise<void> {
-  const { req, target, type } = ctx;
+export async function handleResource(
+  ctx: ResourceContext,
+  subresources: Map<string, SubresourceHandler>,
+): Promise<void> {
+  const {req, target, type} = ctx;
   const method = req.method ?? 'GET';
   if (target.subresource) {
     const custom = subresources.get(`${type.group}/${type.resource}/${target.subresource}`);
@@ -78,29 +81,39 @@ function includeObject(ctx: ResourceContext): IncludeObject {
 function sendObject(ctx: ResourceContext, code: number, o: KubeObject): void {
   const r = rendering(ctx.req.headers.accept);
   if (r === 'table') {
-    const t = toTable(ctx.type, [o], { now: ctx.store.clock.now(), resourceVersion: o.metadata.resourceVersion, include: includeObject(ctx) });
+    const t = toTable(ctx.type, [o], {
+      now: ctx.store.clock.now(),
+      resourceVersion: o.metadata.resourceVersion,
+      include: includeObject(ctx),
+    });
     return sendJson(ctx.res, code, t, 'application/json;as=Table;v=v1;g=meta.k8s.io');
   }
-  if (r === 'partial') return sendJson(ctx.res, code, { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata });
+  if (r === 'partial')
+    return sendJson(ctx.res, code, {kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata});
   sendJson(ctx.res, code, o);
 }
 
 function list(ctx: ResourceContext): void {
   requireVerb(ctx, 'list');
-  const { items, resourceVersion } = ctx.store.list(ctx.type, listOptions(ctx));
+  const {items, resourceVersion} = ctx.store.list(ctx.type, listOptions(ctx));
   const r = rendering(ctx.req.headers.accept);
   if (r === 'table') {
-    const t = toTable(ctx.type, items, { now: ctx.store.clock.now(), resourceVersion, include: includeObject(ctx) });
+    const t = toTable(ctx.type, items, {now: ctx.store.clock.now(), resourceVersion, include: includeObject(ctx)});
     return sendJson(ctx.res, 200, t, 'application/json;as=Table;v=v1;g=meta.k8s.io');
   }
   if (r === 'partial')
     return sendJson(ctx.res, 200, {
       kind: 'PartialObjectMetadataList',
       apiVersion: 'meta.k8s.io/v1',
-      metadata: { resourceVersion },
-      items: items.map((o) => ({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata })),
+      metadata: {resourceVersion},
+      items: items.map((o) => ({kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata})),
     });
-  sendJson(ctx.res, 200, { kind: ctx.type.listKind, apiVersion: apiVersionOf(ctx.type), metadata: { resourceVersion }, items });
+  sendJson(ctx.res, 200, {
+    kind: ctx.type.listKind,
+    apiVersion: apiVersionOf(ctx.type),
+    metadata: {resourceVersion},
+    items,
+  });
 }
 
 function watch(ctx: ResourceContext): void {
@@ -138,7 +151,9 @@ function strictFields(ctx: ResourceContext, o: KubeObject, before?: KubeObject):
 /** the body's kind must be the resource's kind, as the decoder of the real server insists */
 function checkKind(ctx: ResourceContext, o: KubeObject): void {
   if (o.kind && o.kind !== ctx.type.kind)
-    throw errors.badRequest(`${o.kind} in version "${ctx.type.version}" cannot be handled as a ${ctx.type.kind}: the kind of the object does not match the resource ${ctx.type.resource}`);
+    throw errors.badRequest(
+      `${o.kind} in version "${ctx.type.version}" cannot be handled as a ${ctx.type.kind}: the kind of the object does not match the resource ${ctx.type.resource}`,
+    );
 }
 
 async function create(ctx: ResourceContext): Promise<void> {
@@ -154,7 +169,7 @@ async function create(ctx: ResourceContext): Promise<void> {
       throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
     o.metadata.namespace = ctx.target.namespace;
   }
-  const created = ctx.store.create(ctx.type, o, { dryRun: isDryRun(ctx), fieldValidation: fieldValidation(ctx) });
+  const created = ctx.store.create(ctx.type, o, {dryRun: isDryRun(ctx), fieldValidation: fieldValidation(ctx)});
   sendObject(ctx, 201, created);
 }
 
@@ -168,30 +183,47 @@ async function update(ctx: ResourceContext, subresource?: string): Promise<void>
     throw errors.badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${name})`);
   o.metadata.name = name;
   if (ctx.type.namespaced) o.metadata.namespace = ctx.target.namespace;
-  sendObject(ctx, 200, ctx.store.update(ctx.type, o, { dryRun: isDryRun(ctx), subresource, fieldValidation: fieldValidation(ctx) }));
+  sendObject(
+    ctx,
+    200,
+    ctx.store.update(ctx.type, o, {dryRun: isDryRun(ctx), subresource, fieldValidation: fieldValidation(ctx)}),
+  );
 }
 
 async function patch(ctx: ResourceContext, subresource?: string): Promise<void> {
   requireVerb(ctx, 'patch');
   const kind = patchTypeOf(mediaType(ctx.req.headers['content-type']), ctx.type);
   const body = parsePatchBody(await readBody(ctx.req, ctx.maxBodyBytes), kind);
-  const { type, target } = ctx;
+  const {type, target} = ctx;
   const current = ctx.store.get(type, target.namespace, target.name!);
   if (!current) {
     // server-side apply creates what does not exist yet
     if (kind !== 'apply' || subresource) throw errors.notFound(type, target.name!);
     const o = body as KubeObject;
-    o.metadata = { ...(isPlainObject(o.metadata) ? o.metadata : {}), name: target.name, ...(type.namespaced ? { namespace: target.namespace } : {}) };
-    return sendObject(ctx, 201, ctx.store.create(type, o, { dryRun: isDryRun(ctx), fieldValidation: fieldValidation(ctx) }));
+    o.metadata = {
+      ...(isPlainObject(o.metadata) ? o.metadata : {}),
+      name: target.name,
+      ...(type.namespaced ? {namespace: target.namespace} : {}),
+    };
+    return sendObject(
+      ctx,
+      201,
+      ctx.store.create(type, o, {dryRun: isDryRun(ctx), fieldValidation: fieldValidation(ctx)}),
+    );
   }
   const patched = applyPatch(type, current, kind, body);
   if (!subresource) strictFields(ctx, patched, current);
   // a patch is applied to the version it was computed on; only an explicit resourceVersion in it may conflict
-  const explicitRv = isPlainObject(body) && isPlainObject(body.metadata) && typeof body.metadata.resourceVersion === 'string';
+  const explicitRv =
+    isPlainObject(body) && isPlainObject(body.metadata) && typeof body.metadata.resourceVersion === 'string';
   if (!explicitRv) patched.metadata.resourceVersion = current.metadata.resourceVersion;
   patched.metadata.name = current.metadata.name;
   if (type.namespaced) patched.metadata.namespace = current.metadata.namespace;
-  sendObject(ctx, 200, ctx.store.update(type, patched, { dryRun: isDryRun(ctx), subresource, fieldValidation: fieldValidation(ctx) }));
+  sendObject(
+    ctx,
+    200,
+    ctx.store.update(type, patched, {dryRun: isDryRun(ctx), subresource, fieldValidation: fieldValidation(ctx)}),
+  );
 }
 
 async function deleteOptions(ctx: ResourceContext): Promise<DeleteOptions> {
@@ -207,14 +239,18 @@ async function deleteOptions(ctx: ResourceContext): Promise<DeleteOptions> {
   }
   const policy = (ctx.query.get('propagationPolicy') ?? opts.propagationPolicy) as string | undefined;
   if (policy && !['Foreground', 'Background', 'Orphan'].includes(policy))
-    throw errors.badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
+    throw errors.badRequest(
+      `propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
+    );
   const orphan = opts.orphanDependents === true || ctx.query.get('orphanDependents') === 'true';
   const graceRaw = ctx.query.get('gracePeriodSeconds') ?? opts.gracePeriodSeconds;
   const grace = graceRaw === undefined || graceRaw === null ? undefined : Number(graceRaw);
   return {
     gracePeriodSeconds: grace !== undefined && Number.isFinite(grace) ? grace : undefined,
     propagationPolicy: (policy as PropagationPolicy | undefined) ?? (orphan ? 'Orphan' : undefined),
-    preconditions: isPlainObject(opts.preconditions) ? (opts.preconditions as DeleteOptions['preconditions']) : undefined,
+    preconditions: isPlainObject(opts.preconditions)
+      ? (opts.preconditions as DeleteOptions['preconditions'])
+      : undefined,
     dryRun: isDryRun(ctx) || (Array.isArray(opts.dryRun) && opts.dryRun.includes('All')),
   };
 }
@@ -222,7 +258,7 @@ async function deleteOptions(ctx: ResourceContext): Promise<DeleteOptions> {
 async function del(ctx: ResourceContext): Promise<void> {
   requireVerb(ctx, 'delete');
   const opts = await deleteOptions(ctx);
-  const { type, target } = ctx;
+  const {type, target} = ctx;
   const o = ctx.store.delete(type, target.namespace, target.name!, opts);
   if (ctx.store.get(type, target.namespace, target.name!) && !opts.dryRun) return sendObject(ctx, 200, o);
   sendJson(ctx.res, 200, {
@@ -230,19 +266,24 @@ async function del(ctx: ResourceContext): Promise<void> {
     apiVersion: 'v1',
     metadata: {},
     status: 'Success',
-    details: { name: target.name, group: type.group || undefined, kind: type.resource, uid: o.metadata.uid },
+    details: {name: target.name, group: type.group || undefined, kind: type.resource, uid: o.metadata.uid},
   });
 }
 
 async function deleteCollection(ctx: ResourceContext): Promise<void> {
   requireVerb(ctx, 'deletecollection');
   const opts = await deleteOptions(ctx);
-  const items = ctx.store.deleteCollection(ctx.type, { ...listOptions(ctx), ...opts });
-  sendJson(ctx.res, 200, { kind: ctx.type.listKind, apiVersion: apiVersionOf(ctx.type), metadata: { resourceVersion: String(ctx.store.resourceVersion) }, items });
+  const items = ctx.store.deleteCollection(ctx.type, {...listOptions(ctx), ...opts});
+  sendJson(ctx.res, 200, {
+    kind: ctx.type.listKind,
+    apiVersion: apiVersionOf(ctx.type),
+    metadata: {resourceVersion: String(ctx.store.resourceVersion)},
+    items,
+  });
 }
 
 async function statusSubresource(ctx: ResourceContext): Promise<void> {
-  const { type, target } = ctx;
+  const {type, target} = ctx;
   if (!type.subresources.includes('status') || !target.name) throw errors.pathNotFound();
   const method = ctx.req.method;
   if (method === 'GET') return sendObject(ctx, 200, ctx.store.mustGet(type, target.namespace, target.name));
@@ -253,36 +294,45 @@ async function statusSubresource(ctx: ResourceContext): Promise<void> {
 
 /** autoscaling/v1 Scale view of spec.replicas: what `kubectl scale` reads and patches */
 function toScale(o: KubeObject) {
-  const spec = (o.spec ?? {}) as { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
-  const status = (o.status ?? {}) as { replicas?: number };
-  const sel = Object.entries(spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
-  const { name, namespace, uid, resourceVersion, creationTimestamp } = o.metadata;
+  const spec = (o.spec ?? {}) as {replicas?: number; selector?: {matchLabels?: Record<string, string>}};
+  const status = (o.status ?? {}) as {replicas?: number};
+  const sel = Object.entries(spec.selector?.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  const {name, namespace, uid, resourceVersion, creationTimestamp} = o.metadata;
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
-    metadata: { name, namespace, uid, resourceVersion, creationTimestamp },
-    spec: { replicas: spec.replicas ?? 0 },
-    status: { replicas: status.replicas ?? 0, ...(sel ? { selector: sel } : {}) },
+    metadata: {name, namespace, uid, resourceVersion, creationTimestamp},
+    spec: {replicas: spec.replicas ?? 0},
+    status: {replicas: status.replicas ?? 0, ...(sel ? {selector: sel} : {})},
   };
 }
 
 async function scaleSubresource(ctx: ResourceContext): Promise<void> {
-  const { type, target, store } = ctx;
+  const {type, target, store} = ctx;
   if (!target.name) throw errors.pathNotFound();
   const current = store.mustGet(type, target.namespace, target.name);
   const method = ctx.req.method;
   if (method === 'GET') return sendJson(ctx.res, 200, toScale(current));
-  let scale: { spec?: { replicas?: number }; metadata?: { resourceVersion?: string } };
+  let scale: {spec?: {replicas?: number}; metadata?: {resourceVersion?: string}};
   if (method === 'PUT') scale = await bodyObject(ctx);
   else if (method === 'PATCH') {
-    const kind = patchTypeOf(mediaType(ctx.req.headers['content-type']), { ...type, custom: false });
+    const kind = patchTypeOf(mediaType(ctx.req.headers['content-type']), {...type, custom: false});
     const body = parsePatchBody(await readBody(ctx.req, ctx.maxBodyBytes), kind);
-    scale = applyPatch({ ...type, custom: kind !== 'strategic' }, toScale(current) as unknown as KubeObject, kind, body);
+    scale = applyPatch({...type, custom: kind !== 'strategic'}, toScale(current) as unknown as KubeObject, kind, body);
   } else throw errors.methodNotAllowed(method ?? '', 'Scale');
   const replicas = scale.spec?.replicas;
   if (typeof replicas !== 'number' || replicas < 0)
-    throw errors.invalid('Scale', 'autoscaling', target.name, [{ reason: 'FieldValueInvalid', field: 'spec.replicas', message: `Invalid value: ${replicas}: must be greater than or equal to 0` }]);
-  const next = { ...current, spec: { ...(current.spec as object), replicas } };
-  if (method === 'PUT' && scale.metadata?.resourceVersion) next.metadata = { ...next.metadata, resourceVersion: scale.metadata.resourceVersion };
+    throw errors.invalid('Scale', 'autoscaling', target.name, [
+      {
+        reason: 'FieldValueInvalid',
+        field: 'spec.replicas',
+        message: `Invalid value: ${replicas}: must be greater than or equal to 0`,
+      },
+    ]);
+  const next = {...current, spec: {...(current.spec as object), replicas}};
+  if (method === 'PUT' && scale.metadata?.resourceVersion)
+    next.metadata = {...next.metadata, resourceVersion: scale.metadata.resourceVersion};
   sendJson(ctx.res, 200, toScale(store.update(type, next)));
 }

@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { dns1123LabelErrors } from './names';
-import { seedFreshCluster } from './seed';
-import { DebouncedJsonFile, readJson } from './state-file';
-import { ObjectStore, type StoreOptions, type StoreSnapshot } from './store';
-import type { Clock, Disposable } from './types';
+import {randomBytes} from 'node:crypto';
+import {existsSync, readdirSync, renameSync, rmSync} from 'node:fs';
+import {join} from 'node:path';
+import {dns1123LabelErrors} from './names';
+import {seedFreshCluster} from './seed';
+import {DebouncedJsonFile, readJson} from './state-file';
+import {ObjectStore, type StoreOptions, type StoreSnapshot} from './store';
+import type {Clock, Disposable} from './types';
 
 /** One simulated cluster: its own objects, its own bearer token, its own state file. */
 export interface Sandbox {
@@ -25,7 +25,14 @@ interface StateFile {
 
 const isStateFile = (v: unknown): v is StateFile => {
   const s = v as StateFile;
-  return !!s && s.version === 1 && typeof s.token === 'string' && !!s.store && Array.isArray(s.store.objects) && typeof s.store.resourceVersion === 'number';
+  return (
+    !!s &&
+    s.version === 1 &&
+    typeof s.token === 'string' &&
+    !!s.store &&
+    Array.isArray(s.store.objects) &&
+    typeof s.store.resourceVersion === 'number'
+  );
 };
 
 export interface SandboxRegistryOptions {
@@ -39,7 +46,10 @@ export interface SandboxRegistryOptions {
 }
 
 export class SandboxError extends Error {
-  constructor(readonly code: 'invalid-name' | 'exists' | 'not-found', message: string) {
+  constructor(
+    readonly code: 'invalid-name' | 'exists' | 'not-found',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -49,7 +59,7 @@ export class SandboxError extends Error {
  * brings every saved sandbox back after a restart. A corrupt file is set aside (renamed) and reported.
  */
 export class SandboxRegistry {
-  private readonly items = new Map<string, { sandbox: Sandbox; file: DebouncedJsonFile; sub: Disposable }>();
+  private readonly items = new Map<string, {sandbox: Sandbox; file: DebouncedJsonFile; sub: Disposable}>();
 
   constructor(private readonly opts: SandboxRegistryOptions) {}
 
@@ -71,7 +81,7 @@ export class SandboxRegistry {
     if (this.items.has(name)) throw new SandboxError('exists', `sandbox "${name}" already exists`);
     const store = this.newStore();
     seedFreshCluster(store);
-    const sandbox: Sandbox = { name, token: randomBytes(24).toString('hex'), createdAt: new Date().toISOString(), store };
+    const sandbox: Sandbox = {name, token: randomBytes(24).toString('hex'), createdAt: new Date().toISOString(), store};
     this.attach(sandbox).flush();
     return sandbox;
   }
@@ -88,7 +98,7 @@ export class SandboxRegistry {
     it.file.dispose();
     it.sandbox.store.dispose();
     this.items.delete(name);
-    rmSync(this.dir(name), { recursive: true, force: true });
+    rmSync(this.dir(name), {recursive: true, force: true});
   }
 
   /** load every saved sandbox that is not loaded yet */
@@ -115,12 +125,15 @@ export class SandboxRegistry {
       } catch {
         // leave it where it is; it is reported either way
       }
-      this.opts.onProblem?.(`sandbox "${name}": state file is unreadable and was set aside; the sandbox is not restored`, { path, movedTo: aside, error: r.error });
+      this.opts.onProblem?.(
+        `sandbox "${name}": state file is unreadable and was set aside; the sandbox is not restored`,
+        {path, movedTo: aside, error: r.error},
+      );
       return undefined;
     }
     const store = this.newStore();
     store.restore(r.value.store);
-    const sandbox: Sandbox = { name, token: r.value.token, createdAt: r.value.createdAt, store };
+    const sandbox: Sandbox = {name, token: r.value.token, createdAt: r.value.createdAt, store};
     this.attach(sandbox);
     return sandbox;
   }
@@ -140,16 +153,25 @@ export class SandboxRegistry {
   }
 
   private newStore(): ObjectStore {
-    return new ObjectStore({ ...this.opts.store, clock: this.opts.clock });
+    return new ObjectStore({...this.opts.store, clock: this.opts.clock});
   }
 
   private attach(sandbox: Sandbox): DebouncedJsonFile {
-    const state = (): StateFile => ({ version: 1, name: sandbox.name, token: sandbox.token, createdAt: sandbox.createdAt, store: sandbox.store.snapshot() });
-    const file = new DebouncedJsonFile(join(this.dir(sandbox.name), 'state.json'), state, this.opts.saveDebounceMs ?? 250, (e) =>
-      this.opts.onProblem?.(`sandbox "${sandbox.name}": could not save state`, { error: e.message }),
+    const state = (): StateFile => ({
+      version: 1,
+      name: sandbox.name,
+      token: sandbox.token,
+      createdAt: sandbox.createdAt,
+      store: sandbox.store.snapshot(),
+    });
+    const file = new DebouncedJsonFile(
+      join(this.dir(sandbox.name), 'state.json'),
+      state,
+      this.opts.saveDebounceMs ?? 250,
+      (e) => this.opts.onProblem?.(`sandbox "${sandbox.name}": could not save state`, {error: e.message}),
     );
     const sub = sandbox.store.watch(() => file.touch());
-    this.items.set(sandbox.name, { sandbox, file, sub });
+    this.items.set(sandbox.name, {sandbox, file, sub});
     return file;
   }
 }

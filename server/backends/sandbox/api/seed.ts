@@ -1,4 +1,4 @@
-import type { ObjectStore } from './store';
+import type {ObjectStore} from './store';
 
 /**
  * What a fresh k3s API server has before any controller runs: the four system namespaces and the `kubernetes`
@@ -8,13 +8,17 @@ import type { ObjectStore } from './store';
 export function seedFreshCluster(store: ObjectStore): void {
   const ns = store.types.lookup('', 'v1', 'namespaces')!;
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
-    if (!store.get(ns, undefined, name)) store.create(ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    if (!store.get(ns, undefined, name)) store.create(ns, {apiVersion: 'v1', kind: 'Namespace', metadata: {name}});
   const svc = store.types.lookup('', 'v1', 'services')!;
   if (!store.get(svc, 'default', 'kubernetes'))
     store.create(svc, {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
-      spec: { type: 'ClusterIP', clusterIP: '10.43.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
+      metadata: {name: 'kubernetes', namespace: 'default', labels: {component: 'apiserver', provider: 'kubernetes'}},
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: '10.43.0.1',
+        ports: [{name: 'https', port: 443, protocol: 'TCP', targetPort: 6443}],
+      },
     });
 }

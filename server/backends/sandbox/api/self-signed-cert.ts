@@ -1,6 +1,6 @@
-import { createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject} from 'node:crypto';
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
 
 /**
  * A self-signed serving certificate for the sandbox API (ECDSA P-256, SANs for loopback).
@@ -47,15 +47,21 @@ const time = (d: Date): Buffer => {
   return d.getUTCFullYear() < 2050 ? tlv(0x17, Buffer.from(iso.slice(2))) : tlv(0x18, Buffer.from(iso));
 };
 const name = (cn: string) => seq(set(seq(oid('2.5.4.3'), utf8(cn))));
-const ext = (id: string, critical: boolean, value: Buffer) => seq(oid(id), ...(critical ? [bool(true)] : []), octets(value));
+const ext = (id: string, critical: boolean, value: Buffer) =>
+  seq(oid(id), ...(critical ? [bool(true)] : []), octets(value));
 
 function pem(label: string, der: Buffer): string {
-  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
-export function createServingCert(opts: { commonName?: string; dnsNames?: string[]; ips?: string[]; now?: Date; days?: number } = {}): ServingCert {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+export function createServingCert(
+  opts: {commonName?: string; dnsNames?: string[]; ips?: string[]; now?: Date; days?: number} = {},
+): ServingCert {
+  const {privateKey, publicKey} = generateKeyPairSync('ec', {namedCurve: 'P-256'});
   const now = opts.now ?? new Date();
   const notBefore = new Date(now.getTime() - 60 * 60 * 1000);
   const notAfter = new Date(now.getTime() + (opts.days ?? 3650) * 24 * 3600 * 1000);
@@ -65,7 +71,15 @@ export function createServingCert(opts: { commonName?: string; dnsNames?: string
   serial[0] = (serial[0]! & 0x7f) | 0x01;
   const sigAlg = seq(oid('1.2.840.10045.4.3.2')); // ecdsa-with-SHA256
   const sans = [
-    ...(opts.dnsNames ?? ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local']).map((d) => tlv(0x82, Buffer.from(d))),
+    ...(
+      opts.dnsNames ?? [
+        'localhost',
+        'kubernetes',
+        'kubernetes.default',
+        'kubernetes.default.svc',
+        'kubernetes.default.svc.cluster.local',
+      ]
+    ).map((d) => tlv(0x82, Buffer.from(d))),
     ...(opts.ips ?? ['127.0.0.1', '0.0.0.0']).map((ip) => tlv(0x87, Buffer.from(ip.split('.').map(Number)))),
   ];
   const subject = name(opts.commonName ?? 'k3s');
@@ -76,7 +90,7 @@ export function createServingCert(opts: { commonName?: string; dnsNames?: string
     subject,
     seq(time(notBefore), time(notAfter)),
     subject,
-    publicKey.export({ type: 'spki', format: 'der' }),
+    publicKey.export({type: 'spki', format: 'der'}),
     tlv(
       0xa3,
       seq(
@@ -89,7 +103,7 @@ export function createServingCert(opts: { commonName?: string; dnsNames?: string
   );
   const signature = sign('sha256', tbs, privateKey);
   const cert = seq(tbs, sigAlg, bits(signature));
-  return { cert: pem('CERTIFICATE', cert), key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+  return {cert: pem('CERTIFICATE', cert), key: privateKey.export({type: 'pkcs8', format: 'pem'}).toString()};
 }
 
 /** The certificate kept in `<dir>/server.crt|key`, created on first use so kubeconfigs stay valid across restarts. */
@@ -97,7 +111,7 @@ export function loadOrCreateServingCert(dir: string): ServingCert {
   const certPath = join(dir, 'server.crt');
   const keyPath = join(dir, 'server.key');
   if (existsSync(certPath) && existsSync(keyPath)) {
-    const c = { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
+    const c = {cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8')};
     try {
       createPrivateKey(c.key) satisfies KeyObject;
       return c;
@@ -106,8 +120,8 @@ export function loadOrCreateServingCert(dir: string): ServingCert {
     }
   }
   const c = createServingCert();
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(keyPath, c.key, { mode: 0o600 });
+  mkdirSync(dir, {recursive: true});
+  writeFileSync(keyPath, c.key, {mode: 0o600});
   writeFileSync(certPath, c.cert);
   return c;
 }

@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
+import {dirname} from 'node:path';
 
 /**
  * A JSON file written after changes settle (debounced) and atomically (temp file + rename), so a crash mid-write
@@ -42,26 +42,26 @@ export class DebouncedJsonFile {
 
 export function writeJsonAtomic(path: string, value: unknown): void {
   // the state holds the sandbox's bearer token: owner-only
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  mkdirSync(dirname(path), {recursive: true, mode: 0o700});
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(value), { mode: 0o600 });
+  writeFileSync(tmp, JSON.stringify(value), {mode: 0o600});
   renameSync(tmp, path);
 }
 
-export type LoadResult<T> = { kind: 'missing' } | { kind: 'ok'; value: T } | { kind: 'corrupt'; error: string };
+export type LoadResult<T> = {kind: 'missing'} | {kind: 'ok'; value: T} | {kind: 'corrupt'; error: string};
 
 export function readJson<T>(path: string, check: (v: unknown) => v is T): LoadResult<T> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-    return { kind: 'corrupt', error: (e as Error).message };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {kind: 'missing'};
+    return {kind: 'corrupt', error: (e as Error).message};
   }
   try {
     const v: unknown = JSON.parse(text);
-    return check(v) ? { kind: 'ok', value: v } : { kind: 'corrupt', error: 'unexpected shape' };
+    return check(v) ? {kind: 'ok', value: v} : {kind: 'corrupt', error: 'unexpected shape'};
   } catch (e) {
-    return { kind: 'corrupt', error: (e as Error).message };
+    return {kind: 'corrupt', error: (e as Error).message};
   }
 }

@@ -1,4 +1,4 @@
-import { qualifiedResource, type ResourceType } from './types';
+import {qualifiedResource, type ResourceType} from './types';
 
 /**
  * Errors are answered as real Kubernetes `Status` objects, because kubectl prints
@@ -40,7 +40,15 @@ export class ApiError extends Error {
   }
 
   toStatus(): StatusObject {
-    const s: StatusObject = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason, code: this.code };
+    const s: StatusObject = {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: this.message,
+      reason: this.reason,
+      code: this.code,
+    };
     if (this.details) s.details = this.details;
     return s;
   }
@@ -50,18 +58,35 @@ type Res = Pick<ResourceType, 'group' | 'resource'>;
 
 export const errors = {
   notFound: (t: Res, name: string) =>
-    new ApiError(404, 'NotFound', `${qualifiedResource(t)} "${name}" not found`, { name, group: t.group || undefined, kind: t.resource }),
+    new ApiError(404, 'NotFound', `${qualifiedResource(t)} "${name}" not found`, {
+      name,
+      group: t.group || undefined,
+      kind: t.resource,
+    }),
   alreadyExists: (t: Res, name: string) =>
-    new ApiError(409, 'AlreadyExists', `${qualifiedResource(t)} "${name}" already exists`, { name, group: t.group || undefined, kind: t.resource }),
+    new ApiError(409, 'AlreadyExists', `${qualifiedResource(t)} "${name}" already exists`, {
+      name,
+      group: t.group || undefined,
+      kind: t.resource,
+    }),
   conflict: (t: Res, name: string, why: string) =>
-    new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(t)} "${name}": ${why}`, { name, group: t.group || undefined, kind: t.resource }),
+    new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(t)} "${name}": ${why}`, {
+      name,
+      group: t.group || undefined,
+      kind: t.resource,
+    }),
   /** 422; `kind` is the Kind ("Deployment"), as the API server words it */
   invalid: (kind: string, group: string, name: string, causes: StatusCause[]) =>
     new ApiError(
       422,
       'Invalid',
       `${kind}${group ? '.' + group : ''} "${name}" is invalid: ${causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)).join(', ')}`,
-      { name, group: group || undefined, kind, causes: causes.map((c) => ({ reason: c.reason ?? 'FieldValueInvalid', message: c.message, field: c.field })) },
+      {
+        name,
+        group: group || undefined,
+        kind,
+        causes: causes.map((c) => ({reason: c.reason ?? 'FieldValueInvalid', message: c.message, field: c.field})),
+      },
     ),
   badRequest: (message: string) => new ApiError(400, 'BadRequest', message),
   methodNotAllowed: (verb: string, what: string) =>
@@ -72,6 +97,10 @@ export const errors = {
   pathNotFound: () => new ApiError(404, 'NotFound', 'the server could not find the requested resource'),
   gone: (message: string) => new ApiError(410, 'Expired', message),
   forbidden: (t: Res, name: string, why: string) =>
-    new ApiError(403, 'Forbidden', `${qualifiedResource(t)} "${name}" is forbidden: ${why}`, { name, group: t.group || undefined, kind: t.resource }),
+    new ApiError(403, 'Forbidden', `${qualifiedResource(t)} "${name}" is forbidden: ${why}`, {
+      name,
+      group: t.group || undefined,
+      kind: t.resource,
+    }),
   internal: (message: string) => new ApiError(500, 'InternalError', `Internal error occurred: ${message}`),
 };

@@ -1,15 +1,25 @@
-import { randomUUID } from 'node:crypto';
-import { admit } from './admission';
-import { applyCrdSchema } from './crd-schema';
-import { EventLog } from './event-log';
-import { fieldMatcher } from './field-selector';
-import { labelMatcher } from './label-selector';
-import { randomSuffix, timestamp } from './names';
-import { clone } from './patch-merge';
-import { errors } from './status';
-import { TypeRegistry } from './type-registry';
-import { apiVersionOf, systemClock, type Clock, type Disposable, type KubeObject, type ListOptions, type ResourceType, type StoreEvent, type WatchEventType } from './types';
-import { validate } from './validation';
+import {randomUUID} from 'node:crypto';
+import {admit} from './admission';
+import {applyCrdSchema} from './crd-schema';
+import {EventLog} from './event-log';
+import {fieldMatcher} from './field-selector';
+import {labelMatcher} from './label-selector';
+import {randomSuffix, timestamp} from './names';
+import {clone} from './patch-merge';
+import {errors} from './status';
+import {TypeRegistry} from './type-registry';
+import {
+  apiVersionOf,
+  systemClock,
+  type Clock,
+  type Disposable,
+  type KubeObject,
+  type ListOptions,
+  type ResourceType,
+  type StoreEvent,
+  type WatchEventType,
+} from './types';
+import {validate} from './validation';
 
 export interface StoreOptions {
   clock?: Clock;
@@ -31,7 +41,7 @@ export interface DeleteOptions {
   propagationPolicy?: PropagationPolicy;
   /** 0 removes at once (`--force --grace-period=0`, or the kubelet confirming a pod is gone) */
   gracePeriodSeconds?: number;
-  preconditions?: { uid?: string; resourceVersion?: string };
+  preconditions?: {uid?: string; resourceVersion?: string};
   dryRun?: boolean;
 }
 
@@ -52,7 +62,7 @@ export interface WatchOptions {
 
 export interface StoreSnapshot {
   resourceVersion: number;
-  objects: { group: string; resource: string; object: KubeObject }[];
+  objects: {group: string; resource: string; object: KubeObject}[];
 }
 
 const FOREGROUND = 'foregroundDeletion';
@@ -98,7 +108,7 @@ export class ObjectStore {
     return o;
   }
 
-  list(type: ResourceType, opts: ListOptions = {}): { items: KubeObject[]; resourceVersion: string } {
+  list(type: ResourceType, opts: ListOptions = {}): {items: KubeObject[]; resourceVersion: string} {
     const byLabel = labelMatcher(opts.labelSelector);
     const byField = fieldMatcher(type, opts.fieldSelector);
     const items: KubeObject[] = [];
@@ -107,14 +117,17 @@ export class ObjectStore {
       if (!byLabel(o.metadata.labels) || !byField(o)) continue;
       items.push(this.asVersion(type, clone(o)));
     }
-    return { items, resourceVersion: String(this.rv) };
+    return {items, resourceVersion: String(this.rv)};
   }
 
   /** the predicate a list with these options applies, for filtering watch events the same way */
   matcher(type: ResourceType, opts: ListOptions): (o: KubeObject) => boolean {
     const byLabel = labelMatcher(opts.labelSelector);
     const byField = fieldMatcher(type, opts.fieldSelector);
-    return (o) => (!opts.namespace || !type.namespaced || o.metadata.namespace === opts.namespace) && byLabel(o.metadata.labels) && byField(o);
+    return (o) =>
+      (!opts.namespace || !type.namespaced || o.metadata.namespace === opts.namespace) &&
+      byLabel(o.metadata.labels) &&
+      byField(o);
   }
 
   // ---- writes ------------------------------------------------------------------------------------------
@@ -123,7 +136,7 @@ export class ObjectStore {
     const o = clone(input);
     o.apiVersion = apiVersionOf(type);
     o.kind = type.kind;
-    o.metadata = { ...(o.metadata ?? {}) };
+    o.metadata = {...(o.metadata ?? {})};
     const m = o.metadata;
     if (!type.namespaced) delete m.namespace;
     if (!m.name && m.generateName) m.name = m.generateName + randomSuffix();
@@ -156,7 +169,11 @@ export class ObjectStore {
     if (!old) throw errors.notFound(type, name);
     const rvIn = input.metadata?.resourceVersion;
     if (rvIn && rvIn !== old.metadata.resourceVersion)
-      throw errors.conflict(type, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      throw errors.conflict(
+        type,
+        name,
+        'the object has been modified; please apply your changes to the latest version and try again',
+      );
     let o: KubeObject;
     if (opts.subresource === 'status') {
       o = clone(old);
@@ -166,7 +183,13 @@ export class ObjectStore {
       o.apiVersion = apiVersionOf(type);
       o.kind = type.kind;
       // identity and bookkeeping belong to the server, whatever the client sent
-      o.metadata = { ...o.metadata, name, uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp, resourceVersion: old.metadata.resourceVersion };
+      o.metadata = {
+        ...o.metadata,
+        name,
+        uid: old.metadata.uid,
+        creationTimestamp: old.metadata.creationTimestamp,
+        resourceVersion: old.metadata.resourceVersion,
+      };
       if (type.namespaced) o.metadata.namespace = old.metadata.namespace;
       else delete o.metadata.namespace;
       if (old.metadata.deletionTimestamp) o.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
@@ -200,7 +223,7 @@ export class ObjectStore {
 
   /** Write only .status, as controllers do through the status subresource. */
   updateStatus(type: ResourceType, input: KubeObject): KubeObject {
-    return this.update(type, input, { subresource: 'status' });
+    return this.update(type, input, {subresource: 'status'});
   }
 
   /**
@@ -213,9 +236,17 @@ export class ObjectStore {
     if (!old) throw errors.notFound(type, name);
     const pre = opts.preconditions;
     if (pre?.uid && pre.uid !== old.metadata.uid)
-      throw errors.conflict(type, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
+      throw errors.conflict(
+        type,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
+      );
     if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion)
-      throw errors.conflict(type, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
+      throw errors.conflict(
+        type,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
+      );
     if (opts.dryRun) return this.asVersion(type, clone(old));
     const o = clone(old);
     if (type.resource === 'namespaces') {
@@ -224,7 +255,7 @@ export class ObjectStore {
       return this.terminateNamespace(type, o);
     }
     if (type.resource === 'pods' && this.gracefulPods) {
-      const spec = (o.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
+      const spec = (o.spec ?? {}) as {nodeName?: string; terminationGracePeriodSeconds?: number};
       const grace = opts.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
       // an unscheduled pod has no kubelet to wait for; a scheduled one is marked and left to its kubelet
       if (grace > 0 && spec.nodeName) {
@@ -239,10 +270,12 @@ export class ObjectStore {
     }
     const policy = opts.propagationPolicy ?? 'Background';
     const finalizers = [...(o.metadata.finalizers ?? [])];
-    if (policy === 'Foreground' && !finalizers.includes(FOREGROUND) && this.dependentsOf(o).length > 0) finalizers.push(FOREGROUND);
+    if (policy === 'Foreground' && !finalizers.includes(FOREGROUND) && this.dependentsOf(o).length > 0)
+      finalizers.push(FOREGROUND);
     if (policy === 'Orphan') this.orphanDependents(o);
     if (finalizers.length > 0) {
-      if (o.metadata.deletionTimestamp && JSON.stringify(finalizers) === JSON.stringify(o.metadata.finalizers)) return this.asVersion(type, o);
+      if (o.metadata.deletionTimestamp && JSON.stringify(finalizers) === JSON.stringify(o.metadata.finalizers))
+        return this.asVersion(type, o);
       o.metadata.deletionTimestamp ??= timestamp(this.clock.now());
       o.metadata.deletionGracePeriodSeconds ??= 0;
       o.metadata.finalizers = finalizers;
@@ -276,15 +309,17 @@ export class ObjectStore {
     const objects: StoreSnapshot['objects'] = [];
     for (const [bk, b] of this.buckets) {
       const [group, resource] = splitBucket(bk);
-      for (const o of b.values()) objects.push({ group, resource, object: o });
+      for (const o of b.values()) objects.push({group, resource, object: o});
     }
-    return { resourceVersion: this.rv, objects };
+    return {resourceVersion: this.rv, objects};
   }
 
   /** Load a snapshot into an empty store; CRDs first, so their custom resources have a type to live in. */
   restore(s: StoreSnapshot): void {
     this.rv = Math.max(this.rv, s.resourceVersion);
-    const crds = s.objects.filter((x) => x.group === 'apiextensions.k8s.io' && x.resource === 'customresourcedefinitions');
+    const crds = s.objects.filter(
+      (x) => x.group === 'apiextensions.k8s.io' && x.resource === 'customresourcedefinitions',
+    );
     for (const c of crds) this.types.applyCrd(c.object);
     for (const x of s.objects) {
       const t = this.types.anyVersion(x.group, x.resource);
@@ -315,18 +350,20 @@ export class ObjectStore {
   }
 
   private publish(type: WatchEventType, resource: ResourceType, object: KubeObject): void {
-    this.events.append({ type, resource, object, resourceVersion: this.rv });
+    this.events.append({type, resource, object, resourceVersion: this.rv});
   }
 
   private admissionContext() {
     // the store too: admission hooks (the sidecar injector) must know which sandbox a pod is created in
-    return { allocateClusterIP: () => this.allocateClusterIP(), store: this };
+    return {allocateClusterIP: () => this.allocateClusterIP(), store: this};
   }
 
   /** k3s's default service CIDR is 10.43.0.0/16; .1 is the kubernetes service and .10 kube-dns */
   private allocateClusterIP(): string {
     const svc = this.types.lookup('', 'v1', 'services')!;
-    const used = new Set([...this.bucket(svc).values()].map((s) => (s.spec as { clusterIP?: string } | undefined)?.clusterIP));
+    const used = new Set(
+      [...this.bucket(svc).values()].map((s) => (s.spec as {clusterIP?: string} | undefined)?.clusterIP),
+    );
     for (let i = 0; i < 1000; i++) {
       const ip = `10.43.${Math.floor(Math.random() * 255)}.${1 + Math.floor(Math.random() * 254)}`;
       if (!used.has(ip) && ip !== '10.43.0.1' && ip !== '10.43.0.10') return ip;
@@ -339,7 +376,11 @@ export class ObjectStore {
     const ns = this.bucket(nsType).get(key(nsType, undefined, namespace));
     if (!ns) throw errors.notFound(nsType, namespace);
     if (ns.metadata.deletionTimestamp)
-      throw errors.forbidden(type, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
+      throw errors.forbidden(
+        type,
+        name,
+        `unable to create new content in namespace ${namespace} because it is being terminated`,
+      );
   }
 
   /** really remove: publish DELETED, then let the garbage collector and waiting owners react */
@@ -381,7 +422,7 @@ export class ObjectStore {
     for (const [t, d] of this.dependentsOf(owner)) {
       if (d.metadata.deletionTimestamp && policy !== 'Foreground') continue;
       try {
-        this.delete(t, d.metadata.namespace, d.metadata.name!, { propagationPolicy: policy });
+        this.delete(t, d.metadata.namespace, d.metadata.name!, {propagationPolicy: policy});
       } catch {
         // already gone through another owner: nothing to collect
       }
@@ -417,7 +458,7 @@ export class ObjectStore {
     if (!o.metadata.deletionTimestamp) {
       o.metadata.deletionTimestamp = timestamp(this.clock.now());
       o.metadata.deletionGracePeriodSeconds = 0;
-      o.status = { ...(o.status as object), phase: 'Terminating' };
+      o.status = {...(o.status as object), phase: 'Terminating'};
       o.metadata.resourceVersion = String(++this.rv);
       this.bucket(type).set(key(type, undefined, o.metadata.name!), o);
       this.publish('MODIFIED', type, o);
@@ -436,7 +477,8 @@ export class ObjectStore {
         if (!t.namespaced || o.metadata.namespace !== name) continue;
         // re-read: deleting an owner earlier in this pass may already have collected this object
         const cur = this.bucket(t).get(key(t, name, o.metadata.name!));
-        if (cur && !cur.metadata.deletionTimestamp) this.delete(t, name, o.metadata.name!, { propagationPolicy: 'Background' });
+        if (cur && !cur.metadata.deletionTimestamp)
+          this.delete(t, name, o.metadata.name!, {propagationPolicy: 'Background'});
       }
       const left = [...this.allObjects()].some(([t, o]) => t.namespaced && o.metadata.namespace === name);
       if (left) this.scheduleNamespaceFinalize(type, name, Math.max(ms, 1000));
@@ -457,9 +499,23 @@ function splitBucket(bk: string): [string, string] {
 
 /** Kinds whose registry strategy keeps metadata.generation (objects a controller observes); every custom resource does. */
 const WITH_GENERATION = new Set([
-  'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'replicationcontrollers', 'jobs', 'cronjobs', 'horizontalpodautoscalers',
-  'poddisruptionbudgets', 'ingresses', 'networkpolicies', 'customresourcedefinitions', 'validatingadmissionpolicies',
-  'validatingadmissionpolicybindings', 'mutatingwebhookconfigurations', 'validatingwebhookconfigurations', 'flowschemas',
+  'deployments',
+  'replicasets',
+  'statefulsets',
+  'daemonsets',
+  'replicationcontrollers',
+  'jobs',
+  'cronjobs',
+  'horizontalpodautoscalers',
+  'poddisruptionbudgets',
+  'ingresses',
+  'networkpolicies',
+  'customresourcedefinitions',
+  'validatingadmissionpolicies',
+  'validatingadmissionpolicybindings',
+  'mutatingwebhookconfigurations',
+  'validatingwebhookconfigurations',
+  'flowschemas',
   'prioritylevelconfigurations',
 ]);
 
@@ -469,7 +525,7 @@ function hasGeneration(type: ResourceType): boolean {
 
 function specChanged(a: KubeObject, b: KubeObject): boolean {
   const strip = (o: KubeObject) => {
-    const { metadata: _m, status: _s, ...rest } = o;
+    const {metadata: _m, status: _s, ...rest} = o;
     return JSON.stringify(rest);
   };
   return strip(a) !== strip(b);

@@ -1,7 +1,7 @@
-import { age } from './human-duration';
-import { jsonPathValues } from './jsonpath';
-import { printersFor, type Column, type J } from './printers';
-import type { KubeObject, ResourceType } from './types';
+import {age} from './human-duration';
+import {jsonPathValues} from './jsonpath';
+import {printersFor, type Column, type J} from './printers';
+import type {KubeObject, ResourceType} from './types';
 
 /**
  * Server-side printing: kubectl asks for `as=Table` and prints the cells verbatim, so ages are text here.
@@ -18,16 +18,16 @@ export interface TableColumnDefinition {
 export interface Table {
   kind: 'Table';
   apiVersion: 'meta.k8s.io/v1';
-  metadata: { resourceVersion?: string };
+  metadata: {resourceVersion?: string};
   columnDefinitions: TableColumnDefinition[];
-  rows: { cells: unknown[]; object?: unknown }[];
+  rows: {cells: unknown[]; object?: unknown}[];
 }
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
 function columnsFor(type: ResourceType): Column[] {
   if (!type.custom) return printersFor(type.resource);
-  const cols: Column[] = [{ name: 'Name', cell: (o) => o.metadata?.name }];
+  const cols: Column[] = [{name: 'Name', cell: (o) => o.metadata?.name}];
   for (const c of type.printerColumns ?? []) {
     cols.push({
       name: c.name,
@@ -49,7 +49,12 @@ function definition(c: Column): TableColumnDefinition {
   const isName = c.name === 'Name';
   return {
     name: c.name,
-    type: c.type === 'date' ? 'date' : c.type === 'integer' || c.type === 'number' || c.type === 'boolean' ? c.type : 'string',
+    type:
+      c.type === 'date'
+        ? 'date'
+        : c.type === 'integer' || c.type === 'number' || c.type === 'boolean'
+          ? c.type
+          : 'string',
     format: isName ? 'name' : '',
     description: isName ? 'Name must be unique within a namespace.' : '',
     priority: c.priority ?? 0,
@@ -59,19 +64,23 @@ function definition(c: Column): TableColumnDefinition {
 function rowObject(o: KubeObject, include: IncludeObject): unknown {
   if (include === 'None') return undefined;
   if (include === 'Object') return o;
-  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
+  return {kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata};
 }
 
-export function toTable(type: ResourceType, items: KubeObject[], opts: { now: Date; resourceVersion?: string; include?: IncludeObject; noHeaders?: boolean }): Table {
+export function toTable(
+  type: ResourceType,
+  items: KubeObject[],
+  opts: {now: Date; resourceVersion?: string; include?: IncludeObject; noHeaders?: boolean},
+): Table {
   const cols = columnsFor(type);
   const include = opts.include ?? 'Metadata';
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
-    metadata: opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : {},
+    metadata: opts.resourceVersion ? {resourceVersion: opts.resourceVersion} : {},
     columnDefinitions: opts.noHeaders ? [] : cols.map(definition),
     rows: items.map((o) => {
-      const row: Table['rows'][number] = { cells: cols.map((c) => safeCell(c, o as J, opts.now)) };
+      const row: Table['rows'][number] = {cells: cols.map((c) => safeCell(c, o as J, opts.now))};
       const obj = rowObject(o, include);
       if (obj !== undefined) row.object = obj;
       return row;

@@ -1,5 +1,5 @@
-import { BUILTIN_RESOURCES } from './builtin-resources';
-import type { KubeObject, PrinterColumn, ResourceType, Verb } from './types';
+import {BUILTIN_RESOURCES} from './builtin-resources';
+import type {KubeObject, PrinterColumn, ResourceType, Verb} from './types';
 
 const CRD_VERBS: Verb[] = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];
 
@@ -36,13 +36,13 @@ export class TypeRegistry {
    * GroupPriorityMinimum (1000) and the aggregator breaks ties by name — which decides what a short resource name
    * means to kubectl: with both Istio and Gateway API installed, `kubectl get gateway` is gateway.networking.k8s.io.
    */
-  groups(): { name: string; versions: string[] }[] {
-    const builtin: { name: string; versions: string[] }[] = [];
-    const custom: { name: string; versions: string[] }[] = [];
+  groups(): {name: string; versions: string[]}[] {
+    const builtin: {name: string; versions: string[]}[] = [];
+    const custom: {name: string; versions: string[]}[] = [];
     for (const t of this.types) {
       const list = t.custom ? custom : builtin;
       let g = builtin.find((x) => x.name === t.group) ?? custom.find((x) => x.name === t.group);
-      if (!g) list.push((g = { name: t.group, versions: [] }));
+      if (!g) list.push((g = {name: t.group, versions: []}));
       if (!g.versions.includes(t.version)) g.versions.push(t.version);
     }
     custom.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -89,21 +89,42 @@ export class TypeRegistry {
 interface CrdSpec {
   group?: string;
   scope?: string;
-  names?: { plural?: string; singular?: string; kind?: string; listKind?: string; shortNames?: string[]; categories?: string[] };
+  names?: {
+    plural?: string;
+    singular?: string;
+    kind?: string;
+    listKind?: string;
+    shortNames?: string[];
+    categories?: string[];
+  };
   versions?: {
     name?: string;
     served?: boolean;
     storage?: boolean;
-    subresources?: { status?: unknown; scale?: unknown };
+    subresources?: {status?: unknown; scale?: unknown};
     additionalPrinterColumns?: PrinterColumnSpec[];
-    schema?: { openAPIV3Schema?: unknown };
+    schema?: {openAPIV3Schema?: unknown};
   }[];
 }
 
 /** apiextensions defaults the columns to a single Age column when a version lists none */
-type PrinterColumnSpec = { name: string; type: string; format?: string; description?: string; priority?: number; jsonPath: string };
+type PrinterColumnSpec = {
+  name: string;
+  type: string;
+  format?: string;
+  description?: string;
+  priority?: number;
+  jsonPath: string;
+};
 
 function printerColumns(cols: PrinterColumnSpec[] | undefined): PrinterColumn[] {
-  if (!cols || cols.length === 0) return [{ name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }];
-  return cols.map((c) => ({ name: c.name, type: c.type, format: c.format, description: c.description, priority: c.priority ?? 0, jsonPath: c.jsonPath }));
+  if (!cols || cols.length === 0) return [{name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp'}];
+  return cols.map((c) => ({
+    name: c.name,
+    type: c.type,
+    format: c.format,
+    description: c.description,
+    priority: c.priority ?? 0,
+    jsonPath: c.jsonPath,
+  }));
 }

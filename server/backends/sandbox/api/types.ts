@@ -100,7 +100,7 @@ export const systemClock: Clock = {
   setTimeout(fn, ms) {
     const t = setTimeout(fn, ms);
     t.unref?.();
-    return { dispose: () => clearTimeout(t) };
+    return {dispose: () => clearTimeout(t)};
   },
 };
 

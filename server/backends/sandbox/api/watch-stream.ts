@@ -1,8 +1,8 @@
-import type { ServerResponse } from 'node:http';
-import type { ObjectStore } from './store';
-import { toTable } from './table';
-import type { Disposable, KubeObject, ListOptions, ResourceType, StoreEvent, WatchEventType } from './types';
-import { ApiError, errors } from './status';
+import type {ServerResponse} from 'node:http';
+import type {ObjectStore} from './store';
+import {toTable} from './table';
+import type {Disposable, KubeObject, ListOptions, ResourceType, StoreEvent, WatchEventType} from './types';
+import {ApiError, errors} from './status';
 
 export interface WatchRequest {
   store: ObjectStore;
@@ -22,16 +22,16 @@ export interface WatchRequest {
  * the empty request body has been read.
  */
 export function serveWatch(res: ServerResponse, w: WatchRequest): Disposable {
-  const { store, type } = w;
+  const {store, type} = w;
   const matches = store.matcher(type, w.list);
   const inView = new Set<string>();
   const id = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
   let first = true;
 
   const write = (t: WatchEventType, o: KubeObject) => {
-    const object = w.asTable ? toTable(type, [o], { now: store.clock.now(), noHeaders: !first }) : o;
+    const object = w.asTable ? toTable(type, [o], {now: store.clock.now(), noHeaders: !first}) : o;
     first = false;
-    res.write(JSON.stringify({ type: t, object }) + '\n');
+    res.write(JSON.stringify({type: t, object}) + '\n');
   };
 
   // translate store events into what this watcher sees: leaving the selection is a DELETED, entering an ADDED
@@ -53,24 +53,28 @@ export function serveWatch(res: ServerResponse, w: WatchRequest): Disposable {
   if (since !== undefined && !Number.isInteger(since)) throw errors.badRequest(`invalid resource version: ${rv}`);
   for (const o of store.list(type, w.list).items) inView.add(id(o));
 
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Transfer-Encoding': 'chunked',
+    'Cache-Control': 'no-cache, private',
+  });
   res.flushHeaders();
 
-  let sub: Disposable = { dispose() {} };
+  let sub: Disposable = {dispose() {}};
   if (since === undefined) {
     for (const o of store.list(type, w.list).items) write('ADDED', o);
-    sub = store.watch(onEvent, { resource: type });
+    sub = store.watch(onEvent, {resource: type});
   } else {
     // replayed history decides membership itself: start from what matched before the replay
     inView.clear();
     for (const o of store.list(type, w.list).items) if (Number(o.metadata.resourceVersion) <= since) inView.add(id(o));
     try {
-      sub = store.watch(onEvent, { resource: type, sinceResourceVersion: since });
+      sub = store.watch(onEvent, {resource: type, sinceResourceVersion: since});
     } catch (e) {
       // as the apiserver does: a 200 stream carrying one ERROR event (410 Expired); the client re-lists
       if (!(e instanceof ApiError)) throw e;
-      res.end(JSON.stringify({ type: 'ERROR', object: e.toStatus() }) + '\n');
-      return { dispose() {} };
+      res.end(JSON.stringify({type: 'ERROR', object: e.toStatus()}) + '\n');
+      return {dispose() {}};
     }
   }
 
@@ -86,5 +90,5 @@ export function serveWatch(res: ServerResponse, w: WatchRequest): Disposable {
     if (!res.writableEnded) res.end();
   };
   res.on('close', finish);
-  return { dispose: finish };
+  return {dispose: finish};
 }

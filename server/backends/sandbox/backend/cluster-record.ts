@@ -55,5 +55,12 @@ export function newContainerIds(c: Pick<ClusterRecord, 'name' | 'servers' | 'age
 
 export function isClusterRecord(v: unknown): v is ClusterRecord {
   const r = v as ClusterRecord;
-  return !!r && typeof r.name === 'string' && Number.isInteger(r.servers) && Number.isInteger(r.agents) && Array.isArray(r.ports) && typeof r.containerIds === 'object';
+  return (
+    !!r &&
+    typeof r.name === 'string' &&
+    Number.isInteger(r.servers) &&
+    Number.isInteger(r.agents) &&
+    Array.isArray(r.ports) &&
+    typeof r.containerIds === 'object'
+  );
 }

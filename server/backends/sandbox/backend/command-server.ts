@@ -48,7 +48,9 @@ const loopbackHost = (host: string | undefined, port: number) =>
   host === `127.0.0.1:${port}` || host === `localhost:${port}` || host === `[::1]:${port}`;
 
 function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+  );
 }
 
 export async function startCommandServer(opts: CommandServerOptions): Promise<CommandServer> {
@@ -87,10 +89,12 @@ export async function startCommandServer(opts: CommandServerOptions): Promise<Co
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
     if (!loopbackHost(req.headers.host, port)) return refuse(socket, 403, 'bad Host header');
-    if (req.url !== '/run' || String(req.headers.upgrade).toLowerCase() !== 'lab-command') return refuse(socket, 404, 'not found');
+    if (req.url !== '/run' || String(req.headers.upgrade).toLowerCase() !== 'lab-command')
+      return refuse(socket, 404, 'not found');
     const token = bearer(req);
     const sandbox = token === undefined ? undefined : opts.sandboxForToken(token);
-    if (!sandbox) return refuse(socket, 401, 'this shell is not for a sandbox of this lab (bad or old LAB_SANDBOX_TOKEN)');
+    if (!sandbox)
+      return refuse(socket, 401, 'this shell is not for a sandbox of this lab (bad or old LAB_SANDBOX_TOKEN)');
     const hello = parseHello(req.headers['x-lab-command'] as string | undefined);
     if (!hello) return refuse(socket, 400, 'malformed command header');
     const command = (opts.commands ?? SANDBOX_COMMANDS).get(hello.command);

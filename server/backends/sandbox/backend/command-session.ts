@@ -33,13 +33,24 @@ export function parseHello(header: string | undefined): CommandHello | undefined
     )
       return undefined;
     const t = v.isTTY as Record<string, unknown>;
-    return {command: v.command, args: v.args, cwd: v.cwd, isTTY: {stdin: t.stdin === true, stdout: t.stdout === true, stderr: t.stderr === true}, size: v.size};
+    return {
+      command: v.command,
+      args: v.args,
+      cwd: v.cwd,
+      isTTY: {stdin: t.stdin === true, stdout: t.stdout === true, stderr: t.stderr === true},
+      size: v.size,
+    };
   } catch {
     return undefined;
   }
 }
 
-export async function runCommandSession(socket: Duplex, hello: CommandHello, command: SandboxCommand, sandbox: LearnerSandbox): Promise<void> {
+export async function runCommandSession(
+  socket: Duplex,
+  hello: CommandHello,
+  command: SandboxCommand,
+  sandbox: LearnerSandbox,
+): Promise<void> {
   const abort = new AbortController();
   const lines: string[] = [];
   let partial = '';

@@ -53,7 +53,9 @@ export function clusterKubeconfigYaml(c: ClusterCredentials): string {
   const id = `k3d-${c.cluster}`;
   return stringify({
     apiVersion: 'v1',
-    clusters: [{cluster: {'certificate-authority-data': Buffer.from(c.caCert).toString('base64'), server: c.server}, name: id}],
+    clusters: [
+      {cluster: {'certificate-authority-data': Buffer.from(c.caCert).toString('base64'), server: c.server}, name: id},
+    ],
     contexts: [{context: {cluster: id, user: `admin@${id}`}, name: id}],
     'current-context': id,
     kind: 'Config',

@@ -47,7 +47,13 @@ export class LearnerSandbox {
     private readonly podRuntime: PodRuntime,
   ) {}
 
-  static open(learner: string, name: string, paths: LearnerSandboxPaths, api: SandboxApi, podRuntime: PodRuntime): LearnerSandbox {
+  static open(
+    learner: string,
+    name: string,
+    paths: LearnerSandboxPaths,
+    api: SandboxApi,
+    podRuntime: PodRuntime,
+  ): LearnerSandbox {
     let saved: SavedSandbox | undefined;
     try {
       const v = JSON.parse(readFileSync(path.join(paths.dir, 'sandbox.json'), 'utf8')) as SavedSandbox;
@@ -55,7 +61,14 @@ export class LearnerSandbox {
     } catch {
       // first use: a new token below
     }
-    const s = new LearnerSandbox(saved?.learner ?? learner, name, saved?.commandToken ?? randomBytes(24).toString('hex'), paths, api, podRuntime);
+    const s = new LearnerSandbox(
+      saved?.learner ?? learner,
+      name,
+      saved?.commandToken ?? randomBytes(24).toString('hex'),
+      paths,
+      api,
+      podRuntime,
+    );
     s.record = saved?.cluster && isClusterRecord(saved.cluster) ? saved.cluster : undefined;
     mkdirSync(paths.workspace, {recursive: true, mode: 0o700});
     api.sandboxes.ensure(name);
@@ -98,7 +111,10 @@ export class LearnerSandbox {
   }
 
   async createCluster(record: ClusterRecord, opts: {switchContext: boolean; updateKubeconfig: boolean}): Promise<void> {
-    if (this.record) throw new ClusterError(`Failed to create cluster '${record.name}' because a cluster with that name already exists`);
+    if (this.record)
+      throw new ClusterError(
+        `Failed to create cluster '${record.name}' because a cluster with that name already exists`,
+      );
     this.record = record;
     this.save();
     this.runtime = await bootCluster(this.apiSandbox, specOf(record));
@@ -170,7 +186,8 @@ export class LearnerSandbox {
   private startMesh(): void {
     this.stopMesh();
     this.mesh = startMesh(this.apiSandbox.store, systemClock, {
-      appendLog: (ns, pod, container, line, time) => this.podRuntime.appendLog(this.name, ns, pod, container, line, time),
+      appendLog: (ns, pod, container, line, time) =>
+        this.podRuntime.appendLog(this.name, ns, pod, container, line, time),
     });
   }
 
@@ -182,12 +199,25 @@ export class LearnerSandbox {
   private save(): void {
     const file = path.join(this.paths.dir, 'sandbox.json');
     mkdirSync(this.paths.dir, {recursive: true, mode: 0o700});
-    const body: SavedSandbox = {version: 1, learner: this.learner, name: this.name, commandToken: this.commandToken, ...(this.record ? {cluster: this.record} : {})};
+    const body: SavedSandbox = {
+      version: 1,
+      learner: this.learner,
+      name: this.name,
+      commandToken: this.commandToken,
+      ...(this.record ? {cluster: this.record} : {}),
+    };
     writeFileSync(`${file}.tmp`, JSON.stringify(body, null, 2), {mode: 0o600});
     renameSync(`${file}.tmp`, file);
   }
 }
 
 export function specOf(r: ClusterRecord): ClusterSpec {
-  return {name: r.name, servers: r.servers, agents: r.agents, k3sVersion: r.k3sVersion ?? K3S_VERSION, image: r.image, disableTraefik: r.disableTraefik};
+  return {
+    name: r.name,
+    servers: r.servers,
+    agents: r.agents,
+    k3sVersion: r.k3sVersion ?? K3S_VERSION,
+    image: r.image,
+    disableTraefik: r.disableTraefik,
+  };
 }

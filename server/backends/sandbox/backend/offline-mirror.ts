@@ -16,7 +16,12 @@ import {createServingCert, type ServingCert} from '../api/self-signed-cert';
 import {OFFLINE_HOSTS, offlineManifest} from '../manifests/index';
 import {listenLoopback} from './listen-loopback';
 
-const SYSTEM_CA_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem', '/etc/ssl/ca-bundle.pem'];
+const SYSTEM_CA_BUNDLES = [
+  '/etc/ssl/certs/ca-certificates.crt',
+  '/etc/pki/tls/certs/ca-bundle.crt',
+  '/etc/ssl/cert.pem',
+  '/etc/ssl/ca-bundle.pem',
+];
 
 export interface OfflineMirror {
   /** http://127.0.0.1:<port>, the shell's HTTPS_PROXY / HTTP_PROXY */
@@ -34,7 +39,8 @@ function loadOrCreateMirrorCert(dir: string): ServingCert {
   if (existsSync(certPath) && existsSync(keyPath) && existsSync(hostsPath)) {
     const named = readFileSync(hostsPath, 'utf8').split('\n');
     // a host added to OFFLINE_HOSTS since the certificate was made: make a new one
-    if (OFFLINE_HOSTS.every((h) => named.includes(h))) return {cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8')};
+    if (OFFLINE_HOSTS.every((h) => named.includes(h)))
+      return {cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8')};
   }
   const c = createServingCert({commonName: 'Ambient Lab offline mirror', dnsNames: [...OFFLINE_HOSTS], ips: []});
   mkdirSync(dir, {recursive: true, mode: 0o700});
@@ -81,7 +87,9 @@ export async function startOfflineMirror(opts: {dir: string; preferredPort?: num
     s.on('error', () => {});
   };
   // TLS is terminated in-process: accepted CONNECT sockets are handed to this server
-  const inner = createHttpsServer({cert: tls.cert, key: tls.key}, (req, res) => serveManifest(String(req.headers.host ?? '').replace(/:\d+$/, ''), req, res));
+  const inner = createHttpsServer({cert: tls.cert, key: tls.key}, (req, res) =>
+    serveManifest(String(req.headers.host ?? '').replace(/:\d+$/, ''), req, res),
+  );
   const proxy: Server = createHttpServer((req, res) => {
     // plain http://host/path through HTTP_PROXY
     let host = '';

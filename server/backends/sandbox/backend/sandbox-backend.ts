@@ -38,7 +38,8 @@ export interface SandboxSummary {
   objects: number;
 }
 
-export type ControlRequest = {op: 'env'; learner: string} | {op: 'list'} | {op: 'reset'; name: string} | {op: 'delete'; name: string};
+export type ControlRequest =
+  {op: 'env'; learner: string} | {op: 'list'} | {op: 'reset'; name: string} | {op: 'delete'; name: string};
 
 interface Ports {
   api?: number;
@@ -84,7 +85,9 @@ export class SandboxBackend implements Backend {
         store: {gracefulPodDeletion: true},
       };
       // the last run's ports first: kubeconfigs and shells opened with `lab sandbox env` keep working after a restart
-      const api = await startSandboxApi({...apiOpts, port: ports.api ?? 0}).catch(() => startSandboxApi({...apiOpts, port: 0}));
+      const api = await startSandboxApi({...apiOpts, port: ports.api ?? 0}).catch(() =>
+        startSandboxApi({...apiOpts, port: 0}),
+      );
       opened.push(() => api.close());
       // pods' logs, exec and port-forward; in-pod traffic takes the mesh's path once Istio is installed
       const podRuntime = installPodRuntime(api, {network: meshNetworkFactory()});
@@ -92,7 +95,16 @@ export class SandboxBackend implements Backend {
       const mirror = await startOfflineMirror({dir: path.join(root, 'mirror'), preferredPort: ports.mirror});
       opened.push(() => mirror.close());
       const controlToken = randomBytes(24).toString('hex');
-      const backend = new SandboxBackend(opts.stateDir, api, podRuntime, mirror, undefined, lock, controlToken, opts.onProblem);
+      const backend = new SandboxBackend(
+        opts.stateDir,
+        api,
+        podRuntime,
+        mirror,
+        undefined,
+        lock,
+        controlToken,
+        opts.onProblem,
+      );
       backend.commands = await startCommandServer({
         sandboxForToken: (t) => backend.byToken(t),
         controlToken,
@@ -104,7 +116,10 @@ export class SandboxBackend implements Backend {
       lock.advertise(backend.commands.url, controlToken);
       mkdirSync(root, {recursive: true, mode: 0o700});
       const apiPort = Number(new URL(api.url).port);
-      writeFileSync(portsFile, JSON.stringify({api: apiPort, commands: backend.commands.port, mirror: Number(new URL(mirror.proxyUrl).port)}));
+      writeFileSync(
+        portsFile,
+        JSON.stringify({api: apiPort, commands: backend.commands.port, mirror: Number(new URL(mirror.proxyUrl).port)}),
+      );
       return backend;
     } catch (e) {
       for (const close of opened.reverse()) await close();
@@ -226,21 +241,46 @@ export class SandboxBackend implements Backend {
         const {stdout} = await run(cmd, args, {timeout: 10_000});
         checks.push({name, ok: true, detail: pick(stdout)});
       } catch (e) {
-        checks.push({name, ok: false, detail: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH' : String((e as Error).message).split('\n')[0]!, fix});
+        checks.push({
+          name,
+          ok: false,
+          detail:
+            (e as NodeJS.ErrnoException).code === 'ENOENT'
+              ? 'not found on PATH'
+              : String((e as Error).message).split('\n')[0]!,
+          fix,
+        });
       }
     };
-    await probe('kubectl', 'kubectl', ['version', '--client', '-o', 'json'], (o) => (JSON.parse(o) as {clientVersion?: {gitVersion?: string}}).clientVersion?.gitVersion ?? 'found', 'install kubectl: https://kubernetes.io/docs/tasks/tools/ (the sandbox drives the real one)');
+    await probe(
+      'kubectl',
+      'kubectl',
+      ['version', '--client', '-o', 'json'],
+      (o) => (JSON.parse(o) as {clientVersion?: {gitVersion?: string}}).clientVersion?.gitVersion ?? 'found',
+      'install kubectl: https://kubernetes.io/docs/tasks/tools/ (the sandbox drives the real one)',
+    );
     await probe('bash', 'bash', ['-c', 'echo $BASH_VERSION'], (o) => o.trim(), 'install bash 4 or later');
     const shims = ['k3d', 'docker', 'istioctl'];
     const missing = shims.filter((c) => !existsSync(path.join(shimsDir(), c)));
     checks.push({
       name: 'sandbox commands',
       ok: missing.length === 0,
-      detail: missing.length === 0 ? `${shims.join(', ')} from ${shimsDir()}` : `missing from ${shimsDir()}: ${missing.join(', ')}`,
+      detail:
+        missing.length === 0
+          ? `${shims.join(', ')} from ${shimsDir()}`
+          : `missing from ${shimsDir()}: ${missing.join(', ')}`,
       ...(missing.length ? {fix: 'reinstall the lab (git checkout, then npm ci): the launchers ship with it'} : {}),
     });
-    checks.push({name: 'sandbox API', ok: true, detail: `self-contained, serving at ${this.api.url}; no Docker needed`});
-    checks.push({name: 'cluster simulation', ok: true, detail: 'nodes, controllers, system pods, pod runtime, Istio mesh'});
+    checks.push({
+      name: 'sandbox API',
+      ok: true,
+      detail: `self-contained, serving at ${this.api.url}; no Docker needed`,
+    });
+    checks.push({
+      name: 'cluster simulation',
+      ok: true,
+      detail: 'nodes, controllers, system pods, pod runtime, Istio mesh',
+    });
     return checks;
   }
 
@@ -273,7 +313,10 @@ export class SandboxBackend implements Backend {
     const s = LearnerSandbox.open(
       learner,
       name,
-      {dir: path.join(this.stateDir, 'sandbox-backend', 'sandboxes', name), workspace: path.join(this.stateDir, 'workspaces', learner)},
+      {
+        dir: path.join(this.stateDir, 'sandbox-backend', 'sandboxes', name),
+        workspace: path.join(this.stateDir, 'workspaces', learner),
+      },
       this.api,
       this.podRuntime,
     );
@@ -288,7 +331,9 @@ export class SandboxBackend implements Backend {
     for (const name of readdirSync(dir)) {
       let learner: string;
       try {
-        learner = (JSON.parse(readFileSync(path.join(dir, name, 'sandbox.json'), 'utf8')) as {learner?: string}).learner ?? name;
+        learner =
+          (JSON.parse(readFileSync(path.join(dir, name, 'sandbox.json'), 'utf8')) as {learner?: string}).learner ??
+          name;
         if (sandboxNameFor(learner) !== name) continue;
       } catch {
         continue; // not a sandbox of ours
@@ -299,7 +344,9 @@ export class SandboxBackend implements Backend {
       } catch (e) {
         // one sandbox's broken cluster must not keep the lab (and everyone else's sandbox) from starting; its
         // objects stay, and the learner can `k3d cluster delete` and create it again
-        this.onProblem?.(`sandbox "${name}": could not resume its cluster`, {error: e instanceof Error ? e.message : String(e)});
+        this.onProblem?.(`sandbox "${name}": could not resume its cluster`, {
+          error: e instanceof Error ? e.message : String(e),
+        });
       }
     }
   }

@@ -11,6 +11,11 @@ const LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export function sandboxNameFor(learner: string): string {
   if (!LEARNER_ID.test(learner)) throw new Error(`learner id not usable for a sandbox: ${JSON.stringify(learner)}`);
   if (LABEL.test(learner)) return learner;
-  const base = learner.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'learner';
+  const base =
+    learner
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 48) || 'learner';
   return `${base}-${createHash('sha256').update(learner).digest('hex').slice(0, 8)}`;
 }

@@ -1,25 +1,25 @@
-import { systemClock, timestamp, type Clock, type KubeObject, type ObjectStore } from '../api';
-import { planNodes, validateSpec, type ClusterSpec } from './cluster-spec';
-import { runController, type ControllerContext, type ControllerDef, type RunningController } from './controller';
-import { daemonSetController } from './controllers/daemonset';
-import { deploymentController } from './controllers/deployment';
-import { endpointsController } from './controllers/endpoints';
-import { jobController } from './controllers/job';
-import { kubeletController } from './controllers/kubelet';
-import { localPathController } from './controllers/local-path';
-import { namespaceDefaultsController } from './controllers/namespace-defaults';
-import { replicaSetController } from './controllers/replicaset';
-import { schedulerController } from './controllers/scheduler';
-import { serviceLbController } from './controllers/service-lb';
-import { statefulSetController } from './controllers/statefulset';
-import { EventRecorder } from './event-recorder';
-import { asObj } from './json';
-import { resolveKinds, type Kinds } from './kinds';
-import { isNodeReady, nodeConditions, nodeLease, nodeObject } from './nodes';
-import { restartedStatus } from './pod-stages';
-import { writeStatus } from './status';
-import { ensureSystemObjects, k3sSystemObjects } from './system-workloads';
-import { TIMINGS } from './timings';
+import {systemClock, timestamp, type Clock, type KubeObject, type ObjectStore} from '../api';
+import {planNodes, validateSpec, type ClusterSpec} from './cluster-spec';
+import {runController, type ControllerContext, type ControllerDef, type RunningController} from './controller';
+import {daemonSetController} from './controllers/daemonset';
+import {deploymentController} from './controllers/deployment';
+import {endpointsController} from './controllers/endpoints';
+import {jobController} from './controllers/job';
+import {kubeletController} from './controllers/kubelet';
+import {localPathController} from './controllers/local-path';
+import {namespaceDefaultsController} from './controllers/namespace-defaults';
+import {replicaSetController} from './controllers/replicaset';
+import {schedulerController} from './controllers/scheduler';
+import {serviceLbController} from './controllers/service-lb';
+import {statefulSetController} from './controllers/statefulset';
+import {EventRecorder} from './event-recorder';
+import {asObj} from './json';
+import {resolveKinds, type Kinds} from './kinds';
+import {isNodeReady, nodeConditions, nodeLease, nodeObject} from './nodes';
+import {restartedStatus} from './pod-stages';
+import {writeStatus} from './status';
+import {ensureSystemObjects, k3sSystemObjects} from './system-workloads';
+import {TIMINGS} from './timings';
 
 /** A running simulated k3d cluster: its controllers, and the k3d verbs that change its state. */
 export interface ClusterRuntime {
@@ -61,9 +61,13 @@ const CONTROLLERS: ((ctx: ControllerContext) => ControllerDef)[] = [
  * Create the Node objects and the k3s system workloads for a fresh `k3d cluster create`, and start the controllers.
  * Idempotent: objects that already exist are kept (a half-created cluster finishes booting).
  */
-export async function bootCluster(sandbox: ClusterHost, spec: ClusterSpec, opts: ClusterOptions = {}): Promise<ClusterRuntime> {
+export async function bootCluster(
+  sandbox: ClusterHost,
+  spec: ClusterSpec,
+  opts: ClusterOptions = {},
+): Promise<ClusterRuntime> {
   validateSpec(spec);
-  const { store } = sandbox;
+  const {store} = sandbox;
   const clock = opts.clock ?? store.clock ?? systemClock;
   const kinds = resolveKinds(store);
   const events = new EventRecorder(store, kinds, clock);
@@ -94,7 +98,7 @@ export async function bootCluster(sandbox: ClusterHost, spec: ClusterSpec, opts:
 /** Re-attach controllers to a cluster whose objects were restored from disk (after a lab restart). */
 export function resumeCluster(sandbox: ClusterHost, spec: ClusterSpec, opts: ClusterOptions = {}): ClusterRuntime {
   validateSpec(spec);
-  const { store } = sandbox;
+  const {store} = sandbox;
   const clock = opts.clock ?? store.clock ?? systemClock;
   const kinds = resolveKinds(store);
   const nodes = store.list(kinds.nodes).items;
@@ -104,13 +108,22 @@ export function resumeCluster(sandbox: ClusterHost, spec: ClusterSpec, opts: Clu
   if (running) {
     // the lab went down while agents were joining: they finish joining now
     const stamp = timestamp(clock.now());
-    for (const p of planNodes(spec)) if (!store.get(kinds.nodes, undefined, p.name)) nodeBootEvents(events, store.create(kinds.nodes, nodeObject(spec, p, stamp)));
+    for (const p of planNodes(spec))
+      if (!store.get(kinds.nodes, undefined, p.name))
+        nodeBootEvents(events, store.create(kinds.nodes, nodeObject(spec, p, stamp)));
   }
   return startRuntime(store, kinds, events, clock, spec, running);
 }
 
-function startRuntime(store: ObjectStore, kinds: Kinds, events: EventRecorder, clock: Clock, spec: ClusterSpec, running: boolean): ClusterRuntime & { readonly disposed: boolean } {
-  const ctx: ControllerContext = { store, clock, kinds, events };
+function startRuntime(
+  store: ObjectStore,
+  kinds: Kinds,
+  events: EventRecorder,
+  clock: Clock,
+  spec: ClusterSpec,
+  running: boolean,
+): ClusterRuntime & {readonly disposed: boolean} {
+  const ctx: ControllerContext = {store, clock, kinds, events};
   const controllers: RunningController[] = CONTROLLERS.map((make) => runController(ctx, make(ctx)));
   let isRunning = running;
   let disposed = false;
@@ -119,10 +132,16 @@ function startRuntime(store: ObjectStore, kinds: Kinds, events: EventRecorder, c
   const setNodesReady = (ready: boolean) => {
     const stamp = timestamp(clock.now());
     for (const n of store.list(kinds.nodes).items) {
-      const status = { ...(asObj(n).status ?? {}), conditions: nodeConditions(asObj(n).status?.conditions, ready, stamp) };
-      store.updateStatus(kinds.nodes, { ...n, status });
-      if (ready) events.normal(n, 'Starting', 'Starting kubelet.', { component: 'kubelet', host: n.metadata.name! });
-      else events.normal(n, 'NodeNotReady', `Node ${n.metadata.name} status is now: NodeNotReady`, { component: 'node-controller' });
+      const status = {
+        ...(asObj(n).status ?? {}),
+        conditions: nodeConditions(asObj(n).status?.conditions, ready, stamp),
+      };
+      store.updateStatus(kinds.nodes, {...n, status});
+      if (ready) events.normal(n, 'Starting', 'Starting kubelet.', {component: 'kubelet', host: n.metadata.name!});
+      else
+        events.normal(n, 'NodeNotReady', `Node ${n.metadata.name} status is now: NodeNotReady`, {
+          component: 'node-controller',
+        });
     }
   };
 
@@ -166,12 +185,15 @@ function startRuntime(store: ObjectStore, kinds: Kinds, events: EventRecorder, c
 /** the kubelet's and node controller's events when a node registers */
 function nodeBootEvents(events: EventRecorder, node: KubeObject): void {
   const name = node.metadata.name!;
-  const kubelet = { component: 'kubelet', host: name };
+  const kubelet = {component: 'kubelet', host: name};
   events.normal(node, 'Starting', 'Starting kubelet.', kubelet);
   events.normal(node, 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods', kubelet);
-  for (const s of ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID']) events.normal(node, s, `Node ${name} status is now: ${s}`, kubelet);
+  for (const s of ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID'])
+    events.normal(node, s, `Node ${name} status is now: ${s}`, kubelet);
   events.normal(node, 'NodeReady', `Node ${name} status is now: NodeReady`, kubelet);
-  events.normal(node, 'RegisteredNode', `Node ${name} event: Registered Node ${name} in Controller`, { component: 'node-controller' });
+  events.normal(node, 'RegisteredNode', `Node ${name} event: Registered Node ${name} in Controller`, {
+    component: 'node-controller',
+  });
 }
 
 /** default/kubernetes has no selector: the API server itself keeps its Endpoints pointing at the server node */
@@ -180,15 +202,15 @@ function apiServerEndpoints(store: ObjectStore, kinds: Kinds, serverIP: string):
   store.create(kinds.endpoints, {
     apiVersion: 'v1',
     kind: 'Endpoints',
-    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
-    subsets: [{ addresses: [{ ip: serverIP }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }],
+    metadata: {name: 'kubernetes', namespace: 'default', labels: {'endpointslice.kubernetes.io/skip-mirror': 'true'}},
+    subsets: [{addresses: [{ip: serverIP}], ports: [{name: 'https', port: 6443, protocol: 'TCP'}]}],
   });
   store.create(kinds.endpointslices, {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
-    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+    metadata: {name: 'kubernetes', namespace: 'default', labels: {'kubernetes.io/service-name': 'kubernetes'}},
     addressType: 'IPv4',
-    endpoints: [{ addresses: [serverIP], conditions: { ready: true } }],
-    ports: [{ name: 'https', port: 6443, protocol: 'TCP' }],
+    endpoints: [{addresses: [serverIP], conditions: {ready: true}}],
+    ports: [{name: 'https', port: 6443, protocol: 'TCP'}],
   });
 }

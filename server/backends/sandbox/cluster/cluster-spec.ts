@@ -25,7 +25,13 @@ export function planNodes(spec: ClusterSpec): NodePlan[] {
   const out: NodePlan[] = [];
   const add = (role: 'server' | 'agent', i: number) => {
     const n = out.length;
-    out.push({ name: `k3d-${spec.name}-${role}-${i}`, role, internalIP: `172.18.0.${2 + n}`, podCIDR: `10.42.${n}.0/24`, index: n });
+    out.push({
+      name: `k3d-${spec.name}-${role}-${i}`,
+      role,
+      internalIP: `172.18.0.${2 + n}`,
+      podCIDR: `10.42.${n}.0/24`,
+      index: n,
+    });
   };
   for (let i = 0; i < spec.servers; i++) add('server', i);
   for (let i = 0; i < spec.agents; i++) add('agent', i);
@@ -33,9 +39,13 @@ export function planNodes(spec: ClusterSpec): NodePlan[] {
 }
 
 export function validateSpec(spec: ClusterSpec): void {
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(spec.name)) throw new Error(`cluster name "${spec.name}" is not a valid DNS-1123 label`);
-  if (!Number.isInteger(spec.servers) || spec.servers < 1) throw new Error(`servers must be a whole number ≥ 1, got ${spec.servers}`);
-  if (!Number.isInteger(spec.agents) || spec.agents < 0) throw new Error(`agents must be a whole number ≥ 0, got ${spec.agents}`);
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(spec.name))
+    throw new Error(`cluster name "${spec.name}" is not a valid DNS-1123 label`);
+  if (!Number.isInteger(spec.servers) || spec.servers < 1)
+    throw new Error(`servers must be a whole number ≥ 1, got ${spec.servers}`);
+  if (!Number.isInteger(spec.agents) || spec.agents < 0)
+    throw new Error(`agents must be a whole number ≥ 0, got ${spec.agents}`);
   if (spec.servers + spec.agents > 200) throw new Error('a k3d network has room for at most 200 nodes here');
-  if (!/^v\d+\.\d+\.\d+/.test(spec.k3sVersion)) throw new Error(`k3sVersion must look like v1.31.5+k3s1, got "${spec.k3sVersion}"`);
+  if (!/^v\d+\.\d+\.\d+/.test(spec.k3sVersion))
+    throw new Error(`k3sVersion must look like v1.31.5+k3s1, got "${spec.k3sVersion}"`);
 }

@@ -1,8 +1,8 @@
-import type { Clock, Disposable, KubeObject, ObjectStore, ResourceType, StoreEvent } from '../api';
-import type { EventRecorder } from './event-recorder';
-import type { Kinds } from './kinds';
-import { keyOf } from './json';
-import { WorkQueue, type ReconcileResult } from './work-queue';
+import type {Clock, Disposable, KubeObject, ObjectStore, ResourceType, StoreEvent} from '../api';
+import type {EventRecorder} from './event-recorder';
+import type {Kinds} from './kinds';
+import {keyOf} from './json';
+import {WorkQueue, type ReconcileResult} from './work-queue';
 
 /** What every controller of the simulated cluster gets. */
 export interface ControllerContext {
@@ -22,7 +22,7 @@ export interface ControllerDef {
   /** the kind whose objects are the queue's keys */
   primary: ResourceType;
   /** other kinds whose changes wake keys: e.g. pods → their owning ReplicaSet */
-  secondary?: { type: ResourceType; keys(o: KubeObject, e: StoreEvent): string[] }[];
+  secondary?: {type: ResourceType; keys(o: KubeObject, e: StoreEvent): string[]}[];
   /** converge one key ("ns/name" or "name"); throw to be retried with backoff, or ask to be looked at later */
   reconcile(key: string): ReconcileResult;
 }
@@ -40,8 +40,9 @@ export interface RunningController extends Disposable {
 export function runController(ctx: ControllerContext, def: ControllerDef): RunningController {
   const queue = new WorkQueue(ctx.clock, (key) => def.reconcile(key));
   const subs: Disposable[] = [];
-  subs.push(ctx.store.watch((e) => queue.add(keyOf(e.object)), { resource: def.primary }));
-  for (const s of def.secondary ?? []) subs.push(ctx.store.watch((e) => s.keys(e.object, e).forEach((k) => queue.add(k)), { resource: s.type }));
+  subs.push(ctx.store.watch((e) => queue.add(keyOf(e.object)), {resource: def.primary}));
+  for (const s of def.secondary ?? [])
+    subs.push(ctx.store.watch((e) => s.keys(e.object, e).forEach((k) => queue.add(k)), {resource: s.type}));
   const resync = () => {
     for (const o of ctx.store.list(def.primary).items) queue.add(keyOf(o));
   };

@@ -1,6 +1,6 @@
-import { randomInt } from 'node:crypto';
-import { timestamp, type Clock, type KubeObject, type ObjectStore } from '../api';
-import type { Kinds } from './kinds';
+import {randomInt} from 'node:crypto';
+import {timestamp, type Clock, type KubeObject, type ObjectStore} from '../api';
+import type {Kinds} from './kinds';
 
 export interface EventSource {
   /** default-scheduler, kubelet, deployment-controller, replicaset-controller, ... */
@@ -32,10 +32,19 @@ export class EventRecorder {
     this.record(obj, 'Warning', reason, message, source, fieldPath);
   }
 
-  private record(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, source: EventSource, fieldPath?: string): void {
+  private record(
+    obj: KubeObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    source: EventSource,
+    fieldPath?: string,
+  ): void {
     const namespace = obj.metadata.namespace ?? 'default';
     const now = timestamp(this.clock.now());
-    const dedup = [obj.metadata.uid, type, reason, message, source.component, source.host ?? '', fieldPath ?? ''].join('\u0000');
+    const dedup = [obj.metadata.uid, type, reason, message, source.component, source.host ?? '', fieldPath ?? ''].join(
+      '\u0000',
+    );
     try {
       const existing = this.seen.get(dedup);
       const prev = existing ? this.store.get(this.kinds.events, namespace, existing) : undefined;
@@ -51,7 +60,7 @@ export class EventRecorder {
       this.store.create(this.kinds.events, {
         apiVersion: 'v1',
         kind: 'Event',
-        metadata: { name, namespace },
+        metadata: {name, namespace},
         involvedObject: {
           kind: obj.kind,
           namespace: obj.metadata.namespace,
@@ -60,11 +69,11 @@ export class EventRecorder {
           uid: obj.kind === 'Node' ? obj.metadata.name : obj.metadata.uid,
           apiVersion: obj.apiVersion,
           resourceVersion: obj.metadata.resourceVersion,
-          ...(fieldPath ? { fieldPath } : {}),
+          ...(fieldPath ? {fieldPath} : {}),
         },
         reason,
         message,
-        source: { component: source.component, ...(source.host ? { host: source.host } : {}) },
+        source: {component: source.component, ...(source.host ? {host: source.host} : {})},
         firstTimestamp: now,
         lastTimestamp: now,
         count: 1,

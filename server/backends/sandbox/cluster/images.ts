@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { REPORTED } from './timings';
+import {createHash, randomBytes} from 'node:crypto';
+import {REPORTED} from './timings';
 
 /** How containerd names what a pod asked for: "nginx:1.27" → "docker.io/library/nginx:1.27". */
 export function fullImageName(image: string): string {
@@ -24,9 +24,9 @@ export function imageID(image: string): string {
 export const containerID = (): string => `containerd://${randomBytes(32).toString('hex')}`;
 
 /** what the pull reports: the same plausible duration and size for the same image, every time */
-export function pullReport(image: string): { seconds: string; bytes: number } {
+export function pullReport(image: string): {seconds: string; bytes: number} {
   const h = parseInt(digestOf(`pull:${image}`).slice(0, 8), 16);
   const [lo, hi] = REPORTED.imagePullSeconds;
   const seconds = (lo + ((h % 10_000) / 10_000) * (hi - lo)).toFixed(3).replace(/\.?0+$/, '');
-  return { seconds: `${seconds}s`, bytes: 8_000_000 + (h % 140_000_000) };
+  return {seconds: `${seconds}s`, bytes: 8_000_000 + (h % 140_000_000)};
 }

@@ -4,7 +4,13 @@
  * The k3d shim calls bootCluster on `k3d cluster create`, stop/start on `k3d cluster stop|start`, resumeCluster
  * after a lab restart, and dispose on `k3d cluster delete` or shutdown.
  */
-export { bootCluster, resumeCluster, type ClusterRuntime, type ClusterOptions, type ClusterHost } from './cluster-runtime';
-export { planNodes, type ClusterSpec, type NodePlan } from './cluster-spec';
-export { TIMINGS } from './timings';
-export { K3S_SYSTEM_IMAGES } from './k3s-images';
+export {
+  bootCluster,
+  resumeCluster,
+  type ClusterRuntime,
+  type ClusterOptions,
+  type ClusterHost,
+} from './cluster-runtime';
+export {planNodes, type ClusterSpec, type NodePlan} from './cluster-spec';
+export {TIMINGS} from './timings';
+export {K3S_SYSTEM_IMAGES} from './k3s-images';

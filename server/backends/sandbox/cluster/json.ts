@@ -1,4 +1,4 @@
-import type { KubeObject } from '../api';
+import type {KubeObject} from '../api';
 
 /** Free-form Kubernetes JSON (spec/status bodies). Controllers read it loosely, as the API server stores it. */
 export type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- free-form JSON
@@ -9,13 +9,13 @@ export type Obj = KubeObject & J;
 export const asObj = (o: KubeObject): Obj => o as Obj;
 
 /** "ns/name" (namespaced) or "name": the key a work queue carries. */
-export function keyOf(o: { metadata: { namespace?: string; name?: string } }): string {
+export function keyOf(o: {metadata: {namespace?: string; name?: string}}): string {
   return o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : String(o.metadata.name);
 }
 
-export function splitKey(key: string): { namespace: string | undefined; name: string } {
+export function splitKey(key: string): {namespace: string | undefined; name: string} {
   const i = key.indexOf('/');
-  return i < 0 ? { namespace: undefined, name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
+  return i < 0 ? {namespace: undefined, name: key} : {namespace: key.slice(0, i), name: key.slice(i + 1)};
 }
 
 /** Stable JSON (sorted keys): for hashing templates and comparing what a controller would write. */

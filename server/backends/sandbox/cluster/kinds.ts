@@ -1,4 +1,4 @@
-import type { ObjectStore, ResourceType } from '../api';
+import type {ObjectStore, ResourceType} from '../api';
 
 /** The built-in resource types the controllers work with, resolved once from the store's registry. */
 export interface Kinds {
@@ -47,7 +47,10 @@ export function resolveKinds(store: ObjectStore): Kinds {
   const out = {} as Kinds;
   for (const [resource, [group, version]] of Object.entries(WHERE) as [keyof Kinds, [string, string]][]) {
     const t = store.types.lookup(group, version, resource);
-    if (!t) throw new Error(`the sandbox API does not serve ${group || 'core'}/${version} ${resource}; the cluster controllers need it`);
+    if (!t)
+      throw new Error(
+        `the sandbox API does not serve ${group || 'core'}/${version} ${resource}; the cluster controllers need it`,
+      );
     out[resource] = t;
   }
   return out;

@@ -1,5 +1,5 @@
-import type { KubeObject } from '../api';
-import type { J } from './json';
+import type {KubeObject} from '../api';
+import type {J} from './json';
 
 /**
  * The scheduler's filters that matter in a tutorial cluster (NodeUnschedulable, NodeName, NodeAffinity with
@@ -33,13 +33,18 @@ function termMatches(node: KubeObject, term: J): boolean {
   const exprs: J[] = term.matchExpressions ?? [];
   const fields: J[] = term.matchFields ?? [];
   if (!exprs.length && !fields.length) return false; // an empty term matches nothing (v1 API rule)
-  return exprs.every((e) => matchExpression(labels[e.key], e)) && fields.every((f) => matchExpression(f.key === 'metadata.name' ? node.metadata.name : undefined, f));
+  return (
+    exprs.every((e) => matchExpression(labels[e.key], e)) &&
+    fields.every((f) => matchExpression(f.key === 'metadata.name' ? node.metadata.name : undefined, f))
+  );
 }
 
 export function matchesNodeSelectorAndAffinity(pod: J, node: KubeObject): boolean {
   const labels = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries((pod.spec?.nodeSelector ?? {}) as Record<string, string>)) if (labels[k] !== v) return false;
-  const terms: J[] | undefined = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  for (const [k, v] of Object.entries((pod.spec?.nodeSelector ?? {}) as Record<string, string>))
+    if (labels[k] !== v) return false;
+  const terms: J[] | undefined =
+    pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   if (terms && !terms.some((t) => termMatches(node, t))) return false;
   return true;
 }
@@ -55,26 +60,41 @@ function tolerates(tolerations: J[], taint: J): boolean {
 /** taints a pod does not tolerate; PreferNoSchedule only scores, it never filters */
 export function untoleratedTaint(pod: J, node: KubeObject): J | undefined {
   const taints: J[] = (node as J).spec?.taints ?? [];
-  return taints.find((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(pod.spec?.tolerations ?? [], t));
+  return taints.find(
+    (t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(pod.spec?.tolerations ?? [], t),
+  );
 }
 
 /** "TCP/80" for every hostPort a pod holds (the NodePorts filter: svclb pods of two LoadBalancers on one port) */
 export function hostPortsOf(pod: J): string[] {
   const out: string[] = [];
-  for (const c of pod.spec?.containers ?? []) for (const p of c.ports ?? []) if (p.hostPort) out.push(`${p.protocol ?? 'TCP'}/${p.hostPort}`);
+  for (const c of pod.spec?.containers ?? [])
+    for (const p of c.ports ?? []) if (p.hostPort) out.push(`${p.protocol ?? 'TCP'}/${p.hostPort}`);
   return out;
 }
 
 /** undefined when the pod fits, else the scheduler's per-node reason; usedHostPorts are those of the node's pods */
-export function fitFailure(pod: J, node: KubeObject, ready: boolean, usedHostPorts: ReadonlySet<string> = new Set(), volumeNodeTerms: J[][] = []): FitFailure | undefined {
-  if (!ready) return "node(s) had untolerated taint {node.kubernetes.io/not-ready: }";
-  if ((node as J).spec?.unschedulable && !tolerates(pod.spec?.tolerations ?? [], { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) return 'node(s) were unschedulable';
+export function fitFailure(
+  pod: J,
+  node: KubeObject,
+  ready: boolean,
+  usedHostPorts: ReadonlySet<string> = new Set(),
+  volumeNodeTerms: J[][] = [],
+): FitFailure | undefined {
+  if (!ready) return 'node(s) had untolerated taint {node.kubernetes.io/not-ready: }';
+  if (
+    (node as J).spec?.unschedulable &&
+    !tolerates(pod.spec?.tolerations ?? [], {key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule'})
+  )
+    return 'node(s) were unschedulable';
   if (!matchesNodeSelectorAndAffinity(pod, node)) return "node(s) didn't match Pod's node affinity/selector";
   const t = untoleratedTaint(pod, node);
   if (t) return `node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`;
-  if (hostPortsOf(pod).some((p) => usedHostPorts.has(p))) return "node(s) didn't have free ports for the requested pod ports";
+  if (hostPortsOf(pod).some((p) => usedHostPorts.has(p)))
+    return "node(s) didn't have free ports for the requested pod ports";
   // VolumeBinding: a bound local volume lives on one node (its PV's nodeAffinity)
-  if (volumeNodeTerms.some((terms) => !terms.some((t) => termMatches(node, t)))) return 'node(s) had volume node affinity conflict';
+  if (volumeNodeTerms.some((terms) => !terms.some((t) => termMatches(node, t))))
+    return 'node(s) had volume node affinity conflict';
   return undefined;
 }
 

@@ -1,14 +1,14 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { cpus, release, totalmem } from 'node:os';
-import type { KubeObject } from '../api';
-import type { ClusterSpec, NodePlan } from './cluster-spec';
-import { setCondition } from './status';
-import type { J } from './json';
+import {randomBytes, randomUUID} from 'node:crypto';
+import {cpus, release, totalmem} from 'node:os';
+import type {KubeObject} from '../api';
+import type {ClusterSpec, NodePlan} from './cluster-spec';
+import {setCondition} from './status';
+import type {J} from './json';
 
 /** k3s 1.31.5 ships containerd 1.7.23-k3s2 */
 export const CONTAINER_RUNTIME = 'containerd://1.7.23-k3s2';
 
-const ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x' };
+const ARCH: Record<string, string> = {x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x'};
 export const nodeArch = (): string => ARCH[process.arch] ?? 'amd64';
 
 const hex = (n: number) => randomBytes(n).toString('hex');
@@ -36,7 +36,14 @@ export function nodeObject(spec: ClusterSpec, plan: NodePlan, now: string): Kube
     pods: '110',
   };
   const nodeArgs = server
-    ? ['server', ...(spec.disableTraefik ? ['--disable', 'traefik'] : []), '--tls-san', '0.0.0.0', '--tls-san', `k3d-${spec.name}-serverlb`]
+    ? [
+        'server',
+        ...(spec.disableTraefik ? ['--disable', 'traefik'] : []),
+        '--tls-san',
+        '0.0.0.0',
+        '--tls-san',
+        `k3d-${spec.name}-serverlb`,
+      ]
     : ['agent'];
   const node: J = {
     apiVersion: 'v1',
@@ -53,11 +60,11 @@ export function nodeObject(spec: ClusterSpec, plan: NodePlan, now: string): Kube
         'kubernetes.io/hostname': plan.name,
         'kubernetes.io/os': 'linux',
         'node.kubernetes.io/instance-type': 'k3s',
-        ...(server ? { 'node-role.kubernetes.io/control-plane': 'true', 'node-role.kubernetes.io/master': 'true' } : {}),
+        ...(server ? {'node-role.kubernetes.io/control-plane': 'true', 'node-role.kubernetes.io/master': 'true'} : {}),
       },
       annotations: {
         'alpha.kubernetes.io/provided-node-ip': plan.internalIP,
-        'flannel.alpha.coreos.com/backend-data': JSON.stringify({ VNI: 1, VtepMAC: randomMac() }),
+        'flannel.alpha.coreos.com/backend-data': JSON.stringify({VNI: 1, VtepMAC: randomMac()}),
         'flannel.alpha.coreos.com/backend-type': 'vxlan',
         'flannel.alpha.coreos.com/kube-subnet-manager': 'true',
         'flannel.alpha.coreos.com/public-ip': plan.internalIP,
@@ -65,21 +72,25 @@ export function nodeObject(spec: ClusterSpec, plan: NodePlan, now: string): Kube
         'k3s.io/internal-ip': plan.internalIP,
         'k3s.io/node-args': JSON.stringify(nodeArgs),
         'k3s.io/node-config-hash': base32(randomBytes(32)),
-        'k3s.io/node-env': JSON.stringify(server ? { K3S_KUBECONFIG_OUTPUT: '/output/kubeconfig.yaml', K3S_TOKEN: '********' } : { K3S_TOKEN: '********', K3S_URL: `https://k3d-${spec.name}-server-0:6443` }),
+        'k3s.io/node-env': JSON.stringify(
+          server
+            ? {K3S_KUBECONFIG_OUTPUT: '/output/kubeconfig.yaml', K3S_TOKEN: '********'}
+            : {K3S_TOKEN: '********', K3S_URL: `https://k3d-${spec.name}-server-0:6443`},
+        ),
         'node.alpha.kubernetes.io/ttl': '0',
         'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
       },
     },
-    spec: { podCIDR: plan.podCIDR, podCIDRs: [plan.podCIDR], providerID: `k3s://${plan.name}` },
+    spec: {podCIDR: plan.podCIDR, podCIDRs: [plan.podCIDR], providerID: `k3s://${plan.name}`},
     status: {
       addresses: [
-        { address: plan.internalIP, type: 'InternalIP' },
-        { address: plan.name, type: 'Hostname' },
+        {address: plan.internalIP, type: 'InternalIP'},
+        {address: plan.name, type: 'Hostname'},
       ],
-      allocatable: { ...capacity },
+      allocatable: {...capacity},
       capacity,
       conditions: [] as J[],
-      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      daemonEndpoints: {kubeletEndpoint: {Port: 10250}},
       nodeInfo: {
         architecture: arch,
         bootID: randomUUID(),
@@ -102,14 +113,27 @@ export function nodeObject(spec: ClusterSpec, plan: NodePlan, now: string): Kube
 export function nodeConditions(current: J[] | undefined, ready: boolean, now: string): J[] {
   let list = current ?? [];
   for (const [type, reason, message] of HEALTHY)
-    list = setCondition(list, ready ? { type, status: 'False', reason, message } : { type, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' }, now);
+    list = setCondition(
+      list,
+      ready
+        ? {type, status: 'False', reason, message}
+        : {type, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.'},
+      now,
+    );
   list = setCondition(
     list,
-    ready ? { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' } : { type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' },
+    ready
+      ? {type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status'}
+      : {
+          type: 'Ready',
+          status: 'Unknown',
+          reason: 'NodeStatusUnknown',
+          message: 'Kubelet stopped posting node status.',
+        },
     now,
   );
   // heartbeats: the node's conditions carry lastHeartbeatTime as well
-  return list.map((c) => ({ ...c, lastHeartbeatTime: ready ? now : (c.lastHeartbeatTime ?? now) }));
+  return list.map((c) => ({...c, lastHeartbeatTime: ready ? now : (c.lastHeartbeatTime ?? now)}));
 }
 
 /** RFC 4648 base32 with padding, as k3s prints the sha256 of the node's config */
@@ -138,9 +162,11 @@ export function nodeLease(node: KubeObject, now: string): KubeObject {
     metadata: {
       name: node.metadata.name,
       namespace: 'kube-node-lease',
-      ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: String(node.metadata.name), uid: String(node.metadata.uid) }],
+      ownerReferences: [
+        {apiVersion: 'v1', kind: 'Node', name: String(node.metadata.name), uid: String(node.metadata.uid)},
+      ],
     },
-    spec: { holderIdentity: node.metadata.name, leaseDurationSeconds: 40, renewTime: now.replace('Z', '.000000Z') },
+    spec: {holderIdentity: node.metadata.name, leaseDurationSeconds: 40, renewTime: now.replace('Z', '.000000Z')},
   };
 }
 
@@ -151,7 +177,7 @@ function randomMac(): string {
 }
 
 /** The node's InternalIP and pod CIDR, read back from the stored object (so a resumed cluster needs no plan). */
-export function nodeNetwork(node: KubeObject): { ip: string; podCIDR: string } {
+export function nodeNetwork(node: KubeObject): {ip: string; podCIDR: string} {
   const n = node as J;
   return {
     ip: ((n.status?.addresses ?? []) as J[]).find((a) => a.type === 'InternalIP')?.address ?? '',
@@ -159,4 +185,5 @@ export function nodeNetwork(node: KubeObject): { ip: string; podCIDR: string } {
   };
 }
 
-export const isNodeReady = (node: KubeObject): boolean => ((node as J).status?.conditions ?? []).some((c: J) => c.type === 'Ready' && c.status === 'True');
+export const isNodeReady = (node: KubeObject): boolean =>
+  ((node as J).status?.conditions ?? []).some((c: J) => c.type === 'Ready' && c.status === 'True');

@@ -1,8 +1,15 @@
-import type { KubeObject, OwnerReference } from '../api';
+import type {KubeObject, OwnerReference} from '../api';
 
 /** The controller reference a controller puts on what it creates (blockOwnerDeletion: foreground deletes wait). */
 export function controllerRef(owner: KubeObject): OwnerReference {
-  return { apiVersion: owner.apiVersion, kind: owner.kind, name: String(owner.metadata.name), uid: String(owner.metadata.uid), controller: true, blockOwnerDeletion: true };
+  return {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: String(owner.metadata.name),
+    uid: String(owner.metadata.uid),
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 export function controllerOf(o: KubeObject): OwnerReference | undefined {

@@ -1,9 +1,9 @@
-import type { KubeObject } from '../api';
-import { containerID, fullImageName, imageID, pullReport } from './images';
-import type { J } from './json';
-import { controllerOf } from './owners';
-import { conditionTrue, setCondition } from './status';
-import { TIMINGS } from './timings';
+import type {KubeObject} from '../api';
+import {containerID, fullImageName, imageID, pullReport} from './images';
+import type {J} from './json';
+import {controllerOf} from './owners';
+import {conditionTrue, setCondition} from './status';
+import {TIMINGS} from './timings';
 
 /**
  * The kubelet's part of a pod's life as data (kwok's "stages"): each stage says which pods it applies to, how long
@@ -16,7 +16,7 @@ import { TIMINGS } from './timings';
  */
 export interface StageContext {
   now: string;
-  node: { name: string; ip: string };
+  node: {name: string; ip: string};
   /** the next pod IP on the node (flannel's host-local IPAM) */
   allocateIP(): string;
   /** true when the node still has to pull this image (it keeps it afterwards) */
@@ -39,7 +39,7 @@ export interface PodStage {
    * What keeps the stage from completing yet (a missing ConfigMap or Secret): the kubelet reports it (events and,
    * if given, status) and retries after retryMs instead of applying the stage.
    */
-  blocked?(pod: J, ctx: StageContext): { retryMs: number; status?: J } | undefined;
+  blocked?(pod: J, ctx: StageContext): {retryMs: number; status?: J} | undefined;
   /** the new status; or 'delete' to remove the pod object (termination finished) */
   apply(pod: J, ctx: StageContext): J | 'delete';
 }
@@ -54,41 +54,52 @@ const runsToCompletion = (pod: J) => controllerOf(pod as KubeObject)?.kind === '
 
 function qosClass(pod: J): string {
   const cs = [...containersOf(pod), ...initContainersOf(pod)];
-  const any = cs.some((c) => Object.keys(c.resources?.requests ?? {}).length || Object.keys(c.resources?.limits ?? {}).length);
+  const any = cs.some(
+    (c) => Object.keys(c.resources?.requests ?? {}).length || Object.keys(c.resources?.limits ?? {}).length,
+  );
   if (!any) return 'BestEffort';
   const guaranteed = cs.every((c) => {
     const l = c.resources?.limits ?? {};
-    const r = { ...l, ...(c.resources?.requests ?? {}) };
+    const r = {...l, ...(c.resources?.requests ?? {})};
     return l.cpu && l.memory && r.cpu === l.cpu && r.memory === l.memory;
   });
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
 /** configMap/secret volumes (and projected sources) that are required and absent */
-function missingVolumes(pod: J, ctx: StageContext): { volume: string; kind: 'configmap' | 'secret'; name: string }[] {
-  const out: { volume: string; kind: 'configmap' | 'secret'; name: string }[] = [];
+function missingVolumes(pod: J, ctx: StageContext): {volume: string; kind: 'configmap' | 'secret'; name: string}[] {
+  const out: {volume: string; kind: 'configmap' | 'secret'; name: string}[] = [];
   for (const v of (pod.spec?.volumes ?? []) as J[]) {
-    const refs: [('configmap' | 'secret'), J | undefined][] = [
+    const refs: ['configmap' | 'secret', J | undefined][] = [
       ['configmap', v.configMap],
-      ['secret', v.secret && { ...v.secret, name: v.secret.secretName }],
-      ...((v.projected?.sources ?? []) as J[]).flatMap((src): [('configmap' | 'secret'), J | undefined][] => [['configmap', src.configMap], ['secret', src.secret]]),
+      ['secret', v.secret && {...v.secret, name: v.secret.secretName}],
+      ...((v.projected?.sources ?? []) as J[]).flatMap((src): ['configmap' | 'secret', J | undefined][] => [
+        ['configmap', src.configMap],
+        ['secret', src.secret],
+      ]),
     ];
-    for (const [kind, ref] of refs) if (ref?.name && !ref.optional && !ctx.exists(kind, ref.name)) out.push({ volume: v.name, kind, name: ref.name });
+    for (const [kind, ref] of refs)
+      if (ref?.name && !ref.optional && !ctx.exists(kind, ref.name)) out.push({volume: v.name, kind, name: ref.name});
   }
   return out;
 }
 
 /** env / envFrom references that are required and absent (the kubelet's CreateContainerConfigError) */
-function missingEnvRef(c: C, ctx: StageContext): { kind: 'configmap' | 'secret'; name: string; key?: string } | undefined {
+function missingEnvRef(
+  c: C,
+  ctx: StageContext,
+): {kind: 'configmap' | 'secret'; name: string; key?: string} | undefined {
   for (const e of (c.envFrom ?? []) as J[]) {
-    if (e.configMapRef?.name && !e.configMapRef.optional && !ctx.exists('configmap', e.configMapRef.name)) return { kind: 'configmap', name: e.configMapRef.name };
-    if (e.secretRef?.name && !e.secretRef.optional && !ctx.exists('secret', e.secretRef.name)) return { kind: 'secret', name: e.secretRef.name };
+    if (e.configMapRef?.name && !e.configMapRef.optional && !ctx.exists('configmap', e.configMapRef.name))
+      return {kind: 'configmap', name: e.configMapRef.name};
+    if (e.secretRef?.name && !e.secretRef.optional && !ctx.exists('secret', e.secretRef.name))
+      return {kind: 'secret', name: e.secretRef.name};
   }
   for (const e of (c.env ?? []) as J[]) {
     const cm = e.valueFrom?.configMapKeyRef;
-    if (cm?.name && !cm.optional && !ctx.exists('configmap', cm.name)) return { kind: 'configmap', name: cm.name };
+    if (cm?.name && !cm.optional && !ctx.exists('configmap', cm.name)) return {kind: 'configmap', name: cm.name};
     const sec = e.valueFrom?.secretKeyRef;
-    if (sec?.name && !sec.optional && !ctx.exists('secret', sec.name)) return { kind: 'secret', name: sec.name };
+    if (sec?.name && !sec.optional && !ctx.exists('secret', sec.name)) return {kind: 'secret', name: sec.name};
   }
   return undefined;
 }
@@ -98,9 +109,11 @@ const names = (cs: C[]) => `[${cs.map((c) => c.name).join(' ')}]`;
 function readyConditions(list: J[], ready: boolean, pod: J, now: string, completed = false): J[] {
   const unready = containersOf(pod).filter((c) => !statuses(pod).find((s) => s.name === c.name)?.ready);
   const reason = completed ? 'PodCompleted' : 'ContainersNotReady';
-  const message = completed ? undefined : `containers with unready status: ${names(unready.length ? unready : containersOf(pod))}`;
+  const message = completed
+    ? undefined
+    : `containers with unready status: ${names(unready.length ? unready : containersOf(pod))}`;
   for (const type of ['Ready', 'ContainersReady'])
-    list = setCondition(list, ready ? { type, status: 'True' } : { type, status: 'False', reason, message }, now, 'pod');
+    list = setCondition(list, ready ? {type, status: 'True'} : {type, status: 'False', reason, message}, now, 'pod');
   return list;
 }
 
@@ -114,7 +127,8 @@ export const POD_STAGES: PodStage[] = [
     when: (pod) => !!pod.metadata?.deletionTimestamp,
     delayMs: () => TIMINGS.podTermination,
     enter(pod, ctx) {
-      for (const s of statuses(pod)) if (s.state?.running) ctx.event('Normal', 'Killing', `Stopping container ${s.name}`, fieldPath({ name: s.name }));
+      for (const s of statuses(pod))
+        if (s.state?.running) ctx.event('Normal', 'Killing', `Stopping container ${s.name}`, fieldPath({name: s.name}));
     },
     apply: () => 'delete',
   },
@@ -126,25 +140,43 @@ export const POD_STAGES: PodStage[] = [
       const now = ctx.now;
       const inits = initContainersOf(pod);
       let conditions: J[] = (pod.status?.conditions ?? []).filter((c: J) => c.type === 'PodScheduled');
-      conditions = setCondition(conditions, { type: 'PodReadyToStartContainers', status: 'False' }, now, 'pod');
+      conditions = setCondition(conditions, {type: 'PodReadyToStartContainers', status: 'False'}, now, 'pod');
       conditions = setCondition(
         conditions,
-        inits.length ? { type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized', message: `containers with incomplete status: ${names(inits)}` } : { type: 'Initialized', status: 'True' },
+        inits.length
+          ? {
+              type: 'Initialized',
+              status: 'False',
+              reason: 'ContainersNotInitialized',
+              message: `containers with incomplete status: ${names(inits)}`,
+            }
+          : {type: 'Initialized', status: 'True'},
         now,
         'pod',
       );
-      const waiting = (c: C, reason: string) => ({ image: c.image, imageID: '', lastState: {}, name: c.name, ready: false, restartCount: 0, started: false, state: { waiting: { reason } } });
+      const waiting = (c: C, reason: string) => ({
+        image: c.image,
+        imageID: '',
+        lastState: {},
+        name: c.name,
+        ready: false,
+        restartCount: 0,
+        started: false,
+        state: {waiting: {reason}},
+      });
       const status: J = {
         ...(pod.status ?? {}),
         phase: 'Pending',
         hostIP: ctx.node.ip,
-        hostIPs: [{ ip: ctx.node.ip }],
+        hostIPs: [{ip: ctx.node.ip}],
         startTime: now,
         qosClass: qosClass(pod),
-        containerStatuses: containersOf(pod).map((c) => waiting(c, inits.length ? 'PodInitializing' : 'ContainerCreating')),
-        ...(inits.length ? { initContainerStatuses: inits.map((c) => waiting(c, 'PodInitializing')) } : {}),
+        containerStatuses: containersOf(pod).map((c) =>
+          waiting(c, inits.length ? 'PodInitializing' : 'ContainerCreating'),
+        ),
+        ...(inits.length ? {initContainerStatuses: inits.map((c) => waiting(c, 'PodInitializing'))} : {}),
       };
-      status.conditions = ordered(readyConditions(conditions, false, { ...pod, status }, now));
+      status.conditions = ordered(readyConditions(conditions, false, {...pod, status}, now));
       return status;
     },
   },
@@ -155,30 +187,55 @@ export const POD_STAGES: PodStage[] = [
       ['Pending', 'Running'].includes(pod.status?.phase) &&
       !!pod.status?.startTime &&
       statuses(pod).length > 0 &&
-      statuses(pod).every((x) => ['ContainerCreating', 'PodInitializing', 'CreateContainerConfigError'].includes(x.state?.waiting?.reason)),
-    delayMs: (pod, ctx) => ([...initContainersOf(pod), ...containersOf(pod)].some((c) => ctx.needsPull(c.image) || c.imagePullPolicy === 'Always') ? TIMINGS.imagePull : TIMINGS.imagePresent),
+      statuses(pod).every((x) =>
+        ['ContainerCreating', 'PodInitializing', 'CreateContainerConfigError'].includes(x.state?.waiting?.reason),
+      ),
+    delayMs: (pod, ctx) =>
+      [...initContainersOf(pod), ...containersOf(pod)].some(
+        (c) => ctx.needsPull(c.image) || c.imagePullPolicy === 'Always',
+      )
+        ? TIMINGS.imagePull
+        : TIMINGS.imagePresent,
     enter(pod, ctx) {
-      if (statuses(pod).some((x) => x.lastState?.terminated)) ctx.event('Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
-      for (const [c, init] of [...initContainersOf(pod).map((c) => [c, true] as const), ...containersOf(pod).map((c) => [c, false] as const)])
-        if (ctx.needsPull(c.image) || c.imagePullPolicy === 'Always') ctx.event('Normal', 'Pulling', `Pulling image "${c.image}"`, fieldPath(c, init));
+      if (statuses(pod).some((x) => x.lastState?.terminated))
+        ctx.event('Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+      for (const [c, init] of [
+        ...initContainersOf(pod).map((c) => [c, true] as const),
+        ...containersOf(pod).map((c) => [c, false] as const),
+      ])
+        if (ctx.needsPull(c.image) || c.imagePullPolicy === 'Always')
+          ctx.event('Normal', 'Pulling', `Pulling image "${c.image}"`, fieldPath(c, init));
     },
     blocked(pod, ctx) {
       // volumes are provisioned for the pod's node right after scheduling; wait for the binding quietly
-      if (((pod.spec?.volumes ?? []) as J[]).some((v) => v.persistentVolumeClaim?.claimName && !ctx.claimBound(v.persistentVolumeClaim.claimName))) return { retryMs: TIMINGS.podAdmit };
+      if (
+        ((pod.spec?.volumes ?? []) as J[]).some(
+          (v) => v.persistentVolumeClaim?.claimName && !ctx.claimBound(v.persistentVolumeClaim.claimName),
+        )
+      )
+        return {retryMs: TIMINGS.podAdmit};
       const missingVolume = missingVolumes(pod, ctx)[0];
       if (missingVolume) {
-        ctx.event('Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${missingVolume.volume}" : ${missingVolume.kind} "${missingVolume.name}" not found`);
-        return { retryMs: TIMINGS.missingReferenceRetry };
+        ctx.event(
+          'Warning',
+          'FailedMount',
+          `MountVolume.SetUp failed for volume "${missingVolume.volume}" : ${missingVolume.kind} "${missingVolume.name}" not found`,
+        );
+        return {retryMs: TIMINGS.missingReferenceRetry};
       }
       const missingEnv = containersOf(pod)
-        .map((c) => ({ c, ref: missingEnvRef(c, ctx) }))
+        .map((c) => ({c, ref: missingEnvRef(c, ctx)}))
         .find((x) => x.ref);
       if (missingEnv) {
-        const { c, ref } = missingEnv;
-        const message = ref!.key ? `couldn't find key ${ref!.key} in ${ref!.kind === 'configmap' ? 'ConfigMap' : 'Secret'} ${pod.metadata.namespace}/${ref!.name}` : `${ref!.kind} "${ref!.name}" not found`;
+        const {c, ref} = missingEnv;
+        const message = ref!.key
+          ? `couldn't find key ${ref!.key} in ${ref!.kind === 'configmap' ? 'ConfigMap' : 'Secret'} ${pod.metadata.namespace}/${ref!.name}`
+          : `${ref!.kind} "${ref!.name}" not found`;
         ctx.event('Warning', 'Failed', `Error: ${message}`, fieldPath(c));
-        const containerStatuses = statuses(pod).map((x) => (x.name === c.name ? { ...x, state: { waiting: { reason: 'CreateContainerConfigError', message } } } : x));
-        return { retryMs: TIMINGS.missingReferenceRetry, status: { ...pod.status, containerStatuses } };
+        const containerStatuses = statuses(pod).map((x) =>
+          x.name === c.name ? {...x, state: {waiting: {reason: 'CreateContainerConfigError', message}}} : x,
+        );
+        return {retryMs: TIMINGS.missingReferenceRetry, status: {...pod.status, containerStatuses}};
       }
       return undefined;
     },
@@ -188,14 +245,26 @@ export const POD_STAGES: PodStage[] = [
         const fp = fieldPath(c, init);
         if (ctx.needsPull(c.image) || c.imagePullPolicy === 'Always') {
           const r = pullReport(c.image);
-          ctx.event('Normal', 'Pulled', `Successfully pulled image "${c.image}" in ${r.seconds} (${r.seconds} including waiting). Image size: ${r.bytes} bytes.`, fp);
+          ctx.event(
+            'Normal',
+            'Pulled',
+            `Successfully pulled image "${c.image}" in ${r.seconds} (${r.seconds} including waiting). Image size: ${r.bytes} bytes.`,
+            fp,
+          );
           ctx.markPulled(c.image);
         } else ctx.event('Normal', 'Pulled', `Container image "${c.image}" already present on machine`, fp);
         ctx.event('Normal', 'Created', `Created container ${c.name}`, fp);
         ctx.event('Normal', 'Started', `Started container ${c.name}`, fp);
       };
       const prev = (c: C) => statuses(pod).find((x) => x.name === c.name);
-      const base = (c: C) => ({ containerID: containerID(), image: fullImageName(c.image), imageID: imageID(c.image), lastState: prev(c)?.lastState ?? {}, name: c.name, restartCount: prev(c)?.restartCount ?? 0 });
+      const base = (c: C) => ({
+        containerID: containerID(),
+        image: fullImageName(c.image),
+        imageID: imageID(c.image),
+        lastState: prev(c)?.lastState ?? {},
+        name: c.name,
+        restartCount: prev(c)?.restartCount ?? 0,
+      });
       const inits = initContainersOf(pod);
       for (const c of inits) run(c, true);
       for (const c of containersOf(pod)) run(c, false);
@@ -204,16 +273,33 @@ export const POD_STAGES: PodStage[] = [
         ...(pod.status ?? {}),
         phase: 'Running',
         podIP: ip,
-        podIPs: [{ ip }],
-        containerStatuses: containersOf(pod).map((c) => ({ ...base(c), ready: !hasProbe(c), started: true, state: { running: { startedAt: now } } })),
+        podIPs: [{ip}],
+        containerStatuses: containersOf(pod).map((c) => ({
+          ...base(c),
+          ready: !hasProbe(c),
+          started: true,
+          state: {running: {startedAt: now}},
+        })),
       };
       if (inits.length)
-        status.initContainerStatuses = inits.map((c) => ({ ...base(c), ready: true, started: false, state: { terminated: { containerID: undefined, exitCode: 0, finishedAt: now, reason: 'Completed', startedAt: now } } }));
+        status.initContainerStatuses = inits.map((c) => ({
+          ...base(c),
+          ready: true,
+          started: false,
+          state: {
+            terminated: {containerID: undefined, exitCode: 0, finishedAt: now, reason: 'Completed', startedAt: now},
+          },
+        }));
       for (const s of status.initContainerStatuses ?? []) s.state.terminated.containerID = s.containerID;
-      let conditions = setCondition(pod.status?.conditions, { type: 'PodReadyToStartContainers', status: 'True' }, now, 'pod');
-      conditions = setCondition(conditions, { type: 'Initialized', status: 'True' }, now, 'pod');
+      let conditions = setCondition(
+        pod.status?.conditions,
+        {type: 'PodReadyToStartContainers', status: 'True'},
+        now,
+        'pod',
+      );
+      conditions = setCondition(conditions, {type: 'Initialized', status: 'True'}, now, 'pod');
       const allReady = status.containerStatuses.every((s: J) => s.ready);
-      status.conditions = ordered(readyConditions(conditions, allReady, { ...pod, status }, now));
+      status.conditions = ordered(readyConditions(conditions, allReady, {...pod, status}, now));
       return status;
     },
   },
@@ -222,8 +308,18 @@ export const POD_STAGES: PodStage[] = [
     when: (pod) => pod.status?.phase === 'Running' && !conditionTrue(pod, 'Ready') && !runsToCompletion(pod),
     delayMs: () => TIMINGS.readinessProbe,
     apply(pod, ctx) {
-      const status: J = { ...pod.status, containerStatuses: statuses(pod).map((s) => ({ ...s, ready: !!s.state?.running })) };
-      status.conditions = ordered(readyConditions(pod.status?.conditions ?? [], status.containerStatuses.every((s: J) => s.ready), { ...pod, status }, ctx.now));
+      const status: J = {
+        ...pod.status,
+        containerStatuses: statuses(pod).map((s) => ({...s, ready: !!s.state?.running})),
+      };
+      status.conditions = ordered(
+        readyConditions(
+          pod.status?.conditions ?? [],
+          status.containerStatuses.every((s: J) => s.ready),
+          {...pod, status},
+          ctx.now,
+        ),
+      );
       return status;
     },
   },
@@ -240,11 +336,24 @@ export const POD_STAGES: PodStage[] = [
           ...s,
           ready: false,
           started: false,
-          state: { terminated: { containerID: s.containerID, exitCode: 0, finishedAt: now, reason: 'Completed', startedAt: s.state?.running?.startedAt ?? now } },
+          state: {
+            terminated: {
+              containerID: s.containerID,
+              exitCode: 0,
+              finishedAt: now,
+              reason: 'Completed',
+              startedAt: s.state?.running?.startedAt ?? now,
+            },
+          },
         })),
       };
-      let conditions = setCondition(pod.status?.conditions, { type: 'PodReadyToStartContainers', status: 'False' }, now, 'pod');
-      conditions = readyConditions(conditions, false, { ...pod, status }, now, true);
+      let conditions = setCondition(
+        pod.status?.conditions,
+        {type: 'PodReadyToStartContainers', status: 'False'},
+        now,
+        'pod',
+      );
+      conditions = readyConditions(conditions, false, {...pod, status}, now, true);
       status.conditions = ordered(conditions);
       return status;
     },
@@ -264,13 +373,28 @@ export function restartedStatus(pod: J, now: string): J | undefined {
     ready: false,
     started: false,
     restartCount: Number(x.restartCount ?? 0) + 1,
-    lastState: x.state?.running ? { terminated: { containerID: x.containerID, exitCode: 255, finishedAt: now, reason: 'Unknown', startedAt: x.state.running.startedAt } } : x.lastState,
-    state: { waiting: { reason: 'ContainerCreating' } },
+    lastState: x.state?.running
+      ? {
+          terminated: {
+            containerID: x.containerID,
+            exitCode: 255,
+            finishedAt: now,
+            reason: 'Unknown',
+            startedAt: x.state.running.startedAt,
+          },
+        }
+      : x.lastState,
+    state: {waiting: {reason: 'ContainerCreating'}},
   }));
   for (const x of containerStatuses) delete x.containerID;
-  const status: J = { ...pod.status, containerStatuses };
-  let conditions = setCondition(pod.status?.conditions, { type: 'PodReadyToStartContainers', status: 'False' }, now, 'pod');
-  conditions = readyConditions(conditions, false, { ...pod, status }, now);
+  const status: J = {...pod.status, containerStatuses};
+  let conditions = setCondition(
+    pod.status?.conditions,
+    {type: 'PodReadyToStartContainers', status: 'False'},
+    now,
+    'pod',
+  );
+  conditions = readyConditions(conditions, false, {...pod, status}, now);
   status.conditions = ordered(conditions);
   return status;
 }

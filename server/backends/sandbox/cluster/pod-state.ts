@@ -1,6 +1,6 @@
-import type { KubeObject } from '../api';
-import { conditionTrue, type ConditionInput } from './status';
-import type { J } from './json';
+import type {KubeObject} from '../api';
+import {conditionTrue, type ConditionInput} from './status';
+import type {J} from './json';
 
 /** Readers of pod state shared by the controllers (controller.PodIsActive, podutil.IsPodReady, ...). */
 export const phaseOf = (p: KubeObject): string => String((p as J).status?.phase ?? 'Pending');
@@ -13,10 +13,14 @@ export const nodeNameOf = (p: KubeObject): string | undefined => (p as J).spec?.
 
 /** which active pods a controller removes first when scaling down: unscheduled, pending, not ready, newest */
 export function deletionOrder(a: KubeObject, b: KubeObject): number {
-  const rank = (p: KubeObject) => (nodeNameOf(p) ? 0 : -4) + (phaseOf(p) === 'Pending' ? -2 : 0) + (isReady(p) ? 0 : -1);
+  const rank = (p: KubeObject) =>
+    (nodeNameOf(p) ? 0 : -4) + (phaseOf(p) === 'Pending' ? -2 : 0) + (isReady(p) ? 0 : -1);
   const r = rank(a) - rank(b);
   if (r !== 0) return r;
-  return String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)) || String(b.metadata.name).localeCompare(String(a.metadata.name));
+  return (
+    String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)) ||
+    String(b.metadata.name).localeCompare(String(a.metadata.name))
+  );
 }
 
-export type { ConditionInput };
+export type {ConditionInput};

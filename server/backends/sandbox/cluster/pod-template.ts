@@ -1,6 +1,6 @@
-import type { KubeObject } from '../api';
-import { controllerRef } from './owners';
-import { clone, stableJson, type J } from './json';
+import type {KubeObject} from '../api';
+import {controllerRef} from './owners';
+import {clone, stableJson, type J} from './json';
 
 /** apimachinery's rand alphabet: no vowels, no look-alikes (why hashes read like "7c5ddbdf54"). */
 const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
@@ -31,20 +31,24 @@ export function templateHash(template: unknown, collisionCount?: number): string
 }
 
 /** A pod from a controller's template: labels and annotations carried over, owned by the controller. */
-export function podFromTemplate(owner: KubeObject, template: J, extra: { name?: string; generateName?: string; labels?: Record<string, string>; spec?: J } = {}): KubeObject {
+export function podFromTemplate(
+  owner: KubeObject,
+  template: J,
+  extra: {name?: string; generateName?: string; labels?: Record<string, string>; spec?: J} = {},
+): KubeObject {
   const t = clone(template ?? {});
   const meta = (t.metadata ?? {}) as J;
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      ...(extra.name ? { name: extra.name } : { generateName: extra.generateName ?? `${owner.metadata.name}-` }),
+      ...(extra.name ? {name: extra.name} : {generateName: extra.generateName ?? `${owner.metadata.name}-`}),
       namespace: owner.metadata.namespace,
-      labels: { ...(meta.labels ?? {}), ...(extra.labels ?? {}) },
-      ...(meta.annotations ? { annotations: meta.annotations } : {}),
-      ...(meta.finalizers ? { finalizers: meta.finalizers } : {}),
+      labels: {...(meta.labels ?? {}), ...(extra.labels ?? {})},
+      ...(meta.annotations ? {annotations: meta.annotations} : {}),
+      ...(meta.finalizers ? {finalizers: meta.finalizers} : {}),
       ownerReferences: [controllerRef(owner)],
     },
-    spec: { ...(t.spec ?? {}), ...(extra.spec ?? {}) },
+    spec: {...(t.spec ?? {}), ...(extra.spec ?? {})},
   };
 }

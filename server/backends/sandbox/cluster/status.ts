@@ -1,5 +1,5 @@
-import { timestamp, type Clock, type KubeObject, type ObjectStore, type ResourceType } from '../api';
-import { stableJson, type J } from './json';
+import {timestamp, type Clock, type KubeObject, type ObjectStore, type ResourceType} from '../api';
+import {stableJson, type J} from './json';
 
 export interface ConditionInput {
   type: string;
@@ -13,13 +13,18 @@ export interface ConditionInput {
  * controller that writes the same thing twice writes nothing new (and the store then publishes nothing).
  * `style` picks the timestamps a kind carries: pods/jobs have lastProbeTime, deployments lastUpdateTime.
  */
-export function setCondition(conditions: J[] | undefined, c: ConditionInput, now: string, style: 'pod' | 'deployment' | 'job' | 'plain' = 'plain'): J[] {
+export function setCondition(
+  conditions: J[] | undefined,
+  c: ConditionInput,
+  now: string,
+  style: 'pod' | 'deployment' | 'job' | 'plain' = 'plain',
+): J[] {
   const list = [...(conditions ?? [])];
   const i = list.findIndex((x) => x.type === c.type);
   const prev = i >= 0 ? list[i] : undefined;
   const same = prev && prev.status === c.status && prev.reason === c.reason && prev.message === c.message;
   if (same) return list;
-  const next: J = { type: c.type, status: c.status };
+  const next: J = {type: c.type, status: c.status};
   if (style === 'pod' || style === 'job') next.lastProbeTime = style === 'job' ? now : null;
   if (style === 'deployment') next.lastUpdateTime = now;
   next.lastTransitionTime = prev && prev.status === c.status ? prev.lastTransitionTime : now;
@@ -30,13 +35,14 @@ export function setCondition(conditions: J[] | undefined, c: ConditionInput, now
   return list;
 }
 
-export const conditionTrue = (o: J | undefined, type: string): boolean => ((o?.status?.conditions ?? []) as J[]).some((c) => c.type === type && c.status === 'True');
+export const conditionTrue = (o: J | undefined, type: string): boolean =>
+  ((o?.status?.conditions ?? []) as J[]).some((c) => c.type === type && c.status === 'True');
 
 export const nowStamp = (clock: Clock): string => timestamp(clock.now());
 
 /** Write .status only when it changed (compared key-order-insensitively), with optimistic concurrency. */
 export function writeStatus(store: ObjectStore, type: ResourceType, obj: KubeObject, status: J): boolean {
   if (stableJson(obj.status ?? {}) === stableJson(status)) return false;
-  store.updateStatus(type, { ...obj, status });
+  store.updateStatus(type, {...obj, status});
   return true;
 }

@@ -1,8 +1,8 @@
-import type { Clock, Disposable } from '../api';
-import { TIMINGS } from './timings';
+import type {Clock, Disposable} from '../api';
+import {TIMINGS} from './timings';
 
 /** What a reconcile may ask for: nothing (done) or to be looked at again after a while. */
-export type ReconcileResult = void | { requeueAfterMs: number };
+export type ReconcileResult = void | {requeueAfterMs: number};
 
 /**
  * A de-duplicating, rate-limited work queue of object keys (client-go's workqueue, small): a key added many times
@@ -11,7 +11,7 @@ export type ReconcileResult = void | { requeueAfterMs: number };
  */
 export class WorkQueue implements Disposable {
   private readonly dirty = new Set<string>();
-  private readonly delayed = new Map<string, { at: number; timer: Disposable }>();
+  private readonly delayed = new Map<string, {at: number; timer: Disposable}>();
   private readonly failures = new Map<string, number>();
   private drainTimer: Disposable | undefined;
   private paused = false;
@@ -40,7 +40,7 @@ export class WorkQueue implements Disposable {
       this.delayed.delete(key);
       this.add(key);
     }, ms);
-    this.delayed.set(key, { at, timer });
+    this.delayed.set(key, {at, timer});
   }
 
   pause(): void {

@@ -29,14 +29,20 @@ const label = (f: FlagSpec) => (f.short ? `-${f.short}, --${f.name}` : `--${f.na
 function convert(f: FlagSpec, raw: string): string | number | boolean {
   switch (f.type) {
     case 'int':
-      if (!/^[-+]?\d+$/.test(raw)) throw new FlagError(`invalid argument "${raw}" for "${label(f)}" flag: strconv.ParseInt: parsing "${raw}": invalid syntax`);
+      if (!/^[-+]?\d+$/.test(raw))
+        throw new FlagError(
+          `invalid argument "${raw}" for "${label(f)}" flag: strconv.ParseInt: parsing "${raw}": invalid syntax`,
+        );
       return Number(raw);
     case 'bool':
       if (!/^(1|0|t|f|T|F|true|false|TRUE|FALSE|True|False)$/.test(raw))
-        throw new FlagError(`invalid argument "${raw}" for "${label(f)}" flag: strconv.ParseBool: parsing "${raw}": invalid syntax`);
+        throw new FlagError(
+          `invalid argument "${raw}" for "${label(f)}" flag: strconv.ParseBool: parsing "${raw}": invalid syntax`,
+        );
       return /^(1|t|T|true|TRUE|True)$/.test(raw);
     case 'duration':
-      if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$|^0$/.test(raw)) throw new FlagError(`invalid argument "${raw}" for "${label(f)}" flag: time: invalid duration "${raw}"`);
+      if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$|^0$/.test(raw))
+        throw new FlagError(`invalid argument "${raw}" for "${label(f)}" flag: time: invalid duration "${raw}"`);
       return raw;
     default:
       return raw;

@@ -12,7 +12,14 @@
 import type {ObjectStore} from '../api/store';
 import type {KubeObject} from '../api/types';
 import {bool, CommandError, str, type IstioctlCommand, type RunContext} from './command';
-import {configAnalysisUrl, formatMessage, LEVEL_RANK, MESSAGES, type AnalysisMessage, type Level} from './analysis-messages';
+import {
+  configAnalysisUrl,
+  formatMessage,
+  LEVEL_RANK,
+  MESSAGES,
+  type AnalysisMessage,
+  type Level,
+} from './analysis-messages';
 import {labelsOf, listOf} from './kinds';
 import {hostNetwork, podPhase, proxyKind} from './mesh-view';
 
@@ -29,14 +36,18 @@ function namespaceMessages(store: ObjectStore, ns: KubeObject, istioNamespace: s
   const injection = l['istio-injection'];
   const rev = l['istio.io/rev'];
   const out: AnalysisMessage[] = [];
-  if (injection !== undefined && rev !== undefined) out.push(MESSAGES.multipleInjectionLabels(name, ['istio-injection', 'istio.io/rev']));
+  if (injection !== undefined && rev !== undefined)
+    out.push(MESSAGES.multipleInjectionLabels(name, ['istio-injection', 'istio.io/rev']));
   const sidecarNs = injection === 'enabled' || (rev !== undefined && rev !== '' && injection === undefined);
   const ambientNs = !sidecarNs && l['istio.io/dataplane-mode'] === 'ambient';
   if (injection === undefined && rev === undefined && !ambientNs) out.push(MESSAGES.namespaceNotInjected(name));
   if (sidecarNs) {
     for (const p of listOf(store, 'Pod', {namespace: name})) {
-      if (podPhase(p) === 'Succeeded' || podPhase(p) === 'Failed' || hostNetwork(p) || p.metadata.deletionTimestamp) continue;
-      const optOut = p.metadata.annotations?.['sidecar.istio.io/inject'] === 'false' || labelsOf(p)['sidecar.istio.io/inject'] === 'false';
+      if (podPhase(p) === 'Succeeded' || podPhase(p) === 'Failed' || hostNetwork(p) || p.metadata.deletionTimestamp)
+        continue;
+      const optOut =
+        p.metadata.annotations?.['sidecar.istio.io/inject'] === 'false' ||
+        labelsOf(p)['sidecar.istio.io/inject'] === 'false';
       if (!optOut && !proxyKind(p, istioNamespace)) out.push(MESSAGES.podMissingProxy(name, String(p.metadata.name)));
     }
   }
@@ -45,7 +56,10 @@ function namespaceMessages(store: ObjectStore, ns: KubeObject, istioNamespace: s
 
 async function analyze(ctx: RunContext, store: ObjectStore): Promise<number> {
   const all = bool(ctx.flags['all-namespaces']);
-  if (ctx.args.length) throw new CommandError('analyzing files is not simulated in the Ambient Lab sandbox: analyze the live cluster (-n NAMESPACE or -A)');
+  if (ctx.args.length)
+    throw new CommandError(
+      'analyzing files is not simulated in the Ambient Lab sandbox: analyze the live cluster (-n NAMESPACE or -A)',
+    );
   const target = all ? 'all namespaces' : `namespace: ${ctx.namespace}`;
   const namespaces = listOf(store, 'Namespace').filter((n) => all || n.metadata.name === ctx.namespace);
   const outputThreshold = str(ctx.flags['output-threshold'], 'Info') as Level;
@@ -60,7 +74,10 @@ async function analyze(ctx: RunContext, store: ObjectStore): Promise<number> {
   }
   for (const m of messages) ctx.io.stdout.write(`${formatMessage(m)}\n`);
   if (messages.some((m) => LEVEL_RANK[m.level] >= LEVEL_RANK[failureThreshold])) {
-    throw new CommandError(`Analyzers found issues when analyzing ${target}.\nSee ${configAnalysisUrl(ctx.opts.release.minor)} for more information about causes and resolutions.`, FOUND_ISSUES_EXIT);
+    throw new CommandError(
+      `Analyzers found issues when analyzing ${target}.\nSee ${configAnalysisUrl(ctx.opts.release.minor)} for more information about causes and resolutions.`,
+      FOUND_ISSUES_EXIT,
+    );
   }
   return 0;
 }
@@ -72,10 +89,25 @@ export const analyzeCommand: IstioctlCommand = {
   needsCluster: true,
   flags: [
     {name: 'all-namespaces', short: 'A', type: 'bool', usage: 'Analyze all namespaces'},
-    {name: 'output-threshold', type: 'string', default: 'Info', usage: 'The severity level of analysis at which to display messages. Valid values: [Info Warning Error]'},
-    {name: 'failure-threshold', type: 'string', default: 'Warning', usage: 'The severity level of analysis at which to set a non-zero exit code. Valid values: [Info Warning Error]'},
+    {
+      name: 'output-threshold',
+      type: 'string',
+      default: 'Info',
+      usage: 'The severity level of analysis at which to display messages. Valid values: [Info Warning Error]',
+    },
+    {
+      name: 'failure-threshold',
+      type: 'string',
+      default: 'Warning',
+      usage: 'The severity level of analysis at which to set a non-zero exit code. Valid values: [Info Warning Error]',
+    },
     {name: 'output', short: 'o', type: 'string', default: 'log', usage: 'Output format: one of [log json yaml]'},
-    {name: 'list-analyzers', short: 'L', type: 'bool', usage: 'List the analyzers available to run. Suppresses normal execution.'},
+    {
+      name: 'list-analyzers',
+      short: 'L',
+      type: 'bool',
+      usage: 'List the analyzers available to run. Suppresses normal execution.',
+    },
     {name: 'recursive', short: 'R', type: 'bool', usage: 'Process directory arguments recursively.'},
     {name: 'use-kube', short: 'k', type: 'bool', default: true, usage: 'Use live Kubernetes cluster for analysis.'},
     {name: 'verbose', short: 'v', type: 'bool', usage: 'Enable verbose output'},

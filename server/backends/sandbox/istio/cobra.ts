@@ -18,7 +18,9 @@ export const ROOT_FLAGS: FlagSpec[] = [
 export function commandWords(args: string[], flags: FlagSpec[]): string[] {
   const takesValue = (a: string): boolean => {
     if (a.includes('=')) return false;
-    const f = a.startsWith('--') ? flags.find((s) => s.name === a.slice(2)) : flags.find((s) => s.short === a.slice(-1) && a.length === 2);
+    const f = a.startsWith('--')
+      ? flags.find((s) => s.name === a.slice(2))
+      : flags.find((s) => s.short === a.slice(-1) && a.length === 2);
     return !!f && f.type !== 'bool';
   };
   const words: string[] = [];
@@ -38,13 +40,16 @@ function distance(a: string, b: string): number {
   const d = Array.from({length: a.length + 1}, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0]![j] = j;
   for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
   return d[a.length]![b.length]!;
 }
 
 export function unknownCommand(word: string, parent: string, candidates: string[]): string {
   const lower = word.toLowerCase();
-  const suggestions = candidates.filter((c) => distance(lower, c.toLowerCase()) <= 2 || c.toLowerCase().startsWith(lower));
+  const suggestions = candidates.filter(
+    (c) => distance(lower, c.toLowerCase()) <= 2 || c.toLowerCase().startsWith(lower),
+  );
   const did = suggestions.length ? `\n\nDid you mean this?\n${suggestions.map((s) => `\t${s}\n`).join('')}` : '';
   return `Error: unknown command "${word}" for "${parent}"${did}\nRun '${parent} --help' for usage.\n`;
 }

@@ -9,8 +9,23 @@ import {getOf, listOf, type KindName} from './kinds';
 import {ALL_ISTIO_CRD_NAMES} from './install/crds';
 import {COMPONENT_LABEL} from './install/object-labels';
 
-const NAMESPACED: KindName[] = ['Deployment', 'DaemonSet', 'Service', 'ConfigMap', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ServiceAccount', 'Role', 'RoleBinding'];
-const CLUSTER: KindName[] = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ClusterRole', 'ClusterRoleBinding'];
+const NAMESPACED: KindName[] = [
+  'Deployment',
+  'DaemonSet',
+  'Service',
+  'ConfigMap',
+  'PodDisruptionBudget',
+  'HorizontalPodAutoscaler',
+  'ServiceAccount',
+  'Role',
+  'RoleBinding',
+];
+const CLUSTER: KindName[] = [
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ClusterRole',
+  'ClusterRoleBinding',
+];
 
 const byName = (a: KubeObject, b: KubeObject) => String(a.metadata.name).localeCompare(String(b.metadata.name));
 
@@ -19,7 +34,12 @@ export function installedObjects(store: ObjectStore, opts: {purge: boolean; comp
   const sel = opts.components ? `${COMPONENT_LABEL} in (${opts.components.join(',')})` : COMPONENT_LABEL;
   const out: KubeObject[] = [];
   for (const k of [...NAMESPACED, ...CLUSTER]) out.push(...listOf(store, k, {labelSelector: sel}).sort(byName));
-  if (opts.purge) out.push(...listOf(store, 'CustomResourceDefinition').filter((c) => ALL_ISTIO_CRD_NAMES.includes(String(c.metadata.name))).sort(byName));
+  if (opts.purge)
+    out.push(
+      ...listOf(store, 'CustomResourceDefinition')
+        .filter((c) => ALL_ISTIO_CRD_NAMES.includes(String(c.metadata.name)))
+        .sort(byName),
+    );
   return out;
 }
 
@@ -36,8 +56,18 @@ export function installedState(store: ObjectStore, istioNamespace: string): Inst
   const merged = (cm?.data as Record<string, string> | undefined)?.['merged-values'];
   if (!merged) return undefined;
   try {
-    const v = JSON.parse(merged) as {profile?: string; components?: string[]; global?: {tag?: string}; revision?: string};
-    return {profile: v.profile ?? 'default', components: v.components ?? [], tag: v.global?.tag ?? '', revision: v.revision ?? ''};
+    const v = JSON.parse(merged) as {
+      profile?: string;
+      components?: string[];
+      global?: {tag?: string};
+      revision?: string;
+    };
+    return {
+      profile: v.profile ?? 'default',
+      components: v.components ?? [],
+      tag: v.global?.tag ?? '',
+      revision: v.revision ?? '',
+    };
   } catch {
     return undefined;
   }

@@ -8,20 +8,41 @@ import {ApiError} from '../api/status';
 import {K3S_VERSION} from '../versions';
 import {FlagError, flagUsage, parseFlags} from '../commands/flags';
 import type {SandboxCommand} from '../commands/types';
-import {str, CommandError, type IstioctlCluster, type IstioctlCommand, type IstioctlIO, type IstioctlOptions, type RunContext} from './command';
+import {
+  str,
+  CommandError,
+  type IstioctlCluster,
+  type IstioctlCommand,
+  type IstioctlIO,
+  type IstioctlOptions,
+  type RunContext,
+} from './command';
 import {commandWords, ROOT_FLAGS, unknownCommand} from './cobra';
 import {istioRelease} from './istio-release';
 import {rootHelp, TOP_LEVEL} from './root-help';
 import {ISTIOCTL_COMMANDS} from './subcommands';
 
-export const defaultIstioctlOptions = (): IstioctlOptions => ({release: istioRelease(process.env), readinessTimeoutMs: 30_000, pollMs: 100});
+export const defaultIstioctlOptions = (): IstioctlOptions => ({
+  release: istioRelease(process.env),
+  readinessTimeoutMs: 30_000,
+  pollMs: 100,
+});
 
 /** group words (`waypoint`, `zc`, `x`) and their aliases → canonical first path word */
-const GROUP_ALIASES: Record<string, string> = {zc: 'ztunnel-config', x: 'experimental', exp: 'experimental', experimental: 'experimental', waypoint: 'waypoint', 'ztunnel-config': 'ztunnel-config', ps: 'proxy-status'};
+const GROUP_ALIASES: Record<string, string> = {
+  zc: 'ztunnel-config',
+  x: 'experimental',
+  exp: 'experimental',
+  experimental: 'experimental',
+  waypoint: 'waypoint',
+  'ztunnel-config': 'ztunnel-config',
+  ps: 'proxy-status',
+};
 
 function findCommand(words: string[]): {cmd?: IstioctlCommand; consumed: number; group?: string} {
   const first = GROUP_ALIASES[words[0] ?? ''] ?? words[0];
-  const matches = (c: IstioctlCommand, w: string | undefined, i: number) => w !== undefined && (c.path[i] === w || (i === c.path.length - 1 && !!c.aliases?.includes(w)));
+  const matches = (c: IstioctlCommand, w: string | undefined, i: number) =>
+    w !== undefined && (c.path[i] === w || (i === c.path.length - 1 && !!c.aliases?.includes(w)));
   for (const c of ISTIOCTL_COMMANDS) {
     if (c.path.length === 1 && (c.path[0] === first || c.aliases?.includes(words[0]!))) return {cmd: c, consumed: 1};
     if (c.path.length === 2 && c.path[0] === first && matches(c, words[1], 1)) return {cmd: c, consumed: 2};
@@ -41,9 +62,15 @@ function commandHelp(c: IstioctlCommand): string {
 }
 
 /** a cluster command without a cluster: what client-go says when nothing listens where the kubeconfig points */
-const NO_CLUSTER = 'Get "http://localhost:8080/version?timeout=5s": dial tcp 127.0.0.1:8080: connect: connection refused';
+const NO_CLUSTER =
+  'Get "http://localhost:8080/version?timeout=5s": dial tcp 127.0.0.1:8080: connect: connection refused';
 
-export async function runIstioctl(args: string[], io: IstioctlIO, cluster: IstioctlCluster, opts: IstioctlOptions = defaultIstioctlOptions()): Promise<number> {
+export async function runIstioctl(
+  args: string[],
+  io: IstioctlIO,
+  cluster: IstioctlCluster,
+  opts: IstioctlOptions = defaultIstioctlOptions(),
+): Promise<number> {
   const allFlags = [...ROOT_FLAGS, ...ISTIOCTL_COMMANDS.flatMap((c) => c.flags)];
   const words = commandWords(args, allFlags);
   const help = args.includes('-h') || args.includes('--help');
@@ -59,10 +86,18 @@ export async function runIstioctl(args: string[], io: IstioctlIO, cluster: Istio
     }
     const known = TOP_LEVEL.find(([n]) => n === words[0]);
     if (known) {
-      io.stderr.write(`Error: "istioctl ${words[0]}" is not simulated in the Ambient Lab sandbox (it runs against a real cluster: the host backend).\n`);
+      io.stderr.write(
+        `Error: "istioctl ${words[0]}" is not simulated in the Ambient Lab sandbox (it runs against a real cluster: the host backend).\n`,
+      );
       return 1;
     }
-    io.stderr.write(unknownCommand(words[0]!, 'istioctl', TOP_LEVEL.map(([n]) => n)));
+    io.stderr.write(
+      unknownCommand(
+        words[0]!,
+        'istioctl',
+        TOP_LEVEL.map(([n]) => n),
+      ),
+    );
     return 1;
   }
   const cmd = found.cmd;

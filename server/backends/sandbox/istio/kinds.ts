@@ -38,12 +38,21 @@ export function mustType(store: ObjectStore, kind: KindName): ResourceType {
 }
 
 /** list, or nothing when the type is not served */
-export function listOf(store: ObjectStore, kind: KindName, opts: {namespace?: string; labelSelector?: string} = {}): KubeObject[] {
+export function listOf(
+  store: ObjectStore,
+  kind: KindName,
+  opts: {namespace?: string; labelSelector?: string} = {},
+): KubeObject[] {
   const t = typeOf(store, kind);
   return t ? store.list(t, opts).items : [];
 }
 
-export function getOf(store: ObjectStore, kind: KindName, namespace: string | undefined, name: string): KubeObject | undefined {
+export function getOf(
+  store: ObjectStore,
+  kind: KindName,
+  namespace: string | undefined,
+  name: string,
+): KubeObject | undefined {
   const t = typeOf(store, kind);
   return t ? store.get(t, t.namespaced ? namespace : undefined, name) : undefined;
 }

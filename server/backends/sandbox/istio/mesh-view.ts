@@ -22,7 +22,8 @@ export const podIP = (p: KubeObject): string | undefined => ((p.status ?? {}) as
 export const podNode = (p: KubeObject): string => String(((p.spec ?? {}) as {nodeName?: string}).nodeName ?? '');
 export const podPhase = (p: KubeObject): string => String(((p.status ?? {}) as {phase?: string}).phase ?? '');
 export const hostNetwork = (p: KubeObject): boolean => !!((p.spec ?? {}) as {hostNetwork?: boolean}).hostNetwork;
-export const serviceAccountOf = (p: KubeObject): string => String(((p.spec ?? {}) as {serviceAccountName?: string}).serviceAccountName ?? 'default');
+export const serviceAccountOf = (p: KubeObject): string =>
+  String(((p.spec ?? {}) as {serviceAccountName?: string}).serviceAccountName ?? 'default');
 
 export function isWaypointGateway(g: KubeObject): boolean {
   const cls = String(((g.spec ?? {}) as {gatewayClassName?: string}).gatewayClassName ?? '');
@@ -33,8 +34,17 @@ export function proxyKind(p: KubeObject, istioNamespace: string): ProxyKind | un
   const l = labelsOf(p);
   if (p.metadata.namespace === istioNamespace && l.app === 'ztunnel') return 'ztunnel';
   // waypoints are deployed by istiod's mesh controller for a Gateway of class istio-waypoint
-  if (l['gateway.istio.io/managed'] === 'istio.io-mesh-controller' || l['gateway.networking.k8s.io/gateway-class-name'] === 'istio-waypoint') return 'waypoint';
-  if (l.istio === 'ingressgateway' || l.istio === 'egressgateway' || l['gateway.istio.io/managed'] === 'istio.io-gateway-controller') return 'gateway';
+  if (
+    l['gateway.istio.io/managed'] === 'istio.io-mesh-controller' ||
+    l['gateway.networking.k8s.io/gateway-class-name'] === 'istio-waypoint'
+  )
+    return 'waypoint';
+  if (
+    l.istio === 'ingressgateway' ||
+    l.istio === 'egressgateway' ||
+    l['gateway.istio.io/managed'] === 'istio.io-gateway-controller'
+  )
+    return 'gateway';
   if (containersOf(p).some((c) => c.name === 'istio-proxy')) return 'sidecar';
   return undefined;
 }
@@ -97,7 +107,9 @@ export function isPodReady(p: KubeObject): boolean {
 
 /** running istiod pods of the control plane */
 export function istiodPods(store: ObjectStore, istioNamespace: string): KubeObject[] {
-  return listOf(store, 'Pod', {namespace: istioNamespace, labelSelector: 'app=istiod'}).filter((p) => podPhase(p) === 'Running' && !p.metadata.deletionTimestamp);
+  return listOf(store, 'Pod', {namespace: istioNamespace, labelSelector: 'app=istiod'}).filter(
+    (p) => podPhase(p) === 'Running' && !p.metadata.deletionTimestamp,
+  );
 }
 
 /** the tag of a pod's first container image ("docker.io/istio/pilot:1.29.8-distroless" → "1.29.8") */
@@ -114,7 +126,11 @@ export function connectedProxies(store: ObjectStore, istioNamespace: string): {p
     const kind = proxyKind(p, istioNamespace);
     if (kind && podPhase(p) === 'Running' && !p.metadata.deletionTimestamp) out.push({pod: p, kind});
   }
-  return out.sort((a, b) => `${a.pod.metadata.name}.${a.pod.metadata.namespace}`.localeCompare(`${b.pod.metadata.name}.${b.pod.metadata.namespace}`));
+  return out.sort((a, b) =>
+    `${a.pod.metadata.name}.${a.pod.metadata.namespace}`.localeCompare(
+      `${b.pod.metadata.name}.${b.pod.metadata.namespace}`,
+    ),
+  );
 }
 
 /** the proxy image tag of a sidecar/gateway/waypoint/ztunnel pod */

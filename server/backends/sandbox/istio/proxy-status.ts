@@ -20,10 +20,17 @@ function subscribed(kind: ProxyKind, ambient: boolean): string {
 async function proxyStatus(ctx: RunContext, store: ObjectStore): Promise<number> {
   const istiods = istiodPods(store, ctx.istioNamespace);
   if (!istiods.length) throw new CommandError('unable to find any Istiod instances');
-  const ambient = listOf(store, 'DaemonSet', {namespace: ctx.istioNamespace}).some((d) => d.metadata.name === 'ztunnel');
+  const ambient = listOf(store, 'DaemonSet', {namespace: ctx.istioNamespace}).some(
+    (d) => d.metadata.name === 'ztunnel',
+  );
   const only = ctx.args[0];
   const rows = connectedProxies(store, ctx.istioNamespace)
-    .filter(({pod}) => !only || `${pod.metadata.name}.${pod.metadata.namespace}` === only || (pod.metadata.name === only && pod.metadata.namespace === ctx.namespace))
+    .filter(
+      ({pod}) =>
+        !only ||
+        `${pod.metadata.name}.${pod.metadata.namespace}` === only ||
+        (pod.metadata.name === only && pod.metadata.namespace === ctx.namespace),
+    )
     .map(({pod, kind}, i) => [
       `${pod.metadata.name}.${pod.metadata.namespace}`,
       'Kubernetes',

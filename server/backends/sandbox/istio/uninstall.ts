@@ -18,11 +18,19 @@ async function uninstall(ctx: RunContext, store: ObjectStore): Promise<number> {
   const purge = bool(ctx.flags.purge);
   const revision = str(ctx.flags.revision);
   if (!purge && !revision && !str(ctx.flags.filename)) {
-    throw new CommandError('at least one of the --revision (or --set revision=<revision>), --filename or --purge flags must be set');
+    throw new CommandError(
+      'at least one of the --revision (or --set revision=<revision>), --filename or --purge flags must be set',
+    );
   }
   if (ctx.args.length) throw new CommandError('istioctl uninstall does not take arguments');
-  const objects = installedObjects(store, {purge}).filter((o) => purge || (o.metadata.labels?.['istio.io/rev'] ?? 'default') === revision);
-  const message = purge ? ALL_REMOVED : objects.length ? `The following resources will be pruned from the cluster: ${objects.map(prunedName).join(',')}\n` : NONE_REMOVED;
+  const objects = installedObjects(store, {purge}).filter(
+    (o) => purge || (o.metadata.labels?.['istio.io/rev'] ?? 'default') === revision,
+  );
+  const message = purge
+    ? ALL_REMOVED
+    : objects.length
+      ? `The following resources will be pruned from the cluster: ${objects.map(prunedName).join(',')}\n`
+      : NONE_REMOVED;
   if (bool(ctx.flags['skip-confirmation']) || bool(ctx.flags['dry-run'])) {
     io.stdout.write(`${message}\n`);
   } else if (!(await confirm(io, `${message}Proceed? (y/N)`))) {
@@ -49,7 +57,13 @@ export const uninstallCommand: IstioctlCommand = {
   use: 'istioctl uninstall [flags]',
   needsCluster: true,
   flags: [
-    {name: 'skip-confirmation', short: 'y', type: 'bool', usage: 'The skipConfirmation determines whether the user is prompted for confirmation. If set to true, the user is not prompted and a Yes response is assumed in all cases.'},
+    {
+      name: 'skip-confirmation',
+      short: 'y',
+      type: 'bool',
+      usage:
+        'The skipConfirmation determines whether the user is prompted for confirmation. If set to true, the user is not prompted and a Yes response is assumed in all cases.',
+    },
     {name: 'purge', type: 'bool', usage: 'Delete all Istio related sources for all versions'},
     {name: 'revision', short: 'r', type: 'string', usage: 'Target control plane revision for the command.'},
     {name: 'filename', short: 'f', type: 'string', usage: 'The filename of the IstioOperator CR.'},

@@ -13,35 +13,57 @@ async function version(ctx: RunContext): Promise<number> {
   const remote = ctx.flags.remote !== false;
   const store = ctx.cluster.store;
   if (!remote || !store) {
-    if (remote && !store) io.stderr.write('Istio is not present in the cluster: Get "http://localhost:8080/api/v1/namespaces/istio-system/pods?fieldSelector=status.phase%3DRunning&labelSelector=app%3Distiod": dial tcp 127.0.0.1:8080: connect: connection refused\n');
-    io.stdout.write(output === 'json' ? `${JSON.stringify({clientVersion: clientInfo(client)}, null, 2)}\n` : `client version: ${client}\n`);
+    if (remote && !store)
+      io.stderr.write(
+        'Istio is not present in the cluster: Get "http://localhost:8080/api/v1/namespaces/istio-system/pods?fieldSelector=status.phase%3DRunning&labelSelector=app%3Distiod": dial tcp 127.0.0.1:8080: connect: connection refused\n',
+      );
+    io.stdout.write(
+      output === 'json'
+        ? `${JSON.stringify({clientVersion: clientInfo(client)}, null, 2)}\n`
+        : `client version: ${client}\n`,
+    );
     return 0;
   }
   const istiods = istiodPods(store, ctx.istioNamespace);
   if (!istiods.length) {
-    io.stderr.write(`Istio is not present in the cluster: no running Istio pods in namespace "${ctx.istioNamespace}"\n`);
+    io.stderr.write(
+      `Istio is not present in the cluster: no running Istio pods in namespace "${ctx.istioNamespace}"\n`,
+    );
     io.stdout.write(`client version: ${client}\n`);
     return 0;
   }
   const cp = [...new Set(istiods.map(imageTag))];
   const byTag = new Map<string, number>();
-  for (const {pod} of connectedProxies(store, ctx.istioNamespace)) byTag.set(proxyTag(pod), (byTag.get(proxyTag(pod)) ?? 0) + 1);
+  for (const {pod} of connectedProxies(store, ctx.istioNamespace))
+    byTag.set(proxyTag(pod), (byTag.get(proxyTag(pod)) ?? 0) + 1);
   if (output === 'json' || output === 'yaml') {
     const doc = {
       clientVersion: clientInfo(client),
-      meshVersion: istiods.map((p) => ({Component: 'istiod', Revision: p.metadata.labels?.['istio.io/rev'] ?? 'default', Info: {version: imageTag(p)}})),
+      meshVersion: istiods.map((p) => ({
+        Component: 'istiod',
+        Revision: p.metadata.labels?.['istio.io/rev'] ?? 'default',
+        Info: {version: imageTag(p)},
+      })),
       dataPlaneVersion: [...byTag].map(([v, n]) => ({IstioVersion: v, count: n})),
     };
     if (output === 'yaml') throw new CommandError('--output yaml is not simulated; use --output json');
     io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     return 0;
   }
-  const dp = byTag.size ? [...byTag].map(([v, n]) => `${v} (${n} ${n === 1 ? 'proxy' : 'proxies'})`).join(', ') : 'none';
+  const dp = byTag.size
+    ? [...byTag].map(([v, n]) => `${v} (${n} ${n === 1 ? 'proxy' : 'proxies'})`).join(', ')
+    : 'none';
   io.stdout.write(`client version: ${client}\ncontrol plane version: ${cp.join(', ')}\ndata plane version: ${dp}\n`);
   return 0;
 }
 
-const clientInfo = (v: string) => ({version: v, revision: 'unknown', golang_version: 'go1.25.4', status: 'Clean', tag: v});
+const clientInfo = (v: string) => ({
+  version: v,
+  revision: 'unknown',
+  golang_version: 'go1.25.4',
+  status: 'Clean',
+  tag: v,
+});
 
 export const versionCommand: IstioctlCommand = {
   path: ['version'],
@@ -49,9 +71,15 @@ export const versionCommand: IstioctlCommand = {
   use: 'istioctl version [flags]',
   needsCluster: false,
   flags: [
-    {name: 'output', short: 'o', type: 'string', usage: 'One of \'yaml\' or \'json\'.'},
+    {name: 'output', short: 'o', type: 'string', usage: "One of 'yaml' or 'json'."},
     {name: 'remote', type: 'bool', default: true, usage: 'Use --remote=false to suppress control plane check'},
-    {name: 'short', short: 's', type: 'bool', default: true, usage: 'Use --short=false to generate full version information'},
+    {
+      name: 'short',
+      short: 's',
+      type: 'bool',
+      default: true,
+      usage: 'Use --short=false to generate full version information',
+    },
     {name: 'revision', short: 'r', type: 'string', usage: 'Control plane revision'},
   ],
   run: version,

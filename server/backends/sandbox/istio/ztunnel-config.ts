@@ -9,11 +9,29 @@ import type {KubeObject} from '../api/types';
 import {formatTable} from '../commands/table';
 import {CommandError, str, type IstioctlCommand, type RunContext} from './command';
 import {labelsOf, listOf} from './kinds';
-import {hostNetwork, isAmbientCaptured, isPodReady, podIP, podNode, podPhase, proxyKind, serviceAccountOf, serviceWaypoint, tunnelProtocol, workloadWaypoint} from './mesh-view';
+import {
+  hostNetwork,
+  isAmbientCaptured,
+  isPodReady,
+  podIP,
+  podNode,
+  podPhase,
+  proxyKind,
+  serviceAccountOf,
+  serviceWaypoint,
+  tunnelProtocol,
+  workloadWaypoint,
+} from './mesh-view';
 import {selectorObjectMatcher} from '../api/label-selector';
 
 const ZC_FLAGS = [
-  {name: 'output', short: 'o', type: 'string' as const, default: 'short', usage: 'Output format: one of json|yaml|short'},
+  {
+    name: 'output',
+    short: 'o',
+    type: 'string' as const,
+    default: 'short',
+    usage: 'Output format: one of json|yaml|short',
+  },
   {name: 'node', type: 'string' as const, usage: 'Filter workloads by node field'},
   {name: 'workload-namespace', type: 'string' as const, usage: 'Filter workloads by namespace field'},
   {name: 'workload-node', type: 'string' as const, usage: 'Filter workloads by node field'},
@@ -24,12 +42,15 @@ const ZC_FLAGS = [
 ];
 
 function ztunnels(store: ObjectStore, ctx: RunContext): KubeObject[] {
-  const zs = listOf(store, 'Pod', {namespace: ctx.istioNamespace, labelSelector: 'app=ztunnel'}).filter((p) => podPhase(p) === 'Running');
+  const zs = listOf(store, 'Pod', {namespace: ctx.istioNamespace, labelSelector: 'app=ztunnel'}).filter(
+    (p) => podPhase(p) === 'Running',
+  );
   if (!zs.length) throw new CommandError(`no ztunnel pods found in namespace "${ctx.istioNamespace}"`);
   const node = str(ctx.flags.node);
   const named = ctx.args[0]?.split('.')[0];
   const pick = zs.filter((z) => (!node || podNode(z) === node) && (!named || z.metadata.name === named));
-  if (!pick.length) throw new CommandError(named ? `pods "${named}" not found` : `no ztunnel pod found on node "${node}"`);
+  if (!pick.length)
+    throw new CommandError(named ? `pods "${named}" not found` : `no ztunnel pod found on node "${node}"`);
   return pick;
 }
 
@@ -45,9 +66,19 @@ function workloads(store: ObjectStore, ctx: RunContext): WorkloadRow[] {
   const addr = str(ctx.flags.address);
   return listOf(store, 'Pod')
     .filter((p) => podIP(p) && !hostNetwork(p) && podPhase(p) !== 'Succeeded' && podPhase(p) !== 'Failed')
-    .filter((p) => (!ns || p.metadata.namespace === ns) && (!node || podNode(p) === node) && (!addr || podIP(p) === addr))
-    .map((pod) => ({pod, protocol: tunnelProtocol(store, pod, ctx.istioNamespace), waypoint: workloadWaypoint(store, pod)}))
-    .sort((a, b) => `${a.pod.metadata.namespace}/${a.pod.metadata.name}`.localeCompare(`${b.pod.metadata.namespace}/${b.pod.metadata.name}`));
+    .filter(
+      (p) => (!ns || p.metadata.namespace === ns) && (!node || podNode(p) === node) && (!addr || podIP(p) === addr),
+    )
+    .map((pod) => ({
+      pod,
+      protocol: tunnelProtocol(store, pod, ctx.istioNamespace),
+      waypoint: workloadWaypoint(store, pod),
+    }))
+    .sort((a, b) =>
+      `${a.pod.metadata.namespace}/${a.pod.metadata.name}`.localeCompare(
+        `${b.pod.metadata.namespace}/${b.pod.metadata.name}`,
+      ),
+    );
 }
 
 function workloadJson(w: WorkloadRow) {
@@ -68,7 +99,14 @@ function workloadJson(w: WorkloadRow) {
     trustDomain: 'cluster.local',
     node: podNode(p),
     status: isPodReady(p) ? 'Healthy' : 'Unhealthy',
-    ...(w.waypoint ? {waypoint: {destination: `${p.metadata.namespace}/${w.waypoint}.${p.metadata.namespace}.svc.cluster.local`, hboneMtlsPort: 15008}} : {}),
+    ...(w.waypoint
+      ? {
+          waypoint: {
+            destination: `${p.metadata.namespace}/${w.waypoint}.${p.metadata.namespace}.svc.cluster.local`,
+            hboneMtlsPort: 15008,
+          },
+        }
+      : {}),
     services: {},
   };
 }
@@ -80,7 +118,14 @@ async function workloadsCmd(ctx: RunContext, store: ObjectStore): Promise<number
     ctx.io.stdout.write(`${JSON.stringify(rows.map(workloadJson), null, 2)}\n`);
     return 0;
   }
-  const table = rows.map((w) => [String(w.pod.metadata.namespace), String(w.pod.metadata.name), podIP(w.pod)!, podNode(w.pod), w.waypoint ?? 'None', w.protocol]);
+  const table = rows.map((w) => [
+    String(w.pod.metadata.namespace),
+    String(w.pod.metadata.name),
+    podIP(w.pod)!,
+    podNode(w.pod),
+    w.waypoint ?? 'None',
+    w.protocol,
+  ]);
   ctx.io.stdout.write(formatTable([['NAMESPACE', 'POD NAME', 'ADDRESS', 'NODE', 'WAYPOINT', 'PROTOCOL'], ...table], 1));
   return 0;
 }
@@ -90,13 +135,26 @@ async function servicesCmd(ctx: RunContext, store: ObjectStore): Promise<number>
   const nsFilter = str(ctx.flags['service-namespace']);
   const pods = listOf(store, 'Pod').filter((p) => podIP(p));
   const svcs = listOf(store, 'Service')
-    .filter((s) => (!nsFilter || s.metadata.namespace === nsFilter) && ((s.spec ?? {}) as {clusterIP?: string}).clusterIP && ((s.spec ?? {}) as {clusterIP?: string}).clusterIP !== 'None')
-    .sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
+    .filter(
+      (s) =>
+        (!nsFilter || s.metadata.namespace === nsFilter) &&
+        ((s.spec ?? {}) as {clusterIP?: string}).clusterIP &&
+        ((s.spec ?? {}) as {clusterIP?: string}).clusterIP !== 'None',
+    )
+    .sort((a, b) =>
+      `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`),
+    );
   const rows = svcs.map((s) => {
     const spec = (s.spec ?? {}) as {clusterIP?: string; selector?: Record<string, string>};
     const match = spec.selector ? selectorObjectMatcher({matchLabels: spec.selector}) : undefined;
     const eps = match ? pods.filter((p) => p.metadata.namespace === s.metadata.namespace && match(labelsOf(p))) : [];
-    return {s, vip: spec.clusterIP!, waypoint: serviceWaypoint(store, s), healthy: eps.filter(isPodReady).length, total: eps.length};
+    return {
+      s,
+      vip: spec.clusterIP!,
+      waypoint: serviceWaypoint(store, s),
+      healthy: eps.filter(isPodReady).length,
+      total: eps.length,
+    };
   });
   if (str(ctx.flags.output) === 'json') {
     const doc = rows.map((r) => ({
@@ -104,14 +162,34 @@ async function servicesCmd(ctx: RunContext, store: ObjectStore): Promise<number>
       namespace: r.s.metadata.namespace,
       hostname: `${r.s.metadata.name}.${r.s.metadata.namespace}.svc.cluster.local`,
       vips: [`/${r.vip}`],
-      ports: Object.fromEntries((((r.s.spec ?? {}) as {ports?: {port: number; targetPort?: number | string}[]}).ports ?? []).map((p) => [String(p.port), typeof p.targetPort === 'number' ? p.targetPort : p.port])),
-      ...(r.waypoint ? {waypoint: {destination: `${r.s.metadata.namespace}/${r.waypoint}.${r.s.metadata.namespace}.svc.cluster.local`, hboneMtlsPort: 15008}} : {}),
+      ports: Object.fromEntries(
+        (((r.s.spec ?? {}) as {ports?: {port: number; targetPort?: number | string}[]}).ports ?? []).map((p) => [
+          String(p.port),
+          typeof p.targetPort === 'number' ? p.targetPort : p.port,
+        ]),
+      ),
+      ...(r.waypoint
+        ? {
+            waypoint: {
+              destination: `${r.s.metadata.namespace}/${r.waypoint}.${r.s.metadata.namespace}.svc.cluster.local`,
+              hboneMtlsPort: 15008,
+            },
+          }
+        : {}),
     }));
     ctx.io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     return 0;
   }
-  const table = rows.map((r) => [String(r.s.metadata.namespace), String(r.s.metadata.name), r.vip, r.waypoint ?? 'None', `${r.healthy}/${r.total}`]);
-  ctx.io.stdout.write(formatTable([['NAMESPACE', 'SERVICE NAME', 'SERVICE VIP', 'WAYPOINT', 'ENDPOINTS'], ...table], 1));
+  const table = rows.map((r) => [
+    String(r.s.metadata.namespace),
+    String(r.s.metadata.name),
+    r.vip,
+    r.waypoint ?? 'None',
+    `${r.healthy}/${r.total}`,
+  ]);
+  ctx.io.stdout.write(
+    formatTable([['NAMESPACE', 'SERVICE NAME', 'SERVICE VIP', 'WAYPOINT', 'ENDPOINTS'], ...table], 1),
+  );
   return 0;
 }
 
@@ -124,21 +202,47 @@ async function certificatesCmd(ctx: RunContext, store: ObjectStore): Promise<num
   const z = zs[0]!;
   const node = podNode(z);
   const istiod = listOf(store, 'Deployment', {namespace: ctx.istioNamespace}).find((d) => d.metadata.name === 'istiod');
-  const rootStart = Date.parse(String(istiod?.metadata.creationTimestamp ?? z.metadata.creationTimestamp ?? new Date().toISOString()));
+  const rootStart = Date.parse(
+    String(istiod?.metadata.creationTimestamp ?? z.metadata.creationTimestamp ?? new Date().toISOString()),
+  );
   const ids = new Map<string, number>();
   for (const p of listOf(store, 'Pod')) {
-    if (podNode(p) !== node || !isAmbientCaptured(store, p, ctx.istioNamespace) || proxyKind(p, ctx.istioNamespace)) continue;
+    if (podNode(p) !== node || !isAmbientCaptured(store, p, ctx.istioNamespace) || proxyKind(p, ctx.istioNamespace))
+      continue;
     const id = `spiffe://cluster.local/ns/${p.metadata.namespace}/sa/${serviceAccountOf(p)}`;
-    const started = Date.parse(String(((p.status ?? {}) as {startTime?: string}).startTime ?? p.metadata.creationTimestamp));
+    const started = Date.parse(
+      String(((p.status ?? {}) as {startTime?: string}).startTime ?? p.metadata.creationTimestamp),
+    );
     ids.set(id, Math.min(ids.get(id) ?? Infinity, started));
   }
   const rows: string[][] = [];
   for (const [id, start] of [...ids].sort((a, b) => a[0].localeCompare(b[0]))) {
     // leaves last 24h and are issued 2 minutes back-dated; the self-signed root lasts 10 years
-    rows.push([id, 'Leaf', 'Available', 'true', hex(`leaf:${id}:${node}`), isoSeconds(start + 24 * 3600_000 - 120_000), isoSeconds(start - 120_000)]);
-    rows.push([id, 'Root', 'Available', 'true', hex(`root:${rootStart}`), isoSeconds(rootStart + 10 * 365 * 24 * 3600_000 + 2 * 24 * 3600_000), isoSeconds(rootStart)]);
+    rows.push([
+      id,
+      'Leaf',
+      'Available',
+      'true',
+      hex(`leaf:${id}:${node}`),
+      isoSeconds(start + 24 * 3600_000 - 120_000),
+      isoSeconds(start - 120_000),
+    ]);
+    rows.push([
+      id,
+      'Root',
+      'Available',
+      'true',
+      hex(`root:${rootStart}`),
+      isoSeconds(rootStart + 10 * 365 * 24 * 3600_000 + 2 * 24 * 3600_000),
+      isoSeconds(rootStart),
+    ]);
   }
-  ctx.io.stdout.write(formatTable([['CERTIFICATE NAME', 'TYPE', 'STATUS', 'VALID CERT', 'SERIAL NUMBER', 'NOT AFTER', 'NOT BEFORE'], ...rows], 5));
+  ctx.io.stdout.write(
+    formatTable(
+      [['CERTIFICATE NAME', 'TYPE', 'STATUS', 'VALID CERT', 'SERIAL NUMBER', 'NOT AFTER', 'NOT BEFORE'], ...rows],
+      5,
+    ),
+  );
   return 0;
 }
 
@@ -153,7 +257,12 @@ const sub = (name: string, aliases: string[], short: string, run: IstioctlComman
 });
 
 export const ZTUNNEL_CONFIG_COMMANDS: IstioctlCommand[] = [
-  sub('certificate', ['certificates', 'certs', 'cert'], 'Retrieves certificate for the specified Ztunnel pod.', certificatesCmd),
+  sub(
+    'certificate',
+    ['certificates', 'certs', 'cert'],
+    'Retrieves certificate for the specified Ztunnel pod.',
+    certificatesCmd,
+  ),
   sub('service', ['services', 's', 'svc'], 'Retrieves services for the specified Ztunnel pod.', servicesCmd),
   sub('workload', ['workloads', 'w'], 'Retrieves workload configuration for the specified Ztunnel pod.', workloadsCmd),
 ];

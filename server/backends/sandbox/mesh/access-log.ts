@@ -53,7 +53,13 @@ export function ztunnelAccessLine(time: Date, a: ZtunnelAccess, micros = 0): str
     const v = get(a);
     return v === undefined || v === '' ? undefined : `${k}=${quoted ? JSON.stringify(String(v)) : v}`;
   }).filter(Boolean);
-  return [microsTimestamp(time, micros), a.error ? 'error' : 'info', 'access', 'connection complete', fields.join(' ')].join('\t');
+  return [
+    microsTimestamp(time, micros),
+    a.error ? 'error' : 'info',
+    'access',
+    'connection complete',
+    fields.join(' '),
+  ].join('\t');
 }
 
 export interface EnvoyAccess {

@@ -1,5 +1,5 @@
-import type { KubeObject } from '../api';
-import { asJson, labelsOf, nameOf, nsOf, TRUST_DOMAIN, type Json, type MeshWorld } from './world';
+import type {KubeObject} from '../api';
+import {asJson, labelsOf, nameOf, nsOf, TRUST_DOMAIN, type Json, type MeshWorld} from './world';
 
 /**
  * AuthorizationPolicy (security.istio.io/v1) evaluated as Istio does (https://istio.io/latest/docs/reference/config/
@@ -17,14 +17,14 @@ export interface AuthzRequest {
   destinationIp?: string;
   port: number;
   /** present where the enforcement point parses HTTP (waypoint, sidecar) */
-  http?: { method: string; path: string; host: string; headers: [string, string][] };
+  http?: {method: string; path: string; host: string; headers: [string, string][]};
 }
 
 export interface PolicyDecision {
   allowed: boolean;
   reason: 'no-policy' | 'allowed' | 'denied' | 'no-allow-match';
   /** the policy that decided, "ns/name", with the rule index (Envoy's rbac_access_denied_matched_policy names it) */
-  policy?: { namespace: string; name: string; rule: number };
+  policy?: {namespace: string; name: string; rule: number};
   /** what the sandbox did not evaluate (AUDIT, CUSTOM), for a debugging learner */
   notes: string[];
 }
@@ -32,7 +32,8 @@ export interface PolicyDecision {
 /** fields only a proxy that parses HTTP can check (Istio's L7 attributes) */
 const L7_SOURCE = ['requestPrincipals', 'notRequestPrincipals', 'remoteIpBlocks', 'notRemoteIpBlocks'];
 const L7_OPERATION = ['methods', 'notMethods', 'paths', 'notPaths', 'hosts', 'notHosts'];
-const isL7Condition = (key: string) => key.startsWith('request.') || key.startsWith('remote.') || key === 'experimental.envoy.filters.http';
+const isL7Condition = (key: string) =>
+  key.startsWith('request.') || key.startsWith('remote.') || key === 'experimental.envoy.filters.http';
 
 export function ruleHasL7(rule: Json): boolean {
   return (
@@ -64,7 +65,8 @@ export function cidrMatch(cidr: string, ip: string): boolean {
 
 /** principals are written without the spiffe:// scheme in policies: cluster.local/ns/foo/sa/curl */
 const principalOf = (r: AuthzRequest) => r.principal?.replace(/^spiffe:\/\//, '');
-const headerOf = (r: AuthzRequest, name: string) => r.http?.headers.find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+const headerOf = (r: AuthzRequest, name: string) =>
+  r.http?.headers.find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
 
 /** `values` must hit (if given) and `notValues` must miss */
 function positiveNegative(list: unknown, notList: unknown, test: (pattern: string) => boolean): boolean {
@@ -80,7 +82,9 @@ function sourceMatches(s: Json, r: AuthzRequest): boolean {
     positiveNegative(s.principals, s.notPrincipals, (p) => stringMatch(p, principalOf(r))) &&
     positiveNegative(s.namespaces, s.notNamespaces, (p) => stringMatch(p, r.sourceNamespace)) &&
     positiveNegative(s.ipBlocks, s.notIpBlocks, (c) => cidrMatch(c, r.sourceIp)) &&
-    positiveNegative(s.remoteIpBlocks, s.notRemoteIpBlocks, (c) => cidrMatch(c, headerOf(r, 'x-forwarded-for')?.split(',')[0]?.trim() ?? r.sourceIp)) &&
+    positiveNegative(s.remoteIpBlocks, s.notRemoteIpBlocks, (c) =>
+      cidrMatch(c, headerOf(r, 'x-forwarded-for')?.split(',')[0]?.trim() ?? r.sourceIp),
+    ) &&
     // no JWT is ever validated in the sandbox: a requestPrincipals rule never matches
     positiveNegative(s.requestPrincipals, s.notRequestPrincipals, () => false)
   );
@@ -132,7 +136,11 @@ export function ruleMatches(rule: Json, r: AuthzRequest): boolean {
   const from = (rule.from ?? []) as Json[];
   const to = (rule.to ?? []) as Json[];
   const when = (rule.when ?? []) as Json[];
-  return (!from.length || from.some((f) => sourceMatches(asJson(f.source), r))) && (!to.length || to.some((t) => operationMatches(asJson(t.operation), r))) && when.every((w) => conditionMatches(w, r));
+  return (
+    (!from.length || from.some((f) => sourceMatches(asJson(f.source), r))) &&
+    (!to.length || to.some((t) => operationMatches(asJson(t.operation), r))) &&
+    when.every((w) => conditionMatches(w, r))
+  );
 }
 
 /**
@@ -146,9 +154,9 @@ function ztunnelRule(rule: Json, action: string): Json | undefined {
   if (action === 'ALLOW') return undefined;
   const strip = (o: Json, keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
   return {
-    ...(rule.from ? { from: (rule.from as Json[]).map((f) => ({ source: strip(asJson(f.source), L7_SOURCE) })) } : {}),
-    ...(rule.to ? { to: (rule.to as Json[]).map((t) => ({ operation: strip(asJson(t.operation), L7_OPERATION) })) } : {}),
-    ...(rule.when ? { when: (rule.when as Json[]).filter((w) => !isL7Condition(String(w.key))) } : {}),
+    ...(rule.from ? {from: (rule.from as Json[]).map((f) => ({source: strip(asJson(f.source), L7_SOURCE)}))} : {}),
+    ...(rule.to ? {to: (rule.to as Json[]).map((t) => ({operation: strip(asJson(t.operation), L7_OPERATION)}))} : {}),
+    ...(rule.when ? {when: (rule.when as Json[]).filter((w) => !isL7Condition(String(w.key)))} : {}),
   };
 }
 
@@ -167,7 +175,11 @@ function selectorMatches(p: KubeObject, labels: Record<string, string>): boolean
  * policies of the destination workload's namespace and the root namespace; a waypoint takes those whose targetRefs
  * name it (Gateway), its GatewayClass (root namespace), or the Service being called.
  */
-export function policiesAt(world: Pick<MeshWorld, 'authorizationPolicies' | 'istio'>, point: EnforcementPoint, target: { pod?: KubeObject; gateway?: KubeObject; service?: KubeObject }): KubeObject[] {
+export function policiesAt(
+  world: Pick<MeshWorld, 'authorizationPolicies' | 'istio'>,
+  point: EnforcementPoint,
+  target: {pod?: KubeObject; gateway?: KubeObject; service?: KubeObject},
+): KubeObject[] {
   const root = world.istio.rootNamespace;
   return world.authorizationPolicies.filter((p) => {
     const refs = targetRefsOf(p);
@@ -178,9 +190,12 @@ export function policiesAt(world: Pick<MeshWorld, 'authorizationPolicies' | 'ist
     return refs.some((ref) => {
       const kind = String(ref.kind);
       const ns = nsOf(p);
-      if (kind === 'Gateway' && target.gateway) return ns === nsOf(target.gateway) && ref.name === nameOf(target.gateway);
-      if (kind === 'GatewayClass') return ns === root && ref.name === String(asJson(target.gateway?.spec).gatewayClassName ?? 'istio-waypoint');
-      if (kind === 'Service' && target.service) return ns === nsOf(target.service) && ref.name === nameOf(target.service);
+      if (kind === 'Gateway' && target.gateway)
+        return ns === nsOf(target.gateway) && ref.name === nameOf(target.gateway);
+      if (kind === 'GatewayClass')
+        return ns === root && ref.name === String(asJson(target.gateway?.spec).gatewayClassName ?? 'istio-waypoint');
+      if (kind === 'Service' && target.service)
+        return ns === nsOf(target.service) && ref.name === nameOf(target.service);
       return false;
     });
   });
@@ -189,7 +204,8 @@ export function policiesAt(world: Pick<MeshWorld, 'authorizationPolicies' | 'ist
 export function evaluatePolicies(policies: KubeObject[], point: EnforcementPoint, r: AuthzRequest): PolicyDecision {
   const notes: string[] = [];
   const byAction = (a: string) => policies.filter((p) => String(asJson(p.spec).action ?? 'ALLOW') === a);
-  for (const p of byAction('CUSTOM')) notes.push(`${nsOf(p)}/${nameOf(p)}: CUSTOM (external authorization) is not simulated; ignored`);
+  for (const p of byAction('CUSTOM'))
+    notes.push(`${nsOf(p)}/${nameOf(p)}: CUSTOM (external authorization) is not simulated; ignored`);
   for (const p of byAction('AUDIT')) notes.push(`${nsOf(p)}/${nameOf(p)}: AUDIT only logs; ignored`);
   const firstMatch = (p: KubeObject, action: string): number => {
     const rules = (asJson(p.spec).rules ?? []) as Json[];
@@ -201,15 +217,17 @@ export function evaluatePolicies(policies: KubeObject[], point: EnforcementPoint
   };
   for (const p of byAction('DENY')) {
     const i = firstMatch(p, 'DENY');
-    if (i >= 0) return { allowed: false, reason: 'denied', policy: { namespace: nsOf(p), name: nameOf(p), rule: i }, notes };
+    if (i >= 0)
+      return {allowed: false, reason: 'denied', policy: {namespace: nsOf(p), name: nameOf(p), rule: i}, notes};
   }
   const allows = byAction('ALLOW');
-  if (!allows.length) return { allowed: true, reason: 'no-policy', notes };
+  if (!allows.length) return {allowed: true, reason: 'no-policy', notes};
   for (const p of allows) {
     const i = firstMatch(p, 'ALLOW');
-    if (i >= 0) return { allowed: true, reason: 'allowed', policy: { namespace: nsOf(p), name: nameOf(p), rule: i }, notes };
+    if (i >= 0)
+      return {allowed: true, reason: 'allowed', policy: {namespace: nsOf(p), name: nameOf(p), rule: i}, notes};
   }
-  return { allowed: false, reason: 'no-allow-match', notes };
+  return {allowed: false, reason: 'no-allow-match', notes};
 }
 
 /** the SPIFFE identity of a workload in the trust domain */
@@ -218,8 +236,12 @@ export const spiffeId = (ns: string, sa: string) => `spiffe://${TRUST_DOMAIN}/ns
 /** how each point reports a denial (istio-facts.md §4, §5) */
 export function denialText(point: EnforcementPoint, d: PolicyDecision): string {
   if (point === 'ztunnel')
-    return d.reason === 'denied' ? `connection closed due to policy rejection: explicitly denied by: ${d.policy!.namespace}/${d.policy!.name}` : 'connection closed due to policy rejection: allow policies exist, but none allowed';
-  return d.reason === 'denied' ? `rbac_access_denied_matched_policy[ns[${d.policy!.namespace}]-policy[${d.policy!.name}]-rule[${d.policy!.rule}]]` : 'rbac_access_denied_matched_policy[none]';
+    return d.reason === 'denied'
+      ? `connection closed due to policy rejection: explicitly denied by: ${d.policy!.namespace}/${d.policy!.name}`
+      : 'connection closed due to policy rejection: allow policies exist, but none allowed';
+  return d.reason === 'denied'
+    ? `rbac_access_denied_matched_policy[ns[${d.policy!.namespace}]-policy[${d.policy!.name}]-rule[${d.policy!.rule}]]`
+    : 'rbac_access_denied_matched_policy[none]';
 }
 
 export interface PolicyPlacement {
@@ -230,14 +252,20 @@ export interface PolicyPlacement {
 }
 
 /** where a policy is enforced (for analyzers and `istioctl ztunnel-config policy`-like views) */
-export function policyPlacement(world: Pick<MeshWorld, 'pods' | 'istio'>, p: KubeObject, modeOf: (pod: KubeObject) => 'sidecar' | 'ambient' | 'none'): PolicyPlacement {
-  if (targetRefsOf(p).length) return { points: ['waypoint'], l7OnZtunnel: false };
+export function policyPlacement(
+  world: Pick<MeshWorld, 'pods' | 'istio'>,
+  p: KubeObject,
+  modeOf: (pod: KubeObject) => 'sidecar' | 'ambient' | 'none',
+): PolicyPlacement {
+  if (targetRefsOf(p).length) return {points: ['waypoint'], l7OnZtunnel: false};
   const root = world.istio.rootNamespace;
-  const selected = world.pods.filter((pod) => (nsOf(pod) === nsOf(p) || nsOf(p) === root) && selectorMatches(p, labelsOf(pod)));
+  const selected = world.pods.filter(
+    (pod) => (nsOf(pod) === nsOf(p) || nsOf(p) === root) && selectorMatches(p, labelsOf(pod)),
+  );
   const modes = new Set(selected.map(modeOf));
   const points: EnforcementPoint[] = [];
   if (modes.has('ambient')) points.push('ztunnel');
   if (modes.has('sidecar')) points.push('sidecar');
   const l7 = ((asJson(p.spec).rules ?? []) as Json[]).some(ruleHasL7);
-  return { points, l7OnZtunnel: l7 && modes.has('ambient') };
+  return {points, l7OnZtunnel: l7 && modes.has('ambient')};
 }

@@ -1,5 +1,5 @@
-import type { KubeObject } from '../api';
-import { annotationsOf, asJson, labelsOf, nameOf, namespaceLabels, nsOf, type Json, type MeshWorld } from './world';
+import type {KubeObject} from '../api';
+import {annotationsOf, asJson, labelsOf, nameOf, namespaceLabels, nsOf, type Json, type MeshWorld} from './world';
 
 /**
  * Which data plane a pod is in, as Istio decides it. Behaviour as data where the rules are lists of labels;
@@ -71,7 +71,9 @@ export function wantsAmbient(i: AmbientInput): boolean {
 export function hasSidecar(pod: KubeObject): boolean {
   const containers: Json[] = asJson(pod).spec?.containers ?? [];
   const inits: Json[] = asJson(pod).spec?.initContainers ?? [];
-  return !!annotationsOf(pod)[SIDECAR_STATUS_ANNOTATION] && [...containers, ...inits].some((c) => c.name === 'istio-proxy');
+  return (
+    !!annotationsOf(pod)[SIDECAR_STATUS_ANNOTATION] && [...containers, ...inits].some((c) => c.name === 'istio-proxy')
+  );
 }
 
 /**
@@ -105,7 +107,10 @@ export function waypointTrafficType(gw: KubeObject | undefined): 'service' | 'wo
  * namespace's; workload-addressed traffic (to a pod IP) the pod's, then the namespace's. `none` on a more specific
  * object opts out. The waypoint must accept that traffic type (`istio.io/waypoint-for`: service|workload|all|none).
  */
-export function waypointFor(world: Pick<MeshWorld, 'namespaces' | 'gateways'>, dest: { service?: KubeObject; pod?: KubeObject }): WaypointChoice | undefined {
+export function waypointFor(
+  world: Pick<MeshWorld, 'namespaces' | 'gateways'>,
+  dest: {service?: KubeObject; pod?: KubeObject},
+): WaypointChoice | undefined {
   const target = dest.service ?? dest.pod;
   if (!target) return undefined;
   const ns = nsOf(target);
@@ -122,7 +127,7 @@ export function waypointFor(world: Pick<MeshWorld, 'namespaces' | 'gateways'>, d
     const accepts = waypointTrafficType(gateway);
     const kind = dest.service ? 'service' : 'workload';
     if (accepts !== 'all' && accepts !== kind) return undefined;
-    return { name, namespace, gateway, from };
+    return {name, namespace, gateway, from};
   }
   return undefined;
 }

@@ -1,14 +1,19 @@
-import type { Clock, KubeObject, ObjectStore } from '../api';
-import { microsTimestamp } from './access-log';
-import { hasSidecar, REDIRECTION_ANNOTATION, wantsAmbient } from './dataplane';
-import { keyOf, runMeshController, splitKey, type MeshControllerDef, type RunningMeshController } from './reconciler';
-import { annotationsOf, asJson, getOf, isRunning, ISTIO_SYSTEM, labelsOf, listOf, nodeOf, nsOf, typeOf } from './world';
+import type {Clock, KubeObject, ObjectStore} from '../api';
+import {microsTimestamp} from './access-log';
+import {hasSidecar, REDIRECTION_ANNOTATION, wantsAmbient} from './dataplane';
+import {keyOf, runMeshController, splitKey, type MeshControllerDef, type RunningMeshController} from './reconciler';
+import {annotationsOf, asJson, getOf, isRunning, ISTIO_SYSTEM, labelsOf, listOf, nodeOf, nsOf, typeOf} from './world';
 
 /** the node agents that must run on a pod's node before istio-cni can enrol it (their pod labels, istio-facts.md §2) */
-export const NODE_AGENTS = { ztunnel: { app: 'ztunnel' }, cni: { 'k8s-app': 'istio-cni-node' } } as const;
+export const NODE_AGENTS = {ztunnel: {app: 'ztunnel'}, cni: {'k8s-app': 'istio-cni-node'}} as const;
 
-const matches = (p: KubeObject, sel: Record<string, string>) => Object.entries(sel).every(([k, v]) => labelsOf(p)[k] === v);
-const isReadyPod = (p: KubeObject) => isRunning(p) && ((asJson(p).status?.conditions ?? []) as { type: string; status: string }[]).every((c) => c.type !== 'Ready' || c.status === 'True');
+const matches = (p: KubeObject, sel: Record<string, string>) =>
+  Object.entries(sel).every(([k, v]) => labelsOf(p)[k] === v);
+const isReadyPod = (p: KubeObject) =>
+  isRunning(p) &&
+  ((asJson(p).status?.conditions ?? []) as {type: string; status: string}[]).every(
+    (c) => c.type !== 'Ready' || c.status === 'True',
+  );
 
 /** istio-cni and ztunnel both run (Ready) on the node: istio-cni sets up the redirection, ztunnel takes the netns */
 export function nodeAgentsReady(istioPods: KubeObject[], node: string | undefined): boolean {
@@ -26,7 +31,10 @@ export function nodeAgentsReady(istioPods: KubeObject[], node: string | undefine
 export type EnrolmentListener = (pod: KubeObject, ztunnel: KubeObject | undefined, enrolled: boolean) => void;
 
 export function enrolmentController(store: ObjectStore, onChange?: EnrolmentListener): MeshControllerDef {
-  const podsOnNode = (node: string | undefined) => listOf(store, 'pods').filter((p) => nodeOf(p) === node && nsOf(p) !== ISTIO_SYSTEM).map(keyOf);
+  const podsOnNode = (node: string | undefined) =>
+    listOf(store, 'pods')
+      .filter((p) => nodeOf(p) === node && nsOf(p) !== ISTIO_SYSTEM)
+      .map(keyOf);
   return {
     name: 'istio-cni-ambient-enrolment',
     watches: [
@@ -34,33 +42,53 @@ export function enrolmentController(store: ObjectStore, onChange?: EnrolmentList
         group: '',
         resource: 'pods',
         // a node agent coming or going touches every pod on its node
-        keys: (e) => (nsOf(e.object) === ISTIO_SYSTEM && (matches(e.object, NODE_AGENTS.ztunnel) || matches(e.object, NODE_AGENTS.cni)) ? podsOnNode(nodeOf(e.object)) : [keyOf(e.object)]),
+        keys: (e) =>
+          nsOf(e.object) === ISTIO_SYSTEM &&
+          (matches(e.object, NODE_AGENTS.ztunnel) || matches(e.object, NODE_AGENTS.cni))
+            ? podsOnNode(nodeOf(e.object))
+            : [keyOf(e.object)],
       },
-      { group: '', resource: 'namespaces', keys: (e) => listOf(store, 'pods', String(e.object.metadata.name)).map(keyOf) },
+      {
+        group: '',
+        resource: 'namespaces',
+        keys: (e) => listOf(store, 'pods', String(e.object.metadata.name)).map(keyOf),
+      },
     ],
     allKeys: () => listOf(store, 'pods').map(keyOf),
     reconcile(key) {
-      const { namespace, name } = splitKey(key);
+      const {namespace, name} = splitKey(key);
       const pod = getOf(store, 'pods', namespace, name);
       if (!pod || pod.metadata.deletionTimestamp) return;
       const ns = getOf(store, 'namespaces', undefined, namespace);
       const want =
         !asJson(pod).spec?.hostNetwork &&
-        wantsAmbient({ namespace, namespaceLabels: labelsOf(ns), podLabels: labelsOf(pod), podAnnotations: annotationsOf(pod), hasSidecar: hasSidecar(pod) }) &&
+        wantsAmbient({
+          namespace,
+          namespaceLabels: labelsOf(ns),
+          podLabels: labelsOf(pod),
+          podAnnotations: annotationsOf(pod),
+          hasSidecar: hasSidecar(pod),
+        }) &&
         nodeAgentsReady(listOf(store, 'pods', ISTIO_SYSTEM), nodeOf(pod));
       const has = annotationsOf(pod)[REDIRECTION_ANNOTATION] === 'enabled';
       if (want === has) return;
-      const annotations = { ...annotationsOf(pod) };
+      const annotations = {...annotationsOf(pod)};
       if (want) annotations[REDIRECTION_ANNOTATION] = 'enabled';
       else delete annotations[REDIRECTION_ANNOTATION];
-      const updated = store.update(typeOf(store, 'pods')!, { ...pod, metadata: { ...pod.metadata, annotations } });
-      const ztunnel = listOf(store, 'pods', ISTIO_SYSTEM).find((p) => nodeOf(p) === nodeOf(pod) && matches(p, NODE_AGENTS.ztunnel));
+      const updated = store.update(typeOf(store, 'pods')!, {...pod, metadata: {...pod.metadata, annotations}});
+      const ztunnel = listOf(store, 'pods', ISTIO_SYSTEM).find(
+        (p) => nodeOf(p) === nodeOf(pod) && matches(p, NODE_AGENTS.ztunnel),
+      );
       onChange?.(updated, ztunnel, want);
     },
   };
 }
 
-export function runEnrolmentController(store: ObjectStore, clock: Clock, onChange?: EnrolmentListener): RunningMeshController {
+export function runEnrolmentController(
+  store: ObjectStore,
+  clock: Clock,
+  onChange?: EnrolmentListener,
+): RunningMeshController {
   return runMeshController(store, clock, enrolmentController(store, onChange));
 }
 

@@ -9,14 +9,14 @@
  * `dispose()` when it goes; once per API server, `podRuntime.setNetworkModel(meshNetworkFactory())`; in the docker
  * shim, add MESH_NODE_COMMANDS to NODE_COMMANDS and pass `ps` rows through withEnvoyChildren.
  */
-import type { Clock, Disposable, KubeObject, ObjectStore } from '../api';
-import { runEnrolmentController, ztunnelEnrolmentLine } from './enrolment-controller';
-import { installSidecarInjector } from './injection-webhook';
-import type { RunningMeshController } from './reconciler';
-import { trafficRecorderFor, type MeshTrafficRecorder } from './traffic-record';
-import { runRootCertController } from './root-cert-controller';
-import { runRouteStatusController } from './route-status-controller';
-import { runWaypointController } from './waypoint-controller';
+import type {Clock, Disposable, KubeObject, ObjectStore} from '../api';
+import {runEnrolmentController, ztunnelEnrolmentLine} from './enrolment-controller';
+import {installSidecarInjector} from './injection-webhook';
+import type {RunningMeshController} from './reconciler';
+import {trafficRecorderFor, type MeshTrafficRecorder} from './traffic-record';
+import {runRootCertController} from './root-cert-controller';
+import {runRouteStatusController} from './route-status-controller';
+import {runWaypointController} from './waypoint-controller';
 
 export interface Mesh extends Disposable {
   readonly controllers: RunningMeshController[];
@@ -34,9 +34,20 @@ export interface MeshOptions {
 export function startMesh(store: ObjectStore, clock: Clock, opts: MeshOptions = {}): Mesh {
   const injector = installSidecarInjector(store);
   const onEnrolment = (pod: KubeObject, ztunnel: KubeObject | undefined, enrolled: boolean) => {
-    if (enrolled && ztunnel && opts.appendLog) opts.appendLog(String(ztunnel.metadata.namespace), String(ztunnel.metadata.name), 'istio-proxy', ztunnelEnrolmentLine(clock.now(), String(pod.metadata.uid)));
+    if (enrolled && ztunnel && opts.appendLog)
+      opts.appendLog(
+        String(ztunnel.metadata.namespace),
+        String(ztunnel.metadata.name),
+        'istio-proxy',
+        ztunnelEnrolmentLine(clock.now(), String(pod.metadata.uid)),
+      );
   };
-  const controllers = [runEnrolmentController(store, clock, onEnrolment), runWaypointController(store, clock), runRootCertController(store, clock), runRouteStatusController(store, clock)];
+  const controllers = [
+    runEnrolmentController(store, clock, onEnrolment),
+    runWaypointController(store, clock),
+    runRootCertController(store, clock),
+    runRouteStatusController(store, clock),
+  ];
   return {
     controllers,
     traffic: trafficRecorderFor(store),
@@ -50,15 +61,44 @@ export function startMesh(store: ObjectStore, clock: Clock, opts: MeshOptions = 
   };
 }
 
-export { meshNetworkFactory } from './runtime-adapter';
-export { createMeshNetworkModel, envoyAccessLogEnabled, type MeshNetworkDeps, type AppAnswer, type AppServeRequest } from './mesh-network-model';
-export { trafficRecorderFor, MeshTrafficRecorder, type RecordedPath, type RecordedHop } from './traffic-record';
-export { MESH_NODE_COMMANDS, nsenterCommand, withEnvoyChildren, runIptables, iptablesSave, iptablesList } from './node-views';
-export { podDataplane, wantsAmbient, wantsSidecar, waypointFor, waypointTrafficType, LABEL, REDIRECTION_ANNOTATION, type DataplaneMode } from './dataplane';
-export { injectSidecar, workloadName } from './injection';
-export { maybeInject, installSidecarInjector } from './injection-webhook';
-export { evaluatePolicies, policiesAt, policyPlacement, type PolicyDecision, type EnforcementPoint, type PolicyPlacement } from './authorization';
-export { routeRequest, routesFor, seededRng, type Rng } from './routing';
-export { planRequest, type PlannedRequest, type Hop, type HopKind } from './request-path';
-export { ISTIO_GATEWAY_CLASSES, WAYPOINT_CLASS, waypointChildren } from './waypoint-controller';
-export { readWorld, readIstioInstall, type MeshWorld } from './world';
+export {meshNetworkFactory} from './runtime-adapter';
+export {
+  createMeshNetworkModel,
+  envoyAccessLogEnabled,
+  type MeshNetworkDeps,
+  type AppAnswer,
+  type AppServeRequest,
+} from './mesh-network-model';
+export {trafficRecorderFor, MeshTrafficRecorder, type RecordedPath, type RecordedHop} from './traffic-record';
+export {
+  MESH_NODE_COMMANDS,
+  nsenterCommand,
+  withEnvoyChildren,
+  runIptables,
+  iptablesSave,
+  iptablesList,
+} from './node-views';
+export {
+  podDataplane,
+  wantsAmbient,
+  wantsSidecar,
+  waypointFor,
+  waypointTrafficType,
+  LABEL,
+  REDIRECTION_ANNOTATION,
+  type DataplaneMode,
+} from './dataplane';
+export {injectSidecar, workloadName} from './injection';
+export {maybeInject, installSidecarInjector} from './injection-webhook';
+export {
+  evaluatePolicies,
+  policiesAt,
+  policyPlacement,
+  type PolicyDecision,
+  type EnforcementPoint,
+  type PolicyPlacement,
+} from './authorization';
+export {routeRequest, routesFor, seededRng, type Rng} from './routing';
+export {planRequest, type PlannedRequest, type Hop, type HopKind} from './request-path';
+export {ISTIO_GATEWAY_CLASSES, WAYPOINT_CLASS, waypointChildren} from './waypoint-controller';
+export {readWorld, readIstioInstall, type MeshWorld} from './world';

@@ -1,8 +1,8 @@
-import type { Disposable, KubeObject, ObjectStore } from '../api';
-import { registerMutation, type AdmissionContext } from '../api/admission';
-import { wantsSidecar } from './dataplane';
-import { injectSidecar } from './injection';
-import { getOf, labelsOf, readIstioInstall, ISTIO_SYSTEM } from './world';
+import type {Disposable, KubeObject, ObjectStore} from '../api';
+import {registerMutation, type AdmissionContext} from '../api/admission';
+import {wantsSidecar} from './dataplane';
+import {injectSidecar} from './injection';
+import {getOf, labelsOf, readIstioInstall, ISTIO_SYSTEM} from './world';
 
 /**
  * The sidecar injector wired into the sandbox API as a pod mutation (standing in for Istio's mutating webhook
@@ -22,12 +22,21 @@ function storeFor(ctx: AdmissionContext): ObjectStore | undefined {
 export function maybeInject(store: ObjectStore, pod: KubeObject): void {
   const ns = String(pod.metadata.namespace ?? 'default');
   // the webhook's namespaceSelector leaves kube-system and kube-public out; host-network pods are never injected
-  if (ns === 'kube-system' || ns === 'kube-public' || (pod.spec as { hostNetwork?: boolean } | undefined)?.hostNetwork) return;
+  if (ns === 'kube-system' || ns === 'kube-public' || (pod.spec as {hostNetwork?: boolean} | undefined)?.hostNetwork)
+    return;
   const istio = readIstioInstall(store);
   const nsObj = getOf(store, 'namespaces', undefined, ns);
-  if (!wantsSidecar({ namespaceLabels: labelsOf(nsObj), podLabels: pod.metadata.labels ?? {}, podAnnotations: pod.metadata.annotations ?? {}, istioInstalled: istio.installed })) return;
+  if (
+    !wantsSidecar({
+      namespaceLabels: labelsOf(nsObj),
+      podLabels: pod.metadata.labels ?? {},
+      podAnnotations: pod.metadata.annotations ?? {},
+      istioInstalled: istio.installed,
+    })
+  )
+    return;
   const hbone = !!getOf(store, 'daemonSets', ISTIO_SYSTEM, 'ztunnel');
-  const injected = injectSidecar(pod, ns, { istio, hbone });
+  const injected = injectSidecar(pod, ns, {istio, hbone});
   // the webhook answers with a patch: the stored object becomes the injected one
   pod.metadata = injected.metadata;
   pod.spec = injected.spec;

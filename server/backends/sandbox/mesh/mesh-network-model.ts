@@ -1,15 +1,26 @@
-import { createHash, randomUUID } from 'node:crypto';
-import type { Clock, KubeObject, ObjectStore } from '../api';
-import type { NetworkModel, NetworkRequest, NetworkResult } from '../runtime/net/network-model';
-import { envoyAccessLine, ztunnelAccessLine, type EnvoyAccess, type ZtunnelAccess } from './access-log';
-import { denialText } from './authorization';
-import { addedRequestHeaders, clientVisibleResponseHeaders, envoyLocalReply, type PathShape } from './path-headers';
-import { planRequest, type Hop, type PlannedRequest } from './request-path';
-import type { AppResponse } from '../runtime/net/apps/app';
-import type { ServeRequest } from '../runtime/net/pod-app';
-import { applyHeaderModifiers, type HeaderList, type Rng } from './routing';
-import { trafficRecorderFor, type MeshTrafficRecorder, type RecordedPath } from './traffic-record';
-import { annotationsOf, asJson, clusterIPOf, getOf, nameOf, nsOf, podIP, readWorld, spiffeOf, type MeshWorld } from './world';
+import {createHash, randomUUID} from 'node:crypto';
+import type {Clock, KubeObject, ObjectStore} from '../api';
+import type {NetworkModel, NetworkRequest, NetworkResult} from '../runtime/net/network-model';
+import {envoyAccessLine, ztunnelAccessLine, type EnvoyAccess, type ZtunnelAccess} from './access-log';
+import {denialText} from './authorization';
+import {addedRequestHeaders, clientVisibleResponseHeaders, envoyLocalReply, type PathShape} from './path-headers';
+import {planRequest, type Hop, type PlannedRequest} from './request-path';
+import type {AppResponse} from '../runtime/net/apps/app';
+import type {ServeRequest} from '../runtime/net/pod-app';
+import {applyHeaderModifiers, type HeaderList, type Rng} from './routing';
+import {trafficRecorderFor, type MeshTrafficRecorder, type RecordedPath} from './traffic-record';
+import {
+  annotationsOf,
+  asJson,
+  clusterIPOf,
+  getOf,
+  nameOf,
+  nsOf,
+  podIP,
+  readWorld,
+  spiffeOf,
+  type MeshWorld,
+} from './world';
 
 /** one request as the destination app receives it */
 export type AppServeRequest = ServeRequest;
@@ -37,22 +48,43 @@ export interface MeshNetworkDeps {
   passthrough?: NetworkModel;
 }
 
-const STATUS_TEXT: Record<number, string> = { 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = {
+  403: 'Forbidden',
+  404: 'Not Found',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
 const fqdn = (svc: KubeObject | undefined) => (svc ? `${nameOf(svc)}.${nsOf(svc)}.svc.cluster.local` : undefined);
 
 /** istio-system/istio `mesh` has accessLogFile, or a Telemetry asks for access logging (root or the pod's namespace) */
-export function envoyAccessLogEnabled(world: Pick<MeshWorld, 'configMaps' | 'telemetries' | 'istio'>, namespace: string): boolean {
-  const mesh = String(asJson(world.configMaps.find((c) => nameOf(c) === 'istio' && nsOf(c) === world.istio.rootNamespace)?.data).mesh ?? '');
+export function envoyAccessLogEnabled(
+  world: Pick<MeshWorld, 'configMaps' | 'telemetries' | 'istio'>,
+  namespace: string,
+): boolean {
+  const mesh = String(
+    asJson(world.configMaps.find((c) => nameOf(c) === 'istio' && nsOf(c) === world.istio.rootNamespace)?.data).mesh ??
+      '',
+  );
   if (/^\s*accessLogFile:\s*["']?\/[^\s"']+/m.test(mesh)) return true;
-  return world.telemetries.some((t) => (nsOf(t) === world.istio.rootNamespace || nsOf(t) === namespace) && ((asJson(t.spec).accessLogging ?? []) as unknown[]).length > 0);
+  return world.telemetries.some(
+    (t) =>
+      (nsOf(t) === world.istio.rootNamespace || nsOf(t) === namespace) &&
+      ((asJson(t.spec).accessLogging ?? []) as unknown[]).length > 0,
+  );
 }
 
 function requestBytes(method: string, target: string, headers: HeaderList, body: Buffer): number {
-  return Buffer.byteLength(`${method} ${target} HTTP/1.1\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`) + body.length;
+  return (
+    Buffer.byteLength(`${method} ${target} HTTP/1.1\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`) +
+    body.length
+  );
 }
 
 function responseBytes(status: number, text: string, headers: HeaderList, body: Buffer): number {
-  return Buffer.byteLength(`HTTP/1.1 ${status} ${text}\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`) + body.length;
+  return (
+    Buffer.byteLength(`HTTP/1.1 ${status} ${text}\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`) +
+    body.length
+  );
 }
 
 /**
@@ -74,41 +106,44 @@ export function createMeshNetworkModel(deps: MeshNetworkDeps): NetworkModel {
       const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
       const fromPod = getOf(deps.store, 'pods', req.fromPod.namespace, req.fromPod.name);
       if (!fromPod || host === 'localhost' || host === '127.0.0.1' || url.protocol !== 'http:') {
-        return deps.passthrough ? deps.passthrough.request(req) : { error: 'reset', host, port };
+        return deps.passthrough ? deps.passthrough.request(req) : {error: 'reset', host, port};
       }
       const world = readWorld(deps.store);
       // without Istio nothing intercepts: the runtime's plain Kubernetes networking answers exactly as before
       if (!world.istio.installed && deps.passthrough) return deps.passthrough.request(req);
-      const plan = planRequest(world, { fromPod, method: req.method, url: req.url, headers: req.headers }, rng);
+      const plan = planRequest(world, {fromPod, method: req.method, url: req.url, headers: req.headers}, rng);
       // names the mesh does not resolve itself (headless Services, pod DNS names) go to the runtime's resolver
       if (plan.outcome.kind === 'dns' && deps.passthrough) return deps.passthrough.request(req);
       const t0 = deps.clock.now();
       const ip = plan.destination?.ip;
       const body = req.body ?? Buffer.alloc(0);
       const target = url.pathname + url.search;
-      const envoyLogs = deps.envoyAccessLog === 'on' || (deps.envoyAccessLog !== 'off' && envoyAccessLogEnabled(world, nsOf(fromPod)));
+      const envoyLogs =
+        deps.envoyAccessLog === 'on' || (deps.envoyAccessLog !== 'off' && envoyAccessLogEnabled(world, nsOf(fromPod)));
       const srcIp = podIP(fromPod) ?? '10.42.0.1';
-      const ports = { client: ephemeral(), waypoint: ephemeral(), sidecar: ephemeral() };
+      const ports = {client: ephemeral(), waypoint: ephemeral(), sidecar: ephemeral()};
       const requestId = newId();
       const ua = req.headers.find(([k]) => k.toLowerCase() === 'user-agent')?.[1];
       const authority = req.headers.find(([k]) => k.toLowerCase() === 'host')?.[1] ?? url.host;
       const record = (result: RecordedPath['result']) =>
         recorder.record({
           at: t0.toISOString(),
-          from: { namespace: nsOf(fromPod), pod: nameOf(fromPod), node: asJson(fromPod.spec).nodeName },
+          from: {namespace: nsOf(fromPod), pod: nameOf(fromPod), node: asJson(fromPod.spec).nodeName},
           method: req.method,
           url: req.url,
           result,
-          hops: plan.hops.map((h) => ({ kind: h.kind, namespace: nsOf(h.pod), pod: nameOf(h.pod), node: h.node })),
+          hops: plan.hops.map((h) => ({kind: h.kind, namespace: nsOf(h.pod), pod: nameOf(h.pod), node: h.node})),
         });
       countRedirects(recorder, plan, /^\d+\.\d+\.\d+\.\d+$/.test(host));
 
       const o = plan.outcome;
-      if (o.kind === 'dns') return (record('dns'), { error: 'dns', host, port });
-      if (o.kind === 'refused') return (record('refused'), { error: 'connect-refused', host, port, ip });
+      if (o.kind === 'dns') return (record('dns'), {error: 'dns', host, port});
+      if (o.kind === 'refused') return (record('refused'), {error: 'connect-refused', host, port, ip});
       if (o.kind === 'timeout') {
         record('timeout');
-        return new Promise((resolve) => deps.clock.setTimeout(() => resolve({ error: 'timeout', host, port, ip }), Math.min(req.timeoutMs, 300_000)));
+        return new Promise((resolve) =>
+          deps.clock.setTimeout(() => resolve({error: 'timeout', host, port, ip}), Math.min(req.timeoutMs, 300_000)),
+        );
       }
 
       const shape: PathShape = {
@@ -124,11 +159,11 @@ export function createMeshNetworkModel(deps: MeshNetworkDeps): NetworkModel {
       const micros = () => (seq * 137) % 1000;
 
       /** the ztunnel lines of the path, up to the one that failed (if any); the client's outbound line carries the failure too */
-      const ztunnelLines = (status: { respBytes: number; ms: number; failedAt?: Hop; error?: string }) => {
+      const ztunnelLines = (status: {respBytes: number; ms: number; failedAt?: Hop; error?: string}) => {
         const at = deps.clock.now();
         for (const h of plan.hops) {
           if (h.kind !== 'ztunnel-outbound' && h.kind !== 'ztunnel-inbound') continue;
-          const f = ztunnelFields(plan, h, { srcIp, ports, reqBytes, respBytes: status.respBytes, ms: status.ms });
+          const f = ztunnelFields(plan, h, {srcIp, ports, reqBytes, respBytes: status.respBytes, ms: status.ms});
           if (status.failedAt === h) f.error = status.error;
           else if (status.failedAt && h.kind === 'ztunnel-outbound') f.error = 'http status: 401 Unauthorized';
           log(h, ztunnelAccessLine(at, f, micros()), at);
@@ -136,41 +171,110 @@ export function createMeshNetworkModel(deps: MeshNetworkDeps): NetworkModel {
         }
       };
 
-      const envoyLine = (h: Hop, e: Partial<EnvoyAccess> & Pick<EnvoyAccess, 'status' | 'codeDetails' | 'bytesSent'>) => {
+      const envoyLine = (
+        h: Hop,
+        e: Partial<EnvoyAccess> & Pick<EnvoyAccess, 'status' | 'codeDetails' | 'bytesSent'>,
+      ) => {
         if (!envoyLogs) return;
         const at = deps.clock.now();
-        log(h, envoyAccessLine(t0, { ...envoyDefaults(plan, h, { srcIp, ports, method: req.method, path: target, ua, requestId, authority, bodyLen: body.length }), ...e }), at);
+        log(
+          h,
+          envoyAccessLine(t0, {
+            ...envoyDefaults(plan, h, {
+              srcIp,
+              ports,
+              method: req.method,
+              path: target,
+              ua,
+              requestId,
+              authority,
+              bodyLen: body.length,
+            }),
+            ...e,
+          }),
+          at,
+        );
       };
 
-      const localReply = (status: number, text: string, details: string, flags: string, at: Hop | undefined, ztunnelLogged = false): NetworkResult => {
+      const localReply = (
+        status: number,
+        text: string,
+        details: string,
+        flags: string,
+        at: Hop | undefined,
+        ztunnelLogged = false,
+      ): NetworkResult => {
         const reply = envoyLocalReply(status, text, t0.toUTCString(), shape.clientSidecar);
         const bodyBuf = Buffer.from(reply.body);
         const ms = deps.clock.now().getTime() - t0.getTime();
         // every Envoy up to and including the one that answered logs the request
         for (const h of plan.hops) {
           if (h.kind === 'sidecar-outbound' || h.kind === 'waypoint' || h.kind === 'sidecar-inbound')
-            envoyLine(h, h === at ? { status, codeDetails: details, responseFlags: flags, bytesSent: bodyBuf.length, durationMs: ms, upstreamHost: undefined, upstreamLocal: undefined } : { status, codeDetails: 'via_upstream', bytesSent: bodyBuf.length, durationMs: ms + 1, upstreamServiceTimeMs: ms + 1 });
+            envoyLine(
+              h,
+              h === at
+                ? {
+                    status,
+                    codeDetails: details,
+                    responseFlags: flags,
+                    bytesSent: bodyBuf.length,
+                    durationMs: ms,
+                    upstreamHost: undefined,
+                    upstreamLocal: undefined,
+                  }
+                : {
+                    status,
+                    codeDetails: 'via_upstream',
+                    bytesSent: bodyBuf.length,
+                    durationMs: ms + 1,
+                    upstreamServiceTimeMs: ms + 1,
+                  },
+            );
           if (h === at) break;
         }
-        if (!ztunnelLogged) ztunnelLines({ respBytes: responseBytes(status, STATUS_TEXT[status] ?? '', reply.headers, bodyBuf), ms });
+        if (!ztunnelLogged)
+          ztunnelLines({respBytes: responseBytes(status, STATUS_TEXT[status] ?? '', reply.headers, bodyBuf), ms});
         record(status);
-        return { status, statusText: STATUS_TEXT[status] ?? '', httpVersion: 'HTTP/1.1', headers: reply.headers, body: bodyBuf, remoteIp: ip ?? host, remotePort: port };
+        return {
+          status,
+          statusText: STATUS_TEXT[status] ?? '',
+          httpVersion: 'HTTP/1.1',
+          headers: reply.headers,
+          body: bodyBuf,
+          remoteIp: ip ?? host,
+          remotePort: port,
+        };
       };
 
-      if (o.kind === 'forbidden') return localReply(403, 'RBAC: access denied', denialText(o.at.kind === 'waypoint' ? 'waypoint' : 'sidecar', o.decision), 'RBAC', o.at);
+      if (o.kind === 'forbidden')
+        return localReply(
+          403,
+          'RBAC: access denied',
+          denialText(o.at.kind === 'waypoint' ? 'waypoint' : 'sidecar', o.decision),
+          'RBAC',
+          o.at,
+        );
       if (o.kind === 'no-route') return localReply(404, '', 'route_not_found', 'NR', o.at);
-      if (o.kind === 'no-healthy-upstream') return localReply(503, 'no healthy upstream', 'no_healthy_upstream', 'UH', o.at);
+      if (o.kind === 'no-healthy-upstream')
+        return localReply(503, 'no healthy upstream', 'no_healthy_upstream', 'UH', o.at);
       if (o.kind === 'reset') {
         const decision = o.at.decision;
         const error = decision ? denialText('ztunnel', decision) : o.error;
-        ztunnelLines({ respBytes: 0, ms: 0, failedAt: o.at, error });
+        ztunnelLines({respBytes: 0, ms: 0, failedAt: o.at, error});
         // an Envoy on the client side turns the refused tunnel into a 503 (inferred from Envoy's upstream reset)
         if (clientEnvoy && plan.hops.indexOf(o.at) > 0) {
           const first = plan.hops.find((h) => h.kind === 'sidecar-outbound' || h.kind === 'waypoint')!;
-          return localReply(503, 'upstream connect error or disconnect/reset before headers. reset reason: connection termination', 'upstream_reset_before_response_started{connection_termination}', 'UC', first, true);
+          return localReply(
+            503,
+            'upstream connect error or disconnect/reset before headers. reset reason: connection termination',
+            'upstream_reset_before_response_started{connection_termination}',
+            'UC',
+            first,
+            true,
+          );
         }
         record('reset');
-        return { error: 'reset', host, port, ip };
+        return {error: 'reset', host, port, ip};
       }
 
       // deliver: the request as the app sees it
@@ -178,49 +282,102 @@ export function createMeshNetworkModel(deps: MeshNetworkDeps): NetworkModel {
         requestId,
         clientIdentity: plan.sourceMode !== 'none' ? spiffeOf(fromPod) : undefined,
         serverIdentity: spiffeOf(o.pod),
-        certHash: createHash('sha256').update(`cert:${spiffeOf(fromPod)}`).digest('hex'),
-        peerMetadata: Buffer.from(JSON.stringify({ NAME: plan.waypoint ? nameOf(plan.waypoint.pod) : nameOf(fromPod), NAMESPACE: nsOf(plan.waypoint?.pod ?? fromPod) })).toString('base64'),
+        certHash: createHash('sha256')
+          .update(`cert:${spiffeOf(fromPod)}`)
+          .digest('hex'),
+        peerMetadata: Buffer.from(
+          JSON.stringify({
+            NAME: plan.waypoint ? nameOf(plan.waypoint.pod) : nameOf(fromPod),
+            NAMESPACE: nsOf(plan.waypoint?.pod ?? fromPod),
+          }),
+        ).toString('base64'),
         peerMetadataId: plan.waypoint
           ? `router~${podIP(plan.waypoint.pod)}~${nameOf(plan.waypoint.pod)}.${nsOf(plan.waypoint.pod)}~${nsOf(plan.waypoint.pod)}.svc.cluster.local`
           : `sidecar~${srcIp}~${nameOf(fromPod)}.${nsOf(fromPod)}~${nsOf(fromPod)}.svc.cluster.local`,
       });
       const appHeaders = applyHeaderModifiers([...req.headers, ...added], o.requestHeaders);
-      const remoteAddr = shape.serverSidecar ? `127.0.0.6:${ports.sidecar}` : plan.waypoint ? `${podIP(plan.waypoint.pod)}:${ports.waypoint}` : `${srcIp}:${ports.client}`;
+      const remoteAddr = shape.serverSidecar
+        ? `127.0.0.6:${ports.sidecar}`
+        : plan.waypoint
+          ? `${podIP(plan.waypoint.pod)}:${ports.waypoint}`
+          : `${srcIp}:${ports.client}`;
       const abort = new AbortController();
       const timer = deps.clock.setTimeout(() => abort.abort(), req.timeoutMs);
       let res: AppAnswer | undefined;
       try {
-        res = await deps.serveApp(o.pod, o.port, { method: req.method, target, httpVersion: 'HTTP/1.1', headers: appHeaders, body, remoteAddr, signal: abort.signal });
+        res = await deps.serveApp(o.pod, o.port, {
+          method: req.method,
+          target,
+          httpVersion: 'HTTP/1.1',
+          headers: appHeaders,
+          body,
+          remoteAddr,
+          signal: abort.signal,
+        });
       } finally {
         timer.dispose();
       }
-      if (abort.signal.aborted) return (record('timeout'), { error: 'timeout', host, port, ip });
+      if (abort.signal.aborted) return (record('timeout'), {error: 'timeout', host, port, ip});
       if (!res) {
         // nothing listens on the pod port: Envoy answers 503, a ztunnel resets the client, plain TCP is refused
         if (clientEnvoy || shape.serverSidecar)
-          return localReply(503, 'upstream connect error or disconnect/reset before headers. reset reason: connection failure', 'upstream_reset_before_response_started{connection_failure}', 'UF', plan.hops.find((h) => h.kind === 'sidecar-inbound') ?? plan.hops.find((h) => h.kind !== 'ztunnel-outbound' && h.kind !== 'ztunnel-inbound'));
-        ztunnelLines({ respBytes: 0, ms: 0 });
+          return localReply(
+            503,
+            'upstream connect error or disconnect/reset before headers. reset reason: connection failure',
+            'upstream_reset_before_response_started{connection_failure}',
+            'UF',
+            plan.hops.find((h) => h.kind === 'sidecar-inbound') ??
+              plan.hops.find((h) => h.kind !== 'ztunnel-outbound' && h.kind !== 'ztunnel-inbound'),
+          );
+        ztunnelLines({respBytes: 0, ms: 0});
         record(plan.hops.some((h) => h.kind.startsWith('ztunnel')) ? 'reset' : 'refused');
-        return plan.hops.some((h) => h.kind.startsWith('ztunnel')) ? { error: 'reset', host, port, ip } : { error: 'connect-refused', host, port, ip };
+        return plan.hops.some((h) => h.kind.startsWith('ztunnel'))
+          ? {error: 'reset', host, port, ip}
+          : {error: 'connect-refused', host, port, ip};
       }
       const ms = deps.clock.now().getTime() - t0.getTime();
       const resBody = Buffer.isBuffer(res.body) ? res.body : Buffer.from(res.body);
       const statusText = res.statusText ?? '';
       const upstreamTime = ms + 1;
-      const headers = clientVisibleResponseHeaders(shape, applyHeaderModifiers(res.headers, o.responseHeaders), upstreamTime + (shape.clientSidecar && (shape.waypoint || shape.serverSidecar) ? 1 : 0));
+      const headers = clientVisibleResponseHeaders(
+        shape,
+        applyHeaderModifiers(res.headers, o.responseHeaders),
+        upstreamTime + (shape.clientSidecar && (shape.waypoint || shape.serverSidecar) ? 1 : 0),
+      );
       const respBytes = responseBytes(res.status, statusText, res.headers, resBody);
       // Envoy hops log from the inside out: the server sidecar first, the client sidecar last
-      const envoyHops = plan.hops.filter((h) => h.kind === 'sidecar-outbound' || h.kind === 'waypoint' || h.kind === 'sidecar-inbound').reverse();
-      envoyHops.forEach((h, i) => envoyLine(h, { status: res!.status, codeDetails: 'via_upstream', responseFlags: '-', bytesSent: resBody.length, durationMs: upstreamTime + i, upstreamServiceTimeMs: upstreamTime + i, routeName: routeNameOf(o.route) }));
-      ztunnelLines({ respBytes, ms: ms + 1 });
+      const envoyHops = plan.hops
+        .filter((h) => h.kind === 'sidecar-outbound' || h.kind === 'waypoint' || h.kind === 'sidecar-inbound')
+        .reverse();
+      envoyHops.forEach((h, i) =>
+        envoyLine(h, {
+          status: res!.status,
+          codeDetails: 'via_upstream',
+          responseFlags: '-',
+          bytesSent: resBody.length,
+          durationMs: upstreamTime + i,
+          upstreamServiceTimeMs: upstreamTime + i,
+          routeName: routeNameOf(o.route),
+        }),
+      );
+      ztunnelLines({respBytes, ms: ms + 1});
       record(res.status);
-      return { status: res.status, statusText, httpVersion: 'HTTP/1.1', headers, body: resBody, remoteIp: ip ?? host, remotePort: port };
+      return {
+        status: res.status,
+        statusText,
+        httpVersion: 'HTTP/1.1',
+        headers,
+        body: resBody,
+        remoteIp: ip ?? host,
+        remotePort: port,
+      };
     },
   };
 }
 
 /** Istio names HTTPRoute-generated routes <namespace>.<route>.<rule>.<match>; everything else is "default" */
-const routeNameOf = (r: { namespace: string; name: string; rule: number } | undefined) => (r ? `${r.namespace}.${r.name}.${r.rule}.0` : 'default');
+const routeNameOf = (r: {namespace: string; name: string; rule: number} | undefined) =>
+  r ? `${r.namespace}.${r.name}.${r.rule}.0` : 'default';
 
 interface Ports {
   client: number;
@@ -229,7 +386,11 @@ interface Ports {
 }
 
 /** the fields of one ztunnel line (istio-facts.md §4: outbound dst.addr is the HBONE port 15008; identities only with mTLS) */
-function ztunnelFields(plan: PlannedRequest, h: Hop, x: { srcIp: string; ports: Ports; reqBytes: number; respBytes: number; ms: number }): ZtunnelAccess {
+function ztunnelFields(
+  plan: PlannedRequest,
+  h: Hop,
+  x: {srcIp: string; ports: Ports; reqBytes: number; respBytes: number; ms: number},
+): ZtunnelAccess {
   const o = plan.outcome;
   const src = plan.source;
   const dest = o.kind === 'deliver' || o.kind === 'reset' ? o.pod : undefined;
@@ -238,15 +399,48 @@ function ztunnelFields(plan: PlannedRequest, h: Hop, x: { srcIp: string; ports: 
   const destPort = (o.kind === 'deliver' || o.kind === 'reset' ? o.port : undefined) ?? plan.destination?.port ?? 0;
   const destInMesh = plan.destinationMode === 'ambient' || plan.destinationMode === 'sidecar';
   if (h.kind === 'ztunnel-outbound') {
-    const base = { srcAddr: `${x.srcIp}:${x.ports.client}`, srcWorkload: nameOf(src), srcNamespace: nsOf(src), srcIdentity: spiffeOf(src), direction: 'outbound' as const, bytesSent: x.reqBytes, bytesRecv: x.respBytes, durationMs: x.ms };
+    const base = {
+      srcAddr: `${x.srcIp}:${x.ports.client}`,
+      srcWorkload: nameOf(src),
+      srcNamespace: nsOf(src),
+      srcIdentity: spiffeOf(src),
+      direction: 'outbound' as const,
+      bytesSent: x.reqBytes,
+      bytesRecv: x.respBytes,
+      durationMs: x.ms,
+    };
     if (wp) {
-      const vip = svc ? `${clusterIPOf(svc)}:${plan.destination?.port}` : `${plan.destination?.ip}:${plan.destination?.port}`;
-      return { ...base, dstAddr: `${podIP(wp)}:15008`, dstHboneAddr: vip, dstService: fqdn(plan.destination?.service), dstWorkload: nameOf(wp), dstNamespace: nsOf(wp), dstIdentity: spiffeOf(wp) };
+      const vip = svc
+        ? `${clusterIPOf(svc)}:${plan.destination?.port}`
+        : `${plan.destination?.ip}:${plan.destination?.port}`;
+      return {
+        ...base,
+        dstAddr: `${podIP(wp)}:15008`,
+        dstHboneAddr: vip,
+        dstService: fqdn(plan.destination?.service),
+        dstWorkload: nameOf(wp),
+        dstNamespace: nsOf(wp),
+        dstIdentity: spiffeOf(wp),
+      };
     }
-    if (!dest) return { ...base, dstAddr: `${plan.destination?.ip}:${plan.destination?.port}`, dstService: fqdn(svc) };
+    if (!dest) return {...base, dstAddr: `${plan.destination?.ip}:${plan.destination?.port}`, dstService: fqdn(svc)};
     return destInMesh
-      ? { ...base, dstAddr: `${podIP(dest)}:15008`, dstHboneAddr: `${podIP(dest)}:${destPort}`, dstService: fqdn(svc), dstWorkload: nameOf(dest), dstNamespace: nsOf(dest), dstIdentity: spiffeOf(dest) }
-      : { ...base, dstAddr: `${podIP(dest)}:${destPort}`, dstService: fqdn(svc), dstWorkload: nameOf(dest), dstNamespace: nsOf(dest) };
+      ? {
+          ...base,
+          dstAddr: `${podIP(dest)}:15008`,
+          dstHboneAddr: `${podIP(dest)}:${destPort}`,
+          dstService: fqdn(svc),
+          dstWorkload: nameOf(dest),
+          dstNamespace: nsOf(dest),
+          dstIdentity: spiffeOf(dest),
+        }
+      : {
+          ...base,
+          dstAddr: `${podIP(dest)}:${destPort}`,
+          dstService: fqdn(svc),
+          dstWorkload: nameOf(dest),
+          dstNamespace: nsOf(dest),
+        };
   }
   // inbound, on the destination's node: the peer is the waypoint when there is one
   const peer = wp ?? src;
@@ -275,7 +469,16 @@ function ztunnelFields(plan: PlannedRequest, h: Hop, x: { srcIp: string; ports: 
 function envoyDefaults(
   plan: PlannedRequest,
   h: Hop,
-  x: { srcIp: string; ports: Ports; method: string; path: string; ua?: string; requestId: string; authority: string; bodyLen: number },
+  x: {
+    srcIp: string;
+    ports: Ports;
+    method: string;
+    path: string;
+    ua?: string;
+    requestId: string;
+    authority: string;
+    bodyLen: number;
+  },
 ): EnvoyAccess {
   const o = plan.outcome;
   const svc = o.kind === 'deliver' ? o.service : plan.destination?.service;
@@ -284,7 +487,21 @@ function envoyDefaults(
   const destPort = o.kind === 'deliver' ? o.port : port;
   const vip = `${plan.destination?.ip}:${port}`;
   const hbone = plan.destinationMode === 'ambient' || !!plan.waypoint;
-  const common = { method: x.method, path: x.path, protocol: 'HTTP/1.1', status: 0, responseFlags: '-', codeDetails: 'via_upstream', bytesReceived: x.bodyLen, bytesSent: 0, durationMs: 0, userAgent: x.ua, requestId: x.requestId, authority: x.authority, routeName: 'default' };
+  const common = {
+    method: x.method,
+    path: x.path,
+    protocol: 'HTTP/1.1',
+    status: 0,
+    responseFlags: '-',
+    codeDetails: 'via_upstream',
+    bytesReceived: x.bodyLen,
+    bytesSent: 0,
+    durationMs: 0,
+    userAgent: x.ua,
+    requestId: x.requestId,
+    authority: x.authority,
+    routeName: 'default',
+  };
   if (h.kind === 'waypoint')
     return {
       ...common,
@@ -297,7 +514,13 @@ function envoyDefaults(
   if (h.kind === 'sidecar-outbound')
     return {
       ...common,
-      upstreamHost: plan.waypoint ? `envoy://connect_originate/${podIP(plan.waypoint.pod)}:15008` : dest ? (hbone ? `envoy://connect_originate/${podIP(dest)}:${destPort}` : `${podIP(dest)}:${destPort}`) : undefined,
+      upstreamHost: plan.waypoint
+        ? `envoy://connect_originate/${podIP(plan.waypoint.pod)}:15008`
+        : dest
+          ? hbone
+            ? `envoy://connect_originate/${podIP(dest)}:${destPort}`
+            : `${podIP(dest)}:${destPort}`
+          : undefined,
       upstreamCluster: `outbound|${port}||${fqdn(svc) ?? plan.destination?.ip}`,
       upstreamLocal: hbone ? 'envoy://internal_client_address/' : `${x.srcIp}:${x.ports.sidecar}`,
       downstreamLocal: vip,

@@ -1,10 +1,17 @@
-import type { KubeObject, ObjectStore } from '../api';
-import type { NodeCommand, NodeExecContext } from '../commands/docker/node-commands';
-import { nodeProcesses, type NodeProcess } from '../commands/docker/node-processes';
-import { podDataplane } from './dataplane';
-import { netnsTables, tableOf, type ChainTemplate, type Hits, type NetnsKind, type TableTemplate } from './iptables-rules';
-import { trafficRecorderFor, type RedirectEvent } from './traffic-record';
-import { getOf, nameOf, nsOf } from './world';
+import type {KubeObject, ObjectStore} from '../api';
+import type {NodeCommand, NodeExecContext} from '../commands/docker/node-commands';
+import {nodeProcesses, type NodeProcess} from '../commands/docker/node-processes';
+import {podDataplane} from './dataplane';
+import {
+  netnsTables,
+  tableOf,
+  type ChainTemplate,
+  type Hits,
+  type NetnsKind,
+  type TableTemplate,
+} from './iptables-rules';
+import {trafficRecorderFor, type RedirectEvent} from './traffic-record';
+import {getOf, nameOf, nsOf} from './world';
 
 /**
  * What `docker exec <node> …` shows of the mesh: `nsenter -t <pid> -n iptables-save | iptables -t nat -L -n -v |
@@ -17,7 +24,7 @@ export interface Counter {
 }
 
 function tally(hits: Hits | undefined, events: ReadonlyMap<RedirectEvent, number>): Counter {
-  const c = { packets: 0, bytes: 0 };
+  const c = {packets: 0, bytes: 0};
   for (const [e, [p, b]] of Object.entries(hits ?? {}) as [RedirectEvent, [number, number]][]) {
     const n = events.get(e) ?? 0;
     c.packets += n * p;
@@ -34,7 +41,12 @@ function ctime(d: Date): string {
 }
 
 /** `iptables-save [-c] [-t table]` */
-export function iptablesSave(kind: NetnsKind, events: ReadonlyMap<RedirectEvent, number>, now: Date, opts: { counters?: boolean; table?: string } = {}): string {
+export function iptablesSave(
+  kind: NetnsKind,
+  events: ReadonlyMap<RedirectEvent, number>,
+  now: Date,
+  opts: {counters?: boolean; table?: string} = {},
+): string {
   const tables = netnsTables(kind).filter((t) => !opts.table || t.name === opts.table);
   const out: string[] = [];
   for (const t of tables) {
@@ -68,7 +80,15 @@ const addr = (a: string) => a.replace(/\/32$/, '');
 /** turn a save-form rule into the columns and match/target text of `iptables -L -n` (iptables print_firewall) */
 export function listForm(spec: string): Listed {
   const t = spec.split(/\s+/);
-  const r: Listed = { target: '', prot: 'all', inIf: '*', outIf: '*', source: '0.0.0.0/0', destination: '0.0.0.0/0', extra: [] };
+  const r: Listed = {
+    target: '',
+    prot: 'all',
+    inIf: '*',
+    outIf: '*',
+    source: '0.0.0.0/0',
+    destination: '0.0.0.0/0',
+    extra: [],
+  };
   let neg = false;
   let proto = '';
   const targetOpts: string[] = [];
@@ -119,7 +139,11 @@ export function listForm(spec: string): Listed {
       case '--mark': {
         const v = next();
         // a --mark right after -m connmark is the connmark match
-        r.extra.push(t[i - 3] === 'connmark' || t[i - 2] === 'connmark' ? `connmark match ${neg ? '!' : ''} ${v}` : `mark match ${neg ? '! ' : ''}${v}`);
+        r.extra.push(
+          t[i - 3] === 'connmark' || t[i - 2] === 'connmark'
+            ? `connmark match ${neg ? '!' : ''} ${v}`
+            : `mark match ${neg ? '! ' : ''}${v}`,
+        );
         break;
       }
       case '-j':
@@ -132,7 +156,8 @@ export function listForm(spec: string): Listed {
   }
   const opt = (k: string) => targetOpts[targetOpts.indexOf(k) + 1];
   if (r.target === 'REDIRECT') r.extra.push(`redir ports ${opt('--to-ports')}`);
-  if (r.target === 'CONNMARK') r.extra.push(targetOpts.includes('--restore-mark') ? 'CONNMARK restore' : `CONNMARK xset ${opt('--set-xmark')}`);
+  if (r.target === 'CONNMARK')
+    r.extra.push(targetOpts.includes('--restore-mark') ? 'CONNMARK restore' : `CONNMARK xset ${opt('--set-xmark')}`);
   if (r.target === 'CT') r.extra.push(`CT zone ${opt('--zone')}`);
   return r;
 }
@@ -151,10 +176,15 @@ function num(n: number, exact: boolean): string {
 }
 
 /** `iptables [-t table] -L [chain] -n [-v] [-x] [--line-numbers]` */
-export function iptablesList(table: TableTemplate, events: ReadonlyMap<RedirectEvent, number>, opts: { chain?: string; verbose?: boolean; exact?: boolean; lineNumbers?: boolean } = {}): string | undefined {
+export function iptablesList(
+  table: TableTemplate,
+  events: ReadonlyMap<RedirectEvent, number>,
+  opts: {chain?: string; verbose?: boolean; exact?: boolean; lineNumbers?: boolean} = {},
+): string | undefined {
   const chains = table.chains.filter((c) => !opts.chain || c.name === opts.chain);
   if (opts.chain && !chains.length) return undefined;
-  const refs = (c: ChainTemplate) => table.chains.reduce((n, x) => n + x.rules.filter((r) => new RegExp(`-j ${c.name}(\\s|$)`).test(r.spec)).length, 0);
+  const refs = (c: ChainTemplate) =>
+    table.chains.reduce((n, x) => n + x.rules.filter((r) => new RegExp(`-j ${c.name}(\\s|$)`).test(r.spec)).length, 0);
   const blocks = chains.map((c) => {
     const p = tally(c.policyHits, events);
     const head = c.policy
@@ -164,7 +194,11 @@ export function iptablesList(table: TableTemplate, events: ReadonlyMap<RedirectE
     const rows = c.rules.map((r, i) => {
       const l = listForm(r.spec);
       const n = tally(r.hits, events);
-      const counters = opts.verbose ? (opts.exact ? `${num(n.packets, true)}${num(n.bytes, true)}` : `${num(n.packets, false)}${num(n.bytes, false)}`) : '';
+      const counters = opts.verbose
+        ? opts.exact
+          ? `${num(n.packets, true)}${num(n.bytes, true)}`
+          : `${num(n.packets, false)}${num(n.bytes, false)}`
+        : '';
       // print_firewall: a negation takes the column's leading space
       const slot = (v: string, width: number) => (v.startsWith('!') ? v.padEnd(width + 1) : ` ${v.padEnd(width)}`);
       const via = opts.verbose ? ` ${l.inIf.padEnd(6)} ${l.outIf.padEnd(6)} ` : '';
@@ -178,12 +212,18 @@ export function iptablesList(table: TableTemplate, events: ReadonlyMap<RedirectE
 }
 
 /** `iptables [-t table] -S [chain] [-v]` */
-export function iptablesRules(table: TableTemplate, events: ReadonlyMap<RedirectEvent, number>, opts: { chain?: string; verbose?: boolean } = {}): string {
+export function iptablesRules(
+  table: TableTemplate,
+  events: ReadonlyMap<RedirectEvent, number>,
+  opts: {chain?: string; verbose?: boolean} = {},
+): string {
   const out: string[] = [];
   const chains = table.chains.filter((c) => !opts.chain || c.name === opts.chain);
   for (const c of chains) {
     const p = tally(c.policyHits, events);
-    out.push(c.policy ? `-P ${c.name} ${c.policy}${opts.verbose ? ` -c ${p.packets} ${p.bytes}` : ''}` : `-N ${c.name}`);
+    out.push(
+      c.policy ? `-P ${c.name} ${c.policy}${opts.verbose ? ` -c ${p.packets} ${p.bytes}` : ''}` : `-N ${c.name}`,
+    );
   }
   for (const c of chains)
     for (const r of c.rules) {
@@ -207,20 +247,45 @@ export interface IptablesResult {
 }
 
 /** run `iptables…`/`iptables-save…` inside a netns of the given kind, with the pod's counters */
-export function runIptables(argv: string[], kind: NetnsKind, events: ReadonlyMap<RedirectEvent, number>, now: Date): IptablesResult {
+export function runIptables(
+  argv: string[],
+  kind: NetnsKind,
+  events: ReadonlyMap<RedirectEvent, number>,
+  now: Date,
+): IptablesResult {
   const [exe, ...args] = argv;
   const name = (exe ?? '').split('/').pop();
   const val = (...flags: string[]) => {
     const i = args.findIndex((a) => flags.includes(a));
     return i >= 0 ? args[i + 1] : undefined;
   };
-  if (name === 'iptables-save' || name === 'iptables-legacy-save' || name === 'iptables-nft-save') return { stdout: iptablesSave(kind, events, now, { counters: args.includes('-c') || args.includes('--counters'), table: val('-t', '--table') }), stderr: '', code: 0 };
-  if (name !== 'iptables' && name !== 'iptables-legacy' && name !== 'iptables-nft') return { stdout: '', stderr: `nsenter: failed to execute ${exe}: No such file or directory\n`, code: 127 };
+  if (name === 'iptables-save' || name === 'iptables-legacy-save' || name === 'iptables-nft-save')
+    return {
+      stdout: iptablesSave(kind, events, now, {
+        counters: args.includes('-c') || args.includes('--counters'),
+        table: val('-t', '--table'),
+      }),
+      stderr: '',
+      code: 0,
+    };
+  if (name !== 'iptables' && name !== 'iptables-legacy' && name !== 'iptables-nft')
+    return {stdout: '', stderr: `nsenter: failed to execute ${exe}: No such file or directory\n`, code: 127};
   const tableName = (val('-t', '--table') ?? 'filter') as TableTemplate['name'];
   if (!['filter', 'nat', 'mangle', 'raw'].includes(tableName))
-    return { stdout: '', stderr: `iptables v1.8.7 (legacy): can't initialize iptables table \`${tableName}': Table does not exist (do you need to insmod?)\nPerhaps iptables or your kernel needs to be upgraded.\n`, code: 3 };
+    return {
+      stdout: '',
+      stderr: `iptables v1.8.7 (legacy): can't initialize iptables table \`${tableName}': Table does not exist (do you need to insmod?)\nPerhaps iptables or your kernel needs to be upgraded.\n`,
+      code: 3,
+    };
   const table = tableOf(kind, tableName);
-  const flags = args.flatMap((a) => (/^-[a-zA-Z]{2,}$/.test(a) ? a.slice(1).split('').map((c) => `-${c}`) : [a]));
+  const flags = args.flatMap((a) =>
+    /^-[a-zA-Z]{2,}$/.test(a)
+      ? a
+          .slice(1)
+          .split('')
+          .map((c) => `-${c}`)
+      : [a],
+  );
   const chainArg = (f: string[]) => {
     const i = flags.findIndex((a) => f.includes(a));
     const c = i >= 0 ? flags[i + 1] : undefined;
@@ -229,16 +294,27 @@ export function runIptables(argv: string[], kind: NetnsKind, events: ReadonlyMap
   const verbose = flags.includes('-v') || flags.includes('--verbose');
   if (flags.includes('-S') || flags.includes('--list-rules')) {
     const chain = chainArg(['-S', '--list-rules']);
-    if (chain && !table.chains.some((c) => c.name === chain)) return { stdout: '', stderr: 'iptables: No chain/target/match by that name.\n', code: 1 };
-    return { stdout: iptablesRules(table, events, { chain, verbose }), stderr: '', code: 0 };
+    if (chain && !table.chains.some((c) => c.name === chain))
+      return {stdout: '', stderr: 'iptables: No chain/target/match by that name.\n', code: 1};
+    return {stdout: iptablesRules(table, events, {chain, verbose}), stderr: '', code: 0};
   }
   if (flags.includes('-L') || flags.includes('--list')) {
     const chain = chainArg(['-L', '--list']);
-    const out = iptablesList(table, events, { chain, verbose, exact: flags.includes('-x') || flags.includes('--exact'), lineNumbers: flags.includes('--line-numbers') });
-    if (out === undefined) return { stdout: '', stderr: 'iptables: No chain/target/match by that name.\n', code: 1 };
-    return { stdout: out, stderr: '', code: 0 };
+    const out = iptablesList(table, events, {
+      chain,
+      verbose,
+      exact: flags.includes('-x') || flags.includes('--exact'),
+      lineNumbers: flags.includes('--line-numbers'),
+    });
+    if (out === undefined) return {stdout: '', stderr: 'iptables: No chain/target/match by that name.\n', code: 1};
+    return {stdout: out, stderr: '', code: 0};
   }
-  return { stdout: '', stderr: 'iptables v1.8.7 (legacy): no command specified\nTry `iptables -h\' or \'iptables --help\' for more information.\n', code: 2 };
+  return {
+    stdout: '',
+    stderr:
+      "iptables v1.8.7 (legacy): no command specified\nTry `iptables -h' or 'iptables --help' for more information.\n",
+    code: 2,
+  };
 }
 
 /** the pod whose netns a node process lives in (its pause or container process) */
@@ -274,12 +350,16 @@ export const nsenterCommand: NodeCommand = (ctx: NodeExecContext) => {
     return 1;
   }
   if (!args.length) {
-    ctx.io.stderr.write('nsenter: this sandbox node runs a command in the namespace, not an interactive shell: nsenter -t PID -n iptables-save\n');
+    ctx.io.stderr.write(
+      'nsenter: this sandbox node runs a command in the namespace, not an interactive shell: nsenter -t PID -n iptables-save\n',
+    );
     return 1;
   }
   const pod = net ? podOfProcess(ctx.store, proc) : undefined;
   const kind = netnsKindOf(pod);
-  const events = pod ? trafficRecorderFor(ctx.store).events(String(pod.metadata.uid ?? `${nsOf(pod)}/${nameOf(pod)}`)) : new Map<RedirectEvent, number>();
+  const events = pod
+    ? trafficRecorderFor(ctx.store).events(String(pod.metadata.uid ?? `${nsOf(pod)}/${nameOf(pod)}`))
+    : new Map<RedirectEvent, number>();
   const r = runIptables(args, kind, events, new Date());
   if (r.stdout) ctx.io.stdout.write(r.stdout);
   if (r.stderr) ctx.io.stderr.write(r.stderr);
@@ -287,12 +367,14 @@ export const nsenterCommand: NodeCommand = (ctx: NodeExecContext) => {
 };
 
 /** `iptables…` run on the node itself: the node's netns has no Istio rules in this simulation */
-export const nodeIptablesCommand = (exe: string): NodeCommand => (ctx) => {
-  const r = runIptables([exe, ...ctx.args], 'plain', new Map(), new Date());
-  if (r.stdout) ctx.io.stdout.write(r.stdout);
-  if (r.stderr) ctx.io.stderr.write(r.stderr);
-  return r.code;
-};
+export const nodeIptablesCommand =
+  (exe: string): NodeCommand =>
+  (ctx) => {
+    const r = runIptables([exe, ...ctx.args], 'plain', new Map(), new Date());
+    if (r.stdout) ctx.io.stdout.write(r.stdout);
+    if (r.stderr) ctx.io.stderr.write(r.stderr);
+    return r.code;
+  };
 
 /** the node commands the mesh adds to `docker exec <node>` (commands/docker/node-commands.ts NODE_COMMANDS) */
 export const MESH_NODE_COMMANDS: ReadonlyMap<string, NodeCommand> = new Map([
@@ -309,6 +391,6 @@ export const ENVOY_COMMAND =
 export function withEnvoyChildren(processes: NodeProcess[]): NodeProcess[] {
   const extra = processes
     .filter((p) => p.kind === 'container' && p.container === 'istio-proxy' && p.command.includes('pilot-agent'))
-    .map((p) => ({ ...p, pid: p.pid + 1, ppid: p.pid, user: '1337', command: ENVOY_COMMAND }));
+    .map((p) => ({...p, pid: p.pid + 1, ppid: p.pid, user: '1337', command: ENVOY_COMMAND}));
   return [...processes, ...extra].sort((a, b) => a.pid - b.pid);
 }

@@ -1,4 +1,4 @@
-import type { HeaderList } from './routing';
+import type {HeaderList} from './routing';
 
 /**
  * Which headers each kind of hop adds, as data (istio-facts.md §5 "Headers added on each path"). ztunnel is L4 and
@@ -37,7 +37,10 @@ export function addedRequestHeaders(p: PathShape, c: HeaderContext): HeaderList 
   // the server sidecar forwards the client certificate's details (SANITIZE_SET / APPEND_FORWARD); a waypoint
   // sanitizes XFCC unless the Gateway opts in
   if ((p.serverSidecar && c.clientIdentity) || (p.waypoint && p.waypointXfcc && c.clientIdentity))
-    out.push(['x-forwarded-client-cert', `By=${c.serverIdentity ?? ''};Hash=${c.certHash};Subject="";URI=${c.clientIdentity}`]);
+    out.push([
+      'x-forwarded-client-cert',
+      `By=${c.serverIdentity ?? ''};Hash=${c.certHash};Subject="";URI=${c.clientIdentity}`,
+    ]);
   // a client Envoy that cannot exchange metadata in the handshake sends it as headers (plaintext destination)
   if ((p.clientSidecar || p.waypoint) && !p.destinationInMesh && c.peerMetadata && c.peerMetadataId) {
     out.push(['x-envoy-peer-metadata', c.peerMetadata]);
@@ -51,10 +54,16 @@ export function addedRequestHeaders(p: PathShape, c: HeaderContext): HeaderList 
  * HTTP/1 header names in lower case, hop-by-hop headers dropped, `server` overwritten (sidecar: "envoy"; waypoint:
  * "istio-envoy", inferred), and `x-envoy-upstream-service-time` appended.
  */
-export function clientVisibleResponseHeaders(p: PathShape, upstream: HeaderList, upstreamServiceTimeMs: number): HeaderList {
+export function clientVisibleResponseHeaders(
+  p: PathShape,
+  upstream: HeaderList,
+  upstreamServiceTimeMs: number,
+): HeaderList {
   if (!p.clientSidecar && !p.waypoint) return upstream;
   const server = p.clientSidecar ? 'envoy' : 'istio-envoy';
-  const out: HeaderList = upstream.filter(([k]) => !['connection', 'keep-alive', 'transfer-encoding'].includes(k.toLowerCase())).map(([k, v]) => [k.toLowerCase(), v]);
+  const out: HeaderList = upstream
+    .filter(([k]) => !['connection', 'keep-alive', 'transfer-encoding'].includes(k.toLowerCase()))
+    .map(([k, v]) => [k.toLowerCase(), v]);
   const i = out.findIndex(([k]) => k === 'server');
   if (i >= 0) out[i] = ['server', server];
   else out.unshift(['server', server]);
@@ -63,7 +72,17 @@ export function clientVisibleResponseHeaders(p: PathShape, upstream: HeaderList,
 }
 
 /** Envoy's own answers (local replies): RBAC denials, no route, no healthy upstream */
-export function envoyLocalReply(status: number, body: string, date: string, sidecar: boolean): { headers: HeaderList; body: string } {
-  const headers: HeaderList = body ? [['content-length', String(Buffer.byteLength(body))], ['content-type', 'text/plain']] : [['content-length', '0']];
-  return { headers: [...headers, ['date', date], ['server', sidecar ? 'envoy' : 'istio-envoy']], body };
+export function envoyLocalReply(
+  status: number,
+  body: string,
+  date: string,
+  sidecar: boolean,
+): {headers: HeaderList; body: string} {
+  const headers: HeaderList = body
+    ? [
+        ['content-length', String(Buffer.byteLength(body))],
+        ['content-type', 'text/plain'],
+      ]
+    : [['content-length', '0']];
+  return {headers: [...headers, ['date', date], ['server', sidecar ? 'envoy' : 'istio-envoy']], body};
 }

@@ -1,4 +1,4 @@
-import type { Clock, Disposable, ObjectStore, StoreEvent } from '../api';
+import type {Clock, Disposable, ObjectStore, StoreEvent} from '../api';
 
 /**
  * A mesh controller as data, the same shape as the cluster controllers' ControllerDef (cluster/controller.ts):
@@ -7,7 +7,7 @@ import type { Clock, Disposable, ObjectStore, StoreEvent } from '../api';
  */
 export interface MeshControllerDef {
   name: string;
-  watches: { group: string; resource: string; keys(e: StoreEvent): string[] }[];
+  watches: {group: string; resource: string; keys(e: StoreEvent): string[]}[];
   /** every key to look at on start (a resync) */
   allKeys(): string[];
   reconcile(key: string): void;
@@ -22,7 +22,12 @@ export interface RunningMeshController extends Disposable {
 }
 
 /** keys are de-duplicated and drained on the next clock tick, so a burst of events is one pass */
-export function runMeshController(store: ObjectStore, clock: Clock, def: MeshControllerDef, onError?: (key: string, err: unknown) => void): RunningMeshController {
+export function runMeshController(
+  store: ObjectStore,
+  clock: Clock,
+  def: MeshControllerDef,
+  onError?: (key: string, err: unknown) => void,
+): RunningMeshController {
   const dirty = new Set<string>();
   let timer: Disposable | undefined;
   let disposed = false;
@@ -47,7 +52,9 @@ export function runMeshController(store: ObjectStore, clock: Clock, def: MeshCon
     dirty.add(k);
     timer ??= clock.setTimeout(flush, 0);
   };
-  const subs = def.watches.map((w) => store.watch((e) => w.keys(e).forEach(enqueue), { resource: { group: w.group, resource: w.resource } }));
+  const subs = def.watches.map((w) =>
+    store.watch((e) => w.keys(e).forEach(enqueue), {resource: {group: w.group, resource: w.resource}}),
+  );
   const resync = () => def.allKeys().forEach(enqueue);
   resync();
   return {
@@ -63,8 +70,9 @@ export function runMeshController(store: ObjectStore, clock: Clock, def: MeshCon
   };
 }
 
-export const keyOf = (o: { metadata: { namespace?: string; name?: string } }) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
-export function splitKey(key: string): { namespace: string; name: string } {
+export const keyOf = (o: {metadata: {namespace?: string; name?: string}}) =>
+  `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+export function splitKey(key: string): {namespace: string; name: string} {
   const i = key.indexOf('/');
-  return { namespace: key.slice(0, i), name: key.slice(i + 1) };
+  return {namespace: key.slice(0, i), name: key.slice(i + 1)};
 }

@@ -1,8 +1,28 @@
-import type { KubeObject } from '../api';
-import { evaluatePolicies, policiesAt, type AuthzRequest, type EnforcementPoint, type PolicyDecision } from './authorization';
-import { podDataplane, waypointFor, type DataplaneMode } from './dataplane';
-import { routeRequest, type HeaderList, type HeaderModifier, type Rng } from './routing';
-import { asJson, clusterIPOf, endpointsOf, isRunning, ISTIO_SYSTEM, labelsOf, nameOf, nodeOf, nsOf, podIP, spiffeOf, type Json, type MeshWorld } from './world';
+import type {KubeObject} from '../api';
+import {
+  evaluatePolicies,
+  policiesAt,
+  type AuthzRequest,
+  type EnforcementPoint,
+  type PolicyDecision,
+} from './authorization';
+import {podDataplane, waypointFor, type DataplaneMode} from './dataplane';
+import {routeRequest, type HeaderList, type HeaderModifier, type Rng} from './routing';
+import {
+  asJson,
+  clusterIPOf,
+  endpointsOf,
+  isRunning,
+  ISTIO_SYSTEM,
+  labelsOf,
+  nameOf,
+  nodeOf,
+  nsOf,
+  podIP,
+  spiffeOf,
+  type Json,
+  type MeshWorld,
+} from './world';
 
 /**
  * The path a request from a pod takes through the mesh, computed from a MeshWorld (pure): which proxies it crosses
@@ -14,7 +34,8 @@ import { asJson, clusterIPOf, endpointsOf, isRunning, ISTIO_SYSTEM, labelsOf, na
  * - the destination's ztunnel enforces L4 policy, seeing the waypoint's identity when the waypoint is in the path
  *   (https://istio.io/latest/docs/ambient/usage/l4-policy/); the waypoint and sidecars enforce L7 policy.
  */
-export type HopKind = 'sidecar-outbound' | 'ztunnel-outbound' | 'waypoint' | 'ztunnel-inbound' | 'sidecar-inbound' | 'app';
+export type HopKind =
+  'sidecar-outbound' | 'ztunnel-outbound' | 'waypoint' | 'ztunnel-inbound' | 'sidecar-inbound' | 'app';
 
 export interface Hop {
   kind: HopKind;
@@ -44,24 +65,24 @@ export type Outcome =
       /** the Service actually routed to (an HTTPRoute may pick another) */
       service?: KubeObject;
       servicePort?: number;
-      route?: { namespace: string; name: string; rule: number };
+      route?: {namespace: string; name: string; rule: number};
       requestHeaders: HeaderModifier[];
       responseHeaders: HeaderModifier[];
     }
-  | { kind: 'reset'; at: Hop; error: string; pod?: KubeObject; port?: number }
-  | { kind: 'forbidden'; at: Hop; decision: PolicyDecision }
-  | { kind: 'no-route'; at: Hop }
-  | { kind: 'no-healthy-upstream'; at?: Hop }
-  | { kind: 'refused' }
-  | { kind: 'timeout' }
-  | { kind: 'dns' };
+  | {kind: 'reset'; at: Hop; error: string; pod?: KubeObject; port?: number}
+  | {kind: 'forbidden'; at: Hop; decision: PolicyDecision}
+  | {kind: 'no-route'; at: Hop}
+  | {kind: 'no-healthy-upstream'; at?: Hop}
+  | {kind: 'refused'}
+  | {kind: 'timeout'}
+  | {kind: 'dns'};
 
 export interface PlannedRequest {
   source: KubeObject;
   sourceMode: DataplaneMode;
   destination?: Destination;
   destinationMode?: DataplaneMode;
-  waypoint?: { gateway?: KubeObject; pod: KubeObject };
+  waypoint?: {gateway?: KubeObject; pod: KubeObject};
   hops: Hop[];
   outcome: Outcome;
 }
@@ -76,21 +97,31 @@ export interface PlanInput {
 const CLUSTER_DOMAIN = 'cluster.local';
 
 /** CoreDNS's answer for a name from a pod in `namespace` (ndots:5 search list, as the runtime's resolver) */
-export function resolveDestination(world: Pick<MeshWorld, 'services' | 'pods'>, namespace: string, host: string, port: number): Destination | undefined {
+export function resolveDestination(
+  world: Pick<MeshWorld, 'services' | 'pods'>,
+  namespace: string,
+  host: string,
+  port: number,
+): Destination | undefined {
   const h = host.replace(/\.$/, '').toLowerCase();
   if (/^\d+\.\d+\.\d+\.\d+$/.test(h)) {
     const service = world.services.find((s) => clusterIPOf(s) === h);
     const pod = service ? undefined : world.pods.find((p) => podIP(p) === h && !p.metadata.deletionTimestamp);
-    return { host, port, ip: h, service, pod };
+    return {host, port, ip: h, service, pod};
   }
   const parts = h.split('.');
   const candidates: [string, string][] = [];
   if (parts.length === 1) candidates.push([parts[0]!, namespace]);
-  if (parts.length === 2 || (parts.length === 3 && parts[2] === 'svc') || (parts.length === 5 && parts.slice(2).join('.') === `svc.${CLUSTER_DOMAIN}`)) candidates.push([parts[0]!, parts[1]!]);
+  if (
+    parts.length === 2 ||
+    (parts.length === 3 && parts[2] === 'svc') ||
+    (parts.length === 5 && parts.slice(2).join('.') === `svc.${CLUSTER_DOMAIN}`)
+  )
+    candidates.push([parts[0]!, parts[1]!]);
   for (const [name, ns] of candidates) {
     const service = world.services.find((s) => nameOf(s) === name && nsOf(s) === ns);
     const ip = service && clusterIPOf(service);
-    if (service && ip && ip !== 'None') return { host, port, ip, service };
+    if (service && ip && ip !== 'None') return {host, port, ip, service};
   }
   return undefined;
 }
@@ -101,17 +132,31 @@ export function targetPortOf(svc: KubeObject, port: number, pod: KubeObject): nu
   const t = sp.targetPort ?? sp.port;
   if (typeof t === 'number') return t;
   if (/^\d+$/.test(String(t))) return Number(t);
-  for (const c of (asJson(pod.spec).containers ?? []) as Json[]) for (const p of (c.ports ?? []) as Json[]) if (p.name === t) return Number(p.containerPort);
+  for (const c of (asJson(pod.spec).containers ?? []) as Json[])
+    for (const p of (c.ports ?? []) as Json[]) if (p.name === t) return Number(p.containerPort);
   return undefined;
 }
 
 /** the ztunnel pod on a node (DaemonSet pod, label app=ztunnel) */
 export function ztunnelOn(world: Pick<MeshWorld, 'pods'>, node: string | undefined): KubeObject | undefined {
-  return world.pods.find((p) => nsOf(p) === ISTIO_SYSTEM && labelsOf(p).app === 'ztunnel' && nodeOf(p) === node && isRunning(p));
+  return world.pods.find(
+    (p) => nsOf(p) === ISTIO_SYSTEM && labelsOf(p).app === 'ztunnel' && nodeOf(p) === node && isRunning(p),
+  );
 }
 
-function waypointPod(world: Pick<MeshWorld, 'pods'>, name: string, namespace: string, rng: Rng): KubeObject | undefined {
-  const pods = world.pods.filter((p) => nsOf(p) === namespace && labelsOf(p)['gateway.networking.k8s.io/gateway-name'] === name && isRunning(p) && podIP(p));
+function waypointPod(
+  world: Pick<MeshWorld, 'pods'>,
+  name: string,
+  namespace: string,
+  rng: Rng,
+): KubeObject | undefined {
+  const pods = world.pods.filter(
+    (p) =>
+      nsOf(p) === namespace &&
+      labelsOf(p)['gateway.networking.k8s.io/gateway-name'] === name &&
+      isRunning(p) &&
+      podIP(p),
+  );
   return pods.length ? pods[Math.floor(rng() * pods.length)] : undefined;
 }
 
@@ -119,92 +164,144 @@ export function planRequest(world: MeshWorld, input: PlanInput, rng: Rng): Plann
   const source = input.fromPod;
   const sourceMode = podDataplane(source);
   const hops: Hop[] = [];
-  const plan = (outcome: Outcome, extra: Partial<PlannedRequest> = {}): PlannedRequest => ({ source, sourceMode, hops, outcome, ...extra });
+  const plan = (outcome: Outcome, extra: Partial<PlannedRequest> = {}): PlannedRequest => ({
+    source,
+    sourceMode,
+    hops,
+    outcome,
+    ...extra,
+  });
   const url = new URL(input.url);
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   const destination = resolveDestination(world, nsOf(source), url.hostname.replace(/^\[|\]$/g, ''), port);
-  if (!destination) return plan({ kind: 'dns' });
-  if (!destination.service && !destination.pod) return plan({ kind: 'timeout' }, { destination });
-  if (destination.service && !((asJson(destination.service.spec).ports ?? []) as Json[]).some((p) => p.port === port)) return plan({ kind: 'timeout' }, { destination });
+  if (!destination) return plan({kind: 'dns'});
+  if (!destination.service && !destination.pod) return plan({kind: 'timeout'}, {destination});
+  if (destination.service && !((asJson(destination.service.spec).ports ?? []) as Json[]).some((p) => p.port === port))
+    return plan({kind: 'timeout'}, {destination});
 
   const inMesh = sourceMode !== 'none';
   const clientIdentity = inMesh ? spiffeOf(source) : undefined;
   const path = url.pathname + url.search;
   const host = input.headers.find(([k]) => k.toLowerCase() === 'host')?.[1] ?? url.host;
-  const http = { method: input.method, path, host, headers: input.headers };
+  const http = {method: input.method, path, host, headers: input.headers};
 
-  if (sourceMode === 'sidecar') hops.push({ kind: 'sidecar-outbound', pod: source, container: 'istio-proxy', node: nodeOf(source) });
+  if (sourceMode === 'sidecar')
+    hops.push({kind: 'sidecar-outbound', pod: source, container: 'istio-proxy', node: nodeOf(source)});
   if (sourceMode === 'ambient') {
     const zt = ztunnelOn(world, nodeOf(source));
-    if (zt) hops.push({ kind: 'ztunnel-outbound', pod: zt, container: 'istio-proxy', node: nodeOf(zt) });
+    if (zt) hops.push({kind: 'ztunnel-outbound', pod: zt, container: 'istio-proxy', node: nodeOf(zt)});
   }
 
   // the waypoint only sees traffic from mesh clients; a plaintext client goes straight to the pod
-  const choice = inMesh ? waypointFor(world, { service: destination.service, pod: destination.pod }) : undefined;
+  const choice = inMesh ? waypointFor(world, {service: destination.service, pod: destination.pod}) : undefined;
   let waypoint: PlannedRequest['waypoint'];
   if (choice) {
     const wp = waypointPod(world, choice.name, choice.namespace, rng);
     if (!wp) {
       // the waypoint has no ready pod: a client sidecar answers 503, a client ztunnel drops the connection
       const last = hops[hops.length - 1];
-      if (!last) return plan({ kind: 'refused' }, { destination });
-      return plan(last.kind === 'sidecar-outbound' ? { kind: 'no-healthy-upstream', at: last } : { kind: 'reset', at: last, error: `no healthy upstream for waypoint ${choice.namespace}/${choice.name}` }, { destination });
+      if (!last) return plan({kind: 'refused'}, {destination});
+      return plan(
+        last.kind === 'sidecar-outbound'
+          ? {kind: 'no-healthy-upstream', at: last}
+          : {kind: 'reset', at: last, error: `no healthy upstream for waypoint ${choice.namespace}/${choice.name}`},
+        {destination},
+      );
     }
-    waypoint = { gateway: choice.gateway, pod: wp };
-    const hop: Hop = { kind: 'waypoint', pod: wp, container: 'istio-proxy', node: nodeOf(wp) };
+    waypoint = {gateway: choice.gateway, pod: wp};
+    const hop: Hop = {kind: 'waypoint', pod: wp, container: 'istio-proxy', node: nodeOf(wp)};
     hops.push(hop);
-    const policies = policiesAt(world, 'waypoint', { gateway: choice.gateway, service: destination.service });
+    const policies = policiesAt(world, 'waypoint', {gateway: choice.gateway, service: destination.service});
     if (policies.length) {
-      hop.decision = evaluatePolicies(policies, 'waypoint', { principal: clientIdentity, sourceNamespace: inMesh ? nsOf(source) : undefined, sourceIp: podIP(source) ?? '', destinationIp: destination.ip, port, http });
-      if (!hop.decision.allowed) return plan({ kind: 'forbidden', at: hop, decision: hop.decision }, { destination, waypoint });
+      hop.decision = evaluatePolicies(policies, 'waypoint', {
+        principal: clientIdentity,
+        sourceNamespace: inMesh ? nsOf(source) : undefined,
+        sourceIp: podIP(source) ?? '',
+        destinationIp: destination.ip,
+        port,
+        http,
+      });
+      if (!hop.decision.allowed)
+        return plan({kind: 'forbidden', at: hop, decision: hop.decision}, {destination, waypoint});
     }
   }
 
   // routing: the waypoint, else the client sidecar (GAMMA routes apply to sidecars too), else kube-proxy's pick
   let service = destination.service;
   let servicePort = port;
-  let mods: { route?: { namespace: string; name: string; rule: number }; requestHeaders: HeaderModifier[]; responseHeaders: HeaderModifier[] } = { requestHeaders: [], responseHeaders: [] };
+  let mods: {
+    route?: {namespace: string; name: string; rule: number};
+    requestHeaders: HeaderModifier[];
+    responseHeaders: HeaderModifier[];
+  } = {requestHeaders: [], responseHeaders: []};
   if (service && (waypoint || sourceMode === 'sidecar')) {
-    const d = routeRequest(world, { service, port, waypoint: waypoint?.gateway }, { method: input.method, target: path, headers: input.headers }, rng);
+    const d = routeRequest(
+      world,
+      {service, port, waypoint: waypoint?.gateway},
+      {method: input.method, target: path, headers: input.headers},
+      rng,
+    );
     const at = hops[hops.length - 1]!;
-    if (d.kind === 'no-route') return plan({ kind: 'no-route', at }, { destination, waypoint });
-    if (d.kind === 'no-backend') return plan({ kind: 'no-healthy-upstream', at }, { destination, waypoint });
+    if (d.kind === 'no-route') return plan({kind: 'no-route', at}, {destination, waypoint});
+    if (d.kind === 'no-backend') return plan({kind: 'no-healthy-upstream', at}, {destination, waypoint});
     service = d.service;
     servicePort = d.port;
-    mods = { route: d.route, requestHeaders: d.requestHeaders, responseHeaders: d.responseHeaders };
+    mods = {route: d.route, requestHeaders: d.requestHeaders, responseHeaders: d.responseHeaders};
   }
 
   let backend = destination.pod;
   if (service) {
     const eps = endpointsOf(world, service);
-    if (!eps.length) return plan(waypoint || sourceMode === 'sidecar' ? { kind: 'no-healthy-upstream', at: hops[hops.length - 1] } : { kind: 'refused' }, { destination, waypoint });
+    if (!eps.length)
+      return plan(
+        waypoint || sourceMode === 'sidecar'
+          ? {kind: 'no-healthy-upstream', at: hops[hops.length - 1]}
+          : {kind: 'refused'},
+        {destination, waypoint},
+      );
     backend = eps[Math.floor(rng() * eps.length)]!;
   }
   const pod = backend!;
-  const podPort = service ? targetPortOf(service, servicePort, pod) ?? servicePort : port;
+  const podPort = service ? (targetPortOf(service, servicePort, pod) ?? servicePort) : port;
   const destinationMode = podDataplane(pod);
 
   if (destinationMode === 'ambient') {
     const zt = ztunnelOn(world, nodeOf(pod));
     if (zt) {
-      const hop: Hop = { kind: 'ztunnel-inbound', pod: zt, container: 'istio-proxy', node: nodeOf(zt) };
+      const hop: Hop = {kind: 'ztunnel-inbound', pod: zt, container: 'istio-proxy', node: nodeOf(zt)};
       hops.push(hop);
-      const policies = policiesAt(world, 'ztunnel', { pod });
+      const policies = policiesAt(world, 'ztunnel', {pod});
       if (policies.length) {
         // behind a waypoint, the destination ztunnel sees the waypoint's identity, not the original client's
         const peer = waypoint?.pod;
         const r: AuthzRequest = peer
-          ? { principal: spiffeOf(peer), sourceNamespace: nsOf(peer), sourceIp: podIP(peer) ?? '', destinationIp: podIP(pod), port: podPort }
-          : { principal: clientIdentity, sourceNamespace: inMesh ? nsOf(source) : undefined, sourceIp: podIP(source) ?? '', destinationIp: podIP(pod), port: podPort };
+          ? {
+              principal: spiffeOf(peer),
+              sourceNamespace: nsOf(peer),
+              sourceIp: podIP(peer) ?? '',
+              destinationIp: podIP(pod),
+              port: podPort,
+            }
+          : {
+              principal: clientIdentity,
+              sourceNamespace: inMesh ? nsOf(source) : undefined,
+              sourceIp: podIP(source) ?? '',
+              destinationIp: podIP(pod),
+              port: podPort,
+            };
         hop.decision = evaluatePolicies(policies, 'ztunnel', r);
-        if (!hop.decision.allowed) return plan({ kind: 'reset', at: hop, error: '', pod, port: podPort }, { destination, destinationMode, waypoint });
+        if (!hop.decision.allowed)
+          return plan(
+            {kind: 'reset', at: hop, error: '', pod, port: podPort},
+            {destination, destinationMode, waypoint},
+          );
       }
     }
   }
   if (destinationMode === 'sidecar') {
-    const hop: Hop = { kind: 'sidecar-inbound', pod, container: 'istio-proxy', node: nodeOf(pod) };
+    const hop: Hop = {kind: 'sidecar-inbound', pod, container: 'istio-proxy', node: nodeOf(pod)};
     hops.push(hop);
-    const policies = policiesAt(world, 'sidecar', { pod });
+    const policies = policiesAt(world, 'sidecar', {pod});
     if (policies.length) {
       const peer = waypoint?.pod;
       hop.decision = evaluatePolicies(policies, 'sidecar', {
@@ -215,14 +312,24 @@ export function planRequest(world: MeshWorld, input: PlanInput, rng: Rng): Plann
         port: podPort,
         http,
       });
-      if (!hop.decision.allowed) return plan({ kind: 'forbidden', at: hop, decision: hop.decision }, { destination, destinationMode, waypoint });
+      if (!hop.decision.allowed)
+        return plan({kind: 'forbidden', at: hop, decision: hop.decision}, {destination, destinationMode, waypoint});
     }
   }
   const app = String(((asJson(pod.spec).containers ?? []) as Json[]).find((c) => c.name !== 'istio-proxy')?.name ?? '');
-  hops.push({ kind: 'app', pod, container: app, node: nodeOf(pod) });
-  return plan({ kind: 'deliver', pod, port: podPort, service, servicePort, ...mods }, { destination, destinationMode, waypoint });
+  hops.push({kind: 'app', pod, container: app, node: nodeOf(pod)});
+  return plan(
+    {kind: 'deliver', pod, port: podPort, service, servicePort, ...mods},
+    {destination, destinationMode, waypoint},
+  );
 }
 
 /** which enforcement point a hop is, for messages */
 export const enforcementOf = (h: Hop): EnforcementPoint | undefined =>
-  h.kind === 'ztunnel-inbound' ? 'ztunnel' : h.kind === 'waypoint' ? 'waypoint' : h.kind === 'sidecar-inbound' ? 'sidecar' : undefined;
+  h.kind === 'ztunnel-inbound'
+    ? 'ztunnel'
+    : h.kind === 'waypoint'
+      ? 'waypoint'
+      : h.kind === 'sidecar-inbound'
+        ? 'sidecar'
+        : undefined;

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import type { Clock, ObjectStore } from '../api';
-import { runMeshController, type MeshControllerDef, type RunningMeshController } from './reconciler';
-import { getOf, ISTIO_SYSTEM, listOf, nameOf, readIstioInstall, typeOf } from './world';
+import {createHash} from 'node:crypto';
+import type {Clock, ObjectStore} from '../api';
+import {runMeshController, type MeshControllerDef, type RunningMeshController} from './reconciler';
+import {getOf, ISTIO_SYSTEM, listOf, nameOf, readIstioInstall, typeOf} from './world';
 
 /**
  * istiod's namespace controller: every namespace gets the ConfigMap `istio-ca-root-cert` with the mesh's root
@@ -14,7 +14,9 @@ const IGNORED = ['kube-system', 'kube-public', 'kube-node-lease', 'local-path-st
 
 /** a stable stand-in for the self-signed root istiod generates (the bytes are never parsed in the sandbox) */
 export function rootCertPem(seed: string): string {
-  const body = Buffer.from(createHash('sha512').update(`istio-root:${seed}`).digest('hex').repeat(6)).toString('base64');
+  const body = Buffer.from(createHash('sha512').update(`istio-root:${seed}`).digest('hex').repeat(6)).toString(
+    'base64',
+  );
   const lines = body.match(/.{1,64}/g) ?? [];
   return `-----BEGIN CERTIFICATE-----\n${lines.slice(0, 16).join('\n')}\n-----END CERTIFICATE-----\n`;
 }
@@ -24,9 +26,17 @@ export function rootCertController(store: ObjectStore): MeshControllerDef {
   return {
     name: 'istiod-namespace-controller',
     watches: [
-      { group: '', resource: 'namespaces', keys: (e) => [`/${nameOf(e.object)}`] },
-      { group: '', resource: 'configmaps', keys: (e) => (nameOf(e.object) === ROOT_CERT_CONFIGMAP ? [`/${e.object.metadata.namespace}`] : []) },
-      { group: 'apps', resource: 'deployments', keys: (e) => (e.object.metadata.namespace === ISTIO_SYSTEM && nameOf(e.object) === 'istiod' ? all() : []) },
+      {group: '', resource: 'namespaces', keys: (e) => [`/${nameOf(e.object)}`]},
+      {
+        group: '',
+        resource: 'configmaps',
+        keys: (e) => (nameOf(e.object) === ROOT_CERT_CONFIGMAP ? [`/${e.object.metadata.namespace}`] : []),
+      },
+      {
+        group: 'apps',
+        resource: 'deployments',
+        keys: (e) => (e.object.metadata.namespace === ISTIO_SYSTEM && nameOf(e.object) === 'istiod' ? all() : []),
+      },
     ],
     allKeys: all,
     reconcile(key) {
@@ -38,8 +48,8 @@ export function rootCertController(store: ObjectStore): MeshControllerDef {
       store.create(typeOf(store, 'configMaps')!, {
         apiVersion: 'v1',
         kind: 'ConfigMap',
-        metadata: { name: ROOT_CERT_CONFIGMAP, namespace: ns, labels: { 'istio.io/config': 'true' } },
-        data: { 'root-cert.pem': rootCertPem(String(istiod.metadata.uid ?? readIstioInstall(store).tag)) },
+        metadata: {name: ROOT_CERT_CONFIGMAP, namespace: ns, labels: {'istio.io/config': 'true'}},
+        data: {'root-cert.pem': rootCertPem(String(istiod.metadata.uid ?? readIstioInstall(store).tag))},
       });
     },
   };

@@ -1,6 +1,6 @@
-import type { Clock, KubeObject, ObjectStore } from '../api';
-import { keyOf, runMeshController, splitKey, type MeshControllerDef, type RunningMeshController } from './reconciler';
-import { asJson, getOf, listOf, nameOf, nsOf, readIstioInstall, typeOf, type Json } from './world';
+import type {Clock, KubeObject, ObjectStore} from '../api';
+import {keyOf, runMeshController, splitKey, type MeshControllerDef, type RunningMeshController} from './reconciler';
+import {asJson, getOf, listOf, nameOf, nsOf, readIstioInstall, typeOf, type Json} from './world';
 
 /**
  * istiod's status for HTTPRoutes it programs: one `parents` entry per parentRef it owns — a Service (GAMMA, the
@@ -15,7 +15,8 @@ const ISTIO_CLASSES = ['istio', 'istio-waypoint'];
 function parentController(store: ObjectStore, route: KubeObject, ref: Json): string | undefined {
   const kind = String(ref.kind ?? 'Gateway');
   const ns = String(ref.namespace ?? nsOf(route));
-  if (kind === 'Service' && (ref.group === '' || ref.group === 'core' || ref.group === undefined)) return getOf(store, 'services', ns, String(ref.name)) ? MESH_CONTROLLER : undefined;
+  if (kind === 'Service' && (ref.group === '' || ref.group === 'core' || ref.group === undefined))
+    return getOf(store, 'services', ns, String(ref.name)) ? MESH_CONTROLLER : undefined;
   if (kind === 'Gateway' && (ref.group ?? GATEWAY_GROUP) === GATEWAY_GROUP) {
     const gw = getOf(store, 'gateways', ns, String(ref.name));
     return gw && ISTIO_CLASSES.includes(String(asJson(gw.spec).gatewayClassName)) ? GATEWAY_CONTROLLER : undefined;
@@ -44,14 +45,40 @@ export function routeParents(store: ObjectStore, route: KubeObject, now: string)
     const controllerName = parentController(store, route, ref);
     if (!controllerName) continue;
     const prev = previous.find((p) => JSON.stringify(p.parentRef) === JSON.stringify(ref));
-    const at = (type: string, status: string) => ((prev?.conditions ?? []) as Json[]).find((c) => c.type === type && c.status === status)?.lastTransitionTime ?? now;
+    const at = (type: string, status: string) =>
+      ((prev?.conditions ?? []) as Json[]).find((c) => c.type === type && c.status === status)?.lastTransitionTime ??
+      now;
     const resolved = missing.length
-      ? { type: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound', message: `backend(${missing[0]}) not found`, observedGeneration: gen, lastTransitionTime: at('ResolvedRefs', 'False') }
-      : { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: 'All references resolved', observedGeneration: gen, lastTransitionTime: at('ResolvedRefs', 'True') };
+      ? {
+          type: 'ResolvedRefs',
+          status: 'False',
+          reason: 'BackendNotFound',
+          message: `backend(${missing[0]}) not found`,
+          observedGeneration: gen,
+          lastTransitionTime: at('ResolvedRefs', 'False'),
+        }
+      : {
+          type: 'ResolvedRefs',
+          status: 'True',
+          reason: 'ResolvedRefs',
+          message: 'All references resolved',
+          observedGeneration: gen,
+          lastTransitionTime: at('ResolvedRefs', 'True'),
+        };
     out.push({
       parentRef: ref,
       controllerName,
-      conditions: [{ type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Route was valid', observedGeneration: gen, lastTransitionTime: at('Accepted', 'True') }, resolved],
+      conditions: [
+        {
+          type: 'Accepted',
+          status: 'True',
+          reason: 'Accepted',
+          message: 'Route was valid',
+          observedGeneration: gen,
+          lastTransitionTime: at('Accepted', 'True'),
+        },
+        resolved,
+      ],
     });
   }
   return out;
@@ -60,7 +87,10 @@ export function routeParents(store: ObjectStore, route: KubeObject, now: string)
 /** how many routes attach to a Gateway (its listeners' attachedRoutes) */
 export function attachedRoutes(store: ObjectStore, gw: KubeObject): number {
   return listOf(store, 'httpRoutes').filter((r) =>
-    ((asJson(r.spec).parentRefs ?? []) as Json[]).some((p) => (p.kind ?? 'Gateway') === 'Gateway' && p.name === nameOf(gw) && String(p.namespace ?? nsOf(r)) === nsOf(gw)),
+    ((asJson(r.spec).parentRefs ?? []) as Json[]).some(
+      (p) =>
+        (p.kind ?? 'Gateway') === 'Gateway' && p.name === nameOf(gw) && String(p.namespace ?? nsOf(r)) === nsOf(gw),
+    ),
   ).length;
 }
 
@@ -69,21 +99,28 @@ export function routeStatusController(store: ObjectStore, clock: Clock): MeshCon
   return {
     name: 'istiod-httproute-status',
     watches: [
-      { group: GATEWAY_GROUP, resource: 'httproutes', keys: (e) => [keyOf(e.object)] },
+      {group: GATEWAY_GROUP, resource: 'httproutes', keys: (e) => [keyOf(e.object)]},
       // a backend Service appearing or going changes ResolvedRefs of the routes of its namespace
-      { group: '', resource: 'services', keys: (e) => routesIn(e.object.metadata.namespace) },
-      { group: GATEWAY_GROUP, resource: 'gateways', keys: () => routesIn(undefined) },
-      { group: 'apps', resource: 'deployments', keys: (e) => (nameOf(e.object) === 'istiod' ? routesIn(undefined) : []) },
+      {group: '', resource: 'services', keys: (e) => routesIn(e.object.metadata.namespace)},
+      {group: GATEWAY_GROUP, resource: 'gateways', keys: () => routesIn(undefined)},
+      {group: 'apps', resource: 'deployments', keys: (e) => (nameOf(e.object) === 'istiod' ? routesIn(undefined) : [])},
     ],
     allKeys: () => routesIn(undefined),
     reconcile(key) {
       if (!readIstioInstall(store).installed) return;
-      const { namespace, name } = splitKey(key);
+      const {namespace, name} = splitKey(key);
       const route = getOf(store, 'httpRoutes', namespace, name);
       if (!route || route.metadata.deletionTimestamp) return;
-      const parents = routeParents(store, route, clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
+      const parents = routeParents(
+        store,
+        route,
+        clock
+          .now()
+          .toISOString()
+          .replace(/\.\d{3}Z$/, 'Z'),
+      );
       if (JSON.stringify(parents) === JSON.stringify(asJson(route.status).parents ?? [])) return;
-      store.updateStatus(typeOf(store, 'httpRoutes')!, { ...route, status: { ...asJson(route.status), parents } });
+      store.updateStatus(typeOf(store, 'httpRoutes')!, {...route, status: {...asJson(route.status), parents}});
     },
   };
 }

@@ -1,5 +1,5 @@
-import type { KubeObject } from '../api';
-import { asJson, nameOf, nsOf, type Json, type MeshWorld } from './world';
+import type {KubeObject} from '../api';
+import {asJson, nameOf, nsOf, type Json, type MeshWorld} from './world';
 
 /**
  * HTTPRoute (gateway.networking.k8s.io/v1) as a mesh route: parentRefs to a Service (GAMMA) or to the waypoint
@@ -7,8 +7,8 @@ import { asJson, nameOf, nsOf, type Json, type MeshWorld } from './world';
  * backendRefs pick a backend with an injected random source (tests seed it), header filters modify the request and
  * the response. No route for the service → its own endpoints (the default route).
  */
-export type { HeaderList } from '../runtime/net/network-model';
-import type { HeaderList } from '../runtime/net/network-model';
+export type {HeaderList} from '../runtime/net/network-model';
+import type {HeaderList} from '../runtime/net/network-model';
 export type Rng = () => number;
 
 export interface RouteTarget {
@@ -26,8 +26,8 @@ export interface RouteRequest {
 }
 
 export interface HeaderModifier {
-  set?: { name: string; value: string }[];
-  add?: { name: string; value: string }[];
+  set?: {name: string; value: string}[];
+  add?: {name: string; value: string}[];
   remove?: string[];
 }
 
@@ -35,16 +35,16 @@ export type RouteDecision =
   | {
       kind: 'backend';
       /** the HTTPRoute and rule that matched; undefined for the default route */
-      route?: { namespace: string; name: string; rule: number };
+      route?: {namespace: string; name: string; rule: number};
       service: KubeObject;
       port: number;
       requestHeaders: HeaderModifier[];
       responseHeaders: HeaderModifier[];
     }
   /** routes exist for the service but none matches: Envoy's 404 (response flag NR, route_not_found) */
-  | { kind: 'no-route' }
+  | {kind: 'no-route'}
   /** the chosen backend does not exist or every weight is 0: Gateway API says 500 */
-  | { kind: 'no-backend'; route: { namespace: string; name: string; rule: number } };
+  | {kind: 'no-backend'; route: {namespace: string; name: string; rule: number}};
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
@@ -55,14 +55,20 @@ function servicePort(svc: KubeObject, port: number): boolean {
 /** the routes attached to the service (GAMMA) or to its waypoint, filtered by hostnames for Gateway parents */
 export function routesFor(world: Pick<MeshWorld, 'httpRoutes'>, target: RouteTarget): KubeObject[] {
   const svc = target.service;
-  const hosts = [nameOf(svc), `${nameOf(svc)}.${nsOf(svc)}`, `${nameOf(svc)}.${nsOf(svc)}.svc`, `${nameOf(svc)}.${nsOf(svc)}.svc.cluster.local`];
+  const hosts = [
+    nameOf(svc),
+    `${nameOf(svc)}.${nsOf(svc)}`,
+    `${nameOf(svc)}.${nsOf(svc)}.svc`,
+    `${nameOf(svc)}.${nsOf(svc)}.svc.cluster.local`,
+  ];
   return world.httpRoutes.filter((r) => {
     const spec = asJson(r.spec);
     return ((spec.parentRefs ?? []) as Json[]).some((p) => {
       const ns = String(p.namespace ?? nsOf(r));
       const kind = String(p.kind ?? 'Gateway');
       const group = String(p.group ?? GATEWAY_GROUP);
-      if (kind === 'Service' && (group === '' || group === 'core')) return ns === nsOf(svc) && p.name === nameOf(svc) && (p.port === undefined || p.port === target.port);
+      if (kind === 'Service' && (group === '' || group === 'core'))
+        return ns === nsOf(svc) && p.name === nameOf(svc) && (p.port === undefined || p.port === target.port);
       if (kind === 'Gateway' && group === GATEWAY_GROUP && target.waypoint) {
         if (ns !== nsOf(target.waypoint) || p.name !== nameOf(target.waypoint)) return false;
         const names = (spec.hostnames ?? []) as string[];
@@ -96,13 +102,15 @@ function matchMatches(m: Json, req: RouteRequest): boolean {
   for (const h of (m.headers ?? []) as Json[]) {
     const v = req.headers.find(([k]) => k.toLowerCase() === String(h.name).toLowerCase())?.[1];
     if (v === undefined) return false;
-    if ((h.type ?? 'Exact') === 'RegularExpression' ? !new RegExp(`^(?:${h.value})$`).test(v) : v !== h.value) return false;
+    if ((h.type ?? 'Exact') === 'RegularExpression' ? !new RegExp(`^(?:${h.value})$`).test(v) : v !== h.value)
+      return false;
   }
   const params = new URLSearchParams(query);
   for (const q of (m.queryParams ?? []) as Json[]) {
     const v = params.get(String(q.name));
     if (v === null) return false;
-    if ((q.type ?? 'Exact') === 'RegularExpression' ? !new RegExp(`^(?:${q.value})$`).test(v) : v !== q.value) return false;
+    if ((q.type ?? 'Exact') === 'RegularExpression' ? !new RegExp(`^(?:${q.value})$`).test(v) : v !== q.value)
+      return false;
   }
   return true;
 }
@@ -130,7 +138,7 @@ function filtersOf(rule: Json, type: 'RequestHeaderModifier' | 'ResponseHeaderMo
 }
 
 /** pick a backendRef by weight (default 1); rng() in [0, 1) */
-export function pickWeighted<T extends { weight?: number }>(refs: T[], rng: Rng): T | undefined {
+export function pickWeighted<T extends {weight?: number}>(refs: T[], rng: Rng): T | undefined {
   const total = refs.reduce((n, r) => n + (r.weight ?? 1), 0);
   if (total <= 0) return undefined;
   let x = rng() * total;
@@ -141,28 +149,54 @@ export function pickWeighted<T extends { weight?: number }>(refs: T[], rng: Rng)
   return refs.filter((r) => (r.weight ?? 1) > 0).pop();
 }
 
-export function routeRequest(world: Pick<MeshWorld, 'httpRoutes' | 'services'>, target: RouteTarget, req: RouteRequest, rng: Rng): RouteDecision {
+export function routeRequest(
+  world: Pick<MeshWorld, 'httpRoutes' | 'services'>,
+  target: RouteTarget,
+  req: RouteRequest,
+  rng: Rng,
+): RouteDecision {
   const routes = routesFor(world, target);
-  const fallback: RouteDecision = { kind: 'backend', service: target.service, port: target.port, requestHeaders: [], responseHeaders: [] };
+  const fallback: RouteDecision = {
+    kind: 'backend',
+    service: target.service,
+    port: target.port,
+    requestHeaders: [],
+    responseHeaders: [],
+  };
   if (!routes.length) return fallback;
   const candidates: Candidate[] = [];
   for (const route of routes)
     ((asJson(route.spec).rules ?? []) as Json[]).forEach((rule, i) => {
-      const matches = (rule.matches as Json[] | undefined)?.length ? (rule.matches as Json[]) : [{ path: { type: 'PathPrefix', value: '/' } }];
-      for (const match of matches) candidates.push({ route, rule: i, match });
+      const matches = (rule.matches as Json[] | undefined)?.length
+        ? (rule.matches as Json[])
+        : [{path: {type: 'PathPrefix', value: '/'}}];
+      for (const match of matches) candidates.push({route, rule: i, match});
     });
   const hit = candidates.filter((c) => matchMatches(c.match, req)).sort(precedence)[0];
-  if (!hit) return { kind: 'no-route' };
+  if (!hit) return {kind: 'no-route'};
   const rule = asJson((asJson(hit.route.spec).rules as Json[])[hit.rule]);
-  const routeRef = { namespace: nsOf(hit.route), name: nameOf(hit.route), rule: hit.rule };
-  const refs = (rule.backendRefs ?? []) as { name: string; namespace?: string; port?: number; weight?: number; kind?: string }[];
+  const routeRef = {namespace: nsOf(hit.route), name: nameOf(hit.route), rule: hit.rule};
+  const refs = (rule.backendRefs ?? []) as {
+    name: string;
+    namespace?: string;
+    port?: number;
+    weight?: number;
+    kind?: string;
+  }[];
   // a rule without backendRefs routes nowhere (Gateway API: 500)
   const ref = pickWeighted(refs, rng);
-  if (!ref || (ref.kind && ref.kind !== 'Service')) return { kind: 'no-backend', route: routeRef };
+  if (!ref || (ref.kind && ref.kind !== 'Service')) return {kind: 'no-backend', route: routeRef};
   const svc = world.services.find((s) => nameOf(s) === ref.name && nsOf(s) === (ref.namespace ?? nsOf(hit.route)));
   const port = ref.port ?? target.port;
-  if (!svc || !servicePort(svc, port)) return { kind: 'no-backend', route: routeRef };
-  return { kind: 'backend', route: routeRef, service: svc, port, requestHeaders: filtersOf(rule, 'RequestHeaderModifier'), responseHeaders: filtersOf(rule, 'ResponseHeaderModifier') };
+  if (!svc || !servicePort(svc, port)) return {kind: 'no-backend', route: routeRef};
+  return {
+    kind: 'backend',
+    route: routeRef,
+    service: svc,
+    port,
+    requestHeaders: filtersOf(rule, 'RequestHeaderModifier'),
+    responseHeaders: filtersOf(rule, 'ResponseHeaderModifier'),
+  };
 }
 
 /** apply Gateway API header modifiers in order: set replaces, add appends, remove drops (case-insensitive names) */

@@ -1,7 +1,7 @@
-import type { NetworkModel } from '../runtime/net/network-model';
-import { defaultNetworkModel } from '../runtime/net/default-network';
-import type { SandboxRuntime } from '../runtime/sandbox-runtime';
-import { createMeshNetworkModel, type MeshNetworkDeps } from './mesh-network-model';
+import type {NetworkModel} from '../runtime/net/network-model';
+import {defaultNetworkModel} from '../runtime/net/default-network';
+import type {SandboxRuntime} from '../runtime/sandbox-runtime';
+import {createMeshNetworkModel, type MeshNetworkDeps} from './mesh-network-model';
 
 /**
  * The mesh network model for one sandbox's runtime: apps answer through the runtime's serveApp (which writes the
@@ -9,7 +9,9 @@ import { createMeshNetworkModel, type MeshNetworkDeps } from './mesh-network-mod
  * goes to the default model. Pass it to `installPodRuntime({ network: meshNetworkFactory() })` or
  * `podRuntime.setNetworkModel(meshNetworkFactory())`.
  */
-export function meshNetworkFactory(opts: Pick<MeshNetworkDeps, 'rng' | 'newRequestId' | 'envoyAccessLog'> = {}): (rt: SandboxRuntime) => NetworkModel {
+export function meshNetworkFactory(
+  opts: Pick<MeshNetworkDeps, 'rng' | 'newRequestId' | 'envoyAccessLog'> = {},
+): (rt: SandboxRuntime) => NetworkModel {
   return (rt) =>
     createMeshNetworkModel({
       ...opts,

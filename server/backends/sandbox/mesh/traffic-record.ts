@@ -1,5 +1,5 @@
-import type { Disposable, ObjectStore } from '../api';
-import type { HopKind } from './request-path';
+import type {Disposable, ObjectStore} from '../api';
+import type {HopKind} from './request-path';
 
 /**
  * What the mesh remembers of the traffic of one sandbox: the last request's path (the tutorial's cluster picture
@@ -15,7 +15,7 @@ export interface RecordedHop {
 
 export interface RecordedPath {
   at: string;
-  from: { namespace: string; pod: string; node?: string };
+  from: {namespace: string; pod: string; node?: string};
   method: string;
   url: string;
   /** the HTTP status the client saw, or the failure */
@@ -46,7 +46,7 @@ export class MeshTrafficRecorder {
 
   onPath(fn: (p: RecordedPath) => void): Disposable {
     this.listeners.add(fn);
-    return { dispose: () => this.listeners.delete(fn) };
+    return {dispose: () => this.listeners.delete(fn)};
   }
 
   count(podUid: string, e: RedirectEvent, n = 1): void {

@@ -1,7 +1,18 @@
-import type { Clock, KubeObject, ObjectStore, OwnerReference } from '../api';
-import { attachedRoutes } from './route-status-controller';
-import { keyOf, runMeshController, splitKey, type MeshControllerDef, type RunningMeshController } from './reconciler';
-import { asJson, clusterIPOf, getOf, ISTIO_SYSTEM, listOf, nameOf, nsOf, readIstioInstall, typeOf, type Json } from './world';
+import type {Clock, KubeObject, ObjectStore, OwnerReference} from '../api';
+import {attachedRoutes} from './route-status-controller';
+import {keyOf, runMeshController, splitKey, type MeshControllerDef, type RunningMeshController} from './reconciler';
+import {
+  asJson,
+  clusterIPOf,
+  getOf,
+  ISTIO_SYSTEM,
+  listOf,
+  nameOf,
+  nsOf,
+  readIstioInstall,
+  typeOf,
+  type Json,
+} from './world';
 
 /**
  * istiod's gateway deployment controller for waypoints: a Gateway of class `istio-waypoint` becomes a ServiceAccount,
@@ -13,14 +24,22 @@ export const WAYPOINT_CLASS = 'istio-waypoint';
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
 /** the GatewayClasses istiod creates once the Gateway API CRDs exist (istio-facts.md §2) */
-export const ISTIO_GATEWAY_CLASSES: { name: string; controllerName: string; description: string }[] = [
-  { name: 'istio', controllerName: 'istio.io/gateway-controller', description: 'The default Istio GatewayClass' },
-  { name: 'istio-remote', controllerName: 'istio.io/unmanaged-gateway', description: 'Remote to this cluster. Does not deploy or affect configuration.' },
-  { name: WAYPOINT_CLASS, controllerName: 'istio.io/gateway-controller', description: 'The default Istio waypoint GatewayClass' },
+export const ISTIO_GATEWAY_CLASSES: {name: string; controllerName: string; description: string}[] = [
+  {name: 'istio', controllerName: 'istio.io/gateway-controller', description: 'The default Istio GatewayClass'},
+  {
+    name: 'istio-remote',
+    controllerName: 'istio.io/unmanaged-gateway',
+    description: 'Remote to this cluster. Does not deploy or affect configuration.',
+  },
+  {
+    name: WAYPOINT_CLASS,
+    controllerName: 'istio.io/gateway-controller',
+    description: 'The default Istio waypoint GatewayClass',
+  },
 ];
 
 function ownerRef(gw: KubeObject): OwnerReference {
-  return { apiVersion: gw.apiVersion, kind: gw.kind, name: nameOf(gw), uid: String(gw.metadata.uid) };
+  return {apiVersion: gw.apiVersion, kind: gw.kind, name: nameOf(gw), uid: String(gw.metadata.uid)};
 }
 
 export function waypointLabels(gw: KubeObject): Record<string, string> {
@@ -33,12 +52,15 @@ export function waypointLabels(gw: KubeObject): Record<string, string> {
 }
 
 /** the children of a waypoint Gateway, as plain objects (a golden test compares them) */
-export function waypointChildren(gw: KubeObject, image: string): { serviceAccount: KubeObject; deployment: KubeObject; service: KubeObject } {
+export function waypointChildren(
+  gw: KubeObject,
+  image: string,
+): {serviceAccount: KubeObject; deployment: KubeObject; service: KubeObject} {
   const name = nameOf(gw);
   const namespace = nsOf(gw);
   const labels = waypointLabels(gw);
-  const meta = { name, namespace, labels, ownerReferences: [ownerRef(gw)] };
-  const selector = { 'gateway.networking.k8s.io/gateway-name': name };
+  const meta = {name, namespace, labels, ownerReferences: [ownerRef(gw)]};
+  const selector = {'gateway.networking.k8s.io/gateway-name': name};
   const podLabels = {
     ...labels,
     // a waypoint is never captured itself nor injected: it speaks HBONE on its own
@@ -47,18 +69,26 @@ export function waypointChildren(gw: KubeObject, image: string): { serviceAccoun
     'service.istio.io/canonical-revision': 'latest',
     'sidecar.istio.io/inject': 'false',
   };
-  const env = (n: string, fieldPath: string) => ({ name: n, valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } });
+  const env = (n: string, fieldPath: string) => ({name: n, valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath}}});
   return {
-    serviceAccount: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta },
+    serviceAccount: {apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta},
     deployment: {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: meta,
       spec: {
         replicas: 1,
-        selector: { matchLabels: selector },
+        selector: {matchLabels: selector},
         template: {
-          metadata: { labels: podLabels, annotations: { 'istio.io/rev': 'default', 'prometheus.io/path': '/stats/prometheus', 'prometheus.io/port': '15020', 'prometheus.io/scrape': 'true' } },
+          metadata: {
+            labels: podLabels,
+            annotations: {
+              'istio.io/rev': 'default',
+              'prometheus.io/path': '/stats/prometheus',
+              'prometheus.io/port': '15020',
+              'prometheus.io/scrape': 'true',
+            },
+          },
           spec: {
             serviceAccountName: name,
             terminationGracePeriodSeconds: 2,
@@ -66,30 +96,57 @@ export function waypointChildren(gw: KubeObject, image: string): { serviceAccoun
               {
                 name: 'istio-proxy',
                 image,
-                args: ['proxy', 'waypoint', '--domain', '$(POD_NAMESPACE).svc.cluster.local', '--serviceCluster', `${name}.$(POD_NAMESPACE)`, '--proxyLogLevel', 'warning', '--proxyComponentLogLevel', 'misc:error', '--log_output_level', 'default:info'],
+                args: [
+                  'proxy',
+                  'waypoint',
+                  '--domain',
+                  '$(POD_NAMESPACE).svc.cluster.local',
+                  '--serviceCluster',
+                  `${name}.$(POD_NAMESPACE)`,
+                  '--proxyLogLevel',
+                  'warning',
+                  '--proxyComponentLogLevel',
+                  'misc:error',
+                  '--log_output_level',
+                  'default:info',
+                ],
                 env: [
-                  { name: 'ISTIO_META_SERVICE_ACCOUNT', valueFrom: { fieldRef: { fieldPath: 'spec.serviceAccountName' } } },
-                  { name: 'ISTIO_META_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
-                  { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
-                  { name: 'CA_ADDR', value: 'istiod.istio-system.svc:15012' },
+                  {name: 'ISTIO_META_SERVICE_ACCOUNT', valueFrom: {fieldRef: {fieldPath: 'spec.serviceAccountName'}}},
+                  {name: 'ISTIO_META_NODE_NAME', valueFrom: {fieldRef: {fieldPath: 'spec.nodeName'}}},
+                  {name: 'PILOT_CERT_PROVIDER', value: 'istiod'},
+                  {name: 'CA_ADDR', value: 'istiod.istio-system.svc:15012'},
                   env('POD_NAME', 'metadata.name'),
                   env('POD_NAMESPACE', 'metadata.namespace'),
                   env('INSTANCE_IP', 'status.podIP'),
                   env('SERVICE_ACCOUNT', 'spec.serviceAccountName'),
                   env('HOST_IP', 'status.hostIP'),
-                  { name: 'ISTIO_META_CLUSTER_ID', value: 'Kubernetes' },
-                  { name: 'ISTIO_META_MESH_ID', value: 'cluster.local' },
-                  { name: 'TRUST_DOMAIN', value: 'cluster.local' },
+                  {name: 'ISTIO_META_CLUSTER_ID', value: 'Kubernetes'},
+                  {name: 'ISTIO_META_MESH_ID', value: 'cluster.local'},
+                  {name: 'TRUST_DOMAIN', value: 'cluster.local'},
                 ],
                 ports: [
-                  { containerPort: 15008, name: 'mesh', protocol: 'TCP' },
-                  { containerPort: 15020, name: 'metrics', protocol: 'TCP' },
-                  { containerPort: 15021, name: 'status-port', protocol: 'TCP' },
-                  { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' },
+                  {containerPort: 15008, name: 'mesh', protocol: 'TCP'},
+                  {containerPort: 15020, name: 'metrics', protocol: 'TCP'},
+                  {containerPort: 15021, name: 'status-port', protocol: 'TCP'},
+                  {containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP'},
                 ],
-                readinessProbe: { failureThreshold: 4, httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' }, periodSeconds: 15, successThreshold: 1, timeoutSeconds: 1 },
-                resources: { limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '100m', memory: '128Mi' } },
-                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true, runAsGroup: 1337, runAsNonRoot: true, runAsUser: 1337 },
+                readinessProbe: {
+                  failureThreshold: 4,
+                  httpGet: {path: '/healthz/ready', port: 15021, scheme: 'HTTP'},
+                  periodSeconds: 15,
+                  successThreshold: 1,
+                  timeoutSeconds: 1,
+                },
+                resources: {limits: {cpu: '2', memory: '1Gi'}, requests: {cpu: '100m', memory: '128Mi'}},
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  capabilities: {drop: ['ALL']},
+                  privileged: false,
+                  readOnlyRootFilesystem: true,
+                  runAsGroup: 1337,
+                  runAsNonRoot: true,
+                  runAsUser: 1337,
+                },
               },
             ],
           },
@@ -104,20 +161,29 @@ export function waypointChildren(gw: KubeObject, image: string): { serviceAccoun
         type: 'ClusterIP',
         selector,
         ports: [
-          { name: 'status-port', port: 15021, protocol: 'TCP', appProtocol: 'tcp', targetPort: 15021 },
-          { name: 'mesh', port: 15008, protocol: 'TCP', appProtocol: 'all', targetPort: 15008 },
+          {name: 'status-port', port: 15021, protocol: 'TCP', appProtocol: 'tcp', targetPort: 15021},
+          {name: 'mesh', port: 15008, protocol: 'TCP', appProtocol: 'all', targetPort: 15008},
         ],
       },
     },
   };
 }
 
-const cond = (type: string, status: string, reason: string, message: string, generation: unknown, at: string) => ({ type, status, reason, message, observedGeneration: generation, lastTransitionTime: at });
+const cond = (type: string, status: string, reason: string, message: string, generation: unknown, at: string) => ({
+  type,
+  status,
+  reason,
+  message,
+  observedGeneration: generation,
+  lastTransitionTime: at,
+});
 
 /** the status istiod writes once the Service has its address */
 export function waypointStatus(gw: KubeObject, clusterIP: string, now: string, previous?: Json, routes = 0): Json {
   const gen = gw.metadata.generation ?? 1;
-  const keep = (type: string) => ((previous?.conditions ?? []) as Json[]).find((c) => c.type === type && c.status === 'True')?.lastTransitionTime ?? now;
+  const keep = (type: string) =>
+    ((previous?.conditions ?? []) as Json[]).find((c) => c.type === type && c.status === 'True')?.lastTransitionTime ??
+    now;
   const host = `${nameOf(gw)}.${nsOf(gw)}.svc.cluster.local`;
   const listeners = ((asJson(gw.spec).listeners ?? []) as Json[]).map((l) => ({
     name: l.name,
@@ -131,10 +197,17 @@ export function waypointStatus(gw: KubeObject, clusterIP: string, now: string, p
     ],
   }));
   return {
-    addresses: [{ type: 'IPAddress', value: clusterIP }],
+    addresses: [{type: 'IPAddress', value: clusterIP}],
     conditions: [
       cond('Accepted', 'True', 'Accepted', 'Resource accepted', gen, keep('Accepted')),
-      cond('Programmed', 'True', 'Programmed', `Resource programmed, assigned to service(s) ${host}:15008`, gen, keep('Programmed')),
+      cond(
+        'Programmed',
+        'True',
+        'Programmed',
+        `Resource programmed, assigned to service(s) ${host}:15008`,
+        gen,
+        keep('Programmed'),
+      ),
     ],
     listeners,
   };
@@ -143,25 +216,43 @@ export function waypointStatus(gw: KubeObject, clusterIP: string, now: string, p
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 export function waypointController(store: ObjectStore, clock: Clock): MeshControllerDef {
-  const istiodKeys = (o: KubeObject) => (nsOf(o) === ISTIO_SYSTEM && nameOf(o) === 'istiod' ? ['/gatewayclasses', ...listOf(store, 'gateways').map(keyOf)] : []);
+  const istiodKeys = (o: KubeObject) =>
+    nsOf(o) === ISTIO_SYSTEM && nameOf(o) === 'istiod'
+      ? ['/gatewayclasses', ...listOf(store, 'gateways').map(keyOf)]
+      : [];
   return {
     name: 'istio-waypoint-controller',
     watches: [
-      { group: GATEWAY_GROUP, resource: 'gateways', keys: (e) => [keyOf(e.object)] },
+      {group: GATEWAY_GROUP, resource: 'gateways', keys: (e) => [keyOf(e.object)]},
       // a child changing (the Service getting its ClusterIP, someone deleting the Deployment) wakes its Gateway
-      ...['services', 'serviceaccounts'].map((resource) => ({ group: '', resource, keys: (e: { object: KubeObject }) => ownedBy(e.object) })),
-      { group: 'apps', resource: 'deployments', keys: (e) => [...ownedBy(e.object), ...istiodKeys(e.object)] },
-      { group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions', keys: (e) => (String(e.object.metadata.name).endsWith(`.${GATEWAY_GROUP}`) ? ['/gatewayclasses'] : []) },
-      { group: GATEWAY_GROUP, resource: 'gatewayclasses', keys: () => ['/gatewayclasses'] },
+      ...['services', 'serviceaccounts'].map((resource) => ({
+        group: '',
+        resource,
+        keys: (e: {object: KubeObject}) => ownedBy(e.object),
+      })),
+      {group: 'apps', resource: 'deployments', keys: (e) => [...ownedBy(e.object), ...istiodKeys(e.object)]},
+      {
+        group: 'apiextensions.k8s.io',
+        resource: 'customresourcedefinitions',
+        keys: (e) => (String(e.object.metadata.name).endsWith(`.${GATEWAY_GROUP}`) ? ['/gatewayclasses'] : []),
+      },
+      {group: GATEWAY_GROUP, resource: 'gatewayclasses', keys: () => ['/gatewayclasses']},
       // routes attaching or leaving change the listeners' attachedRoutes
-      { group: GATEWAY_GROUP, resource: 'httproutes', keys: (e) => ((asJson(e.object.spec).parentRefs ?? []) as Json[]).filter((p) => (p.kind ?? 'Gateway') === 'Gateway').map((p) => `${String(p.namespace ?? nsOf(e.object))}/${p.name}`) },
+      {
+        group: GATEWAY_GROUP,
+        resource: 'httproutes',
+        keys: (e) =>
+          ((asJson(e.object.spec).parentRefs ?? []) as Json[])
+            .filter((p) => (p.kind ?? 'Gateway') === 'Gateway')
+            .map((p) => `${String(p.namespace ?? nsOf(e.object))}/${p.name}`),
+      },
     ],
     allKeys: () => ['/gatewayclasses', ...listOf(store, 'gateways').map(keyOf)],
     reconcile(key) {
       const istio = readIstioInstall(store);
       if (!istio.installed) return; // nothing answers Gateways without istiod: their status stays "Waiting for controller"
       if (key === '/gatewayclasses') return ensureGatewayClasses(store, clock);
-      const { namespace, name } = splitKey(key);
+      const {namespace, name} = splitKey(key);
       const gw = getOf(store, 'gateways', namespace, name);
       // gone: the garbage collector removes what it owned
       if (!gw || gw.metadata.deletionTimestamp || asJson(gw.spec).gatewayClassName !== WAYPOINT_CLASS) return;
@@ -172,8 +263,14 @@ export function waypointController(store: ObjectStore, clock: Clock): MeshContro
         if (!have) return store.create(t, want);
         // sample-controller's rule: never adopt or overwrite what another owner controls
         if (!(have.metadata.ownerReferences ?? []).some((r) => r.uid === gw.metadata.uid)) return have;
-        if (kind === 'deployments' && !same(asJson(have.spec).template?.spec?.containers?.[0]?.image, asJson(want.spec).template.spec.containers[0].image))
-          return store.update(t, { ...have, spec: { ...asJson(have.spec), template: asJson(want.spec).template } });
+        if (
+          kind === 'deployments' &&
+          !same(
+            asJson(have.spec).template?.spec?.containers?.[0]?.image,
+            asJson(want.spec).template.spec.containers[0].image,
+          )
+        )
+          return store.update(t, {...have, spec: {...asJson(have.spec), template: asJson(want.spec).template}});
         return have;
       };
       ensure('serviceAccounts', children.serviceAccount);
@@ -181,8 +278,17 @@ export function waypointController(store: ObjectStore, clock: Clock): MeshContro
       const svc = ensure('services', children.service);
       const ip = clusterIPOf(svc);
       if (!ip) return;
-      const status = waypointStatus(gw, ip, clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z'), asJson(gw.status), attachedRoutes(store, gw));
-      if (!same(status, gw.status)) store.updateStatus(typeOf(store, 'gateways')!, { ...gw, status });
+      const status = waypointStatus(
+        gw,
+        ip,
+        clock
+          .now()
+          .toISOString()
+          .replace(/\.\d{3}Z$/, 'Z'),
+        asJson(gw.status),
+        attachedRoutes(store, gw),
+      );
+      if (!same(status, gw.status)) store.updateStatus(typeOf(store, 'gateways')!, {...gw, status});
     },
   };
 }
@@ -194,14 +300,32 @@ function ownedBy(o: KubeObject): string[] {
 function ensureGatewayClasses(store: ObjectStore, clock: Clock): void {
   const t = typeOf(store, 'gatewayClasses');
   if (!t) return; // the Gateway API CRDs are not installed yet; the CRD watch brings us back
-  const at = clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const at = clock
+    .now()
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
   for (const c of ISTIO_GATEWAY_CLASSES) {
     let gc = store.get(t, undefined, c.name);
-    if (!gc) gc = store.create(t, { apiVersion: `${GATEWAY_GROUP}/${t.version}`, kind: 'GatewayClass', metadata: { name: c.name }, spec: { controllerName: c.controllerName, description: c.description } });
+    if (!gc)
+      gc = store.create(t, {
+        apiVersion: `${GATEWAY_GROUP}/${t.version}`,
+        kind: 'GatewayClass',
+        metadata: {name: c.name},
+        spec: {controllerName: c.controllerName, description: c.description},
+      });
     if (asJson(gc.spec).controllerName !== c.controllerName) continue;
-    const accepted = ((asJson(gc.status).conditions ?? []) as Json[]).some((x) => x.type === 'Accepted' && x.status === 'True');
+    const accepted = ((asJson(gc.status).conditions ?? []) as Json[]).some(
+      (x) => x.type === 'Accepted' && x.status === 'True',
+    );
     if (!accepted)
-      store.updateStatus(t, { ...gc, status: { conditions: [cond('Accepted', 'True', 'Accepted', 'Handled by Istio controller', gc.metadata.generation ?? 1, at)] } });
+      store.updateStatus(t, {
+        ...gc,
+        status: {
+          conditions: [
+            cond('Accepted', 'True', 'Accepted', 'Handled by Istio controller', gc.metadata.generation ?? 1, at),
+          ],
+        },
+      });
   }
 }
 

@@ -1,5 +1,5 @@
-import { DEFAULT_VERSIONS } from '../../../../src/core/versions';
-import type { KubeObject, ObjectStore, ResourceType } from '../api';
+import {DEFAULT_VERSIONS} from '../../../../src/core/versions';
+import type {KubeObject, ObjectStore, ResourceType} from '../api';
 
 /**
  * What the mesh reads from a sandbox, as one plain snapshot: the pure modules (classification, policy, routing,
@@ -62,15 +62,22 @@ export type MeshKind = keyof typeof WHERE;
 /** the served type of a kind, looked up each time: CRDs register at runtime (v1beta1 as a fallback for older CRDs) */
 export function typeOf(store: ObjectStore, kind: MeshKind): ResourceType | undefined {
   const [group, version, resource] = WHERE[kind];
-  return store.types.lookup(group, version, resource) ?? (group ? store.types.lookup(group, 'v1beta1', resource) : undefined);
+  return (
+    store.types.lookup(group, version, resource) ?? (group ? store.types.lookup(group, 'v1beta1', resource) : undefined)
+  );
 }
 
 export function listOf(store: ObjectStore, kind: MeshKind, namespace?: string): KubeObject[] {
   const t = typeOf(store, kind);
-  return t ? store.list(t, namespace ? { namespace } : {}).items : [];
+  return t ? store.list(t, namespace ? {namespace} : {}).items : [];
 }
 
-export function getOf(store: ObjectStore, kind: MeshKind, namespace: string | undefined, name: string): KubeObject | undefined {
+export function getOf(
+  store: ObjectStore,
+  kind: MeshKind,
+  namespace: string | undefined,
+  name: string,
+): KubeObject | undefined {
   const t = typeOf(store, kind);
   return t ? store.get(t, namespace, name) : undefined;
 }
@@ -107,7 +114,8 @@ export function readWorld(store: ObjectStore): MeshWorld {
 
 export const podIP = (p: KubeObject): string | undefined => asJson(p).status?.podIP;
 export const nodeOf = (p: KubeObject): string | undefined => asJson(p).spec?.nodeName;
-export const isRunning = (p: KubeObject): boolean => asJson(p).status?.phase === 'Running' && !p.metadata.deletionTimestamp;
+export const isRunning = (p: KubeObject): boolean =>
+  asJson(p).status?.phase === 'Running' && !p.metadata.deletionTimestamp;
 export const serviceAccountOf = (p: KubeObject): string => String(asJson(p).spec?.serviceAccountName ?? 'default');
 export const spiffeOf = (p: KubeObject): string => `spiffe://${TRUST_DOMAIN}/ns/${nsOf(p)}/sa/${serviceAccountOf(p)}`;
 export const clusterIPOf = (s: KubeObject): string | undefined => asJson(s).spec?.clusterIP;
@@ -121,6 +129,12 @@ export function endpointsOf(world: Pick<MeshWorld, 'pods'>, svc: KubeObject): Ku
   const sel = asJson(svc).spec?.selector as Record<string, string> | undefined;
   if (!sel || !Object.keys(sel).length) return [];
   return world.pods
-    .filter((p) => nsOf(p) === nsOf(svc) && isRunning(p) && podIP(p) && Object.entries(sel).every(([k, v]) => labelsOf(p)[k] === v))
+    .filter(
+      (p) =>
+        nsOf(p) === nsOf(svc) &&
+        isRunning(p) &&
+        podIP(p) &&
+        Object.entries(sel).every(([k, v]) => labelsOf(p)[k] === v),
+    )
     .sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
 }

@@ -1,8 +1,8 @@
-import type { KubeObject } from '../api/types';
-import type { ImageSpec } from './images/types';
-import { CLUSTER_DNS_IP, searchDomains } from './net/dns';
-import type { ContainerView, PodView } from './pod-view';
-import type { SandboxRuntime } from './sandbox-runtime';
+import type {KubeObject} from '../api/types';
+import type {ImageSpec} from './images/types';
+import {CLUSTER_DNS_IP, searchDomains} from './net/dns';
+import type {ContainerView, PodView} from './pod-view';
+import type {SandboxRuntime} from './sandbox-runtime';
 
 /** Everything a command run "inside" one container may look at. Built per exec; never touches the host. */
 export interface ContainerEnv {
@@ -25,7 +25,7 @@ export function serviceEnv(services: KubeObject[], startedAt: string | undefined
   const env: Record<string, string> = {};
   const start = startedAt ? Date.parse(startedAt) : Infinity;
   for (const svc of services) {
-    const spec = (svc.spec ?? {}) as { clusterIP?: string; ports?: { port: number; name?: string; protocol?: string }[] };
+    const spec = (svc.spec ?? {}) as {clusterIP?: string; ports?: {port: number; name?: string; protocol?: string}[]};
     const created = Date.parse(svc.metadata.creationTimestamp ?? '');
     if (!spec.clusterIP || spec.clusterIP === 'None' || !spec.ports?.length || created > start) continue;
     const n = envName(svc.metadata.name ?? '');
@@ -51,15 +51,19 @@ export function containerEnv(rt: SandboxRuntime, pod: PodView, container: Contai
   const hostname = pod.hostname ?? pod.name;
   const started = pod.statuses.find((s) => s.name === container.name)?.startedAt;
   const services = rt.list('services', pod.namespace);
-  const kube = pod.namespace === 'default' ? [] : rt.list('services', 'default').filter((s) => s.metadata.name === 'kubernetes');
+  const kube =
+    pod.namespace === 'default' ? [] : rt.list('services', 'default').filter((s) => s.metadata.name === 'kubernetes');
   // the order `env` prints in a real container: the image's ENV (PATH first), HOSTNAME from the runtime, then the
   // kubelet's variables (the container's env, then the service links), HOME last
-  const env: Record<string, string> = { PATH: image.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: hostname };
+  const env: Record<string, string> = {
+    PATH: image.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    HOSTNAME: hostname,
+  };
   for (const [k, v] of Object.entries(image.env)) env[k] = v;
   for (const e of container.env) env[e.name] = e.value ?? '';
   for (const [k, v] of Object.entries(serviceEnv([...kube, ...services], started))) if (!(k in env)) env[k] = v;
   env.HOME = image.user.home;
-  return { rt, pod, container, image, env, hostname };
+  return {rt, pod, container, image, env, hostname};
 }
 
 /** /etc/resolv.conf as the kubelet writes it for dnsPolicy ClusterFirst */

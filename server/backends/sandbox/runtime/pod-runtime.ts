@@ -1,17 +1,17 @@
-import type { ResourceContext } from '../api/rest-handler';
-import type { SandboxApi, UpgradeContext } from '../api/api-server';
-import type { ObjectStore } from '../api/store';
-import { systemClock, type Clock, type Disposable } from '../api/types';
-import { defaultCommands } from './commands';
-import { execHandler } from './exec/exec-handler';
-import { IMAGE_CATALOG } from './images/catalog';
-import type { ImageSpec } from './images/types';
-import { logHandler } from './logs/log-handler';
-import { defaultNetworkModel } from './net/default-network';
-import type { NetworkModel } from './net/network-model';
-import { portForwardHandler } from './portforward/portforward-handler';
-import type { Command } from './shell/command';
-import { SandboxRuntime } from './sandbox-runtime';
+import type {ResourceContext} from '../api/rest-handler';
+import type {SandboxApi, UpgradeContext} from '../api/api-server';
+import type {ObjectStore} from '../api/store';
+import {systemClock, type Clock, type Disposable} from '../api/types';
+import {defaultCommands} from './commands';
+import {execHandler} from './exec/exec-handler';
+import {IMAGE_CATALOG} from './images/catalog';
+import type {ImageSpec} from './images/types';
+import {logHandler} from './logs/log-handler';
+import {defaultNetworkModel} from './net/default-network';
+import type {NetworkModel} from './net/network-model';
+import {portForwardHandler} from './portforward/portforward-handler';
+import type {Command} from './shell/command';
+import {SandboxRuntime} from './sandbox-runtime';
 
 export interface PodRuntimeOptions {
   clock?: Clock;
@@ -52,11 +52,17 @@ export function installPodRuntime(api: SandboxApi, opts: PodRuntimeOptions = {})
     if (!rt) {
       // forget sandboxes deleted since (their stores are gone from the registry)
       const live = new Set(api.sandboxes.list().map((s) => s.store));
-      for (const [s, r] of runtimes) if (!live.has(s)) {
-        r.dispose();
-        runtimes.delete(s);
-      }
-      rt = new SandboxRuntime(store, { clock, catalog, network: (x) => network(x), maxLogLinesPerContainer: opts.maxLogLinesPerContainer });
+      for (const [s, r] of runtimes)
+        if (!live.has(s)) {
+          r.dispose();
+          runtimes.delete(s);
+        }
+      rt = new SandboxRuntime(store, {
+        clock,
+        catalog,
+        network: (x) => network(x),
+        maxLogLinesPerContainer: opts.maxLogLinesPerContainer,
+      });
       runtimes.set(store, rt);
     }
     return rt;

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../api/types';
+import type {KubeObject} from '../api/types';
 
 /** The parts of a Pod the runtime reads, typed; everything else in the stored object is free-form JSON. */
 export interface ContainerView {
@@ -6,8 +6,8 @@ export interface ContainerView {
   image: string;
   command?: string[];
   args?: string[];
-  env: { name: string; value?: string }[];
-  ports: { containerPort: number; name?: string; protocol?: string }[];
+  env: {name: string; value?: string}[];
+  ports: {containerPort: number; name?: string; protocol?: string}[];
   workingDir?: string;
 }
 
@@ -41,7 +41,8 @@ export interface PodView {
   dnsPolicy?: string;
 }
 
-const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const strs = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map(String) : undefined);
@@ -53,8 +54,12 @@ function container(c: unknown): ContainerView {
     image: str(o.image) ?? '',
     command: strs(o.command),
     args: strs(o.args),
-    env: arr(o.env).map((e) => ({ name: str(obj(e).name) ?? '', value: str(obj(e).value) })),
-    ports: arr(o.ports).map((p) => ({ containerPort: Number(obj(p).containerPort), name: str(obj(p).name), protocol: str(obj(p).protocol) })),
+    env: arr(o.env).map((e) => ({name: str(obj(e).name) ?? '', value: str(obj(e).value)})),
+    ports: arr(o.ports).map((p) => ({
+      containerPort: Number(obj(p).containerPort),
+      name: str(obj(p).name),
+      protocol: str(obj(p).protocol),
+    })),
     workingDir: str(o.workingDir),
   };
 }
@@ -78,11 +83,17 @@ function containerStatus(s: unknown): ContainerStatusView {
  * containerStatuses as written; a Running pod whose writer left them out counts its containers as running since
  * startTime, so exec and logs still work against a minimal kubelet sim.
  */
-function statuses(containers: ContainerView[], given: ContainerStatusView[], phase: string | undefined, startTime: string | undefined): ContainerStatusView[] {
+function statuses(
+  containers: ContainerView[],
+  given: ContainerStatusView[],
+  phase: string | undefined,
+  startTime: string | undefined,
+): ContainerStatusView[] {
   if (phase !== 'Running') return given;
   const out = [...given];
   for (const c of containers) {
-    if (!given.some((s) => s.name === c.name)) out.push({ name: c.name, restartCount: 0, state: 'running', startedAt: startTime, ready: true });
+    if (!given.some((s) => s.name === c.name))
+      out.push({name: c.name, restartCount: 0, state: 'running', startedAt: startTime, ready: true});
   }
   return out;
 }
@@ -105,7 +116,12 @@ export function podView(pod: KubeObject): PodView {
     deleting: !!pod.metadata.deletionTimestamp,
     containers: arr(spec.containers).map(container),
     initContainers: arr(spec.initContainers).map(container),
-    statuses: statuses(arr(spec.containers).map(container), arr(status.containerStatuses).map(containerStatus), str(status.phase), str(status.startTime)),
+    statuses: statuses(
+      arr(spec.containers).map(container),
+      arr(status.containerStatuses).map(containerStatus),
+      str(status.phase),
+      str(status.startTime),
+    ),
     startTime: str(status.startTime),
     dnsPolicy: str(spec.dnsPolicy),
   };

@@ -1,13 +1,13 @@
-import type { ObjectStore } from '../api/store';
-import type { Clock, Disposable, KubeObject, ResourceType } from '../api/types';
-import { errors } from '../api/status';
-import { imageSpecFor, IMAGE_CATALOG } from './images/catalog';
-import type { ImageSpec } from './images/types';
-import { PodLogs } from './logs/pod-logs';
-import { podView, type PodView } from './pod-view';
-import type { NetworkModel } from './net/network-model';
-import type { AppResponse } from './net/apps';
-import { serveFromPod, type ServeRequest } from './net/pod-app';
+import type {ObjectStore} from '../api/store';
+import type {Clock, Disposable, KubeObject, ResourceType} from '../api/types';
+import {errors} from '../api/status';
+import {imageSpecFor, IMAGE_CATALOG} from './images/catalog';
+import type {ImageSpec} from './images/types';
+import {PodLogs} from './logs/pod-logs';
+import {podView, type PodView} from './pod-view';
+import type {NetworkModel} from './net/network-model';
+import type {AppResponse} from './net/apps';
+import {serveFromPod, type ServeRequest} from './net/pod-app';
 
 export interface SandboxRuntimeOptions {
   clock: Clock;
@@ -31,9 +31,16 @@ export class SandboxRuntime implements Disposable {
   private readonly overlays = new Map<string, Map<string, string>>();
   private readonly pids = new Map<string, number>();
 
-  constructor(readonly store: ObjectStore, readonly opts: SandboxRuntimeOptions) {
+  constructor(
+    readonly store: ObjectStore,
+    readonly opts: SandboxRuntimeOptions,
+  ) {
     this.podsType = store.types.lookup('', 'v1', 'pods')!;
-    this.logs = new PodLogs({ clock: opts.clock, maxLinesPerContainer: opts.maxLogLinesPerContainer, imageSpec: (i) => this.imageSpec(i) });
+    this.logs = new PodLogs({
+      clock: opts.clock,
+      maxLinesPerContainer: opts.maxLogLinesPerContainer,
+      imageSpec: (i) => this.imageSpec(i),
+    });
     this.network = opts.network(this);
     // a deleted pod ends its log followers, exec sessions and forwards, and frees its log buffers
     this.storeWatch = store.watch(
@@ -46,7 +53,7 @@ export class SandboxRuntime implements Disposable {
         this.pids.delete(uid);
         for (const fn of this.podWatchers.get(key) ?? []) fn();
       },
-      { resource: this.podsType },
+      {resource: this.podsType},
     );
   }
 
@@ -71,7 +78,7 @@ export class SandboxRuntime implements Disposable {
 
   list(resource: string, namespace?: string, group = ''): KubeObject[] {
     const t = this.store.types.lookup(group, 'v1', resource);
-    return t ? this.store.list(t, namespace ? { namespace } : {}).items : [];
+    return t ? this.store.list(t, namespace ? {namespace} : {}).items : [];
   }
 
   /** write a line to a container's log (access lines, app output); false if there is no such pod or container */

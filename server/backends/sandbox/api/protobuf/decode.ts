@@ -1,6 +1,6 @@
-import { errors } from '../status';
-import { KIND_MESSAGES, MESSAGES, type FieldSpec, type Scalar } from './schemas';
-import { readFields, WireError, type WireField } from './wire';
+import {errors} from '../status';
+import {KIND_MESSAGES, MESSAGES, type FieldSpec, type Scalar} from './schemas';
+import {readFields, WireError, type WireField} from './wire';
 
 /**
  * kubectl ≥ 1.33 sends `kubectl create namespace|secret|configmap|serviceaccount|deployment|service` bodies as
@@ -13,7 +13,8 @@ const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 type Json = Record<string, unknown>;
 
 export function decodeProtobufObject(body: Buffer): Json {
-  if (body.length < 4 || !body.subarray(0, 4).equals(MAGIC)) throw errors.badRequest('the body of the request was in an unknown format: missing the protobuf magic prefix');
+  if (body.length < 4 || !body.subarray(0, 4).equals(MAGIC))
+    throw errors.badRequest('the body of the request was in an unknown format: missing the protobuf magic prefix');
   try {
     let apiVersion = '';
     let kind = '';
@@ -28,10 +29,13 @@ export function decodeProtobufObject(body: Buffer): Json {
     }
     const msg = KIND_MESSAGES[kind];
     if (!msg || !raw)
-      throw errors.unsupportedMediaType(`protobuf bodies for kind "${kind}" are not supported by this sandbox; send JSON (e.g. kubectl create -f with a manifest)`);
-    return { apiVersion, kind, ...decodeMessage(raw, msg) };
+      throw errors.unsupportedMediaType(
+        `protobuf bodies for kind "${kind}" are not supported by this sandbox; send JSON (e.g. kubectl create -f with a manifest)`,
+      );
+    return {apiVersion, kind, ...decodeMessage(raw, msg)};
   } catch (e) {
-    if (e instanceof WireError) throw errors.badRequest(`the body of the request was in an unknown format: ${e.message}`);
+    if (e instanceof WireError)
+      throw errors.badRequest(`the body of the request was in an unknown format: ${e.message}`);
     throw e;
   }
 }

@@ -35,21 +35,21 @@ export function* readFields(buf: Buffer): Generator<WireField> {
     const wireType = key & 7;
     switch (wireType) {
       case 0:
-        yield { field, wireType, varint: varint() };
+        yield {field, wireType, varint: varint()};
         break;
       case 1:
         if (pos + 8 > buf.length) throw new WireError('truncated fixed64');
-        yield { field, wireType, fixed: buf.subarray(pos, (pos += 8)) };
+        yield {field, wireType, fixed: buf.subarray(pos, (pos += 8))};
         break;
       case 2: {
         const len = Number(varint());
         if (pos + len > buf.length) throw new WireError('truncated length-delimited field');
-        yield { field, wireType, bytes: buf.subarray(pos, (pos += len)) };
+        yield {field, wireType, bytes: buf.subarray(pos, (pos += len))};
         break;
       }
       case 5:
         if (pos + 4 > buf.length) throw new WireError('truncated fixed32');
-        yield { field, wireType, fixed: buf.subarray(pos, (pos += 4)) };
+        yield {field, wireType, fixed: buf.subarray(pos, (pos += 4))};
         break;
       default:
         throw new WireError(`unsupported wire type ${wireType}`);

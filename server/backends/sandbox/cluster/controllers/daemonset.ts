@@ -1,28 +1,29 @@
-import type { KubeObject } from '../../api';
-import type { ControllerContext, ControllerDef } from '../controller';
-import { asObj, keyOf, splitKey, type J } from '../json';
-import { matchesNodeSelectorAndAffinity, untoleratedTaint } from '../node-fit';
-import { isControlledBy, ownerKey } from '../owners';
-import { isActive, isReady } from '../pod-state';
-import { podFromTemplate, templateHash } from '../pod-template';
-import { writeStatus } from '../status';
+import type {KubeObject} from '../../api';
+import type {ControllerContext, ControllerDef} from '../controller';
+import {asObj, keyOf, splitKey, type J} from '../json';
+import {matchesNodeSelectorAndAffinity, untoleratedTaint} from '../node-fit';
+import {isControlledBy, ownerKey} from '../owners';
+import {isActive, isReady} from '../pod-state';
+import {podFromTemplate, templateHash} from '../pod-template';
+import {writeStatus} from '../status';
 
-const SOURCE = { component: 'daemonset-controller' };
+const SOURCE = {component: 'daemonset-controller'};
 
 /** the tolerations the DaemonSet controller adds to every daemon pod (so they survive node trouble) */
 const DAEMON_TOLERATIONS: J[] = [
-  { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
-  { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
-  { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
-  { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
-  { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
-  { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
+  {key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute'},
+  {key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute'},
+  {key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule'},
+  {key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule'},
+  {key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule'},
+  {key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule'},
 ];
 
 /** the node a daemon pod is pinned to: the matchFields metadata.name term the controller writes */
 function targetNode(pod: J): string | undefined {
   if (pod.spec?.nodeName) return pod.spec.nodeName;
-  for (const t of pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [])
+  for (const t of pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ??
+    [])
     for (const f of t.matchFields ?? []) if (f.key === 'metadata.name') return f.values?.[0];
   return undefined;
 }
@@ -38,25 +39,27 @@ function withTolerations(spec: J): J[] {
  * node at a time (RollingUpdate, maxUnavailable 1); status feeds `rollout status ds/x`.
  */
 export function daemonSetController(ctx: ControllerContext): ControllerDef {
-  const { store, kinds, events } = ctx;
+  const {store, kinds, events} = ctx;
   return {
     name: 'daemonset-controller',
     primary: kinds.daemonsets,
     secondary: [
-      { type: kinds.pods, keys: (p) => ownerKey(p, 'DaemonSet') },
-      { type: kinds.nodes, keys: () => store.list(kinds.daemonsets).items.map(keyOf) },
+      {type: kinds.pods, keys: (p) => ownerKey(p, 'DaemonSet')},
+      {type: kinds.nodes, keys: () => store.list(kinds.daemonsets).items.map(keyOf)},
     ],
     reconcile(key) {
-      const { namespace, name } = splitKey(key);
+      const {namespace, name} = splitKey(key);
       const ds = store.get(kinds.daemonsets, namespace, name);
       if (!ds || ds.metadata.deletionTimestamp) return;
       const d = asObj(ds);
       const hash = templateHash(d.spec?.template);
       const generation = String(ds.metadata.generation ?? 1);
       const template = d.spec.template as J;
-      const podSpecProbe = { spec: { ...template.spec, tolerations: withTolerations(template.spec ?? {}) } };
-      const nodes = store.list(kinds.nodes).items.filter((n) => matchesNodeSelectorAndAffinity(podSpecProbe, n) && !untoleratedTaint(podSpecProbe, n));
-      const owned = store.list(kinds.pods, { namespace }).items.filter((p) => isControlledBy(p, ds));
+      const podSpecProbe = {spec: {...template.spec, tolerations: withTolerations(template.spec ?? {})}};
+      const nodes = store
+        .list(kinds.nodes)
+        .items.filter((n) => matchesNodeSelectorAndAffinity(podSpecProbe, n) && !untoleratedTaint(podSpecProbe, n));
+      const owned = store.list(kinds.pods, {namespace}).items.filter((p) => isControlledBy(p, ds));
       const byNode = new Map<string, KubeObject[]>();
       for (const p of owned.filter(isActive)) {
         const n = targetNode(asObj(p));
@@ -88,13 +91,25 @@ export function daemonSetController(ctx: ControllerContext): ControllerDef {
           tolerations: withTolerations(template.spec ?? {}),
           affinity: {
             ...(template.spec?.affinity ?? {}),
-            nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [n] }] }] } },
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [{matchFields: [{key: 'metadata.name', operator: 'In', values: [n]}]}],
+              },
+            },
           },
         };
-        const pod = store.create(kinds.pods, podFromTemplate(ds, template, { labels: { 'controller-revision-hash': hash, 'pod-template-generation': generation }, spec }));
+        const pod = store.create(
+          kinds.pods,
+          podFromTemplate(ds, template, {
+            labels: {'controller-revision-hash': hash, 'pod-template-generation': generation},
+            spec,
+          }),
+        );
         events.normal(ds, 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, SOURCE);
       }
-      const pods = store.list(kinds.pods, { namespace }).items.filter((p) => isControlledBy(p, ds) && isActive(p) && eligible.has(targetNode(asObj(p)) ?? ''));
+      const pods = store
+        .list(kinds.pods, {namespace})
+        .items.filter((p) => isControlledBy(p, ds) && isActive(p) && eligible.has(targetNode(asObj(p)) ?? ''));
       const scheduled = pods.filter((p) => asObj(p).spec?.nodeName);
       const ready = scheduled.filter(isReady).length;
       const status: J = {
@@ -105,10 +120,12 @@ export function daemonSetController(ctx: ControllerContext): ControllerDef {
         numberReady: ready,
         numberAvailable: ready,
         numberUnavailable: Math.max(0, eligible.size - ready),
-        updatedNumberScheduled: scheduled.filter((p) => p.metadata.labels?.['controller-revision-hash'] === hash).length,
+        updatedNumberScheduled: scheduled.filter((p) => p.metadata.labels?.['controller-revision-hash'] === hash)
+          .length,
         observedGeneration: ds.metadata.generation,
       };
-      for (const k of ['numberAvailable', 'numberUnavailable', 'updatedNumberScheduled']) if (!status[k]) delete status[k];
+      for (const k of ['numberAvailable', 'numberUnavailable', 'updatedNumberScheduled'])
+        if (!status[k]) delete status[k];
       writeStatus(store, kinds.daemonsets, ds, status);
     },
   };

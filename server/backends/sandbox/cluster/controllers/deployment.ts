@@ -1,12 +1,12 @@
-import type { KubeObject } from '../../api';
-import type { ControllerContext, ControllerDef } from '../controller';
-import { asObj, clone, splitKey, stableJson, type J } from '../json';
-import { controllerOf, controllerRef, isControlledBy, ownerKey } from '../owners';
-import { isFinished } from '../pod-state';
-import { templateHash } from '../pod-template';
-import { nowStamp, setCondition, writeStatus } from '../status';
+import type {KubeObject} from '../../api';
+import type {ControllerContext, ControllerDef} from '../controller';
+import {asObj, clone, splitKey, stableJson, type J} from '../json';
+import {controllerOf, controllerRef, isControlledBy, ownerKey} from '../owners';
+import {isFinished} from '../pod-state';
+import {templateHash} from '../pod-template';
+import {nowStamp, setCondition, writeStatus} from '../status';
 
-const SOURCE = { component: 'deployment-controller' };
+const SOURCE = {component: 'deployment-controller'};
 const REVISION = 'deployment.kubernetes.io/revision';
 const HASH = 'pod-template-hash';
 
@@ -39,15 +39,29 @@ const templateWithoutHash = (t: J) => {
  * One step per reconcile, like the real one: the ReplicaSets' status changes bring the next step.
  */
 export function deploymentController(ctx: ControllerContext): ControllerDef {
-  const { store, kinds, clock, events } = ctx;
+  const {store, kinds, clock, events} = ctx;
 
   const scale = (d: KubeObject, rs: KubeObject, to: number, maxSurge: number): KubeObject => {
     const from = replicasOf(rs);
     const want = Number(asObj(d).spec?.replicas ?? 1);
-    const annotations = { ...(rs.metadata.annotations ?? {}), 'deployment.kubernetes.io/desired-replicas': String(want), 'deployment.kubernetes.io/max-replicas': String(want + maxSurge) };
+    const annotations = {
+      ...(rs.metadata.annotations ?? {}),
+      'deployment.kubernetes.io/desired-replicas': String(want),
+      'deployment.kubernetes.io/max-replicas': String(want + maxSurge),
+    };
     if (from === to && stableJson(annotations) === stableJson(rs.metadata.annotations ?? {})) return rs;
-    const next = store.update(kinds.replicasets, { ...rs, metadata: { ...rs.metadata, annotations }, spec: { ...asObj(rs).spec, replicas: to } });
-    if (from !== to) events.normal(d, 'ScalingReplicaSet', `Scaled ${to > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${to}`, SOURCE);
+    const next = store.update(kinds.replicasets, {
+      ...rs,
+      metadata: {...rs.metadata, annotations},
+      spec: {...asObj(rs).spec, replicas: to},
+    });
+    if (from !== to)
+      events.normal(
+        d,
+        'ScalingReplicaSet',
+        `Scaled ${to > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${to}`,
+        SOURCE,
+      );
     return next;
   };
 
@@ -55,7 +69,7 @@ export function deploymentController(ctx: ControllerContext): ControllerDef {
     name: 'deployment-controller',
     primary: kinds.deployments,
     secondary: [
-      { type: kinds.replicasets, keys: (rs) => ownerKey(rs, 'Deployment') },
+      {type: kinds.replicasets, keys: (rs) => ownerKey(rs, 'Deployment')},
       {
         // Recreate waits until the old pods are really gone, which no ReplicaSet status change announces
         type: kinds.pods,
@@ -68,35 +82,48 @@ export function deploymentController(ctx: ControllerContext): ControllerDef {
       },
     ],
     reconcile(key) {
-      const { namespace, name } = splitKey(key);
+      const {namespace, name} = splitKey(key);
       const d = store.get(kinds.deployments, namespace, name);
       if (!d || d.metadata.deletionTimestamp) return;
       const dep = asObj(d);
       const want = Number(dep.spec?.replicas ?? 1);
-      const strategy = dep.spec?.strategy ?? { type: 'RollingUpdate' };
-      const maxSurge = strategy.type === 'Recreate' ? 0 : resolve(strategy.rollingUpdate?.maxSurge ?? '25%', want, true);
-      let maxUnavailable = strategy.type === 'Recreate' ? 0 : resolve(strategy.rollingUpdate?.maxUnavailable ?? '25%', want, false);
+      const strategy = dep.spec?.strategy ?? {type: 'RollingUpdate'};
+      const maxSurge =
+        strategy.type === 'Recreate' ? 0 : resolve(strategy.rollingUpdate?.maxSurge ?? '25%', want, true);
+      let maxUnavailable =
+        strategy.type === 'Recreate' ? 0 : resolve(strategy.rollingUpdate?.maxUnavailable ?? '25%', want, false);
       if (strategy.type !== 'Recreate' && maxSurge === 0 && maxUnavailable === 0) maxUnavailable = 1;
 
-      let all = store.list(kinds.replicasets, { namespace }).items.filter((rs) => isControlledBy(rs, d));
+      let all = store.list(kinds.replicasets, {namespace}).items.filter((rs) => isControlledBy(rs, d));
       const wanted = templateWithoutHash(dep.spec?.template);
       let newRS = all.find((rs) => templateWithoutHash(asObj(rs).spec?.template) === wanted);
-      const olds = () => all.filter((rs) => rs.metadata.uid !== newRS?.metadata.uid).sort((a, b) => revisionOf(a) - revisionOf(b));
+      const olds = () =>
+        all.filter((rs) => rs.metadata.uid !== newRS?.metadata.uid).sort((a, b) => revisionOf(a) - revisionOf(b));
       const maxOldRevision = Math.max(0, ...olds().map(revisionOf));
 
       if (!newRS) {
         const hash = templateHash(dep.spec?.template, dep.status?.collisionCount);
         const template = clone(dep.spec.template);
-        template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [HASH]: hash } };
+        template.metadata = {
+          ...(template.metadata ?? {}),
+          labels: {...(template.metadata?.labels ?? {}), [HASH]: hash},
+        };
         const oldActive = sum(olds(), replicasOf);
-        const initial = strategy.type === 'Recreate' ? (oldActive ? 0 : want) : oldActive === 0 ? want : Math.max(0, Math.min(want, want + maxSurge - oldActive));
+        const initial =
+          strategy.type === 'Recreate'
+            ? oldActive
+              ? 0
+              : want
+            : oldActive === 0
+              ? want
+              : Math.max(0, Math.min(want, want + maxSurge - oldActive));
         newRS = store.create(kinds.replicasets, {
           apiVersion: 'apps/v1',
           kind: 'ReplicaSet',
           metadata: {
             name: `${name}-${hash}`,
             namespace,
-            labels: { ...(template.metadata.labels as Record<string, string>) },
+            labels: {...(template.metadata.labels as Record<string, string>)},
             annotations: {
               'deployment.kubernetes.io/desired-replicas': String(want),
               'deployment.kubernetes.io/max-replicas': String(want + maxSurge),
@@ -107,18 +134,33 @@ export function deploymentController(ctx: ControllerContext): ControllerDef {
           spec: {
             replicas: initial,
             minReadySeconds: dep.spec?.minReadySeconds,
-            selector: { ...clone(dep.spec.selector), matchLabels: { ...(dep.spec.selector?.matchLabels ?? {}), [HASH]: hash } },
+            selector: {
+              ...clone(dep.spec.selector),
+              matchLabels: {...(dep.spec.selector?.matchLabels ?? {}), [HASH]: hash},
+            },
             template,
           },
         });
         all = [...all, newRS];
-        if (initial > 0) events.normal(d, 'ScalingReplicaSet', `Scaled up replica set ${newRS.metadata.name} from 0 to ${initial}`, SOURCE);
+        if (initial > 0)
+          events.normal(
+            d,
+            'ScalingReplicaSet',
+            `Scaled up replica set ${newRS.metadata.name} from 0 to ${initial}`,
+            SOURCE,
+          );
         progressing(d, newRS, 'ReplicaSetUpdated', `ReplicaSet "${newRS.metadata.name}" is progressing.`);
         return;
       }
       if (revisionOf(newRS) <= maxOldRevision) {
         // a rollback (or a template changed back): the old ReplicaSet becomes the newest revision again
-        newRS = store.update(kinds.replicasets, { ...newRS, metadata: { ...newRS.metadata, annotations: { ...(newRS.metadata.annotations ?? {}), [REVISION]: String(maxOldRevision + 1) } } });
+        newRS = store.update(kinds.replicasets, {
+          ...newRS,
+          metadata: {
+            ...newRS.metadata,
+            annotations: {...(newRS.metadata.annotations ?? {}), [REVISION]: String(maxOldRevision + 1)},
+          },
+        });
         all = all.map((rs) => (rs.metadata.uid === newRS!.metadata.uid ? newRS! : rs));
       }
 
@@ -130,8 +172,10 @@ export function deploymentController(ctx: ControllerContext): ControllerDef {
             return;
           }
           const oldUids = new Set(oldRSs.map((rs) => rs.metadata.uid));
-          const oldPodsRunning = () => store.list(kinds.pods, { namespace }).items.some((p) => oldUids.has(controllerOf(p)?.uid) && !isFinished(p));
-          if (strategy.type === 'Recreate' && oldRSs.length && oldPodsRunning()) return syncStatus(d, newRS, all, maxUnavailable);
+          const oldPodsRunning = () =>
+            store.list(kinds.pods, {namespace}).items.some((p) => oldUids.has(controllerOf(p)?.uid) && !isFinished(p));
+          if (strategy.type === 'Recreate' && oldRSs.length && oldPodsRunning())
+            return syncStatus(d, newRS, all, maxUnavailable);
           newRS = scale(d, newRS, want, maxSurge);
         } else {
           // scale up the new ReplicaSet within maxSurge
@@ -173,23 +217,41 @@ export function deploymentController(ctx: ControllerContext): ControllerDef {
         }
         cleanupHistory(d, olds());
       }
-      all = store.list(kinds.replicasets, { namespace }).items.filter((rs) => isControlledBy(rs, d));
-      syncStatus(d, all.find((rs) => rs.metadata.uid === newRS!.metadata.uid), all, maxUnavailable);
+      all = store.list(kinds.replicasets, {namespace}).items.filter((rs) => isControlledBy(rs, d));
+      syncStatus(
+        d,
+        all.find((rs) => rs.metadata.uid === newRS!.metadata.uid),
+        all,
+        maxUnavailable,
+      );
     },
   };
 
   function progressing(d: KubeObject, rs: KubeObject, reason: string, message: string): void {
     const fresh = store.get(kinds.deployments, d.metadata.namespace, d.metadata.name!);
     if (!fresh) return;
-    const status: J = { ...(asObj(fresh).status ?? {}) };
-    status.conditions = orderConditions(setCondition(status.conditions, { type: 'Progressing', status: 'True', reason, message }, nowStamp(clock), 'deployment'));
+    const status: J = {...(asObj(fresh).status ?? {})};
+    status.conditions = orderConditions(
+      setCondition(
+        status.conditions,
+        {type: 'Progressing', status: 'True', reason, message},
+        nowStamp(clock),
+        'deployment',
+      ),
+    );
     writeStatus(store, kinds.deployments, fresh, status);
   }
 
   function syncStatus(d0: KubeObject, newRS: KubeObject | undefined, all: KubeObject[], maxUnavailable: number): void {
     // the Deployment carries its newest ReplicaSet's revision (what `rollout history` and `describe` read)
     const rev = newRS?.metadata.annotations?.[REVISION];
-    const d = rev && d0.metadata.annotations?.[REVISION] !== rev ? store.update(kinds.deployments, { ...d0, metadata: { ...d0.metadata, annotations: { ...(d0.metadata.annotations ?? {}), [REVISION]: rev } } }) : d0;
+    const d =
+      rev && d0.metadata.annotations?.[REVISION] !== rev
+        ? store.update(kinds.deployments, {
+            ...d0,
+            metadata: {...d0.metadata, annotations: {...(d0.metadata.annotations ?? {}), [REVISION]: rev}},
+          })
+        : d0;
     const dep = asObj(d);
     const want = Number(dep.spec?.replicas ?? 1);
     const available = sum(all, (rs) => statusOf(rs, 'availableReplicas'));
@@ -202,20 +264,81 @@ export function deploymentController(ctx: ControllerContext): ControllerDef {
       availableReplicas: available,
       unavailableReplicas: Math.max(0, sum(all, replicasOf) - available),
     };
-    for (const k of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas']) if (!status[k]) delete status[k];
+    for (const k of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas'])
+      if (!status[k]) delete status[k];
     const now = nowStamp(clock);
     let conditions: J[] = status.conditions ?? [];
     conditions =
       available >= want - maxUnavailable
-        ? setCondition(conditions, { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }, now, 'deployment')
-        : setCondition(conditions, { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' }, now, 'deployment');
-    const complete = newRS && statusOf(newRS, 'replicas') === want && replicasOf(newRS) === want && status.replicas === want && available === want;
-    if (newRS && complete) conditions = setCondition(conditions, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${newRS.metadata.name}" has successfully progressed.` }, now, 'deployment');
-    else if (newRS && !conditions.some((c) => c.type === 'Progressing')) conditions = setCondition(conditions, { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${newRS.metadata.name}" is progressing.` }, now, 'deployment');
+        ? setCondition(
+            conditions,
+            {
+              type: 'Available',
+              status: 'True',
+              reason: 'MinimumReplicasAvailable',
+              message: 'Deployment has minimum availability.',
+            },
+            now,
+            'deployment',
+          )
+        : setCondition(
+            conditions,
+            {
+              type: 'Available',
+              status: 'False',
+              reason: 'MinimumReplicasUnavailable',
+              message: 'Deployment does not have minimum availability.',
+            },
+            now,
+            'deployment',
+          );
+    const complete =
+      newRS &&
+      statusOf(newRS, 'replicas') === want &&
+      replicasOf(newRS) === want &&
+      status.replicas === want &&
+      available === want;
+    if (newRS && complete)
+      conditions = setCondition(
+        conditions,
+        {
+          type: 'Progressing',
+          status: 'True',
+          reason: 'NewReplicaSetAvailable',
+          message: `ReplicaSet "${newRS.metadata.name}" has successfully progressed.`,
+        },
+        now,
+        'deployment',
+      );
+    else if (newRS && !conditions.some((c) => c.type === 'Progressing'))
+      conditions = setCondition(
+        conditions,
+        {
+          type: 'Progressing',
+          status: 'True',
+          reason: 'ReplicaSetUpdated',
+          message: `ReplicaSet "${newRS.metadata.name}" is progressing.`,
+        },
+        now,
+        'deployment',
+      );
     else if (newRS) {
       const prev = conditions.find((c) => c.type === 'Progressing')!;
-      if (prev.reason === 'NewReplicaSetAvailable' && prev.message !== `ReplicaSet "${newRS.metadata.name}" has successfully progressed.`)
-        conditions = setCondition(conditions, { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${newRS.metadata.name}" is progressing.` }, now, 'deployment');
+      if (
+        prev.reason === 'NewReplicaSetAvailable' &&
+        prev.message !== `ReplicaSet "${newRS.metadata.name}" has successfully progressed.`
+      )
+        conditions = setCondition(
+          conditions,
+          {
+            type: 'Progressing',
+            status: 'True',
+            reason: 'ReplicaSetUpdated',
+            message: `ReplicaSet "${newRS.metadata.name}" is progressing.`,
+          },
+          now,
+          'deployment',
+        );
     }
     status.conditions = orderConditions(conditions);
     writeStatus(store, kinds.deployments, d, status);
@@ -224,8 +347,11 @@ export function deploymentController(ctx: ControllerContext): ControllerDef {
   /** keep revisionHistoryLimit scaled-down old ReplicaSets, delete the oldest beyond that */
   function cleanupHistory(d: KubeObject, olds: KubeObject[]): void {
     const limit = Number(asObj(d).spec?.revisionHistoryLimit ?? 10);
-    const idle = olds.filter((rs) => replicasOf(rs) === 0 && statusOf(rs, 'replicas') === 0 && !rs.metadata.deletionTimestamp);
-    for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) store.delete(kinds.replicasets, rs.metadata.namespace, rs.metadata.name!);
+    const idle = olds.filter(
+      (rs) => replicasOf(rs) === 0 && statusOf(rs, 'replicas') === 0 && !rs.metadata.deletionTimestamp,
+    );
+    for (const rs of idle.slice(0, Math.max(0, idle.length - limit)))
+      store.delete(kinds.replicasets, rs.metadata.namespace, rs.metadata.name!);
   }
 }
 

@@ -1,9 +1,9 @@
-import type { KubeObject } from '../../api';
-import { selectorObjectMatcher } from '../../api';
-import type { ControllerContext, ControllerDef } from '../controller';
-import { asObj, keyOf, splitKey, stableJson, type J } from '../json';
-import { controllerRef } from '../owners';
-import { isReady, isTerminating, nodeNameOf } from '../pod-state';
+import type {KubeObject} from '../../api';
+import {selectorObjectMatcher} from '../../api';
+import type {ControllerContext, ControllerDef} from '../controller';
+import {asObj, keyOf, splitKey, stableJson, type J} from '../json';
+import {controllerRef} from '../owners';
+import {isReady, isTerminating, nodeNameOf} from '../pod-state';
 
 const MANAGED_BY = 'endpointslice-controller.k8s.io';
 const SERVICE_NAME = 'kubernetes.io/service-name';
@@ -23,7 +23,7 @@ function targetPortOn(pod: J, port: J): number | undefined {
  * and the service's ports resolved per pod. Services without a selector are left alone (someone else manages them).
  */
 export function endpointsController(ctx: ControllerContext): ControllerDef {
-  const { store, kinds } = ctx;
+  const {store, kinds} = ctx;
   return {
     name: 'endpoint-controller',
     primary: kinds.services,
@@ -33,7 +33,7 @@ export function endpointsController(ctx: ControllerContext): ControllerDef {
         keys: (p) => {
           const labels = p.metadata.labels ?? {};
           return store
-            .list(kinds.services, { namespace: p.metadata.namespace })
+            .list(kinds.services, {namespace: p.metadata.namespace})
             .items.filter((s) => {
               const sel = asObj(s).spec?.selector as Record<string, string> | undefined;
               return sel && Object.keys(sel).length && Object.entries(sel).every(([k, v]) => labels[k] === v);
@@ -43,47 +43,79 @@ export function endpointsController(ctx: ControllerContext): ControllerDef {
       },
     ],
     reconcile(key) {
-      const { namespace, name } = splitKey(key);
+      const {namespace, name} = splitKey(key);
       const svc = store.get(kinds.services, namespace, name);
       if (!svc) {
         // the Service is gone: its Endpoints go with it (the slices are owned and collected by the GC)
         const ep = store.get(kinds.endpoints, namespace, name);
-        if (ep && !ep.metadata.annotations?.['sandbox.lab/managed-by-apiserver']) store.delete(kinds.endpoints, namespace, name);
+        if (ep && !ep.metadata.annotations?.['sandbox.lab/managed-by-apiserver'])
+          store.delete(kinds.endpoints, namespace, name);
         return;
       }
       const s = asObj(svc);
       const selector = s.spec?.selector as Record<string, string> | undefined;
-      if (!selector || !Object.keys(selector).length || s.spec?.type === 'ExternalName' || svc.metadata.deletionTimestamp) return;
-      const match = selectorObjectMatcher({ matchLabels: selector });
+      if (
+        !selector ||
+        !Object.keys(selector).length ||
+        s.spec?.type === 'ExternalName' ||
+        svc.metadata.deletionTimestamp
+      )
+        return;
+      const match = selectorObjectMatcher({matchLabels: selector});
       const pods = store
-        .list(kinds.pods, { namespace })
-        .items.filter((p) => match(p.metadata.labels) && asObj(p).status?.podIP && !['Succeeded', 'Failed'].includes(asObj(p).status?.phase))
-        .sort((a, b) => String(asObj(a).status.podIP).localeCompare(String(asObj(b).status.podIP), 'en', { numeric: true }));
+        .list(kinds.pods, {namespace})
+        .items.filter(
+          (p) =>
+            match(p.metadata.labels) &&
+            asObj(p).status?.podIP &&
+            !['Succeeded', 'Failed'].includes(asObj(p).status?.phase),
+        )
+        .sort((a, b) =>
+          String(asObj(a).status.podIP).localeCompare(String(asObj(b).status.podIP), 'en', {numeric: true}),
+        );
       const svcPorts: J[] = s.spec?.ports ?? [];
       const address = (p: KubeObject) => ({
         ip: asObj(p).status.podIP,
         nodeName: nodeNameOf(p),
-        targetRef: { kind: 'Pod', namespace, name: p.metadata.name, uid: p.metadata.uid },
+        targetRef: {kind: 'Pod', namespace, name: p.metadata.name, uid: p.metadata.uid},
       });
       const ports = (p: KubeObject) =>
-        svcPorts.map((sp) => ({ ...(sp.name ? { name: sp.name } : {}), port: targetPortOn(asObj(p), sp), protocol: sp.protocol ?? 'TCP', ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}) })).filter((x) => x.port !== undefined);
+        svcPorts
+          .map((sp) => ({
+            ...(sp.name ? {name: sp.name} : {}),
+            port: targetPortOn(asObj(p), sp),
+            protocol: sp.protocol ?? 'TCP',
+            ...(sp.appProtocol ? {appProtocol: sp.appProtocol} : {}),
+          }))
+          .filter((x) => x.port !== undefined);
       // pods with the same resolved ports share a subset, as the endpoints controller packs them
       const subsets = new Map<string, J>();
       for (const p of pods) {
         if (isTerminating(p) && !s.spec?.publishNotReadyAddresses) continue;
         const pp = ports(p);
         const k = stableJson(pp);
-        const sub = subsets.get(k) ?? { ports: pp };
+        const sub = subsets.get(k) ?? {ports: pp};
         const ready = isReady(p) || s.spec?.publishNotReadyAddresses;
         (sub[ready ? 'addresses' : 'notReadyAddresses'] ??= []).push(address(p));
         subsets.set(k, sub);
       }
-      const labels = { ...(svc.metadata.labels ?? {}), ...(s.spec?.clusterIP === 'None' ? { 'service.kubernetes.io/headless': '' } : {}) };
-      const endpoints: J = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace, labels }, ...(subsets.size ? { subsets: [...subsets.values()] } : {}) };
+      const labels = {
+        ...(svc.metadata.labels ?? {}),
+        ...(s.spec?.clusterIP === 'None' ? {'service.kubernetes.io/headless': ''} : {}),
+      };
+      const endpoints: J = {
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata: {name, namespace, labels},
+        ...(subsets.size ? {subsets: [...subsets.values()]} : {}),
+      };
       const existing = store.get(kinds.endpoints, namespace, name);
       if (!existing) store.create(kinds.endpoints, endpoints as KubeObject);
-      else if (stableJson(existing.subsets ?? null) !== stableJson(endpoints.subsets ?? null) || stableJson(existing.metadata.labels ?? {}) !== stableJson(labels)) {
-        const next: J = { ...existing, metadata: { ...existing.metadata, labels } };
+      else if (
+        stableJson(existing.subsets ?? null) !== stableJson(endpoints.subsets ?? null) ||
+        stableJson(existing.metadata.labels ?? {}) !== stableJson(labels)
+      ) {
+        const next: J = {...existing, metadata: {...existing.metadata, labels}};
         if (endpoints.subsets) next.subsets = endpoints.subsets;
         else delete next.subsets;
         store.update(kinds.endpoints, next as KubeObject);
@@ -91,24 +123,32 @@ export function endpointsController(ctx: ControllerContext): ControllerDef {
 
       const sliceEndpoints = pods.map((p) => ({
         addresses: [asObj(p).status.podIP],
-        conditions: { ready: isReady(p) && !isTerminating(p), serving: isReady(p), terminating: isTerminating(p) },
+        conditions: {ready: isReady(p) && !isTerminating(p), serving: isReady(p), terminating: isTerminating(p)},
         nodeName: nodeNameOf(p),
-        targetRef: { kind: 'Pod', namespace, name: p.metadata.name, uid: p.metadata.uid },
+        targetRef: {kind: 'Pod', namespace, name: p.metadata.name, uid: p.metadata.uid},
       }));
-      const slicePorts = pods.length ? ports(pods[0]!) : svcPorts.map((sp) => ({ ...(sp.name ? { name: sp.name } : {}), port: null, protocol: sp.protocol ?? 'TCP' }));
-      const slices = store.list(kinds.endpointslices, { namespace, labelSelector: `${SERVICE_NAME}=${name},endpointslice.kubernetes.io/managed-by=${MANAGED_BY}` }).items;
-      const sliceLabels = { ...labels, 'endpointslice.kubernetes.io/managed-by': MANAGED_BY, [SERVICE_NAME]: name };
-      const body = { addressType: 'IPv4', endpoints: sliceEndpoints, ports: slicePorts };
+      const slicePorts = pods.length
+        ? ports(pods[0]!)
+        : svcPorts.map((sp) => ({...(sp.name ? {name: sp.name} : {}), port: null, protocol: sp.protocol ?? 'TCP'}));
+      const slices = store.list(kinds.endpointslices, {
+        namespace,
+        labelSelector: `${SERVICE_NAME}=${name},endpointslice.kubernetes.io/managed-by=${MANAGED_BY}`,
+      }).items;
+      const sliceLabels = {...labels, 'endpointslice.kubernetes.io/managed-by': MANAGED_BY, [SERVICE_NAME]: name};
+      const body = {addressType: 'IPv4', endpoints: sliceEndpoints, ports: slicePorts};
       const slice = slices[0];
       if (!slice)
         store.create(kinds.endpointslices, {
           apiVersion: 'discovery.k8s.io/v1',
           kind: 'EndpointSlice',
-          metadata: { generateName: `${name}-`, namespace, labels: sliceLabels, ownerReferences: [controllerRef(svc)] },
+          metadata: {generateName: `${name}-`, namespace, labels: sliceLabels, ownerReferences: [controllerRef(svc)]},
           ...body,
         });
-      else if (stableJson({ addressType: slice.addressType, endpoints: slice.endpoints, ports: slice.ports }) !== stableJson(body))
-        store.update(kinds.endpointslices, { ...slice, ...body });
+      else if (
+        stableJson({addressType: slice.addressType, endpoints: slice.endpoints, ports: slice.ports}) !==
+        stableJson(body)
+      )
+        store.update(kinds.endpointslices, {...slice, ...body});
     },
   };
 }

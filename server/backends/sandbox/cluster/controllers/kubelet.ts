@@ -1,10 +1,10 @@
-import type { KubeObject } from '../../api';
-import type { ControllerContext, ControllerDef } from '../controller';
-import { asObj, keyOf, splitKey, type J } from '../json';
-import { isNodeReady, nodeNetwork } from '../nodes';
-import { nodeNameOf } from '../pod-state';
-import { POD_STAGES, type StageContext } from '../pod-stages';
-import { nowStamp, writeStatus } from '../status';
+import type {KubeObject} from '../../api';
+import type {ControllerContext, ControllerDef} from '../controller';
+import {asObj, keyOf, splitKey, type J} from '../json';
+import {isNodeReady, nodeNetwork} from '../nodes';
+import {nodeNameOf} from '../pod-state';
+import {POD_STAGES, type StageContext} from '../pod-stages';
+import {nowStamp, writeStatus} from '../status';
 
 /**
  * Every node's kubelet in one controller: for each pod bound to a Ready node, find the pod's current stage in
@@ -12,19 +12,20 @@ import { nowStamp, writeStatus } from '../status';
  * (flannel host-local: sequential addresses out of the node's /24) and its image cache (what is already pulled).
  */
 export function kubeletController(ctx: ControllerContext): ControllerDef {
-  const { store, kinds, clock, events } = ctx;
-  const entered = new Map<string, { uid: string; stage: string; at: number; retryAt?: number }>();
+  const {store, kinds, clock, events} = ctx;
+  const entered = new Map<string, {uid: string; stage: string; at: number; retryAt?: number}>();
   const pulled = new Map<string, Set<string>>();
   const lastIP = new Map<string, number>();
 
   const allocateIP = (node: KubeObject): string => {
-    const { podCIDR } = nodeNetwork(node);
+    const {podCIDR} = nodeNetwork(node);
     const prefix = podCIDR.replace(/\.0\/24$/, '.');
     const nodeName = node.metadata.name!;
     const used = new Set<number>();
-    for (const p of store.list(kinds.pods, { fieldSelector: `spec.nodeName=${nodeName}` }).items) {
+    for (const p of store.list(kinds.pods, {fieldSelector: `spec.nodeName=${nodeName}`}).items) {
       const ip = asObj(p).status?.podIP as string | undefined;
-      if (ip?.startsWith(prefix) && !['Succeeded', 'Failed'].includes(asObj(p).status?.phase)) used.add(Number(ip.slice(prefix.length)));
+      if (ip?.startsWith(prefix) && !['Succeeded', 'Failed'].includes(asObj(p).status?.phase))
+        used.add(Number(ip.slice(prefix.length)));
     }
     // start after the highest address in use, so a restarted lab does not hand out an address twice
     let n = lastIP.get(nodeName) ?? Math.max(1, ...used);
@@ -39,9 +40,17 @@ export function kubeletController(ctx: ControllerContext): ControllerDef {
   return {
     name: 'kubelet',
     primary: kinds.pods,
-    secondary: [{ type: kinds.nodes, keys: (n) => (isNodeReady(n) ? store.list(kinds.pods, { fieldSelector: `spec.nodeName=${n.metadata.name}` }).items.map(keyOf) : []) }],
+    secondary: [
+      {
+        type: kinds.nodes,
+        keys: (n) =>
+          isNodeReady(n)
+            ? store.list(kinds.pods, {fieldSelector: `spec.nodeName=${n.metadata.name}`}).items.map(keyOf)
+            : [],
+      },
+    ],
     reconcile(key) {
-      const { namespace, name } = splitKey(key);
+      const {namespace, name} = splitKey(key);
       const pod = store.get(kinds.pods, namespace, name);
       const nodeName = pod && nodeNameOf(pod);
       const node = nodeName ? store.get(kinds.nodes, undefined, nodeName) : undefined;
@@ -59,43 +68,55 @@ export function kubeletController(ctx: ControllerContext): ControllerDef {
       if (!cache) {
         // after a lab restart the node still has what its pods ran: seed the image cache from them
         cache = new Set<string>();
-        for (const other of store.list(kinds.pods, { fieldSelector: `spec.nodeName=${nodeName}` }).items)
-          for (const st of [...(asObj(other).status?.containerStatuses ?? []), ...(asObj(other).status?.initContainerStatuses ?? [])] as J[])
-            if (st.imageID) for (const c of [...(asObj(other).spec?.containers ?? []), ...(asObj(other).spec?.initContainers ?? [])] as J[]) if (c.name === st.name) cache.add(c.image);
+        for (const other of store.list(kinds.pods, {fieldSelector: `spec.nodeName=${nodeName}`}).items)
+          for (const st of [
+            ...(asObj(other).status?.containerStatuses ?? []),
+            ...(asObj(other).status?.initContainerStatuses ?? []),
+          ] as J[])
+            if (st.imageID)
+              for (const c of [
+                ...(asObj(other).spec?.containers ?? []),
+                ...(asObj(other).spec?.initContainers ?? []),
+              ] as J[])
+                if (c.name === st.name) cache.add(c.image);
         pulled.set(nodeName!, cache);
       }
       const sctx: StageContext = {
         now: nowStamp(clock),
-        node: { name: nodeName!, ip: nodeNetwork(node).ip },
+        node: {name: nodeName!, ip: nodeNetwork(node).ip},
         allocateIP: () => allocateIP(node),
         needsPull: (image) => !cache!.has(image),
         markPulled: (image) => cache!.add(image),
-        claimBound: (claim) => asObj(store.get(kinds.persistentvolumeclaims, namespace, claim) ?? { apiVersion: '', kind: '', metadata: {} }).status?.phase === 'Bound',
+        claimBound: (claim) =>
+          asObj(store.get(kinds.persistentvolumeclaims, namespace, claim) ?? {apiVersion: '', kind: '', metadata: {}})
+            .status?.phase === 'Bound',
         exists: (kind, ref) => !!store.get(kind === 'configmap' ? kinds.configmaps : kinds.secrets, namespace, ref),
         event: (type, reason, message, fieldPath) =>
-          type === 'Normal' ? events.normal(pod, reason, message, { component: 'kubelet', host: nodeName! }, fieldPath) : events.warning(pod, reason, message, { component: 'kubelet', host: nodeName! }, fieldPath),
+          type === 'Normal'
+            ? events.normal(pod, reason, message, {component: 'kubelet', host: nodeName!}, fieldPath)
+            : events.warning(pod, reason, message, {component: 'kubelet', host: nodeName!}, fieldPath),
       };
       const now = clock.now().getTime();
       let mark = entered.get(key);
       if (!mark || mark.uid !== pod.metadata.uid || mark.stage !== stage.name) {
-        mark = { uid: String(pod.metadata.uid), stage: stage.name, at: now };
+        mark = {uid: String(pod.metadata.uid), stage: stage.name, at: now};
         entered.set(key, mark);
         stage.enter?.(p, sctx);
       }
       const wait = mark.at + stage.delayMs(p, sctx) - now;
-      if (wait > 0) return { requeueAfterMs: wait };
+      if (wait > 0) return {requeueAfterMs: wait};
       // a blocked stage is looked at again on its own retry period, not on every change the report itself makes
-      if (mark.retryAt && now < mark.retryAt) return { requeueAfterMs: mark.retryAt - now };
+      if (mark.retryAt && now < mark.retryAt) return {requeueAfterMs: mark.retryAt - now};
       const blocked = stage.blocked?.(p, sctx);
       if (blocked) {
         mark.retryAt = now + blocked.retryMs;
         if (blocked.status) writeStatus(store, kinds.pods, pod, blocked.status);
-        return { requeueAfterMs: blocked.retryMs };
+        return {requeueAfterMs: blocked.retryMs};
       }
       const next = stage.apply(p, sctx);
       entered.delete(key);
       if (next === 'delete') {
-        store.delete(kinds.pods, namespace, name, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+        store.delete(kinds.pods, namespace, name, {gracePeriodSeconds: 0, preconditions: {uid: pod.metadata.uid}});
         return;
       }
       writeStatus(store, kinds.pods, pod, next as J);

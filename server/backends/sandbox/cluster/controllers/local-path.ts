@@ -1,17 +1,18 @@
-import type { KubeObject } from '../../api';
-import type { ControllerContext, ControllerDef } from '../controller';
-import { asObj, splitKey, type J } from '../json';
-import { nodeNameOf } from '../pod-state';
-import { writeStatus } from '../status';
+import type {KubeObject} from '../../api';
+import type {ControllerContext, ControllerDef} from '../controller';
+import {asObj, splitKey, type J} from '../json';
+import {nodeNameOf} from '../pod-state';
+import {writeStatus} from '../status';
 
 const PROVISIONER = 'rancher.io/local-path';
 const DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
 const SELECTED_NODE = 'volume.kubernetes.io/selected-node';
-const SOURCE = { component: 'persistentvolume-controller' };
-const PROVISIONER_SOURCE = { component: `${PROVISIONER}_local-path-provisioner` };
+const SOURCE = {component: 'persistentvolume-controller'};
+const PROVISIONER_SOURCE = {component: `${PROVISIONER}_local-path-provisioner`};
 
 /** claims a pod mounts */
-export const claimsOf = (pod: J): string[] => ((pod.spec?.volumes ?? []) as J[]).map((v) => v.persistentVolumeClaim?.claimName).filter(Boolean);
+export const claimsOf = (pod: J): string[] =>
+  ((pod.spec?.volumes ?? []) as J[]).map((v) => v.persistentVolumeClaim?.claimName).filter(Boolean);
 
 /**
  * k3s's local-path-provisioner with the PV controller's binding: a claim of the local-path class (the default)
@@ -19,20 +20,32 @@ export const claimsOf = (pod: J): string[] => ((pod.spec?.volumes ?? []) as J[])
  * consumer's node, and both are Bound. Deleting the claim deletes the volume (reclaimPolicy Delete).
  */
 export function localPathController(ctx: ControllerContext): ControllerDef {
-  const { store, kinds, events } = ctx;
-  const defaultClass = () => store.list(kinds.storageclasses).items.find((c) => c.metadata.annotations?.[DEFAULT_CLASS] === 'true')?.metadata.name;
+  const {store, kinds, events} = ctx;
+  const defaultClass = () =>
+    store.list(kinds.storageclasses).items.find((c) => c.metadata.annotations?.[DEFAULT_CLASS] === 'true')?.metadata
+      .name;
   return {
     name: 'local-path-provisioner',
     primary: kinds.persistentvolumeclaims,
-    secondary: [{ type: kinds.pods, keys: (p) => (nodeNameOf(p) ? claimsOf(asObj(p)).map((c) => `${p.metadata.namespace}/${c}`) : []) }],
+    secondary: [
+      {
+        type: kinds.pods,
+        keys: (p) => (nodeNameOf(p) ? claimsOf(asObj(p)).map((c) => `${p.metadata.namespace}/${c}`) : []),
+      },
+    ],
     reconcile(key) {
-      const { namespace, name } = splitKey(key);
+      const {namespace, name} = splitKey(key);
       const pvc = store.get(kinds.persistentvolumeclaims, namespace, name);
       if (!pvc) {
         // reclaimPolicy Delete: the provisioner removes the volume it made for a claim that is gone
         for (const pv of store.list(kinds.persistentvolumes).items) {
           const ref = asObj(pv).spec?.claimRef;
-          if (ref?.namespace === namespace && ref?.name === name && asObj(pv).spec?.persistentVolumeReclaimPolicy === 'Delete') store.delete(kinds.persistentvolumes, undefined, pv.metadata.name!);
+          if (
+            ref?.namespace === namespace &&
+            ref?.name === name &&
+            asObj(pv).spec?.persistentVolumeReclaimPolicy === 'Delete'
+          )
+            store.delete(kinds.persistentvolumes, undefined, pv.metadata.name!);
         }
         return;
       }
@@ -41,37 +54,65 @@ export function localPathController(ctx: ControllerContext): ControllerDef {
       const cls = c.spec?.storageClassName ?? defaultClass();
       const sc = cls ? store.get(kinds.storageclasses, undefined, cls) : undefined;
       if (!sc || (sc as J).provisioner !== PROVISIONER) return; // someone else's class: not ours to bind
-      const consumer = store.list(kinds.pods, { namespace }).items.find((p) => nodeNameOf(p) && claimsOf(asObj(p)).includes(name));
+      const consumer = store
+        .list(kinds.pods, {namespace})
+        .items.find((p) => nodeNameOf(p) && claimsOf(asObj(p)).includes(name));
       if (!consumer) {
         events.normal(pvc, 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding', SOURCE);
-        writeStatus(store, kinds.persistentvolumeclaims, pvc, { phase: 'Pending' });
+        writeStatus(store, kinds.persistentvolumeclaims, pvc, {phase: 'Pending'});
         return;
       }
       const node = nodeNameOf(consumer)!;
       const pvName = `pvc-${pvc.metadata.uid}`;
-      events.normal(pvc, 'ExternalProvisioning', `Waiting for a volume to be created either by the external provisioner '${PROVISIONER}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`, SOURCE);
-      events.normal(pvc, 'Provisioning', `External provisioner is provisioning volume for claim "${namespace}/${name}"`, PROVISIONER_SOURCE);
+      events.normal(
+        pvc,
+        'ExternalProvisioning',
+        `Waiting for a volume to be created either by the external provisioner '${PROVISIONER}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`,
+        SOURCE,
+      );
+      events.normal(
+        pvc,
+        'Provisioning',
+        `External provisioner is provisioning volume for claim "${namespace}/${name}"`,
+        PROVISIONER_SOURCE,
+      );
       const size = c.spec?.resources?.requests?.storage ?? '1Gi';
       if (!store.get(kinds.persistentvolumes, undefined, pvName))
         store.create(kinds.persistentvolumes, {
           apiVersion: 'v1',
           kind: 'PersistentVolume',
           // no protection finalizers: nothing here would clear them, and `kubectl delete pvc` must not hang
-          metadata: { name: pvName, annotations: { 'local.path.provisioner/selected-node': node, 'pv.kubernetes.io/provisioned-by': PROVISIONER } },
+          metadata: {
+            name: pvName,
+            annotations: {'local.path.provisioner/selected-node': node, 'pv.kubernetes.io/provisioned-by': PROVISIONER},
+          },
           spec: {
             accessModes: c.spec?.accessModes ?? ['ReadWriteOnce'],
-            capacity: { storage: size },
-            claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', name, namespace, resourceVersion: pvc.metadata.resourceVersion, uid: pvc.metadata.uid },
-            hostPath: { path: `/var/lib/rancher/k3s/storage/${pvName}_${namespace}_${name}`, type: 'DirectoryOrCreate' },
-            nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] }] } },
+            capacity: {storage: size},
+            claimRef: {
+              apiVersion: 'v1',
+              kind: 'PersistentVolumeClaim',
+              name,
+              namespace,
+              resourceVersion: pvc.metadata.resourceVersion,
+              uid: pvc.metadata.uid,
+            },
+            hostPath: {path: `/var/lib/rancher/k3s/storage/${pvName}_${namespace}_${name}`, type: 'DirectoryOrCreate'},
+            nodeAffinity: {
+              required: {
+                nodeSelectorTerms: [
+                  {matchExpressions: [{key: 'kubernetes.io/hostname', operator: 'In', values: [node]}]},
+                ],
+              },
+            },
             persistentVolumeReclaimPolicy: (sc as J).reclaimPolicy ?? 'Delete',
             storageClassName: cls,
             volumeMode: c.spec?.volumeMode ?? 'Filesystem',
           },
-          status: { phase: 'Bound' },
+          status: {phase: 'Bound'},
         } as KubeObject);
       const pv = store.get(kinds.persistentvolumes, undefined, pvName)!;
-      writeStatus(store, kinds.persistentvolumes, pv, { phase: 'Bound' });
+      writeStatus(store, kinds.persistentvolumes, pv, {phase: 'Bound'});
       const annotations = {
         ...(pvc.metadata.annotations ?? {}),
         'pv.kubernetes.io/bind-completed': 'yes',
@@ -80,9 +121,17 @@ export function localPathController(ctx: ControllerContext): ControllerDef {
         'volume.kubernetes.io/storage-provisioner': PROVISIONER,
         [SELECTED_NODE]: node,
       };
-      const bound = store.update(kinds.persistentvolumeclaims, { ...pvc, metadata: { ...pvc.metadata, annotations }, spec: { ...c.spec, storageClassName: cls, volumeName: pvName } });
+      const bound = store.update(kinds.persistentvolumeclaims, {
+        ...pvc,
+        metadata: {...pvc.metadata, annotations},
+        spec: {...c.spec, storageClassName: cls, volumeName: pvName},
+      });
       c = asObj(bound);
-      writeStatus(store, kinds.persistentvolumeclaims, bound, { phase: 'Bound', accessModes: c.spec?.accessModes ?? ['ReadWriteOnce'], capacity: { storage: size } });
+      writeStatus(store, kinds.persistentvolumeclaims, bound, {
+        phase: 'Bound',
+        accessModes: c.spec?.accessModes ?? ['ReadWriteOnce'],
+        capacity: {storage: size},
+      });
       events.normal(bound, 'ProvisioningSucceeded', `Successfully provisioned volume ${pvName}`, PROVISIONER_SOURCE);
     },
   };

@@ -1,28 +1,28 @@
-import type { ControllerContext, ControllerDef } from '../controller';
-import { asObj, splitKey, type J } from '../json';
-import { isControlledBy, ownerKey } from '../owners';
-import { deletionOrder, isActive, isReady } from '../pod-state';
-import { podFromTemplate } from '../pod-template';
-import { writeStatus } from '../status';
+import type {ControllerContext, ControllerDef} from '../controller';
+import {asObj, splitKey, type J} from '../json';
+import {isControlledBy, ownerKey} from '../owners';
+import {deletionOrder, isActive, isReady} from '../pod-state';
+import {podFromTemplate} from '../pod-template';
+import {writeStatus} from '../status';
 
-const SOURCE = { component: 'replicaset-controller' };
+const SOURCE = {component: 'replicaset-controller'};
 
 /**
  * ReplicaSet → Pods: keep exactly spec.replicas active pods it controls (a deleted pod is replaced at once, by a
  * pod with a new random name), remove the least useful ones first when scaled down, and report counts in status.
  */
 export function replicaSetController(ctx: ControllerContext): ControllerDef {
-  const { store, kinds, events } = ctx;
+  const {store, kinds, events} = ctx;
   return {
     name: 'replicaset-controller',
     primary: kinds.replicasets,
-    secondary: [{ type: kinds.pods, keys: (p) => ownerKey(p, 'ReplicaSet') }],
+    secondary: [{type: kinds.pods, keys: (p) => ownerKey(p, 'ReplicaSet')}],
     reconcile(key) {
-      const { namespace, name } = splitKey(key);
+      const {namespace, name} = splitKey(key);
       const rs = store.get(kinds.replicasets, namespace, name);
       if (!rs || rs.metadata.deletionTimestamp) return;
       const r = asObj(rs);
-      const owned = store.list(kinds.pods, { namespace }).items.filter((p) => isControlledBy(p, rs));
+      const owned = store.list(kinds.pods, {namespace}).items.filter((p) => isControlledBy(p, rs));
       const active = owned.filter(isActive);
       const want = Number(r.spec?.replicas ?? 1);
       if (active.length < want) {
@@ -37,18 +37,21 @@ export function replicaSetController(ctx: ControllerContext): ControllerDef {
           events.normal(rs, 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, SOURCE);
         }
       }
-      const now = store.list(kinds.pods, { namespace }).items.filter((p) => isControlledBy(p, rs) && isActive(p));
+      const now = store.list(kinds.pods, {namespace}).items.filter((p) => isControlledBy(p, rs) && isActive(p));
       const ready = now.filter(isReady).length;
       const selectorLabels: Record<string, string> = r.spec?.template?.metadata?.labels ?? {};
       const status: J = {
         ...(r.status ?? {}),
         replicas: now.length,
-        fullyLabeledReplicas: now.filter((p) => Object.entries(selectorLabels).every(([k, v]) => p.metadata.labels?.[k] === v)).length,
+        fullyLabeledReplicas: now.filter((p) =>
+          Object.entries(selectorLabels).every(([k, v]) => p.metadata.labels?.[k] === v),
+        ).length,
         readyReplicas: ready,
         availableReplicas: ready,
         observedGeneration: rs.metadata.generation,
       };
-      for (const k of ['readyReplicas', 'availableReplicas', 'fullyLabeledReplicas'] as const) if (!status[k]) delete status[k];
+      for (const k of ['readyReplicas', 'availableReplicas', 'fullyLabeledReplicas'] as const)
+        if (!status[k]) delete status[k];
       writeStatus(store, kinds.replicasets, rs, status);
     },
   };

@@ -1,14 +1,14 @@
-import type { KubeObject } from '../../api';
-import type { ControllerContext, ControllerDef } from '../controller';
-import { asObj, keyOf, splitKey, type J } from '../json';
-import { fitFailure, hostPortsOf, unschedulableMessage } from '../node-fit';
-import { isNodeReady } from '../nodes';
-import { claimsOf } from './local-path';
-import { isActive, nodeNameOf } from '../pod-state';
-import { nowStamp, setCondition, writeStatus } from '../status';
-import { TIMINGS } from '../timings';
+import type {KubeObject} from '../../api';
+import type {ControllerContext, ControllerDef} from '../controller';
+import {asObj, keyOf, splitKey, type J} from '../json';
+import {fitFailure, hostPortsOf, unschedulableMessage} from '../node-fit';
+import {isNodeReady} from '../nodes';
+import {claimsOf} from './local-path';
+import {isActive, nodeNameOf} from '../pod-state';
+import {nowStamp, setCondition, writeStatus} from '../status';
+import {TIMINGS} from '../timings';
 
-const SOURCE = { component: 'default-scheduler' };
+const SOURCE = {component: 'default-scheduler'};
 
 /**
  * kube-scheduler, small: binds each unscheduled pod to a node that passes the filters (node-fit.ts), preferring
@@ -17,14 +17,19 @@ const SOURCE = { component: 'default-scheduler' };
  * node changes.
  */
 export function schedulerController(ctx: ControllerContext): ControllerDef {
-  const { store, kinds, clock, events } = ctx;
+  const {store, kinds, clock, events} = ctx;
   const firstSeen = new Map<string, number>();
   /** PodScheduled=False with the scheduler's reason, a FailedScheduling event when that is news, and a retry */
   const unschedulable = (pod: KubeObject, p: J, message: string) => {
-    const status: J = { ...(p.status ?? {}), phase: 'Pending' };
-    status.conditions = setCondition(status.conditions, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }, nowStamp(clock), 'pod');
+    const status: J = {...(p.status ?? {}), phase: 'Pending'};
+    status.conditions = setCondition(
+      status.conditions,
+      {type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message},
+      nowStamp(clock),
+      'pod',
+    );
     if (writeStatus(store, kinds.pods, pod, status)) events.warning(pod, 'FailedScheduling', message, SOURCE);
-    return { requeueAfterMs: TIMINGS.unschedulableRetry };
+    return {requeueAfterMs: TIMINGS.unschedulableRetry};
   };
 
   return {
@@ -34,11 +39,11 @@ export function schedulerController(ctx: ControllerContext): ControllerDef {
       {
         type: kinds.nodes,
         // a node joining, becoming Ready or changing labels can make pending pods schedulable
-        keys: () => store.list(kinds.pods, { fieldSelector: 'spec.nodeName=' }).items.map(keyOf),
+        keys: () => store.list(kinds.pods, {fieldSelector: 'spec.nodeName='}).items.map(keyOf),
       },
     ],
     reconcile(key) {
-      const { namespace, name } = splitKey(key);
+      const {namespace, name} = splitKey(key);
       const pod = store.get(kinds.pods, namespace, name);
       if (!pod || nodeNameOf(pod) || pod.metadata.deletionTimestamp) {
         firstSeen.delete(key);
@@ -49,15 +54,22 @@ export function schedulerController(ctx: ControllerContext): ControllerDef {
       const now = clock.now().getTime();
       const seen = firstSeen.get(key) ?? now;
       firstSeen.set(key, seen);
-      if (now - seen < TIMINGS.schedule) return { requeueAfterMs: TIMINGS.schedule - (now - seen) };
+      if (now - seen < TIMINGS.schedule) return {requeueAfterMs: TIMINGS.schedule - (now - seen)};
 
       const nodes = store.list(kinds.nodes).items;
       // claims: a missing one blocks scheduling outright; a bound one pins the pod to its volume's node
       const volumeNodeTerms: J[][] = [];
       for (const claim of claimsOf(p)) {
-        const pvc = asObj(store.get(kinds.persistentvolumeclaims, namespace, claim) ?? ({ metadata: {} } as never));
-        if (!pvc.metadata.name) return unschedulable(pod, p, `0/${nodes.length} nodes are available: persistentvolumeclaim "${claim}" not found. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`);
-        const pv = pvc.spec?.volumeName ? asObj(store.get(kinds.persistentvolumes, undefined, pvc.spec.volumeName) ?? ({ metadata: {} } as never)) : undefined;
+        const pvc = asObj(store.get(kinds.persistentvolumeclaims, namespace, claim) ?? ({metadata: {}} as never));
+        if (!pvc.metadata.name)
+          return unschedulable(
+            pod,
+            p,
+            `0/${nodes.length} nodes are available: persistentvolumeclaim "${claim}" not found. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`,
+          );
+        const pv = pvc.spec?.volumeName
+          ? asObj(store.get(kinds.persistentvolumes, undefined, pvc.spec.volumeName) ?? ({metadata: {}} as never))
+          : undefined;
         const terms = pv?.spec?.nodeAffinity?.required?.nodeSelectorTerms;
         if (terms) volumeNodeTerms.push(terms);
       }
@@ -78,14 +90,28 @@ export function schedulerController(ctx: ControllerContext): ControllerDef {
         if (why) failures.push(why);
         else fits.push(n);
       }
-      if (!fits.length) return unschedulable(pod, p, nodes.length ? unschedulableMessage(nodes.length, failures) : 'no nodes available to schedule pods');
-      fits.sort((a, b) => (load.get(a.metadata.name!) ?? 0) - (load.get(b.metadata.name!) ?? 0) || a.metadata.name!.localeCompare(b.metadata.name!));
+      if (!fits.length)
+        return unschedulable(
+          pod,
+          p,
+          nodes.length ? unschedulableMessage(nodes.length, failures) : 'no nodes available to schedule pods',
+        );
+      fits.sort(
+        (a, b) =>
+          (load.get(a.metadata.name!) ?? 0) - (load.get(b.metadata.name!) ?? 0) ||
+          a.metadata.name!.localeCompare(b.metadata.name!),
+      );
       const target = fits[0]!.metadata.name!;
       // the binding subresource: nodeName and PodScheduled=True
-      const bound = store.update(kinds.pods, { ...pod, spec: { ...p.spec, nodeName: target } });
+      const bound = store.update(kinds.pods, {...pod, spec: {...p.spec, nodeName: target}});
       const b = asObj(bound);
-      const status: J = { ...(b.status ?? {}) };
-      status.conditions = setCondition((status.conditions ?? []).filter((c: J) => c.type !== 'PodScheduled'), { type: 'PodScheduled', status: 'True' }, nowStamp(clock), 'pod');
+      const status: J = {...(b.status ?? {})};
+      status.conditions = setCondition(
+        (status.conditions ?? []).filter((c: J) => c.type !== 'PodScheduled'),
+        {type: 'PodScheduled', status: 'True'},
+        nowStamp(clock),
+        'pod',
+      );
       writeStatus(store, kinds.pods, bound, status);
       firstSeen.delete(key);
       events.normal(bound, 'Scheduled', `Successfully assigned ${namespace}/${name} to ${target}`, SOURCE);

@@ -1,10 +1,10 @@
-import type { KubeObject } from '../../api';
-import type { ControllerContext, ControllerDef } from '../controller';
-import { asObj, splitKey, stableJson, type J } from '../json';
-import { K3S_SYSTEM_IMAGES } from '../k3s-images';
-import { nodeNetwork } from '../nodes';
-import { isReady } from '../pod-state';
-import { writeStatus } from '../status';
+import type {KubeObject} from '../../api';
+import type {ControllerContext, ControllerDef} from '../controller';
+import {asObj, splitKey, stableJson, type J} from '../json';
+import {K3S_SYSTEM_IMAGES} from '../k3s-images';
+import {nodeNetwork} from '../nodes';
+import {isReady} from '../pod-state';
+import {writeStatus} from '../status';
 
 const NS = 'kube-system';
 const SVC_NAME = 'svccontroller.k3s.cattle.io/svcname';
@@ -16,73 +16,118 @@ const SVC_NS = 'svccontroller.k3s.cattle.io/svcnamespace';
  * InternalIPs of the nodes where those pods are Ready (what `kubectl get svc` shows as EXTERNAL-IP on k3d).
  */
 export function serviceLbController(ctx: ControllerContext): ControllerDef {
-  const { store, kinds } = ctx;
+  const {store, kinds} = ctx;
   const dsName = (svc: KubeObject) => `svclb-${svc.metadata.name}-${String(svc.metadata.uid).slice(0, 8)}`.slice(0, 63);
   return {
     name: 'servicelb',
     primary: kinds.services,
     secondary: [
-      { type: kinds.pods, keys: (p) => (p.metadata.namespace === NS && p.metadata.labels?.[SVC_NAME] ? [`${p.metadata.labels[SVC_NS]}/${p.metadata.labels[SVC_NAME]}`] : []) },
+      {
+        type: kinds.pods,
+        keys: (p) =>
+          p.metadata.namespace === NS && p.metadata.labels?.[SVC_NAME]
+            ? [`${p.metadata.labels[SVC_NS]}/${p.metadata.labels[SVC_NAME]}`]
+            : [],
+      },
     ],
     reconcile(key) {
-      const { namespace, name } = splitKey(key);
+      const {namespace, name} = splitKey(key);
       const svc = store.get(kinds.services, namespace, name);
-      const mine = store.list(kinds.daemonsets, { namespace: NS, labelSelector: `${SVC_NAME}=${name},${SVC_NS}=${namespace}` }).items;
+      const mine = store.list(kinds.daemonsets, {
+        namespace: NS,
+        labelSelector: `${SVC_NAME}=${name},${SVC_NS}=${namespace}`,
+      }).items;
       const s = svc && asObj(svc);
       if (!svc || s!.spec?.type !== 'LoadBalancer' || svc.metadata.deletionTimestamp) {
         for (const ds of mine) store.delete(kinds.daemonsets, NS, ds.metadata.name!);
         return;
       }
       const appLabel = dsName(svc);
-      const podLabels = { app: appLabel, [SVC_NAME]: name, [SVC_NS]: String(namespace) };
+      const podLabels = {app: appLabel, [SVC_NAME]: name, [SVC_NS]: String(namespace)};
       const ports: J[] = s!.spec?.ports ?? [];
       const template: J = {
-        metadata: { labels: podLabels },
+        metadata: {labels: podLabels},
         spec: {
           serviceAccountName: 'svclb',
           automountServiceAccountToken: false,
           priorityClassName: 'system-node-critical',
           tolerations: [
-            { key: 'CriticalAddonsOnly', operator: 'Exists' },
-            { key: 'node-role.kubernetes.io/master', operator: 'Exists', effect: 'NoSchedule' },
-            { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
+            {key: 'CriticalAddonsOnly', operator: 'Exists'},
+            {key: 'node-role.kubernetes.io/master', operator: 'Exists', effect: 'NoSchedule'},
+            {key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule'},
           ],
           containers: ports.map((p) => ({
             name: `lb-${String(p.protocol ?? 'TCP').toLowerCase()}-${p.port}`,
             image: K3S_SYSTEM_IMAGES.klipperLb,
             imagePullPolicy: 'IfNotPresent',
-            ports: [{ containerPort: p.port, hostPort: p.port, name: `lb-${String(p.protocol ?? 'TCP').toLowerCase()}-${p.port}`, protocol: p.protocol ?? 'TCP' }],
-            env: [
-              { name: 'SRC_PORT', value: String(p.port) },
-              { name: 'SRC_RANGES', value: '0.0.0.0/0' },
-              { name: 'DEST_PROTO', value: p.protocol ?? 'TCP' },
-              { name: 'DEST_PORT', value: String(p.nodePort ?? p.port) },
-              { name: 'DEST_IPS', value: (s!.spec?.clusterIPs ?? [s!.spec?.clusterIP]).join(',') },
+            ports: [
+              {
+                containerPort: p.port,
+                hostPort: p.port,
+                name: `lb-${String(p.protocol ?? 'TCP').toLowerCase()}-${p.port}`,
+                protocol: p.protocol ?? 'TCP',
+              },
             ],
-            securityContext: { capabilities: { add: ['NET_ADMIN'] } },
+            env: [
+              {name: 'SRC_PORT', value: String(p.port)},
+              {name: 'SRC_RANGES', value: '0.0.0.0/0'},
+              {name: 'DEST_PROTO', value: p.protocol ?? 'TCP'},
+              {name: 'DEST_PORT', value: String(p.nodePort ?? p.port)},
+              {name: 'DEST_IPS', value: (s!.spec?.clusterIPs ?? [s!.spec?.clusterIP]).join(',')},
+            ],
+            securityContext: {capabilities: {add: ['NET_ADMIN']}},
           })),
         },
       };
       const existing = mine[0];
       if (!existing) {
-        if (!store.get(kinds.serviceaccounts, NS, 'svclb')) store.create(kinds.serviceaccounts, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'svclb', namespace: NS } });
+        if (!store.get(kinds.serviceaccounts, NS, 'svclb'))
+          store.create(kinds.serviceaccounts, {
+            apiVersion: 'v1',
+            kind: 'ServiceAccount',
+            metadata: {name: 'svclb', namespace: NS},
+          });
         store.create(kinds.daemonsets, {
           apiVersion: 'apps/v1',
           kind: 'DaemonSet',
-          metadata: { name: appLabel, namespace: NS, labels: { [SVC_NAME]: name, [SVC_NS]: String(namespace), 'svccontroller.k3s.cattle.io/nodeselector': 'false' } },
-          spec: { selector: { matchLabels: { app: appLabel } }, template, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } } },
+          metadata: {
+            name: appLabel,
+            namespace: NS,
+            labels: {
+              [SVC_NAME]: name,
+              [SVC_NS]: String(namespace),
+              'svccontroller.k3s.cattle.io/nodeselector': 'false',
+            },
+          },
+          spec: {
+            selector: {matchLabels: {app: appLabel}},
+            template,
+            updateStrategy: {type: 'RollingUpdate', rollingUpdate: {maxUnavailable: 1, maxSurge: 0}},
+          },
         });
-      } else if (stableJson(asObj(existing).spec?.template?.spec?.containers?.map((c: J) => c.ports)) !== stableJson(template.spec.containers.map((c: J) => c.ports))) {
-        store.update(kinds.daemonsets, { ...existing, spec: { ...asObj(existing).spec, template: { ...asObj(existing).spec.template, spec: { ...asObj(existing).spec.template.spec, containers: template.spec.containers } } } });
+      } else if (
+        stableJson(asObj(existing).spec?.template?.spec?.containers?.map((c: J) => c.ports)) !==
+        stableJson(template.spec.containers.map((c: J) => c.ports))
+      ) {
+        store.update(kinds.daemonsets, {
+          ...existing,
+          spec: {
+            ...asObj(existing).spec,
+            template: {
+              ...asObj(existing).spec.template,
+              spec: {...asObj(existing).spec.template.spec, containers: template.spec.containers},
+            },
+          },
+        });
       }
       const ips = store
-        .list(kinds.pods, { namespace: NS, labelSelector: `app=${appLabel}` })
+        .list(kinds.pods, {namespace: NS, labelSelector: `app=${appLabel}`})
         .items.filter((p) => isReady(p) && asObj(p).spec?.nodeName)
         .map((p) => nodeNetwork(store.get(kinds.nodes, undefined, asObj(p).spec.nodeName) ?? p).ip)
         .filter(Boolean)
-        .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-      const ingress = [...new Set(ips)].map((ip) => ({ ip, ipMode: 'VIP' }));
-      writeStatus(store, kinds.services, svc, { ...(s!.status ?? {}), loadBalancer: ingress.length ? { ingress } : {} });
+        .sort((a, b) => a.localeCompare(b, 'en', {numeric: true}));
+      const ingress = [...new Set(ips)].map((ip) => ({ip, ipMode: 'VIP'}));
+      writeStatus(store, kinds.services, svc, {...(s!.status ?? {}), loadBalancer: ingress.length ? {ingress} : {}});
     },
   };
 }

@@ -1,12 +1,12 @@
-import type { KubeObject } from '../../api';
-import type { ControllerContext, ControllerDef } from '../controller';
-import { asObj, splitKey, type J } from '../json';
-import { isControlledBy, ownerKey } from '../owners';
-import { isActive, isReady } from '../pod-state';
-import { podFromTemplate, templateHash } from '../pod-template';
-import { writeStatus } from '../status';
+import type {KubeObject} from '../../api';
+import type {ControllerContext, ControllerDef} from '../controller';
+import {asObj, splitKey, type J} from '../json';
+import {isControlledBy, ownerKey} from '../owners';
+import {isActive, isReady} from '../pod-state';
+import {podFromTemplate, templateHash} from '../pod-template';
+import {writeStatus} from '../status';
 
-const SOURCE = { component: 'statefulset-controller' };
+const SOURCE = {component: 'statefulset-controller'};
 const REVISION = 'controller-revision-hash';
 
 /**
@@ -15,13 +15,13 @@ const REVISION = 'controller-revision-hash';
  * highest ordinal down, one at a time, and status carries the current/update revisions `rollout status` compares.
  */
 export function statefulSetController(ctx: ControllerContext): ControllerDef {
-  const { store, kinds, events } = ctx;
+  const {store, kinds, events} = ctx;
   return {
     name: 'statefulset-controller',
     primary: kinds.statefulsets,
-    secondary: [{ type: kinds.pods, keys: (p) => ownerKey(p, 'StatefulSet') }],
+    secondary: [{type: kinds.pods, keys: (p) => ownerKey(p, 'StatefulSet')}],
     reconcile(key) {
-      const { namespace, name } = splitKey(key);
+      const {namespace, name} = splitKey(key);
       const sts = store.get(kinds.statefulsets, namespace, name);
       if (!sts || sts.metadata.deletionTimestamp) return;
       const s = asObj(sts);
@@ -29,7 +29,7 @@ export function statefulSetController(ctx: ControllerContext): ControllerDef {
       const parallel = s.spec?.podManagementPolicy === 'Parallel';
       const updateRevision = `${name}-${templateHash(s.spec?.template)}`;
       const ordinalOf = (p: KubeObject) => Number(/-(\d+)$/.exec(p.metadata.name!)?.[1] ?? -1);
-      const owned = store.list(kinds.pods, { namespace }).items.filter((p) => isControlledBy(p, sts));
+      const owned = store.list(kinds.pods, {namespace}).items.filter((p) => isControlledBy(p, sts));
       const byOrdinal = new Map(owned.map((p) => [ordinalOf(p), p]));
 
       let acted = false;
@@ -37,7 +37,12 @@ export function statefulSetController(ctx: ControllerContext): ControllerDef {
       const surplus = [...byOrdinal.entries()].filter(([i, p]) => i >= want && isActive(p)).sort(([a], [b]) => b - a);
       for (const [, p] of parallel ? surplus : surplus.slice(0, 1)) {
         store.delete(kinds.pods, namespace, p.metadata.name!);
-        events.normal(sts, 'SuccessfulDelete', `delete Pod ${p.metadata.name} in StatefulSet ${name} successful`, SOURCE);
+        events.normal(
+          sts,
+          'SuccessfulDelete',
+          `delete Pod ${p.metadata.name} in StatefulSet ${name} successful`,
+          SOURCE,
+        );
         acted = true;
       }
       // create missing ordinals in order
@@ -53,31 +58,68 @@ export function statefulSetController(ctx: ControllerContext): ControllerDef {
         for (const t of claims) {
           const claimName = `${t.metadata?.name}-${podName}`;
           if (!store.get(kinds.persistentvolumeclaims, namespace, claimName)) {
-            store.create(kinds.persistentvolumeclaims, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: claimName, namespace, labels: { ...(s.spec?.selector?.matchLabels ?? {}), ...(t.metadata?.labels ?? {}) } }, spec: { volumeMode: 'Filesystem', ...t.spec } });
-            events.normal(sts, 'SuccessfulCreate', `create Claim ${claimName} Pod ${podName} in StatefulSet ${name} success`, SOURCE);
+            store.create(kinds.persistentvolumeclaims, {
+              apiVersion: 'v1',
+              kind: 'PersistentVolumeClaim',
+              metadata: {
+                name: claimName,
+                namespace,
+                labels: {...(s.spec?.selector?.matchLabels ?? {}), ...(t.metadata?.labels ?? {})},
+              },
+              spec: {volumeMode: 'Filesystem', ...t.spec},
+            });
+            events.normal(
+              sts,
+              'SuccessfulCreate',
+              `create Claim ${claimName} Pod ${podName} in StatefulSet ${name} success`,
+              SOURCE,
+            );
           }
         }
         const template = claims.length
-          ? { ...s.spec.template, spec: { ...s.spec.template.spec, volumes: [...(s.spec.template.spec?.volumes ?? []), ...claims.map((t) => ({ name: t.metadata?.name, persistentVolumeClaim: { claimName: `${t.metadata?.name}-${podName}` } }))] } }
+          ? {
+              ...s.spec.template,
+              spec: {
+                ...s.spec.template.spec,
+                volumes: [
+                  ...(s.spec.template.spec?.volumes ?? []),
+                  ...claims.map((t) => ({
+                    name: t.metadata?.name,
+                    persistentVolumeClaim: {claimName: `${t.metadata?.name}-${podName}`},
+                  })),
+                ],
+              },
+            }
           : s.spec.template;
         store.create(
           kinds.pods,
           podFromTemplate(sts, template, {
             name: podName,
-            labels: { [REVISION]: updateRevision, 'statefulset.kubernetes.io/pod-name': podName, 'apps.kubernetes.io/pod-index': String(i) },
-            spec: { hostname: podName, ...(s.spec?.serviceName ? { subdomain: s.spec.serviceName } : {}) },
+            labels: {
+              [REVISION]: updateRevision,
+              'statefulset.kubernetes.io/pod-name': podName,
+              'apps.kubernetes.io/pod-index': String(i),
+            },
+            spec: {hostname: podName, ...(s.spec?.serviceName ? {subdomain: s.spec.serviceName} : {})},
           }),
         );
         events.normal(sts, 'SuccessfulCreate', `create Pod ${podName} in StatefulSet ${name} successful`, SOURCE);
         if (!parallel) acted = true;
       }
       // rolling update from the highest ordinal, when everything is Ready
-      const pods = store.list(kinds.pods, { namespace }).items.filter((p) => isControlledBy(p, sts) && isActive(p));
+      const pods = store.list(kinds.pods, {namespace}).items.filter((p) => isControlledBy(p, sts) && isActive(p));
       if (!acted && pods.length === want && pods.every(isReady)) {
-        const stale = pods.filter((p) => p.metadata.labels?.[REVISION] !== updateRevision).sort((a, b) => ordinalOf(b) - ordinalOf(a))[0];
+        const stale = pods
+          .filter((p) => p.metadata.labels?.[REVISION] !== updateRevision)
+          .sort((a, b) => ordinalOf(b) - ordinalOf(a))[0];
         if (stale) {
           store.delete(kinds.pods, namespace, stale.metadata.name!);
-          events.normal(sts, 'SuccessfulDelete', `delete Pod ${stale.metadata.name} in StatefulSet ${name} successful`, SOURCE);
+          events.normal(
+            sts,
+            'SuccessfulDelete',
+            `delete Pod ${stale.metadata.name} in StatefulSet ${name} successful`,
+            SOURCE,
+          );
         }
       }
       const ready = pods.filter(isReady).length;

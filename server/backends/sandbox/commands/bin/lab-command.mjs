@@ -63,7 +63,9 @@ const req = http.request(url, {
   },
 });
 req.on('error', (err) => {
-  process.stderr.write(`${command}: cannot reach the lab's sandbox at ${base} (${err.code ?? err.message}); is the lab still running?\n`);
+  process.stderr.write(
+    `${command}: cannot reach the lab's sandbox at ${base} (${err.code ?? err.message}); is the lab still running?\n`,
+  );
   process.exit(1);
 });
 req.on('response', (res) => {

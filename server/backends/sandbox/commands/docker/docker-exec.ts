@@ -15,7 +15,10 @@ Execute a command in a running container`;
 
 export async function dockerExec(io: CommandIO, sandbox: LearnerSandbox, argv: string[]): Promise<number> {
   // docker stops reading its own flags at the container name: what follows belongs to the command
-  const firstArg = argv.findIndex((a, i) => !a.startsWith('-') && !/^-[^-]*[uewi]$|^--(user|env|workdir|env-file|detach-keys)$/.test(argv[i - 1] ?? '-x'));
+  const firstArg = argv.findIndex(
+    (a, i) =>
+      !a.startsWith('-') && !/^-[^-]*[uewi]$|^--(user|env|workdir|env-file|detach-keys)$/.test(argv[i - 1] ?? '-x'),
+  );
   const own = firstArg < 0 ? argv : argv.slice(0, firstArg);
   const rest = firstArg < 0 ? [] : argv.slice(firstArg);
   try {
@@ -41,7 +44,9 @@ export async function dockerExec(io: CommandIO, sandbox: LearnerSandbox, argv: s
   }
   const [target, exe, ...args] = rest as [string, string, ...string[]];
   const cluster = sandbox.cluster;
-  const row = containerRows(cluster).find((r) => r.name === target || (target.length >= 1 && /^[0-9a-f]+$/.test(target) && r.id.startsWith(target)));
+  const row = containerRows(cluster).find(
+    (r) => r.name === target || (target.length >= 1 && /^[0-9a-f]+$/.test(target) && r.id.startsWith(target)),
+  );
   if (!cluster || !row) {
     io.stderr.write(`Error response from daemon: No such container: ${target}\n`);
     return 1;
@@ -53,7 +58,9 @@ export async function dockerExec(io: CommandIO, sandbox: LearnerSandbox, argv: s
   const node = nodeContainers(cluster).find((n) => n.name === row.name)!;
   const command = NODE_COMMANDS.get(exe.split('/').pop()!);
   if (!command) {
-    io.stderr.write(`OCI runtime exec failed: exec failed: unable to start container process: exec: "${exe}": executable file not found in $PATH: unknown\n`);
+    io.stderr.write(
+      `OCI runtime exec failed: exec failed: unable to start container process: exec: "${exe}": executable file not found in $PATH: unknown\n`,
+    );
     return 126;
   }
   return command({io, store: sandbox.apiSandbox.store, cluster, node, args});

@@ -21,7 +21,9 @@ export function containerRows(c: ClusterRecord | undefined): ContainerRow[] {
   if (!c) return [];
   const created = Date.parse(c.createdAt);
   const lbPorts = [
-    ...c.ports.filter((p) => p.nodeFilter === 'loadbalancer').map((p) => ({host: p.hostPort, text: `0.0.0.0:${p.hostPort}->${p.containerPort}/tcp`})),
+    ...c.ports
+      .filter((p) => p.nodeFilter === 'loadbalancer')
+      .map((p) => ({host: p.hostPort, text: `0.0.0.0:${p.hostPort}->${p.containerPort}/tcp`})),
     {host: c.apiPort, text: `0.0.0.0:${c.apiPort}->6443/tcp`},
   ]
     .sort((a, b) => a.host - b.host)
@@ -48,7 +50,13 @@ export async function dockerPs(io: CommandIO, sandbox: LearnerSandbox, argv: str
   try {
     parsed = parseFlags(argv, [
       {name: 'all', short: 'a', type: 'bool', usage: 'Show all containers (default shows just running)'},
-      {name: 'filter', short: 'f', type: 'stringArray', default: [], usage: 'Filter output based on conditions provided'},
+      {
+        name: 'filter',
+        short: 'f',
+        type: 'stringArray',
+        default: [],
+        usage: 'Filter output based on conditions provided',
+      },
       {name: 'format', type: 'string', default: '', usage: 'Format output using a custom template'},
       {name: 'no-trunc', type: 'bool', usage: "Don't truncate output"},
       {name: 'quiet', short: 'q', type: 'bool', usage: 'Only display container IDs'},
@@ -62,7 +70,9 @@ export async function dockerPs(io: CommandIO, sandbox: LearnerSandbox, argv: str
     return 125;
   }
   if (parsed.args.length) {
-    io.stderr.write(`"docker ps" accepts no arguments.\nSee 'docker ps --help'.\n\nUsage:  docker ps [OPTIONS]\n\nList containers\n`);
+    io.stderr.write(
+      `"docker ps" accepts no arguments.\nSee 'docker ps --help'.\n\nUsage:  docker ps [OPTIONS]\n\nList containers\n`,
+    );
     return 1;
   }
   const f = parsed.flags;
@@ -71,7 +81,10 @@ export async function dockerPs(io: CommandIO, sandbox: LearnerSandbox, argv: str
     const [key, value = ''] = filter.split('=');
     if (key === 'name') rows = rows.filter((r) => r.name.includes(value));
     else if (key === 'status') rows = rows.filter((r) => (value === 'running') === r.running);
-    else if (key === 'label') rows = rows.filter((r) => value.startsWith('k3d.cluster') ? r.name.startsWith(`k3d-${value.split('=')[1] ?? ''}`) : true);
+    else if (key === 'label')
+      rows = rows.filter((r) =>
+        value.startsWith('k3d.cluster') ? r.name.startsWith(`k3d-${value.split('=')[1] ?? ''}`) : true,
+      );
     else {
       io.stderr.write(`Error response from daemon: invalid filter '${key}'\n`);
       return 1;
@@ -79,7 +92,8 @@ export async function dockerPs(io: CommandIO, sandbox: LearnerSandbox, argv: str
   }
   const noTrunc = !!f['no-trunc'];
   const now = Date.now();
-  const status = (r: ContainerRow) => (r.running ? `Up ${humanDuration(now - r.createdAt)}` : `Exited (0) ${humanDuration(now - r.createdAt)} ago`);
+  const status = (r: ContainerRow) =>
+    r.running ? `Up ${humanDuration(now - r.createdAt)}` : `Exited (0) ${humanDuration(now - r.createdAt)} ago`;
   if (f.quiet) {
     io.stdout.write(rows.map((r) => (noTrunc ? r.id : r.id.slice(0, 12)) + '\n').join(''));
     return 0;
@@ -99,17 +113,31 @@ export async function dockerPs(io: CommandIO, sandbox: LearnerSandbox, argv: str
     };
     const table = format.startsWith('table ');
     const tpl = table ? format.slice(6) : format;
-    const render = (r: ContainerRow) => tpl.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_, k: string) => fields[k]?.(r) ?? '').replace(/\\t/g, '\t');
+    const render = (r: ContainerRow) =>
+      tpl.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_, k: string) => fields[k]?.(r) ?? '').replace(/\\t/g, '\t');
     const lines = rows.map(render);
     if (table) {
-      const header = tpl.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_, k: string) => ({ID: 'CONTAINER ID', RunningFor: 'CREATED', Names: 'NAMES'})[k] ?? k.toUpperCase()).replace(/\\t/g, '\t');
+      const header = tpl
+        .replace(
+          /\{\{\s*\.(\w+)\s*\}\}/g,
+          (_, k: string) => ({ID: 'CONTAINER ID', RunningFor: 'CREATED', Names: 'NAMES'})[k] ?? k.toUpperCase(),
+        )
+        .replace(/\\t/g, '\t');
       io.stdout.write(formatTable([header, ...lines].map((l) => l.split('\t'))));
     } else io.stdout.write(lines.map((l) => l + '\n').join(''));
     return 0;
   }
   const table = [['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES']];
   for (const r of rows)
-    table.push([noTrunc ? r.id : r.id.slice(0, 12), r.image, `"${noTrunc ? r.command : trunc(r.command, 20)}"`, `${humanDuration(now - r.createdAt)} ago`, status(r), r.ports, r.name]);
+    table.push([
+      noTrunc ? r.id : r.id.slice(0, 12),
+      r.image,
+      `"${noTrunc ? r.command : trunc(r.command, 20)}"`,
+      `${humanDuration(now - r.createdAt)} ago`,
+      status(r),
+      r.ports,
+      r.name,
+    ]);
   io.stdout.write(formatTable(table));
   return 0;
 }

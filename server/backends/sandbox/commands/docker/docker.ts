@@ -15,7 +15,8 @@ const SUPPORTED = `This is the Ambient Lab sandbox's docker: the k3d "node conta
 export const docker: SandboxCommand = async (io, sandbox) => {
   const args = [...io.args];
   // global flags before the subcommand (docker -D ps, docker --log-level debug ps)
-  while (args[0]?.startsWith('-') && !['-v', '--version', '-h', '--help'].includes(args[0])) args.splice(0, /^--(log-level|host|context|config)$|^-[Hl]$/.test(args[0]) ? 2 : 1);
+  while (args[0]?.startsWith('-') && !['-v', '--version', '-h', '--help'].includes(args[0]))
+    args.splice(0, /^--(log-level|host|context|config)$|^-[Hl]$/.test(args[0]) ? 2 : 1);
   const [sub, ...rest] = args;
   switch (sub) {
     case 'ps':
@@ -29,7 +30,11 @@ export const docker: SandboxCommand = async (io, sandbox) => {
     case 'version':
     case '-v':
     case '--version':
-      io.stdout.write(sub === 'version' ? 'Client:\n Version:           27.3.1 (Ambient Lab sandbox)\n\nServer:\n Engine:\n  Version:          27.3.1 (simulated)\n' : 'Docker version 27.3.1, build ce12230 (Ambient Lab sandbox)\n');
+      io.stdout.write(
+        sub === 'version'
+          ? 'Client:\n Version:           27.3.1 (Ambient Lab sandbox)\n\nServer:\n Engine:\n  Version:          27.3.1 (simulated)\n'
+          : 'Docker version 27.3.1, build ce12230 (Ambient Lab sandbox)\n',
+      );
       return 0;
     case undefined:
     case '-h':

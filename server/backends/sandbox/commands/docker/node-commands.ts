@@ -25,7 +25,10 @@ const ps: NodeCommand = ({io, store, cluster, node}) => {
   // sidecars and waypoints run envoy under pilot-agent: the mesh adds those children
   const rows = withEnvoyChildren(nodeProcesses(store, cluster, node));
   io.stdout.write('PID   USER     TIME  COMMAND\n');
-  for (const p of rows) io.stdout.write(`${String(p.pid).padStart(5)} ${p.user.padEnd(8)} ${p.kind === 'init' ? ' 0:12' : ' 0:00'} ${p.command}\n`);
+  for (const p of rows)
+    io.stdout.write(
+      `${String(p.pid).padStart(5)} ${p.user.padEnd(8)} ${p.kind === 'init' ? ' 0:12' : ' 0:00'} ${p.command}\n`,
+    );
   return 0;
 };
 
@@ -41,20 +44,42 @@ function age(iso: unknown): string {
 /** crictl's table: tabwriter with a 20-column minimum */
 function crictlTable(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(17, ...rows.map((r) => r[i]!.length)) + 3);
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+          .join('')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 const crictl: NodeCommand = ({io, store, node, args}) => {
   const sub = args.find((a) => !a.startsWith('-'));
   if (node.role === 'loadbalancer') {
-    io.stderr.write('OCI runtime exec failed: exec failed: unable to start container process: exec: "crictl": executable file not found in $PATH: unknown\n');
+    io.stderr.write(
+      'OCI runtime exec failed: exec failed: unable to start container process: exec: "crictl": executable file not found in $PATH: unknown\n',
+    );
     return 126;
   }
   const podType = store.types.lookup('', 'v1', 'pods')!;
-  const pods = store.list(podType, {fieldSelector: `spec.nodeName=${node.name}`}).items.filter((p) => (p as {status?: {phase?: string}}).status?.phase === 'Running');
+  const pods = store
+    .list(podType, {fieldSelector: `spec.nodeName=${node.name}`})
+    .items.filter((p) => (p as {status?: {phase?: string}}).status?.phase === 'Running');
   if (sub === 'pods') {
     const rows = [['POD ID', 'CREATED', 'STATE', 'NAME', 'NAMESPACE', 'ATTEMPT', 'RUNTIME']];
-    for (const p of pods) rows.push([id(`sandbox:${p.metadata.uid}`), age(p.metadata.creationTimestamp), 'Ready', p.metadata.name!, p.metadata.namespace!, '0', '(default)']);
+    for (const p of pods)
+      rows.push([
+        id(`sandbox:${p.metadata.uid}`),
+        age(p.metadata.creationTimestamp),
+        'Ready',
+        p.metadata.name!,
+        p.metadata.namespace!,
+        '0',
+        '(default)',
+      ]);
     io.stdout.write(crictlTable(rows));
     return 0;
   }
@@ -62,7 +87,16 @@ const crictl: NodeCommand = ({io, store, node, args}) => {
     const rows = [['CONTAINER', 'IMAGE', 'CREATED', 'STATE', 'NAME', 'ATTEMPT', 'POD ID', 'POD']];
     for (const p of pods)
       for (const c of (p as {spec?: {containers?: Array<{name: string; image?: string}>}}).spec?.containers ?? [])
-        rows.push([id(`${p.metadata.uid}/${c.name}`), id(`image:${c.image}`), age(p.metadata.creationTimestamp), 'Running', c.name, '0', id(`sandbox:${p.metadata.uid}`), p.metadata.name!]);
+        rows.push([
+          id(`${p.metadata.uid}/${c.name}`),
+          id(`image:${c.image}`),
+          age(p.metadata.creationTimestamp),
+          'Running',
+          c.name,
+          '0',
+          id(`sandbox:${p.metadata.uid}`),
+          p.metadata.name!,
+        ]);
     io.stdout.write(crictlTable(rows));
     return 0;
   }
@@ -76,4 +110,3 @@ export const NODE_COMMANDS: ReadonlyMap<string, NodeCommand> = new Map([
   // nsenter into a pod's network namespace, iptables / iptables-save there (the mesh's redirection rules)
   ...MESH_NODE_COMMANDS,
 ]);
-

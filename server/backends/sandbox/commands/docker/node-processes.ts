@@ -33,11 +33,20 @@ const IMAGE_COMMANDS: Array<[RegExp, string]> = [
   [/examples-helloworld/, '/usr/local/bin/python3 /usr/local/bin/gunicorn -b [::]:5000 app:app -k gevent'],
   [/(^|\/)coredns(:|$)/, '/coredns -conf /etc/coredns/Corefile'],
   [/local-path-provisioner/, 'local-path-provisioner start --config /etc/config/config.json'],
-  [/metrics-server/, '/metrics-server --cert-dir=/tmp --secure-port=10250 --kubelet-preferred-address-types=InternalIP'],
-  [/(^|\/)traefik(:|$)/, 'traefik traefik --entryPoints.web.address=:8000/tcp --entryPoints.websecure.address=:8443/tcp'],
+  [
+    /metrics-server/,
+    '/metrics-server --cert-dir=/tmp --secure-port=10250 --kubelet-preferred-address-types=InternalIP',
+  ],
+  [
+    /(^|\/)traefik(:|$)/,
+    'traefik traefik --entryPoints.web.address=:8000/tcp --entryPoints.websecure.address=:8443/tcp',
+  ],
   [/klipper-lb/, '/bin/sh /usr/bin/entry'],
   [/ztunnel/, '/usr/local/bin/ztunnel proxy ztunnel'],
-  [/(^|\/)pilot(:|$)/, '/usr/local/bin/pilot-discovery discovery --monitoringAddr=:15014 --log_output_level=default:info'],
+  [
+    /(^|\/)pilot(:|$)/,
+    '/usr/local/bin/pilot-discovery discovery --monitoringAddr=:15014 --log_output_level=default:info',
+  ],
   [/proxyv2/, '/usr/local/bin/pilot-agent proxy router --domain $(POD_NAMESPACE).svc.cluster.local'],
   [/install-cni/, 'install-cni'],
   [/curl/, 'sleep infinity'],
@@ -74,19 +83,35 @@ export function nodeProcesses(store: ObjectStore, cluster: ClusterRecord, node: 
   if (node.role === 'loadbalancer')
     return [
       {pid: 1, ppid: 0, user: 'root', command: '/bin/sh -c nginx-proxy', kind: 'init'},
-      {pid: 7, ppid: 1, user: 'root', command: '/usr/bin/confd -onetime -backend file -file /etc/confd/values.yaml -log-level debug', kind: 'init'},
+      {
+        pid: 7,
+        ppid: 1,
+        user: 'root',
+        command: '/usr/bin/confd -onetime -backend file -file /etc/confd/values.yaml -log-level debug',
+        kind: 'init',
+      },
       {pid: 18, ppid: 1, user: 'root', command: 'nginx: master process nginx -g daemon off;', kind: 'init'},
     ];
   const out: NodeProcess[] = [
     {pid: 1, ppid: 0, user: 'root', command: k3sCommand(node, cluster), kind: 'init'},
-    {pid: 31, ppid: 1, user: 'root', command: `containerd -c /var/lib/rancher/k3s/agent/etc/containerd/config.toml -a ${CONTAINERD_SOCK} --state /run/k3s/containerd --root /var/lib/rancher/k3s/agent/containerd`, kind: 'containerd'},
+    {
+      pid: 31,
+      ppid: 1,
+      user: 'root',
+      command: `containerd -c /var/lib/rancher/k3s/agent/etc/containerd/config.toml -a ${CONTAINERD_SOCK} --state /run/k3s/containerd --root /var/lib/rancher/k3s/agent/containerd`,
+      kind: 'containerd',
+    },
   ];
   const podType = store.types.lookup('', 'v1', 'pods');
   if (!podType) return out;
   const pods = store
     .list(podType, {fieldSelector: `spec.nodeName=${node.name}`})
     .items.filter((p) => (p as {status?: {phase?: string}}).status?.phase === 'Running')
-    .sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)) || String(a.metadata.uid).localeCompare(String(b.metadata.uid)));
+    .sort(
+      (a, b) =>
+        String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)) ||
+        String(a.metadata.uid).localeCompare(String(b.metadata.uid)),
+    );
   const taken = new Set<number>();
   for (const pod of pods) {
     let slot = hashSlot(pod.metadata.uid ?? pod.metadata.name!);
@@ -100,16 +125,41 @@ export function nodeProcesses(store: ObjectStore, cluster: ClusterRecord, node: 
 function podProcesses(pod: KubeObject, base: number): NodeProcess[] {
   const ref = {namespace: pod.metadata.namespace!, name: pod.metadata.name!, uid: pod.metadata.uid ?? ''};
   const sandboxId = createHash('sha256').update(`sandbox:${ref.uid}`).digest('hex');
-  const containers = ((pod as {spec?: {containers?: Container[]}}).spec?.containers ?? []).slice(0, (SLOT_SIZE - 4) / 2);
+  const containers = ((pod as {spec?: {containers?: Container[]}}).spec?.containers ?? []).slice(
+    0,
+    (SLOT_SIZE - 4) / 2,
+  );
   const procs: NodeProcess[] = [
-    {pid: base, ppid: 1, user: 'root', command: `${SHIM} -namespace k8s.io -id ${sandboxId} -address ${CONTAINERD_SOCK}`, kind: 'shim', pod: ref},
+    {
+      pid: base,
+      ppid: 1,
+      user: 'root',
+      command: `${SHIM} -namespace k8s.io -id ${sandboxId} -address ${CONTAINERD_SOCK}`,
+      kind: 'shim',
+      pod: ref,
+    },
     {pid: base + 2, ppid: base, user: '65535', command: '/pause', kind: 'pause', pod: ref},
   ];
-  containers.forEach((c, i) => procs.push({pid: base + 4 + i * 2, ppid: base, user: 'root', command: containerCommand(c), kind: 'container', pod: ref, container: c.name}));
+  containers.forEach((c, i) =>
+    procs.push({
+      pid: base + 4 + i * 2,
+      ppid: base,
+      user: 'root',
+      command: containerCommand(c),
+      kind: 'container',
+      pod: ref,
+      container: c.name,
+    }),
+  );
   return procs;
 }
 
 /** the pod (and container) a PID belongs to on that node: what nsenter -t PID will need */
-export function processByPid(store: ObjectStore, cluster: ClusterRecord, node: NodeContainer, pid: number): NodeProcess | undefined {
+export function processByPid(
+  store: ObjectStore,
+  cluster: ClusterRecord,
+  node: NodeContainer,
+  pid: number,
+): NodeProcess | undefined {
   return nodeProcesses(store, cluster, node).find((p) => p.pid === pid);
 }

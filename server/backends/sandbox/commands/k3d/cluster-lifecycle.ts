@@ -46,7 +46,8 @@ export const clusterStop: K3dCommand = {
   async run(ctx) {
     const {log, sandbox} = ctx;
     const {found, missing} = targets(ctx);
-    if (missing.length && !found.length) return log.fatal(`failed to get cluster ${missing[0]}: No nodes found for given cluster`);
+    if (missing.length && !found.length)
+      return log.fatal(`failed to get cluster ${missing[0]}: No nodes found for given cluster`);
     for (const name of found) {
       log.info(`Stopping cluster '${name}'`);
       await sandbox.stopCluster();
@@ -62,13 +63,24 @@ export const clusterStart: K3dCommand = {
   short: 'Start existing k3d cluster(s)',
   flags: [
     {name: 'all', short: 'a', type: 'bool', usage: 'Start all existing clusters'},
-    {name: 'timeout', type: 'duration', default: '0s', usage: 'Maximum waiting time for \'--wait\' before canceling/returning.'},
-    {name: 'wait', type: 'bool', default: true, usage: 'Wait for the server(s) (and loadbalancer) to be ready before returning.'},
+    {
+      name: 'timeout',
+      type: 'duration',
+      default: '0s',
+      usage: "Maximum waiting time for '--wait' before canceling/returning.",
+    },
+    {
+      name: 'wait',
+      type: 'bool',
+      default: true,
+      usage: 'Wait for the server(s) (and loadbalancer) to be ready before returning.',
+    },
   ],
   async run(ctx) {
     const {log, sandbox} = ctx;
     const {found, missing} = targets(ctx);
-    if (missing.length && !found.length) return log.fatal(`failed to get cluster ${missing[0]}: No nodes found for given cluster`);
+    if (missing.length && !found.length)
+      return log.fatal(`failed to get cluster ${missing[0]}: No nodes found for given cluster`);
     const c = sandbox.cluster;
     if (!c) return 0;
     const nodes = nodeContainers(c);
@@ -86,7 +98,9 @@ export const clusterStart: K3dCommand = {
     } else log.info('All agents already running.');
     log.info('Starting helpers...');
     log.info(`Starting node 'k3d-${c.name}-serverlb'`);
-    log.info(`Injecting records for hostAliases (incl. host.k3d.internal) and for ${nodes.length} network members into CoreDNS configmap...`);
+    log.info(
+      `Injecting records for hostAliases (incl. host.k3d.internal) and for ${nodes.length} network members into CoreDNS configmap...`,
+    );
     log.info(`Started cluster '${c.name}'`);
     return 0;
   },

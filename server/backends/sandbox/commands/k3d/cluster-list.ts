@@ -18,11 +18,21 @@ export const clusterList: K3dCommand = {
     if (output && output !== 'json' && output !== 'yaml') return log.fatal(`Unknown output format: ${output}`);
     let clusters = sandbox.cluster ? [sandbox.cluster] : [];
     if (parsed.args.length) {
-      for (const name of parsed.args) if (!clusters.some((c) => c.name === name)) return log.fatal(`failed to get cluster ${name}: No nodes found for given cluster`);
+      for (const name of parsed.args)
+        if (!clusters.some((c) => c.name === name))
+          return log.fatal(`failed to get cluster ${name}: No nodes found for given cluster`);
       clusters = clusters.filter((c) => parsed.args.includes(c.name));
     }
     if (output) {
-      const docs = clusters.map((c) => ({name: c.name, serversCount: c.servers, serversRunning: c.state === 'running' ? c.servers : 0, agentsCount: c.agents, agentsRunning: c.state === 'running' ? c.agents : 0, hasLoadbalancer: true, imageVolume: `k3d-${c.name}-images`}));
+      const docs = clusters.map((c) => ({
+        name: c.name,
+        serversCount: c.servers,
+        serversRunning: c.state === 'running' ? c.servers : 0,
+        agentsCount: c.agents,
+        agentsRunning: c.state === 'running' ? c.agents : 0,
+        hasLoadbalancer: true,
+        imageVolume: `k3d-${c.name}-images`,
+      }));
       io.stdout.write(output === 'json' ? JSON.stringify(docs) + '\n' : stringify(docs));
       return 0;
     }

@@ -13,7 +13,17 @@ import {kubeconfigGet, kubeconfigMerge} from './kubeconfig';
 import {nodeList} from './node-list';
 import {version} from './version';
 
-const COMMANDS: K3dCommand[] = [clusterCreate, clusterDelete, clusterList, clusterStart, clusterStop, nodeList, kubeconfigGet, kubeconfigMerge, version];
+const COMMANDS: K3dCommand[] = [
+  clusterCreate,
+  clusterDelete,
+  clusterList,
+  clusterStart,
+  clusterStop,
+  nodeList,
+  kubeconfigGet,
+  kubeconfigMerge,
+  version,
+];
 
 /** the command groups: what `k3d`, `k3d cluster` ... list as "Available Commands" */
 const GROUPS: Record<string, {short: string; children: K3dCommand[]}> = {
@@ -32,7 +42,9 @@ All Nodes of a k3d cluster are part of the same docker network.
 `;
 
 function groupUsage(name: string | undefined): string {
-  const entries = name ? GROUPS[name]!.children.map((c) => [c.path[1]!, c.short]) : Object.entries(GROUPS).map(([n, g]) => [n, g.short]);
+  const entries = name
+    ? GROUPS[name]!.children.map((c) => [c.path[1]!, c.short])
+    : Object.entries(GROUPS).map(([n, g]) => [n, g.short]);
   const w = Math.max(...entries.map((e) => e[0]!.length)) + 2;
   const self = name ? `k3d ${name}` : 'k3d';
   return (
@@ -59,13 +71,17 @@ export const k3d: SandboxCommand = async (io, sandbox) => {
   if (first === undefined || (first in GROUPS && first !== 'version' && second === undefined)) {
     const parsed = (() => {
       try {
-        return parseFlags(io.args, [...GLOBAL_FLAGS, {name: 'version', type: 'bool', usage: 'Show k3d and default k3s version'}]);
+        return parseFlags(io.args, [
+          ...GLOBAL_FLAGS,
+          {name: 'version', type: 'bool', usage: 'Show k3d and default k3s version'},
+        ]);
       } catch (e) {
         return e as FlagError;
       }
     })();
     if (parsed instanceof FlagError) return fail(parsed.message, groupUsage(first));
-    if (parsed.flags.version && !first) return version.run({io, sandbox, log, parsed: {...parsed, flags: {output: ''}}});
+    if (parsed.flags.version && !first)
+      return version.run({io, sandbox, log, parsed: {...parsed, flags: {output: ''}}});
     io.stdout.write((first ? `Manage ${first}(s)\n\n` : ROOT_HELP) + groupUsage(first));
     return 0;
   }
@@ -98,7 +114,10 @@ export const k3d: SandboxCommand = async (io, sandbox) => {
     return 0;
   }
   if (cmd.maxArgs !== undefined && parsed.args.length > cmd.maxArgs) {
-    const message = cmd.maxArgs === 0 ? `unknown command "${parsed.args[0]}" for "k3d ${cmd.path.join(' ')}"` : `accepts at most ${cmd.maxArgs} arg(s), received ${parsed.args.length}`;
+    const message =
+      cmd.maxArgs === 0
+        ? `unknown command "${parsed.args[0]}" for "k3d ${cmd.path.join(' ')}"`
+        : `accepts at most ${cmd.maxArgs} arg(s), received ${parsed.args.length}`;
     return fail(message, commandUsage(cmd));
   }
   return cmd.run({io, sandbox, log, parsed});

@@ -9,7 +9,8 @@ import type {K3dCommand, K3dContext} from './k3d-command';
 function pick({sandbox, parsed, log}: K3dContext): string | number {
   const c = sandbox.cluster;
   const name = parsed.flags.all ? c?.name : (parsed.args[0] ?? 'k3s-default');
-  if (!name || !c || c.name !== name) return log.fatal(`Failed to get cluster '${name ?? ''}': No nodes found for given cluster`);
+  if (!name || !c || c.name !== name)
+    return log.fatal(`Failed to get cluster '${name ?? ''}': No nodes found for given cluster`);
   return name;
 }
 
@@ -33,11 +34,28 @@ export const kubeconfigMerge: K3dCommand = {
   short: 'Write/Merge kubeconfig(s) from cluster(s) into new or existing kubeconfig/file.',
   flags: [
     {name: 'all', short: 'a', type: 'bool', usage: 'Get kubeconfigs from all existing clusters'},
-    {name: 'kubeconfig-merge-default', short: 'd', type: 'bool', usage: 'Merge into the default kubeconfig ($KUBECONFIG or $HOME/.kube/config)'},
+    {
+      name: 'kubeconfig-merge-default',
+      short: 'd',
+      type: 'bool',
+      usage: 'Merge into the default kubeconfig ($KUBECONFIG or $HOME/.kube/config)',
+    },
     {name: 'kubeconfig-switch-context', short: 's', type: 'bool', default: true, usage: 'Switch to new context'},
-    {name: 'output', short: 'o', type: 'string', default: '', usage: 'Define output [ - | FILE ] (default from $KUBECONFIG or $HOME/.kube/config'},
+    {
+      name: 'output',
+      short: 'o',
+      type: 'string',
+      default: '',
+      usage: 'Define output [ - | FILE ] (default from $KUBECONFIG or $HOME/.kube/config',
+    },
     {name: 'overwrite', type: 'bool', usage: '[Careful!] Overwrite existing file, ignoring its contents'},
-    {name: 'update', short: 'u', type: 'bool', default: true, usage: 'Update conflicting fields in existing kubeconfig'},
+    {
+      name: 'update',
+      short: 'u',
+      type: 'bool',
+      default: true,
+      usage: 'Update conflicting fields in existing kubeconfig',
+    },
   ],
   async run(ctx) {
     const name = pick(ctx);
@@ -46,7 +64,11 @@ export const kubeconfigMerge: K3dCommand = {
       ctx.io.stdout.write(clusterKubeconfigYaml(ctx.sandbox.credentials(name)));
       return 0;
     }
-    mergeCluster(ctx.sandbox.kubeconfigPath, ctx.sandbox.credentials(name), ctx.parsed.flags['kubeconfig-switch-context'] as boolean);
+    mergeCluster(
+      ctx.sandbox.kubeconfigPath,
+      ctx.sandbox.credentials(name),
+      ctx.parsed.flags['kubeconfig-switch-context'] as boolean,
+    );
     ctx.io.stdout.write(ctx.sandbox.kubeconfigPath + '\n');
     return 0;
   },

@@ -14,11 +14,22 @@ export const nodeList: K3dCommand = {
   ],
   async run({io, sandbox, parsed}) {
     const c = sandbox.cluster;
-    let nodes = c ? nodeContainers(c).map((n) => ({...n, cluster: c.name, status: c.state === 'running' ? 'running' : 'exited'})) : [];
+    let nodes = c
+      ? nodeContainers(c).map((n) => ({...n, cluster: c.name, status: c.state === 'running' ? 'running' : 'exited'}))
+      : [];
     if (parsed.args.length) nodes = nodes.filter((n) => parsed.args.includes(n.name));
     nodes.sort((a, b) => a.name.localeCompare(b.name));
     if (parsed.flags.output === 'json') {
-      io.stdout.write(JSON.stringify(nodes.map((n) => ({name: n.name, role: n.role, runtimeLabels: {'k3d.cluster': n.cluster}, State: {Running: n.status === 'running', Status: n.status}}))) + '\n');
+      io.stdout.write(
+        JSON.stringify(
+          nodes.map((n) => ({
+            name: n.name,
+            role: n.role,
+            runtimeLabels: {'k3d.cluster': n.cluster},
+            State: {Running: n.status === 'running', Status: n.status},
+          })),
+        ) + '\n',
+      );
       return 0;
     }
     const rows = nodes.map((n) => [n.name, n.role, n.cluster, n.status]);

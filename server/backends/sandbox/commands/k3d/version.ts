@@ -6,7 +6,15 @@ export const version: K3dCommand = {
   path: ['version'],
   use: 'k3d version',
   short: 'Show k3d and default k3s version',
-  flags: [{name: 'output', short: 'o', type: 'string', default: '', usage: 'This will return version information as a different format.  Only json is supported'}],
+  flags: [
+    {
+      name: 'output',
+      short: 'o',
+      type: 'string',
+      default: '',
+      usage: 'This will return version information as a different format.  Only json is supported',
+    },
+  ],
   maxArgs: 1,
   async run({io, parsed, log}) {
     if (parsed.flags.output === 'json') {

@@ -12,7 +12,13 @@ export function applyObject(store: ObjectStore, o: KubeObject): KubeObject {
   if (!existing) return store.create(type, o);
   const {metadata, ...body} = o;
   // keep what controllers and the API own (uid, status, annotations others added), take the manifest's fields
-  const next = JSON.parse(JSON.stringify({...existing, ...body, metadata: {...existing.metadata, labels: {...existing.metadata.labels, ...metadata.labels}}})) as KubeObject;
+  const next = JSON.parse(
+    JSON.stringify({
+      ...existing,
+      ...body,
+      metadata: {...existing.metadata, labels: {...existing.metadata.labels, ...metadata.labels}},
+    }),
+  ) as KubeObject;
   delete next.metadata.resourceVersion;
   return store.update(type, next);
 }

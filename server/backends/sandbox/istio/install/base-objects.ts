@@ -9,12 +9,30 @@ export function baseObjects(cfg: InstallConfig, istioMinor: number): KubeObject[
   const reader = `istio-reader-clusterrole-${ns}`;
   return [
     ...istioCrds(istioMinor, {}),
-    {apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('istio-reader-service-account', ns, {app: 'istio-reader', release: 'istio'})},
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: meta('istio-reader-service-account', ns, {app: 'istio-reader', release: 'istio'}),
+    },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
       metadata: meta(reader, undefined, {app: 'istio-reader', release: 'istio'}),
-      rules: [{apiGroups: ['config.istio.io', 'security.istio.io', 'networking.istio.io', 'authentication.istio.io', 'rbac.istio.io', 'telemetry.istio.io', 'extensions.istio.io'], resources: ['*'], verbs: ['get', 'list', 'watch']}],
+      rules: [
+        {
+          apiGroups: [
+            'config.istio.io',
+            'security.istio.io',
+            'networking.istio.io',
+            'authentication.istio.io',
+            'rbac.istio.io',
+            'telemetry.istio.io',
+            'extensions.istio.io',
+          ],
+          resources: ['*'],
+          verbs: ['get', 'list', 'watch'],
+        },
+      ],
     },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -27,8 +45,17 @@ export function baseObjects(cfg: InstallConfig, istioMinor: number): KubeObject[
     {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingWebhookConfiguration',
-      metadata: meta('istiod-default-validator', undefined, {app: 'istiod', istio: 'istiod', 'istio.io/rev': cfg.revision || 'default', 'istio.io/tag': 'default'}),
-      webhooks: [validationWebhook('validation.istio.io', ns, {matchExpressions: [{key: 'istio.io/rev', operator: 'DoesNotExist'}]})],
+      metadata: meta('istiod-default-validator', undefined, {
+        app: 'istiod',
+        istio: 'istiod',
+        'istio.io/rev': cfg.revision || 'default',
+        'istio.io/tag': 'default',
+      }),
+      webhooks: [
+        validationWebhook('validation.istio.io', ns, {
+          matchExpressions: [{key: 'istio.io/rev', operator: 'DoesNotExist'}],
+        }),
+      ],
     },
   ];
 }
@@ -43,7 +70,13 @@ export function validationWebhook(name: string, ns: string, objectSelector: unkn
     namespaceSelector: {},
     objectSelector,
     rules: [
-      {apiGroups: ['security.istio.io', 'networking.istio.io', 'telemetry.istio.io', 'extensions.istio.io'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['*'], scope: '*'},
+      {
+        apiGroups: ['security.istio.io', 'networking.istio.io', 'telemetry.istio.io', 'extensions.istio.io'],
+        apiVersions: ['*'],
+        operations: ['CREATE', 'UPDATE'],
+        resources: ['*'],
+        scope: '*',
+      },
     ],
     sideEffects: 'None',
     timeoutSeconds: 10,

@@ -32,8 +32,18 @@ function gateway(cfg: InstallConfig, kind: 'ingress' | 'egress'): KubeObject[] {
         selector: {matchLabels: {app: name, istio: `${kind}gateway`}},
         template: {
           metadata: {
-            labels: {...labels, 'sidecar.istio.io/inject': 'false', 'service.istio.io/canonical-name': name, 'service.istio.io/canonical-revision': 'latest'},
-            annotations: {'prometheus.io/path': '/stats/prometheus', 'prometheus.io/port': '15020', 'prometheus.io/scrape': 'true', 'sidecar.istio.io/inject': 'false'},
+            labels: {
+              ...labels,
+              'sidecar.istio.io/inject': 'false',
+              'service.istio.io/canonical-name': name,
+              'service.istio.io/canonical-revision': 'latest',
+            },
+            annotations: {
+              'prometheus.io/path': '/stats/prometheus',
+              'prometheus.io/port': '15020',
+              'prometheus.io/scrape': 'true',
+              'sidecar.istio.io/inject': 'false',
+            },
           },
           spec: {
             serviceAccountName: `${name}-service-account`,
@@ -41,7 +51,15 @@ function gateway(cfg: InstallConfig, kind: 'ingress' | 'egress'): KubeObject[] {
               {
                 name: 'istio-proxy',
                 image: imageOf(cfg, 'proxyv2'),
-                args: ['proxy', 'router', '--domain', `$(POD_NAMESPACE).svc.cluster.local`, '--proxyLogLevel=warning', '--proxyComponentLogLevel=misc:error', '--log_output_level=default:info'],
+                args: [
+                  'proxy',
+                  'router',
+                  '--domain',
+                  `$(POD_NAMESPACE).svc.cluster.local`,
+                  '--proxyLogLevel=warning',
+                  '--proxyComponentLogLevel=misc:error',
+                  '--log_output_level=default:info',
+                ],
                 ports: [
                   {containerPort: 15021, protocol: 'TCP'},
                   {containerPort: 8080, protocol: 'TCP'},
@@ -56,8 +74,22 @@ function gateway(cfg: InstallConfig, kind: 'ingress' | 'egress'): KubeObject[] {
         },
       },
     },
-    {apiVersion: 'v1', kind: 'Service', metadata: meta(name, ns, labels), spec: {type: kind === 'ingress' ? 'LoadBalancer' : 'ClusterIP', selector: {app: name, istio: `${kind}gateway`}, ports}},
-    {apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta(name, ns, labels), spec: {minAvailable: 1, selector: {matchLabels: {app: name, istio: `${kind}gateway`}}}},
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(name, ns, labels),
+      spec: {
+        type: kind === 'ingress' ? 'LoadBalancer' : 'ClusterIP',
+        selector: {app: name, istio: `${kind}gateway`},
+        ports,
+      },
+    },
+    {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: meta(name, ns, labels),
+      spec: {minAvailable: 1, selector: {matchLabels: {app: name, istio: `${kind}gateway`}}},
+    },
   ];
 }
 

@@ -32,9 +32,29 @@ const PROFILES: Record<string, ComponentName[]> = {
 };
 
 /** the top-level fields of IstioOperatorSpec a --set path may start with */
-const SPEC_FIELDS = new Set(['profile', 'installPackagePath', 'hub', 'tag', 'resourceSuffix', 'namespace', 'revision', 'compatibilityVersion', 'meshConfig', 'components', 'values', 'unvalidatedValues']);
+const SPEC_FIELDS = new Set([
+  'profile',
+  'installPackagePath',
+  'hub',
+  'tag',
+  'resourceSuffix',
+  'namespace',
+  'revision',
+  'compatibilityVersion',
+  'meshConfig',
+  'components',
+  'values',
+  'unvalidatedValues',
+]);
 
-const COMPONENT_KEYS: Record<string, ComponentName> = {base: 'Base', pilot: 'Pilot', cni: 'Cni', ztunnel: 'Ztunnel', ingressGateways: 'IngressGateways', egressGateways: 'EgressGateways'};
+const COMPONENT_KEYS: Record<string, ComponentName> = {
+  base: 'Base',
+  pilot: 'Pilot',
+  cni: 'Cni',
+  ztunnel: 'Ztunnel',
+  ingressGateways: 'IngressGateways',
+  egressGateways: 'EgressGateways',
+};
 
 /** manifests/helm-profiles/platform-*.yaml: where k3s keeps the CNI config and plugins */
 const PLATFORM_CNI: Record<string, {confDir: string; binDir: string}> = {
@@ -68,9 +88,14 @@ export function parseInstallConfig(sets: string[], release: IstioRelease): Insta
   });
   for (const [k] of kv) {
     const top = k.split('.')[0]!;
-    if (!SPEC_FIELDS.has(top)) throw new CommandError(`generate config: could not unmarshal: json: unknown field "${top}"`);
+    if (!SPEC_FIELDS.has(top))
+      throw new CommandError(`generate config: could not unmarshal: json: unknown field "${top}"`);
   }
-  const get = (key: string) => kv.filter(([k]) => k === key).map(([, v]) => v).pop();
+  const get = (key: string) =>
+    kv
+      .filter(([k]) => k === key)
+      .map(([, v]) => v)
+      .pop();
   const profile = get('profile') ?? 'default';
   const base = PROFILES[profile];
   if (!base) throw new CommandError(`generate config: failed to read profile "${profile}": profile does not exist`);

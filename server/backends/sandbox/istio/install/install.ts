@@ -36,7 +36,13 @@ function versionChangeWarning(ctx: RunContext, store: ObjectStore, tag: string):
   );
 }
 
-async function waitForComponents(ctx: RunContext, store: ObjectStore, progress: ProgressLog, pending: Map<ComponentName, KubeObject[]>, timeoutText: string): Promise<boolean> {
+async function waitForComponents(
+  ctx: RunContext,
+  store: ObjectStore,
+  progress: ProgressLog,
+  pending: Map<ComponentName, KubeObject[]>,
+  timeoutText: string,
+): Promise<boolean> {
   const deadline = Date.now() + ctx.opts.readinessTimeoutMs;
   for (;;) {
     for (const [c, objs] of pending) {
@@ -47,17 +53,26 @@ async function waitForComponents(ctx: RunContext, store: ObjectStore, progress: 
     }
     if (!pending.size) return true;
     if (Date.now() > deadline || ctx.io.signal.aborted) {
-      for (const c of pending.keys()) progress.failed(c, `failed to wait for resource: resources not ready after ${timeoutText}: context deadline exceeded`);
+      for (const c of pending.keys())
+        progress.failed(
+          c,
+          `failed to wait for resource: resources not ready after ${timeoutText}: context deadline exceeded`,
+        );
       return false;
     }
-    progress.status([...pending.keys()], [...pending.values()].flatMap((objs) => waitingFor(store, objs)));
+    progress.status(
+      [...pending.keys()],
+      [...pending.values()].flatMap((objs) => waitingFor(store, objs)),
+    );
     await sleep(ctx.opts.pollMs, ctx.io.signal);
   }
 }
 
 /** objects of components the new config no longer has (default → ambient drops the ingress gateway) */
 function prune(ctx: RunContext, store: ObjectStore, keep: ComponentName[]): void {
-  const stale = installedObjects(store, {purge: false}).filter((o) => !keep.includes(o.metadata.labels?.['operator.istio.io/component'] as ComponentName));
+  const stale = installedObjects(store, {purge: false}).filter(
+    (o) => !keep.includes(o.metadata.labels?.['operator.istio.io/component'] as ComponentName),
+  );
   if (!stale.length) return;
   ctx.io.stderr.write(`${painter(ctx.io.isTTY.stderr).yellow('-')} Pruning removed resources\n`);
   for (const o of stale) {
@@ -76,12 +91,20 @@ async function install(ctx: RunContext, store: ObjectStore): Promise<number> {
   }
   const sets = [...list(ctx.flags.set)];
   if (ctx.set.has('revision')) sets.push(`revision=${str(ctx.flags.revision)}`);
-  if (list(ctx.flags.filename).length) throw new CommandError('generate config: the Ambient Lab sandbox reads --set flags only; pass the IstioOperator settings as --set');
+  if (list(ctx.flags.filename).length)
+    throw new CommandError(
+      'generate config: the Ambient Lab sandbox reads --set flags only; pass the IstioOperator settings as --set',
+    );
   const cfg = parseInstallConfig(sets, release);
   versionChangeWarning(ctx, store, cfg.tag);
   const dryRun = bool(ctx.flags['dry-run']);
   if (!dryRun && !bool(ctx.flags['skip-confirmation'])) {
-    if (!(await confirm(io, `This will install the Istio ${cfg.tag} profile "${cfg.profile}" into the cluster. Proceed? (y/N)`))) {
+    if (
+      !(await confirm(
+        io,
+        `This will install the Istio ${cfg.tag} profile "${cfg.profile}" into the cluster. Proceed? (y/N)`,
+      ))
+    ) {
       io.stderr.write('Cancelled.\n');
       return 1;
     }
@@ -101,12 +124,16 @@ async function install(ctx: RunContext, store: ObjectStore): Promise<number> {
   }
   const pending = new Map<ComponentName, KubeObject[]>();
   for (const c of cfg.components) if (c !== 'Base') pending.set(c, apply(c));
-  if (!dryRun && !(await waitForComponents(ctx, store, progress, pending, str(ctx.flags['readiness-timeout'], '5m0s')))) {
+  if (
+    !dryRun &&
+    !(await waitForComponents(ctx, store, progress, pending, str(ctx.flags['readiness-timeout'], '5m0s')))
+  ) {
     throw new CommandError('failed to install manifests: errors occurred during operation');
   }
   if (!dryRun) prune(ctx, store, cfg.components);
   progress.done('Installation complete');
-  if (cfg.profile === 'ambient') io.stderr.write('The ambient profile has been installed successfully, enjoy Istio without sidecars!\n');
+  if (cfg.profile === 'ambient')
+    io.stderr.write('The ambient profile has been installed successfully, enjoy Istio without sidecars!\n');
   return 0;
 }
 
@@ -118,13 +145,35 @@ export const installCommand: IstioctlCommand = {
   needsCluster: true,
   flags: [
     {name: 'filename', short: 'f', type: 'stringArray', usage: 'Path to file containing IstioOperator custom resource'},
-    {name: 'set', short: 's', type: 'stringArray', usage: 'Override an IstioOperator value, e.g. to choose a profile (--set profile=demo), enable or disable components (--set components.cni.enabled=true), or override Istio settings (--set meshConfig.enableTracing=true). See documentation for more info:https://istio.io/v1.29/docs/reference/config/istio.operator.v1alpha1/#IstioOperatorSpec'},
-    {name: 'skip-confirmation', short: 'y', type: 'bool', usage: 'The skipConfirmation determines whether the user is prompted for confirmation. If set to true, the user is not prompted and a Yes response is assumed in all cases.'},
+    {
+      name: 'set',
+      short: 's',
+      type: 'stringArray',
+      usage:
+        'Override an IstioOperator value, e.g. to choose a profile (--set profile=demo), enable or disable components (--set components.cni.enabled=true), or override Istio settings (--set meshConfig.enableTracing=true). See documentation for more info:https://istio.io/v1.29/docs/reference/config/istio.operator.v1alpha1/#IstioOperatorSpec',
+    },
+    {
+      name: 'skip-confirmation',
+      short: 'y',
+      type: 'bool',
+      usage:
+        'The skipConfirmation determines whether the user is prompted for confirmation. If set to true, the user is not prompted and a Yes response is assumed in all cases.',
+    },
     {name: 'dry-run', type: 'bool', usage: 'Console/log output only, make no changes.'},
     {name: 'force', type: 'bool', usage: 'Proceed even with validation errors.'},
     {name: 'revision', short: 'r', type: 'string', usage: 'Target control plane revision for the command.'},
-    {name: 'readiness-timeout', type: 'duration', default: '5m0s', usage: 'Maximum time to wait for Istio resources in each component to be ready.'},
-    {name: 'manifests', short: 'd', type: 'string', usage: 'Specify a path to a directory of charts and profiles (e.g. ~/Downloads/istio-1.29.8/manifests).'},
+    {
+      name: 'readiness-timeout',
+      type: 'duration',
+      default: '5m0s',
+      usage: 'Maximum time to wait for Istio resources in each component to be ready.',
+    },
+    {
+      name: 'manifests',
+      short: 'd',
+      type: 'string',
+      usage: 'Specify a path to a directory of charts and profiles (e.g. ~/Downloads/istio-1.29.8/manifests).',
+    },
     {name: 'verify', type: 'bool', usage: 'Verify the Istio control plane after installation/in-place upgrade'},
   ],
   run: install,

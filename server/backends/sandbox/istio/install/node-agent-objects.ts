@@ -10,7 +10,13 @@ const RBAC = 'rbac.authorization.k8s.io/v1';
 
 export function cniObjects(cfg: InstallConfig): KubeObject[] {
   const ns = cfg.namespace;
-  const labels = {app: 'istio-cni-node', 'app.kubernetes.io/name': 'istio-cni', 'app.kubernetes.io/part-of': 'istio', 'app.kubernetes.io/version': cfg.tag, 'istio.io/rev': cfg.revision || 'default'};
+  const labels = {
+    app: 'istio-cni-node',
+    'app.kubernetes.io/name': 'istio-cni',
+    'app.kubernetes.io/part-of': 'istio',
+    'app.kubernetes.io/version': cfg.tag,
+    'istio.io/rev': cfg.revision || 'default',
+  };
   return [
     {apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('istio-cni', ns, labels)},
     {
@@ -27,8 +33,19 @@ export function cniObjects(cfg: InstallConfig): KubeObject[] {
         CNI_NET_DIR: cfg.cniConfDir,
       },
     },
-    {apiVersion: RBAC, kind: 'ClusterRole', metadata: meta('istio-cni', undefined, labels), rules: [{apiGroups: [''], resources: ['pods', 'nodes', 'namespaces'], verbs: ['get', 'list', 'watch']}]},
-    {apiVersion: RBAC, kind: 'ClusterRoleBinding', metadata: meta('istio-cni', undefined, labels), roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'istio-cni'}, subjects: [{kind: 'ServiceAccount', name: 'istio-cni', namespace: ns}]},
+    {
+      apiVersion: RBAC,
+      kind: 'ClusterRole',
+      metadata: meta('istio-cni', undefined, labels),
+      rules: [{apiGroups: [''], resources: ['pods', 'nodes', 'namespaces'], verbs: ['get', 'list', 'watch']}],
+    },
+    {
+      apiVersion: RBAC,
+      kind: 'ClusterRoleBinding',
+      metadata: meta('istio-cni', undefined, labels),
+      roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'istio-cni'},
+      subjects: [{kind: 'ServiceAccount', name: 'istio-cni', namespace: ns}],
+    },
     {
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
@@ -38,8 +55,19 @@ export function cniObjects(cfg: InstallConfig): KubeObject[] {
         updateStrategy: {rollingUpdate: {maxUnavailable: 1}, type: 'RollingUpdate'},
         template: {
           metadata: {
-            labels: {'k8s-app': 'istio-cni-node', 'sidecar.istio.io/inject': 'false', 'istio.io/dataplane-mode': 'none', 'app.kubernetes.io/name': 'istio-cni', 'app.kubernetes.io/part-of': 'istio'},
-            annotations: {'prometheus.io/path': '/metrics', 'prometheus.io/port': '15014', 'prometheus.io/scrape': 'true', 'sidecar.istio.io/inject': 'false'},
+            labels: {
+              'k8s-app': 'istio-cni-node',
+              'sidecar.istio.io/inject': 'false',
+              'istio.io/dataplane-mode': 'none',
+              'app.kubernetes.io/name': 'istio-cni',
+              'app.kubernetes.io/part-of': 'istio',
+            },
+            annotations: {
+              'prometheus.io/path': '/metrics',
+              'prometheus.io/port': '15014',
+              'prometheus.io/scrape': 'true',
+              'sidecar.istio.io/inject': 'false',
+            },
           },
           spec: {
             nodeSelector: {'kubernetes.io/os': 'linux'},
@@ -79,7 +107,13 @@ export function cniObjects(cfg: InstallConfig): KubeObject[] {
 
 export function ztunnelObjects(cfg: InstallConfig): KubeObject[] {
   const ns = cfg.namespace;
-  const labels = {app: 'ztunnel', 'app.kubernetes.io/name': 'ztunnel', 'app.kubernetes.io/part-of': 'istio', 'app.kubernetes.io/version': cfg.tag, 'istio.io/rev': cfg.revision || 'default'};
+  const labels = {
+    app: 'ztunnel',
+    'app.kubernetes.io/name': 'ztunnel',
+    'app.kubernetes.io/part-of': 'istio',
+    'app.kubernetes.io/version': cfg.tag,
+    'istio.io/rev': cfg.revision || 'default',
+  };
   return [
     {apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('ztunnel', ns, labels)},
     {
@@ -91,8 +125,18 @@ export function ztunnelObjects(cfg: InstallConfig): KubeObject[] {
         updateStrategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}, type: 'RollingUpdate'},
         template: {
           metadata: {
-            labels: {app: 'ztunnel', 'app.kubernetes.io/name': 'ztunnel', 'app.kubernetes.io/part-of': 'istio', 'sidecar.istio.io/inject': 'false', 'istio.io/dataplane-mode': 'none'},
-            annotations: {'prometheus.io/port': '15020', 'prometheus.io/scrape': 'true', 'sidecar.istio.io/inject': 'false'},
+            labels: {
+              app: 'ztunnel',
+              'app.kubernetes.io/name': 'ztunnel',
+              'app.kubernetes.io/part-of': 'istio',
+              'sidecar.istio.io/inject': 'false',
+              'istio.io/dataplane-mode': 'none',
+            },
+            annotations: {
+              'prometheus.io/port': '15020',
+              'prometheus.io/scrape': 'true',
+              'sidecar.istio.io/inject': 'false',
+            },
           },
           spec: {
             nodeSelector: {'kubernetes.io/os': 'linux'},
@@ -116,7 +160,14 @@ export function ztunnelObjects(cfg: InstallConfig): KubeObject[] {
                 ports: [{containerPort: 15020, name: 'ztunnel-stats', protocol: 'TCP'}],
                 readinessProbe: {httpGet: {path: '/healthz/ready', port: 15021, scheme: 'HTTP'}, periodSeconds: 10},
                 resources: {requests: {cpu: '200m', memory: '512Mi'}},
-                securityContext: {capabilities: {add: ['NET_ADMIN', 'SYS_ADMIN', 'NET_RAW'], drop: ['ALL']}, privileged: false, readOnlyRootFilesystem: true, runAsGroup: 1337, runAsNonRoot: false, runAsUser: 0},
+                securityContext: {
+                  capabilities: {add: ['NET_ADMIN', 'SYS_ADMIN', 'NET_RAW'], drop: ['ALL']},
+                  privileged: false,
+                  readOnlyRootFilesystem: true,
+                  runAsGroup: 1337,
+                  runAsNonRoot: false,
+                  runAsUser: 0,
+                },
               },
             ],
           },

@@ -24,7 +24,12 @@ export function stamp(o: KubeObject, labels: Record<string, string>): KubeObject
   return {...o, metadata: {...o.metadata, labels: {...(o.metadata.labels ?? {}), ...labels}}};
 }
 
-export const meta = (name: string, namespace: string | undefined, labels: Record<string, string> = {}, annotations?: Record<string, string>) => ({
+export const meta = (
+  name: string,
+  namespace: string | undefined,
+  labels: Record<string, string> = {},
+  annotations?: Record<string, string>,
+) => ({
   name,
   ...(namespace ? {namespace} : {}),
   labels,

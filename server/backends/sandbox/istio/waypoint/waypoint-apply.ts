@@ -27,36 +27,45 @@ async function apply(ctx: RunContext, store: ObjectStore): Promise<number> {
   const ns = ctx.namespace;
   const name = str(ctx.flags.name, 'waypoint');
   const gwType = typeOf(store, 'Gateway');
-  if (!gwType) throw new CommandError('missing Kubernetes Gateway CRDs need to be installed before applying a waypoint: the server could not find the requested resource');
+  if (!gwType)
+    throw new CommandError(
+      'missing Kubernetes Gateway CRDs need to be installed before applying a waypoint: the server could not find the requested resource',
+    );
   const nsObj = getOf(store, 'Namespace', undefined, ns);
   if (!nsObj) throw new CommandError(`namespaces "${ns}" not found`);
   const enroll = bool(ctx.flags['enroll-namespace']);
   const current = labelsOf(nsObj)['istio.io/use-waypoint'];
   if (enroll && current && current !== name && !bool(ctx.flags.overwrite)) {
-    io.stdout.write(`⚠️ Warning: namespace (${ns}) already has an enrolled Waypoint. Consider adding the \`--overwrite\` flag to your apply command.\n`);
+    io.stdout.write(
+      `⚠️ Warning: namespace (${ns}) already has an enrolled Waypoint. Consider adding the \`--overwrite\` flag to your apply command.\n`,
+    );
     return 1;
   }
   if (labelsOf(nsObj)['istio.io/dataplane-mode'] !== 'ambient') {
-    io.stdout.write(`⚠️ Warning: namespace is not enrolled in ambient. Consider running\t\`kubectl label namespace ${ns} istio.io/dataplane-mode=ambient\`\n`);
+    io.stdout.write(
+      `⚠️ Warning: namespace is not enrolled in ambient. Consider running\t\`kubectl label namespace ${ns} istio.io/dataplane-mode=ambient\`\n`,
+    );
   }
   const gw = makeWaypoint(name, ns, str(ctx.flags.for), str(ctx.flags.revision));
   try {
     const existing = store.get(gwType, ns, name);
     if (existing) {
       const next = withChanges(existing, {labels: gw.metadata.labels, spec: gw.spec});
-      const same = JSON.stringify(next.spec) === JSON.stringify(existing.spec) && JSON.stringify(next.metadata.labels) === JSON.stringify(existing.metadata.labels ?? {});
+      const same =
+        JSON.stringify(next.spec) === JSON.stringify(existing.spec) &&
+        JSON.stringify(next.metadata.labels) === JSON.stringify(existing.metadata.labels ?? {});
       // the store copies an absent .status as `undefined`, which the CRD schema rejects: give it an empty one first
       if (!same && existing.status === undefined) store.updateStatus(gwType, {...existing, status: {}});
       if (!same) store.update(gwType, next);
-    }
-    else store.create(gwType, gw);
+    } else store.create(gwType, gw);
   } catch (e) {
     if (e instanceof ApiError) throw new CommandError(e.message);
     throw e;
   }
   io.stdout.write(`✅ waypoint ${ns}/${name} applied\n`);
   if (bool(ctx.flags.wait)) {
-    if (!(await waitProgrammed(ctx, store, ns, name))) throw new CommandError(`timed out while waiting for waypoint\t${ns}/${name}`);
+    if (!(await waitProgrammed(ctx, store, ns, name)))
+      throw new CommandError(`timed out while waiting for waypoint\t${ns}/${name}`);
     io.stdout.write(`✅ waypoint ${ns}/${name} is ready!\n`);
   }
   if (enroll) {

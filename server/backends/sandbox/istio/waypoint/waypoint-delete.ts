@@ -9,7 +9,9 @@ async function del(ctx: RunContext, store: ObjectStore): Promise<number> {
   const ns = ctx.namespace;
   const type = mustType(store, 'Gateway');
   const names = bool(ctx.flags.all)
-    ? listOf(store, 'Gateway', {namespace: ns}).filter(isWaypointGateway).map((g) => String(g.metadata.name))
+    ? listOf(store, 'Gateway', {namespace: ns})
+        .filter(isWaypointGateway)
+        .map((g) => String(g.metadata.name))
     : ctx.args.length
       ? ctx.args
       : [str(ctx.flags.name, 'waypoint')];

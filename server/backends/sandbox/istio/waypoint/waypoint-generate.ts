@@ -11,7 +11,12 @@ export const waypointGenerate: IstioctlCommand = {
   needsCluster: false,
   flags: [NAME_FLAG, FOR_FLAG, REVISION_FLAG],
   async run(ctx) {
-    const gw = makeWaypoint(str(ctx.flags.name, 'waypoint'), ctx.namespace, str(ctx.flags.for), str(ctx.flags.revision));
+    const gw = makeWaypoint(
+      str(ctx.flags.name, 'waypoint'),
+      ctx.namespace,
+      str(ctx.flags.for),
+      str(ctx.flags.revision),
+    );
     ctx.io.stdout.write(waypointYaml(gw));
     return 0;
   },

@@ -17,7 +17,9 @@ function waypoints(store: ObjectStore, ctx: RunContext): KubeObject[] {
   const all = bool(ctx.flags['all-namespaces']);
   return listOf(store, 'Gateway', all ? {} : {namespace: ctx.namespace})
     .filter(isWaypointGateway)
-    .sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
+    .sort((a, b) =>
+      `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`),
+    );
 }
 
 async function list(ctx: RunContext, store: ObjectStore): Promise<number> {
@@ -35,7 +37,9 @@ async function list(ctx: RunContext, store: ObjectStore): Promise<number> {
     labelsOf(g)['istio.io/waypoint-for'] ?? 'none',
     conditionOf(g, 'Programmed')?.status ?? 'False',
   ]);
-  ctx.io.stdout.write(formatTable([[...(all ? ['NAMESPACE'] : []), 'NAME', 'REVISION', 'TRAFFIC TYPE', 'PROGRAMMED'], ...rows], 5));
+  ctx.io.stdout.write(
+    formatTable([[...(all ? ['NAMESPACE'] : []), 'NAME', 'REVISION', 'TRAFFIC TYPE', 'PROGRAMMED'], ...rows], 5),
+  );
   return 0;
 }
 
@@ -53,9 +57,18 @@ async function status(ctx: RunContext, store: ObjectStore): Promise<number> {
   const all = bool(ctx.flags['all-namespaces']);
   const rows = gws.map((g) => {
     const c = conditionOf(g, 'Programmed');
-    return [...(all ? [String(g.metadata.namespace)] : []), String(g.metadata.name), c?.status ?? 'Unknown', 'Programmed', c?.reason ?? 'Pending', c?.message ?? 'Waiting for controller'];
+    return [
+      ...(all ? [String(g.metadata.namespace)] : []),
+      String(g.metadata.name),
+      c?.status ?? 'Unknown',
+      'Programmed',
+      c?.reason ?? 'Pending',
+      c?.message ?? 'Waiting for controller',
+    ];
   });
-  ctx.io.stdout.write(formatTable([[...(all ? ['NAMESPACE'] : []), 'NAME', 'STATUS', 'TYPE', 'REASON', 'MESSAGE'], ...rows], 5));
+  ctx.io.stdout.write(
+    formatTable([[...(all ? ['NAMESPACE'] : []), 'NAME', 'STATUS', 'TYPE', 'REASON', 'MESSAGE'], ...rows], 5),
+  );
   return 0;
 }
 
@@ -74,6 +87,11 @@ export const waypointStatus: IstioctlCommand = {
   short: 'Show the status of waypoints in a namespace',
   use: 'istioctl waypoint status [flags]',
   needsCluster: true,
-  flags: [NAME_FLAG, ALL_NAMESPACES_FLAG, {name: 'wait', short: 'w', type: 'bool', default: true, usage: 'Wait for the waypoint to be ready'}, TIMEOUT_FLAG],
+  flags: [
+    NAME_FLAG,
+    ALL_NAMESPACES_FLAG,
+    {name: 'wait', short: 'w', type: 'bool', default: true, usage: 'Wait for the waypoint to be ready'},
+    TIMEOUT_FLAG,
+  ],
   run: status,
 };

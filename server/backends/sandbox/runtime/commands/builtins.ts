@@ -1,7 +1,7 @@
-import type { Command, CommandContext } from '../shell/command';
-import { fail } from '../shell/command';
-import { ExitSignal } from '../shell/shell';
-import { lines } from '../shell/streams';
+import type {Command, CommandContext} from '../shell/command';
+import {fail} from '../shell/command';
+import {ExitSignal} from '../shell/shell';
+import {lines} from '../shell/streams';
 
 /** echo as ash/dash do it: -n, and backslash escapes (dash always, ash with -e) */
 const echo: Command = async (ctx) => {
@@ -19,7 +19,10 @@ const echo: Command = async (ctx) => {
   let s = args.join(' ');
   if (escapes) {
     const cut = s.indexOf('\\c');
-    if (cut >= 0) { s = s.slice(0, cut); newline = false; }
+    if (cut >= 0) {
+      s = s.slice(0, cut);
+      newline = false;
+    }
     s = unescape(s);
   }
   ctx.stdout.write(s + (newline ? '\n' : ''));
@@ -28,7 +31,17 @@ const echo: Command = async (ctx) => {
 
 function unescape(s: string): string {
   return s.replace(/\\(0[0-7]{0,3}|[abefnrtv\\])/g, (_, c: string) => {
-    const map: Record<string, string> = { a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
+    const map: Record<string, string> = {
+      a: '\x07',
+      b: '\b',
+      e: '\x1b',
+      f: '\f',
+      n: '\n',
+      r: '\r',
+      t: '\t',
+      v: '\v',
+      '\\': '\\',
+    };
     return c[0] === '0' ? String.fromCharCode(parseInt(c.slice(1) || '0', 8)) : map[c]!;
   });
 }
@@ -41,20 +54,30 @@ const printf: Command = async (ctx) => {
   let i = 0;
   do {
     const used = i;
-    out += unescape(fmt).replace(/%([-+ 0#]*)(\d*)(?:\.(\d+))?([sdixXoc%b])/g, (_m, flags: string, width: string, prec: string | undefined, conv: string) => {
-      if (conv === '%') return '%';
-      const a = args[i++] ?? '';
-      let v: string;
-      if (conv === 's') v = prec !== undefined ? a.slice(0, Number(prec)) : a;
-      else if (conv === 'b') v = unescape(a);
-      else if (conv === 'c') v = a.slice(0, 1);
-      else {
-        const n = Number.parseInt(a || '0', 10) || 0;
-        v = conv === 'x' ? n.toString(16) : conv === 'X' ? n.toString(16).toUpperCase() : conv === 'o' ? n.toString(8) : String(n);
-      }
-      const w = Number(width || 0);
-      return flags.includes('-') ? v.padEnd(w) : v.padStart(w, flags.includes('0') && conv !== 's' ? '0' : ' ');
-    });
+    out += unescape(fmt).replace(
+      /%([-+ 0#]*)(\d*)(?:\.(\d+))?([sdixXoc%b])/g,
+      (_m, flags: string, width: string, prec: string | undefined, conv: string) => {
+        if (conv === '%') return '%';
+        const a = args[i++] ?? '';
+        let v: string;
+        if (conv === 's') v = prec !== undefined ? a.slice(0, Number(prec)) : a;
+        else if (conv === 'b') v = unescape(a);
+        else if (conv === 'c') v = a.slice(0, 1);
+        else {
+          const n = Number.parseInt(a || '0', 10) || 0;
+          v =
+            conv === 'x'
+              ? n.toString(16)
+              : conv === 'X'
+                ? n.toString(16).toUpperCase()
+                : conv === 'o'
+                  ? n.toString(8)
+                  : String(n);
+        }
+        const w = Number(width || 0);
+        return flags.includes('-') ? v.padEnd(w) : v.padStart(w, flags.includes('0') && conv !== 's' ? '0' : ' ');
+      },
+    );
     if (i === used) break;
   } while (i < args.length);
   ctx.stdout.write(out);
@@ -88,7 +111,8 @@ const exportCmd: Command = async (ctx) => {
     if (eq >= 0) ctx.shell.vars.set(name, a.slice(eq + 1));
     ctx.shell.exported.add(name);
   }
-  if (ctx.argv.length === 1) for (const [k, v] of Object.entries(ctx.shell.env()).sort()) ctx.stdout.write(`export ${k}='${v}'\n`);
+  if (ctx.argv.length === 1)
+    for (const [k, v] of Object.entries(ctx.shell.env()).sort()) ctx.stdout.write(`export ${k}='${v}'\n`);
   return 0;
 };
 
@@ -131,14 +155,23 @@ function evalTest(ctx: CommandContext, a: string[]): boolean | undefined {
   const [l, op, r] = a as [string, string, string];
   const n = (s: string) => Number.parseInt(s, 10);
   switch (op) {
-    case '=': case '==': return l === r;
-    case '!=': return l !== r;
-    case '-eq': return n(l) === n(r);
-    case '-ne': return n(l) !== n(r);
-    case '-lt': return n(l) < n(r);
-    case '-le': return n(l) <= n(r);
-    case '-gt': return n(l) > n(r);
-    case '-ge': return n(l) >= n(r);
+    case '=':
+    case '==':
+      return l === r;
+    case '!=':
+      return l !== r;
+    case '-eq':
+      return n(l) === n(r);
+    case '-ne':
+      return n(l) !== n(r);
+    case '-lt':
+      return n(l) < n(r);
+    case '-le':
+      return n(l) <= n(r);
+    case '-gt':
+      return n(l) > n(r);
+    case '-ge':
+      return n(l) >= n(r);
   }
   return undefined;
 }
@@ -150,7 +183,9 @@ const read: Command = async (ctx) => {
   const first = await it.next();
   if (first.done) return 1;
   const words = first.value.replace(/\n$/, '').trim().split(/\s+/);
-  (names.length ? names : ['REPLY']).forEach((n, i, all) => ctx.shell.vars.set(n, i === all.length - 1 ? words.slice(i).join(' ') : words[i] ?? ''));
+  (names.length ? names : ['REPLY']).forEach((n, i, all) =>
+    ctx.shell.vars.set(n, i === all.length - 1 ? words.slice(i).join(' ') : (words[i] ?? '')),
+  );
   return 0;
 };
 
@@ -161,7 +196,8 @@ const typeCmd: Command = async (ctx) => {
   let status = 0;
   for (const n of names) {
     const path = ctx.fs.executable(n);
-    if (['echo', 'printf', 'cd', 'exit', 'export', 'test', 'pwd', 'read', 'type', 'command'].includes(n)) ctx.stdout.write(brief ? `${n}\n` : `${n} is a shell builtin\n`);
+    if (['echo', 'printf', 'cd', 'exit', 'export', 'test', 'pwd', 'read', 'type', 'command'].includes(n))
+      ctx.stdout.write(brief ? `${n}\n` : `${n} is a shell builtin\n`);
     else if (path) ctx.stdout.write(brief ? `${path}\n` : `${n} is ${path}\n`);
     else {
       status = 1;

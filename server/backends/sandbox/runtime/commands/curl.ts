@@ -1,20 +1,24 @@
-import type { Command, CommandContext } from '../shell/command';
-import { isNetworkError, type HeaderList, type NetworkError, type NetworkResponse } from '../net/network-model';
-import { normalizeUrl, parseCurlArgs, type CurlOptions } from './curl-args';
+import type {Command, CommandContext} from '../shell/command';
+import {isNetworkError, type HeaderList, type NetworkError, type NetworkResponse} from '../net/network-model';
+import {normalizeUrl, parseCurlArgs, type CurlOptions} from './curl-args';
 
 /** curl's messages and exit codes for each way a transfer fails */
-function failure(e: NetworkError, elapsedMs: number, opts: CurlOptions): { code: number; message: string } {
+function failure(e: NetworkError, elapsedMs: number, opts: CurlOptions): {code: number; message: string} {
   switch (e.error) {
     case 'dns':
-      return { code: 6, message: `Could not resolve host: ${e.host}` };
+      return {code: 6, message: `Could not resolve host: ${e.host}`};
     case 'connect-refused':
-      return { code: 7, message: `Failed to connect to ${e.host} port ${e.port} after ${elapsedMs} ms: Could not connect to server` };
+      return {
+        code: 7,
+        message: `Failed to connect to ${e.host} port ${e.port} after ${elapsedMs} ms: Could not connect to server`,
+      };
     case 'reset':
-      return { code: 56, message: 'Recv failure: Connection reset by peer' };
+      return {code: 56, message: 'Recv failure: Connection reset by peer'};
     case 'timeout':
-      return opts.connectTimeoutSec !== undefined && (opts.maxTimeSec === undefined || opts.connectTimeoutSec < opts.maxTimeSec)
-        ? { code: 28, message: `Connection timed out after ${elapsedMs} milliseconds` }
-        : { code: 28, message: `Operation timed out after ${elapsedMs} milliseconds with 0 bytes received` };
+      return opts.connectTimeoutSec !== undefined &&
+        (opts.maxTimeSec === undefined || opts.connectTimeoutSec < opts.maxTimeSec)
+        ? {code: 28, message: `Connection timed out after ${elapsedMs} milliseconds`}
+        : {code: 28, message: `Operation timed out after ${elapsedMs} milliseconds with 0 bytes received`};
   }
 }
 
@@ -27,7 +31,8 @@ function writeOut(fmt: string, v: Record<string, string>): string {
     .replace(/\\r/g, '\r');
 }
 
-const progressHeader = '  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n                                 Dload  Upload   Total   Spent    Left  Speed\n';
+const progressHeader =
+  '  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n                                 Dload  Upload   Total   Spent    Left  Speed\n';
 function progressLine(bytes: number): string {
   const n = String(bytes).padStart(5);
   const speed = String(Math.max(bytes * 50, 0)).padStart(6);
@@ -63,13 +68,28 @@ export const curl: Command = async (ctx) => {
   return status;
 };
 
-async function transfer(ctx: CommandContext, o: CurlOptions, url: URL, version: string, showErrors: boolean, progress: boolean): Promise<number> {
+async function transfer(
+  ctx: CommandContext,
+  o: CurlOptions,
+  url: URL,
+  version: string,
+  showErrors: boolean,
+  progress: boolean,
+): Promise<number> {
   const method = o.method ?? (o.head ? 'HEAD' : o.data !== undefined ? 'POST' : 'GET');
   const defaultPort = url.protocol === 'https:' ? 443 : 80;
   const port = Number(url.port || defaultPort);
   const hostHeader = url.port ? `${url.hostname}:${url.port}` : url.hostname;
-  const headers: HeaderList = [['Host', hostHeader], ['User-Agent', o.userAgent ?? `curl/${version}`], ['Accept', '*/*']];
-  if (o.data !== undefined) headers.push(['Content-Length', String(Buffer.byteLength(o.data))], ['Content-Type', 'application/x-www-form-urlencoded']);
+  const headers: HeaderList = [
+    ['Host', hostHeader],
+    ['User-Agent', o.userAgent ?? `curl/${version}`],
+    ['Accept', '*/*'],
+  ];
+  if (o.data !== undefined)
+    headers.push(
+      ['Content-Length', String(Buffer.byteLength(o.data))],
+      ['Content-Type', 'application/x-www-form-urlencoded'],
+    );
   for (const h of o.headers) {
     const i = h.indexOf(':');
     if (i <= 0) continue;
@@ -88,21 +108,47 @@ async function transfer(ctx: CommandContext, o: CurlOptions, url: URL, version: 
   const network = ctx.container.rt.network;
   if (progress) ctx.stderr.write(progressHeader);
   const result = await Promise.race([
-    network.request({ fromPod: ctx.container.pod, fromContainer: ctx.container.container.name, method, url: url.toString(), headers, body: o.data !== undefined ? Buffer.from(o.data) : undefined, timeoutMs }),
-    new Promise<NetworkError>((resolve) => ctx.signal.addEventListener('abort', () => resolve({ error: 'timeout', host: url.hostname, port }), { once: true })),
+    network.request({
+      fromPod: ctx.container.pod,
+      fromContainer: ctx.container.container.name,
+      method,
+      url: url.toString(),
+      headers,
+      body: o.data !== undefined ? Buffer.from(o.data) : undefined,
+      timeoutMs,
+    }),
+    new Promise<NetworkError>((resolve) =>
+      ctx.signal.addEventListener('abort', () => resolve({error: 'timeout', host: url.hostname, port}), {once: true}),
+    ),
   ]);
   if (ctx.signal.aborted) return 130;
   const elapsed = Math.max(1, ctx.container.rt.clock.now().getTime() - started);
-  const vars: Record<string, string> = { http_code: '000', response_code: '000', url_effective: url.toString(), time_total: (elapsed / 1000).toFixed(6), size_download: '0', remote_ip: '', remote_port: '', content_type: '', method, num_connects: '0', exitcode: '0', errormsg: '' };
+  const vars: Record<string, string> = {
+    http_code: '000',
+    response_code: '000',
+    url_effective: url.toString(),
+    time_total: (elapsed / 1000).toFixed(6),
+    size_download: '0',
+    remote_ip: '',
+    remote_port: '',
+    content_type: '',
+    method,
+    num_connects: '0',
+    exitcode: '0',
+    errormsg: '',
+  };
 
   if (isNetworkError(result)) {
     if (result.error !== 'dns') {
-      verbose(`* Host ${hostHeader} was resolved.\n* IPv6: (none)\n* IPv4: ${result.ip ?? url.hostname}\n*   Trying ${result.ip ?? url.hostname}:${port}...\n`);
+      verbose(
+        `* Host ${hostHeader} was resolved.\n* IPv6: (none)\n* IPv4: ${result.ip ?? url.hostname}\n*   Trying ${result.ip ?? url.hostname}:${port}...\n`,
+      );
     }
     const f = failure(result, elapsed, o);
-    if (progress) ctx.stderr.write(`\r  0     0    0     0    0     0      0      0 --:--:-- --:--:-- --:--:--     0\n`);
+    if (progress)
+      ctx.stderr.write(`\r  0     0    0     0    0     0      0      0 --:--:-- --:--:-- --:--:--     0\n`);
     verbose(`* ${f.message}\n* closing connection #0\n`);
-    if (o.writeOut) ctx.stdout.write(writeOut(o.writeOut, { ...vars, exitcode: String(f.code), errormsg: f.message }));
+    if (o.writeOut) ctx.stdout.write(writeOut(o.writeOut, {...vars, exitcode: String(f.code), errormsg: f.message}));
     if (showErrors) ctx.stderr.write(`curl: (${f.code}) ${f.message}\n`);
     return f.code;
   }
@@ -110,23 +156,55 @@ async function transfer(ctx: CommandContext, o: CurlOptions, url: URL, version: 
 }
 
 function respond(
-  ctx: CommandContext, o: CurlOptions, url: URL, method: string, headers: HeaderList, r: NetworkResponse,
-  vars: Record<string, string>, showErrors: boolean, progress: boolean, verbose: (s: string) => unknown, hostHeader: string,
+  ctx: CommandContext,
+  o: CurlOptions,
+  url: URL,
+  method: string,
+  headers: HeaderList,
+  r: NetworkResponse,
+  vars: Record<string, string>,
+  showErrors: boolean,
+  progress: boolean,
+  verbose: (s: string) => unknown,
+  hostHeader: string,
 ): number {
-  verbose(`* Host ${hostHeader} was resolved.\n* IPv6: (none)\n* IPv4: ${r.remoteIp}\n*   Trying ${r.remoteIp}:${r.remotePort}...\n* Connected to ${url.hostname} (${r.remoteIp}) port ${r.remotePort}\n* using HTTP/1.x\n`);
-  verbose(`> ${method} ${url.pathname}${url.search} HTTP/1.1\r\n${headers.map(([k, v]) => `> ${k}: ${v}\r\n`).join('')}> \r\n`);
+  verbose(
+    `* Host ${hostHeader} was resolved.\n* IPv6: (none)\n* IPv4: ${r.remoteIp}\n*   Trying ${r.remoteIp}:${r.remotePort}...\n* Connected to ${url.hostname} (${r.remoteIp}) port ${r.remotePort}\n* using HTTP/1.x\n`,
+  );
+  verbose(
+    `> ${method} ${url.pathname}${url.search} HTTP/1.1\r\n${headers.map(([k, v]) => `> ${k}: ${v}\r\n`).join('')}> \r\n`,
+  );
   if (o.data !== undefined) verbose(`} [${Buffer.byteLength(o.data)} bytes data]\n`);
-  verbose(`* upload completely sent off: ${Buffer.byteLength(o.data ?? '')} bytes\n`.replace(/^.*: 0 bytes\n$/, '* Request completely sent off\n'));
+  verbose(
+    `* upload completely sent off: ${Buffer.byteLength(o.data ?? '')} bytes\n`.replace(
+      /^.*: 0 bytes\n$/,
+      '* Request completely sent off\n',
+    ),
+  );
   const head = `${r.httpVersion} ${r.status} ${r.statusText}\r\n${r.headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
-  verbose(head.split('\r\n').slice(0, -1).map((l) => `< ${l}\r\n`).join(''));
+  verbose(
+    head
+      .split('\r\n')
+      .slice(0, -1)
+      .map((l) => `< ${l}\r\n`)
+      .join(''),
+  );
   const body = method === 'HEAD' ? Buffer.alloc(0) : r.body;
   const ct = r.headers.find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
-  Object.assign(vars, { http_code: String(r.status).padStart(3, '0'), response_code: String(r.status), size_download: String(body.length), remote_ip: r.remoteIp, remote_port: String(r.remotePort), content_type: ct, num_connects: '1' });
+  Object.assign(vars, {
+    http_code: String(r.status).padStart(3, '0'),
+    response_code: String(r.status),
+    size_download: String(body.length),
+    remote_ip: r.remoteIp,
+    remote_port: String(r.remotePort),
+    content_type: ct,
+    num_connects: '1',
+  });
 
   if (o.fail && r.status >= 400) {
     if (progress) ctx.stderr.write(progressLine(0));
     verbose(`* The requested URL returned error: ${r.status}\n* closing connection #0\n`);
-    if (o.writeOut) ctx.stdout.write(writeOut(o.writeOut, { ...vars, exitcode: '22' }));
+    if (o.writeOut) ctx.stdout.write(writeOut(o.writeOut, {...vars, exitcode: '22'}));
     if (showErrors) ctx.stderr.write(`curl: (22) The requested URL returned error: ${r.status}\n`);
     return 22;
   }
@@ -135,7 +213,8 @@ function respond(
   if (out) {
     const w = ctx.fs.write(ctx.fs.resolve(ctx.cwd, out), payload.toString(), false);
     if (!w.ok) {
-      if (showErrors) ctx.stderr.write(`curl: (23) Failure writing output to destination, passed ${payload.length} returned 0\n`);
+      if (showErrors)
+        ctx.stderr.write(`curl: (23) Failure writing output to destination, passed ${payload.length} returned 0\n`);
       return 23;
     }
   } else ctx.stdout.write(payload);

@@ -1,6 +1,6 @@
-import type { Command, CommandContext } from '../shell/command';
-import { fail } from '../shell/command';
-import { lines, readAllInput } from '../shell/streams';
+import type {Command, CommandContext} from '../shell/command';
+import {fail} from '../shell/command';
+import {lines, readAllInput} from '../shell/streams';
 
 const operands = (ctx: CommandContext) => ctx.argv.slice(1).filter((a) => !a.startsWith('-') || a === '-');
 
@@ -11,7 +11,10 @@ async function* inputs(ctx: CommandContext, files: string[]): AsyncGenerator<str
     return;
   }
   for (const f of files) {
-    if (f === '-') { yield await readAllInput(ctx.stdin); continue; }
+    if (f === '-') {
+      yield await readAllInput(ctx.stdin);
+      continue;
+    }
     const r = ctx.fs.read(ctx.fs.resolve(ctx.cwd, f));
     if (r.ok) yield r.value;
     else {
@@ -41,7 +44,10 @@ async function* streamChunks(ctx: CommandContext): AsyncGenerator<Buffer> {
 }
 
 const ls: Command = async (ctx) => {
-  const flags = ctx.argv.slice(1).filter((a) => a.startsWith('-')).join('');
+  const flags = ctx.argv
+    .slice(1)
+    .filter((a) => a.startsWith('-'))
+    .join('');
   const long = flags.includes('l');
   const all = flags.includes('a');
   const targets = operands(ctx);
@@ -63,8 +69,10 @@ const ls: Command = async (ctx) => {
         const p = ctx.fs.isDir(path) ? `${path === '/' ? '' : path}/${n}` : path;
         const dir = ctx.fs.isDir(p);
         const owner = p.startsWith(user.home) ? user.name : 'root';
-        const size = dir ? 4096 : (ctx.fs.read(p).ok ? Buffer.byteLength((ctx.fs.read(p) as { value: string }).value) : 0);
-        ctx.stdout.write(`${dir ? 'drwxr-xr-x' : '-rw-r--r--'}    1 ${owner.padEnd(8)} ${owner.padEnd(8)} ${String(size).padStart(8)} Jan 23 10:00 ${n}\n`);
+        const size = dir ? 4096 : ctx.fs.read(p).ok ? Buffer.byteLength((ctx.fs.read(p) as {value: string}).value) : 0;
+        ctx.stdout.write(
+          `${dir ? 'drwxr-xr-x' : '-rw-r--r--'}    1 ${owner.padEnd(8)} ${owner.padEnd(8)} ${String(size).padStart(8)} Jan 23 10:00 ${n}\n`,
+        );
       }
     } else if (names.length) ctx.stdout.write(ctx.tty ? names.join('  ') + '\n' : names.join('\n') + '\n');
   }
@@ -93,26 +101,55 @@ const head: Command = async (ctx) => {
   if (files.length === 0) {
     // stream stdin and stop after n lines, so an endless writer before the pipe gets SIGPIPE
     let seen = 0;
-    if (n > 0) for await (const line of lines(ctx.stdin)) { ctx.stdout.write(line); if (++seen >= n) break; }
+    if (n > 0)
+      for await (const line of lines(ctx.stdin)) {
+        ctx.stdout.write(line);
+        if (++seen >= n) break;
+      }
     return 0;
   }
-  for await (const text of inputs(ctx, files)) if (text !== null) ctx.stdout.write(text.split(/(?<=\n)/).slice(0, n).join(''));
+  for await (const text of inputs(ctx, files))
+    if (text !== null)
+      ctx.stdout.write(
+        text
+          .split(/(?<=\n)/)
+          .slice(0, n)
+          .join(''),
+      );
   return 0;
 };
 
 const tail: Command = async (ctx) => {
   const n = count(ctx);
-  for await (const text of inputs(ctx, fileArgs(ctx))) if (text !== null) ctx.stdout.write(n === 0 ? '' : text.split(/(?<=\n)/).slice(-n).join(''));
+  for await (const text of inputs(ctx, fileArgs(ctx)))
+    if (text !== null)
+      ctx.stdout.write(
+        n === 0
+          ? ''
+          : text
+              .split(/(?<=\n)/)
+              .slice(-n)
+              .join(''),
+      );
   return 0;
 };
 
 const wc: Command = async (ctx) => {
-  const flags = ctx.argv.slice(1).filter((a) => a.startsWith('-')).join('');
+  const flags = ctx.argv
+    .slice(1)
+    .filter((a) => a.startsWith('-'))
+    .join('');
   for await (const text of inputs(ctx, operands(ctx))) {
     if (text === null) continue;
-    const counts = { l: (text.match(/\n/g) ?? []).length, w: text.split(/\s+/).filter(Boolean).length, c: Buffer.byteLength(text) };
+    const counts = {
+      l: (text.match(/\n/g) ?? []).length,
+      w: text.split(/\s+/).filter(Boolean).length,
+      c: Buffer.byteLength(text),
+    };
     const pick = flags ? (['l', 'w', 'c'] as const).filter((f) => flags.includes(f)) : (['l', 'w', 'c'] as const);
-    ctx.stdout.write(pick.map((k) => (pick.length === 1 ? String(counts[k]) : String(counts[k]).padStart(7))).join(' ') + '\n');
+    ctx.stdout.write(
+      pick.map((k) => (pick.length === 1 ? String(counts[k]) : String(counts[k]).padStart(7))).join(' ') + '\n',
+    );
   }
   return 0;
 };
@@ -122,12 +159,21 @@ const grep: Command = async (ctx) => {
   const args = ctx.argv.slice(1);
   const flags = new Set<string>();
   const rest: string[] = [];
-  for (const a of args) if (/^-[ivcqoEFnw]+$/.test(a)) for (const f of a.slice(1)) flags.add(f); else rest.push(a);
+  for (const a of args)
+    if (/^-[ivcqoEFnw]+$/.test(a)) for (const f of a.slice(1)) flags.add(f);
+    else rest.push(a);
   const [pattern, ...files] = rest;
   if (pattern === undefined) return fail(ctx, 'usage: grep [-ivcqoE] PATTERN [FILE]...', 2);
   let re: RegExp;
   try {
-    const src = flags.has('F') ? pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : flags.has('E') ? pattern : pattern.replace(/\\([|()+?{}])/g, '\u0000$1').replace(/([|()+?{}])/g, '\\$1').replace(/\u0000/g, '');
+    const src = flags.has('F')
+      ? pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      : flags.has('E')
+        ? pattern
+        : pattern
+            .replace(/\\([|()+?{}])/g, '\u0000$1')
+            .replace(/([|()+?{}])/g, '\\$1')
+            .replace(/\u0000/g, '');
     re = new RegExp(flags.has('w') ? `\\b(?:${src})\\b` : src, flags.has('i') ? 'gi' : 'g');
   } catch {
     return fail(ctx, `bad regex '${pattern}'`, 2);
@@ -143,7 +189,9 @@ const grep: Command = async (ctx) => {
     else ctx.stdout.write(line.endsWith('\n') ? line : `${line}\n`);
   };
   if (files.length === 0) for await (const line of lines(ctx.stdin)) onLine(line);
-  else for await (const text of inputs(ctx, files)) if (text !== null) for (const l of text.split(/(?<=\n)/)) if (l) onLine(l);
+  else
+    for await (const text of inputs(ctx, files))
+      if (text !== null) for (const l of text.split(/(?<=\n)/)) if (l) onLine(l);
   if (flags.has('c')) ctx.stdout.write(`${matched}\n`);
   return matched > 0 ? 0 : 1;
 };
@@ -151,27 +199,43 @@ const grep: Command = async (ctx) => {
 const tr: Command = async (ctx) => {
   const del = ctx.argv[1] === '-d';
   const [from, to = ''] = del ? [ctx.argv[2] ?? ''] : [ctx.argv[1] ?? '', ctx.argv[2] ?? ''];
-  const expandSet = (s: string) => s.replace(/(.)-(.)/g, (_m, a: string, b: string) => {
-    let r = '';
-    for (let c = a.charCodeAt(0); c <= b.charCodeAt(0); c++) r += String.fromCharCode(c);
-    return r;
-  }).replace(/\\n/g, '\n');
+  const expandSet = (s: string) =>
+    s
+      .replace(/(.)-(.)/g, (_m, a: string, b: string) => {
+        let r = '';
+        for (let c = a.charCodeAt(0); c <= b.charCodeAt(0); c++) r += String.fromCharCode(c);
+        return r;
+      })
+      .replace(/\\n/g, '\n');
   const f = expandSet(from);
   const t = expandSet(to);
   const text = await readAllInput(ctx.stdin);
-  ctx.stdout.write([...text].map((c) => { const i = f.indexOf(c); return i < 0 ? c : del ? '' : t[Math.min(i, t.length - 1)] ?? ''; }).join(''));
+  ctx.stdout.write(
+    [...text]
+      .map((c) => {
+        const i = f.indexOf(c);
+        return i < 0 ? c : del ? '' : (t[Math.min(i, t.length - 1)] ?? '');
+      })
+      .join(''),
+  );
   return 0;
 };
 
-export const FILE_COMMANDS: Record<string, Command> = { cat, ls, head, tail, wc, grep, tr };
+export const FILE_COMMANDS: Record<string, Command> = {cat, ls, head, tail, wc, grep, tr};
 
 /** sort [-r] [-n] [-u] */
 const sort: Command = async (ctx) => {
-  const flags = ctx.argv.slice(1).filter((a) => a.startsWith('-')).join('');
+  const flags = ctx.argv
+    .slice(1)
+    .filter((a) => a.startsWith('-'))
+    .join('');
   const files = operands(ctx);
   let all: string[] = [];
-  for await (const text of inputs(ctx, files)) if (text !== null) all.push(...text.split('\n').filter((l, i, arr) => l !== '' || i < arr.length - 1));
-  all = flags.includes('n') ? all.sort((a, b) => (Number.parseFloat(a) || 0) - (Number.parseFloat(b) || 0)) : all.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for await (const text of inputs(ctx, files))
+    if (text !== null) all.push(...text.split('\n').filter((l, i, arr) => l !== '' || i < arr.length - 1));
+  all = flags.includes('n')
+    ? all.sort((a, b) => (Number.parseFloat(a) || 0) - (Number.parseFloat(b) || 0))
+    : all.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (flags.includes('r')) all.reverse();
   if (flags.includes('u')) all = all.filter((l, i) => i === 0 || l !== all[i - 1]);
   ctx.stdout.write(all.map((l) => `${l}\n`).join(''));
@@ -209,11 +273,12 @@ const cut: Command = async (ctx) => {
     else files.push(x);
   }
   if (!fields) return fail(ctx, 'you must specify a list of bytes, characters, or fields', 1);
-  const want = (n: number) => fields.split(',').some((r) => {
-    const [lo, hi] = r.split('-');
-    if (hi === undefined) return Number(lo) === n;
-    return n >= (lo ? Number(lo) : 1) && (hi === '' || n <= Number(hi));
-  });
+  const want = (n: number) =>
+    fields.split(',').some((r) => {
+      const [lo, hi] = r.split('-');
+      if (hi === undefined) return Number(lo) === n;
+      return n >= (lo ? Number(lo) : 1) && (hi === '' || n <= Number(hi));
+    });
   for await (const text of inputs(ctx, files)) {
     if (text === null) continue;
     for (const l of text.replace(/\n$/, '').split('\n')) {
@@ -228,7 +293,8 @@ const cut: Command = async (ctx) => {
 const seq: Command = async (ctx) => {
   const n = ctx.argv.slice(1).map(Number);
   if (n.length === 0 || n.some((x) => !Number.isFinite(x))) return fail(ctx, `invalid argument`, 1);
-  const [first, step, last] = n.length === 1 ? [1, 1, n[0]!] : n.length === 2 ? [n[0]!, 1, n[1]!] : [n[0]!, n[1]!, n[2]!];
+  const [first, step, last] =
+    n.length === 1 ? [1, 1, n[0]!] : n.length === 2 ? [n[0]!, 1, n[1]!] : [n[0]!, n[1]!, n[2]!];
   const out: string[] = [];
   for (let x = first; step > 0 ? x <= last : x >= last; x += step) {
     out.push(String(x));
@@ -243,7 +309,7 @@ const touch: Command = async (ctx) => {
   let status = 0;
   for (const f of operands(ctx)) {
     const path = ctx.fs.resolve(ctx.cwd, f);
-    const w = ctx.fs.read(path).ok ? { ok: true as const } : ctx.fs.write(path, '', true);
+    const w = ctx.fs.read(path).ok ? {ok: true as const} : ctx.fs.write(path, '', true);
     if (!w.ok) {
       ctx.stderr.write(`touch: ${f}: ${'error' in w ? w.error : ''}\n`);
       status = 1;
@@ -252,4 +318,4 @@ const touch: Command = async (ctx) => {
   return status;
 };
 
-export const MORE_FILE_COMMANDS: Record<string, Command> = { sort, uniq, cut, seq, touch };
+export const MORE_FILE_COMMANDS: Record<string, Command> = {sort, uniq, cut, seq, touch};

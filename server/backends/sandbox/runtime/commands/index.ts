@@ -1,10 +1,10 @@
-import type { Command } from '../shell/command';
-import { SHELL_BUILTIN_COMMANDS } from './builtins';
-import { curl } from './curl';
-import { FILE_COMMANDS, MORE_FILE_COMMANDS } from './files';
-import { NET_COMMANDS } from './net-tools';
-import { sh } from './sh';
-import { SYSTEM_COMMANDS } from './system';
+import type {Command} from '../shell/command';
+import {SHELL_BUILTIN_COMMANDS} from './builtins';
+import {curl} from './curl';
+import {FILE_COMMANDS, MORE_FILE_COMMANDS} from './files';
+import {NET_COMMANDS} from './net-tools';
+import {sh} from './sh';
+import {SYSTEM_COMMANDS} from './system';
 
 /**
  * Every command the runtime can run. An image's `commands` list says which of them exist in that image; add a

@@ -1,32 +1,44 @@
-import { WebSocketServer, type WebSocket } from 'ws';
-import type { UpgradeContext } from '../../api/api-server';
-import { errors } from '../../api/status';
-import type { Command } from '../shell/command';
-import type { SandboxRuntime } from '../sandbox-runtime';
-import { startExecSession } from './exec-session';
-import { execTarget, flag, type ExecTarget } from './exec-target';
-import { rejectUpgrade } from './raw-status';
-import { spdyExec, SPDY_EXEC_PROTOCOLS } from './spdy-exec';
+import {WebSocketServer, type WebSocket} from 'ws';
+import type {UpgradeContext} from '../../api/api-server';
+import {errors} from '../../api/status';
+import type {Command} from '../shell/command';
+import type {SandboxRuntime} from '../sandbox-runtime';
+import {startExecSession} from './exec-session';
+import {execTarget, flag, type ExecTarget} from './exec-target';
+import {rejectUpgrade} from './raw-status';
+import {spdyExec, SPDY_EXEC_PROTOCOLS} from './spdy-exec';
 
 /** the remotecommand subprotocols we speak over WebSocket; v5 adds the close signal (channel 255) for stdin EOF */
 const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
-const CH = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255 } as const;
+const CH = {stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255} as const;
 
 /**
  * pods/exec: WebSocket (kubectl ≥ 1.30: binary messages whose first byte is the channel) or SPDY/3.1 (kubectl
  * ≤ 1.29, and the fallback when the WebSocket upgrade fails).
  */
-export function execHandler(runtimeFor: (ctx: UpgradeContext) => SandboxRuntime, commands: ReadonlyMap<string, Command>) {
+export function execHandler(
+  runtimeFor: (ctx: UpgradeContext) => SandboxRuntime,
+  commands: ReadonlyMap<string, Command>,
+) {
   // stdin and resize messages are small; a megabyte bounds what one message can make us buffer
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20, handleProtocols: (offered) => PROTOCOLS.find((p) => offered.has(p)) ?? false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 1 << 20,
+    handleProtocols: (offered) => PROTOCOLS.find((p) => offered.has(p)) ?? false,
+  });
   const handler = (ctx: UpgradeContext): void => {
     let rt: SandboxRuntime;
     let t: ExecTarget;
     const upgrade = String(ctx.req.headers.upgrade ?? '').toLowerCase();
     try {
       if (upgrade === 'websocket') {
-        const offered = String(ctx.req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
-        if (!offered.some((p) => PROTOCOLS.includes(p))) throw errors.badRequest(`none of the offered subprotocols (${offered.join(', ')}) is supported: ${PROTOCOLS.join(', ')}`);
+        const offered = String(ctx.req.headers['sec-websocket-protocol'] ?? '')
+          .split(',')
+          .map((s) => s.trim());
+        if (!offered.some((p) => PROTOCOLS.includes(p)))
+          throw errors.badRequest(
+            `none of the offered subprotocols (${offered.join(', ')}) is supported: ${PROTOCOLS.join(', ')}`,
+          );
       } else if (upgrade !== 'spdy/3.1') throw errors.badRequest(`unsupported upgrade "${upgrade}" for exec`);
       rt = runtimeFor(ctx);
       t = execTarget(rt, ctx);
@@ -34,20 +46,32 @@ export function execHandler(runtimeFor: (ctx: UpgradeContext) => SandboxRuntime,
       return rejectUpgrade(ctx.socket, e);
     }
     if (upgrade === 'spdy/3.1') {
-      const offered = String(ctx.req.headers['x-stream-protocol-version'] ?? '').split(',').map((s) => s.trim());
-      if (!offered.some((p) => SPDY_EXEC_PROTOCOLS.includes(p))) return rejectUpgrade(ctx.socket, errors.badRequest(`unable to upgrade: none of the protocols ${offered.join(', ')} is supported`));
+      const offered = String(ctx.req.headers['x-stream-protocol-version'] ?? '')
+        .split(',')
+        .map((s) => s.trim());
+      if (!offered.some((p) => SPDY_EXEC_PROTOCOLS.includes(p)))
+        return rejectUpgrade(
+          ctx.socket,
+          errors.badRequest(`unable to upgrade: none of the protocols ${offered.join(', ')} is supported`),
+        );
       return spdyExec(rt, ctx, t, commands);
     }
     wss.handleUpgrade(ctx.req, ctx.socket, ctx.head, (ws) => session(rt, ws, t, ctx.query, commands));
   };
-  return { handler, dispose: () => wss.close() };
+  return {handler, dispose: () => wss.close()};
 }
 
-function session(rt: SandboxRuntime, ws: WebSocket, t: ExecTarget, query: URLSearchParams, commands: ReadonlyMap<string, Command>): void {
+function session(
+  rt: SandboxRuntime,
+  ws: WebSocket,
+  t: ExecTarget,
+  query: URLSearchParams,
+  commands: ReadonlyMap<string, Command>,
+): void {
   const send = (ch: number, data: Buffer) => {
     if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([ch]), data]));
   };
-  const s = startExecSession(rt, t, { tty: flag(query, 'tty'), stdin: flag(query, 'stdin') }, commands, {
+  const s = startExecSession(rt, t, {tty: flag(query, 'tty'), stdin: flag(query, 'stdin')}, commands, {
     stdout: (d) => send(CH.stdout, d),
     stderr: (d) => send(CH.stderr, d),
     finish: (status) => {

@@ -1,10 +1,10 @@
-import type { Command } from '../shell/command';
-import { LineDiscipline } from '../shell/line-discipline';
-import { EMPTY_INPUT, Pipe, type Input, type Output } from '../shell/streams';
-import type { SandboxRuntime } from '../sandbox-runtime';
-import { exitStatus } from './exec-status';
-import { runExec } from './run-exec';
-import type { ExecTarget } from './exec-target';
+import type {Command} from '../shell/command';
+import {LineDiscipline} from '../shell/line-discipline';
+import {EMPTY_INPUT, Pipe, type Input, type Output} from '../shell/streams';
+import type {SandboxRuntime} from '../sandbox-runtime';
+import {exitStatus} from './exec-status';
+import {runExec} from './run-exec';
+import type {ExecTarget} from './exec-target';
 
 /** How a session's output leaves: WebSocket channels or SPDY streams. */
 export interface ExecTransport {
@@ -27,21 +27,31 @@ export interface ExecSession {
  * exit status reported at the end. The transports only move bytes.
  */
 export function startExecSession(
-  rt: SandboxRuntime, t: ExecTarget, opts: { tty: boolean; stdin: boolean }, commands: ReadonlyMap<string, Command>, transport: ExecTransport,
+  rt: SandboxRuntime,
+  t: ExecTarget,
+  opts: {tty: boolean; stdin: boolean},
+  commands: ReadonlyMap<string, Command>,
+  transport: ExecTransport,
 ): ExecSession {
-  const { tty } = opts;
+  const {tty} = opts;
   const abort = new AbortController();
   let done = false;
   // a TTY turns "\n" into "\r\n" (onlcr) and merges stderr into stdout
   const crlf = (d: string | Buffer) => Buffer.from(d.toString().replace(/\r?\n/g, '\r\n'));
   const raw = (d: string | Buffer) => (typeof d === 'string' ? Buffer.from(d) : d);
   const out = (d: Buffer) => !done && transport.stdout(d);
-  const stdout: Output = { write: (d) => out(tty ? crlf(d) : raw(d)) };
-  const stderr: Output = { write: (d) => (tty ? out(crlf(d)) : !done && transport.stderr(raw(d))) };
+  const stdout: Output = {write: (d) => out(tty ? crlf(d) : raw(d))};
+  const stderr: Output = {write: (d) => (tty ? out(crlf(d)) : !done && transport.stderr(raw(d)))};
 
   let interrupt = () => abort.abort();
   const history: string[] = [];
-  const discipline = tty ? new LineDiscipline((s) => out(Buffer.from(s)), () => interrupt(), history) : undefined;
+  const discipline = tty
+    ? new LineDiscipline(
+        (s) => out(Buffer.from(s)),
+        () => interrupt(),
+        history,
+      )
+    : undefined;
   const pipe = discipline ? discipline.input : new Pipe();
   const stdin: Input = opts.stdin ? pipe : EMPTY_INPUT;
 
@@ -50,10 +60,22 @@ export function startExecSession(
     pipe.close();
   };
   const deleted = rt.onPodDeleted(t.pod.namespace, t.pod.name, end);
-  const untrack = rt.track({ dispose: end });
+  const untrack = rt.track({dispose: end});
   const container = t.pod.containers.find((c) => c.name === t.container)!;
 
-  runExec({ rt, pod: t.pod, container, argv: t.argv, tty, stdin, stdout, stderr, signal: abort.signal, commands, terminal: tty ? { onInterrupt: (fn) => (interrupt = fn), history } : undefined })
+  runExec({
+    rt,
+    pod: t.pod,
+    container,
+    argv: t.argv,
+    tty,
+    stdin,
+    stdout,
+    stderr,
+    signal: abort.signal,
+    commands,
+    terminal: tty ? {onInterrupt: (fn) => (interrupt = fn), history} : undefined,
+  })
     .catch((e: unknown) => {
       stderr.write(`sandbox runtime error: ${e instanceof Error ? e.message : String(e)}\n`);
       return 1;

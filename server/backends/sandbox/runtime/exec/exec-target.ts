@@ -1,7 +1,7 @@
-import type { UpgradeContext } from '../../api/api-server';
-import { errors } from '../../api/status';
-import { runningStatus, type PodView } from '../pod-view';
-import type { SandboxRuntime } from '../sandbox-runtime';
+import type {UpgradeContext} from '../../api/api-server';
+import {errors} from '../../api/status';
+import {runningStatus, type PodView} from '../pod-view';
+import type {SandboxRuntime} from '../sandbox-runtime';
 
 export interface ExecTarget {
   pod: PodView;
@@ -16,13 +16,19 @@ export function execTarget(rt: SandboxRuntime, ctx: Pick<UpgradeContext, 'target
   if (argv.length === 0) throw errors.badRequest('you must specify at least 1 command');
   let container = ctx.query.get('container') ?? '';
   if (!container) {
-    if (pod.containers.length !== 1) throw errors.badRequest(`a container name must be specified for pod ${pod.name}, choose one of: [${pod.containers.map((c) => c.name).join(' ')}]`);
+    if (pod.containers.length !== 1)
+      throw errors.badRequest(
+        `a container name must be specified for pod ${pod.name}, choose one of: [${pod.containers.map((c) => c.name).join(' ')}]`,
+      );
     container = pod.containers[0]!.name;
   }
-  if (!pod.containers.some((c) => c.name === container)) throw errors.badRequest(`container ${container} is not valid for pod ${pod.name}`);
-  if (pod.phase === 'Succeeded' || pod.phase === 'Failed') throw errors.badRequest(`cannot exec into a container in a completed pod; current phase is ${pod.phase}`);
-  if (!runningStatus(pod, container)) throw errors.badRequest(`unable to upgrade connection: container not found ("${container}")`);
-  return { pod, container, argv };
+  if (!pod.containers.some((c) => c.name === container))
+    throw errors.badRequest(`container ${container} is not valid for pod ${pod.name}`);
+  if (pod.phase === 'Succeeded' || pod.phase === 'Failed')
+    throw errors.badRequest(`cannot exec into a container in a completed pod; current phase is ${pod.phase}`);
+  if (!runningStatus(pod, container))
+    throw errors.badRequest(`unable to upgrade connection: container not found ("${container}")`);
+  return {pod, container, argv};
 }
 
 export const flag = (q: URLSearchParams, name: string) => q.get(name) === 'true' || q.get(name) === '1';

@@ -1,12 +1,12 @@
-import { posix } from 'node:path';
-import type { Command, CommandContext } from '../shell/command';
-import type { TerminalHooks } from '../shell/line-discipline';
-import { Shell } from '../shell/shell';
-import type { Input, Output } from '../shell/streams';
-import { VirtualFs } from '../shell/virtual-fs';
-import { containerEnv } from '../pod-env';
-import type { ContainerView, PodView } from '../pod-view';
-import type { SandboxRuntime } from '../sandbox-runtime';
+import {posix} from 'node:path';
+import type {Command, CommandContext} from '../shell/command';
+import type {TerminalHooks} from '../shell/line-discipline';
+import {Shell} from '../shell/shell';
+import type {Input, Output} from '../shell/streams';
+import {VirtualFs} from '../shell/virtual-fs';
+import {containerEnv} from '../pod-env';
+import type {ContainerView, PodView} from '../pod-view';
+import type {SandboxRuntime} from '../sandbox-runtime';
 
 export interface ExecRequest {
   rt: SandboxRuntime;
@@ -24,10 +24,16 @@ export interface ExecRequest {
 }
 
 /** what containerd/runc answer when the executable is missing; kubectl shows it and exits 126/127 */
-function ociNotFound(argv0: string): { text: string; code: number } {
+function ociNotFound(argv0: string): {text: string; code: number} {
   return argv0.includes('/')
-    ? { text: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv0}": stat ${argv0}: no such file or directory: unknown\n`, code: 127 }
-    : { text: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv0}": executable file not found in $PATH: unknown\n`, code: 126 };
+    ? {
+        text: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv0}": stat ${argv0}: no such file or directory: unknown\n`,
+        code: 127,
+      }
+    : {
+        text: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv0}": executable file not found in $PATH: unknown\n`,
+        code: 126,
+      };
 }
 
 /**
@@ -50,7 +56,16 @@ export async function runExec(r: ExecRequest): Promise<number> {
   }
   const pid = r.rt.nextPid(r.pod.uid);
   const flavor = ce.image.commands.includes('dash') ? 'dash' : 'ash';
-  const shell = new Shell({ container: ce, fs, commands: r.commands, signal: r.signal, tty: r.tty, flavor, pid, name: 'sh' });
+  const shell = new Shell({
+    container: ce,
+    fs,
+    commands: r.commands,
+    signal: r.signal,
+    tty: r.tty,
+    flavor,
+    pid,
+    name: 'sh',
+  });
   shell.terminal = r.terminal;
   shell.isProcess = false;
   const ctx: CommandContext = {

@@ -1,9 +1,9 @@
-import type { UpgradeContext } from '../../api/api-server';
-import { SpdySession, type SpdyStream } from '../portforward/spdy-session';
-import type { Command } from '../shell/command';
-import type { SandboxRuntime } from '../sandbox-runtime';
-import { startExecSession, type ExecSession } from './exec-session';
-import { flag, type ExecTarget } from './exec-target';
+import type {UpgradeContext} from '../../api/api-server';
+import {SpdySession, type SpdyStream} from '../portforward/spdy-session';
+import type {Command} from '../shell/command';
+import type {SandboxRuntime} from '../sandbox-runtime';
+import {startExecSession, type ExecSession} from './exec-session';
+import {flag, type ExecTarget} from './exec-target';
 
 /** remotecommand over SPDY: v4 carries the exit code as a Status on the error stream, like v5 */
 export const SPDY_EXEC_PROTOCOLS = ['v4.channel.k8s.io'];
@@ -12,18 +12,31 @@ export const SPDY_EXEC_PROTOCOLS = ['v4.channel.k8s.io'];
  * Exec over SPDY/3.1 (kubectl ≤ 1.29, or KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false): the client opens one stream per
  * channel (streamtype error, stdin, stdout, stderr, resize); the command starts once all expected streams exist.
  */
-export function spdyExec(rt: SandboxRuntime, ctx: UpgradeContext, t: ExecTarget, commands: ReadonlyMap<string, Command>): void {
+export function spdyExec(
+  rt: SandboxRuntime,
+  ctx: UpgradeContext,
+  t: ExecTarget,
+  commands: ReadonlyMap<string, Command>,
+): void {
   const tty = flag(ctx.query, 'tty');
   const wantStdin = flag(ctx.query, 'stdin');
-  const expected = new Set(['error', ...(wantStdin ? ['stdin'] : []), ...(flag(ctx.query, 'stdout') ? ['stdout'] : []), ...(flag(ctx.query, 'stderr') && !tty ? ['stderr'] : []), ...(tty ? ['resize'] : [])]);
-  ctx.socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${SPDY_EXEC_PROTOCOLS[0]}\r\n\r\n`);
+  const expected = new Set([
+    'error',
+    ...(wantStdin ? ['stdin'] : []),
+    ...(flag(ctx.query, 'stdout') ? ['stdout'] : []),
+    ...(flag(ctx.query, 'stderr') && !tty ? ['stderr'] : []),
+    ...(tty ? ['resize'] : []),
+  ]);
+  ctx.socket.write(
+    `HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${SPDY_EXEC_PROTOCOLS[0]}\r\n\r\n`,
+  );
   if (ctx.head.length) ctx.socket.unshift(ctx.head);
   const streams = new Map<string, SpdyStream>();
   let exec: ExecSession | undefined;
   const pendingStdin: Buffer[] = [];
   let stdinEnded = false;
   const start = () => {
-    exec = startExecSession(rt, t, { tty, stdin: wantStdin }, commands, {
+    exec = startExecSession(rt, t, {tty, stdin: wantStdin}, commands, {
       stdout: (d) => streams.get('stdout')?.data.write(d),
       stderr: (d) => streams.get('stderr')?.data.write(d),
       finish: (status) => {
@@ -48,6 +61,6 @@ export function spdyExec(rt: SandboxRuntime, ctx: UpgradeContext, t: ExecTarget,
     },
     () => exec?.abort(),
   );
-  const untrack = rt.track({ dispose: () => session.close() });
+  const untrack = rt.track({dispose: () => session.close()});
   ctx.socket.on('close', untrack);
 }

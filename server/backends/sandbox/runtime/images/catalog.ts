@@ -1,20 +1,79 @@
-import { after, gunicornTime, klog, nginxTime, rfc3339Millis, rfc3339Seconds } from './log-time';
-import type { ImageSpec, ImageUser } from './types';
+import {after, gunicornTime, klog, nginxTime, rfc3339Millis, rfc3339Seconds} from './log-time';
+import type {ImageSpec, ImageUser} from './types';
 
 /** The busybox applets our shell implements; images built on busybox/alpine have all of them. */
 export const BUSYBOX_COMMANDS = [
-  'sh', 'ash', 'echo', 'printf', 'cat', 'env', 'printenv', 'hostname', 'ls', 'pwd', 'id', 'whoami', 'sleep', 'true',
-  'false', 'uname', 'ps', 'nslookup', 'wget', 'grep', 'head', 'tail', 'wc', 'date', 'which', 'test', '[', 'tr',
-  'sort', 'uniq', 'cut', 'seq', 'touch',
+  'sh',
+  'ash',
+  'echo',
+  'printf',
+  'cat',
+  'env',
+  'printenv',
+  'hostname',
+  'ls',
+  'pwd',
+  'id',
+  'whoami',
+  'sleep',
+  'true',
+  'false',
+  'uname',
+  'ps',
+  'nslookup',
+  'wget',
+  'grep',
+  'head',
+  'tail',
+  'wc',
+  'date',
+  'which',
+  'test',
+  '[',
+  'tr',
+  'sort',
+  'uniq',
+  'cut',
+  'seq',
+  'touch',
 ];
 /** Debian's coreutils + dash + bash: no nslookup, wget or curl unless installed. */
 const DEBIAN_COMMANDS = [
-  'sh', 'bash', 'dash', 'echo', 'printf', 'cat', 'env', 'printenv', 'hostname', 'ls', 'pwd', 'id', 'whoami', 'sleep',
-  'true', 'false', 'uname', 'grep', 'head', 'tail', 'wc', 'date', 'which', 'test', '[', 'tr', 'getent',
-  'sort', 'uniq', 'cut', 'seq', 'touch',
+  'sh',
+  'bash',
+  'dash',
+  'echo',
+  'printf',
+  'cat',
+  'env',
+  'printenv',
+  'hostname',
+  'ls',
+  'pwd',
+  'id',
+  'whoami',
+  'sleep',
+  'true',
+  'false',
+  'uname',
+  'grep',
+  'head',
+  'tail',
+  'wc',
+  'date',
+  'which',
+  'test',
+  '[',
+  'tr',
+  'getent',
+  'sort',
+  'uniq',
+  'cut',
+  'seq',
+  'touch',
 ];
 
-const ROOT: ImageUser = { uid: 0, gid: 0, name: 'root', group: 'root', home: '/root' };
+const ROOT: ImageUser = {uid: 0, gid: 0, name: 'root', group: 'root', home: '/root'};
 const ALPINE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 const alpine = (version: string) =>
@@ -31,9 +90,15 @@ export const IMAGE_CATALOG: ImageSpec[] = [
   {
     id: 'curl',
     repositories: ['curlimages/curl', 'governmentpaas/curl-ssl', 'radial/busyboxplus'],
-    user: { uid: 100, gid: 101, name: 'curl_user', group: 'curl_group', home: '/home/curl_user' },
+    user: {uid: 100, gid: 101, name: 'curl_user', group: 'curl_group', home: '/home/curl_user'},
     commands: [...BUSYBOX_COMMANDS, 'curl'],
-    env: { PATH: ALPINE_PATH, CURL_CA_BUNDLE: '/cacert.pem', CURL_RELEASE_TAG: 'curl-8_16_0', CURL_GIT_REPO: 'https://github.com/curl/curl.git', CURL_VERSION: '8.16.0' },
+    env: {
+      PATH: ALPINE_PATH,
+      CURL_CA_BUNDLE: '/cacert.pem',
+      CURL_RELEASE_TAG: 'curl-8_16_0',
+      CURL_GIT_REPO: 'https://github.com/curl/curl.git',
+      CURL_VERSION: '8.16.0',
+    },
     workingDir: '/home/curl_user',
     osRelease: alpine('3.22.1'),
     app: 'none',
@@ -45,15 +110,18 @@ export const IMAGE_CATALOG: ImageSpec[] = [
     id: 'httpbin',
     repositories: ['mccutchen/go-httpbin'],
     // distroless: the go-httpbin binary and nothing else, so `kubectl exec deploy/httpbin -- sh` fails as it really does
-    user: { uid: 65532, gid: 65532, name: 'nonroot', group: 'nonroot', home: '/home/nonroot' },
+    user: {uid: 65532, gid: 65532, name: 'nonroot', group: 'nonroot', home: '/home/nonroot'},
     commands: ['go-httpbin'],
-    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', SSL_CERT_FILE: '/etc/ssl/certs/ca-certificates.crt' },
+    env: {
+      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      SSL_CERT_FILE: '/etc/ssl/certs/ca-certificates.crt',
+    },
     workingDir: '/',
     osRelease: DISTROLESS_OS,
     app: 'httpbin',
     ports: [8080],
     entrypoint: ['/bin/go-httpbin'],
-    startupLog: ({ startedAt, env }) => [
+    startupLog: ({startedAt, env}) => [
       `time=${rfc3339Millis(after(startedAt, 3))} level=INFO msg="go-httpbin listening on http://0.0.0.0:${env.PORT ?? '8080'}"`,
     ],
   },
@@ -62,39 +130,55 @@ export const IMAGE_CATALOG: ImageSpec[] = [
     repositories: ['kong/httpbin', 'kennethreitz/httpbin'],
     user: ROOT,
     commands: [...DEBIAN_COMMANDS, 'python3', 'gunicorn'],
-    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' },
+    env: {PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8'},
     workingDir: '/',
     osRelease: debian('12', 'bookworm'),
     app: 'httpbin',
     ports: [80],
     entrypoint: ['/usr/bin/python3', '/usr/local/bin/gunicorn', '-b', '0.0.0.0:80', 'httpbin:app', '-k', 'gevent'],
-    startupLog: ({ startedAt }) => gunicornStart(startedAt, '19.9.0', '0.0.0.0:80', 'gevent'),
+    startupLog: ({startedAt}) => gunicornStart(startedAt, '19.9.0', '0.0.0.0:80', 'gevent'),
   },
   {
     id: 'helloworld',
-    repositories: ['istio/examples-helloworld-v1', 'istio/examples-helloworld-v2', 'release/examples-helloworld-v1', 'release/examples-helloworld-v2'],
+    repositories: [
+      'istio/examples-helloworld-v1',
+      'istio/examples-helloworld-v2',
+      'release/examples-helloworld-v1',
+      'release/examples-helloworld-v2',
+    ],
     user: ROOT,
     commands: [...DEBIAN_COMMANDS, 'python', 'python3', 'gunicorn', 'pip'],
-    env: { PATH: '/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', PYTHON_VERSION: '3.11.4', GPG_KEY: 'A035C8C19219BA821ECEA86B64E628F8D684696D' },
+    env: {
+      PATH: '/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      LANG: 'C.UTF-8',
+      PYTHON_VERSION: '3.11.4',
+      GPG_KEY: 'A035C8C19219BA821ECEA86B64E628F8D684696D',
+    },
     workingDir: '/opt/microservices',
     osRelease: debian('12', 'bookworm'),
     app: 'helloworld',
     ports: [5000],
     entrypoint: ['/usr/local/bin/python3', '/usr/local/bin/gunicorn', '-b', '[::]:5000', 'app:app', '-k', 'gevent'],
-    startupLog: ({ startedAt }) => gunicornStart(startedAt, '22.0.0', '[::]:5000', 'gevent'),
+    startupLog: ({startedAt}) => gunicornStart(startedAt, '22.0.0', '[::]:5000', 'gevent'),
   },
   {
     id: 'nginx',
     repositories: ['library/nginx', 'nginx'],
     user: ROOT,
     commands: [...DEBIAN_COMMANDS, 'nginx', 'curl'],
-    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', NGINX_VERSION: '1.27.3', NJS_VERSION: '0.8.7', NJS_RELEASE: '1~bookworm', PKG_RELEASE: '1~bookworm' },
+    env: {
+      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      NGINX_VERSION: '1.27.3',
+      NJS_VERSION: '0.8.7',
+      NJS_RELEASE: '1~bookworm',
+      PKG_RELEASE: '1~bookworm',
+    },
     workingDir: '/',
     osRelease: debian('12', 'bookworm'),
     app: 'nginx',
     ports: [80],
     entrypoint: ['nginx:', 'master', 'process', 'nginx', '-g', 'daemon off;'],
-    startupLog: ({ startedAt }) => {
+    startupLog: ({startedAt}) => {
       const t = nginxTime(after(startedAt, 40));
       return [
         '/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration',
@@ -121,7 +205,7 @@ export const IMAGE_CATALOG: ImageSpec[] = [
     repositories: ['library/busybox', 'busybox'],
     user: ROOT,
     commands: BUSYBOX_COMMANDS,
-    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+    env: {PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'},
     workingDir: '/',
     app: 'none',
     ports: [],
@@ -133,7 +217,7 @@ export const IMAGE_CATALOG: ImageSpec[] = [
     repositories: ['library/alpine', 'alpine'],
     user: ROOT,
     commands: BUSYBOX_COMMANDS,
-    env: { PATH: ALPINE_PATH },
+    env: {PATH: ALPINE_PATH},
     workingDir: '/',
     osRelease: alpine('3.22.1'),
     app: 'none',
@@ -144,9 +228,9 @@ export const IMAGE_CATALOG: ImageSpec[] = [
   {
     id: 'coredns',
     repositories: ['rancher/mirrored-coredns-coredns', 'coredns/coredns'],
-    user: { uid: 65532, gid: 65532, name: 'nonroot', group: 'nonroot', home: '/home/nonroot' },
+    user: {uid: 65532, gid: 65532, name: 'nonroot', group: 'nonroot', home: '/home/nonroot'},
     commands: ['coredns'],
-    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+    env: {PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'},
     workingDir: '/',
     app: 'coredns',
     ports: [53, 9153],
@@ -163,13 +247,13 @@ export const IMAGE_CATALOG: ImageSpec[] = [
     repositories: ['rancher/local-path-provisioner'],
     user: ROOT,
     commands: BUSYBOX_COMMANDS.filter((c) => !['wget', 'nslookup'].includes(c)).concat('local-path-provisioner'),
-    env: { PATH: ALPINE_PATH },
+    env: {PATH: ALPINE_PATH},
     workingDir: '/',
     osRelease: alpine('3.21.3'),
     app: 'none',
     ports: [],
     entrypoint: ['local-path-provisioner', 'start', '--config', '/etc/config/config.json'],
-    startupLog: ({ startedAt, podName }) => [
+    startupLog: ({startedAt, podName}) => [
       `time="${rfc3339Seconds(startedAt)}" level=info msg="Creating provisioner" configmap=local-path-config`,
       `time="${rfc3339Seconds(after(startedAt, 20))}" level=debug msg="Applied config: {\\"nodePathMap\\":[{\\"node\\":\\"DEFAULT_PATH_FOR_NON_LISTED_NODES\\",\\"paths\\":[\\"/var/lib/rancher/k3s/storage\\"]}]}"`,
       `time="${rfc3339Seconds(after(startedAt, 21))}" level=debug msg="Provisioner started"`,
@@ -180,14 +264,22 @@ export const IMAGE_CATALOG: ImageSpec[] = [
   {
     id: 'metrics-server',
     repositories: ['rancher/mirrored-metrics-server', 'metrics-server/metrics-server'],
-    user: { uid: 1000, gid: 1000, name: '1000', group: '1000', home: '/' },
+    user: {uid: 1000, gid: 1000, name: '1000', group: '1000', home: '/'},
     commands: ['metrics-server'],
-    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+    env: {PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'},
     workingDir: '/',
     app: 'metrics-server',
     ports: [10250],
-    entrypoint: ['/metrics-server', '--cert-dir=/tmp', '--secure-port=10250', '--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname', '--kubelet-use-node-status-port', '--metric-resolution=15s', '--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'],
-    startupLog: ({ startedAt }) => [
+    entrypoint: [
+      '/metrics-server',
+      '--cert-dir=/tmp',
+      '--secure-port=10250',
+      '--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname',
+      '--kubelet-use-node-status-port',
+      '--metric-resolution=15s',
+      '--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+    ],
+    startupLog: ({startedAt}) => [
       `${klog(after(startedAt, 210), 'I', 'serving.go:374')} Generated self-signed cert (/tmp/apiserver.crt, /tmp/apiserver.key)`,
       `${klog(after(startedAt, 640), 'I', 'handler.go:275')} Adding GroupVersion metrics.k8s.io v1beta1 to ResourceManager`,
       `${klog(after(startedAt, 752), 'I', 'requestheader_controller.go:169')} Starting RequestHeaderAuthRequestController`,
@@ -217,7 +309,7 @@ export const GENERIC_IMAGE: ImageSpec = {
   repositories: [],
   user: ROOT,
   commands: BUSYBOX_COMMANDS,
-  env: { PATH: ALPINE_PATH },
+  env: {PATH: ALPINE_PATH},
   workingDir: '/',
   app: 'none',
   ports: [],
@@ -242,5 +334,8 @@ export function repositoryOf(image: string): string {
 export function imageSpecFor(image: string | undefined, catalog: ImageSpec[] = IMAGE_CATALOG): ImageSpec {
   if (!image) return GENERIC_IMAGE;
   const repo = repositoryOf(image);
-  return catalog.find((s) => s.repositories.some((r) => r === repo || repositoryOf(r) === repo || repo.endsWith(`/${r}`))) ?? GENERIC_IMAGE;
+  return (
+    catalog.find((s) => s.repositories.some((r) => r === repo || repositoryOf(r) === repo || repo.endsWith(`/${r}`))) ??
+    GENERIC_IMAGE
+  );
 }

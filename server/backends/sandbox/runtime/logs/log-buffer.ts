@@ -1,4 +1,4 @@
-import type { Disposable } from '../../api/types';
+import type {Disposable} from '../../api/types';
 
 export interface LogLine {
   time: Date;
@@ -18,7 +18,8 @@ export class LogBuffer {
   append(line: LogLine): void {
     this.lines.push(line);
     // drop in chunks so a busy follower-free buffer does not shift an array on every line
-    if (this.lines.length > this.maxLines + Math.ceil(this.maxLines / 10)) this.lines = this.lines.slice(-this.maxLines);
+    if (this.lines.length > this.maxLines + Math.ceil(this.maxLines / 10))
+      this.lines = this.lines.slice(-this.maxLines);
     for (const f of this.followers) f(line);
   }
 
@@ -28,7 +29,7 @@ export class LogBuffer {
 
   follow(fn: (l: LogLine) => void): Disposable {
     this.followers.add(fn);
-    return { dispose: () => this.followers.delete(fn) };
+    return {dispose: () => this.followers.delete(fn)};
   }
 
   /** the container is gone: followers learn it through their own pod watch, so only drop them here */

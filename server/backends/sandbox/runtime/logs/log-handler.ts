@@ -1,9 +1,9 @@
-import type { ResourceContext } from '../../api/rest-handler';
-import { errors } from '../../api/status';
-import { sendError } from '../../api/http-io';
-import { runningStatus, waitingReason, type PodView } from '../pod-view';
-import type { SandboxRuntime } from '../sandbox-runtime';
-import type { LogLine } from './log-buffer';
+import type {ResourceContext} from '../../api/rest-handler';
+import {errors} from '../../api/status';
+import {sendError} from '../../api/http-io';
+import {runningStatus, waitingReason, type PodView} from '../pod-view';
+import type {SandboxRuntime} from '../sandbox-runtime';
+import type {LogLine} from './log-buffer';
 
 /** kubelet's --timestamps format: RFC 3339 with nanoseconds */
 const stamp = (d: Date) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
@@ -11,7 +11,8 @@ const stamp = (d: Date) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
 const positiveInt = (v: string | null, name: string): number | undefined => {
   if (v === null || v === '') return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw errors.badRequest(`${name}: Invalid value: ${v}: must be greater than or equal to 0`);
+  if (!Number.isInteger(n) || n < 0)
+    throw errors.badRequest(`${name}: Invalid value: ${v}: must be greater than or equal to 0`);
   return n;
 };
 
@@ -42,7 +43,7 @@ export function logHandler(runtimeFor: (ctx: ResourceContext) => SandboxRuntime)
 }
 
 function serve(rt: SandboxRuntime, ctx: ResourceContext): void {
-  const { query, res, target } = ctx;
+  const {query, res, target} = ctx;
   if ((ctx.req.method ?? 'GET') !== 'GET') throw errors.methodNotAllowed(ctx.req.method ?? '', 'PodLogOptions');
   const pod = rt.mustPod(target.namespace ?? 'default', target.name!);
   const container = pickContainer(pod, query.get('container'));
@@ -56,13 +57,20 @@ function serve(rt: SandboxRuntime, ctx: ResourceContext): void {
 
   const status = pod.statuses.find((s) => s.name === container);
   if (!previous && !runningStatus(pod, container) && status?.state !== 'terminated') {
-    throw errors.badRequest(`container "${container}" in pod "${pod.name}" is waiting to start: ${waitingReason(pod, container)}`);
+    throw errors.badRequest(
+      `container "${container}" in pod "${pod.name}" is waiting to start: ${waitingReason(pod, container)}`,
+    );
   }
   const logs = rt.logs.container(pod, container)!;
   const buffer = previous ? logs.previous : logs.current;
   if (!buffer) throw errors.badRequest(`previous terminated container "${container}" in pod "${pod.name}" not found`);
 
-  const since = sinceSeconds !== undefined ? rt.clock.now().getTime() - sinceSeconds * 1000 : sinceTime ? Date.parse(sinceTime) : undefined;
+  const since =
+    sinceSeconds !== undefined
+      ? rt.clock.now().getTime() - sinceSeconds * 1000
+      : sinceTime
+        ? Date.parse(sinceTime)
+        : undefined;
   let lines = buffer.snapshot();
   if (since !== undefined && !Number.isNaN(since)) lines = lines.filter((l) => l.time.getTime() >= since);
   if (tailLines !== undefined) lines = tailLines === 0 ? [] : lines.slice(-tailLines);
@@ -78,7 +86,7 @@ function serve(rt: SandboxRuntime, ctx: ResourceContext): void {
     return budget > 0;
   };
 
-  res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' });
+  res.writeHead(200, {'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private'});
   for (const l of lines) if (!write(l)) return void res.end();
   if (!follow) return void res.end();
 
@@ -90,7 +98,7 @@ function serve(rt: SandboxRuntime, ctx: ResourceContext): void {
     }),
     rt.onPodDeleted(pod.namespace, pod.name, () => end()),
   ];
-  const untrack = rt.track({ dispose: () => end() });
+  const untrack = rt.track({dispose: () => end()});
   let ended = false;
   function end() {
     if (ended) return;

@@ -1,8 +1,8 @@
-import type { Clock } from '../../api/types';
-import { imageSpecFor } from '../images/catalog';
-import type { ImageSpec } from '../images/types';
-import type { PodView } from '../pod-view';
-import { LogBuffer, type LogLine } from './log-buffer';
+import type {Clock} from '../../api/types';
+import {imageSpecFor} from '../images/catalog';
+import type {ImageSpec} from '../images/types';
+import type {PodView} from '../pod-view';
+import {LogBuffer, type LogLine} from './log-buffer';
 
 interface ContainerLogs {
   restartCount: number;
@@ -44,14 +44,14 @@ export class PodLogs {
     let entry = this.pods.get(key);
     if (!entry || entry.uid !== pod.uid) {
       if (entry) this.dropEntry(entry);
-      entry = { uid: pod.uid, containers: new Map() };
+      entry = {uid: pod.uid, containers: new Map()};
       this.pods.set(key, entry);
     }
     const status = pod.statuses.find((s) => s.name === name);
     const restartCount = status?.restartCount ?? 0;
     let logs = entry.containers.get(name);
     if (!logs) {
-      logs = { restartCount, current: new LogBuffer(this.maxLines) };
+      logs = {restartCount, current: new LogBuffer(this.maxLines)};
       if (restartCount > 0) logs.previous = this.seeded(pod, name, c.image, c.env, undefined);
       if (status && status.state !== 'waiting') this.seed(logs.current, pod, name, c.image, c.env, status.startedAt);
       entry.containers.set(name, logs);
@@ -68,7 +68,8 @@ export class PodLogs {
   append(pod: PodView, container: string, text: string, time?: Date): boolean {
     const logs = this.container(pod, container);
     if (!logs) return false;
-    for (const line of text.replace(/\n$/, '').split('\n')) logs.current.append({ time: time ?? this.opts.clock.now(), text: line });
+    for (const line of text.replace(/\n$/, '').split('\n'))
+      logs.current.append({time: time ?? this.opts.clock.now(), text: line});
     return true;
   }
 
@@ -90,16 +91,35 @@ export class PodLogs {
     }
   }
 
-  private seeded(pod: PodView, name: string, image: string, env: { name: string; value?: string }[], startedAt: string | undefined): LogBuffer {
+  private seeded(
+    pod: PodView,
+    name: string,
+    image: string,
+    env: {name: string; value?: string}[],
+    startedAt: string | undefined,
+  ): LogBuffer {
     const b = new LogBuffer(this.maxLines);
     this.seed(b, pod, name, image, env, startedAt);
     return b;
   }
 
-  private seed(b: LogBuffer, pod: PodView, name: string, image: string, env: { name: string; value?: string }[], startedAt: string | undefined): void {
+  private seed(
+    b: LogBuffer,
+    pod: PodView,
+    name: string,
+    image: string,
+    env: {name: string; value?: string}[],
+    startedAt: string | undefined,
+  ): void {
     const start = startedAt ? new Date(startedAt) : this.opts.clock.now();
     const envMap = Object.fromEntries(env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
-    const lines = this.spec(image).startupLog({ podName: pod.name, namespace: pod.namespace, container: name, startedAt: start, env: envMap });
-    for (const text of lines) b.append({ time: start, text } satisfies LogLine);
+    const lines = this.spec(image).startupLog({
+      podName: pod.name,
+      namespace: pod.namespace,
+      container: name,
+      startedAt: start,
+      env: envMap,
+    });
+    for (const text of lines) b.append({time: start, text} satisfies LogLine);
   }
 }

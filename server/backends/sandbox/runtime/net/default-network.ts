@@ -1,10 +1,10 @@
-import type { KubeObject } from '../../api/types';
-import { podView } from '../pod-view';
-import type { SandboxRuntime } from '../sandbox-runtime';
-import { STATUS_TEXT } from './apps/status-text';
-import { backingPods, resolveName, whoHas } from './dns';
-import type { NetworkModel, NetworkRequest, NetworkResult } from './network-model';
-import { listenerOn, serveFromPod } from './pod-app';
+import type {KubeObject} from '../../api/types';
+import {podView} from '../pod-view';
+import type {SandboxRuntime} from '../sandbox-runtime';
+import {STATUS_TEXT} from './apps/status-text';
+import {backingPods, resolveName, whoHas} from './dns';
+import type {NetworkModel, NetworkRequest, NetworkResult} from './network-model';
+import {listenerOn, serveFromPod} from './pod-app';
 
 interface ServicePort {
   port: number;
@@ -34,27 +34,33 @@ export function defaultNetworkModel(rt: SandboxRuntime): NetworkModel {
       const host = url.hostname.replace(/^\[|\]$/g, '');
       const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
       const from = req.fromPod;
-      const resolved = host === 'localhost' || host === '127.0.0.1' ? { addresses: [from.podIP ?? '127.0.0.1'], fqdn: host } : resolveName(rt, from.namespace, host);
-      if (!resolved) return { error: 'dns', host, port };
+      const resolved =
+        host === 'localhost' || host === '127.0.0.1'
+          ? {addresses: [from.podIP ?? '127.0.0.1'], fqdn: host}
+          : resolveName(rt, from.namespace, host);
+      if (!resolved) return {error: 'dns', host, port};
       const ip = resolved.addresses[0]!;
-      const target = host === 'localhost' || host === '127.0.0.1' ? { pod: rt.store.get(rt.podsType, from.namespace, from.name) } : whoHas(rt, ip);
+      const target =
+        host === 'localhost' || host === '127.0.0.1'
+          ? {pod: rt.store.get(rt.podsType, from.namespace, from.name)}
+          : whoHas(rt, ip);
 
       let podObj: KubeObject | undefined;
       let podPort = port;
       if (target.service) {
-        const ports = ((target.service.spec ?? {}) as { ports?: ServicePort[] }).ports ?? [];
+        const ports = ((target.service.spec ?? {}) as {ports?: ServicePort[]}).ports ?? [];
         const sp = ports.find((p) => p.port === port);
         if (!sp) return timeout(rt, req, host, port, ip);
         const pods = backingPods(rt, target.service);
-        if (pods.length === 0) return { error: 'connect-refused', host, port, ip };
+        if (pods.length === 0) return {error: 'connect-refused', host, port, ip};
         podObj = pods[rr++ % pods.length]!;
         podPort = targetPortFor(sp, podObj) ?? port;
       } else if (target.pod) podObj = target.pod;
       else return timeout(rt, req, host, port, ip);
 
       const pod = podView(podObj);
-      if (url.protocol === 'https:') return { error: 'reset', host, port, ip };
-      if (!listenerOn(rt, pod, podPort)) return { error: 'connect-refused', host, port, ip };
+      if (url.protocol === 'https:') return {error: 'reset', host, port, ip};
+      if (!listenerOn(rt, pod, podPort)) return {error: 'connect-refused', host, port, ip};
       const abort = new AbortController();
       const timer = rt.clock.setTimeout(() => abort.abort(), req.timeoutMs);
       try {
@@ -68,8 +74,8 @@ export function defaultNetworkModel(rt: SandboxRuntime): NetworkModel {
           signal: abort.signal,
         });
         const res = await served;
-        if (abort.signal.aborted) return { error: 'timeout', host, port, ip };
-        if (!res) return { error: 'connect-refused', host, port, ip };
+        if (abort.signal.aborted) return {error: 'timeout', host, port, ip};
+        if (!res) return {error: 'connect-refused', host, port, ip};
         return {
           status: res.status,
           statusText: res.statusText ?? STATUS_TEXT[res.status] ?? '',
@@ -87,8 +93,14 @@ export function defaultNetworkModel(rt: SandboxRuntime): NetworkModel {
 }
 
 /** nothing answers: wait out the client's timeout, as a dropped SYN would */
-function timeout(rt: SandboxRuntime, req: NetworkRequest, host: string, port: number, ip: string): Promise<NetworkResult> {
+function timeout(
+  rt: SandboxRuntime,
+  req: NetworkRequest,
+  host: string,
+  port: number,
+  ip: string,
+): Promise<NetworkResult> {
   return new Promise((resolve) => {
-    rt.clock.setTimeout(() => resolve({ error: 'timeout', host, port, ip }), Math.min(req.timeoutMs, 300_000));
+    rt.clock.setTimeout(() => resolve({error: 'timeout', host, port, ip}), Math.min(req.timeoutMs, 300_000));
   });
 }

@@ -1,5 +1,5 @@
-import type { KubeObject } from '../../api/types';
-import type { SandboxRuntime } from '../sandbox-runtime';
+import type {KubeObject} from '../../api/types';
+import type {SandboxRuntime} from '../sandbox-runtime';
 
 export const CLUSTER_DOMAIN = 'cluster.local';
 /** k3s's CoreDNS Service address (the kubelet's --cluster-dns) */
@@ -25,9 +25,12 @@ export function searchDomains(namespace: string): string[] {
  */
 export function resolveName(rt: SandboxRuntime, namespace: string, name: string): Resolved | undefined {
   const host = name.replace(/\.$/, '').toLowerCase();
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return { fqdn: host, addresses: [host] };
-  if (host === 'localhost') return { fqdn: 'localhost', addresses: ['127.0.0.1'] };
-  const candidates = name.endsWith('.') || host.split('.').length > 5 ? [host] : [...searchDomains(namespace).map((d) => `${host}.${d}`), host];
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return {fqdn: host, addresses: [host]};
+  if (host === 'localhost') return {fqdn: 'localhost', addresses: ['127.0.0.1']};
+  const candidates =
+    name.endsWith('.') || host.split('.').length > 5
+      ? [host]
+      : [...searchDomains(namespace).map((d) => `${host}.${d}`), host];
   for (const fqdn of candidates) {
     const r = lookupFqdn(rt, fqdn);
     if (r) return r;
@@ -43,33 +46,42 @@ function lookupFqdn(rt: SandboxRuntime, fqdn: string): Resolved | undefined {
     const [svcName, ns] = labels as [string, string];
     const svc = rt.list('services', ns).find((s) => s.metadata.name === svcName);
     if (!svc) return undefined;
-    const spec = (svc.spec ?? {}) as { clusterIP?: string; type?: string; externalName?: string };
+    const spec = (svc.spec ?? {}) as {clusterIP?: string; type?: string; externalName?: string};
     if (spec.type === 'ExternalName') return undefined;
-    if (spec.clusterIP && spec.clusterIP !== 'None') return { fqdn, addresses: [spec.clusterIP], service: svc };
-    const ips = backingPods(rt, svc).map((p) => (p.status as { podIP?: string }).podIP!).filter(Boolean);
-    return ips.length ? { fqdn, addresses: ips, service: svc } : undefined;
+    if (spec.clusterIP && spec.clusterIP !== 'None') return {fqdn, addresses: [spec.clusterIP], service: svc};
+    const ips = backingPods(rt, svc)
+      .map((p) => (p.status as {podIP?: string}).podIP!)
+      .filter(Boolean);
+    return ips.length ? {fqdn, addresses: ips, service: svc} : undefined;
   }
   if (labels.length === 3 && labels[2] === 'pod' && /^\d+-\d+-\d+-\d+$/.test(labels[0]!)) {
-    return { fqdn, addresses: [labels[0]!.replace(/-/g, '.')] };
+    return {fqdn, addresses: [labels[0]!.replace(/-/g, '.')]};
   }
   return undefined;
 }
 
 /** the Running, not-deleting pods a Service selects, as the endpoints controller would list them */
 export function backingPods(rt: SandboxRuntime, svc: KubeObject): KubeObject[] {
-  const selector = ((svc.spec ?? {}) as { selector?: Record<string, string> }).selector;
+  const selector = ((svc.spec ?? {}) as {selector?: Record<string, string>}).selector;
   if (!selector || Object.keys(selector).length === 0) return [];
   return rt.list('pods', svc.metadata.namespace).filter((p) => {
     const labels = p.metadata.labels ?? {};
-    const status = (p.status ?? {}) as { phase?: string; podIP?: string };
-    return !p.metadata.deletionTimestamp && status.phase === 'Running' && !!status.podIP && Object.entries(selector).every(([k, v]) => labels[k] === v);
+    const status = (p.status ?? {}) as {phase?: string; podIP?: string};
+    return (
+      !p.metadata.deletionTimestamp &&
+      status.phase === 'Running' &&
+      !!status.podIP &&
+      Object.entries(selector).every(([k, v]) => labels[k] === v)
+    );
   });
 }
 
 /** the Service whose ClusterIP is ip, or the pod with that IP */
-export function whoHas(rt: SandboxRuntime, ip: string): { service?: KubeObject; pod?: KubeObject } {
-  const service = rt.list('services').find((s) => ((s.spec ?? {}) as { clusterIP?: string }).clusterIP === ip);
-  if (service) return { service };
-  const pod = rt.list('pods').find((p) => ((p.status ?? {}) as { podIP?: string }).podIP === ip && !p.metadata.deletionTimestamp);
-  return pod ? { pod } : {};
+export function whoHas(rt: SandboxRuntime, ip: string): {service?: KubeObject; pod?: KubeObject} {
+  const service = rt.list('services').find((s) => ((s.spec ?? {}) as {clusterIP?: string}).clusterIP === ip);
+  if (service) return {service};
+  const pod = rt
+    .list('pods')
+    .find((p) => ((p.status ?? {}) as {podIP?: string}).podIP === ip && !p.metadata.deletionTimestamp);
+  return pod ? {pod} : {};
 }

@@ -1,4 +1,4 @@
-import type { PodView } from '../pod-view';
+import type {PodView} from '../pod-view';
 
 /** A header list in the order sent; names keep the sender's case (curl's -v shows them as sent). */
 export type HeaderList = [string, string][];

@@ -1,8 +1,8 @@
-import type { ContainerView, PodView } from '../pod-view';
-import type { SandboxRuntime } from '../sandbox-runtime';
-import { containerEnv } from '../pod-env';
-import { APP_HANDLERS, type AppResponse } from './apps';
-import type { HeaderList } from './network-model';
+import type {ContainerView, PodView} from '../pod-view';
+import type {SandboxRuntime} from '../sandbox-runtime';
+import {containerEnv} from '../pod-env';
+import {APP_HANDLERS, type AppResponse} from './apps';
+import type {HeaderList} from './network-model';
 
 export interface ServeRequest {
   method: string;
@@ -30,7 +30,12 @@ export function listenerOn(rt: SandboxRuntime, pod: PodView, port: number): Cont
  * Hand a request to the app listening on `port` in `pod` and log it as that app would. Used by the default network
  * model and by port-forward, so both answer the same.
  */
-export async function serveFromPod(rt: SandboxRuntime, pod: PodView, port: number, req: ServeRequest): Promise<AppResponse | undefined> {
+export async function serveFromPod(
+  rt: SandboxRuntime,
+  pod: PodView,
+  port: number,
+  req: ServeRequest,
+): Promise<AppResponse | undefined> {
   const c = listenerOn(rt, pod, port);
   if (!c) return undefined;
   const ce = containerEnv(rt, pod, c);
@@ -44,7 +49,7 @@ export async function serveFromPod(rt: SandboxRuntime, pod: PodView, port: numbe
     sleep: (ms) =>
       new Promise<void>((resolve) => {
         const t = rt.clock.setTimeout(resolve, ms);
-        req.signal?.addEventListener('abort', () => (t.dispose(), resolve()), { once: true });
+        req.signal?.addEventListener('abort', () => (t.dispose(), resolve()), {once: true});
       }),
   });
   if (res.logLine) rt.logs.append(pod, c.name, res.logLine);

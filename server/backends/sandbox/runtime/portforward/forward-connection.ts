@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { listenerOn, serveFromPod } from '../net/pod-app';
-import type { PodView } from '../pod-view';
-import type { SandboxRuntime } from '../sandbox-runtime';
+import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
+import type {Duplex} from 'node:stream';
+import {listenerOn, serveFromPod} from '../net/pod-app';
+import type {PodView} from '../pod-view';
+import type {SandboxRuntime} from '../sandbox-runtime';
 
 /** the kubelet's error when nothing listens on the port inside the pod (CRI streaming server wording) */
 export function refusedMessage(pod: PodView, port: number): string {
@@ -18,7 +18,11 @@ export class PodHttpEndpoint {
   private readonly server: Server;
   private readonly conns = new Set<Duplex>();
 
-  constructor(private readonly rt: SandboxRuntime, private readonly pod: PodView, private readonly port: number) {
+  constructor(
+    private readonly rt: SandboxRuntime,
+    private readonly pod: PodView,
+    private readonly port: number,
+  ) {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 0;
   }
@@ -29,7 +33,13 @@ export class PodHttpEndpoint {
 
   /** serve one forwarded TCP connection (HTTP/1.1, keep-alive) */
   accept(conn: Duplex): void {
-    const socket = conn as Duplex & { setTimeout?: unknown; setNoDelay?: unknown; setKeepAlive?: unknown; remoteAddress?: string; remotePort?: number };
+    const socket = conn as Duplex & {
+      setTimeout?: unknown;
+      setNoDelay?: unknown;
+      setKeepAlive?: unknown;
+      remoteAddress?: string;
+      remotePort?: number;
+    };
     // node's HTTP server expects a net.Socket; these are no-ops on an in-memory stream
     socket.setTimeout ??= () => socket;
     socket.setNoDelay ??= () => socket;
@@ -54,7 +64,7 @@ export class PodHttpEndpoint {
       httpVersion: `HTTP/${req.httpVersion}`,
       headers,
       body: Buffer.concat(chunks),
-      remoteAddr: `127.0.0.1:${(req.socket as { remotePort?: number }).remotePort ?? 40000}`,
+      remoteAddr: `127.0.0.1:${(req.socket as {remotePort?: number}).remotePort ?? 40000}`,
       signal: abort.signal,
     });
     if (!r) {

@@ -1,12 +1,12 @@
-import { WebSocketServer, createWebSocketStream } from 'ws';
-import type { Duplex } from 'node:stream';
-import type { UpgradeContext } from '../../api/api-server';
-import { errors } from '../../api/status';
-import { rejectUpgrade } from '../exec/raw-status';
-import type { PodView } from '../pod-view';
-import type { SandboxRuntime } from '../sandbox-runtime';
-import { PodHttpEndpoint, refusedMessage } from './forward-connection';
-import { SpdySession, type SpdyStream } from './spdy-session';
+import {WebSocketServer, createWebSocketStream} from 'ws';
+import type {Duplex} from 'node:stream';
+import type {UpgradeContext} from '../../api/api-server';
+import {errors} from '../../api/status';
+import {rejectUpgrade} from '../exec/raw-status';
+import type {PodView} from '../pod-view';
+import type {SandboxRuntime} from '../sandbox-runtime';
+import {PodHttpEndpoint, refusedMessage} from './forward-connection';
+import {SpdySession, type SpdyStream} from './spdy-session';
 
 /** kubectl ≥ 1.31 tunnels SPDY inside a WebSocket under this subprotocol; older ones upgrade to SPDY directly */
 const WS_PROTOCOL = 'SPDY/3.1+portforward.k8s.io';
@@ -17,21 +17,25 @@ const WS_PROTOCOL = 'SPDY/3.1+portforward.k8s.io';
  * to the pod's port.
  */
 export function portForwardHandler(runtimeFor: (ctx: UpgradeContext) => SandboxRuntime) {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 << 20 });
+  const wss = new WebSocketServer({noServer: true, maxPayload: 4 << 20});
   const handler = (ctx: UpgradeContext): void => {
     let rt: SandboxRuntime;
     let pod: PodView;
     try {
       rt = runtimeFor(ctx);
       pod = rt.mustPod(ctx.target.namespace ?? 'default', ctx.target.name!);
-      if (pod.phase !== 'Running') throw errors.badRequest(`unable to forward port because pod is not running. Current status=${pod.phase}`);
+      if (pod.phase !== 'Running')
+        throw errors.badRequest(`unable to forward port because pod is not running. Current status=${pod.phase}`);
     } catch (e) {
       return rejectUpgrade(ctx.socket, e);
     }
     const upgrade = String(ctx.req.headers.upgrade ?? '').toLowerCase();
-    const offered = String(ctx.req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
+    const offered = String(ctx.req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((s) => s.trim());
     if (upgrade === 'websocket') {
-      if (!offered.includes(WS_PROTOCOL)) return rejectUpgrade(ctx.socket, errors.badRequest(`port-forward needs the ${WS_PROTOCOL} subprotocol`));
+      if (!offered.includes(WS_PROTOCOL))
+        return rejectUpgrade(ctx.socket, errors.badRequest(`port-forward needs the ${WS_PROTOCOL} subprotocol`));
       // `ws` rejects "/" in a subprotocol token: take the header out for the handshake and put the answer back
       delete ctx.req.headers['sec-websocket-protocol'];
       const addProtocol = (headers: string[]) => headers.push(`Sec-WebSocket-Protocol: ${WS_PROTOCOL}`);
@@ -43,14 +47,16 @@ export function portForwardHandler(runtimeFor: (ctx: UpgradeContext) => SandboxR
       return;
     }
     if (upgrade === 'spdy/3.1') {
-      ctx.socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n\r\n');
+      ctx.socket.write(
+        'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n\r\n',
+      );
       if (ctx.head.length) ctx.socket.unshift(ctx.head);
       run(rt, pod, ctx.socket);
       return;
     }
     rejectUpgrade(ctx.socket, errors.badRequest(`unsupported upgrade "${upgrade}" for port-forward`));
   };
-  return { handler, dispose: () => wss.close() };
+  return {handler, dispose: () => wss.close()};
 }
 
 function run(rt: SandboxRuntime, pod: PodView, transport: Duplex): void {
@@ -95,7 +101,7 @@ function run(rt: SandboxRuntime, pod: PodView, transport: Duplex): void {
       for (const c of cleanup) c();
     },
   );
-  const untrack = rt.track({ dispose: () => session.close() });
+  const untrack = rt.track({dispose: () => session.close()});
   const deleted = rt.onPodDeleted(pod.namespace, pod.name, () => session.close());
   cleanup.push(untrack, () => deleted.dispose());
 }

@@ -1,13 +1,22 @@
-import { constants, inflateSync } from 'node:zlib';
-import { SPDY3_DICTIONARY } from './spdy-dictionary';
+import {constants, inflateSync} from 'node:zlib';
+import {SPDY3_DICTIONARY} from './spdy-dictionary';
 
 /** SPDY/3.1 control frame types (draft-mbelshe-httpbis-spdy-00 §2.6) */
-export const FRAME = { SYN_STREAM: 1, SYN_REPLY: 2, RST_STREAM: 3, SETTINGS: 4, PING: 6, GOAWAY: 7, HEADERS: 8, WINDOW_UPDATE: 9 } as const;
+export const FRAME = {
+  SYN_STREAM: 1,
+  SYN_REPLY: 2,
+  RST_STREAM: 3,
+  SETTINGS: 4,
+  PING: 6,
+  GOAWAY: 7,
+  HEADERS: 8,
+  WINDOW_UPDATE: 9,
+} as const;
 export const FLAG_FIN = 0x01;
 
 export type Frame =
-  | { control: true; type: number; flags: number; payload: Buffer }
-  | { control: false; streamId: number; flags: number; payload: Buffer };
+  | {control: true; type: number; flags: number; payload: Buffer}
+  | {control: false; streamId: number; flags: number; payload: Buffer};
 
 /** split a byte stream into frames; keeps the incomplete tail for the next chunk */
 export class FrameReader {
@@ -21,8 +30,8 @@ export class FrameReader {
       if (this.buf.length < 8 + len) break;
       const flags = this.buf[4]!;
       const payload = this.buf.subarray(8, 8 + len);
-      if (this.buf[0]! & 0x80) frames.push({ control: true, type: this.buf.readUInt16BE(2), flags, payload });
-      else frames.push({ control: false, streamId: this.buf.readUInt32BE(0) & 0x7fffffff, flags, payload });
+      if (this.buf[0]! & 0x80) frames.push({control: true, type: this.buf.readUInt16BE(2), flags, payload});
+      else frames.push({control: false, streamId: this.buf.readUInt32BE(0) & 0x7fffffff, flags, payload});
       this.buf = this.buf.subarray(8 + len);
     }
     return frames;
@@ -57,7 +66,7 @@ export class HeaderInflater {
 
   inflate(block: Buffer): Buffer {
     this.input = Buffer.concat([this.input, block]);
-    const out = inflateSync(this.input, { dictionary: SPDY3_DICTIONARY, finishFlush: constants.Z_SYNC_FLUSH });
+    const out = inflateSync(this.input, {dictionary: SPDY3_DICTIONARY, finishFlush: constants.Z_SYNC_FLUSH});
     const fresh = out.subarray(this.produced);
     this.produced = out.length;
     return fresh;

@@ -1,5 +1,16 @@
-import { Duplex } from 'node:stream';
-import { controlFrame, dataFrame, decodeHeaders, encodeHeaders, FLAG_FIN, FrameReader, FRAME, HeaderDeflater, HeaderInflater, type Frame } from './spdy-frames';
+import {Duplex} from 'node:stream';
+import {
+  controlFrame,
+  dataFrame,
+  decodeHeaders,
+  encodeHeaders,
+  FLAG_FIN,
+  FrameReader,
+  FRAME,
+  HeaderDeflater,
+  HeaderInflater,
+  type Frame,
+} from './spdy-frames';
 
 /** One stream the client opened: its headers, and a Duplex of its DATA (write to answer, end() sends FIN). */
 export interface SpdyStream {
@@ -22,7 +33,11 @@ export class SpdySession {
   private readonly streams = new Map<number, Duplex>();
   private closed = false;
 
-  constructor(private readonly transport: Duplex, private readonly onStream: (s: SpdyStream) => void, private readonly onClose: () => void) {
+  constructor(
+    private readonly transport: Duplex,
+    private readonly onStream: (s: SpdyStream) => void,
+    private readonly onClose: () => void,
+  ) {
     transport.on('data', (chunk: Buffer) => this.receive(chunk));
     transport.on('end', () => this.close());
     transport.on('close', () => this.close());
@@ -64,7 +79,7 @@ export class SpdySession {
         this.streams.set(id, data);
         this.reply(id);
         if (f.flags & FLAG_FIN) data.push(null);
-        this.onStream({ id, headers, data });
+        this.onStream({id, headers, data});
         break;
       }
       case FRAME.HEADERS:
@@ -109,7 +124,8 @@ export class SpdySession {
     return new Duplex({
       read() {},
       write(chunk: Buffer, _enc, cb) {
-        for (let i = 0; i < chunk.length; i += MAX_DATA) session.send(dataFrame(id, 0, chunk.subarray(i, i + MAX_DATA)));
+        for (let i = 0; i < chunk.length; i += MAX_DATA)
+          session.send(dataFrame(id, 0, chunk.subarray(i, i + MAX_DATA)));
         cb();
       },
       final(cb) {

@@ -2,10 +2,10 @@
 
 /** a piece of a word: literal text, a parameter ($X, ${X}, ${X:-d}, $?), or a command substitution $(…) */
 export type WordPart =
-  | { kind: 'lit'; text: string; quoted: boolean }
-  | { kind: 'param'; name: string; fallback?: Word; quoted: boolean }
-  | { kind: 'subst'; script: string; quoted: boolean }
-  | { kind: 'arith'; expr: string; quoted: boolean };
+  | {kind: 'lit'; text: string; quoted: boolean}
+  | {kind: 'param'; name: string; fallback?: Word; quoted: boolean}
+  | {kind: 'subst'; script: string; quoted: boolean}
+  | {kind: 'arith'; expr: string; quoted: boolean};
 
 export interface Word {
   parts: WordPart[];
@@ -20,7 +20,7 @@ export interface Redirect {
 
 export interface SimpleCommand {
   kind: 'simple';
-  assigns: { name: string; value: Word }[];
+  assigns: {name: string; value: Word}[];
   words: Word[];
   redirects: Redirect[];
 }
@@ -41,7 +41,7 @@ export interface LoopCommand {
 
 export interface IfCommand {
   kind: 'if';
-  branches: { condition: Script; body: Script }[];
+  branches: {condition: Script; body: Script}[];
   orElse?: Script;
 }
 
@@ -59,7 +59,7 @@ export interface Pipeline {
 
 export interface AndOr {
   first: Pipeline;
-  rest: { op: '&&' | '||'; pipeline: Pipeline }[];
+  rest: {op: '&&' | '||'; pipeline: Pipeline}[];
 }
 
 export type Script = AndOr[];

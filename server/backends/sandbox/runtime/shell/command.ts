@@ -1,7 +1,7 @@
-import type { ContainerEnv } from '../pod-env';
-import type { Shell } from './shell';
-import type { Input, Output } from './streams';
-import type { VirtualFs } from './virtual-fs';
+import type {ContainerEnv} from '../pod-env';
+import type {Shell} from './shell';
+import type {Input, Output} from './streams';
+import type {VirtualFs} from './virtual-fs';
 
 /** What a command gets: its argv and streams, the container it runs in, and the shell that started it. */
 export interface CommandContext {

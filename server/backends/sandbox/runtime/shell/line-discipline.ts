@@ -1,4 +1,4 @@
-import { Pipe } from './streams';
+import {Pipe} from './streams';
 
 /** What an interactive shell gets from the terminal it runs on: Ctrl-C routing and the line history. */
 export interface TerminalHooks {

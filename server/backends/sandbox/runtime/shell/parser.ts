@@ -1,6 +1,17 @@
-import { ShellSyntaxError, type AndOr, type Command, type Pipeline, type Redirect, type Script, type SimpleCommand, type Word, type WordPart } from './ast';
+import {
+  ShellSyntaxError,
+  type AndOr,
+  type Command,
+  type Pipeline,
+  type Redirect,
+  type Script,
+  type SimpleCommand,
+  type Word,
+  type WordPart,
+} from './ast';
 
-type Token = { t: 'word'; word: Word; raw: string } | { t: 'op'; op: string } | { t: 'redir'; fd: number; op: Redirect['op'] };
+type Token =
+  {t: 'word'; word: Word; raw: string} | {t: 'op'; op: string} | {t: 'redir'; fd: number; op: Redirect['op']};
 
 const OPS = ['&&', '||', ';;', '|', ';', '&', '\n', '(', ')'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
@@ -12,22 +23,35 @@ export function tokenize(src: string): Token[] {
   let i = 0;
   while (i < src.length) {
     const c = src[i]!;
-    if (c === ' ' || c === '\t') { i++; continue; }
-    if (c === '\\' && src[i + 1] === '\n') { i += 2; continue; }
-    if (c === '#') { while (i < src.length && src[i] !== '\n') i++; continue; }
+    if (c === ' ' || c === '\t') {
+      i++;
+      continue;
+    }
+    if (c === '\\' && src[i + 1] === '\n') {
+      i += 2;
+      continue;
+    }
+    if (c === '#') {
+      while (i < src.length && src[i] !== '\n') i++;
+      continue;
+    }
     const redir = /^(\d?)(>>|>&|>|<)/.exec(src.slice(i));
     if (redir) {
       const op = redir[2] as Redirect['op'];
-      out.push({ t: 'redir', fd: redir[1] ? Number(redir[1]) : op === '<' ? 0 : 1, op });
+      out.push({t: 'redir', fd: redir[1] ? Number(redir[1]) : op === '<' ? 0 : 1, op});
       i += redir[0].length;
       continue;
     }
     const op = OPS.find((o) => src.startsWith(o, i));
-    if (op) { out.push({ t: 'op', op: op === '\n' ? ';' : op }); i += op.length; continue; }
+    if (op) {
+      out.push({t: 'op', op: op === '\n' ? ';' : op});
+      i += op.length;
+      continue;
+    }
     const start = i;
     const parts: WordPart[] = [];
     i = readWord(src, i, parts);
-    out.push({ t: 'word', word: { parts }, raw: src.slice(start, i) });
+    out.push({t: 'word', word: {parts}, raw: src.slice(start, i)});
   }
   return out;
 }
@@ -35,7 +59,7 @@ export function tokenize(src: string): Token[] {
 function pushLit(parts: WordPart[], text: string, quoted: boolean) {
   const last = parts[parts.length - 1];
   if (last && last.kind === 'lit' && last.quoted === quoted) last.text += text;
-  else parts.push({ kind: 'lit', text, quoted });
+  else parts.push({kind: 'lit', text, quoted});
 }
 
 /** the index of the ")" that closes a "(" whose contents start at i */
@@ -44,7 +68,11 @@ function closeParen(src: string, i: number): number {
   let q: string | null = null;
   for (; i < src.length; i++) {
     const c = src[i]!;
-    if (q) { if (c === q) q = null; else if (c === '\\' && q === '"') i++; continue; }
+    if (q) {
+      if (c === q) q = null;
+      else if (c === '\\' && q === '"') i++;
+      continue;
+    }
     if (c === "'" || c === '"') q = c;
     else if (c === '\\') i++;
     else if (c === '(') depth++;
@@ -59,12 +87,12 @@ function readDollar(src: string, i: number, parts: WordPart[], quoted: boolean):
   if (rest.startsWith('((')) {
     const end = closeParen(src, i + 3);
     if (src[end + 1] !== ')') throw new ShellSyntaxError('Syntax error: missing "))"');
-    parts.push({ kind: 'arith', expr: src.slice(i + 3, end), quoted });
+    parts.push({kind: 'arith', expr: src.slice(i + 3, end), quoted});
     return end + 2;
   }
   if (rest.startsWith('(')) {
     const end = closeParen(src, i + 2);
-    parts.push({ kind: 'subst', script: src.slice(i + 2, end), quoted });
+    parts.push({kind: 'subst', script: src.slice(i + 2, end), quoted});
     return end + 1;
   }
   if (rest.startsWith('{')) {
@@ -73,14 +101,20 @@ function readDollar(src: string, i: number, parts: WordPart[], quoted: boolean):
     const body = src.slice(i + 2, end);
     const m = /^([A-Za-z_][A-Za-z0-9_]*|[?$#0-9])(?::?-(.*))?$/s.exec(body);
     if (!m) throw new ShellSyntaxError(`\${${body}}: bad substitution`);
-    const fallback = m[2] !== undefined ? { parts: readAll(m[2]) } : undefined;
-    parts.push({ kind: 'param', name: m[1]!, fallback, quoted });
+    const fallback = m[2] !== undefined ? {parts: readAll(m[2])} : undefined;
+    parts.push({kind: 'param', name: m[1]!, fallback, quoted});
     return end + 1;
   }
   const special = /^[?$#0-9]/.exec(rest);
-  if (special) { parts.push({ kind: 'param', name: special[0], quoted }); return i + 2; }
+  if (special) {
+    parts.push({kind: 'param', name: special[0], quoted});
+    return i + 2;
+  }
   const name = NAME.exec(rest);
-  if (name) { parts.push({ kind: 'param', name: name[0], quoted }); return i + 1 + name[0].length; }
+  if (name) {
+    parts.push({kind: 'param', name: name[0], quoted});
+    return i + 1 + name[0].length;
+  }
   pushLit(parts, '$', quoted);
   return i + 1;
 }
@@ -90,7 +124,10 @@ function readAll(src: string): WordPart[] {
   let i = 0;
   while (i < src.length) {
     if (src[i] === '$') i = readDollar(src, i, parts, false);
-    else { pushLit(parts, src[i]!, false); i++; }
+    else {
+      pushLit(parts, src[i]!, false);
+      i++;
+    }
   }
   return parts;
 }
@@ -110,10 +147,18 @@ function readWord(src: string, i: number, parts: WordPart[]): number {
       for (;;) {
         if (i >= src.length) throw new ShellSyntaxError('Syntax error: Unterminated quoted string');
         const d = src[i]!;
-        if (d === '"') { i++; break; }
-        if (d === '\\' && '$`"\\\n'.includes(src[i + 1] ?? '')) { pushLit(parts, src[i + 1]!, true); i += 2; }
-        else if (d === '$') i = readDollar(src, i, parts, true);
-        else { pushLit(parts, d, true); i++; }
+        if (d === '"') {
+          i++;
+          break;
+        }
+        if (d === '\\' && '$`"\\\n'.includes(src[i + 1] ?? '')) {
+          pushLit(parts, src[i + 1]!, true);
+          i += 2;
+        } else if (d === '$') i = readDollar(src, i, parts, true);
+        else {
+          pushLit(parts, d, true);
+          i++;
+        }
       }
     } else if (c === '\\') {
       if (i + 1 < src.length && src[i + 1] !== '\n') pushLit(parts, src[i + 1]!, true);
@@ -135,12 +180,17 @@ export function parse(src: string): Script {
   const toks = tokenize(src);
   let p = 0;
   const peek = () => toks[p];
-  const text = (tok: Token | undefined) => (tok ? (tok.t === 'op' ? tok.op : tok.t === 'redir' ? tok.op : tok.raw) : '');
+  const text = (tok: Token | undefined) =>
+    tok ? (tok.t === 'op' ? tok.op : tok.t === 'redir' ? tok.op : tok.raw) : '';
   const unexpected = (tok: Token | undefined, expecting?: string) =>
-    new ShellSyntaxError(`Syntax error: ${tok ? `"${text(tok) === ';' ? ';' : text(tok)}" unexpected` : 'end of file unexpected'}${expecting ? ` (expecting "${expecting}")` : ''}`);
+    new ShellSyntaxError(
+      `Syntax error: ${tok ? `"${text(tok) === ';' ? ';' : text(tok)}" unexpected` : 'end of file unexpected'}${expecting ? ` (expecting "${expecting}")` : ''}`,
+    );
   const isWord = (tok: Token | undefined, w: string) => tok?.t === 'word' && tok.raw === w;
   const isOp = (tok: Token | undefined, o: string) => tok?.t === 'op' && tok.op === o;
-  const skipSeparators = () => { while (isOp(peek(), ';') || isOp(peek(), '&')) p++; };
+  const skipSeparators = () => {
+    while (isOp(peek(), ';') || isOp(peek(), '&')) p++;
+  };
   const expectWord = (w: string) => {
     skipSeparators();
     if (!isWord(peek(), w)) throw unexpected(peek(), w);
@@ -148,7 +198,7 @@ export function parse(src: string): Script {
   };
 
   function simple(): SimpleCommand {
-    const cmd: SimpleCommand = { kind: 'simple', assigns: [], words: [], redirects: [] };
+    const cmd: SimpleCommand = {kind: 'simple', assigns: [], words: [], redirects: []};
     for (;;) {
       const tok = peek();
       if (!tok || tok.t === 'op') break;
@@ -158,8 +208,8 @@ export function parse(src: string): Script {
         if (!next || next.t !== 'word') throw unexpected(next);
         if (tok.op === '>&') {
           if (!/^\d$/.test(next.raw)) throw new ShellSyntaxError(`${next.raw}: bad file descriptor`);
-          cmd.redirects.push({ fd: tok.fd, op: '>&', target: Number(next.raw) });
-        } else cmd.redirects.push({ fd: tok.fd, op: tok.op, target: next.word });
+          cmd.redirects.push({fd: tok.fd, op: '>&', target: Number(next.raw)});
+        } else cmd.redirects.push({fd: tok.fd, op: tok.op, target: next.word});
         continue;
       }
       const assign = cmd.words.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.exec(tok.raw);
@@ -169,7 +219,7 @@ export function parse(src: string): Script {
         const parts = structuredClone(tok.word.parts);
         const first = parts[0];
         if (first && first.kind === 'lit') first.text = first.text.slice(name.length + 1);
-        cmd.assigns.push({ name, value: { parts } });
+        cmd.assigns.push({name, value: {parts}});
       } else cmd.words.push(tok.word);
     }
     if (cmd.words.length === 0 && cmd.assigns.length === 0 && cmd.redirects.length === 0) throw unexpected(peek());
@@ -183,23 +233,24 @@ export function parse(src: string): Script {
       const body = list(new Set());
       if (!isOp(peek(), ')')) throw unexpected(peek(), ')');
       p++;
-      return { kind: 'subshell', body };
+      return {kind: 'subshell', body};
     }
     if (tok?.t === 'word' && KEYWORDS.has(tok.raw)) throw unexpected(tok);
     if (isWord(tok, 'for')) {
       p++;
       const name = peek();
-      if (name?.t !== 'word' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name.raw)) throw new ShellSyntaxError(`Syntax error: Bad for loop variable`);
+      if (name?.t !== 'word' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name.raw))
+        throw new ShellSyntaxError(`Syntax error: Bad for loop variable`);
       p++;
       const words: Word[] = [];
       if (isWord(peek(), 'in')) {
         p++;
-        while (peek()?.t === 'word') words.push((toks[p++] as { word: Word }).word);
+        while (peek()?.t === 'word') words.push((toks[p++] as {word: Word}).word);
       }
       expectWord('do');
       const body = list(new Set(['done']));
       expectWord('done');
-      return { kind: 'for', name: name.raw, words, body };
+      return {kind: 'for', name: name.raw, words, body};
     }
     if (isWord(tok, 'while') || isWord(tok, 'until')) {
       p++;
@@ -207,22 +258,28 @@ export function parse(src: string): Script {
       expectWord('do');
       const body = list(new Set(['done']));
       expectWord('done');
-      return { kind: (tok as { raw: string }).raw as 'while' | 'until', condition, body };
+      return {kind: (tok as {raw: string}).raw as 'while' | 'until', condition, body};
     }
     if (isWord(tok, 'if')) {
       p++;
-      const branches: { condition: Script; body: Script }[] = [];
+      const branches: {condition: Script; body: Script}[] = [];
       let orElse: Script | undefined;
       for (;;) {
         const condition = list(new Set(['then']));
         expectWord('then');
         const body = list(new Set(['elif', 'else', 'fi']));
-        branches.push({ condition, body });
+        branches.push({condition, body});
         skipSeparators();
-        if (isWord(peek(), 'elif')) { p++; continue; }
-        if (isWord(peek(), 'else')) { p++; orElse = list(new Set(['fi'])); }
+        if (isWord(peek(), 'elif')) {
+          p++;
+          continue;
+        }
+        if (isWord(peek(), 'else')) {
+          p++;
+          orElse = list(new Set(['fi']));
+        }
         expectWord('fi');
-        return { kind: 'if', branches, orElse };
+        return {kind: 'if', branches, orElse};
       }
     }
     return simple();
@@ -230,10 +287,16 @@ export function parse(src: string): Script {
 
   function pipeline(): Pipeline {
     let negate = false;
-    if (isWord(peek(), '!')) { negate = true; p++; }
+    if (isWord(peek(), '!')) {
+      negate = true;
+      p++;
+    }
     const commands = [command()];
-    while (isOp(peek(), '|')) { p++; commands.push(command()); }
-    return { negate, commands };
+    while (isOp(peek(), '|')) {
+      p++;
+      commands.push(command());
+    }
+    return {negate, commands};
   }
 
   function andOr(): AndOr {
@@ -243,10 +306,10 @@ export function parse(src: string): Script {
       const tok = peek();
       if (tok?.t !== 'op' || (tok.op !== '&&' && tok.op !== '||')) break;
       p++;
-      while (isOp(peek(), ';') && (toks[p - 1] as { op?: string }).op !== ';') p++;
-      rest.push({ op: tok.op, pipeline: pipeline() });
+      while (isOp(peek(), ';') && (toks[p - 1] as {op?: string}).op !== ';') p++;
+      rest.push({op: tok.op, pipeline: pipeline()});
     }
-    return { first, rest };
+    return {first, rest};
   }
 
   /** and-or lists separated by ; & or newlines, up to one of `stops` (a keyword at command position), ")" or the end */
@@ -263,7 +326,14 @@ export function parse(src: string): Script {
       }
       script.push(andOr());
       const after = peek();
-      if (after && !isOp(after, ';') && !isOp(after, '&') && !isOp(after, ')') && !(after.t === 'word' && stops.has(after.raw))) throw unexpected(after);
+      if (
+        after &&
+        !isOp(after, ';') &&
+        !isOp(after, '&') &&
+        !isOp(after, ')') &&
+        !(after.t === 'word' && stops.has(after.raw))
+      )
+        throw unexpected(after);
     }
     return script;
   }

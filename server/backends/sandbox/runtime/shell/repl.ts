@@ -1,12 +1,13 @@
-import type { TerminalHooks } from './line-discipline';
-import { ExitSignal, type Shell, type ShellIo } from './shell';
+import type {TerminalHooks} from './line-discipline';
+import {ExitSignal, type Shell, type ShellIo} from './shell';
 
 /** the prompt each shell prints by default: ash "~ $ ", dash "$ ", bash "root@pod:/dir# " */
 export function prompt(shell: Shell, kind: string): string {
   const user = shell.opts.container.image.user;
   const mark = user.uid === 0 ? '#' : '$';
   const home = user.home;
-  const cwd = shell.cwd === home ? '~' : shell.cwd.startsWith(`${home}/`) ? `~${shell.cwd.slice(home.length)}` : shell.cwd;
+  const cwd =
+    shell.cwd === home ? '~' : shell.cwd.startsWith(`${home}/`) ? `~${shell.cwd.slice(home.length)}` : shell.cwd;
   if (kind === 'bash') return `${user.name}@${shell.opts.container.hostname}:${cwd}${mark} `;
   if (shell.opts.flavor === 'dash') return `${mark} `;
   return `${cwd} ${mark} `;

@@ -1,12 +1,12 @@
-import type { ContainerEnv } from '../pod-env';
-import type { AndOr, Command as ShellCommand, Pipeline, Redirect, Script, SimpleCommand, Word } from './ast';
-import { evalArithmetic } from './arithmetic';
-import type { TerminalHooks } from './line-discipline';
-import { ShellSyntaxError } from './ast';
-import type { Command, CommandContext } from './command';
-import { parse } from './parser';
-import { BrokenPipe, EMPTY_INPUT, NULL_OUTPUT, Pipe, StringOutput, type Input, type Output } from './streams';
-import type { VirtualFs } from './virtual-fs';
+import type {ContainerEnv} from '../pod-env';
+import type {AndOr, Command as ShellCommand, Pipeline, Redirect, Script, SimpleCommand, Word} from './ast';
+import {evalArithmetic} from './arithmetic';
+import type {TerminalHooks} from './line-discipline';
+import {ShellSyntaxError} from './ast';
+import type {Command, CommandContext} from './command';
+import {parse} from './parser';
+import {BrokenPipe, EMPTY_INPUT, NULL_OUTPUT, Pipe, StringOutput, type Input, type Output} from './streams';
+import type {VirtualFs} from './virtual-fs';
 
 export interface ShellIo {
   stdin: Input;
@@ -119,7 +119,7 @@ export class Shell {
 
   private async andOr(a: AndOr, io: ShellIo): Promise<number> {
     let status = await this.pipeline(a.first, io);
-    for (const { op, pipeline } of a.rest) {
+    for (const {op, pipeline} of a.rest) {
       if ((op === '&&' && status !== 0) || (op === '||' && status === 0)) continue;
       status = await this.pipeline(pipeline, io);
     }
@@ -136,7 +136,7 @@ export class Shell {
         const last = i === p.commands.length - 1;
         const pipe = last ? undefined : new Pipe();
         const reading = input instanceof Pipe ? input : undefined;
-        const stageIo = { stdin: input, stdout: pipe ?? io.stdout, stderr: io.stderr };
+        const stageIo = {stdin: input, stdout: pipe ?? io.stdout, stderr: io.stderr};
         runs.push(
           this.command(cmd, stageIo, true)
             .catch((e: unknown) => {
@@ -205,7 +205,7 @@ export class Shell {
   }
 
   private fork(): Shell {
-    const sub = new Shell({ ...this.opts, pid: this.opts.pid + 1 });
+    const sub = new Shell({...this.opts, pid: this.opts.pid + 1});
     for (const [k, v] of this.vars) sub.vars.set(k, v);
     for (const k of this.exported) sub.exported.add(k);
     sub.cwd = this.cwd;
@@ -246,7 +246,9 @@ export class Shell {
         continue;
       }
       if (part.kind === 'arith') {
-        const expanded = (await this.expand({ parts: [{ kind: 'lit', text: '', quoted: true }, ...parseArithVars(part.expr)] }, io)).join(' ');
+        const expanded = (
+          await this.expand({parts: [{kind: 'lit', text: '', quoted: true}, ...parseArithVars(part.expr)]}, io)
+        ).join(' ');
         text = String(evalArithmetic(expanded, (n) => this.param(n)));
       } else if (part.kind === 'param') {
         text = this.param(part.name);
@@ -254,7 +256,7 @@ export class Shell {
       } else {
         const out = new StringOutput();
         const sub = this.fork();
-        sub.status = await sub.runToExit(part.script, { stdin: EMPTY_INPUT, stdout: out, stderr: io.stderr });
+        sub.status = await sub.runToExit(part.script, {stdin: EMPTY_INPUT, stdout: out, stderr: io.stderr});
         this.status = sub.status;
         text = out.text().replace(/\n+$/, '');
       }
@@ -299,7 +301,7 @@ export class Shell {
         if (!f.ok) return `can't open ${path}: ${f.error}`;
         const data = Buffer.from(f.value);
         let done = false;
-        fds[0] = { read: async () => (done ? null : ((done = true), data)) };
+        fds[0] = {read: async () => (done ? null : ((done = true), data))};
         continue;
       }
       if (path === '/dev/null') {
@@ -309,10 +311,10 @@ export class Shell {
       const first = this.opts.fs.write(path, '', r.op === '>>');
       if (!first.ok) return `can't create ${path}: ${first.error}`;
       const fs = this.opts.fs;
-      const out: Output = { write: (d) => void fs.write(path, d.toString(), true) };
+      const out: Output = {write: (d) => void fs.write(path, d.toString(), true)};
       if (r.fd === 1 || r.fd === 2) fds[r.fd] = out;
     }
-    return { stdin: fds[0], stdout: fds[1], stderr: fds[2] };
+    return {stdin: fds[0], stdout: fds[1], stderr: fds[2]};
   }
 
   private async simple(cmd: SimpleCommand, io: ShellIo, inPipeline = false): Promise<number> {
@@ -330,7 +332,7 @@ export class Shell {
       return 0;
     }
     const name = argv[0]!;
-    const env = { ...this.env(), ...Object.fromEntries(assigns) };
+    const env = {...this.env(), ...Object.fromEntries(assigns)};
     const builtin = SHELL_BUILTINS.has(name) ? this.opts.commands.get(name) : undefined;
     const path = builtin ? name : this.opts.fs.executable(name);
     if (!path) {
@@ -366,7 +368,25 @@ export class Shell {
 }
 
 /** builtins of ash and dash: they exist whatever the image's /bin holds */
-export const SHELL_BUILTINS = new Set(['echo', 'printf', 'cd', 'exit', 'export', 'unset', 'set', 'true', 'false', 'pwd', 'test', '[', ':', 'type', 'command', 'read', 'kill']);
+export const SHELL_BUILTINS = new Set([
+  'echo',
+  'printf',
+  'cd',
+  'exit',
+  'export',
+  'unset',
+  'set',
+  'true',
+  'false',
+  'pwd',
+  'test',
+  '[',
+  ':',
+  'type',
+  'command',
+  'read',
+  'kill',
+]);
 
 /** $(( )) may hold $VAR and $(cmd): expand those first, keep the rest as literal text */
 function parseArithVars(expr: string): Word['parts'] {
@@ -374,10 +394,10 @@ function parseArithVars(expr: string): Word['parts'] {
   const re = /\$\{?([A-Za-z_][A-Za-z0-9_]*|[?$#])\}?/g;
   let last = 0;
   for (let m = re.exec(expr); m; m = re.exec(expr)) {
-    if (m.index > last) parts.push({ kind: 'lit', text: expr.slice(last, m.index), quoted: true });
-    parts.push({ kind: 'param', name: m[1]!, quoted: true });
+    if (m.index > last) parts.push({kind: 'lit', text: expr.slice(last, m.index), quoted: true});
+    parts.push({kind: 'param', name: m[1]!, quoted: true});
     last = m.index + m[0].length;
   }
-  if (last < expr.length) parts.push({ kind: 'lit', text: expr.slice(last), quoted: true });
+  if (last < expr.length) parts.push({kind: 'lit', text: expr.slice(last), quoted: true});
   return parts;
 }

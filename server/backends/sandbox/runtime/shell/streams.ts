@@ -52,8 +52,8 @@ export class Pipe implements Input, Output {
   }
 }
 
-export const EMPTY_INPUT: Input = { read: async () => null };
-export const NULL_OUTPUT: Output = { write: () => undefined };
+export const EMPTY_INPUT: Input = {read: async () => null};
+export const NULL_OUTPUT: Output = {write: () => undefined};
 
 /** collect output into a string (command substitution, tests) */
 export class StringOutput implements Output {

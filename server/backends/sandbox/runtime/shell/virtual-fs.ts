@@ -1,7 +1,7 @@
-import { posix } from 'node:path';
-import { etcHosts, resolvConf, type ContainerEnv } from '../pod-env';
+import {posix} from 'node:path';
+import {etcHosts, resolvConf, type ContainerEnv} from '../pod-env';
 
-export type FsResult<T> = { ok: true; value: T } | { ok: false; error: string };
+export type FsResult<T> = {ok: true; value: T} | {ok: false; error: string};
 
 const BIN_DIRS = ['/bin', '/usr/bin', '/usr/local/bin', '/sbin', '/usr/sbin'];
 
@@ -11,21 +11,47 @@ const BIN_DIRS = ['/bin', '/usr/bin', '/usr/local/bin', '/sbin', '/usr/sbin'];
  */
 export class VirtualFs {
   private readonly files = new Map<string, string>();
-  private readonly dirs = new Set<string>(['/', '/dev', '/etc', '/proc', '/tmp', '/usr', '/var', '/var/run', '/home', '/root']);
+  private readonly dirs = new Set<string>([
+    '/',
+    '/dev',
+    '/etc',
+    '/proc',
+    '/tmp',
+    '/usr',
+    '/var',
+    '/var/run',
+    '/home',
+    '/root',
+  ]);
 
-  constructor(private readonly c: ContainerEnv, private readonly overlay: Map<string, string>) {
-    const { pod, image } = c;
+  constructor(
+    private readonly c: ContainerEnv,
+    private readonly overlay: Map<string, string>,
+  ) {
+    const {pod, image} = c;
     this.add('/etc/resolv.conf', resolvConf(pod.namespace));
     this.add('/etc/hosts', etcHosts(pod));
     this.add('/etc/hostname', `${c.hostname}\n`);
     if (image.osRelease) this.add('/etc/os-release', image.osRelease);
     this.add('/etc/passwd', passwd(c));
-    this.add('/etc/group', `root:x:0:root\n${image.user.uid ? `${image.user.group}:x:${image.user.gid}:${image.user.name}\n` : ''}`);
+    this.add(
+      '/etc/group',
+      `root:x:0:root\n${image.user.uid ? `${image.user.group}:x:${image.user.gid}:${image.user.name}\n` : ''}`,
+    );
     const sa = '/var/run/secrets/kubernetes.io/serviceaccount';
     this.add(`${sa}/namespace`, pod.namespace);
-    this.add(`${sa}/token`, 'eyJhbGciOiJSUzI1NiIsImtpZCI6InNhbmRib3gifQ.eyJpc3MiOiJodHRwczovL2t1YmVybmV0ZXMuZGVmYXVsdC5zdmMuY2x1c3Rlci5sb2NhbCJ9.c2FuZGJveA');
-    this.add(`${sa}/ca.crt`, '-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIBADAKBggqhkjOPQQDAjAjMSEwHwYDVQQDDBhrM3Mtc2VydmVyLWNhQDE3MDAwMDAwMDAw\n-----END CERTIFICATE-----\n');
-    this.add('/proc/1/cmdline', (c.container.command ?? image.entrypoint).concat(c.container.args ?? []).join('\0') + '\0');
+    this.add(
+      `${sa}/token`,
+      'eyJhbGciOiJSUzI1NiIsImtpZCI6InNhbmRib3gifQ.eyJpc3MiOiJodHRwczovL2t1YmVybmV0ZXMuZGVmYXVsdC5zdmMuY2x1c3Rlci5sb2NhbCJ9.c2FuZGJveA',
+    );
+    this.add(
+      `${sa}/ca.crt`,
+      '-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIBADAKBggqhkjOPQQDAjAjMSEwHwYDVQQDDBhrM3Mtc2VydmVyLWNhQDE3MDAwMDAwMDAw\n-----END CERTIFICATE-----\n',
+    );
+    this.add(
+      '/proc/1/cmdline',
+      (c.container.command ?? image.entrypoint).concat(c.container.args ?? []).join('\0') + '\0',
+    );
     this.dirs.add(image.user.home);
     this.dirs.add(image.workingDir);
     for (const d of BIN_DIRS) this.dirs.add(d);
@@ -55,42 +81,49 @@ export class VirtualFs {
       const dir = posix.dirname(posix.resolve('/', nameOrPath));
       return cmds.includes(base) && (BIN_DIRS.includes(dir) || dir === '/') ? nameOrPath : undefined;
     }
-    return cmds.includes(nameOrPath) ? `${nameOrPath === 'curl' || nameOrPath === 'python3' ? '/usr/bin' : '/bin'}/${nameOrPath}` : undefined;
+    return cmds.includes(nameOrPath)
+      ? `${nameOrPath === 'curl' || nameOrPath === 'python3' ? '/usr/bin' : '/bin'}/${nameOrPath}`
+      : undefined;
   }
 
   read(path: string): FsResult<string> {
-    if (path === '/dev/null') return { ok: true, value: '' };
+    if (path === '/dev/null') return {ok: true, value: ''};
     const o = this.overlay.get(path);
-    if (o !== undefined) return { ok: true, value: o };
+    if (o !== undefined) return {ok: true, value: o};
     const f = this.files.get(path);
-    if (f !== undefined) return { ok: true, value: f };
-    if (this.isDir(path)) return { ok: false, error: 'Is a directory' };
-    if (this.executable(path)) return { ok: true, value: '\x7fELF\x02\x01\x01' };
-    return { ok: false, error: 'No such file or directory' };
+    if (f !== undefined) return {ok: true, value: f};
+    if (this.isDir(path)) return {ok: false, error: 'Is a directory'};
+    if (this.executable(path)) return {ok: true, value: '\x7fELF\x02\x01\x01'};
+    return {ok: false, error: 'No such file or directory'};
   }
 
   write(path: string, data: string, append: boolean): FsResult<void> {
-    if (path === '/dev/null' || path === '/dev/stdout' || path === '/dev/stderr') return { ok: true, value: undefined };
+    if (path === '/dev/null' || path === '/dev/stdout' || path === '/dev/stderr') return {ok: true, value: undefined};
     const dir = posix.dirname(path);
-    if (!this.isDir(dir)) return { ok: false, error: 'nonexistent directory' };
-    if (this.isDir(path)) return { ok: false, error: 'Is a directory' };
+    if (!this.isDir(dir)) return {ok: false, error: 'nonexistent directory'};
+    if (this.isDir(path)) return {ok: false, error: 'Is a directory'};
     const user = this.c.image.user;
-    const writable = user.uid === 0 ? !path.startsWith('/proc/') : path.startsWith('/tmp/') || path.startsWith(`${user.home}/`);
-    if (!writable) return { ok: false, error: 'Permission denied' };
+    const writable =
+      user.uid === 0 ? !path.startsWith('/proc/') : path.startsWith('/tmp/') || path.startsWith(`${user.home}/`);
+    if (!writable) return {ok: false, error: 'Permission denied'};
     this.overlay.set(path, (append ? (this.overlay.get(path) ?? this.files.get(path) ?? '') : '') + data);
-    return { ok: true, value: undefined };
+    return {ok: true, value: undefined};
   }
 
   /** entries of a directory, sorted as ls prints them */
   list(path: string): FsResult<string[]> {
-    if (!this.isDir(path)) return this.read(path).ok ? { ok: true, value: [posix.basename(path)] } : { ok: false, error: 'No such file or directory' };
+    if (!this.isDir(path))
+      return this.read(path).ok
+        ? {ok: true, value: [posix.basename(path)]}
+        : {ok: false, error: 'No such file or directory'};
     const prefix = path === '/' ? '/' : `${path}/`;
     const names = new Set<string>();
     for (const p of [...this.files.keys(), ...this.overlay.keys(), ...this.dirs]) {
       if (p.startsWith(prefix) && p !== path) names.add(p.slice(prefix.length).split('/')[0]!);
     }
-    if (BIN_DIRS.includes(path)) for (const c of this.c.image.commands) if (this.executable(c)?.startsWith(`${path}/`)) names.add(c);
-    return { ok: true, value: [...names].filter(Boolean).sort() };
+    if (BIN_DIRS.includes(path))
+      for (const c of this.c.image.commands) if (this.executable(c)?.startsWith(`${path}/`)) names.add(c);
+    return {ok: true, value: [...names].filter(Boolean).sort()};
   }
 }
 

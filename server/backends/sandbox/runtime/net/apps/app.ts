@@ -1,6 +1,6 @@
-import type { ImageSpec } from '../../images/types';
-import type { PodView } from '../../pod-view';
-import type { HeaderList } from '../network-model';
+import type {ImageSpec} from '../../images/types';
+import type {PodView} from '../../pod-view';
+import type {HeaderList} from '../network-model';
 
 /** One HTTP request as the app in the destination pod receives it. */
 export interface AppRequest {
@@ -33,7 +33,8 @@ export interface AppResponse {
 export type AppHandler = (req: AppRequest) => Promise<AppResponse>;
 
 /** case-insensitive header lookup */
-export const header = (h: HeaderList, name: string): string | undefined => h.find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+export const header = (h: HeaderList, name: string): string | undefined =>
+  h.find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
 
 /** Go's http.Date / RFC 7231 date */
 export const httpDate = (d: Date) => d.toUTCString();

@@ -1,4 +1,4 @@
-import { httpDate, type AppHandler, type AppRequest, type AppResponse } from './app';
+import {httpDate, type AppHandler, type AppRequest, type AppResponse} from './app';
 
 const html = (req: AppRequest, status: number, statusText: string, body: string): AppResponse => ({
   status,
@@ -15,7 +15,9 @@ const html = (req: AppRequest, status: number, statusText: string, body: string)
 
 /** the version the sample's Deployment sets (SERVICE_VERSION), else the one in the image name */
 function version(req: AppRequest): string {
-  return req.env.SERVICE_VERSION ?? /helloworld-(v\d+)/.exec(req.pod.containers.map((c) => c.image).join(' '))?.[1] ?? 'v1';
+  return (
+    req.env.SERVICE_VERSION ?? /helloworld-(v\d+)/.exec(req.pod.containers.map((c) => c.image).join(' '))?.[1] ?? 'v1'
+  );
 }
 
 /** Istio's helloworld sample (Flask under gunicorn, samples/helloworld/src/app.py) */
@@ -32,7 +34,8 @@ export const helloworld: AppHandler = async (req) => {
     res.headers.push(['Allow', 'OPTIONS, HEAD, GET']);
     return res;
   }
-  if (path === '/hello') return html(req, 200, 'OK', `Hello version: ${version(req)}, instance: ${req.env.HOSTNAME ?? req.pod.name}\n`);
+  if (path === '/hello')
+    return html(req, 200, 'OK', `Hello version: ${version(req)}, instance: ${req.env.HOSTNAME ?? req.pod.name}\n`);
   if (path === '/health') return html(req, 200, 'OK', 'Helloworld is healthy');
   return html(
     req,

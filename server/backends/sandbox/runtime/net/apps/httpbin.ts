@@ -1,9 +1,10 @@
-import { rfc3339Millis } from '../../images/log-time';
-import { header, httpDate, type AppHandler, type AppRequest, type AppResponse } from './app';
-import { STATUS_TEXT } from './status-text';
+import {rfc3339Millis} from '../../images/log-time';
+import {header, httpDate, type AppHandler, type AppRequest, type AppResponse} from './app';
+import {STATUS_TEXT} from './status-text';
 
 /** Go's canonical header key: "x-request-id" → "X-Request-Id" */
-const canonical = (k: string) => k.toLowerCase().replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
+const canonical = (k: string) =>
+  k.toLowerCase().replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
 
 /** go-httpbin v2.15 JSON: 2-space indent, no HTML escaping, trailing newline (istio-facts.md §5) */
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
@@ -22,7 +23,13 @@ function args(query: URLSearchParams): Record<string, string[]> {
 
 const origin = (req: AppRequest) => header(req.headers, 'x-forwarded-for')?.split(',')[0]!.trim() ?? req.remoteAddr;
 
-function respond(req: AppRequest, status: number, body: string, contentType = 'application/json; charset=utf-8', extra: [string, string][] = []): AppResponse {
+function respond(
+  req: AppRequest,
+  status: number,
+  body: string,
+  contentType = 'application/json; charset=utf-8',
+  extra: [string, string][] = [],
+): AppResponse {
   const bytes = Buffer.from(body);
   const path = req.target.split('?')[0];
   const ms = 0.05 + (bytes.length % 7) / 100;
@@ -45,7 +52,13 @@ function respond(req: AppRequest, status: number, body: string, contentType = 'a
 /** the request echo /get, /anything and /delay answer with */
 function echo(req: AppRequest, withBody: boolean): Record<string, unknown> {
   const u = new URL(req.target, `http://${header(req.headers, 'host') ?? 'httpbin'}`);
-  const base: Record<string, unknown> = { args: args(u.searchParams), headers: headersObject(req), method: req.method, origin: origin(req), url: u.toString() };
+  const base: Record<string, unknown> = {
+    args: args(u.searchParams),
+    headers: headersObject(req),
+    method: req.method,
+    origin: origin(req),
+    url: u.toString(),
+  };
   if (withBody) {
     const text = req.body.toString();
     let parsed: unknown;
@@ -56,7 +69,7 @@ function echo(req: AppRequest, withBody: boolean): Record<string, unknown> {
     }
     const ct = header(req.headers, 'content-type') ?? '';
     const form = ct.includes('application/x-www-form-urlencoded') ? args(new URLSearchParams(text)) : {};
-    Object.assign(base, { data: ct.includes('form-urlencoded') ? '' : text, files: {}, form, json: parsed });
+    Object.assign(base, {data: ct.includes('form-urlencoded') ? '' : text, files: {}, form, json: parsed});
   }
   return base;
 }
@@ -67,19 +80,24 @@ export const goHttpbin: AppHandler = async (req) => {
   const m = req.method;
   if (path === '/get' && (m === 'GET' || m === 'HEAD')) return respond(req, 200, json(echo(req, false)));
   if (['/post', '/put', '/patch', '/delete'].includes(path)) {
-    if (path.slice(1).toUpperCase() !== m) return respond(req, 405, '', 'text/plain; charset=utf-8', [['Allow', path.slice(1).toUpperCase()]]);
+    if (path.slice(1).toUpperCase() !== m)
+      return respond(req, 405, '', 'text/plain; charset=utf-8', [['Allow', path.slice(1).toUpperCase()]]);
     return respond(req, 200, json(echo(req, true)));
   }
   if (path === '/anything' || path.startsWith('/anything/')) return respond(req, 200, json(echo(req, true)));
-  if (path === '/headers') return respond(req, 200, json({ headers: headersObject(req) }));
-  if (path === '/ip') return respond(req, 200, json({ origin: origin(req) }));
-  if (path === '/user-agent') return respond(req, 200, json({ 'user-agent': header(req.headers, 'user-agent') ?? '' }));
-  if (path === '/hostname') return respond(req, 200, json({ hostname: req.pod.name }));
+  if (path === '/headers') return respond(req, 200, json({headers: headersObject(req)}));
+  if (path === '/ip') return respond(req, 200, json({origin: origin(req)}));
+  if (path === '/user-agent') return respond(req, 200, json({'user-agent': header(req.headers, 'user-agent') ?? ''}));
+  if (path === '/hostname') return respond(req, 200, json({hostname: req.pod.name}));
   const status = /^\/status\/(\d{3})$/.exec(path);
   if (status) {
     const code = Number(status[1]);
-    if (code === 418) return respond(req, 418, "I'm a teapot!", 'text/plain; charset=utf-8', [['X-More-Info', 'http://tools.ietf.org/html/rfc2324']]);
-    if (code >= 300 && code < 400) return respond(req, code, '', 'text/plain; charset=utf-8', [['Location', '/redirect/1']]);
+    if (code === 418)
+      return respond(req, 418, "I'm a teapot!", 'text/plain; charset=utf-8', [
+        ['X-More-Info', 'http://tools.ietf.org/html/rfc2324'],
+      ]);
+    if (code >= 300 && code < 400)
+      return respond(req, code, '', 'text/plain; charset=utf-8', [['Location', '/redirect/1']]);
     return respond(req, code, '', 'text/plain; charset=utf-8');
   }
   const delay = /^\/delay\/(\d+(?:\.\d+)?)$/.exec(path);
@@ -88,6 +106,12 @@ export const goHttpbin: AppHandler = async (req) => {
     await req.sleep(secs * 1000);
     return respond(req, 200, json(echo(req, true)));
   }
-  if (path === '/') return respond(req, 200, '<!DOCTYPE html>\n<html>\n<head>\n  <title>go-httpbin(1): HTTP Client Testing Service</title>\n</head>\n<body>\n<h1>go-httpbin(1): HTTP Client Testing Service</h1>\n</body>\n</html>\n', 'text/html; charset=utf-8');
+  if (path === '/')
+    return respond(
+      req,
+      200,
+      '<!DOCTYPE html>\n<html>\n<head>\n  <title>go-httpbin(1): HTTP Client Testing Service</title>\n</head>\n<body>\n<h1>go-httpbin(1): HTTP Client Testing Service</h1>\n</body>\n</html>\n',
+      'text/html; charset=utf-8',
+    );
   return respond(req, 404, 'Not Found\n', 'text/plain; charset=utf-8');
 };

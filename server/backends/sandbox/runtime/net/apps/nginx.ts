@@ -1,4 +1,4 @@
-import { header, httpDate, type AppHandler, type AppRequest, type AppResponse } from './app';
+import {header, httpDate, type AppHandler, type AppRequest, type AppResponse} from './app';
 
 const WELCOME = `<!DOCTYPE html>
 <html>
@@ -25,11 +25,13 @@ Commercial support is available at
 </html>
 `;
 
-const NOT_FOUND = '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.27.3</center>\r\n</body>\r\n</html>\r\n';
+const NOT_FOUND =
+  '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.27.3</center>\r\n</body>\r\n</html>\r\n';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const p2 = (n: number) => String(n).padStart(2, '0');
-const clf = (d: Date) => `${p2(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} +0000`;
+const clf = (d: Date) =>
+  `${p2(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} +0000`;
 
 function page(req: AppRequest, status: number, statusText: string, body: string): AppResponse {
   const len = Buffer.byteLength(body);
@@ -41,7 +43,14 @@ function page(req: AppRequest, status: number, statusText: string, body: string)
       ['Date', httpDate(req.now)],
       ['Content-Type', 'text/html'],
       ['Content-Length', String(len)],
-      ...(status === 200 ? ([['Last-Modified', 'Tue, 26 Nov 2024 15:55:00 GMT'], ['Connection', 'keep-alive'], ['ETag', '"6745ef54-267"'], ['Accept-Ranges', 'bytes']] as [string, string][]) : [['Connection', 'keep-alive'] as [string, string]]),
+      ...(status === 200
+        ? ([
+            ['Last-Modified', 'Tue, 26 Nov 2024 15:55:00 GMT'],
+            ['Connection', 'keep-alive'],
+            ['ETag', '"6745ef54-267"'],
+            ['Accept-Ranges', 'bytes'],
+          ] as [string, string][])
+        : [['Connection', 'keep-alive'] as [string, string]]),
     ],
     body,
     // the "main" log_format of the image's nginx.conf
