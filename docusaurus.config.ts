@@ -23,24 +23,19 @@ function loadStepsPlugin(): typeof stepsPluginType {
  *   not strict ESM, or the bundler leaves those calls in place;
  * - the server bundle used for static rendering is CommonJS: a `package.json` next to it says so to Node.
  */
+/** the slice of the bundler's compilation the marker uses (rspack and webpack agree on it) */
+interface Compilation {
+  hooks: {processAssets: {tap(opts: {name: string; stage: number}, fn: () => void): void}};
+  emitAsset(file: string, source: unknown): void;
+}
+
 function esmPackageSupport(context: {generatedFilesDir: string}): Plugin {
   return {
     name: 'ambient-lab-esm-package-support',
     configureWebpack(_config, isServer, {currentBundler}) {
       const {sources} = currentBundler.instance;
       const markCommonJs = {
-        apply(compiler: {
-          hooks: {
-            thisCompilation: {
-              tap(
-                name: string,
-                fn: (compilation: {
-                  hooks: {processAssets: {tap(opts: {name: string; stage: number}, fn: () => void): void}};
-                }) => void,
-              ): void;
-            };
-          };
-        }) {
+        apply(compiler: {hooks: {thisCompilation: {tap(name: string, fn: (compilation: Compilation) => void): void}}}) {
           compiler.hooks.thisCompilation.tap('ambient-lab-commonjs-marker', (compilation) => {
             compilation.hooks.processAssets.tap({name: 'ambient-lab-commonjs-marker', stage: 0}, () => {
               compilation.emitAsset('package.json', new sources.RawSource('{"type": "commonjs"}\n'));
