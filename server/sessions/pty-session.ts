@@ -36,6 +36,11 @@ export interface PtySessionOptions {
   shell?: string;
   /** default bash-integration.sh next to this file */
   rcFile?: string;
+  /**
+   * wraps the shell's command line (an attendee's shell runs inside bubblewrap, see server/isolation); gets the
+   * argv (`bash --rcfile … -i`) and returns what node-pty starts, and in which host directory
+   */
+  launch?: (argv: string[]) => {file: string; args: string[]; cwd?: string};
   /** between SIGHUP and SIGKILL on close; default 300 ms */
   killGraceMs?: number;
   /** markers' nonce; default random per session (tests and recordings pass a fixed one) */
@@ -114,11 +119,13 @@ export class PtySession implements TerminalSession {
       resolveReady();
     });
 
-    this.pty = pty.spawn(options.shell ?? 'bash', ['--rcfile', options.rcFile ?? INTEGRATION_RC, '-i'], {
+    const argv = [options.shell ?? 'bash', '--rcfile', options.rcFile ?? INTEGRATION_RC, '-i'];
+    const launch = options.launch?.(argv) ?? {file: argv[0]!, args: argv.slice(1)};
+    this.pty = pty.spawn(launch.file, launch.args, {
       name: 'xterm-256color',
       cols: options.cols,
       rows: options.rows,
-      cwd: options.environment.cwd,
+      cwd: launch.cwd ?? options.environment.cwd,
       env: shellEnv(options.baseEnv ?? process.env, options.environment, options.id, nonce),
     });
     this.info = {id: options.id, learner: options.learner, createdAt: this.now(), pid: this.pty.pid};
