@@ -88,9 +88,12 @@ export function parseTranscript(file: string, text: string): RealTranscript {
     throw new FixtureError(`${where}: source needs repo + path + commit, or url, or index`);
   }
   if (src.index && (!/^\d+$/.test(src.index) || !src.note)) {
-    throw new FixtureError(`${where}: source.index is the index's numeric file id, and needs a note saying what the file is`);
+    throw new FixtureError(
+      `${where}: source.index is the index's numeric file id, and needs a note saying what the file is`,
+    );
   }
-  if (src.commit && !/^[0-9a-f]{40}$/.test(src.commit)) throw new FixtureError(`${where}: source.commit must be 40 hex digits`);
+  if (src.commit && !/^[0-9a-f]{40}$/.test(src.commit))
+    throw new FixtureError(`${where}: source.commit must be 40 hex digits`);
   const sb = (head.sandbox ?? {}) as Record<string, unknown>;
   const sandbox: SandboxRun = {
     scenario: str(sb.scenario, `${where}: sandbox.scenario`)!,

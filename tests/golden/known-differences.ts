@@ -43,19 +43,25 @@ export function parseKnownDifferences(text: string, where = 'KNOWN-DIFFERENCES.m
     const fixLine = /^- \*\*fix:\*\* (sandbox|page|both|none)\b/.exec(line);
     if (fixLine && transcript) fix = fixLine[1]!;
     if (line !== '```diff') continue;
-    if (!transcript) throw new KnownDifferencesError(`${where}:${i + 1}: a diff block outside a "### <transcript-id>: title" entry`);
-    if (!fix) throw new KnownDifferencesError(`${where}:${i + 1}: entry ${transcript} needs a "- **fix:** sandbox|page|both|none" line before its diff`);
+    if (!transcript)
+      throw new KnownDifferencesError(`${where}:${i + 1}: a diff block outside a "### <transcript-id>: title" entry`);
+    if (!fix)
+      throw new KnownDifferencesError(
+        `${where}:${i + 1}: entry ${transcript} needs a "- **fix:** sandbox|page|both|none" line before its diff`,
+      );
     const hunk: Hunk = {real: [], sandbox: []};
     const start = i + 1;
     for (i++; i < lines.length && lines[i] !== '```'; i++) {
       const l = lines[i]!;
       if (l === '-' || l.startsWith('- ')) {
-        if (hunk.sandbox.length > 0) throw new KnownDifferencesError(`${where}:${i + 1}: write the real (-) lines before the sandbox (+) lines`);
+        if (hunk.sandbox.length > 0)
+          throw new KnownDifferencesError(`${where}:${i + 1}: write the real (-) lines before the sandbox (+) lines`);
         hunk.real.push(l.slice(2));
       } else if (l === '+' || l.startsWith('+ ')) hunk.sandbox.push(l.slice(2));
       else throw new KnownDifferencesError(`${where}:${i + 1}: a diff line starts with "- " (real) or "+ " (sandbox)`);
     }
-    if (hunk.real.length + hunk.sandbox.length === 0) throw new KnownDifferencesError(`${where}:${start}: empty diff block`);
+    if (hunk.real.length + hunk.sandbox.length === 0)
+      throw new KnownDifferencesError(`${where}:${start}: empty diff block`);
     out.push({transcript, title, fix, hunk, line: start});
   }
   return out;

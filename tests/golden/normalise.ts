@@ -37,13 +37,21 @@ export const RULES: readonly Rule[] = [
   },
   {name: 'ipv4', pattern: /\b\d{1,3}(?:\.\d{1,3}){3}(\/\d{1,2})?\b/g, replace: '<ip>$1'},
   // k3s names a LoadBalancer's svclb DaemonSet after the Service and the first 8 hex digits of its UID
-  {name: 'svclb pod (uid prefix)', pattern: new RegExp(`\\b(svclb-[a-z0-9-]+?)-[0-9a-f]{8}-${K8S_RAND}{5}\\b`, 'g'), replace: '$1-<uid>-<id>'},
+  {
+    name: 'svclb pod (uid prefix)',
+    pattern: new RegExp(`\\b(svclb-[a-z0-9-]+?)-[0-9a-f]{8}-${K8S_RAND}{5}\\b`, 'g'),
+    replace: '$1-<uid>-<id>',
+  },
   {
     name: 'generated pod name (deployment)',
     pattern: new RegExp(`\\b([a-z0-9][a-z0-9-]*?)-${K8S_RAND}{6,10}-${K8S_RAND}{5}\\b`, 'g'),
     replace: '$1-<rs>-<pod>',
   },
-  {name: 'generated name suffix', pattern: new RegExp(`\\b([a-z0-9][a-z0-9-]*?)-${K8S_RAND}{5}\\b`, 'g'), replace: '$1-<id>'},
+  {
+    name: 'generated name suffix',
+    pattern: new RegExp(`\\b([a-z0-9][a-z0-9-]*?)-${K8S_RAND}{5}\\b`, 'g'),
+    replace: '$1-<id>',
+  },
   {name: 'byte counters (ztunnel)', pattern: /\b(bytes_sent|bytes_recv)=\d+/g, replace: '$1=<n>'},
   {name: 'duration (ztunnel)', pattern: /\bduration="\d+ms"/g, replace: 'duration="<ms>"'},
   {
@@ -57,7 +65,8 @@ export const RULES: readonly Rule[] = [
   {name: 'pid', pattern: /\bpid=\d+\b/g, replace: 'pid=<pid>'},
   {
     name: 'version',
-    pattern: /(?<![\w.-]|HTTP\/)v?\d+\.\d+(?:\.\d+)?(?:-(?:alpha|beta|rc)[.\w]*|[-+][0-9A-Za-z][0-9A-Za-z.+-]*)?(?![\w.])/g,
+    pattern:
+      /(?<![\w.-]|HTTP\/)v?\d+\.\d+(?:\.\d+)?(?:-(?:alpha|beta|rc)[.\w]*|[-+][0-9A-Za-z][0-9A-Za-z.+-]*)?(?![\w.])/g,
     replace: (m: string) => (/^v?\d+\.\d+$/.test(m) && !m.startsWith('v') ? m : '<version>'),
   },
   {name: 'long hex (hashes, serials, commits)', pattern: /\b[0-9a-f]{16,}\b/g, replace: '<hex>'},
@@ -125,7 +134,7 @@ function collapseBlanks(line: string): string {
 export function normaliseOutput(text: string): string[] {
   const lines = normalizeOutput(text).split('\n');
   const out: string[] = [];
-  for (let i = 0; i < lines.length; ) {
+  for (let i = 0; i < lines.length;) {
     const line = lines[i]!;
     if (isTableHeader(line)) {
       let j = i + 1;

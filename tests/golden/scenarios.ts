@@ -153,7 +153,8 @@ const verifyContains = (command: string, text: string): VerifySpec => ({
   timeoutMs: 30_000,
 });
 
-const GATEWAY_API_V1_3 = 'https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.3.0/standard-install.yaml';
+const GATEWAY_API_V1_3 =
+  'https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.3.0/standard-install.yaml';
 const DEFAULT_SA = (name: string) => `cluster.local/ns/default/sa/${name}`;
 
 export const SCENARIOS: Record<string, () => Promise<ScenarioStep[]>> = {
@@ -174,7 +175,8 @@ export const SCENARIOS: Record<string, () => Promise<ScenarioStep[]>> = {
   'istio-default': async () => [
     {
       label: 'cluster',
-      command: 'k3d cluster create >/dev/null 2>&1 && kubectl wait --for=condition=Ready nodes --all --timeout=2m >/dev/null',
+      command:
+        'k3d cluster create >/dev/null 2>&1 && kubectl wait --for=condition=Ready nodes --all --timeout=2m >/dev/null',
     },
     {label: 'version-before', command: 'istioctl version'},
     {label: 'crds', command: `kubectl apply -f ${GATEWAY_API_V1_3}`},
@@ -271,7 +273,10 @@ async function settle(shell: ScenarioShell, verify: VerifySpec): Promise<void> {
   const deadline = Date.now() + Math.min(verify.timeoutMs, 30_000);
   for (;;) {
     const r = await shell.run(verify.command);
-    const failure = evaluateChecks({exitCode: verify.exitCode, expect: verify.expect}, {exitCode: r.code, output: r.output});
+    const failure = evaluateChecks(
+      {exitCode: verify.exitCode, expect: verify.expect},
+      {exitCode: r.code, output: r.output},
+    );
     if (!failure) return;
     if (Date.now() > deadline) throw new Error(`verify never held: ${verify.command}\n${r.output}`);
     await new Promise((resolve) => setTimeout(resolve, VERIFY_INTERVAL_MS));

@@ -15,8 +15,16 @@ describe('normaliseTokens', () => {
     ['uuid', '"cd38105b-41ad-46de-9cae-d440d131d453"', '"<uuid>"'],
     ['timestamp (Envoy)', '[2025-04-01T07:36:47.565Z] "GET', '[<time>] "GET'],
     ['timestamp (ztunnel)', '2024-05-04T09:59:05.028709Z info', '<time> info'],
-    ['timestamp (CRD)', 'gateways.gateway.networking.k8s.io   2025-09-23T04:58:10Z', 'gateways.gateway.networking.k8s.io   <time>'],
-    ['logrus elapsed', "INFO[0041] Cluster 'demo' created successfully!", "INFO[<t>] Cluster 'demo' created successfully!"],
+    [
+      'timestamp (CRD)',
+      'gateways.gateway.networking.k8s.io   2025-09-23T04:58:10Z',
+      'gateways.gateway.networking.k8s.io   <time>',
+    ],
+    [
+      'logrus elapsed',
+      "INFO[0041] Cluster 'demo' created successfully!",
+      "INFO[<t>] Cluster 'demo' created successfully!",
+    ],
     ['ip', 'ADDRESS 10.43.241.18', 'ADDRESS <ip>'],
     ['cidr', '-A ISTIO_OUTPUT -s 127.0.0.6/32 -o lo', '-A ISTIO_OUTPUT -s <ip>/32 -o lo'],
     ['ip with a service port', 'dst.hbone_addr=10.42.2.4:8080', 'dst.hbone_addr=<ip>:8080'],
@@ -26,8 +34,16 @@ describe('normaliseTokens', () => {
     ['deployment pod, short hash', 'details-v1-698d88b-krdw7', 'details-v1-<rs>-<pod>'],
     ['daemonset pod', 'pod/ztunnel-5m27h', 'pod/ztunnel-<id>'],
     ['svclb pod', 'svclb-traefik-782e295a-x2x9k', 'svclb-traefik-<uid>-<id>'],
-    ['words with vowels are no suffix', 'k3d-k3s-default-server-0 bar-2 istio-cni-node', 'k3d-k3s-default-server-0 bar-2 istio-cni-node'],
-    ['ztunnel counters', 'bytes_sent=517 bytes_recv=89 duration="3ms"', 'bytes_sent=<n> bytes_recv=<n> duration="<ms>"'],
+    [
+      'words with vowels are no suffix',
+      'k3d-k3s-default-server-0 bar-2 istio-cni-node',
+      'k3d-k3s-default-server-0 bar-2 istio-cni-node',
+    ],
+    [
+      'ztunnel counters',
+      'bytes_sent=517 bytes_recv=89 duration="3ms"',
+      'bytes_sent=<n> bytes_recv=<n> duration="<ms>"',
+    ],
     ['upstream service time', '< x-envoy-upstream-service-time: 113', '< x-envoy-upstream-service-time: <n>'],
     ['content length', 'content-length: 627', 'content-length: <n>'],
     ['proxy count', 'data plane version: 1.23.3 (46 proxies)', 'data plane version: <version> (<n> proxies)'],
@@ -47,10 +63,17 @@ describe('normaliseTokens', () => {
   }
 
   it('Envoy access log: bytes, duration and upstream time, but not the status, flags or details', () => {
-    const ok = normaliseTokens('[2026-10-09T11:44:22.954Z] "GET /anything HTTP/1.1" 200 - via_upstream - "-" 0 429 4 2 "-" "curl/8.11.1"');
+    const ok = normaliseTokens(
+      '[2026-10-09T11:44:22.954Z] "GET /anything HTTP/1.1" 200 - via_upstream - "-" 0 429 4 2 "-" "curl/8.11.1"',
+    );
     assert.equal(ok, '[<time>] "GET /anything HTTP/1.1" 200 - via_upstream - "-" <n> <n> <n> <n> "-" "curl/<version>"');
-    const denied = normaliseTokens('[2026-10-09T11:44:23.028Z] "POST /anything HTTP/1.1" 403 - rbac_access_denied_matched_policy[none] - "-" 0 19 0 - "-"');
-    assert.equal(denied, '[<time>] "POST /anything HTTP/1.1" 403 - rbac_access_denied_matched_policy[none] - "-" <n> <n> <n> - "-"');
+    const denied = normaliseTokens(
+      '[2026-10-09T11:44:23.028Z] "POST /anything HTTP/1.1" 403 - rbac_access_denied_matched_policy[none] - "-" 0 19 0 - "-"',
+    );
+    assert.equal(
+      denied,
+      '[<time>] "POST /anything HTTP/1.1" 403 - rbac_access_denied_matched_policy[none] - "-" <n> <n> <n> - "-"',
+    );
   });
 });
 
@@ -67,7 +90,11 @@ describe('tables', () => {
 
   it('splits columns where the header starts a word after a blank column, keeping empty cells', () => {
     // tabwriter with padding 1, as istioctl ztunnel-config prints
-    const line = (cells: string[]) => cells.map((c, i) => c.padEnd([10, 27, 10, 9, 0][i]!)).join('').trimEnd();
+    const line = (cells: string[]) =>
+      cells
+        .map((c, i) => c.padEnd([10, 27, 10, 9, 0][i]!))
+        .join('')
+        .trimEnd();
     const rows = splitTable([
       line(['NAMESPACE', 'POD NAME', 'ADDRESS', 'WAYPOINT', 'PROTOCOL']),
       line(['default', 'helloworld-v1-5c87f9fd95-x', '10.42.4.4', 'None', 'HBONE']),
@@ -81,18 +108,22 @@ describe('tables', () => {
   });
 
   it('column widths, ages and names do not matter; values do', () => {
-    const real = normaliseOutput('NAME                      READY   STATUS    RESTARTS   AGE\nistiod-86849665c6-87lvg   1/1     Running   0          2m17s\n');
-    const sandbox = normaliseOutput('NAME                      READY   STATUS    RESTARTS   AGE\nistiod-6ccdc6f5cb-2vp5x   1/1     Running   0          1s\n');
+    const real = normaliseOutput(
+      'NAME                      READY   STATUS    RESTARTS   AGE\nistiod-86849665c6-87lvg   1/1     Running   0          2m17s\n',
+    );
+    const sandbox = normaliseOutput(
+      'NAME                      READY   STATUS    RESTARTS   AGE\nistiod-6ccdc6f5cb-2vp5x   1/1     Running   0          1s\n',
+    );
     assert.deepEqual(real, sandbox);
     assert.deepEqual(real, ['NAME  READY  STATUS  RESTARTS  AGE', 'istiod-<rs>-<pod>  1/1  Running  0  <age>']);
     assert.notDeepEqual(normaliseOutput('NAME   READY\nx-y    1/1\n'), normaliseOutput('NAME   READY\nx-y    0/1\n'));
   });
 
   it('PID and TIME columns are counters', () => {
-    assert.deepEqual(normaliseOutput('PID   USER     TIME  COMMAND\n4711  root      0:02 /usr/local/bin/pilot-agent proxy sidecar\n'), [
-      'PID  USER  TIME  COMMAND',
-      '<n>  root  <n>  /usr/local/bin/pilot-agent proxy sidecar',
-    ]);
+    assert.deepEqual(
+      normaliseOutput('PID   USER     TIME  COMMAND\n4711  root      0:02 /usr/local/bin/pilot-agent proxy sidecar\n'),
+      ['PID  USER  TIME  COMMAND', '<n>  root  <n>  /usr/local/bin/pilot-agent proxy sidecar'],
+    );
   });
 
   it('a new header starts a new table; a blank line ends one', () => {
@@ -103,7 +134,10 @@ describe('tables', () => {
 
 describe('normaliseOutput', () => {
   it('removes ANSI codes, CRs and trailing blanks, collapses blank runs but keeps indentation', () => {
-    assert.deepEqual(normaliseOutput('\x1b[32m✔\x1b[0m done   \r\n  To get  started\tnow\n\n'), ['✔ done', '  To get started now']);
+    assert.deepEqual(normaliseOutput('\x1b[32m✔\x1b[0m done   \r\n  To get  started\tnow\n\n'), [
+      '✔ done',
+      '  To get started now',
+    ]);
   });
 });
 
@@ -170,8 +204,14 @@ describe('parseKnownDifferences', () => {
   it('rejects a diff block without an entry, without a fix, or with a stray line', () => {
     assert.throws(() => parseKnownDifferences('```diff\n- x\n```\n'), KnownDifferencesError);
     assert.throws(() => parseKnownDifferences('### a: t\n\n```diff\n- x\n```\n'), /needs a "- \*\*fix:\*\*/);
-    assert.throws(() => parseKnownDifferences('### a: t\n- **fix:** page\n```diff\n  x\n```\n'), /starts with "- " \(real\) or "\+ " \(sandbox\)/);
-    assert.throws(() => parseKnownDifferences('### a: t\n- **fix:** page\n```diff\n+ x\n- y\n```\n'), /real \(-\) lines before/);
+    assert.throws(
+      () => parseKnownDifferences('### a: t\n- **fix:** page\n```diff\n  x\n```\n'),
+      /starts with "- " \(real\) or "\+ " \(sandbox\)/,
+    );
+    assert.throws(
+      () => parseKnownDifferences('### a: t\n- **fix:** page\n```diff\n+ x\n- y\n```\n'),
+      /real \(-\) lines before/,
+    );
   });
 });
 
@@ -196,27 +236,45 @@ describe('parseTranscript', () => {
     const t = parseTranscript('/x/sample.txt', FIXTURE);
     assert.equal(t.command, 'kubectl get gtw waypoint');
     assert.deepEqual(t.steps, ['sample-apps/waypoint-programmed']);
-    assert.equal(t.output, 'NAME       CLASS            ADDRESS       PROGRAMMED   AGE\nwaypoint   istio-waypoint   10.96.58.95   True         42s\n');
+    assert.equal(
+      t.output,
+      'NAME       CLASS            ADDRESS       PROGRAMMED   AGE\nwaypoint   istio-waypoint   10.96.58.95   True         42s\n',
+    );
   });
 
   it('rejects a file whose id is not its name, a source without provenance, a bad regex', () => {
     assert.throws(() => parseTranscript('/x/other.txt', FIXTURE), /must match the file name/);
-    assert.throws(() => parseTranscript('/x/sample.txt', FIXTURE.replace('  url: "https://example.org/thread"\n', '  note: "x"\n')), FixtureError);
-    assert.throws(() => parseTranscript('/x/sample.txt', FIXTURE.replace('  at:', '  select: "("\n  at:')), /sandbox.select is not a regular expression/);
+    assert.throws(
+      () => parseTranscript('/x/sample.txt', FIXTURE.replace('  url: "https://example.org/thread"\n', '  note: "x"\n')),
+      FixtureError,
+    );
+    assert.throws(
+      () => parseTranscript('/x/sample.txt', FIXTURE.replace('  at:', '  select: "("\n  at:')),
+      /sandbox.select is not a regular expression/,
+    );
   });
 });
 
 describe('compareTranscript', () => {
   const t: RealTranscript = parseTranscript('/x/sample.txt', FIXTURE);
-  const sandbox = 'NAME       CLASS            ADDRESS         PROGRAMMED   AGE\nwaypoint   istio-waypoint   10.43.113.232   False        2s\n';
+  const sandbox =
+    'NAME       CLASS            ADDRESS         PROGRAMMED   AGE\nwaypoint   istio-waypoint   10.43.113.232   False        2s\n';
 
   it('a difference that is not listed is unexpected', () => {
     const c = compareTranscript(t, sandbox, []);
-    assert.deepEqual(c.unexpected, [{real: ['waypoint  istio-waypoint  <ip>  True  <age>'], sandbox: ['waypoint  istio-waypoint  <ip>  False  <age>']}]);
+    assert.deepEqual(c.unexpected, [
+      {
+        real: ['waypoint  istio-waypoint  <ip>  True  <age>'],
+        sandbox: ['waypoint  istio-waypoint  <ip>  False  <age>'],
+      },
+    ]);
   });
 
   it('a listed difference is expected; a listed one that does not occur is stale', () => {
-    const hunk = {real: ['waypoint  istio-waypoint  <ip>  True  <age>'], sandbox: ['waypoint  istio-waypoint  <ip>  False  <age>']};
+    const hunk = {
+      real: ['waypoint  istio-waypoint  <ip>  True  <age>'],
+      sandbox: ['waypoint  istio-waypoint  <ip>  False  <age>'],
+    };
     const listed = {transcript: 'sample', title: 't', fix: 'sandbox', hunk, line: 1};
     assert.deepEqual(compareTranscript(t, sandbox, [listed]).unexpected, []);
     const fixed = compareTranscript(t, sandbox.replace('False', 'True '), [listed]);

@@ -75,7 +75,10 @@ describe('the sandbox against real transcripts (tests/fixtures/real)', {skip: NO
   it('every known difference belongs to a transcript', () => {
     const ids = new Set(transcripts.map((t) => t.id));
     for (const k of known) {
-      assert.ok(ids.has(k.transcript), `KNOWN-DIFFERENCES.md:${k.line}: no transcript "${k.transcript}" in tests/fixtures/real`);
+      assert.ok(
+        ids.has(k.transcript),
+        `KNOWN-DIFFERENCES.md:${k.line}: no transcript "${k.transcript}" in tests/fixtures/real`,
+      );
     }
   });
 
