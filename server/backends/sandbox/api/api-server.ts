@@ -249,7 +249,7 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
     }
   }
 
-  const tls = opts.tls ?? loadOrCreateServingCert(join(opts.stateDir, 'tls'));
+  const tls = opts.tls ?? (await loadOrCreateServingCert(join(opts.stateDir, 'tls')));
 
   /** an HTTPS listener serving every sandbox (fixed undefined) or only one, without the path prefix */
   async function listen(host: string, port: number, fixed?: string): Promise<{server: Server; url: string}> {

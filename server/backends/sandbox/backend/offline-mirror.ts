@@ -32,7 +32,7 @@ export interface OfflineMirror {
 }
 
 /** the mirror's certificate, kept so the CA bundle written for open shells stays valid across restarts */
-function loadOrCreateMirrorCert(dir: string): ServingCert {
+async function loadOrCreateMirrorCert(dir: string): Promise<ServingCert> {
   const certPath = path.join(dir, 'mirror.crt');
   const keyPath = path.join(dir, 'mirror.key');
   const hostsPath = path.join(dir, 'mirror.hosts');
@@ -42,7 +42,7 @@ function loadOrCreateMirrorCert(dir: string): ServingCert {
     if (OFFLINE_HOSTS.every((h) => named.includes(h)))
       return {cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8')};
   }
-  const c = createServingCert({commonName: 'Ambient Lab offline mirror', dnsNames: [...OFFLINE_HOSTS], ips: []});
+  const c = await createServingCert({commonName: 'Ambient Lab offline mirror', dnsNames: [...OFFLINE_HOSTS], ips: []});
   mkdirSync(dir, {recursive: true, mode: 0o700});
   writeFileSync(keyPath, c.key, {mode: 0o600});
   writeFileSync(certPath, c.cert);
@@ -77,7 +77,7 @@ function serveManifest(host: string, req: IncomingMessage, res: ServerResponse):
 }
 
 export async function startOfflineMirror(opts: {dir: string; preferredPort?: number}): Promise<OfflineMirror> {
-  const tls = loadOrCreateMirrorCert(opts.dir);
+  const tls = await loadOrCreateMirrorCert(opts.dir);
   const caBundle = path.join(opts.dir, 'ca-bundle.pem');
   writeFileSync(caBundle, `${systemCas().trimEnd()}\n# Ambient Lab offline mirror\n${tls.cert}`);
   const sockets = new Set<Duplex>();
