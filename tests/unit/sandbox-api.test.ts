@@ -213,6 +213,24 @@ describe('sandbox API with the real kubectl', {skip: NO_KUBECTL}, () => {
     assert.deepEqual(t[1]!.slice(0, 3), ['s1', 'Opaque', '1']);
   });
 
+  it('answers a JSON patch that does not apply as the API server does (handlers/patch.go: 422, generic message)', async () => {
+    const jp = (ops: string) => k(['patch', 'secret', 's1', '-n', 'foo', '--type=json', '-p', ops]);
+    for (const ops of [
+      '[{"op":"test","path":"/data/c","value":"other"}]',
+      '[{"op":"remove","path":"/metadata/annotations/none"}]',
+    ]) {
+      const r = await jp(ops);
+      assert.equal(r.code, 1);
+      assert.equal(
+        r.stderr,
+        'The request is invalid: the server rejected our request due to an error in our request\n',
+        ops,
+      );
+    }
+    const replaced = await jp('[{"op":"replace","path":"/metadata/labels/z","value":"1"}]');
+    assert.equal(replaced.stdout, 'secret/s1 patched\n', replaced.stderr);
+  });
+
   it('prints -o yaml, json, jsonpath and name', async () => {
     const y = (await k(['get', 'ns', 'foo', '-o', 'yaml'])).stdout;
     assert.match(y, /^apiVersion: v1\nkind: Namespace\nmetadata:\n {2}creationTimestamp: "\d{4}-/);

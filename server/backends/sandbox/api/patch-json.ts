@@ -1,117 +1,120 @@
-import {clone} from './patch-merge';
-import {errors} from './status';
+import {applyPatch, Pointer, type Operation} from 'rfc6902';
+import {isPlainObject} from './patch-merge';
+import {ApiError, errors} from './status';
 
-/** RFC 6902 JSON patch (kubectl patch --type=json). Failures are 422-free BadRequests worded like the server's. */
-interface Op {
-  op: string;
-  path: string;
-  value?: unknown;
-  from?: string;
+/**
+ * RFC 6902 JSON patch (kubectl patch --type=json), applied by rfc6902, answered as the API server answers.
+ * Upstream (k8s.io/apiserver/pkg/endpoints/handlers/patch.go, jsonPatcher.applyJSPatch) runs
+ * gopkg.in/evanphx/json-patch.v4, whose few departures from the RFC are resolved here before rfc6902 sees an
+ * operation: see upstreamOperation.
+ */
+
+/** handlers.maxJSONPatchOperations */
+const MAX_OPERATIONS = 10000;
+
+/**
+ * Every failure while applying: errors.NewGenericServerResponse(422, …, err.Error(), …) keeps the reason and a
+ * generic message but drops the library's text, so kubectl prints
+ * "The request is invalid: the server rejected our request due to an error in our request".
+ */
+const applyFailed = () =>
+  new ApiError(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
+
+/** how Go's encoding/json names a JSON value in an UnmarshalTypeError */
+function goJsonKind(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v; // object, string, number (a null decodes into anything)
 }
 
-function pointer(path: string): string[] {
-  if (path === '') return [];
-  if (!path.startsWith('/'))
-    throw errors.badRequest(
-      `the server rejected our request due to an error in our request: invalid JSON pointer "${path}"`,
+/**
+ * The strict decode into []handlers.jsonPatchOp that runs first (fieldValidation defaults to Warn, so also for
+ * kubectl patch): its errors are 400s in Go encoding/json's words, byte for byte what kubectl prints.
+ */
+function decodeOperations(patch: unknown): Record<string, unknown>[] {
+  const fail = (what: string) => errors.badRequest(`error decoding patch: json: cannot unmarshal ${what}`);
+  if (patch === null) return []; // a nil slice: nothing to do
+  if (!Array.isArray(patch)) throw fail(`${goJsonKind(patch)} into Go value of type []handlers.jsonPatchOp`);
+  for (const op of patch) {
+    if (op === null) continue;
+    if (!isPlainObject(op)) throw fail(`${goJsonKind(op)} into Go value of type handlers.jsonPatchOp`);
+    for (const field of ['op', 'path', 'from'])
+      if (op[field] !== undefined && op[field] !== null && typeof op[field] !== 'string')
+        throw fail(`${goJsonKind(op[field])} into Go struct field jsonPatchOp.${field} of type string`);
+  }
+  if (patch.length > MAX_OPERATIONS)
+    throw new ApiError(
+      413,
+      'RequestEntityTooLarge',
+      `Request entity too large: The allowed maximum operations in a JSON patch is ${MAX_OPERATIONS}, got ${patch.length}`,
     );
-  return path
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return patch.map((op: Record<string, unknown> | null) => op ?? {});
 }
 
-type Container = Record<string, unknown> | unknown[];
-
-function parentOf(doc: unknown, segs: string[], path: string): {parent: Container; key: string} {
-  let cur: unknown = doc;
-  for (const s of segs.slice(0, -1)) {
-    if (Array.isArray(cur)) cur = cur[Number(s)];
-    else if (cur && typeof cur === 'object') cur = (cur as Record<string, unknown>)[s];
-    else cur = undefined;
-    if (cur === undefined)
-      throw errors.badRequest(`jsonpatch operation does not apply: doc is missing path: "${path}": missing value`);
+/** where a pointer leads in doc: the container it ends in, its last token, and the pointer with array indices as Go reads them */
+function locate(doc: unknown, pointer: string, inserting: boolean) {
+  const tokens = Pointer.fromJSON(pointer).tokens.slice(1);
+  let cur = doc;
+  for (let i = 0; i < tokens.length; i++) {
+    const last = i === tokens.length - 1;
+    if (Array.isArray(cur) && /^-?\d+$/.test(tokens[i]!)) {
+      // strconv.Atoi: "01" is 1; SupportNegativeIndices (default true): -1 is the last element, for add the end
+      let n = Number(tokens[i]);
+      if (n < 0) n += cur.length + (inserting && last ? 1 : 0);
+      if (n >= 0) tokens[i] = String(n);
+    }
+    if (last) return {pointer: new Pointer(['', ...tokens]).toString(), parent: cur, key: tokens[i]!};
+    cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[tokens[i]!] : undefined;
   }
-  if (!cur || typeof cur !== 'object')
-    throw errors.badRequest(`jsonpatch operation does not apply: doc is missing path: "${path}": missing value`);
-  return {parent: cur as Container, key: segs[segs.length - 1]!};
+  return undefined;
 }
 
-function getAt(doc: unknown, path: string): unknown {
-  let cur: unknown = doc;
-  for (const s of pointer(path)) {
-    if (Array.isArray(cur)) cur = cur[Number(s)];
-    else if (cur && typeof cur === 'object') cur = (cur as Record<string, unknown>)[s];
-    else cur = undefined;
-    if (cur === undefined)
-      throw errors.badRequest(`jsonpatch operation does not apply: doc is missing path: "${path}": missing value`);
+/**
+ * The operation as rfc6902 must see it to do what evanphx/json-patch v4 does (its patch.go):
+ * - a path of "" works for replace and test only (findObject needs a parent), a from of "" never;
+ * - array indices are read by strconv.Atoi, and negative ones count from the end;
+ * - replace of a missing object member adds it (partialDoc.get gives no error for a missing key);
+ * - test of a missing member passes when the value is null or absent (a JSON null is nil there too).
+ * undefined: nothing to do.
+ */
+function upstreamOperation(doc: unknown, raw: Record<string, unknown>): Operation | undefined {
+  const op: Record<string, unknown> = {...raw};
+  const {path, from} = raw;
+  if (path === '' && op.op !== 'replace' && op.op !== 'test') throw applyFailed();
+  if (typeof path === 'string' && path !== '') {
+    const at = locate(doc, path, op.op === 'add' || op.op === 'move' || op.op === 'copy');
+    if (at) {
+      op.path = at.pointer;
+      const missing = isPlainObject(at.parent) && !Object.hasOwn(at.parent, at.key);
+      if (op.op === 'replace' && missing) op.op = 'add';
+      if (op.op === 'test' && missing && (op.value ?? null) === null) return undefined;
+    }
   }
-  return cur;
-}
-
-function remove(doc: unknown, path: string): unknown {
-  const {parent, key} = parentOf(doc, pointer(path), path);
-  if (Array.isArray(parent)) {
-    const i = Number(key);
-    if (!(i >= 0 && i < parent.length))
-      throw errors.badRequest(`jsonpatch remove operation does not apply: doc is missing path: "${path}"`);
-    return parent.splice(i, 1)[0];
+  if (op.op === 'move' || op.op === 'copy') {
+    if (from === '') throw applyFailed();
+    if (typeof from === 'string') op.from = locate(doc, from, false)?.pointer ?? from;
   }
-  if (!(key in parent))
-    throw errors.badRequest(`jsonpatch remove operation does not apply: doc is missing path: "${path}"`);
-  const v = parent[key];
-  delete parent[key];
-  return v;
+  return op as unknown as Operation;
 }
 
-function add(doc: unknown, path: string, value: unknown): unknown {
-  const segs = pointer(path);
-  if (segs.length === 0) return value;
-  const {parent, key} = parentOf(doc, segs, path);
-  if (Array.isArray(parent)) {
-    const i = key === '-' ? parent.length : Number(key);
-    if (!(i >= 0 && i <= parent.length))
-      throw errors.badRequest(`jsonpatch add operation does not apply: doc is missing path: "${path}"`);
-    parent.splice(i, 0, value);
-  } else parent[key] = value;
-  return doc;
-}
-
-export function jsonPatch(doc: unknown, ops: unknown): unknown {
-  if (!Array.isArray(ops))
-    throw errors.badRequest(
-      'the server rejected our request due to an error in our request: json patch must be an array of operations',
-    );
-  let out = clone(doc);
-  for (const raw of ops as Op[]) {
-    switch (raw.op) {
-      case 'add':
-        out = add(out, raw.path, clone(raw.value));
-        break;
-      case 'remove':
-        remove(out, raw.path);
-        break;
-      case 'replace':
-        if (raw.path === '') out = clone(raw.value);
-        else {
-          remove(out, raw.path);
-          out = add(out, raw.path, clone(raw.value));
-        }
-        break;
-      case 'move': {
-        const v = remove(out, raw.from ?? '');
-        out = add(out, raw.path, v);
-        break;
+/** doc with the patch applied; doc itself is not changed */
+export function jsonPatch(doc: unknown, patch: unknown): unknown {
+  const ops = decodeOperations(patch);
+  let out = structuredClone(doc);
+  for (const raw of ops) {
+    try {
+      const op = upstreamOperation(out, raw);
+      if (!op) continue;
+      // rfc6902 changes a document in place, so it cannot replace the root: v4 takes an object or an array there
+      if (op.op === 'replace' && op.path === '') {
+        if (!isPlainObject(op.value) && !Array.isArray(op.value)) throw applyFailed();
+        out = structuredClone(op.value);
+        continue;
       }
-      case 'copy':
-        out = add(out, raw.path, clone(getAt(out, raw.from ?? '')));
-        break;
-      case 'test':
-        if (JSON.stringify(getAt(out, raw.path)) !== JSON.stringify(raw.value))
-          throw errors.badRequest(`testing value ${raw.path} failed: test failed`);
-        break;
-      default:
-        throw errors.badRequest(`Unexpected kind: ${raw.op}`);
+      if (applyPatch(out, [op])[0]) throw applyFailed();
+    } catch (e) {
+      // rfc6902's Pointer throws on a malformed pointer: an operation that does not apply, like any other
+      throw e instanceof ApiError ? e : applyFailed();
     }
   }
   return out;
