@@ -1,38 +1,34 @@
 import assert from 'node:assert/strict';
 import {existsSync} from 'node:fs';
 import {after, before, describe, it} from 'node:test';
+import {Writer} from 'protobufjs/minimal.js';
 import {decodeProtobufObject} from '../../server/backends/sandbox/api/protobuf/decode';
+import type {ApiError} from '../../server/backends/sandbox/api/status';
 import {startHarness, type Harness} from '../fixtures/sandbox/harness';
 
 // kubectl 1.33's generators send protobuf; the gcloud SDK ships a kubectl.1.33 next to the dispatcher.
 const KUBECTL_133 = ['/usr/lib/google-cloud-sdk/bin/kubectl.1.33', '/usr/bin/kubectl.1.33'].find((p) => existsSync(p));
 
-/** protobuf encoding helpers for a hand-made body */
-const varint = (n: number) => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return Buffer.from(out);
+/** a length-delimited field (a string, bytes or an embedded message) of a hand-made body */
+const field = (no: number, body: Uint8Array | string) => {
+  const w = Writer.create().uint32((no << 3) | 2);
+  return typeof body === 'string' ? w.string(body).finish() : w.bytes(body).finish();
 };
-const field = (no: number, body: Buffer | string) => {
-  const b = typeof body === 'string' ? Buffer.from(body) : body;
-  return Buffer.concat([varint((no << 3) | 2), varint(b.length), b]);
-};
+/** a varint field */
+const varintField = (no: number, v: number) =>
+  Writer.create()
+    .uint32(no << 3)
+    .int64(v)
+    .finish();
+const cat = (...parts: Uint8Array[]) => Buffer.concat(parts);
+const envelope = (apiVersion: string, kind: string, raw: Uint8Array) =>
+  cat(Buffer.from('k8s\0', 'binary'), field(1, cat(field(1, apiVersion), field(2, kind))), field(2, raw));
 
 describe('protobuf request bodies', () => {
   it('decodes the k8s envelope into the JSON a JSON client would send', () => {
-    const meta = Buffer.concat([
-      field(1, 'foo'),
-      field(11, Buffer.concat([field(1, 'team'), field(2, 'a')])),
-      field(8, Buffer.alloc(0)),
-    ]);
-    const cm = Buffer.concat([field(1, meta), field(2, Buffer.concat([field(1, 'k'), field(2, 'v')]))]);
-    const unknown = Buffer.concat([field(1, Buffer.concat([field(1, 'v1'), field(2, 'ConfigMap')])), field(2, cm)]);
-    const body = Buffer.concat([Buffer.from('k8s\0', 'binary'), unknown]);
+    const meta = cat(field(1, 'foo'), field(11, cat(field(1, 'team'), field(2, 'a'))), field(8, Buffer.alloc(0)));
+    const cm = cat(field(1, meta), field(2, cat(field(1, 'k'), field(2, 'v'))));
+    const body = envelope('v1', 'ConfigMap', cm);
     assert.deepEqual(decodeProtobufObject(body), {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -40,6 +36,29 @@ describe('protobuf request bodies', () => {
       data: {k: 'v'},
     });
     assert.throws(() => decodeProtobufObject(Buffer.from('nope')), /magic/);
+  });
+
+  it('reads int64 varints (negative, zero kept where Go has a pointer) and skips fields in an unexpected wire type', () => {
+    const spec = cat(varintField(1, 0), varintField(5, -3), field(6, 'a string where a varint belongs'));
+    const dep = cat(field(1, field(1, 'web')), field(2, spec));
+    assert.deepEqual(decodeProtobufObject(envelope('apps/v1', 'Deployment', dep)), {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {name: 'web'},
+      spec: {replicas: 0, minReadySeconds: -3},
+    });
+  });
+
+  it('answers a truncated or malformed body with a 400, an unknown kind with a 415', () => {
+    const badRequest = (e: ApiError) =>
+      e.code === 400 && /^the body of the request was in an unknown format: /.test(e.message);
+    const body = envelope('v1', 'ConfigMap', cat(field(1, field(1, 'foo'))));
+    assert.throws(() => decodeProtobufObject(body.subarray(0, body.length - 2)), badRequest);
+    assert.throws(() => decodeProtobufObject(cat(body, Buffer.from([0x0f]))), badRequest); // wire type 7
+    assert.throws(
+      () => decodeProtobufObject(envelope('v1', 'Pod', Buffer.alloc(0))),
+      (e: ApiError) => e.code === 415 && /kind "Pod"/.test(e.message),
+    );
   });
 
   describe('with kubectl 1.33', {skip: KUBECTL_133 ? false : 'kubectl.1.33 is not installed'}, () => {
