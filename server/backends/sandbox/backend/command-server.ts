@@ -7,7 +7,7 @@
  * Loopback only, Host checked, tokens compared in constant time: other local users and web pages get nothing.
  */
 import {timingSafeEqual} from 'node:crypto';
-import {createServer, type IncomingMessage, type Server} from 'node:http';
+import {createServer, STATUS_CODES, type IncomingMessage, type Server} from 'node:http';
 import type {Duplex} from 'node:stream';
 import {SANDBOX_COMMANDS} from '../commands/registry';
 import type {SandboxCommand} from '../commands/types';
@@ -47,9 +47,10 @@ export function sameToken(a: string | undefined, b: string): boolean {
 const loopbackHost = (host: string | undefined, port: number) =>
   host === `127.0.0.1:${port}` || host === `localhost:${port}` || host === `[::1]:${port}`;
 
+/** an upgrade refused: the standard reason phrase on the status line, the why in the body (the shim prints it) */
 function refuse(socket: Duplex, status: number, text: string): void {
   socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
   );
 }
 

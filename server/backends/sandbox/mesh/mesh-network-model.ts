@@ -1,4 +1,5 @@
 import {createHash, randomUUID} from 'node:crypto';
+import {STATUS_CODES} from 'node:http';
 import type {Clock, KubeObject, ObjectStore} from '../api';
 import type {NetworkModel, NetworkRequest, NetworkResult} from '../runtime/net/network-model';
 import {envoyAccessLine, ztunnelAccessLine, type EnvoyAccess, type ZtunnelAccess} from './access-log';
@@ -48,12 +49,6 @@ export interface MeshNetworkDeps {
   passthrough?: NetworkModel;
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  403: 'Forbidden',
-  404: 'Not Found',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
 const fqdn = (svc: KubeObject | undefined) => (svc ? `${nameOf(svc)}.${nsOf(svc)}.svc.cluster.local` : undefined);
 
 /** istio-system/istio `mesh` has accessLogFile, or a Telemetry asks for access logging (root or the pod's namespace) */
@@ -233,11 +228,11 @@ export function createMeshNetworkModel(deps: MeshNetworkDeps): NetworkModel {
           if (h === at) break;
         }
         if (!ztunnelLogged)
-          ztunnelLines({respBytes: responseBytes(status, STATUS_TEXT[status] ?? '', reply.headers, bodyBuf), ms});
+          ztunnelLines({respBytes: responseBytes(status, STATUS_CODES[status] ?? '', reply.headers, bodyBuf), ms});
         record(status);
         return {
           status,
-          statusText: STATUS_TEXT[status] ?? '',
+          statusText: STATUS_CODES[status] ?? '',
           httpVersion: 'HTTP/1.1',
           headers: reply.headers,
           body: bodyBuf,
