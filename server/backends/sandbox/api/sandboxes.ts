@@ -3,8 +3,9 @@ import {existsSync, readdirSync, renameSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import {dns1123LabelErrors} from './names';
 import {seedFreshCluster} from './seed';
+import {sandboxStateFile, type SandboxStateFile} from './sandbox-state';
 import {DebouncedJsonFile, readJson} from './state-file';
-import {ObjectStore, type StoreOptions, type StoreSnapshot} from './store';
+import {ObjectStore, type StoreOptions} from './store';
 import type {Clock, Disposable} from './types';
 
 /** One simulated cluster: its own objects, its own bearer token, its own state file. */
@@ -14,26 +15,6 @@ export interface Sandbox {
   readonly createdAt: string;
   readonly store: ObjectStore;
 }
-
-interface StateFile {
-  version: 1;
-  name: string;
-  token: string;
-  createdAt: string;
-  store: StoreSnapshot;
-}
-
-const isStateFile = (v: unknown): v is StateFile => {
-  const s = v as StateFile;
-  return (
-    !!s &&
-    s.version === 1 &&
-    typeof s.token === 'string' &&
-    !!s.store &&
-    Array.isArray(s.store.objects) &&
-    typeof s.store.resourceVersion === 'number'
-  );
-};
 
 export interface SandboxRegistryOptions {
   stateDir: string;
@@ -116,9 +97,18 @@ export class SandboxRegistry {
 
   private restore(name: string): Sandbox | undefined {
     const path = join(this.dir(name), 'state.json');
-    const r = readJson(path, isStateFile);
+    const r = readJson(path, sandboxStateFile);
     if (r.kind === 'missing') return undefined;
-    if (r.kind === 'corrupt') {
+    const store = this.newStore();
+    try {
+      if (r.kind === 'corrupt') throw new Error(r.error);
+      // well-formed, yet possibly more than the store can take (a CRD it cannot serve): unreadable all the same
+      store.restore(r.value.store);
+      const sandbox: Sandbox = {name, token: r.value.token, createdAt: r.value.createdAt, store};
+      this.attach(sandbox);
+      return sandbox;
+    } catch (e) {
+      store.dispose();
       const aside = `${path}.corrupt-${Date.now()}`;
       try {
         renameSync(path, aside);
@@ -127,15 +117,10 @@ export class SandboxRegistry {
       }
       this.opts.onProblem?.(
         `sandbox "${name}": state file is unreadable and was set aside; the sandbox is not restored`,
-        {path, movedTo: aside, error: r.error},
+        {path, movedTo: aside, error: e instanceof Error ? e.message : String(e)},
       );
       return undefined;
     }
-    const store = this.newStore();
-    store.restore(r.value.store);
-    const sandbox: Sandbox = {name, token: r.value.token, createdAt: r.value.createdAt, store};
-    this.attach(sandbox);
-    return sandbox;
   }
 
   /** write every pending change now (before exit) */
@@ -157,7 +142,7 @@ export class SandboxRegistry {
   }
 
   private attach(sandbox: Sandbox): DebouncedJsonFile {
-    const state = (): StateFile => ({
+    const state = (): SandboxStateFile => ({
       version: 1,
       name: sandbox.name,
       token: sandbox.token,

@@ -1,5 +1,7 @@
 import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import {dirname} from 'node:path';
+import type {z} from 'zod';
+import {explainIssues} from './explain-issues';
 
 /**
  * A JSON file written after changes settle (debounced) and atomically (temp file + rename), so a crash mid-write
@@ -50,7 +52,8 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 
 export type LoadResult<T> = {kind: 'missing'} | {kind: 'ok'; value: T} | {kind: 'corrupt'; error: string};
 
-export function readJson<T>(path: string, check: (v: unknown) => v is T): LoadResult<T> {
+/** a JSON file checked against its schema; corrupt says why in one line (the file, the JSON, or the first issues) */
+export function readJson<T>(path: string, schema: z.ZodType<T>): LoadResult<T> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -58,10 +61,12 @@ export function readJson<T>(path: string, check: (v: unknown) => v is T): LoadRe
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {kind: 'missing'};
     return {kind: 'corrupt', error: (e as Error).message};
   }
+  let v: unknown;
   try {
-    const v: unknown = JSON.parse(text);
-    return check(v) ? {kind: 'ok', value: v} : {kind: 'corrupt', error: 'unexpected shape'};
+    v = JSON.parse(text);
   } catch (e) {
     return {kind: 'corrupt', error: (e as Error).message};
   }
+  const r = schema.safeParse(v);
+  return r.success ? {kind: 'ok', value: r.data} : {kind: 'corrupt', error: explainIssues(r.error)};
 }
