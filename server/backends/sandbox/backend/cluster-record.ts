@@ -52,15 +52,3 @@ export function nodeContainers(c: Pick<ClusterRecord, 'name' | 'servers' | 'agen
 export function newContainerIds(c: Pick<ClusterRecord, 'name' | 'servers' | 'agents'>): Record<string, string> {
   return Object.fromEntries(nodeContainers(c).map((n) => [n.name, randomBytes(32).toString('hex')]));
 }
-
-export function isClusterRecord(v: unknown): v is ClusterRecord {
-  const r = v as ClusterRecord;
-  return (
-    !!r &&
-    typeof r.name === 'string' &&
-    Number.isInteger(r.servers) &&
-    Number.isInteger(r.agents) &&
-    Array.isArray(r.ports) &&
-    typeof r.containerIds === 'object'
-  );
-}

@@ -11,7 +11,8 @@ import {createServer, STATUS_CODES, type IncomingMessage, type Server} from 'nod
 import type {Duplex} from 'node:stream';
 import {SANDBOX_COMMANDS} from '../commands/registry';
 import type {SandboxCommand} from '../commands/types';
-import {parseHello, runCommandSession} from './command-session';
+import {runCommandSession} from './command-session';
+import {parseControlRequest, parseHello, type ControlRequest} from './control-request';
 import type {LearnerSandbox} from './learner-sandbox';
 import {listenLoopback} from './listen-loopback';
 
@@ -19,7 +20,8 @@ export interface CommandServerOptions {
   /** the sandbox a command token belongs to */
   sandboxForToken(token: string): LearnerSandbox | undefined;
   controlToken: string;
-  control(request: unknown): Promise<unknown>;
+  /** a request already checked against the schema (control-request.ts) */
+  control(request: ControlRequest): Promise<unknown>;
   /** try this port first (the last run's, so shells opened with `lab sandbox env` keep working), else any */
   preferredPort?: number;
   maxControlBodyBytes?: number;
@@ -73,13 +75,9 @@ export async function startCommandServer(opts: CommandServerOptions): Promise<Co
       if (body.length > limit) req.destroy();
     });
     req.on('end', () => {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body);
-      } catch {
-        return reply(400, {error: 'body is not JSON'});
-      }
-      opts.control(parsed).then(
+      const parsed = parseControlRequest(body);
+      if (!parsed.ok) return reply(400, {error: parsed.error});
+      opts.control(parsed.request).then(
         (result) => reply(200, result),
         (e: unknown) => reply(400, {error: e instanceof Error ? e.message : String(e)}),
       );
@@ -96,8 +94,9 @@ export async function startCommandServer(opts: CommandServerOptions): Promise<Co
     const sandbox = token === undefined ? undefined : opts.sandboxForToken(token);
     if (!sandbox)
       return refuse(socket, 401, 'this shell is not for a sandbox of this lab (bad or old LAB_SANDBOX_TOKEN)');
-    const hello = parseHello(req.headers['x-lab-command'] as string | undefined);
-    if (!hello) return refuse(socket, 400, 'malformed command header');
+    const parsed = parseHello(req.headers['x-lab-command'] as string | undefined);
+    if (!parsed.ok) return refuse(socket, 400, parsed.error);
+    const {hello} = parsed;
     const command = (opts.commands ?? SANDBOX_COMMANDS).get(hello.command);
     if (!command) return refuse(socket, 404, `no sandbox command "${hello.command}"`);
     socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: lab-command\r\nConnection: Upgrade\r\n\r\n');

@@ -6,44 +6,8 @@
 import type {Duplex} from 'node:stream';
 import type {CommandIO, SandboxCommand} from '../commands/types';
 import {encodeFrame, Frame, FrameReader} from './command-frames';
+import type {CommandHello} from './control-request';
 import type {LearnerSandbox} from './learner-sandbox';
-
-export interface CommandHello {
-  command: string;
-  args: string[];
-  cwd: string;
-  isTTY: {stdin: boolean; stdout: boolean; stderr: boolean};
-  size: {cols: number; rows: number};
-}
-
-export function parseHello(header: string | undefined): CommandHello | undefined {
-  if (!header) return undefined;
-  try {
-    const v = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as Partial<CommandHello>;
-    const okSize = (n: unknown) => Number.isInteger(n) && (n as number) > 0 && (n as number) < 10_000;
-    if (
-      typeof v.command !== 'string' ||
-      !Array.isArray(v.args) ||
-      !v.args.every((a) => typeof a === 'string') ||
-      typeof v.cwd !== 'string' ||
-      typeof v.isTTY !== 'object' ||
-      !v.size ||
-      !okSize(v.size.cols) ||
-      !okSize(v.size.rows)
-    )
-      return undefined;
-    const t = v.isTTY as Record<string, unknown>;
-    return {
-      command: v.command,
-      args: v.args,
-      cwd: v.cwd,
-      isTTY: {stdin: t.stdin === true, stdout: t.stdout === true, stderr: t.stderr === true},
-      size: v.size,
-    };
-  } catch {
-    return undefined;
-  }
-}
 
 export async function runCommandSession(
   socket: Duplex,

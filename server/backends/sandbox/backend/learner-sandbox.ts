@@ -4,7 +4,7 @@
  * cluster). Saved in `<stateDir>/sandbox-backend/<name>/sandbox.json`.
  */
 import {randomBytes} from 'node:crypto';
-import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
+import {mkdirSync, renameSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import type {Sandbox, SandboxApi} from '../api/index';
 import {K3S_VERSION} from '../versions';
@@ -12,22 +12,15 @@ import {systemClock} from '../api/types';
 import {bootCluster, resumeCluster, type ClusterRuntime, type ClusterSpec} from '../cluster/index';
 import {startMesh, type Mesh} from '../mesh/index';
 import type {PodRuntime} from '../runtime/index';
-import {isClusterRecord, type ClusterRecord} from './cluster-record';
+import type {ClusterRecord} from './cluster-record';
 import {mergeCluster, removeCluster, type ClusterCredentials} from './kubeconfig-file';
+import {loadSavedSandbox, savedSandboxPath, type SavedSandbox} from './saved-sandbox';
 
 export interface LearnerSandboxPaths {
   /** <stateDir>/sandbox-backend/<name> */
   dir: string;
   /** the learner's shell starts here */
   workspace: string;
-}
-
-interface SavedSandbox {
-  version: 1;
-  learner: string;
-  name: string;
-  commandToken: string;
-  cluster?: ClusterRecord;
 }
 
 export class ClusterError extends Error {}
@@ -53,14 +46,10 @@ export class LearnerSandbox {
     paths: LearnerSandboxPaths,
     api: SandboxApi,
     podRuntime: PodRuntime,
+    onProblem?: (message: string, detail: Record<string, unknown>) => void,
   ): LearnerSandbox {
-    let saved: SavedSandbox | undefined;
-    try {
-      const v = JSON.parse(readFileSync(path.join(paths.dir, 'sandbox.json'), 'utf8')) as SavedSandbox;
-      if (v && v.version === 1 && typeof v.commandToken === 'string') saved = v;
-    } catch {
-      // first use: a new token below
-    }
+    // none on first use (or set aside when unreadable): a new token below
+    const saved = loadSavedSandbox(paths.dir, onProblem);
     const s = new LearnerSandbox(
       saved?.learner ?? learner,
       name,
@@ -69,7 +58,7 @@ export class LearnerSandbox {
       api,
       podRuntime,
     );
-    s.record = saved?.cluster && isClusterRecord(saved.cluster) ? saved.cluster : undefined;
+    s.record = saved?.cluster;
     mkdirSync(paths.workspace, {recursive: true, mode: 0o700});
     api.sandboxes.ensure(name);
     s.save();
@@ -197,7 +186,7 @@ export class LearnerSandbox {
   }
 
   private save(): void {
-    const file = path.join(this.paths.dir, 'sandbox.json');
+    const file = savedSandboxPath(this.paths.dir);
     mkdirSync(this.paths.dir, {recursive: true, mode: 0o700});
     const body: SavedSandbox = {
       version: 1,

@@ -4,7 +4,7 @@
  */
 import {execFile} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
-import {existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync} from 'node:fs';
+import {existsSync, readdirSync, rmSync, mkdirSync} from 'node:fs';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {startSandboxApi, type SandboxApi} from '../api/index';
@@ -13,8 +13,11 @@ import type {RequestPath} from '../../../../src/core/protocol/cluster-picture';
 import {meshNetworkFactory, trafficRecorderFor} from '../mesh/index';
 import {installPodRuntime, type PodRuntime} from '../runtime/index';
 import {startCommandServer, type CommandServer} from './command-server';
+import type {ControlRequest} from './control-request';
 import {LearnerSandbox} from './learner-sandbox';
 import {startOfflineMirror, type OfflineMirror} from './offline-mirror';
+import {readPorts, writePorts} from './ports-file';
+import {loadSavedSandbox} from './saved-sandbox';
 import {sandboxNameFor} from './sandbox-names';
 import {sandboxShellEnv, shimsDir} from './shell-env';
 import {StateLock} from './state-lock';
@@ -38,14 +41,7 @@ export interface SandboxSummary {
   objects: number;
 }
 
-export type ControlRequest =
-  {op: 'env'; learner: string} | {op: 'list'} | {op: 'reset'; name: string} | {op: 'delete'; name: string};
-
-interface Ports {
-  api?: number;
-  commands?: number;
-  mirror?: number;
-}
+export type {ControlRequest} from './control-request';
 
 export class SandboxBackend implements Backend {
   readonly name = 'sandbox' as const;
@@ -70,12 +66,7 @@ export class SandboxBackend implements Backend {
     const opened: Array<() => Promise<unknown> | unknown> = [];
     try {
       const portsFile = path.join(root, 'ports.json');
-      let ports: Ports = {};
-      try {
-        ports = JSON.parse(readFileSync(portsFile, 'utf8')) as Ports;
-      } catch {
-        // first start
-      }
+      const ports = readPorts(portsFile, opts.onProblem);
       const apiOpts = {
         stateDir: opts.stateDir,
         host: '127.0.0.1',
@@ -116,10 +107,11 @@ export class SandboxBackend implements Backend {
       lock.advertise(backend.commands.url, controlToken);
       mkdirSync(root, {recursive: true, mode: 0o700});
       const apiPort = Number(new URL(api.url).port);
-      writeFileSync(
-        portsFile,
-        JSON.stringify({api: apiPort, commands: backend.commands.port, mirror: Number(new URL(mirror.proxyUrl).port)}),
-      );
+      writePorts(portsFile, {
+        api: apiPort,
+        commands: backend.commands.port,
+        mirror: Number(new URL(mirror.proxyUrl).port),
+      });
       return backend;
     } catch (e) {
       for (const close of opened.reverse()) await close();
@@ -213,25 +205,20 @@ export class SandboxBackend implements Backend {
     rmSync(s.paths.workspace, {recursive: true, force: true});
   }
 
-  /** what another `lab` process asks through the command server's /control */
-  async control(request: unknown): Promise<unknown> {
-    const r = request as ControlRequest;
-    switch (r?.op) {
+  /** what another `lab` process asks through the command server's /control (checked there) */
+  async control(r: ControlRequest): Promise<unknown> {
+    switch (r.op) {
       case 'env':
-        if (typeof r.learner !== 'string') break;
         return this.shellEnvironment(r.learner);
       case 'list':
         return this.list();
       case 'reset':
-        if (typeof r.name !== 'string') break;
         await this.reset(r.name);
         return {ok: true};
       case 'delete':
-        if (typeof r.name !== 'string') break;
         await this.delete(r.name);
         return {ok: true};
     }
-    throw new Error('unknown control request');
   }
 
   async doctor(): Promise<DoctorCheck[]> {
@@ -319,6 +306,7 @@ export class SandboxBackend implements Backend {
       },
       this.api,
       this.podRuntime,
+      this.onProblem,
     );
     this.learners.set(name, s);
     return s;
@@ -329,15 +317,9 @@ export class SandboxBackend implements Backend {
     const dir = path.join(this.stateDir, 'sandbox-backend', 'sandboxes');
     if (!existsSync(dir)) return;
     for (const name of readdirSync(dir)) {
-      let learner: string;
-      try {
-        learner =
-          (JSON.parse(readFileSync(path.join(dir, name, 'sandbox.json'), 'utf8')) as {learner?: string}).learner ??
-          name;
-        if (sandboxNameFor(learner) !== name) continue;
-      } catch {
-        continue; // not a sandbox of ours
-      }
+      // none: not a sandbox of ours; unreadable: set aside and reported, and made afresh when its learner comes
+      const learner = loadSavedSandbox(path.join(dir, name), this.onProblem)?.learner;
+      if (learner === undefined || sandboxNameFor(learner) !== name) continue;
       const s = this.open(learner, name);
       try {
         await s.resume();
