@@ -13,6 +13,10 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/**
+ * A copy that is a JSON value, as etcd would give back: keys set to undefined are dropped (controllers build objects
+ * with optional fields), which structuredClone would keep. That is why it is a JSON round trip.
+ */
 export function clone<T>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }

@@ -5,6 +5,7 @@ import {clone, isPlainObject} from './patch-merge';
  * Lists merge by the key the Go types declare (patchMergeKey), looked up by field name here — the same field name
  * has the same key across the built-in kinds we serve, except `ports` which is resolved from the elements.
  * Directives: $patch (replace|delete|merge), $setElementOrder/<f>, $deleteFromPrimitiveList/<f>, $retainKeys.
+ * Hand-written: strategic merge exists only in Go (k8s.io/apimachinery/pkg/util/strategicpatch); no maintained npm package.
  */
 const MERGE_KEYS: Record<string, string> = {
   containers: 'name',

@@ -1,3 +1,5 @@
+// Hand-written on purpose: no maintained npm package speaks SPDY/3.1 (spdy-transport is unmaintained, and rejects
+// kubectl's port-forward streams, which carry no :method or :path).
 import {constants, inflateSync} from 'node:zlib';
 import {SPDY3_DICTIONARY} from './spdy-dictionary';
 
