@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {ManualClock, ObjectStore} from '../../server/backends/sandbox/api/index';
+import {ObjectStore} from '../../server/backends/sandbox/api/index';
 import {resumeCluster} from '../../server/backends/sandbox/cluster/index';
 import {TIMINGS} from '../../server/backends/sandbox/cluster/timings';
 import {WorkQueue} from '../../server/backends/sandbox/cluster/work-queue';
 import {walkthroughSpec} from '../fixtures/sandbox-cluster/cluster-harness';
 import {deploymentManifest, isPodReady, manualCluster, wrap, type J} from '../fixtures/sandbox-cluster/manual-cluster';
 
+import {ManualClock} from '../../server/backends/sandbox/kit/clock';
 // The controllers on a ManualClock: simulated time only, no HTTP, no kubectl.
 
 const ALPHABET = /^[bcdfghjklmnpqrstvwxz2456789]+$/;

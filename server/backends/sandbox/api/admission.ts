@@ -1,7 +1,8 @@
 import {isPlainObject} from './patch-merge';
 import type {ObjectStore} from './store';
-import type {Disposable, KubeObject, ResourceType} from './types';
+import type {KubeObject, ResourceType} from './types';
 
+import type {Disposable} from '../kit/disposable';
 /**
  * Defaulting and mutation the real API server does while storing an object (registry strategies and admission):
  * behaviour as data, one entry per resource. `ctx.allocateClusterIP` comes from the store (it knows what is taken).

@@ -22,9 +22,11 @@ import {parseTarget} from './request-info';
 import {handleResource, type ResourceTarget, type SubresourceHandler} from './rest-handler';
 import {SandboxRegistry, type Sandbox, type SandboxRegistryOptions} from './sandboxes';
 import {ApiError, errors} from './status';
-import type {Clock, Disposable, ResourceType} from './types';
+import type {ResourceType} from './types';
 import type {ObjectStore} from './store';
 
+import type {Clock} from '../kit/clock';
+import type {Disposable} from '../kit/disposable';
 /** What an upgrade handler (exec / attach / port-forward over WebSocket or SPDY) gets: the raw socket. */
 export interface UpgradeContext {
   sandbox: Sandbox;

@@ -25,4 +25,3 @@ export {timestamp, randomSuffix} from './names';
 export {humanDuration} from './human-duration';
 export type {SubresourceHandler, ResourceContext} from './rest-handler';
 export * from './types';
-export {ManualClock} from './manual-clock';

@@ -10,9 +10,6 @@ import {errors} from './status';
 import {TypeRegistry} from './type-registry';
 import {
   apiVersionOf,
-  systemClock,
-  type Clock,
-  type Disposable,
   type KubeObject,
   type ListOptions,
   type ResourceType,
@@ -21,6 +18,8 @@ import {
 } from './types';
 import {validate} from './validation';
 
+import {systemClock, type Clock} from '../kit/clock';
+import type {Disposable} from '../kit/disposable';
 export interface StoreOptions {
   clock?: Clock;
   /** how many past events a watch can resume from (older resourceVersions get 410 Gone, as from etcd compaction) */

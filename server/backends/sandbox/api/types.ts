@@ -1,4 +1,4 @@
-/** Shapes shared by the store, the HTTP layer and (later) the controllers. Plain data, no behaviour. */
+/** Shapes shared by the store, the HTTP layer and the controllers. Plain data, no behaviour. */
 
 export interface OwnerReference {
   apiVersion: string;
@@ -84,25 +84,6 @@ export interface StoreEvent {
   object: KubeObject;
   resourceVersion: number;
 }
-
-export interface Disposable {
-  dispose(): void;
-}
-
-/** Time, injected so controllers and tests never depend on the wall clock or sleep. */
-export interface Clock {
-  now(): Date;
-  setTimeout(fn: () => void, ms: number): Disposable;
-}
-
-export const systemClock: Clock = {
-  now: () => new Date(),
-  setTimeout(fn, ms) {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return {dispose: () => clearTimeout(t)};
-  },
-};
 
 /** group/version as apiVersion spells it: "v1" for core, "apps/v1" otherwise. */
 export function apiVersionOf(t: Pick<ResourceType, 'group' | 'version'>): string {

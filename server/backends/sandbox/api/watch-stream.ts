@@ -1,9 +1,10 @@
 import type {ServerResponse} from 'node:http';
 import type {ObjectStore} from './store';
 import {toTable} from './table';
-import type {Disposable, KubeObject, ListOptions, ResourceType, StoreEvent, WatchEventType} from './types';
+import type {KubeObject, ListOptions, ResourceType, StoreEvent, WatchEventType} from './types';
 import {ApiError, errors} from './status';
 
+import type {Disposable} from '../kit/disposable';
 export interface WatchRequest {
   store: ObjectStore;
   type: ResourceType;

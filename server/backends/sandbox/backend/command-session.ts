@@ -4,11 +4,12 @@
  * the learner's screen, never a crashed lab).
  */
 import type {Duplex} from 'node:stream';
-import type {CommandIO, SandboxCommand} from '../commands/types';
+import type {SandboxCommand} from '../commands/types';
 import {encodeFrame, Frame, FrameReader} from './command-frames';
 import type {CommandHello} from './control-request';
 import type {LearnerSandbox} from './learner-sandbox';
 
+import type {CommandIO} from '../kit/command-io';
 export async function runCommandSession(
   socket: Duplex,
   hello: CommandHello,

@@ -8,7 +8,7 @@ import {mkdirSync, renameSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import type {Sandbox, SandboxApi} from '../api/index';
 import {K3S_VERSION} from '../versions';
-import {systemClock} from '../api/types';
+
 import {bootCluster, resumeCluster, type ClusterRuntime, type ClusterSpec} from '../cluster/index';
 import {startMesh, type Mesh} from '../mesh/index';
 import type {PodRuntime} from '../runtime/index';
@@ -16,6 +16,7 @@ import type {ClusterRecord} from './cluster-record';
 import {mergeCluster, removeCluster, type ClusterCredentials} from './kubeconfig-file';
 import {loadSavedSandbox, savedSandboxPath, type SavedSandbox} from './saved-sandbox';
 
+import {systemClock} from '../kit/clock';
 export interface LearnerSandboxPaths {
   /** <stateDir>/sandbox-backend/<name> */
   dir: string;

@@ -1,4 +1,4 @@
-import {systemClock, timestamp, type Clock, type KubeObject, type ObjectStore} from '../api';
+import {timestamp, type KubeObject, type ObjectStore} from '../api';
 import {planNodes, validateSpec, type ClusterSpec} from './cluster-spec';
 import {runController, type ControllerContext, type ControllerDef, type RunningController} from './controller';
 import {daemonSetController} from './controllers/daemonset';
@@ -21,6 +21,7 @@ import {writeStatus} from './status';
 import {ensureSystemObjects, k3sSystemObjects} from './system-workloads';
 import {TIMINGS} from './timings';
 
+import {systemClock, type Clock} from '../kit/clock';
 /** A running simulated k3d cluster: its controllers, and the k3d verbs that change its state. */
 export interface ClusterRuntime {
   readonly spec: ClusterSpec;

@@ -1,9 +1,12 @@
-import type {Clock, Disposable, KubeObject, ObjectStore, ResourceType, StoreEvent} from '../api';
+import type {KubeObject, ObjectStore, ResourceType, StoreEvent} from '../api';
 import type {EventRecorder} from './event-recorder';
 import type {Kinds} from './kinds';
-import {keyOf} from './json';
+
 import {WorkQueue, type ReconcileResult} from './work-queue';
 
+import type {Clock} from '../kit/clock';
+import type {Disposable} from '../kit/disposable';
+import {keyOf} from '../kit/keys';
 /** What every controller of the simulated cluster gets. */
 export interface ControllerContext {
   store: ObjectStore;

@@ -8,16 +8,6 @@ export type Obj = KubeObject & J;
 
 export const asObj = (o: KubeObject): Obj => o as Obj;
 
-/** "ns/name" (namespaced) or "name": the key a work queue carries. */
-export function keyOf(o: {metadata: {namespace?: string; name?: string}}): string {
-  return o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : String(o.metadata.name);
-}
-
-export function splitKey(key: string): {namespace: string | undefined; name: string} {
-  const i = key.indexOf('/');
-  return i < 0 ? {namespace: undefined, name: key} : {namespace: key.slice(0, i), name: key.slice(i + 1)};
-}
-
 /** Stable JSON (sorted keys): for hashing templates and comparing what a controller would write. */
 export function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;

@@ -1,9 +1,9 @@
+import type {FlagSpec} from '../kit/flags';
 /**
  * How cobra (istioctl's CLI framework) finds a command and words its failures: the command path skips flags and
  * their values, an unknown top-level word is `Error: unknown command "x" for "istioctl"` with "Did you mean
  * this?" suggestions (Levenshtein distance ≤ 2 or a prefix), then `Run 'istioctl --help' for usage.`
  */
-import type {FlagSpec} from '../commands/flags';
 
 export const ROOT_FLAGS: FlagSpec[] = [
   {name: 'context', type: 'string', usage: 'Kubernetes configuration context'},

@@ -3,9 +3,10 @@
  * the way cobra does, parses its flags with the shared pflag-compatible parser, and hands over a RunContext.
  */
 import type {ObjectStore} from '../api/store';
-import type {FlagSpec, FlagValues} from '../commands/flags';
+
 import type {IstioRelease} from './istio-release';
 
+import type {FlagSpec, FlagValues} from '../kit/flags';
 export interface Output {
   write(text: string): void;
 }

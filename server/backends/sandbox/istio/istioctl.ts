@@ -6,7 +6,7 @@
  */
 import {ApiError} from '../api/status';
 import {K3S_VERSION} from '../versions';
-import {FlagError, flagUsage, parseFlags} from '../commands/flags';
+
 import type {SandboxCommand} from '../commands/types';
 import {
   str,
@@ -22,6 +22,7 @@ import {istioRelease} from './istio-release';
 import {rootHelp, TOP_LEVEL} from './root-help';
 import {ISTIOCTL_COMMANDS} from './subcommands';
 
+import {FlagError, flagUsage, parseFlags} from '../kit/flags';
 export const defaultIstioctlOptions = (): IstioctlOptions => ({
   release: istioRelease(process.env),
   readinessTimeoutMs: 30_000,

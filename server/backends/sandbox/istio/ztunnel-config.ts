@@ -6,7 +6,7 @@
 import {createHash} from 'node:crypto';
 import type {ObjectStore} from '../api/store';
 import type {KubeObject} from '../api/types';
-import {formatTable} from '../commands/table';
+
 import {CommandError, str, type IstioctlCommand, type RunContext} from './command';
 import {labelsOf, listOf} from './kinds';
 import {
@@ -24,6 +24,7 @@ import {
 } from './mesh-view';
 import {selectorObjectMatcher} from '../api/label-selector';
 
+import {formatTable} from '../kit/table';
 const ZC_FLAGS = [
   {
     name: 'output',

@@ -1,4 +1,20 @@
-import type {Clock, Disposable} from './types';
+import type {Disposable} from './disposable';
+
+/** Time, injected so controllers and tests never depend on the wall clock or sleep. */
+export interface Clock {
+  now(): Date;
+  setTimeout(fn: () => void, ms: number): Disposable;
+}
+
+/** the real clock; its timers never keep the process alive */
+export const systemClock: Clock = {
+  now: () => new Date(),
+  setTimeout(fn, ms) {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return {dispose: () => clearTimeout(t)};
+  },
+};
 
 /** A clock that moves only when told: for controller and store tests that must never sleep. */
 export class ManualClock implements Clock {

@@ -9,7 +9,7 @@
  * `dispose()` when it goes; once per API server, `podRuntime.setNetworkModel(meshNetworkFactory())`; in the docker
  * shim, add MESH_NODE_COMMANDS to NODE_COMMANDS and pass `ps` rows through withEnvoyChildren.
  */
-import type {Clock, Disposable, KubeObject, ObjectStore} from '../api';
+import type {KubeObject, ObjectStore} from '../api';
 import {runEnrolmentController, ztunnelEnrolmentLine} from './enrolment-controller';
 import {installSidecarInjector} from './injection-webhook';
 import type {RunningMeshController} from './reconciler';
@@ -18,6 +18,8 @@ import {runRootCertController} from './root-cert-controller';
 import {runRouteStatusController} from './route-status-controller';
 import {runWaypointController} from './waypoint-controller';
 
+import type {Clock} from '../kit/clock';
+import type {Disposable} from '../kit/disposable';
 export interface Mesh extends Disposable {
   readonly controllers: RunningMeshController[];
   readonly traffic: MeshTrafficRecorder;

@@ -1,9 +1,10 @@
-import type {Disposable, KubeObject, ObjectStore} from '../api';
+import type {KubeObject, ObjectStore} from '../api';
 import {registerMutation, type AdmissionContext} from '../api/admission';
 import {wantsSidecar} from './dataplane';
 import {injectSidecar} from './injection';
 import {getOf, labelsOf, readIstioInstall, ISTIO_SYSTEM} from './world';
 
+import type {Disposable} from '../kit/disposable';
 /**
  * The sidecar injector wired into the sandbox API as a pod mutation (standing in for Istio's mutating webhook
  * `istio-sidecar-injector`). One global hook serves every sandbox that installed it; it needs the store being

@@ -1,6 +1,6 @@
 import {createHash, randomUUID} from 'node:crypto';
 import {STATUS_CODES} from 'node:http';
-import type {Clock, KubeObject, ObjectStore} from '../api';
+import type {KubeObject, ObjectStore} from '../api';
 import type {NetworkModel, NetworkRequest, NetworkResult} from '../runtime/net/network-model';
 import {envoyAccessLine, ztunnelAccessLine, type EnvoyAccess, type ZtunnelAccess} from './access-log';
 import {denialText} from './authorization';
@@ -23,6 +23,7 @@ import {
   type MeshWorld,
 } from './world';
 
+import type {Clock} from '../kit/clock';
 /** one request as the destination app receives it */
 export type AppServeRequest = ServeRequest;
 

@@ -1,4 +1,4 @@
-import type {Clock, KubeObject, ObjectStore, OwnerReference} from '../api';
+import type {KubeObject, ObjectStore, OwnerReference} from '../api';
 import {attachedRoutes} from './route-status-controller';
 import {keyOf, runMeshController, splitKey, type MeshControllerDef, type RunningMeshController} from './reconciler';
 import {
@@ -14,6 +14,7 @@ import {
   type Json,
 } from './world';
 
+import type {Clock} from '../kit/clock';
 /**
  * istiod's gateway deployment controller for waypoints: a Gateway of class `istio-waypoint` becomes a ServiceAccount,
  * a Deployment and a Service of the same name (owned by the Gateway, so deleting it collects them), and its status

@@ -1,7 +1,7 @@
 import type {ResourceContext} from '../api/rest-handler';
 import type {SandboxApi, UpgradeContext} from '../api/api-server';
 import type {ObjectStore} from '../api/store';
-import {systemClock, type Clock, type Disposable} from '../api/types';
+
 import {defaultCommands} from './commands';
 import {execHandler} from './exec/exec-handler';
 import {IMAGE_CATALOG} from './images/catalog';
@@ -13,6 +13,8 @@ import {portForwardHandler} from './portforward/portforward-handler';
 import type {Command} from './shell/command';
 import {SandboxRuntime} from './sandbox-runtime';
 
+import {systemClock, type Clock} from '../kit/clock';
+import type {Disposable} from '../kit/disposable';
 export interface PodRuntimeOptions {
   clock?: Clock;
   /** image entries, checked in order; defaults to IMAGE_CATALOG */

@@ -1,5 +1,5 @@
 import type {ObjectStore} from '../api/store';
-import type {Clock, Disposable, KubeObject, ResourceType} from '../api/types';
+import type {KubeObject, ResourceType} from '../api/types';
 import {errors} from '../api/status';
 import {imageSpecFor, IMAGE_CATALOG} from './images/catalog';
 import type {ImageSpec} from './images/types';
@@ -9,6 +9,8 @@ import type {NetworkModel} from './net/network-model';
 import type {AppResponse} from './net/apps';
 import {serveFromPod, type ServeRequest} from './net/pod-app';
 
+import type {Clock} from '../kit/clock';
+import type {Disposable} from '../kit/disposable';
 export interface SandboxRuntimeOptions {
   clock: Clock;
   catalog: ImageSpec[];

@@ -1,12 +1,13 @@
 import type {KubeObject} from '../../api';
 import type {ControllerContext, ControllerDef} from '../controller';
-import {asObj, keyOf, splitKey, type J} from '../json';
+import {asObj, type J} from '../json';
 import {matchesNodeSelectorAndAffinity, untoleratedTaint} from '../node-fit';
 import {isControlledBy, ownerKey} from '../owners';
 import {isActive, isReady} from '../pod-state';
 import {podFromTemplate, templateHash} from '../pod-template';
 import {writeStatus} from '../status';
 
+import {keyOf, splitKey} from '../../kit/keys';
 const SOURCE = {component: 'daemonset-controller'};
 
 /** the tolerations the DaemonSet controller adds to every daemon pod (so they survive node trouble) */

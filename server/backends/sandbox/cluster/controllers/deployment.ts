@@ -1,11 +1,12 @@
 import type {KubeObject} from '../../api';
 import type {ControllerContext, ControllerDef} from '../controller';
-import {asObj, clone, splitKey, stableJson, type J} from '../json';
+import {asObj, clone, stableJson, type J} from '../json';
 import {controllerOf, controllerRef, isControlledBy, ownerKey} from '../owners';
 import {isFinished} from '../pod-state';
 import {templateHash} from '../pod-template';
 import {nowStamp, setCondition, writeStatus} from '../status';
 
+import {splitKey} from '../../kit/keys';
 const SOURCE = {component: 'deployment-controller'};
 const REVISION = 'deployment.kubernetes.io/revision';
 const HASH = 'pod-template-hash';

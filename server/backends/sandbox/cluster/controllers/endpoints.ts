@@ -1,10 +1,11 @@
 import type {KubeObject} from '../../api';
 import {selectorObjectMatcher} from '../../api';
 import type {ControllerContext, ControllerDef} from '../controller';
-import {asObj, keyOf, splitKey, stableJson, type J} from '../json';
+import {asObj, stableJson, type J} from '../json';
 import {controllerRef} from '../owners';
 import {isReady, isTerminating, nodeNameOf} from '../pod-state';
 
+import {keyOf, splitKey} from '../../kit/keys';
 const MANAGED_BY = 'endpointslice-controller.k8s.io';
 const SERVICE_NAME = 'kubernetes.io/service-name';
 

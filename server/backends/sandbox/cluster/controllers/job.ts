@@ -1,11 +1,12 @@
 import type {KubeObject} from '../../api';
 import type {ControllerContext, ControllerDef} from '../controller';
-import {asObj, splitKey, type J} from '../json';
+import {asObj, type J} from '../json';
 import {isControlledBy, ownerKey} from '../owners';
 import {isActive, isReady, isTerminating, phaseOf} from '../pod-state';
 import {podFromTemplate} from '../pod-template';
 import {nowStamp, setCondition, writeStatus} from '../status';
 
+import {splitKey} from '../../kit/keys';
 const SOURCE = {component: 'job-controller'};
 
 /**

@@ -1,10 +1,11 @@
 import type {ControllerContext, ControllerDef} from '../controller';
-import {asObj, splitKey, type J} from '../json';
+import {asObj, type J} from '../json';
 import {isControlledBy, ownerKey} from '../owners';
 import {deletionOrder, isActive, isReady} from '../pod-state';
 import {podFromTemplate} from '../pod-template';
 import {writeStatus} from '../status';
 
+import {splitKey} from '../../kit/keys';
 const SOURCE = {component: 'replicaset-controller'};
 
 /**

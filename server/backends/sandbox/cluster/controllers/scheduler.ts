@@ -1,6 +1,6 @@
 import type {KubeObject} from '../../api';
 import type {ControllerContext, ControllerDef} from '../controller';
-import {asObj, keyOf, splitKey, type J} from '../json';
+import {asObj, type J} from '../json';
 import {fitFailure, hostPortsOf, unschedulableMessage} from '../node-fit';
 import {isNodeReady} from '../nodes';
 import {claimsOf} from './local-path';
@@ -8,6 +8,7 @@ import {isActive, nodeNameOf} from '../pod-state';
 import {nowStamp, setCondition, writeStatus} from '../status';
 import {TIMINGS} from '../timings';
 
+import {keyOf, splitKey} from '../../kit/keys';
 const SOURCE = {component: 'default-scheduler'};
 
 /**

@@ -1,11 +1,12 @@
 import type {KubeObject} from '../../api';
 import type {ControllerContext, ControllerDef} from '../controller';
-import {asObj, splitKey, type J} from '../json';
+import {asObj, type J} from '../json';
 import {isControlledBy, ownerKey} from '../owners';
 import {isActive, isReady} from '../pod-state';
 import {podFromTemplate, templateHash} from '../pod-template';
 import {writeStatus} from '../status';
 
+import {splitKey} from '../../kit/keys';
 const SOURCE = {component: 'statefulset-controller'};
 const REVISION = 'controller-revision-hash';
 

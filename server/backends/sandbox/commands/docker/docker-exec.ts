@@ -4,11 +4,12 @@
  */
 import {nodeContainers} from '../../backend/cluster-record';
 import type {LearnerSandbox} from '../../backend/learner-sandbox';
-import {FlagError, parseFlags} from '../flags';
-import type {CommandIO} from '../types';
+
 import {containerRows} from './docker-ps';
 import {NODE_COMMANDS} from './node-commands';
 
+import {FlagError, parseFlags} from '../../kit/flags';
+import type {CommandIO} from '../../kit/command-io';
 const EXEC_USAGE = `Usage:  docker exec [OPTIONS] CONTAINER COMMAND [ARG...]
 
 Execute a command in a running container`;

@@ -1,12 +1,13 @@
 /** `docker ps [-a] [-q] [--no-trunc] [--format TEMPLATE] [-f name=...]`: the k3d node containers. */
 import {nodeContainers, type ClusterRecord} from '../../backend/cluster-record';
 import type {LearnerSandbox} from '../../backend/learner-sandbox';
-import {FlagError, parseFlags} from '../flags';
-import {formatTable} from '../table';
-import type {CommandIO} from '../types';
+
 import {K3D_PROXY_IMAGE} from '../k3d/k3d-version';
 import {humanDuration} from './docker-time';
 
+import {FlagError, parseFlags} from '../../kit/flags';
+import {formatTable} from '../../kit/table';
+import type {CommandIO} from '../../kit/command-io';
 export interface ContainerRow {
   id: string;
   image: string;

@@ -5,10 +5,11 @@
 import {createHash} from 'node:crypto';
 import type {ObjectStore} from '../../api/index';
 import type {ClusterRecord, NodeContainer} from '../../backend/cluster-record';
-import type {CommandIO} from '../types';
+
 import {MESH_NODE_COMMANDS, withEnvoyChildren} from '../../mesh/node-views';
 import {nodeProcesses} from './node-processes';
 
+import type {CommandIO} from '../../kit/command-io';
 export interface NodeExecContext {
   io: CommandIO;
   store: ObjectStore;

@@ -1,8 +1,9 @@
 /** `k3d cluster list [NAME...]`: NAME SERVERS AGENTS LOADBALANCER, or -o json|yaml. */
 import {stringify} from 'yaml';
-import {formatTable} from '../table';
+
 import type {K3dCommand} from './k3d-command';
 
+import {formatTable} from '../../kit/table';
 export const clusterList: K3dCommand = {
   path: ['cluster', 'list'],
   aliases: ['ls', 'get'],

@@ -1,9 +1,9 @@
+import type {CommandIO} from '../../kit/command-io';
 /**
  * k3d's log lines: logrus `LEVEL[seconds]` with INFO/DEBUG on stdout and WARN/ERRO/FATA on stderr (k3d installs
  * one writer hook per level group). k3d forces colours; we colour only on a terminal so piped output and step
  * checks read plain `INFO[0000] ...`.
  */
-import type {CommandIO} from '../types';
 
 const COLOURS = {INFO: 36, WARN: 33, ERRO: 31, FATA: 31} as const;
 

@@ -2,7 +2,7 @@
  * The sandbox's `k3d`: finds the (cobra-style) subcommand, parses its flags, and fails the way k3d does: cobra's
  * `Error: ...` and usage, then k3d's `FATA[0000] ...` (k3d's main logs cobra's error fatally).
  */
-import {FlagError, flagUsage, parseFlags} from '../flags';
+
 import type {SandboxCommand} from '../types';
 import {clusterCreate} from './cluster-create';
 import {clusterDelete, clusterStart, clusterStop} from './cluster-lifecycle';
@@ -13,6 +13,7 @@ import {kubeconfigGet, kubeconfigMerge} from './kubeconfig';
 import {nodeList} from './node-list';
 import {version} from './version';
 
+import {FlagError, flagUsage, parseFlags} from '../../kit/flags';
 const COMMANDS: K3dCommand[] = [
   clusterCreate,
   clusterDelete,

@@ -1,8 +1,9 @@
 /** `k3d node list`: every node container of every cluster, the serverlb included (NAME ROLE CLUSTER STATUS). */
 import {nodeContainers} from '../../backend/cluster-record';
-import {formatTable} from '../table';
+
 import type {K3dCommand} from './k3d-command';
 
+import {formatTable} from '../../kit/table';
 export const nodeList: K3dCommand = {
   path: ['node', 'list'],
   aliases: ['ls', 'get'],

@@ -5,7 +5,7 @@
  */
 import type {ObjectStore} from '../../api/store';
 import type {KubeObject} from '../../api/types';
-import {formatTable} from '../../commands/table';
+
 import {bool, str, type IstioctlCommand, type RunContext} from '../command';
 import {labelsOf, listOf} from '../kinds';
 import {isWaypointGateway} from '../mesh-view';
@@ -13,6 +13,7 @@ import {conditionOf} from './waypoint-gateway';
 import {ALL_NAMESPACES_FLAG, NAME_FLAG, TIMEOUT_FLAG} from './waypoint-flags';
 import {waitProgrammed} from './waypoint-wait';
 
+import {formatTable} from '../../kit/table';
 function waypoints(store: ObjectStore, ctx: RunContext): KubeObject[] {
   const all = bool(ctx.flags['all-namespaces']);
   return listOf(store, 'Gateway', all ? {} : {namespace: ctx.namespace})

@@ -1,4 +1,4 @@
-import type {Disposable} from '../../api/types';
+import type {Disposable} from '../../kit/disposable';
 
 export interface LogLine {
   time: Date;

@@ -1,9 +1,9 @@
-import type {Clock} from '../../api/types';
 import {imageSpecFor} from '../images/catalog';
 import type {ImageSpec} from '../images/types';
 import type {PodView} from '../pod-view';
 import {LogBuffer, type LogLine} from './log-buffer';
 
+import type {Clock} from '../../kit/clock';
 interface ContainerLogs {
   restartCount: number;
   current: LogBuffer;
