@@ -6,8 +6,8 @@ import {TIMINGS} from '../../server/backends/sandbox/cluster/timings';
 import {WorkQueue} from '../../server/backends/sandbox/cluster/work-queue';
 import {walkthroughSpec} from '../fixtures/sandbox-cluster/cluster-harness';
 import {deploymentManifest, isPodReady, manualCluster, wrap, type J} from '../fixtures/sandbox-cluster/manual-cluster';
-
 import {ManualClock} from '../../server/backends/sandbox/kit/clock';
+
 // The controllers on a ManualClock: simulated time only, no HTTP, no kubectl.
 
 const ALPHABET = /^[bcdfghjklmnpqrstvwxz2456789]+$/;

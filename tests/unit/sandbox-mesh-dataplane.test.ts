@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import {readFileSync, writeFileSync} from 'node:fs';
 import {describe, it} from 'node:test';
 import type {KubeObject} from '../../server/backends/sandbox/api';
-import {registerMutation} from '../../server/backends/sandbox/api/admission';
 import {wantsAmbient, wantsSidecar, waypointFor, podDataplane} from '../../server/backends/sandbox/mesh/dataplane';
 import {injectSidecar} from '../../server/backends/sandbox/mesh/injection';
 import {installSidecarInjector, maybeInject} from '../../server/backends/sandbox/mesh/injection-webhook';
@@ -211,12 +210,12 @@ describe('sidecar injection', () => {
   });
 });
 
-describe("api/admission registerMutation (the injector's hook)", () => {
+describe("a store's admission chain (the injector's hook)", () => {
   it('runs after built-in defaulting on create and update, with old on updates, until disposed', () => {
     const {store} = freshStore();
     const cms = store.types.lookup('', 'v1', 'configmaps')!;
     const seen: string[] = [];
-    const hook = registerMutation('configmaps', (o, _ctx, old) => {
+    const hook = store.admission.register('configmaps', (o, _ctx, old) => {
       seen.push(old ? 'update' : 'create');
       o.metadata.labels = {...(o.metadata.labels ?? {}), mutated: 'yes'};
     });

@@ -6,8 +6,8 @@ import {meshNetworkFactory} from '../../server/backends/sandbox/mesh/runtime-ada
 import {getOf, listOf, typeOf} from '../../server/backends/sandbox/mesh/world';
 import {IMAGE_CATALOG, SandboxRuntime, isNetworkError, podView} from '../../server/backends/sandbox/runtime/index';
 import {eventually, installGatewayApi, startIstioHarness, type IstioHarness} from '../fixtures/sandbox-istio/harness';
-
 import {systemClock} from '../../server/backends/sandbox/kit/clock';
+
 // The whole stack on one store: the cluster controllers (scheduler, kubelet, Deployments), the real istioctl install
 // and waypoint apply, the mesh controllers and injector, and the runtime's apps behind the mesh network model.
 const ns = (name: string, labels: Record<string, string>): KubeObject => ({

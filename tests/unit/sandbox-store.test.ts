@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {ObjectStore, type KubeObject, type StoreEvent} from '../../server/backends/sandbox/api/index';
-
 import {ManualClock} from '../../server/backends/sandbox/kit/clock';
+
 function setup() {
   const clock = new ManualClock('2025-01-23T00:00:00Z');
   const store = new ObjectStore({clock, namespaceFinalizeDelayMs: 500});

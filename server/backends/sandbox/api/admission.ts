@@ -1,19 +1,16 @@
 import {isPlainObject} from './patch-merge';
-import type {ObjectStore} from './store';
 import type {KubeObject, ResourceType} from './types';
-
 import type {Disposable} from '../kit/disposable';
+
 /**
  * Defaulting and mutation the real API server does while storing an object (registry strategies and admission):
  * behaviour as data, one entry per resource. `ctx.allocateClusterIP` comes from the store (it knows what is taken).
  */
 export interface AdmissionContext {
   allocateClusterIP(): string;
-  /** the store being written, for registered mutations that read other objects (a webhook reads the namespace) */
-  store?: ObjectStore;
 }
 
-interface Admission {
+interface Defaulting {
   /** on create and on every update of the main resource */
   mutate?(obj: KubeObject, ctx: AdmissionContext, old?: KubeObject): void;
 }
@@ -51,7 +48,7 @@ function templateDefaults(o: KubeObject): void {
   o.spec = spec;
 }
 
-const ADMISSION: Record<string, Admission> = {
+const ADMISSION: Record<string, Defaulting> = {
   namespaces: {
     mutate(o, _ctx, old) {
       // the NamespaceAutoLabel behaviour (1.21+): every namespace carries its own name as a label
@@ -191,25 +188,32 @@ const ADMISSION: Record<string, Admission> = {
 /** a mutation added from outside the API (a mutating webhook's stand-in, e.g. the mesh's sidecar injector) */
 export type MutationHook = (obj: KubeObject, ctx: AdmissionContext, old?: KubeObject) => void;
 
-const MUTATIONS = new Map<string, Set<MutationHook>>();
-
 /**
- * Run fn after the built-in defaulting of every create/update of `resource` (plural, e.g. "pods"), as mutating
- * webhooks run after defaulting. Hooks see `old` on updates, so a create-only webhook returns when it is set.
+ * The admission chain of one store: the built-in defaulting above, then the mutations registered on this store
+ * (as mutating webhooks run after defaulting). Each store has its own, so one sandbox's webhooks never touch
+ * another's objects.
  */
-export function registerMutation(resource: string, fn: MutationHook): Disposable {
-  let set = MUTATIONS.get(resource);
-  if (!set) MUTATIONS.set(resource, (set = new Set()));
-  set.add(fn);
-  return {
-    dispose: () => {
-      set.delete(fn);
-      if (set.size === 0) MUTATIONS.delete(resource);
-    },
-  };
-}
+export class Admission {
+  private readonly hooks = new Map<string, Set<MutationHook>>();
 
-export function admit(type: ResourceType, o: KubeObject, ctx: AdmissionContext, old?: KubeObject): void {
-  if (!type.custom) ADMISSION[type.resource]?.mutate?.(o, ctx, old);
-  for (const fn of MUTATIONS.get(type.resource) ?? []) fn(o, ctx, old);
+  /**
+   * Run fn after the built-in defaulting of every create/update of `resource` (plural, e.g. "pods"). Hooks see
+   * `old` on updates, so a create-only webhook returns when it is set.
+   */
+  register(resource: string, fn: MutationHook): Disposable {
+    let set = this.hooks.get(resource);
+    if (!set) this.hooks.set(resource, (set = new Set()));
+    set.add(fn);
+    return {
+      dispose: () => {
+        set.delete(fn);
+        if (set.size === 0) this.hooks.delete(resource);
+      },
+    };
+  }
+
+  admit(type: ResourceType, o: KubeObject, ctx: AdmissionContext, old?: KubeObject): void {
+    if (!type.custom) ADMISSION[type.resource]?.mutate?.(o, ctx, old);
+    for (const fn of this.hooks.get(type.resource) ?? []) fn(o, ctx, old);
+  }
 }

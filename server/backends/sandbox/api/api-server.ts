@@ -24,9 +24,9 @@ import {SandboxRegistry, type Sandbox, type SandboxRegistryOptions} from './sand
 import {ApiError, errors} from './status';
 import type {ResourceType} from './types';
 import type {ObjectStore} from './store';
-
 import type {Clock} from '../kit/clock';
 import type {Disposable} from '../kit/disposable';
+
 /** What an upgrade handler (exec / attach / port-forward over WebSocket or SPDY) gets: the raw socket. */
 export interface UpgradeContext {
   sandbox: Sandbox;

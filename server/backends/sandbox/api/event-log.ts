@@ -1,7 +1,7 @@
 import {errors} from './status';
 import type {ResourceType, StoreEvent} from './types';
-
 import type {Disposable} from '../kit/disposable';
+
 /**
  * The store's change feed: recent events kept for resuming watches (older versions answer 410 Gone, like
  * etcd after compaction) and dispatched to subscribers strictly in resourceVersion order — also when a

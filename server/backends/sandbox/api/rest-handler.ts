@@ -11,8 +11,8 @@ import type {DeleteOptions, ObjectStore, PropagationPolicy} from './store';
 import {toTable, type IncludeObject} from './table';
 import {apiVersionOf, type KubeObject, type ResourceType} from './types';
 import {serveWatch} from './watch-stream';
-
 import type {Disposable} from '../kit/disposable';
+
 export type ResourceTarget = Extract<RequestTarget, {kind: 'resource'}>;
 
 export interface ResourceContext {

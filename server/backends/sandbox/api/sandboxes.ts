@@ -6,9 +6,9 @@ import {seedFreshCluster} from './seed';
 import {sandboxStateFile, type SandboxStateFile} from './sandbox-state';
 import {DebouncedJsonFile, readJson} from './state-file';
 import {ObjectStore, type StoreOptions} from './store';
-
 import type {Clock} from '../kit/clock';
 import type {Disposable} from '../kit/disposable';
+
 /** One simulated cluster: its own objects, its own bearer token, its own state file. */
 export interface Sandbox {
   readonly name: string;

@@ -1,5 +1,5 @@
 import {randomUUID} from 'node:crypto';
-import {admit} from './admission';
+import {Admission} from './admission';
 import {applyCrdSchema} from './crd-schema';
 import {EventLog} from './event-log';
 import {fieldMatcher} from './field-selector';
@@ -17,9 +17,9 @@ import {
   type WatchEventType,
 } from './types';
 import {validate} from './validation';
-
 import {systemClock, type Clock} from '../kit/clock';
 import type {Disposable} from '../kit/disposable';
+
 export interface StoreOptions {
   clock?: Clock;
   /** how many past events a watch can resume from (older resourceVersions get 410 Gone, as from etcd compaction) */
@@ -74,6 +74,8 @@ const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
  */
 export class ObjectStore {
   readonly types = new TypeRegistry();
+  /** this store's admission chain: built-in defaulting plus the mutations registered here (webhooks) */
+  readonly admission = new Admission();
   readonly clock: Clock;
   private rv = 0;
   private readonly buckets = new Map<string, Map<string, KubeObject>>();
@@ -152,7 +154,7 @@ export class ObjectStore {
     delete m.managedFields;
     if (hasGeneration(type)) m.generation = 1;
     else delete m.generation;
-    admit(type, o, this.admissionContext());
+    this.admission.admit(type, o, this.admissionContext());
     if (opts.dryRun) return o;
     m.resourceVersion = String(++this.rv);
     this.bucket(type).set(key(type, m.namespace, m.name!), o);
@@ -202,7 +204,7 @@ export class ObjectStore {
         if (old.status === undefined) delete o.status;
         else o.status = clone(old.status);
       }
-      admit(type, o, this.admissionContext(), old);
+      this.admission.admit(type, o, this.admissionContext(), old);
       validate(type, o);
       if (type.custom) applyCrdSchema(type, o, opts.fieldValidation ?? 'Ignore');
       if (hasGeneration(type) && specChanged(old, o)) o.metadata.generation = (old.metadata.generation ?? 0) + 1;
@@ -353,8 +355,7 @@ export class ObjectStore {
   }
 
   private admissionContext() {
-    // the store too: admission hooks (the sidecar injector) must know which sandbox a pod is created in
-    return {allocateClusterIP: () => this.allocateClusterIP(), store: this};
+    return {allocateClusterIP: () => this.allocateClusterIP()};
   }
 
   /** k3s's default service CIDR is 10.43.0.0/16; .1 is the kubernetes service and .10 kube-dns */

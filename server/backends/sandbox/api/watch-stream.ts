@@ -3,8 +3,8 @@ import type {ObjectStore} from './store';
 import {toTable} from './table';
 import type {KubeObject, ListOptions, ResourceType, StoreEvent, WatchEventType} from './types';
 import {ApiError, errors} from './status';
-
 import type {Disposable} from '../kit/disposable';
+
 export interface WatchRequest {
   store: ObjectStore;
   type: ResourceType;

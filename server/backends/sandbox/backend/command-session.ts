@@ -8,7 +8,6 @@ import type {SandboxCommand} from '../commands/types';
 import {encodeFrame, Frame, FrameReader} from './command-frames';
 import type {CommandHello} from './control-request';
 import type {LearnerSandbox} from './learner-sandbox';
-
 import type {CommandIO} from '../kit/command-io';
 export async function runCommandSession(
   socket: Duplex,

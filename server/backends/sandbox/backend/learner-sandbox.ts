@@ -15,8 +15,8 @@ import type {PodRuntime} from '../runtime/index';
 import type {ClusterRecord} from './cluster-record';
 import {mergeCluster, removeCluster, type ClusterCredentials} from './kubeconfig-file';
 import {loadSavedSandbox, savedSandboxPath, type SavedSandbox} from './saved-sandbox';
-
 import {systemClock} from '../kit/clock';
+
 export interface LearnerSandboxPaths {
   /** <stateDir>/sandbox-backend/<name> */
   dir: string;

@@ -20,8 +20,8 @@ import {restartedStatus} from './pod-stages';
 import {writeStatus} from './status';
 import {ensureSystemObjects, k3sSystemObjects} from './system-workloads';
 import {TIMINGS} from './timings';
-
 import {systemClock, type Clock} from '../kit/clock';
+
 /** A running simulated k3d cluster: its controllers, and the k3d verbs that change its state. */
 export interface ClusterRuntime {
   readonly spec: ClusterSpec;

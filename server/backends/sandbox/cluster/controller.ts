@@ -3,10 +3,10 @@ import type {EventRecorder} from './event-recorder';
 import type {Kinds} from './kinds';
 
 import {WorkQueue, type ReconcileResult} from './work-queue';
-
 import type {Clock} from '../kit/clock';
 import type {Disposable} from '../kit/disposable';
 import {keyOf} from '../kit/keys';
+
 /** What every controller of the simulated cluster gets. */
 export interface ControllerContext {
   store: ObjectStore;

@@ -1,8 +1,8 @@
 import {randomInt} from 'node:crypto';
 import {timestamp, type KubeObject, type ObjectStore} from '../api';
 import type {Kinds} from './kinds';
-
 import type {Clock} from '../kit/clock';
+
 export interface EventSource {
   /** default-scheduler, kubelet, deployment-controller, replicaset-controller, ... */
   component: string;

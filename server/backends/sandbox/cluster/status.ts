@@ -1,7 +1,7 @@
 import {timestamp, type KubeObject, type ObjectStore, type ResourceType} from '../api';
 import {stableJson, type J} from './json';
-
 import type {Clock} from '../kit/clock';
+
 export interface ConditionInput {
   type: string;
   status: 'True' | 'False' | 'Unknown';

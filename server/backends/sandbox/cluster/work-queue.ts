@@ -1,7 +1,7 @@
 import {TIMINGS} from './timings';
-
 import type {Clock} from '../kit/clock';
 import type {Disposable} from '../kit/disposable';
+
 /** What a reconcile may ask for: nothing (done) or to be looked at again after a while. */
 export type ReconcileResult = void | {requeueAfterMs: number};
 

@@ -5,8 +5,8 @@
 import type {ObjectStore} from '../api/store';
 
 import type {IstioRelease} from './istio-release';
-
 import type {FlagSpec, FlagValues} from '../kit/flags';
+
 export interface Output {
   write(text: string): void;
 }

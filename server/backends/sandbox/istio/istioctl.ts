@@ -21,8 +21,8 @@ import {commandWords, ROOT_FLAGS, unknownCommand} from './cobra';
 import {istioRelease} from './istio-release';
 import {rootHelp, TOP_LEVEL} from './root-help';
 import {ISTIOCTL_COMMANDS} from './subcommands';
-
 import {FlagError, flagUsage, parseFlags} from '../kit/flags';
+
 export const defaultIstioctlOptions = (): IstioctlOptions => ({
   release: istioRelease(process.env),
   readinessTimeoutMs: 30_000,

@@ -9,8 +9,8 @@ import type {ObjectStore} from '../api/store';
 import {CommandError, type IstioctlCommand, type RunContext} from './command';
 import {connectedProxies, istiodPods, proxyTag, type ProxyKind} from './mesh-view';
 import {listOf} from './kinds';
-
 import {formatTable} from '../kit/table';
+
 function subscribed(kind: ProxyKind, ambient: boolean): string {
   if (kind === 'ztunnel') return '2 (WADS,WDS)';
   if (kind === 'gateway') return '3 (CDS,LDS,EDS)';

@@ -23,8 +23,8 @@ import {
   workloadWaypoint,
 } from './mesh-view';
 import {selectorObjectMatcher} from '../api/label-selector';
-
 import {formatTable} from '../kit/table';
+
 const ZC_FLAGS = [
   {
     name: 'output',

@@ -3,8 +3,8 @@ import {microsTimestamp} from './access-log';
 import {hasSidecar, REDIRECTION_ANNOTATION, wantsAmbient} from './dataplane';
 import {keyOf, runMeshController, splitKey, type MeshControllerDef, type RunningMeshController} from './reconciler';
 import {annotationsOf, asJson, getOf, isRunning, ISTIO_SYSTEM, labelsOf, listOf, nodeOf, nsOf, typeOf} from './world';
-
 import type {Clock} from '../kit/clock';
+
 /** the node agents that must run on a pod's node before istio-cni can enrol it (their pod labels, istio-facts.md §2) */
 export const NODE_AGENTS = {ztunnel: {app: 'ztunnel'}, cni: {'k8s-app': 'istio-cni-node'}} as const;
 

@@ -17,9 +17,9 @@ import {trafficRecorderFor, type MeshTrafficRecorder} from './traffic-record';
 import {runRootCertController} from './root-cert-controller';
 import {runRouteStatusController} from './route-status-controller';
 import {runWaypointController} from './waypoint-controller';
-
 import type {Clock} from '../kit/clock';
 import type {Disposable} from '../kit/disposable';
+
 export interface Mesh extends Disposable {
   readonly controllers: RunningMeshController[];
   readonly traffic: MeshTrafficRecorder;

@@ -22,8 +22,8 @@ import {
   spiffeOf,
   type MeshWorld,
 } from './world';
-
 import type {Clock} from '../kit/clock';
+
 /** one request as the destination app receives it */
 export type AppServeRequest = ServeRequest;
 

@@ -1,7 +1,7 @@
 import type {ObjectStore, StoreEvent} from '../api';
-
 import type {Clock} from '../kit/clock';
 import type {Disposable} from '../kit/disposable';
+
 /**
  * A mesh controller as data, the same shape as the cluster controllers' ControllerDef (cluster/controller.ts):
  * which changes wake which keys, and a level-triggered, idempotent reconcile of one key. Watches name a

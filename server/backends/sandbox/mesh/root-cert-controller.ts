@@ -2,8 +2,8 @@ import {createHash} from 'node:crypto';
 import type {ObjectStore} from '../api';
 import {runMeshController, type MeshControllerDef, type RunningMeshController} from './reconciler';
 import {getOf, ISTIO_SYSTEM, listOf, nameOf, readIstioInstall, typeOf} from './world';
-
 import type {Clock} from '../kit/clock';
+
 /**
  * istiod's namespace controller: every namespace gets the ConfigMap `istio-ca-root-cert` with the mesh's root
  * certificate (pilot/pkg/serviceregistry/kube/controller/namespacecontroller.go). Injected sidecars mount it

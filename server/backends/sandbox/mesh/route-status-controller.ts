@@ -1,8 +1,8 @@
 import type {KubeObject, ObjectStore} from '../api';
 import {keyOf, runMeshController, splitKey, type MeshControllerDef, type RunningMeshController} from './reconciler';
 import {asJson, getOf, listOf, nameOf, nsOf, readIstioInstall, typeOf, type Json} from './world';
-
 import type {Clock} from '../kit/clock';
+
 /**
  * istiod's status for HTTPRoutes it programs: one `parents` entry per parentRef it owns — a Service (GAMMA, the
  * mesh controller) or an istio GatewayClass Gateway such as a waypoint — with Accepted and ResolvedRefs (False with

@@ -1,7 +1,7 @@
 import type {ObjectStore} from '../api';
 import type {HopKind} from './request-path';
-
 import type {Disposable} from '../kit/disposable';
+
 /**
  * What the mesh remembers of the traffic of one sandbox: the last request's path (the tutorial's cluster picture
  * highlights it) and, per pod, how many connections crossed each kind of redirect (the node views turn them into

@@ -13,8 +13,8 @@ import {
   typeOf,
   type Json,
 } from './world';
-
 import type {Clock} from '../kit/clock';
+
 /**
  * istiod's gateway deployment controller for waypoints: a Gateway of class `istio-waypoint` becomes a ServiceAccount,
  * a Deployment and a Service of the same name (owned by the Gateway, so deleting it collects them), and its status

@@ -12,9 +12,9 @@ import type {NetworkModel} from './net/network-model';
 import {portForwardHandler} from './portforward/portforward-handler';
 import type {Command} from './shell/command';
 import {SandboxRuntime} from './sandbox-runtime';
-
 import {systemClock, type Clock} from '../kit/clock';
 import type {Disposable} from '../kit/disposable';
+
 export interface PodRuntimeOptions {
   clock?: Clock;
   /** image entries, checked in order; defaults to IMAGE_CATALOG */

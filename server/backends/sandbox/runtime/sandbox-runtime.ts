@@ -8,9 +8,9 @@ import {podView, type PodView} from './pod-view';
 import type {NetworkModel} from './net/network-model';
 import type {AppResponse} from './net/apps';
 import {serveFromPod, type ServeRequest} from './net/pod-app';
-
 import type {Clock} from '../kit/clock';
 import type {Disposable} from '../kit/disposable';
+
 export interface SandboxRuntimeOptions {
   clock: Clock;
   catalog: ImageSpec[];

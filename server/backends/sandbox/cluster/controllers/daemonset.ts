@@ -6,8 +6,8 @@ import {isControlledBy, ownerKey} from '../owners';
 import {isActive, isReady} from '../pod-state';
 import {podFromTemplate, templateHash} from '../pod-template';
 import {writeStatus} from '../status';
-
 import {keyOf, splitKey} from '../../kit/keys';
+
 const SOURCE = {component: 'daemonset-controller'};
 
 /** the tolerations the DaemonSet controller adds to every daemon pod (so they survive node trouble) */

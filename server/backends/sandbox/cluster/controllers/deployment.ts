@@ -5,8 +5,8 @@ import {controllerOf, controllerRef, isControlledBy, ownerKey} from '../owners';
 import {isFinished} from '../pod-state';
 import {templateHash} from '../pod-template';
 import {nowStamp, setCondition, writeStatus} from '../status';
-
 import {splitKey} from '../../kit/keys';
+
 const SOURCE = {component: 'deployment-controller'};
 const REVISION = 'deployment.kubernetes.io/revision';
 const HASH = 'pod-template-hash';

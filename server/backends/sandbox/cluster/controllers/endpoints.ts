@@ -4,8 +4,8 @@ import type {ControllerContext, ControllerDef} from '../controller';
 import {asObj, stableJson, type J} from '../json';
 import {controllerRef} from '../owners';
 import {isReady, isTerminating, nodeNameOf} from '../pod-state';
-
 import {keyOf, splitKey} from '../../kit/keys';
+
 const MANAGED_BY = 'endpointslice-controller.k8s.io';
 const SERVICE_NAME = 'kubernetes.io/service-name';
 

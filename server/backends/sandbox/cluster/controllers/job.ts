@@ -5,8 +5,8 @@ import {isControlledBy, ownerKey} from '../owners';
 import {isActive, isReady, isTerminating, phaseOf} from '../pod-state';
 import {podFromTemplate} from '../pod-template';
 import {nowStamp, setCondition, writeStatus} from '../status';
-
 import {splitKey} from '../../kit/keys';
+
 const SOURCE = {component: 'job-controller'};
 
 /**

@@ -5,8 +5,8 @@ import {isNodeReady, nodeNetwork} from '../nodes';
 import {nodeNameOf} from '../pod-state';
 import {POD_STAGES, type StageContext} from '../pod-stages';
 import {nowStamp, writeStatus} from '../status';
-
 import {keyOf, splitKey} from '../../kit/keys';
+
 /**
  * Every node's kubelet in one controller: for each pod bound to a Ready node, find the pod's current stage in
  * POD_STAGES and run it once the stage's delay has passed since the pod entered it. Also the node's pod IPAM

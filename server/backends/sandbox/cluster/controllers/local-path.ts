@@ -3,8 +3,8 @@ import type {ControllerContext, ControllerDef} from '../controller';
 import {asObj, type J} from '../json';
 import {nodeNameOf} from '../pod-state';
 import {writeStatus} from '../status';
-
 import {splitKey} from '../../kit/keys';
+
 const PROVISIONER = 'rancher.io/local-path';
 const DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
 const SELECTED_NODE = 'volume.kubernetes.io/selected-node';

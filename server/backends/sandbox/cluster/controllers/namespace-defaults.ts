@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto';
 import type {ControllerContext, ControllerDef} from '../controller';
-
 import {splitKey} from '../../kit/keys';
+
 const ROOT_CA_DESCRIPTION =
   'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.';
 

@@ -4,8 +4,8 @@ import {isControlledBy, ownerKey} from '../owners';
 import {deletionOrder, isActive, isReady} from '../pod-state';
 import {podFromTemplate} from '../pod-template';
 import {writeStatus} from '../status';
-
 import {splitKey} from '../../kit/keys';
+
 const SOURCE = {component: 'replicaset-controller'};
 
 /**

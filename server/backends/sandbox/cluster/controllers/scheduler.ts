@@ -7,8 +7,8 @@ import {claimsOf} from './local-path';
 import {isActive, nodeNameOf} from '../pod-state';
 import {nowStamp, setCondition, writeStatus} from '../status';
 import {TIMINGS} from '../timings';
-
 import {keyOf, splitKey} from '../../kit/keys';
+
 const SOURCE = {component: 'default-scheduler'};
 
 /**

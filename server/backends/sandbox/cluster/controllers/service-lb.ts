@@ -5,8 +5,8 @@ import {K3S_SYSTEM_IMAGES} from '../k3s-images';
 import {nodeNetwork} from '../nodes';
 import {isReady} from '../pod-state';
 import {writeStatus} from '../status';
-
 import {splitKey} from '../../kit/keys';
+
 const NS = 'kube-system';
 const SVC_NAME = 'svccontroller.k3s.cattle.io/svcname';
 const SVC_NS = 'svccontroller.k3s.cattle.io/svcnamespace';

@@ -5,8 +5,8 @@ import {isControlledBy, ownerKey} from '../owners';
 import {isActive, isReady} from '../pod-state';
 import {podFromTemplate, templateHash} from '../pod-template';
 import {writeStatus} from '../status';
-
 import {splitKey} from '../../kit/keys';
+
 const SOURCE = {component: 'statefulset-controller'};
 const REVISION = 'controller-revision-hash';
 

@@ -7,9 +7,9 @@ import type {LearnerSandbox} from '../../backend/learner-sandbox';
 
 import {containerRows} from './docker-ps';
 import {NODE_COMMANDS} from './node-commands';
-
 import {FlagError, parseFlags} from '../../kit/flags';
 import type {CommandIO} from '../../kit/command-io';
+
 const EXEC_USAGE = `Usage:  docker exec [OPTIONS] CONTAINER COMMAND [ARG...]
 
 Execute a command in a running container`;

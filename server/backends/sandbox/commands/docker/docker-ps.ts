@@ -4,10 +4,10 @@ import type {LearnerSandbox} from '../../backend/learner-sandbox';
 
 import {K3D_PROXY_IMAGE} from '../k3d/k3d-version';
 import {humanDuration} from './docker-time';
-
 import {FlagError, parseFlags} from '../../kit/flags';
 import {formatTable} from '../../kit/table';
 import type {CommandIO} from '../../kit/command-io';
+
 export interface ContainerRow {
   id: string;
   image: string;

@@ -8,8 +8,8 @@ import type {ClusterRecord, NodeContainer} from '../../backend/cluster-record';
 
 import {MESH_NODE_COMMANDS, withEnvoyChildren} from '../../mesh/node-views';
 import {nodeProcesses} from './node-processes';
-
 import type {CommandIO} from '../../kit/command-io';
+
 export interface NodeExecContext {
   io: CommandIO;
   store: ObjectStore;

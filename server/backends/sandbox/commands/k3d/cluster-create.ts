@@ -7,8 +7,8 @@ import {K3S_VERSION} from '../../versions';
 
 import type {K3dCommand} from './k3d-command';
 import {K3S_IMAGE_TAG} from './k3d-version';
-
 import type {FlagSpec} from '../../kit/flags';
+
 const FLAGS: FlagSpec[] = [
   {name: 'agents', short: 'a', type: 'int', default: 0, usage: 'Specify how many agents you want to create'},
   {name: 'agents-memory', type: 'string', default: '', usage: 'Memory limit imposed on the agents nodes [From docker]'},

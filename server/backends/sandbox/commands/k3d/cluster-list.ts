@@ -2,8 +2,8 @@
 import {stringify} from 'yaml';
 
 import type {K3dCommand} from './k3d-command';
-
 import {formatTable} from '../../kit/table';
+
 export const clusterList: K3dCommand = {
   path: ['cluster', 'list'],
   aliases: ['ls', 'get'],

@@ -2,9 +2,9 @@
 import type {LearnerSandbox} from '../../backend/learner-sandbox';
 
 import type {K3dLog} from './k3d-log';
-
 import type {FlagSpec, Parsed} from '../../kit/flags';
 import type {CommandIO} from '../../kit/command-io';
+
 export interface K3dContext {
   io: CommandIO;
   sandbox: LearnerSandbox;

@@ -12,8 +12,8 @@ import {K3dLog} from './k3d-log';
 import {kubeconfigGet, kubeconfigMerge} from './kubeconfig';
 import {nodeList} from './node-list';
 import {version} from './version';
-
 import {FlagError, flagUsage, parseFlags} from '../../kit/flags';
+
 const COMMANDS: K3dCommand[] = [
   clusterCreate,
   clusterDelete,

@@ -2,8 +2,8 @@
 import {nodeContainers} from '../../backend/cluster-record';
 
 import type {K3dCommand} from './k3d-command';
-
 import {formatTable} from '../../kit/table';
+
 export const nodeList: K3dCommand = {
   path: ['node', 'list'],
   aliases: ['ls', 'get'],

@@ -12,8 +12,8 @@ import {isWaypointGateway} from '../mesh-view';
 import {conditionOf} from './waypoint-gateway';
 import {ALL_NAMESPACES_FLAG, NAME_FLAG, TIMEOUT_FLAG} from './waypoint-flags';
 import {waitProgrammed} from './waypoint-wait';
-
 import {formatTable} from '../../kit/table';
+
 function waypoints(store: ObjectStore, ctx: RunContext): KubeObject[] {
   const all = bool(ctx.flags['all-namespaces']);
   return listOf(store, 'Gateway', all ? {} : {namespace: ctx.namespace})

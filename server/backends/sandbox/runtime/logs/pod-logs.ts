@@ -2,8 +2,8 @@ import {imageSpecFor} from '../images/catalog';
 import type {ImageSpec} from '../images/types';
 import type {PodView} from '../pod-view';
 import {LogBuffer, type LogLine} from './log-buffer';
-
 import type {Clock} from '../../kit/clock';
+
 interface ContainerLogs {
   restartCount: number;
   current: LogBuffer;
