@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
 import {ISTIO_ART} from '../../server/backends/sandbox/istio/install/istio-art';
 import {istioRelease} from '../../server/backends/sandbox/istio/istio-release';
-import {getOf, listOf} from '../../server/backends/sandbox/istio/kinds';
+
 import {startIstioHarness, type IstioHarness} from '../fixtures/sandbox-istio/harness';
+import {getOf, listOf} from '../../server/backends/sandbox/api/kinds';
 
 // istioctl install / uninstall / version / precheck, driven directly against a sandbox store with the simulated
 // k3d cluster (1 server + 2 agents) booted on it. Expected texts: shared/notes/istio-facts.md §2–3.
@@ -39,7 +40,7 @@ describe('istioctl install, uninstall, version, precheck', () => {
     assert.equal(r.stdout, `This will install the Istio ${V} profile "ambient" into the cluster. Proceed? (y/N) `);
     assert.ok(r.stderr.startsWith(ISTIO_ART), 'the sail comes first');
     assert.ok(r.stderr.endsWith('\nCancelled.\n'));
-    assert.equal(getOf(h.store, 'Namespace', undefined, 'istio-system'), undefined);
+    assert.equal(getOf(h.store, 'namespaces', undefined, 'istio-system'), undefined);
   });
 
   it('end of input answers no; an unknown word asks again', async () => {
@@ -73,7 +74,7 @@ describe('istioctl install, uninstall, version, precheck', () => {
   });
 
   it('creates what the ambient profile creates, with the real names, labels, images and ports', () => {
-    const istiod = getOf(h.store, 'Deployment', 'istio-system', 'istiod')!;
+    const istiod = getOf(h.store, 'deployments', 'istio-system', 'istiod')!;
     const tpl = (
       istiod.spec as {
         template: {metadata: {labels: Record<string, string>}; spec: {containers: {name: string; image: string}[]}};
@@ -82,12 +83,12 @@ describe('istioctl install, uninstall, version, precheck', () => {
     assert.equal(tpl.spec.containers[0]!.image, `docker.io/istio/pilot:${V}-distroless`);
     assert.equal(tpl.metadata.labels.app, 'istiod');
     assert.equal(tpl.metadata.labels['istio.io/rev'], 'default');
-    const svc = getOf(h.store, 'Service', 'istio-system', 'istiod')!;
+    const svc = getOf(h.store, 'services', 'istio-system', 'istiod')!;
     assert.deepEqual(
       (svc.spec as {ports: {port: number; name: string}[]}).ports.map((p) => `${p.port}/${p.name}`),
       ['15010/grpc-xds', '15012/https-dns', '443/https-webhook', '15014/http-monitoring'],
     );
-    const cni = getOf(h.store, 'DaemonSet', 'istio-system', 'istio-cni-node')!;
+    const cni = getOf(h.store, 'daemonsets', 'istio-system', 'istio-cni-node')!;
     const cniSpec = (
       cni.spec as {template: {spec: {containers: {image: string}[]; volumes: {hostPath: {path: string}}[]}}}
     ).template.spec;
@@ -96,30 +97,30 @@ describe('istioctl install, uninstall, version, precheck', () => {
       cniSpec.volumes.slice(0, 2).map((v) => v.hostPath.path),
       ['/bin', '/var/lib/rancher/k3s/agent/etc/cni/net.d'],
     );
-    const zt = getOf(h.store, 'DaemonSet', 'istio-system', 'ztunnel')!;
+    const zt = getOf(h.store, 'daemonsets', 'istio-system', 'ztunnel')!;
     assert.equal(
       (zt.spec as {template: {spec: {containers: {name: string; image: string}[]}}}).template.spec.containers[0]!.image,
       `docker.io/istio/ztunnel:${V}`,
     );
     for (const cm of ['istio', 'istio-sidecar-injector', 'istio-cni-config', 'values'])
-      assert.ok(getOf(h.store, 'ConfigMap', 'istio-system', cm), cm);
-    assert.ok(getOf(h.store, 'MutatingWebhookConfiguration', undefined, 'istio-sidecar-injector'));
-    assert.ok(getOf(h.store, 'ValidatingWebhookConfiguration', undefined, 'istio-validator-istio-system'));
-    const crds = listOf(h.store, 'CustomResourceDefinition')
+      assert.ok(getOf(h.store, 'configmaps', 'istio-system', cm), cm);
+    assert.ok(getOf(h.store, 'mutatingwebhookconfigurations', undefined, 'istio-sidecar-injector'));
+    assert.ok(getOf(h.store, 'validatingwebhookconfigurations', undefined, 'istio-validator-istio-system'));
+    const crds = listOf(h.store, 'customresourcedefinitions')
       .map((c) => String(c.metadata.name))
       .filter((n) => n.includes('istio.io'));
     assert.equal(crds.length, 14);
     // the CRDs serve their kinds at once: kubectl get authorizationpolicy / ap works
     assert.deepEqual(h.store.types.byKind('security.istio.io/v1', 'AuthorizationPolicy')?.shortNames, ['ap']);
     assert.equal(
-      getOf(h.store, 'Deployment', 'istio-system', 'istio-ingressgateway'),
+      getOf(h.store, 'deployments', 'istio-system', 'istio-ingressgateway'),
       undefined,
       'ambient has no ingress gateway',
     );
   });
 
   it('pods come up per node: one istio-cni-node and one ztunnel on each of the 3 nodes', () => {
-    const pods = listOf(h.store, 'Pod', {namespace: 'istio-system'});
+    const pods = listOf(h.store, 'pods', {namespace: 'istio-system'});
     for (const app of ['ztunnel', 'istio-cni-node']) {
       const nodes = pods
         .filter((p) => String(p.metadata.name).startsWith(`${app}-`))
@@ -160,7 +161,7 @@ describe('istioctl install, uninstall, version, precheck', () => {
     assert.equal(r.code, 1);
     assert.equal(r.stdout, 'All Istio resources will be pruned from the cluster\nProceed? (y/N) ');
     assert.equal(r.stderr, 'Cancelled.\n');
-    assert.ok(getOf(h.store, 'Deployment', 'istio-system', 'istiod'));
+    assert.ok(getOf(h.store, 'deployments', 'istio-system', 'istiod'));
   });
 
   it('uninstall needs --purge (or a revision), then prunes everything incl. the CRDs', async () => {
@@ -184,12 +185,12 @@ describe('istioctl install, uninstall, version, precheck', () => {
     );
     assert.equal(r.stderr, '✔ Uninstall complete\n');
     assert.equal(
-      listOf(h.store, 'CustomResourceDefinition').filter((c) => String(c.metadata.name).includes('istio.io')).length,
+      listOf(h.store, 'customresourcedefinitions').filter((c) => String(c.metadata.name).includes('istio.io')).length,
       0,
     );
-    assert.equal(getOf(h.store, 'Deployment', 'istio-system', 'istiod'), undefined);
+    assert.equal(getOf(h.store, 'deployments', 'istio-system', 'istiod'), undefined);
     assert.ok(
-      getOf(h.store, 'Namespace', undefined, 'istio-system'),
+      getOf(h.store, 'namespaces', undefined, 'istio-system'),
       'the namespace stays (the docs delete it with kubectl)',
     );
   });
@@ -197,7 +198,7 @@ describe('istioctl install, uninstall, version, precheck', () => {
   it('version after uninstall: not present again', async () => {
     const {eventually} = await import('../fixtures/sandbox-istio/harness');
     await eventually(
-      () => listOf(h.store, 'Pod', {namespace: 'istio-system', labelSelector: 'app=istiod'}).length === 0,
+      () => listOf(h.store, 'pods', {namespace: 'istio-system', labelSelector: 'app=istiod'}).length === 0,
     );
     assert.match((await h.run('version')).stderr, /^Istio is not present in the cluster/);
   });
@@ -212,10 +213,10 @@ describe('istioctl install, uninstall, version, precheck', () => {
       '✔ Istiod installed 🧠',
     ]);
     assert.ok(!r.stderr.includes('enjoy Istio without sidecars'));
-    assert.ok(getOf(h.store, 'Deployment', 'istio-system', 'istio-egressgateway'));
-    assert.equal(getOf(h.store, 'DaemonSet', 'istio-system', 'ztunnel'), undefined);
+    assert.ok(getOf(h.store, 'deployments', 'istio-system', 'istio-egressgateway'));
+    assert.equal(getOf(h.store, 'daemonsets', 'istio-system', 'ztunnel'), undefined);
     const img = (
-      getOf(h.store, 'Deployment', 'istio-system', 'istiod')!.spec as {
+      getOf(h.store, 'deployments', 'istio-system', 'istiod')!.spec as {
         template: {spec: {containers: {image: string}[]}};
       }
     ).template.spec.containers[0]!.image;
@@ -283,7 +284,7 @@ describe('istioctl install on a terminal, and reinstalling with another profile'
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /^- Pruning removed resources$/m);
     assert.ok(r.stdout.split('\n').includes('  Removed apps/v1, Kind=Deployment/istio-ingressgateway.istio-system.'));
-    assert.equal(getOf(h.store, 'Deployment', 'istio-system', 'istio-ingressgateway'), undefined);
-    assert.ok(getOf(h.store, 'DaemonSet', 'istio-system', 'ztunnel'));
+    assert.equal(getOf(h.store, 'deployments', 'istio-system', 'istio-ingressgateway'), undefined);
+    assert.ok(getOf(h.store, 'daemonsets', 'istio-system', 'ztunnel'));
   });
 });

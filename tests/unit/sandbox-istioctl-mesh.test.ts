@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
 import type {KubeObject} from '../../server/backends/sandbox/api/types';
-import {getOf, listOf, mustType} from '../../server/backends/sandbox/istio/kinds';
+
 import {eventually, installGatewayApi, startIstioHarness, type IstioHarness} from '../fixtures/sandbox-istio/harness';
+import {getOf, listOf, mustType} from '../../server/backends/sandbox/api/kinds';
 
 // analyze, waypoint, ztunnel-config and proxy-status read what the store holds. The waypoint Deployment and its
 // Programmed status belong to the mesh controllers; where those are absent the test writes the status itself.
@@ -36,29 +37,29 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
   let h: IstioHarness;
   const create = (kind: Parameters<typeof mustType>[1], o: KubeObject) => h.store.create(mustType(h.store, kind), o);
   const running = (namespace: string) =>
-    listOf(h.store, 'Pod', {namespace}).filter(
+    listOf(h.store, 'pods', {namespace}).filter(
       (p) => (p.status as {phase?: string})?.phase === 'Running' && (p.status as {podIP?: string}).podIP,
     );
 
   before(async () => {
     h = await startIstioHarness();
     assert.equal((await h.run('install --set profile=ambient --set values.global.platform=k3d -y')).code, 0);
-    create('Namespace', ns('bar-1', {'istio.io/dataplane-mode': 'ambient'}));
-    create('Namespace', ns('bar-2', {'istio.io/dataplane-mode': 'ambient'}));
-    create('Namespace', ns('foo', {'istio-injection': 'enabled'}));
-    create('Namespace', ns('both', {'istio-injection': 'enabled', 'istio.io/dataplane-mode': 'ambient'}));
-    create('Deployment', deploy('httpbin', 'bar-1'));
-    create('Service', service('httpbin', 'bar-1', 8000));
-    create('Deployment', deploy('helloworld', 'bar-2'));
-    create('Service', service('helloworld', 'bar-2', 5000));
+    create('namespaces', ns('bar-1', {'istio.io/dataplane-mode': 'ambient'}));
+    create('namespaces', ns('bar-2', {'istio.io/dataplane-mode': 'ambient'}));
+    create('namespaces', ns('foo', {'istio-injection': 'enabled'}));
+    create('namespaces', ns('both', {'istio-injection': 'enabled', 'istio.io/dataplane-mode': 'ambient'}));
+    create('deployments', deploy('httpbin', 'bar-1'));
+    create('services', service('httpbin', 'bar-1', 8000));
+    create('deployments', deploy('helloworld', 'bar-2'));
+    create('services', service('helloworld', 'bar-2', 5000));
     create(
-      'Deployment',
+      'deployments',
       deploy('sleep', 'foo', [
         {name: 'sleep', image: 'docker.io/curlimages/curl:8.16.0', command: ['/bin/sleep', 'infinity']},
         {name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.29.8', command: []},
       ]),
     );
-    create('Deployment', deploy('legacy', 'both'));
+    create('deployments', deploy('legacy', 'both'));
     await eventually(() => ['bar-1', 'bar-2', 'foo', 'both'].every((n) => running(n).length === 1));
   });
   after(async () => h?.close());
@@ -120,10 +121,10 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
       r.stdout,
       '✅ waypoint bar-2/waypoint applied\n✅ namespace bar-2 labeled with "istio.io/use-waypoint: waypoint"\n',
     );
-    const gw = getOf(h.store, 'Gateway', 'bar-2', 'waypoint')!;
+    const gw = getOf(h.store, 'gateways', 'bar-2', 'waypoint')!;
     assert.equal((gw.spec as {gatewayClassName: string}).gatewayClassName, 'istio-waypoint');
     assert.equal(
-      getOf(h.store, 'Namespace', undefined, 'bar-2')!.metadata.labels!['istio.io/use-waypoint'],
+      getOf(h.store, 'namespaces', undefined, 'bar-2')!.metadata.labels!['istio.io/use-waypoint'],
       'waypoint',
     );
   });
@@ -144,7 +145,7 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
       (await h.run('waypoint list -n bar-2')).stdout,
       'NAME         REVISION     TRAFFIC TYPE     PROGRAMMED\nwaypoint     default      none             False\n',
     );
-    const gwType = mustType(h.store, 'Gateway');
+    const gwType = mustType(h.store, 'gateways');
     const gw = h.store.get(gwType, 'bar-2', 'waypoint')!;
     if (!(gw.status as {conditions?: unknown[]} | undefined)?.conditions?.length) {
       h.store.updateStatus(gwType, {
@@ -215,7 +216,7 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
       'WAYPOINT',
       'ENDPOINTS',
     ]);
-    const svc = getOf(h.store, 'Service', 'bar-2', 'helloworld')!;
+    const svc = getOf(h.store, 'services', 'bar-2', 'helloworld')!;
     assert.deepEqual(lines[1]!.split(/\s+/), [
       'bar-2',
       'helloworld',
@@ -249,11 +250,11 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
   it('waypoint delete: by name, unknown names reported', async () => {
     const r = await h.run('waypoint delete -n bar-2 waypoint nope');
     assert.equal(r.stdout, 'waypoint bar-2/waypoint deleted\nwaypoint bar-2/nope not found\n');
-    assert.equal(getOf(h.store, 'Gateway', 'bar-2', 'waypoint'), undefined);
+    assert.equal(getOf(h.store, 'gateways', 'bar-2', 'waypoint'), undefined);
   });
 
   it('waypoint apply --wait: waits for Programmed (bounded), then says it is ready', async () => {
-    const gwType = mustType(h.store, 'Gateway');
+    const gwType = mustType(h.store, 'gateways');
     const pending = h.run('waypoint apply -n bar-1 --wait', {options: {readinessTimeoutMs: 5000}});
     await eventually(() => !!h.store.get(gwType, 'bar-1', 'waypoint'));
     const gw = h.store.get(gwType, 'bar-1', 'waypoint')!;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import type {KubeObject} from '../../server/backends/sandbox/api';
 import {startMesh} from '../../server/backends/sandbox/mesh/index';
-import {getOf, listOf, typeOf} from '../../server/backends/sandbox/mesh/world';
+
 import {
   apply,
   freshStore,
@@ -12,6 +12,7 @@ import {
   namespace,
   runningPod,
 } from '../fixtures/sandbox-mesh/cluster';
+import {getOf, listOf, typeOf} from '../../server/backends/sandbox/api/kinds';
 
 const REDIRECTION = 'ambient.istio.io/redirection';
 
@@ -93,19 +94,19 @@ describe('istiod namespace controller', () => {
     try {
       namespace(store, 'foo', {'istio-injection': 'enabled'});
       mesh.flush();
-      assert.equal(getOf(store, 'configMaps', 'foo', 'istio-ca-root-cert'), undefined);
+      assert.equal(getOf(store, 'configmaps', 'foo', 'istio-ca-root-cert'), undefined);
       installIstio(store);
       namespace(store, 'later');
       mesh.flush();
       for (const ns of ['default', 'foo', 'later', 'istio-system'])
         assert.match(
           String(
-            (getOf(store, 'configMaps', ns, 'istio-ca-root-cert')?.data as Record<string, string>)['root-cert.pem'],
+            (getOf(store, 'configmaps', ns, 'istio-ca-root-cert')?.data as Record<string, string>)['root-cert.pem'],
           ),
           /^-----BEGIN CERTIFICATE-----\n/,
           ns,
         );
-      assert.equal(getOf(store, 'configMaps', 'kube-system', 'istio-ca-root-cert'), undefined);
+      assert.equal(getOf(store, 'configmaps', 'kube-system', 'istio-ca-root-cert'), undefined);
     } finally {
       mesh.dispose();
     }
@@ -137,12 +138,12 @@ describe('waypoint controller', () => {
       installIstio(store);
       mesh.flush();
       assert.deepEqual(
-        listOf(store, 'gatewayClasses')
+        listOf(store, 'gatewayclasses')
           .map((g) => g.metadata.name)
           .sort(),
         ['istio', 'istio-remote', 'istio-waypoint'],
       );
-      const gc = getOf(store, 'gatewayClasses', undefined, 'istio-waypoint')!;
+      const gc = getOf(store, 'gatewayclasses', undefined, 'istio-waypoint')!;
       assert.equal((gc.spec as {controllerName: string}).controllerName, 'istio.io/gateway-controller');
 
       const dep = getOf(store, 'deployments', 'bar-2', 'waypoint')!;
@@ -161,7 +162,7 @@ describe('waypoint controller', () => {
         (p) => `${p.name}:${p.port}`,
       );
       assert.deepEqual(ports, ['status-port:15021', 'mesh:15008']);
-      assert.ok(getOf(store, 'serviceAccounts', 'bar-2', 'waypoint'));
+      assert.ok(getOf(store, 'serviceaccounts', 'bar-2', 'waypoint'));
 
       const gw = getOf(store, 'gateways', 'bar-2', 'waypoint')!;
       const status = gw.status as {

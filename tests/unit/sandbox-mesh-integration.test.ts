@@ -3,10 +3,11 @@ import {after, before, describe, it} from 'node:test';
 import {type KubeObject} from '../../server/backends/sandbox/api';
 import {startMesh, type Mesh} from '../../server/backends/sandbox/mesh/index';
 import {meshNetworkFactory} from '../../server/backends/sandbox/mesh/runtime-adapter';
-import {getOf, listOf, typeOf} from '../../server/backends/sandbox/mesh/world';
+
 import {IMAGE_CATALOG, SandboxRuntime, isNetworkError, podView} from '../../server/backends/sandbox/runtime/index';
 import {eventually, installGatewayApi, startIstioHarness, type IstioHarness} from '../fixtures/sandbox-istio/harness';
 import {systemClock} from '../../server/backends/sandbox/kit/clock';
+import {getOf, listOf, typeOf} from '../../server/backends/sandbox/api/kinds';
 
 // The whole stack on one store: the cluster controllers (scheduler, kubelet, Deployments), the real istioctl install
 // and waypoint apply, the mesh controllers and injector, and the runtime's apps behind the mesh network model.
@@ -64,7 +65,7 @@ describe('mesh on the simulated cluster with the real istioctl', () => {
   const create = (group: string, resource: string, o: KubeObject) =>
     h.store.create(h.store.types.lookup(group, 'v1', resource)!, o);
   const ready = (namespace: string, prefix: string) =>
-    listOf(h.store, 'pods', namespace).find(
+    listOf(h.store, 'pods', {namespace}).find(
       (p) =>
         String(p.metadata.name).startsWith(prefix) &&
         (p.status as {conditions?: {type: string; status: string}[]})?.conditions?.some(
@@ -142,7 +143,7 @@ describe('mesh on the simulated cluster with the real istioctl', () => {
         (c) => c.type === 'Programmed' && c.status === 'True',
       ),
     );
-    assert.ok(typeOf(h.store, 'gatewayClasses') && getOf(h.store, 'gatewayClasses', undefined, 'istio-waypoint'));
+    assert.ok(typeOf(h.store, 'gatewayclasses') && getOf(h.store, 'gatewayclasses', undefined, 'istio-waypoint'));
     const list = await h.run('waypoint list -n bar-2');
     // no --for: no istio.io/waypoint-for label, listed as "none" (istiod still treats it as service)
     assert.match(list.stdout, /waypoint\s+default\s+none\s+True/);
@@ -167,7 +168,7 @@ describe('mesh on the simulated cluster with the real istioctl', () => {
     assert.equal(r.status, 200);
     assert.match(r.body.toString(), /"X-Envoy-Attempt-Count"/);
     const httpbin = ready('bar-1', 'httpbin-')!;
-    const zt = listOf(h.store, 'pods', 'istio-system').find(
+    const zt = listOf(h.store, 'pods', {namespace: 'istio-system'}).find(
       (p) =>
         p.metadata.labels?.app === 'ztunnel' &&
         (p.spec as {nodeName: string}).nodeName === (httpbin.spec as {nodeName: string}).nodeName,

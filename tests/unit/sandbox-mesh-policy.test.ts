@@ -5,10 +5,11 @@ import {evaluatePolicies, policiesAt, policyPlacement} from '../../server/backen
 import {podDataplane} from '../../server/backends/sandbox/mesh/dataplane';
 import {readWorld} from '../../server/backends/sandbox/mesh/world';
 import {routeRequest, seededRng} from '../../server/backends/sandbox/mesh/routing';
-import {getOf} from '../../server/backends/sandbox/mesh/world';
+
 import {isNetworkError} from '../../server/backends/sandbox/runtime/index';
 import {apply} from '../fixtures/sandbox-mesh/cluster';
 import {bodyOf, statusOf, walkthrough, type Walkthrough} from '../fixtures/sandbox-mesh/walkthrough';
+import {getOf} from '../../server/backends/sandbox/api/kinds';
 
 const policy = (ns: string, name: string, spec: Record<string, unknown>): KubeObject => ({
   apiVersion: 'security.istio.io/v1',
@@ -272,7 +273,7 @@ describe('HTTPRoute', () => {
       // istiod's route status: the mesh controller accepted the Service parent
       w.mesh.flush();
       const parents = (
-        getOf(w.store, 'httpRoutes', 'bar-2', 'helloworld')!.status as {
+        getOf(w.store, 'httproutes', 'bar-2', 'helloworld')!.status as {
           parents: {controllerName: string; conditions: {type: string; status: string}[]}[];
         }
       ).parents;
@@ -320,7 +321,7 @@ describe('HTTPRoute', () => {
       const gw = getOf(w.store, 'gateways', 'bar-2', 'waypoint')!;
       assert.equal((gw.status as {listeners: {attachedRoutes: number}[]}).listeners[0]!.attachedRoutes, 1);
       assert.equal(
-        (getOf(w.store, 'httpRoutes', 'bar-2', 'helloworld')!.status as {parents: {controllerName: string}[]})
+        (getOf(w.store, 'httproutes', 'bar-2', 'helloworld')!.status as {parents: {controllerName: string}[]})
           .parents[0]!.controllerName,
         'istio.io/gateway-controller',
       );

@@ -14,13 +14,14 @@ import {serviceLbController} from './controllers/service-lb';
 import {statefulSetController} from './controllers/statefulset';
 import {EventRecorder} from './event-recorder';
 import {asObj} from './json';
-import {resolveKinds, type Kinds} from './kinds';
+
 import {isNodeReady, nodeConditions, nodeLease, nodeObject} from './nodes';
 import {restartedStatus} from './pod-stages';
 import {writeStatus} from './status';
 import {ensureSystemObjects, k3sSystemObjects} from './system-workloads';
 import {TIMINGS} from './timings';
 import {systemClock, type Clock} from '../kit/clock';
+import {resolveKinds, type Kinds} from '../api/kinds';
 
 /** A running simulated k3d cluster: its controllers, and the k3d verbs that change its state. */
 export interface ClusterRuntime {
@@ -78,8 +79,7 @@ export async function bootCluster(
     for (const p of plan.filter((x) => x.role === role)) {
       if (store.get(kinds.nodes, undefined, p.name)) continue;
       const node = store.create(kinds.nodes, nodeObject(spec, p, stamp));
-      const leases = store.types.lookup('coordination.k8s.io', 'v1', 'leases');
-      if (leases && !store.get(leases, 'kube-node-lease', p.name)) store.create(leases, nodeLease(node, stamp));
+      if (!store.get(kinds.leases, 'kube-node-lease', p.name)) store.create(kinds.leases, nodeLease(node, stamp));
       nodeBootEvents(events, node);
     }
   };

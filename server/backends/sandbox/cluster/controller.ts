@@ -1,11 +1,11 @@
 import type {KubeObject, ObjectStore, ResourceType, StoreEvent} from '../api';
 import type {EventRecorder} from './event-recorder';
-import type {Kinds} from './kinds';
 
 import {WorkQueue, type ReconcileResult} from './work-queue';
 import type {Clock} from '../kit/clock';
 import type {Disposable} from '../kit/disposable';
 import {keyOf} from '../kit/keys';
+import type {Kinds} from '../api/kinds';
 
 /** What every controller of the simulated cluster gets. */
 export interface ControllerContext {

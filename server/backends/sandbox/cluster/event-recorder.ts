@@ -1,7 +1,8 @@
 import {randomInt} from 'node:crypto';
 import {timestamp, type KubeObject, type ObjectStore} from '../api';
-import type {Kinds} from './kinds';
+
 import type {Clock} from '../kit/clock';
+import type {Kinds} from '../api/kinds';
 
 export interface EventSource {
   /** default-scheduler, kubelet, deployment-controller, replicaset-controller, ... */

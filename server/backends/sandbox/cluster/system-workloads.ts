@@ -1,8 +1,9 @@
 import type {KubeObject, ObjectStore} from '../api';
 import type {ClusterSpec, NodePlan} from './cluster-spec';
 import {K3S_SYSTEM_IMAGES as IMG, TRAEFIK_CHART} from './k3s-images';
-import type {Kinds} from './kinds';
+
 import type {J} from './json';
+import type {Kinds} from '../api/kinds';
 
 /**
  * kube-system as k3s's deploy controller leaves it (the manifests under /var/lib/rancher/k3s/server/manifests):

@@ -20,8 +20,10 @@ import {
   type AnalysisMessage,
   type Level,
 } from './analysis-messages';
-import {labelsOf, listOf} from './kinds';
+
 import {hostNetwork, podPhase, proxyKind} from './mesh-view';
+import {listOf} from '../api/kinds';
+import {labelsOf} from '../mesh/world';
 
 /** analyzers/injection SystemNamespaces: never reported */
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
@@ -42,7 +44,7 @@ function namespaceMessages(store: ObjectStore, ns: KubeObject, istioNamespace: s
   const ambientNs = !sidecarNs && l['istio.io/dataplane-mode'] === 'ambient';
   if (injection === undefined && rev === undefined && !ambientNs) out.push(MESSAGES.namespaceNotInjected(name));
   if (sidecarNs) {
-    for (const p of listOf(store, 'Pod', {namespace: name})) {
+    for (const p of listOf(store, 'pods', {namespace: name})) {
       if (podPhase(p) === 'Succeeded' || podPhase(p) === 'Failed' || hostNetwork(p) || p.metadata.deletionTimestamp)
         continue;
       const optOut =
@@ -61,7 +63,7 @@ async function analyze(ctx: RunContext, store: ObjectStore): Promise<number> {
       'analyzing files is not simulated in the Ambient Lab sandbox: analyze the live cluster (-n NAMESPACE or -A)',
     );
   const target = all ? 'all namespaces' : `namespace: ${ctx.namespace}`;
-  const namespaces = listOf(store, 'Namespace').filter((n) => all || n.metadata.name === ctx.namespace);
+  const namespaces = listOf(store, 'namespaces').filter((n) => all || n.metadata.name === ctx.namespace);
   const outputThreshold = str(ctx.flags['output-threshold'], 'Info') as Level;
   const failureThreshold = str(ctx.flags['failure-threshold'], 'Warning') as Level;
   const messages = namespaces

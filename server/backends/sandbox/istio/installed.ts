@@ -5,26 +5,27 @@
  */
 import type {ObjectStore} from '../api/store';
 import type {KubeObject} from '../api/types';
-import {getOf, listOf, type KindName} from './kinds';
+
 import {ALL_ISTIO_CRD_NAMES} from './install/crds';
 import {COMPONENT_LABEL} from './install/object-labels';
+import {getOf, listOf, type KindName} from '../api/kinds';
 
 const NAMESPACED: KindName[] = [
-  'Deployment',
-  'DaemonSet',
-  'Service',
-  'ConfigMap',
-  'PodDisruptionBudget',
-  'HorizontalPodAutoscaler',
-  'ServiceAccount',
-  'Role',
-  'RoleBinding',
+  'deployments',
+  'daemonsets',
+  'services',
+  'configmaps',
+  'poddisruptionbudgets',
+  'horizontalpodautoscalers',
+  'serviceaccounts',
+  'roles',
+  'rolebindings',
 ];
 const CLUSTER: KindName[] = [
-  'MutatingWebhookConfiguration',
-  'ValidatingWebhookConfiguration',
-  'ClusterRole',
-  'ClusterRoleBinding',
+  'mutatingwebhookconfigurations',
+  'validatingwebhookconfigurations',
+  'clusterroles',
+  'clusterrolebindings',
 ];
 
 const byName = (a: KubeObject, b: KubeObject) => String(a.metadata.name).localeCompare(String(b.metadata.name));
@@ -36,7 +37,7 @@ export function installedObjects(store: ObjectStore, opts: {purge: boolean; comp
   for (const k of [...NAMESPACED, ...CLUSTER]) out.push(...listOf(store, k, {labelSelector: sel}).sort(byName));
   if (opts.purge)
     out.push(
-      ...listOf(store, 'CustomResourceDefinition')
+      ...listOf(store, 'customresourcedefinitions')
         .filter((c) => ALL_ISTIO_CRD_NAMES.includes(String(c.metadata.name)))
         .sort(byName),
     );
@@ -52,7 +53,7 @@ export interface InstalledState {
 
 /** the install recorded in istio-system's `values` ConfigMap, or undefined when Istio was never installed */
 export function installedState(store: ObjectStore, istioNamespace: string): InstalledState | undefined {
-  const cm = getOf(store, 'ConfigMap', istioNamespace, 'values');
+  const cm = getOf(store, 'configmaps', istioNamespace, 'values');
   const merged = (cm?.data as Record<string, string> | undefined)?.['merged-values'];
   if (!merged) return undefined;
   try {

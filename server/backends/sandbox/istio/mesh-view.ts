@@ -7,7 +7,9 @@
  */
 import type {ObjectStore} from '../api/store';
 import type {KubeObject} from '../api/types';
-import {getOf, labelsOf, listOf} from './kinds';
+
+import {getOf, listOf} from '../api/kinds';
+import {labelsOf} from '../mesh/world';
 
 export type ProxyKind = 'sidecar' | 'ztunnel' | 'waypoint' | 'gateway';
 
@@ -55,7 +57,7 @@ export function isAmbientCaptured(store: ObjectStore, p: KubeObject, istioNamesp
   if (hostNetwork(p) || proxyKind(p, istioNamespace)) return false;
   const pl = labelsOf(p)['istio.io/dataplane-mode'];
   if (pl === 'none') return false;
-  const ns = getOf(store, 'Namespace', undefined, String(p.metadata.namespace));
+  const ns = getOf(store, 'namespaces', undefined, String(p.metadata.namespace));
   const nl = ns ? labelsOf(ns) : {};
   // a sidecar-injection label wins over ambient (pkg/config/analysis/analyzers/util NamespaceInAmbientMode)
   if (nl['istio-injection'] === 'enabled') return false;
@@ -63,7 +65,7 @@ export function isAmbientCaptured(store: ObjectStore, p: KubeObject, istioNamesp
 }
 
 function waypointFor(store: ObjectStore, ns: string, name: string): string | undefined {
-  const gw = getOf(store, 'Gateway', ns, name);
+  const gw = getOf(store, 'gateways', ns, name);
   if (!gw) return undefined;
   return labelsOf(gw)['istio.io/waypoint-for'] ?? 'service';
 }
@@ -83,7 +85,7 @@ export function tunnelProtocol(store: ObjectStore, p: KubeObject, istioNamespace
 /** the waypoint (name) a pod's own traffic goes through, when its waypoint serves workloads */
 export function workloadWaypoint(store: ObjectStore, p: KubeObject): string | undefined {
   const ns = String(p.metadata.namespace);
-  const nsObj = getOf(store, 'Namespace', undefined, ns);
+  const nsObj = getOf(store, 'namespaces', undefined, ns);
   const name = labelsOf(p)['istio.io/use-waypoint'] ?? (nsObj ? labelsOf(nsObj)['istio.io/use-waypoint'] : undefined);
   if (!name || name === '#none') return undefined;
   const forWhat = waypointFor(store, ns, name);
@@ -93,7 +95,7 @@ export function workloadWaypoint(store: ObjectStore, p: KubeObject): string | un
 /** the waypoint (name) a service's traffic goes through */
 export function serviceWaypoint(store: ObjectStore, svc: KubeObject): string | undefined {
   const ns = String(svc.metadata.namespace);
-  const nsObj = getOf(store, 'Namespace', undefined, ns);
+  const nsObj = getOf(store, 'namespaces', undefined, ns);
   const name = labelsOf(svc)['istio.io/use-waypoint'] ?? (nsObj ? labelsOf(nsObj)['istio.io/use-waypoint'] : undefined);
   if (!name || name === '#none') return undefined;
   const forWhat = waypointFor(store, ns, name);
@@ -107,7 +109,7 @@ export function isPodReady(p: KubeObject): boolean {
 
 /** running istiod pods of the control plane */
 export function istiodPods(store: ObjectStore, istioNamespace: string): KubeObject[] {
-  return listOf(store, 'Pod', {namespace: istioNamespace, labelSelector: 'app=istiod'}).filter(
+  return listOf(store, 'pods', {namespace: istioNamespace, labelSelector: 'app=istiod'}).filter(
     (p) => podPhase(p) === 'Running' && !p.metadata.deletionTimestamp,
   );
 }
@@ -122,7 +124,7 @@ export function imageTag(p: KubeObject): string {
 /** proxies connected to istiod: sidecars, gateways, waypoints and ztunnels that are running */
 export function connectedProxies(store: ObjectStore, istioNamespace: string): {pod: KubeObject; kind: ProxyKind}[] {
   const out: {pod: KubeObject; kind: ProxyKind}[] = [];
-  for (const p of listOf(store, 'Pod')) {
+  for (const p of listOf(store, 'pods')) {
     const kind = proxyKind(p, istioNamespace);
     if (kind && podPhase(p) === 'Running' && !p.metadata.deletionTimestamp) out.push({pod: p, kind});
   }

@@ -8,8 +8,9 @@ import type {ObjectStore} from '../api/store';
 
 import {CommandError, type IstioctlCommand, type RunContext} from './command';
 import {connectedProxies, istiodPods, proxyTag, type ProxyKind} from './mesh-view';
-import {listOf} from './kinds';
+
 import {formatTable} from '../kit/table';
+import {listOf} from '../api/kinds';
 
 function subscribed(kind: ProxyKind, ambient: boolean): string {
   if (kind === 'ztunnel') return '2 (WADS,WDS)';
@@ -21,7 +22,7 @@ function subscribed(kind: ProxyKind, ambient: boolean): string {
 async function proxyStatus(ctx: RunContext, store: ObjectStore): Promise<number> {
   const istiods = istiodPods(store, ctx.istioNamespace);
   if (!istiods.length) throw new CommandError('unable to find any Istiod instances');
-  const ambient = listOf(store, 'DaemonSet', {namespace: ctx.istioNamespace}).some(
+  const ambient = listOf(store, 'daemonsets', {namespace: ctx.istioNamespace}).some(
     (d) => d.metadata.name === 'ztunnel',
   );
   const only = ctx.args[0];

@@ -8,7 +8,7 @@ import type {ObjectStore} from '../api/store';
 import type {KubeObject} from '../api/types';
 
 import {CommandError, str, type IstioctlCommand, type RunContext} from './command';
-import {labelsOf, listOf} from './kinds';
+
 import {
   hostNetwork,
   isAmbientCaptured,
@@ -24,6 +24,8 @@ import {
 } from './mesh-view';
 import {selectorObjectMatcher} from '../api/label-selector';
 import {formatTable} from '../kit/table';
+import {listOf} from '../api/kinds';
+import {labelsOf} from '../mesh/world';
 
 const ZC_FLAGS = [
   {
@@ -43,7 +45,7 @@ const ZC_FLAGS = [
 ];
 
 function ztunnels(store: ObjectStore, ctx: RunContext): KubeObject[] {
-  const zs = listOf(store, 'Pod', {namespace: ctx.istioNamespace, labelSelector: 'app=ztunnel'}).filter(
+  const zs = listOf(store, 'pods', {namespace: ctx.istioNamespace, labelSelector: 'app=ztunnel'}).filter(
     (p) => podPhase(p) === 'Running',
   );
   if (!zs.length) throw new CommandError(`no ztunnel pods found in namespace "${ctx.istioNamespace}"`);
@@ -65,7 +67,7 @@ function workloads(store: ObjectStore, ctx: RunContext): WorkloadRow[] {
   const ns = str(ctx.flags['workload-namespace']);
   const node = str(ctx.flags['workload-node']);
   const addr = str(ctx.flags.address);
-  return listOf(store, 'Pod')
+  return listOf(store, 'pods')
     .filter((p) => podIP(p) && !hostNetwork(p) && podPhase(p) !== 'Succeeded' && podPhase(p) !== 'Failed')
     .filter(
       (p) => (!ns || p.metadata.namespace === ns) && (!node || podNode(p) === node) && (!addr || podIP(p) === addr),
@@ -134,8 +136,8 @@ async function workloadsCmd(ctx: RunContext, store: ObjectStore): Promise<number
 async function servicesCmd(ctx: RunContext, store: ObjectStore): Promise<number> {
   ztunnels(store, ctx);
   const nsFilter = str(ctx.flags['service-namespace']);
-  const pods = listOf(store, 'Pod').filter((p) => podIP(p));
-  const svcs = listOf(store, 'Service')
+  const pods = listOf(store, 'pods').filter((p) => podIP(p));
+  const svcs = listOf(store, 'services')
     .filter(
       (s) =>
         (!nsFilter || s.metadata.namespace === nsFilter) &&
@@ -202,12 +204,14 @@ async function certificatesCmd(ctx: RunContext, store: ObjectStore): Promise<num
   const zs = ztunnels(store, ctx);
   const z = zs[0]!;
   const node = podNode(z);
-  const istiod = listOf(store, 'Deployment', {namespace: ctx.istioNamespace}).find((d) => d.metadata.name === 'istiod');
+  const istiod = listOf(store, 'deployments', {namespace: ctx.istioNamespace}).find(
+    (d) => d.metadata.name === 'istiod',
+  );
   const rootStart = Date.parse(
     String(istiod?.metadata.creationTimestamp ?? z.metadata.creationTimestamp ?? new Date().toISOString()),
   );
   const ids = new Map<string, number>();
-  for (const p of listOf(store, 'Pod')) {
+  for (const p of listOf(store, 'pods')) {
     if (podNode(p) !== node || !isAmbientCaptured(store, p, ctx.istioNamespace) || proxyKind(p, ctx.istioNamespace))
       continue;
     const id = `spiffe://cluster.local/ns/${p.metadata.namespace}/sa/${serviceAccountOf(p)}`;

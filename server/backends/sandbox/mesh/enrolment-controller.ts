@@ -2,8 +2,9 @@ import type {KubeObject, ObjectStore} from '../api';
 import {microsTimestamp} from './access-log';
 import {hasSidecar, REDIRECTION_ANNOTATION, wantsAmbient} from './dataplane';
 import {keyOf, runMeshController, splitKey, type MeshControllerDef, type RunningMeshController} from './reconciler';
-import {annotationsOf, asJson, getOf, isRunning, ISTIO_SYSTEM, labelsOf, listOf, nodeOf, nsOf, typeOf} from './world';
+import {annotationsOf, asJson, isRunning, ISTIO_SYSTEM, labelsOf, nodeOf, nsOf} from './world';
 import type {Clock} from '../kit/clock';
+import {getOf, listOf, typeOf} from '../api/kinds';
 
 /** the node agents that must run on a pod's node before istio-cni can enrol it (their pod labels, istio-facts.md §2) */
 export const NODE_AGENTS = {ztunnel: {app: 'ztunnel'}, cni: {'k8s-app': 'istio-cni-node'}} as const;
@@ -52,7 +53,7 @@ export function enrolmentController(store: ObjectStore, onChange?: EnrolmentList
       {
         group: '',
         resource: 'namespaces',
-        keys: (e) => listOf(store, 'pods', String(e.object.metadata.name)).map(keyOf),
+        keys: (e) => listOf(store, 'pods', {namespace: String(e.object.metadata.name)}).map(keyOf),
       },
     ],
     allKeys: () => listOf(store, 'pods').map(keyOf),
@@ -70,14 +71,14 @@ export function enrolmentController(store: ObjectStore, onChange?: EnrolmentList
           podAnnotations: annotationsOf(pod),
           hasSidecar: hasSidecar(pod),
         }) &&
-        nodeAgentsReady(listOf(store, 'pods', ISTIO_SYSTEM), nodeOf(pod));
+        nodeAgentsReady(listOf(store, 'pods', {namespace: ISTIO_SYSTEM}), nodeOf(pod));
       const has = annotationsOf(pod)[REDIRECTION_ANNOTATION] === 'enabled';
       if (want === has) return;
       const annotations = {...annotationsOf(pod)};
       if (want) annotations[REDIRECTION_ANNOTATION] = 'enabled';
       else delete annotations[REDIRECTION_ANNOTATION];
       const updated = store.update(typeOf(store, 'pods')!, {...pod, metadata: {...pod.metadata, annotations}});
-      const ztunnel = listOf(store, 'pods', ISTIO_SYSTEM).find(
+      const ztunnel = listOf(store, 'pods', {namespace: ISTIO_SYSTEM}).find(
         (p) => nodeOf(p) === nodeOf(pod) && matches(p, NODE_AGENTS.ztunnel),
       );
       onChange?.(updated, ztunnel, want);

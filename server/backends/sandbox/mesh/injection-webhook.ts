@@ -1,8 +1,9 @@
 import type {KubeObject, ObjectStore} from '../api';
 import {wantsSidecar} from './dataplane';
 import {injectSidecar} from './injection';
-import {getOf, labelsOf, readIstioInstall, ISTIO_SYSTEM} from './world';
+import {labelsOf, readIstioInstall, ISTIO_SYSTEM} from './world';
 import type {Disposable} from '../kit/disposable';
+import {getOf} from '../api/kinds';
 
 /** mutate a pod being created if the injector would; exported for tests and for callers without the hook */
 export function maybeInject(store: ObjectStore, pod: KubeObject): void {
@@ -21,7 +22,7 @@ export function maybeInject(store: ObjectStore, pod: KubeObject): void {
     })
   )
     return;
-  const hbone = !!getOf(store, 'daemonSets', ISTIO_SYSTEM, 'ztunnel');
+  const hbone = !!getOf(store, 'daemonsets', ISTIO_SYSTEM, 'ztunnel');
   const injected = injectSidecar(pod, ns, {istio, hbone});
   // the webhook answers with a patch: the stored object becomes the injected one
   pod.metadata = injected.metadata;

@@ -10,19 +10,9 @@ import type {AppResponse} from '../runtime/net/apps/app';
 import type {ServeRequest} from '../runtime/net/pod-app';
 import {applyHeaderModifiers, type HeaderList, type Rng} from './routing';
 import {trafficRecorderFor, type MeshTrafficRecorder, type RecordedPath} from './traffic-record';
-import {
-  annotationsOf,
-  asJson,
-  clusterIPOf,
-  getOf,
-  nameOf,
-  nsOf,
-  podIP,
-  readWorld,
-  spiffeOf,
-  type MeshWorld,
-} from './world';
+import {annotationsOf, asJson, clusterIPOf, nameOf, nsOf, podIP, readWorld, spiffeOf, type MeshWorld} from './world';
 import type {Clock} from '../kit/clock';
+import {getOf} from '../api/kinds';
 
 /** one request as the destination app receives it */
 export type AppServeRequest = ServeRequest;

@@ -11,7 +11,8 @@ import {
   type TableTemplate,
 } from './iptables-rules';
 import {trafficRecorderFor, type RedirectEvent} from './traffic-record';
-import {getOf, nameOf, nsOf} from './world';
+import {nameOf, nsOf} from './world';
+import {getOf} from '../api/kinds';
 
 /**
  * What `docker exec <node> …` shows of the mesh: `nsenter -t <pid> -n iptables-save | iptables -t nat -L -n -v |

@@ -1,8 +1,9 @@
 import {createHash} from 'node:crypto';
 import type {ObjectStore} from '../api';
 import {runMeshController, type MeshControllerDef, type RunningMeshController} from './reconciler';
-import {getOf, ISTIO_SYSTEM, listOf, nameOf, readIstioInstall, typeOf} from './world';
+import {ISTIO_SYSTEM, nameOf, readIstioInstall} from './world';
 import type {Clock} from '../kit/clock';
+import {getOf, listOf, typeOf} from '../api/kinds';
 
 /**
  * istiod's namespace controller: every namespace gets the ConfigMap `istio-ca-root-cert` with the mesh's root
@@ -44,9 +45,9 @@ export function rootCertController(store: ObjectStore): MeshControllerDef {
       const ns = key.slice(1);
       if (IGNORED.includes(ns) || !getOf(store, 'deployments', ISTIO_SYSTEM, 'istiod')) return;
       const nsObj = getOf(store, 'namespaces', undefined, ns);
-      if (!nsObj || nsObj.metadata.deletionTimestamp || getOf(store, 'configMaps', ns, ROOT_CERT_CONFIGMAP)) return;
+      if (!nsObj || nsObj.metadata.deletionTimestamp || getOf(store, 'configmaps', ns, ROOT_CERT_CONFIGMAP)) return;
       const istiod = getOf(store, 'deployments', ISTIO_SYSTEM, 'istiod')!;
-      store.create(typeOf(store, 'configMaps')!, {
+      store.create(typeOf(store, 'configmaps')!, {
         apiVersion: 'v1',
         kind: 'ConfigMap',
         metadata: {name: ROOT_CERT_CONFIGMAP, namespace: ns, labels: {'istio.io/config': 'true'}},

@@ -1,7 +1,8 @@
 import type {KubeObject, ObjectStore} from '../api';
 import {keyOf, runMeshController, splitKey, type MeshControllerDef, type RunningMeshController} from './reconciler';
-import {asJson, getOf, listOf, nameOf, nsOf, readIstioInstall, typeOf, type Json} from './world';
+import {asJson, nameOf, nsOf, readIstioInstall, type Json} from './world';
 import type {Clock} from '../kit/clock';
+import {getOf, listOf, typeOf} from '../api/kinds';
 
 /**
  * istiod's status for HTTPRoutes it programs: one `parents` entry per parentRef it owns — a Service (GAMMA, the
@@ -87,7 +88,7 @@ export function routeParents(store: ObjectStore, route: KubeObject, now: string)
 
 /** how many routes attach to a Gateway (its listeners' attachedRoutes) */
 export function attachedRoutes(store: ObjectStore, gw: KubeObject): number {
-  return listOf(store, 'httpRoutes').filter((r) =>
+  return listOf(store, 'httproutes').filter((r) =>
     ((asJson(r.spec).parentRefs ?? []) as Json[]).some(
       (p) =>
         (p.kind ?? 'Gateway') === 'Gateway' && p.name === nameOf(gw) && String(p.namespace ?? nsOf(r)) === nsOf(gw),
@@ -96,7 +97,7 @@ export function attachedRoutes(store: ObjectStore, gw: KubeObject): number {
 }
 
 export function routeStatusController(store: ObjectStore, clock: Clock): MeshControllerDef {
-  const routesIn = (ns: string | undefined) => listOf(store, 'httpRoutes', ns).map(keyOf);
+  const routesIn = (ns: string | undefined) => listOf(store, 'httproutes', {namespace: ns}).map(keyOf);
   return {
     name: 'istiod-httproute-status',
     watches: [
@@ -110,7 +111,7 @@ export function routeStatusController(store: ObjectStore, clock: Clock): MeshCon
     reconcile(key) {
       if (!readIstioInstall(store).installed) return;
       const {namespace, name} = splitKey(key);
-      const route = getOf(store, 'httpRoutes', namespace, name);
+      const route = getOf(store, 'httproutes', namespace, name);
       if (!route || route.metadata.deletionTimestamp) return;
       const parents = routeParents(
         store,
@@ -121,7 +122,7 @@ export function routeStatusController(store: ObjectStore, clock: Clock): MeshCon
           .replace(/\.\d{3}Z$/, 'Z'),
       );
       if (JSON.stringify(parents) === JSON.stringify(asJson(route.status).parents ?? [])) return;
-      store.updateStatus(typeOf(store, 'httpRoutes')!, {...route, status: {...asJson(route.status), parents}});
+      store.updateStatus(typeOf(store, 'httproutes')!, {...route, status: {...asJson(route.status), parents}});
     },
   };
 }

@@ -1,19 +1,9 @@
 import type {KubeObject, ObjectStore, OwnerReference} from '../api';
 import {attachedRoutes} from './route-status-controller';
 import {keyOf, runMeshController, splitKey, type MeshControllerDef, type RunningMeshController} from './reconciler';
-import {
-  asJson,
-  clusterIPOf,
-  getOf,
-  ISTIO_SYSTEM,
-  listOf,
-  nameOf,
-  nsOf,
-  readIstioInstall,
-  typeOf,
-  type Json,
-} from './world';
+import {asJson, clusterIPOf, ISTIO_SYSTEM, nameOf, nsOf, readIstioInstall, type Json} from './world';
 import type {Clock} from '../kit/clock';
+import {getOf, listOf, typeOf} from '../api/kinds';
 
 /**
  * istiod's gateway deployment controller for waypoints: a Gateway of class `istio-waypoint` becomes a ServiceAccount,
@@ -258,7 +248,7 @@ export function waypointController(store: ObjectStore, clock: Clock): MeshContro
       // gone: the garbage collector removes what it owned
       if (!gw || gw.metadata.deletionTimestamp || asJson(gw.spec).gatewayClassName !== WAYPOINT_CLASS) return;
       const children = waypointChildren(gw, `${istio.hub}/proxyv2:${istio.tag}`);
-      const ensure = (kind: 'serviceAccounts' | 'deployments' | 'services', want: KubeObject) => {
+      const ensure = (kind: 'serviceaccounts' | 'deployments' | 'services', want: KubeObject) => {
         const t = typeOf(store, kind)!;
         const have = store.get(t, namespace, name);
         if (!have) return store.create(t, want);
@@ -274,7 +264,7 @@ export function waypointController(store: ObjectStore, clock: Clock): MeshContro
           return store.update(t, {...have, spec: {...asJson(have.spec), template: asJson(want.spec).template}});
         return have;
       };
-      ensure('serviceAccounts', children.serviceAccount);
+      ensure('serviceaccounts', children.serviceAccount);
       ensure('deployments', children.deployment);
       const svc = ensure('services', children.service);
       const ip = clusterIPOf(svc);
@@ -299,7 +289,7 @@ function ownedBy(o: KubeObject): string[] {
 }
 
 function ensureGatewayClasses(store: ObjectStore, clock: Clock): void {
-  const t = typeOf(store, 'gatewayClasses');
+  const t = typeOf(store, 'gatewayclasses');
   if (!t) return; // the Gateway API CRDs are not installed yet; the CRD watch brings us back
   const at = clock
     .now()

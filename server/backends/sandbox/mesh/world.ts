@@ -1,5 +1,6 @@
 import {DEFAULT_VERSIONS} from '../../../../src/core/versions';
-import type {KubeObject, ObjectStore, ResourceType} from '../api';
+import type {KubeObject, ObjectStore} from '../api';
+import {getOf, listOf} from '../api/kinds';
 
 /**
  * What the mesh reads from a sandbox, as one plain snapshot: the pure modules (classification, policy, routing,
@@ -39,54 +40,11 @@ export const annotationsOf = (o: KubeObject | undefined): Record<string, string>
 export const nameOf = (o: KubeObject): string => String(o.metadata.name ?? '');
 export const nsOf = (o: KubeObject): string => String(o.metadata.namespace ?? '');
 
-/** where each kind lives; CRD-backed ones may be missing until their CRDs are applied */
-const WHERE = {
-  namespaces: ['', 'v1', 'namespaces'],
-  pods: ['', 'v1', 'pods'],
-  services: ['', 'v1', 'services'],
-  configMaps: ['', 'v1', 'configmaps'],
-  serviceAccounts: ['', 'v1', 'serviceaccounts'],
-  deployments: ['apps', 'v1', 'deployments'],
-  daemonSets: ['apps', 'v1', 'daemonsets'],
-  mutatingWebhooks: ['admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations'],
-  gateways: ['gateway.networking.k8s.io', 'v1', 'gateways'],
-  gatewayClasses: ['gateway.networking.k8s.io', 'v1', 'gatewayclasses'],
-  httpRoutes: ['gateway.networking.k8s.io', 'v1', 'httproutes'],
-  authorizationPolicies: ['security.istio.io', 'v1', 'authorizationpolicies'],
-  telemetries: ['telemetry.istio.io', 'v1', 'telemetries'],
-  crds: ['apiextensions.k8s.io', 'v1', 'customresourcedefinitions'],
-} as const;
-
-export type MeshKind = keyof typeof WHERE;
-
-/** the served type of a kind, looked up each time: CRDs register at runtime (v1beta1 as a fallback for older CRDs) */
-export function typeOf(store: ObjectStore, kind: MeshKind): ResourceType | undefined {
-  const [group, version, resource] = WHERE[kind];
-  return (
-    store.types.lookup(group, version, resource) ?? (group ? store.types.lookup(group, 'v1beta1', resource) : undefined)
-  );
-}
-
-export function listOf(store: ObjectStore, kind: MeshKind, namespace?: string): KubeObject[] {
-  const t = typeOf(store, kind);
-  return t ? store.list(t, namespace ? {namespace} : {}).items : [];
-}
-
-export function getOf(
-  store: ObjectStore,
-  kind: MeshKind,
-  namespace: string | undefined,
-  name: string,
-): KubeObject | undefined {
-  const t = typeOf(store, kind);
-  return t ? store.get(t, namespace, name) : undefined;
-}
-
 /** what `istioctl install` left behind, read from the objects it creates (istio-facts.md §2) */
 export function readIstioInstall(store: ObjectStore): IstioInstall {
   const istiod = getOf(store, 'deployments', ISTIO_SYSTEM, 'istiod');
-  const injector = getOf(store, 'mutatingWebhooks', undefined, 'istio-sidecar-injector');
-  const cni = getOf(store, 'daemonSets', ISTIO_SYSTEM, 'istio-cni-node');
+  const injector = getOf(store, 'mutatingwebhookconfigurations', undefined, 'istio-sidecar-injector');
+  const cni = getOf(store, 'daemonsets', ISTIO_SYSTEM, 'istio-cni-node');
   const image = String(asJson(istiod).spec?.template?.spec?.containers?.[0]?.image ?? '');
   const m = /^(.*)\/pilot:(.+)$/.exec(image);
   return {
@@ -104,9 +62,9 @@ export function readWorld(store: ObjectStore): MeshWorld {
     pods: listOf(store, 'pods'),
     services: listOf(store, 'services'),
     gateways: listOf(store, 'gateways'),
-    httpRoutes: listOf(store, 'httpRoutes'),
-    authorizationPolicies: listOf(store, 'authorizationPolicies'),
-    configMaps: listOf(store, 'configMaps', ISTIO_SYSTEM),
+    httpRoutes: listOf(store, 'httproutes'),
+    authorizationPolicies: listOf(store, 'authorizationpolicies'),
+    configMaps: listOf(store, 'configmaps', {namespace: ISTIO_SYSTEM}),
     telemetries: listOf(store, 'telemetries'),
     istio: readIstioInstall(store),
   };

@@ -1,3 +1,4 @@
+import {listOf} from '../api/kinds';
 import type {KubeObject} from '../api/types';
 import type {ImageSpec} from './images/types';
 import {CLUSTER_DNS_IP, searchDomains} from './net/dns';
@@ -50,9 +51,11 @@ export function containerEnv(rt: SandboxRuntime, pod: PodView, container: Contai
   const image = rt.imageSpec(container.image);
   const hostname = pod.hostname ?? pod.name;
   const started = pod.statuses.find((s) => s.name === container.name)?.startedAt;
-  const services = rt.list('services', pod.namespace);
+  const services = listOf(rt.store, 'services', {namespace: pod.namespace});
   const kube =
-    pod.namespace === 'default' ? [] : rt.list('services', 'default').filter((s) => s.metadata.name === 'kubernetes');
+    pod.namespace === 'default'
+      ? []
+      : listOf(rt.store, 'services', {namespace: 'default'}).filter((s) => s.metadata.name === 'kubernetes');
   // the order `env` prints in a real container: the image's ENV (PATH first), HOSTNAME from the runtime, then the
   // kubelet's variables (the container's env, then the service links), HOME last
   const env: Record<string, string> = {

@@ -1,6 +1,7 @@
 import type {ObjectStore} from '../api/store';
 import type {KubeObject, ResourceType} from '../api/types';
 import {errors} from '../api/status';
+import {mustType} from '../api/kinds';
 import {imageSpecFor, IMAGE_CATALOG} from './images/catalog';
 import type {ImageSpec} from './images/types';
 import {PodLogs} from './logs/pod-logs';
@@ -37,7 +38,7 @@ export class SandboxRuntime implements Disposable {
     readonly store: ObjectStore,
     readonly opts: SandboxRuntimeOptions,
   ) {
-    this.podsType = store.types.lookup('', 'v1', 'pods')!;
+    this.podsType = mustType(store, 'pods');
     this.logs = new PodLogs({
       clock: opts.clock,
       maxLinesPerContainer: opts.maxLogLinesPerContainer,
@@ -76,11 +77,6 @@ export class SandboxRuntime implements Disposable {
     const p = this.pod(namespace, name);
     if (!p) throw errors.notFound(this.podsType, name);
     return p;
-  }
-
-  list(resource: string, namespace?: string, group = ''): KubeObject[] {
-    const t = this.store.types.lookup(group, 'v1', resource);
-    return t ? this.store.list(t, namespace ? {namespace} : {}).items : [];
   }
 
   /** write a line to a container's log (access lines, app output); false if there is no such pod or container */

@@ -4,6 +4,7 @@
  */
 import {createHash} from 'node:crypto';
 import type {ObjectStore} from '../../api/index';
+import {mustType} from '../../api/kinds';
 import type {ClusterRecord, NodeContainer} from '../../backend/cluster-record';
 
 import {MESH_NODE_COMMANDS, withEnvoyChildren} from '../../mesh/node-views';
@@ -65,7 +66,7 @@ const crictl: NodeCommand = ({io, store, node, args}) => {
     );
     return 126;
   }
-  const podType = store.types.lookup('', 'v1', 'pods')!;
+  const podType = mustType(store, 'pods');
   const pods = store
     .list(podType, {fieldSelector: `spec.nodeName=${node.name}`})
     .items.filter((p) => (p as {status?: {phase?: string}}).status?.phase === 'Running');

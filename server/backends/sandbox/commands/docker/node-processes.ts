@@ -7,6 +7,7 @@
  */
 import {createHash} from 'node:crypto';
 import type {ObjectStore} from '../../api/index';
+import {mustType} from '../../api/kinds';
 import type {KubeObject} from '../../api/types';
 import type {ClusterRecord, NodeContainer} from '../../backend/cluster-record';
 
@@ -102,8 +103,7 @@ export function nodeProcesses(store: ObjectStore, cluster: ClusterRecord, node: 
       kind: 'containerd',
     },
   ];
-  const podType = store.types.lookup('', 'v1', 'pods');
-  if (!podType) return out;
+  const podType = mustType(store, 'pods');
   const pods = store
     .list(podType, {fieldSelector: `spec.nodeName=${node.name}`})
     .items.filter((p) => (p as {status?: {phase?: string}}).status?.phase === 'Running')

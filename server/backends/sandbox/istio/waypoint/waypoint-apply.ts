@@ -8,10 +8,12 @@ import type {ObjectStore} from '../../api/store';
 import type {KubeObject} from '../../api/types';
 import {ApiError} from '../../api/status';
 import {bool, CommandError, str, type IstioctlCommand, type RunContext} from '../command';
-import {getOf, labelsOf, mustType, typeOf} from '../kinds';
+
 import {makeWaypoint} from './waypoint-gateway';
 import {FOR_FLAG, NAME_FLAG, REVISION_FLAG, TIMEOUT_FLAG, WAIT_FLAG} from './waypoint-flags';
 import {waitProgrammed} from './waypoint-wait';
+import {getOf, mustType, typeOf} from '../../api/kinds';
+import {labelsOf} from '../../mesh/world';
 
 /** a plain copy (no undefined-valued keys: the API validates what it gets) with labels merged and spec replaced */
 function withChanges(o: KubeObject, change: {labels?: Record<string, string>; spec?: unknown}): KubeObject {
@@ -26,12 +28,12 @@ async function apply(ctx: RunContext, store: ObjectStore): Promise<number> {
   const {io} = ctx;
   const ns = ctx.namespace;
   const name = str(ctx.flags.name, 'waypoint');
-  const gwType = typeOf(store, 'Gateway');
+  const gwType = typeOf(store, 'gateways');
   if (!gwType)
     throw new CommandError(
       'missing Kubernetes Gateway CRDs need to be installed before applying a waypoint: the server could not find the requested resource',
     );
-  const nsObj = getOf(store, 'Namespace', undefined, ns);
+  const nsObj = getOf(store, 'namespaces', undefined, ns);
   if (!nsObj) throw new CommandError(`namespaces "${ns}" not found`);
   const enroll = bool(ctx.flags['enroll-namespace']);
   const current = labelsOf(nsObj)['istio.io/use-waypoint'];
@@ -69,7 +71,7 @@ async function apply(ctx: RunContext, store: ObjectStore): Promise<number> {
     io.stdout.write(`✅ waypoint ${ns}/${name} is ready!\n`);
   }
   if (enroll) {
-    const nsType = mustType(store, 'Namespace');
+    const nsType = mustType(store, 'namespaces');
     const fresh = store.get(nsType, undefined, ns)!;
     store.update(nsType, withChanges(fresh, {labels: {'istio.io/use-waypoint': name}}));
     io.stdout.write(`✅ namespace ${ns} labeled with "istio.io/use-waypoint: ${name}"\n`);

@@ -1,15 +1,16 @@
 /** `istioctl waypoint delete [name...] [--all]` (waypoint.go): deletes waypoint Gateways; labels stay. */
 import type {ObjectStore} from '../../api/store';
 import {bool, str, type IstioctlCommand, type RunContext} from '../command';
-import {listOf, mustType} from '../kinds';
+
 import {isWaypointGateway} from '../mesh-view';
 import {NAME_FLAG, REVISION_FLAG} from './waypoint-flags';
+import {listOf, mustType} from '../../api/kinds';
 
 async function del(ctx: RunContext, store: ObjectStore): Promise<number> {
   const ns = ctx.namespace;
-  const type = mustType(store, 'Gateway');
+  const type = mustType(store, 'gateways');
   const names = bool(ctx.flags.all)
-    ? listOf(store, 'Gateway', {namespace: ns})
+    ? listOf(store, 'gateways', {namespace: ns})
         .filter(isWaypointGateway)
         .map((g) => String(g.metadata.name))
     : ctx.args.length

@@ -7,16 +7,18 @@ import type {ObjectStore} from '../../api/store';
 import type {KubeObject} from '../../api/types';
 
 import {bool, str, type IstioctlCommand, type RunContext} from '../command';
-import {labelsOf, listOf} from '../kinds';
+
 import {isWaypointGateway} from '../mesh-view';
 import {conditionOf} from './waypoint-gateway';
 import {ALL_NAMESPACES_FLAG, NAME_FLAG, TIMEOUT_FLAG} from './waypoint-flags';
 import {waitProgrammed} from './waypoint-wait';
 import {formatTable} from '../../kit/table';
+import {listOf} from '../../api/kinds';
+import {labelsOf} from '../../mesh/world';
 
 function waypoints(store: ObjectStore, ctx: RunContext): KubeObject[] {
   const all = bool(ctx.flags['all-namespaces']);
-  return listOf(store, 'Gateway', all ? {} : {namespace: ctx.namespace})
+  return listOf(store, 'gateways', all ? {} : {namespace: ctx.namespace})
     .filter(isWaypointGateway)
     .sort((a, b) =>
       `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`),

@@ -1,3 +1,4 @@
+import {listOf} from '../../api/kinds';
 import type {KubeObject} from '../../api/types';
 import type {SandboxRuntime} from '../sandbox-runtime';
 
@@ -44,7 +45,7 @@ function lookupFqdn(rt: SandboxRuntime, fqdn: string): Resolved | undefined {
   const labels = fqdn.slice(0, -suffix.length).split('.');
   if (labels.length === 3 && labels[2] === 'svc') {
     const [svcName, ns] = labels as [string, string];
-    const svc = rt.list('services', ns).find((s) => s.metadata.name === svcName);
+    const svc = listOf(rt.store, 'services', {namespace: ns}).find((s) => s.metadata.name === svcName);
     if (!svc) return undefined;
     const spec = (svc.spec ?? {}) as {clusterIP?: string; type?: string; externalName?: string};
     if (spec.type === 'ExternalName') return undefined;
@@ -64,7 +65,7 @@ function lookupFqdn(rt: SandboxRuntime, fqdn: string): Resolved | undefined {
 export function backingPods(rt: SandboxRuntime, svc: KubeObject): KubeObject[] {
   const selector = ((svc.spec ?? {}) as {selector?: Record<string, string>}).selector;
   if (!selector || Object.keys(selector).length === 0) return [];
-  return rt.list('pods', svc.metadata.namespace).filter((p) => {
+  return listOf(rt.store, 'pods', {namespace: svc.metadata.namespace}).filter((p) => {
     const labels = p.metadata.labels ?? {};
     const status = (p.status ?? {}) as {phase?: string; podIP?: string};
     return (
@@ -78,10 +79,10 @@ export function backingPods(rt: SandboxRuntime, svc: KubeObject): KubeObject[] {
 
 /** the Service whose ClusterIP is ip, or the pod with that IP */
 export function whoHas(rt: SandboxRuntime, ip: string): {service?: KubeObject; pod?: KubeObject} {
-  const service = rt.list('services').find((s) => ((s.spec ?? {}) as {clusterIP?: string}).clusterIP === ip);
+  const service = listOf(rt.store, 'services').find((s) => ((s.spec ?? {}) as {clusterIP?: string}).clusterIP === ip);
   if (service) return {service};
-  const pod = rt
-    .list('pods')
-    .find((p) => ((p.status ?? {}) as {podIP?: string}).podIP === ip && !p.metadata.deletionTimestamp);
+  const pod = listOf(rt.store, 'pods').find(
+    (p) => ((p.status ?? {}) as {podIP?: string}).podIP === ip && !p.metadata.deletionTimestamp,
+  );
   return pod ? {pod} : {};
 }
