@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
-import {istioRelease} from '../../server/backends/sandbox/istio/istio-release';
+import {istioRelease} from '../../server/backends/sandbox/commands/istioctl/istio-release';
 import {NO_CLUSTER_SIM, NO_KUBECTL, rows, startBackend, type BackendHarness} from '../fixtures/sandbox-backend/harness';
 
 // The sandbox's istioctl as a learner meets it: a real bash, our shims first on PATH, the real kubectl reading

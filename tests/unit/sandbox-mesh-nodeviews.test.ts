@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import type {ClusterRecord, NodeContainer} from '../../server/backends/sandbox/backend/cluster-record';
-import type {NodeExecContext} from '../../server/backends/sandbox/commands/docker/node-commands';
-import {nodeProcesses} from '../../server/backends/sandbox/commands/docker/node-processes';
+import type {ClusterRecord, NodeContainer} from '../../server/backends/sandbox/cluster/cluster-record';
+import type {NodeExecContext} from '../../server/backends/sandbox/runtime/node/node-commands';
+import {nodeProcesses} from '../../server/backends/sandbox/runtime/node/node-processes';
 import {
   listForm,
   nsenterCommand,

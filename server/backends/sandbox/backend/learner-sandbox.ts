@@ -12,8 +12,8 @@ import {K3S_VERSION} from '../versions';
 import {bootCluster, resumeCluster, type ClusterRuntime, type ClusterSpec} from '../cluster/index';
 import {startMesh, type Mesh} from '../mesh/index';
 import type {PodRuntime} from '../runtime/index';
-import type {ClusterRecord} from './cluster-record';
-import {mergeCluster, removeCluster, type ClusterCredentials} from './kubeconfig-file';
+import type {ClusterRecord} from '../cluster/cluster-record';
+import {mergeCluster, removeCluster, type ClusterCredentials} from '../commands/k3d/kubeconfig-file';
 import {loadSavedSandbox, savedSandboxPath, type SavedSandbox} from './saved-sandbox';
 import {systemClock} from '../kit/clock';
 

@@ -7,7 +7,7 @@ import {renameSync} from 'node:fs';
 import path from 'node:path';
 import {z} from 'zod';
 import {readJson} from '../api/state-file';
-import type {ClusterRecord, PortMapping} from './cluster-record';
+import type {ClusterRecord, PortMapping} from '../cluster/cluster-record';
 
 const port = z.number().int().min(0).max(65535);
 

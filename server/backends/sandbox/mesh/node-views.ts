@@ -1,6 +1,6 @@
 import type {KubeObject, ObjectStore} from '../api';
-import type {NodeCommand, NodeExecContext} from '../commands/docker/node-commands';
-import {nodeProcesses, type NodeProcess} from '../commands/docker/node-processes';
+import type {NodeCommand, NodeExecContext} from '../runtime/node/node-commands';
+import {nodeProcesses, type NodeProcess} from '../runtime/node/node-processes';
 import {podDataplane} from './dataplane';
 import {
   netnsTables,

@@ -2,11 +2,11 @@
  * `docker exec [-it] [-u USER] [-e K=V] [-w DIR] CONTAINER CMD [ARG...]` into a k3d node container. The executables a
  * node has live in node-commands.ts; anything else fails as runc does for a missing binary (exit 126).
  */
-import {nodeContainers} from '../../backend/cluster-record';
+import {nodeContainers} from '../../cluster/cluster-record';
 import type {LearnerSandbox} from '../../backend/learner-sandbox';
 
 import {containerRows} from './docker-ps';
-import {NODE_COMMANDS} from './node-commands';
+import {NODE_COMMANDS} from '../../runtime/node/node-commands';
 import {FlagError, parseFlags} from '../../kit/flags';
 import type {CommandIO} from '../../kit/command-io';
 

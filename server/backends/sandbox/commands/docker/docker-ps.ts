@@ -1,5 +1,5 @@
 /** `docker ps [-a] [-q] [--no-trunc] [--format TEMPLATE] [-f name=...]`: the k3d node containers. */
-import {nodeContainers, type ClusterRecord} from '../../backend/cluster-record';
+import {nodeContainers, type ClusterRecord} from '../../cluster/cluster-record';
 import type {LearnerSandbox} from '../../backend/learner-sandbox';
 
 import {K3D_PROXY_IMAGE} from '../k3d/k3d-version';

@@ -2,7 +2,7 @@
  * `k3d cluster create [NAME]`: validates the walkthrough's flags the way k3d does, prints k3d's INFO lines in
  * their real order, boots the simulated nodes (cluster/ bootCluster) and merges the kubeconfig (context k3d-NAME).
  */
-import {newContainerIds, type ClusterRecord, type PortMapping} from '../../backend/cluster-record';
+import {newContainerIds, type ClusterRecord, type PortMapping} from '../../cluster/cluster-record';
 import {K3S_VERSION} from '../../versions';
 
 import type {K3dCommand} from './k3d-command';

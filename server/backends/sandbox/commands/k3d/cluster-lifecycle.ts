@@ -1,5 +1,5 @@
 /** `k3d cluster delete|start|stop [NAME]` with k3d's log lines. */
-import {nodeContainers} from '../../backend/cluster-record';
+import {nodeContainers} from '../../cluster/cluster-record';
 import type {K3dCommand, K3dContext} from './k3d-command';
 
 /** the clusters a command addresses: NAME..., --all, or k3s-default */

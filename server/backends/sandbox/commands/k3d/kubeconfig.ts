@@ -3,7 +3,7 @@
  * sandbox's kubeconfig (the shell's KUBECONFIG: the sandbox's only kubeconfig, so `-d` is the behaviour either way)
  * and prints that path.
  */
-import {clusterKubeconfigYaml, mergeCluster} from '../../backend/kubeconfig-file';
+import {clusterKubeconfigYaml, mergeCluster} from './kubeconfig-file';
 import type {K3dCommand, K3dContext} from './k3d-command';
 
 function pick({sandbox, parsed, log}: K3dContext): string | number {

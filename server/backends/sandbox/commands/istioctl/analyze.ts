@@ -1,0 +1,118 @@
+/**
+ * `istioctl analyze` (istioctl/pkg/analyze/analyze.go) over the live cluster, with the analyzers that matter on an
+ * ambient walkthrough (pkg/config/analysis/analyzers/injection):
+ * - IST0102 NamespaceNotInjected (Info): neither sidecar injection, a revision, nor ambient enrolment;
+ * - IST0123 NamespaceMultipleInjectionLabels (Warning): istio-injection and istio.io/rev both set;
+ * - IST0103 PodMissingProxy (Warning): a pod of a sidecar-injected namespace without istio-proxy. A namespace with
+ *   both `istio-injection=enabled` and `istio.io/dataplane-mode=ambient` counts as sidecar-injected
+ *   (analyzers/util NamespaceInAmbientMode: the injection label wins), so its proxy-less pods are reported here.
+ * No messages: `✔ No validation issues found when analyzing namespace: default.` (stderr). Warnings and errors
+ * end with `Error: Analyzers found issues when analyzing ...` and exit code 79.
+ */
+import type {ObjectStore} from '../../api/store';
+import type {KubeObject} from '../../api/types';
+import {bool, CommandError, str, type IstioctlCommand, type RunContext} from './command';
+import {
+  configAnalysisUrl,
+  formatMessage,
+  LEVEL_RANK,
+  MESSAGES,
+  type AnalysisMessage,
+  type Level,
+} from './analysis-messages';
+
+import {hostNetwork, podPhase, proxyKind} from './mesh-view';
+import {listOf} from '../../api/kinds';
+import {labelsOf} from '../../mesh/world';
+
+/** analyzers/injection SystemNamespaces: never reported */
+const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
+
+/** AnalyzerFoundIssuesError's exit code (istioctl/pkg/util/exit codes) */
+const FOUND_ISSUES_EXIT = 79;
+
+function namespaceMessages(store: ObjectStore, ns: KubeObject, istioNamespace: string): AnalysisMessage[] {
+  const name = String(ns.metadata.name);
+  if (SYSTEM_NAMESPACES.has(name) || name === istioNamespace) return [];
+  const l = labelsOf(ns);
+  const injection = l['istio-injection'];
+  const rev = l['istio.io/rev'];
+  const out: AnalysisMessage[] = [];
+  if (injection !== undefined && rev !== undefined)
+    out.push(MESSAGES.multipleInjectionLabels(name, ['istio-injection', 'istio.io/rev']));
+  const sidecarNs = injection === 'enabled' || (rev !== undefined && rev !== '' && injection === undefined);
+  const ambientNs = !sidecarNs && l['istio.io/dataplane-mode'] === 'ambient';
+  if (injection === undefined && rev === undefined && !ambientNs) out.push(MESSAGES.namespaceNotInjected(name));
+  if (sidecarNs) {
+    for (const p of listOf(store, 'pods', {namespace: name})) {
+      if (podPhase(p) === 'Succeeded' || podPhase(p) === 'Failed' || hostNetwork(p) || p.metadata.deletionTimestamp)
+        continue;
+      const optOut =
+        p.metadata.annotations?.['sidecar.istio.io/inject'] === 'false' ||
+        labelsOf(p)['sidecar.istio.io/inject'] === 'false';
+      if (!optOut && !proxyKind(p, istioNamespace)) out.push(MESSAGES.podMissingProxy(name, String(p.metadata.name)));
+    }
+  }
+  return out;
+}
+
+async function analyze(ctx: RunContext, store: ObjectStore): Promise<number> {
+  const all = bool(ctx.flags['all-namespaces']);
+  if (ctx.args.length)
+    throw new CommandError(
+      'analyzing files is not simulated in the Ambient Lab sandbox: analyze the live cluster (-n NAMESPACE or -A)',
+    );
+  const target = all ? 'all namespaces' : `namespace: ${ctx.namespace}`;
+  const namespaces = listOf(store, 'namespaces').filter((n) => all || n.metadata.name === ctx.namespace);
+  const outputThreshold = str(ctx.flags['output-threshold'], 'Info') as Level;
+  const failureThreshold = str(ctx.flags['failure-threshold'], 'Warning') as Level;
+  const messages = namespaces
+    .flatMap((n) => namespaceMessages(store, n, ctx.istioNamespace))
+    .filter((m) => LEVEL_RANK[m.level] >= (LEVEL_RANK[outputThreshold] ?? 0))
+    .sort((a, b) => LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || a.origin.localeCompare(b.origin));
+  if (!messages.length) {
+    ctx.io.stderr.write(`✔ No validation issues found when analyzing ${target}.\n`);
+    return 0;
+  }
+  for (const m of messages) ctx.io.stdout.write(`${formatMessage(m)}\n`);
+  if (messages.some((m) => LEVEL_RANK[m.level] >= LEVEL_RANK[failureThreshold])) {
+    throw new CommandError(
+      `Analyzers found issues when analyzing ${target}.\nSee ${configAnalysisUrl(ctx.opts.release.minor)} for more information about causes and resolutions.`,
+      FOUND_ISSUES_EXIT,
+    );
+  }
+  return 0;
+}
+
+export const analyzeCommand: IstioctlCommand = {
+  path: ['analyze'],
+  short: 'Analyze Istio configuration and print validation messages',
+  use: 'istioctl analyze <file>... [flags]',
+  needsCluster: true,
+  flags: [
+    {name: 'all-namespaces', short: 'A', type: 'bool', usage: 'Analyze all namespaces'},
+    {
+      name: 'output-threshold',
+      type: 'string',
+      default: 'Info',
+      usage: 'The severity level of analysis at which to display messages. Valid values: [Info Warning Error]',
+    },
+    {
+      name: 'failure-threshold',
+      type: 'string',
+      default: 'Warning',
+      usage: 'The severity level of analysis at which to set a non-zero exit code. Valid values: [Info Warning Error]',
+    },
+    {name: 'output', short: 'o', type: 'string', default: 'log', usage: 'Output format: one of [log json yaml]'},
+    {
+      name: 'list-analyzers',
+      short: 'L',
+      type: 'bool',
+      usage: 'List the analyzers available to run. Suppresses normal execution.',
+    },
+    {name: 'recursive', short: 'R', type: 'bool', usage: 'Process directory arguments recursively.'},
+    {name: 'use-kube', short: 'k', type: 'bool', default: true, usage: 'Use live Kubernetes cluster for analysis.'},
+    {name: 'verbose', short: 'v', type: 'bool', usage: 'Enable verbose output'},
+  ],
+  run: analyze,
+};

@@ -1,0 +1,86 @@
+/**
+ * What one istioctl subcommand is and what it gets when it runs. The dispatcher (istioctl.ts) finds the command
+ * the way cobra does, parses its flags with the shared pflag-compatible parser, and hands over a RunContext.
+ */
+import type {ObjectStore} from '../../api/store';
+
+import type {IstioRelease} from './istio-release';
+import type {FlagSpec, FlagValues} from '../../kit/flags';
+
+export interface Output {
+  write(text: string): void;
+}
+
+export interface IstioctlIO {
+  stdout: Output;
+  stderr: Output;
+  isTTY: {stdin: boolean; stdout: boolean; stderr: boolean};
+  /** one line of stdin without its newline, null at end of input */
+  readLine(): Promise<string | null>;
+  signal: AbortSignal;
+}
+
+/** The cluster istioctl talks to, as the sandbox knows it. */
+export interface IstioctlCluster {
+  /** undefined: no cluster (no kubeconfig), commands that need one fail as istioctl does against localhost:8080 */
+  store: ObjectStore | undefined;
+  /** /version gitVersion, e.g. v1.31.5+k3s1 */
+  serverVersion: string;
+  /** whether controllers run, so Deployments and DaemonSets become ready by themselves (install waits for them) */
+  simulated: boolean;
+}
+
+export interface IstioctlOptions {
+  release: IstioRelease;
+  /** upper bound on waiting for readiness (install, waypoint --wait): the sandbox compresses time */
+  readinessTimeoutMs: number;
+  /** how often a wait looks again (real time) */
+  pollMs: number;
+}
+
+export interface RunContext {
+  io: IstioctlIO;
+  cluster: IstioctlCluster;
+  opts: IstioctlOptions;
+  flags: FlagValues;
+  /** names of the flags given */
+  set: Set<string>;
+  args: string[];
+  /** -n, or the context's namespace (default) */
+  namespace: string;
+  /** -i / --istioNamespace */
+  istioNamespace: string;
+}
+
+export interface IstioctlCommand {
+  /** words after `istioctl`: ['waypoint', 'apply'] */
+  path: string[];
+  aliases?: string[];
+  short: string;
+  /** cobra's Use line, for usage text */
+  use: string;
+  flags: FlagSpec[];
+  /** false for commands that never touch the cluster (waypoint generate) */
+  needsCluster: boolean;
+  run(ctx: RunContext, store: ObjectStore): Promise<number>;
+}
+
+/** a command failed: printed as cobra prints a RunE error (`Error: <message>`), exit 1 */
+export class CommandError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export const str = (v: unknown, dflt = ''): string => (typeof v === 'string' ? v : dflt);
+export const bool = (v: unknown): boolean => v === true;
+export const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
+
+/** ANSI colour only when the stream is a terminal, as fatih/color does */
+export function painter(tty: boolean) {
+  const wrap = (code: number) => (s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
+  return {green: wrap(32), red: wrap(31), yellow: wrap(33)};
+}

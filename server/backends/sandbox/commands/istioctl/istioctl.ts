@@ -1,0 +1,154 @@
+/**
+ * The sandbox's `istioctl`: finds the subcommand as cobra does, parses root and command flags, connects it to the
+ * learner's cluster (the sandbox store) and prints failures the way istioctl does (`Error: ...`, exit 1; analyze's
+ * own exit codes). `runIstioctl` is the pure entry (tests drive it directly); `istioctl` adapts it to the sandbox
+ * command launcher.
+ */
+import {ApiError} from '../../api/status';
+import {K3S_VERSION} from '../../versions';
+
+import type {SandboxCommand} from '../types';
+import {
+  str,
+  CommandError,
+  type IstioctlCluster,
+  type IstioctlCommand,
+  type IstioctlIO,
+  type IstioctlOptions,
+  type RunContext,
+} from './command';
+import {commandWords, ROOT_FLAGS, unknownCommand} from './cobra';
+import {istioRelease} from './istio-release';
+import {rootHelp, TOP_LEVEL} from './root-help';
+import {ISTIOCTL_COMMANDS} from './subcommands';
+import {FlagError, flagUsage, parseFlags} from '../../kit/flags';
+
+export const defaultIstioctlOptions = (): IstioctlOptions => ({
+  release: istioRelease(process.env),
+  readinessTimeoutMs: 30_000,
+  pollMs: 100,
+});
+
+/** group words (`waypoint`, `zc`, `x`) and their aliases → canonical first path word */
+const GROUP_ALIASES: Record<string, string> = {
+  zc: 'ztunnel-config',
+  x: 'experimental',
+  exp: 'experimental',
+  experimental: 'experimental',
+  waypoint: 'waypoint',
+  'ztunnel-config': 'ztunnel-config',
+  ps: 'proxy-status',
+};
+
+function findCommand(words: string[]): {cmd?: IstioctlCommand; consumed: number; group?: string} {
+  const first = GROUP_ALIASES[words[0] ?? ''] ?? words[0];
+  const matches = (c: IstioctlCommand, w: string | undefined, i: number) =>
+    w !== undefined && (c.path[i] === w || (i === c.path.length - 1 && !!c.aliases?.includes(w)));
+  for (const c of ISTIOCTL_COMMANDS) {
+    if (c.path.length === 1 && (c.path[0] === first || c.aliases?.includes(words[0]!))) return {cmd: c, consumed: 1};
+    if (c.path.length === 2 && c.path[0] === first && matches(c, words[1], 1)) return {cmd: c, consumed: 2};
+  }
+  const isGroup = ISTIOCTL_COMMANDS.some((c) => c.path.length === 2 && c.path[0] === first);
+  return {consumed: 0, group: isGroup ? first : undefined};
+}
+
+function groupHelp(group: string): string {
+  const children = ISTIOCTL_COMMANDS.filter((c) => c.path[0] === group && c.path.length === 2);
+  const w = Math.max(...children.map((c) => c.path[1]!.length)) + 2;
+  return `Usage:\n  istioctl ${group} [command]\n\nAvailable Commands:\n${children.map((c) => `  ${c.path[1]!.padEnd(w)}${c.short}`).join('\n')}\n\nUse "istioctl ${group} [command] --help" for more information about a command.\n`;
+}
+
+function commandHelp(c: IstioctlCommand): string {
+  return `${c.short}\n\nUsage:\n  ${c.use}\n${c.aliases ? `\nAliases:\n  ${[c.path[c.path.length - 1], ...c.aliases].join(', ')}\n` : ''}\nFlags:\n${flagUsage([...c.flags, {name: 'help', short: 'h', type: 'bool', usage: `help for ${c.path[c.path.length - 1]}`}])}\n\nGlobal Flags:\n${flagUsage(ROOT_FLAGS.filter((f) => f.name !== 'help'))}\n`;
+}
+
+/** a cluster command without a cluster: what client-go says when nothing listens where the kubeconfig points */
+const NO_CLUSTER =
+  'Get "http://localhost:8080/version?timeout=5s": dial tcp 127.0.0.1:8080: connect: connection refused';
+
+export async function runIstioctl(
+  args: string[],
+  io: IstioctlIO,
+  cluster: IstioctlCluster,
+  opts: IstioctlOptions = defaultIstioctlOptions(),
+): Promise<number> {
+  const allFlags = [...ROOT_FLAGS, ...ISTIOCTL_COMMANDS.flatMap((c) => c.flags)];
+  const words = commandWords(args, allFlags);
+  const help = args.includes('-h') || args.includes('--help');
+  if (!words.length || words[0] === 'help') {
+    io.stdout.write(rootHelp(flagUsage(ROOT_FLAGS)));
+    return 0;
+  }
+  const found = findCommand(words);
+  if (!found.cmd) {
+    if (found.group) {
+      io.stdout.write(groupHelp(found.group));
+      return 0;
+    }
+    const known = TOP_LEVEL.find(([n]) => n === words[0]);
+    if (known) {
+      io.stderr.write(
+        `Error: "istioctl ${words[0]}" is not simulated in the Ambient Lab sandbox (it runs against a real cluster: the host backend).\n`,
+      );
+      return 1;
+    }
+    io.stderr.write(
+      unknownCommand(
+        words[0]!,
+        'istioctl',
+        TOP_LEVEL.map(([n]) => n),
+      ),
+    );
+    return 1;
+  }
+  const cmd = found.cmd;
+  if (help) {
+    io.stdout.write(commandHelp(cmd));
+    return 0;
+  }
+  let parsed;
+  try {
+    parsed = parseFlags(args, [...ROOT_FLAGS, ...cmd.flags]);
+  } catch (e) {
+    if (!(e instanceof FlagError)) throw e;
+    io.stderr.write(`Error: ${e.message}\n`);
+    return 1;
+  }
+  // the words that named the command are not its arguments
+  const positional = parsed.args.slice(found.consumed);
+  const ctx: RunContext = {
+    io,
+    cluster,
+    opts,
+    flags: parsed.flags,
+    set: parsed.set,
+    args: positional,
+    namespace: str(parsed.flags.namespace) || 'default',
+    istioNamespace: str(parsed.flags.istioNamespace) || 'istio-system',
+  };
+  try {
+    if (cmd.needsCluster && !cluster.store) throw new CommandError(NO_CLUSTER);
+    return await cmd.run(ctx, cluster.store!);
+  } catch (e) {
+    if (e instanceof CommandError) {
+      if (e.message) io.stderr.write(`Error: ${e.message}\n`);
+      return e.exitCode;
+    }
+    // the API refused a write (a namespace being terminated, a conflict): istioctl prints client-go's error
+    if (e instanceof ApiError) {
+      io.stderr.write(`Error: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+/** the launcher's entry: the learner's cluster is the sandbox's store while its k3d cluster runs */
+export const istioctl: SandboxCommand = async (io, sandbox) => {
+  const running = sandbox.cluster?.state === 'running';
+  return runIstioctl(io.args, io, {
+    store: running ? sandbox.apiSandbox.store : undefined,
+    serverVersion: sandbox.cluster?.k3sVersion ?? K3S_VERSION,
+    simulated: sandbox.simulated,
+  });
+};

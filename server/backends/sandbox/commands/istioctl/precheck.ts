@@ -1,0 +1,47 @@
+/**
+ * `istioctl x precheck` (istioctl/pkg/precheck/precheck.go): checks that installing or upgrading is safe. The
+ * sandbox checks what can fail on a k3d cluster: the Kubernetes version (IST0142). Results go to stderr.
+ */
+import type {ObjectStore} from '../../api/store';
+import {CommandError, type IstioctlCommand, type RunContext} from './command';
+import {configAnalysisUrl, formatMessage, MESSAGES} from './analysis-messages';
+import {kubeMinor} from './istio-release';
+
+async function precheck(ctx: RunContext, _store: ObjectStore): Promise<number> {
+  const {release} = ctx.opts;
+  const issues =
+    kubeMinor(ctx.cluster.serverVersion) < release.minK8sMinor
+      ? [MESSAGES.unsupportedKubernetesVersion(ctx.cluster.serverVersion, `1.${release.minK8sMinor}`)]
+      : [];
+  if (!issues.length) {
+    ctx.io.stderr.write(
+      '✔ No issues found when checking the cluster. Istio is safe to install or upgrade!\n  To get started, check out https://istio.io/latest/docs/setup/getting-started/\n',
+    );
+    return 0;
+  }
+  for (const m of issues) ctx.io.stdout.write(`${formatMessage(m)}\n`);
+  throw new CommandError(
+    `Issues found when checking the cluster. Istio may not be safe to install or upgrade.\nSee ${configAnalysisUrl(release.minor)} for more information about causes and resolutions.`,
+  );
+}
+
+const flags = [
+  {name: 'revision', short: 'r', type: 'string' as const, usage: 'The revision to check against'},
+  {name: 'skip-controlplane', type: 'bool' as const, usage: 'Skip checking the control plane'},
+  {
+    name: 'output-threshold',
+    type: 'string' as const,
+    default: 'Warning',
+    usage: 'The severity level of precheck at which to display messages. Valid values: [Info Warning Error]',
+  },
+  {name: 'output', short: 'o', type: 'string' as const, default: 'log', usage: 'Output format: one of [log json yaml]'},
+];
+
+export const precheckCommand: IstioctlCommand = {
+  path: ['experimental', 'precheck'],
+  short: 'Check compatibility and readiness of the cluster for installation or upgrade',
+  use: 'istioctl experimental precheck [flags]',
+  needsCluster: true,
+  flags,
+  run: precheck,
+};

@@ -1,0 +1,165 @@
+/**
+ * The process table of a k3d node container, derived from the store: k3s and containerd, then for every running
+ * pod scheduled on the node (spec.nodeName) its containerd-shim, its pause process and one process per container.
+ * PIDs are stable: a pod's block of PIDs comes from a hash of its uid (older pods claim first on a collision), so
+ * `docker exec NODE ps` twice shows the same numbers and the next issue's `nsenter -t PID -n` can map a PID back
+ * to its pod (`processByPid`).
+ */
+import {createHash} from 'node:crypto';
+import type {ObjectStore} from '../../api/index';
+import {mustType} from '../../api/kinds';
+import type {KubeObject} from '../../api/types';
+import type {ClusterRecord, NodeContainer} from '../../cluster/cluster-record';
+
+export interface NodeProcess {
+  pid: number;
+  ppid: number;
+  user: string;
+  /** the full command line, as `ps` shows it */
+  command: string;
+  kind: 'init' | 'containerd' | 'shim' | 'pause' | 'container';
+  pod?: {namespace: string; name: string; uid: string};
+  container?: string;
+}
+
+const SLOTS = 3000;
+const SLOT_SIZE = 16;
+const FIRST_POD_PID = 1000;
+const CONTAINERD_SOCK = '/run/k3s/containerd/containerd.sock';
+const SHIM = '/var/lib/rancher/k3s/data/cni/containerd-shim-runc-v2';
+
+/** what an image runs when the pod spec does not say (the walkthrough's images and k3s's own) */
+const IMAGE_COMMANDS: Array<[RegExp, string]> = [
+  [/(^|\/)nginx(:|$)/, 'nginx: master process nginx -g daemon off;'],
+  [/examples-helloworld/, '/usr/local/bin/python3 /usr/local/bin/gunicorn -b [::]:5000 app:app -k gevent'],
+  [/(^|\/)coredns(:|$)/, '/coredns -conf /etc/coredns/Corefile'],
+  [/local-path-provisioner/, 'local-path-provisioner start --config /etc/config/config.json'],
+  [
+    /metrics-server/,
+    '/metrics-server --cert-dir=/tmp --secure-port=10250 --kubelet-preferred-address-types=InternalIP',
+  ],
+  [
+    /(^|\/)traefik(:|$)/,
+    'traefik traefik --entryPoints.web.address=:8000/tcp --entryPoints.websecure.address=:8443/tcp',
+  ],
+  [/klipper-lb/, '/bin/sh /usr/bin/entry'],
+  [/ztunnel/, '/usr/local/bin/ztunnel proxy ztunnel'],
+  [
+    /(^|\/)pilot(:|$)/,
+    '/usr/local/bin/pilot-discovery discovery --monitoringAddr=:15014 --log_output_level=default:info',
+  ],
+  [/proxyv2/, '/usr/local/bin/pilot-agent proxy router --domain $(POD_NAMESPACE).svc.cluster.local'],
+  [/install-cni/, 'install-cni'],
+  [/curl/, 'sleep infinity'],
+  [/argocd/, '/usr/local/bin/argocd-server'],
+  [/(^|\/)redis(:|$)/, 'redis-server *:6379'],
+];
+
+const hashSlot = (uid: string) => createHash('sha256').update(uid).digest().readUInt32BE(0) % SLOTS;
+
+interface Container {
+  name: string;
+  image?: string;
+  command?: string[];
+  args?: string[];
+}
+
+function containerCommand(c: Container): string {
+  const image = c.image ?? '';
+  const fromImage = IMAGE_COMMANDS.find(([re]) => re.test(image))?.[1] ?? image.split('/').pop()!.split(':')[0]!;
+  if (c.command?.length) return [...c.command, ...(c.args ?? [])].join(' ');
+  // args without command: the image's entrypoint runs them
+  if (c.args?.length) return [fromImage.split(' ')[0]!, ...c.args].join(' ');
+  return fromImage;
+}
+
+function k3sCommand(node: NodeContainer, cluster: ClusterRecord): string {
+  if (node.role !== 'server') return '/bin/k3s agent';
+  const args = cluster.k3sArgs.filter((a) => /@server/.test(a) || !a.includes('@')).map((a) => a.split('@')[0]);
+  return ['/bin/k3s server', ...args].join(' ');
+}
+
+/** the node's processes, PID order */
+export function nodeProcesses(store: ObjectStore, cluster: ClusterRecord, node: NodeContainer): NodeProcess[] {
+  if (node.role === 'loadbalancer')
+    return [
+      {pid: 1, ppid: 0, user: 'root', command: '/bin/sh -c nginx-proxy', kind: 'init'},
+      {
+        pid: 7,
+        ppid: 1,
+        user: 'root',
+        command: '/usr/bin/confd -onetime -backend file -file /etc/confd/values.yaml -log-level debug',
+        kind: 'init',
+      },
+      {pid: 18, ppid: 1, user: 'root', command: 'nginx: master process nginx -g daemon off;', kind: 'init'},
+    ];
+  const out: NodeProcess[] = [
+    {pid: 1, ppid: 0, user: 'root', command: k3sCommand(node, cluster), kind: 'init'},
+    {
+      pid: 31,
+      ppid: 1,
+      user: 'root',
+      command: `containerd -c /var/lib/rancher/k3s/agent/etc/containerd/config.toml -a ${CONTAINERD_SOCK} --state /run/k3s/containerd --root /var/lib/rancher/k3s/agent/containerd`,
+      kind: 'containerd',
+    },
+  ];
+  const podType = mustType(store, 'pods');
+  const pods = store
+    .list(podType, {fieldSelector: `spec.nodeName=${node.name}`})
+    .items.filter((p) => (p as {status?: {phase?: string}}).status?.phase === 'Running')
+    .sort(
+      (a, b) =>
+        String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)) ||
+        String(a.metadata.uid).localeCompare(String(b.metadata.uid)),
+    );
+  const taken = new Set<number>();
+  for (const pod of pods) {
+    let slot = hashSlot(pod.metadata.uid ?? pod.metadata.name!);
+    while (taken.has(slot)) slot = (slot + 1) % SLOTS;
+    taken.add(slot);
+    out.push(...podProcesses(pod, FIRST_POD_PID + slot * SLOT_SIZE));
+  }
+  return out.sort((a, b) => a.pid - b.pid);
+}
+
+function podProcesses(pod: KubeObject, base: number): NodeProcess[] {
+  const ref = {namespace: pod.metadata.namespace!, name: pod.metadata.name!, uid: pod.metadata.uid ?? ''};
+  const sandboxId = createHash('sha256').update(`sandbox:${ref.uid}`).digest('hex');
+  const containers = ((pod as {spec?: {containers?: Container[]}}).spec?.containers ?? []).slice(
+    0,
+    (SLOT_SIZE - 4) / 2,
+  );
+  const procs: NodeProcess[] = [
+    {
+      pid: base,
+      ppid: 1,
+      user: 'root',
+      command: `${SHIM} -namespace k8s.io -id ${sandboxId} -address ${CONTAINERD_SOCK}`,
+      kind: 'shim',
+      pod: ref,
+    },
+    {pid: base + 2, ppid: base, user: '65535', command: '/pause', kind: 'pause', pod: ref},
+  ];
+  containers.forEach((c, i) =>
+    procs.push({
+      pid: base + 4 + i * 2,
+      ppid: base,
+      user: 'root',
+      command: containerCommand(c),
+      kind: 'container',
+      pod: ref,
+      container: c.name,
+    }),
+  );
+  return procs;
+}
+
+/** the pod (and container) a PID belongs to on that node: what nsenter -t PID will need */
+export function processByPid(
+  store: ObjectStore,
+  cluster: ClusterRecord,
+  node: NodeContainer,
+  pid: number,
+): NodeProcess | undefined {
+  return nodeProcesses(store, cluster, node).find((p) => p.pid === pid);
+}
