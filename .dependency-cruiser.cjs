@@ -3,8 +3,24 @@
  * its own layer and the layers below it, never one above. No import cycles anywhere.
  */
 const SANDBOX = 'server/backends/sandbox';
-/** bottom-up: each layer imports only itself and earlier entries */
-const SANDBOX_LAYERS = ['versions.ts', 'api', 'cluster', 'runtime', 'mesh', 'istio', 'commands', 'backend', 'index.ts'];
+/**
+ * bottom-up: each layer imports only itself and earlier entries. `kit` (Clock, Disposable, keyOf, CommandIO, CLI
+ * flags and tables) sits below `api` because the store runs on the Clock and hands out Disposables; `manifests` is
+ * data with its loader and needs nothing. The controller framework and the kinds registry need the store, so they
+ * live in `cluster` and `api`. See server/backends/sandbox/README.md.
+ */
+const SANDBOX_LAYERS = [
+  'versions.ts',
+  'kit',
+  'manifests',
+  'api',
+  'cluster',
+  'runtime',
+  'mesh',
+  'commands',
+  'backend',
+  'index.ts',
+];
 
 const layerRules = SANDBOX_LAYERS.slice(0, -1).map((layer, i) => ({
   name: `sandbox-layer-${layer}`,
@@ -64,6 +80,18 @@ module.exports = {
       to: {path: `^${SANDBOX}/(?!index[.]ts$)`},
     },
     ...layerRules,
+    {
+      name: 'sandbox-only-backend-composes',
+      comment:
+        'backend/ is the composition root: only it starts a cluster, a pod runtime or a mesh (their entry points); ' +
+        'a layer gets what it needs of another passed in',
+      severity: 'error',
+      from: {path: `^${SANDBOX}/(?!backend/)([^/]+)/`},
+      to: {
+        path: `^${SANDBOX}/(cluster/(index|cluster-runtime)|runtime/(index|pod-runtime)|mesh/index)[.]ts$`,
+        pathNot: `^${SANDBOX}/$1/`,
+      },
+    },
   ],
   options: {
     doNotFollow: {path: 'node_modules'},

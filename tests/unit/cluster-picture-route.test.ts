@@ -6,7 +6,6 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {clusterPicture, type ClusterPicture} from '../../src/core/protocol/cluster-picture';
-import {trafficRecorderFor} from '../../server/backends/sandbox/mesh/index';
 import {LOCAL_LEARNER} from '../../server/backends/types';
 import {silentLogger} from '../../server/config/logger';
 import {startLabServer, type LabServer} from '../../server/http/server';
@@ -128,7 +127,7 @@ describe('GET /api/cluster (sandbox backend)', {skip: NO_KUBECTL || NO_CLUSTER_S
 
   it("adds the mesh's last request path", async () => {
     const sandbox = await h.backend.sandboxFor(LOCAL_LEARNER);
-    trafficRecorderFor(sandbox.apiSandbox.store).record({
+    sandbox.runningMesh!.traffic.record({
       at: new Date().toISOString(),
       from: {namespace: 'foo', pod: 'sleep', node: 'k3d-ambient-agent-1'},
       method: 'GET',

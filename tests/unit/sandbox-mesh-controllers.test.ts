@@ -19,7 +19,7 @@ const REDIRECTION = 'ambient.istio.io/redirection';
 describe('ambient enrolment (istio-cni)', () => {
   it('annotates pods of an ambient namespace once the node agents run, and removes it when un-labelled', () => {
     const {store, clock} = freshStore();
-    const mesh = startMesh(store, clock);
+    const mesh = startMesh({store, clock});
     try {
       namespace(store, 'bar-1', {'istio.io/dataplane-mode': 'ambient'});
       runningPod(store, {
@@ -29,14 +29,14 @@ describe('ambient enrolment (istio-cni)', () => {
         ip: '10.42.2.9',
         containers: [{name: 'httpbin', image: 'mccutchen/go-httpbin:v2.15.0'}],
       });
-      mesh.flush();
+      clock.advance(0);
       assert.equal(
         getOf(store, 'pods', 'bar-1', 'httpbin-1')!.metadata.annotations?.[REDIRECTION],
         undefined,
         'no ztunnel on the node yet',
       );
       installIstio(store);
-      mesh.flush();
+      clock.advance(0);
       assert.equal(getOf(store, 'pods', 'bar-1', 'httpbin-1')!.metadata.annotations?.[REDIRECTION], 'enabled');
       // a pod opting out keeps no annotation; an un-labelled namespace loses it
       runningPod(store, {
@@ -47,25 +47,25 @@ describe('ambient enrolment (istio-cni)', () => {
         labels: {'istio.io/dataplane-mode': 'none'},
         containers: [{name: 'c', image: 'nginx'}],
       });
-      mesh.flush();
+      clock.advance(0);
       assert.equal(getOf(store, 'pods', 'bar-1', 'out')!.metadata.annotations?.[REDIRECTION], undefined);
       const ns = getOf(store, 'namespaces', undefined, 'bar-1')!;
       store.update(typeOf(store, 'namespaces')!, {
         ...ns,
         metadata: {...ns.metadata, labels: {'kubernetes.io/metadata.name': 'bar-1'}},
       });
-      mesh.flush();
+      clock.advance(0);
       assert.equal(getOf(store, 'pods', 'bar-1', 'httpbin-1')!.metadata.annotations?.[REDIRECTION], undefined);
     } finally {
       mesh.dispose();
     }
   });
 
-  it('drains on the next clock tick without flush(), and ztunnel logs that it took the pod', () => {
+  it('drains on the next clock tick, and ztunnel logs that it took the pod', () => {
     const {store, clock} = freshStore();
     installIstio(store);
     const lines: string[] = [];
-    const mesh = startMesh(store, clock, {appendLog: (ns, pod, c, line) => lines.push(`${ns}/${pod}/${c}: ${line}`)});
+    const mesh = startMesh({store, clock, appendLog: (ns, pod, c, line) => lines.push(`${ns}/${pod}/${c}: ${line}`)});
     try {
       namespace(store, 'bar-1', {'istio.io/dataplane-mode': 'ambient'});
       runningPod(store, {
@@ -90,14 +90,14 @@ describe('ambient enrolment (istio-cni)', () => {
 describe('istiod namespace controller', () => {
   it('writes istio-ca-root-cert into every namespace but the ignored ones once istiod runs', () => {
     const {store, clock} = freshStore();
-    const mesh = startMesh(store, clock);
+    const mesh = startMesh({store, clock});
     try {
       namespace(store, 'foo', {'istio-injection': 'enabled'});
-      mesh.flush();
+      clock.advance(0);
       assert.equal(getOf(store, 'configmaps', 'foo', 'istio-ca-root-cert'), undefined);
       installIstio(store);
       namespace(store, 'later');
-      mesh.flush();
+      clock.advance(0);
       for (const ns of ['default', 'foo', 'later', 'istio-system'])
         assert.match(
           String(
@@ -125,18 +125,18 @@ describe('waypoint controller', () => {
     const {store, clock} = freshStore();
     gatewayApiCrds(store);
     istioCrds(store);
-    const mesh = startMesh(store, clock);
+    const mesh = startMesh({store, clock});
     try {
       namespace(store, 'bar-2', {'istio.io/dataplane-mode': 'ambient'});
       apply(store, 'gateway.networking.k8s.io', 'gateways', waypoint('bar-2'));
-      mesh.flush();
+      clock.advance(0);
       assert.equal(
         getOf(store, 'deployments', 'bar-2', 'waypoint'),
         undefined,
         'no istiod: nothing reconciles Gateways',
       );
       installIstio(store);
-      mesh.flush();
+      clock.advance(0);
       assert.deepEqual(
         listOf(store, 'gatewayclasses')
           .map((g) => g.metadata.name)
@@ -183,7 +183,7 @@ describe('waypoint controller', () => {
 
       // deleting the Gateway collects what it owned (ownerReferences, the store's garbage collector)
       store.delete(typeOf(store, 'gateways')!, 'bar-2', 'waypoint');
-      mesh.flush();
+      clock.advance(0);
       clock.advance(1000);
       assert.equal(getOf(store, 'deployments', 'bar-2', 'waypoint'), undefined);
       assert.equal(getOf(store, 'services', 'bar-2', 'waypoint'), undefined);
@@ -196,7 +196,7 @@ describe('waypoint controller', () => {
     const {store, clock} = freshStore();
     gatewayApiCrds(store);
     installIstio(store);
-    const mesh = startMesh(store, clock);
+    const mesh = startMesh({store, clock});
     try {
       namespace(store, 'web');
       apply(store, 'gateway.networking.k8s.io', 'gateways', {
@@ -214,7 +214,7 @@ describe('waypoint controller', () => {
         },
       });
       apply(store, 'gateway.networking.k8s.io', 'gateways', waypoint('web'));
-      mesh.flush();
+      clock.advance(0);
       assert.equal(getOf(store, 'deployments', 'web', 'ingress'), undefined);
       const dep = getOf(store, 'deployments', 'web', 'waypoint')!;
       assert.equal(dep.metadata.ownerReferences, undefined, 'the foreign Deployment is untouched');

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
 import {type KubeObject} from '../../server/backends/sandbox/api';
 import {startMesh, type Mesh} from '../../server/backends/sandbox/mesh/index';
-import {meshNetworkFactory} from '../../server/backends/sandbox/mesh/runtime-adapter';
 
 import {IMAGE_CATALOG, SandboxRuntime, isNetworkError, podView} from '../../server/backends/sandbox/runtime/index';
 import {eventually, installGatewayApi, startIstioHarness, type IstioHarness} from '../fixtures/sandbox-istio/harness';
@@ -75,8 +74,12 @@ describe('mesh on the simulated cluster with the real istioctl', () => {
 
   before(async () => {
     h = await startIstioHarness({agents: 4});
-    mesh = startMesh(h.store, systemClock, {appendLog: (n, p, c, l, t) => void rt?.appendLog(n, p, c, l, t)});
-    rt = new SandboxRuntime(h.store, {clock: systemClock, catalog: IMAGE_CATALOG, network: meshNetworkFactory()});
+    mesh = startMesh({
+      store: h.store,
+      clock: systemClock,
+      appendLog: (n, p, c, l, t) => void rt?.appendLog(n, p, c, l, t),
+    });
+    rt = new SandboxRuntime(h.store, {clock: systemClock, catalog: IMAGE_CATALOG, network: (x) => mesh.network(x)});
     await installGatewayApi(h.store);
     const install = await h.run(
       'install --set profile=ambient --set values.global.platform=k3d --set meshConfig.accessLogFile=/dev/stdout -y',

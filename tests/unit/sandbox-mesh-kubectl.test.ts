@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
 import type {KubeObject} from '../../server/backends/sandbox/api';
 import type {Mesh} from '../../server/backends/sandbox/mesh/index';
-import {meshNetworkFactory} from '../../server/backends/sandbox/mesh/runtime-adapter';
+import {ManualClock} from '../../server/backends/sandbox/kit/clock';
 import {seededRng} from '../../server/backends/sandbox/mesh/routing';
-import {installPodRuntime, type PodRuntime} from '../../server/backends/sandbox/runtime/index';
+import {installPodRuntime, type NetworkModel, type PodRuntime} from '../../server/backends/sandbox/runtime/index';
 import {startHarness, type Harness, NO_KUBECTL} from '../fixtures/sandbox/harness';
 import {apply} from '../fixtures/sandbox-mesh/cluster';
 import {buildWalkthrough} from '../fixtures/sandbox-mesh/walkthrough';
@@ -19,13 +19,19 @@ describe('the mesh through kubectl', {skip: NO_KUBECTL}, () => {
   const SLEEP = 'sleep-7656cf8794-lxcmx';
 
   before(async () => {
-    h = await startHarness();
-    rt = installPodRuntime(h.api, {network: meshNetworkFactory({rng: seededRng(3)})});
+    // the sandbox's controllers and mesh run on simulated time: the cluster is settled before kubectl looks
+    const clock = new ManualClock();
+    h = await startHarness({clock});
+    // the mesh is built below; the runtime asks for its network on first use (a ztunnel log line)
+    let network: NetworkModel | undefined;
+    rt = installPodRuntime(h.api, {
+      clock,
+      network: (x) => ({request: (req) => (network ??= mesh.network(x, {rng: seededRng(3)})).request(req)}),
+    });
     const sb = h.api.sandboxes.create('mesh');
-    mesh = buildWalkthrough(sb.store, sb.store.clock, {
+    mesh = buildWalkthrough(sb.store, clock, {
       appendLog: (ns, pod, c, line, t) => void rt.appendLog('mesh', ns, pod, c, line, t),
     });
-    mesh.flush();
   });
   after(async () => {
     mesh?.dispose();

@@ -10,12 +10,10 @@ import {
   withEnvoyChildren,
   ENVOY_COMMAND,
 } from '../../server/backends/sandbox/mesh/node-views';
-import {trafficRecorderFor} from '../../server/backends/sandbox/mesh/traffic-record';
 import {walkthrough, type Walkthrough} from '../fixtures/sandbox-mesh/walkthrough';
 
 const NOW = new Date('2025-01-23T00:00:00Z');
-const events = (w: Walkthrough, ns: string, pod: string) =>
-  trafficRecorderFor(w.store).events(String(w.pod(ns, pod).metadata.uid));
+const events = (w: Walkthrough, ns: string, pod: string) => w.mesh.traffic.events(String(w.pod(ns, pod).metadata.uid));
 const SLEEP = ['foo', 'sleep-7656cf8794-lxcmx'] as const;
 const HTTPBIN = ['bar-1', 'httpbin-7447985f87-t8hv7'] as const;
 
@@ -149,7 +147,15 @@ describe('node views: docker exec <node> nsenter / ps', () => {
       stdout: {write: (s: string) => ((stdout += s), true)},
       stderr: {write: (s: string) => ((stderr += s), true)},
     };
-    const code = nsenterCommand({io, store: w.store, cluster, node, args} as unknown as NodeExecContext);
+    const processes = () => withEnvoyChildren(nodeProcesses(w.store, cluster, node));
+    const code = nsenterCommand(w.mesh.traffic)({
+      io,
+      store: w.store,
+      cluster,
+      node,
+      args,
+      processes,
+    } as unknown as NodeExecContext);
     return {code, stdout, stderr};
   };
 

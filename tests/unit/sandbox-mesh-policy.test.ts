@@ -271,7 +271,7 @@ describe('HTTPRoute', () => {
       assert.ok(seen.v2 > 5, JSON.stringify(seen));
       assert.match(w.logs('bar-2', 'waypoint-5b9c7d8f4-abcde', 'istio-proxy').at(-1)!, / bar-2\.helloworld\.0\.0$/);
       // istiod's route status: the mesh controller accepted the Service parent
-      w.mesh.flush();
+      w.clock.advance(0);
       const parents = (
         getOf(w.store, 'httproutes', 'bar-2', 'helloworld')!.status as {
           parents: {controllerName: string; conditions: {type: string; status: string}[]}[];
@@ -317,7 +317,7 @@ describe('HTTPRoute', () => {
       assert.match(bodyOf(v2), /version: v2/);
       assert.ok(!isNetworkError(v2) && v2.headers.some(([k, v]) => k === 'x-routed' && v === 'v2'));
       assert.equal(statusOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/health')), 404);
-      w.mesh.flush();
+      w.clock.advance(0);
       const gw = getOf(w.store, 'gateways', 'bar-2', 'waypoint')!;
       assert.equal((gw.status as {listeners: {attachedRoutes: number}[]}).listeners[0]!.attachedRoutes, 1);
       assert.equal(

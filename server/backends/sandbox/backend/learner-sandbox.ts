@@ -1,7 +1,8 @@
 /**
  * One learner's sandbox as the backend sees it: the API sandbox holding the objects, the command token its shims
  * present, its kubeconfig file and workspace, and the k3d cluster it runs (one at a time: the API sandbox is the
- * cluster). Saved in `<stateDir>/sandbox-backend/<name>/sandbox.json`.
+ * cluster) with that cluster's controllers and mesh. What the k3d, docker and istioctl commands use of it is
+ * `CommandSandbox`. Saved in `<stateDir>/sandbox-backend/<name>/sandbox.json`.
  */
 import {randomBytes} from 'node:crypto';
 import {mkdirSync, renameSync, writeFileSync} from 'node:fs';
@@ -11,11 +12,14 @@ import {K3S_VERSION} from '../versions';
 
 import {bootCluster, resumeCluster, type ClusterRuntime, type ClusterSpec} from '../cluster/index';
 import {startMesh, type Mesh} from '../mesh/index';
+import type {CommandSandbox} from '../commands/types';
+import {NODE_COMMANDS, type NodeCommand} from '../runtime/node/node-commands';
+import {nodeProcesses, type NodeProcess} from '../runtime/node/node-processes';
+import type {NodeContainer} from '../cluster/cluster-record';
 import type {PodRuntime} from '../runtime/index';
 import type {ClusterRecord} from '../cluster/cluster-record';
 import {mergeCluster, removeCluster, type ClusterCredentials} from '../commands/k3d/kubeconfig-file';
 import {loadSavedSandbox, savedSandboxPath, type SavedSandbox} from './saved-sandbox';
-import {systemClock} from '../kit/clock';
 
 export interface LearnerSandboxPaths {
   /** <stateDir>/sandbox-backend/<name> */
@@ -26,7 +30,7 @@ export interface LearnerSandboxPaths {
 
 export class ClusterError extends Error {}
 
-export class LearnerSandbox {
+export class LearnerSandbox implements CommandSandbox {
   private runtime: ClusterRuntime | undefined;
   /** istiod, istio-cni and ztunnel's part; idle until `istioctl install` */
   private mesh: Mesh | undefined;
@@ -80,9 +84,22 @@ export class LearnerSandbox {
     return this.record;
   }
 
-  /** nodes, controllers and system pods are simulated (istioctl waits for pods to become Ready) */
-  get simulated(): boolean {
-    return true;
+  get store() {
+    return this.apiSandbox.store;
+  }
+
+  /** the cluster's mesh, while the cluster runs (idle until `istioctl install`) */
+  get runningMesh(): Mesh | undefined {
+    return this.mesh;
+  }
+
+  get nodeCommands(): ReadonlyMap<string, NodeCommand> {
+    return new Map([...NODE_COMMANDS, ...(this.mesh?.nodeCommands ?? [])]);
+  }
+
+  nodeProcesses(node: NodeContainer): NodeProcess[] {
+    const own = this.record ? nodeProcesses(this.store, this.record, node) : [];
+    return this.mesh ? this.mesh.nodeProcesses(own) : own;
   }
 
   credentials(cluster: string): ClusterCredentials {
@@ -175,7 +192,10 @@ export class LearnerSandbox {
   /** the mesh runs on the cluster's store: a deleted cluster's store is replaced, so the mesh is per cluster */
   private startMesh(): void {
     this.stopMesh();
-    this.mesh = startMesh(this.apiSandbox.store, systemClock, {
+    const store = this.apiSandbox.store;
+    this.mesh = startMesh({
+      store,
+      clock: store.clock,
       appendLog: (ns, pod, container, line, time) =>
         this.podRuntime.appendLog(this.name, ns, pod, container, line, time),
     });

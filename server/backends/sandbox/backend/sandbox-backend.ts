@@ -10,8 +10,15 @@ import {promisify} from 'node:util';
 import {startSandboxApi, type SandboxApi} from '../api/index';
 import type {Backend, DoctorCheck, LearnerId, ShellEnvironment} from '../../types';
 import type {RequestPath} from '../../../../src/core/protocol/cluster-picture';
-import {meshNetworkFactory, trafficRecorderFor} from '../mesh/index';
-import {installPodRuntime, type PodRuntime} from '../runtime/index';
+import {
+  defaultNetworkModel,
+  installPodRuntime,
+  type NetworkModel,
+  type PodRuntime,
+  type SandboxRuntime,
+} from '../runtime/index';
+import type {Mesh} from '../mesh/index';
+import {systemClock, type Clock} from '../kit/clock';
 import {startCommandServer, type CommandServer} from './command-server';
 import type {ControlRequest} from './control-request';
 import {LearnerSandbox} from './learner-sandbox';
@@ -30,6 +37,8 @@ export interface SandboxBackendOptions {
   saveDebounceMs?: number;
   /** problems worth telling the operator (corrupt state, failed saves); never thrown */
   onProblem?: (message: string, detail: Record<string, unknown>) => void;
+  /** the time every sandbox's store, controllers, mesh and pods run on (tests inject a ManualClock) */
+  clock?: Clock;
 }
 
 /** one row of `lab sandbox list` */
@@ -67,7 +76,9 @@ export class SandboxBackend implements Backend {
     try {
       const portsFile = path.join(root, 'ports.json');
       const ports = readPorts(portsFile, opts.onProblem);
+      const clock = opts.clock ?? systemClock;
       const apiOpts = {
+        clock,
         stateDir: opts.stateDir,
         host: '127.0.0.1',
         saveDebounceMs: opts.saveDebounceMs,
@@ -80,8 +91,8 @@ export class SandboxBackend implements Backend {
         startSandboxApi({...apiOpts, port: 0}),
       );
       opened.push(() => api.close());
-      // pods' logs, exec and port-forward; in-pod traffic takes the mesh's path once Istio is installed
-      const podRuntime = installPodRuntime(api, {network: meshNetworkFactory()});
+      // pods' logs, exec and port-forward
+      const podRuntime = installPodRuntime(api, {clock});
       opened.push(() => podRuntime.dispose());
       const mirror = await startOfflineMirror({dir: path.join(root, 'mirror'), preferredPort: ports.mirror});
       opened.push(() => mirror.close());
@@ -96,6 +107,8 @@ export class SandboxBackend implements Backend {
         controlToken,
         opts.onProblem,
       );
+      // in-pod traffic takes the path of the sandbox's mesh once Istio is installed in it
+      podRuntime.setNetworkModel((rt) => meshOrPlainNetwork(rt, backend));
       backend.commands = await startCommandServer({
         sandboxForToken: (t) => backend.byToken(t),
         controlToken,
@@ -148,7 +161,7 @@ export class SandboxBackend implements Backend {
   /** the mesh model's record of the learner's last in-mesh request (gone with the cluster it ran in) */
   async lastRequestPath(learner: LearnerId): Promise<RequestPath | undefined> {
     const sandbox = await this.sandboxFor(learner);
-    const p = trafficRecorderFor(sandbox.apiSandbox.store).lastPath;
+    const p = sandbox.runningMesh?.traffic.lastPath;
     if (!p) return undefined;
     return {
       at: p.at,
@@ -285,6 +298,12 @@ export class SandboxBackend implements Backend {
     return this.disposed;
   }
 
+  /** the mesh running on a store, if that store is a learner's cluster */
+  meshOf(store: SandboxRuntime['store']): Mesh | undefined {
+    for (const s of this.learners.values()) if (s.runningMesh && s.store === store) return s.runningMesh;
+    return undefined;
+  }
+
   private byToken(token: string): LearnerSandbox | undefined {
     for (const s of this.learners.values()) if (s.commandToken === token) return s;
     return undefined;
@@ -332,4 +351,21 @@ export class SandboxBackend implements Backend {
       }
     }
   }
+}
+
+/**
+ * A sandbox runtime's network: its cluster's mesh when one runs (looked up per request, since the mesh comes and
+ * goes with `k3d cluster create|delete`), else plain Kubernetes networking.
+ */
+function meshOrPlainNetwork(rt: SandboxRuntime, backend: SandboxBackend): NetworkModel {
+  const plain = defaultNetworkModel(rt);
+  let cached: {mesh: Mesh; model: NetworkModel} | undefined;
+  return {
+    request(req) {
+      const mesh = backend.meshOf(rt.store);
+      if (!mesh) return plain.request(req);
+      if (cached?.mesh !== mesh) cached = {mesh, model: mesh.network(rt)};
+      return cached.model.request(req);
+    },
+  };
 }

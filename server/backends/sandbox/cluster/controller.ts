@@ -15,17 +15,23 @@ export interface ControllerContext {
   events: EventRecorder;
 }
 
+/** a group and plural resource: a served type, or one a CRD will serve later (the mesh watches Gateways early) */
+export type GroupResource = Pick<ResourceType, 'group' | 'resource'>;
+
 /**
  * A controller as data: which kind it owns, which other kinds wake which of its keys, and a level-triggered
- * reconcile of one key (read the world, converge, write status). Everything else — watches, the queue, pausing,
- * resyncing after a restart — is the same for all of them and lives in `runController`.
+ * reconcile of one key (read the world, converge, write status). Everything else — watches, the queue, backoff,
+ * pausing, resyncing after a restart — is the same for all of them (the cluster's and the mesh's) and lives in
+ * `runController`.
  */
 export interface ControllerDef {
   name: string;
   /** the kind whose objects are the queue's keys */
-  primary: ResourceType;
+  primary: GroupResource;
   /** other kinds whose changes wake keys: e.g. pods → their owning ReplicaSet */
-  secondary?: {type: ResourceType; keys(o: KubeObject, e: StoreEvent): string[]}[];
+  secondary?: {type: GroupResource; keys(o: KubeObject, e: StoreEvent): string[]}[];
+  /** the keys to look at on start and resume; by default every primary object's */
+  resyncKeys?(): string[];
   /** converge one key ("ns/name" or "name"); throw to be retried with backoff, or ask to be looked at later */
   reconcile(key: string): ReconcileResult;
 }
@@ -40,14 +46,18 @@ export interface RunningController extends Disposable {
   enqueue(key: string): void;
 }
 
-export function runController(ctx: ControllerContext, def: ControllerDef): RunningController {
+export function runController(ctx: Pick<ControllerContext, 'store' | 'clock'>, def: ControllerDef): RunningController {
   const queue = new WorkQueue(ctx.clock, (key) => def.reconcile(key));
   const subs: Disposable[] = [];
   subs.push(ctx.store.watch((e) => queue.add(keyOf(e.object)), {resource: def.primary}));
   for (const s of def.secondary ?? [])
     subs.push(ctx.store.watch((e) => s.keys(e.object, e).forEach((k) => queue.add(k)), {resource: s.type}));
+  const primaryKeys = () => {
+    const t = ctx.store.types.anyVersion(def.primary.group, def.primary.resource);
+    return t ? ctx.store.list(t).items.map(keyOf) : [];
+  };
   const resync = () => {
-    for (const o of ctx.store.list(def.primary).items) queue.add(keyOf(o));
+    for (const k of def.resyncKeys?.() ?? primaryKeys()) queue.add(k);
   };
   resync();
   return {

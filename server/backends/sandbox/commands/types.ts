@@ -1,10 +1,34 @@
 /**
- * What a sandbox command (k3d, docker, later istioctl) gets when the shim on the learner's PATH runs it: argv, the
- * shell's cwd and terminal facts, output streams back to that shell, lazily-read stdin, and the learner's sandbox.
- * Commands run in the lab process against the store; the shim only carries bytes.
+ * What a sandbox command (k3d, docker, istioctl) gets when the shim on the learner's PATH runs it: the CommandIO
+ * (argv, cwd, terminal facts, output streams, lazily-read stdin) and the learner's sandbox as the commands see it.
+ * Commands run in the lab process against the store; the shim only carries bytes. The backend's LearnerSandbox is
+ * the one implementation of CommandSandbox.
  */
-import type {LearnerSandbox} from '../backend/learner-sandbox';
+import type {ObjectStore} from '../api/store';
+import type {ClusterRecord, NodeContainer} from '../cluster/cluster-record';
 import type {CommandIO} from '../kit/command-io';
+import type {NodeCommand} from '../runtime/node/node-commands';
+import type {NodeProcess} from '../runtime/node/node-processes';
+import type {ClusterCredentials} from './k3d/kubeconfig-file';
+
+/** the learner's sandbox: one k3d cluster at most, its objects, its kubeconfig file and its node containers */
+export interface CommandSandbox {
+  /** the cluster `k3d cluster create` made (running or stopped), or undefined */
+  readonly cluster: ClusterRecord | undefined;
+  /** the cluster's objects */
+  readonly store: ObjectStore;
+  /** the learner's kubeconfig file (KUBECONFIG of the shell) */
+  readonly kubeconfigPath: string;
+  credentials(cluster: string): ClusterCredentials;
+  createCluster(record: ClusterRecord, opts: {switchContext: boolean; updateKubeconfig: boolean}): Promise<void>;
+  deleteCluster(): Promise<void>;
+  stopCluster(): Promise<void>;
+  startCluster(): Promise<void>;
+  /** what `docker exec <node>` can run: the node's own commands and the mesh's */
+  readonly nodeCommands: ReadonlyMap<string, NodeCommand>;
+  /** a node container's process table (with the mesh's processes) */
+  nodeProcesses(node: NodeContainer): NodeProcess[];
+}
 
 /** A command's implementation: resolves to the exit code. */
-export type SandboxCommand = (io: CommandIO, sandbox: LearnerSandbox) => Promise<number>;
+export type SandboxCommand = (io: CommandIO, sandbox: CommandSandbox) => Promise<number>;

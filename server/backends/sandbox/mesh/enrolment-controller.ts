@@ -1,9 +1,9 @@
 import type {KubeObject, ObjectStore} from '../api';
 import {microsTimestamp} from './access-log';
 import {hasSidecar, REDIRECTION_ANNOTATION, wantsAmbient} from './dataplane';
-import {keyOf, runMeshController, splitKey, type MeshControllerDef, type RunningMeshController} from './reconciler';
+import type {ControllerDef} from '../cluster/controller';
+import {keyOf, splitKey} from '../kit/keys';
 import {annotationsOf, asJson, isRunning, ISTIO_SYSTEM, labelsOf, nodeOf, nsOf} from './world';
-import type {Clock} from '../kit/clock';
 import {getOf, listOf, typeOf} from '../api/kinds';
 
 /** the node agents that must run on a pod's node before istio-cni can enrol it (their pod labels, istio-facts.md §2) */
@@ -32,33 +32,26 @@ export function nodeAgentsReady(istioPods: KubeObject[], node: string | undefine
  */
 export type EnrolmentListener = (pod: KubeObject, ztunnel: KubeObject | undefined, enrolled: boolean) => void;
 
-export function enrolmentController(store: ObjectStore, onChange?: EnrolmentListener): MeshControllerDef {
+export function enrolmentController(store: ObjectStore, onChange?: EnrolmentListener): ControllerDef {
   const podsOnNode = (node: string | undefined) =>
     listOf(store, 'pods')
       .filter((p) => nodeOf(p) === node && nsOf(p) !== ISTIO_SYSTEM)
       .map(keyOf);
+  const isNodeAgent = (p: KubeObject) =>
+    nsOf(p) === ISTIO_SYSTEM && (matches(p, NODE_AGENTS.ztunnel) || matches(p, NODE_AGENTS.cni));
   return {
     name: 'istio-cni-ambient-enrolment',
-    watches: [
+    primary: {group: '', resource: 'pods'},
+    secondary: [
+      // a node agent coming or going touches every pod on its node
+      {type: {group: '', resource: 'pods'}, keys: (o) => (isNodeAgent(o) ? podsOnNode(nodeOf(o)) : [])},
       {
-        group: '',
-        resource: 'pods',
-        // a node agent coming or going touches every pod on its node
-        keys: (e) =>
-          nsOf(e.object) === ISTIO_SYSTEM &&
-          (matches(e.object, NODE_AGENTS.ztunnel) || matches(e.object, NODE_AGENTS.cni))
-            ? podsOnNode(nodeOf(e.object))
-            : [keyOf(e.object)],
-      },
-      {
-        group: '',
-        resource: 'namespaces',
-        keys: (e) => listOf(store, 'pods', {namespace: String(e.object.metadata.name)}).map(keyOf),
+        type: {group: '', resource: 'namespaces'},
+        keys: (o) => listOf(store, 'pods', {namespace: String(o.metadata.name)}).map(keyOf),
       },
     ],
-    allKeys: () => listOf(store, 'pods').map(keyOf),
     reconcile(key) {
-      const {namespace, name} = splitKey(key);
+      const {namespace = '', name} = splitKey(key);
       const pod = getOf(store, 'pods', namespace, name);
       if (!pod || pod.metadata.deletionTimestamp) return;
       const ns = getOf(store, 'namespaces', undefined, namespace);
@@ -84,14 +77,6 @@ export function enrolmentController(store: ObjectStore, onChange?: EnrolmentList
       onChange?.(updated, ztunnel, want);
     },
   };
-}
-
-export function runEnrolmentController(
-  store: ObjectStore,
-  clock: Clock,
-  onChange?: EnrolmentListener,
-): RunningMeshController {
-  return runMeshController(store, clock, enrolmentController(store, onChange));
 }
 
 /** the line ztunnel logs when istio-cni hands it a pod's netns (src/inpod/statemanager.rs; istio-facts.md §4) */

@@ -1,43 +1,63 @@
 /**
- * Istio's data plane inside the sandbox: who is in the mesh and how (dataplane.ts), sidecar injection
- * (injection.ts, injection-webhook.ts), ambient enrolment (enrolment-controller.ts), waypoints
- * (waypoint-controller.ts), AuthorizationPolicy (authorization.ts), HTTPRoute (routing.ts), the request path and its
- * logs and headers (request-path.ts, mesh-network-model.ts, access-log.ts, path-headers.ts), and the node views
- * (node-views.ts, iptables-rules.ts); istiod's istio-ca-root-cert ConfigMap per namespace (root-cert-controller.ts).
- *
- * Wiring (see the README in this folder): per sandbox, `startMesh(store, clock)` when the cluster boots and
- * `dispose()` when it goes; once per API server, `podRuntime.setNetworkModel(meshNetworkFactory())`; in the docker
- * shim, add MESH_NODE_COMMANDS to NODE_COMMANDS and pass `ps` rows through withEnvoyChildren.
+ * Istio's data plane inside the sandbox, as one plugin object per sandbox: istiod's and istio-cni's controllers
+ * (ordinary controllers, cluster/controller.ts), the sidecar injector on the sandbox store's admission chain, the
+ * network wrapper that sends in-pod requests along the mesh's path, and the node commands (nsenter, iptables) and
+ * processes (envoy) it adds to `docker exec <node>`. The backend (the composition root) starts one per cluster and
+ * disposes it with the cluster. Everything else here is pure: who is in the mesh and how (dataplane.ts), injection
+ * (injection.ts), policy (authorization.ts), routing (routing.ts), the request path and its logs and headers
+ * (request-path.ts, mesh-network-model.ts, access-log.ts, path-headers.ts), and the node views (node-views.ts,
+ * iptables-rules.ts).
  */
 import type {KubeObject, ObjectStore} from '../api';
-import {runEnrolmentController, ztunnelEnrolmentLine} from './enrolment-controller';
-import {installSidecarInjector} from './injection-webhook';
-import type {RunningMeshController} from './reconciler';
-import {trafficRecorderFor, type MeshTrafficRecorder} from './traffic-record';
-import {runRootCertController} from './root-cert-controller';
-import {runRouteStatusController} from './route-status-controller';
-import {runWaypointController} from './waypoint-controller';
+import {runController, type RunningController} from '../cluster/controller';
 import type {Clock} from '../kit/clock';
 import type {Disposable} from '../kit/disposable';
-
-export interface Mesh extends Disposable {
-  readonly controllers: RunningMeshController[];
-  readonly traffic: MeshTrafficRecorder;
-  /** run every queued reconcile now (tests; the controllers otherwise drain on the next clock tick) */
-  flush(): void;
-}
+import {defaultNetworkModel} from '../runtime/net/default-network';
+import type {NetworkModel} from '../runtime/net/network-model';
+import {serveFromPod} from '../runtime/net/pod-app';
+import {podView} from '../runtime/pod-view';
+import type {NodeCommand} from '../runtime/node/node-commands';
+import type {NodeProcess} from '../runtime/node/node-processes';
+import type {SandboxRuntime} from '../runtime/sandbox-runtime';
+import {enrolmentController, ztunnelEnrolmentLine} from './enrolment-controller';
+import {installSidecarInjector} from './injection-webhook';
+import {createMeshNetworkModel, type MeshNetworkDeps} from './mesh-network-model';
+import {meshNodeCommands, withEnvoyChildren} from './node-views';
+import {rootCertController} from './root-cert-controller';
+import {routeStatusController} from './route-status-controller';
+import {MeshTrafficRecorder} from './traffic-record';
+import {gatewayClassController, waypointController} from './waypoint-controller';
 
 export interface MeshOptions {
-  /** write a line to a container's log (PodRuntime.appendLog bound to the sandbox): ztunnel's enrolment lines */
+  store: ObjectStore;
+  clock: Clock;
+  /** write a line to a container's log (the sandbox runtime's appendLog): ztunnel's enrolment lines */
   appendLog?: (namespace: string, pod: string, container: string, line: string, time?: Date) => void;
 }
 
-/** the mesh's controllers and admission hook for one sandbox; idle until Istio is installed in it */
-export function startMesh(store: ObjectStore, clock: Clock, opts: MeshOptions = {}): Mesh {
+/** The mesh of one sandbox; idle until Istio is installed in it. */
+export interface Mesh extends Disposable {
+  readonly controllers: readonly RunningController[];
+  /** the last request's path and the redirect counters of this sandbox */
+  readonly traffic: MeshTrafficRecorder;
+  /** what `docker exec <node>` runs besides the node's own commands */
+  readonly nodeCommands: ReadonlyMap<string, NodeCommand>;
+  /** a node's process table with the mesh's processes added (Envoy under each pilot-agent) */
+  nodeProcesses(processes: NodeProcess[]): NodeProcess[];
+  /**
+   * The runtime's network with the mesh in front: without Istio, and for what the mesh does not model
+   * (localhost, TLS, names it does not resolve), requests take the plain Kubernetes path.
+   */
+  network(rt: SandboxRuntime, opts?: Pick<MeshNetworkDeps, 'rng' | 'newRequestId' | 'envoyAccessLog'>): NetworkModel;
+}
+
+/** the mesh's controllers, admission hook and traffic record for one sandbox's store */
+export function startMesh({store, clock, appendLog}: MeshOptions): Mesh {
   const injector = installSidecarInjector(store);
+  const traffic = new MeshTrafficRecorder();
   const onEnrolment = (pod: KubeObject, ztunnel: KubeObject | undefined, enrolled: boolean) => {
-    if (enrolled && ztunnel && opts.appendLog)
-      opts.appendLog(
+    if (enrolled && ztunnel && appendLog)
+      appendLog(
         String(ztunnel.metadata.namespace),
         String(ztunnel.metadata.name),
         'istio-proxy',
@@ -45,17 +65,27 @@ export function startMesh(store: ObjectStore, clock: Clock, opts: MeshOptions = 
       );
   };
   const controllers = [
-    runEnrolmentController(store, clock, onEnrolment),
-    runWaypointController(store, clock),
-    runRootCertController(store, clock),
-    runRouteStatusController(store, clock),
-  ];
+    enrolmentController(store, onEnrolment),
+    waypointController(store, clock),
+    gatewayClassController(store, clock),
+    rootCertController(store),
+    routeStatusController(store, clock),
+  ].map((def) => runController({store, clock}, def));
   return {
     controllers,
-    traffic: trafficRecorderFor(store),
-    flush() {
-      for (let i = 0; i < 5; i++) for (const c of controllers) c.flush();
-    },
+    traffic,
+    nodeCommands: meshNodeCommands(traffic),
+    nodeProcesses: withEnvoyChildren,
+    network: (rt, opts = {}) =>
+      createMeshNetworkModel({
+        ...opts,
+        store: rt.store,
+        clock: rt.clock,
+        recorder: traffic,
+        serveApp: (pod, port, req) => serveFromPod(rt, podView(pod), port, req),
+        appendLog: (namespace, pod, container, line, time) => void rt.appendLog(namespace, pod, container, line, time),
+        passthrough: defaultNetworkModel(rt),
+      }),
     dispose() {
       injector.dispose();
       for (const c of controllers) c.dispose();
@@ -63,7 +93,6 @@ export function startMesh(store: ObjectStore, clock: Clock, opts: MeshOptions = 
   };
 }
 
-export {meshNetworkFactory} from './runtime-adapter';
 export {
   createMeshNetworkModel,
   envoyAccessLogEnabled,
@@ -71,9 +100,9 @@ export {
   type AppAnswer,
   type AppServeRequest,
 } from './mesh-network-model';
-export {trafficRecorderFor, MeshTrafficRecorder, type RecordedPath, type RecordedHop} from './traffic-record';
+export {MeshTrafficRecorder, type RecordedPath, type RecordedHop} from './traffic-record';
 export {
-  MESH_NODE_COMMANDS,
+  meshNodeCommands,
   nsenterCommand,
   withEnvoyChildren,
   runIptables,

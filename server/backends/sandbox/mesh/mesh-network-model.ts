@@ -9,7 +9,7 @@ import {planRequest, type Hop, type PlannedRequest} from './request-path';
 import type {AppResponse} from '../runtime/net/apps/app';
 import type {ServeRequest} from '../runtime/net/pod-app';
 import {applyHeaderModifiers, type HeaderList, type Rng} from './routing';
-import {trafficRecorderFor, type MeshTrafficRecorder, type RecordedPath} from './traffic-record';
+import type {MeshTrafficRecorder, RecordedPath} from './traffic-record';
 import {annotationsOf, asJson, clusterIPOf, nameOf, nsOf, podIP, readWorld, spiffeOf, type MeshWorld} from './world';
 import type {Clock} from '../kit/clock';
 import {getOf} from '../api/kinds';
@@ -35,7 +35,8 @@ export interface MeshNetworkDeps {
    * resource asks for them; 'mesh-config' reads both, 'on'/'off' force it. ztunnel always logs connections.
    */
   envoyAccessLog?: 'mesh-config' | 'on' | 'off';
-  recorder?: MeshTrafficRecorder;
+  /** the sandbox's traffic record: the last path, redirect counts for the node views */
+  recorder: MeshTrafficRecorder;
   /** what the mesh does not model: localhost and TLS requests go here (the runtime's default model) */
   passthrough?: NetworkModel;
 }
@@ -80,7 +81,7 @@ function responseBytes(status: number, text: string, headers: HeaderList, body: 
  */
 export function createMeshNetworkModel(deps: MeshNetworkDeps): NetworkModel {
   const rng = deps.rng ?? Math.random;
-  const recorder = deps.recorder ?? trafficRecorderFor(deps.store);
+  const recorder = deps.recorder;
   const newId = deps.newRequestId ?? randomUUID;
   let seq = 0;
   const ephemeral = () => 32768 + ((++seq * 7919) % 28000);

@@ -1,6 +1,6 @@
 import type {KubeObject, ObjectStore} from '../api';
 import type {NodeCommand, NodeExecContext} from '../runtime/node/node-commands';
-import {nodeProcesses, type NodeProcess} from '../runtime/node/node-processes';
+import type {NodeProcess} from '../runtime/node/node-processes';
 import {podDataplane} from './dataplane';
 import {
   netnsTables,
@@ -10,7 +10,7 @@ import {
   type NetnsKind,
   type TableTemplate,
 } from './iptables-rules';
-import {trafficRecorderFor, type RedirectEvent} from './traffic-record';
+import type {MeshTrafficRecorder, RedirectEvent} from './traffic-record';
 import {nameOf, nsOf} from './world';
 import {getOf} from '../api/kinds';
 
@@ -328,44 +328,46 @@ export function podOfProcess(store: ObjectStore, p: NodeProcess | undefined): Ku
  * maps back to its pod through the node's process table; PIDs of the node itself enter the node's netns, whose
  * Istio-free tables are empty.
  */
-export const nsenterCommand: NodeCommand = (ctx: NodeExecContext) => {
-  const args = [...ctx.args];
-  let pid: number | undefined;
-  let net = false;
-  while (args.length && args[0]!.startsWith('-')) {
-    const a = args.shift()!;
-    if (a === '-t' || a === '--target') pid = Number(args.shift());
-    else if (/^--target=/.test(a)) pid = Number(a.split('=')[1]);
-    else if (/^-t\d+$/.test(a)) pid = Number(a.slice(2));
-    else if (a === '-n' || a === '--net') net = true;
-    else if (a === '--') break;
-  }
-  if (pid === undefined || !Number.isFinite(pid)) {
-    ctx.io.stderr.write('nsenter: no target PID specified for --net\n');
-    return 1;
-  }
-  // the envoy children count too: `ps | grep envoy` is how a learner finds a sidecar's PID
-  const proc = withEnvoyChildren(nodeProcesses(ctx.store, ctx.cluster, ctx.node)).find((p) => p.pid === pid);
-  if (!proc) {
-    ctx.io.stderr.write(`nsenter: cannot open /proc/${pid}/ns/net: No such file or directory\n`);
-    return 1;
-  }
-  if (!args.length) {
-    ctx.io.stderr.write(
-      'nsenter: this sandbox node runs a command in the namespace, not an interactive shell: nsenter -t PID -n iptables-save\n',
-    );
-    return 1;
-  }
-  const pod = net ? podOfProcess(ctx.store, proc) : undefined;
-  const kind = netnsKindOf(pod);
-  const events = pod
-    ? trafficRecorderFor(ctx.store).events(String(pod.metadata.uid ?? `${nsOf(pod)}/${nameOf(pod)}`))
-    : new Map<RedirectEvent, number>();
-  const r = runIptables(args, kind, events, new Date());
-  if (r.stdout) ctx.io.stdout.write(r.stdout);
-  if (r.stderr) ctx.io.stderr.write(r.stderr);
-  return r.code;
-};
+export const nsenterCommand =
+  (traffic: MeshTrafficRecorder): NodeCommand =>
+  (ctx: NodeExecContext) => {
+    const args = [...ctx.args];
+    let pid: number | undefined;
+    let net = false;
+    while (args.length && args[0]!.startsWith('-')) {
+      const a = args.shift()!;
+      if (a === '-t' || a === '--target') pid = Number(args.shift());
+      else if (/^--target=/.test(a)) pid = Number(a.split('=')[1]);
+      else if (/^-t\d+$/.test(a)) pid = Number(a.slice(2));
+      else if (a === '-n' || a === '--net') net = true;
+      else if (a === '--') break;
+    }
+    if (pid === undefined || !Number.isFinite(pid)) {
+      ctx.io.stderr.write('nsenter: no target PID specified for --net\n');
+      return 1;
+    }
+    // the envoy children count too: `ps | grep envoy` is how a learner finds a sidecar's PID
+    const proc = ctx.processes().find((p) => p.pid === pid);
+    if (!proc) {
+      ctx.io.stderr.write(`nsenter: cannot open /proc/${pid}/ns/net: No such file or directory\n`);
+      return 1;
+    }
+    if (!args.length) {
+      ctx.io.stderr.write(
+        'nsenter: this sandbox node runs a command in the namespace, not an interactive shell: nsenter -t PID -n iptables-save\n',
+      );
+      return 1;
+    }
+    const pod = net ? podOfProcess(ctx.store, proc) : undefined;
+    const kind = netnsKindOf(pod);
+    const events = pod
+      ? traffic.events(String(pod.metadata.uid ?? `${nsOf(pod)}/${nameOf(pod)}`))
+      : new Map<RedirectEvent, number>();
+    const r = runIptables(args, kind, events, new Date());
+    if (r.stdout) ctx.io.stdout.write(r.stdout);
+    if (r.stderr) ctx.io.stderr.write(r.stderr);
+    return r.code;
+  };
 
 /** `iptables…` run on the node itself: the node's netns has no Istio rules in this simulation */
 export const nodeIptablesCommand =
@@ -377,12 +379,14 @@ export const nodeIptablesCommand =
     return r.code;
   };
 
-/** the node commands the mesh adds to `docker exec <node>` (commands/docker/node-commands.ts NODE_COMMANDS) */
-export const MESH_NODE_COMMANDS: ReadonlyMap<string, NodeCommand> = new Map([
-  ['nsenter', nsenterCommand],
-  ['iptables', nodeIptablesCommand('iptables')],
-  ['iptables-save', nodeIptablesCommand('iptables-save')],
-]);
+/** the commands the mesh adds to `docker exec <node>` (beside runtime/node/node-commands.ts NODE_COMMANDS) */
+export function meshNodeCommands(traffic: MeshTrafficRecorder): ReadonlyMap<string, NodeCommand> {
+  return new Map([
+    ['nsenter', nsenterCommand(traffic)],
+    ['iptables', nodeIptablesCommand('iptables')],
+    ['iptables-save', nodeIptablesCommand('iptables-save')],
+  ]);
+}
 
 /** pilot-agent starts Envoy as its child: the `ps` line under each istio-proxy (sidecar or waypoint) pilot-agent */
 export const ENVOY_COMMAND =

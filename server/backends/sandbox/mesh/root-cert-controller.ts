@@ -1,8 +1,7 @@
 import {createHash} from 'node:crypto';
 import type {ObjectStore} from '../api';
-import {runMeshController, type MeshControllerDef, type RunningMeshController} from './reconciler';
+import type {ControllerDef} from '../cluster/controller';
 import {ISTIO_SYSTEM, nameOf, readIstioInstall} from './world';
-import type {Clock} from '../kit/clock';
 import {getOf, listOf, typeOf} from '../api/kinds';
 
 /**
@@ -23,26 +22,22 @@ export function rootCertPem(seed: string): string {
   return `-----BEGIN CERTIFICATE-----\n${lines.slice(0, 16).join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
-export function rootCertController(store: ObjectStore): MeshControllerDef {
-  const all = () => listOf(store, 'namespaces').map((n) => `/${nameOf(n)}`);
+export function rootCertController(store: ObjectStore): ControllerDef {
+  const all = () => listOf(store, 'namespaces').map(nameOf);
   return {
     name: 'istiod-namespace-controller',
-    watches: [
-      {group: '', resource: 'namespaces', keys: (e) => [`/${nameOf(e.object)}`]},
+    primary: {group: '', resource: 'namespaces'},
+    secondary: [
       {
-        group: '',
-        resource: 'configmaps',
-        keys: (e) => (nameOf(e.object) === ROOT_CERT_CONFIGMAP ? [`/${e.object.metadata.namespace}`] : []),
+        type: {group: '', resource: 'configmaps'},
+        keys: (o) => (nameOf(o) === ROOT_CERT_CONFIGMAP ? [String(o.metadata.namespace)] : []),
       },
       {
-        group: 'apps',
-        resource: 'deployments',
-        keys: (e) => (e.object.metadata.namespace === ISTIO_SYSTEM && nameOf(e.object) === 'istiod' ? all() : []),
+        type: {group: 'apps', resource: 'deployments'},
+        keys: (o) => (o.metadata.namespace === ISTIO_SYSTEM && nameOf(o) === 'istiod' ? all() : []),
       },
     ],
-    allKeys: all,
-    reconcile(key) {
-      const ns = key.slice(1);
+    reconcile(ns) {
       if (IGNORED.includes(ns) || !getOf(store, 'deployments', ISTIO_SYSTEM, 'istiod')) return;
       const nsObj = getOf(store, 'namespaces', undefined, ns);
       if (!nsObj || nsObj.metadata.deletionTimestamp || getOf(store, 'configmaps', ns, ROOT_CERT_CONFIGMAP)) return;
@@ -55,8 +50,4 @@ export function rootCertController(store: ObjectStore): MeshControllerDef {
       });
     },
   };
-}
-
-export function runRootCertController(store: ObjectStore, clock: Clock): RunningMeshController {
-  return runMeshController(store, clock, rootCertController(store));
 }

@@ -1,5 +1,6 @@
 import type {KubeObject, ObjectStore} from '../api';
-import {keyOf, runMeshController, splitKey, type MeshControllerDef, type RunningMeshController} from './reconciler';
+import type {ControllerDef} from '../cluster/controller';
+import {keyOf, splitKey} from '../kit/keys';
 import {asJson, nameOf, nsOf, readIstioInstall, type Json} from './world';
 import type {Clock} from '../kit/clock';
 import {getOf, listOf, typeOf} from '../api/kinds';
@@ -96,18 +97,20 @@ export function attachedRoutes(store: ObjectStore, gw: KubeObject): number {
   ).length;
 }
 
-export function routeStatusController(store: ObjectStore, clock: Clock): MeshControllerDef {
+export function routeStatusController(store: ObjectStore, clock: Clock): ControllerDef {
   const routesIn = (ns: string | undefined) => listOf(store, 'httproutes', {namespace: ns}).map(keyOf);
   return {
     name: 'istiod-httproute-status',
-    watches: [
-      {group: GATEWAY_GROUP, resource: 'httproutes', keys: (e) => [keyOf(e.object)]},
+    primary: {group: GATEWAY_GROUP, resource: 'httproutes'},
+    secondary: [
       // a backend Service appearing or going changes ResolvedRefs of the routes of its namespace
-      {group: '', resource: 'services', keys: (e) => routesIn(e.object.metadata.namespace)},
-      {group: GATEWAY_GROUP, resource: 'gateways', keys: () => routesIn(undefined)},
-      {group: 'apps', resource: 'deployments', keys: (e) => (nameOf(e.object) === 'istiod' ? routesIn(undefined) : [])},
+      {type: {group: '', resource: 'services'}, keys: (o) => routesIn(o.metadata.namespace)},
+      {type: {group: GATEWAY_GROUP, resource: 'gateways'}, keys: () => routesIn(undefined)},
+      {
+        type: {group: 'apps', resource: 'deployments'},
+        keys: (o) => (nameOf(o) === 'istiod' ? routesIn(undefined) : []),
+      },
     ],
-    allKeys: () => routesIn(undefined),
     reconcile(key) {
       if (!readIstioInstall(store).installed) return;
       const {namespace, name} = splitKey(key);
@@ -125,8 +128,4 @@ export function routeStatusController(store: ObjectStore, clock: Clock): MeshCon
       store.updateStatus(typeOf(store, 'httproutes')!, {...route, status: {...asJson(route.status), parents}});
     },
   };
-}
-
-export function runRouteStatusController(store: ObjectStore, clock: Clock): RunningMeshController {
-  return runMeshController(store, clock, routeStatusController(store, clock));
 }

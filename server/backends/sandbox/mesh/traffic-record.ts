@@ -1,9 +1,8 @@
-import type {ObjectStore} from '../api';
 import type {HopKind} from './request-path';
 import type {Disposable} from '../kit/disposable';
 
 /**
- * What the mesh remembers of the traffic of one sandbox: the last request's path (the tutorial's cluster picture
+ * What the mesh remembers of the traffic of one sandbox (one per running mesh): the last request's path (the tutorial's cluster picture
  * highlights it) and, per pod, how many connections crossed each kind of redirect (the node views turn them into
  * iptables packet/byte counters).
  */
@@ -64,13 +63,4 @@ export class MeshTrafficRecorder {
   forget(podUid: string): void {
     this.counts.delete(podUid);
   }
-}
-
-const recorders = new WeakMap<ObjectStore, MeshTrafficRecorder>();
-
-/** the recorder of a sandbox (by its store), shared by the network model and the node views */
-export function trafficRecorderFor(store: ObjectStore): MeshTrafficRecorder {
-  let r = recorders.get(store);
-  if (!r) recorders.set(store, (r = new MeshTrafficRecorder()));
-  return r;
 }

@@ -1,6 +1,7 @@
 import type {KubeObject, ObjectStore, OwnerReference} from '../api';
 import {attachedRoutes} from './route-status-controller';
-import {keyOf, runMeshController, splitKey, type MeshControllerDef, type RunningMeshController} from './reconciler';
+import type {ControllerDef} from '../cluster/controller';
+import {keyOf, splitKey} from '../kit/keys';
 import {asJson, clusterIPOf, ISTIO_SYSTEM, nameOf, nsOf, readIstioInstall, type Json} from './world';
 import type {Clock} from '../kit/clock';
 import {getOf, listOf, typeOf} from '../api/kinds';
@@ -206,43 +207,30 @@ export function waypointStatus(gw: KubeObject, clusterIP: string, now: string, p
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-export function waypointController(store: ObjectStore, clock: Clock): MeshControllerDef {
-  const istiodKeys = (o: KubeObject) =>
-    nsOf(o) === ISTIO_SYSTEM && nameOf(o) === 'istiod'
-      ? ['/gatewayclasses', ...listOf(store, 'gateways').map(keyOf)]
-      : [];
+export function waypointController(store: ObjectStore, clock: Clock): ControllerDef {
   return {
     name: 'istio-waypoint-controller',
-    watches: [
-      {group: GATEWAY_GROUP, resource: 'gateways', keys: (e) => [keyOf(e.object)]},
+    primary: {group: GATEWAY_GROUP, resource: 'gateways'},
+    secondary: [
       // a child changing (the Service getting its ClusterIP, someone deleting the Deployment) wakes its Gateway
-      ...['services', 'serviceaccounts'].map((resource) => ({
-        group: '',
-        resource,
-        keys: (e: {object: KubeObject}) => ownedBy(e.object),
-      })),
-      {group: 'apps', resource: 'deployments', keys: (e) => [...ownedBy(e.object), ...istiodKeys(e.object)]},
+      {type: {group: '', resource: 'services'}, keys: ownedBy},
+      {type: {group: '', resource: 'serviceaccounts'}, keys: ownedBy},
       {
-        group: 'apiextensions.k8s.io',
-        resource: 'customresourcedefinitions',
-        keys: (e) => (String(e.object.metadata.name).endsWith(`.${GATEWAY_GROUP}`) ? ['/gatewayclasses'] : []),
+        type: {group: 'apps', resource: 'deployments'},
+        keys: (o) => [...ownedBy(o), ...(isIstiod(o) ? listOf(store, 'gateways').map(keyOf) : [])],
       },
-      {group: GATEWAY_GROUP, resource: 'gatewayclasses', keys: () => ['/gatewayclasses']},
       // routes attaching or leaving change the listeners' attachedRoutes
       {
-        group: GATEWAY_GROUP,
-        resource: 'httproutes',
-        keys: (e) =>
-          ((asJson(e.object.spec).parentRefs ?? []) as Json[])
+        type: {group: GATEWAY_GROUP, resource: 'httproutes'},
+        keys: (o) =>
+          ((asJson(o.spec).parentRefs ?? []) as Json[])
             .filter((p) => (p.kind ?? 'Gateway') === 'Gateway')
-            .map((p) => `${String(p.namespace ?? nsOf(e.object))}/${p.name}`),
+            .map((p) => `${String(p.namespace ?? nsOf(o))}/${p.name}`),
       },
     ],
-    allKeys: () => ['/gatewayclasses', ...listOf(store, 'gateways').map(keyOf)],
     reconcile(key) {
       const istio = readIstioInstall(store);
       if (!istio.installed) return; // nothing answers Gateways without istiod: their status stays "Waiting for controller"
-      if (key === '/gatewayclasses') return ensureGatewayClasses(store, clock);
       const {namespace, name} = splitKey(key);
       const gw = getOf(store, 'gateways', namespace, name);
       // gone: the garbage collector removes what it owned
@@ -269,57 +257,73 @@ export function waypointController(store: ObjectStore, clock: Clock): MeshContro
       const svc = ensure('services', children.service);
       const ip = clusterIPOf(svc);
       if (!ip) return;
-      const status = waypointStatus(
-        gw,
-        ip,
-        clock
-          .now()
-          .toISOString()
-          .replace(/\.\d{3}Z$/, 'Z'),
-        asJson(gw.status),
-        attachedRoutes(store, gw),
-      );
+      const status = waypointStatus(gw, ip, rfc3339(clock), asJson(gw.status), attachedRoutes(store, gw));
       if (!same(status, gw.status)) store.updateStatus(typeOf(store, 'gateways')!, {...gw, status});
     },
   };
 }
 
-function ownedBy(o: KubeObject): string[] {
-  return (o.metadata.ownerReferences ?? []).filter((r) => r.kind === 'Gateway').map((r) => `${nsOf(o)}/${r.name}`);
+/**
+ * istiod's GatewayClass controller: the three Istio GatewayClasses exist and are Accepted once istiod runs and the
+ * Gateway API CRDs are served. Keys are the class names.
+ */
+export function gatewayClassController(store: ObjectStore, clock: Clock): ControllerDef {
+  const all = () => ISTIO_GATEWAY_CLASSES.map((c) => c.name);
+  return {
+    name: 'istio-gatewayclass-controller',
+    primary: {group: GATEWAY_GROUP, resource: 'gatewayclasses'},
+    secondary: [
+      {type: {group: 'apps', resource: 'deployments'}, keys: (o) => (isIstiod(o) ? all() : [])},
+      {
+        type: {group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions'},
+        keys: (o) => (String(o.metadata.name).endsWith(`.${GATEWAY_GROUP}`) ? all() : []),
+      },
+    ],
+    resyncKeys: all,
+    reconcile(name) {
+      const c = ISTIO_GATEWAY_CLASSES.find((x) => x.name === name);
+      const t = typeOf(store, 'gatewayclasses');
+      // not ours, or the Gateway API CRDs are not installed yet (the CRD watch brings us back)
+      if (!c || !t || !readIstioInstall(store).installed) return;
+      let gc = store.get(t, undefined, c.name);
+      if (!gc)
+        gc = store.create(t, {
+          apiVersion: `${GATEWAY_GROUP}/${t.version}`,
+          kind: 'GatewayClass',
+          metadata: {name: c.name},
+          spec: {controllerName: c.controllerName, description: c.description},
+        });
+      if (asJson(gc.spec).controllerName !== c.controllerName) return;
+      const accepted = ((asJson(gc.status).conditions ?? []) as Json[]).some(
+        (x) => x.type === 'Accepted' && x.status === 'True',
+      );
+      if (!accepted)
+        store.updateStatus(t, {
+          ...gc,
+          status: {
+            conditions: [
+              cond(
+                'Accepted',
+                'True',
+                'Accepted',
+                'Handled by Istio controller',
+                gc.metadata.generation ?? 1,
+                rfc3339(clock),
+              ),
+            ],
+          },
+        });
+    },
+  };
 }
 
-function ensureGatewayClasses(store: ObjectStore, clock: Clock): void {
-  const t = typeOf(store, 'gatewayclasses');
-  if (!t) return; // the Gateway API CRDs are not installed yet; the CRD watch brings us back
-  const at = clock
+const isIstiod = (o: KubeObject) => nsOf(o) === ISTIO_SYSTEM && nameOf(o) === 'istiod';
+const rfc3339 = (clock: Clock) =>
+  clock
     .now()
     .toISOString()
     .replace(/\.\d{3}Z$/, 'Z');
-  for (const c of ISTIO_GATEWAY_CLASSES) {
-    let gc = store.get(t, undefined, c.name);
-    if (!gc)
-      gc = store.create(t, {
-        apiVersion: `${GATEWAY_GROUP}/${t.version}`,
-        kind: 'GatewayClass',
-        metadata: {name: c.name},
-        spec: {controllerName: c.controllerName, description: c.description},
-      });
-    if (asJson(gc.spec).controllerName !== c.controllerName) continue;
-    const accepted = ((asJson(gc.status).conditions ?? []) as Json[]).some(
-      (x) => x.type === 'Accepted' && x.status === 'True',
-    );
-    if (!accepted)
-      store.updateStatus(t, {
-        ...gc,
-        status: {
-          conditions: [
-            cond('Accepted', 'True', 'Accepted', 'Handled by Istio controller', gc.metadata.generation ?? 1, at),
-          ],
-        },
-      });
-  }
-}
 
-export function runWaypointController(store: ObjectStore, clock: Clock): RunningMeshController {
-  return runMeshController(store, clock, waypointController(store, clock));
+function ownedBy(o: KubeObject): string[] {
+  return (o.metadata.ownerReferences ?? []).filter((r) => r.kind === 'Gateway').map((r) => `${nsOf(o)}/${r.name}`);
 }

@@ -17,5 +17,5 @@ export {defaultNetworkModel, targetPortFor} from './net/default-network';
 export {resolveName, backingPods, searchDomains, CLUSTER_DNS_IP} from './net/dns';
 export {serveFromPod, listenerOn, type ServeRequest} from './net/pod-app';
 export {APP_HANDLERS, type AppHandler, type AppRequest, type AppResponse} from './net/apps';
-export type {Command, CommandContext} from './shell/command';
+export type {Command, CommandContext} from './shell/shell';
 export {podView, type PodView} from './pod-view';

@@ -10,7 +10,7 @@ import {logHandler} from './logs/log-handler';
 import {defaultNetworkModel} from './net/default-network';
 import type {NetworkModel} from './net/network-model';
 import {portForwardHandler} from './portforward/portforward-handler';
-import type {Command} from './shell/command';
+import type {Command} from './shell/shell';
 import {SandboxRuntime} from './sandbox-runtime';
 import {systemClock, type Clock} from '../kit/clock';
 import type {Disposable} from '../kit/disposable';

@@ -1,5 +1,5 @@
 import type {ObjectStore} from '../api/store';
-import type {KubeObject, ResourceType} from '../api/types';
+import type {ResourceType} from '../api/types';
 import {errors} from '../api/status';
 import {mustType} from '../api/kinds';
 import {imageSpecFor, IMAGE_CATALOG} from './images/catalog';
@@ -7,8 +7,6 @@ import type {ImageSpec} from './images/types';
 import {PodLogs} from './logs/pod-logs';
 import {podView, type PodView} from './pod-view';
 import type {NetworkModel} from './net/network-model';
-import type {AppResponse} from './net/apps';
-import {serveFromPod, type ServeRequest} from './net/pod-app';
 import type {Clock} from '../kit/clock';
 import type {Disposable} from '../kit/disposable';
 
@@ -83,11 +81,6 @@ export class SandboxRuntime implements Disposable {
   appendLog(namespace: string, pod: string, container: string, line: string, time?: Date): boolean {
     const p = this.pod(namespace, pod);
     return !!p && this.logs.append(p, container, line, time);
-  }
-
-  /** hand a request to the app listening on `port` in `pod` (it writes the app's own log line); undefined if none */
-  serveApp(pod: KubeObject, port: number, req: ServeRequest): Promise<AppResponse | undefined> {
-    return serveFromPod(this, podView(pod), port, req);
   }
 
   overlay(podUid: string, container: string): Map<string, string> {

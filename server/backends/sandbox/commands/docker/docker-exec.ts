@@ -3,10 +3,9 @@
  * node has live in node-commands.ts; anything else fails as runc does for a missing binary (exit 126).
  */
 import {nodeContainers} from '../../cluster/cluster-record';
-import type {LearnerSandbox} from '../../backend/learner-sandbox';
+import type {CommandSandbox} from '../types';
 
 import {containerRows} from './docker-ps';
-import {NODE_COMMANDS} from '../../runtime/node/node-commands';
 import {FlagError, parseFlags} from '../../kit/flags';
 import type {CommandIO} from '../../kit/command-io';
 
@@ -14,7 +13,7 @@ const EXEC_USAGE = `Usage:  docker exec [OPTIONS] CONTAINER COMMAND [ARG...]
 
 Execute a command in a running container`;
 
-export async function dockerExec(io: CommandIO, sandbox: LearnerSandbox, argv: string[]): Promise<number> {
+export async function dockerExec(io: CommandIO, sandbox: CommandSandbox, argv: string[]): Promise<number> {
   // docker stops reading its own flags at the container name: what follows belongs to the command
   const firstArg = argv.findIndex(
     (a, i) =>
@@ -57,12 +56,12 @@ export async function dockerExec(io: CommandIO, sandbox: LearnerSandbox, argv: s
     return 1;
   }
   const node = nodeContainers(cluster).find((n) => n.name === row.name)!;
-  const command = NODE_COMMANDS.get(exe.split('/').pop()!);
+  const command = sandbox.nodeCommands.get(exe.split('/').pop()!);
   if (!command) {
     io.stderr.write(
       `OCI runtime exec failed: exec failed: unable to start container process: exec: "${exe}": executable file not found in $PATH: unknown\n`,
     );
     return 126;
   }
-  return command({io, store: sandbox.apiSandbox.store, cluster, node, args});
+  return command({io, store: sandbox.store, cluster, node, args, processes: () => sandbox.nodeProcesses(node)});
 }

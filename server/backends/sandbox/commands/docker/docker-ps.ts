@@ -1,6 +1,6 @@
 /** `docker ps [-a] [-q] [--no-trunc] [--format TEMPLATE] [-f name=...]`: the k3d node containers. */
 import {nodeContainers, type ClusterRecord} from '../../cluster/cluster-record';
-import type {LearnerSandbox} from '../../backend/learner-sandbox';
+import type {CommandSandbox} from '../types';
 
 import {K3D_PROXY_IMAGE} from '../k3d/k3d-version';
 import {humanDuration} from './docker-time';
@@ -46,7 +46,7 @@ export function containerRows(c: ClusterRecord | undefined): ContainerRow[] {
 
 const trunc = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-export async function dockerPs(io: CommandIO, sandbox: LearnerSandbox, argv: string[]): Promise<number> {
+export async function dockerPs(io: CommandIO, sandbox: CommandSandbox, argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseFlags(argv, [

@@ -147,8 +147,9 @@ export async function runIstioctl(
 export const istioctl: SandboxCommand = async (io, sandbox) => {
   const running = sandbox.cluster?.state === 'running';
   return runIstioctl(io.args, io, {
-    store: running ? sandbox.apiSandbox.store : undefined,
+    store: running ? sandbox.store : undefined,
     serverVersion: sandbox.cluster?.k3sVersion ?? K3S_VERSION,
-    simulated: sandbox.simulated,
+    // nodes, controllers and system pods are simulated: install waits for pods to become Ready
+    simulated: true,
   });
 };

@@ -1,5 +1,5 @@
 /** The shape of one k3d (cobra) command: how it is invoked, its flags, and what it does with them. */
-import type {LearnerSandbox} from '../../backend/learner-sandbox';
+import type {CommandSandbox} from '../types';
 
 import type {K3dLog} from './k3d-log';
 import type {FlagSpec, Parsed} from '../../kit/flags';
@@ -7,7 +7,7 @@ import type {CommandIO} from '../../kit/command-io';
 
 export interface K3dContext {
   io: CommandIO;
-  sandbox: LearnerSandbox;
+  sandbox: CommandSandbox;
   log: K3dLog;
   parsed: Parsed;
 }

@@ -1,5 +1,5 @@
-import type {Command, CommandContext} from '../shell/command';
-import {fail} from '../shell/command';
+import type {Command, CommandContext} from '../shell/shell';
+import {fail} from '../shell/shell';
 import {ExitSignal} from '../shell/shell';
 import {lines} from '../shell/streams';
 

@@ -1,4 +1,4 @@
-import type {Command, CommandContext} from '../shell/command';
+import type {Command, CommandContext} from '../shell/shell';
 import {isNetworkError, type HeaderList, type NetworkError, type NetworkResponse} from '../net/network-model';
 import {normalizeUrl, parseCurlArgs, type CurlOptions} from './curl-args';
 

@@ -1,5 +1,5 @@
-import type {Command, CommandContext} from '../shell/command';
-import {fail} from '../shell/command';
+import type {Command, CommandContext} from '../shell/shell';
+import {fail} from '../shell/shell';
 import {lines, readAllInput} from '../shell/streams';
 
 const operands = (ctx: CommandContext) => ctx.argv.slice(1).filter((a) => !a.startsWith('-') || a === '-');

@@ -1,4 +1,4 @@
-import type {Command} from '../shell/command';
+import type {Command} from '../shell/shell';
 import {SHELL_BUILTIN_COMMANDS} from './builtins';
 import {curl} from './curl';
 import {FILE_COMMANDS, MORE_FILE_COMMANDS} from './files';

@@ -1,5 +1,5 @@
-import type {Command} from '../shell/command';
-import {fail} from '../shell/command';
+import type {Command} from '../shell/shell';
+import {fail} from '../shell/shell';
 import {CLUSTER_DNS_IP, resolveName} from '../net/dns';
 import {isNetworkError} from '../net/network-model';
 

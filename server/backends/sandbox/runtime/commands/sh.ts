@@ -1,5 +1,5 @@
 import {posix} from 'node:path';
-import type {Command} from '../shell/command';
+import type {Command} from '../shell/shell';
 import {interactive} from '../shell/repl';
 import {Shell} from '../shell/shell';
 import {readAllInput} from '../shell/streams';

@@ -1,5 +1,5 @@
-import type {Command, CommandContext} from '../shell/command';
-import {fail} from '../shell/command';
+import type {Command, CommandContext} from '../shell/shell';
+import {fail} from '../shell/shell';
 
 const env: Command = async (ctx) => {
   const e = {...ctx.env};

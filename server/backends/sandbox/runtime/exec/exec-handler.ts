@@ -1,7 +1,7 @@
 import {WebSocketServer, type WebSocket} from 'ws';
 import type {UpgradeContext} from '../../api/api-server';
 import {errors} from '../../api/status';
-import type {Command} from '../shell/command';
+import type {Command} from '../shell/shell';
 import type {SandboxRuntime} from '../sandbox-runtime';
 import {startExecSession} from './exec-session';
 import {execTarget, flag, type ExecTarget} from './exec-target';

@@ -1,4 +1,4 @@
-import type {Command} from '../shell/command';
+import type {Command} from '../shell/shell';
 import {LineDiscipline} from '../shell/line-discipline';
 import {EMPTY_INPUT, Pipe, type Input, type Output} from '../shell/streams';
 import type {SandboxRuntime} from '../sandbox-runtime';

@@ -1,5 +1,5 @@
 import {posix} from 'node:path';
-import type {Command, CommandContext} from '../shell/command';
+import type {Command, CommandContext} from '../shell/shell';
 import type {TerminalHooks} from '../shell/line-discipline';
 import {Shell} from '../shell/shell';
 import type {Input, Output} from '../shell/streams';

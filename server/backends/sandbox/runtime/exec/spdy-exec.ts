@@ -1,6 +1,6 @@
 import type {UpgradeContext} from '../../api/api-server';
 import {SpdySession, type SpdyStream} from '../portforward/spdy-session';
-import type {Command} from '../shell/command';
+import type {Command} from '../shell/shell';
 import type {SandboxRuntime} from '../sandbox-runtime';
 import {startExecSession, type ExecSession} from './exec-session';
 import {flag, type ExecTarget} from './exec-target';

@@ -44,7 +44,7 @@ export const isNetworkError = (r: NetworkResult): r is NetworkError => 'error' i
 
 /**
  * How a request from inside a pod reaches its destination. The default model goes straight to the backing pod's
- * app; the mesh (next issue) replaces it with the sidecar/ztunnel/waypoint path, policies, routes and access logs.
+ * app; the mesh wraps it with the sidecar/ztunnel/waypoint path, policies, routes and access logs.
  */
 export interface NetworkModel {
   request(req: NetworkRequest): Promise<NetworkResult>;

@@ -1,15 +1,14 @@
 /**
- * What `docker exec NODE CMD` can run inside a k3d node container. One entry per executable, so the next issue adds
- * `nsenter` (into a pod's network namespace, by PID from nodeProcesses) and `iptables` here without touching exec.
+ * What `docker exec NODE CMD` can run inside a k3d node container: one entry per executable. These are the node's
+ * own (ps, crictl); the mesh plugin adds nsenter and iptables (mesh/node-views.ts), and the backend hands the union
+ * to the docker command.
  */
 import {createHash} from 'node:crypto';
 import type {ObjectStore} from '../../api/index';
 import {mustType} from '../../api/kinds';
 import type {ClusterRecord, NodeContainer} from '../../cluster/cluster-record';
-
-import {MESH_NODE_COMMANDS, withEnvoyChildren} from '../../mesh/node-views';
-import {nodeProcesses} from './node-processes';
 import type {CommandIO} from '../../kit/command-io';
+import type {NodeProcess} from './node-processes';
 
 export interface NodeExecContext {
   io: CommandIO;
@@ -18,14 +17,15 @@ export interface NodeExecContext {
   node: NodeContainer;
   /** argv after the executable */
   args: string[];
+  /** the node's process table, with what plugins add (the mesh's envoy children) */
+  processes(): NodeProcess[];
 }
 
 export type NodeCommand = (ctx: NodeExecContext) => Promise<number> | number;
 
 /** busybox ps (the k3s image's): it accepts and ignores BSD options like `aux`, prints the same columns */
-const ps: NodeCommand = ({io, store, cluster, node}) => {
-  // sidecars and waypoints run envoy under pilot-agent: the mesh adds those children
-  const rows = withEnvoyChildren(nodeProcesses(store, cluster, node));
+const ps: NodeCommand = ({io, processes}) => {
+  const rows = processes();
   io.stdout.write('PID   USER     TIME  COMMAND\n');
   for (const p of rows)
     io.stdout.write(
@@ -109,6 +109,4 @@ const crictl: NodeCommand = ({io, store, node, args}) => {
 export const NODE_COMMANDS: ReadonlyMap<string, NodeCommand> = new Map([
   ['ps', ps],
   ['crictl', crictl],
-  // nsenter into a pod's network namespace, iptables / iptables-save there (the mesh's redirection rules)
-  ...MESH_NODE_COMMANDS,
 ]);
