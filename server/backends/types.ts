@@ -1,12 +1,16 @@
 /**
  * A backend decides what the learner's shell talks to. `host`: the machine's real k3d/istioctl/kubectl/docker.
- * `sandbox` (later): a simulated k3d cluster whose commands come first on PATH. Steps never know which one runs.
+ * `sandbox`: a simulated k3d cluster whose commands come first on PATH. Steps never know which one runs.
  */
 import type {RequestPath} from '../../src/core/protocol/cluster-picture';
 
 export type BackendName = 'host' | 'sandbox';
 
-/** Who owns sessions, progress and (later) a sandbox: the one local learner, or one per workshop attendee. */
+export interface BackendOptions {
+  stateDir: string;
+}
+
+/** Who owns sessions, progress and a sandbox: the one local learner, or one per workshop attendee. */
 export type LearnerId = string;
 export const LOCAL_LEARNER: LearnerId = 'local';
 

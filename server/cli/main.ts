@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import {Command, CommanderError, InvalidArgumentError, Option} from 'commander';
-import {createBackend, BackendUnavailableError} from '../backends';
+import {createBackend} from '../backends';
 import type {BackendName} from '../backends/types';
 import {LOCAL_LEARNER} from '../backends/types';
 import {createLogger} from '../config/logger';
@@ -245,7 +245,7 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode === 0 ? 0 : USAGE_ERROR;
       return;
     }
-    if (err instanceof OptionsError || err instanceof BackendUnavailableError) {
+    if (err instanceof OptionsError) {
       process.stderr.write(`lab: ${err.message}\n`);
       process.exitCode = USAGE_ERROR;
       return;

@@ -10,7 +10,7 @@ import {LOCAL_LEARNER} from '../../server/backends/types';
 import {silentLogger} from '../../server/config/logger';
 import {startLabServer, type LabServer} from '../../server/http/server';
 import {manifestIndex} from '../../server/manifests/collect';
-import {NO_CLUSTER_SIM, NO_KUBECTL, startBackend, type BackendHarness} from '../fixtures/sandbox-backend/harness';
+import {NO_KUBECTL, startBackend, type BackendHarness} from '../fixtures/sandbox-backend/harness';
 
 const TOKEN = 'cluster-picture-token-0123456789';
 
@@ -28,7 +28,7 @@ spec:
     command: ["sleep", "infinity"]
 `;
 
-describe('GET /api/cluster (sandbox backend)', {skip: NO_KUBECTL || NO_CLUSTER_SIM}, () => {
+describe('GET /api/cluster (sandbox backend)', {skip: NO_KUBECTL}, () => {
   let h: BackendHarness;
   let lab: LabServer;
   let dir: string;

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
-import {NO_CLUSTER_SIM, NO_KUBECTL, startBackend, type BackendHarness} from '../fixtures/sandbox-backend/harness';
+import {NO_KUBECTL, startBackend, type BackendHarness} from '../fixtures/sandbox-backend/harness';
 
 const L = 'pf1';
 const APP = `
@@ -28,7 +28,7 @@ spec:
   ports: [{name: http, port: 8000, targetPort: 8080}]
 `;
 
-describe('port-forward with curl through it', {skip: NO_KUBECTL || NO_CLUSTER_SIM}, () => {
+describe('port-forward with curl through it', {skip: NO_KUBECTL}, () => {
   let h: BackendHarness;
   before(async () => {
     h = await startBackend();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
 import {istioRelease} from '../../server/backends/sandbox/commands/istioctl/istio-release';
-import {NO_CLUSTER_SIM, NO_KUBECTL, rows, startBackend, type BackendHarness} from '../fixtures/sandbox-backend/harness';
+import {NO_KUBECTL, rows, startBackend, type BackendHarness} from '../fixtures/sandbox-backend/harness';
 
 // The sandbox's istioctl as a learner meets it: a real bash, our shims first on PATH, the real kubectl reading
 // what istioctl created. The walkthrough's commands (shared/reference/istio-ambient-k3d.ko.md) with -y added.
@@ -9,7 +9,7 @@ const L = 'istio1';
 const V = istioRelease(process.env).version;
 const INSTALL = 'istioctl install --set profile=ambient --set values.global.platform=k3d';
 
-describe('istioctl in the sandbox shell', {skip: NO_KUBECTL || NO_CLUSTER_SIM}, () => {
+describe('istioctl in the sandbox shell', {skip: NO_KUBECTL}, () => {
   let h: BackendHarness;
   const sh = (line: string, input?: string) => h.sh(L, line, {input, timeoutMs: 25_000});
 

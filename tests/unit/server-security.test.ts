@@ -3,14 +3,13 @@
  * path traversal) and what it allows (public static pages, the token's cookie flow, authorised API and socket).
  */
 import assert from 'node:assert/strict';
-import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
 import WebSocket from 'ws';
-import {createBackend} from '../../server/backends';
 import {silentLogger} from '../../server/config/logger';
 import {OptionsError, resolveOptions, type LabOptionsInput} from '../../server/config/options';
 import {startLabServer, type LabServer} from '../../server/http/server';
@@ -270,10 +269,4 @@ test('options: invalid values fail with a message naming the option', () => {
       (err: unknown) => err instanceof OptionsError && message.test(err.message),
     );
   }
-});
-
-// once server/backends/sandbox/index.ts lands, the sandbox's own tests take over
-const sandboxLanded = existsSync(new URL('../../server/backends/sandbox/index.ts', import.meta.url));
-test('selecting the sandbox backend before it exists gives a clear error', {skip: sandboxLanded}, async () => {
-  await assert.rejects(createBackend('sandbox', {stateDir: dir}), /"sandbox" backend is not available yet/);
 });

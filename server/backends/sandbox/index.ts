@@ -2,7 +2,7 @@
  * The sandbox backend's entry point (loaded by server/backends/index.ts): a simulated k3d cluster per learner,
  * driven by the real kubectl and our k3d/docker commands. See backend/sandbox-backend.ts.
  */
-import type {BackendOptions} from '../index';
+import type {BackendOptions} from '../types';
 import {SandboxBackend, type SandboxBackendOptions} from './backend/sandbox-backend';
 
 export {

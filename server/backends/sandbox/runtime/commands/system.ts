@@ -1,5 +1,6 @@
 import type {Command, CommandContext} from '../shell/shell';
 import {fail} from '../shell/shell';
+import {containerArgv} from '../images/catalog';
 
 const env: Command = async (ctx) => {
   const e = {...ctx.env};
@@ -76,15 +77,7 @@ const uname: Command = async (ctx) => {
 const ps: Command = async (ctx) => {
   const c = ctx.container;
   const user = c.image.user.name.slice(0, 8);
-  const spec = c.container;
-  // the pod's command replaces the entrypoint; its args alone replace the image's CMD after the entrypoint
-  const cmd1 = (
-    spec.command
-      ? [...spec.command, ...(spec.args ?? [])]
-      : spec.args
-        ? [c.image.entrypoint[0]!, ...spec.args]
-        : c.image.entrypoint
-  ).join(' ');
+  const cmd1 = containerArgv(c.image, c.container).join(' ');
   const rows: [number, string][] = [[1, cmd1]];
   if (ctx.shell.isProcess) rows.push([ctx.shell.pid, ctx.shell.name]);
   rows.push([ctx.shell.pid + 6, ctx.argv.join(' ')]);

@@ -83,6 +83,34 @@ const debian = (version: string, codename: string) =>
 const DISTROLESS_OS = `PRETTY_NAME="Distroless"\nNAME="Debian GNU/Linux"\nID="debian"\nVERSION_ID="12"\nVERSION="Debian GNU/Linux 12 (bookworm)"\nHOME_URL="https://github.com/GoogleContainerTools/distroless"\n`;
 
 /**
+ * An image we have no entry for: a generic Linux userland with a shell, so a learner's own image still answers
+ * `sh`, `env` and `hostname`; it serves no app and prints nothing at start.
+ */
+export const GENERIC_IMAGE: ImageSpec = {
+  id: 'generic',
+  repositories: [],
+  user: ROOT,
+  commands: BUSYBOX_COMMANDS,
+  env: {PATH: ALPINE_PATH},
+  workingDir: '/',
+  app: 'none',
+  ports: [],
+  entrypoint: ['/bin/sh'],
+  startupLog: () => [],
+};
+
+/**
+ * Images whose only modelled trait is what they run (PID 1 in the pod, and its line in the node's `ps`): a generic
+ * userland otherwise. The mesh's and k3s's own images, and the Argo images the walkthrough installs.
+ */
+const runsOnly = (id: string, repositories: string[], entrypoint: string[]): ImageSpec => ({
+  ...GENERIC_IMAGE,
+  id,
+  repositories,
+  entrypoint,
+});
+
+/**
  * The images the walkthrough and k3s run. Order matters only for overlapping repositories (none today).
  * Sources: the images' Dockerfiles and their documented start-up output (istio-facts.md §5 for the samples).
  */
@@ -288,7 +316,38 @@ export const IMAGE_CATALOG: ImageSpec[] = [
       `${klog(after(startedAt, 753), 'I', 'tlsconfig.go:240')} "Starting DynamicServingCertificateController"`,
     ],
   },
+  // what runs only (no in-pod userland modelled): the mesh's and k3s's own images, Argo's
+  runsOnly(
+    'traefik',
+    ['rancher/mirrored-library-traefik', 'library/traefik'],
+    ['traefik', 'traefik', '--entryPoints.web.address=:8000/tcp', '--entryPoints.websecure.address=:8443/tcp'],
+  ),
+  runsOnly('klipper-lb', ['rancher/klipper-lb'], ['/bin/sh', '/usr/bin/entry']),
+  runsOnly('ztunnel', ['istio/ztunnel'], ['/usr/local/bin/ztunnel', 'proxy', 'ztunnel']),
+  runsOnly(
+    'pilot',
+    ['istio/pilot'],
+    ['/usr/local/bin/pilot-discovery', 'discovery', '--monitoringAddr=:15014', '--log_output_level=default:info'],
+  ),
+  runsOnly(
+    'proxyv2',
+    ['istio/proxyv2'],
+    ['/usr/local/bin/pilot-agent', 'proxy', 'router', '--domain', '$(POD_NAMESPACE).svc.cluster.local'],
+  ),
+  runsOnly('install-cni', ['istio/install-cni'], ['install-cni']),
+  runsOnly('argocd', ['argoproj/argocd'], ['/usr/local/bin/argocd-server']),
+  runsOnly('redis', ['library/redis'], ['redis-server', '*:6379']),
 ];
+
+/**
+ * What a container runs as PID 1, as argv: the pod's `command` replaces the image's entrypoint, its `args` alone
+ * replace what follows the entrypoint's executable. In-pod `ps`, `/proc/1/cmdline` and the node's `ps` all ask here.
+ */
+export function containerArgv(image: ImageSpec, c: {command?: string[]; args?: string[]}): string[] {
+  if (c.command?.length) return [...c.command, ...(c.args ?? [])];
+  if (c.args?.length) return [image.entrypoint[0]!, ...c.args];
+  return image.entrypoint;
+}
 
 function gunicornStart(t: Date, version: string, bind: string, worker: string): string[] {
   const later = after(t, 12);
@@ -299,23 +358,6 @@ function gunicornStart(t: Date, version: string, bind: string, worker: string): 
     `${gunicornTime(later)} [8] [INFO] Booting worker with pid: 8`,
   ];
 }
-
-/**
- * An image we have no entry for: a generic Linux userland with a shell, so a learner's own image still answers
- * `sh`, `env` and `hostname`; it serves no app and prints nothing at start.
- */
-export const GENERIC_IMAGE: ImageSpec = {
-  id: 'generic',
-  repositories: [],
-  user: ROOT,
-  commands: BUSYBOX_COMMANDS,
-  env: {PATH: ALPINE_PATH},
-  workingDir: '/',
-  app: 'none',
-  ports: [],
-  entrypoint: ['/bin/sh'],
-  startupLog: () => [],
-};
 
 /** "docker.io/istio/examples-helloworld-v1:1.0" → "istio/examples-helloworld-v1"; "nginx" → "library/nginx" */
 export function repositoryOf(image: string): string {

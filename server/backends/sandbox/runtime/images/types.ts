@@ -38,7 +38,7 @@ export interface ImageSpec {
   app: AppKind;
   /** ports the app listens on (containerPort in the samples) */
   ports: number[];
-  /** what `ps` shows for PID 1 (the entrypoint and args), used when the pod spec does not override it */
+  /** PID 1 (the entrypoint and its args) when the pod spec does not override it: in-pod `ps`, /proc/1/cmdline, the node's `ps` */
   entrypoint: string[];
   /** the lines the real image prints at start, with timestamps in its own format */
   startupLog(ctx: StartupContext): string[];

@@ -5,7 +5,7 @@ export type HeaderList = [string, string][];
 
 export interface NetworkRequest {
   fromPod: PodView;
-  /** the container the request starts in (sidecars see their own traffic in the next issue) */
+  /** the container the request starts in */
   fromContainer?: string;
   method: string;
   /** absolute: http://httpbin.foo:8000/get?x=1 */

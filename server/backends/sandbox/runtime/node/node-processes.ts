@@ -2,14 +2,15 @@
  * The process table of a k3d node container, derived from the store: k3s and containerd, then for every running
  * pod scheduled on the node (spec.nodeName) its containerd-shim, its pause process and one process per container.
  * PIDs are stable: a pod's block of PIDs comes from a hash of its uid (older pods claim first on a collision), so
- * `docker exec NODE ps` twice shows the same numbers and the next issue's `nsenter -t PID -n` can map a PID back
- * to its pod (`processByPid`).
+ * `docker exec NODE ps` twice shows the same numbers and `nsenter -t PID -n` (the mesh's) can map a PID back
+ * to its pod.
  */
 import {createHash} from 'node:crypto';
 import type {ObjectStore} from '../../api/index';
 import {mustType} from '../../api/kinds';
 import type {KubeObject} from '../../api/types';
 import type {ClusterRecord, NodeContainer} from '../../cluster/cluster-record';
+import {containerArgv, imageSpecFor} from '../images/catalog';
 
 export interface NodeProcess {
   pid: number;
@@ -28,33 +29,6 @@ const FIRST_POD_PID = 1000;
 const CONTAINERD_SOCK = '/run/k3s/containerd/containerd.sock';
 const SHIM = '/var/lib/rancher/k3s/data/cni/containerd-shim-runc-v2';
 
-/** what an image runs when the pod spec does not say (the walkthrough's images and k3s's own) */
-const IMAGE_COMMANDS: Array<[RegExp, string]> = [
-  [/(^|\/)nginx(:|$)/, 'nginx: master process nginx -g daemon off;'],
-  [/examples-helloworld/, '/usr/local/bin/python3 /usr/local/bin/gunicorn -b [::]:5000 app:app -k gevent'],
-  [/(^|\/)coredns(:|$)/, '/coredns -conf /etc/coredns/Corefile'],
-  [/local-path-provisioner/, 'local-path-provisioner start --config /etc/config/config.json'],
-  [
-    /metrics-server/,
-    '/metrics-server --cert-dir=/tmp --secure-port=10250 --kubelet-preferred-address-types=InternalIP',
-  ],
-  [
-    /(^|\/)traefik(:|$)/,
-    'traefik traefik --entryPoints.web.address=:8000/tcp --entryPoints.websecure.address=:8443/tcp',
-  ],
-  [/klipper-lb/, '/bin/sh /usr/bin/entry'],
-  [/ztunnel/, '/usr/local/bin/ztunnel proxy ztunnel'],
-  [
-    /(^|\/)pilot(:|$)/,
-    '/usr/local/bin/pilot-discovery discovery --monitoringAddr=:15014 --log_output_level=default:info',
-  ],
-  [/proxyv2/, '/usr/local/bin/pilot-agent proxy router --domain $(POD_NAMESPACE).svc.cluster.local'],
-  [/install-cni/, 'install-cni'],
-  [/curl/, 'sleep infinity'],
-  [/argocd/, '/usr/local/bin/argocd-server'],
-  [/(^|\/)redis(:|$)/, 'redis-server *:6379'],
-];
-
 const hashSlot = (uid: string) => createHash('sha256').update(uid).digest().readUInt32BE(0) % SLOTS;
 
 interface Container {
@@ -64,14 +38,8 @@ interface Container {
   args?: string[];
 }
 
-function containerCommand(c: Container): string {
-  const image = c.image ?? '';
-  const fromImage = IMAGE_COMMANDS.find(([re]) => re.test(image))?.[1] ?? image.split('/').pop()!.split(':')[0]!;
-  if (c.command?.length) return [...c.command, ...(c.args ?? [])].join(' ');
-  // args without command: the image's entrypoint runs them
-  if (c.args?.length) return [fromImage.split(' ')[0]!, ...c.args].join(' ');
-  return fromImage;
-}
+/** PID 1 of a container, from the one image table (runtime/images/catalog.ts) */
+const containerCommand = (c: Container): string => containerArgv(imageSpecFor(c.image), c).join(' ');
 
 function k3sCommand(node: NodeContainer, cluster: ClusterRecord): string {
   if (node.role !== 'server') return '/bin/k3s agent';
@@ -152,14 +120,4 @@ function podProcesses(pod: KubeObject, base: number): NodeProcess[] {
     }),
   );
   return procs;
-}
-
-/** the pod (and container) a PID belongs to on that node: what nsenter -t PID will need */
-export function processByPid(
-  store: ObjectStore,
-  cluster: ClusterRecord,
-  node: NodeContainer,
-  pid: number,
-): NodeProcess | undefined {
-  return nodeProcesses(store, cluster, node).find((p) => p.pid === pid);
 }

@@ -1,5 +1,6 @@
 import {posix} from 'node:path';
 import {etcHosts, resolvConf, type ContainerEnv} from '../pod-env';
+import {containerArgv} from '../images/catalog';
 
 export type FsResult<T> = {ok: true; value: T} | {ok: false; error: string};
 
@@ -48,10 +49,7 @@ export class VirtualFs {
       `${sa}/ca.crt`,
       '-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIBADAKBggqhkjOPQQDAjAjMSEwHwYDVQQDDBhrM3Mtc2VydmVyLWNhQDE3MDAwMDAwMDAw\n-----END CERTIFICATE-----\n',
     );
-    this.add(
-      '/proc/1/cmdline',
-      (c.container.command ?? image.entrypoint).concat(c.container.args ?? []).join('\0') + '\0',
-    );
+    this.add('/proc/1/cmdline', containerArgv(image, c.container).join('\0') + '\0');
     this.dirs.add(image.user.home);
     this.dirs.add(image.workingDir);
     for (const d of BIN_DIRS) this.dirs.add(d);
