@@ -11,7 +11,7 @@ import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {createSandboxBackend, type SandboxBackend} from '../../server/backends/sandbox/index';
 import {collectManifests} from '../../server/manifests/collect';
-import {NO_CLUSTER_SIM, NO_KUBECTL} from '../fixtures/sandbox-backend/harness';
+import {NO_KUBECTL} from '../fixtures/sandbox-backend/harness';
 import {compareTranscript, explain} from '../golden/compare';
 import {loadTranscripts, type RealTranscript} from '../golden/fixtures';
 import {loadKnownDifferences} from '../golden/known-differences';
@@ -21,7 +21,7 @@ import {playScenario, SCENARIOS, type ScenarioStep} from '../golden/scenarios';
 const transcripts = loadTranscripts();
 const known = loadKnownDifferences();
 
-describe('the sandbox against real transcripts (tests/fixtures/real)', {skip: NO_KUBECTL || NO_CLUSTER_SIM}, () => {
+describe('the sandbox against real transcripts (tests/fixtures/real)', {skip: NO_KUBECTL}, () => {
   const root = mkdtempSync(path.join(tmpdir(), 'golden-real-'));
   let backend: SandboxBackend;
   const shells: ScenarioShell[] = [];
