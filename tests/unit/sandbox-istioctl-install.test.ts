@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
 import {ISTIO_ART} from '../../server/backends/sandbox/commands/istioctl/install/istio-art';
 import {istioRelease} from '../../server/backends/sandbox/commands/istioctl/istio-release';
-
 import {startIstioHarness, type IstioHarness} from '../fixtures/sandbox-istio/harness';
 import {getOf, listOf} from '../../server/backends/sandbox/api/kinds';
 

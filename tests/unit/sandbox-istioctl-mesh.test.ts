@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
 import type {KubeObject} from '../../server/backends/sandbox/api/types';
-
 import {eventually, installGatewayApi, startIstioHarness, type IstioHarness} from '../fixtures/sandbox-istio/harness';
 import {getOf, listOf, mustType} from '../../server/backends/sandbox/api/kinds';
 

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import type {KubeObject} from '../../server/backends/sandbox/api';
 import {startMesh} from '../../server/backends/sandbox/mesh/index';
-
 import {
   apply,
   freshStore,

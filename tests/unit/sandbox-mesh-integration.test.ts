@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
 import {type KubeObject} from '../../server/backends/sandbox/api';
 import {startMesh, type Mesh} from '../../server/backends/sandbox/mesh/index';
-
 import {IMAGE_CATALOG, SandboxRuntime, isNetworkError, podView} from '../../server/backends/sandbox/runtime/index';
 import {eventually, installGatewayApi, startIstioHarness, type IstioHarness} from '../fixtures/sandbox-istio/harness';
 import {systemClock} from '../../server/backends/sandbox/kit/clock';

@@ -5,7 +5,6 @@ import {evaluatePolicies, policiesAt, policyPlacement} from '../../server/backen
 import {podDataplane} from '../../server/backends/sandbox/mesh/dataplane';
 import {readWorld} from '../../server/backends/sandbox/mesh/world';
 import {routeRequest, seededRng} from '../../server/backends/sandbox/mesh/routing';
-
 import {isNetworkError} from '../../server/backends/sandbox/runtime/index';
 import {apply} from '../fixtures/sandbox-mesh/cluster';
 import {bodyOf, statusOf, walkthrough, type Walkthrough} from '../fixtures/sandbox-mesh/walkthrough';

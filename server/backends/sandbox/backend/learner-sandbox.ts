@@ -9,7 +9,6 @@ import {mkdirSync, renameSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import type {Sandbox, SandboxApi} from '../api/index';
 import {K3S_VERSION} from '../versions';
-
 import {bootCluster, resumeCluster, type ClusterRuntime, type ClusterSpec} from '../cluster/index';
 import {startMesh, type Mesh} from '../mesh/index';
 import type {CommandSandbox} from '../commands/types';

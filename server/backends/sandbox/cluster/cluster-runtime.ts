@@ -14,7 +14,6 @@ import {serviceLbController} from './controllers/service-lb';
 import {statefulSetController} from './controllers/statefulset';
 import {EventRecorder} from './event-recorder';
 import {asObj} from './json';
-
 import {isNodeReady, nodeConditions, nodeLease, nodeObject} from './nodes';
 import {restartedStatus} from './pod-stages';
 import {writeStatus} from './status';

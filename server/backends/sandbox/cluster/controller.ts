@@ -1,6 +1,5 @@
 import type {KubeObject, ObjectStore, ResourceType, StoreEvent} from '../api';
 import type {EventRecorder} from './event-recorder';
-
 import {WorkQueue, type ReconcileResult} from './work-queue';
 import type {Clock} from '../kit/clock';
 import type {Disposable} from '../kit/disposable';

@@ -1,6 +1,5 @@
 import {randomInt} from 'node:crypto';
 import {timestamp, type KubeObject, type ObjectStore} from '../api';
-
 import type {Clock} from '../kit/clock';
 import type {Kinds} from '../api/kinds';
 

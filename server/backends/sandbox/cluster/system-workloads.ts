@@ -1,7 +1,6 @@
 import type {KubeObject, ObjectStore} from '../api';
 import type {ClusterSpec, NodePlan} from './cluster-spec';
 import {K3S_SYSTEM_IMAGES as IMG, TRAEFIK_CHART} from './k3s-images';
-
 import type {J} from './json';
 import type {Kinds} from '../api/kinds';
 

@@ -363,7 +363,7 @@ export const nsenterCommand =
     const events = pod
       ? traffic.events(String(pod.metadata.uid ?? `${nsOf(pod)}/${nameOf(pod)}`))
       : new Map<RedirectEvent, number>();
-    const r = runIptables(args, kind, events, new Date());
+    const r = runIptables(args, kind, events, ctx.store.clock.now());
     if (r.stdout) ctx.io.stdout.write(r.stdout);
     if (r.stderr) ctx.io.stderr.write(r.stderr);
     return r.code;
@@ -373,7 +373,7 @@ export const nsenterCommand =
 export const nodeIptablesCommand =
   (exe: string): NodeCommand =>
   (ctx) => {
-    const r = runIptables([exe, ...ctx.args], 'plain', new Map(), new Date());
+    const r = runIptables([exe, ...ctx.args], 'plain', new Map(), ctx.store.clock.now());
     if (r.stdout) ctx.io.stdout.write(r.stdout);
     if (r.stderr) ctx.io.stderr.write(r.stderr);
     return r.code;

@@ -1,7 +1,6 @@
 import type {ResourceContext} from '../api/rest-handler';
 import type {SandboxApi, UpgradeContext} from '../api/api-server';
 import type {ObjectStore} from '../api/store';
-
 import {defaultCommands} from './commands';
 import {execHandler} from './exec/exec-handler';
 import {IMAGE_CATALOG} from './images/catalog';

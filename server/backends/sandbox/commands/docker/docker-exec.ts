@@ -4,7 +4,6 @@
  */
 import {nodeContainers} from '../../cluster/cluster-record';
 import type {CommandSandbox} from '../types';
-
 import {containerRows} from './docker-ps';
 import {FlagError, parseFlags} from '../../kit/flags';
 import type {CommandIO} from '../../kit/command-io';

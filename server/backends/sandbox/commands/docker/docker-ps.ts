@@ -1,7 +1,6 @@
 /** `docker ps [-a] [-q] [--no-trunc] [--format TEMPLATE] [-f name=...]`: the k3d node containers. */
 import {nodeContainers, type ClusterRecord} from '../../cluster/cluster-record';
 import type {CommandSandbox} from '../types';
-
 import {K3D_PROXY_IMAGE} from '../k3d/k3d-version';
 import {humanDuration} from './docker-time';
 import {FlagError, parseFlags} from '../../kit/flags';
@@ -92,7 +91,7 @@ export async function dockerPs(io: CommandIO, sandbox: CommandSandbox, argv: str
     }
   }
   const noTrunc = !!f['no-trunc'];
-  const now = Date.now();
+  const now = sandbox.store.clock.now().getTime();
   const status = (r: ContainerRow) =>
     r.running ? `Up ${humanDuration(now - r.createdAt)}` : `Exited (0) ${humanDuration(now - r.createdAt)} ago`;
   if (f.quiet) {

@@ -20,7 +20,6 @@ import {
   type AnalysisMessage,
   type Level,
 } from './analysis-messages';
-
 import {hostNetwork, podPhase, proxyKind} from './mesh-view';
 import {listOf} from '../../api/kinds';
 import {labelsOf} from '../../mesh/world';

@@ -3,7 +3,6 @@
  * the way cobra does, parses its flags with the shared pflag-compatible parser, and hands over a RunContext.
  */
 import type {ObjectStore} from '../../api/store';
-
 import type {IstioRelease} from './istio-release';
 import type {FlagSpec, FlagValues} from '../../kit/flags';
 

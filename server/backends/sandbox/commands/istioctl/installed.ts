@@ -5,7 +5,6 @@
  */
 import type {ObjectStore} from '../../api/store';
 import type {KubeObject} from '../../api/types';
-
 import {ALL_ISTIO_CRD_NAMES} from './install/crds';
 import {COMPONENT_LABEL} from './install/object-labels';
 import {getOf, listOf, type KindName} from '../../api/kinds';

@@ -6,7 +6,6 @@
  */
 import {ApiError} from '../../api/status';
 import {K3S_VERSION} from '../../versions';
-
 import type {SandboxCommand} from '../types';
 import {
   str,

@@ -7,7 +7,6 @@
  */
 import type {ObjectStore} from '../../api/store';
 import type {KubeObject} from '../../api/types';
-
 import {getOf, listOf} from '../../api/kinds';
 import {labelsOf} from '../../mesh/world';
 

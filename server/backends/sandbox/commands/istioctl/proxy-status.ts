@@ -5,10 +5,8 @@
  * Tabwriter padding 5.
  */
 import type {ObjectStore} from '../../api/store';
-
 import {CommandError, type IstioctlCommand, type RunContext} from './command';
 import {connectedProxies, istiodPods, proxyTag, type ProxyKind} from './mesh-view';
-
 import {formatTable} from '../../kit/table';
 import {listOf} from '../../api/kinds';
 

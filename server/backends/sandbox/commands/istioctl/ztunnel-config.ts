@@ -6,9 +6,7 @@
 import {createHash} from 'node:crypto';
 import type {ObjectStore} from '../../api/store';
 import type {KubeObject} from '../../api/types';
-
 import {CommandError, str, type IstioctlCommand, type RunContext} from './command';
-
 import {
   hostNetwork,
   isAmbientCaptured,

@@ -4,7 +4,6 @@
  */
 import {newContainerIds, type ClusterRecord, type PortMapping} from '../../cluster/cluster-record';
 import {K3S_VERSION} from '../../versions';
-
 import type {K3dCommand} from './k3d-command';
 import {K3S_IMAGE_TAG} from './k3d-version';
 import type {FlagSpec} from '../../kit/flags';
@@ -188,7 +187,7 @@ export const clusterCreate: K3dCommand = {
       k3sArgs,
       ports,
       disableTraefik,
-      createdAt: new Date().toISOString(),
+      createdAt: sandbox.store.clock.now().toISOString(),
       state: 'running',
       containerIds: newContainerIds({name, servers, agents}),
     };

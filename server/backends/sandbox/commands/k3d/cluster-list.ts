@@ -1,6 +1,5 @@
 /** `k3d cluster list [NAME...]`: NAME SERVERS AGENTS LOADBALANCER, or -o json|yaml. */
 import {stringify} from 'yaml';
-
 import type {K3dCommand} from './k3d-command';
 import {formatTable} from '../../kit/table';
 

@@ -1,6 +1,5 @@
 /** The shape of one k3d (cobra) command: how it is invoked, its flags, and what it does with them. */
 import type {CommandSandbox} from '../types';
-
 import type {K3dLog} from './k3d-log';
 import type {FlagSpec, Parsed} from '../../kit/flags';
 import type {CommandIO} from '../../kit/command-io';

@@ -1,6 +1,5 @@
 /** `k3d node list`: every node container of every cluster, the serverlb included (NAME ROLE CLUSTER STATUS). */
 import {nodeContainers} from '../../cluster/cluster-record';
-
 import type {K3dCommand} from './k3d-command';
 import {formatTable} from '../../kit/table';
 

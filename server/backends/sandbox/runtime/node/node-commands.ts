@@ -36,8 +36,8 @@ const ps: NodeCommand = ({io, processes}) => {
 
 const id = (seed: string, n = 13) => createHash('sha256').update(seed).digest('hex').slice(0, n);
 
-function age(iso: unknown): string {
-  const s = Math.max(0, Math.floor((Date.now() - Date.parse(String(iso))) / 1000));
+function age(iso: unknown, now: Date): string {
+  const s = Math.max(0, Math.floor((now.getTime() - Date.parse(String(iso))) / 1000));
   if (s < 60) return `${s} seconds ago`;
   if (s < 3600) return `${Math.floor(s / 60)} minutes ago`;
   return `${Math.floor(s / 3600)} hours ago`;
@@ -75,7 +75,7 @@ const crictl: NodeCommand = ({io, store, node, args}) => {
     for (const p of pods)
       rows.push([
         id(`sandbox:${p.metadata.uid}`),
-        age(p.metadata.creationTimestamp),
+        age(p.metadata.creationTimestamp, store.clock.now()),
         'Ready',
         p.metadata.name!,
         p.metadata.namespace!,
@@ -92,7 +92,7 @@ const crictl: NodeCommand = ({io, store, node, args}) => {
         rows.push([
           id(`${p.metadata.uid}/${c.name}`),
           id(`image:${c.image}`),
-          age(p.metadata.creationTimestamp),
+          age(p.metadata.creationTimestamp, store.clock.now()),
           'Running',
           c.name,
           '0',

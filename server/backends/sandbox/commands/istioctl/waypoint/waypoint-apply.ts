@@ -8,7 +8,6 @@ import type {ObjectStore} from '../../../api/store';
 import type {KubeObject} from '../../../api/types';
 import {ApiError} from '../../../api/status';
 import {bool, CommandError, str, type IstioctlCommand, type RunContext} from '../command';
-
 import {makeWaypoint} from './waypoint-gateway';
 import {FOR_FLAG, NAME_FLAG, REVISION_FLAG, TIMEOUT_FLAG, WAIT_FLAG} from './waypoint-flags';
 import {waitProgrammed} from './waypoint-wait';

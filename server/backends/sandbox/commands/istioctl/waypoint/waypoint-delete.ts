@@ -1,7 +1,6 @@
 /** `istioctl waypoint delete [name...] [--all]` (waypoint.go): deletes waypoint Gateways; labels stay. */
 import type {ObjectStore} from '../../../api/store';
 import {bool, str, type IstioctlCommand, type RunContext} from '../command';
-
 import {isWaypointGateway} from '../mesh-view';
 import {NAME_FLAG, REVISION_FLAG} from './waypoint-flags';
 import {listOf, mustType} from '../../../api/kinds';

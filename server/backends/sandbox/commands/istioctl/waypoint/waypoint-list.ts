@@ -5,9 +5,7 @@
  */
 import type {ObjectStore} from '../../../api/store';
 import type {KubeObject} from '../../../api/types';
-
 import {bool, str, type IstioctlCommand, type RunContext} from '../command';
-
 import {isWaypointGateway} from '../mesh-view';
 import {conditionOf} from './waypoint-gateway';
 import {ALL_NAMESPACES_FLAG, NAME_FLAG, TIMEOUT_FLAG} from './waypoint-flags';

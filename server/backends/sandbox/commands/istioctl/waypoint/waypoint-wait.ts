@@ -1,7 +1,6 @@
 /** Waiting for a waypoint's `Programmed` condition (set by the mesh controller), bounded by the sandbox's limit. */
 import type {ObjectStore} from '../../../api/store';
 import type {RunContext} from '../command';
-
 import {sleep} from '../install/readiness';
 import {isProgrammed} from './waypoint-gateway';
 import {getOf} from '../../../api/kinds';
