@@ -34,6 +34,13 @@ export interface KubeObject {
   [field: string]: unknown;
 }
 
+/**
+ * A stored object read as its Kubernetes type from kubernetes-types (`Typed<Pod>`, `Typed<Node>` …): spec and status
+ * as the API defines them, metadata as the store guarantees it. `o as Typed<Pod>` is a view of what the store
+ * holds, not a check: validation happened when it was written.
+ */
+export type Typed<T> = Omit<T, 'apiVersion' | 'kind' | 'metadata'> & KubeObject;
+
 export type Verb = 'create' | 'delete' | 'deletecollection' | 'get' | 'list' | 'patch' | 'update' | 'watch';
 
 /** A printer column in Table output; `path` is a JSONPath for CRD additionalPrinterColumns. */

@@ -1,5 +1,12 @@
-import type {KubeObject} from '../api';
-import type {J} from './json';
+import type {
+  Node,
+  NodeSelectorRequirement,
+  NodeSelectorTerm,
+  PodSpec,
+  Taint,
+  Toleration,
+} from 'kubernetes-types/core/v1';
+import type {KubeObject, Typed} from '../api';
 
 /**
  * The scheduler's filters that matter in a tutorial cluster (NodeUnschedulable, NodeName, NodeAffinity with
@@ -8,8 +15,11 @@ import type {J} from './json';
  */
 export type FitFailure = string;
 
-function matchExpression(value: string | undefined, e: J): boolean {
-  const values: string[] = e.values ?? [];
+/** what the filters read of a pod (a DaemonSet's template probes nodes with its spec alone) */
+type PodWithSpec = {spec?: PodSpec};
+
+function matchExpression(value: string | undefined, e: NodeSelectorRequirement): boolean {
+  const values = e.values ?? [];
   switch (e.operator) {
     case 'In':
       return value !== undefined && values.includes(value);
@@ -28,10 +38,10 @@ function matchExpression(value: string | undefined, e: J): boolean {
   }
 }
 
-function termMatches(node: KubeObject, term: J): boolean {
+function termMatches(node: KubeObject, term: NodeSelectorTerm): boolean {
   const labels = node.metadata.labels ?? {};
-  const exprs: J[] = term.matchExpressions ?? [];
-  const fields: J[] = term.matchFields ?? [];
+  const exprs = term.matchExpressions ?? [];
+  const fields = term.matchFields ?? [];
   if (!exprs.length && !fields.length) return false; // an empty term matches nothing (v1 API rule)
   return (
     exprs.every((e) => matchExpression(labels[e.key], e)) &&
@@ -39,17 +49,15 @@ function termMatches(node: KubeObject, term: J): boolean {
   );
 }
 
-export function matchesNodeSelectorAndAffinity(pod: J, node: KubeObject): boolean {
+export function matchesNodeSelectorAndAffinity(pod: PodWithSpec, node: KubeObject): boolean {
   const labels = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries((pod.spec?.nodeSelector ?? {}) as Record<string, string>))
-    if (labels[k] !== v) return false;
-  const terms: J[] | undefined =
-    pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
+  const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   if (terms && !terms.some((t) => termMatches(node, t))) return false;
   return true;
 }
 
-function tolerates(tolerations: J[], taint: J): boolean {
+function tolerates(tolerations: Toleration[], taint: Taint): boolean {
   return tolerations.some((t) => {
     if (t.effect && t.effect !== taint.effect) return false;
     if (t.operator === 'Exists') return !t.key || t.key === taint.key;
@@ -58,15 +66,15 @@ function tolerates(tolerations: J[], taint: J): boolean {
 }
 
 /** taints a pod does not tolerate; PreferNoSchedule only scores, it never filters */
-export function untoleratedTaint(pod: J, node: KubeObject): J | undefined {
-  const taints: J[] = (node as J).spec?.taints ?? [];
+export function untoleratedTaint(pod: PodWithSpec, node: KubeObject): Taint | undefined {
+  const taints = (node as Typed<Node>).spec?.taints ?? [];
   return taints.find(
     (t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(pod.spec?.tolerations ?? [], t),
   );
 }
 
 /** "TCP/80" for every hostPort a pod holds (the NodePorts filter: svclb pods of two LoadBalancers on one port) */
-export function hostPortsOf(pod: J): string[] {
+export function hostPortsOf(pod: PodWithSpec): string[] {
   const out: string[] = [];
   for (const c of pod.spec?.containers ?? [])
     for (const p of c.ports ?? []) if (p.hostPort) out.push(`${p.protocol ?? 'TCP'}/${p.hostPort}`);
@@ -75,15 +83,15 @@ export function hostPortsOf(pod: J): string[] {
 
 /** undefined when the pod fits, else the scheduler's per-node reason; usedHostPorts are those of the node's pods */
 export function fitFailure(
-  pod: J,
+  pod: PodWithSpec,
   node: KubeObject,
   ready: boolean,
   usedHostPorts: ReadonlySet<string> = new Set(),
-  volumeNodeTerms: J[][] = [],
+  volumeNodeTerms: NodeSelectorTerm[][] = [],
 ): FitFailure | undefined {
   if (!ready) return 'node(s) had untolerated taint {node.kubernetes.io/not-ready: }';
   if (
-    (node as J).spec?.unschedulable &&
+    (node as Typed<Node>).spec?.unschedulable &&
     !tolerates(pod.spec?.tolerations ?? [], {key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule'})
   )
     return 'node(s) were unschedulable';

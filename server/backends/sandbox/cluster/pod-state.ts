@@ -1,15 +1,17 @@
-import type {KubeObject} from '../api';
+import type {Pod} from 'kubernetes-types/core/v1';
+import type {KubeObject, Typed} from '../api';
 import {conditionTrue, type ConditionInput} from './status';
-import type {J} from './json';
+
+const pod = (p: KubeObject) => p as Typed<Pod>;
 
 /** Readers of pod state shared by the controllers (controller.PodIsActive, podutil.IsPodReady, ...). */
-export const phaseOf = (p: KubeObject): string => String((p as J).status?.phase ?? 'Pending');
+export const phaseOf = (p: KubeObject): string => pod(p).status?.phase ?? 'Pending';
 export const isTerminating = (p: KubeObject): boolean => !!p.metadata.deletionTimestamp;
 export const isFinished = (p: KubeObject): boolean => ['Succeeded', 'Failed'].includes(phaseOf(p));
 /** counts toward a controller's replicas: not finished, not being deleted */
 export const isActive = (p: KubeObject): boolean => !isFinished(p) && !isTerminating(p);
-export const isReady = (p: KubeObject): boolean => conditionTrue(p as J, 'Ready');
-export const nodeNameOf = (p: KubeObject): string | undefined => (p as J).spec?.nodeName || undefined;
+export const isReady = (p: KubeObject): boolean => conditionTrue(pod(p), 'Ready');
+export const nodeNameOf = (p: KubeObject): string | undefined => pod(p).spec?.nodeName || undefined;
 
 /** which active pods a controller removes first when scaling down: unscheduled, pending, not ready, newest */
 export function deletionOrder(a: KubeObject, b: KubeObject): number {

@@ -1,4 +1,5 @@
-import type {KubeObject} from '../../api';
+import type {Pod, PodSpec} from 'kubernetes-types/core/v1';
+import type {KubeObject, Typed} from '../../api';
 import type {ControllerContext, ControllerDef} from '../controller';
 import {asObj, type J} from '../json';
 import {nodeNameOf} from '../pod-state';
@@ -12,8 +13,8 @@ const SOURCE = {component: 'persistentvolume-controller'};
 const PROVISIONER_SOURCE = {component: `${PROVISIONER}_local-path-provisioner`};
 
 /** claims a pod mounts */
-export const claimsOf = (pod: J): string[] =>
-  ((pod.spec?.volumes ?? []) as J[]).map((v) => v.persistentVolumeClaim?.claimName).filter(Boolean);
+export const claimsOf = (pod: {spec?: PodSpec}): string[] =>
+  (pod.spec?.volumes ?? []).flatMap((v) => v.persistentVolumeClaim?.claimName ?? []);
 
 /**
  * k3s's local-path-provisioner with the PV controller's binding: a claim of the local-path class (the default)
@@ -31,7 +32,7 @@ export function localPathController(ctx: ControllerContext): ControllerDef {
     secondary: [
       {
         type: kinds.pods,
-        keys: (p) => (nodeNameOf(p) ? claimsOf(asObj(p)).map((c) => `${p.metadata.namespace}/${c}`) : []),
+        keys: (p) => (nodeNameOf(p) ? claimsOf(p as Typed<Pod>).map((c) => `${p.metadata.namespace}/${c}`) : []),
       },
     ],
     reconcile(key) {
@@ -57,7 +58,7 @@ export function localPathController(ctx: ControllerContext): ControllerDef {
       if (!sc || (sc as J).provisioner !== PROVISIONER) return; // someone else's class: not ours to bind
       const consumer = store
         .list(kinds.pods, {namespace})
-        .items.find((p) => nodeNameOf(p) && claimsOf(asObj(p)).includes(name));
+        .items.find((p) => nodeNameOf(p) && claimsOf(p as Typed<Pod>).includes(name));
       if (!consumer) {
         events.normal(pvc, 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding', SOURCE);
         writeStatus(store, kinds.persistentvolumeclaims, pvc, {phase: 'Pending'});

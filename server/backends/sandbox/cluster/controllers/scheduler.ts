@@ -1,6 +1,7 @@
-import type {KubeObject} from '../../api';
+import type {NodeSelectorTerm, PersistentVolume, PersistentVolumeClaim, Pod} from 'kubernetes-types/core/v1';
+import type {KubeObject, Typed} from '../../api';
 import type {ControllerContext, ControllerDef} from '../controller';
-import {asObj, type J} from '../json';
+import type {J} from '../json';
 import {fitFailure, hostPortsOf, unschedulableMessage} from '../node-fit';
 import {isNodeReady} from '../nodes';
 import {claimsOf} from './local-path';
@@ -21,7 +22,7 @@ export function schedulerController(ctx: ControllerContext): ControllerDef {
   const {store, kinds, clock, events} = ctx;
   const firstSeen = new Map<string, number>();
   /** PodScheduled=False with the scheduler's reason, a FailedScheduling event when that is news, and a retry */
-  const unschedulable = (pod: KubeObject, p: J, message: string) => {
+  const unschedulable = (pod: KubeObject, p: Typed<Pod>, message: string) => {
     const status: J = {...(p.status ?? {}), phase: 'Pending'};
     status.conditions = setCondition(
       status.conditions,
@@ -50,7 +51,7 @@ export function schedulerController(ctx: ControllerContext): ControllerDef {
         firstSeen.delete(key);
         return;
       }
-      const p = asObj(pod);
+      const p = pod as Typed<Pod>;
       if ((p.spec?.schedulerName ?? 'default-scheduler') !== 'default-scheduler') return;
       const now = clock.now().getTime();
       const seen = firstSeen.get(key) ?? now;
@@ -59,17 +60,19 @@ export function schedulerController(ctx: ControllerContext): ControllerDef {
 
       const nodes = store.list(kinds.nodes).items;
       // claims: a missing one blocks scheduling outright; a bound one pins the pod to its volume's node
-      const volumeNodeTerms: J[][] = [];
+      const volumeNodeTerms: NodeSelectorTerm[][] = [];
       for (const claim of claimsOf(p)) {
-        const pvc = asObj(store.get(kinds.persistentvolumeclaims, namespace, claim) ?? ({metadata: {}} as never));
-        if (!pvc.metadata.name)
+        const pvc = store.get(kinds.persistentvolumeclaims, namespace, claim) as
+          Typed<PersistentVolumeClaim> | undefined;
+        if (!pvc)
           return unschedulable(
             pod,
             p,
             `0/${nodes.length} nodes are available: persistentvolumeclaim "${claim}" not found. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`,
           );
-        const pv = pvc.spec?.volumeName
-          ? asObj(store.get(kinds.persistentvolumes, undefined, pvc.spec.volumeName) ?? ({metadata: {}} as never))
+        const volume = pvc.spec?.volumeName;
+        const pv = volume
+          ? (store.get(kinds.persistentvolumes, undefined, volume) as Typed<PersistentVolume> | undefined)
           : undefined;
         const terms = pv?.spec?.nodeAffinity?.required?.nodeSelectorTerms;
         if (terms) volumeNodeTerms.push(terms);
@@ -81,7 +84,7 @@ export function schedulerController(ctx: ControllerContext): ControllerDef {
         if (!n || !isActive(other)) continue;
         load.set(n, (load.get(n) ?? 0) + 1);
         const used = ports.get(n) ?? new Set<string>();
-        for (const hp of hostPortsOf(asObj(other))) used.add(hp);
+        for (const hp of hostPortsOf(other as Typed<Pod>)) used.add(hp);
         ports.set(n, used);
       }
       const failures: string[] = [];
@@ -105,8 +108,7 @@ export function schedulerController(ctx: ControllerContext): ControllerDef {
       const target = fits[0]!.metadata.name!;
       // the binding subresource: nodeName and PodScheduled=True
       const bound = store.update(kinds.pods, {...pod, spec: {...p.spec, nodeName: target}});
-      const b = asObj(bound);
-      const status: J = {...(b.status ?? {})};
+      const status: J = {...((bound as Typed<Pod>).status ?? {})};
       status.conditions = setCondition(
         (status.conditions ?? []).filter((c: J) => c.type !== 'PodScheduled'),
         {type: 'PodScheduled', status: 'True'},
