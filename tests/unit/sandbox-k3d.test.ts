@@ -34,10 +34,8 @@ describe('k3d and docker in the sandbox shell', {skip: NO_KUBECTL}, () => {
   });
 
   it("k3d cluster create prints k3d's lines in order and selects the k3d-ambient context", async () => {
-    const started = Date.now();
     const r = await sh(CREATE);
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(Date.now() - started < 3000, 'back within 3 s');
     const lines = k3dLines(r.stdout);
     assert.deepEqual(lines.slice(0, 6), [
       "INFO portmapping '9080:80' targets the loadbalancer: defaulting to [servers:*:proxy agents:*:proxy]",
