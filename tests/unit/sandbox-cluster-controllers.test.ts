@@ -9,6 +9,7 @@ import {WorkQueue} from '../../server/backends/sandbox/cluster/work-queue';
 import {walkthroughSpec} from '../fixtures/sandbox-cluster/cluster-harness';
 import {deploymentManifest, isPodReady, manualCluster, wrap, type J} from '../fixtures/sandbox-cluster/manual-cluster';
 import {ManualClock} from '../../server/backends/sandbox/kit/clock';
+import {matchGolden} from '../fixtures/golden/golden';
 
 // The controllers on a ManualClock: simulated time only, no HTTP, no kubectl.
 
@@ -769,5 +770,43 @@ describe('WorkQueue', () => {
     assert.deepEqual(seen.slice(4), ['c']);
     q.dispose();
     assert.equal(clock.pending, 0);
+  });
+});
+
+describe('pod stages (golden)', () => {
+  it('a pod from admission to Ready, then deleted: every status change and event with its time', async () => {
+    const c = await manualCluster();
+    c.advance(3000);
+    const t0 = c.clock.now().getTime();
+    const lines: string[] = [];
+    const at = () => `+${String(c.clock.now().getTime() - t0).padStart(5)}ms`;
+    const sub = c.store.watch((e) => {
+      const o = e.object as J;
+      if (e.resource.resource === 'events' && o.involvedObject?.name === 'web') {
+        if (e.type === 'ADDED') lines.push(`${at()} event ${o.type} ${o.reason}: ${o.message}`);
+      } else if (e.resource.resource === 'pods' && o.metadata.name === 'web') {
+        const cs = (o.status?.containerStatuses ?? []) as J[];
+        const state = cs.map((s) => `${s.name}=${Object.keys(s.state ?? {})[0]}${s.ready ? '+ready' : ''}`).join(',');
+        const conds = ((o.status?.conditions ?? []) as J[]).map((x) => `${x.type}=${x.status}`).join(',');
+        const node = o.spec?.nodeName ? ` node=${o.spec.nodeName}` : '';
+        const gone = o.metadata.deletionTimestamp ? ' terminating' : '';
+        lines.push(`${at()} ${e.type} phase=${o.status?.phase}${node}${gone} [${conds}] ${state}`.trimEnd());
+      }
+    });
+    c.create(c.kinds.pods, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {name: 'web', namespace: 'default'},
+      spec: {
+        nodeSelector: {'kubernetes.io/hostname': 'k3d-lab-agent-1'},
+        containers: [{name: 'web', image: 'nginx:1.27'}],
+      },
+    });
+    for (let i = 0; i < 40; i++) c.advance(50);
+    c.store.delete(c.kinds.pods, 'default', 'web');
+    for (let i = 0; i < 40; i++) c.advance(50);
+    sub.dispose();
+    c.rt.dispose();
+    matchGolden(new URL('../fixtures/sandbox-cluster/pod-stages.golden.txt', import.meta.url), lines.join('\n') + '\n');
   });
 });

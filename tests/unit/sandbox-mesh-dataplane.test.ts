@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import {readFileSync, writeFileSync} from 'node:fs';
 import {describe, it} from 'node:test';
 import type {KubeObject} from '../../server/backends/sandbox/api';
 import {wantsAmbient, wantsSidecar, waypointFor, podDataplane} from '../../server/backends/sandbox/mesh/dataplane';
 import {injectSidecar} from '../../server/backends/sandbox/mesh/injection';
 import {installSidecarInjector, maybeInject} from '../../server/backends/sandbox/mesh/injection-webhook';
+import {matchGolden} from '../fixtures/golden/golden';
 import {freshStore, installIstio, namespace, runningPod} from '../fixtures/sandbox-mesh/cluster';
 
 describe('data plane classification', () => {
@@ -128,8 +128,7 @@ describe('sidecar injection', () => {
       istio: {hub: 'docker.io/istio', tag: '1.29.8-distroless', cni: true},
       hbone: true,
     });
-    if (process.env.UPDATE_GOLDEN) writeFileSync(GOLDEN, `${JSON.stringify(out, null, 2)}\n`);
-    assert.deepEqual(out, JSON.parse(readFileSync(GOLDEN, 'utf8')));
+    matchGolden(GOLDEN, `${JSON.stringify(out, null, 2)}\n`);
     const spec = out.spec as {
       containers: {name: string; image: string}[];
       initContainers: {name: string; args: string[]}[];
