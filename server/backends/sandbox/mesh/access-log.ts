@@ -1,6 +1,6 @@
 /**
- * The access log lines each hop writes, as data: field lists in the order the real proxies print them
- * (istio-facts.md §4). ztunnel: ztunnel src/telemetry.rs IstioFormat and src/proxy/metrics.rs; Envoy (sidecars and
+ * The access log lines each hop writes, as data: field lists in the order the real proxies print them.
+ * ztunnel: ztunnel src/telemetry.rs IstioFormat and src/proxy/metrics.rs; Envoy (sidecars and
  * waypoints): Istio's EnvoyTextLogFormat (pilot/pkg/model/telemetry_logging.go).
  */
 
@@ -19,7 +19,7 @@ export interface ZtunnelAccess {
   bytesSent: number;
   bytesRecv: number;
   durationMs: number;
-  /** a failed connection logs at error level with this text (policy rejections, istio-facts.md §4) */
+  /** a failed connection logs at error level with this text (policy rejections) */
   error?: string;
 }
 

@@ -233,7 +233,7 @@ export function evaluatePolicies(policies: KubeObject[], point: EnforcementPoint
 /** the SPIFFE identity of a workload in the trust domain */
 export const spiffeId = (ns: string, sa: string) => `spiffe://${TRUST_DOMAIN}/ns/${ns}/sa/${sa}`;
 
-/** how each point reports a denial (istio-facts.md §4, §5) */
+/** how each point reports a denial */
 export function denialText(point: EnforcementPoint, d: PolicyDecision): string {
   if (point === 'ztunnel')
     return d.reason === 'denied'

@@ -6,7 +6,7 @@ import {keyOf, splitKey} from '../kit/keys';
 import {annotationsOf, asJson, isRunning, ISTIO_SYSTEM, labelsOf, nodeOf, nsOf} from './world';
 import {getOf, listOf, typeOf} from '../api/kinds';
 
-/** the node agents that must run on a pod's node before istio-cni can enrol it (their pod labels, istio-facts.md §2) */
+/** the node agents that must run on a pod's node before istio-cni can enrol it (their pod labels) */
 export const NODE_AGENTS = {ztunnel: {app: 'ztunnel'}, cni: {'k8s-app': 'istio-cni-node'}} as const;
 
 const matches = (p: KubeObject, sel: Record<string, string>) =>
@@ -79,7 +79,7 @@ export function enrolmentController(store: ObjectStore, onChange?: EnrolmentList
   };
 }
 
-/** the line ztunnel logs when istio-cni hands it a pod's netns (src/inpod/statemanager.rs; istio-facts.md §4) */
+/** the line ztunnel logs when istio-cni hands it a pod's netns (src/inpod/statemanager.rs) */
 export function ztunnelEnrolmentLine(time: Date, podUid: string): string {
   return `${microsTimestamp(time)}\tinfo\tinpod::statemanager\tpod WorkloadUid("${podUid}") received netns, starting proxy`;
 }

@@ -4,20 +4,20 @@ import {asJson, type IstioInstall, type Json} from './world';
 
 /**
  * Istio's sidecar injector as a pure function: pod in, injected pod out. The shape follows the injection template
- * (manifests/charts/istio-control/istio-discovery/files/injection-template.yaml, istio-facts.md §8): an init container
+ * (manifests/charts/istio-control/istio-discovery/files/injection-template.yaml): an init container
  * that sets up (istio-init) or, with istio-cni installed, only validates (istio-validation) the iptables redirect,
  * the istio-proxy container, the volumes it mounts, and the labels/annotations the webhook adds. A classic
  * (non-native) sidecar, so `kubectl get pod` shows READY 2/2.
  */
 export interface InjectionOptions {
   istio: Pick<IstioInstall, 'hub' | 'tag' | 'cni'>;
-  /** the ambient profile turns HBONE on for sidecars (ISTIO_META_ENABLE_HBONE, istio-facts.md §2) */
+  /** the ambient profile turns HBONE on for sidecars (ISTIO_META_ENABLE_HBONE) */
   hbone?: boolean;
 }
 
 const PROXY_UID = 1337;
 
-/** `istio-iptables` arguments of the template; -d lists the ports Envoy itself serves (istio-facts.md §8) */
+/** `istio-iptables` arguments of the template; -d lists the ports Envoy itself serves */
 export const ISTIO_IPTABLES_ARGS = [
   'istio-iptables',
   '-p',

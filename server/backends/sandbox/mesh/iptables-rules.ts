@@ -1,9 +1,9 @@
 import type {RedirectEvent} from './traffic-record';
 
 /**
- * The redirection rules inside a pod's network namespace, as data, in iptables-save form (istio-facts.md §8):
- * - sidecar pods: the ISTIO_* nat chains istio-iptables writes (the real iptables-save of a sidecar pod, find_string
- *   ids 43590914219 / 11949247345; 1.30's golden drops `-p tcp` from the OUTPUT jump);
+ * The redirection rules inside a pod's network namespace, as data, in iptables-save form:
+ * - sidecar pods: the ISTIO_* nat chains istio-iptables writes (a real sidecar pod's iptables-save; 1.30's golden
+ *   drops `-p tcp` from the OUTPUT jump);
  * - ambient pods: istio-cni's in-pod chains (cni/pkg/iptables testdata/default.golden at 1.30.3, DNS capture on),
  *   normalised as iptables-save prints them (`-s x/32`, `-m tcp` before `--dport`).
  * `hits` says how many packets (and bytes each) a connection event adds to a rule: nat rules see the first packet of

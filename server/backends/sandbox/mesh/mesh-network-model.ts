@@ -372,7 +372,7 @@ interface Ports {
   sidecar: number;
 }
 
-/** the fields of one ztunnel line (istio-facts.md §4: outbound dst.addr is the HBONE port 15008; identities only with mTLS) */
+/** the fields of one ztunnel line (outbound dst.addr is the HBONE port 15008; identities only with mTLS) */
 function ztunnelFields(
   plan: PlannedRequest,
   h: Hop,
@@ -452,7 +452,7 @@ function ztunnelFields(
   };
 }
 
-/** the addressing part of an Envoy line, per kind of Envoy (istio-facts.md §4 waypoint example) */
+/** the addressing part of an Envoy line, per kind of Envoy */
 function envoyDefaults(
   plan: PlannedRequest,
   h: Hop,

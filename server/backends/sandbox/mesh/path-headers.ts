@@ -1,7 +1,7 @@
 import type {HeaderList} from './routing';
 
 /**
- * Which headers each kind of hop adds, as data (istio-facts.md §5 "Headers added on each path"). ztunnel is L4 and
+ * Which headers each kind of hop adds, as data. ztunnel is L4 and
  * adds nothing. Lines marked "inferred" are not shown verbatim by the sources and follow from Envoy's behaviour.
  */
 export interface PathShape {

@@ -30,7 +30,7 @@ import {
  * is enforced and with what outcome, and which backend pod answers. Follows Istio's data paths:
  * - a sidecar client originates HBONE itself (to the waypoint or the destination's ztunnel): no client ztunnel;
  * - an ambient client's traffic leaves through the ztunnel on its node;
- * - a waypoint is used by mesh clients for a destination labelled `istio.io/use-waypoint` (istio-facts.md §3);
+ * - a waypoint is used by mesh clients for a destination labelled `istio.io/use-waypoint`;
  * - the destination's ztunnel enforces L4 policy, seeing the waypoint's identity when the waypoint is in the path
  *   (https://istio.io/latest/docs/ambient/usage/l4-policy/); the waypoint and sidecars enforce L7 policy.
  */

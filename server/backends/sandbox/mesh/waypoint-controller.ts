@@ -10,12 +10,12 @@ import {getOf, listOf, typeOf} from '../api/kinds';
  * istiod's gateway deployment controller for waypoints: a Gateway of class `istio-waypoint` becomes a ServiceAccount,
  * a Deployment and a Service of the same name (owned by the Gateway, so deleting it collects them), and its status
  * says Accepted and Programmed with the Service's ClusterIP as address (`kubectl get gtw` PROGRAMMED True, ADDRESS).
- * Shapes from manifests/charts/istio-control/istio-discovery/files/waypoint.yaml (istio-facts.md §3).
+ * Shapes from manifests/charts/istio-control/istio-discovery/files/waypoint.yaml.
  */
 export const WAYPOINT_CLASS = 'istio-waypoint';
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
-/** the GatewayClasses istiod creates once the Gateway API CRDs exist (istio-facts.md §2) */
+/** the GatewayClasses istiod creates once the Gateway API CRDs exist */
 export const ISTIO_GATEWAY_CLASSES: {name: string; controllerName: string; description: string}[] = [
   {name: 'istio', controllerName: 'istio.io/gateway-controller', description: 'The default Istio GatewayClass'},
   {

@@ -40,7 +40,7 @@ export const annotationsOf = (o: KubeObject | undefined): Record<string, string>
 export const nameOf = (o: KubeObject): string => String(o.metadata.name ?? '');
 export const nsOf = (o: KubeObject): string => String(o.metadata.namespace ?? '');
 
-/** what `istioctl install` left behind, read from the objects it creates (istio-facts.md §2) */
+/** what `istioctl install` left behind, read from the objects it creates */
 export function readIstioInstall(store: ObjectStore): IstioInstall {
   const istiod = getOf(store, 'deployments', ISTIO_SYSTEM, 'istiod');
   const injector = getOf(store, 'mutatingwebhookconfigurations', undefined, 'istio-sidecar-injector');

@@ -4,7 +4,7 @@
  */
 import {resolveVersions} from '../../../../../src/core/versions';
 
-/** istioctl/pkg/install/k8sversion/version.go `MinK8SVersion` per Istio minor (istio-facts.md §1) */
+/** istioctl/pkg/install/k8sversion/version.go `MinK8SVersion` per Istio minor */
 const MIN_K8S_MINOR: Readonly<Record<string, number>> = {
   '1.22': 26,
   '1.23': 26,

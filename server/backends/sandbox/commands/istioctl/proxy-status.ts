@@ -1,6 +1,6 @@
 /**
  * `istioctl proxy-status` (istioctl/pkg/proxystatus, 1.26+ layout): every proxy connected to istiod with the xDS
- * types it subscribes to. Field outputs (istio-facts; find_string 1995242649, 1593042464): sidecars
+ * types it subscribes to. Field outputs as real istioctl prints them: sidecars
  * `4 (CDS,LDS,EDS,RDS)` — with ambient installed also WDS —, gateways `3 (CDS,LDS,EDS)`, ztunnels `2 (WADS,WDS)`.
  * Tabwriter padding 5.
  */

@@ -1,7 +1,7 @@
 /**
  * `istioctl ztunnel-config` (alias zc; istioctl/pkg/ztunnelconfig, writer/ztunnel/configdump): ztunnel's view of
  * workloads, services and certificates, built from the store. Summary tables use tabwriter padding 1
- * (certificates 5); headers and the `None` waypoint from the source (istio-facts.md §3).
+ * (certificates 5); headers and the `None` waypoint from the source.
  */
 import {createHash} from 'node:crypto';
 import type {ObjectStore} from '../../api/store';

@@ -112,7 +112,7 @@ const runsOnly = (id: string, repositories: string[], entrypoint: string[]): Ima
 
 /**
  * The images the walkthrough and k3s run. Order matters only for overlapping repositories (none today).
- * Sources: the images' Dockerfiles and their documented start-up output (istio-facts.md §5 for the samples).
+ * Sources: the images' Dockerfiles and their documented start-up output (Istio's samples for httpbin and helloworld).
  */
 export const IMAGE_CATALOG: ImageSpec[] = [
   {

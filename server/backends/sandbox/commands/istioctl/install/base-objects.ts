@@ -41,7 +41,7 @@ export function baseObjects(cfg: InstallConfig, istioMinor: number): KubeObject[
       roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: reader},
       subjects: [{kind: 'ServiceAccount', name: 'istio-reader-service-account', namespace: ns}],
     },
-    // istioctl install makes the default revision the cluster-wide validator (istio-facts.md §2 "Webhooks")
+    // istioctl install makes the default revision the cluster-wide validator
     {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingWebhookConfiguration',

@@ -1,7 +1,7 @@
 /**
  * The Istio CRDs `istioctl install` applies (component Base), as in manifests/charts/base/files/crd-all.gen.yaml:
  * names, kinds, short names, categories, served versions and printer columns. 1.24–1.29 ship these 14;
- * 1.30 adds trafficextensions.extensions.istio.io (istio-facts.md §2 "CRDs"). Schemas are open (the sandbox does
+ * 1.30 adds trafficextensions.extensions.istio.io. Schemas are open (the sandbox does
  * not validate Istio specs; istiod's webhook would).
  */
 import type {KubeObject} from '../../../api/types';

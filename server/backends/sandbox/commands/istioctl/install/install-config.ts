@@ -1,7 +1,7 @@
 /**
  * `--set` paths and profiles → what to install. Mirrors istioctl's GenerateConfig at the level a learner meets it:
  * profiles from manifests/profiles/*.yaml, `values.*` Helm values (global.platform, cni paths, variant, hub/tag),
- * `components.<c>.enabled`, and the error for a path IstioOperator does not have (istio-facts.md §2, k3d
+ * `components.<c>.enabled`, and the error for a path IstioOperator does not have (k3d
  * specifics: `--set global.platform=k3d` → `could not unmarshal: json: unknown field "global"`).
  */
 import {CommandError} from '../command';

@@ -16,7 +16,7 @@ import {componentObjects} from './manifests';
 import {ProgressLog} from './progress';
 import {sleep, waitingFor} from './readiness';
 
-/** istioctl/pkg/install/k8sversion UnSupportedK8SVersionLogMsg (istio-facts.md §1) */
+/** istioctl/pkg/install/k8sversion UnSupportedK8SVersionLogMsg */
 export function unsupportedK8sMessage(gitVersion: string, istio: string, minMinor: number): string {
   return (
     `\nThe Kubernetes version ${gitVersion} is not supported by Istio ${istio}. The minimum supported Kubernetes version is 1.${minMinor}.\n` +

@@ -147,7 +147,7 @@ export function ztunnelObjects(cfg: InstallConfig): KubeObject[] {
             containers: [
               {
                 name: 'istio-proxy',
-                // the ztunnel chart has its own variant, "" by default (istio-facts.md §2)
+                // the ztunnel chart has its own variant, "" by default
                 image: imageOf(cfg, 'ztunnel', false),
                 args: ['proxy', 'ztunnel'],
                 env: [

@@ -1,6 +1,6 @@
 /**
  * Component Pilot ("Istiod"): istiod's Deployment, Service, account, roles, config maps and webhooks, shaped after
- * manifests/charts/istio-control/istio-discovery/templates (istio-facts.md §2 "What gets created").
+ * manifests/charts/istio-control/istio-discovery/templates.
  */
 import type {KubeObject} from '../../../api/types';
 import {validationWebhook} from './base-objects';

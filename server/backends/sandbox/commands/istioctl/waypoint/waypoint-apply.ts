@@ -1,7 +1,7 @@
 /**
  * `istioctl waypoint apply` (waypoint.go): warns when the namespace is not in ambient, applies the Gateway, waits
  * for it with --wait, and with --enroll-namespace labels the namespace `istio.io/use-waypoint=<name>`. Lines as
- * istio.io's snips show them at 1.24+ (istio-facts.md §3): `✅ waypoint default/waypoint applied`, `... is ready!`,
+ * istio.io's snips show them at 1.24+: `✅ waypoint default/waypoint applied`, `... is ready!`,
  * `✅ namespace default labeled with "istio.io/use-waypoint: waypoint"`.
  */
 import type {ObjectStore} from '../../../api/store';

@@ -34,7 +34,7 @@ async function list(ctx: RunContext, store: ObjectStore): Promise<number> {
     ...(all ? [String(g.metadata.namespace)] : []),
     String(g.metadata.name),
     labelsOf(g)['istio.io/rev'] ?? 'default',
-    // the source prints `none` for an unlabelled waypoint, though istiod then serves services (istio-facts.md §3)
+    // the source prints `none` for an unlabelled waypoint, though istiod then serves services
     labelsOf(g)['istio.io/waypoint-for'] ?? 'none',
     conditionOf(g, 'Programmed')?.status ?? 'False',
   ]);

@@ -6,7 +6,7 @@ import {STATUS_TEXT} from './status-text';
 const canonical = (k: string) =>
   k.toLowerCase().replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
 
-/** go-httpbin v2.15 JSON: 2-space indent, no HTML escaping, trailing newline (istio-facts.md §5) */
+/** go-httpbin v2.15 JSON: 2-space indent, no HTML escaping, trailing newline */
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 
 function headersObject(req: AppRequest): Record<string, string[]> {
