@@ -1,5 +1,7 @@
 import {DEFAULT_VERSIONS} from '../../../../src/core/versions';
-import type {KubeObject, ObjectStore} from '../api';
+import type {Deployment} from 'kubernetes-types/apps/v1';
+import type {Pod, Service} from 'kubernetes-types/core/v1';
+import type {KubeObject, ObjectStore, Typed} from '../api';
 import {getOf, listOf} from '../api/kinds';
 
 /**
@@ -45,7 +47,7 @@ export function readIstioInstall(store: ObjectStore): IstioInstall {
   const istiod = getOf(store, 'deployments', ISTIO_SYSTEM, 'istiod');
   const injector = getOf(store, 'mutatingwebhookconfigurations', undefined, 'istio-sidecar-injector');
   const cni = getOf(store, 'daemonsets', ISTIO_SYSTEM, 'istio-cni-node');
-  const image = String(asJson(istiod).spec?.template?.spec?.containers?.[0]?.image ?? '');
+  const image = (istiod as Typed<Deployment> | undefined)?.spec?.template?.spec?.containers?.[0]?.image ?? '';
   const m = /^(.*)\/pilot:(.+)$/.exec(image);
   return {
     installed: !!istiod || !!injector,
@@ -70,13 +72,15 @@ export function readWorld(store: ObjectStore): MeshWorld {
   };
 }
 
-export const podIP = (p: KubeObject): string | undefined => asJson(p).status?.podIP;
-export const nodeOf = (p: KubeObject): string | undefined => asJson(p).spec?.nodeName;
+const pod = (p: KubeObject) => p as Typed<Pod>;
+const service = (s: KubeObject) => s as Typed<Service>;
+export const podIP = (p: KubeObject): string | undefined => pod(p).status?.podIP;
+export const nodeOf = (p: KubeObject): string | undefined => pod(p).spec?.nodeName;
 export const isRunning = (p: KubeObject): boolean =>
-  asJson(p).status?.phase === 'Running' && !p.metadata.deletionTimestamp;
-export const serviceAccountOf = (p: KubeObject): string => String(asJson(p).spec?.serviceAccountName ?? 'default');
+  pod(p).status?.phase === 'Running' && !p.metadata.deletionTimestamp;
+export const serviceAccountOf = (p: KubeObject): string => pod(p).spec?.serviceAccountName ?? 'default';
 export const spiffeOf = (p: KubeObject): string => `spiffe://${TRUST_DOMAIN}/ns/${nsOf(p)}/sa/${serviceAccountOf(p)}`;
-export const clusterIPOf = (s: KubeObject): string | undefined => asJson(s).spec?.clusterIP;
+export const clusterIPOf = (s: KubeObject): string | undefined => service(s).spec?.clusterIP;
 
 export function namespaceLabels(world: Pick<MeshWorld, 'namespaces'>, ns: string): Record<string, string> {
   return labelsOf(world.namespaces.find((n) => nameOf(n) === ns));
@@ -84,7 +88,7 @@ export function namespaceLabels(world: Pick<MeshWorld, 'namespaces'>, ns: string
 
 /** the pods a Service selects that are Running with an IP (what the endpoints controller lists as ready) */
 export function endpointsOf(world: Pick<MeshWorld, 'pods'>, svc: KubeObject): KubeObject[] {
-  const sel = asJson(svc).spec?.selector as Record<string, string> | undefined;
+  const sel = service(svc).spec?.selector;
   if (!sel || !Object.keys(sel).length) return [];
   return world.pods
     .filter(
