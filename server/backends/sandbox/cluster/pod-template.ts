@@ -1,6 +1,7 @@
 import type {KubeObject} from '../api';
 import {controllerRef} from './owners';
-import {clone, stableJson, type J} from './json';
+import type {PodSpec, PodTemplateSpec} from 'kubernetes-types/core/v1';
+import {clone, stableJson} from './json';
 
 /** apimachinery's rand alphabet: no vowels, no look-alikes (why hashes read like "7c5ddbdf54"). */
 const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
@@ -33,11 +34,11 @@ export function templateHash(template: unknown, collisionCount?: number): string
 /** A pod from a controller's template: labels and annotations carried over, owned by the controller. */
 export function podFromTemplate(
   owner: KubeObject,
-  template: J,
-  extra: {name?: string; generateName?: string; labels?: Record<string, string>; spec?: J} = {},
+  template: PodTemplateSpec | undefined,
+  extra: {name?: string; generateName?: string; labels?: Record<string, string>; spec?: Partial<PodSpec>} = {},
 ): KubeObject {
   const t = clone(template ?? {});
-  const meta = (t.metadata ?? {}) as J;
+  const meta = t.metadata ?? {};
   return {
     apiVersion: 'v1',
     kind: 'Pod',

@@ -42,7 +42,7 @@ export const conditionTrue = (o: J | undefined, type: string): boolean =>
 export const nowStamp = (clock: Clock): string => timestamp(clock.now());
 
 /** Write .status only when it changed (compared key-order-insensitively), with optimistic concurrency. */
-export function writeStatus(store: ObjectStore, type: ResourceType, obj: KubeObject, status: J): boolean {
+export function writeStatus(store: ObjectStore, type: ResourceType, obj: KubeObject, status: object): boolean {
   if (stableJson(obj.status ?? {}) === stableJson(status)) return false;
   store.updateStatus(type, {...obj, status});
   return true;

@@ -1,5 +1,6 @@
 import type {ControllerContext, ControllerDef} from '../controller';
-import {asObj, type J} from '../json';
+import type {ReplicaSet, ReplicaSetStatus} from 'kubernetes-types/apps/v1';
+import type {Typed} from '../../api';
 import {isControlledBy, ownerKey} from '../owners';
 import {deletionOrder, isActive, isReady} from '../pod-state';
 import {podFromTemplate} from '../pod-template';
@@ -22,13 +23,13 @@ export function replicaSetController(ctx: ControllerContext): ControllerDef {
       const {namespace, name} = splitKey(key);
       const rs = store.get(kinds.replicasets, namespace, name);
       if (!rs || rs.metadata.deletionTimestamp) return;
-      const r = asObj(rs);
+      const r = rs as Typed<ReplicaSet>;
       const owned = store.list(kinds.pods, {namespace}).items.filter((p) => isControlledBy(p, rs));
       const active = owned.filter(isActive);
       const want = Number(r.spec?.replicas ?? 1);
       if (active.length < want) {
         for (let i = active.length; i < want; i++) {
-          const pod = store.create(kinds.pods, podFromTemplate(rs, r.spec.template));
+          const pod = store.create(kinds.pods, podFromTemplate(rs, r.spec?.template));
           active.push(pod);
           events.normal(rs, 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, SOURCE);
         }
@@ -40,8 +41,8 @@ export function replicaSetController(ctx: ControllerContext): ControllerDef {
       }
       const now = store.list(kinds.pods, {namespace}).items.filter((p) => isControlledBy(p, rs) && isActive(p));
       const ready = now.filter(isReady).length;
-      const selectorLabels: Record<string, string> = r.spec?.template?.metadata?.labels ?? {};
-      const status: J = {
+      const selectorLabels = r.spec?.template?.metadata?.labels ?? {};
+      const status: ReplicaSetStatus = {
         ...(r.status ?? {}),
         replicas: now.length,
         fullyLabeledReplicas: now.filter((p) =>
