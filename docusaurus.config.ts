@@ -3,6 +3,7 @@ import type * as Preset from '@docusaurus/preset-classic';
 import {themes as prismThemes} from 'prism-react-renderer';
 import {createRequire} from 'node:module';
 import type stepsPluginType from './src/remark/steps-plugin';
+import {MANIFEST_DIR} from './src/core/steps/types';
 import {resolveVersions} from './src/core/versions';
 
 // The remark plugin that turns step blocks into <Step/> components and writes the step manifests the server and
@@ -90,7 +91,7 @@ export default async function createConfig(): Promise<Config> {
           docs: {
             routeBasePath: '/docs',
             sidebarPath: './sidebars.ts',
-            remarkPlugins: [[stepsPlugin, {manifestDir: 'generated/manifests'}]],
+            remarkPlugins: [[stepsPlugin, {manifestDir: MANIFEST_DIR}]],
           },
           blog: false,
           theme: {customCss: './src/css/custom.css'},

@@ -30,6 +30,11 @@ async function startLab(): Promise<LabProcess> {
   const siteDir = path.join(dir, 'site');
   mkdirSync(siteDir, {recursive: true}); // the bench serves an empty site
   writeFileSync(path.join(siteDir, 'index.html'), '<!doctype html><title>bench</title>');
+  // ...with one page of no steps: the server reads step manifests where a site build would have written them
+  const manifestDir = path.join(dir, 'manifests');
+  mkdirSync(path.join(manifestDir, 'en'), {recursive: true});
+  const page = {pageId: 'bench', locale: 'en', title: 'bench', source: 'docs/bench.mdx', steps: []};
+  writeFileSync(path.join(manifestDir, 'en', 'bench.json'), JSON.stringify(page));
   const token = 'bench-token-0123456789abcdef';
   const child = spawnChild(
     process.execPath,
@@ -39,6 +44,7 @@ async function startLab(): Promise<LabProcess> {
         ...process.env,
         LAB_TOKEN: token,
         LAB_SITE_DIR: siteDir,
+        LAB_MANIFEST_DIR: manifestDir,
         LAB_STATE_DIR: path.join(dir, 'state'),
         LAB_MAX_SESSIONS_PER_LEARNER: String(IDLE_SESSIONS + 10),
         LAB_LOG_LEVEL: 'warn',

@@ -25,14 +25,22 @@ async function newestMtime(file: string): Promise<number> {
   return newest;
 }
 
-/** Why the site needs building, or undefined when build/ is up to date. */
-export async function siteBuildReason(repoRoot: string, siteDir: string): Promise<string | undefined> {
+/** Why the site needs building, or undefined when build/ (and the step manifests it comes with) is up to date. */
+export async function siteBuildReason(dirs: {
+  repoRoot: string;
+  siteDir: string;
+  manifestDir: string;
+}): Promise<string | undefined> {
+  const {repoRoot, siteDir, manifestDir} = dirs;
   let built: number;
   try {
     built = (await stat(path.join(siteDir, 'index.html'))).mtimeMs;
   } catch {
     return `${path.relative(repoRoot, siteDir) || siteDir} is missing`;
   }
+  // the server and `lab run` read the steps from the manifests the build writes beside it
+  if ((await newestMtime(manifestDir)) === 0)
+    return `${path.relative(repoRoot, manifestDir) || manifestDir} is missing`;
   for (const source of SOURCES) {
     if ((await newestMtime(path.join(repoRoot, source))) > built) return `${source} changed since the last build`;
   }

@@ -9,9 +9,9 @@ import {createBackend} from '../backends';
 import type {BackendName} from '../backends/types';
 import {LOCAL_LEARNER} from '../backends/types';
 import {createLogger} from '../config/logger';
-import {OptionsError, REPO_ROOT, resolveOptions} from '../config/options';
+import {OptionsError, resolveOptions} from '../config/options';
 import {ListenError, startLabServer} from '../http/server';
-import {collectManifests} from '../manifests/collect';
+import {loadManifests, ManifestError} from '../manifests/load';
 import {runWalkthrough, SelectionError} from '../runner';
 import {SessionRegistry} from '../sessions/session-registry';
 import {buildSite, siteBuildReason} from './build-site';
@@ -86,10 +86,18 @@ function program(): Command {
     .option('--from <step>', 'start at this step')
     .option('--to <step>', 'stop after this step')
     .option('--out <dir>', 'where to write the report and transcripts')
-    .option('--docs <dir>', 'the folder holding docs/ and i18n/ (default: this repository; e.g. a test fixture)')
+    .option('--no-build', 'run the steps of the existing build even if the docs changed')
+    .option(
+      '--manifests <dir>',
+      'read the step manifests from this folder instead of the site build (e.g. a test fixture)',
+    )
     .action(run);
 
-  lab.command('manifest').description('print the steps of every page (both locales) as JSON').action(manifest);
+  lab
+    .command('manifest')
+    .description('print the steps of every page (both locales) as JSON, as the site build derived them')
+    .option('--no-build', "print the existing build's steps even if the docs changed")
+    .action(manifest);
 
   lab
     .command('build')
@@ -104,7 +112,7 @@ function program(): Command {
 
 async function ensureSite(force: boolean): Promise<void> {
   const options = resolveOptions();
-  const reason = force ? 'asked to' : await siteBuildReason(options.repoRoot, options.siteDir);
+  const reason = force ? 'asked to' : await siteBuildReason(options);
   if (!reason) return;
   process.stderr.write(`Building the site (${reason})...\n`);
   await buildSite(options.repoRoot, options.siteDir);
@@ -180,9 +188,15 @@ async function run(opts: {
   from?: string;
   to?: string;
   out?: string;
-  docs?: string;
+  build: boolean;
+  manifests?: string;
 }): Promise<void> {
   const options = resolveOptions({backend: opts.backend});
+  // The steps come from the site build (the remark plugin writes the manifests), so the run matches the pages.
+  if (opts.manifests === undefined && opts.build) await ensureSite(false);
+  const manifests = opts.manifests
+    ? await readManifests(path.resolve(opts.manifests))
+    : await readManifests(options.manifestDir, options.repoRoot);
   const backend = await createBackend(options.backend, {stateDir: options.stateDir});
   const logger = createLogger();
   const sessions = new SessionRegistry({
@@ -206,7 +220,7 @@ async function run(opts: {
       to: opts.to,
       outDir: path.resolve(opts.out ?? path.join(options.repoRoot, 'test-results', 'walkthrough')),
       out: process.stdout,
-      repoRoot: opts.docs ? path.resolve(opts.docs) : options.repoRoot,
+      manifests,
       createSession: () => sessions.create(LOCAL_LEARNER, size),
     });
     if (!outcome.ok) process.exitCode = 1;
@@ -221,8 +235,19 @@ async function run(opts: {
   }
 }
 
-async function manifest(): Promise<void> {
-  const manifests = await collectManifests(REPO_ROOT);
+async function readManifests(dir: string, repoRoot?: string): ReturnType<typeof loadManifests> {
+  try {
+    return await loadManifests(dir, repoRoot);
+  } catch (err) {
+    if (err instanceof ManifestError) throw new UserError(err.message);
+    throw err;
+  }
+}
+
+async function manifest(opts: {build: boolean}): Promise<void> {
+  if (opts.build) await ensureSite(false);
+  const options = resolveOptions();
+  const manifests = await readManifests(options.manifestDir, options.repoRoot);
   process.stdout.write(JSON.stringify(manifests.all(), null, 2) + '\n');
 }
 
@@ -250,7 +275,7 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = USAGE_ERROR;
       return;
     }
-    if (err instanceof UserError || err instanceof ListenError) {
+    if (err instanceof UserError || err instanceof ListenError || err instanceof ManifestError) {
       process.stderr.write(`lab: ${err.message}\n`);
       process.exitCode = err instanceof UserError ? err.exitCode : 1;
       return;

@@ -8,6 +8,7 @@ import {homedir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {z} from 'zod';
+import {MANIFEST_DIR} from '../../src/core/steps/types';
 
 /** The repository root (this file is server/config/options.ts). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -56,8 +57,10 @@ const schema = z
     stateDir: z.string().min(1),
     /** the built Docusaurus site */
     siteDir: z.string().min(1),
-    /** the repository (docs and i18n are read from here for the manifests) */
+    /** the repository */
     repoRoot: z.string().min(1).default(REPO_ROOT),
+    /** the step manifests; the site build writes them to MANIFEST_DIR (src/core/steps/types.ts) under repoRoot */
+    manifestDir: z.string().min(1),
     backend: z.enum(['host', 'sandbox'], {error: 'must be "host" or "sandbox"'}).default('sandbox'),
     /** listen beyond loopback with the host backend, i.e. offer a real shell of this machine to the network */
     allowRemoteShell: z.boolean().default(false),
@@ -126,6 +129,7 @@ const ENV_OPTIONS = [
   'lowWaterMark',
   'stateDir',
   'siteDir',
+  'manifestDir',
   'backend',
   'allowRemoteShell',
 ] as const;
@@ -174,6 +178,7 @@ export function resolveOptions(input: LabOptionsInput = {}, env: NodeJS.ProcessE
     token: randomToken(),
     stateDir: defaultStateDir(env),
     siteDir: path.join(repoRoot, 'build'),
+    manifestDir: path.join(repoRoot, MANIFEST_DIR),
     ...fromEnv(env),
     ...given,
   };
@@ -189,6 +194,7 @@ export function resolveOptions(input: LabOptionsInput = {}, env: NodeJS.ProcessE
     ...o,
     stateDir: path.resolve(o.stateDir),
     siteDir: path.resolve(repoRoot, o.siteDir),
+    manifestDir: path.resolve(repoRoot, o.manifestDir),
     repoRoot: path.resolve(o.repoRoot),
   };
 }

@@ -1,20 +1,19 @@
 /**
  * The real collaborators behind startLabServer's defaults: the session registry, the step engine per session,
- * and the manifests read from the docs. Kept apart so server.ts reads as routing, and tests can inject fakes.
+ * and the step manifests the site build wrote. Kept apart so server.ts reads as routing, and tests can inject fakes.
  */
 import type {Backend} from '../backends/types';
 import type {LabOptions} from '../config/options';
 import type {Logger} from '../config/logger';
-import {SessionStepEngine} from '../engine/step-engine';
-import {createVerifyRunner} from '../engine/verify-runner';
+import {createStepEngine} from '../engine/create-step-engine';
 import type {ManifestIndex, StepEngine} from '../engine/types';
-import {collectManifests} from '../manifests/collect';
+import {loadManifests} from '../manifests/load';
 import {SessionRegistry} from '../sessions/session-registry';
 import type {TerminalSession} from '../sessions/types';
 import type {SessionSource} from './session-channels';
 
-export function defaultManifests(repoRoot: string): Promise<ManifestIndex> {
-  return collectManifests(repoRoot);
+export function defaultManifests(options: LabOptions): Promise<ManifestIndex> {
+  return loadManifests(options.manifestDir, options.repoRoot);
 }
 
 export function defaultSessions(options: LabOptions, backend: Backend, logger: Logger): SessionSource {
@@ -32,9 +31,5 @@ export function defaultEngineFactory(
   backend: Backend,
   manifests: ManifestIndex,
 ): (session: TerminalSession) => Promise<StepEngine> {
-  return async (session) => {
-    // verify commands run beside the shell, in the same environment and directory the backend gives it
-    const runVerify = createVerifyRunner(await backend.shellEnvironment(session.info.learner));
-    return new SessionStepEngine({session, manifests, runVerify});
-  };
+  return (session) => createStepEngine({session, backend, manifests});
 }

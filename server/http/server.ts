@@ -85,7 +85,7 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
   const learner = LOCAL_LEARNER;
 
   const backend = deps.backendInstance ?? (await createBackend(options.backend, {stateDir: options.stateDir}));
-  const manifests = deps.manifests ?? (await defaultManifests(options.repoRoot));
+  const manifests = deps.manifests ?? (await defaultManifests(options));
   const progressStore = deps.progress ?? new FileProgressStore(options.stateDir, {logger});
   progressStore.snapshot(learner); // load now: a corrupt file is reported at start, not at the first attach
   const sessions = deps.sessions ?? defaultSessions(options, backend, logger);

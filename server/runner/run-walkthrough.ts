@@ -7,11 +7,9 @@ import {mkdir, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import type {Locale, StepResult} from '../../src/core/protocol/messages';
 import {stripAnsi} from '../../src/core/steps/matcher';
-import {LOCAL_LEARNER, type Backend} from '../backends/types';
-import {SessionStepEngine} from '../engine/step-engine';
-import {EngineError} from '../engine/types';
-import {createVerifyRunner} from '../engine/verify-runner';
-import {collectManifests} from '../manifests/collect';
+import type {Backend} from '../backends/types';
+import {createStepEngine} from '../engine/create-step-engine';
+import {EngineError, type ManifestIndex, type StepEngine} from '../engine/types';
 import type {TerminalSession} from '../sessions/types';
 import {junitXml} from './junit';
 import {failureReport, resultTable} from './report';
@@ -29,7 +27,8 @@ export interface RunWalkthroughOptions {
   outDir: string;
   /** the live terminal output and the final report */
   out: NodeJS.WritableStream;
-  repoRoot: string;
+  /** the step manifests (server/manifests/load.ts) */
+  manifests: ManifestIndex;
   createSession: () => Promise<TerminalSession>;
   /** how long the shell may take to show its first prompt (default 30s) */
   readyTimeoutMs?: number;
@@ -44,7 +43,7 @@ export interface WalkthroughOutcome {
 const BUSY_WAIT_MS = 10_000;
 
 export async function runWalkthrough(opts: RunWalkthroughOptions): Promise<WalkthroughOutcome> {
-  const manifests = await collectManifests(opts.repoRoot);
+  const manifests = opts.manifests;
   const plan = selectSteps(manifests.pages(opts.locale), opts);
   const started = Date.now();
   const out = opts.out;
@@ -62,14 +61,7 @@ export async function runWalkthrough(opts: RunWalkthroughOptions): Promise<Walkt
     // A terminal shows colours itself; a log file or CI console reads better without escape sequences.
     out.write(tty ? data : stripAnsi(data).replace(/\r/g, ''));
   });
-  const engine = new SessionStepEngine({
-    session,
-    manifests,
-    runVerify: createVerifyRunner(await opts.backend.shellEnvironment(LOCAL_LEARNER), {
-      followShellPid: session.info.pid,
-    }),
-    defaultLocale: opts.locale,
-  });
+  const engine = await createStepEngine({session, backend: opts.backend, manifests, defaultLocale: opts.locale});
   try {
     await withTimeout(session.ready, opts.readyTimeoutMs ?? 30_000, 'the shell did not show a prompt');
     for (const {page, step} of plan) {
@@ -99,7 +91,7 @@ export async function runWalkthrough(opts: RunWalkthroughOptions): Promise<Walkt
 
 /** Runs a step, waiting (bounded) for the shell to be free if it is still finishing an interrupted command. */
 async function runWhenIdle(
-  engine: SessionStepEngine,
+  engine: StepEngine,
   session: TerminalSession,
   locale: Locale,
   pageId: string,

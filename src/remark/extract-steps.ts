@@ -1,6 +1,6 @@
 /**
- * The one way steps are derived from a page: from the mdast of a doc to its steps and the authoring errors found.
- * The remark plugin (site build) and the collector (server, runner, tests) both use it.
+ * How the steps remark plugin derives a page's steps: from the mdast of a doc to its steps and the authoring errors
+ * found. This is the only place steps are read from MDX; everything else reads the manifests the plugin writes.
  *
  * First it resolves version placeholders (`@@ISTIO@@`, src/core/versions.ts) in place, in every code block, inline
  * code and text of the tree, so the page, the manifest and the runner all see the same real values; an unknown
@@ -170,7 +170,7 @@ function plainText(node: Nodes): string {
   return '';
 }
 
-/** One line per error, `file:line: message`, for a build error or the collector's exception. */
+/** One line per error, `file:line: message`, for the build error. */
 export function formatErrors(file: string, errors: StepAuthoringError[]): string {
   return errors.map((error) => `${file}:${error.line}: ${error.message}`).join('\n');
 }

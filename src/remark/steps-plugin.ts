@@ -1,7 +1,8 @@
 /**
  * Docusaurus remark plugin: turns each step block (and the `text expect` block after it) into
  *   <Step pageId="..." locale="..." spec="{StepSpec JSON}" expected="..." />
- * and, given `manifestDir`, writes `<manifestDir>/<locale>/<pageId>.json` (PageManifest).
+ * and, given `manifestDir`, writes `<manifestDir>/<locale>/<pageId>.json` (PageManifest): the only place steps are
+ * derived from the MDX. The server, `lab run` and Playwright read those files (server/manifests/load.ts).
  * Bad step metadata and unknown version placeholders fail the build with `file:line: message` for every error on
  * the page. Version placeholders (`@@ISTIO@@`) are resolved in the page's code and text.
  * See src/remark/README.md for the syntax.
@@ -19,7 +20,7 @@ import {extractSteps, formatErrors, type ExtractedStep} from './extract-steps';
 import {isValidPageId, pageRefOf, type PageRef} from './page-ref';
 
 export interface StepsPluginOptions {
-  /** where to write manifests (e.g. `generated/manifests`); none written when absent */
+  /** where to write manifests (MANIFEST_DIR for the site); none written when absent */
   manifestDir?: string;
   /** site root, for page ids and manifest `source` paths; defaults to process.cwd() */
   siteDir?: string;
@@ -39,7 +40,7 @@ const stepsPlugin: Plugin<[StepsPluginOptions?], Root> = (options = {}) => {
     if (page.errors.length > 0) {
       throw new StepsBuildError(`bad step metadata:\n${formatErrors(source, page.errors)}`);
     }
-    // Partials (`_name.mdx`) are not pages; like the collector, skip them unless they hold steps.
+    // Partials (`_name.mdx`) are not pages: skip them unless they hold steps.
     const partial = /(^|\/)_[^/]*$/.test(source);
     const ref = partial ? null : pageRefOf(source, frontMatter?.id);
     if (page.steps.length === 0 && (!ref || !isValidPageId(ref.pageId))) return;
@@ -50,9 +51,16 @@ const stepsPlugin: Plugin<[StepsPluginOptions?], Root> = (options = {}) => {
       );
     }
     replaceSteps(tree, page.steps, ref);
-    // Every docs page gets a manifest (also without steps), so the manifest set equals the collector's.
+    // Every docs page gets a manifest (also without steps): the runner and the parity test see every page.
     if (options.manifestDir) {
-      const manifest: PageManifest = {...ref, title: page.title, source, steps: page.steps.map((step) => step.spec)};
+      const position = frontMatter?.sidebar_position;
+      const manifest: PageManifest = {
+        ...ref,
+        title: page.title,
+        source,
+        ...(typeof position === 'number' ? {sidebarPosition: position} : {}),
+        steps: page.steps.map((step) => step.spec),
+      };
       writeManifest(options.manifestDir, manifest);
     }
   };

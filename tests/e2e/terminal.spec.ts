@@ -1,9 +1,9 @@
 /** The terminal as a person uses it: typing a step's command by hand, and reloading mid-session. */
 import {test, expect} from '@playwright/test';
-import {collectManifests} from '../../server/manifests/collect';
 import {LabPage} from './lab';
+import {siteManifests} from './pages';
 
-const manifests = await collectManifests(process.cwd());
+const manifests = await siteManifests();
 const firstPage = manifests.pages('en').find((m) => m.steps.length > 0);
 if (!firstPage) throw new Error('no tutorial page with steps: the e2e suite needs at least one');
 // a one-line step without verify, typed by hand

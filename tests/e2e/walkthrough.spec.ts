@@ -6,11 +6,10 @@
  * without Docker.
  */
 import {test, expect} from '@playwright/test';
-import {collectManifests} from '../../server/manifests/collect';
 import {LabPage} from './lab';
-import {selectedPages} from './pages';
+import {selectedPages, siteManifests} from './pages';
 
-const manifests = await collectManifests(process.cwd());
+const manifests = await siteManifests();
 
 for (const locale of ['en', 'ko'] as const) {
   const pages = selectedPages(manifests, locale).filter((m) => m.steps.length > 0);

@@ -1,10 +1,16 @@
 /** `lab run` as a maintainer runs it: a failing step makes the command exit non-zero and name the check. */
-import {test} from 'node:test';
+import {before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {execFile} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {buildManifests} from '../fixtures/site-manifests';
+
+/** the fixture page's manifests, as the site build would write them */
+const manifestDir = mkdtempSync(path.join(os.tmpdir(), 'lab-cli-manifests-'));
+before(() => buildManifests('tests/fixtures/failing-page', manifestDir));
+process.on('exit', () => rmSync(manifestDir, {recursive: true, force: true}));
 
 function lab(args: string[], env: Record<string, string>): Promise<{code: number; stdout: string; stderr: string}> {
   return new Promise((resolve) => {
@@ -23,7 +29,7 @@ test('lab run on a page with a failing step exits 1, names the failed check, and
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-cli-run-'));
   try {
     const out = path.join(dir, 'out');
-    const {code, stdout} = await lab(['run', '--docs', 'tests/fixtures/failing-page', '--out', out], {
+    const {code, stdout} = await lab(['run', '--manifests', manifestDir, '--out', out], {
       LAB_STATE_DIR: path.join(dir, 'state'),
       LAB_LOG_LEVEL: 'warn',
     });
@@ -42,7 +48,7 @@ test('lab run with an unknown step id is a usage error (exit 2)', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-cli-run-'));
   try {
     const {code, stderr} = await lab(
-      ['run', '--docs', 'tests/fixtures/failing-page', '--from', 'no-such-step', '--out', path.join(dir, 'out')],
+      ['run', '--manifests', manifestDir, '--from', 'no-such-step', '--out', path.join(dir, 'out')],
       {LAB_STATE_DIR: path.join(dir, 'state'), LAB_LOG_LEVEL: 'warn'},
     );
     assert.equal(code, 2);

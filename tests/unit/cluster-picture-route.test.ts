@@ -9,7 +9,7 @@ import {clusterPicture, type ClusterPicture} from '../../src/core/protocol/clust
 import {LOCAL_LEARNER} from '../../server/backends/types';
 import {silentLogger} from '../../server/config/logger';
 import {startLabServer, type LabServer} from '../../server/http/server';
-import {manifestIndex} from '../../server/manifests/collect';
+import {manifestIndex} from '../../server/manifests/load';
 import {NO_KUBECTL, startBackend, type BackendHarness} from '../fixtures/sandbox-backend/harness';
 
 const TOKEN = 'cluster-picture-token-0123456789';

@@ -14,10 +14,11 @@ import remarkParse from 'remark-parse';
 import remarkStringify from 'remark-stringify';
 import {unified} from 'unified';
 import {VFile} from 'vfile';
-import {collectManifests} from '../../server/manifests/collect';
-import {splitFrontMatter} from '../../src/remark/front-matter';
+import {loadManifests, ManifestError} from '../../server/manifests/load';
 import {pageRefOf} from '../../src/remark/page-ref';
 import stepsPlugin from '../../src/remark/steps-plugin';
+import {splitFrontMatter} from '../fixtures/front-matter';
+import {buildManifests} from '../fixtures/site-manifests';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/remark');
 const UPDATE = process.env.UPDATE_SNAPSHOTS === '1';
@@ -109,13 +110,13 @@ describe('steps remark plugin', () => {
   });
 });
 
-describe('collector', () => {
-  it('derives exactly the manifest the plugin writes (one way to derive steps)', async () => {
+describe('manifest loader (what the server and lab run read)', () => {
+  it('reads exactly the manifests the plugin wrote, in sidebar order', async () => {
     const root = join(work, 'repo');
     mkdirSync(join(root, 'docs'), {recursive: true});
     copyFileSync(join(FIXTURES, 'basic.mdx'), join(root, 'docs', 'basic.mdx'));
     copyFileSync(join(FIXTURES, 'no-steps.md'), join(root, 'docs', 'a-no-steps.md'));
-    const manifests = await collectManifests(root);
+    const manifests = await buildManifests(root, join(root, 'manifests'));
     const expected = JSON.parse(readFileSync(join(FIXTURES, 'basic.expected.json'), 'utf8'));
     assert.deepEqual(manifests.get('en', 'basic'), {...expected, source: 'docs/basic.mdx'});
     // sidebar_position 2 comes before a page without one
@@ -126,13 +127,29 @@ describe('collector', () => {
     assert.deepEqual(manifests.pages('ko'), []);
   });
 
-  it('throws one error listing every bad step', async () => {
-    const root = join(work, 'bad-repo');
+  it('leaves out the manifest of a page deleted since the build', async () => {
+    const root = join(work, 'repo-deleted');
     mkdirSync(join(root, 'docs'), {recursive: true});
-    copyFileSync(join(FIXTURES, 'bad-metadata.mdx'), join(root, 'docs', 'bad.mdx'));
-    await assert.rejects(
-      collectManifests(root),
-      /bad steps in the docs:\ndocs\/bad\.mdx:3: missing id[\s\S]*docs\/bad\.mdx:29:/,
+    copyFileSync(join(FIXTURES, 'basic.mdx'), join(root, 'docs', 'basic.mdx'));
+    copyFileSync(join(FIXTURES, 'no-steps.md'), join(root, 'docs', 'gone.md'));
+    await buildManifests(root, join(root, 'manifests'));
+    rmSync(join(root, 'docs', 'gone.md'));
+    const manifests = await loadManifests(join(root, 'manifests'), root);
+    assert.deepEqual(
+      manifests.pages('en').map((page) => page.pageId),
+      ['basic'],
     );
+  });
+
+  it('says to build the site when there are no manifests, and names a bad one', async () => {
+    await assert.rejects(loadManifests(join(work, 'nothing-here')), (error: Error) => {
+      assert.ok(error instanceof ManifestError);
+      assert.match(error.message, /no step manifests in .*nothing-here: .*npm run lab -- build/);
+      return true;
+    });
+    const dir = join(work, 'bad-manifests');
+    mkdirSync(join(dir, 'en'), {recursive: true});
+    writeFileSync(join(dir, 'en', 'p.json'), JSON.stringify({pageId: 'p', locale: 'en', title: 'p', steps: []}));
+    await assert.rejects(loadManifests(dir), /en\/p\.json: not a step manifest \(source: .*\); rebuild the site/);
   });
 });

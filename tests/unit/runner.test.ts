@@ -7,15 +7,28 @@ import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {PassThrough} from 'node:stream';
-import {after, describe, it} from 'node:test';
+import {after, before, describe, it} from 'node:test';
 import type {Backend} from '../../server/backends/types';
+import type {ManifestSet} from '../../server/manifests/load';
 import {runWalkthrough} from '../../server/runner';
+import {PtySession} from '../../server/sessions/pty-session';
 import type {TerminalSession} from '../../server/sessions/types';
+import {buildManifests} from '../fixtures/site-manifests';
 import {FakeSession} from './fake-session';
 
-const FIXTURE = join(import.meta.dirname, '../fixtures/failing-page');
 const work = mkdtempSync(join(tmpdir(), 'runner-test-'));
 after(() => rmSync(work, {recursive: true, force: true}));
+
+/** tests/fixtures/failing-page and multiline-page, through the steps plugin as the site build would */
+let failingPage: ManifestSet;
+let multilinePage: ManifestSet;
+before(async () => {
+  failingPage = await buildManifests(join(import.meta.dirname, '../fixtures/failing-page'), join(work, 'm-failing'));
+  multilinePage = await buildManifests(
+    join(import.meta.dirname, '../fixtures/multiline-page'),
+    join(work, 'm-multiline'),
+  );
+});
 
 const backend: Backend = {
   name: 'host',
@@ -47,7 +60,7 @@ describe('runWalkthrough (fake shell)', () => {
       locale: 'en',
       outDir,
       out,
-      repoRoot: FIXTURE,
+      manifests: failingPage,
       createSession: async () => session,
     });
     assert.equal(ok, false);
@@ -79,7 +92,7 @@ describe('runWalkthrough (fake shell)', () => {
       locale: 'en' as const,
       outDir: join(work, 'range'),
       out,
-      repoRoot: FIXTURE,
+      manifests: failingPage,
       createSession: async () => fakeShell(),
     };
     const {ok, results} = await runWalkthrough({...options, from: 'say-hello', to: 'failing/say-hello'});
@@ -97,20 +110,8 @@ describe('runWalkthrough (fake shell)', () => {
   });
 });
 
-type PtySessionClass = (typeof import('../../server/sessions/pty-session'))['PtySession'];
-
-/** A real bash session factory, or null (test skipped) while server/sessions/pty-session.ts is missing. */
-async function ptySessions(
-  t: {skip(message: string): void},
-  cwd: string,
-): Promise<(() => Promise<TerminalSession>) | null> {
-  let PtySession: PtySessionClass;
-  try {
-    ({PtySession} = await import('../../server/sessions/pty-session'));
-  } catch (error) {
-    t.skip(`server/sessions/pty-session.ts is not available yet: ${(error as Error).message}`);
-    return null;
-  }
+/** A real bash session factory, as `lab run` has (a session in `cwd`, without the learner's ~/.bashrc). */
+function ptySessions(cwd: string): () => Promise<TerminalSession> {
   let count = 0;
   return async () =>
     new PtySession({
@@ -125,12 +126,18 @@ async function ptySessions(
 }
 
 describe('runWalkthrough (real PtySession)', () => {
-  it('fails naming the check with expected and actual', async (t) => {
-    const createSession = await ptySessions(t, work);
-    if (!createSession) return;
+  it('fails naming the check with expected and actual', async () => {
+    const createSession = ptySessions(work);
     const {out, text} = collect();
     const outDir = join(work, 'pty');
-    const {ok, results} = await runWalkthrough({backend, locale: 'en', outDir, out, repoRoot: FIXTURE, createSession});
+    const {ok, results} = await runWalkthrough({
+      backend,
+      locale: 'en',
+      outDir,
+      out,
+      manifests: failingPage,
+      createSession,
+    });
     assert.equal(ok, false, text());
     assert.deepEqual(
       results.map((r) => [r.stepId, r.status, r.via]),
@@ -151,10 +158,9 @@ describe('runWalkthrough (real PtySession)', () => {
 });
 
 describe('runWalkthrough (real PtySession, multi-line steps)', () => {
-  it('runs heredocs, several commands, continuations and a verify command', async (t) => {
+  it('runs heredocs, several commands, continuations and a verify command', async () => {
     const cwd = mkdtempSync(join(work, 'multi-'));
-    const createSession = await ptySessions(t, cwd);
-    if (!createSession) return;
+    const createSession = ptySessions(cwd);
     const {out, text} = collect();
     const multiBackend: Backend = {...backend, shellEnvironment: async () => ({env: {}, cwd})};
     const {ok, results} = await runWalkthrough({
@@ -162,7 +168,7 @@ describe('runWalkthrough (real PtySession, multi-line steps)', () => {
       locale: 'en',
       outDir: join(work, 'multi-out'),
       out,
-      repoRoot: join(import.meta.dirname, '../fixtures/multiline-page'),
+      manifests: multilinePage,
       createSession,
     });
     assert.deepEqual(

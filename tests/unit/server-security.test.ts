@@ -13,7 +13,7 @@ import WebSocket from 'ws';
 import {silentLogger} from '../../server/config/logger';
 import {OptionsError, resolveOptions, type LabOptionsInput} from '../../server/config/options';
 import {startLabServer, type LabServer} from '../../server/http/server';
-import {manifestIndex} from '../../server/manifests/collect';
+import {manifestIndex} from '../../server/manifests/load';
 
 const TOKEN = 'test-token-0123456789abcdef0123';
 let lab: LabServer;

@@ -7,7 +7,7 @@ import {test} from 'node:test';
 import type {Backend} from '../../server/backends/types';
 import {silentLogger} from '../../server/config/logger';
 import {ListenError, startLabServer} from '../../server/http/server';
-import {manifestIndex} from '../../server/manifests/collect';
+import {manifestIndex} from '../../server/manifests/load';
 
 test('a taken port: ListenError says what to do, and the second server disposes its backend', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lab-start-'));

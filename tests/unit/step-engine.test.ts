@@ -6,7 +6,7 @@ import type {EngineClock} from '../../server/engine/clock';
 import {SessionStepEngine} from '../../server/engine/step-engine';
 import {EngineError} from '../../server/engine/types';
 import type {VerifyOutcome, VerifyRunner} from '../../server/engine/verify-runner';
-import {manifestIndex} from '../../server/manifests/collect';
+import {manifestIndex} from '../../server/manifests/load';
 import {FakeSession, type Responder} from './fake-session';
 
 const step = (id: string, command: string, extra: Partial<StepSpec> = {}): StepSpec => ({

@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import {PROTOCOL_VERSION, type ServerMessage} from '../../src/core/protocol/messages';
 import {silentLogger} from '../../server/config/logger';
 import {startLabServer, type LabServer} from '../../server/http/server';
-import {manifestIndex} from '../../server/manifests/collect';
+import {manifestIndex} from '../../server/manifests/load';
 import type {StepEngine} from '../../server/engine/types';
 import {SessionChannel, type ChannelPeer} from '../../server/http/session-channel';
 import type {TerminalSession} from '../../server/sessions/types';

@@ -47,8 +47,16 @@ export interface PageManifest {
   title: string;
   /** source file, relative to the repository root */
   source: string;
+  /** front matter `sidebar_position`: the sidebar's order, which the runner follows (pages without one come last) */
+  sidebarPosition?: number;
   steps: StepSpec[];
 }
+
+/**
+ * Where the site build (the remark plugin) writes one manifest per page, `<locale>/<pageId>.json`, relative to the
+ * repository root. The server, `lab run` and the Playwright suite read the steps there, never from the MDX.
+ */
+export const MANIFEST_DIR = 'generated/manifests';
 
 export const DEFAULT_STEP_TIMEOUT_MS = 60_000;
 export const DEFAULT_VERIFY_TIMEOUT_MS = 120_000;
