@@ -34,6 +34,8 @@ export interface LabServerDeps {
   sessions?: SessionSource;
   createEngine?: (session: TerminalSession) => StepEngine | Promise<StepEngine>;
   progress?: ProgressStore & {dispose?(): Promise<void>};
+  /** the cluster pictures behind /api/cluster (tests give one a clock of their own) */
+  clusterPictures?: ClusterPictureSource;
 }
 
 export type StartLabServerOptions = LabOptionsInput & LabServerDeps;
@@ -71,7 +73,15 @@ const MAX_BAD_MESSAGES = 100;
  */
 const HARD_PAYLOAD_FACTOR = 4;
 
-const DEP_KEYS = ['logger', 'backendInstance', 'manifests', 'sessions', 'createEngine', 'progress'] as const;
+const DEP_KEYS = [
+  'logger',
+  'backendInstance',
+  'manifests',
+  'sessions',
+  'createEngine',
+  'progress',
+  'clusterPictures',
+] as const;
 
 export async function startLabServer(input: StartLabServerOptions = {}): Promise<LabServer> {
   const deps: LabServerDeps = {};
@@ -97,7 +107,7 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
     lowWaterMark: options.lowWaterMark,
   });
 
-  const clusterPictures = new ClusterPictureSource(backend);
+  const clusterPictures = deps.clusterPictures ?? new ClusterPictureSource(backend);
   const serveStatic = createStaticHandler(options.siteDir);
   // the port is only known after listen (port 0), so the policy is completed then
   const policy: AuthPolicy = {port: options.port, allowedHosts: options.allowedHosts, token: options.token};

@@ -22,6 +22,15 @@ export interface FileProgressStoreOptions {
   /** delay before a change is written; further changes within it are written together */
   debounceMs?: number;
   logger?: ProgressLogger;
+  /** starts the debounce timer and returns its cancel function (tests inject one; the default never keeps the process alive) */
+  setTimer?: (fn: () => void, ms: number) => () => void;
+}
+
+function unrefTimer(fn: () => void, ms: number): () => void {
+  const timer = setTimeout(fn, ms);
+  // a pending write must not keep a finished process alive; shutdown calls flush()
+  timer.unref();
+  return () => clearTimeout(timer);
 }
 
 const LEARNER_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -31,7 +40,9 @@ export class FileProgressStore implements ProgressStore {
   private readonly debounceMs: number;
   private readonly logger: ProgressLogger | undefined;
   private readonly learners = new Map<string, ProgressSnapshot>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly setTimer: (fn: () => void, ms: number) => () => void;
+  /** per learner, the cancel function of the pending debounce timer */
+  private readonly timers = new Map<string, () => void>();
   /** per learner, the write in flight: writes to one file never overlap, so renames land in order */
   private readonly writing = new Map<string, Promise<void>>();
   private disposed = false;
@@ -40,6 +51,7 @@ export class FileProgressStore implements ProgressStore {
     this.dir = path.join(stateDir, 'progress');
     this.debounceMs = options.debounceMs ?? 250;
     this.logger = options.logger;
+    this.setTimer = options.setTimer ?? unrefTimer;
   }
 
   snapshot(learner: string): ProgressSnapshot {
@@ -64,7 +76,7 @@ export class FileProgressStore implements ProgressStore {
   async flush(): Promise<void> {
     const pending = [...this.timers.keys()];
     for (const learner of pending) {
-      clearTimeout(this.timers.get(learner));
+      this.timers.get(learner)?.();
       this.timers.delete(learner);
       this.enqueueWrite(learner);
     }
@@ -123,13 +135,11 @@ export class FileProgressStore implements ProgressStore {
 
   private scheduleWrite(learner: string): void {
     if (this.disposed || this.timers.has(learner)) return;
-    const timer = setTimeout(() => {
+    const cancel = this.setTimer(() => {
       this.timers.delete(learner);
       this.enqueueWrite(learner);
     }, this.debounceMs);
-    // a pending write must not keep a finished process alive; shutdown calls flush()
-    timer.unref();
-    this.timers.set(learner, timer);
+    this.timers.set(learner, cancel);
   }
 
   private enqueueWrite(learner: string): void {

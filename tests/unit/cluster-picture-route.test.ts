@@ -7,6 +7,7 @@ import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {clusterPicture, type ClusterPicture} from '../../src/core/protocol/cluster-picture';
 import {LOCAL_LEARNER} from '../../server/backends/types';
+import {ClusterPictureSource} from '../../server/cluster-picture/picture-source';
 import {silentLogger} from '../../server/config/logger';
 import {startLabServer, type LabServer} from '../../server/http/server';
 import {manifestIndex} from '../../server/manifests/load';
@@ -38,8 +39,10 @@ describe('GET /api/cluster (sandbox backend)', {skip: NO_KUBECTL}, () => {
     assert.equal(res.status, 200);
     return clusterPicture.parse(await res.json());
   };
-  // past the route's 1 s cache, so the next read sees what the shell just did
-  const settle = () => new Promise((r) => setTimeout(r, 1_100));
+  // The route reuses a picture for 1 s; the pictures' clock is the test's, so moving it past that makes the next
+  // read see what the shell just did, without waiting.
+  let now = Date.now();
+  const settle = () => (now += 1_000);
 
   before(async () => {
     h = await startBackend();
@@ -52,6 +55,7 @@ describe('GET /api/cluster (sandbox backend)', {skip: NO_KUBECTL}, () => {
       logger: silentLogger(),
       manifests: manifestIndex(new Map()),
       backendInstance: h.backend,
+      clusterPictures: new ClusterPictureSource(h.backend, {now: () => now}),
       sessions: {
         create: () => Promise.reject(new Error('no sessions in this test')),
         get: () => undefined,
@@ -93,7 +97,7 @@ describe('GET /api/cluster (sandbox backend)', {skip: NO_KUBECTL}, () => {
       {input: POD, timeoutMs: 60_000},
     );
     assert.equal(made.code, 0, made.stderr);
-    await settle();
+    settle();
     const p = await picture();
     assert.equal(p.unavailable, undefined);
     assert.deepEqual(
@@ -140,7 +144,7 @@ describe('GET /api/cluster (sandbox backend)', {skip: NO_KUBECTL}, () => {
         {kind: 'app', namespace: 'bar-2', pod: 'helloworld-v1', node: 'k3d-ambient-agent-3'},
       ],
     });
-    await settle();
+    settle();
     const p = await picture();
     assert.deepEqual(
       p.lastRequest?.hops.map((hop) => hop.kind),
@@ -152,7 +156,7 @@ describe('GET /api/cluster (sandbox backend)', {skip: NO_KUBECTL}, () => {
   it('after k3d cluster delete: empty again', async () => {
     const r = await h.sh(LOCAL_LEARNER, 'k3d cluster delete ambient >/dev/null');
     assert.equal(r.code, 0, r.stderr);
-    await settle();
+    settle();
     const p = await picture();
     assert.ok(p.unavailable, 'no cluster to read');
     assert.equal(p.nodes.length, 0);

@@ -171,19 +171,18 @@ describe('CommandDetector state machine', () => {
     assert.throws(() => new CommandDetector({nonce: N, maxOutputBytes: 0}), /maxOutputBytes/);
   });
 
-  it('handles 100 MB of command output quickly', () => {
+  it('keeps the tail of a flood of command output, bounded by maxOutputBytes', () => {
+    // throughput on 100 MB is in `npm run bench` (parsers), not asserted here
     const d = new CommandDetector({nonce: N});
     let output = '';
     d.onCommandFinished((e) => (output = e.output));
     const line = 'some \x1b[1mbold\x1b[0m log output line ..........................\r\n';
     const chunk = line.repeat(Math.ceil(65536 / line.length));
-    const start = performance.now();
     d.write(m('133;C'));
-    for (let sent = 0; sent < 100 * 1024 * 1024; sent += chunk.length) d.write(chunk);
+    for (let sent = 0; sent < 4 * 1024 * 1024; sent += chunk.length) d.write(chunk);
     d.write(m('133;D;0'));
-    const ms = performance.now() - start;
-    assert.ok(output.length <= 1024 * 1024 && output.endsWith('log output line ..........................\n'));
-    assert.ok(ms < 5000, `took ${ms.toFixed(0)} ms`);
+    assert.ok(output.length > 0 && output.length <= 1024 * 1024, `kept ${output.length} characters`);
+    assert.ok(output.endsWith('log output line ..........................\n'));
   });
 });
 

@@ -67,16 +67,14 @@ describe('OscParser', () => {
     assert.deepEqual(parse([`${E}]52;c;`, 'A'.repeat(50), `\x07ok${E}]1;x\x07`], 32), [{text: 'ok'}, {osc: '1;x'}]);
   });
 
-  it('scans bulk output fast', () => {
+  it('passes bulk output through as text, byte for byte', () => {
+    // throughput on 100 MB is in `npm run bench` (parsers), not asserted here
     const line = 'INFO 2026-01-01 some log line with \x1b[32mcolour\x1b[0m and text ............\n';
     const chunk = line.repeat(Math.ceil(65536 / line.length));
     let bytes = 0;
-    const parser = new OscParser({text: (t) => (bytes += t.length), osc: () => {}});
-    const start = performance.now();
-    const total = 100 * 1024 * 1024;
-    for (let sent = 0; sent < total; sent += chunk.length) parser.write(chunk);
-    const ms = performance.now() - start;
-    assert.ok(bytes >= total);
-    assert.ok(ms < 1500, `100 MB took ${ms.toFixed(0)} ms`);
+    const parser = new OscParser({text: (t) => (bytes += t.length), osc: () => assert.fail('no OSC in plain output')});
+    let sent = 0;
+    for (; sent < 4 * 1024 * 1024; sent += chunk.length) parser.write(chunk);
+    assert.equal(bytes, sent);
   });
 });

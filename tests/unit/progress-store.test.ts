@@ -29,7 +29,15 @@ function warnings(): {logger: {warn(obj: object, msg: string): void}; messages: 
 }
 
 test('records final results, writes them after the debounce, restores them in a new store', async () => {
-  const store = new FileProgressStore(dir, {debounceMs: 10});
+  // the test fires the debounce timer itself: no waiting, and nothing depends on how fast the machine is
+  const timers: {fn: () => void; ms: number}[] = [];
+  const store = new FileProgressStore(dir, {
+    debounceMs: 10,
+    setTimer: (fn, ms) => {
+      timers.push({fn, ms});
+      return () => {};
+    },
+  });
   store.record('local', passed('a'));
   store.record('local', {
     pageId: 'intro',
@@ -38,8 +46,15 @@ test('records final results, writes them after the debounce, restores them in a 
     failure: {check: 'exit code', expected: '0', actual: '1'},
   });
   assert.equal(store.snapshot('local').intro?.a?.status, 'passed');
-  await new Promise((r) => setTimeout(r, 60));
   const file = path.join(dir, 'progress', 'local.json');
+  assert.deepEqual(
+    timers.map((t) => t.ms),
+    [10],
+    'one debounce timer for both results',
+  );
+  assert.ok(!existsSync(file), 'nothing written before the debounce');
+  timers[0]!.fn();
+  await store.flush(); // waits for the write the timer started (nothing else is pending)
   assert.ok(existsSync(file));
   const restored = new FileProgressStore(dir).snapshot('local');
   assert.equal(restored.intro?.a?.status, 'passed');

@@ -42,14 +42,31 @@ function next<T>(subscribe: (listener: (event: T) => void) => {dispose(): void})
   });
 }
 
-async function run(session: PtySession, command: string): Promise<CommandFinished> {
-  const finished = next<CommandFinished>((l) => session.onCommandFinished(l));
-  session.write(`${command}\r`);
-  const event = await finished;
-  // wait for the prompt as well, so the next command is typed at a prompt
-  if (!session.busy)
-    await Promise.race([next((l) => session.onPromptReady(l)), new Promise((r) => setTimeout(r, 200))]);
-  return event;
+/**
+ * Types a command and resolves with its finish once bash shows the next prompt, so the next command is typed at a
+ * prompt. Both listeners are in place before typing: the finish and the prompt may arrive in one chunk.
+ */
+function run(session: PtySession, command: string): Promise<CommandFinished> {
+  return new Promise((resolve) => {
+    let finished: CommandFinished | undefined;
+    const subscriptions = [
+      session.onCommandFinished((event) => (finished = event)),
+      session.onPromptReady((event) => {
+        if (!finished || event.continuation) return;
+        for (const subscription of subscriptions) subscription.dispose();
+        resolve(finished);
+      }),
+    ];
+    session.write(`${command}\r`);
+  });
+}
+
+/**
+ * Resolves once `condition` holds, polling (the process table sends no events). The interval only sets how soon a
+ * change is seen; there is no deadline of its own, so a slow machine makes the test slower, never failed.
+ */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 /** pids of live processes whose command line is exactly `argv` */
@@ -98,9 +115,9 @@ describe('PtySession', () => {
       s,
       `sleep ${sleepArg(1)} & (setsid sleep ${sleepArg(2)} &); nohup sleep ${sleepArg(3)} >/dev/null 2>&1 &`,
     );
-    // the setsid'd sleep may still be starting when the prompt returns
-    for (let i = 0; i < 50 && pidsRunning('sleep', sleepArg(2)).length === 0; i++)
-      await new Promise((r) => setTimeout(r, 20));
+    // The prompt can return before each background job has exec'd sleep (its /proc cmdline is still bash's, or
+    // setsid's, or nohup's): wait until all three are sleeping, however long a loaded machine takes.
+    await until(() => [1, 2, 3].every((n) => pidsRunning('sleep', sleepArg(n)).length === 1));
     const before = sessionProcesses({leader: s.info.pid, envMarker: `${SESSION_ENV_MARKER}=${s.info.id}`});
     const sleeps = [1, 2, 3].map((n) => pidsRunning('sleep', sleepArg(n)));
     for (const pids of sleeps) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {mkdtempSync, realpathSync, rmSync} from 'node:fs';
+import {mkdtempSync, readFileSync, realpathSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, describe, it} from 'node:test';
@@ -7,6 +7,15 @@ import {createVerifyRunner} from '../../server/engine/verify-runner';
 
 const cwd = realpathSync(mkdtempSync(join(tmpdir(), 'verify-runner-')));
 after(() => rmSync(cwd, {recursive: true, force: true}));
+
+/** running (a zombie waiting to be reaped counts as ended) */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
 
 describe('verify runner', () => {
   it('runs bash -c in the session environment and directory, capturing stdout and stderr', async () => {
@@ -17,11 +26,12 @@ describe('verify runner', () => {
 
   it('kills an attempt at its timeout, pipeline included', async () => {
     const run = createVerifyRunner({env: {}, cwd});
-    const started = Date.now();
-    const outcome = await run('echo started; sleep 30 | cat', {timeoutMs: 200});
+    // the pipeline's sleep writes its pid, then never ends by itself: only the group kill can end it
+    const outcome = await run("sh -c 'echo $$ > sleep.pid; echo started; exec sleep 1000' | cat", {timeoutMs: 200});
     assert.equal(outcome.timedOut, true);
     assert.equal(outcome.output, 'started\n');
-    assert.ok(Date.now() - started < 5000);
+    const pid = Number(readFileSync(join(cwd, 'sleep.pid'), 'utf8'));
+    assert.ok(!alive(pid), `the pipeline's sleep (pid ${pid}) survived the timeout`);
   });
 
   it('follows the learner shell into the directory it changed to', async () => {
