@@ -1,5 +1,5 @@
 /**
- * Sandbox benchmarks (issue #3): the real kubectl's round trip against the sandbox (get pods -A with 100 pods)
+ * Sandbox benchmarks: the real kubectl's round trip against the sandbox (get pods -A with 100 pods)
  * beside `kubectl version --client` (kubectl's own start-up, the floor); memory per idle sandbox (RSS of a child
  * process running the backend, before and after creating sandboxes); sandboxes created per second; `k3d cluster
  * create` wall time through the shim; a new Deployment's pods Ready after apply. Numbers are printed, never asserted.

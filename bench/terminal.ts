@@ -1,5 +1,5 @@
 /**
- * Terminal server benchmarks (issue #2): bulk output throughput and keystroke echo round trip through the lab
+ * Terminal server benchmarks: bulk output throughput and keystroke echo round trip through the lab
  * server and a WebSocket client, beside the same thing read directly from node-pty (the floor), plus server
  * memory per idle session. Numbers are printed; nothing here asserts a time.
  */

@@ -67,9 +67,9 @@ const schema = z
   })
   .strict()
   .superRefine((o, ctx) => {
-    // DESIGN.md, security model: a real shell never leaves loopback unless someone explicitly asks for it. The
-    // sandbox's shell is a real bash on this machine too (only the cluster is simulated); until attendee shells are
-    // isolated (bubblewrap, the workshop issue), both backends need the opt-in.
+    // A real shell never leaves loopback unless someone explicitly asks for it. The sandbox's shell is a real bash
+    // on this machine too (only the cluster is simulated), and attendee shells are not isolated (no bubblewrap):
+    // both backends need the opt-in.
     if (!isLoopbackHost(o.host) && !o.allowRemoteShell) {
       ctx.addIssue({
         code: 'custom',

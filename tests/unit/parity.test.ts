@@ -1,5 +1,5 @@
 /**
- * The English and Korean docs must run the same steps (DESIGN.md: one source of truth, enforced by a test).
+ * The English and Korean docs must run the same steps: only the prose is translated.
  */
 import assert from 'node:assert/strict';
 import {mkdtempSync, rmSync} from 'node:fs';
