@@ -22,8 +22,23 @@ export class LabPage {
     await expect(this.page).not.toHaveURL(/token=/);
   }
 
+  /** Load the page afresh (a reload: the terminal reconnects and replays its scrollback). */
   async open(locale: Locale, pageId: string): Promise<void> {
     await this.page.goto(pagePath(locale, pageId));
+    await this.terminal.waitOpen();
+  }
+
+  /**
+   * Go to a page as a learner moving through the tutorial does: by its sidebar link, inside the running app (the
+   * terminal and its session stay as they are). The first page of a visit is loaded instead.
+   */
+  async navigate(locale: Locale, pageId: string): Promise<void> {
+    const path = pagePath(locale, pageId);
+    const link = this.page.locator(`nav.menu a.menu__link[href="${path}"]`);
+    if ((await link.count()) === 0) return this.open(locale, pageId);
+    // the link's own click handler (client-side routing), without waiting for the sidebar to hold still
+    await link.evaluate((el) => (el as unknown as {click(): void}).click());
+    await expect(this.page).toHaveURL(new RegExp(`${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`));
     await this.terminal.waitOpen();
   }
 
@@ -47,9 +62,58 @@ export class LabPage {
 
 export class StepBlock {
   constructor(readonly root: Locator) {}
-  async run(): Promise<void> {
-    await expect(this.root.getByTestId('step-run')).toBeEnabled();
-    await this.root.getByTestId('step-run').click();
+  /** Press Run as soon as it is enabled (the previous step's shell prompt is back). */
+  async run(timeoutMs = 30_000): Promise<void> {
+    const button = this.root.getByTestId('step-run');
+    await attributeSettles(button, 'disabled', [null], timeoutMs);
+    await button.click();
+  }
+  /**
+   * Press Run the moment it is enabled, from inside the page: one round trip to the browser per step. Playwright's
+   * click first waits for the button to hold still over animation frames and hit-tests it, a second or more per
+   * step on a busy machine (`timings-<locale>.txt` showed it); React gets the same click event either way.
+   * terminal.spec.ts presses Run with Playwright's click.
+   */
+  async runWhenEnabled(timeoutMs = 30_000): Promise<void> {
+    await this.root.getByTestId('step-run').evaluate(
+      (button, ms) =>
+        new Promise<void>((resolve, reject) => {
+          // runs in the page; this file is compiled without the DOM library
+          const Observer = (
+            globalThis as unknown as {
+              MutationObserver: new (callback: () => void) => {
+                observe(target: unknown, options: object): void;
+                disconnect(): void;
+              };
+            }
+          ).MutationObserver;
+          const press = () => {
+            if (button.hasAttribute('disabled')) return;
+            observer.disconnect();
+            clearTimeout(timer);
+            button.scrollIntoView({block: 'center'});
+            (button as unknown as {click(): void}).click();
+            resolve();
+          };
+          const observer = new Observer(press);
+          const timer = setTimeout(() => {
+            observer.disconnect();
+            reject(
+              new Error(
+                `Run of ${button.closest('[data-step-id]')?.getAttribute('data-step-id')} still disabled after ${ms} ms`,
+              ),
+            );
+          }, ms);
+          observer.observe(button, {attributes: true, attributeFilter: ['disabled']});
+          press();
+        }),
+      timeoutMs,
+    );
+  }
+  /** Waits until the step has a result (passed or failed) and returns it. */
+  async result(timeoutMs: number): Promise<'passed' | 'failed'> {
+    const status = await attributeSettles(this.root, 'data-status', ['passed', 'failed'], timeoutMs);
+    return status as 'passed' | 'failed';
   }
   status(): Locator {
     return this.root.getByTestId('step-status');
@@ -110,4 +174,50 @@ export class TerminalPanel {
   async expectText(pattern: RegExp, timeout = 15_000): Promise<void> {
     await expect.poll(() => this.text(), {timeout}).toMatch(pattern);
   }
+}
+
+/**
+ * Resolves with the value of `attribute` on the element once it is one of `accepted` (null: absent). A MutationObserver in the page
+ * reports the change as soon as React renders it; a retrying assertion would see it only at its next poll, up to a
+ * second later, which over 75 steps is most of a walkthrough's time in a browser.
+ */
+export function attributeSettles(
+  element: Locator,
+  attribute: string,
+  accepted: (string | null)[],
+  timeoutMs: number,
+): Promise<string | null> {
+  return element.evaluate(
+    (el, {attribute, accepted, timeoutMs}) =>
+      new Promise<string | null>((resolve, reject) => {
+        // runs in the page; this file is compiled without the DOM library
+        const Observer = (
+          globalThis as unknown as {
+            MutationObserver: new (callback: () => void) => {
+              observe(target: unknown, options: object): void;
+              disconnect(): void;
+            };
+          }
+        ).MutationObserver;
+        const check = () => {
+          const value = el.getAttribute(attribute);
+          if (!accepted.includes(value)) return;
+          observer.disconnect();
+          clearTimeout(timer);
+          resolve(value);
+        };
+        const observer = new Observer(check);
+        const timer = setTimeout(() => {
+          observer.disconnect();
+          reject(
+            new Error(
+              `${attribute} of ${el.outerHTML.slice(0, 120)} still ${el.getAttribute(attribute)} after ${timeoutMs} ms`,
+            ),
+          );
+        }, timeoutMs);
+        observer.observe(el, {attributes: true, attributeFilter: [attribute]});
+        check();
+      }),
+    {attribute, accepted, timeoutMs},
+  );
 }

@@ -5,24 +5,27 @@
  * E2E_PAGES (comma-separated page ids) narrows the run, e.g. to the pages that need no cluster on a machine
  * without Docker.
  */
+import {writeFileSync} from 'node:fs';
 import {test, expect} from '@playwright/test';
 import {LabPage} from './lab';
+import {WalkthroughTimings} from './timings';
 import {selectedPages, siteManifests} from './pages';
 
 const manifests = await siteManifests();
 
 for (const locale of ['en', 'ko'] as const) {
   const pages = selectedPages(manifests, locale).filter((m) => m.steps.length > 0);
-  test(`walkthrough (${locale}): every step of every page passes`, async ({page}) => {
+  test(`walkthrough (${locale}): every step of every page passes`, async ({page}, testInfo) => {
     const budget = pages
       .flatMap((m) => m.steps)
       .reduce((ms, s) => ms + s.timeoutMs + (s.verify?.timeoutMs ?? 0), 60_000);
     test.setTimeout(budget);
     const lab = new LabPage(page);
+    const timings = new WalkthroughTimings(page);
     await lab.login();
     for (const manifest of pages) {
       await test.step(manifest.pageId, async () => {
-        await lab.open(locale, manifest.pageId);
+        await timings.load(manifest.pageId, () => lab.navigate(locale, manifest.pageId));
         await expect(lab.steps()).toHaveCount(manifest.steps.length);
         await expect(lab.progress()).toHaveAttribute('data-total', String(manifest.steps.length));
         // Progress belongs to the learner, not the language (both locales have the same steps), so the other
@@ -32,10 +35,15 @@ for (const locale of ['en', 'ko'] as const) {
 
         for (const [i, spec] of manifest.steps.entries()) {
           const step = lab.step(spec.id);
-          await step.run();
           const limit = spec.timeoutMs + (spec.verify?.timeoutMs ?? 0) + 5_000;
-          await expect(step.root).not.toHaveAttribute('data-status', 'running', {timeout: limit});
-          if ((await step.root.getAttribute('data-status')) !== 'passed') {
+          let status = '';
+          await timings.step(
+            manifest.pageId,
+            spec.id,
+            () => step.runWhenEnabled(),
+            async () => void (status = await step.result(limit)),
+          );
+          if (status !== 'passed') {
             const failure = await step
               .failure()
               .innerText()
@@ -48,5 +56,9 @@ for (const locale of ['en', 'ko'] as const) {
         }
       });
     }
+    const report = timings.report();
+    await testInfo.attach(`timings-${locale}.txt`, {body: report, contentType: 'text/plain'});
+    writeFileSync(testInfo.outputPath(`timings-${locale}.txt`), report);
+    console.log(`walkthrough (${locale}) timings: ${report.split('\n').slice(0, 2).join('; ')}`);
   });
 }
