@@ -195,8 +195,8 @@ async function run(opts: {
   // The steps come from the site build (the remark plugin writes the manifests), so the run matches the pages.
   if (opts.manifests === undefined && opts.build) await ensureSite(false);
   const manifests = opts.manifests
-    ? await readManifests(path.resolve(opts.manifests))
-    : await readManifests(options.manifestDir, options.repoRoot);
+    ? await loadManifests(path.resolve(opts.manifests))
+    : await loadManifests(options.manifestDir, options.repoRoot);
   const backend = await createBackend(options.backend, {stateDir: options.stateDir});
   const logger = createLogger();
   const sessions = new SessionRegistry({
@@ -235,19 +235,10 @@ async function run(opts: {
   }
 }
 
-async function readManifests(dir: string, repoRoot?: string): ReturnType<typeof loadManifests> {
-  try {
-    return await loadManifests(dir, repoRoot);
-  } catch (err) {
-    if (err instanceof ManifestError) throw new UserError(err.message);
-    throw err;
-  }
-}
-
 async function manifest(opts: {build: boolean}): Promise<void> {
   if (opts.build) await ensureSite(false);
   const options = resolveOptions();
-  const manifests = await readManifests(options.manifestDir, options.repoRoot);
+  const manifests = await loadManifests(options.manifestDir, options.repoRoot);
   process.stdout.write(JSON.stringify(manifests.all(), null, 2) + '\n');
 }
 

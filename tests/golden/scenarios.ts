@@ -6,9 +6,9 @@
  * - the others rebuild the situation a public transcript was recorded in (a cluster name, a namespace, a sample),
  *   with the same commands where the sandbox can run them. Labels are their own.
  */
-import {collectManifests} from '../../server/manifests/collect';
 import {evaluateChecks} from '../../src/core/steps/checks';
 import type {VerifySpec} from '../../src/core/steps/types';
+import {repoManifests} from '../fixtures/site-manifests';
 import type {ScenarioShell} from './scenario-shell';
 
 export interface ScenarioStep {
@@ -16,8 +16,6 @@ export interface ScenarioStep {
   command: string;
   verify?: VerifySpec;
 }
-
-const REPO_ROOT = new URL('../..', import.meta.url).pathname;
 
 /**
  * Walkthrough pages and steps left out, to keep the test fast: no transcript is attached to them and no later step
@@ -33,7 +31,7 @@ export const WALKTHROUGH_SKIPPED: ReadonlySet<string> = new Set([
 ]);
 
 async function walkthrough(): Promise<ScenarioStep[]> {
-  const manifests = await collectManifests(REPO_ROOT);
+  const manifests = await repoManifests();
   return manifests
     .pages('en')
     .filter((page) => !WALKTHROUGH_SKIPPED.has(page.pageId))

@@ -10,7 +10,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {createSandboxBackend, type SandboxBackend} from '../../server/backends/sandbox/index';
-import {collectManifests} from '../../server/manifests/collect';
+import {repoManifests} from '../fixtures/site-manifests';
 import {NO_KUBECTL} from '../fixtures/sandbox-backend/harness';
 import {compareTranscript, explain} from '../golden/compare';
 import {loadTranscripts, type RealTranscript} from '../golden/fixtures';
@@ -61,7 +61,7 @@ describe('the sandbox against real transcripts (tests/fixtures/real)', {skip: NO
   });
 
   it('every transcript names a scenario step, and walkthrough steps that exist', async () => {
-    const manifests = await collectManifests(new URL('../..', import.meta.url).pathname);
+    const manifests = await repoManifests();
     const stepIds = new Set(manifests.pages('en').flatMap((p) => p.steps.map((s) => `${p.pageId}/${s.id}`)));
     for (const t of transcripts) {
       const steps = scenarios.get(t.sandbox.scenario);

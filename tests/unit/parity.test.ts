@@ -2,21 +2,14 @@
  * The English and Korean docs must run the same steps: only the prose is translated.
  */
 import assert from 'node:assert/strict';
-import {mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
 import {describe, it} from 'node:test';
 import type {PageManifest, StepSpec} from '../../src/core/steps/types';
 import {firstParityDifference} from '../../server/manifests/parity';
-import {buildManifests} from '../fixtures/site-manifests';
-
-const REPO = join(import.meta.dirname, '../..');
+import {repoManifests} from '../fixtures/site-manifests';
 
 describe('en/ko parity of the real docs', () => {
-  it('has the same pages, step ids, commands and checks in both locales', async (t) => {
-    const out = mkdtempSync(join(tmpdir(), 'parity-'));
-    t.after(() => rmSync(out, {recursive: true, force: true}));
-    const manifests = await buildManifests(REPO, out);
+  it('has the same pages, step ids, commands and checks in both locales', async () => {
+    const manifests = await repoManifests();
     const en = manifests.pages('en');
     const ko = manifests.pages('ko');
     assert.ok(en.length > 0 || ko.length === 0, 'Korean pages exist without English ones');
