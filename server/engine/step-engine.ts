@@ -162,7 +162,22 @@ export class SessionStepEngine implements StepEngine {
           resolve(outcome);
         },
       };
-      this.typeLines(step.command.split('\n'));
+      this.whenPrompted(() => this.typeLines(step.command.split('\n')));
+    });
+  }
+
+  /**
+   * Run `type` once bash shows its prompt. Right after a command's finish marker bash is still drawing the next
+   * prompt; a line typed then is echoed by the terminal without a prompt and again by readline after it, so the
+   * learner sees the command twice.
+   */
+  private whenPrompted(type: () => void): void {
+    if (!this.session.onPromptReady || this.session.atPrompt !== false) return type();
+    const flight = this.inFlight;
+    const subscription = this.session.onPromptReady((event) => {
+      if (event.continuation) return;
+      subscription.dispose();
+      if (this.inFlight === flight) type();
     });
   }
 

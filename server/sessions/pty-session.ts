@@ -170,6 +170,10 @@ export class PtySession implements TerminalSession {
     return this.detector.busy;
   }
 
+  get atPrompt(): boolean {
+    return this.detector.state === 'input';
+  }
+
   get closed(): boolean {
     return this.closing !== undefined;
   }

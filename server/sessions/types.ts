@@ -42,6 +42,11 @@ export interface TerminalSession {
   readonly ready: Promise<void>;
   /** true between a command's start and its finish */
   readonly busy: boolean;
+  /**
+   * true while bash shows its prompt and reads a command line; false between a command's finish and the next
+   * prompt. Optional (undefined: unknown), with onPromptReady.
+   */
+  readonly atPrompt?: boolean;
   /** kill bash and every process of its session; idempotent */
   close(reason: string): Promise<void>;
 }
