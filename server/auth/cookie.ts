@@ -19,7 +19,7 @@ export function readCookie(header: string | undefined, name: string): string | u
 /**
  * HttpOnly: page scripts (and any XSS) cannot read it. SameSite=Strict: no other site can make the browser send it,
  * which is what makes cookie-authenticated requests safe against cross-site request forgery. No Max-Age: a session
- * cookie, gone when the browser closes (the token changes on every `lab start` anyway).
+ * cookie, gone when the browser closes (the token itself stays the same across `lab start`s: server/auth/token-file.ts).
  */
 export function setCookieHeader(name: string, value: string): string {
   return `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Strict`;

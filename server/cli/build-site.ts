@@ -47,15 +47,33 @@ export async function siteBuildReason(dirs: {
   return undefined;
 }
 
+/**
+ * Docusaurus's advice for its own users, not ours: the lab serves the build itself (`npm run serve` would start a
+ * second server without the terminal).
+ */
+const NOT_FOR_LEARNERS = [/`npm run serve`/, /\bdocusaurus serve\b/];
+
+/** Copies the build's output to `out` line by line, leaving out the lines that are not for a learner. */
+function filteredLines(out: NodeJS.WritableStream): (chunk: Buffer) => void {
+  let partial = '';
+  return (chunk) => {
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (!NOT_FOR_LEARNERS.some((re) => re.test(line))) out.write(line + '\n');
+  };
+}
+
 export function buildSite(repoRoot: string, siteDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('npx', ['docusaurus', 'build', '--out-dir', siteDir], {
       cwd: repoRoot,
-      stdio: ['ignore', process.stderr, process.stderr],
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: process.env,
     });
+    child.stdout.on('data', filteredLines(process.stderr));
+    child.stderr.on('data', filteredLines(process.stderr));
     child.on('error', (err) => reject(new Error(`could not run \`npx docusaurus build\`: ${err.message}`)));
-    child.on('exit', (code, signal) => {
+    child.on('close', (code, signal) => {
       if (code === 0) resolve();
       else
         reject(

@@ -8,6 +8,7 @@ import {Command, CommanderError, InvalidArgumentError, Option} from 'commander';
 import {createBackend} from '../backends';
 import type {BackendName} from '../backends/types';
 import {LOCAL_LEARNER} from '../backends/types';
+import {storedToken} from '../auth/token-file';
 import {createLogger} from '../config/logger';
 import {OptionsError, resolveOptions} from '../config/options';
 import {ListenError, startLabServer} from '../http/server';
@@ -16,6 +17,7 @@ import {runWalkthrough, SelectionError} from '../runner';
 import {SessionRegistry} from '../sessions/session-registry';
 import {buildSite, siteBuildReason} from './build-site';
 import {formatDoctorTable} from './doctor-table';
+import {startBanner} from './start-banner';
 import {openBrowser} from './open-browser';
 import {registerSandboxCommand} from './sandbox-command';
 
@@ -69,6 +71,10 @@ function program(): Command {
     .addOption(backendOption())
     .option('--no-build', 'serve the existing build/ even if the docs changed')
     .option('--open', 'open the lab in the browser')
+    .option(
+      '--new-token',
+      'make a new token (pages opened with the old URL are then refused); by default the token in the state directory is kept',
+    )
     .action(start);
 
   lab
@@ -126,6 +132,7 @@ interface StartFlags {
   backend: BackendName;
   build: boolean;
   open?: boolean;
+  newToken?: boolean;
 }
 
 async function start(opts: StartFlags): Promise<void> {
@@ -137,16 +144,18 @@ async function start(opts: StartFlags): Promise<void> {
     allowedHosts: opts.allowedHost.length > 0 ? opts.allowedHost : undefined,
     allowRemoteShell: opts.allowRemoteShell || undefined,
   };
-  resolveOptions(given); // fail on bad options before a long build
+  const resolved = resolveOptions(given); // fail on bad options before a long build
+  // The token outlives restarts (kept 0600 in the state directory), so open tabs reconnect; LAB_TOKEN wins.
+  const fromEnv = Boolean(process.env.LAB_TOKEN);
+  if (fromEnv && opts.newToken) throw new UserError('--new-token has no effect while LAB_TOKEN is set', USAGE_ERROR);
+  const kept = fromEnv ? undefined : await storedToken(resolved.stateDir, {rotate: opts.newToken === true});
   if (opts.build) await ensureSite(false);
   const logger = createLogger();
-  const lab = await startLabServer({...given, logger});
+  if (kept?.narrowed) logger.warn({file: kept.file}, 'the token file was readable by others; it is now 0600');
+  if (kept?.origin === 'replaced') logger.warn({file: kept.file}, 'the token file was unusable; wrote a new token');
+  const lab = await startLabServer({...given, ...(kept ? {token: kept.token} : {}), logger});
   const url = `${lab.url}?token=${lab.token}`;
-  process.stdout.write(`Ambient Lab is running at ${url}\n`);
-  process.stdout.write(
-    `Backend: ${lab.backend.name}${opts.host === '127.0.0.1' ? '' : `  (listening on ${opts.host})`}\n`,
-  );
-  process.stdout.write('Press Ctrl+C to stop.\n');
+  process.stdout.write(startBanner(lab.backend.name, opts.host, kept?.origin, resolved.stateDir, url));
   if (opts.open) openBrowser(url);
 
   let stopping = false;
