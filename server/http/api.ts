@@ -3,14 +3,15 @@
  * picture of the learner's cluster.
  */
 import type {IncomingMessage, ServerResponse} from 'node:http';
-import {locale as localeSchema} from '../../src/core/protocol/messages';
-import type {LearnerId} from '../backends/types';
+import {locale as localeSchema, PROTOCOL_VERSION, type LabStatusBody} from '../../src/core/protocol/messages';
+import type {BackendName, LearnerId} from '../backends/types';
 import type {ClusterPictureSource} from '../cluster-picture/picture-source';
 import type {ManifestIndex, ProgressStore} from '../engine/types';
 import {sendError, sendJson} from './respond';
 
 export interface ApiContext {
   learner: LearnerId;
+  backend: BackendName;
   progress: ProgressStore;
   manifests: ManifestIndex;
   cluster: ClusterPictureSource;
@@ -21,6 +22,11 @@ export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, c
     return sendError(res, 405, 'method-not-allowed', 'the API is read-only: use GET', {Allow: 'GET, HEAD'});
   }
   switch (url.pathname) {
+    case '/api/status': {
+      // the page asks this when its WebSocket will not open: 200 here means the token is good (a 401 would not be)
+      const status: LabStatusBody = {backend: ctx.backend, protocol: PROTOCOL_VERSION};
+      return sendJson(res, 200, status);
+    }
     case '/api/progress':
       return sendJson(res, 200, ctx.progress.snapshot(ctx.learner));
     case '/api/manifest': {

@@ -137,7 +137,13 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
       const decision = authorize(req, url, policy);
       if (!decision.ok) return sendRefusal(res, decision);
-      return handleApi(req, res, url, {learner, progress: progressStore, manifests, cluster: clusterPictures});
+      return handleApi(req, res, url, {
+        learner,
+        backend: backend.name,
+        progress: progressStore,
+        manifests,
+        cluster: clusterPictures,
+      });
     }
     if (url.pathname === '/ws') {
       return sendError(res, 426, 'upgrade-required', 'this is the lab WebSocket', {Upgrade: 'websocket'});
@@ -169,6 +175,7 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
         backend: backend.name,
         channels,
         progress: progressStore,
+        manifests,
         registry: sessions,
         maxMessageBytes: options.maxMessageBytes,
         maxBadMessages: MAX_BAD_MESSAGES,

@@ -4,7 +4,7 @@
  * every attached socket, records step results in the progress store, and applies flow control: when any socket
  * falls behind (bufferedAmount over highWaterMark) the PTY is paused until every socket drained below lowWaterMark.
  */
-import type {ServerMessage} from '../../src/core/protocol/messages';
+import type {ServerMessage, StepResult} from '../../src/core/protocol/messages';
 import type {StepEngine, ProgressStore} from '../engine/types';
 import type {Disposable, TerminalSession} from '../sessions/types';
 
@@ -32,6 +32,8 @@ export class SessionChannel {
   readonly peers = new Set<ChannelPeer>();
   private readonly congested = new Set<ChannelPeer>();
   private readonly subscriptions: Disposable[] = [];
+  /** this session's steps that are running now, by page/step: a reloaded page must show them running */
+  private readonly inProgress = new Map<string, StepResult>();
   private closed = false;
 
   constructor(
@@ -43,7 +45,12 @@ export class SessionChannel {
     this.subscriptions.push(
       session.onOutput((data) => this.broadcastOutput(Buffer.from(data, 'utf8'))),
       session.onCommandFinished((e) => this.broadcast({type: 'command', command: e.command, exitCode: e.exitCode})),
-      engine.onResult((result) => {
+      engine.onResult((engineResult) => {
+        // which shell it ran in: what a step leaves in the shell is not in the next one
+        const result: StepResult = {...engineResult, shell: this.id};
+        const key = `${result.pageId}/${result.stepId}`;
+        if (result.status === 'running') this.inProgress.set(key, result);
+        else this.inProgress.delete(key);
         options.progress.record(learner, result);
         options.toLearner(learner, {type: 'step', result});
       }),
@@ -76,6 +83,25 @@ export class SessionChannel {
   leave(peer: ChannelPeer): void {
     this.peers.delete(peer);
     this.uncongest(peer);
+  }
+
+  /** Steps of this session that are running now (the Run button's, or a command typed by hand). */
+  running(): StepResult[] {
+    return [...this.inProgress.values()];
+  }
+
+  /**
+   * Let go of every attached socket, telling each one why (`taken-over`): another tab takes this session over.
+   * Returns how many were let go.
+   */
+  evict(reason: string): number {
+    const evicted = [...this.peers];
+    for (const peer of evicted) {
+      peer.sendJson({type: 'error', code: 'taken-over', message: reason});
+      this.leave(peer);
+      peer.detached();
+    }
+    return evicted.length;
   }
 
   broadcast(message: ServerMessage): void {

@@ -66,6 +66,16 @@ export class SessionChannels {
     return channel;
   }
 
+  /** The learner's longest-lived session that is still open: what a take-over at the session limit moves onto. */
+  oldestOf(learner: LearnerId): SessionChannel | undefined {
+    let oldest: SessionChannel | undefined;
+    for (const channel of this.channels.values()) {
+      if (channel.learner !== learner || !this.options.sessions.get(channel.id)) continue;
+      if (!oldest || channel.session.info.createdAt < oldest.session.info.createdAt) oldest = channel;
+    }
+    return oldest;
+  }
+
   toLearner(learner: LearnerId, message: ServerMessage): void {
     for (const channel of this.channels.values()) if (channel.learner === learner) channel.broadcast(message);
   }

@@ -13,10 +13,13 @@ import {
   parseClientMessage,
   type ClientMessage,
   type ErrorCode,
+  type Locale,
+  type ProgressSnapshot,
   type ServerMessage,
 } from '../../src/core/protocol/messages';
 import type {BackendName, LearnerId} from '../backends/types';
-import {EngineError, type ProgressStore} from '../engine/types';
+import {EngineError, type ManifestIndex, type ProgressStore} from '../engine/types';
+import {outlineOf} from './outline';
 import type {ChannelPeer, SessionChannel} from './session-channel';
 import type {SessionChannels} from './session-channels';
 
@@ -31,6 +34,7 @@ export interface ConnectionContext {
   backend: BackendName;
   channels: SessionChannels;
   progress: ProgressStore;
+  manifests: ManifestIndex;
   registry: {attach(id: string): unknown; detach(id: string): unknown};
   maxMessageBytes: number;
   /** after this many bad messages the socket (never the session) is closed */
@@ -46,6 +50,8 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
   let badMessages = 0;
   let queue: Promise<void> = Promise.resolve();
   let closed = false;
+  /** locales whose outline this socket has been sent */
+  const outlined = new Set<Locale>();
 
   const peer: ChannelPeer = {
     sendJson(message: ServerMessage) {
@@ -89,26 +95,36 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
         target = await ctx.channels.open(ctx.learner, {cols: message.cols, rows: message.rows});
       } catch (err) {
         const limit = (err as {code?: unknown}).code === 'session-limit';
-        if (!limit) ctx.logger.warn({err}, 'could not start a session');
-        fail(
-          limit ? 'session-limit' : 'internal',
-          limit ? (err as Error).message : 'could not start a terminal session',
-        );
-        return;
+        // at the limit, a take-over moves this tab onto the learner's oldest session
+        const oldest = limit && message.takeOver ? ctx.channels.oldestOf(ctx.learner) : undefined;
+        if (!oldest) {
+          if (!limit) ctx.logger.warn({err}, 'could not start a session');
+          fail(
+            limit ? 'session-limit' : 'internal',
+            limit ? (err as Error).message : 'could not start a terminal session',
+          );
+          return;
+        }
+        target = resumed = oldest;
       }
       if (closed) {
         // the socket went away while the shell started: nobody learnt its id, so nobody can resume it
-        void target.session.close('the page left before its terminal started');
+        if (!resumed) void target.session.close('the page left before its terminal started');
         return;
       }
-    } else {
+    }
+    if (resumed) {
+      if (message.takeOver) {
+        const evicted = resumed.evict('another tab took this terminal over');
+        for (let i = 0; i < evicted; i++) ctx.registry.detach(resumed.id);
+      }
       target.session.resize(message.cols, message.rows);
     }
     ctx.registry.attach(target.id);
     channel = target;
     target.join(peer, resumed !== undefined, ctx.backend);
-    peer.sendJson({type: 'progress', progress: ctx.progress.snapshot(ctx.learner)});
-    ctx.logger.info({sessionId: target.id, resumed: resumed !== undefined}, 'socket attached');
+    peer.sendJson({type: 'progress', progress: withRunning(ctx.progress.snapshot(ctx.learner), target)});
+    ctx.logger.debug({sessionId: target.id, resumed: resumed !== undefined}, 'socket attached');
   }
 
   async function handle(message: ClientMessage): Promise<void> {
@@ -133,12 +149,22 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
         return;
       case 'page':
         engine.setCurrentPage(message.locale, message.pageId);
+        if (!outlined.has(message.locale)) {
+          outlined.add(message.locale);
+          peer.sendJson({type: 'outline', locale: message.locale, pages: outlineOf(ctx.manifests, message.locale)});
+        }
         return;
       case 'reset-progress':
         ctx.progress.resetPage(ctx.learner, message.pageId);
         ctx.channels.toLearner(ctx.learner, {type: 'progress', progress: ctx.progress.snapshot(ctx.learner)});
         return;
     }
+  }
+
+  /** The progress a page shows on attach: what the store kept, plus this session's step that is running now. */
+  function withRunning(progress: ProgressSnapshot, target: SessionChannel): ProgressSnapshot {
+    for (const result of target.running()) (progress[result.pageId] ??= {})[result.stepId] = result;
+    return progress;
   }
 
   ws.on('message', (data: RawData, isBinary: boolean) => {

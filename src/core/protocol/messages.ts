@@ -40,6 +40,11 @@ export const clientMessage = z.discriminatedUnion('type', [
     type: z.literal('attach'),
     protocol: z.literal(PROTOCOL_VERSION),
     sessionId: sessionId.optional(),
+    /**
+     * Take the session over: with `sessionId`, the other tabs on it are let go (they are told `taken-over`);
+     * without one, when the learner is at the session limit, this tab takes the oldest session instead of a new one.
+     */
+    takeOver: z.boolean().optional(),
     cols,
     rows,
   }),
@@ -85,6 +90,11 @@ export const stepResult = z.object({
   exitCode: z.number().optional(),
   /** how the command reached the shell: the Run button or typed by hand */
   via: z.enum(['run', 'typed']).optional(),
+  /**
+   * the shell session the step ran in: what a step left in the shell (an export, a `cd`) is gone from any other
+   * shell, so the page asks for a re-run there (src/core/steps/shell-effects.ts)
+   */
+  shell: z.string().max(64).optional(),
   failure: stepFailure.optional(),
 });
 export type StepResult = z.infer<typeof stepResult>;
@@ -101,9 +111,24 @@ export const errorCode = z.enum([
   'busy', // run: another step is still running in this session
   'session-limit', // too many sessions for this learner
   'session-gone', // attach: the session id is unknown or expired (a new one was started)
+  'taken-over', // another tab took this socket's session over; this socket is no longer attached
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof errorCode>;
+
+/** Every page of a locale and its steps, in walkthrough order: what the sidebar's completion marks count. */
+export const outlinePage = z.object({
+  pageId: stepRef.pageId,
+  title: z.string(),
+  steps: z.array(
+    z.object({
+      id: stepRef.stepId,
+      /** the step leaves something in the shell (src/core/steps/shell-effects.ts): a new shell needs a re-run */
+      changesShell: z.boolean(),
+    }),
+  ),
+});
+export type OutlinePage = z.infer<typeof outlinePage>;
 
 export const serverMessage = z.discriminatedUnion('type', [
   z.object({
@@ -116,6 +141,8 @@ export const serverMessage = z.discriminatedUnion('type', [
     replayBytes: z.number().int().min(0),
   }),
   z.object({type: z.literal('progress'), progress: progressSnapshot}),
+  /** sent after `attached` and for every locale the page asks about (`page`) */
+  z.object({type: z.literal('outline'), locale, pages: z.array(outlinePage)}),
   z.object({type: z.literal('step'), result: stepResult}),
   /** A command finished in the shell (typed or run), whether or not it matched a step. */
   z.object({type: z.literal('command'), command: z.string(), exitCode: z.number()}),
@@ -142,3 +169,17 @@ export function parseClientMessage(text: string): {ok: true; message: ClientMess
   }
   return {ok: true, message: parsed.data};
 }
+
+// ---------------------------------------------------------------- HTTP
+
+/**
+ * The JSON body of a refused HTTP request or WebSocket upgrade (server/http/respond.ts). A browser's WebSocket never
+ * shows why an upgrade failed, so the page asks `GET /api/status` and reads this to tell the learner (a 401 means
+ * the token is wrong or from an earlier start of the lab).
+ */
+export const httpRefusal = z.object({error: z.string(), message: z.string()});
+export type HttpRefusal = z.infer<typeof httpRefusal>;
+
+/** `GET /api/status`: the lab is up and this page's token is good. */
+export const labStatus = z.object({backend: z.enum(['host', 'sandbox']), protocol: z.number().int()});
+export type LabStatusBody = z.infer<typeof labStatus>;

@@ -1,0 +1,87 @@
+/** A WebSocket protocol client for tests: records everything it receives and waits for what a test expects. */
+import WebSocket from 'ws';
+import {PROTOCOL_VERSION, type ServerMessage} from '../../src/core/protocol/messages';
+
+export class ProtocolClient {
+  readonly messages: ServerMessage[] = [];
+  output = '';
+  private readonly ws: WebSocket;
+  private readonly waiters = new Set<() => void>();
+  readonly opened: Promise<void>;
+  closed = false;
+
+  constructor(port: number, token: string) {
+    this.ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, {
+      headers: {Origin: `http://127.0.0.1:${port}`, Authorization: `Bearer ${token}`},
+    });
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.once('open', () => resolve());
+      this.ws.once('error', reject);
+    });
+    this.ws.on('message', (data: Buffer, isBinary) => {
+      if (isBinary) this.output += data.toString('utf8');
+      else this.messages.push(JSON.parse(data.toString('utf8')) as ServerMessage);
+      for (const w of this.waiters) w();
+    });
+    this.ws.on('close', () => {
+      this.closed = true;
+      for (const w of this.waiters) w();
+    });
+  }
+
+  send(message: unknown): void {
+    this.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  sendRaw(data: string | Buffer, binary = false): void {
+    this.ws.send(data, {binary});
+  }
+
+  async attach(
+    sessionId?: string,
+    size = {cols: 80, rows: 24},
+    extra: {takeOver?: boolean} = {},
+  ): Promise<Extract<ServerMessage, {type: 'attached'}>> {
+    await this.opened;
+    this.send({type: 'attach', protocol: PROTOCOL_VERSION, ...(sessionId ? {sessionId} : {}), ...size, ...extra});
+    return this.next('attached');
+  }
+
+  /** the first message of `type` received after `from` messages */
+  async next<T extends ServerMessage['type']>(type: T, from = 0): Promise<Extract<ServerMessage, {type: T}>> {
+    await this.until(() => this.messages.slice(from).some((m) => m.type === type), `a "${type}" message`);
+    return this.messages.slice(from).find((m) => m.type === type) as Extract<ServerMessage, {type: T}>;
+  }
+
+  async outputMatches(pattern: RegExp): Promise<void> {
+    await this.until(() => pattern.test(this.output), `output matching ${pattern}`);
+  }
+
+  /**
+   * Resolves when `ok()` holds, checked on every message, output chunk and close; fails at once if the socket
+   * closes first. No deadline of its own: a loaded machine makes the test slower, never failed.
+   */
+  until(ok: () => boolean, what: string): Promise<void> {
+    if (ok()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!ok() && !this.closed) return;
+        this.waiters.delete(check);
+        if (ok()) resolve();
+        else
+          reject(
+            new Error(
+              `the socket closed while waiting for ${what}; output so far:\n${this.output.slice(-2000)}\nmessages: ${JSON.stringify(this.messages)}`,
+            ),
+          );
+      };
+      this.waiters.add(check);
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.ws.close();
+    return this.until(() => this.closed, 'close');
+  }
+}
