@@ -9,7 +9,7 @@
  */
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {dirname, join, relative} from 'node:path';
-import type {Code, Root} from 'mdast';
+import type {Code, Root, RootContent} from 'mdast';
 import type {MdxJsxFlowElement} from 'mdast-util-mdx-jsx';
 import type {Plugin} from 'unified';
 import {SKIP, visit} from 'unist-util-visit';
@@ -71,14 +71,38 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** MDX elements right after a step (and its `text expect` block) that belong to it: shown once it has failed. */
+const STEP_HELP = new Set(['Hint', 'Solution']);
+
 function replaceSteps(tree: Root, steps: ExtractedStep[], ref: PageRef): void {
   const byNode = new Map<Code, ExtractedStep>(steps.map((step) => [step.node, step]));
   visit(tree, 'code', (node: Code, index, parent) => {
     const step = byNode.get(node);
     if (!step || !parent || index === undefined) return;
-    parent.children.splice(index, step.expectNode ? 2 : 1, stepElement(step, ref));
+    const element = stepElement(step, ref);
+    let end = index + (step.expectNode ? 2 : 1);
+    for (let help = stepHelp(parent.children[end]); help; help = stepHelp(parent.children[++end])) {
+      element.children.push(help);
+    }
+    parent.children.splice(index, end - index, element);
     return [SKIP, index + 1];
   });
+}
+
+/** `<Hint>` / `<Solution>` as a block; one written on a single line (a paragraph holding just it) too. */
+function stepHelp(node: RootContent | undefined): MdxJsxFlowElement | undefined {
+  if (node?.type === 'mdxJsxFlowElement') return node.name && STEP_HELP.has(node.name) ? node : undefined;
+  if (node?.type !== 'paragraph') return undefined;
+  const content = node.children.filter((child) => !(child.type === 'text' && child.value.trim() === ''));
+  const only = content.length === 1 ? content[0] : undefined;
+  if (only?.type !== 'mdxJsxTextElement' || !only.name || !STEP_HELP.has(only.name)) return undefined;
+  return {
+    type: 'mdxJsxFlowElement',
+    name: only.name,
+    attributes: only.attributes,
+    children: [{type: 'paragraph', children: only.children}],
+    ...(node.position ? {position: node.position} : {}),
+  };
 }
 
 function stepElement(step: ExtractedStep, ref: PageRef): MdxJsxFlowElement {
