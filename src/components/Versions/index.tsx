@@ -3,7 +3,8 @@
  *   <Versions />                 a table of every pinned version
  *   <Version name="istio" />     one value inline (names as in VERSION_KEYS, any case, `-` for `_`)
  * The values come from `customFields.versions` (docusaurus.config.ts: resolveVersions(process.env)), so a build with
- * LAB_VERSION_* overrides shows what the steps run. Test hook: `[data-testid=versions]`, rows `[data-version-key]`.
+ * LAB_VERSION_* overrides shows what the steps run. How to override them is for developers: it is in the README,
+ * not on the learner's pages. Test hook: `[data-testid=versions]`, rows `[data-version-key]`.
  */
 import React, {type ReactNode} from 'react';
 import useDocusaurusContext from '@docusaurus/useDocusaurusContext';
@@ -12,7 +13,6 @@ import {
   DEFAULT_VERSIONS,
   VERSION_INFO,
   VERSION_KEYS,
-  versionEnvName,
   type VersionKey,
   type Versions as VersionMap,
 } from '@site/src/core/versions';
@@ -55,7 +55,6 @@ export function Version({name}: {name: string}): ReactNode {
 export default function Versions(): ReactNode {
   const versions = useVersions();
   const rows = VERSION_KEYS.filter((key) => VERSION_INFO[key].shown);
-  const overridden = rows.filter((key) => versions[key] !== DEFAULT_VERSIONS[key]);
   return (
     <div className={styles.wrap} data-testid="versions">
       <table className={styles.table}>
@@ -66,7 +65,6 @@ export default function Versions(): ReactNode {
           <tr>
             <th scope="col">{translate({id: 'lab.versions.component', message: 'Component'})}</th>
             <th scope="col">{translate({id: 'lab.versions.version', message: 'Version'})}</th>
-            <th scope="col">{translate({id: 'lab.versions.override', message: 'Override with'})}</th>
           </tr>
         </thead>
         <tbody>
@@ -75,26 +73,20 @@ export default function Versions(): ReactNode {
               <th scope="row">{label(key)}</th>
               <td>
                 <code>{versions[key]}</code>
-                {versions[key] !== DEFAULT_VERSIONS[key] ? <span className={styles.badge}>override</span> : null}
-              </td>
-              <td>
-                <code className={styles.env}>{versionEnvName(key)}</code>
+                {versions[key] !== DEFAULT_VERSIONS[key] ? (
+                  <span className={styles.badge}>
+                    {translate({
+                      id: 'lab.versions.changed',
+                      message: 'not the tested version',
+                      description: 'badge: this build runs another version than the tutorial was tested with',
+                    })}
+                  </span>
+                ) : null}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {overridden.length > 0 ? (
-        <p className={styles.note}>
-          {translate(
-            {
-              id: 'lab.versions.overridden',
-              message: 'This build overrides {count} of the pins (LAB_VERSION_* variables).',
-            },
-            {count: String(overridden.length)},
-          )}
-        </p>
-      ) : null}
     </div>
   );
 }
