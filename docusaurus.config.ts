@@ -111,6 +111,8 @@ export default async function createConfig(): Promise<Config> {
           indexBlog: false,
           docsRouteBasePath: '/docs',
           highlightSearchTermsOnTargetPage: true,
+          // the step cards' controls ("Run", "Not run yet", "Checks"...) are not content: keep them out of snippets
+          ignoreCssSelectors: ['.lab-noindex'],
         },
       ],
     ],

@@ -3,6 +3,8 @@
  * they survive client-side navigation between pages.
  */
 import React, {type ReactNode} from 'react';
+// Hangul for machines without a Korean font, served with the site (see src/css/custom.css)
+import '@fontsource-variable/noto-sans-kr/wght.css';
 import LabProvider from '@site/src/components/LabProvider';
 import TerminalDock from '@site/src/components/Terminal';
 
