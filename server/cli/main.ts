@@ -9,11 +9,13 @@ import {createBackend} from '../backends';
 import type {BackendName} from '../backends/types';
 import {LOCAL_LEARNER} from '../backends/types';
 import {storedToken} from '../auth/token-file';
+import {catchUpHeadless} from '../catch-up/headless';
 import {createLogger} from '../config/logger';
 import {OptionsError, resolveOptions} from '../config/options';
 import {ListenError, startLabServer} from '../http/server';
 import {loadManifests, ManifestError} from '../manifests/load';
 import {runWalkthrough, SelectionError} from '../runner';
+import {FileProgressStore} from '../progress/progress-store';
 import {SessionRegistry} from '../sessions/session-registry';
 import {buildSite, siteBuildReason} from './build-site';
 import {formatDoctorTable} from './doctor-table';
@@ -90,7 +92,10 @@ function program(): Command {
     .addOption(new Option('--locale <locale>', 'which language pages to run').choices(['en', 'ko']).default('en'))
     .option('--page <page>', 'only this page')
     .option('--from <step>', 'start at this step')
-    .option('--to <step>', 'stop after this step')
+    .option(
+      '--to <step|page>',
+      'stop after this step; or, given a page, catch up to it: run the earlier steps it needs that your cluster lacks',
+    )
     .option('--out <dir>', 'where to write the report and transcripts')
     .option('--no-build', 'run the steps of the existing build even if the docs changed')
     .option(
@@ -206,6 +211,11 @@ async function run(opts: {
   const manifests = opts.manifests
     ? await loadManifests(path.resolve(opts.manifests))
     : await loadManifests(options.manifestDir, options.repoRoot);
+  if (opts.to && !opts.to.includes('/') && manifests.get(opts.locale, opts.to)) {
+    if (opts.page || opts.from)
+      throw new UserError('--to <page> catches up to a page: leave out --page and --from', USAGE_ERROR);
+    return catchUp(opts.to, opts.locale, options, manifests);
+  }
   const backend = await createBackend(options.backend, {stateDir: options.stateDir});
   const logger = createLogger();
   const sessions = new SessionRegistry({
@@ -240,6 +250,47 @@ async function run(opts: {
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
     await sessions.dispose();
+    await backend.dispose();
+  }
+}
+
+/** `lab run --to <page>`: server/catch-up/headless.ts. */
+async function catchUp(
+  pageId: string,
+  locale: 'en' | 'ko',
+  options: ReturnType<typeof resolveOptions>,
+  manifests: Awaited<ReturnType<typeof loadManifests>>,
+): Promise<void> {
+  const backend = await createBackend(options.backend, {stateDir: options.stateDir});
+  const logger = createLogger();
+  const progress = new FileProgressStore(options.stateDir, {logger});
+  const sessions = new SessionRegistry({
+    shellEnvironment: (learner) => backend.shellEnvironment(learner),
+    scrollbackBytes: options.scrollbackBytes,
+    logger,
+  });
+  const interrupt = () => {
+    void Promise.all([sessions.dispose(), progress.dispose()]).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  const size = {cols: process.stdout.columns || 120, rows: process.stdout.rows || 40};
+  try {
+    const outcome = await catchUpHeadless({
+      backend,
+      manifests,
+      locale,
+      pageId,
+      out: process.stdout,
+      progress,
+      createSession: () => sessions.create(LOCAL_LEARNER, size),
+    });
+    if (!outcome.ok) process.exitCode = 1;
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+    await sessions.dispose();
+    await progress.dispose();
     await backend.dispose();
   }
 }

@@ -11,7 +11,7 @@ import type {PageManifest, StepSpec} from '../../src/core/steps/types';
 import type {Disposable, TerminalSession} from '../sessions/types';
 import {systemClock, type EngineClock} from './clock';
 import {consumeCommand, normalizeCommand} from './command-text';
-import {EngineError, type ManifestIndex, type StepEngine} from './types';
+import {EngineError, type ManifestIndex, type RunVia, type StepEngine} from './types';
 import {DEFAULT_BACKOFF, verifyWithBackoff, type BackoffOptions} from './verify-loop';
 import type {VerifyRunner} from './verify-runner';
 
@@ -85,7 +85,7 @@ export class SessionStepEngine implements StepEngine {
     ];
   }
 
-  async run(locale: Locale, pageId: string, stepId: string): Promise<StepResult> {
+  async run(locale: Locale, pageId: string, stepId: string, via: RunVia = 'run'): Promise<StepResult> {
     const page = this.manifests.get(locale, pageId);
     const step = page?.steps.find((candidate) => candidate.id === stepId);
     if (!page || !step) {
@@ -102,11 +102,11 @@ export class SessionStepEngine implements StepEngine {
     this.abandoned = '';
     try {
       const startedAt = this.clock.now();
-      this.emit({pageId, stepId, status: 'running', startedAt, via: 'run'});
+      this.emit({pageId, stepId, status: 'running', startedAt, via});
       const outcome = await this.typeAndWait(pageId, step);
-      if ('failure' in outcome) return this.finish(page, step, startedAt, 'run', undefined, outcome.failure);
+      if ('failure' in outcome) return this.finish(page, step, startedAt, via, undefined, outcome.failure);
       const failure = await this.evaluate(step, outcome.finished);
-      return this.finish(page, step, startedAt, 'run', outcome.finished.exitCode, failure);
+      return this.finish(page, step, startedAt, via, outcome.finished.exitCode, failure);
     } finally {
       this.running = false;
     }
@@ -272,7 +272,7 @@ export class SessionStepEngine implements StepEngine {
     page: PageManifest,
     step: StepSpec,
     startedAt: number,
-    via: 'run' | 'typed',
+    via: RunVia | 'typed',
     exitCode: number | undefined,
     failure: StepFailure | null,
   ): StepResult {

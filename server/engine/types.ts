@@ -3,6 +3,9 @@ import type {Locale, ProgressSnapshot, StepResult} from '../../src/core/protocol
 import type {PageManifest} from '../../src/core/steps/types';
 import type {Disposable} from '../sessions/types';
 
+/** Who asked for a run: the learner's Run button, or a catch-up running the earlier steps a page needs. */
+export type RunVia = 'run' | 'catch-up';
+
 /** All pages' manifests, both locales, derived from the MDX (one source of truth). */
 export interface ManifestIndex {
   get(locale: Locale, pageId: string): PageManifest | undefined;
@@ -24,8 +27,11 @@ export class EngineError extends Error {
  * verify command with retries), emitting a `running` result and then `passed` or `failed`.
  */
 export interface StepEngine {
-  /** type the step's command into the shell and resolve with its final result; EngineError on unknown/busy */
-  run(locale: Locale, pageId: string, stepId: string): Promise<StepResult>;
+  /**
+   * type the step's command into the shell and resolve with its final result; EngineError on unknown/busy.
+   * `via` says who ran it: the Run button (default) or a catch-up (server/catch-up).
+   */
+  run(locale: Locale, pageId: string, stepId: string, via?: RunVia): Promise<StepResult>;
   /** the page the learner is looking at: typed commands are matched against it first */
   setCurrentPage(locale: Locale, pageId: string): void;
   onResult(listener: (result: StepResult) => void): Disposable;

@@ -18,6 +18,7 @@ import type {ManifestIndex, ProgressStore, StepEngine} from '../engine/types';
 import {FileProgressStore} from '../progress/progress-store';
 import type {TerminalSession} from '../sessions/types';
 import {ClusterPictureSource} from '../cluster-picture/picture-source';
+import {CatchUpService} from '../catch-up/service';
 import {handleApi} from './api';
 import {createStaticHandler} from './static-files';
 import {refuseUpgrade, sendError, sendRefusal, SECURITY_HEADERS} from './respond';
@@ -108,6 +109,7 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
   });
 
   const clusterPictures = deps.clusterPictures ?? new ClusterPictureSource(backend);
+  const catchUp = new CatchUpService({backend, manifests, progress: progressStore, logger});
   const serveStatic = createStaticHandler(options.siteDir);
   // the port is only known after listen (port 0), so the policy is completed then
   const policy: AuthPolicy = {port: options.port, allowedHosts: options.allowedHosts, token: options.token};
@@ -176,6 +178,7 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
         channels,
         progress: progressStore,
         manifests,
+        catchUp,
         registry: sessions,
         maxMessageBytes: options.maxMessageBytes,
         maxBadMessages: MAX_BAD_MESSAGES,

@@ -34,6 +34,8 @@ export class SessionChannel {
   private readonly subscriptions: Disposable[] = [];
   /** this session's steps that are running now, by page/step: a reloaded page must show them running */
   private readonly inProgress = new Map<string, StepResult>();
+  /** the session's catch-up (server/catch-up/service.ts): its latest event, for a tab that attaches later */
+  catchUp: {last: Extract<ServerMessage, {type: 'catch-up'}>; cancel(): void} | undefined;
   private closed = false;
 
   constructor(
@@ -85,7 +87,7 @@ export class SessionChannel {
     this.uncongest(peer);
   }
 
-  /** Steps of this session that are running now (the Run button's, or a command typed by hand). */
+  /** Steps of this session that are running now (the Run button's, a catch-up's, or a command typed by hand). */
   running(): StepResult[] {
     return [...this.inProgress.values()];
   }
@@ -132,6 +134,7 @@ export class SessionChannel {
   dispose(): void {
     if (this.closed) return;
     this.closed = true;
+    this.catchUp?.cancel();
     for (const s of this.subscriptions.splice(0)) s.dispose();
     this.engine.dispose();
     for (const peer of this.peers) peer.detached();

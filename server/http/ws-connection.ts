@@ -18,6 +18,7 @@ import {
   type ServerMessage,
 } from '../../src/core/protocol/messages';
 import type {BackendName, LearnerId} from '../backends/types';
+import type {CatchUpService} from '../catch-up/service';
 import {EngineError, type ManifestIndex, type ProgressStore} from '../engine/types';
 import {outlineOf} from './outline';
 import type {ChannelPeer, SessionChannel} from './session-channel';
@@ -35,6 +36,7 @@ export interface ConnectionContext {
   channels: SessionChannels;
   progress: ProgressStore;
   manifests: ManifestIndex;
+  catchUp: CatchUpService;
   registry: {attach(id: string): unknown; detach(id: string): unknown};
   maxMessageBytes: number;
   /** after this many bad messages the socket (never the session) is closed */
@@ -124,6 +126,8 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
     channel = target;
     target.join(peer, resumed !== undefined, ctx.backend);
     peer.sendJson({type: 'progress', progress: withRunning(ctx.progress.snapshot(ctx.learner), target)});
+    // a catch-up under way (or just over) in this session: the page shows where it is
+    if (target.catchUp) peer.sendJson(target.catchUp.last);
     ctx.logger.debug({sessionId: target.id, resumed: resumed !== undefined}, 'socket attached');
   }
 
@@ -153,6 +157,17 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
           outlined.add(message.locale);
           peer.sendJson({type: 'outline', locale: message.locale, pages: outlineOf(ctx.manifests, message.locale)});
         }
+        // not awaited: looking at the cluster takes a moment, and input must keep flowing
+        void ctx.catchUp.sendNeeds(channel, message.locale, message.pageId, peer.sendJson);
+        return;
+      case 'needs':
+        void ctx.catchUp.sendNeeds(channel, message.locale, message.pageId, peer.sendJson);
+        return;
+      case 'catch-up':
+        void ctx.catchUp.start(channel, message.locale, message.pageId);
+        return;
+      case 'cancel-catch-up':
+        ctx.catchUp.cancel(channel);
         return;
       case 'reset-progress':
         ctx.progress.resetPage(ctx.learner, message.pageId);

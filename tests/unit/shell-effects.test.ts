@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {changesShell, shellEffects} from '../../src/core/steps/shell-effects';
-import {collectManifests} from '../../server/manifests/collect';
+import {repoManifests} from '../fixtures/site-manifests';
 
 function effects(command: string) {
   const e = shellEffects(command);
@@ -56,7 +56,7 @@ describe('shellEffects', () => {
   });
 
   it('reads the walkthrough’s shell-dependent steps as a learner would', async () => {
-    const manifests = await collectManifests(process.cwd());
+    const manifests = await repoManifests();
     const byId = new Map(
       manifests
         .pages('en')

@@ -8,7 +8,7 @@ import {after, before, describe, it} from 'node:test';
 import type {PageManifest, StepSpec} from '../../src/core/steps/types';
 import {stripAnsi} from '../../src/core/steps/matcher';
 import {SessionStepEngine} from '../../server/engine/step-engine';
-import {manifestIndex} from '../../server/manifests/collect';
+import {manifestIndex} from '../../server/manifests/load';
 import {PtySession} from '../../server/sessions/pty-session';
 
 const step = (id: string, command: string): StepSpec => ({

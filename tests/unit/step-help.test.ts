@@ -14,8 +14,9 @@ import remarkParse from 'remark-parse';
 import {unified} from 'unified';
 import {visit} from 'unist-util-visit';
 import {VFile} from 'vfile';
-import {DOCS_ROOTS} from '../../server/manifests/collect';
-import {splitFrontMatter} from '../../src/remark/front-matter';
+import {splitFrontMatter} from '../fixtures/front-matter';
+
+const DOCS_ROOTS = {en: 'docs', ko: 'i18n/ko/docusaurus-plugin-content-docs/current'};
 import stepsPlugin from '../../src/remark/steps-plugin';
 
 const ROOT = process.cwd();

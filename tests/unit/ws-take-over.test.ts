@@ -11,7 +11,7 @@ import {afterEach, beforeEach, test} from 'node:test';
 import type {PageManifest} from '../../src/core/steps/types';
 import {silentLogger} from '../../server/config/logger';
 import {startLabServer, type LabServer} from '../../server/http/server';
-import {manifestIndex} from '../../server/manifests/collect';
+import {manifestIndex} from '../../server/manifests/load';
 import {ProtocolClient} from './ws-client';
 
 const TOKEN = 'take-over-token-0123456789abcdef';

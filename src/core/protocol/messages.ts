@@ -63,6 +63,12 @@ export const clientMessage = z.discriminatedUnion('type', [
   z.object({type: z.literal('page'), locale, pageId: stepRef.pageId}),
   /** Forget a page's progress (the "reset page" button). */
   z.object({type: z.literal('reset-progress'), pageId: stepRef.pageId}),
+  /** Check again what the page needs from earlier pages (answered with `needs`; also sent after every `page`). */
+  z.object({type: z.literal('needs'), locale, pageId: stepRef.pageId}),
+  /** "Catch me up": run, in this session's shell, the earlier steps the page needs (answered with `catch-up`). */
+  z.object({type: z.literal('catch-up'), locale, pageId: stepRef.pageId}),
+  /** Stop a catch-up after the step that is running. */
+  z.object({type: z.literal('cancel-catch-up')}),
   z.object({type: z.literal('ping'), t: z.number()}),
 ]);
 export type ClientMessage = z.infer<typeof clientMessage>;
@@ -88,8 +94,8 @@ export const stepResult = z.object({
   startedAt: z.number().optional(),
   durationMs: z.number().optional(),
   exitCode: z.number().optional(),
-  /** how the command reached the shell: the Run button or typed by hand */
-  via: z.enum(['run', 'typed']).optional(),
+  /** how the command reached the shell: the Run button, typed by hand, or run by a catch-up */
+  via: z.enum(['run', 'typed', 'catch-up']).optional(),
   /**
    * the shell session the step ran in: what a step left in the shell (an export, a `cd`) is gone from any other
    * shell, so the page asks for a re-run there (src/core/steps/shell-effects.ts)
@@ -115,6 +121,26 @@ export const errorCode = z.enum([
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof errorCode>;
+
+const stepRefSchema = z.object(stepRef);
+export type StepRefMessage = z.infer<typeof stepRefSchema>;
+
+/**
+ * Something a page needs from an earlier page, derived from the step commands (src/core/steps/requirements.ts), and
+ * whether the learner's cluster and shell have it now.
+ */
+export const pageNeed = z.object({
+  kind: z.enum(['cluster', 'namespace', 'variable', 'directory']),
+  name: z.string().max(200),
+  /** the step that makes it */
+  pageId: stepRef.pageId,
+  stepId: stepRef.stepId,
+  met: z.boolean(),
+});
+export type PageNeed = z.infer<typeof pageNeed>;
+
+export const catchUpState = z.enum(['running', 'passed', 'failed', 'cancelled']);
+export type CatchUpState = z.infer<typeof catchUpState>;
 
 /** Every page of a locale and its steps, in walkthrough order: what the sidebar's completion marks count. */
 export const outlinePage = z.object({
@@ -143,6 +169,27 @@ export const serverMessage = z.discriminatedUnion('type', [
   z.object({type: z.literal('progress'), progress: progressSnapshot}),
   /** sent after `attached` and for every locale the page asks about (`page`) */
   z.object({type: z.literal('outline'), locale, pages: z.array(outlinePage)}),
+  /** what a page needs from earlier pages and what "Catch me up" would run (none unmet: an empty plan) */
+  z.object({
+    type: z.literal('needs'),
+    locale,
+    pageId: stepRef.pageId,
+    needs: z.array(pageNeed),
+    plan: z.array(stepRefSchema),
+  }),
+  /** a catch-up of this session, as it goes: the plan, how many steps are done, the step running or failed */
+  z.object({
+    type: z.literal('catch-up'),
+    locale,
+    /** the page being caught up to */
+    pageId: stepRef.pageId,
+    state: catchUpState,
+    plan: z.array(stepRefSchema),
+    done: z.number().int().min(0),
+    current: stepRefSchema.optional(),
+    /** why it stopped (failed), in the engine's words */
+    message: z.string().max(4000).optional(),
+  }),
   z.object({type: z.literal('step'), result: stepResult}),
   /** A command finished in the shell (typed or run), whether or not it matched a step. */
   z.object({type: z.literal('command'), command: z.string(), exitCode: z.number()}),
