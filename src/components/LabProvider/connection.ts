@@ -4,6 +4,8 @@
  * No React here; the LabProvider owns one of these and disposes it.
  */
 import {
+  httpRefusal,
+  labStatus,
   PROTOCOL_VERSION,
   serverMessage,
   type ClientMessage,
@@ -12,11 +14,30 @@ import {
 
 export type ConnectionStatus = 'connecting' | 'open' | 'closed';
 
+/**
+ * Why the page cannot reach its terminal, as the learner needs to hear it:
+ * - `server-gone`: nothing answers (the lab is not running); the connection keeps retrying;
+ * - `token`: the lab answers but refuses this page's token (a new token, or an old link);
+ * - `forbidden`: the lab refuses this page's address (Host/Origin);
+ * - `session-limit`: the learner has as many terminals as the lab allows;
+ * - `taken-over`: another tab took this terminal over;
+ * - `start-failed`: the lab could not start a shell.
+ * All but `server-gone` stop the automatic reconnect until the learner chooses what to do (`retry`).
+ */
+export type RefusalKind = 'server-gone' | 'token' | 'forbidden' | 'session-limit' | 'taken-over' | 'start-failed';
+export interface Refusal {
+  kind: RefusalKind;
+  /** the server's own words, for `start-failed` */
+  detail?: string;
+}
+
 export interface LabConnectionOptions {
   /** current terminal size, sent with `attach` */
   size(): {cols: number; rows: number};
   onStatus(status: ConnectionStatus, detail: {attempt: number; retryInMs?: number}): void;
   onMessage(message: ServerMessage): void;
+  /** a refusal found (or cleared: null, once attached) */
+  onRefusal(refusal: Refusal | null): void;
   /** raw terminal output (UTF-8), to be written to the terminal as-is */
   onOutput(bytes: Uint8Array): void;
   /** first reconnect delay; doubled on every failed attempt up to `maxBackoffMs` */
@@ -56,6 +77,10 @@ export class LabConnection {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private disposed = false;
+  /** stopped on a refusal that retrying would not fix; `retry` starts again */
+  private halted = false;
+  /** the next attach asks to take the session over */
+  private takeOver = false;
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly pingIntervalMs: number;
@@ -71,7 +96,7 @@ export class LabConnection {
   }
 
   connect(): void {
-    if (this.disposed || this.socket) return;
+    if (this.disposed || this.halted || this.socket) return;
     clearTimeout(this.retryTimer);
     this.options.onStatus('connecting', {attempt: this.attempt});
     let socket: WebSocket;
@@ -84,10 +109,20 @@ export class LabConnection {
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
 
+    let attached = false;
     socket.onopen = () => {
       const {cols, rows} = this.options.size();
       const sessionId = storedSessionId();
-      this.sendRaw({type: 'attach', protocol: PROTOCOL_VERSION, ...(sessionId ? {sessionId} : {}), cols, rows});
+      const takeOver = this.takeOver;
+      this.takeOver = false;
+      this.sendRaw({
+        type: 'attach',
+        protocol: PROTOCOL_VERSION,
+        ...(sessionId ? {sessionId} : {}),
+        ...(takeOver ? {takeOver} : {}),
+        cols,
+        rows,
+      });
     };
     socket.onmessage = (event: MessageEvent) => {
       if (event.data instanceof ArrayBuffer) {
@@ -109,13 +144,28 @@ export class LabConnection {
       }
       const message = parsed.data;
       if (message.type === 'attached') {
+        attached = true;
         storeSessionId(message.sessionId);
         this.attempt = 0;
         this.startPing();
+        this.options.onRefusal(null);
         this.options.onStatus('open', {attempt: 0});
       } else if (message.type === 'exit') {
         // the shell is gone; the next attach starts a fresh one
         storeSessionId(undefined);
+      } else if (message.type === 'error') {
+        const refusal: Refusal | null =
+          message.code === 'taken-over'
+            ? {kind: 'taken-over'}
+            : message.code === 'session-limit' && !attached
+              ? {kind: 'session-limit'}
+              : message.code === 'internal' && !attached
+                ? {kind: 'start-failed', detail: message.message}
+                : null;
+        if (refusal) {
+          this.halt();
+          this.options.onRefusal(refusal);
+        }
       }
       this.options.onMessage(message);
     };
@@ -123,7 +173,22 @@ export class LabConnection {
       if (this.socket !== socket) return;
       this.socket = null;
       this.stopPing();
-      if (!this.disposed) this.scheduleReconnect();
+      if (this.disposed || this.halted) return;
+      if (attached) {
+        this.scheduleReconnect();
+        return;
+      }
+      // The socket never got as far as a session: a browser does not say why an upgrade failed, so ask.
+      void this.diagnose().then((refusal) => {
+        if (this.disposed || this.halted || this.socket) return;
+        if (refusal && refusal.kind !== 'server-gone') {
+          this.halt();
+          this.options.onRefusal(refusal);
+          return;
+        }
+        this.options.onRefusal(refusal);
+        this.scheduleReconnect();
+      });
     };
     socket.onerror = () => {
       // onclose follows and schedules the reconnect
@@ -141,6 +206,50 @@ export class LabConnection {
     this.attempt = 0;
     if (this.socket) return;
     this.connect();
+  }
+
+  /** After a refusal: try again, optionally taking the session over (the oldest one, at the session limit). */
+  retry(options: {takeOver?: boolean} = {}): void {
+    this.halted = false;
+    this.takeOver = options.takeOver === true;
+    this.attempt = 0;
+    clearTimeout(this.retryTimer);
+    if (this.socket) return;
+    this.connect();
+  }
+
+  /** Stop: close the socket and do not reconnect until `retry`. */
+  private halt(): void {
+    this.halted = true;
+    clearTimeout(this.retryTimer);
+    this.stopPing();
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close(1000, 'refused');
+    this.options.onStatus('closed', {attempt: this.attempt});
+  }
+
+  /**
+   * Why a socket could not attach: `GET /api/status` carries the same cookie and passes the same checks as the
+   * upgrade, and a refusal comes back with its reason (src/core/protocol/messages.ts, httpRefusal).
+   * null: the lab answers and accepts this page; the socket failed for a passing reason.
+   */
+  private async diagnose(): Promise<Refusal | null> {
+    let response: Response;
+    try {
+      response = await fetch('/api/status', {credentials: 'same-origin', cache: 'no-store'});
+    } catch {
+      return {kind: 'server-gone'};
+    }
+    if (response.ok) {
+      const body: unknown = await response.json().catch(() => null);
+      return labStatus.safeParse(body).success ? null : {kind: 'server-gone'};
+    }
+    const refusal = httpRefusal.safeParse(await response.json().catch(() => null));
+    if (response.status === 401) return {kind: 'token'};
+    if (response.status === 403) return {kind: 'forbidden'};
+    // something else answers on this port (a proxy's 502, another program): for the learner, the lab is not there
+    return {kind: 'server-gone', ...(refusal.success ? {detail: refusal.data.message} : {})};
   }
 
   dispose(): void {

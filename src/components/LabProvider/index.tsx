@@ -14,8 +14,21 @@ import React, {
   type ReactNode,
 } from 'react';
 import useDocusaurusContext from '@docusaurus/useDocusaurusContext';
-import type {ErrorCode, Locale, ProgressSnapshot, ServerMessage, StepResult} from '@site/src/core/protocol/messages';
-import type {ConnectionStatus, LabConnection} from './connection';
+import type {
+  ErrorCode,
+  Locale,
+  OutlinePage,
+  PageNeed,
+  ProgressSnapshot,
+  ServerMessage,
+  StepRefMessage,
+  StepResult,
+} from '@site/src/core/protocol/messages';
+import type {StepSpec} from '@site/src/core/steps/types';
+import {changesShell, shellEffects, type ShellEffects} from '@site/src/core/steps/shell-effects';
+import type {ConnectionStatus, LabConnection, Refusal} from './connection';
+
+export type {Refusal, RefusalKind} from './connection';
 
 export type LabStatus = 'idle' | ConnectionStatus;
 export type Backend = 'host' | 'sandbox';
@@ -46,6 +59,14 @@ export interface LabContextValue {
   backend: Backend | null;
   sessionId: string | null;
   progress: ProgressSnapshot;
+  /** the server's progress has arrived at least once (until then counts would show a false 0) */
+  progressLoaded: boolean;
+  /** why the terminal cannot connect, in the learner's terms; null when nothing is wrong */
+  refusal: Refusal | null;
+  /** every page of the current locale with its steps, from the server (for the sidebar) */
+  outline: readonly OutlinePage[] | null;
+  /** the session's catch-up, as the server last reported it (running, or how it ended) */
+  catchUp: CatchUpMessage | null;
   /** the step running in this session, if any (only one runs at a time) */
   running: StepResult | null;
   runError: RunError | null;
@@ -62,11 +83,29 @@ export interface LabContextValue {
   openTerminal(): void;
   setPanelOpen(open: boolean): void;
   reconnect(): void;
+  /** after a refusal: try again, or take the oldest session over (session limit) / this one back (taken over) */
+  retry(options?: {takeOver?: boolean}): void;
+  /** what a page needs from earlier pages, as last checked (undefined: not checked yet) */
+  needsOf(pageId: string): PageNeeds | undefined;
+  /** check again what a page needs (the cluster may have changed) */
+  checkNeeds(pageId: string): void;
+  /** "Catch me up": run the earlier steps `pageId` needs, in this session's shell */
+  catchUpTo(pageId: string): void;
+  cancelCatchUp(): void;
+  /** forget how the last catch-up ended (the learner closed its message) */
+  dismissCatchUp(): void;
   run(pageId: string, stepId: string): void;
   resultFor(pageId: string, stepId: string): StepResult | undefined;
   stepsOf(pageId: string): readonly string[];
+  /** the specs of a page's steps shown now, in page order */
+  specsOf(pageId: string): readonly StepSpec[];
+  /**
+   * A step passed in another shell and left something in that shell (an export, a `cd`): this shell lacks it, so the
+   * step needs a re-run (src/core/steps/shell-effects.ts).
+   */
+  needsRerun(pageId: string, spec: StepSpec): boolean;
   /** a Step announces itself so its page knows how many steps it has; returns the unregister function */
-  registerStep(pageId: string, stepId: string): () => void;
+  registerStep(pageId: string, spec: StepSpec): () => void;
   resetProgress(pageId: string): void;
   /** the doc page now shown (sent to the server as `page`, on every route change) */
   showPage(pageId: string | null): void;
@@ -75,6 +114,12 @@ export interface LabContextValue {
   bindTerminal(sink: TerminalSink): () => void;
   sendInput(data: string): void;
   sendResize(cols: number, rows: number): void;
+}
+
+export type CatchUpMessage = Extract<ServerMessage, {type: 'catch-up'}>;
+export interface PageNeeds {
+  needs: PageNeed[];
+  plan: StepRefMessage[];
 }
 
 const LabContext = createContext<LabContextValue | null>(null);
@@ -87,7 +132,27 @@ export function useLab(): LabContextValue {
 
 const PANEL_KEY = 'ambient-lab:terminal-open';
 const EMPTY: readonly string[] = [];
+const NO_SPECS: readonly StepSpec[] = [];
 const INPUT_CHUNK = 16 * 1024;
+/** errors the connection shows as a refusal (the terminal area says what to do), not as a passing server error */
+const REFUSAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['session-limit', 'taken-over']);
+
+const effectsCache = new Map<string, ShellEffects>();
+/** The shell effects of a command, computed once per command text. */
+export function effectsOf(command: string): ShellEffects {
+  let effects = effectsCache.get(command);
+  if (!effects) effectsCache.set(command, (effects = shellEffects(command)));
+  return effects;
+}
+
+/** Shared by the page, the progress bar and the sidebar: see LabContextValue.needsRerun. */
+export function staleInShell(
+  result: StepResult | undefined,
+  stepChangesShell: boolean,
+  sessionId: string | null,
+): boolean {
+  return stepChangesShell && sessionId !== null && result?.status === 'passed' && result.shell !== sessionId;
+}
 
 function readPanelOpen(): boolean {
   try {
@@ -118,9 +183,14 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
   const [backend, setBackend] = useState<Backend | null>(null);
   const [sessionId, setSessionId] = useState<string | null>(null);
   const [progress, setProgress] = useState<ProgressSnapshot>({});
+  const [progressLoaded, setProgressLoaded] = useState(false);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
+  const [outlines, setOutlines] = useState<Partial<Record<Locale, OutlinePage[]>>>({});
+  const [pageNeeds, setPageNeeds] = useState<Record<string, PageNeeds>>({});
+  const [catchUp, setCatchUp] = useState<CatchUpMessage | null>(null);
   const [runError, setRunError] = useState<RunError | null>(null);
   const [serverError, setServerError] = useState<LabContextValue['serverError']>(null);
-  const [steps, setSteps] = useState<Record<string, readonly string[]>>({});
+  const [steps, setSteps] = useState<Record<string, readonly StepSpec[]>>({});
   const [panelOpen, setPanelOpenState] = useState(true);
   const [commandsFinished, setCommandsFinished] = useState(0);
 
@@ -174,6 +244,19 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
         case 'progress':
           pendingRun.current = null;
           setProgress(message.progress);
+          setProgressLoaded(true);
+          break;
+        case 'outline':
+          setOutlines((all) => ({...all, [message.locale]: message.pages}));
+          break;
+        case 'needs':
+          setPageNeeds((all) => ({
+            ...all,
+            [`${message.locale}:${message.pageId}`]: {needs: message.needs, plan: message.plan},
+          }));
+          break;
+        case 'catch-up':
+          setCatchUp(message);
           break;
         case 'step': {
           const pending = pendingRun.current;
@@ -194,7 +277,7 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
               pending.previous ? withResult(p, pending.previous) : withoutResult(p, pending.pageId, pending.stepId),
             );
             setRunError({pageId: pending.pageId, stepId: pending.stepId, code: message.code, message: message.message});
-          } else if (message.code !== 'session-gone') {
+          } else if (message.code !== 'session-gone' && !REFUSAL_CODES.has(message.code)) {
             // session-gone is routine (the old shell expired; `attached` with a new one follows): nothing to show
             setServerError({code: message.code, message: message.message});
           }
@@ -223,6 +306,11 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
           size: () => sink.current?.size() ?? {cols: 80, rows: 24},
           onOutput: (bytes) => sink.current?.write(bytes),
           onMessage: handleMessage,
+          onRefusal: (next) => {
+            setRefusal(next);
+            // the terminal area is where the learner reads what to do
+            if (next && next.kind !== 'server-gone') setPanelOpen(true);
+          },
           onStatus: (next, detail) => {
             setStatus(next);
             setRetryInMs(detail.retryInMs);
@@ -240,7 +328,7 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
         setStatus('idle');
       };
     },
-    [handleMessage],
+    [handleMessage, setPanelOpen],
   );
 
   const run = useCallback(
@@ -279,19 +367,25 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
     [sendPage],
   );
 
-  const registerStep = useCallback((pageId: string, stepId: string) => {
+  const registerStep = useCallback((pageId: string, spec: StepSpec) => {
     setActive(true);
     setSteps((all) => {
-      const list = all[pageId] ?? EMPTY;
-      return list.includes(stepId) ? all : {...all, [pageId]: [...list, stepId]};
+      const list = all[pageId] ?? NO_SPECS;
+      return list.some((s) => s.id === spec.id) ? all : {...all, [pageId]: [...list, spec]};
     });
     return () =>
       setSteps((all) => {
         const list = all[pageId];
-        if (!list?.includes(stepId)) return all;
-        return {...all, [pageId]: list.filter((id) => id !== stepId)};
+        if (!list?.some((s) => s.id === spec.id)) return all;
+        return {...all, [pageId]: list.filter((s) => s.id !== spec.id)};
       });
   }, []);
+
+  const stepIds = useMemo(() => {
+    const ids: Record<string, readonly string[]> = {};
+    for (const [pageId, specs] of Object.entries(steps)) ids[pageId] = specs.map((s) => s.id);
+    return ids;
+  }, [steps]);
 
   const value = useMemo<LabContextValue>(() => {
     let running: StepResult | null = null;
@@ -307,6 +401,9 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
       backend,
       sessionId,
       progress,
+      progressLoaded,
+      refusal,
+      outline: outlines[locale] ?? null,
       running,
       runError,
       serverError,
@@ -316,9 +413,22 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
       openTerminal,
       setPanelOpen,
       reconnect: () => connection.current?.reconnectNow(),
+      retry: (options) => connection.current?.retry(options),
+      catchUp,
+      needsOf: (pageId) => pageNeeds[`${locale}:${pageId}`],
+      checkNeeds: (pageId) => void connection.current?.send({type: 'needs', locale, pageId}),
+      catchUpTo: (pageId) => {
+        setPanelOpen(true); // the learner watches it happen in the terminal
+        connection.current?.send({type: 'catch-up', locale, pageId});
+      },
+      cancelCatchUp: () => void connection.current?.send({type: 'cancel-catch-up'}),
+      dismissCatchUp: () => setCatchUp(null),
       run,
       resultFor: (pageId, stepId) => progress[pageId]?.[stepId],
-      stepsOf: (pageId) => steps[pageId] ?? EMPTY,
+      stepsOf: (pageId) => stepIds[pageId] ?? EMPTY,
+      specsOf: (pageId) => steps[pageId] ?? NO_SPECS,
+      needsRerun: (pageId, spec) =>
+        staleInShell(progress[pageId]?.[spec.id], changesShell(effectsOf(spec.command)), sessionId),
       registerStep,
       resetProgress,
       showPage,
@@ -340,11 +450,17 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
     backend,
     sessionId,
     progress,
+    progressLoaded,
+    refusal,
+    outlines,
+    pageNeeds,
+    catchUp,
     runError,
     serverError,
     panelOpen,
     commandsFinished,
     steps,
+    stepIds,
     activate,
     openTerminal,
     setPanelOpen,

@@ -1,9 +1,12 @@
 /**
  * One executable step, as the remark plugin emits it:
- *   <Step pageId="before-you-begin" locale="en" spec="{StepSpec JSON}" expected="text of the expect block" />
+ *   <Step pageId="before-you-begin" locale="en" spec="{StepSpec JSON}" expected="text of the expect block">
+ *     <Hint>…</Hint> <Solution>…</Solution>      (optional: shown once the step has failed)
+ *   </Step>
  *
- * Test hooks: root `[data-testid=step][data-step-id][data-status=idle|running|passed|failed]`,
- * `[data-testid=step-run]`, `[data-testid=step-status]`, `[data-testid=step-failure]`.
+ * Test hooks: root `[data-testid=step][data-step-id][data-status=idle|running|passed|failed][data-needs-rerun]`,
+ * `[data-testid=step-run]`, `[data-testid=step-status]`, `[data-testid=step-failure]`, `[data-testid=step-rerun]`,
+ * `[data-testid=step-help]`.
  */
 import React, {useEffect, useMemo, useState, type ReactNode} from 'react';
 import clsx from 'clsx';
@@ -11,8 +14,10 @@ import CodeBlock from '@theme/CodeBlock';
 import Translate, {translate} from '@docusaurus/Translate';
 import type {StepSpec, OutputCheck} from '@site/src/core/steps/types';
 import type {StepResult, StepStatus} from '@site/src/core/protocol/messages';
-import {useLab} from '@site/src/components/LabProvider';
+import {effectsOf, useLab} from '@site/src/components/LabProvider';
+import type {ShellEffects} from '@site/src/core/steps/shell-effects';
 import {formatDuration} from './format';
+import {checkName, expectedText, splitDifference} from './check-names';
 import styles from './styles.module.css';
 
 export interface StepProps {
@@ -22,6 +27,8 @@ export interface StepProps {
   spec: string;
   /** the "what you should see" text, or '' */
   expected?: string;
+  /** the step's <Hint> and <Solution>, attached by the remark plugin */
+  children?: ReactNode;
 }
 
 function parseSpec(json: string): StepSpec | null {
@@ -45,7 +52,7 @@ function useNow(enabled: boolean, intervalMs = 100): number {
   return now;
 }
 
-export default function Step({pageId, locale, spec: specJson, expected = ''}: StepProps): ReactNode {
+export default function Step({pageId, locale, spec: specJson, expected = '', children}: StepProps): ReactNode {
   const spec = useMemo(() => parseSpec(specJson), [specJson]);
   if (!spec) {
     return (
@@ -54,7 +61,11 @@ export default function Step({pageId, locale, spec: specJson, expected = ''}: St
       </div>
     );
   }
-  return <StepView pageId={pageId} locale={locale} spec={spec} expected={expected} />;
+  return (
+    <StepView pageId={pageId} locale={locale} spec={spec} expected={expected}>
+      {children}
+    </StepView>
+  );
 }
 
 function StepView({
@@ -62,23 +73,31 @@ function StepView({
   locale,
   spec,
   expected,
+  children,
 }: {
   pageId: string;
   locale: string;
   spec: StepSpec;
   expected: string;
+  children?: ReactNode;
 }): ReactNode {
   const lab = useLab();
   const {registerStep} = lab;
-  useEffect(() => registerStep(pageId, spec.id), [registerStep, pageId, spec.id]);
+  useEffect(() => registerStep(pageId, spec), [registerStep, pageId, spec]);
 
   const result = lab.resultFor(pageId, spec.id);
   const status: StepStatus = result?.status ?? 'idle';
   const index = lab.stepsOf(pageId).indexOf(spec.id);
   const otherRunning = lab.running !== null && !(lab.running.pageId === pageId && lab.running.stepId === spec.id);
   const connected = lab.status === 'open';
+  // aria-disabled, not disabled: a disabled button drops the keyboard focus, and a learner who pressed Enter on
+  // Run expects to stay there
   const disabled = !connected || status === 'running' || otherRunning;
   const runError = lab.runError?.pageId === pageId && lab.runError.stepId === spec.id ? lab.runError : null;
+  const effects = effectsOf(spec.command);
+  const rerun = lab.needsRerun(pageId, spec);
+  // earlier steps of this page that set what this one reads, and need a re-run in this shell
+  const staleInputs = useStaleInputs(pageId, spec, effects);
 
   const disabledReason = !connected
     ? translate({id: 'lab.step.disabled.offline', message: 'Waiting for the terminal to connect'})
@@ -87,8 +106,14 @@ function StepView({
       : undefined;
 
   return (
-    <div className={clsx(styles.step, styles[status])} data-testid="step" data-step-id={spec.id} data-status={status}>
-      <div className={styles.toolbar}>
+    <div
+      className={clsx(styles.step, styles[status], rerun && styles.rerun)}
+      data-testid="step"
+      data-step-id={spec.id}
+      data-status={status}
+      data-needs-rerun={rerun ? 'true' : undefined}
+    >
+      <div className={clsx(styles.toolbar, 'lab-noindex')}>
         <span className={styles.stepLabel}>
           {index >= 0 ? (
             <Translate id="lab.step.numbered" values={{n: index + 1}}>
@@ -98,20 +123,22 @@ function StepView({
             <Translate id="lab.step.label">Step</Translate>
           )}
         </span>
-        <StatusPill status={status} result={result} locale={locale} />
+        <StatusPill status={status} result={result} locale={locale} rerun={rerun} />
         <span className={styles.spacer} />
         <button
           type="button"
           className={clsx(
             'button',
             'button--sm',
-            status === 'idle' ? 'button--primary' : 'button--secondary',
+            status === 'idle' || rerun ? 'button--primary' : 'button--secondary',
             styles.run,
           )}
           data-testid="step-run"
-          disabled={disabled}
+          aria-disabled={disabled}
           title={disabledReason}
-          onClick={() => lab.run(pageId, spec.id)}
+          onClick={() => {
+            if (!disabled) lab.run(pageId, spec.id);
+          }}
         >
           <svg viewBox="0 0 12 12" width="10" height="10" aria-hidden="true">
             <path d="M2.5 1.5 L10 6 L2.5 10.5 Z" fill="currentColor" />
@@ -130,7 +157,16 @@ function StepView({
 
       <Checks spec={spec} locale={locale} hasExpected={expected !== ''} />
 
+      {rerun && <RerunNote effects={effects} />}
+      {!rerun && staleInputs.length > 0 && status !== 'running' && (
+        <InputsNote inputs={staleInputs} onRun={(stepId) => lab.run(pageId, stepId)} disabled={disabled} />
+      )}
       {status === 'failed' && <FailureBox result={result} />}
+      {status === 'failed' && children && (
+        <div className={styles.help} data-testid="step-help">
+          {children}
+        </div>
+      )}
       {runError && (
         <div className={styles.runError} role="alert">
           {runError.code === 'busy' ? (
@@ -145,7 +181,7 @@ function StepView({
 
       {expected !== '' && (
         <details className={styles.expected} open>
-          <summary>
+          <summary className="lab-noindex">
             <Translate id="lab.step.expected">What you should see</Translate>
           </summary>
           <pre className={styles.expectedText}>{expected}</pre>
@@ -155,14 +191,128 @@ function StepView({
   );
 }
 
+/** Earlier steps on the page that set a variable this step reads and need a re-run in this shell. */
+function useStaleInputs(
+  pageId: string,
+  spec: StepSpec,
+  effects: ShellEffects,
+): Array<{stepId: string; index: number; names: string[]}> {
+  const lab = useLab();
+  if (effects.reads.length === 0) return [];
+  const specs = lab.specsOf(pageId);
+  const own = specs.findIndex((s) => s.id === spec.id);
+  const inputs: Array<{stepId: string; index: number; names: string[]}> = [];
+  const wanted = new Set(effects.reads);
+  // the last earlier step that sets a name is the one this step reads it from
+  for (let i = own - 1; i >= 0 && wanted.size > 0; i--) {
+    const earlier = specs[i]!;
+    const names = effectsOf(earlier.command).sets.filter((name) => wanted.has(name));
+    if (names.length === 0) continue;
+    for (const name of names) wanted.delete(name);
+    if (lab.needsRerun(pageId, earlier)) inputs.unshift({stepId: earlier.id, index: i, names});
+  }
+  return inputs;
+}
+
+function shellChanges(effects: ShellEffects): ReactNode {
+  const parts: ReactNode[] = [];
+  if (effects.sets.length > 0) {
+    parts.push(
+      <Translate
+        key="sets"
+        id="lab.step.rerun.sets"
+        values={{names: <code>{effects.sets.join(', ')}</code>}}
+        description="what a step left in the shell: the variables it set"
+      >
+        {'it sets {names}'}
+      </Translate>,
+    );
+  }
+  if (effects.cwd) {
+    parts.push(
+      <Translate key="cwd" id="lab.step.rerun.cwd">
+        it changes the working directory
+      </Translate>,
+    );
+  }
+  if (effects.other.length > 0) {
+    parts.push(
+      <Translate key="other" id="lab.step.rerun.other">
+        it changes the shell’s settings
+      </Translate>,
+    );
+  }
+  return parts.map((part, i) => (
+    <React.Fragment key={i}>
+      {i > 0 && (
+        <Translate id="lab.step.rerun.and" description="joins two shell changes">
+          {' and '}
+        </Translate>
+      )}
+      {part}
+    </React.Fragment>
+  ));
+}
+
+function RerunNote({effects}: {effects: ShellEffects}): ReactNode {
+  return (
+    <div className={styles.rerunNote} data-testid="step-rerun" role="note">
+      <Translate id="lab.step.rerun.note" values={{changes: <>{shellChanges(effects)}</>}}>
+        {
+          'This step leaves something in the shell ({changes}), and your shell is new since it passed: the lab was restarted, or the old shell ended. Run it again.'
+        }
+      </Translate>
+    </div>
+  );
+}
+
+function InputsNote({
+  inputs,
+  onRun,
+  disabled,
+}: {
+  inputs: Array<{stepId: string; index: number; names: string[]}>;
+  onRun(stepId: string): void;
+  disabled: boolean;
+}): ReactNode {
+  return (
+    <div className={styles.rerunNote} data-testid="step-inputs" role="note">
+      {inputs.map((input) => (
+        <p key={input.stepId} className={styles.inputLine}>
+          <Translate
+            id="lab.step.inputs.note"
+            values={{names: <code>{input.names.join(', ')}</code>, n: input.index + 1}}
+          >
+            {'This step uses {names}, set by step {n} in an earlier shell. Run step {n} again first.'}
+          </Translate>{' '}
+          <button
+            type="button"
+            className={clsx('button', 'button--sm', 'button--outline', 'button--primary', styles.inlineRun)}
+            aria-disabled={disabled}
+            onClick={() => {
+              if (!disabled) onRun(input.stepId);
+            }}
+          >
+            <Translate id="lab.step.inputs.run" values={{n: input.index + 1}}>
+              {'Run step {n}'}
+            </Translate>
+          </button>
+        </p>
+      ))}
+    </div>
+  );
+}
+
 function StatusPill({
   status,
   result,
   locale,
+  rerun,
 }: {
   status: StepStatus;
   result: StepResult | undefined;
   locale: string;
+  rerun: boolean;
 }): ReactNode {
   const running = status === 'running';
   const now = useNow(running);
@@ -184,7 +334,15 @@ function StatusPill({
       );
       break;
     case 'passed':
-      text = duration ? (
+      text = rerun ? (
+        <Translate id="lab.step.status.rerun" description="a step that passed in an earlier shell">
+          Passed in an earlier shell
+        </Translate>
+      ) : result?.via === 'catch-up' ? (
+        <Translate id="lab.step.status.caughtUp" description="a step run by Catch me up, passed">
+          Passed · caught up
+        </Translate>
+      ) : duration ? (
         <Translate id="lab.step.status.passedIn" values={{duration}}>
           {'Passed in {duration}'}
         </Translate>
@@ -204,7 +362,11 @@ function StatusPill({
   }
 
   return (
-    <span className={clsx(styles.pill, styles[`pill-${status}`])} data-testid="step-status" role="status">
+    <span
+      className={clsx(styles.pill, styles[`pill-${rerun ? 'rerun' : status}`])}
+      data-testid="step-status"
+      role="status"
+    >
       <StatusIcon status={status} />
       <span className={styles.pillText}>{text}</span>
       {typed && status !== 'idle' && (
@@ -306,7 +468,7 @@ function Checks({spec, locale, hasExpected}: {spec: StepSpec; locale: string; ha
     );
   }
   return (
-    <div className={styles.checks}>
+    <div className={clsx(styles.checks, 'lab-noindex')}>
       <span className={styles.checksLabel}>
         <Translate id="lab.step.checks">Checks</Translate>
       </span>
@@ -321,11 +483,12 @@ function Checks({spec, locale, hasExpected}: {spec: StepSpec; locale: string; ha
 
 function FailureBox({result}: {result: StepResult | undefined}): ReactNode {
   const failure = result?.failure;
+  const actual = failure ? splitDifference(failure.actual) : null;
   return (
-    <div className={styles.failure} data-testid="step-failure" role="alert">
+    <div className={clsx(styles.failure, 'lab-noindex')} data-testid="step-failure" role="alert">
       <div className={styles.failureTitle}>
         {failure ? (
-          <Translate id="lab.step.failure.check" values={{check: <code>{failure.check}</code>}}>
+          <Translate id="lab.step.failure.check" values={{check: checkName(failure.check)}}>
             {'Check failed: {check}'}
           </Translate>
         ) : result?.exitCode !== undefined ? (
@@ -342,14 +505,39 @@ function FailureBox({result}: {result: StepResult | undefined}): ReactNode {
             <div className={styles.compareLabel}>
               <Translate id="lab.step.failure.expected">Expected</Translate>
             </div>
-            <pre className={styles.compareText}>{failure.expected || '—'}</pre>
+            <pre className={styles.compareText} data-testid="step-failure-expected">
+              {failure.expected ? expectedText(failure.expected) : '—'}
+            </pre>
           </div>
           <div className={styles.compareCol}>
             <div className={styles.compareLabel}>
               <Translate id="lab.step.failure.actual">Actual</Translate>
             </div>
-            <pre className={styles.compareText}>{failure.actual || '—'}</pre>
+            <pre className={styles.compareText} data-testid="step-failure-actual">
+              {actual?.output || '—'}
+            </pre>
           </div>
+        </div>
+      )}
+      {actual?.difference && (
+        <div className={styles.difference}>
+          <span className={styles.compareLabel}>
+            <Translate id="lab.step.failure.difference" description="where expected and actual output first differ">
+              First difference
+            </Translate>
+          </span>{' '}
+          <code>{actual.difference}</code>
+        </div>
+      )}
+      {actual?.attempts && (
+        <div className={styles.difference}>
+          <Translate
+            id="lab.step.failure.attempts"
+            values={{count: actual.attempts.count, seconds: actual.attempts.seconds}}
+            description="how often the check command was tried"
+          >
+            {'Checked {count} times over {seconds} s.'}
+          </Translate>
         </div>
       )}
     </div>

@@ -3,7 +3,11 @@
  * recreated on navigation. The xterm code is loaded with a dynamic import only once the lab is activated (a page
  * with steps is shown or the learner opens the terminal), so pages without steps stay light.
  *
- * Test hooks: `[data-testid=lab-terminal][data-status=connecting|open|closed]`, and `window.__labTerminal`.
+ * Keyboard: the shell needs Tab, Shift+Tab and Esc, so the terminal keeps them. Ctrl+M switches "Tab moves focus"
+ * on and off (as in VS Code): while on, Tab and Shift+Tab leave the terminal like any other control.
+ *
+ * Test hooks: `[data-testid=lab-terminal][data-status=connecting|open|closed][data-refusal]`,
+ * `[data-testid=lab-terminal-refusal][data-kind]`, `[data-testid=lab-terminal-tab-focus]`, `window.__labTerminal`.
  */
 import React, {useCallback, useEffect, useRef, useState, type ReactNode} from 'react';
 import clsx from 'clsx';
@@ -13,7 +17,7 @@ import type {Terminal as XTerm, ITheme} from '@xterm/xterm';
 import type {FitAddon} from '@xterm/addon-fit';
 import type {SearchAddon} from '@xterm/addon-search';
 import '@xterm/xterm/css/xterm.css';
-import {useLab, type LabContextValue} from '@site/src/components/LabProvider';
+import {useLab, type LabContextValue, type Refusal} from '@site/src/components/LabProvider';
 import ClusterPicture from '@site/src/components/ClusterPicture';
 import styles from './styles.module.css';
 
@@ -29,9 +33,13 @@ const CLUSTER_KEY = 'ambient-lab:cluster-open';
 const DEFAULT_HEIGHT = 300;
 const MIN_HEIGHT = 140;
 const HEADER_HEIGHT = 40;
+/** on a phone the terminal starts lower, so the step above it stays readable */
+const PHONE_WIDTH = 640;
 
+// Hangul in the terminal: a Korean monospace font when the machine has one, else the web font the site ships. The
+// web font comes after `monospace`: xterm measures its cells with the first font that has Latin letters.
 const FONT_FAMILY =
-  '"D2Coding", "Noto Sans Mono CJK KR", "NanumGothicCoding", ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace';
+  '"D2Coding", "Noto Sans Mono CJK KR", "NanumGothicCoding", ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace, "Noto Sans KR Variable"';
 
 const THEME: ITheme = {
   background: '#0d1117',
@@ -74,16 +82,45 @@ function clampHeight(h: number): number {
   return Math.min(maxHeight(), Math.max(MIN_HEIGHT, Math.round(h)));
 }
 
+function defaultHeight(): number {
+  return window.innerWidth <= PHONE_WIDTH ? clampHeight(window.innerHeight * 0.4) : DEFAULT_HEIGHT;
+}
+
 function readHeight(): number {
   try {
     const stored = Number(window.localStorage.getItem(HEIGHT_KEY));
-    return Number.isFinite(stored) && stored > 0 ? clampHeight(stored) : DEFAULT_HEIGHT;
+    return Number.isFinite(stored) && stored > 0 ? clampHeight(stored) : defaultHeight();
   } catch {
-    return DEFAULT_HEIGHT;
+    return defaultHeight();
+  }
+}
+
+function refusalLabel(refusal: Refusal): string {
+  switch (refusal.kind) {
+    case 'server-gone':
+      return translate({id: 'lab.terminal.status.gone', message: 'Lab not reachable'});
+    case 'token':
+    case 'forbidden':
+      return translate({id: 'lab.terminal.status.refused', message: 'Not let in'});
+    case 'session-limit':
+      return translate({id: 'lab.terminal.status.limit', message: 'Too many terminals'});
+    case 'taken-over':
+      return translate({id: 'lab.terminal.status.takenOver', message: 'Open in another tab'});
+    case 'start-failed':
+      return translate({id: 'lab.terminal.status.startFailed', message: 'No shell'});
   }
 }
 
 function statusLabel(lab: LabContextValue): string {
+  if (lab.refusal && lab.status !== 'open') {
+    const label = refusalLabel(lab.refusal);
+    return lab.status === 'closed' && lab.retryInMs !== undefined && lab.refusal.kind === 'server-gone'
+      ? translate(
+          {id: 'lab.terminal.status.goneRetrying', message: '{label} · retrying in {seconds} s'},
+          {label, seconds: Math.max(1, Math.round(lab.retryInMs / 1000))},
+        )
+      : label;
+  }
   switch (lab.status) {
     case 'open':
       return lab.backend
@@ -133,6 +170,10 @@ function Dock(): ReactNode {
   const [matches, setMatches] = useState<{index: number; count: number} | null>(null);
 
   const [clusterOpen, setClusterOpen] = useState(false);
+  /** Ctrl+M: Tab and Shift+Tab move the focus out of the terminal instead of reaching the shell */
+  const [tabFocus, setTabFocus] = useState(false);
+  const tabFocusRef = useRef(false);
+  tabFocusRef.current = tabFocus;
 
   useEffect(() => setHeight(readHeight()), []);
   useEffect(() => {
@@ -208,15 +249,22 @@ function Dock(): ReactNode {
       window.__labTerminal = term;
 
       term.attachCustomKeyEventHandler((event) => {
-        if (
-          event.type === 'keydown' &&
-          (event.ctrlKey || event.metaKey) &&
-          !event.altKey &&
-          !event.shiftKey &&
-          event.key.toLowerCase() === 'f'
-        ) {
+        const plainCtrl = (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey;
+        if (event.type === 'keydown' && plainCtrl && event.key.toLowerCase() === 'f') {
           event.preventDefault();
           openSearch();
+          return false;
+        }
+        // Ctrl+M (VS Code's "Toggle Tab Key Moves Focus"): the way out of a terminal that keeps Tab for the shell
+        if (plainCtrl && event.key.toLowerCase() === 'm') {
+          if (event.type === 'keydown') {
+            event.preventDefault();
+            setTabFocus((on) => !on);
+          }
+          return false;
+        }
+        // returning false without preventDefault leaves the key to the browser: Tab moves the focus
+        if (tabFocusRef.current && event.key === 'Tab' && !event.ctrlKey && !event.altKey && !event.metaKey) {
           return false;
         }
         return true;
@@ -336,6 +384,7 @@ function Dock(): ReactNode {
       data-status={dataStatus}
       data-loaded={loaded ? 'true' : 'false'}
       data-open={lab.panelOpen ? 'true' : 'false'}
+      data-refusal={lab.refusal?.kind}
       className={clsx(styles.dock, !lab.panelOpen && styles.collapsed)}
       style={{height: dockHeight}}
       aria-label={terminalLabel}
@@ -375,24 +424,26 @@ function Dock(): ReactNode {
           className={clsx(styles.status, styles[`status-${dataStatus}`])}
           data-testid="lab-terminal-status"
           role="status"
+          title={statusLabel(lab)}
         >
           <span className={styles.dot} aria-hidden="true" />
-          {statusLabel(lab)}
+          <span className={styles.statusText}>{statusLabel(lab)}</span>
         </span>
-        {lab.status === 'closed' && (
-          <button type="button" className={styles.linkButton} onClick={lab.reconnect}>
-            {translate({id: 'lab.terminal.reconnect', message: 'Reconnect now'})}
+        {lab.serverError && lab.status === 'open' && <span className={styles.hint}>{lab.serverError.message}</span>}
+        {tabFocus && (
+          <button
+            type="button"
+            className={styles.modePill}
+            data-testid="lab-terminal-tab-focus"
+            onClick={() => setTabFocus(false)}
+            title={translate({
+              id: 'lab.terminal.tabFocus.title',
+              message: 'Tab moves the focus out of the terminal. Ctrl+M (or a click here) gives Tab back to the shell.',
+            })}
+          >
+            {translate({id: 'lab.terminal.tabFocus', message: 'Tab moves focus'})}
           </button>
         )}
-        {lab.status === 'closed' && lab.failedAttempts >= 3 && (
-          <span className={styles.hint}>
-            {translate({
-              id: 'lab.terminal.hint.start',
-              message: 'Is the lab running? Start it with npm start and open the URL it prints.',
-            })}
-          </span>
-        )}
-        {lab.serverError && lab.status === 'open' && <span className={styles.hint}>{lab.serverError.message}</span>}
         <span className={styles.spacer} />
         <button
           type="button"
@@ -410,11 +461,13 @@ function Dock(): ReactNode {
             <rect x="9.5" y="2.5" width="5" height="11" rx="1.2" fill="none" stroke="currentColor" strokeWidth="1.4" />
             <path d="M3 5.5h2M3 8h2M11 5.5h2" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" />
           </svg>
-          {translate({
-            id: 'lab.cluster.toggle',
-            message: 'Cluster',
-            description: 'button in the terminal header that opens the cluster picture',
-          })}
+          <span className={styles.tabLabel}>
+            {translate({
+              id: 'lab.cluster.toggle',
+              message: 'Cluster',
+              description: 'button in the terminal header that opens the cluster picture',
+            })}
+          </span>
         </button>
         {lab.panelOpen && (
           <button
@@ -523,6 +576,7 @@ function Dock(): ReactNode {
       )}
       <div className={styles.panes} hidden={!lab.panelOpen}>
         <div className={styles.body}>
+          {lab.refusal && lab.status !== 'open' && <RefusalNotice lab={lab} />}
           {!loaded && (
             <div className={styles.loading}>
               {translate({id: 'lab.terminal.loading', message: 'Loading the terminal…'})}
@@ -537,5 +591,114 @@ function Dock(): ReactNode {
         )}
       </div>
     </section>
+  );
+}
+
+/**
+ * What stops the terminal, in plain words, with the way out: the lab is not running, the token changed, too many
+ * terminals, the terminal moved to another tab, no shell could be started.
+ */
+function RefusalNotice({lab}: {lab: LabContextValue}): ReactNode {
+  const refusal = lab.refusal!;
+  let title: string;
+  let body: ReactNode;
+  let actions: ReactNode;
+  const tryAgain = (
+    <button type="button" className={styles.noticeButton} onClick={() => lab.retry()}>
+      {translate({id: 'lab.refusal.tryAgain', message: 'Try again'})}
+    </button>
+  );
+  switch (refusal.kind) {
+    case 'server-gone':
+      title = translate({id: 'lab.refusal.gone.title', message: 'The lab server is not answering'});
+      body = translate({
+        id: 'lab.refusal.gone.body',
+        message:
+          'Is it still running? Start it again with npm start in the project folder. This page reconnects by itself, and your progress and the token stay as they were.',
+      });
+      actions = (
+        <button type="button" className={styles.noticeButton} onClick={lab.reconnect}>
+          {translate({id: 'lab.terminal.reconnect', message: 'Reconnect now'})}
+        </button>
+      );
+      break;
+    case 'token':
+      title = translate({id: 'lab.refusal.token.title', message: 'The lab no longer accepts this page’s token'});
+      body = translate({
+        id: 'lab.refusal.token.body',
+        message:
+          'The lab was started with a new token (--new-token), or this page came from an old link. Open the new URL printed in your terminal: the line that starts with “Open http://127.0.0.1”.',
+      });
+      actions = tryAgain;
+      break;
+    case 'forbidden':
+      title = translate({id: 'lab.refusal.forbidden.title', message: 'The lab refuses this address'});
+      body = translate({
+        id: 'lab.refusal.forbidden.body',
+        message:
+          'To keep your shell safe, the lab only answers pages opened at the address it printed. Open the URL printed in your terminal (http://127.0.0.1:…).',
+      });
+      actions = tryAgain;
+      break;
+    case 'session-limit':
+      title = translate({id: 'lab.refusal.limit.title', message: 'You have as many terminals as the lab allows'});
+      body = translate({
+        id: 'lab.refusal.limit.body',
+        message:
+          'Each browser window gets its own terminal, and other windows hold them all, or held them until a few minutes ago. Take over the oldest one here (the window using it lets go), or close the lab in another window and try again.',
+      });
+      actions = (
+        <>
+          <button
+            type="button"
+            className={clsx(styles.noticeButton, styles.noticePrimary)}
+            data-testid="lab-take-over"
+            onClick={() => lab.retry({takeOver: true})}
+          >
+            {translate({id: 'lab.refusal.limit.takeOver', message: 'Take over the oldest session'})}
+          </button>
+          {tryAgain}
+        </>
+      );
+      break;
+    case 'taken-over':
+      title = translate({id: 'lab.refusal.takenOver.title', message: 'This terminal is now open in another tab'});
+      body = translate({
+        id: 'lab.refusal.takenOver.body',
+        message: 'Another tab or window took it over; the shell goes on there. You can take it back.',
+      });
+      actions = (
+        <button
+          type="button"
+          className={clsx(styles.noticeButton, styles.noticePrimary)}
+          data-testid="lab-take-back"
+          onClick={() => lab.retry({takeOver: true})}
+        >
+          {translate({id: 'lab.refusal.takenOver.useHere', message: 'Use it here'})}
+        </button>
+      );
+      break;
+    case 'start-failed':
+      title = translate({id: 'lab.refusal.start.title', message: 'The lab could not start a shell'});
+      body = (
+        <>
+          {translate({
+            id: 'lab.refusal.start.body',
+            message: 'The lab server said why; its log (the terminal where you ran npm start) may say more.',
+          })}{' '}
+          {refusal.detail && <code>{refusal.detail}</code>}
+        </>
+      );
+      actions = tryAgain;
+      break;
+  }
+  return (
+    <div className={styles.notice} role="alert" data-testid="lab-terminal-refusal" data-kind={refusal.kind}>
+      <div className={styles.noticeCard}>
+        <p className={styles.noticeTitle}>{title}</p>
+        <p className={styles.noticeBody}>{body}</p>
+        <div className={styles.noticeActions}>{actions}</div>
+      </div>
+    </div>
   );
 }

@@ -1,6 +1,7 @@
 /**
  * Wraps the doc content: tells the lab which page is shown (the server matches hand-typed commands against
- * this page's steps first) and puts the page's progress bar above the content.
+ * this page's steps first, and says what the page needs from earlier pages), and puts "Catch me up" (when the
+ * learner lacks something) and the page's progress bar above the content.
  */
 import React, {useEffect, type ReactNode} from 'react';
 import Content from '@theme-original/DocItem/Content';
@@ -9,6 +10,7 @@ import type {WrapperProps} from '@docusaurus/types';
 import {useDoc} from '@docusaurus/plugin-content-docs/client';
 import {useLab} from '@site/src/components/LabProvider';
 import PageProgress from '@site/src/components/PageProgress';
+import CatchUp from '@site/src/components/CatchUp';
 
 type Props = WrapperProps<typeof ContentType>;
 
@@ -24,6 +26,7 @@ export default function ContentWrapper(props: Props): ReactNode {
 
   return (
     <>
+      <CatchUp pageId={pageId} />
       <PageProgress pageId={pageId} />
       <Content {...props} />
     </>
