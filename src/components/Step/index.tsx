@@ -521,12 +521,12 @@ function FailureBox({result}: {result: StepResult | undefined}): ReactNode {
       )}
       {actual?.difference && (
         <div className={styles.difference}>
-          <span className={styles.compareLabel}>
+          <div className={styles.compareLabel}>
             <Translate id="lab.step.failure.difference" description="where expected and actual output first differ">
               First difference
             </Translate>
-          </span>{' '}
-          <code>{actual.difference}</code>
+          </div>
+          <pre className={styles.compareText}>{actual.difference}</pre>
         </div>
       )}
       {actual?.attempts && (
