@@ -181,6 +181,13 @@ try {
             await page.keyboard.press('Control+m');
             await shot(page, 'terminal-tab-focus', locale, variant);
             await page.keyboard.press('Control+m');
+            // the keyboard's focus ring on a Run button (reached with Tab, as a keyboard user does)
+            const run = step(page, 'use-cluster-name').getByTestId('step-run');
+            await run.focus();
+            await page.keyboard.press('Shift+Tab');
+            await page.keyboard.press('Tab');
+            await scrollTo(page, '[data-step-id="use-cluster-name"]');
+            await shot(page, 'focus-ring', locale, variant);
           }
         } finally {
           await ctx.close();

@@ -310,6 +310,19 @@ test.describe('polish', () => {
       await expect(page.getByTestId('lab-terminal')).toHaveAttribute('data-open', 'false');
       await header.getByRole('button', {name: '터미널 보이기'}).click();
       await expect(page.getByTestId('lab-terminal')).toHaveAttribute('data-open', 'true');
+      // no page is wider than the phone: a wider page widens the docked terminal too, and its header runs off screen
+      for (const locale of ['en', 'ko'] as const) {
+        for (const manifest of manifests.pages(locale)) {
+          await page.goto(pagePath(locale, manifest.pageId));
+          await page.locator('article').waitFor();
+          const width = await page.evaluate(
+            () =>
+              (globalThis as unknown as {document: {documentElement: {scrollWidth: number}}}).document.documentElement
+                .scrollWidth,
+          );
+          expect(width, `${locale}/${manifest.pageId} fits 390 px`).toBeLessThanOrEqual(390);
+        }
+      }
     } finally {
       await context.close();
     }
@@ -348,6 +361,17 @@ test.describe('polish', () => {
       return fonts.check('16px "Noto Sans KR Variable"', '한국어');
     });
     expect(hangul).toBe(true);
+    // what Chrome actually draws the page title and the breadcrumb with (pure Hangul: the case that showed boxes)
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const {root} = await cdp.send('DOM.getDocument', {depth: -1});
+    for (const selector of ['h1', '.breadcrumbs__item--active .breadcrumbs__link']) {
+      const {nodeId} = await cdp.send('DOM.querySelector', {nodeId: root.nodeId, selector});
+      await expect
+        .poll(async () => (await cdp.send('CSS.getPlatformFontsForNode', {nodeId})).fonts.map((f) => f.familyName))
+        .toEqual([expect.stringMatching(/^Noto Sans KR/)]);
+    }
     await expect(page.locator('.navbar__search-input')).toHaveAttribute('placeholder', '검색');
     for (const index of ['build/search-index.json', 'build/ko/search-index.json']) {
       const text = readFileSync(index, 'utf8');
