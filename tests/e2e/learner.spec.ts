@@ -97,6 +97,13 @@ test.describe('connection and session', () => {
     }
   });
 
+  test('a page opened without the printed URL says where the key to the lab is', async ({page}) => {
+    await page.goto(pagePath('en', 'before-you-begin')); // no ?token= first: no cookie
+    await expect(refusal(page)).toHaveAttribute('data-kind', 'token', {timeout: 30_000});
+    await expect(refusal(page)).toContainText('no key to the lab yet');
+    await expect(refusal(page)).toContainText('Open http://127.0.0.1');
+  });
+
   test('too many terminals: the page says so and takes over the oldest session', async ({browser}) => {
     test.setTimeout(90_000);
     const own = new OwnLab(ownPort(3), {maxSessionsPerLearner: 1});

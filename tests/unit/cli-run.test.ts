@@ -57,3 +57,25 @@ test('lab run with an unknown step id is a usage error (exit 2)', async () => {
     rmSync(dir, {recursive: true, force: true});
   }
 });
+
+test('lab run --to <page> catches up to it: runs the earlier steps it needs, recorded as caught up', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-cli-run-'));
+  try {
+    const env = {LAB_STATE_DIR: path.join(dir, 'state'), LAB_LOG_LEVEL: 'warn'};
+    const manifests = path.join(dir, 'manifests');
+    await buildManifests('tests/fixtures/catch-up-pages', manifests);
+    const {code, stdout} = await lab(['run', '--manifests', manifests, '--to', 'two'], env);
+    assert.equal(code, 0, stdout);
+    assert.match(stdout, /Catching up to "Two": it needs\n {2}- variable LAB_FIXTURE_NAME \(from "One"\)/);
+    assert.match(stdout, /1\/1 steps passed/);
+    const progress = JSON.parse(readFileSync(path.join(dir, 'state', 'progress', 'local.json'), 'utf8'));
+    assert.equal(progress.one['set-name'].via, 'catch-up');
+    assert.equal(progress.one['set-name'].status, 'passed');
+    // `--to <page>` is a page, not a range: --page and --from do not go with it
+    const mixed = await lab(['run', '--manifests', manifests, '--page', 'one', '--to', 'two'], env);
+    assert.equal(mixed.code, 2);
+    assert.match(mixed.stderr, /leave out --page and --from/);
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
+  }
+});

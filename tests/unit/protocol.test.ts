@@ -1,7 +1,7 @@
 /** The wire protocol's edge: every valid client message parses; everything else is refused with a reason. */
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {parseClientMessage, PROTOCOL_VERSION} from '../../src/core/protocol/messages';
+import {parseClientMessage, PROTOCOL_VERSION, serverMessage} from '../../src/core/protocol/messages';
 
 const valid: unknown[] = [
   {type: 'attach', protocol: PROTOCOL_VERSION, cols: 80, rows: 24},
@@ -12,6 +12,10 @@ const valid: unknown[] = [
   {type: 'run', locale: 'ko', pageId: 'intro', stepId: 'a'},
   {type: 'page', locale: 'ko', pageId: 'intro'},
   {type: 'reset-progress', pageId: 'intro'},
+  {type: 'attach', protocol: PROTOCOL_VERSION, sessionId: 'abcDEF12_-', takeOver: true, cols: 80, rows: 24},
+  {type: 'needs', locale: 'en', pageId: 'install-istio'},
+  {type: 'catch-up', locale: 'ko', pageId: 'traffic-waypoint'},
+  {type: 'cancel-catch-up'},
   {type: 'ping', t: 12345},
 ];
 
@@ -114,4 +118,38 @@ test('prototype pollution through __proto__ has no effect', () => {
   const parsed = parseClientMessage('{"type":"ping","t":1,"__proto__":{"polluted":true}}');
   assert.ok(parsed.ok);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});
+
+test('the server messages the page reads parse: outline, needs, catch-up, a result with its shell', () => {
+  const messages: unknown[] = [
+    {type: 'outline', locale: 'en', pages: [{pageId: 'intro', title: 'Intro', steps: [{id: 'a', changesShell: true}]}]},
+    {
+      type: 'needs',
+      locale: 'ko',
+      pageId: 'install-istio',
+      needs: [{kind: 'cluster', name: 'k3d', pageId: 'create-cluster', stepId: 'cluster-create', met: false}],
+      plan: [{pageId: 'create-cluster', stepId: 'cluster-create'}],
+    },
+    {
+      type: 'catch-up',
+      locale: 'en',
+      pageId: 'install-istio',
+      state: 'failed',
+      plan: [{pageId: 'create-cluster', stepId: 'cluster-create'}],
+      done: 0,
+      current: {pageId: 'create-cluster', stepId: 'cluster-create'},
+      message: 'exit code: expected 0',
+    },
+    {
+      type: 'step',
+      result: {pageId: 'a', stepId: 'b', status: 'passed', via: 'catch-up', shell: 'abcDEF12_-xyz'},
+    },
+    {type: 'error', code: 'taken-over', message: 'another tab took this terminal over'},
+  ];
+  for (const message of messages) assert.ok(serverMessage.safeParse(message).success, JSON.stringify(message));
+  assert.equal(
+    serverMessage.safeParse({type: 'catch-up', locale: 'en', pageId: 'x', state: 'done', plan: [], done: 0}).success,
+    false,
+    'an unknown catch-up state',
+  );
 });

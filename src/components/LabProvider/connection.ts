@@ -27,7 +27,7 @@ export type ConnectionStatus = 'connecting' | 'open' | 'closed';
 export type RefusalKind = 'server-gone' | 'token' | 'forbidden' | 'session-limit' | 'taken-over' | 'start-failed';
 export interface Refusal {
   kind: RefusalKind;
-  /** the server's own words, for `start-failed` */
+  /** the server's own words, for `start-failed`; 'missing' for a `token` refusal when the page has no token at all */
   detail?: string;
 }
 
@@ -246,7 +246,12 @@ export class LabConnection {
       return labStatus.safeParse(body).success ? null : {kind: 'server-gone'};
     }
     const refusal = httpRefusal.safeParse(await response.json().catch(() => null));
-    if (response.status === 401) return {kind: 'token'};
+    // no token at all (the page was opened without the printed URL), or one the lab does not take (any more)
+    if (response.status === 401) {
+      return refusal.success && refusal.data.error === 'token-required'
+        ? {kind: 'token', detail: 'missing'}
+        : {kind: 'token'};
+    }
     if (response.status === 403) return {kind: 'forbidden'};
     // something else answers on this port (a proxy's 502, another program): for the learner, the lab is not there
     return {kind: 'server-gone', ...(refusal.success ? {detail: refusal.data.message} : {})};

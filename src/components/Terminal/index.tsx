@@ -623,12 +623,21 @@ function RefusalNotice({lab}: {lab: LabContextValue}): ReactNode {
       );
       break;
     case 'token':
-      title = translate({id: 'lab.refusal.token.title', message: 'The lab no longer accepts this page’s token'});
-      body = translate({
-        id: 'lab.refusal.token.body',
-        message:
-          'The lab was started with a new token (--new-token), or this page came from an old link. Open the new URL printed in your terminal: the line that starts with “Open http://127.0.0.1”.',
-      });
+      if (refusal.detail === 'missing') {
+        title = translate({id: 'lab.refusal.noToken.title', message: 'This page has no key to the lab yet'});
+        body = translate({
+          id: 'lab.refusal.noToken.body',
+          message:
+            'The terminal opens only for the URL the lab printed when it started, which carries its token. Open that URL from your terminal: the line that starts with “Open http://127.0.0.1”.',
+        });
+      } else {
+        title = translate({id: 'lab.refusal.token.title', message: 'The lab no longer accepts this page’s token'});
+        body = translate({
+          id: 'lab.refusal.token.body',
+          message:
+            'The lab was started with a new token (--new-token), or this page came from an old link. Open the new URL printed in your terminal: the line that starts with “Open http://127.0.0.1”.',
+        });
+      }
       actions = tryAgain;
       break;
     case 'forbidden':
