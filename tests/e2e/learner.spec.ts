@@ -34,6 +34,19 @@ async function waitOpen(page: Page): Promise<void> {
   await expect(page.getByTestId('lab-terminal')).toHaveAttribute('data-status', 'open', {timeout: 30_000});
 }
 
+// Progress belongs to the learner, and the shared lab's learner is every spec's: leave before-you-begin as found,
+// not run (terminal.spec.ts starts from a step that has not run yet).
+test.afterEach(async ({page, baseURL}) => {
+  if (!baseURL || !page.url().startsWith(baseURL)) return;
+  // only where this test logged in to the shared lab (others never ran a step there)
+  const cookies = await page.context().cookies(baseURL);
+  if (!cookies.some((cookie) => cookie.name === `lab_token_${new URL(baseURL).port}`)) return;
+  const lab = new LabPage(page);
+  await lab.open('en', 'before-you-begin');
+  await lab.resetProgress();
+  await expect(lab.progress()).toHaveAttribute('data-done', '0');
+});
+
 test.describe('connection and session', () => {
   test('a lab restart: the page reconnects by itself, keeps its progress, and asks to re-run what lived in the shell', async ({
     page,
