@@ -8,7 +8,7 @@
 import type {Locale, StepResult} from '../../src/core/protocol/messages';
 import {stripAnsi} from '../../src/core/steps/matcher';
 import {LOCAL_LEARNER, type Backend} from '../backends/types';
-import {SessionStepEngine} from '../engine/step-engine';
+import {createStepEngine} from '../engine/create-step-engine';
 import type {ManifestIndex, ProgressStore} from '../engine/types';
 import {createVerifyRunner} from '../engine/verify-runner';
 import {failureReport, resultTable} from '../runner/report';
@@ -32,10 +32,11 @@ export async function catchUpHeadless(options: HeadlessCatchUpOptions): Promise<
   const tty = (out as {isTTY?: boolean}).isTTY === true;
   const session = await options.createSession();
   const output = session.onOutput((data) => out.write(tty ? data : stripAnsi(data).replace(/\r/g, '')));
+  // the probe runs beside the shell as verify commands do; the engine is built as for the server and `lab run`
   const runVerify = createVerifyRunner(await options.backend.shellEnvironment(LOCAL_LEARNER), {
     followShellPid: session.info.pid,
   });
-  const engine = new SessionStepEngine({session, manifests, runVerify, defaultLocale: locale});
+  const engine = await createStepEngine({session, backend: options.backend, manifests, defaultLocale: locale});
   const started = Date.now();
   try {
     await session.ready;

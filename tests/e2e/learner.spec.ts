@@ -5,11 +5,11 @@
  */
 import {readFileSync} from 'node:fs';
 import {test, expect, type Page} from '@playwright/test';
-import {collectManifests} from '../../server/manifests/collect';
+import {siteManifests} from './pages';
 import {LabPage, pagePath} from './lab';
 import {OwnLab, ownPort} from './own-lab';
 
-const manifests = await collectManifests(process.cwd());
+const manifests = await siteManifests();
 const firstPage = manifests.get('en', 'before-you-begin');
 if (!firstPage) throw new Error('the e2e suite needs the before-you-begin page');
 
