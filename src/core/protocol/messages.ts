@@ -9,6 +9,7 @@
  * Platform-free: no DOM, no Node imports (the browser, the server and the runner all import it).
  */
 import {z} from 'zod';
+import {attendeeView, limitKind} from './workshop';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -70,6 +71,11 @@ export const clientMessage = z.discriminatedUnion('type', [
   /** Stop a catch-up after the step that is running. */
   z.object({type: z.literal('cancel-catch-up')}),
   z.object({type: z.literal('ping'), t: z.number()}),
+  // workshop: an attendee raises or lowers a hand; answers the instructor's request to type in this terminal
+  z.object({type: z.literal('hand'), up: z.boolean()}),
+  z.object({type: z.literal('consent'), allow: z.boolean()}),
+  // the step the page shows (the instructor's page drives "follow me" with it)
+  z.object({type: z.literal('focus'), locale, ...stepRef}),
 ]);
 export type ClientMessage = z.infer<typeof clientMessage>;
 
@@ -118,6 +124,7 @@ export const errorCode = z.enum([
   'session-limit', // too many sessions for this learner
   'session-gone', // attach: the session id is unknown or expired (a new one was started)
   'taken-over', // another tab took this socket's session over; this socket is no longer attached
+  'not-allowed', // workshop: this person may not do that (e.g. an attendee's run while the workshop has ended)
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof errorCode>;
@@ -197,6 +204,10 @@ export const serverMessage = z.discriminatedUnion('type', [
   /** The session ended (shell exited, idle timeout, server shutdown). */
   z.object({type: z.literal('exit'), reason: z.string(), exitCode: z.number().optional()}),
   z.object({type: z.literal('pong'), t: z.number()}),
+  // workshop: the attendee's view of the room (who watches, follow target, broadcast, ended)
+  z.object({type: z.literal('workshop'), view: attendeeView}),
+  // workshop: a resource limit this attendee's shell ran into
+  z.object({type: z.literal('notice'), kind: z.literal('limit'), limit: limitKind, message: z.string()}),
 ]);
 export type ServerMessage = z.infer<typeof serverMessage>;
 
@@ -228,5 +239,10 @@ export const httpRefusal = z.object({error: z.string(), message: z.string()});
 export type HttpRefusal = z.infer<typeof httpRefusal>;
 
 /** `GET /api/status`: the lab is up and this page's token is good. */
-export const labStatus = z.object({backend: z.enum(['host', 'sandbox']), protocol: z.number().int()});
+export const labStatus = z.object({
+  backend: z.enum(['host', 'sandbox']),
+  protocol: z.number().int(),
+  /** who the caller is: the lab's own learner, or in a workshop its instructor or one attendee */
+  role: z.enum(['learner', 'instructor', 'attendee']).optional(),
+});
 export type LabStatusBody = z.infer<typeof labStatus>;
