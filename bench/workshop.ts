@@ -61,12 +61,19 @@ class Attendee {
   }
 
   /** Run one step as the page's button does; resolves with its wall time and status */
-  async run(pageId: string, stepId: string): Promise<{ms: number; status: string}> {
+  async run(pageId: string, stepId: string): Promise<{ms: number; status: string; why: string}> {
     const t = performance.now();
     const done = this.next((m) => m.type === 'step' && m.result.stepId === stepId && m.result.status !== 'running');
     this.ws.send(JSON.stringify({type: 'run', locale: 'en', pageId, stepId}));
     const m = await done;
-    return {ms: performance.now() - t, status: m.type === 'step' ? m.result.status : '?'};
+    return {
+      ms: performance.now() - t,
+      status: m.type === 'step' ? m.result.status : '?',
+      why:
+        m.type === 'step' && m.result.failure
+          ? `${m.result.failure.check}: ${m.result.failure.actual.slice(0, 300)}`
+          : '',
+    };
   }
 
   type(data: string): void {
@@ -100,7 +107,7 @@ async function walk(attendees: Attendee[], pages: PageManifest[]): Promise<Map<s
           const r = await a.run(page.pageId, s.id);
           const key = `${page.pageId}/${s.id}`;
           (times.get(key) ?? times.set(key, []).get(key)!).push(r.ms);
-          if (r.status !== 'passed') process.stderr.write(`  (step ${key} ${r.status} for one attendee)\n`);
+          if (r.status !== 'passed') process.stderr.write(`  (step ${key} ${r.status} for one attendee: ${r.why})\n`);
         }
     }),
   );

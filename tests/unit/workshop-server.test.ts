@@ -208,13 +208,15 @@ describe('workshop mode', () => {
       writeFileSync(path.join(dir, 'state', 'instructor-secret.txt'), 'secret');
       c.send({
         type: 'input',
-        data: `echo "uid=$(id -u) home=$HOME"; cat ${dir}/state/instructor-secret.txt ${dir}/state/token; echo "token=\${LAB_TOKEN:-none}"\r`,
+        data: `echo "uid=$(id -u) home=$HOME"; cat ${dir}/state/instructor-secret.txt ${dir}/state/token; echo sandboxes=$(ls ${dir}/state/sandbox-backend | grep -vc mirror); echo "token=\${LAB_TOKEN:-none}"\r`,
       });
       await c.outputMatches(/token=none/);
       assert.match(c.output, /uid=20\d{4} home=\/home\/learner/);
       assert.match(c.output, /instructor-secret.txt: No such file or directory/);
       assert.match(c.output, /state\/token: No such file or directory/);
       assert.doesNotMatch(c.output, /\r\nsecret/);
+      // other attendees' sandboxes (their kubeconfigs) are not even there: only its own folder is bound
+      assert.match(c.output, /sandboxes=1\r\n/);
       // its own cluster through the shims and its own kubeconfig copy, with the pinned kubectl
       c.send({
         type: 'input',
