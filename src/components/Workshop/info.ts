@@ -7,12 +7,18 @@ import {workshopInfo, type WorkshopInfo} from '@site/src/core/protocol/workshop'
 export const NO_WORKSHOP: WorkshopInfo = {state: 'none', role: 'nobody', pages: []};
 
 export async function fetchWorkshopInfo(): Promise<WorkshopInfo> {
+  return (await askWorkshopInfo()) ?? NO_WORKSHOP;
+}
+
+/** null: nothing answers (the lab is down, or the network is): unlike "no workshop", worth asking again */
+export async function askWorkshopInfo(): Promise<WorkshopInfo | null> {
   let response: Response;
   try {
     response = await fetch('/api/workshop/info', {credentials: 'same-origin', cache: 'no-store'});
   } catch {
-    return NO_WORKSHOP;
+    return null;
   }
+  if (response.status >= 500) return null;
   if (!response.ok) return NO_WORKSHOP;
   const parsed = workshopInfo.safeParse(await response.json().catch(() => null));
   return parsed.success ? parsed.data : NO_WORKSHOP;
