@@ -42,5 +42,19 @@ export interface Backend {
    * Only a backend that models the mesh knows them (the sandbox); a real cluster does not say.
    */
   lastRequestPath?(learner: LearnerId): Promise<RequestPath | undefined>;
+  /**
+   * Workshop: the learner's shell runs as another uid in an isolated sandbox (server/isolation). Hands what the shell
+   * must write (its kubeconfig) to that uid and returns the host paths the shell must see besides its HOME.
+   */
+  prepareIsolated?(learner: LearnerId, owner: {uid: number; gid: number}): Promise<IsolatedPaths>;
+  /** Workshop: the learner's machine as new (no cluster, no kubeconfig); their HOME is the caller's to reset */
+  resetLearner?(learner: LearnerId): Promise<void>;
   dispose(): Promise<void>;
+}
+
+export interface IsolatedPaths {
+  readOnly: string[];
+  readWrite: string[];
+  /** variables of the isolated shell that differ from shellEnvironment's (e.g. its own KUBECONFIG) */
+  env: Record<string, string>;
 }

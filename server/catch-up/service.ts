@@ -55,8 +55,11 @@ export class CatchUpService {
     }
   }
 
-  /** Starts catching `channel`'s shell up to `pageId`; a second request while one runs is ignored. */
-  async start(channel: SessionChannel, locale: Locale, pageId: string): Promise<void> {
+  /**
+   * Starts catching `channel`'s shell up to `pageId` (and, with `stepId`, also through that page's steps before
+   * it: an instructor bringing an attendee to a step); a second request while one runs is ignored.
+   */
+  async start(channel: SessionChannel, locale: Locale, pageId: string, stepId?: string): Promise<void> {
     if (channel.catchUp?.last.state === 'running') return;
     const state = {cancelled: false};
     const handle = {
@@ -70,6 +73,7 @@ export class CatchUpService {
     };
     try {
       const {plan} = await this.needs(channel, locale, pageId);
+      if (stepId) plan.push(...this.stepsBefore(channel.learner, locale, pageId, stepId));
       await runCatchUp({
         engine: channel.engine,
         session: channel.session,
@@ -83,6 +87,17 @@ export class CatchUpService {
       send({...handle.last, state: 'failed', message: err instanceof Error ? err.message : String(err)});
     }
     await this.sendNeeds(channel, locale, pageId);
+  }
+
+  /** the page's steps before `stepId` that the learner has not passed */
+  private stepsBefore(learner: string, locale: Locale, pageId: string, stepId: string) {
+    const steps = this.deps.manifests.get(locale, pageId)?.steps ?? [];
+    const end = steps.findIndex((s) => s.id === stepId);
+    const progress = this.deps.progress.snapshot(learner)[pageId] ?? {};
+    return steps
+      .slice(0, end < 0 ? 0 : end)
+      .filter((s) => progress[s.id]?.status !== 'passed')
+      .map((s) => ({pageId, stepId: s.id}));
   }
 
   cancel(channel: SessionChannel): void {

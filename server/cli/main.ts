@@ -22,6 +22,7 @@ import {formatDoctorTable} from './doctor-table';
 import {startBanner} from './start-banner';
 import {openBrowser} from './open-browser';
 import {registerSandboxCommand} from './sandbox-command';
+import {registerWorkshopCommand} from './workshop-command';
 
 const USAGE_ERROR = 2;
 
@@ -117,6 +118,7 @@ function program(): Command {
     .action(build);
 
   registerSandboxCommand(lab);
+  registerWorkshopCommand(lab, {ensureSite, parsePort, userError: (message) => new UserError(message)});
 
   return lab;
 }

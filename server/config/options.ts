@@ -64,13 +64,30 @@ const schema = z
     backend: z.enum(['host', 'sandbox'], {error: 'must be "host" or "sandbox"'}).default('sandbox'),
     /** listen beyond loopback with the host backend, i.e. offer a real shell of this machine to the network */
     allowRemoteShell: z.boolean().default(false),
+    /** workshop mode (server/workshop): this lab's learner is the instructor, and attendees join with a code */
+    workshop: z
+      .object({
+        /** most attendees who may join */
+        capacity: positiveInt.max(500).default(30),
+        /** attendees may join and work this long from the start */
+        durationMinutes: positiveInt.max(7 * 24 * 60).default(240),
+        /** page ids in scope (the board's columns, where attendees land); empty: the whole walkthrough */
+        pages: z.array(z.string().regex(/^[a-z0-9][a-z0-9/_-]*$/, 'a page id like "install-istio"')).default([]),
+        /** start a new workshop even if the last one has not ended (a new code, an empty room) */
+        fresh: z.boolean().default(false),
+        /** listening beyond loopback for the room: attendee shells must be isolated (bubblewrap, root) */
+        lan: z.boolean().default(false),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((o, ctx) => {
     // A real shell never leaves loopback unless someone explicitly asks for it. The sandbox's shell is a real bash
     // on this machine too (only the cluster is simulated), and attendee shells are not isolated (no bubblewrap):
     // both backends need the opt-in.
-    if (!isLoopbackHost(o.host) && !o.allowRemoteShell) {
+    // a LAN workshop is the other way beyond loopback: its attendees' shells are isolated (checked at start)
+    if (!isLoopbackHost(o.host) && !o.allowRemoteShell && !o.workshop?.lan) {
       ctx.addIssue({
         code: 'custom',
         path: ['host'],

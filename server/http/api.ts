@@ -11,6 +11,7 @@ import {sendError, sendJson} from './respond';
 
 export interface ApiContext {
   learner: LearnerId;
+  role: 'learner' | 'instructor' | 'attendee';
   backend: BackendName;
   progress: ProgressStore;
   manifests: ManifestIndex;
@@ -24,7 +25,7 @@ export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, c
   switch (url.pathname) {
     case '/api/status': {
       // the page asks this when its WebSocket will not open: 200 here means the token is good (a 401 would not be)
-      const status: LabStatusBody = {backend: ctx.backend, protocol: PROTOCOL_VERSION};
+      const status: LabStatusBody = {backend: ctx.backend, protocol: PROTOCOL_VERSION, role: ctx.role};
       return sendJson(res, 200, status);
     }
     case '/api/progress':

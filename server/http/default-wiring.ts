@@ -8,7 +8,7 @@ import type {Logger} from '../config/logger';
 import {createStepEngine} from '../engine/create-step-engine';
 import type {ManifestIndex, StepEngine} from '../engine/types';
 import {loadManifests} from '../manifests/load';
-import {SessionRegistry} from '../sessions/session-registry';
+import {SessionRegistry, type SessionRegistryOptions} from '../sessions/session-registry';
 import type {TerminalSession} from '../sessions/types';
 import type {SessionSource} from './session-channels';
 
@@ -16,8 +16,14 @@ export function defaultManifests(options: LabOptions): Promise<ManifestIndex> {
   return loadManifests(options.manifestDir, options.repoRoot);
 }
 
-export function defaultSessions(options: LabOptions, backend: Backend, logger: Logger): SessionSource {
+export function defaultSessions(
+  options: LabOptions,
+  backend: Backend,
+  logger: Logger,
+  prepareShell?: SessionRegistryOptions['prepareShell'],
+): SessionSource & {closeLearner(learner: string, reason: string): Promise<void>} {
   return new SessionRegistry({
+    prepareShell,
     shellEnvironment: (learner) => backend.shellEnvironment(learner),
     maxSessionsPerLearner: options.maxSessionsPerLearner,
     detachGraceMs: options.detachGraceMs,

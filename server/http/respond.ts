@@ -35,7 +35,7 @@ export function sendError(
   sendJson(res, status, {error: code, message});
 }
 
-export function sendRefusal(res: ServerResponse, refusal: Refusal): void {
+export function sendRefusal(res: ServerResponse, refusal: Pick<Refusal, 'reason'> & {status: number; code: string}): void {
   sendError(res, refusal.status, refusal.code, refusal.reason);
 }
 

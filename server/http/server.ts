@@ -25,6 +25,9 @@ import {refuseUpgrade, sendError, sendRefusal, SECURITY_HEADERS} from './respond
 import {SessionChannels, type SessionSource} from './session-channels';
 import {defaultEngineFactory, defaultManifests, defaultSessions} from './default-wiring';
 import {handleConnection} from './ws-connection';
+import {startWorkshop, type RunningWorkshop} from '../workshop/start';
+import {identify, type Identity} from '../workshop/identity';
+import {handleWorkshopApi} from '../workshop/routes';
 
 /** Collaborators a caller may supply (tests inject fakes); each defaults to the real one built from the options. */
 export interface LabServerDeps {
@@ -61,6 +64,8 @@ export interface LabServer {
   token: string;
   options: LabOptions;
   backend: Backend;
+  /** workshop mode: the room's id, code and limits */
+  workshop?: {id: string; code: string; capacity: number; expiresAt: number; notIsolated?: string};
   /** close every session (no process left behind), every socket, and the listener; idempotent */
   close(): Promise<void>;
 }
@@ -99,20 +104,32 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
   const manifests = deps.manifests ?? (await defaultManifests(options));
   const progressStore = deps.progress ?? new FileProgressStore(options.stateDir, {logger});
   progressStore.snapshot(learner); // load now: a corrupt file is reported at start, not at the first attach
-  const sessions = deps.sessions ?? defaultSessions(options, backend, logger);
+  // workshop mode: the room's state, the board, and (when isolation is possible) attendees' isolated shells
+  let workshop: RunningWorkshop | undefined;
+  try {
+    workshop = options.workshop ? startWorkshop({options, backend, manifests, progress: progressStore, logger}) : undefined;
+  } catch (err) {
+    await backend.dispose();
+    throw err;
+  }
+  const sessions =
+    deps.sessions ??
+    defaultSessions(options, backend, logger, workshop?.shells && ((l, env) => workshop.shells!.prepare(l, env)));
   const channels = new SessionChannels({
     sessions,
     createEngine: deps.createEngine ?? defaultEngineFactory(backend, manifests),
-    progress: progressStore,
+    progress: workshop?.progress ?? progressStore,
     highWaterMark: options.highWaterMark,
     lowWaterMark: options.lowWaterMark,
   });
 
   const clusterPictures = deps.clusterPictures ?? new ClusterPictureSource(backend);
-  const catchUp = new CatchUpService({backend, manifests, progress: progressStore, logger});
+  const catchUp = new CatchUpService({backend, manifests, progress: workshop?.progress ?? progressStore, logger});
+  const hub = workshop?.connect({channels, sessions, catchUp});
   const serveStatic = createStaticHandler(options.siteDir);
   // the port is only known after listen (port 0), so the policy is completed then
   const policy: AuthPolicy = {port: options.port, allowedHosts: options.allowedHosts, token: options.token};
+  const identityContext = () => ({policy, workshop: workshop?.state, lan: options.workshop?.lan});
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -137,12 +154,32 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
       return;
     }
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
-      const decision = authorize(req, url, policy);
+      const decision = identify(req, url, identityContext());
+      if (hub && workshop && url.pathname.startsWith('/api/workshop/')) {
+        // info and join are for people who are nobody yet; the rest checks the role itself
+        const nobody = !decision.ok && (decision.code === 'token-required' || decision.code === 'bad-token');
+        if (!decision.ok && !nobody) return sendRefusal(res, decision);
+        handleWorkshopApi(req, res, url, decision.ok ? decision.who : undefined, {
+          hub,
+          limiter: workshop.limiter,
+          port: policy.port,
+          board: () => workshop.board.snapshot(),
+          exportRows: () => workshop.board.exportRows(),
+          now: Date.now,
+        }).catch((err: unknown) => {
+          logger.warn({err, path: url.pathname}, 'workshop request failed');
+          if (!res.headersSent) sendError(res, 500, 'internal', 'the workshop request failed');
+        });
+        return;
+      }
       if (!decision.ok) return sendRefusal(res, decision);
+      if (decision.who.role === 'attendee' && !ATTENDEE_API.has(url.pathname))
+        return sendError(res, 403, 'instructor-only', 'attendees cannot use this endpoint');
       return handleApi(req, res, url, {
-        learner,
+        learner: decision.who.learner,
+        role: decision.who.role,
         backend: backend.name,
-        progress: progressStore,
+        progress: workshop?.progress ?? progressStore,
         manifests,
         cluster: clusterPictures,
       });
@@ -162,8 +199,10 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
     const url = requestUrl(req);
-    if (!url || url.pathname !== '/ws') return refuseUpgrade(socket, 404, 'not-found', 'the lab WebSocket is at /ws');
-    const decision = authorize(req, url, policy);
+    const path = url?.pathname;
+    if (!url || (path !== '/ws' && !(hub && (path === '/ws/board' || path === '/ws/watch'))))
+      return refuseUpgrade(socket, 404, 'not-found', 'the lab WebSocket is at /ws');
+    const decision = identify(req, url, identityContext());
     if (!decision.ok) {
       logger.warn(
         {code: decision.code, origin: req.headers.origin, host: req.headers.host},
@@ -171,9 +210,15 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
       );
       return refuseUpgrade(socket, decision.status, decision.code, decision.reason);
     }
+    const who: Identity = decision.who;
+    if (path === '/ws/board' && who.role !== 'instructor')
+      return refuseUpgrade(socket, 403, 'instructor-only', 'only the instructor sees the board');
     wss.handleUpgrade(req, socket, head, (ws) => {
+      if (hub && path === '/ws/board') return hub.boardSocket(ws);
+      if (hub && path === '/ws/watch') return hub.watchSocket(ws, who, url);
       handleConnection(ws, {
-        learner,
+        learner: who.learner,
+        workshop: hub,
         backend: backend.name,
         channels,
         progress: progressStore,
@@ -198,6 +243,7 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
       if (server.listening) server.close();
       // sessions first, so attached pages receive their `exit` frame before the sockets go
       await channels.closeAll();
+      await workshop?.dispose();
       for (const ws of wss.clients) ws.close(1001, 'server shutting down');
       wss.close();
       await progressStore.dispose?.();
@@ -227,8 +273,18 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
     'lab server listening',
   );
 
-  return {url, port, token: options.token, options: {...options, port}, backend, close};
+  const room = workshop && {
+    id: workshop.state.id,
+    code: workshop.state.code,
+    capacity: workshop.state.capacity,
+    expiresAt: workshop.state.expiresAt,
+    notIsolated: workshop.notIsolated,
+  };
+  return {url, port, token: options.token, options: {...options, port}, backend, workshop: room, close};
 }
+
+/** what an attendee's page may ask of /api (the rest is the instructor's) */
+const ATTENDEE_API = new Set(['/api/status', '/api/progress', '/api/manifest', '/api/cluster']);
 
 function requestUrl(req: http.IncomingMessage): URL | undefined {
   try {

@@ -76,6 +76,13 @@ export class SessionChannels {
     return oldest;
   }
 
+  /** the learner's live channels, newest first (a workshop viewer watches the one in use) */
+  ofLearner(learner: LearnerId): SessionChannel[] {
+    return [...this.channels.values()]
+      .filter((c) => c.learner === learner && this.options.sessions.get(c.id))
+      .sort((a, b) => b.peers.size - a.peers.size || b.session.info.createdAt - a.session.info.createdAt);
+  }
+
   toLearner(learner: LearnerId, message: ServerMessage): void {
     for (const channel of this.channels.values()) if (channel.learner === learner) channel.broadcast(message);
   }

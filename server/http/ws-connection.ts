@@ -39,9 +39,23 @@ export interface ConnectionContext {
   catchUp: CatchUpService;
   registry: {attach(id: string): unknown; detach(id: string): unknown};
   maxMessageBytes: number;
+  /** workshop mode: the hub hears what this learner does and may refuse a terminal (server/workshop/hub.ts) */
+  workshop?: WorkshopHooks;
   /** after this many bad messages the socket (never the session) is closed */
   maxBadMessages: number;
   logger: ConnectionLogger;
+}
+
+export interface WorkshopHooks {
+  attached(learner: LearnerId, send: (m: ServerMessage) => void): void;
+  detached(learner: LearnerId): void;
+  input(learner: LearnerId): void;
+  page(learner: LearnerId, locale: Locale, pageId: string): void;
+  hand(learner: LearnerId, up: boolean): void;
+  consent(learner: LearnerId, allow: boolean): void;
+  focus(learner: LearnerId, pageId: string, stepId: string): void;
+  /** why this learner may not use a terminal now (the workshop ended), if they may not */
+  refusal(learner: LearnerId): string | undefined;
 }
 
 /** WebSocket close code 1008: policy violation. */
@@ -52,6 +66,8 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
   let badMessages = 0;
   let queue: Promise<void> = Promise.resolve();
   let closed = false;
+  /** the workshop counted this socket as one of the learner's (once, whatever it attaches to) */
+  let counted = false;
   /** locales whose outline this socket has been sent */
   const outlined = new Set<Locale>();
 
@@ -86,6 +102,8 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
 
   async function attach(message: Extract<ClientMessage, {type: 'attach'}>): Promise<void> {
     if (channel) return bad('bad-message', 'already attached: open a new socket to attach elsewhere');
+    const refused = ctx.workshop?.refusal(ctx.learner);
+    if (refused) return fail('not-allowed', refused);
     let resumed: SessionChannel | undefined;
     if (message.sessionId) {
       resumed = ctx.channels.find(message.sessionId, ctx.learner);
@@ -125,6 +143,8 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
     ctx.registry.attach(target.id);
     channel = target;
     target.join(peer, resumed !== undefined, ctx.backend);
+    if (!counted) ctx.workshop?.attached(ctx.learner, peer.sendJson);
+    counted = true;
     peer.sendJson({type: 'progress', progress: withRunning(ctx.progress.snapshot(ctx.learner), target)});
     // a catch-up under way (or just over) in this session: the page shows where it is
     if (target.catchUp) peer.sendJson(target.catchUp.last);
@@ -134,11 +154,16 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
   async function handle(message: ClientMessage): Promise<void> {
     if (message.type === 'attach') return attach(message);
     if (message.type === 'ping') return peer.sendJson({type: 'pong', t: message.t});
+    // workshop messages need no session; outside a workshop they mean nothing and are ignored
+    if (message.type === 'hand') return ctx.workshop?.hand(ctx.learner, message.up);
+    if (message.type === 'consent') return ctx.workshop?.consent(ctx.learner, message.allow);
+    if (message.type === 'focus') return ctx.workshop?.focus(ctx.learner, message.pageId, message.stepId);
     if (!channel) return bad('not-attached', 'send `attach` first');
     const {session, engine} = channel;
     switch (message.type) {
       case 'input':
         session.write(message.data);
+        ctx.workshop?.input(ctx.learner);
         return;
       case 'resize':
         session.resize(message.cols, message.rows);
@@ -153,6 +178,7 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
         return;
       case 'page':
         engine.setCurrentPage(message.locale, message.pageId);
+        ctx.workshop?.page(ctx.learner, message.locale, message.pageId);
         if (!outlined.has(message.locale)) {
           outlined.add(message.locale);
           peer.sendJson({type: 'outline', locale: message.locale, pages: outlineOf(ctx.manifests, message.locale)});
@@ -220,5 +246,6 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
       channel = undefined;
       ctx.registry.detach(id);
     }
+    if (counted) ctx.workshop?.detached(ctx.learner);
   });
 }

@@ -38,6 +38,8 @@ export interface ShellSandboxSpec {
     /** open files per process */
     openFiles: number;
   };
+  /** host directories the shell may write at their real paths (the attendee's own, e.g. its kubeconfig's folder) */
+  readWrite?: string[];
   /** the program and arguments run inside */
   command: string[];
 }
@@ -89,6 +91,10 @@ export function bwrapArgs(spec: ShellSandboxSpec, layout: HostLayout = hostLayou
   for (const p of spec.readOnly) {
     parents(p);
     args.push('--ro-bind', p, p);
+  }
+  for (const p of spec.readWrite ?? []) {
+    parents(p);
+    args.push('--bind', p, p);
   }
   parents(spec.homeTarget);
   args.push('--bind', spec.homeSource, spec.homeTarget);

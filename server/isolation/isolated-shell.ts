@@ -138,13 +138,18 @@ export class IsolatedShell {
   }
 
   /** the command node-pty runs in place of `command` (e.g. ['bash', '--rcfile', rc, '-i']) */
-  launch(command: string[], cwdInside = SHELL_HOME): {file: string; args: string[]; cwd: string} {
+  launch(
+    command: string[],
+    cwdInside = SHELL_HOME,
+    binds: {readOnly?: string[]; readWrite?: string[]} = {},
+  ): {file: string; args: string[]; cwd: string} {
     const argv = bwrapArgs(
       {
         homeSource: this.opts.homeDir,
         homeTarget: SHELL_HOME,
         cwd: cwdInside,
-        readOnly: this.opts.readOnly,
+        readOnly: [...new Set([...this.opts.readOnly, ...(binds.readOnly ?? [])])],
+        readWrite: binds.readWrite,
         passwdFile: this.passwdFile,
         groupFile: this.groupFile,
         uid: this.opts.uid,

@@ -85,6 +85,8 @@ export class PtySession implements TerminalSession {
   private readonly scrollbackBuffer: Scrollback;
   private readonly output = new Emitter<string>();
   private readonly exit = new Emitter<{exitCode: number; reason: string}>();
+  private readonly resized = new Emitter<{cols: number; rows: number}>();
+  private currentSize: {cols: number; rows: number};
   private readonly logger?: SessionLogger;
   private readonly killGraceMs: number;
   private readonly envMarker: string;
@@ -129,6 +131,7 @@ export class PtySession implements TerminalSession {
       env: shellEnv(options.baseEnv ?? process.env, options.environment, options.id, nonce),
     });
     this.info = {id: options.id, learner: options.learner, createdAt: this.now(), pid: this.pty.pid};
+    this.currentSize = {cols: options.cols, rows: options.rows};
     this.lastInput = this.info.createdAt;
 
     this.pty.onData((data) => {
@@ -160,6 +163,15 @@ export class PtySession implements TerminalSession {
   /** the prompt is drawn and the shell waits for input */
   onPromptReady(listener: (event: PromptReady) => void): Disposable {
     return this.detector.onPromptReady(listener);
+  }
+
+  /** the terminal's size now (what a read-only viewer draws at) */
+  get size(): {cols: number; rows: number} {
+    return this.currentSize;
+  }
+
+  onResize(listener: (size: {cols: number; rows: number}) => void): Disposable {
+    return this.resized.on(listener);
   }
 
   onExit(listener: (event: {exitCode: number; reason: string}) => void): Disposable {
@@ -196,6 +208,10 @@ export class PtySession implements TerminalSession {
       throw new RangeError(`resize: cols and rows must be positive integers, got ${cols}x${rows}`);
     }
     this.guard('resize', () => this.pty.resize(cols, rows));
+    if (cols !== this.currentSize.cols || rows !== this.currentSize.rows) {
+      this.currentSize = {cols, rows};
+      this.resized.emit(this.currentSize);
+    }
   }
 
   pause(): void {

@@ -44,6 +44,22 @@ export interface SessionRegistryOptions {
   timers?: Timers;
   now?: () => number;
   logger?: SessionLogger;
+  /**
+   * Workshop: how a learner's shell is launched when it is not the lab's own (an attendee's isolated shell), with
+   * the environment as the shell will see it. Undefined (or undefined returned): an ordinary shell.
+   */
+  prepareShell?: (
+    learner: LearnerId,
+    environment: ShellEnvironment,
+  ) => Promise<
+    | {
+        environment: ShellEnvironment;
+        launch: NonNullable<PtySessionOptions['launch']>;
+        /** in place of the lab's own environment, which may hold the instructor's secrets */
+        baseEnv: NodeJS.ProcessEnv;
+      }
+    | undefined
+  >;
   /** how sessions are made; tests and the sandbox backend may substitute options or the shell */
   createSession?: (options: PtySessionOptions) => PtySession;
 }
@@ -112,8 +128,12 @@ export class SessionRegistry {
     }
     this.pending.set(learner, (this.pending.get(learner) ?? 0) + 1);
     let environment: ShellEnvironment;
+    let launch: PtySessionOptions['launch'];
+    let baseEnv: NodeJS.ProcessEnv | undefined;
     try {
       environment = await this.options.shellEnvironment(learner);
+      const prepared = await this.options.prepareShell?.(learner, environment);
+      if (prepared) ({environment, launch, baseEnv} = prepared);
     } finally {
       const left = (this.pending.get(learner) ?? 1) - 1;
       if (left > 0) this.pending.set(learner, left);
@@ -125,6 +145,8 @@ export class SessionRegistry {
       id: newSessionId(),
       learner,
       environment,
+      launch,
+      baseEnv,
       cols: size.cols,
       rows: size.rows,
       scrollbackBytes: this.scrollbackBytes,
@@ -177,6 +199,11 @@ export class SessionRegistry {
     if (!entry) return;
     this.forget(id);
     await entry.session.close(reason);
+  }
+
+  /** every session of one learner (a workshop attendee's sandbox reset, the workshop's end) */
+  async closeLearner(learner: LearnerId, reason: string): Promise<void> {
+    await Promise.all(this.sessionsOf(learner).map((s) => this.close(s.info.id, reason)));
   }
 
   async closeAll(reason = 'server shutting down'): Promise<void> {

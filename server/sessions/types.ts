@@ -33,6 +33,9 @@ export interface TerminalSession {
   /** write keystrokes / a command to the PTY */
   write(data: string): void;
   resize(cols: number, rows: number): void;
+  /** the size now, and its changes (a read-only viewer follows them); optional for fakes */
+  readonly size?: {cols: number; rows: number};
+  onResize?(listener: (size: {cols: number; rows: number}) => void): Disposable;
   /** flow control: stop reading the PTY (the kernel then blocks the writer) / read again */
   pause(): void;
   resume(): void;

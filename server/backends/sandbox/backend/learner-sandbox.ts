@@ -5,7 +5,20 @@
  * `CommandSandbox`. Saved in `<stateDir>/sandbox-backend/<name>/sandbox.json`.
  */
 import {randomBytes} from 'node:crypto';
-import {mkdirSync, renameSync, writeFileSync} from 'node:fs';
+import {
+  chownSync,
+  closeSync,
+  constants,
+  existsSync,
+  fchownSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import type {Sandbox, SandboxApi} from '../api/index';
 import {K3S_VERSION} from '../versions';
@@ -34,6 +47,11 @@ export class LearnerSandbox implements CommandSandbox {
   /** istiod, istio-cni and ztunnel's part; idle until `istioctl install` */
   private mesh: Mesh | undefined;
   private record: ClusterRecord | undefined;
+  /**
+   * a workshop attendee's uid/gid: their isolated shell (another uid than the lab's) must read and write the
+   * kubeconfig (kubectl config use-context) and its folder, which the lab writes as root
+   */
+  private owner: {uid: number; gid: number} | undefined;
 
   private constructor(
     readonly learner: string,
@@ -67,6 +85,56 @@ export class LearnerSandbox implements CommandSandbox {
     api.sandboxes.ensure(name);
     s.save();
     return s;
+  }
+
+  /** from now on the learner's shell runs as this uid (a workshop attendee): it gets its own copy of the kubeconfig */
+  setOwner(owner: {uid: number; gid: number}): void {
+    this.owner = owner;
+    this.syncShellKubeconfig();
+  }
+
+  /** the kubeconfig of the learner's shell: the lab's own file, or for an isolated shell its copy (see below) */
+  get shellKubeconfigPath(): string {
+    return this.owner ? path.join(this.shellKubeDir, 'config') : this.kubeconfigPath;
+  }
+
+  /** the folder an isolated shell may write (its kubeconfig copy); the lab's own folder stays root's */
+  get shellKubeDir(): string {
+    return path.join(this.paths.dir, 'shell-kube');
+  }
+
+  /** merges a cluster's entries into the learner's kubeconfig (k3d cluster create, k3d kubeconfig merge) */
+  mergeKubeconfig(c: ClusterCredentials, switchContext: boolean): void {
+    mergeCluster(this.kubeconfigPath, c, switchContext);
+    this.syncShellKubeconfig();
+  }
+
+  /**
+   * An isolated shell's kubeconfig is a copy the attendee owns (kubectl config use-context writes it), never the
+   * file the lab itself reads: the lab runs kubectl as root for verify commands and the cluster picture, and a
+   * kubeconfig the attendee wrote could name an exec credential plugin, i.e. a command root would run. The copy is
+   * written without following links (a new file, then a rename over whatever the attendee put there).
+   */
+  syncShellKubeconfig(): void {
+    const owner = this.owner;
+    if (!owner) return;
+    const dir = this.shellKubeDir;
+    mkdirSync(dir, {recursive: true, mode: 0o700});
+    chownSync(dir, owner.uid, owner.gid);
+    const target = path.join(dir, 'config');
+    if (!existsSync(this.kubeconfigPath)) {
+      rmSync(target, {force: true});
+      return;
+    }
+    const temp = path.join(dir, `.config-${randomBytes(8).toString('hex')}`);
+    const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    try {
+      writeSync(fd, readFileSync(this.kubeconfigPath));
+      fchownSync(fd, owner.uid, owner.gid);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, target);
   }
 
   /** the learner's kubeconfig file (KUBECONFIG of the shell); absent until a cluster exists, as on a fresh laptop */
@@ -110,7 +178,7 @@ export class LearnerSandbox implements CommandSandbox {
     const r = this.record;
     if (!r) return;
     if (r.state === 'running') await this.expose(r);
-    mergeCluster(this.kubeconfigPath, this.credentials(r.name), false);
+    this.mergeKubeconfig(this.credentials(r.name), false);
     // resumeCluster keeps a cluster that was stopped before the restart stopped
     this.runtime = resumeCluster(this.apiSandbox, specOf(r));
     this.startMesh();
@@ -126,7 +194,7 @@ export class LearnerSandbox implements CommandSandbox {
     this.runtime = await bootCluster(this.apiSandbox, specOf(record));
     this.startMesh();
     await this.expose(record);
-    if (opts.updateKubeconfig) mergeCluster(this.kubeconfigPath, this.credentials(record.name), opts.switchContext);
+    if (opts.updateKubeconfig) this.mergeKubeconfig(this.credentials(record.name), opts.switchContext);
   }
 
   async deleteCluster(): Promise<void> {
@@ -140,6 +208,7 @@ export class LearnerSandbox implements CommandSandbox {
     this.api.sandboxes.delete(this.name);
     this.api.sandboxes.create(this.name);
     removeCluster(this.kubeconfigPath, r.name);
+    this.syncShellKubeconfig();
     this.record = undefined;
     this.save();
   }

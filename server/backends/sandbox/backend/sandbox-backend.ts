@@ -8,7 +8,7 @@ import {existsSync, readdirSync, rmSync, mkdirSync} from 'node:fs';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {startSandboxApi, type SandboxApi} from '../api/index';
-import type {Backend, DoctorCheck, LearnerId, ShellEnvironment} from '../../types';
+import type {Backend, DoctorCheck, IsolatedPaths, LearnerId, ShellEnvironment} from '../../types';
 import type {RequestPath} from '../../../../src/core/protocol/cluster-picture';
 import {
   defaultNetworkModel,
@@ -158,6 +158,22 @@ export class SandboxBackend implements Backend {
     };
   }
 
+  async prepareIsolated(learner: LearnerId, owner: {uid: number; gid: number}): Promise<IsolatedPaths> {
+    const sandbox = await this.sandboxFor(learner);
+    sandbox.setOwner(owner);
+    // the folder, not the file: the lab replaces the kubeconfig, and a bind of a file would keep the old one
+    return {
+      readOnly: [shimsDir(), this.mirror.caBundle],
+      readWrite: [sandbox.shellKubeDir],
+      env: {KUBECONFIG: sandbox.shellKubeconfigPath},
+    };
+  }
+
+  async resetLearner(learner: LearnerId): Promise<void> {
+    const sandbox = await this.sandboxFor(learner);
+    await this.reset(sandbox.name);
+  }
+
   /** the mesh model's record of the learner's last in-mesh request (gone with the cluster it ran in) */
   async lastRequestPath(learner: LearnerId): Promise<RequestPath | undefined> {
     const sandbox = await this.sandboxFor(learner);
@@ -205,6 +221,7 @@ export class SandboxBackend implements Backend {
     const s = this.mustGet(name);
     await s.deleteCluster();
     rmSync(s.kubeconfigPath, {force: true});
+    s.syncShellKubeconfig();
     rmSync(path.join(s.paths.dir, 'kube-cache'), {recursive: true, force: true});
   }
 

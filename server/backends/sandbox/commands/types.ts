@@ -20,6 +20,8 @@ export interface CommandSandbox {
   /** the learner's kubeconfig file (KUBECONFIG of the shell) */
   readonly kubeconfigPath: string;
   credentials(cluster: string): ClusterCredentials;
+  /** merges a cluster into the kubeconfig file (and keeps it readable by the learner's shell) */
+  mergeKubeconfig(c: ClusterCredentials, switchContext: boolean): void;
   createCluster(record: ClusterRecord, opts: {switchContext: boolean; updateKubeconfig: boolean}): Promise<void>;
   deleteCluster(): Promise<void>;
   stopCluster(): Promise<void>;

@@ -3,7 +3,7 @@
  * sandbox's kubeconfig (the shell's KUBECONFIG: the sandbox's only kubeconfig, so `-d` is the behaviour either way)
  * and prints that path.
  */
-import {clusterKubeconfigYaml, mergeCluster} from './kubeconfig-file';
+import {clusterKubeconfigYaml} from './kubeconfig-file';
 import type {K3dCommand, K3dContext} from './k3d-command';
 
 function pick({sandbox, parsed, log}: K3dContext): string | number {
@@ -64,11 +64,7 @@ export const kubeconfigMerge: K3dCommand = {
       ctx.io.stdout.write(clusterKubeconfigYaml(ctx.sandbox.credentials(name)));
       return 0;
     }
-    mergeCluster(
-      ctx.sandbox.kubeconfigPath,
-      ctx.sandbox.credentials(name),
-      ctx.parsed.flags['kubeconfig-switch-context'] as boolean,
-    );
+    ctx.sandbox.mergeKubeconfig(ctx.sandbox.credentials(name), ctx.parsed.flags['kubeconfig-switch-context'] as boolean);
     ctx.io.stdout.write(ctx.sandbox.kubeconfigPath + '\n');
     return 0;
   },
