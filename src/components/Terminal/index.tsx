@@ -597,7 +597,7 @@ function Dock(): ReactNode {
 
 /**
  * A workshop attendee's shell ran into one of its limits (processes, memory, disk in HOME): which one, in plain words,
- * and what usually causes it; the server's own words follow. Over the top of the terminal, until dismissed.
+ * and what usually causes it. Over the top of the terminal, until dismissed.
  */
 function LimitNoticeBar({lab}: {lab: LabContextValue}): ReactNode {
   const notice = lab.limitNotice!;
@@ -627,8 +627,9 @@ function LimitNoticeBar({lab}: {lab: LabContextValue}): ReactNode {
       <span className={styles.limitIcon} aria-hidden="true">
         ⚠
       </span>
-      <span className={styles.limitText}>
-        <strong>{title}</strong> {notice.message && <span className={styles.limitDetail}>{notice.message}</span>}
+      {/* the server's own words (English) in the tooltip: the title already says it in the page's language */}
+      <span className={styles.limitText} title={notice.message}>
+        {title}
       </span>
       <button
         type="button"
