@@ -1,5 +1,5 @@
 /**
- * The attendee's workshop bar, fixed under the navbar on every page: the attendee's name, "Raise hand", follow mode,
+ * The attendee's workshop bar, fixed above the docked terminal on every page: the attendee's name, "Raise hand", follow mode,
  * the instructor's broadcast (opens a read-only viewer), and the banners the server's `workshop` message calls for:
  * the instructor viewing this terminal, asking to type in it (Allow / Deny), typing in it; the workshop ended.
  *
@@ -16,6 +16,7 @@ import WatchTerminal from '@site/src/components/WatchTerminal';
 import {followKey, followMove} from '@site/src/core/workshop/follow';
 import {useWorkshop} from './context';
 import {scrollToStep, useDocPath} from './doc-paths';
+import {Icon} from './icons';
 import styles from './styles.module.css';
 
 export default function WorkshopBar(): ReactNode {
@@ -63,7 +64,7 @@ export default function WorkshopBar(): ReactNode {
           className={styles.who}
           title={translate({id: 'lab.workshop.bar.you', message: 'Your name in this workshop'})}
         >
-          <span aria-hidden="true">👤</span> {name}
+          <Icon name="person" /> {name}
         </span>
         <button
           type="button"
@@ -73,7 +74,7 @@ export default function WorkshopBar(): ReactNode {
           disabled={!connected}
           onClick={toggleHand}
         >
-          <span aria-hidden="true">✋</span>{' '}
+          <Icon name="hand" />{' '}
           {handUp ? (
             <Translate id="lab.workshop.hand.lower">Lower hand</Translate>
           ) : (
@@ -107,7 +108,7 @@ export default function WorkshopBar(): ReactNode {
             aria-pressed={broadcastOpen}
             onClick={() => setBroadcastOpen(!broadcastOpen)}
           >
-            <span aria-hidden="true">📡</span>{' '}
+            <Icon name="broadcast" />{' '}
             {broadcastOpen ? (
               <Translate id="lab.workshop.broadcast.hide">Hide the instructor’s terminal</Translate>
             ) : (
@@ -159,7 +160,7 @@ function InstructorBanner({mode}: {mode: 'viewing' | 'asking' | 'typing'}): Reac
       aria-live="polite"
     >
       <span className={styles.bannerIcon} aria-hidden="true">
-        {mode === 'viewing' ? '👁' : '⌨'}
+        <Icon name={mode === 'viewing' ? 'eye' : 'keyboard'} size={18} />
       </span>
       <span className={styles.bannerText}>
         {mode === 'viewing' && (

@@ -29,6 +29,7 @@ import {
 import WatchTerminal, {type WatchInfo} from '@site/src/components/WatchTerminal';
 import {useDocPath} from '@site/src/components/Workshop/doc-paths';
 import {postJson} from '@site/src/components/Workshop/info';
+import {Icon} from '@site/src/components/Workshop/icons';
 import ConfirmDialog from './ConfirmDialog';
 import {attemptsText, elapsedText, limitText, STATE_GLYPH, stateText, stuckText} from './labels';
 import {useBoard} from './use-board';
@@ -245,7 +246,7 @@ function BoardHeader({
             message: 'Show your own terminal, read-only, to every attendee',
           })}
         >
-          <span aria-hidden="true">📡</span>{' '}
+          <Icon name="broadcast" />{' '}
           {board.broadcasting ? (
             <Translate id="lab.board.broadcast.on">Broadcasting my terminal · stop</Translate>
           ) : (
@@ -440,7 +441,7 @@ function BoardTable({
                         data-testid="board-hand"
                         title={translate({id: 'lab.board.hand', message: 'Hand raised'})}
                       >
-                        ✋ <Translate id="lab.board.hand.short">hand</Translate>
+                        <Icon name="hand" size={12} /> <Translate id="lab.board.hand.short">hand</Translate>
                       </span>
                     )}
                     {row.stuck && (
@@ -464,18 +465,19 @@ function BoardTable({
                         data-limit={row.limit.kind}
                         title={`${limitText(row.limit.kind)} · ${elapsedText(elapsedSince(row.limit.at, now))}`}
                       >
-                        ⛔ {row.limit.kind}
+                        <Icon name="stop" size={12} /> {row.limit.kind}
                       </span>
                     )}
                     {row.watched && (
                       <span className={clsx(styles.flag, styles.flagWatched)} data-testid="board-watched">
                         {row.watched === 'typing' ? (
                           <>
-                            ⌨ <Translate id="lab.board.watched.typing">you type</Translate>
+                            <Icon name="keyboard" size={12} />{' '}
+                            <Translate id="lab.board.watched.typing">you type</Translate>
                           </>
                         ) : (
                           <>
-                            👁 <Translate id="lab.board.watched.viewing">viewed</Translate>
+                            <Icon name="eye" size={12} /> <Translate id="lab.board.watched.viewing">viewed</Translate>
                           </>
                         )}
                       </span>
