@@ -225,8 +225,10 @@ test('end: attendees see the end, and the export holds every step result', async
   await board.getByTestId('board-dialog-confirm').click();
   await expect(board.getByTestId('board')).toHaveAttribute('data-ended', 'true');
   for (const a of attendees) await expect(a.page.getByTestId('workshop-ended')).toBeVisible();
-  const json = await instructorContext.request.get(`${lab.origin}/api/workshop/export.json`);
-  expect(json.status()).toBe(200);
+  // as the board's download link asks: same-origin, with the instructor's cookie
+  const headers = {'sec-fetch-site': 'same-origin'};
+  const json = await instructorContext.request.get(`${lab.origin}/api/workshop/export.json`, {headers});
+  expect(json.status(), await json.text()).toBe(200);
   const body = (await json.json()) as {results: unknown[]};
   const rows = body.results.map((r) => resultRow.parse(r));
   for (const a of attendees) {
@@ -235,6 +237,6 @@ test('end: attendees see the end, and the export holds every step result', async
       `${a.name}: ${STEP}`,
     ).toMatchObject({status: 'passed'});
   }
-  const csv = await (await instructorContext.request.get(`${lab.origin}/api/workshop/export.csv`)).text();
+  const csv = await (await instructorContext.request.get(`${lab.origin}/api/workshop/export.csv`, {headers})).text();
   for (const a of attendees) expect(csv).toContain(a.name);
 });
