@@ -19,6 +19,7 @@ import type {SearchAddon} from '@xterm/addon-search';
 import '@xterm/xterm/css/xterm.css';
 import {useLab, type LabContextValue, type Refusal} from '@site/src/components/LabProvider';
 import ClusterPicture from '@site/src/components/ClusterPicture';
+import {useWorkshop} from '@site/src/components/Workshop/context';
 import styles from './styles.module.css';
 
 declare global {
@@ -148,7 +149,10 @@ function statusLabel(lab: LabContextValue): string {
 
 export default function TerminalDock(): ReactNode {
   const isBrowser = useIsBrowser();
+  const {info} = useWorkshop();
   if (!isBrowser) return null;
+  // someone about to join a workshop has no terminal yet: the join page is their way in, not "Open terminal"
+  if (info && info.state !== 'none' && info.role === 'nobody') return null;
   return <Dock />;
 }
 

@@ -355,7 +355,7 @@ function BoardTable({
             <th rowSpan={3} scope="col">
               <Translate id="lab.board.col.activity">Last activity</Translate>
             </th>
-            <th rowSpan={3} scope="col">
+            <th rowSpan={3} scope="col" className={styles.actions}>
               <Translate id="lab.board.col.actions">Actions</Translate>
             </th>
           </tr>
