@@ -35,7 +35,10 @@ export function sendError(
   sendJson(res, status, {error: code, message});
 }
 
-export function sendRefusal(res: ServerResponse, refusal: Pick<Refusal, 'reason'> & {status: number; code: string}): void {
+export function sendRefusal(
+  res: ServerResponse,
+  refusal: Pick<Refusal, 'reason'> & {status: number; code: string},
+): void {
   sendError(res, refusal.status, refusal.code, refusal.reason);
 }
 

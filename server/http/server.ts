@@ -8,7 +8,7 @@
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {WebSocketServer} from 'ws';
-import {authorize, checkHost, type AuthPolicy} from '../auth/authorize';
+import {checkHost, type AuthPolicy} from '../auth/authorize';
 import {handleTokenLogin} from '../auth/token-login';
 import {createBackend} from '../backends';
 import {LOCAL_LEARNER, type Backend} from '../backends/types';
@@ -107,7 +107,9 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
   // workshop mode: the room's state, the board, and (when isolation is possible) attendees' isolated shells
   let workshop: RunningWorkshop | undefined;
   try {
-    workshop = options.workshop ? startWorkshop({options, backend, manifests, progress: progressStore, logger}) : undefined;
+    workshop = options.workshop
+      ? startWorkshop({options, backend, manifests, progress: progressStore, logger})
+      : undefined;
   } catch (err) {
     await backend.dispose();
     throw err;

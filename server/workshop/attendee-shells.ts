@@ -42,6 +42,8 @@ export interface PreparedShell {
 export class AttendeeShells {
   private readonly shells = new Map<LearnerId, Promise<IsolatedShell>>();
   private readonly seen = new Map<LearnerId, {pidsMax: number; oomKills: number}>();
+  /** attendees whose HOME was found full (told once, again after it drained) */
+  private readonly homeFull = new Set<LearnerId>();
 
   constructor(private readonly opts: AttendeeShellsOptions) {}
 
@@ -77,6 +79,14 @@ export class AttendeeShells {
           this.seen.set(learner, now);
           if (now.pidsMax > before.pidsMax) this.opts.onLimit(learner, 'processes');
           if (now.oomKills > before.oomKills) this.opts.onLimit(learner, 'memory');
+          return shell.homeUsage().then((usage) => {
+            if (!usage) return;
+            const ratio = usage.usedBytes / usage.sizeBytes;
+            if (ratio >= 0.98 && !this.homeFull.has(learner)) {
+              this.homeFull.add(learner);
+              this.opts.onLimit(learner, 'disk');
+            } else if (ratio < 0.9) this.homeFull.delete(learner);
+          });
         },
         () => {},
       );

@@ -48,8 +48,7 @@ export type ActionResult = {ok: true} | {ok: false; status: 404 | 409; error: st
 const LIMIT_MESSAGES: Record<LimitKind, string> = {
   processes:
     'Your shell hit its process limit: a command started too many processes and some were refused. Press Ctrl+C; other attendees are not affected.',
-  memory:
-    'Your shell hit its memory limit and the biggest process was stopped. Other attendees are not affected.',
+  memory: 'Your shell hit its memory limit and the biggest process was stopped. Other attendees are not affected.',
   disk: 'Your home folder is full: delete some files (du -sh ~/* shows what is big) before writing more.',
 };
 
@@ -287,7 +286,10 @@ export class WorkshopHub {
     this.asking.delete(attendee);
     this.typing.delete(attendee);
     for (const v of [...(this.watches.get(attendee) ?? [])]) v.end('the instructor reset this attendee’s sandbox');
-    await this.o.sessions.closeLearner(attendee, 'the instructor reset your sandbox: reload the page for a new terminal');
+    await this.o.sessions.closeLearner(
+      attendee,
+      'the instructor reset your sandbox: reload the page for a new terminal',
+    );
     await this.o.shells?.release(attendee);
     await this.o.backend.resetLearner?.(attendee);
     for (const pageId of Object.keys(this.o.progress.snapshot(attendee))) this.o.progress.resetPage(attendee, pageId);
@@ -352,4 +354,3 @@ export class WorkshopHub {
     for (const ws of this.boards) if (ws.readyState === ws.OPEN) ws.send(text);
   }
 }
-

@@ -99,7 +99,11 @@ async function join(req: IncomingMessage, res: ServerResponse, ctx: WorkshopRout
   }
   const maxAge = (state.expiresAt - ctx.now()) / 1000;
   res.setHeader('Set-Cookie', attendeeCookieHeader(ctx.port, result.cookie, maxAge));
-  sendJson(res, 200, {attendeeId: result.attendee.id, name: result.attendee.name, firstPage: ctx.hub.info(undefined).firstPage});
+  sendJson(res, 200, {
+    attendeeId: result.attendee.id,
+    name: result.attendee.name,
+    firstPage: ctx.hub.info(undefined).firstPage,
+  });
 }
 
 function refuse(res: ServerResponse, status: number, body: JoinRefusal): void {

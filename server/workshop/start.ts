@@ -68,7 +68,8 @@ export function startWorkshop(input: StartWorkshopInput): RunningWorkshop {
     );
   }
   const columns = columnsOf(manifests, settings.pages);
-  if (columns.length === 0) throw new WorkshopStartError(`no steps in the pages in scope (${settings.pages.join(', ')})`);
+  if (columns.length === 0)
+    throw new WorkshopStartError(`no steps in the pages in scope (${settings.pages.join(', ')})`);
   const problems: string[] = [];
   const state = WorkshopState.open(
     options.stateDir,
@@ -137,9 +138,7 @@ function columnsOf(manifests: ManifestIndex, pages: string[]): BoardColumn[] {
   return manifests
     .pages('en')
     .filter((p) => inScope(p.pageId))
-    .flatMap((p) =>
-      p.steps.map((s) => ({pageId: p.pageId, stepId: s.id, title: firstLine(s.command)})),
-    );
+    .flatMap((p) => p.steps.map((s) => ({pageId: p.pageId, stepId: s.id, title: firstLine(s.command)})));
 }
 
 function firstLine(command: string): string {
@@ -155,7 +154,8 @@ function observeProgress(progress: ProgressStore, state: WorkshopState, board: B
     record: (learner, result) => {
       progress.record(learner, result);
       if (!state.attendee(learner)) return;
-      if (result.via === 'catch-up' && result.status === 'passed') board.onCaughtUp(learner, result.pageId, result.stepId);
+      if (result.via === 'catch-up' && result.status === 'passed')
+        board.onCaughtUp(learner, result.pageId, result.stepId);
       else board.onStep(learner, result);
     },
   };

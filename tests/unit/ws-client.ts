@@ -10,9 +10,14 @@ export class ProtocolClient {
   readonly opened: Promise<void>;
   closed = false;
 
-  constructor(port: number, token: string) {
-    this.ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, {
-      headers: {Origin: `http://127.0.0.1:${port}`, Authorization: `Bearer ${token}`},
+  /** `token` may be undefined with `headers` carrying another proof (a workshop attendee's cookie) */
+  constructor(port: number, token: string | undefined, opts: {path?: string; headers?: Record<string, string>} = {}) {
+    this.ws = new WebSocket(`ws://127.0.0.1:${port}${opts.path ?? '/ws'}`, {
+      headers: {
+        Origin: `http://127.0.0.1:${port}`,
+        ...(token ? {Authorization: `Bearer ${token}`} : {}),
+        ...opts.headers,
+      },
     });
     this.opened = new Promise((resolve, reject) => {
       this.ws.once('open', () => resolve());

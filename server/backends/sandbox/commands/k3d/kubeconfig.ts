@@ -64,7 +64,10 @@ export const kubeconfigMerge: K3dCommand = {
       ctx.io.stdout.write(clusterKubeconfigYaml(ctx.sandbox.credentials(name)));
       return 0;
     }
-    ctx.sandbox.mergeKubeconfig(ctx.sandbox.credentials(name), ctx.parsed.flags['kubeconfig-switch-context'] as boolean);
+    ctx.sandbox.mergeKubeconfig(
+      ctx.sandbox.credentials(name),
+      ctx.parsed.flags['kubeconfig-switch-context'] as boolean,
+    );
     ctx.io.stdout.write(ctx.sandbox.kubeconfigPath + '\n');
     return 0;
   },
