@@ -15,6 +15,7 @@ import React, {
 } from 'react';
 import useDocusaurusContext from '@docusaurus/useDocusaurusContext';
 import type {
+  ClientMessage,
   ErrorCode,
   Locale,
   OutlinePage,
@@ -24,6 +25,7 @@ import type {
   StepRefMessage,
   StepResult,
 } from '@site/src/core/protocol/messages';
+import type {AttendeeView, LimitKind} from '@site/src/core/protocol/workshop';
 import type {StepSpec} from '@site/src/core/steps/types';
 import {changesShell, shellEffects, type ShellEffects} from '@site/src/core/steps/shell-effects';
 import type {ConnectionStatus, LabConnection, Refusal} from './connection';
@@ -110,6 +112,15 @@ export interface LabContextValue {
   /** the doc page now shown (sent to the server as `page`, on every route change) */
   showPage(pageId: string | null): void;
 
+  // workshop (src/components/Workshop): what the server says about the room, and the attendee's answers
+  /** the attendee's view of the workshop, from the server's `workshop` message; null outside a workshop */
+  workshop: AttendeeView | null;
+  /** the last resource limit this shell ran into (shown in the terminal area until dismissed) */
+  limitNotice: LimitNotice | null;
+  dismissLimitNotice(): void;
+  /** send a workshop message (hand, consent, focus); false when the terminal is not connected */
+  sendWorkshop(message: WorkshopClientMessage): boolean;
+
   // for the Terminal component
   bindTerminal(sink: TerminalSink): () => void;
   sendInput(data: string): void;
@@ -117,6 +128,12 @@ export interface LabContextValue {
 }
 
 export type CatchUpMessage = Extract<ServerMessage, {type: 'catch-up'}>;
+export type WorkshopClientMessage = Extract<ClientMessage, {type: 'hand' | 'consent' | 'focus'}>;
+export interface LimitNotice {
+  limit: LimitKind;
+  message: string;
+  at: number;
+}
 export interface PageNeeds {
   needs: PageNeed[];
   plan: StepRefMessage[];
@@ -193,6 +210,8 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
   const [steps, setSteps] = useState<Record<string, readonly StepSpec[]>>({});
   const [panelOpen, setPanelOpenState] = useState(true);
   const [commandsFinished, setCommandsFinished] = useState(0);
+  const [workshop, setWorkshop] = useState<AttendeeView | null>(null);
+  const [limitNotice, setLimitNotice] = useState<LimitNotice | null>(null);
 
   const connection = useRef<LabConnection | null>(null);
   const sink = useRef<TerminalSink | null>(null);
@@ -289,11 +308,19 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
         case 'command':
           setCommandsFinished((n) => n + 1);
           break;
+        case 'workshop':
+          setWorkshop(message.view);
+          break;
+        case 'notice':
+          setLimitNotice({limit: message.limit, message: message.message, at: Date.now()});
+          // the terminal area is where the attendee reads it
+          setPanelOpen(true);
+          break;
         case 'pong':
           break;
       }
     },
-    [sendPage],
+    [sendPage, setPanelOpen],
   );
 
   const bindTerminal = useCallback(
@@ -440,6 +467,10 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
         }
       },
       sendResize: (cols, rows) => void connection.current?.send({type: 'resize', cols, rows}),
+      workshop,
+      limitNotice,
+      dismissLimitNotice: () => setLimitNotice(null),
+      sendWorkshop: (message) => connection.current?.send(message) ?? false,
     };
   }, [
     locale,
@@ -459,6 +490,8 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
     serverError,
     panelOpen,
     commandsFinished,
+    workshop,
+    limitNotice,
     steps,
     stepIds,
     activate,

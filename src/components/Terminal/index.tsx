@@ -19,6 +19,7 @@ import type {SearchAddon} from '@xterm/addon-search';
 import '@xterm/xterm/css/xterm.css';
 import {useLab, type LabContextValue, type Refusal} from '@site/src/components/LabProvider';
 import ClusterPicture from '@site/src/components/ClusterPicture';
+import {useWorkshop} from '@site/src/components/Workshop/context';
 import styles from './styles.module.css';
 
 declare global {
@@ -148,7 +149,10 @@ function statusLabel(lab: LabContextValue): string {
 
 export default function TerminalDock(): ReactNode {
   const isBrowser = useIsBrowser();
+  const {info} = useWorkshop();
   if (!isBrowser) return null;
+  // someone about to join a workshop has no terminal yet: the join page is their way in, not "Open terminal"
+  if (info && info.state !== 'none' && info.role === 'nobody') return null;
   return <Dock />;
 }
 
@@ -577,6 +581,7 @@ function Dock(): ReactNode {
       <div className={styles.panes} hidden={!lab.panelOpen}>
         <div className={styles.body}>
           {lab.refusal && lab.status !== 'open' && <RefusalNotice lab={lab} />}
+          {lab.limitNotice && <LimitNoticeBar lab={lab} />}
           {!loaded && (
             <div className={styles.loading}>
               {translate({id: 'lab.terminal.loading', message: 'Loading the terminal…'})}
@@ -591,6 +596,54 @@ function Dock(): ReactNode {
         )}
       </div>
     </section>
+  );
+}
+
+/**
+ * A workshop attendee's shell ran into one of its limits (processes, memory, disk in HOME): which one, in plain words,
+ * and what usually causes it. Over the top of the terminal, until dismissed.
+ */
+function LimitNoticeBar({lab}: {lab: LabContextValue}): ReactNode {
+  const notice = lab.limitNotice!;
+  let title: string;
+  switch (notice.limit) {
+    case 'processes':
+      title = translate({
+        id: 'lab.limit.processes',
+        message: 'Your shell reached its limit on processes: a command that starts processes in a loop was stopped.',
+      });
+      break;
+    case 'memory':
+      title = translate({
+        id: 'lab.limit.memory',
+        message: 'Your shell reached its memory limit: the command using the most memory was stopped.',
+      });
+      break;
+    case 'disk':
+      title = translate({
+        id: 'lab.limit.disk',
+        message: 'Your home folder is full: delete big files (du -sh ~/*) before writing more.',
+      });
+      break;
+  }
+  return (
+    <div className={styles.limitNotice} role="alert" data-testid="lab-limit-notice" data-limit={notice.limit}>
+      <span className={styles.limitIcon} aria-hidden="true">
+        ⚠
+      </span>
+      {/* the server's own words (English) in the tooltip: the title already says it in the page's language */}
+      <span className={styles.limitText} title={notice.message}>
+        {title}
+      </span>
+      <button
+        type="button"
+        className={styles.noticeButton}
+        onClick={lab.dismissLimitNotice}
+        aria-label={translate({id: 'lab.limit.dismiss', message: 'Dismiss'})}
+      >
+        ✕
+      </button>
+    </div>
   );
 }
 

@@ -45,6 +45,8 @@ export type BoardRow = z.infer<typeof boardRow>;
 export const boardSnapshot = z.object({
   workshopId: z.string(),
   joinCode: z.string(),
+  /** the address attendees open to join (the LAN address with --lan); without it the board shows its own origin */
+  joinUrl: z.string().max(500).optional(),
   capacity: z.number().int(),
   expiresAt: z.number(),
   endedAt: z.number().optional(),

@@ -11,6 +11,7 @@ import {useDoc} from '@docusaurus/plugin-content-docs/client';
 import {useLab} from '@site/src/components/LabProvider';
 import PageProgress from '@site/src/components/PageProgress';
 import CatchUp from '@site/src/components/CatchUp';
+import {useInstructorFocus} from '@site/src/components/Workshop';
 
 type Props = WrapperProps<typeof ContentType>;
 
@@ -18,6 +19,8 @@ export default function ContentWrapper(props: Props): ReactNode {
   const {metadata} = useDoc();
   const pageId = metadata.id;
   const {showPage} = useLab();
+  // in a workshop, the instructor's page says which step is in view ("follow me" takes the attendees there)
+  useInstructorFocus(pageId);
 
   useEffect(() => {
     showPage(pageId);
