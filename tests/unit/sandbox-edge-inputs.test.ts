@@ -202,7 +202,7 @@ describe('saved files', () => {
     writeFileSync(path.join(root, 'ports.json'), 'not json');
     writeFileSync(path.join(root, 'sandboxes', 'local', 'sandbox.json'), '{"version": 1, "learner": 3}');
     const problems: string[] = [];
-    const backend = await createSandboxBackend({stateDir, saveDebounceMs: 5, onProblem: (m) => problems.push(m)});
+    const backend = await createSandboxBackend({stateDir, onProblem: (m) => problems.push(m)});
     try {
       assert.equal(problems.length, 2, problems.join('\n'));
       assert.match(problems[0]!, /ports file is unreadable/);

@@ -24,6 +24,11 @@ export interface ResourceContext {
   query: URLSearchParams;
   maxBodyBytes: number;
   maxWatchSeconds: number;
+  /**
+   * Resolves once every change the sandbox made so far is on disk. A write is answered only then, as the
+   * apiserver answers after etcd commits: what kubectl was told exists survives a crash.
+   */
+  committed(): Promise<void>;
   /** open watches, so closing the server ends them */
   track(d: Disposable): void;
 }
@@ -77,6 +82,16 @@ function listOptions(ctx: ResourceContext) {
 function includeObject(ctx: ResourceContext): IncludeObject {
   const v = ctx.query.get('includeObject');
   return v === 'None' || v === 'Object' ? v : 'Metadata';
+}
+
+/** a write's result, once it is durable */
+async function durable<T>(ctx: ResourceContext, result: T): Promise<T> {
+  try {
+    await ctx.committed();
+  } catch (e) {
+    throw errors.internal(`the change could not be saved: ${(e as Error).message}`);
+  }
+  return result;
 }
 
 function sendObject(ctx: ResourceContext, code: number, o: KubeObject): void {
@@ -171,7 +186,7 @@ async function create(ctx: ResourceContext): Promise<void> {
     o.metadata.namespace = ctx.target.namespace;
   }
   const created = ctx.store.create(ctx.type, o, {dryRun: isDryRun(ctx), fieldValidation: fieldValidation(ctx)});
-  sendObject(ctx, 201, created);
+  sendObject(ctx, 201, await durable(ctx, created));
 }
 
 async function update(ctx: ResourceContext, subresource?: string): Promise<void> {
@@ -184,11 +199,12 @@ async function update(ctx: ResourceContext, subresource?: string): Promise<void>
     throw errors.badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${name})`);
   o.metadata.name = name;
   if (ctx.type.namespaced) o.metadata.namespace = ctx.target.namespace;
-  sendObject(
-    ctx,
-    200,
-    ctx.store.update(ctx.type, o, {dryRun: isDryRun(ctx), subresource, fieldValidation: fieldValidation(ctx)}),
-  );
+  const updated = ctx.store.update(ctx.type, o, {
+    dryRun: isDryRun(ctx),
+    subresource,
+    fieldValidation: fieldValidation(ctx),
+  });
+  sendObject(ctx, 200, await durable(ctx, updated));
 }
 
 async function patch(ctx: ResourceContext, subresource?: string): Promise<void> {
@@ -206,11 +222,8 @@ async function patch(ctx: ResourceContext, subresource?: string): Promise<void> 
       name: target.name,
       ...(type.namespaced ? {namespace: target.namespace} : {}),
     };
-    return sendObject(
-      ctx,
-      201,
-      ctx.store.create(type, o, {dryRun: isDryRun(ctx), fieldValidation: fieldValidation(ctx)}),
-    );
+    const created = ctx.store.create(type, o, {dryRun: isDryRun(ctx), fieldValidation: fieldValidation(ctx)});
+    return sendObject(ctx, 201, await durable(ctx, created));
   }
   const patched = applyPatch(type, current, kind, body);
   if (!subresource) strictFields(ctx, patched, current);
@@ -220,11 +233,12 @@ async function patch(ctx: ResourceContext, subresource?: string): Promise<void> 
   if (!explicitRv) patched.metadata.resourceVersion = current.metadata.resourceVersion;
   patched.metadata.name = current.metadata.name;
   if (type.namespaced) patched.metadata.namespace = current.metadata.namespace;
-  sendObject(
-    ctx,
-    200,
-    ctx.store.update(type, patched, {dryRun: isDryRun(ctx), subresource, fieldValidation: fieldValidation(ctx)}),
-  );
+  const updated = ctx.store.update(type, patched, {
+    dryRun: isDryRun(ctx),
+    subresource,
+    fieldValidation: fieldValidation(ctx),
+  });
+  sendObject(ctx, 200, await durable(ctx, updated));
 }
 
 async function deleteOptions(ctx: ResourceContext): Promise<DeleteOptions> {
@@ -260,7 +274,7 @@ async function del(ctx: ResourceContext): Promise<void> {
   requireVerb(ctx, 'delete');
   const opts = await deleteOptions(ctx);
   const {type, target} = ctx;
-  const o = ctx.store.delete(type, target.namespace, target.name!, opts);
+  const o = await durable(ctx, ctx.store.delete(type, target.namespace, target.name!, opts));
   if (ctx.store.get(type, target.namespace, target.name!) && !opts.dryRun) return sendObject(ctx, 200, o);
   sendJson(ctx.res, 200, {
     kind: 'Status',
@@ -274,7 +288,7 @@ async function del(ctx: ResourceContext): Promise<void> {
 async function deleteCollection(ctx: ResourceContext): Promise<void> {
   requireVerb(ctx, 'deletecollection');
   const opts = await deleteOptions(ctx);
-  const items = ctx.store.deleteCollection(ctx.type, {...listOptions(ctx), ...opts});
+  const items = await durable(ctx, ctx.store.deleteCollection(ctx.type, {...listOptions(ctx), ...opts}));
   sendJson(ctx.res, 200, {
     kind: ctx.type.listKind,
     apiVersion: apiVersionOf(ctx.type),
@@ -335,5 +349,5 @@ async function scaleSubresource(ctx: ResourceContext): Promise<void> {
   const next = {...current, spec: {...(current.spec as object), replicas}};
   if (method === 'PUT' && scale.metadata?.resourceVersion)
     next.metadata = {...next.metadata, resourceVersion: scale.metadata.resourceVersion};
-  sendJson(ctx.res, 200, toScale(store.update(type, next)));
+  sendJson(ctx.res, 200, toScale(await durable(ctx, store.update(type, next))));
 }
