@@ -49,7 +49,7 @@ export interface SandboxApiOptions {
   clock?: Clock;
   /** the version /version reports; decides which kubectl the gcloud dispatcher runs */
   k3sVersion?: string;
-  /** largest accepted request body (CRD bundles like Argo CD's are a few MB) */
+  /** largest accepted request body; the apiserver's MaxRequestBodyBytes default, 3 MiB, unless given */
   maxBodyBytes?: number;
   /** a watch without timeoutSeconds ends after this long (the client re-watches) */
   maxWatchSeconds?: number;
@@ -129,7 +129,7 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
   const subresources = new Map<string, SubresourceHandler>();
   const upgrades = new Map<string, UpgradeHandler>();
   const open = new Set<Disposable>();
-  const maxBodyBytes = opts.maxBodyBytes ?? 32 * 1024 * 1024;
+  const maxBodyBytes = opts.maxBodyBytes ?? 3 * 1024 * 1024;
   const maxWatchSeconds = opts.maxWatchSeconds ?? 1800;
   let baseUrl = '';
 

@@ -1,5 +1,5 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
-import {decodeObjectBody} from './body';
+import {decodeApplyConfiguration, decodeObjectBody} from './body';
 import {mediaType, readBody, rendering, sendJson} from './http-io';
 import {checkKnownFields} from './known-fields';
 import {applyPatch, parsePatchBody, patchTypeOf} from './patch';
@@ -150,7 +150,7 @@ function watch(ctx: ResourceContext): void {
 
 async function bodyObject(ctx: ResourceContext): Promise<KubeObject> {
   const body = await readBody(ctx.req, ctx.maxBodyBytes);
-  return decodeObjectBody(mediaType(ctx.req.headers['content-type']), body);
+  return decodeObjectBody(mediaType(ctx.req.headers['content-type']), body, ctx.type);
 }
 
 const isDryRun = (ctx: ResourceContext) => ctx.query.getAll('dryRun').includes('All');
@@ -210,15 +210,17 @@ async function update(ctx: ResourceContext, subresource?: string): Promise<void>
 async function patch(ctx: ResourceContext, subresource?: string): Promise<void> {
   requireVerb(ctx, 'patch');
   const kind = patchTypeOf(mediaType(ctx.req.headers['content-type']), ctx.type);
-  const body = parsePatchBody(await readBody(ctx.req, ctx.maxBodyBytes), kind);
+  const raw = await readBody(ctx.req, ctx.maxBodyBytes);
   const {type, target} = ctx;
   const current = ctx.store.get(type, target.namespace, target.name!);
+  // the object is fetched before the patch is decoded: a missing one is a 404 whatever the body holds
+  if (!current && (kind !== 'apply' || subresource)) throw errors.notFound(type, target.name!);
+  const body = parsePatchBody(raw, kind);
   if (!current) {
     // server-side apply creates what does not exist yet
-    if (kind !== 'apply' || subresource) throw errors.notFound(type, target.name!);
-    const o = body as KubeObject;
+    const o = decodeApplyConfiguration(body, type);
     o.metadata = {
-      ...(isPlainObject(o.metadata) ? o.metadata : {}),
+      ...o.metadata,
       name: target.name,
       ...(type.namespaced ? {namespace: target.namespace} : {}),
     };
