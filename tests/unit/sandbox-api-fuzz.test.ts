@@ -222,7 +222,7 @@ function setPath(o: Record<string, unknown>, path: string, v: unknown): void {
     if (c[k] === undefined) c[k] = {};
     cur = c[k];
   }
-  if (cur !== null && typeof cur === 'object') (cur as Record<string, unknown>)[keys.at(-1)!] = v;
+  if (cur !== null && typeof cur === 'object') (cur as Record<string, unknown>)[keys.at(-1)!] = structuredClone(v); // constants are shared between samples
 }
 
 const mutated = (k: Kind) =>
@@ -235,7 +235,7 @@ const mutated = (k: Kind) =>
     .map(({name, edits, typeMeta}) => {
       const o: Record<string, unknown> = {
         ...(typeMeta ? {apiVersion: k.apiVersion, kind: k.kind} : {}),
-        ...k.base(name),
+        ...structuredClone(k.base(name)),
       };
       for (const [path, v] of edits) setPath(o, path, v);
       return o;
@@ -315,10 +315,18 @@ const request: fc.Arbitrary<Req> = fc
     special: rarely(special, 6),
     huge: rarely(fc.constantFrom(3 * 1024 * 1024 + 1, 2 * 1024 * 1024), 300),
     seed: fc.integer(),
+    rawName: rarely(
+      fc.oneof(
+        fc.constantFrom('%zz', '%', '%E0%A4%A', '..', '%00', 'a%2Fb', '%2e%2e'),
+        fc.stringMatching(/^[%A-Za-z0-9._~-]{1,12}$/),
+      ),
+      10,
+    ),
   })
   .chain((r) =>
     fc.record({obj: mutated(r.k), patch: fc.oneof(mutated(r.k), jsonPatchOps, weird)}).map(({obj, patch}) => {
-      const named = `${r.k.collection}/${encodeURIComponent(r.name)}`;
+      // names as a client escapes them, or now and then a raw path segment (broken %-escapes among them)
+      const named = `${r.k.collection}/${r.rawName ?? encodeURIComponent(r.name)}`;
       let req: Req;
       switch (r.verb) {
         case 'create':
