@@ -238,7 +238,8 @@ export function createMeshNetworkModel(deps: MeshNetworkDeps): NetworkModel {
           403,
           'RBAC: access denied',
           denialText(o.at.kind === 'waypoint' ? 'waypoint' : 'sidecar', o.decision),
-          'RBAC',
+          // Envoy's RBAC filter sets no response flag: the reason is only in %RESPONSE_CODE_DETAILS%
+          '-',
           o.at,
         );
       if (o.kind === 'no-route') return localReply(404, '', 'route_not_found', 'NR', o.at);
