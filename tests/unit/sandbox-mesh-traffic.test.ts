@@ -33,6 +33,11 @@ describe('mesh traffic: sleep (sidecar, foo) → httpbin (ambient, bar-1)', () =
       assert.ok(!isNetworkError(r));
       const h = Object.fromEntries(r.headers);
       assert.equal(h.server, 'envoy');
+      // go-httpbin sends no server header: Envoy adds its own last, after the upstream time (a real curl -v)
+      assert.deepEqual(
+        r.headers.slice(-2).map(([k]) => k),
+        ['x-envoy-upstream-service-time', 'server'],
+      );
       assert.match(h['x-envoy-upstream-service-time']!, /^\d+$/);
       assert.equal(h['content-type'], 'application/json; charset=utf-8', 'Envoy lower-cases HTTP/1 header names');
 

@@ -71,10 +71,12 @@ export function clientVisibleResponseHeaders(
   const out: HeaderList = upstream
     .filter(([k]) => !['connection', 'keep-alive', 'transfer-encoding'].includes(k.toLowerCase()))
     .map(([k, v]) => [k.toLowerCase(), v]);
+  out.push(['x-envoy-upstream-service-time', String(upstreamServiceTimeMs)]);
+  // an upstream `server` is overwritten where it stands; without one Envoy adds it last (a sidecar's curl -v:
+  // `x-envoy-upstream-service-time: 0` then `server: envoy`, tests/fixtures/real/curl-sidecar-response-headers.txt)
   const i = out.findIndex(([k]) => k === 'server');
   if (i >= 0) out[i] = ['server', server];
-  else out.unshift(['server', server]);
-  out.push(['x-envoy-upstream-service-time', String(upstreamServiceTimeMs)]);
+  else out.push(['server', server]);
   return out;
 }
 
