@@ -4,6 +4,7 @@ import {WorkQueue, type ReconcileResult} from './work-queue';
 import type {Clock} from '../kit/clock';
 import type {Disposable} from '../kit/disposable';
 import {keyOf} from '../kit/keys';
+import type {WorkLane} from '../kit/work-loop';
 import type {Kinds} from '../api/kinds';
 
 /** What every controller of the simulated cluster gets. */
@@ -12,6 +13,8 @@ export interface ControllerContext {
   clock: Clock;
   kinds: Kinds;
   events: EventRecorder;
+  /** the sandbox's share of the server's work loop; without one, the controllers get a loop of their own on the clock */
+  lane?: WorkLane;
 }
 
 /** a group and plural resource: a served type, or one a CRD will serve later (the mesh watches Gateways early) */
@@ -45,8 +48,11 @@ export interface RunningController extends Disposable {
   enqueue(key: string): void;
 }
 
-export function runController(ctx: Pick<ControllerContext, 'store' | 'clock'>, def: ControllerDef): RunningController {
-  const queue = new WorkQueue(ctx.clock, (key) => def.reconcile(key));
+export function runController(
+  ctx: Pick<ControllerContext, 'store' | 'clock' | 'lane'>,
+  def: ControllerDef,
+): RunningController {
+  const queue = new WorkQueue(ctx.clock, (key) => def.reconcile(key), ctx.lane);
   const subs: Disposable[] = [];
   subs.push(ctx.store.watch((e) => queue.add(keyOf(e.object)), {resource: def.primary}));
   for (const s of def.secondary ?? [])
