@@ -17,6 +17,7 @@ import {
   type WatchEventType,
 } from './types';
 import {validate} from './validation';
+import {StoreQuota, type QuotaLimits} from './quota';
 import {systemClock, type Clock} from '../kit/clock';
 import type {Disposable} from '../kit/disposable';
 
@@ -32,6 +33,8 @@ export interface StoreOptions {
    * `kubectl delete pod` would wait forever.
    */
   gracefulPodDeletion?: boolean;
+  /** what the sandbox may hold (api/quota.ts); DEFAULT_QUOTA when not given */
+  quota?: QuotaLimits;
 }
 
 export type PropagationPolicy = 'Foreground' | 'Background' | 'Orphan';
@@ -76,6 +79,8 @@ export class ObjectStore {
   readonly types = new TypeRegistry();
   /** this store's admission chain: built-in defaulting plus the mutations registered here (webhooks) */
   readonly admission = new Admission();
+  /** object count and stored bytes against the sandbox's limits, checked before every create and update */
+  readonly quota: StoreQuota;
   readonly clock: Clock;
   private rv = 0;
   private readonly buckets = new Map<string, Map<string, KubeObject>>();
@@ -89,6 +94,7 @@ export class ObjectStore {
     this.events = new EventLog(opts.historySize ?? 1000);
     this.nsDelay = opts.namespaceFinalizeDelayMs ?? 200;
     this.gracefulPods = opts.gracefulPodDeletion ?? false;
+    this.quota = new StoreQuota(opts.quota);
   }
 
   get resourceVersion(): number {
@@ -140,10 +146,15 @@ export class ObjectStore {
     o.metadata = {...(o.metadata ?? {})};
     const m = o.metadata;
     if (!type.namespaced) delete m.namespace;
-    if (!m.name && m.generateName) m.name = m.generateName + randomSuffix();
+    const generated = !m.name && !!m.generateName;
+    if (generated) m.name = m.generateName + randomSuffix();
     validate(type, o);
     if (type.custom) applyCrdSchema(type, o, opts.fieldValidation ?? 'Ignore');
     if (type.namespaced) this.checkNamespaceOpen(type, String(m.namespace), String(m.name));
+    // a generated name that is taken is generated again (RetryGenerateName, on by default since 1.31): 5 random
+    // characters collide about once in 20000 pods of one ReplicaSet
+    for (let i = 0; generated && i < 7 && this.bucket(type).has(key(type, m.namespace, m.name!)); i++)
+      m.name = m.generateName + randomSuffix();
     if (this.bucket(type).has(key(type, m.namespace, m.name!))) throw errors.alreadyExists(type, m.name!);
     m.uid = randomUUID();
     m.creationTimestamp = timestamp(this.clock.now());
@@ -155,6 +166,7 @@ export class ObjectStore {
     if (hasGeneration(type)) m.generation = 1;
     else delete m.generation;
     this.admission.admit(type, o, this.admissionContext());
+    this.quota.admit(type, o);
     if (opts.dryRun) return o;
     m.resourceVersion = String(++this.rv);
     this.bucket(type).set(key(type, m.namespace, m.name!), o);
@@ -210,6 +222,7 @@ export class ObjectStore {
       if (hasGeneration(type) && specChanged(old, o)) o.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
     if (JSON.stringify(o) === JSON.stringify(old)) return this.asVersion(type, clone(old)); // no-op: no new resourceVersion
+    this.quota.admit(type, o, old);
     if (opts.dryRun) return o;
     o.metadata.resourceVersion = String(++this.rv);
     this.bucket(type).set(key(type, ns, name), o);
@@ -327,6 +340,7 @@ export class ObjectStore {
       if (!t) continue; // a custom resource whose CRD is gone: the real GC would have removed it too
       this.bucket(t).set(key(t, x.object.metadata.namespace, String(x.object.metadata.name)), x.object);
     }
+    this.quota.reset(this.snapshot().objects);
   }
 
   dispose(): void {
@@ -351,6 +365,7 @@ export class ObjectStore {
   }
 
   private publish(type: WatchEventType, resource: ResourceType, object: KubeObject): void {
+    this.quota.observe({type, resource, object});
     this.events.append({type, resource, object, resourceVersion: this.rv});
   }
 

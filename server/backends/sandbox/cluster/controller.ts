@@ -36,6 +36,10 @@ export interface ControllerDef {
   resyncKeys?(): string[];
   /** converge one key ("ns/name" or "name"); throw to be retried with backoff, or ask to be looked at later */
   reconcile(key: string): ReconcileResult;
+  /** handed the controller's queue once it runs: for a controller that wakes keys itself (the scheduler's retries) */
+  attach?(queue: {add(key: string): void}): void;
+  /** release what the definition holds beyond the queue (caches, watches of its own) */
+  dispose?(): void;
 }
 
 export interface RunningController extends Disposable {
@@ -53,6 +57,7 @@ export function runController(
   def: ControllerDef,
 ): RunningController {
   const queue = new WorkQueue(ctx.clock, (key) => def.reconcile(key), ctx.lane);
+  def.attach?.({add: (k) => queue.add(k)});
   const subs: Disposable[] = [];
   subs.push(ctx.store.watch((e) => queue.add(keyOf(e.object)), {resource: def.primary}));
   for (const s of def.secondary ?? [])
@@ -77,6 +82,7 @@ export function runController(
     dispose() {
       for (const s of subs) s.dispose();
       queue.dispose();
+      def.dispose?.();
     },
   };
 }
