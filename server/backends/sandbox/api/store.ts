@@ -18,6 +18,7 @@ import {
 } from './types';
 import {validate} from './validation';
 import {StoreQuota, type QuotaLimits} from './quota';
+import {OwnerGraph} from './owner-graph';
 import {systemClock, type Clock} from '../kit/clock';
 import type {Disposable} from '../kit/disposable';
 
@@ -88,6 +89,8 @@ export class ObjectStore {
   private readonly nsDelay: number;
   private readonly gracefulPods: boolean;
   private readonly timers = new Set<Disposable>();
+  /** uids and ownerReferences of what is stored, for the garbage collector */
+  private readonly graph = new OwnerGraph();
 
   constructor(opts: StoreOptions = {}) {
     this.clock = opts.clock ?? systemClock;
@@ -341,6 +344,8 @@ export class ObjectStore {
       this.bucket(t).set(key(t, x.object.metadata.namespace, String(x.object.metadata.name)), x.object);
     }
     this.quota.reset(this.snapshot().objects);
+    this.graph.clear();
+    for (const [bk, b] of this.buckets) for (const [k, o] of b) this.graph.observe(`${bk}\u0000${k}`, o, false);
   }
 
   dispose(): void {
@@ -366,6 +371,11 @@ export class ObjectStore {
 
   private publish(type: WatchEventType, resource: ResourceType, object: KubeObject): void {
     this.quota.observe({type, resource, object});
+    this.graph.observe(
+      `${resource.group}/${resource.resource}\u0000${key(resource, object.metadata.namespace, object.metadata.name!)}`,
+      object,
+      type === 'DELETED',
+    );
     this.events.append({type, resource, object, resourceVersion: this.rv});
   }
 
@@ -428,9 +438,21 @@ export class ObjectStore {
     }
   }
 
+  /** the stored object under a graph id */
+  private byId(id: string): [ResourceType, KubeObject] | undefined {
+    const i = id.indexOf('\u0000');
+    const bk = id.slice(0, i);
+    const o = this.buckets.get(bk)?.get(id.slice(i + 1));
+    const [group, resource] = splitBucket(bk);
+    const t = o && this.types.anyVersion(group, resource);
+    return t ? [t, o] : undefined;
+  }
+
   private dependentsOf(owner: KubeObject): [ResourceType, KubeObject][] {
-    const uid = owner.metadata.uid;
-    return [...this.allObjects()].filter(([, o]) => (o.metadata.ownerReferences ?? []).some((r) => r.uid === uid));
+    return this.graph
+      .dependentsOf(owner.metadata.uid)
+      .map((id) => this.byId(id))
+      .filter((x): x is [ResourceType, KubeObject] => !!x);
   }
 
   private deleteDependents(owner: KubeObject, policy: PropagationPolicy): void {
@@ -458,8 +480,10 @@ export class ObjectStore {
   /** an owner deleted in the foreground goes once its last dependent is gone */
   private releaseForegroundOwners(removed: KubeObject): void {
     for (const ref of removed.metadata.ownerReferences ?? []) {
-      for (const [t, owner] of this.allObjects()) {
-        if (owner.metadata.uid !== ref.uid || !(owner.metadata.finalizers ?? []).includes(FOREGROUND)) continue;
+      const found = this.byId(this.graph.idOf(ref.uid) ?? '');
+      if (found) {
+        const [t, owner] = found;
+        if (!(owner.metadata.finalizers ?? []).includes(FOREGROUND)) continue;
         if (this.dependentsOf(owner).length > 0) continue;
         const copy = clone(owner);
         copy.metadata.finalizers = (copy.metadata.finalizers ?? []).filter((f) => f !== FOREGROUND);

@@ -2,7 +2,7 @@ import type {ControllerContext, ControllerDef} from '../controller';
 import type {ReplicaSet, ReplicaSetCondition, ReplicaSetStatus} from 'kubernetes-types/apps/v1';
 import type {Typed} from '../../api';
 import {OwnedPods} from '../owned-pods';
-import {deletionOrder, isActive, isReady} from '../pod-state';
+import {deletionOrder, isActive} from '../pod-state';
 import {podFromTemplate} from '../pod-template';
 import {nowStamp, setCondition, writeStatus} from '../status';
 import type {J} from '../json';
@@ -45,6 +45,8 @@ export function replicaSetController(ctx: ControllerContext): ControllerDef {
   const {store, kinds, events, clock} = ctx;
   const owned = new OwnedPods(store, kinds.pods);
   const starts = new Map<string, SlowStart>();
+  /** the pods a scale-down sync chose to delete, not yet deleted */
+  const victims = new Map<string, string[]>();
   return {
     name: 'replicaset-controller',
     primary: kinds.replicasets,
@@ -65,15 +67,17 @@ export function replicaSetController(ctx: ControllerContext): ControllerDef {
       const rs = store.get(kinds.replicasets, namespace, name);
       if (!rs || rs.metadata.deletionTimestamp) {
         starts.delete(key);
+        victims.delete(key);
         return;
       }
       const r = rs as Typed<ReplicaSet>;
-      const active = owned.of(rs.metadata.uid).filter(isActive);
+      const uid = rs.metadata.uid;
       const want = Number(r.spec?.replicas ?? 1);
-      const diff = want - active.length;
+      const diff = want - owned.counts(uid).active;
       let failure: string | undefined;
       let more = false;
       if (diff > 0) {
+        victims.delete(key);
         const s = starts.get(key) ?? {
           remaining: Math.min(diff, BURST_REPLICAS),
           batch: SLOW_START_INITIAL_BATCH,
@@ -106,25 +110,40 @@ export function replicaSetController(ctx: ControllerContext): ControllerDef {
       } else {
         starts.delete(key);
         if (diff < 0) {
-          const extra = [...active].sort(deletionOrder).slice(0, Math.min(-diff, BURST_REPLICAS, WRITES_PER_STEP));
-          for (const p of extra) {
-            store.delete(kinds.pods, namespace, p.metadata.name!);
-            events.normal(rs, 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, SOURCE);
+          // a sync deletes up to 500, the least useful first: chosen once, deleted a few per step
+          let list = victims.get(key);
+          if (!list?.length)
+            list = owned
+              .of(uid)
+              .filter(isActive)
+              .sort(deletionOrder)
+              .slice(0, Math.min(-diff, BURST_REPLICAS))
+              .map((p) => p.metadata.name!);
+          const now = list.splice(0, Math.min(-diff, WRITES_PER_STEP));
+          for (const podName of now) {
+            try {
+              store.delete(kinds.pods, namespace, podName);
+              events.normal(rs, 'SuccessfulDelete', `Deleted pod: ${podName}`, SOURCE);
+            } catch {
+              // already gone: the next sync counts again
+            }
           }
-          more = -diff > extra.length;
-        }
+          if (list.length) victims.set(key, list);
+          else victims.delete(key);
+          more = -diff > now.length;
+        } else victims.delete(key);
       }
-      const now = owned.of(rs.metadata.uid).filter(isActive);
-      const ready = now.filter(isReady).length;
+      const counts = owned.counts(uid);
       const selectorLabels = r.spec?.template?.metadata?.labels ?? {};
+      let fullyLabeled = 0;
+      for (const set of counts.labelSets.values())
+        if (Object.entries(selectorLabels).every(([k, v]) => set.labels[k] === v)) fullyLabeled += set.count;
       const status: ReplicaSetStatus = {
         ...(r.status ?? {}),
-        replicas: now.length,
-        fullyLabeledReplicas: now.filter((p) =>
-          Object.entries(selectorLabels).every(([k, v]) => p.metadata.labels?.[k] === v),
-        ).length,
-        readyReplicas: ready,
-        availableReplicas: ready,
+        replicas: counts.active,
+        fullyLabeledReplicas: fullyLabeled,
+        readyReplicas: counts.ready,
+        availableReplicas: counts.ready,
         observedGeneration: rs.metadata.generation,
       };
       for (const k of ['readyReplicas', 'availableReplicas', 'fullyLabeledReplicas'] as const)
