@@ -148,9 +148,10 @@ export function replicaSetController(ctx: ControllerContext): ControllerDef {
       };
       for (const k of ['readyReplicas', 'availableReplicas', 'fullyLabeledReplicas'] as const)
         if (!status[k]) delete status[k];
-      // ReplicaFailure: set while creations fail, removed once the pods are all there
+      // ReplicaFailure: set when creations start failing (kept as it was while they go on failing: calculateStatus
+      // adds it only when absent, or every retry would write a new message), removed once the pods are all there
       const conditions = (status.conditions ?? []) as J[];
-      if (failure)
+      if (failure && !conditions.some((c) => c.type === 'ReplicaFailure'))
         status.conditions = setCondition(
           conditions,
           {type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: failure},
