@@ -97,6 +97,12 @@ describe('the sandbox quota with the real kubectl', {skip: NO_KUBECTL}, () => {
   after(async () => c?.close());
 
   it('refuses an object past the count as ResourceQuota does (403 exceeded quota)', async () => {
+    // kube-system first: a controller still creating its pods would take the room a delete frees
+    await c.until(
+      ['get', 'pods', '-n', 'kube-system', '--no-headers'],
+      (x) => rows(x.stdout).length >= 3 && rows(x.stdout).every((r) => ['Running', 'Completed'].includes(r[2]!)),
+      60_000,
+    );
     // fill the sandbox straight into its store: 400 kubectl runs would take minutes on a busy machine
     const store = c.h.api.sandboxes.get('quota')!.store;
     const cms = store.types.lookup('', 'v1', 'configmaps')!;
