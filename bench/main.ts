@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: prints benchmark figures (never pass/fail). `npm run bench -- workshop` (or BENCH_ONLY=workshop)
- * runs one group; the workshop group runs only when named (it starts many shells).
+ * runs one group; the workshop and fairness groups run only when named (many shells; minutes of a busy sandbox).
  */
+import {benchFairness} from './fairness';
 import {benchParsers} from './parsers';
 import {benchSandbox} from './sandbox';
 import {benchSandboxWrites} from './sandbox-writes';
@@ -14,9 +15,10 @@ const groups: Record<string, () => Promise<void>> = {
   sandbox: benchSandbox,
   'sandbox-writes': benchSandboxWrites,
   workshop: benchWorkshop,
+  fairness: benchFairness,
 };
 /** groups that run only when named */
-const onRequest = new Set(['workshop']);
+const onRequest = new Set(['workshop', 'fairness']);
 const named = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const only = named.length > 0 ? named : process.env.BENCH_ONLY?.split(',');
 process.stdout.write(`machine: ${(await import('node:os')).cpus().length} cores, node ${process.version}\n`);

@@ -248,7 +248,7 @@ describe('scheduler', () => {
     assert.equal(cond.reason, 'Unschedulable');
     assert.equal(
       cond.message,
-      "0/5 nodes are available: 5 node(s) didn't match Pod's node affinity/selector. preemption: 0/5 nodes are available: 5 Preemption is not helpful for scheduling.",
+      "0/5 nodes are available: 5 node(s) didn't match Pod's node affinity/selector. preemption: 0/5 nodes are available: 5 Preemption is not helpful for scheduling..",
     );
     assert.ok(c.eventsFor(p)[0]!.startsWith('FailedScheduling: 0/5 nodes are available'));
     const node = c.get(c.kinds.nodes, undefined, 'k3d-lab-agent-3')!;

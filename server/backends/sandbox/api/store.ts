@@ -17,6 +17,8 @@ import {
   type WatchEventType,
 } from './types';
 import {validate} from './validation';
+import {StoreQuota, type QuotaLimits} from './quota';
+import {OwnerGraph} from './owner-graph';
 import {systemClock, type Clock} from '../kit/clock';
 import type {Disposable} from '../kit/disposable';
 
@@ -32,6 +34,8 @@ export interface StoreOptions {
    * `kubectl delete pod` would wait forever.
    */
   gracefulPodDeletion?: boolean;
+  /** what the sandbox may hold (api/quota.ts); DEFAULT_QUOTA when not given */
+  quota?: QuotaLimits;
 }
 
 export type PropagationPolicy = 'Foreground' | 'Background' | 'Orphan';
@@ -76,6 +80,8 @@ export class ObjectStore {
   readonly types = new TypeRegistry();
   /** this store's admission chain: built-in defaulting plus the mutations registered here (webhooks) */
   readonly admission = new Admission();
+  /** object count and stored bytes against the sandbox's limits, checked before every create and update */
+  readonly quota: StoreQuota;
   readonly clock: Clock;
   private rv = 0;
   private readonly buckets = new Map<string, Map<string, KubeObject>>();
@@ -83,12 +89,15 @@ export class ObjectStore {
   private readonly nsDelay: number;
   private readonly gracefulPods: boolean;
   private readonly timers = new Set<Disposable>();
+  /** uids and ownerReferences of what is stored, for the garbage collector */
+  private readonly graph = new OwnerGraph();
 
   constructor(opts: StoreOptions = {}) {
     this.clock = opts.clock ?? systemClock;
     this.events = new EventLog(opts.historySize ?? 1000);
     this.nsDelay = opts.namespaceFinalizeDelayMs ?? 200;
     this.gracefulPods = opts.gracefulPodDeletion ?? false;
+    this.quota = new StoreQuota(opts.quota);
   }
 
   get resourceVersion(): number {
@@ -140,10 +149,15 @@ export class ObjectStore {
     o.metadata = {...(o.metadata ?? {})};
     const m = o.metadata;
     if (!type.namespaced) delete m.namespace;
-    if (!m.name && m.generateName) m.name = m.generateName + randomSuffix();
+    const generated = !m.name && !!m.generateName;
+    if (generated) m.name = m.generateName + randomSuffix();
     validate(type, o);
     if (type.custom) applyCrdSchema(type, o, opts.fieldValidation ?? 'Ignore');
     if (type.namespaced) this.checkNamespaceOpen(type, String(m.namespace), String(m.name));
+    // a generated name that is taken is generated again (RetryGenerateName, on by default since 1.31): 5 random
+    // characters collide about once in 20000 pods of one ReplicaSet
+    for (let i = 0; generated && i < 7 && this.bucket(type).has(key(type, m.namespace, m.name!)); i++)
+      m.name = m.generateName + randomSuffix();
     if (this.bucket(type).has(key(type, m.namespace, m.name!))) throw errors.alreadyExists(type, m.name!);
     m.uid = randomUUID();
     m.creationTimestamp = timestamp(this.clock.now());
@@ -155,6 +169,7 @@ export class ObjectStore {
     if (hasGeneration(type)) m.generation = 1;
     else delete m.generation;
     this.admission.admit(type, o, this.admissionContext());
+    this.quota.admit(type, o);
     if (opts.dryRun) return o;
     m.resourceVersion = String(++this.rv);
     this.bucket(type).set(key(type, m.namespace, m.name!), o);
@@ -210,6 +225,7 @@ export class ObjectStore {
       if (hasGeneration(type) && specChanged(old, o)) o.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
     if (JSON.stringify(o) === JSON.stringify(old)) return this.asVersion(type, clone(old)); // no-op: no new resourceVersion
+    this.quota.admit(type, o, old);
     if (opts.dryRun) return o;
     o.metadata.resourceVersion = String(++this.rv);
     this.bucket(type).set(key(type, ns, name), o);
@@ -327,6 +343,9 @@ export class ObjectStore {
       if (!t) continue; // a custom resource whose CRD is gone: the real GC would have removed it too
       this.bucket(t).set(key(t, x.object.metadata.namespace, String(x.object.metadata.name)), x.object);
     }
+    this.quota.reset(this.snapshot().objects);
+    this.graph.clear();
+    for (const [bk, b] of this.buckets) for (const [k, o] of b) this.graph.observe(`${bk}\u0000${k}`, o, false);
   }
 
   dispose(): void {
@@ -351,6 +370,12 @@ export class ObjectStore {
   }
 
   private publish(type: WatchEventType, resource: ResourceType, object: KubeObject): void {
+    this.quota.observe({type, resource, object});
+    this.graph.observe(
+      `${resource.group}/${resource.resource}\u0000${key(resource, object.metadata.namespace, object.metadata.name!)}`,
+      object,
+      type === 'DELETED',
+    );
     this.events.append({type, resource, object, resourceVersion: this.rv});
   }
 
@@ -413,9 +438,21 @@ export class ObjectStore {
     }
   }
 
+  /** the stored object under a graph id */
+  private byId(id: string): [ResourceType, KubeObject] | undefined {
+    const i = id.indexOf('\u0000');
+    const bk = id.slice(0, i);
+    const o = this.buckets.get(bk)?.get(id.slice(i + 1));
+    const [group, resource] = splitBucket(bk);
+    const t = o && this.types.anyVersion(group, resource);
+    return t ? [t, o] : undefined;
+  }
+
   private dependentsOf(owner: KubeObject): [ResourceType, KubeObject][] {
-    const uid = owner.metadata.uid;
-    return [...this.allObjects()].filter(([, o]) => (o.metadata.ownerReferences ?? []).some((r) => r.uid === uid));
+    return this.graph
+      .dependentsOf(owner.metadata.uid)
+      .map((id) => this.byId(id))
+      .filter((x): x is [ResourceType, KubeObject] => !!x);
   }
 
   private deleteDependents(owner: KubeObject, policy: PropagationPolicy): void {
@@ -443,8 +480,10 @@ export class ObjectStore {
   /** an owner deleted in the foreground goes once its last dependent is gone */
   private releaseForegroundOwners(removed: KubeObject): void {
     for (const ref of removed.metadata.ownerReferences ?? []) {
-      for (const [t, owner] of this.allObjects()) {
-        if (owner.metadata.uid !== ref.uid || !(owner.metadata.finalizers ?? []).includes(FOREGROUND)) continue;
+      const found = this.byId(this.graph.idOf(ref.uid) ?? '');
+      if (found) {
+        const [t, owner] = found;
+        if (!(owner.metadata.finalizers ?? []).includes(FOREGROUND)) continue;
         if (this.dependentsOf(owner).length > 0) continue;
         const copy = clone(owner);
         copy.metadata.finalizers = (copy.metadata.finalizers ?? []).filter((f) => f !== FOREGROUND);

@@ -32,6 +32,7 @@ import type {PodRuntime} from '../runtime/index';
 import type {ClusterRecord} from '../cluster/cluster-record';
 import {mergeCluster, removeCluster, type ClusterCredentials} from '../commands/k3d/kubeconfig-file';
 import {loadSavedSandbox, savedSandboxPath, type SavedSandbox} from './saved-sandbox';
+import type {WorkLane, WorkLoop} from '../kit/work-loop';
 
 export interface LearnerSandboxPaths {
   /** <stateDir>/sandbox-backend/<name> */
@@ -60,6 +61,8 @@ export class LearnerSandbox implements CommandSandbox {
     readonly paths: LearnerSandboxPaths,
     private readonly api: SandboxApi,
     private readonly podRuntime: PodRuntime,
+    /** this sandbox's turn in the server's work loop: its cluster's and its mesh's controllers share it */
+    private readonly lane: WorkLane,
   ) {}
 
   static open(
@@ -68,6 +71,7 @@ export class LearnerSandbox implements CommandSandbox {
     paths: LearnerSandboxPaths,
     api: SandboxApi,
     podRuntime: PodRuntime,
+    workLoop: WorkLoop,
     onProblem?: (message: string, detail: Record<string, unknown>) => void,
   ): LearnerSandbox {
     // none on first use (or set aside when unreadable): a new token below
@@ -79,6 +83,7 @@ export class LearnerSandbox implements CommandSandbox {
       paths,
       api,
       podRuntime,
+      workLoop.lane(),
     );
     s.record = saved?.cluster;
     mkdirSync(paths.workspace, {recursive: true, mode: 0o700});
@@ -180,7 +185,7 @@ export class LearnerSandbox implements CommandSandbox {
     if (r.state === 'running') await this.expose(r);
     this.mergeKubeconfig(this.credentials(r.name), false);
     // resumeCluster keeps a cluster that was stopped before the restart stopped
-    this.runtime = resumeCluster(this.apiSandbox, specOf(r));
+    this.runtime = resumeCluster(this.apiSandbox, specOf(r), {lane: this.lane});
     this.startMesh();
   }
 
@@ -191,7 +196,7 @@ export class LearnerSandbox implements CommandSandbox {
       );
     this.record = record;
     this.save();
-    this.runtime = await bootCluster(this.apiSandbox, specOf(record));
+    this.runtime = await bootCluster(this.apiSandbox, specOf(record), {lane: this.lane});
     this.startMesh();
     await this.expose(record);
     if (opts.updateKubeconfig) this.mergeKubeconfig(this.credentials(record.name), opts.switchContext);
@@ -227,7 +232,7 @@ export class LearnerSandbox implements CommandSandbox {
     if (!r || r.state === 'running') return;
     if (this.runtime) await this.runtime.start();
     else {
-      this.runtime = resumeCluster(this.apiSandbox, specOf(r));
+      this.runtime = resumeCluster(this.apiSandbox, specOf(r), {lane: this.lane});
       this.startMesh();
     }
     await this.expose(r);
@@ -255,6 +260,7 @@ export class LearnerSandbox implements CommandSandbox {
     await this.runtime?.dispose();
     this.runtime = undefined;
     await this.api.unexposeSandbox(this.name);
+    this.lane.dispose();
   }
 
   /** the mesh runs on the cluster's store: a deleted cluster's store is replaced, so the mesh is per cluster */
@@ -264,6 +270,7 @@ export class LearnerSandbox implements CommandSandbox {
     this.mesh = startMesh({
       store,
       clock: store.clock,
+      lane: this.lane,
       appendLog: (ns, pod, container, line, time) =>
         this.podRuntime.appendLog(this.name, ns, pod, container, line, time),
     });

@@ -19,6 +19,7 @@ import {
 } from '../runtime/index';
 import type {Mesh} from '../mesh/index';
 import {systemClock, type Clock} from '../kit/clock';
+import {clockLoop, WorkLoop} from '../kit/work-loop';
 import {startCommandServer, type CommandServer} from './command-server';
 import type {ControlRequest} from './control-request';
 import {LearnerSandbox} from './learner-sandbox';
@@ -37,6 +38,11 @@ export interface SandboxBackendOptions {
   onProblem?: (message: string, detail: Record<string, unknown>) => void;
   /** the time every sandbox's store, controllers, mesh and pods run on (tests inject a ManualClock) */
   clock?: Clock;
+  /**
+   * Where every sandbox's controllers take turns (kit/work-loop.ts). Default: yield to I/O with setImmediate; with
+   * an injected clock, turns run on that clock so `clock.advance()` drives them.
+   */
+  workLoop?: WorkLoop;
 }
 
 /** one row of `lab sandbox list` */
@@ -65,6 +71,7 @@ export class SandboxBackend implements Backend {
     private readonly lock: StateLock,
     readonly controlToken: string,
     private readonly onProblem: SandboxBackendOptions['onProblem'],
+    private readonly workLoop: WorkLoop,
   ) {}
 
   static async start(opts: SandboxBackendOptions): Promise<SandboxBackend> {
@@ -103,6 +110,7 @@ export class SandboxBackend implements Backend {
         lock,
         controlToken,
         opts.onProblem,
+        opts.workLoop ?? (opts.clock ? clockLoop(opts.clock) : new WorkLoop()),
       );
       // in-pod traffic takes the path of the sandbox's mesh once Istio is installed in it
       podRuntime.setNetworkModel((rt) => meshOrPlainNetwork(rt, backend));
@@ -339,6 +347,7 @@ export class SandboxBackend implements Backend {
       },
       this.api,
       this.podRuntime,
+      this.workLoop,
       this.onProblem,
     );
     this.learners.set(name, s);

@@ -21,6 +21,7 @@ import {ensureSystemObjects, k3sSystemObjects} from './system-workloads';
 import {TIMINGS} from './timings';
 import {systemClock, type Clock} from '../kit/clock';
 import {resolveKinds, type Kinds} from '../api/kinds';
+import {clockLoop, type WorkLane} from '../kit/work-loop';
 
 /** A running simulated k3d cluster: its controllers, and the k3d verbs that change its state. */
 export interface ClusterRuntime {
@@ -37,6 +38,8 @@ export interface ClusterRuntime {
 
 export interface ClusterOptions {
   clock?: Clock;
+  /** the sandbox's lane of the server's work loop (backend/); by default a loop of the cluster's own on the clock */
+  lane?: WorkLane;
 }
 
 /** what bootCluster/resumeCluster need of a sandbox (`api.sandboxes.get(name)` fits) */
@@ -85,7 +88,7 @@ export async function bootCluster(
   register('server');
   apiServerEndpoints(store, kinds, plan[0]!.internalIP);
   ensureSystemObjects(store, kinds, k3sSystemObjects(spec, plan));
-  const runtime = startRuntime(store, kinds, events, clock, spec, true);
+  const runtime = startRuntime(store, kinds, events, clock, opts.lane ?? clockLoop(clock).lane(), spec, true);
   if (plan.some((p) => p.role === 'agent' && !store.get(kinds.nodes, undefined, p.name))) {
     // k3d starts the agents after the servers: the first kube-system pods go to the server meanwhile
     await new Promise<void>((resolve) => clock.setTimeout(resolve, TIMINGS.agentJoin));
@@ -112,7 +115,7 @@ export function resumeCluster(sandbox: ClusterHost, spec: ClusterSpec, opts: Clu
       if (!store.get(kinds.nodes, undefined, p.name))
         nodeBootEvents(events, store.create(kinds.nodes, nodeObject(spec, p, stamp)));
   }
-  return startRuntime(store, kinds, events, clock, spec, running);
+  return startRuntime(store, kinds, events, clock, opts.lane ?? clockLoop(clock).lane(), spec, running);
 }
 
 function startRuntime(
@@ -120,10 +123,11 @@ function startRuntime(
   kinds: Kinds,
   events: EventRecorder,
   clock: Clock,
+  lane: WorkLane,
   spec: ClusterSpec,
   running: boolean,
 ): ClusterRuntime & {readonly disposed: boolean} {
-  const ctx: ControllerContext = {store, clock, kinds, events};
+  const ctx: ControllerContext = {store, clock, kinds, events, lane};
   const controllers: RunningController[] = CONTROLLERS.map((make) => runController(ctx, make(ctx)));
   let isRunning = running;
   let disposed = false;

@@ -4,6 +4,7 @@ import {WorkQueue, type ReconcileResult} from './work-queue';
 import type {Clock} from '../kit/clock';
 import type {Disposable} from '../kit/disposable';
 import {keyOf} from '../kit/keys';
+import type {WorkLane} from '../kit/work-loop';
 import type {Kinds} from '../api/kinds';
 
 /** What every controller of the simulated cluster gets. */
@@ -12,6 +13,8 @@ export interface ControllerContext {
   clock: Clock;
   kinds: Kinds;
   events: EventRecorder;
+  /** the sandbox's share of the server's work loop; without one, the controllers get a loop of their own on the clock */
+  lane?: WorkLane;
 }
 
 /** a group and plural resource: a served type, or one a CRD will serve later (the mesh watches Gateways early) */
@@ -33,6 +36,10 @@ export interface ControllerDef {
   resyncKeys?(): string[];
   /** converge one key ("ns/name" or "name"); throw to be retried with backoff, or ask to be looked at later */
   reconcile(key: string): ReconcileResult;
+  /** handed the controller's queue once it runs: for a controller that wakes keys itself (the scheduler's retries) */
+  attach?(queue: {add(key: string): void}): void;
+  /** release what the definition holds beyond the queue (caches, watches of its own) */
+  dispose?(): void;
 }
 
 export interface RunningController extends Disposable {
@@ -45,8 +52,12 @@ export interface RunningController extends Disposable {
   enqueue(key: string): void;
 }
 
-export function runController(ctx: Pick<ControllerContext, 'store' | 'clock'>, def: ControllerDef): RunningController {
-  const queue = new WorkQueue(ctx.clock, (key) => def.reconcile(key));
+export function runController(
+  ctx: Pick<ControllerContext, 'store' | 'clock' | 'lane'>,
+  def: ControllerDef,
+): RunningController {
+  const queue = new WorkQueue(ctx.clock, (key) => def.reconcile(key), ctx.lane);
+  def.attach?.({add: (k) => queue.add(k)});
   const subs: Disposable[] = [];
   subs.push(ctx.store.watch((e) => queue.add(keyOf(e.object)), {resource: def.primary}));
   for (const s of def.secondary ?? [])
@@ -71,6 +82,7 @@ export function runController(ctx: Pick<ControllerContext, 'store' | 'clock'>, d
     dispose() {
       for (const s of subs) s.dispose();
       queue.dispose();
+      def.dispose?.();
     },
   };
 }

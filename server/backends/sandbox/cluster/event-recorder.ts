@@ -10,13 +10,23 @@ export interface EventSource {
   host?: string;
 }
 
+/** client-go's EventCorrelator: 10 distinct messages per (object, reason, source) within 10 minutes, then one combined Event */
+const AGGREGATE_MAX_EVENTS = 10;
+const AGGREGATE_INTERVAL_MS = 600_000;
+/** client-go keeps its event caches in LRUs of this size */
+const CACHE_SIZE = 4096;
+
 /**
  * Records core/v1 Events as client-go's recorder does: one Event per (object, reason, message, source), counted
  * and re-stamped when it repeats, so `kubectl describe` shows "x3 over 10s" style aggregation and `get events`
- * reads like a cluster's. Events are best-effort: a namespace being deleted simply drops them.
+ * reads like a cluster's. After 10 different messages for the same object and reason (a ReplicaSet creating 1000
+ * pods) the 10th and later go into one Event whose message starts "(combined from similar events): ", as client-go's
+ * EventAggregator does: a big ReplicaSet makes 10 events, not 1000. Events are best-effort: a namespace being
+ * deleted, or a sandbox out of room, simply drops them.
  */
 export class EventRecorder {
   private readonly seen = new Map<string, string>();
+  private readonly aggregates = new Map<string, {messages: Set<string>; last: number}>();
   private seq = randomInt(1000) * 1000;
 
   constructor(
@@ -43,15 +53,19 @@ export class EventRecorder {
   ): void {
     const namespace = obj.metadata.namespace ?? 'default';
     const now = timestamp(this.clock.now());
-    const dedup = [obj.metadata.uid, type, reason, message, source.component, source.host ?? '', fieldPath ?? ''].join(
+    const similar = [obj.metadata.uid, type, reason, source.component, source.host ?? '', fieldPath ?? ''].join(
       '\u0000',
     );
+    const combined = this.aggregate(similar, message);
+    if (combined) message = `(combined from similar events): ${message}`;
+    const dedup = combined ? similar : `${similar}\u0000${message}`;
     try {
       const existing = this.seen.get(dedup);
       const prev = existing ? this.store.get(this.kinds.events, namespace, existing) : undefined;
       if (prev) {
         prev.count = Number(prev.count ?? 1) + 1;
         prev.lastTimestamp = now;
+        prev.message = message;
         this.store.update(this.kinds.events, prev);
         return;
       }
@@ -83,9 +97,30 @@ export class EventRecorder {
         reportingComponent: source.component,
         reportingInstance: source.host ?? '',
       });
-      this.seen.set(dedup, name);
+      remember(this.seen, dedup, name);
     } catch {
       // the namespace is terminating or gone: a real cluster drops these events too
     }
   }
+
+  /** true once 10 different messages of this kind came within 10 minutes: this one goes into the combined Event */
+  private aggregate(similar: string, message: string): boolean {
+    const now = this.clock.now().getTime();
+    let a = this.aggregates.get(similar);
+    if (!a || now - a.last > AGGREGATE_INTERVAL_MS) a = {messages: new Set(), last: now};
+    a.last = now;
+    a.messages.add(message);
+    remember(this.aggregates, similar, a);
+    if (a.messages.size < AGGREGATE_MAX_EVENTS) return false;
+    // EventAggregate: the set never grows past the threshold (localKeys.PopAny)
+    a.messages.delete(a.messages.values().next().value!);
+    return true;
+  }
+}
+
+/** set in a bounded map that forgets its least recently set entry (an LRU, as client-go's caches) */
+function remember<V>(m: Map<string, V>, key: string, value: V): void {
+  m.delete(key);
+  m.set(key, value);
+  if (m.size > CACHE_SIZE) m.delete(m.keys().next().value!);
 }

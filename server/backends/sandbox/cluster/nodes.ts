@@ -13,6 +13,18 @@ export const nodeArch = (): string => ARCH[process.arch] ?? 'amd64';
 
 const hex = (n: number) => randomBytes(n).toString('hex');
 
+/** the kubelet's default --max-pods, which k3s keeps */
+export const MAX_PODS = 110;
+/** the node's disk as a k3d container sees it (the host's, here a fixed 100 GiB-ish) */
+const DISK_KI = 102626232;
+/**
+ * A k3d node sees the whole host's CPUs and memory. The walkthrough's pods request at most ~1.3 CPU and ~3 GiB on
+ * one node (istiod 500m/2Gi, ztunnel 200m/512Mi, istio-cni, coredns, metrics-server): a smaller host is reported as
+ * this much, so the walkthrough schedules on any machine the lab runs on (KNOWN-DIFFERENCES.md).
+ */
+const MIN_CPUS = 2;
+const MIN_MEMORY_KI = 4 * 1024 * 1024;
+
 /** the node's pressure conditions as the kubelet reports them while healthy */
 const HEALTHY: [string, string, string][] = [
   ['MemoryPressure', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'],
@@ -28,13 +40,16 @@ export function nodeObject(spec: ClusterSpec, plan: NodePlan, now: string): Kube
   const arch = nodeArch();
   const server = plan.role === 'server';
   const capacity = {
-    cpu: String(cpus().length || 4),
-    'ephemeral-storage': '102626232Ki',
+    cpu: String(Math.max(cpus().length, MIN_CPUS)),
+    'ephemeral-storage': `${DISK_KI}Ki`,
     'hugepages-1Gi': '0',
     'hugepages-2Mi': '0',
-    memory: `${Math.floor(totalmem() / 1024)}Ki`,
-    pods: '110',
+    memory: `${Math.max(Math.floor(totalmem() / 1024), MIN_MEMORY_KI)}Ki`,
+    pods: String(MAX_PODS),
   };
+  // k3s's kubelet reserves nothing for the system and evicts only on disk (imagefs/nodefs.available<5%): the
+  // allocatable CPU and memory are the capacity, ephemeral storage 95% of it, written in bytes
+  const allocatable = {...capacity, 'ephemeral-storage': String(Math.floor(DISK_KI * 1024 * 0.95))};
   const nodeArgs = server
     ? [
         'server',
@@ -87,7 +102,7 @@ export function nodeObject(spec: ClusterSpec, plan: NodePlan, now: string): Kube
         {address: plan.internalIP, type: 'InternalIP'},
         {address: plan.name, type: 'Hostname'},
       ],
-      allocatable: {...capacity},
+      allocatable,
       capacity,
       conditions: [] as J[],
       daemonEndpoints: {kubeletEndpoint: {Port: 10250}},

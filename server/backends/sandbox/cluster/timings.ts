@@ -25,8 +25,13 @@ export const TIMINGS = {
   podTermination: 350,
   /** a pod waiting on a missing ConfigMap/Secret looks again this often (FailedMount / CreateContainerConfigError) */
   missingReferenceRetry: 2000,
-  /** an unschedulable pod is retried this often (and whenever a node changes) */
+  /** a pod waiting for a missing PVC is retried this often */
   unschedulableRetry: 3000,
+  /**
+   * a pod that fits no node is retried when a node changes or a pod frees capacity, and otherwise after this long
+   * (kube-scheduler's podMaxInUnschedulablePodsDuration: 5 minutes, not compressed: it is a safety net)
+   */
+  unschedulableFallback: 300_000,
   /** first retry after a failed reconcile (a write conflict, a namespace going away); doubles up to the max */
   retryBase: 20,
   retryMax: 2000,

@@ -1,6 +1,7 @@
 import {TIMINGS} from './timings';
 import type {Clock} from '../kit/clock';
 import type {Disposable} from '../kit/disposable';
+import {clockLoop, type WorkLane, type WorkSource} from '../kit/work-loop';
 
 /** What a reconcile may ask for: nothing (done) or to be looked at again after a while. */
 export type ReconcileResult = void | {requeueAfterMs: number};
@@ -8,20 +9,24 @@ export type ReconcileResult = void | {requeueAfterMs: number};
 /**
  * A de-duplicating, rate-limited work queue of object keys (client-go's workqueue, small): a key added many times
  * before it is processed is processed once; a reconcile that throws is retried with exponential backoff; pausing
- * keeps keys until resumed (`k3d cluster stop`). All time goes through the injected clock.
+ * keeps keys until resumed (`k3d cluster stop`). All time goes through the injected clock. Keys are processed one
+ * per step of the sandbox's work lane (kit/work-loop.ts), never inside the store event that added them.
  */
-export class WorkQueue implements Disposable {
+export class WorkQueue implements Disposable, WorkSource {
   private readonly dirty = new Set<string>();
   private readonly delayed = new Map<string, {at: number; timer: Disposable}>();
   private readonly failures = new Map<string, number>();
-  private drainTimer: Disposable | undefined;
   private paused = false;
   private disposed = false;
+  private readonly lane: WorkLane;
 
   constructor(
     private readonly clock: Clock,
     private readonly process: (key: string) => ReconcileResult,
-  ) {}
+    lane?: WorkLane,
+  ) {
+    this.lane = lane ?? clockLoop(clock).lane();
+  }
 
   add(key: string): void {
     if (this.disposed) return;
@@ -46,8 +51,6 @@ export class WorkQueue implements Disposable {
 
   pause(): void {
     this.paused = true;
-    this.drainTimer?.dispose();
-    this.drainTimer = undefined;
   }
 
   resume(): void {
@@ -61,40 +64,32 @@ export class WorkQueue implements Disposable {
 
   dispose(): void {
     this.disposed = true;
-    this.drainTimer?.dispose();
     for (const d of this.delayed.values()) d.timer.dispose();
     this.delayed.clear();
     this.dirty.clear();
   }
 
-  /** drain on the next tick, not inside the store event that added the key: writes never nest in a watcher */
   private schedule(): void {
-    if (this.paused || this.disposed || this.drainTimer || this.dirty.size === 0) return;
-    this.drainTimer = this.clock.setTimeout(() => {
-      this.drainTimer = undefined;
-      this.drain();
-    }, 0);
+    if (this.paused || this.disposed || this.dirty.size === 0) return;
+    this.lane.wake(this);
   }
 
-  private drain(): void {
-    const keys = [...this.dirty];
-    this.dirty.clear();
-    for (const key of keys) {
-      if (this.disposed || this.paused) {
-        this.dirty.add(key);
-        continue;
-      }
-      try {
-        const r = this.process(key);
-        this.failures.delete(key);
-        if (r) this.addAfter(key, r.requeueAfterMs);
-      } catch {
-        // a conflict or a vanished namespace: the next look at the world decides again (level-triggered)
-        const n = (this.failures.get(key) ?? 0) + 1;
-        this.failures.set(key, n);
-        this.addAfter(key, Math.min(TIMINGS.retryMax, TIMINGS.retryBase * 2 ** (n - 1)));
-      }
+  /** one key: the oldest dirty one */
+  step(): boolean {
+    if (this.disposed || this.paused) return false;
+    const key = this.dirty.values().next().value;
+    if (key === undefined) return false;
+    this.dirty.delete(key);
+    try {
+      const r = this.process(key);
+      this.failures.delete(key);
+      if (r) this.addAfter(key, r.requeueAfterMs);
+    } catch {
+      // a conflict or a vanished namespace: the next look at the world decides again (level-triggered)
+      const n = (this.failures.get(key) ?? 0) + 1;
+      this.failures.set(key, n);
+      this.addAfter(key, Math.min(TIMINGS.retryMax, TIMINGS.retryBase * 2 ** (n - 1)));
     }
-    this.schedule();
+    return !this.disposed && !this.paused && this.dirty.size > 0;
   }
 }

@@ -11,6 +11,7 @@
 import type {KubeObject, ObjectStore} from '../api';
 import {runController, type RunningController} from '../cluster/controller';
 import type {Clock} from '../kit/clock';
+import type {WorkLane} from '../kit/work-loop';
 import type {Disposable} from '../kit/disposable';
 import {defaultNetworkModel} from '../runtime/net/default-network';
 import type {NetworkModel} from '../runtime/net/network-model';
@@ -33,6 +34,8 @@ export interface MeshOptions {
   clock: Clock;
   /** write a line to a container's log (the sandbox runtime's appendLog): ztunnel's enrolment lines */
   appendLog?: (namespace: string, pod: string, container: string, line: string, time?: Date) => void;
+  /** the sandbox's lane of the server's work loop, shared with its cluster's controllers */
+  lane?: WorkLane;
 }
 
 /** The mesh of one sandbox; idle until Istio is installed in it. */
@@ -52,7 +55,7 @@ export interface Mesh extends Disposable {
 }
 
 /** the mesh's controllers, admission hook and traffic record for one sandbox's store */
-export function startMesh({store, clock, appendLog}: MeshOptions): Mesh {
+export function startMesh({store, clock, appendLog, lane}: MeshOptions): Mesh {
   const injector = installSidecarInjector(store);
   const traffic = new MeshTrafficRecorder();
   const onEnrolment = (pod: KubeObject, ztunnel: KubeObject | undefined, enrolled: boolean) => {
@@ -70,7 +73,7 @@ export function startMesh({store, clock, appendLog}: MeshOptions): Mesh {
     gatewayClassController(store, clock),
     rootCertController(store),
     routeStatusController(store, clock),
-  ].map((def) => runController({store, clock}, def));
+  ].map((def) => runController({store, clock, lane}, def));
   return {
     controllers,
     traffic,

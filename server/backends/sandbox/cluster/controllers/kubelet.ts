@@ -4,6 +4,7 @@ import {asObj, type J} from '../json';
 import {isNodeReady, nodeNetwork} from '../nodes';
 import {nodeNameOf} from '../pod-state';
 import {POD_STAGES, type StageContext} from '../pod-stages';
+import {PodsByNode} from '../pods-by-node';
 import {nowStamp, writeStatus} from '../status';
 import {keyOf, splitKey} from '../../kit/keys';
 
@@ -17,13 +18,14 @@ export function kubeletController(ctx: ControllerContext): ControllerDef {
   const entered = new Map<string, {uid: string; stage: string; at: number; retryAt?: number}>();
   const pulled = new Map<string, Set<string>>();
   const lastIP = new Map<string, number>();
+  const onNode = new PodsByNode(store, kinds.pods);
 
   const allocateIP = (node: KubeObject): string => {
     const {podCIDR} = nodeNetwork(node);
     const prefix = podCIDR.replace(/\.0\/24$/, '.');
     const nodeName = node.metadata.name!;
     const used = new Set<number>();
-    for (const p of store.list(kinds.pods, {fieldSelector: `spec.nodeName=${nodeName}`}).items) {
+    for (const p of onNode.on(nodeName)) {
       const ip = asObj(p).status?.podIP as string | undefined;
       if (ip?.startsWith(prefix) && !['Succeeded', 'Failed'].includes(asObj(p).status?.phase))
         used.add(Number(ip.slice(prefix.length)));
@@ -44,12 +46,12 @@ export function kubeletController(ctx: ControllerContext): ControllerDef {
     secondary: [
       {
         type: kinds.nodes,
-        keys: (n) =>
-          isNodeReady(n)
-            ? store.list(kinds.pods, {fieldSelector: `spec.nodeName=${n.metadata.name}`}).items.map(keyOf)
-            : [],
+        keys: (n) => (isNodeReady(n) ? onNode.on(n.metadata.name!).map(keyOf) : []),
       },
     ],
+    dispose() {
+      onNode.dispose();
+    },
     reconcile(key) {
       const {namespace, name} = splitKey(key);
       const pod = store.get(kinds.pods, namespace, name);
@@ -69,7 +71,7 @@ export function kubeletController(ctx: ControllerContext): ControllerDef {
       if (!cache) {
         // after a lab restart the node still has what its pods ran: seed the image cache from them
         cache = new Set<string>();
-        for (const other of store.list(kinds.pods, {fieldSelector: `spec.nodeName=${nodeName}`}).items)
+        for (const other of onNode.on(nodeName!))
           for (const st of [
             ...(asObj(other).status?.containerStatuses ?? []),
             ...(asObj(other).status?.initContainerStatuses ?? []),

@@ -1,60 +1,168 @@
 import type {ControllerContext, ControllerDef} from '../controller';
-import type {ReplicaSet, ReplicaSetStatus} from 'kubernetes-types/apps/v1';
+import type {ReplicaSet, ReplicaSetCondition, ReplicaSetStatus} from 'kubernetes-types/apps/v1';
 import type {Typed} from '../../api';
-import {isControlledBy, ownerKey} from '../owners';
-import {deletionOrder, isActive, isReady} from '../pod-state';
+import {OwnedPods} from '../owned-pods';
+import {deletionOrder, isActive} from '../pod-state';
 import {podFromTemplate} from '../pod-template';
-import {writeStatus} from '../status';
+import {nowStamp, setCondition, writeStatus} from '../status';
+import type {J} from '../json';
 import {splitKey} from '../../kit/keys';
 
 const SOURCE = {component: 'replicaset-controller'};
 
+/** at most this many pods are created or deleted per sync (replicaset.BurstReplicas) */
+export const BURST_REPLICAS = 500;
+/** the first batch of a sync (controller.SlowStartInitialBatchSize); each next batch is twice the last */
+export const SLOW_START_INITIAL_BATCH = 1;
+/**
+ * Writes per step of the work loop: a batch of 256 creations is done in 8 steps, so one ReplicaSet never holds the
+ * event loop for more than a few milliseconds (the real controller runs a batch's creations in parallel goroutines).
+ */
+export const WRITES_PER_STEP = 32;
+
+/** where one ReplicaSet is in its current sync's slow start */
+interface SlowStart {
+  /** creations left in this sync (at most BURST_REPLICAS when it began) */
+  remaining: number;
+  /** the current batch's size, and how many of it are done */
+  batch: number;
+  done: number;
+}
+
+/** the error's message as `kubectl` shows a Status (what "Error creating: …" repeats) */
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
 /**
  * ReplicaSet → Pods: keep exactly spec.replicas active pods it controls (a deleted pod is replaced at once, by a
  * pod with a new random name), remove the least useful ones first when scaled down, and report counts in status.
+ *
+ * Like the real controller it creates at most 500 pods per sync, in slow-start batches of 1, 2, 4, 8, … that stop
+ * at the first failure (a quota, a terminating namespace): a failed creation is a `FailedCreate` warning
+ * ("Error creating: …") and a `ReplicaFailure` condition, and the sync is retried with backoff. Pods are found
+ * through an index by owner (owned-pods.ts), never by listing the namespace.
  */
 export function replicaSetController(ctx: ControllerContext): ControllerDef {
-  const {store, kinds, events} = ctx;
+  const {store, kinds, events, clock} = ctx;
+  const owned = new OwnedPods(store, kinds.pods);
+  const starts = new Map<string, SlowStart>();
+  /** the pods a scale-down sync chose to delete, not yet deleted */
+  const victims = new Map<string, string[]>();
   return {
     name: 'replicaset-controller',
     primary: kinds.replicasets,
-    secondary: [{type: kinds.pods, keys: (p) => ownerKey(p, 'ReplicaSet')}],
+    secondary: [
+      {
+        type: kinds.pods,
+        keys: (p) => {
+          const ref = p.metadata.ownerReferences?.find((r) => r.controller);
+          return ref?.kind === 'ReplicaSet' && p.metadata.namespace ? [`${p.metadata.namespace}/${ref.name}`] : [];
+        },
+      },
+    ],
+    dispose() {
+      owned.dispose();
+    },
     reconcile(key) {
       const {namespace, name} = splitKey(key);
       const rs = store.get(kinds.replicasets, namespace, name);
-      if (!rs || rs.metadata.deletionTimestamp) return;
-      const r = rs as Typed<ReplicaSet>;
-      const owned = store.list(kinds.pods, {namespace}).items.filter((p) => isControlledBy(p, rs));
-      const active = owned.filter(isActive);
-      const want = Number(r.spec?.replicas ?? 1);
-      if (active.length < want) {
-        for (let i = active.length; i < want; i++) {
-          const pod = store.create(kinds.pods, podFromTemplate(rs, r.spec?.template));
-          active.push(pod);
-          events.normal(rs, 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, SOURCE);
-        }
-      } else if (active.length > want) {
-        for (const p of [...active].sort(deletionOrder).slice(0, active.length - want)) {
-          store.delete(kinds.pods, namespace, p.metadata.name!);
-          events.normal(rs, 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, SOURCE);
-        }
+      if (!rs || rs.metadata.deletionTimestamp) {
+        starts.delete(key);
+        victims.delete(key);
+        return;
       }
-      const now = store.list(kinds.pods, {namespace}).items.filter((p) => isControlledBy(p, rs) && isActive(p));
-      const ready = now.filter(isReady).length;
+      const r = rs as Typed<ReplicaSet>;
+      const uid = rs.metadata.uid;
+      const want = Number(r.spec?.replicas ?? 1);
+      const diff = want - owned.counts(uid).active;
+      let failure: string | undefined;
+      let more = false;
+      if (diff > 0) {
+        victims.delete(key);
+        const s = starts.get(key) ?? {
+          remaining: Math.min(diff, BURST_REPLICAS),
+          batch: SLOW_START_INITIAL_BATCH,
+          done: 0,
+        };
+        const n = Math.min(WRITES_PER_STEP, s.batch - s.done, s.remaining, diff);
+        try {
+          for (let i = 0; i < n; i++) {
+            const pod = store.create(kinds.pods, podFromTemplate(rs, r.spec?.template));
+            s.done++;
+            s.remaining--;
+            events.normal(rs, 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, SOURCE);
+          }
+        } catch (e) {
+          // slowStartBatch: the rest of the sync is skipped; the error is the sync's, retried with backoff
+          failure = messageOf(e);
+          events.warning(rs, 'FailedCreate', `Error creating: ${failure}`, SOURCE);
+        }
+        if (failure) starts.delete(key);
+        else {
+          if (s.done >= s.batch) {
+            s.batch = Math.min(2 * s.batch, Math.max(s.remaining, 1));
+            s.done = 0;
+          }
+          if (s.remaining > 0) starts.set(key, s);
+          else starts.delete(key);
+          // this sync's next step, or the next sync once this one's 500 are made
+          more = diff - n > 0;
+        }
+      } else {
+        starts.delete(key);
+        if (diff < 0) {
+          // a sync deletes up to 500, the least useful first: chosen once, deleted a few per step
+          let list = victims.get(key);
+          if (!list?.length)
+            list = owned
+              .of(uid)
+              .filter(isActive)
+              .sort(deletionOrder)
+              .slice(0, Math.min(-diff, BURST_REPLICAS))
+              .map((p) => p.metadata.name!);
+          const now = list.splice(0, Math.min(-diff, WRITES_PER_STEP));
+          for (const podName of now) {
+            try {
+              store.delete(kinds.pods, namespace, podName);
+              events.normal(rs, 'SuccessfulDelete', `Deleted pod: ${podName}`, SOURCE);
+            } catch {
+              // already gone: the next sync counts again
+            }
+          }
+          if (list.length) victims.set(key, list);
+          else victims.delete(key);
+          more = -diff > now.length;
+        } else victims.delete(key);
+      }
+      const counts = owned.counts(uid);
       const selectorLabels = r.spec?.template?.metadata?.labels ?? {};
+      let fullyLabeled = 0;
+      for (const set of counts.labelSets.values())
+        if (Object.entries(selectorLabels).every(([k, v]) => set.labels[k] === v)) fullyLabeled += set.count;
       const status: ReplicaSetStatus = {
         ...(r.status ?? {}),
-        replicas: now.length,
-        fullyLabeledReplicas: now.filter((p) =>
-          Object.entries(selectorLabels).every(([k, v]) => p.metadata.labels?.[k] === v),
-        ).length,
-        readyReplicas: ready,
-        availableReplicas: ready,
+        replicas: counts.active,
+        fullyLabeledReplicas: fullyLabeled,
+        readyReplicas: counts.ready,
+        availableReplicas: counts.ready,
         observedGeneration: rs.metadata.generation,
       };
       for (const k of ['readyReplicas', 'availableReplicas', 'fullyLabeledReplicas'] as const)
         if (!status[k]) delete status[k];
+      // ReplicaFailure: set when creations start failing (kept as it was while they go on failing: calculateStatus
+      // adds it only when absent, or every retry would write a new message), removed once the pods are all there
+      const conditions = (status.conditions ?? []) as J[];
+      if (failure && !conditions.some((c) => c.type === 'ReplicaFailure'))
+        status.conditions = setCondition(
+          conditions,
+          {type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: failure},
+          nowStamp(clock),
+        ) as ReplicaSetCondition[];
+      else if (diff <= 0 && conditions.some((c) => c.type === 'ReplicaFailure'))
+        status.conditions = conditions.filter((c) => c.type !== 'ReplicaFailure') as ReplicaSetCondition[];
+      if (status.conditions && !status.conditions.length) delete status.conditions;
       writeStatus(store, kinds.replicasets, rs, status);
+      if (failure) throw new Error(failure);
+      return more ? {requeueAfterMs: 0} : undefined;
     },
   };
 }
