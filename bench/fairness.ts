@@ -17,10 +17,6 @@ import {fmt, percentile, printTable, type Row} from './stats';
 
 const CALLS = Number(process.env.BENCH_FAIRNESS_CALLS ?? 50);
 const REPLICAS = Number(process.env.BENCH_FAIRNESS_REPLICAS ?? 100000);
-/** the API's state-file debounce (its default when unset): a long one shows what the controllers alone cost */
-const SAVE_DEBOUNCE_MS = process.env.BENCH_FAIRNESS_SAVE_DEBOUNCE_MS
-  ? Number(process.env.BENCH_FAIRNESS_SAVE_DEBOUNCE_MS)
-  : undefined;
 
 interface Shell {
   env: Record<string, string>;
@@ -104,7 +100,7 @@ async function child(): Promise<void> {
 
 export async function benchFairness(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fairness-bench-'));
-  const backend = await createSandboxBackend({stateDir: dir, saveDebounceMs: SAVE_DEBOUNCE_MS});
+  const backend = await createSandboxBackend({stateDir: dir});
   const rows: Row[] = [];
   try {
     const a = await shellOf(backend, 'a');
@@ -144,7 +140,7 @@ export async function benchFairness(): Promise<void> {
     rmSync(dir, {recursive: true, force: true});
   }
   rows.push({metric: 'SIGTERM to exit of a lab whose sandbox is busy, ms', value: fmt(await sigtermToExit(), 0)});
-  printTable(`fairness${SAVE_DEBOUNCE_MS ? ` (state saved every ${SAVE_DEBOUNCE_MS} ms)` : ''}`, rows);
+  printTable('fairness', rows);
 }
 
 if (process.argv.includes('--child')) await child();
