@@ -7,6 +7,7 @@ import {
   type PolicyDecision,
 } from './authorization';
 import {podDataplane, waypointFor, type DataplaneMode} from './dataplane';
+import {strictMtlsDenial} from './peer-authentication';
 import {routeRequest, type HeaderList, type HeaderModifier, type Rng} from './routing';
 import {
   asJson,
@@ -270,6 +271,12 @@ export function planRequest(world: MeshWorld, input: PlanInput, rng: Rng): Plann
     if (zt) {
       const hop: Hop = {kind: 'ztunnel-inbound', pod: zt, container: 'istio-proxy', node: nodeOf(zt)};
       hops.push(hop);
+      // PeerAuthentication STRICT reaches ztunnel as a converted DENY policy: plaintext peers are refused first
+      const strict = strictMtlsDenial(world, pod, podPort, waypoint?.pod ? spiffeOf(waypoint.pod) : clientIdentity);
+      if (strict) {
+        hop.decision = strict;
+        return plan({kind: 'reset', at: hop, error: '', pod, port: podPort}, {destination, destinationMode, waypoint});
+      }
       const policies = policiesAt(world, 'ztunnel', {pod});
       if (policies.length) {
         // behind a waypoint, the destination ztunnel sees the waypoint's identity, not the original client's
