@@ -171,4 +171,51 @@ describe('PeerAuthentication STRICT through kubectl', {skip: NO_KUBECTL}, () => 
     ]);
     assert.equal(again.stdout, '200');
   });
+
+  it('an L4 policy that admits only the waypoint refuses the plaintext bypass and passes traffic through the waypoint', async () => {
+    const before = await k([
+      'exec',
+      '-n',
+      'plain',
+      'outsider',
+      '--',
+      'curl',
+      '-s',
+      'http://helloworld.bar-2:5000/hello',
+    ]);
+    assert.match(before.stdout, /^Hello version: v[12]/);
+    const applied = await k(
+      ['apply', '-f', '-'],
+      [
+        'apiVersion: security.istio.io/v1',
+        'kind: AuthorizationPolicy',
+        'metadata: {name: helloworld-waypoint-only, namespace: bar-2}',
+        'spec:',
+        '  selector: {matchLabels: {app: helloworld}}',
+        '  action: ALLOW',
+        '  rules: [{from: [{source: {principals: [cluster.local/ns/bar-2/sa/waypoint]}}]}]',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(applied.stdout.trim(), 'authorizationpolicy.security.istio.io/helloworld-waypoint-only created');
+    const bypass = await k([
+      'exec',
+      '-n',
+      'plain',
+      'outsider',
+      '--',
+      'curl',
+      '-sS',
+      'http://helloworld.bar-2:5000/hello',
+    ]);
+    assert.equal(bypass.code, 56);
+    const line = (await k(['logs', '-n', 'istio-system', 'ztunnel-agent3'])).stdout.trim().split('\n').at(-1)!;
+    assert.match(
+      line,
+      /src\.namespace="plain".* error="connection closed due to policy rejection: allow policies exist, but none allowed"$/,
+    );
+    const via = await k(['exec', '-n', 'foo', SLEEP, '--', 'curl', '-s', 'http://helloworld.bar-2:5000/hello']);
+    assert.match(via.stdout, /^Hello version: v[12]/);
+    await k(['delete', 'authorizationpolicy', 'helloworld-waypoint-only', '-n', 'bar-2']);
+  });
 });
