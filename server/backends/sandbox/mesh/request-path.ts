@@ -6,7 +6,7 @@ import {
   type EnforcementPoint,
   type PolicyDecision,
 } from './authorization';
-import {podDataplane, waypointFor, type DataplaneMode} from './dataplane';
+import {isIngressGateway, podDataplane, waypointFor, type DataplaneMode} from './dataplane';
 import {strictMtlsDenial} from './peer-authentication';
 import {routeRequest, type HeaderList, type HeaderModifier, type Rng} from './routing';
 import {
@@ -17,6 +17,7 @@ import {
   ISTIO_SYSTEM,
   labelsOf,
   nameOf,
+  namespaceLabels,
   nodeOf,
   nsOf,
   podIP,
@@ -194,7 +195,14 @@ export function planRequest(world: MeshWorld, input: PlanInput, rng: Rng): Plann
   }
 
   // the waypoint only sees traffic from mesh clients; a plaintext client goes straight to the pod
-  const choice = inMesh ? waypointFor(world, {service: destination.service, pod: destination.pod}) : undefined;
+  // an ingress gateway skips the waypoint unless the Service or its namespace says istio.io/ingress-use-waypoint
+  const viaWaypoint =
+    inMesh &&
+    (!isIngressGateway(source) ||
+      [labelsOf(destination.service), namespaceLabels(world, nsOf(destination.service ?? destination.pod!))].some(
+        (l) => l['istio.io/ingress-use-waypoint'] === 'true',
+      ));
+  const choice = viaWaypoint ? waypointFor(world, {service: destination.service, pod: destination.pod}) : undefined;
   let waypoint: PlannedRequest['waypoint'];
   if (choice) {
     const wp = waypointPod(world, choice.name, choice.namespace, rng);
