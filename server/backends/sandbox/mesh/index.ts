@@ -86,6 +86,8 @@ export function startMesh({store, clock, appendLog}: MeshOptions): Mesh {
         recorder: traffic,
         serveApp: (pod, port, req) => serveFromPod(rt, podView(pod), port, req),
         appendLog: (namespace, pod, container, line, time) => void rt.appendLog(namespace, pod, container, line, time),
+        addMetric: (namespace, pod, name, help, labels, value) =>
+          rt.metrics.add(namespace, pod, name, help, labels, value),
         passthrough: defaultNetworkModel(rt),
       }),
     dispose() {
