@@ -90,7 +90,10 @@ export class PublishedPorts {
         timeoutMs: 30_000,
       });
       if (isNetworkError(result)) return void req.socket.destroy();
-      const out = result.headers.filter(([k]) => !/^(transfer-encoding|connection)$/i.test(k));
+      // a gateway (Envoy in router mode) names itself istio-envoy, where a sidecar says envoy
+      const out = result.headers
+        .filter(([k]) => !/^(transfer-encoding|connection)$/i.test(k))
+        .map(([k, v]): [string, string] => (k.toLowerCase() === 'server' ? [k, 'istio-envoy'] : [k, v]));
       if (!out.some(([k]) => k.toLowerCase() === 'content-length'))
         out.push(['content-length', String(result.body.length)]);
       res.writeHead(result.status, result.statusText || undefined, out.flat());
