@@ -32,6 +32,7 @@ import type {PodRuntime} from '../runtime/index';
 import type {ClusterRecord} from '../cluster/cluster-record';
 import {mergeCluster, removeCluster, type ClusterCredentials} from '../commands/k3d/kubeconfig-file';
 import {loadSavedSandbox, savedSandboxPath, type SavedSandbox} from './saved-sandbox';
+import {PublishedPorts} from './published-ports';
 
 export interface LearnerSandboxPaths {
   /** <stateDir>/sandbox-backend/<name> */
@@ -52,6 +53,11 @@ export class LearnerSandbox implements CommandSandbox {
    * kubeconfig (kubectl config use-context) and its folder, which the lab writes as root
    */
   private owner: {uid: number; gid: number} | undefined;
+  /** the host ports `k3d cluster create -p` published on the load balancer */
+  private readonly published = new PublishedPorts({
+    store: () => this.store,
+    runtime: () => this.podRuntime.sandbox(this.name),
+  });
 
   private constructor(
     readonly learner: string,
@@ -90,6 +96,7 @@ export class LearnerSandbox implements CommandSandbox {
   /** from now on the learner's shell runs as this uid (a workshop attendee): it gets its own copy of the kubeconfig */
   setOwner(owner: {uid: number; gid: number}): void {
     this.owner = owner;
+    void this.published.close();
     this.syncShellKubeconfig();
   }
 
@@ -203,7 +210,7 @@ export class LearnerSandbox implements CommandSandbox {
     this.stopMesh();
     await this.runtime?.dispose();
     this.runtime = undefined;
-    await this.api.unexposeSandbox(this.name);
+    await this.unexpose();
     // the objects go with the cluster: a fresh API sandbox (new token) for the next `cluster create`
     this.api.sandboxes.delete(this.name);
     this.api.sandboxes.create(this.name);
@@ -217,7 +224,7 @@ export class LearnerSandbox implements CommandSandbox {
     if (!this.record || this.record.state === 'stopped') return;
     await this.runtime?.stop();
     // a stopped k3d cluster's API port is closed: kubectl gets "connection refused" there too
-    await this.api.unexposeSandbox(this.name);
+    await this.unexpose();
     this.record.state = 'stopped';
     this.save();
   }
@@ -241,6 +248,8 @@ export class LearnerSandbox implements CommandSandbox {
    * shared-port URL: a lab must not fail a step over a port the learner cannot see.
    */
   private async expose(r: ClusterRecord): Promise<void> {
+    // a workshop attendee's host ports would be every attendee's (no token guards them): only a lone learner gets them
+    if (!this.owner) await this.published.open(r);
     if (!r.apiPortGiven) return;
     try {
       await this.api.exposeSandbox(this.name, {port: r.apiPort, advertiseHost: '0.0.0.0'});
@@ -249,12 +258,17 @@ export class LearnerSandbox implements CommandSandbox {
     }
   }
 
+  private async unexpose(): Promise<void> {
+    await this.published.close();
+    await this.api.unexposeSandbox(this.name);
+  }
+
   /** controllers off (lab shutting down); state stays on disk */
   async dispose(): Promise<void> {
     this.stopMesh();
     await this.runtime?.dispose();
     this.runtime = undefined;
-    await this.api.unexposeSandbox(this.name);
+    await this.unexpose();
   }
 
   /** the mesh runs on the cluster's store: a deleted cluster's store is replaced, so the mesh is per cluster */
