@@ -5,7 +5,10 @@
  * Istio ingress gateway the gateway's routes and the mesh (mesh/ingress.ts). So a learner's `curl localhost:9080`, in
  * the lab terminal or anywhere on the machine, reaches the sandbox as it would reach k3d. Like `--api-port`, a host
  * port that is taken (another lab, another learner of a workshop) is left alone rather than failing a step.
+ * A workshop attendee's shell has a network namespace of its own: there each port listens on a unix socket that a
+ * relay inside makes 127.0.0.1:<port> (`ListenAt` with `socketPath`), so every attendee has their own 9080.
  */
+import {rmSync} from 'node:fs';
 import http, {type IncomingMessage, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import type {ClusterRecord} from '../cluster/cluster-record';
@@ -23,13 +26,16 @@ export interface PublishedPortsDeps {
   onProblem?: (message: string, detail: Record<string, unknown>) => void;
 }
 
+/** where the published ports listen: the host's TCP ports, or (another network namespace) unix sockets */
+export type ListenAt = {host: string} | {socketPath(port: number): string; own(socketPath: string): void};
+
 export class PublishedPorts {
   private servers: http.Server[] = [];
 
   constructor(private readonly deps: PublishedPortsDeps) {}
 
   /** listen on every host port the cluster publishes on its load balancer; a taken port is skipped */
-  async open(record: ClusterRecord, host = '127.0.0.1'): Promise<number[]> {
+  async open(record: ClusterRecord, at: ListenAt = {host: '127.0.0.1'}): Promise<number[]> {
     await this.close();
     const opened: number[] = [];
     for (const m of record.ports) {
@@ -37,16 +43,21 @@ export class PublishedPorts {
       const server = http.createServer((req, res) => void this.handle(m.containerPort, req, res));
       // a client that vanishes mid-request must not become an unhandled error
       server.on('clientError', (_e, socket) => socket.destroy());
+      const socketPath = 'host' in at ? undefined : at.socketPath(m.hostPort);
+      // a socket left by an earlier run of the lab would refuse the listen
+      if (socketPath) rmSync(socketPath, {force: true});
       const ok = await new Promise<boolean>((resolve) => {
         server.once('error', () => resolve(false));
-        server.listen(m.hostPort, host, () => resolve(true));
+        if (socketPath) server.listen(socketPath, () => resolve(true));
+        else if ('host' in at) server.listen(m.hostPort, at.host, () => resolve(true));
       });
       if (!ok) {
         this.deps.onProblem?.(`host port ${m.hostPort} is taken: the sandbox does not publish ${m.mapping}`, {});
         continue;
       }
       this.servers.push(server);
-      opened.push((server.address() as AddressInfo).port);
+      if (socketPath && !('host' in at)) at.own(socketPath);
+      opened.push(socketPath ? m.hostPort : (server.address() as AddressInfo).port);
     }
     return opened;
   }
