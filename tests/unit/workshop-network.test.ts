@@ -22,7 +22,23 @@ const PAGE: PageManifest = {
   locale: 'en',
   title: 'First',
   source: 'docs/first.mdx',
-  steps: [{id: 'hello', lang: 'bash', command: 'echo hi', timeoutMs: 60_000, exitCode: 0, expect: []}],
+  steps: [
+    // the lab's verify runs in the attendee's network: localhost:8080 is the attendee's own listener there
+    {
+      id: 'own-port',
+      lang: 'bash',
+      command: 'echo checking',
+      timeoutMs: 60_000,
+      exitCode: 0,
+      expect: [],
+      verify: {
+        command: 'curl -s http://localhost:8080/',
+        exitCode: 0,
+        expect: [{kind: 'contains', pattern: 'from-ada'}],
+        timeoutMs: 30_000,
+      },
+    },
+  ],
 };
 
 const probe = probeIsolation();
@@ -143,6 +159,15 @@ describe('attendee networks', {skip: !isolated && 'needs root and bubblewrap'}, 
     assert.match(a.output, /got=from-ada/);
     assert.match(b.output, /got=from-bob/);
     assert.doesNotMatch(b.output, /EADDRINUSE/);
+    a.send({type: 'page', locale: 'en', pageId: 'first'});
+    a.send({type: 'run', locale: 'en', pageId: 'first', stepId: 'own-port'});
+    await a.until(
+      () =>
+        a.messages.some((m) => m.type === 'step' && m.result.stepId === 'own-port' && m.result.status !== 'running'),
+      'the verify to finish',
+    );
+    const result = a.messages.findLast((m) => m.type === 'step' && m.result.stepId === 'own-port');
+    assert.equal(result?.type === 'step' && result.result.status, 'passed', JSON.stringify(result));
 
     // a deleted cluster's ports go away inside too
     await run(
