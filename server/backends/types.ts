@@ -46,10 +46,22 @@ export interface Backend {
    * Workshop: the learner's shell runs as another uid in an isolated sandbox (server/isolation). Hands what the shell
    * must write (its kubeconfig) to that uid and returns the host paths the shell must see besides its HOME.
    */
-  prepareIsolated?(learner: LearnerId, owner: {uid: number; gid: number}): Promise<IsolatedPaths>;
+  prepareIsolated?(learner: LearnerId, owner: IsolatedOwner): Promise<IsolatedPaths>;
   /** Workshop: the learner's machine as new (no cluster, no kubeconfig); their HOME is the caller's to reset */
   resetLearner?(learner: LearnerId): Promise<void>;
   dispose(): Promise<void>;
+}
+
+/** who an isolated shell runs as, and how its private network is reached */
+export interface IsolatedOwner {
+  uid: number;
+  gid: number;
+  /**
+   * The shell has a network namespace of its own: a server that must answer on <port> inside it (the learner's
+   * published ports, `--api-port`) listens on this unix socket instead of the host's TCP port, then calls `own`
+   * on it so the shell's uid can connect (server/isolation/net-bridge.ts).
+   */
+  net?: {socketPath(port: number): string; own(socketPath: string): void};
 }
 
 export interface IsolatedPaths {
@@ -57,4 +69,6 @@ export interface IsolatedPaths {
   readWrite: string[];
   /** variables of the isolated shell that differ from shellEnvironment's (e.g. its own KUBECONFIG) */
   env: Record<string, string>;
+  /** the host's loopback ports the shell must reach at the same numbers (the backend's shared services) */
+  loopbackPorts?: number[];
 }

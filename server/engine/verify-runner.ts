@@ -1,9 +1,13 @@
 /**
  * Runs a step's verify command beside the learner's terminal, not in it: `bash -c` in a child process with the
- * session's environment and working directory, so retries never clutter what the learner sees.
+ * session's environment and working directory, so retries never clutter what the learner sees. When the shell has
+ * a network namespace of its own (a workshop attendee's, server/isolation), the command runs in that namespace
+ * (`nsenter --net`, the lab being root there): a verify that curls localhost:9080 then reaches the attendee's own
+ * published port, and kubectl reaches the sandbox API through the attendee's bridge. Everything else (user, files,
+ * the lab's kubeconfig) stays the lab's.
  */
 import {spawn} from 'node:child_process';
-import {readlinkSync} from 'node:fs';
+import {existsSync, readFileSync, readlinkSync} from 'node:fs';
 import type {ShellEnvironment} from '../backends/types';
 
 export interface VerifyOutcome {
@@ -36,7 +40,9 @@ export function createVerifyRunner(shell: ShellEnvironment, options: VerifyRunne
   }
   return (command, {timeoutMs}) =>
     new Promise<VerifyOutcome>((resolve) => {
-      const child = spawn('bash', ['-c', command], {
+      const netns = shellNetwork(options.followShellPid);
+      const argv = netns ? [NSENTER, `--net=${netns}`, '--', 'bash', '-c', command] : ['bash', '-c', command];
+      const child = spawn(argv[0]!, argv.slice(1), {
         cwd: currentDirectory(options.followShellPid) ?? shell.cwd,
         env: {...process.env, ...shell.env},
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -68,6 +74,34 @@ export function createVerifyRunner(shell: ShellEnvironment, options: VerifyRunne
       });
       child.on('close', (code, signal) => finish(code ?? (signal ? 128 + signalNumber(signal) : 1)));
     });
+}
+
+const NSENTER = '/usr/bin/nsenter';
+
+/**
+ * The network namespace of the shell's process tree when it is not ours: the first descendant (breadth-first, a few
+ * levels: sh → bwrap → its sandboxed child) living in another one. Undefined where there is none, or where this
+ * process could not enter it (not root, no nsenter).
+ */
+function shellNetwork(pid: number | undefined): string | undefined {
+  if (pid === undefined || process.getuid?.() !== 0 || !existsSync(NSENTER)) return undefined;
+  try {
+    const own = readlinkSync('/proc/self/ns/net');
+    let level = [pid];
+    for (let depth = 0; depth < 4 && level.length > 0; depth++) {
+      const next: number[] = [];
+      for (const p of level) {
+        const ns = `/proc/${p}/ns/net`;
+        if (readlinkSync(ns) !== own) return ns;
+        const children = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
+        if (children) next.push(...children.split(/\s+/).map(Number));
+      }
+      level = next;
+    }
+  } catch {
+    // not Linux, or the shell is gone: run in our own network
+  }
+  return undefined;
 }
 
 function currentDirectory(pid: number | undefined): string | undefined {

@@ -5,8 +5,8 @@
  * HOME (read-write, on disk under the lab's state dir), a private size-limited /tmp, its own /proc and PID namespace,
  * and the few lab files it needs read-only at their real paths (the sandbox commands, the shell integration, its
  * kubeconfig and CA bundle). Not the instructor's HOME, not the repository, not the lab's state dir, not another
- * attendee's files or processes. The network is shared: kubectl reaches the sandbox API on loopback with the
- * attendee's own bearer token (another attendee's token is in a file this shell cannot see).
+ * attendee's files or processes. With `privateNetwork` the shell has a network namespace of its own (only `lo`,
+ * which bwrap brings up): what it may reach of the lab comes in through a bridge folder of unix sockets (net-bridge.ts).
  *
  * bwrap runs as root to set the namespaces up, then `setpriv` drops to the attendee's own uid with no capabilities
  * and no_new_privs (setuid binaries under /usr gain nothing), and `prlimit` sets the per-process rlimits.
@@ -40,6 +40,8 @@ export interface ShellSandboxSpec {
   };
   /** host directories the shell may write at their real paths (the attendee's own, e.g. its kubeconfig's folder) */
   readWrite?: string[];
+  /** a network namespace of its own (`--unshare-net`): its loopback is not the host's */
+  privateNetwork?: boolean;
   /** the program and arguments run inside */
   command: string[];
 }
@@ -66,6 +68,7 @@ export const hostLayout: HostLayout = {
 
 export function bwrapArgs(spec: ShellSandboxSpec, layout: HostLayout = hostLayout): string[] {
   const args = ['--die-with-parent', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try'];
+  if (spec.privateNetwork) args.push('--unshare-net');
   args.push('--hostname', spec.hostname);
   args.push('--ro-bind', '/usr', '/usr');
   for (const name of SYSTEM_LINKS) {
@@ -133,4 +136,15 @@ export function cgroupEntryCommand(
     file: '/bin/sh',
     args: ['-c', script, 'lab-enter', String(procsFiles.length), ...procsFiles, bwrap, ...bwrapArgv],
   };
+}
+
+/**
+ * Inside the sandbox, before the shell: start the network relay (net-relay.mjs) on the bridge folder and wait until it
+ * listens (it closes its stdout then), so the attendee's first command already finds its ports. A relay that fails
+ * is reported in the terminal and the shell starts anyway (it then reaches nothing but its own loopback).
+ */
+export function withNetRelay(relay: string, bridgeDir: string, command: string[]): string[] {
+  const script =
+    'r=$(node "$1" "$2" 2>/dev/null &); [ "$r" = ready ] || echo "lab: the network relay did not start${r:+ ($r)}" >&2; shift 2; exec "$@"';
+  return ['/bin/sh', '-c', script, 'lab-net', relay, bridgeDir, ...command];
 }

@@ -7,7 +7,8 @@
 import {chmodSync, chownSync, mkdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {AttendeeCgroup, type CgroupLimits, type LimitEvents} from './cgroup';
-import {bwrapArgs, cgroupEntryCommand, type HostLayout, hostLayout} from './bwrap-args';
+import {bwrapArgs, cgroupEntryCommand, type HostLayout, hostLayout, withNetRelay} from './bwrap-args';
+import {NET_RELAY} from './net-bridge';
 import {HomeVolume} from './home-volume';
 import {BWRAP_INSTALL_HINT, type IsolationProbe} from './probe';
 
@@ -137,18 +138,22 @@ export class IsolatedShell {
     return rel ? path.posix.join(SHELL_HOME, rel) : SHELL_HOME;
   }
 
-  /** the command node-pty runs in place of `command` (e.g. ['bash', '--rcfile', rc, '-i']) */
+  /**
+   * The command node-pty runs in place of `command` (e.g. ['bash', '--rcfile', rc, '-i']). With `netBridge` (a
+   * NetBridge's folder) the shell gets a network namespace of its own whose loopback has only the bridge's ports.
+   */
   launch(
     command: string[],
     cwdInside = SHELL_HOME,
-    binds: {readOnly?: string[]; readWrite?: string[]} = {},
+    binds: {readOnly?: string[]; readWrite?: string[]; netBridge?: string} = {},
   ): {file: string; args: string[]; cwd: string} {
+    const net = binds.netBridge;
     const argv = bwrapArgs(
       {
         homeSource: this.opts.homeDir,
         homeTarget: SHELL_HOME,
         cwd: cwdInside,
-        readOnly: [...new Set([...this.opts.readOnly, ...(binds.readOnly ?? [])])],
+        readOnly: [...new Set([...this.opts.readOnly, ...(binds.readOnly ?? []), ...(net ? [NET_RELAY, net] : [])])],
         readWrite: binds.readWrite,
         passwdFile: this.passwdFile,
         groupFile: this.groupFile,
@@ -161,7 +166,8 @@ export class IsolatedShell {
           fileBytes: this.limits.fileBytes,
           openFiles: this.limits.openFiles,
         },
-        command,
+        privateNetwork: Boolean(net),
+        command: net ? withNetRelay(NET_RELAY, net, command) : command,
       },
       this.opts.layout ?? hostLayout,
     );

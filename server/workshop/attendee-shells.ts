@@ -3,7 +3,8 @@
  * cgroups, rlimits; server/isolation). This module turns the backend's shell environment into the one the isolated
  * shell sees (its HOME, its own kubeconfig copy, a PATH of what is bound inside, none of the instructor's variables),
  * says which host paths the shell needs, and watches each attendee's limits so the board and the attendee hear when
- * one was hit.
+ * one was hit. Each attendee's shell has a network namespace of its own; its NetBridge (net/<attendee>) brings in
+ * the lab's shared services and the attendee's own published ports, and nothing else of the host's loopback.
  */
 import {chownSync, existsSync, mkdirSync, realpathSync} from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import type {Backend, LearnerId, ShellEnvironment} from '../backends/types';
 import type {LimitKind} from '../../src/core/protocol/workshop';
 import type {IsolationProbe} from '../isolation/probe';
 import {IsolatedShell, SHELL_HOME, type AttendeeLimits} from '../isolation/isolated-shell';
+import {NetBridge} from '../isolation/net-bridge';
 import {INTEGRATION_RC, type PtySessionOptions} from '../sessions/pty-session';
 
 export interface AttendeeShellsOptions {
@@ -41,6 +43,8 @@ export interface PreparedShell {
 
 export class AttendeeShells {
   private readonly shells = new Map<LearnerId, Promise<IsolatedShell>>();
+  /** kept across shells and resets: the attendee's cluster listens in it for as long as the lab runs */
+  private readonly bridges = new Map<LearnerId, NetBridge>();
   private readonly seen = new Map<LearnerId, {pidsMax: number; oomKills: number}>();
   /** attendees whose HOME was found full (told once, again after it drained) */
   private readonly homeFull = new Set<LearnerId>();
@@ -55,12 +59,15 @@ export class AttendeeShells {
       throw new Error(`the ${this.opts.backend.name} backend cannot give attendees isolated shells`);
     }
     const shell = await this.shellOf(learner, uid);
-    const paths = await this.opts.backend.prepareIsolated(learner, {uid, gid: uid});
+    const bridge = this.bridgeOf(learner, uid);
+    const net = {socketPath: (port: number) => bridge.socketPath(port), own: (p: string) => bridge.own(p)};
+    const paths = await this.opts.backend.prepareIsolated(learner, {uid, gid: uid, net});
+    await bridge.forward(paths.loopbackPorts ?? []);
     const {env, toolDirs} = isolatedEnv(environment.env, paths.env, shell.env);
     const readOnly = [...paths.readOnly, ...toolDirs, path.dirname(INTEGRATION_RC)];
     return {
       environment: {env, cwd: this.homeOf(learner)},
-      launch: (argv) => shell.launch(argv, SHELL_HOME, {readOnly, readWrite: paths.readWrite}),
+      launch: (argv) => shell.launch(argv, SHELL_HOME, {readOnly, readWrite: paths.readWrite, netBridge: bridge.dir}),
       baseEnv: Object.fromEntries(INHERITED.flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : []))),
     };
   }
@@ -109,6 +116,18 @@ export class AttendeeShells {
 
   async dispose(): Promise<void> {
     await Promise.all([...this.shells.keys()].map((l) => this.release(l)));
+    const bridges = [...this.bridges.values()];
+    this.bridges.clear();
+    await Promise.all(bridges.map((b) => b.close()));
+  }
+
+  private bridgeOf(learner: LearnerId, uid: number): NetBridge {
+    let bridge = this.bridges.get(learner);
+    if (!bridge) {
+      bridge = new NetBridge({dir: path.join(this.opts.dir, 'net', learner), uid, gid: uid});
+      this.bridges.set(learner, bridge);
+    }
+    return bridge;
   }
 
   private shellOf(learner: LearnerId, uid: number): Promise<IsolatedShell> {

@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import type {CommandFinished} from '../../src/core/shell/events';
-import {bwrapArgs, cgroupEntryCommand} from '../../server/isolation/bwrap-args';
+import {bwrapArgs, cgroupEntryCommand, withNetRelay} from '../../server/isolation/bwrap-args';
 import {IsolatedShell, SHELL_HOME} from '../../server/isolation/isolated-shell';
 import {probeIsolation, findCgroups} from '../../server/isolation/probe';
 import {INTEGRATION_RC, PtySession} from '../../server/sessions/pty-session';
@@ -55,6 +55,21 @@ describe('bwrap command line', () => {
     assert.match(joined, /prlimit --nproc=64 --fsize=4096 --nofile=256 -- bash -i$/);
     assert.doesNotMatch(joined, /--new-session/, 'job control needs the pty as the controlling terminal');
     assert.doesNotMatch(joined, /--bind \/ |--ro-bind \/ \//, 'never the whole host');
+  });
+
+  it('gives the shell a network of its own only when asked, with the relay started before the command', () => {
+    assert.doesNotMatch(bwrapArgs(spec, layout).join(' '), /--unshare-net/);
+    const args = bwrapArgs(
+      {...spec, privateNetwork: true, command: withNetRelay('/lab/net-relay.mjs', '/br', ['bash', '-i'])},
+      layout,
+    );
+    assert.ok(args.includes('--unshare-net'));
+    // the relay runs after setpriv and prlimit (as the attendee, within its limits), then execs the shell
+    const tail = args.slice(args.indexOf('/usr/bin/prlimit'));
+    const sh = tail.indexOf('/bin/sh');
+    assert.ok(sh > 0);
+    assert.match(tail[sh + 2]!, /^r=\$\(node "\$1" "\$2" 2>\/dev\/null &\);.*exec "\$@"$/);
+    assert.deepEqual(tail.slice(sh + 3), ['lab-net', '/lab/net-relay.mjs', '/br', 'bash', '-i']);
   });
 
   it('enters the cgroups before exec-ing bwrap', () => {

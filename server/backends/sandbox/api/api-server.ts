@@ -87,8 +87,14 @@ export interface SandboxApi {
   /**
    * Serve one sandbox on its own port too, without the path prefix, as k3d's `--api-port` does; its kubeconfig
    * then points there (advertiseHost "0.0.0.0" reads like k3d's). Returns the URL.
+   * With `path` it listens on that unix socket instead, for another network namespace where a relay makes it
+   * <port> (a workshop attendee's shell): the returned URL is that namespace's, and `serverUrl` (the lab's own way
+   * in) stays the shared port's.
    */
-  exposeSandbox(name: string, opts: {port: number; host?: string; advertiseHost?: string}): Promise<string>;
+  exposeSandbox(
+    name: string,
+    opts: {port: number; host?: string; advertiseHost?: string; path?: string},
+  ): Promise<string>;
   unexposeSandbox(name: string): Promise<void>;
   /** take over connection upgrades (WebSocket/SPDY) to a subresource, e.g. "/pods/exec", "/pods/portforward" */
   registerUpgrade(groupResourceSub: string, handler: UpgradeHandler): Disposable;
@@ -261,7 +267,12 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
   const tls = opts.tls ?? (await loadOrCreateServingCert(join(opts.stateDir, 'tls')));
 
   /** an HTTPS listener serving every sandbox (fixed undefined) or only one, without the path prefix */
-  async function listen(host: string, port: number, fixed?: string): Promise<{server: Server; url: string}> {
+  async function listen(
+    host: string,
+    port: number,
+    fixed?: string,
+    socketPath?: string,
+  ): Promise<{server: Server; url: string}> {
     const server = createServer({cert: tls.cert, key: tls.key}, (req, res) => {
       if (opts.onRequest) {
         const start = performance.now();
@@ -285,8 +296,10 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
     server.keepAliveTimeout = 30_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, host, () => resolve());
+      if (socketPath) server.listen(socketPath, () => resolve());
+      else server.listen(port, host, () => resolve());
     });
+    if (socketPath) return {server, url: `https://${host}:${port}`};
     const addr = server.address() as AddressInfo;
     const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     return {server, url: `https://${h}:${addr.port}`};
@@ -300,7 +313,7 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
   const main = await listen(opts.host ?? '127.0.0.1', opts.port ?? 0);
   const server = main.server;
   baseUrl = main.url;
-  const exposed = new Map<string, {server: Server; url: string}>();
+  const exposed = new Map<string, {server: Server; url: string; elsewhere?: boolean}>();
   async function unexpose(name: string): Promise<void> {
     const e = exposed.get(name);
     if (!e) return;
@@ -308,7 +321,10 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
     await shut(e.server);
   }
 
-  const serverUrl = (name: string) => exposed.get(name)?.url ?? `${baseUrl}${PREFIX}${name}`;
+  const serverUrl = (name: string) => {
+    const e = exposed.get(name);
+    return e && !e.elsewhere ? e.url : `${baseUrl}${PREFIX}${name}`;
+  };
   const input = (name: string): KubeconfigInput => {
     const s = sandboxes.get(name);
     if (!s) throw new Error(`sandbox "${name}" not found`);
@@ -335,10 +351,10 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
     async exposeSandbox(name, o) {
       if (!sandboxes.get(name)) throw new Error(`sandbox "${name}" not found`);
       await unexpose(name);
-      const l = await listen(o.host ?? '127.0.0.1', o.port, name);
+      const l = await listen(o.host ?? '127.0.0.1', o.port, name, o.path);
       const port = new URL(l.url).port;
       const url = o.advertiseHost ? `https://${o.advertiseHost}:${port}` : l.url;
-      exposed.set(name, {server: l.server, url});
+      exposed.set(name, {server: l.server, url, elsewhere: Boolean(o.path)});
       return url;
     },
     unexposeSandbox: unexpose,

@@ -42,17 +42,20 @@ const WHERE = {
   httproutes: ['gateway.networking.k8s.io', 'v1'],
   // CRD: Istio
   authorizationpolicies: ['security.istio.io', 'v1'],
+  peerauthentications: ['security.istio.io', 'v1'],
   telemetries: ['telemetry.istio.io', 'v1'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type KindName = keyof typeof WHERE;
 
-type CrdKind = 'gateways' | 'gatewayclasses' | 'httproutes' | 'authorizationpolicies' | 'telemetries';
+type CrdKind =
+  'gateways' | 'gatewayclasses' | 'httproutes' | 'authorizationpolicies' | 'peerauthentications' | 'telemetries';
 const CRD_KINDS: ReadonlySet<KindName> = new Set<CrdKind>([
   'gateways',
   'gatewayclasses',
   'httproutes',
   'authorizationpolicies',
+  'peerauthentications',
   'telemetries',
 ]);
 /** the kinds every sandbox serves from the start (the rest come with CRDs) */

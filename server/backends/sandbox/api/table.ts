@@ -37,7 +37,9 @@ function columnsFor(type: ResourceType): Column[] {
         const vals = jsonPathValues(o, c.jsonPath);
         if (vals.length === 0) return null;
         if (c.type === 'date') return typeof vals[0] === 'string' ? age(vals[0], now) : null;
-        const v = vals.length === 1 ? vals[0] : vals;
+        // only the first match, as the API server's tableconvertor ("we can assume to have only one result"):
+        // a Gateway with several addresses shows the first
+        const v = vals[0];
         return v !== null && typeof v === 'object' ? JSON.stringify(v) : v;
       },
     });

@@ -33,6 +33,9 @@ import type {ClusterRecord} from '../cluster/cluster-record';
 import {mergeCluster, removeCluster, type ClusterCredentials} from '../commands/k3d/kubeconfig-file';
 import {loadSavedSandbox, savedSandboxPath, type SavedSandbox} from './saved-sandbox';
 import type {WorkLane, WorkLoop} from '../kit/work-loop';
+import {parse, stringify} from 'yaml';
+import type {IsolatedOwner} from '../../types';
+import {PublishedPorts} from './published-ports';
 
 export interface LearnerSandboxPaths {
   /** <stateDir>/sandbox-backend/<name> */
@@ -52,7 +55,14 @@ export class LearnerSandbox implements CommandSandbox {
    * a workshop attendee's uid/gid: their isolated shell (another uid than the lab's) must read and write the
    * kubeconfig (kubectl config use-context) and its folder, which the lab writes as root
    */
-  private owner: {uid: number; gid: number} | undefined;
+  private owner: IsolatedOwner | undefined;
+  /** `--api-port`'s URL inside an owner's private network (owner.net), where the shell's kubeconfig copy points */
+  private shellServer: string | undefined;
+  /** the host ports `k3d cluster create -p` published on the load balancer */
+  private readonly published = new PublishedPorts({
+    store: () => this.store,
+    runtime: () => this.podRuntime.sandbox(this.name),
+  });
 
   private constructor(
     readonly learner: string,
@@ -92,9 +102,19 @@ export class LearnerSandbox implements CommandSandbox {
     return s;
   }
 
-  /** from now on the learner's shell runs as this uid (a workshop attendee): it gets its own copy of the kubeconfig */
-  setOwner(owner: {uid: number; gid: number}): void {
+  /**
+   * From now on the learner's shell runs as this uid (a workshop attendee): it gets its own copy of the kubeconfig,
+   * and with `owner.net` the cluster's published ports and `--api-port` listen in that shell's network only.
+   */
+  async setOwner(owner: IsolatedOwner): Promise<void> {
+    // the first owner, or a private network given or taken: the cluster's listeners move
+    const moved = !this.owner || Boolean(owner.net) !== Boolean(this.owner.net);
     this.owner = owner;
+    const r = this.record;
+    if (moved && r?.state === 'running') {
+      await this.expose(r);
+      this.mergeKubeconfig(this.credentials(r.name), false);
+    } else if (moved) await this.published.close();
     this.syncShellKubeconfig();
   }
 
@@ -134,12 +154,26 @@ export class LearnerSandbox implements CommandSandbox {
     const temp = path.join(dir, `.config-${randomBytes(8).toString('hex')}`);
     const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     try {
-      writeSync(fd, readFileSync(this.kubeconfigPath));
+      writeSync(fd, this.shellKubeconfigText());
       fchownSync(fd, owner.uid, owner.gid);
     } finally {
       closeSync(fd);
     }
     renameSync(temp, target);
+  }
+
+  /**
+   * The lab's kubeconfig as the shell sees it: with `--api-port` in the shell's own network, the cluster's server is
+   * https://0.0.0.0:<port> there (as k3d writes it) while the lab's file keeps the shared port it can reach.
+   */
+  private shellKubeconfigText(): string {
+    const text = readFileSync(this.kubeconfigPath, 'utf8');
+    const inside = this.shellServer;
+    if (!inside) return text;
+    const labUrl = this.api.serverUrl(this.name);
+    const doc = parse(text) as {clusters?: Array<{cluster?: {server?: string}}>} | null;
+    for (const c of doc?.clusters ?? []) if (c.cluster?.server === labUrl) c.cluster.server = inside;
+    return stringify(doc);
   }
 
   /** the learner's kubeconfig file (KUBECONFIG of the shell); absent until a cluster exists, as on a fresh laptop */
@@ -208,7 +242,7 @@ export class LearnerSandbox implements CommandSandbox {
     this.stopMesh();
     await this.runtime?.dispose();
     this.runtime = undefined;
-    await this.api.unexposeSandbox(this.name);
+    await this.unexpose();
     // the objects go with the cluster: a fresh API sandbox (new token) for the next `cluster create`
     this.api.sandboxes.delete(this.name);
     this.api.sandboxes.create(this.name);
@@ -222,7 +256,7 @@ export class LearnerSandbox implements CommandSandbox {
     if (!this.record || this.record.state === 'stopped') return;
     await this.runtime?.stop();
     // a stopped k3d cluster's API port is closed: kubectl gets "connection refused" there too
-    await this.api.unexposeSandbox(this.name);
+    await this.unexpose();
     this.record.state = 'stopped';
     this.save();
   }
@@ -246,12 +280,37 @@ export class LearnerSandbox implements CommandSandbox {
    * shared-port URL: a lab must not fail a step over a port the learner cannot see.
    */
   private async expose(r: ClusterRecord): Promise<void> {
+    // a workshop attendee's ports in their own network; host ports would be every attendee's (no token guards
+    // them), so an attendee without one publishes none; a lone learner gets the host's
+    const net = this.owner?.net;
+    if (net || !this.owner) await this.published.open(r, net ?? {host: '127.0.0.1'});
+    else await this.published.close();
+    this.shellServer = undefined;
     if (!r.apiPortGiven) return;
     try {
-      await this.api.exposeSandbox(this.name, {port: r.apiPort, advertiseHost: '0.0.0.0'});
+      if (!net) {
+        await this.api.exposeSandbox(this.name, {port: r.apiPort, advertiseHost: '0.0.0.0'});
+        return;
+      }
+      // in the attendee's own network: every attendee has their 6550, and the lab keeps the shared URL
+      const socketPath = net.socketPath(r.apiPort);
+      rmSync(socketPath, {force: true});
+      const url = await this.api.exposeSandbox(this.name, {
+        port: r.apiPort,
+        advertiseHost: '0.0.0.0',
+        path: socketPath,
+      });
+      net.own(socketPath);
+      this.shellServer = url;
     } catch {
       // port in use: the shared URL stays
     }
+  }
+
+  private async unexpose(): Promise<void> {
+    this.shellServer = undefined;
+    await this.published.close();
+    await this.api.unexposeSandbox(this.name);
   }
 
   /** controllers off (lab shutting down); state stays on disk */
@@ -259,7 +318,7 @@ export class LearnerSandbox implements CommandSandbox {
     this.stopMesh();
     await this.runtime?.dispose();
     this.runtime = undefined;
-    await this.api.unexposeSandbox(this.name);
+    await this.unexpose();
     this.lane.dispose();
   }
 

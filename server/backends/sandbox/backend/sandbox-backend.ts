@@ -8,7 +8,7 @@ import {existsSync, readdirSync, rmSync, mkdirSync} from 'node:fs';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {startSandboxApi, type SandboxApi} from '../api/index';
-import type {Backend, DoctorCheck, IsolatedPaths, LearnerId, ShellEnvironment} from '../../types';
+import type {Backend, DoctorCheck, IsolatedOwner, IsolatedPaths, LearnerId, ShellEnvironment} from '../../types';
 import type {RequestPath} from '../../../../src/core/protocol/cluster-picture';
 import {
   defaultNetworkModel,
@@ -163,14 +163,16 @@ export class SandboxBackend implements Backend {
     };
   }
 
-  async prepareIsolated(learner: LearnerId, owner: {uid: number; gid: number}): Promise<IsolatedPaths> {
+  async prepareIsolated(learner: LearnerId, owner: IsolatedOwner): Promise<IsolatedPaths> {
     const sandbox = await this.sandboxFor(learner);
-    sandbox.setOwner(owner);
+    await sandbox.setOwner(owner);
     // the folder, not the file: the lab replaces the kubeconfig, and a bind of a file would keep the old one
     return {
       readOnly: [shimsDir(), this.mirror.caBundle],
       readWrite: [sandbox.shellKubeDir],
       env: {KUBECONFIG: sandbox.shellKubeconfigPath},
+      // what the shell's URLs name: the API's shared port (kubeconfig), the command server, the mirror (proxy)
+      loopbackPorts: [this.api.url, this.commands!.url, this.mirror.proxyUrl].map((u) => Number(new URL(u).port)),
     };
   }
 

@@ -77,12 +77,20 @@ export function hasSidecar(pod: KubeObject): boolean {
 }
 
 /**
+ * An Istio ingress gateway's pod (a Gateway of class `istio`): its Envoy originates mTLS/HBONE with its own identity,
+ * as a sidecar does, but it never sends to a waypoint unless told (`istio.io/ingress-use-waypoint`).
+ */
+export function isIngressGateway(pod: KubeObject): boolean {
+  return labelsOf(pod)['gateway.networking.k8s.io/gateway-class-name'] === 'istio';
+}
+
+/**
  * The data plane a running pod is in right now: sidecar if injected; ambient once istio-cni has set up its
  * redirection (the annotation is the source of truth, as in `istioctl ztunnel-config workloads` PROTOCOL HBONE);
  * none otherwise (including ambient-labelled pods whose node has no ztunnel yet).
  */
 export function podDataplane(pod: KubeObject): DataplaneMode {
-  if (hasSidecar(pod)) return 'sidecar';
+  if (hasSidecar(pod) || isIngressGateway(pod)) return 'sidecar';
   if (annotationsOf(pod)[REDIRECTION_ANNOTATION] === 'enabled') return 'ambient';
   return 'none';
 }

@@ -28,6 +28,7 @@ import {rootCertController} from './root-cert-controller';
 import {routeStatusController} from './route-status-controller';
 import {MeshTrafficRecorder} from './traffic-record';
 import {gatewayClassController, waypointController} from './waypoint-controller';
+import {ingressGatewayController} from './ingress-gateway-controller';
 
 export interface MeshOptions {
   store: ObjectStore;
@@ -70,6 +71,7 @@ export function startMesh({store, clock, appendLog, lane}: MeshOptions): Mesh {
   const controllers = [
     enrolmentController(store, onEnrolment),
     waypointController(store, clock),
+    ingressGatewayController(store, clock),
     gatewayClassController(store, clock),
     rootCertController(store),
     routeStatusController(store, clock),
@@ -87,6 +89,8 @@ export function startMesh({store, clock, appendLog, lane}: MeshOptions): Mesh {
         recorder: traffic,
         serveApp: (pod, port, req) => serveFromPod(rt, podView(pod), port, req),
         appendLog: (namespace, pod, container, line, time) => void rt.appendLog(namespace, pod, container, line, time),
+        addMetric: (namespace, pod, name, help, labels, value) =>
+          rt.metrics.add(namespace, pod, name, help, labels, value),
         passthrough: defaultNetworkModel(rt),
       }),
     dispose() {
@@ -136,3 +140,6 @@ export {routeRequest, routesFor, seededRng, type Rng} from './routing';
 export {planRequest, type PlannedRequest, type Hop, type HopKind} from './request-path';
 export {ISTIO_GATEWAY_CLASSES, WAYPOINT_CLASS, waypointChildren} from './waypoint-controller';
 export {readWorld, readIstioInstall, type MeshWorld} from './world';
+export {planIngress, type IngressPlan, type IngressRequest} from './ingress';
+export {effectiveMtls, strictMtlsDenial, STATIC_STRICT_POLICY} from './peer-authentication';
+export {INGRESS_CLASS, ingressChildren} from './ingress-gateway-controller';

@@ -14,6 +14,7 @@ import {UpstreamPool} from './upstream-pool';
 import {peerMetadataOf} from './peer-metadata';
 import {annotationsOf, asJson, clusterIPOf, nameOf, nsOf, podIP, readWorld, spiffeOf, type MeshWorld} from './world';
 import type {Clock} from '../kit/clock';
+import {envoyRequestLabels, HELP, peerOf, serviceRef, ztunnelLabels, type Labels} from './metrics';
 import {getOf} from '../api/kinds';
 
 /** one request as the destination app receives it */
@@ -39,6 +40,8 @@ export interface MeshNetworkDeps {
   envoyAccessLog?: 'mesh-config' | 'on' | 'off';
   /** the sandbox's traffic record: the last path, redirect counts for the node views */
   recorder: MeshTrafficRecorder;
+  /** add to a proxy pod's Prometheus counter (the runtime's PodMetrics); metrics are always on, unlike Envoy's log */
+  addMetric?(namespace: string, pod: string, name: string, help: string, labels: Labels, value?: number): void;
   /** what the mesh does not model: localhost and TLS requests go here (the runtime's default model) */
   passthrough?: NetworkModel;
 }
@@ -169,6 +172,7 @@ export function createMeshNetworkModel(deps: MeshNetworkDeps): NetworkModel {
             respBytes: status.respBytes,
             ms: status.ms,
           });
+          countZtunnel(h, f.bytesSent, f.bytesRecv);
           if (status.failedAt === h) f.error = status.error;
           else if (status.failedAt && h.kind === 'ztunnel-outbound') f.error = 'http status: 401 Unauthorized';
           log(h, ztunnelAccessLine(at, f, micros()), at);
@@ -176,10 +180,71 @@ export function createMeshNetworkModel(deps: MeshNetworkDeps): NetworkModel {
         }
       };
 
+      const deliveredTo = o.kind === 'deliver' || o.kind === 'reset' ? o.pod : undefined;
+      const svcRef = serviceRef(o.kind === 'deliver' ? o.service : plan.destination?.service);
+      const inMesh = plan.sourceMode !== 'none';
+      /** a ztunnel's four TCP counters for one connection, with the peers it saw */
+      const countZtunnel = (h: Hop, sent: number, received: number) => {
+        if (!deps.addMetric) return;
+        const wp = plan.waypoint?.pod;
+        const labels =
+          h.kind === 'ztunnel-outbound'
+            ? ztunnelLabels(
+                'source',
+                peerOf(plan.source),
+                peerOf(wp ?? deliveredTo),
+                svcRef,
+                !!wp || plan.destinationMode === 'ambient' || plan.destinationMode === 'sidecar',
+              )
+            : ztunnelLabels(
+                'destination',
+                peerOf(wp ?? plan.source, !!wp || inMesh),
+                peerOf(deliveredTo),
+                svcRef,
+                !!wp || inMesh,
+              );
+        const add = (name: string, help: string, v: number) =>
+          deps.addMetric!(nsOf(h.pod), nameOf(h.pod), name, help, labels, v);
+        add('istio_tcp_connections_opened', HELP.tcpOpened, 1);
+        add('istio_tcp_connections_closed', HELP.tcpClosed, 1);
+        add('istio_tcp_sent_bytes', HELP.tcpSent, sent);
+        add('istio_tcp_received_bytes', HELP.tcpReceived, received);
+      };
+      /** an Envoy's istio_requests_total for one request */
+      const countRequest = (h: Hop, status: number, flags: string) => {
+        if (!deps.addMetric) return;
+        const wp = plan.waypoint?.pod;
+        const dest = o.kind === 'deliver' ? o.pod : undefined;
+        const labels =
+          h.kind === 'sidecar-outbound'
+            ? envoyRequestLabels('source', status, flags, peerOf(plan.source), peerOf(dest), svcRef, 'unknown')
+            : h.kind === 'waypoint'
+              ? envoyRequestLabels(
+                  'waypoint',
+                  status,
+                  flags,
+                  peerOf(plan.source, inMesh),
+                  peerOf(dest),
+                  svcRef,
+                  inMesh ? 'mutual_tls' : 'none',
+                )
+              : envoyRequestLabels(
+                  'destination',
+                  status,
+                  flags,
+                  peerOf(wp ?? plan.source, !!wp || inMesh),
+                  peerOf(h.pod),
+                  svcRef,
+                  wp || inMesh ? 'mutual_tls' : 'none',
+                );
+        deps.addMetric(nsOf(h.pod), nameOf(h.pod), 'istio_requests', HELP.requests, labels);
+      };
+
       const envoyLine = (
         h: Hop,
         e: Partial<EnvoyAccess> & Pick<EnvoyAccess, 'status' | 'codeDetails' | 'bytesSent'>,
       ) => {
+        countRequest(h, e.status, e.responseFlags ?? '-');
         if (!envoyLogs) return;
         const at = deps.clock.now();
         log(

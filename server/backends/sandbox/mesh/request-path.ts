@@ -6,7 +6,8 @@ import {
   type EnforcementPoint,
   type PolicyDecision,
 } from './authorization';
-import {podDataplane, waypointFor, type DataplaneMode} from './dataplane';
+import {isIngressGateway, podDataplane, waypointFor, type DataplaneMode} from './dataplane';
+import {strictMtlsDenial} from './peer-authentication';
 import {routeRequest, type HeaderList, type HeaderModifier, type Rng} from './routing';
 import {
   asJson,
@@ -16,6 +17,7 @@ import {
   ISTIO_SYSTEM,
   labelsOf,
   nameOf,
+  namespaceLabels,
   nodeOf,
   nsOf,
   podIP,
@@ -193,7 +195,14 @@ export function planRequest(world: MeshWorld, input: PlanInput, rng: Rng): Plann
   }
 
   // the waypoint only sees traffic from mesh clients; a plaintext client goes straight to the pod
-  const choice = inMesh ? waypointFor(world, {service: destination.service, pod: destination.pod}) : undefined;
+  // an ingress gateway skips the waypoint unless the Service or its namespace says istio.io/ingress-use-waypoint
+  const viaWaypoint =
+    inMesh &&
+    (!isIngressGateway(source) ||
+      [labelsOf(destination.service), namespaceLabels(world, nsOf(destination.service ?? destination.pod!))].some(
+        (l) => l['istio.io/ingress-use-waypoint'] === 'true',
+      ));
+  const choice = viaWaypoint ? waypointFor(world, {service: destination.service, pod: destination.pod}) : undefined;
   let waypoint: PlannedRequest['waypoint'];
   if (choice) {
     const wp = waypointPod(world, choice.name, choice.namespace, rng);
@@ -270,6 +279,12 @@ export function planRequest(world: MeshWorld, input: PlanInput, rng: Rng): Plann
     if (zt) {
       const hop: Hop = {kind: 'ztunnel-inbound', pod: zt, container: 'istio-proxy', node: nodeOf(zt)};
       hops.push(hop);
+      // PeerAuthentication STRICT reaches ztunnel as a converted DENY policy: plaintext peers are refused first
+      const strict = strictMtlsDenial(world, pod, podPort, waypoint?.pod ? spiffeOf(waypoint.pod) : clientIdentity);
+      if (strict) {
+        hop.decision = strict;
+        return plan({kind: 'reset', at: hop, error: '', pod, port: podPort}, {destination, destinationMode, waypoint});
+      }
       const policies = policiesAt(world, 'ztunnel', {pod});
       if (policies.length) {
         // behind a waypoint, the destination ztunnel sees the waypoint's identity, not the original client's

@@ -164,6 +164,50 @@ export function routeRequest(
     responseHeaders: [],
   };
   if (!routes.length) return fallback;
+  return pickRoute(world, routes, req, rng, target.port);
+}
+
+/**
+ * An ingress Gateway's routing: the HTTPRoutes attached to the Gateway (and to the listener on `port`, when the
+ * parentRef names a port or section), whose hostnames match the Host header; none matching is Envoy's 404.
+ */
+export function routeAtGateway(
+  world: Pick<MeshWorld, 'httpRoutes' | 'services'>,
+  gateway: KubeObject,
+  port: number,
+  req: RouteRequest,
+  rng: Rng,
+): RouteDecision {
+  const listeners = (asJson(gateway.spec).listeners ?? []) as Json[];
+  const host = (req.headers.find(([k]) => k.toLowerCase() === 'host')?.[1] ?? '').replace(/:\d+$/, '').toLowerCase();
+  const hostMatches = (pattern: string) => {
+    const p = pattern.toLowerCase();
+    return p.startsWith('*.') ? host.endsWith(p.slice(1)) : p === host;
+  };
+  const routes = world.httpRoutes.filter((r) => {
+    const spec = asJson(r.spec);
+    const names = (spec.hostnames ?? []) as string[];
+    if (names.length && !names.some(hostMatches)) return false;
+    return ((spec.parentRefs ?? []) as Json[]).some((p) => {
+      if (String(p.kind ?? 'Gateway') !== 'Gateway' || String(p.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP) return false;
+      if (String(p.namespace ?? nsOf(r)) !== nsOf(gateway) || p.name !== nameOf(gateway)) return false;
+      if (p.port !== undefined && Number(p.port) !== port) return false;
+      if (p.sectionName !== undefined && !listeners.some((l) => l.name === p.sectionName && Number(l.port) === port))
+        return false;
+      return true;
+    });
+  });
+  if (!routes.length) return {kind: 'no-route'};
+  return pickRoute(world, routes, req, rng, port);
+}
+
+function pickRoute(
+  world: Pick<MeshWorld, 'services'>,
+  routes: KubeObject[],
+  req: RouteRequest,
+  rng: Rng,
+  defaultPort: number,
+): RouteDecision {
   const candidates: Candidate[] = [];
   for (const route of routes)
     ((asJson(route.spec).rules ?? []) as Json[]).forEach((rule, i) => {
@@ -187,7 +231,7 @@ export function routeRequest(
   const ref = pickWeighted(refs, rng);
   if (!ref || (ref.kind && ref.kind !== 'Service')) return {kind: 'no-backend', route: routeRef};
   const svc = world.services.find((s) => nameOf(s) === ref.name && nsOf(s) === (ref.namespace ?? nsOf(hit.route)));
-  const port = ref.port ?? target.port;
+  const port = ref.port ?? defaultPort;
   if (!svc || !servicePort(svc, port)) return {kind: 'no-backend', route: routeRef};
   return {
     kind: 'backend',

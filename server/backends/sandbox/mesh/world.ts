@@ -15,6 +15,7 @@ export interface MeshWorld {
   gateways: KubeObject[];
   httpRoutes: KubeObject[];
   authorizationPolicies: KubeObject[];
+  peerAuthentications: KubeObject[];
   configMaps: KubeObject[];
   telemetries: KubeObject[];
   istio: IstioInstall;
@@ -66,6 +67,7 @@ export function readWorld(store: ObjectStore): MeshWorld {
     gateways: listOf(store, 'gateways'),
     httpRoutes: listOf(store, 'httproutes'),
     authorizationPolicies: listOf(store, 'authorizationpolicies'),
+    peerAuthentications: listOf(store, 'peerauthentications'),
     configMaps: listOf(store, 'configmaps', {namespace: ISTIO_SYSTEM}),
     telemetries: listOf(store, 'telemetries'),
     istio: readIstioInstall(store),

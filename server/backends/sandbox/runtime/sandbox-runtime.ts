@@ -5,6 +5,7 @@ import {mustType} from '../api/kinds';
 import {imageSpecFor, IMAGE_CATALOG} from './images/catalog';
 import type {ImageSpec} from './images/types';
 import {PodLogs} from './logs/pod-logs';
+import {PodMetrics} from './metrics/pod-metrics';
 import {podView, type PodView} from './pod-view';
 import type {NetworkModel} from './net/network-model';
 import type {Clock} from '../kit/clock';
@@ -23,6 +24,8 @@ export interface SandboxRuntimeOptions {
  */
 export class SandboxRuntime implements Disposable {
   readonly logs: PodLogs;
+  /** the proxies' Prometheus counters, per pod (the mesh adds, the stats ports render) */
+  readonly metrics = new PodMetrics();
   readonly podsType: ResourceType;
   network: NetworkModel;
   private readonly open = new Set<Disposable>();
@@ -49,6 +52,7 @@ export class SandboxRuntime implements Disposable {
         if (e.type !== 'DELETED') return;
         const key = `${e.object.metadata.namespace}/${e.object.metadata.name}`;
         this.logs.forget(e.object.metadata.namespace ?? '', e.object.metadata.name ?? '');
+        this.metrics.forget(e.object.metadata.namespace ?? '', e.object.metadata.name ?? '');
         const uid = e.object.metadata.uid ?? '';
         for (const k of [...this.overlays.keys()]) if (k.startsWith(`${uid}/`)) this.overlays.delete(k);
         this.pids.delete(uid);

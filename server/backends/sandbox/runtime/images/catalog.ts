@@ -323,17 +323,27 @@ export const IMAGE_CATALOG: ImageSpec[] = [
     ['traefik', 'traefik', '--entryPoints.web.address=:8000/tcp', '--entryPoints.websecure.address=:8443/tcp'],
   ),
   runsOnly('klipper-lb', ['rancher/klipper-lb'], ['/bin/sh', '/usr/bin/entry']),
-  runsOnly('ztunnel', ['istio/ztunnel'], ['/usr/local/bin/ztunnel', 'proxy', 'ztunnel']),
+  // ztunnel serves its Prometheus metrics on 15020 (its ztunnel-stats port)
+  {
+    ...runsOnly('ztunnel', ['istio/ztunnel'], ['/usr/local/bin/ztunnel', 'proxy', 'ztunnel']),
+    app: 'ztunnel-stats',
+    ports: [15020],
+  },
   runsOnly(
     'pilot',
     ['istio/pilot'],
     ['/usr/local/bin/pilot-discovery', 'discovery', '--monitoringAddr=:15014', '--log_output_level=default:info'],
   ),
-  runsOnly(
-    'proxyv2',
-    ['istio/proxyv2'],
-    ['/usr/local/bin/pilot-agent', 'proxy', 'router', '--domain', '$(POD_NAMESPACE).svc.cluster.local'],
-  ),
+  // pilot-agent's merged stats on 15020 and Envoy's own on 15090, both at /stats/prometheus
+  {
+    ...runsOnly(
+      'proxyv2',
+      ['istio/proxyv2'],
+      ['/usr/local/bin/pilot-agent', 'proxy', 'router', '--domain', '$(POD_NAMESPACE).svc.cluster.local'],
+    ),
+    app: 'envoy-stats',
+    ports: [15020, 15090],
+  },
   runsOnly('install-cni', ['istio/install-cni'], ['install-cni']),
   runsOnly('argocd', ['argoproj/argocd'], ['/usr/local/bin/argocd-server']),
   runsOnly('redis', ['library/redis'], ['redis-server', '*:6379']),

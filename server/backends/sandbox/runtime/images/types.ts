@@ -1,7 +1,8 @@
 /** What the runtime knows about a container image: plain data, read by the shell, the logs and the apps. */
 
 /** The app an image serves; the NetworkModel and port-forward answer requests with its handler. */
-export type AppKind = 'httpbin' | 'helloworld' | 'nginx' | 'coredns' | 'metrics-server' | 'none';
+export type AppKind =
+  'httpbin' | 'helloworld' | 'nginx' | 'coredns' | 'metrics-server' | 'ztunnel-stats' | 'envoy-stats' | 'none';
 
 export interface ImageUser {
   uid: number;

@@ -46,6 +46,7 @@ export async function serveFromPod(
     image: ce.image,
     env: ce.env,
     now: rt.clock.now(),
+    metrics: (opts) => rt.metrics.render(pod.namespace, pod.name, opts),
     sleep: (ms) =>
       new Promise<void>((resolve) => {
         const t = rt.clock.setTimeout(resolve, ms);

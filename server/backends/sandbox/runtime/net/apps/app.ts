@@ -17,6 +17,8 @@ export interface AppRequest {
   /** the pod's container env (helloworld's SERVICE_VERSION, HOSTNAME) */
   env: Record<string, string>;
   now: Date;
+  /** the pod's proxy counters in the text exposition format (ztunnel and Envoy stats ports) */
+  metrics?: (opts?: {openMetrics?: boolean}) => string;
   /** waits that honour the runtime clock and end early when the client gives up */
   sleep(ms: number): Promise<void>;
 }
