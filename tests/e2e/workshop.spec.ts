@@ -34,7 +34,7 @@ async function newContext(browser: Browser): Promise<BrowserContext> {
 
 test.beforeAll(async ({browser}) => {
   test.setTimeout(240_000);
-  lab = new WorkshopLab(ownPort(30), {pages: ['before-you-begin', 'create-cluster']});
+  lab = new WorkshopLab(ownPort(30), {pages: ['before-you-begin', 'create-cluster', 'sample-apps']});
   await lab.start();
   instructorContext = await newContext(browser);
   board = await instructorContext.newPage();
@@ -205,6 +205,29 @@ test('an attendee cannot open the board, its data, its socket or another attende
   expect(outcome[0]).toBe('closed');
   expect(outcome[1]).toContain('watch-ended');
   await page.close();
+});
+
+test('catch up: a fresh attendee is brought to the sample apps, and their next step passes', async ({browser}) => {
+  test.setTimeout(600_000);
+  const context = await newContext(browser);
+  const page = await lab.join(context, 'Dee');
+  try {
+    await row('Dee').getByTestId('board-catch-up').click();
+    const target = board.locator('[data-testid="board-catch-up-step"] option[data-step="sample-apps/foo-namespace"]');
+    await board.getByTestId('board-catch-up-step').selectOption((await target.getAttribute('value')) ?? '');
+    await board.getByTestId('board-dialog-confirm').click();
+    // Dee watches it on the page it leads to: the earlier steps run in Dee's shell
+    const lab2 = new LabPage(page);
+    await lab2.navigate('en', 'sample-apps');
+    await expect(page.locator('[data-testid="catch-up"][data-state="passed"]')).toBeVisible({timeout: 540_000});
+    // marked caught up on the board, not passed: Dee did not run them
+    await expect(cell('Dee', 'create-cluster/cluster-create')).toHaveAttribute('data-state', 'caught-up');
+    await lab2.step('foo-namespace').run(120_000);
+    await lab2.step('foo-namespace').expectStatus('passed', 60_000);
+    await expect(cell('Dee', 'sample-apps/foo-namespace')).toHaveAttribute('data-state', 'passed', {timeout: 1_000});
+  } finally {
+    await context.close();
+  }
 });
 
 test('the board in Korean', async () => {
