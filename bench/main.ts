@@ -4,6 +4,7 @@
  */
 import {benchParsers} from './parsers';
 import {benchSandbox} from './sandbox';
+import {benchSandboxWrites} from './sandbox-writes';
 import {benchTerminal} from './terminal';
 import {benchWorkshop} from './workshop';
 
@@ -11,6 +12,7 @@ const groups: Record<string, () => Promise<void>> = {
   terminal: benchTerminal,
   parsers: benchParsers,
   sandbox: benchSandbox,
+  'sandbox-writes': benchSandboxWrites,
   workshop: benchWorkshop,
 };
 /** groups that run only when named */

@@ -15,6 +15,7 @@ export const VERSION_KEYS = [
   'ISTIO_MINOR',
   'K3S',
   'K3S_IMAGE',
+  'K3S_CNI_BIN_DIR',
   'K3D',
   'KUBECTL',
   'KUBECTL_RANGE',
@@ -36,6 +37,7 @@ export const DEFAULT_VERSIONS: Versions = Object.freeze({
   ISTIO_MINOR: '1.29',
   K3S: 'v1.31.5+k3s1',
   K3S_IMAGE: 'rancher/k3s:v1.31.5-k3s1',
+  K3S_CNI_BIN_DIR: '/bin',
   K3D: 'v5.8.3',
   KUBECTL: 'v1.31.5',
   KUBECTL_RANGE: '1.30 – 1.32',
@@ -88,6 +90,13 @@ export const VERSION_INFO: Readonly<Record<VersionKey, VersionInfo>> = {
     reason: 'Derived from K3S: k3d image tags use "-" where the version has "+".',
     pattern: IMAGE,
     shown: true,
+  },
+  K3S_CNI_BIN_DIR: {
+    name: 'k3s CNI plugin directory (istio-cni installs into it)',
+    reason:
+      "Derived from K3S: the k3s image's containerd looks for CNI plugins in /bin up to v1.31.6 / v1.32.2 and in /var/lib/rancher/k3s/data/cni from v1.31.7 / v1.32.3 (k3d-io/k3d#1572, istio/istio#57264); Istio's k3d preset still says /bin (istio/istio#57110, #59611 closed).",
+    pattern: /^\/[A-Za-z0-9._/-]*$/,
+    shown: false,
   },
   K3D: {
     name: 'k3d',
@@ -186,6 +195,7 @@ export function resolveVersions(env: Readonly<Record<string, string | undefined>
   }
   const out: Record<VersionKey, string> = {...DEFAULT_VERSIONS, ...picked};
   if (picked.K3S !== undefined && picked.K3S_IMAGE === undefined) out.K3S_IMAGE = k3sImage(picked.K3S);
+  if (picked.K3S !== undefined && picked.K3S_CNI_BIN_DIR === undefined) out.K3S_CNI_BIN_DIR = k3sCniBinDir(picked.K3S);
   if (picked.ISTIO !== undefined && picked.ISTIO_MINOR === undefined) out.ISTIO_MINOR = minorOf(picked.ISTIO);
   return Object.freeze(out);
 }
@@ -193,6 +203,24 @@ export function resolveVersions(env: Readonly<Record<string, string | undefined>
 /** `rancher/k3s:v1.31.5-k3s1` for `v1.31.5+k3s1`. */
 export function k3sImage(k3s: string): string {
   return `rancher/k3s:${k3s.startsWith('v') ? k3s : `v${k3s}`}`.replace('+', '-');
+}
+
+/** Where the k3s of a k3d node keeps CNI plugin binaries: `/bin` before the March 2025 releases, then k3s's data dir. */
+export const K3S_CNI_BIN_DIR_NEW = '/var/lib/rancher/k3s/data/cni';
+
+/**
+ * The CNI plugin directory of a k3s version running in k3d: `/bin` up to v1.31.6 and v1.32.2, k3s's data dir from
+ * v1.31.7, v1.32.3 and every 1.33 (k3d-io/k3d#1572: containerd's `bin_dir` in the node's config.toml). Older minors
+ * keep `/bin`.
+ */
+export function k3sCniBinDir(k3s: string): string {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(k3s);
+  if (!m) return DEFAULT_VERSIONS.K3S_CNI_BIN_DIR;
+  const [minor, patch] = [Number(m[2]), Number(m[3])];
+  const first: Record<number, number> = {31: 7, 32: 3};
+  if (Number(m[1]) > 1 || minor >= 33) return K3S_CNI_BIN_DIR_NEW;
+  const from = first[minor];
+  return from !== undefined && patch >= from ? K3S_CNI_BIN_DIR_NEW : '/bin';
 }
 
 /** `1.29` for `1.29.8` or `v1.29.8`. */
@@ -228,6 +256,11 @@ export function versionProblems(versions: Versions): string[] {
     Math.abs(minorNumber(versions.KUBECTL) - minorNumber(versions.K3S)) > 1
   ) {
     problems.push(`kubectl ${versions.KUBECTL} is more than one minor away from k3s ${versions.K3S}`);
+  }
+  if (versions.K3S_CNI_BIN_DIR !== k3sCniBinDir(versions.K3S)) {
+    problems.push(
+      `k3s ${versions.K3S} keeps CNI plugins in ${k3sCniBinDir(versions.K3S)}, not ${versions.K3S_CNI_BIN_DIR}: istio-cni would install where containerd does not look`,
+    );
   }
   if (
     !versions.K3S_IMAGE.endsWith(

@@ -30,7 +30,7 @@ describe('the sandbox against real transcripts (tests/fixtures/real)', {skip: NO
   const scenarios = new Map<string, ScenarioStep[]>();
 
   before(async () => {
-    backend = await createSandboxBackend({stateDir: path.join(root, 'state'), saveDebounceMs: 50});
+    backend = await createSandboxBackend({stateDir: path.join(root, 'state')});
     const byScenario = new Map<string, RealTranscript[]>();
     for (const t of transcripts) byScenario.set(t.sandbox.scenario, [...(byScenario.get(t.sandbox.scenario) ?? []), t]);
     await Promise.all(

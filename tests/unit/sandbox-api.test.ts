@@ -337,12 +337,12 @@ describe('sandbox API with the real kubectl', {skip: NO_KUBECTL}, () => {
   });
 
   it('watches: get -w prints changes as they happen, wait --for=delete returns when a namespace is gone', async () => {
-    const watching = h.kubectl(SB, ['get', 'ns', '-w', '--request-timeout=3s'], {timeoutMs: 2500});
-    await new Promise((r) => setTimeout(r, 700));
+    // the list comes first (its header), then the watch: a change after the header must show up as a new row
+    const watching = h.kubectlStream(SB, ['get', 'ns', '-w']);
+    await watching.until(/^NAME +STATUS +AGE\n/);
     await k(['create', 'ns', 'watched']);
-    const w = await watching;
-    assert.match(w.stdout, /^NAME +STATUS +AGE\n/);
-    assert.match(w.stdout, /\nwatched +Active +\d+s\n/);
+    await watching.until(/\nwatched +Active +\d+s\n/);
+    await watching.stop();
     await k(['create', 'ns', 'doomed']);
     await k(['create', 'configmap', 'c', '-n', 'doomed']);
     const del = await k(['delete', 'ns', 'doomed']);

@@ -1,7 +1,8 @@
 /**
  * What the sandbox reads from outside its process is checked before it acts on it (zod schemas, one module per
- * edge): control requests and command headers from other processes, and ports.json, sandbox.json and state.json
- * from disk. A bad input gets a clear error or, for a file, a report (and the file set aside); never a crash.
+ * edge): control requests and command headers from other processes, ports.json, sandbox.json and state.json
+ * from disk, and request bodies of its Kubernetes API (answered as the apiserver answers them). A bad input gets
+ * a clear error or, for a file, a report (and the file set aside); never a crash.
  */
 import assert from 'node:assert/strict';
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
@@ -9,13 +10,14 @@ import {request} from 'node:http';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
-import {SandboxRegistry} from '../../server/backends/sandbox/api/index';
+import {SandboxRegistry, startSandboxApi, type SandboxApi} from '../../server/backends/sandbox/api/index';
 import {startCommandServer, type CommandServer} from '../../server/backends/sandbox/backend/command-server';
 import type {ControlRequest} from '../../server/backends/sandbox/backend/control-request';
 import type {LearnerSandbox} from '../../server/backends/sandbox/backend/learner-sandbox';
 import {readPorts} from '../../server/backends/sandbox/backend/ports-file';
 import {loadSavedSandbox} from '../../server/backends/sandbox/backend/saved-sandbox';
 import {createSandboxBackend} from '../../server/backends/sandbox/index';
+import {apiClient, type ApiClient} from '../fixtures/sandbox/api-process';
 
 const TOKEN = 'c'.repeat(48);
 const SANDBOX_TOKEN = 's'.repeat(48);
@@ -202,7 +204,7 @@ describe('saved files', () => {
     writeFileSync(path.join(root, 'ports.json'), 'not json');
     writeFileSync(path.join(root, 'sandboxes', 'local', 'sandbox.json'), '{"version": 1, "learner": 3}');
     const problems: string[] = [];
-    const backend = await createSandboxBackend({stateDir, saveDebounceMs: 5, onProblem: (m) => problems.push(m)});
+    const backend = await createSandboxBackend({stateDir, onProblem: (m) => problems.push(m)});
     try {
       assert.equal(problems.length, 2, problems.join('\n'));
       assert.match(problems[0]!, /ports file is unreadable/);
@@ -212,5 +214,158 @@ describe('saved files', () => {
     } finally {
       await backend.dispose();
     }
+  });
+});
+
+describe('the Kubernetes API answers bad bodies as the apiserver does', () => {
+  let dir: string;
+  let api: SandboxApi;
+  let c: ApiClient;
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'sandbox-bodies-'));
+    api = await startSandboxApi({stateDir: dir, port: 0});
+    const sb = api.sandboxes.ensure('lab');
+    c = apiClient({url: api.serverUrl('lab'), token: sb.token, ca: api.caCert});
+  });
+  after(async () => {
+    c?.close();
+    await api?.close();
+    rmSync(dir, {recursive: true, force: true});
+  });
+
+  const NS = '/api/v1/namespaces';
+  const CM = '/api/v1/namespaces/default/configmaps';
+  async function status(method: string, p: string, body?: string, type?: string) {
+    const r = await c.call(method, p, body, type);
+    const s = r.json as {kind: string; code: number; reason: string; message: string; details?: {causes?: unknown[]}};
+    assert.equal(s.kind, 'Status', r.body);
+    assert.equal(s.code, r.status);
+    return s;
+  }
+
+  it("400 for what does not decode, in transformDecodeError's words", async () => {
+    const cases: [string, string][] = [
+      [
+        '{',
+        `the object provided is unrecognized (must be of type Namespace): couldn't get version/kind; json parse error: unexpected end of JSON input ({)`,
+      ],
+      [
+        '',
+        `the object provided is unrecognized (must be of type Namespace): couldn't get version/kind; json parse error: unexpected end of JSON input (<empty>)`,
+      ],
+      [
+        '[1]',
+        `the object provided is unrecognized (must be of type Namespace): couldn't get version/kind; json parse error: json: cannot unmarshal array into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" } (5b315d)`,
+      ],
+      [
+        '{"kind":5}',
+        `the object provided is unrecognized (must be of type Namespace): couldn't get version/kind; json parse error: json: cannot unmarshal number into Go struct field .kind of type string ({"kind":5})`,
+      ],
+      [
+        '{"kind":"Namespace","apiVersion":"v1","metadata":"x"}',
+        'Namespace in version "v1" cannot be handled as a Namespace: json: cannot unmarshal string into Go struct field Namespace.metadata of type v1.ObjectMeta',
+      ],
+      [
+        '{"metadata":{"name":"a","labels":{"k":5}}}',
+        'Namespace in version "v1" cannot be handled as a Namespace: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string',
+      ],
+      [
+        '{"metadata":{"name":"a","finalizers":"x"}}',
+        'Namespace in version "v1" cannot be handled as a Namespace: json: cannot unmarshal string into Go struct field ObjectMeta.metadata.finalizers of type []string',
+      ],
+      [
+        '{"metadata":{"name":"a"},"spec":[]}',
+        'Namespace in version "v1" cannot be handled as a Namespace: json: cannot unmarshal array into Go struct field Namespace.spec of type v1.NamespaceSpec',
+      ],
+    ];
+    for (const [body, message] of cases) {
+      const s = await status('POST', NS, body);
+      assert.equal(s.code, 400, body);
+      assert.equal(s.reason, 'BadRequest');
+      assert.equal(s.message, message);
+    }
+    const pod = await status(
+      'POST',
+      '/api/v1/namespaces/default/pods',
+      '{"metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"i","ports":[{"containerPort":1.5}]}]}}',
+    );
+    assert.equal(
+      pod.message,
+      'Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal number 1.5 into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32',
+    );
+    assert.deepEqual((await c.call('GET', `${NS}/a`)).status, 404, 'nothing was created');
+  });
+
+  it('deep nesting is refused before any parser recurses into it, JSON and YAML alike', async () => {
+    const deep = `{"metadata":{"name":"d","labels":${'{"a":'.repeat(300)}1${'}'.repeat(300)}}}`;
+    const s = await status('POST', CM, deep);
+    assert.equal(s.code, 400);
+    assert.equal(
+      s.message,
+      `the object provided is unrecognized (must be of type ConfigMap): couldn't get version/kind; json parse error: invalid character '{' exceeded max depth ({"metadata":{"name":"d","label ...)`,
+    );
+    const yaml = await status('POST', CM, '['.repeat(100_000), 'application/yaml');
+    assert.equal(yaml.code, 400);
+    assert.match(yaml.message, /error converting YAML to JSON: yaml: exceeded max depth of 256/);
+    const patch = await status('PATCH', `${NS}/default`, '['.repeat(5000), 'application/merge-patch+json');
+    assert.equal(patch.message, "error decoding patch: invalid character '[' exceeded max depth");
+    // and a manifest of ordinary depth still goes in
+    assert.equal((await c.call('POST', CM, JSON.stringify({metadata: {name: 'ok'}, data: {a: 'b'}}))).status, 201);
+  });
+
+  it("413 past the apiserver's 3 MiB request limit; 415 for a media type it does not read", async () => {
+    const huge = `{"metadata":{"name":"big"},"data":{"a":"${'x'.repeat(3 * 1024 * 1024)}"}}`;
+    const big = await status('POST', CM, huge);
+    assert.equal(big.code, 413);
+    assert.equal(big.reason, 'RequestEntityTooLarge');
+    assert.equal(big.message, 'Request entity too large: limit is 3145728');
+    const text = await status('POST', CM, 'name: x', 'text/plain');
+    assert.equal(text.code, 415);
+    assert.equal(text.reason, 'UnsupportedMediaType');
+    const patch = await status('PATCH', `${NS}/default`, '{}', 'application/xml');
+    assert.equal(patch.code, 415);
+  });
+
+  it('a patch of a missing object is a 404 for every patch type, whatever the body; apply creates it', async () => {
+    for (const type of [
+      'application/json-patch+json',
+      'application/merge-patch+json',
+      'application/strategic-merge-patch+json',
+    ]) {
+      for (const body of ['{"metadata":{"labels":{"a":"b"}}}', '[{"op":"add","path":"/x","value":1}]', '{', '"x"']) {
+        const s = await status('PATCH', `${CM}/nope`, body, type);
+        assert.equal(s.code, 404, `${type} ${body}`);
+        assert.equal(s.message, 'configmaps "nope" not found');
+      }
+    }
+    const applied = await c.call(
+      'PATCH',
+      `${CM}/nope?fieldManager=fz`,
+      'apiVersion: v1\nkind: ConfigMap\ndata: {a: b}\n',
+      'application/apply-patch+yaml',
+    );
+    assert.equal(applied.status, 201, applied.body);
+    const notObject = await status('PATCH', `${CM}/other?fieldManager=fz`, '- a\n', 'application/apply-patch+yaml');
+    assert.equal(notObject.code, 400);
+  });
+
+  it('a patch that leaves the object the wrong shape is 422 on "patch"; bad names are 422 with their cause', async () => {
+    const s = await status('PATCH', `${NS}/default`, '{"metadata":{"labels":[1]}}', 'application/merge-patch+json');
+    assert.equal(s.code, 422);
+    assert.equal(s.reason, 'Invalid');
+    assert.match(
+      s.message,
+      /is invalid: patch: Invalid value: ".*": json: cannot unmarshal array into Go struct field ObjectMeta\.metadata\.labels of type map\[string\]string$/,
+    );
+    const bad = await status('POST', CM, '{"metadata":{"name":"Bad_Name"}}');
+    assert.equal(bad.code, 422);
+    assert.match(
+      bad.message,
+      /^ConfigMap "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/,
+    );
+    assert.deepEqual(
+      (bad.details?.causes as {field: string}[]).map((x) => x.field),
+      ['metadata.name'],
+    );
   });
 });

@@ -29,6 +29,23 @@ describe('istioctl in the sandbox shell', {skip: NO_KUBECTL}, () => {
     );
   });
 
+  it("the pinned download: istio.io's downloader leaves istio-<version>/bin/istioctl, and it is the sandbox's", async () => {
+    const r = await sh(
+      `cd "$(mktemp -d)" && curl -sL https://istio.io/downloadIstio | ISTIO_VERSION=${V} sh - && ` +
+        `export PATH="$PWD/istio-${V}/bin:$PATH" && type -p istioctl && istioctl version --remote=false`,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `^Downloading istio-${V} from https://github\\.com/istio/istio/releases/download/${V}/istio-${V}-linux-(amd|arm)64\\.tar\\.gz \\.\\.\\.$`,
+        'm',
+      ),
+    );
+    assert.match(r.stdout, new RegExp(`^Istio ${V} download complete!$`, 'm'));
+    assert.match(r.stdout, new RegExp(`/istio-${V}/bin/istioctl\nclient version: ${V}\n$`));
+  });
+
   it('after k3d cluster create: the y/N question answered on stdin, "N" cancels', async () => {
     const c = await sh("k3d cluster create ambient --agents 2 --k3s-arg '--disable=traefik@server:*'");
     assert.equal(c.code, 0, c.stderr);
@@ -99,6 +116,16 @@ describe('istioctl in the sandbox shell', {skip: NO_KUBECTL}, () => {
       ).code,
       0,
     );
+    // v1.4.0 moved BackendTLSPolicy to the standard channel: six CRDs
+    const crds = await sh('kubectl get crd -o name | grep gateway.networking.k8s.io');
+    assert.deepEqual(crds.stdout.trim().split('\n'), [
+      'customresourcedefinition.apiextensions.k8s.io/backendtlspolicies.gateway.networking.k8s.io',
+      'customresourcedefinition.apiextensions.k8s.io/gatewayclasses.gateway.networking.k8s.io',
+      'customresourcedefinition.apiextensions.k8s.io/gateways.gateway.networking.k8s.io',
+      'customresourcedefinition.apiextensions.k8s.io/grpcroutes.gateway.networking.k8s.io',
+      'customresourcedefinition.apiextensions.k8s.io/httproutes.gateway.networking.k8s.io',
+      'customresourcedefinition.apiextensions.k8s.io/referencegrants.gateway.networking.k8s.io',
+    ]);
     assert.equal(
       (await sh('kubectl create namespace bar-2 && kubectl label namespace bar-2 istio.io/dataplane-mode=ambient'))
         .code,

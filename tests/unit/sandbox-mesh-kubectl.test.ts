@@ -15,12 +15,12 @@ describe('the mesh through kubectl', {skip: NO_KUBECTL}, () => {
   let h: Harness;
   let rt: PodRuntime;
   let mesh: Mesh;
+  const clock = new ManualClock();
   const k = (args: string[]) => h.kubectl('mesh', args);
   const SLEEP = 'sleep-7656cf8794-lxcmx';
 
   before(async () => {
     // the sandbox's controllers and mesh run on simulated time: the cluster is settled before kubectl looks
-    const clock = new ManualClock();
     h = await startHarness({clock});
     // the mesh is built below; the runtime asks for its network on first use (a ztunnel log line)
     let network: NetworkModel | undefined;
@@ -50,6 +50,8 @@ describe('the mesh through kubectl', {skip: NO_KUBECTL}, () => {
     const r = await k(['exec', '-n', 'foo', SLEEP, '--', 'curl', '-s', 'http://httpbin.bar-1:8000/headers']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /"X-Envoy-Attempt-Count": \[\n\s+"1"\n\s+\]/);
+    // the line comes when go-httpbin closes the sidecar's idle connection, 5 s on
+    clock.advance(5_000);
     const logs = await k(['logs', '-n', 'istio-system', 'ztunnel-agent1']);
     assert.match(
       logs.stdout,

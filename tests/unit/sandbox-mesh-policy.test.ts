@@ -122,7 +122,7 @@ describe('AuthorizationPolicy at the waypoint (L7)', () => {
       assert.ok(!isNetworkError(post) && post.headers.some(([k, v]) => k === 'content-length' && v === '19'));
       assert.match(
         w.logs('bar-2', 'waypoint-5b9c7d8f4-abcde', 'istio-proxy').at(-1)!,
-        /"POST \/hello HTTP\/1\.1" 403 RBAC rbac_access_denied_matched_policy\[none\] /,
+        /"POST \/hello HTTP\/1\.1" 403 - rbac_access_denied_matched_policy\[none\] /,
       );
       assert.equal(statusOf(await w.curl(...CURL, 'http://helloworld.bar-2:5000/hello')), 403);
     } finally {
@@ -144,7 +144,7 @@ describe('AuthorizationPolicy at the waypoint (L7)', () => {
       assert.equal(statusOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello')), 403);
       assert.match(
         w.logs('bar-2', 'waypoint-5b9c7d8f4-abcde', 'istio-proxy').at(-1)!,
-        /403 RBAC rbac_access_denied_matched_policy\[ns\[bar-2\]-policy\[no-hello\]-rule\[0\]\]/,
+        /403 - rbac_access_denied_matched_policy\[ns\[bar-2\]-policy\[no-hello\]-rule\[0\]\]/,
       );
       assert.equal(statusOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/health')), 200);
     } finally {

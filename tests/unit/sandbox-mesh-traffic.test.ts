@@ -16,19 +16,42 @@ describe('mesh traffic: sleep (sidecar, foo) → httpbin (ambient, bar-1)', () =
         'Host',
         'User-Agent',
         'X-Envoy-Attempt-Count',
+        'X-Envoy-Decorator-Operation',
+        'X-Envoy-Peer-Metadata',
+        'X-Envoy-Peer-Metadata-Id',
         'X-Forwarded-Proto',
         'X-Request-Id',
       ]);
       assert.deepEqual(body.headers['X-Envoy-Attempt-Count'], ['1']);
+      // nothing on the way takes the sidecar's own headers off: ztunnel never parses HTTP
+      assert.deepEqual(body.headers['X-Envoy-Decorator-Operation'], ['httpbin.bar-1.svc.cluster.local:8000/*']);
+      assert.match(
+        body.headers['X-Envoy-Peer-Metadata-Id'][0],
+        /^sidecar~10\.42\.1\.7~sleep-7656cf8794-lxcmx\.foo~foo\.svc\.cluster\.local$/,
+      );
       assert.match(body.origin, /^10\.42\.1\.7:\d+$/, 'ztunnel preserves the client pod IP');
       assert.ok(!isNetworkError(r));
       const h = Object.fromEntries(r.headers);
       assert.equal(h.server, 'envoy');
+      // go-httpbin sends no server header: Envoy adds its own last, after the upstream time (a real curl -v)
+      assert.deepEqual(
+        r.headers.slice(-2).map(([k]) => k),
+        ['x-envoy-upstream-service-time', 'server'],
+      );
       assert.match(h['x-envoy-upstream-service-time']!, /^\d+$/);
       assert.equal(h['content-type'], 'application/json; charset=utf-8', 'Envoy lower-cases HTTP/1 header names');
 
+      // ztunnel logs a connection when it closes: the sidecar keeps it for its next request until go-httpbin
+      // closes it, idle for 5 s (Go's ReadTimeout); a request within that time reuses it
+      assert.deepEqual(w.logs('istio-system', 'ztunnel-agent1', 'istio-proxy'), []);
+      w.clock.advance(4_000);
+      await w.curl('foo', 'sleep-7656cf8794-lxcmx', 'http://httpbin.bar-1:8000/get');
+      w.clock.advance(4_999);
+      assert.deepEqual(w.logs('istio-system', 'ztunnel-agent1', 'istio-proxy'), []);
+      w.clock.advance(1);
       const inbound = w.logs('istio-system', 'ztunnel-agent1', 'istio-proxy');
-      assert.equal(inbound.length, 1);
+      assert.equal(inbound.length, 1, 'one connection, one line');
+      assert.match(inbound[0]!, /duration="9\d{3}ms"$/);
       assert.match(
         inbound[0]!,
         /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z\tinfo\taccess\tconnection complete\tsrc\.addr=10\.42\.1\.7:\d+ src\.workload="sleep-7656cf8794-lxcmx" src\.namespace="foo" src\.identity="spiffe:\/\/cluster\.local\/ns\/foo\/sa\/sleep" dst\.addr=10\.42\.2\.9:15008 dst\.hbone_addr=10\.42\.2\.9:8080 dst\.service="httpbin\.bar-1\.svc\.cluster\.local" dst\.workload="httpbin-7447985f87-t8hv7" dst\.namespace="bar-1" dst\.identity="spiffe:\/\/cluster\.local\/ns\/bar-1\/sa\/httpbin" direction="inbound" bytes_sent=\d+ bytes_recv=\d+ duration="\d+ms"$/,

@@ -16,6 +16,7 @@ import {
   VERSION_INFO,
   VERSION_KEYS,
   VersionOverrideError,
+  k3sCniBinDir,
   k3sImage,
   resolveVersions,
   substituteVersions,
@@ -69,11 +70,30 @@ describe('resolveVersions', () => {
     assert.equal(v.ISTIO, '1.31.1');
     assert.equal(v.ISTIO_MINOR, '1.31');
     assert.equal(v.K3S_IMAGE, 'rancher/k3s:v1.33.6-k3s1');
+    assert.equal(v.K3S_CNI_BIN_DIR, '/var/lib/rancher/k3s/data/cni', 'k3s 1.33 keeps CNI plugins in its data dir');
     assert.equal(v.ARGOCD, 'stable');
     assert.equal(v.GATEWAY_API, DEFAULT_VERSIONS.GATEWAY_API);
     assert.deepEqual(versionProblems(v), [
       `kubectl ${DEFAULT_VERSIONS.KUBECTL} is more than one minor away from k3s v1.33.6+k3s1`,
     ]);
+  });
+
+  it("knows where each k3s keeps its CNI plugins (k3d-io/k3d#1572: containerd's bin_dir moved in v1.31.7 / v1.32.3)", () => {
+    assert.equal(k3sCniBinDir('v1.31.5+k3s1'), '/bin');
+    assert.equal(k3sCniBinDir('v1.31.6+k3s1'), '/bin');
+    assert.equal(k3sCniBinDir('v1.31.7+k3s1'), '/var/lib/rancher/k3s/data/cni');
+    assert.equal(k3sCniBinDir('v1.32.2+k3s1'), '/bin');
+    assert.equal(k3sCniBinDir('v1.32.3+k3s1'), '/var/lib/rancher/k3s/data/cni');
+    assert.equal(k3sCniBinDir('v1.35.5+k3s1'), '/var/lib/rancher/k3s/data/cni');
+    assert.equal(k3sCniBinDir('v1.30.4+k3s1'), '/bin');
+    assert.deepEqual(
+      versionProblems(resolveVersions({LAB_VERSION_K3S: 'v1.32.3+k3s1', LAB_VERSION_K3S_CNI_BIN_DIR: '/bin'})).filter(
+        (p) => p.includes('CNI'),
+      ),
+      [
+        'k3s v1.32.3+k3s1 keeps CNI plugins in /var/lib/rancher/k3s/data/cni, not /bin: istio-cni would install where containerd does not look',
+      ],
+    );
   });
 
   it('keeps an explicit override of a derived value', () => {

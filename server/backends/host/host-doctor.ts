@@ -3,7 +3,8 @@
  * bash. Each check reports the version found or what is wrong, and the official way to install it.
  */
 import type {DoctorCheck} from '../types';
-import {firstLine, probe} from './probe';
+import {resolveVersions} from '../../../src/core/versions';
+import {firstLine, probe, type ProbeResult} from './probe';
 
 const TIMEOUT_MS = 8_000;
 
@@ -12,8 +13,7 @@ const FIX = {
   dockerEngine:
     'Start the Docker engine (Docker Desktop, or `sudo systemctl start docker` on Linux) and make sure your user may use it: https://docs.docker.com/engine/install/linux-postinstall/',
   k3d: 'curl -s https://raw.githubusercontent.com/k3d-io/k3d/main/install.sh | bash   (or see https://k3d.io/#installation)',
-  istioctl:
-    'curl -L https://istio.io/downloadIstio | sh -   then add istio-*/bin to PATH (https://istio.io/latest/docs/setup/additional-setup/download-istio-release/)',
+
   kubectl: 'Install kubectl: https://kubernetes.io/docs/tasks/tools/',
   bash: 'Install bash with your package manager (e.g. `sudo apt-get install bash`, `brew install bash`)',
 };
@@ -45,9 +45,26 @@ async function k3d(): Promise<DoctorCheck> {
   return check('k3d', r.ok, r.ok ? firstLine(r.stdout) : (r.error ?? 'failed'), FIX.k3d);
 }
 
+/**
+ * The pinned istioctl, never "latest": the newest Istio needs a newer Kubernetes than the pinned k3s (istioctl's
+ * MinK8SVersion), and the walkthrough's outputs are checked against the pin. LAB_VERSION_ISTIO moves the pin.
+ */
+export function istioctlFix(pinned: string): string {
+  return `curl -L https://istio.io/downloadIstio | ISTIO_VERSION=${pinned} sh -   then put istio-${pinned}/bin first on PATH (the walkthrough's "Install Istio ambient" page does both; the newest istioctl needs a newer Kubernetes than the pinned k3s)`;
+}
+
+/** `istioctl version --remote=false` printed `client version: 1.29.8` (or, before 1.20, just the version) */
+export function istioctlCheck(r: ProbeResult, pinned: string): DoctorCheck {
+  if (!r.ok) return check('istioctl', false, r.error ?? 'failed', istioctlFix(pinned));
+  const line = firstLine(r.stdout);
+  const found = /(\d+\.\d+\.\d+\S*)/.exec(line)?.[1];
+  if (found === pinned) return check('istioctl', true, line, istioctlFix(pinned));
+  return check('istioctl', false, `${line}; the walkthrough pins ${pinned}`, istioctlFix(pinned));
+}
+
 async function istioctl(): Promise<DoctorCheck> {
-  const r = await probe('istioctl', ['version', '--remote=false'], TIMEOUT_MS);
-  return check('istioctl', r.ok, r.ok ? firstLine(r.stdout) : (r.error ?? 'failed'), FIX.istioctl);
+  const pinned = resolveVersions(process.env).ISTIO.replace(/^v/, '');
+  return istioctlCheck(await probe('istioctl', ['version', '--remote=false'], TIMEOUT_MS), pinned);
 }
 
 async function kubectl(): Promise<DoctorCheck> {

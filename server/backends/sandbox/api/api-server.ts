@@ -44,16 +44,16 @@ export type UpgradeHandler = (ctx: UpgradeContext) => void;
 export interface SandboxApiOptions {
   host?: string;
   port?: number;
-  /** sandboxes are saved under <stateDir>/sandboxes/<name>/state.json */
+  /** sandboxes are saved under <stateDir>/sandboxes/<name>/ (state.json and its write-ahead log) */
   stateDir: string;
   clock?: Clock;
   /** the version /version reports; decides which kubectl the gcloud dispatcher runs */
   k3sVersion?: string;
-  /** largest accepted request body (CRD bundles like Argo CD's are a few MB) */
+  /** largest accepted request body; the apiserver's MaxRequestBodyBytes default, 3 MiB, unless given */
   maxBodyBytes?: number;
   /** a watch without timeoutSeconds ends after this long (the client re-watches) */
   maxWatchSeconds?: number;
-  saveDebounceMs?: number;
+  compactLogBytes?: SandboxRegistryOptions['compactLogBytes'];
   store?: SandboxRegistryOptions['store'];
   onProblem?: SandboxRegistryOptions['onProblem'];
   /** serving certificate; by default a self-signed one kept in <stateDir>/tls */
@@ -120,7 +120,7 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
   const sandboxes = new SandboxRegistry({
     stateDir: opts.stateDir,
     clock: opts.clock,
-    saveDebounceMs: opts.saveDebounceMs,
+    compactLogBytes: opts.compactLogBytes,
     store: opts.store,
     onProblem: opts.onProblem,
   });
@@ -129,7 +129,7 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
   const subresources = new Map<string, SubresourceHandler>();
   const upgrades = new Map<string, UpgradeHandler>();
   const open = new Set<Disposable>();
-  const maxBodyBytes = opts.maxBodyBytes ?? 32 * 1024 * 1024;
+  const maxBodyBytes = opts.maxBodyBytes ?? 3 * 1024 * 1024;
   const maxWatchSeconds = opts.maxWatchSeconds ?? 1800;
   let baseUrl = '';
 
@@ -164,7 +164,13 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
 
   async function handle(req: IncomingMessage, res: ServerResponse, fixed?: string): Promise<void> {
     const {sandbox, target, url} = resolve(req, fixed);
-    await route(sandbox, target, req, res, url);
+    try {
+      await route(sandbox, target, req, res, url);
+    } catch (e) {
+      // a write that failed half-way may have changed objects: its error, like a success, waits for the disk
+      if (req.method !== 'GET') await sandboxes.committed(sandbox.name).catch(() => {});
+      throw e;
+    }
   }
 
   function upgradeKey(t: ResourceTarget): string {
@@ -240,6 +246,7 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
             query: url.searchParams,
             maxBodyBytes,
             maxWatchSeconds,
+            committed: () => sandboxes.committed(sandbox.name),
             track: (d) => {
               open.add(d);
               res.on('close', () => open.delete(d));
@@ -337,10 +344,10 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
     unexposeSandbox: unexpose,
     async close() {
       for (const d of [...open]) d.dispose();
-      sandboxes.flushAll();
-      sandboxes.dispose();
+      // no request may change a sandbox once its log is closing
       await Promise.all([shut(server), ...[...exposed.values()].map((e) => shut(e.server))]);
       exposed.clear();
+      await sandboxes.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import {applyPatch, Pointer, type Operation} from 'rfc6902';
+import {goJsonKind} from './object-shape';
 import {isPlainObject} from './patch-merge';
 import {ApiError, errors} from './status';
 
@@ -19,13 +20,6 @@ const MAX_OPERATIONS = 10000;
  */
 const applyFailed = () =>
   new ApiError(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
-
-/** how Go's encoding/json names a JSON value in an UnmarshalTypeError */
-function goJsonKind(v: unknown): string {
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'boolean') return 'bool';
-  return typeof v; // object, string, number (a null decodes into anything)
-}
 
 /**
  * The strict decode into []handlers.jsonPatchOp that runs first (fieldValidation defaults to Warn, so also for

@@ -1,4 +1,7 @@
 import {parse as parseYaml} from 'yaml';
+import {parseJson} from './body';
+import {MAX_NESTING, yamlMayBeTooDeep} from './nesting';
+import {shapeError} from './object-shape';
 import {jsonPatch} from './patch-json';
 import {isPlainObject, mergePatch} from './patch-merge';
 import {strategicMergePatch} from './patch-strategic';
@@ -28,10 +31,14 @@ export function patchTypeOf(mediaType: string, type: ResourceType): PatchType {
 
 export function parsePatchBody(body: Buffer, kind: PatchType): unknown {
   const text = body.toString('utf8');
+  const fail = (why: string) => errors.badRequest(`error decoding patch: ${why}`);
+  if (kind !== 'apply') return parseJson(text, fail);
+  // apply configurations are YAML (JSON is YAML too)
+  if (yamlMayBeTooDeep(text)) throw fail(`yaml: exceeded max depth of ${MAX_NESTING}`);
   try {
-    return kind === 'apply' ? parseYaml(text) : JSON.parse(text);
+    return parseYaml(text);
   } catch (e) {
-    throw errors.badRequest(`error decoding patch: ${(e as Error).message}`);
+    throw fail(`yaml: ${(e as Error).message.split('\n')[0]}`);
   }
 }
 
@@ -60,5 +67,15 @@ export function applyPatch(type: ResourceType, current: KubeObject, kind: PatchT
   }
   if (!isPlainObject(out) || !isPlainObject(out.metadata))
     throw errors.badRequest('the patched object has no metadata');
+  // the apiserver decodes the patched JSON into its Go type; what does not fit is a 422 on the field "patch"
+  const shape = shapeError(out, type);
+  if (shape)
+    throw errors.invalid('', '', '', [
+      {
+        reason: 'FieldValueInvalid',
+        field: 'patch',
+        message: `Invalid value: ${JSON.stringify(JSON.stringify(out))}: ${shape}`,
+      },
+    ]);
   return out as KubeObject;
 }

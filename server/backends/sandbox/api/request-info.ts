@@ -25,8 +25,18 @@ export type RequestTarget =
 
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
+/** a path segment with its %-escapes decoded; a broken escape is the client's error (Go's net/url wording) */
+function unescapeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    const bad = /%(?![0-9a-fA-F]{2})..?|%$/.exec(segment)?.[0] ?? segment;
+    throw errors.badRequest(`invalid URL escape "${bad}"`);
+  }
+}
+
 export function parseTarget(path: string): RequestTarget {
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = path.split('/').filter(Boolean).map(unescapeSegment);
   const [head, ...rest] = parts;
   if (head === 'version' && rest.length === 0) return {kind: 'version'};
   if ((head === 'healthz' || head === 'livez' || head === 'readyz') && rest.length <= 1) return {kind: 'health'};

@@ -1,5 +1,5 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
-import {decodeObjectBody} from './body';
+import {decodeApplyConfiguration, decodeObjectBody} from './body';
 import {mediaType, readBody, rendering, sendJson} from './http-io';
 import {checkKnownFields} from './known-fields';
 import {applyPatch, parsePatchBody, patchTypeOf} from './patch';
@@ -24,6 +24,11 @@ export interface ResourceContext {
   query: URLSearchParams;
   maxBodyBytes: number;
   maxWatchSeconds: number;
+  /**
+   * Resolves once every change the sandbox made so far is on disk. A write is answered only then, as the
+   * apiserver answers after etcd commits: what kubectl was told exists survives a crash.
+   */
+  committed(): Promise<void>;
   /** open watches, so closing the server ends them */
   track(d: Disposable): void;
 }
@@ -77,6 +82,16 @@ function listOptions(ctx: ResourceContext) {
 function includeObject(ctx: ResourceContext): IncludeObject {
   const v = ctx.query.get('includeObject');
   return v === 'None' || v === 'Object' ? v : 'Metadata';
+}
+
+/** a write's result, once it is durable */
+async function durable<T>(ctx: ResourceContext, result: T): Promise<T> {
+  try {
+    await ctx.committed();
+  } catch (e) {
+    throw errors.internal(`the change could not be saved: ${(e as Error).message}`);
+  }
+  return result;
 }
 
 function sendObject(ctx: ResourceContext, code: number, o: KubeObject): void {
@@ -135,7 +150,7 @@ function watch(ctx: ResourceContext): void {
 
 async function bodyObject(ctx: ResourceContext): Promise<KubeObject> {
   const body = await readBody(ctx.req, ctx.maxBodyBytes);
-  return decodeObjectBody(mediaType(ctx.req.headers['content-type']), body);
+  return decodeObjectBody(mediaType(ctx.req.headers['content-type']), body, ctx.type);
 }
 
 const isDryRun = (ctx: ResourceContext) => ctx.query.getAll('dryRun').includes('All');
@@ -171,7 +186,7 @@ async function create(ctx: ResourceContext): Promise<void> {
     o.metadata.namespace = ctx.target.namespace;
   }
   const created = ctx.store.create(ctx.type, o, {dryRun: isDryRun(ctx), fieldValidation: fieldValidation(ctx)});
-  sendObject(ctx, 201, created);
+  sendObject(ctx, 201, await durable(ctx, created));
 }
 
 async function update(ctx: ResourceContext, subresource?: string): Promise<void> {
@@ -184,33 +199,33 @@ async function update(ctx: ResourceContext, subresource?: string): Promise<void>
     throw errors.badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${name})`);
   o.metadata.name = name;
   if (ctx.type.namespaced) o.metadata.namespace = ctx.target.namespace;
-  sendObject(
-    ctx,
-    200,
-    ctx.store.update(ctx.type, o, {dryRun: isDryRun(ctx), subresource, fieldValidation: fieldValidation(ctx)}),
-  );
+  const updated = ctx.store.update(ctx.type, o, {
+    dryRun: isDryRun(ctx),
+    subresource,
+    fieldValidation: fieldValidation(ctx),
+  });
+  sendObject(ctx, 200, await durable(ctx, updated));
 }
 
 async function patch(ctx: ResourceContext, subresource?: string): Promise<void> {
   requireVerb(ctx, 'patch');
   const kind = patchTypeOf(mediaType(ctx.req.headers['content-type']), ctx.type);
-  const body = parsePatchBody(await readBody(ctx.req, ctx.maxBodyBytes), kind);
+  const raw = await readBody(ctx.req, ctx.maxBodyBytes);
   const {type, target} = ctx;
   const current = ctx.store.get(type, target.namespace, target.name!);
+  // the object is fetched before the patch is decoded: a missing one is a 404 whatever the body holds
+  if (!current && (kind !== 'apply' || subresource)) throw errors.notFound(type, target.name!);
+  const body = parsePatchBody(raw, kind);
   if (!current) {
     // server-side apply creates what does not exist yet
-    if (kind !== 'apply' || subresource) throw errors.notFound(type, target.name!);
-    const o = body as KubeObject;
+    const o = decodeApplyConfiguration(body, type);
     o.metadata = {
-      ...(isPlainObject(o.metadata) ? o.metadata : {}),
+      ...o.metadata,
       name: target.name,
       ...(type.namespaced ? {namespace: target.namespace} : {}),
     };
-    return sendObject(
-      ctx,
-      201,
-      ctx.store.create(type, o, {dryRun: isDryRun(ctx), fieldValidation: fieldValidation(ctx)}),
-    );
+    const created = ctx.store.create(type, o, {dryRun: isDryRun(ctx), fieldValidation: fieldValidation(ctx)});
+    return sendObject(ctx, 201, await durable(ctx, created));
   }
   const patched = applyPatch(type, current, kind, body);
   if (!subresource) strictFields(ctx, patched, current);
@@ -220,11 +235,12 @@ async function patch(ctx: ResourceContext, subresource?: string): Promise<void> 
   if (!explicitRv) patched.metadata.resourceVersion = current.metadata.resourceVersion;
   patched.metadata.name = current.metadata.name;
   if (type.namespaced) patched.metadata.namespace = current.metadata.namespace;
-  sendObject(
-    ctx,
-    200,
-    ctx.store.update(type, patched, {dryRun: isDryRun(ctx), subresource, fieldValidation: fieldValidation(ctx)}),
-  );
+  const updated = ctx.store.update(type, patched, {
+    dryRun: isDryRun(ctx),
+    subresource,
+    fieldValidation: fieldValidation(ctx),
+  });
+  sendObject(ctx, 200, await durable(ctx, updated));
 }
 
 async function deleteOptions(ctx: ResourceContext): Promise<DeleteOptions> {
@@ -260,7 +276,7 @@ async function del(ctx: ResourceContext): Promise<void> {
   requireVerb(ctx, 'delete');
   const opts = await deleteOptions(ctx);
   const {type, target} = ctx;
-  const o = ctx.store.delete(type, target.namespace, target.name!, opts);
+  const o = await durable(ctx, ctx.store.delete(type, target.namespace, target.name!, opts));
   if (ctx.store.get(type, target.namespace, target.name!) && !opts.dryRun) return sendObject(ctx, 200, o);
   sendJson(ctx.res, 200, {
     kind: 'Status',
@@ -274,7 +290,7 @@ async function del(ctx: ResourceContext): Promise<void> {
 async function deleteCollection(ctx: ResourceContext): Promise<void> {
   requireVerb(ctx, 'deletecollection');
   const opts = await deleteOptions(ctx);
-  const items = ctx.store.deleteCollection(ctx.type, {...listOptions(ctx), ...opts});
+  const items = await durable(ctx, ctx.store.deleteCollection(ctx.type, {...listOptions(ctx), ...opts}));
   sendJson(ctx.res, 200, {
     kind: ctx.type.listKind,
     apiVersion: apiVersionOf(ctx.type),
@@ -335,5 +351,5 @@ async function scaleSubresource(ctx: ResourceContext): Promise<void> {
   const next = {...current, spec: {...(current.spec as object), replicas}};
   if (method === 'PUT' && scale.metadata?.resourceVersion)
     next.metadata = {...next.metadata, resourceVersion: scale.metadata.resourceVersion};
-  sendJson(ctx.res, 200, toScale(store.update(type, next)));
+  sendJson(ctx.res, 200, toScale(await durable(ctx, store.update(type, next))));
 }

@@ -33,3 +33,23 @@ export const sandboxStateFile = z.object({
   createdAt: z.string(),
   store: storeSnapshot,
 }) satisfies z.ZodType<SandboxStateFile>;
+
+/**
+ * One line of a sandbox's write-ahead log (`wal-NNNNNN.jsonl` beside state.json): a committed change with the
+ * resourceVersion it made. Deletions carry only the object's identity.
+ */
+export interface LogRecord {
+  rv: number;
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  group: string;
+  resource: string;
+  object: KubeObject;
+}
+
+export const logRecord = z.object({
+  rv: z.number().int().positive(),
+  type: z.enum(['ADDED', 'MODIFIED', 'DELETED']),
+  group: z.string(),
+  resource: z.string().min(1),
+  object: storedObject,
+}) satisfies z.ZodType<LogRecord>;

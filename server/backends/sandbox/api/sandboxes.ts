@@ -2,10 +2,12 @@ import {randomBytes} from 'node:crypto';
 import {existsSync, readdirSync, renameSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import {dns1123LabelErrors} from './names';
+import {loadSandbox, logLine, STATE_FILE} from './sandbox-persistence';
 import {seedFreshCluster} from './seed';
-import {sandboxStateFile, type SandboxStateFile} from './sandbox-state';
-import {DebouncedJsonFile, readJson} from './state-file';
+import type {SandboxStateFile} from './sandbox-state';
+import {writeJsonAtomic} from './state-file';
 import {ObjectStore, type StoreOptions} from './store';
+import {listSegments, WriteAheadLog} from './write-ahead-log';
 import type {Clock} from '../kit/clock';
 import type {Disposable} from '../kit/disposable';
 
@@ -20,8 +22,8 @@ export interface Sandbox {
 export interface SandboxRegistryOptions {
   stateDir: string;
   clock?: Clock;
-  /** save debounce; 0 is fine in tests */
-  saveDebounceMs?: number;
+  /** compact a sandbox's write-ahead log into its state.json once the log holds this many bytes (default 4 MiB) */
+  compactLogBytes?: number;
   store?: Omit<StoreOptions, 'clock'>;
   /** problems worth telling the operator (a corrupt state file, a failed save); never thrown */
   onProblem?: (message: string, detail: Record<string, unknown>) => void;
@@ -37,11 +39,13 @@ export class SandboxError extends Error {
 }
 
 /**
- * The sandboxes one API process serves. State lives in `<stateDir>/sandboxes/<name>/state.json`; `restoreAll`
- * brings every saved sandbox back after a restart. A corrupt file is set aside (renamed) and reported.
+ * The sandboxes one API process serves. State lives in `<stateDir>/sandboxes/<name>/`: state.json plus a
+ * write-ahead log of every change since (see sandbox-persistence.ts); `committed(name)` resolves once a
+ * sandbox's changes so far are on disk, and the API answers a write only then. `restoreAll` brings every saved
+ * sandbox back after a restart. A corrupt state file is set aside (renamed) and reported.
  */
 export class SandboxRegistry {
-  private readonly items = new Map<string, {sandbox: Sandbox; file: DebouncedJsonFile; sub: Disposable}>();
+  private readonly items = new Map<string, {sandbox: Sandbox; log: WriteAheadLog; sub: Disposable}>();
 
   constructor(private readonly opts: SandboxRegistryOptions) {}
 
@@ -64,7 +68,10 @@ export class SandboxRegistry {
     const store = this.newStore();
     seedFreshCluster(store);
     const sandbox: Sandbox = {name, token: randomBytes(24).toString('hex'), createdAt: new Date().toISOString(), store};
-    this.attach(sandbox).flush();
+    // a log left by an earlier sandbox of this name must not be replayed over this one
+    for (const s of listSegments(this.dir(name))) rmSync(s.path, {force: true});
+    writeJsonAtomic(join(this.dir(name), STATE_FILE), this.stateOf(sandbox));
+    this.attach(sandbox, 1);
     return sandbox;
   }
 
@@ -77,7 +84,7 @@ export class SandboxRegistry {
     const it = this.items.get(name);
     if (!it) throw new SandboxError('not-found', `sandbox "${name}" not found`);
     it.sub.dispose();
-    it.file.dispose();
+    it.log.dispose();
     it.sandbox.store.dispose();
     this.items.delete(name);
     rmSync(this.dir(name), {recursive: true, force: true});
@@ -97,22 +104,23 @@ export class SandboxRegistry {
   }
 
   private restore(name: string): Sandbox | undefined {
-    const path = join(this.dir(name), 'state.json');
-    const r = readJson(path, sandboxStateFile);
+    const dir = this.dir(name);
+    const path = join(dir, STATE_FILE);
+    const r = loadSandbox(dir);
     if (r.kind === 'missing') return undefined;
     const store = this.newStore();
     try {
       if (r.kind === 'corrupt') throw new Error(r.error);
       // well-formed, yet possibly more than the store can take (a CRD it cannot serve): unreadable all the same
-      store.restore(r.value.store);
-      const sandbox: Sandbox = {name, token: r.value.token, createdAt: r.value.createdAt, store};
-      this.attach(sandbox);
-      return sandbox;
+      store.restore(r.state.store);
     } catch (e) {
       store.dispose();
-      const aside = `${path}.corrupt-${Date.now()}`;
+      const stamp = `corrupt-${Date.now()}`;
+      const aside = `${path}.${stamp}`;
       try {
         renameSync(path, aside);
+        // the log belongs to that state: a sandbox created here later must not replay it
+        for (const s of listSegments(dir)) renameSync(s.path, `${s.path}.${stamp}`);
       } catch {
         // leave it where it is; it is reported either way
       }
@@ -122,17 +130,37 @@ export class SandboxRegistry {
       );
       return undefined;
     }
+    const sandbox: Sandbox = {name, token: r.state.token, createdAt: r.state.createdAt, store};
+    if (r.skipped.length)
+      this.opts.onProblem?.(`sandbox "${name}": unreadable write-ahead log records were skipped`, {
+        records: r.skipped.slice(0, 5),
+        count: r.skipped.length,
+      });
+    const log = this.attach(sandbox, r.lastSegment + 1);
+    // fold the replayed log into state.json, so the next start reads one file
+    if (r.lastSegment > 0) log.compactSoon();
+    return sandbox;
   }
 
-  /** write every pending change now (before exit) */
-  flushAll(): void {
-    for (const it of this.items.values()) it.file.flush();
+  /** resolves once every change the sandbox made so far is durable; rejects if it could not be written */
+  committed(name: string): Promise<void> {
+    return this.items.get(name)?.log.committed() ?? Promise.resolve();
   }
 
+  /** write what is pending and fold each sandbox's log into its state.json: a clean shutdown */
+  async close(): Promise<void> {
+    const all = [...this.items.values()];
+    this.items.clear();
+    for (const it of all) it.sub.dispose();
+    await Promise.all(all.map((it) => it.log.close()));
+    for (const it of all) it.sandbox.store.dispose();
+  }
+
+  /** stop at once; what is pending is still written to the log */
   dispose(): void {
     for (const it of this.items.values()) {
       it.sub.dispose();
-      it.file.dispose();
+      it.log.dispose();
       it.sandbox.store.dispose();
     }
     this.items.clear();
@@ -142,22 +170,29 @@ export class SandboxRegistry {
     return new ObjectStore({...this.opts.store, clock: this.opts.clock});
   }
 
-  private attach(sandbox: Sandbox): DebouncedJsonFile {
-    const state = (): SandboxStateFile => ({
+  private stateOf(sandbox: Sandbox): SandboxStateFile {
+    return {
       version: 1,
       name: sandbox.name,
       token: sandbox.token,
       createdAt: sandbox.createdAt,
       store: sandbox.store.snapshot(),
+    };
+  }
+
+  /** log every change of the sandbox's store from now on, starting with segment `firstSegment` */
+  private attach(sandbox: Sandbox, firstSegment: number): WriteAheadLog {
+    const dir = this.dir(sandbox.name);
+    const log = new WriteAheadLog({
+      dir,
+      snapshotPath: join(dir, STATE_FILE),
+      firstSegment,
+      compactAfterBytes: this.opts.compactLogBytes ?? 4 * 1024 * 1024,
+      snapshot: () => JSON.stringify(this.stateOf(sandbox)),
+      onError: (e) => this.opts.onProblem?.(`sandbox "${sandbox.name}": could not save state`, {error: e.message}),
     });
-    const file = new DebouncedJsonFile(
-      join(this.dir(sandbox.name), 'state.json'),
-      state,
-      this.opts.saveDebounceMs ?? 250,
-      (e) => this.opts.onProblem?.(`sandbox "${sandbox.name}": could not save state`, {error: e.message}),
-    );
-    const sub = sandbox.store.watch(() => file.touch());
-    this.items.set(sandbox.name, {sandbox, file, sub});
-    return file;
+    const sub = sandbox.store.watch((e) => log.append(logLine(e)));
+    this.items.set(sandbox.name, {sandbox, log, sub});
+    return log;
   }
 }

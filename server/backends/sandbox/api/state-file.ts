@@ -1,53 +1,23 @@
-import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
+import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import {dirname} from 'node:path';
 import type {z} from 'zod';
 import {explainIssues} from './explain-issues';
+import {fsyncDir} from './write-ahead-log';
 
-/**
- * A JSON file written after changes settle (debounced) and atomically (temp file + rename), so a crash mid-write
- * leaves the previous state, never half a file.
- */
-export class DebouncedJsonFile {
-  private timer: NodeJS.Timeout | undefined;
-  private disposed = false;
-
-  constructor(
-    readonly path: string,
-    private readonly state: () => unknown,
-    private readonly debounceMs = 250,
-    private readonly onError: (e: Error) => void = () => {},
-  ) {}
-
-  /** a change happened: save soon */
-  touch(): void {
-    if (this.disposed || this.timer) return;
-    this.timer = setTimeout(() => this.flush(), this.debounceMs);
-    this.timer.unref();
-  }
-
-  flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    try {
-      writeJsonAtomic(this.path, this.state());
-    } catch (e) {
-      this.onError(e as Error);
-    }
-  }
-
-  /** write what is pending, then stop */
-  dispose(): void {
-    if (this.timer) this.flush();
-    this.disposed = true;
-  }
-}
-
+/** A JSON file replaced durably: temp file, fsync, rename, fsync of the directory. A crash leaves old or new. */
 export function writeJsonAtomic(path: string, value: unknown): void {
   // the state holds the sandbox's bearer token: owner-only
   mkdirSync(dirname(path), {recursive: true, mode: 0o700});
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(value), {mode: 0o600});
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeFileSync(fd, JSON.stringify(value));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(tmp, path);
+  fsyncDir(dirname(path));
 }
 
 export type LoadResult<T> = {kind: 'missing'} | {kind: 'ok'; value: T} | {kind: 'corrupt'; error: string};

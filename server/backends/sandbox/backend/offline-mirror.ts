@@ -15,6 +15,7 @@ import type {Duplex} from 'node:stream';
 import {createServingCert, type ServingCert} from '../api/self-signed-cert';
 import {OFFLINE_HOSTS, offlineManifest} from '../manifests/index';
 import {listenLoopback} from './listen-loopback';
+import {shimsDir} from './shell-env';
 
 const SYSTEM_CA_BUNDLES = [
   '/etc/ssl/certs/ca-certificates.crt',
@@ -66,7 +67,9 @@ const offlineStatus = (host: string) => `502 dial tcp: lookup ${host}: no such h
 
 function serveManifest(host: string, req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? '/', `https://${host}`);
-  const text = req.method === 'GET' || req.method === 'HEAD' ? offlineManifest(host, url.pathname) : undefined;
+  const text = (req.method === 'GET' || req.method === 'HEAD' ? offlineManifest(host, url.pathname) : undefined)
+    // the Istio downloader's launcher runs the sandbox's istioctl by its path (its own bin/ comes first on PATH)
+    ?.replaceAll('{{LAB_SHIMS}}', shimsDir());
   if (text === undefined) {
     res.writeHead(404, {'Content-Type': 'text/plain; charset=utf-8'});
     res.end('404: Not Found');

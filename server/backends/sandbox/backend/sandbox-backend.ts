@@ -33,8 +33,6 @@ const run = promisify(execFile);
 
 export interface SandboxBackendOptions {
   stateDir: string;
-  /** state save debounce of the API (tests use a few ms) */
-  saveDebounceMs?: number;
   /** problems worth telling the operator (corrupt state, failed saves); never thrown */
   onProblem?: (message: string, detail: Record<string, unknown>) => void;
   /** the time every sandbox's store, controllers, mesh and pods run on (tests inject a ManualClock) */
@@ -81,7 +79,6 @@ export class SandboxBackend implements Backend {
         clock,
         stateDir: opts.stateDir,
         host: '127.0.0.1',
-        saveDebounceMs: opts.saveDebounceMs,
         onProblem: opts.onProblem,
         // the simulated kubelet stops containers: `kubectl delete pod` shows Terminating and waits, as on k3s
         store: {gracefulPodDeletion: true},

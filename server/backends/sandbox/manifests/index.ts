@@ -5,6 +5,7 @@
  * tags, bundle-version annotations), filled from the URL, or from `upstreamVersion` for aliases like latest/stable.
  */
 import {readFileSync} from 'node:fs';
+import {resolveVersions} from '../../../../src/core/versions';
 
 export interface OfflineManifest {
   /** what it is, for messages and docs */
@@ -15,6 +16,8 @@ export interface OfflineManifest {
   file: string;
   /** the upstream release this copy was trimmed from, and what aliases (latest, stable) resolve to */
   upstreamVersion: string;
+  /** documents a later release added, each from its version on, placed before the file's own (releases sort by file name) */
+  addedLater?: readonly {file: string; from: string}[];
 }
 
 export const OFFLINE_MANIFESTS: readonly OfflineManifest[] = [
@@ -24,6 +27,17 @@ export const OFFLINE_MANIFESTS: readonly OfflineManifest[] = [
     path: /^\/kubernetes-sigs\/gateway-api\/releases\/(?:download\/(v1\.\d+\.\d+(?:-rc\.\d+)?)|latest\/download)\/standard-install\.yaml$/,
     file: 'gateway-api-standard-install.yaml',
     upstreamVersion: 'v1.3.0',
+    // v1.4.0 moved BackendTLSPolicy to the standard channel: six CRDs (config/crd/kustomization.yaml at v1.4.0)
+    addedLater: [{file: 'gateway-api-backendtlspolicies.yaml', from: 'v1.4.0'}],
+  },
+  {
+    // not a manifest: the downloader `curl -L https://istio.io/downloadIstio | sh -` runs (the mirror fills in
+    // {{LAB_SHIMS}}); {{VERSION}} is the sandbox's Istio, what it gives without ISTIO_VERSION
+    title: 'Istio downloader (the sandbox\'s own script)',
+    host: 'istio.io',
+    path: /^\/downloadIstio$/,
+    file: 'download-istio.sh',
+    upstreamVersion: resolveVersions(process.env).ISTIO,
   },
   {
     title: 'Argo CD non-HA install',
@@ -54,12 +68,31 @@ export function offlineManifest(host: string, pathname: string): string | undefi
     if (!match) continue;
     const asked = match[1];
     const version = asked && /^v\d/.test(asked) ? asked : m.upstreamVersion;
-    let text = cache.get(m.file);
-    if (text === undefined) {
-      text = readFileSync(new URL(`./${m.file}`, import.meta.url), 'utf8');
-      cache.set(m.file, text);
+    let text = read(m.file);
+    const added = (m.addedLater ?? []).filter((a) => compareVersions(version, a.from) >= 0).map((a) => read(a.file));
+    if (added.length) {
+      // after the licence header, before the first document
+      const at = text.indexOf('\n---\n') + 1;
+      text = text.slice(0, at) + added.join('') + text.slice(at);
     }
     return text.replaceAll('{{VERSION}}', version);
   }
   return undefined;
+}
+
+function read(file: string): string {
+  let text = cache.get(file);
+  if (text === undefined) {
+    text = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
+    cache.set(file, text);
+  }
+  return text;
+}
+
+/** v1.10.0 > v1.4.0 */
+function compareVersions(a: string, b: string): number {
+  const parts = (v: string) => v.replace(/^v/, '').split(/[.-]/).slice(0, 3).map(Number);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  return 0;
 }

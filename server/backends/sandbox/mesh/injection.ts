@@ -255,6 +255,8 @@ export function injectSidecar(podIn: KubeObject, namespace: string, opts: Inject
   meta.labels = {
     ...labels,
     'security.istio.io/tlsMode': 'istio',
+    // the template labels a sidecar that speaks HBONE (ISTIO_META_ENABLE_HBONE, set by the ambient profile)
+    ...(opts.hbone ? {'networking.istio.io/tunnel': labels['networking.istio.io/tunnel'] ?? 'http'} : {}),
     'service.istio.io/canonical-name':
       labels['service.istio.io/canonical-name'] ?? labels['app.kubernetes.io/name'] ?? labels.app ?? workloadName(pod),
     'service.istio.io/canonical-revision':

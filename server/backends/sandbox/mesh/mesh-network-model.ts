@@ -10,6 +10,8 @@ import type {AppResponse} from '../runtime/net/apps/app';
 import type {ServeRequest} from '../runtime/net/pod-app';
 import {applyHeaderModifiers, type HeaderList, type Rng} from './routing';
 import type {MeshTrafficRecorder, RecordedPath} from './traffic-record';
+import {UpstreamPool} from './upstream-pool';
+import {peerMetadataOf} from './peer-metadata';
 import {annotationsOf, asJson, clusterIPOf, nameOf, nsOf, podIP, readWorld, spiffeOf, type MeshWorld} from './world';
 import type {Clock} from '../kit/clock';
 import {getOf} from '../api/kinds';
@@ -18,7 +20,7 @@ import {getOf} from '../api/kinds';
 export type AppServeRequest = ServeRequest;
 
 /** the app's answer */
-export type AppAnswer = Pick<AppResponse, 'status' | 'statusText' | 'headers' | 'body'>;
+export type AppAnswer = Pick<AppResponse, 'status' | 'statusText' | 'headers' | 'body' | 'keepAliveIdleMs'>;
 
 export interface MeshNetworkDeps {
   store: ObjectStore;
@@ -83,6 +85,7 @@ export function createMeshNetworkModel(deps: MeshNetworkDeps): NetworkModel {
   const rng = deps.rng ?? Math.random;
   const recorder = deps.recorder;
   const newId = deps.newRequestId ?? randomUUID;
+  const pool = new UpstreamPool(deps.clock);
   let seq = 0;
   const ephemeral = () => 32768 + ((++seq * 7919) % 28000);
 
@@ -146,11 +149,26 @@ export function createMeshNetworkModel(deps: MeshNetworkDeps): NetworkModel {
       const micros = () => (seq * 137) % 1000;
 
       /** the ztunnel lines of the path, up to the one that failed (if any); the client's outbound line carries the failure too */
-      const ztunnelLines = (status: {respBytes: number; ms: number; failedAt?: Hop; error?: string}) => {
+      const ztunnelLines = (status: {
+        respBytes: number;
+        ms: number;
+        failedAt?: Hop;
+        error?: string;
+        /** only these hops (a pooled connection's hops are logged when it closes) */
+        only?: (h: Hop) => boolean;
+        reqBytes?: number;
+      }) => {
         const at = deps.clock.now();
         for (const h of plan.hops) {
           if (h.kind !== 'ztunnel-outbound' && h.kind !== 'ztunnel-inbound') continue;
-          const f = ztunnelFields(plan, h, {srcIp, ports, reqBytes, respBytes: status.respBytes, ms: status.ms});
+          if (status.only && !status.only(h)) continue;
+          const f = ztunnelFields(plan, h, {
+            srcIp,
+            ports,
+            reqBytes: status.reqBytes ?? reqBytes,
+            respBytes: status.respBytes,
+            ms: status.ms,
+          });
           if (status.failedAt === h) f.error = status.error;
           else if (status.failedAt && h.kind === 'ztunnel-outbound') f.error = 'http status: 401 Unauthorized';
           log(h, ztunnelAccessLine(at, f, micros()), at);
@@ -238,7 +256,8 @@ export function createMeshNetworkModel(deps: MeshNetworkDeps): NetworkModel {
           403,
           'RBAC: access denied',
           denialText(o.at.kind === 'waypoint' ? 'waypoint' : 'sidecar', o.decision),
-          'RBAC',
+          // Envoy's RBAC filter sets no response flag: the reason is only in %RESPONSE_CODE_DETAILS%
+          '-',
           o.at,
         );
       if (o.kind === 'no-route') return localReply(404, '', 'route_not_found', 'NR', o.at);
@@ -272,12 +291,10 @@ export function createMeshNetworkModel(deps: MeshNetworkDeps): NetworkModel {
         certHash: createHash('sha256')
           .update(`cert:${spiffeOf(fromPod)}`)
           .digest('hex'),
-        peerMetadata: Buffer.from(
-          JSON.stringify({
-            NAME: plan.waypoint ? nameOf(plan.waypoint.pod) : nameOf(fromPod),
-            NAMESPACE: nsOf(plan.waypoint?.pod ?? fromPod),
-          }),
-        ).toString('base64'),
+        peerMetadata: peerMetadataOf(plan.waypoint?.pod ?? fromPod),
+        decoratorOperation: plan.destination?.service
+          ? `${fqdn(plan.destination.service)}:${plan.destination.port}/*`
+          : undefined,
         peerMetadataId: plan.waypoint
           ? `router~${podIP(plan.waypoint.pod)}~${nameOf(plan.waypoint.pod)}.${nsOf(plan.waypoint.pod)}~${nsOf(plan.waypoint.pod)}.svc.cluster.local`
           : `sidecar~${srcIp}~${nameOf(fromPod)}.${nsOf(fromPod)}~${nsOf(fromPod)}.svc.cluster.local`,
@@ -347,7 +364,26 @@ export function createMeshNetworkModel(deps: MeshNetworkDeps): NetworkModel {
           routeName: routeNameOf(o.route),
         }),
       );
-      ztunnelLines({respBytes, ms: ms + 1});
+      // the Envoy nearest the app keeps its upstream connection for the next request: the ztunnel hops after it log
+      // when the app closes that connection; the hops before it (an ambient client's own) when curl exits
+      const lastEnvoy = plan.hops.findLastIndex((h) => h.kind === 'sidecar-outbound' || h.kind === 'waypoint');
+      const pooledHop = (h: Hop) => plan.hops.indexOf(h) > lastEnvoy;
+      if (lastEnvoy >= 0 && res.keepAliveIdleMs !== undefined && plan.hops.some(pooledHop)) {
+        ztunnelLines({respBytes, ms: ms + 1, only: (h) => !pooledHop(h)});
+        const holder = plan.hops[lastEnvoy]!.pod;
+        pool.use(
+          `${nsOf(holder)}/${nameOf(holder)}>${podIP(o.pod)}:${o.port}`,
+          res.keepAliveIdleMs,
+          {sent: reqBytes, recv: respBytes},
+          (t) =>
+            ztunnelLines({
+              reqBytes: t.bytesSent,
+              respBytes: t.bytesRecv,
+              ms: deps.clock.now().getTime() - t.openedAt.getTime(),
+              only: pooledHop,
+            }),
+        );
+      } else ztunnelLines({respBytes, ms: ms + 1});
       record(res.status);
       return {
         status: res.status,

@@ -23,6 +23,8 @@ export interface HeaderContext {
   peerMetadata?: string;
   /** the hex SHA-256 of the client certificate, for XFCC's Hash */
   certHash: string;
+  /** the route's decorator, `<service FQDN>:<port>/*`: a client sidecar sends it as X-Envoy-Decorator-Operation */
+  decoratorOperation?: string;
 }
 
 /** the headers the app receives in addition to what the client sent */
@@ -41,8 +43,13 @@ export function addedRequestHeaders(p: PathShape, c: HeaderContext): HeaderList 
       'x-forwarded-client-cert',
       `By=${c.serverIdentity ?? ''};Hash=${c.certHash};Subject="";URI=${c.clientIdentity}`,
     ]);
-  // a client Envoy that cannot exchange metadata in the handshake sends it as headers (plaintext destination)
-  if ((p.clientSidecar || p.waypoint) && !p.destinationInMesh && c.peerMetadata && c.peerMetadataId) {
+  // A client sidecar sends its route's decorator and its metadata as headers on every request; a server sidecar
+  // takes them off (sidecar-to-sidecar transcripts show neither), but ztunnel never touches HTTP, so an ambient
+  // destination reached straight from a sidecar sees them (the source post, Istio 1.23: sleep -> httpbin in bar-1).
+  // Behind a waypoint the app sees the waypoint's request instead (inferred: no transcript of it).
+  const sidecarReachesApp = p.clientSidecar && !p.waypoint && !p.serverSidecar;
+  if (sidecarReachesApp && c.decoratorOperation) out.push(['x-envoy-decorator-operation', c.decoratorOperation]);
+  if ((sidecarReachesApp || (p.waypoint && !p.destinationInMesh)) && c.peerMetadata && c.peerMetadataId) {
     out.push(['x-envoy-peer-metadata', c.peerMetadata]);
     out.push(['x-envoy-peer-metadata-id', c.peerMetadataId]);
   }
@@ -64,10 +71,12 @@ export function clientVisibleResponseHeaders(
   const out: HeaderList = upstream
     .filter(([k]) => !['connection', 'keep-alive', 'transfer-encoding'].includes(k.toLowerCase()))
     .map(([k, v]) => [k.toLowerCase(), v]);
+  out.push(['x-envoy-upstream-service-time', String(upstreamServiceTimeMs)]);
+  // an upstream `server` is overwritten where it stands; without one Envoy adds it last (a sidecar's curl -v:
+  // `x-envoy-upstream-service-time: 0` then `server: envoy`, tests/fixtures/real/curl-sidecar-response-headers.txt)
   const i = out.findIndex(([k]) => k === 'server');
   if (i >= 0) out[i] = ['server', server];
-  else out.unshift(['server', server]);
-  out.push(['x-envoy-upstream-service-time', String(upstreamServiceTimeMs)]);
+  else out.push(['server', server]);
   return out;
 }
 

@@ -70,13 +70,14 @@ function waypointFor(store: ObjectStore, ns: string, name: string): string | und
 }
 
 /**
- * ztunnel's PROTOCOL for a workload: HBONE for ambient-captured pods, for waypoints (they terminate HBONE
- * themselves) and for sidecars injected with HBONE on (the injector's `networking.istio.io/tunnel: http` label
- * when the mesh runs ambient); TCP otherwise.
+ * ztunnel's PROTOCOL for a workload: HBONE for ambient-captured pods and for sidecars injected with HBONE on (the
+ * injector's `networking.istio.io/tunnel: http` label when the mesh runs ambient); TCP otherwise, waypoints included:
+ * ztunnel does not capture them (`istio.io/dataplane-mode: none`), as the 1.29.6 golden `allsummary_withheaders.txt`
+ * and a k3d transcript show.
  */
 export function tunnelProtocol(store: ObjectStore, p: KubeObject, istioNamespace: string): 'HBONE' | 'TCP' {
   const kind = proxyKind(p, istioNamespace);
-  if (kind === 'waypoint') return 'HBONE';
+  if (kind === 'waypoint') return 'TCP';
   if (kind === 'sidecar') return labelsOf(p)['networking.istio.io/tunnel'] === 'http' ? 'HBONE' : 'TCP';
   return isAmbientCaptured(store, p, istioNamespace) ? 'HBONE' : 'TCP';
 }

@@ -15,7 +15,7 @@ async function precheck(ctx: RunContext, _store: ObjectStore): Promise<number> {
       : [];
   if (!issues.length) {
     ctx.io.stderr.write(
-      '✔ No issues found when checking the cluster. Istio is safe to install or upgrade!\n  To get started, check out https://istio.io/latest/docs/setup/getting-started/\n',
+      '✔ No issues found when checking the cluster. Istio is safe to install or upgrade!\n  To get started, check out https://istio.io/latest/docs/setup/getting-started/.\n',
     );
     return 0;
   }

@@ -28,6 +28,11 @@ export interface AppResponse {
   body: Buffer | string;
   /** a line for the app's own log (go-httpbin and nginx log each request; gunicorn does not by default) */
   logLine?: string;
+  /**
+   * How long the app keeps an idle keep-alive connection open after this answer, for a client that keeps it (an
+   * Envoy's connection pool; curl closes its own at exit). Unset: the app closes it at once.
+   */
+  keepAliveIdleMs?: number;
 }
 
 export type AppHandler = (req: AppRequest) => Promise<AppResponse>;

@@ -21,6 +21,8 @@ function args(query: URLSearchParams): Record<string, string[]> {
   return out;
 }
 
+const GO_HTTPBIN_READ_TIMEOUT_MS = 5_000;
+
 const origin = (req: AppRequest) => header(req.headers, 'x-forwarded-for')?.split(',')[0]!.trim() ?? req.remoteAddr;
 
 function respond(
@@ -45,6 +47,9 @@ function respond(
       ['Content-Length', String(bytes.length)],
     ],
     body: bytes,
+    // go-httpbin's http.Server sets ReadTimeout 5s and no IdleTimeout, and Go then closes idle keep-alive
+    // connections after ReadTimeout (httpbin/cmd/cmd.go)
+    keepAliveIdleMs: GO_HTTPBIN_READ_TIMEOUT_MS,
     logLine: `time=${rfc3339Millis(req.now)} level=INFO msg="${status} ${req.method} ${path} ${ms.toFixed(1)}ms" status=${status} method=${req.method} uri=${req.target} size_bytes=${bytes.length} duration_ms=${ms.toFixed(2)} user_agent=${header(req.headers, 'user-agent') ?? ''} client_ip=${origin(req).replace(/:\d+$/, '')}`,
   };
 }
