@@ -61,9 +61,10 @@ export class WorkshopLab {
     await expect(page.getByTestId('join-code')).toHaveValue(`${this.code.slice(0, 3)}-${this.code.slice(3)}`);
     await page.getByTestId('join-name').fill(name);
     await page.getByTestId('join-submit').click();
-    await expect(page).toHaveURL(/\/docs\//, {timeout: 30_000});
-    await expect(page.getByTestId('workshop-bar')).toContainText(name, {timeout: 30_000});
-    await expect(page.getByTestId('lab-terminal')).toHaveAttribute('data-status', 'open', {timeout: 60_000});
+    // generous: a room joining at once on a busy laptop
+    await expect(page).toHaveURL(/\/docs\//, {timeout: 60_000});
+    await expect(page.getByTestId('workshop-bar')).toContainText(name, {timeout: 60_000});
+    await expect(page.getByTestId('lab-terminal')).toHaveAttribute('data-status', 'open', {timeout: 120_000});
     return page;
   }
 

@@ -28,13 +28,18 @@ function cell(name: string, step: string) {
   return row(name).locator(`[data-testid="board-cell"][data-step="${step}"]`);
 }
 
+/** the lab's terminal on a page is connected (generous: xterm loads slowly on a busy machine) */
+async function terminalOpen(page: Page): Promise<void> {
+  await expect(page.getByTestId('lab-terminal')).toHaveAttribute('data-status', 'open', {timeout: 120_000});
+}
+
 async function newContext(browser: Browser): Promise<BrowserContext> {
   return browser.newContext({viewport: {width: 1280, height: 900}});
 }
 
 test.beforeAll(async ({browser}) => {
   test.setTimeout(240_000);
-  lab = new WorkshopLab(ownPort(30), {pages: ['before-you-begin', 'create-cluster']});
+  lab = new WorkshopLab(ownPort(30), {pages: ['before-you-begin', 'create-cluster', 'sample-apps']});
   await lab.start();
   instructorContext = await newContext(browser);
   board = await instructorContext.newPage();
@@ -133,7 +138,7 @@ test('broadcast: attendees watch the instructor’s terminal read-only', async (
   const own = await instructorContext.newPage();
   const instructorPage = new LabPage(own);
   await own.goto(`${lab.origin}/docs/before-you-begin`);
-  await instructorPage.terminal.waitOpen();
+  await terminalOpen(own);
   await board.getByTestId('board-broadcast').click();
   await expect(board.getByTestId('board-broadcast')).toHaveAttribute('aria-pressed', 'true');
   const bora = attendees[1]!;
@@ -151,7 +156,7 @@ test('broadcast: attendees watch the instructor’s terminal read-only', async (
 test('follow me: attendees’ pages go where the instructor is, unless they left follow mode', async () => {
   const own = await instructorContext.newPage();
   await own.goto(`${lab.origin}/docs/create-cluster`);
-  await new LabPage(own).terminal.waitOpen();
+  await terminalOpen(own);
   await board.getByTestId('board-follow').click();
   await expect(board.getByTestId('board-follow')).toHaveAttribute('aria-pressed', 'true');
   for (const a of attendees) await expect(a.page).toHaveURL(/\/docs\/create-cluster$/);
@@ -159,7 +164,7 @@ test('follow me: attendees’ pages go where the instructor is, unless they left
   await chen.page.getByTestId('workshop-follow').click();
   await expect(chen.page.getByTestId('workshop-bar')).toHaveAttribute('data-following', 'false');
   await own.goto(`${lab.origin}/docs/before-you-begin`);
-  await new LabPage(own).terminal.waitOpen();
+  await terminalOpen(own);
   await expect(board.getByTestId('board-follow')).toContainText('(before-you-begin)');
   await expect(attendees[0]!.page).toHaveURL(/\/docs\/before-you-begin$/);
   await expect(chen.page).toHaveURL(/\/docs\/create-cluster$/);
@@ -207,20 +212,54 @@ test('an attendee cannot open the board, its data, its socket or another attende
   await page.close();
 });
 
+test('catch up: a fresh attendee is brought to the sample apps, and their next step passes', async ({browser}) => {
+  test.setTimeout(600_000);
+  const context = await newContext(browser);
+  const page = await lab.join(context, 'Dee');
+  try {
+    await row('Dee').getByTestId('board-catch-up').click();
+    const target = board.locator('[data-testid="board-catch-up-step"] option[data-step="sample-apps/foo-namespace"]');
+    await board.getByTestId('board-catch-up-step').selectOption((await target.getAttribute('value')) ?? '');
+    await board.getByTestId('board-dialog-confirm').click();
+    // Dee watches it on the page it leads to: the earlier steps run in Dee's shell
+    const lab2 = new LabPage(page);
+    await lab2.navigate('en', 'sample-apps');
+    await expect(page.locator('[data-testid="catch-up"][data-state="passed"]')).toBeVisible({timeout: 540_000});
+    // marked caught up on the board, not passed: Dee did not run them
+    await expect(cell('Dee', 'create-cluster/cluster-create')).toHaveAttribute('data-state', 'caught-up');
+    await lab2.step('foo-namespace').run(120_000);
+    await lab2.step('foo-namespace').expectStatus('passed', 60_000);
+    await expect(cell('Dee', 'sample-apps/foo-namespace')).toHaveAttribute('data-state', 'passed', {timeout: 1_000});
+  } finally {
+    await context.close();
+  }
+});
+
 test('the board in Korean', async () => {
   const ko = await instructorContext.newPage();
   await ko.goto(`${lab.origin}/ko/workshop`);
   await expect(ko.getByTestId('board')).toHaveAttribute('data-status', 'open');
   await expect(ko.getByTestId('board-table')).toContainText('참가자');
   await expect(ko.getByTestId('board-end')).toHaveText('워크숍 끝내기');
+  // the same room as the English board shows
+  await expect(ko.getByTestId('board-row')).toHaveCount(await board.getByTestId('board-row').count());
+  const state = (await cell('Bora', STEP).getAttribute('data-state')) ?? '';
   await expect(ko.locator(`[data-testid="board-row"][data-name="Bora"] [data-step="${STEP}"]`)).toHaveAttribute(
     'data-state',
-    'passed',
+    state,
   );
   await ko.close();
 });
 
 test('end: attendees see the end, and the export holds every step result', async () => {
+  // every cell of the board, as the export must have it (a step never tried is "not-run")
+  const shown = new Map<string, string>();
+  for (const c of await board.getByTestId('board-cell').all()) {
+    const name = await c.locator('xpath=ancestor::tr').getAttribute('data-name');
+    const state = await c.getAttribute('data-state');
+    shown.set(`${name} ${await c.getAttribute('data-step')}`, state === 'none' ? 'not-run' : (state ?? ''));
+  }
+  expect(shown.size).toBeGreaterThan(0);
   await board.getByTestId('board-end').click();
   await board.getByTestId('board-dialog-confirm').click();
   await expect(board.getByTestId('board')).toHaveAttribute('data-ended', 'true');
@@ -231,11 +270,11 @@ test('end: attendees see the end, and the export holds every step result', async
   expect(json.status(), await json.text()).toBe(200);
   const body = (await json.json()) as {results: unknown[]};
   const rows = body.results.map((r) => resultRow.parse(r));
-  for (const a of attendees) {
+  for (const [key, status] of shown) {
     expect(
-      rows.find((r) => r.attendee === a.name && `${r.pageId}/${r.stepId}` === STEP),
-      `${a.name}: ${STEP}`,
-    ).toMatchObject({status: 'passed'});
+      rows.find((r) => `${r.attendee} ${r.pageId}/${r.stepId}` === key),
+      key,
+    ).toMatchObject({status});
   }
   const csv = await (await instructorContext.request.get(`${lab.origin}/api/workshop/export.csv`, {headers})).text();
   for (const a of attendees) expect(csv).toContain(a.name);
