@@ -4,6 +4,10 @@
  */
 import type {CommandFinished, CommandStarted} from '../../src/core/shell/events';
 import type {LearnerId} from '../backends/types';
+import type {SealReport} from './seal-report';
+import type {ShellStart} from './shell-start';
+
+export type {Timers} from './timers';
 
 export interface Disposable {
   dispose(): void;
@@ -43,6 +47,14 @@ export interface TerminalSession {
   scrollback(): string;
   /** true once the shell printed its first prompt (integration loaded) */
   readonly ready: Promise<void>;
+  /**
+   * starting / ready / slow (no prompt after the start timeout: an rc file hangs). Optional: without it a Run waits
+   * for the prompt with no report.
+   */
+  readonly shellStart?: ShellStart;
+  onShellStart?(listener: (start: ShellStart) => void): Disposable;
+  /** a sealed shell's latest report of its environment (sent at every prompt); undefined before the first one */
+  readonly sealReport?: SealReport;
   /** true between a command's start and its finish */
   readonly busy: boolean;
   /**

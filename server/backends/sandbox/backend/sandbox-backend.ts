@@ -26,7 +26,7 @@ import {startOfflineMirror, type OfflineMirror} from './offline-mirror';
 import {readPorts, writePorts} from './ports-file';
 import {loadSavedSandbox} from './saved-sandbox';
 import {sandboxNameFor} from './sandbox-names';
-import {sandboxShellEnv, shimsDir} from './shell-env';
+import {kubectlOnPath, SEALED_COMMANDS, sandboxSeal, sandboxShellEnv, shimsDir} from './shell-env';
 import {StateLock} from './state-lock';
 
 const run = promisify(execFile);
@@ -55,6 +55,8 @@ export class SandboxBackend implements Backend {
   private readonly learners = new Map<string, LearnerSandbox>();
   private readonly opening = new Map<string, Promise<LearnerSandbox>>();
   private disposed: Promise<void> | undefined;
+  /** the real kubectl behind our launcher, found once on the lab's PATH */
+  private kubectl: {path: string | undefined} | undefined;
 
   private constructor(
     private readonly stateDir: string,
@@ -142,17 +144,18 @@ export class SandboxBackend implements Backend {
 
   async shellEnvironment(learner: LearnerId): Promise<ShellEnvironment> {
     const sandbox = await this.sandboxFor(learner);
-    return {
-      env: sandboxShellEnv({
-        sandbox,
-        commandUrl: this.commands!.url,
-        proxyUrl: this.mirror.proxyUrl,
-        caBundle: this.mirror.caBundle,
-        kubeCacheDir: path.join(sandbox.paths.dir, 'kube-cache'),
-        basePath: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-      }),
-      cwd: sandbox.paths.workspace,
-    };
+    const basePath = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
+    const env = sandboxShellEnv({
+      sandbox,
+      commandUrl: this.commands!.url,
+      proxyUrl: this.mirror.proxyUrl,
+      caBundle: this.mirror.caBundle,
+      kubeCacheDir: path.join(sandbox.paths.dir, 'kube-cache'),
+      basePath,
+      kubectl: (this.kubectl ??= {path: kubectlOnPath(basePath)}).path,
+      node: process.execPath,
+    });
+    return {env, cwd: sandbox.paths.workspace, seal: sandboxSeal(env)};
   }
 
   async prepareIsolated(learner: LearnerId, owner: {uid: number; gid: number}): Promise<IsolatedPaths> {
@@ -274,7 +277,7 @@ export class SandboxBackend implements Backend {
       'install kubectl: https://kubernetes.io/docs/tasks/tools/ (the sandbox drives the real one)',
     );
     await probe('bash', 'bash', ['-c', 'echo $BASH_VERSION'], (o) => o.trim(), 'install bash 4 or later');
-    const shims = ['k3d', 'docker', 'istioctl'];
+    const shims = SEALED_COMMANDS;
     const missing = shims.filter((c) => !existsSync(path.join(shimsDir(), c)));
     checks.push({
       name: 'sandbox commands',
