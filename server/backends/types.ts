@@ -68,6 +68,11 @@ export interface Backend {
   prepareIsolated?(learner: LearnerId, owner: {uid: number; gid: number}): Promise<IsolatedPaths>;
   /** Workshop: the learner's machine as new (no cluster, no kubeconfig); their HOME is the caller's to reset */
   resetLearner?(learner: LearnerId): Promise<void>;
+  /**
+   * A sealed shell's kubeconfig whose current context reaches something else than this backend's cluster: what it
+   * should be and what it is (`current-context=…` lines, as server/engine/seal-check.ts writes them); null when fine.
+   */
+  contextProblem?(learner: LearnerId): Promise<{expected: string; actual: string} | null>;
   dispose(): Promise<void>;
 }
 

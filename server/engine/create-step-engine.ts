@@ -28,6 +28,7 @@ export async function createStepEngine(options: CreateStepEngineOptions): Promis
     manifests,
     runVerify,
     shell,
+    ...(backend.contextProblem ? {contextProblem: () => backend.contextProblem!(session.info.learner)} : {}),
     ...(options.defaultLocale ? {defaultLocale: options.defaultLocale} : {}),
   });
 }

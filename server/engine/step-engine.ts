@@ -13,7 +13,7 @@ import {sealRefusalKeys} from '../sessions/seal-report';
 import {slowStartText, type ShellStart} from '../sessions/shell-start';
 import type {Disposable, TerminalSession} from '../sessions/types';
 import {systemClock, type EngineClock} from './clock';
-import {sealFailure} from './seal-check';
+import {SEAL_CHECK, sealFailure} from './seal-check';
 import {consumeCommand, normalizeCommand} from './command-text';
 import {EngineError, type ManifestIndex, type RunVia, type StepEngine} from './types';
 import {DEFAULT_BACKOFF, verifyWithBackoff, type BackoffOptions} from './verify-loop';
@@ -29,6 +29,8 @@ export interface SessionStepEngineOptions {
   defaultLocale?: Locale;
   /** the backend's environment of this shell: with a seal, a step is typed only while the shell still has it */
   shell?: ShellEnvironment;
+  /** a sealed shell's kubeconfig reaches elsewhere (Backend.contextProblem): the step is refused */
+  contextProblem?: () => Promise<{expected: string; actual: string} | null>;
 }
 
 /** The check name of a Run that waited for a shell which never showed its prompt (the page explains it). */
@@ -71,11 +73,13 @@ export class SessionStepEngine implements StepEngine {
   private readonly typedRunning = new Map<string, StepRef>();
   private disposed = false;
   private readonly shell: ShellEnvironment | undefined;
+  private readonly contextProblem: SessionStepEngineOptions['contextProblem'];
   /** a Run waiting for the shell's first prompt: ended by dispose() */
   private startWaiter: ((failure: StepFailure) => void) | undefined;
 
   constructor(options: SessionStepEngineOptions) {
     this.shell = options.shell;
+    this.contextProblem = options.contextProblem;
     this.session = options.session;
     this.manifests = options.manifests;
     this.runVerify = options.runVerify;
@@ -121,6 +125,11 @@ export class SessionStepEngine implements StepEngine {
       const waiting = this.shellStarted();
       const notStarted = waiting instanceof Promise ? await waiting : waiting;
       if (notStarted) return this.finish(page, step, startedAt, via, undefined, notStarted);
+      const context = this.shell?.seal && this.contextProblem ? await this.contextProblem().catch(() => null) : null;
+      if (context) {
+        this.session.write(sealRefusalKeys(locale));
+        return this.finish(page, step, startedAt, via, undefined, {check: SEAL_CHECK, ...context});
+      }
       const outcome = await this.typeAndWait(pageId, step, locale);
       if ('failure' in outcome) return this.finish(page, step, startedAt, via, undefined, outcome.failure);
       const failure = await this.evaluate(step, outcome.finished);

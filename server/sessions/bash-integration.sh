@@ -257,10 +257,29 @@ __lab_refused() {
       fi
     fi
   done
+  local reseal=1
+  if [ -z "$lines" ]; then
+    reseal=0
+    # the shell is as sealed: the kubeconfig's current context was edited to reach elsewhere
+    have="$("$__lab_path_first/kubectl" config current-context 2>/dev/null)"
+    if [ $ko = 1 ]; then
+      lines="      kubeconfig의 현재 컨텍스트(${have:-?})가 샌드박스 밖을 가리킵니다. kubectl config get-contexts로 샌드박스의 k3d-… 컨텍스트를 찾아 kubectl config use-context로 되돌리세요."$'\n'
+    else
+      lines="      the kubeconfig's current context (${have:-?}) points outside the sandbox: kubectl config get-contexts lists the sandbox's k3d-… one, kubectl config use-context switches back."$'\n'
+    fi
+  fi
+  local way=
+  if [ "$reseal" = 1 ]; then
+    if [ $ko = 1 ]; then
+      way="      \e[1mlab_reseal\e[0m 을 입력하면 이 셸이 다시 샌드박스를 가리킵니다."$'\n'
+    else
+      way="      Type \e[1mlab_reseal\e[0m to point this shell at the sandbox again."$'\n'
+    fi
+  fi
   if [ $ko = 1 ]; then
-    printf '\n\e[1;33m[lab]\e[0m 단계를 실행하지 않았습니다: 이 셸의 kubectl이 실습 샌드박스에 닿지 않습니다.\n%s      \e[1mlab_reseal\e[0m 을 입력하면 이 셸이 다시 샌드박스를 가리킵니다.\n' "$lines"
+    printf '\n\e[1;33m[lab]\e[0m 단계를 실행하지 않았습니다: 이 셸의 kubectl이 실습 샌드박스에 닿지 않습니다.\n%s%b' "$lines" "$way"
   else
-    printf '\n\e[1;33m[lab]\e[0m Step not run: kubectl in this shell would not reach the lab'"'"'s sandbox.\n%s      Type \e[1mlab_reseal\e[0m to point this shell at the sandbox again.\n' "$lines"
+    printf '\n\e[1;33m[lab]\e[0m Step not run: kubectl in this shell would not reach the lab'"'"'s sandbox.\n%s%b' "$lines" "$way"
   fi
 }
 if [ "$__lab_sealed_shell" = 1 ]; then

@@ -178,6 +178,21 @@ describe('the sealed sandbox shell', {skip: NO_KUBECTL}, () => {
     assert.equal((await engine.run('en', 'seal', 'reach')).status, 'passed');
   });
 
+  it("refuses when the kubeconfig's current context is edited to reach another cluster", async () => {
+    const server = (
+      await typed(session, "kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}'")
+    ).output.trim();
+    assert.match(server, /^https:\/\/(127\.0\.0\.1|0\.0\.0\.0):\d+/);
+    await typed(session, 'kubectl config set-cluster k3d-seal --server=https://10.20.30.40:6443');
+    const before = output.length;
+    const result = await engine.run('en', 'seal', 'reach');
+    assert.equal(result.failure?.check, SEAL_CHECK);
+    assert.equal(result.failure?.actual, 'current-context=k3d-seal (https://10.20.30.40:6443)');
+    await waitFor(() => /current context \(k3d-seal\) points outside the sandbox/.test(output.slice(before)));
+    await typed(session, `kubectl config set-cluster k3d-seal --server=${server}`);
+    assert.equal((await engine.run('en', 'seal', 'reach')).status, 'passed');
+  });
+
   it('refuses when an alias or another kubectl takes over after the start', async () => {
     await typed(session, `alias kubectl='${home}/bin/kubectl'`);
     const aliased = await engine.run('en', 'seal', 'reach');

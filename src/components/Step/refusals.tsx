@@ -114,15 +114,26 @@ export function RefusalBox({failure}: {failure: StepFailure}): ReactNode {
             </ul>
           )}
           <p className={styles.refusalWay}>
-            <Translate
-              id="lab.step.seal.way"
-              values={{command: <code>lab_reseal</code>}}
-              description="the way back after a seal refusal"
-            >
-              {
-                'Something changed it after the terminal started (your ~/.bashrc alone cannot: the lab sets its own values back after it). Type {command} in the terminal to point this shell at the sandbox again, then run the step.'
-              }
-            </Translate>
+            {differences.every((d) => d.name === 'current-context') ? (
+              <Translate
+                id="lab.step.seal.contextWay"
+                values={{list: <code>kubectl config get-contexts</code>, use: <code>kubectl config use-context</code>}}
+              >
+                {
+                  'The kubeconfig was edited by hand to reach another cluster. {list} lists the sandbox’s k3d-… context; {use} switches back to it. Then run the step.'
+                }
+              </Translate>
+            ) : (
+              <Translate
+                id="lab.step.seal.way"
+                values={{command: <code>lab_reseal</code>}}
+                description="the way back after a seal refusal"
+              >
+                {
+                  'Something changed it after the terminal started (your ~/.bashrc alone cannot: the lab sets its own values back after it). Type {command} in the terminal to point this shell at the sandbox again, then run the step.'
+                }
+              </Translate>
+            )}
           </p>
         </>
       ) : (

@@ -21,6 +21,7 @@ import type {Mesh} from '../mesh/index';
 import {systemClock, type Clock} from '../kit/clock';
 import {startCommandServer, type CommandServer} from './command-server';
 import type {ControlRequest} from './control-request';
+import {currentContext, reachesSandbox} from './kubeconfig-context';
 import {LearnerSandbox} from './learner-sandbox';
 import {startOfflineMirror, type OfflineMirror} from './offline-mirror';
 import {readPorts, writePorts} from './ports-file';
@@ -172,6 +173,21 @@ export class SandboxBackend implements Backend {
   async resetLearner(learner: LearnerId): Promise<void> {
     const sandbox = await this.sandboxFor(learner);
     await this.reset(sandbox.name);
+  }
+
+  /** the learner's kubeconfig sends kubectl elsewhere (edited by hand): refused before every step */
+  async contextProblem(learner: LearnerId): Promise<{expected: string; actual: string} | null> {
+    const sandbox = await this.sandboxFor(learner);
+    const current = currentContext(sandbox.kubeconfigPath);
+    if (!current) return null;
+    // the API's own port, and the --api-port the cluster was created with (exposed while it runs)
+    const ports = [Number(new URL(this.api.url).port)];
+    if (sandbox.cluster?.apiPortGiven) ports.push(sandbox.cluster.apiPort);
+    if (reachesSandbox(current.server, ports)) return null;
+    return {
+      expected: `current-context=${this.api.serverUrl(sandbox.name)}`,
+      actual: `current-context=${current.context} (${current.server ?? 'no server'})`,
+    };
   }
 
   /** the mesh model's record of the learner's last in-mesh request (gone with the cluster it ran in) */
