@@ -21,8 +21,10 @@ export interface CreateStepEngineOptions {
 
 export async function createStepEngine(options: CreateStepEngineOptions): Promise<SessionStepEngine> {
   const {session, backend, manifests} = options;
-  const shell = await backend.shellEnvironment(session.info.learner);
-  const runVerify = createVerifyRunner(shell, {followShellPid: session.info.pid});
+  const backendShell = await backend.shellEnvironment(session.info.learner);
+  const runVerify = createVerifyRunner(backendShell, {followShellPid: session.info.pid});
+  // the seal the shell itself started with (a workshop attendee's isolated shell has its own environment)
+  const shell = session.environment ?? backendShell;
   return new SessionStepEngine({
     session,
     manifests,

@@ -67,6 +67,7 @@ const unrefTimers: Timers = {
 
 export class PtySession implements TerminalSession {
   readonly info: SessionInfo;
+  readonly environment: ShellEnvironment;
   readonly ready: Promise<void>;
 
   private readonly pty: pty.IPty;
@@ -92,6 +93,7 @@ export class PtySession implements TerminalSession {
 
   constructor(options: PtySessionOptions) {
     this.logger = options.logger;
+    this.environment = options.environment;
     this.now = options.now ?? Date.now;
     this.killGraceMs = options.killGraceMs ?? 300;
     const nonce = options.nonce ?? randomBytes(16).toString('base64url');

@@ -3,7 +3,7 @@
  * the step engine and the headless runner program against.
  */
 import type {CommandFinished, CommandStarted} from '../../src/core/shell/events';
-import type {LearnerId} from '../backends/types';
+import type {LearnerId, ShellEnvironment} from '../backends/types';
 import type {SealReport} from './seal-report';
 import type {ShellStart} from './shell-start';
 
@@ -53,6 +53,11 @@ export interface TerminalSession {
    */
   readonly shellStart?: ShellStart;
   onShellStart?(listener: (start: ShellStart) => void): Disposable;
+  /**
+   * the environment the shell started with (the backend's, or what a workshop made of it for an isolated attendee):
+   * its seal, if any, is what the engine checks. Optional: without it, the backend's environment is taken.
+   */
+  readonly environment?: ShellEnvironment;
   /** a sealed shell's latest report of its environment (sent at every prompt); undefined before the first one */
   readonly sealReport?: SealReport;
   /** true between a command's start and its finish */
