@@ -19,6 +19,25 @@ export interface ShellEnvironment {
   env: Record<string, string>;
   /** working directory of the learner's bash */
   cwd: string;
+  /** what must hold in the shell whatever the learner's rc files do (the sandbox); none: the shell is theirs */
+  seal?: ShellSeal;
+}
+
+/**
+ * A sealed shell (server/sessions/bash-integration.sh): after the learner's rc files the shell re-asserts `vars`
+ * (with their values in `env`) and puts `pathFirst` first on PATH, drops aliases and functions named like `commands`,
+ * and reports `watch` and how each command resolves at every prompt; the step engine refuses to type a step while
+ * they differ (server/engine/seal-check.ts).
+ */
+export interface ShellSeal {
+  /** variables of `env` set again after the rc files (KUBECONFIG, proxies, CA bundle, HOME...) */
+  vars: string[];
+  /** variables checked before every step: they must still have their `env` value */
+  watch: string[];
+  /** the directory that must stay first on PATH */
+  pathFirst: string;
+  /** commands that must run the file of that name in `pathFirst` (kubectl, k3d, istioctl, docker) */
+  commands: string[];
 }
 
 export interface DoctorCheck {
@@ -49,6 +68,11 @@ export interface Backend {
   prepareIsolated?(learner: LearnerId, owner: IsolatedOwner): Promise<IsolatedPaths>;
   /** Workshop: the learner's machine as new (no cluster, no kubeconfig); their HOME is the caller's to reset */
   resetLearner?(learner: LearnerId): Promise<void>;
+  /**
+   * A sealed shell's kubeconfig whose current context reaches something else than this backend's cluster: what it
+   * should be and what it is (`current-context=…` lines, as server/engine/seal-check.ts writes them); null when fine.
+   */
+  contextProblem?(learner: LearnerId): Promise<{expected: string; actual: string} | null>;
   dispose(): Promise<void>;
 }
 

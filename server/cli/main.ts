@@ -72,6 +72,10 @@ function program(): Command {
       'allow a non-loopback --host (exposes a real shell of this machine: the sandbox bash is real too)',
     )
     .addOption(backendOption())
+    .option(
+      '--no-rc',
+      "the terminal's bash reads no rc file (~/.bashrc): for one that hangs or waits (LAB_SHELL_RC=none)",
+    )
     .option('--no-build', 'serve the existing build/ even if the docs changed')
     .option('--open', 'open the lab in the browser')
     .option(
@@ -138,6 +142,8 @@ interface StartFlags {
   allowRemoteShell?: boolean;
   backend: BackendName;
   build: boolean;
+  /** false with --no-rc */
+  rc: boolean;
   open?: boolean;
   newToken?: boolean;
 }
@@ -150,6 +156,8 @@ async function start(opts: StartFlags): Promise<void> {
     // unset flags stay undefined, so LAB_ALLOWED_HOSTS / LAB_ALLOW_REMOTE_SHELL still apply
     allowedHosts: opts.allowedHost.length > 0 ? opts.allowedHost : undefined,
     allowRemoteShell: opts.allowRemoteShell || undefined,
+    // unset, LAB_SHELL_RC still applies
+    shellRc: opts.rc === false ? ('none' as const) : undefined,
   };
   const resolved = resolveOptions(given); // fail on bad options before a long build
   // The token outlives restarts (kept 0600 in the state directory), so open tabs reconnect; LAB_TOKEN wins.
@@ -223,6 +231,7 @@ async function run(opts: {
   const sessions = new SessionRegistry({
     shellEnvironment: (learner) => backend.shellEnvironment(learner),
     scrollbackBytes: options.scrollbackBytes,
+    shellRc: options.shellRc,
     logger,
   });
   // Ctrl+C mid-run: kill the shell and whatever it runs (k3d, kubectl wait...), then leave
@@ -269,6 +278,7 @@ async function catchUp(
   const sessions = new SessionRegistry({
     shellEnvironment: (learner) => backend.shellEnvironment(learner),
     scrollbackBytes: options.scrollbackBytes,
+    shellRc: options.shellRc,
     logger,
   });
   const interrupt = () => {

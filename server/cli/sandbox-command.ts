@@ -72,14 +72,19 @@ async function connect(stateDir: string): Promise<SandboxClient> {
 
 const quote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
 
-/** `export K='v'` lines for eval, and a cd to the workspace */
+/**
+ * `export K='v'` lines for eval, and a cd to the workspace. A shell of the user's own keeps its HOME: the sandbox's
+ * HOME is for the lab's terminal, where ~/ambient-lab must be per sandbox.
+ */
 export function formatExports(environment: ShellEnvironment): string {
-  const lines = Object.entries(environment.env).map(([k, v]) => `export ${k}=${quote(v)}`);
+  const lines = Object.entries(environment.env)
+    .filter(([k]) => k !== 'HOME' && k !== 'LAB_USER_HOME')
+    .map(([k, v]) => `export ${k}=${quote(v)}`);
   return `${lines.join('\n')}\ncd ${quote(environment.cwd)}\n`;
 }
 
 async function shell(opts: {name: string}): Promise<void> {
-  const {stateDir} = resolveOptions();
+  const {stateDir, shellRc} = resolveOptions();
   const client = await connect(stateDir);
   try {
     const environment = await client.env(opts.name);
@@ -90,7 +95,7 @@ async function shell(opts: {name: string}): Promise<void> {
     const child = spawn('bash', ['--rcfile', INTEGRATION_RC, '-i'], {
       stdio: 'inherit',
       cwd: environment.cwd,
-      env: shellEnv(process.env, environment, `cli-${process.pid}`, nonce),
+      env: shellEnv(process.env, environment, `cli-${process.pid}`, nonce, {shellRc}),
     });
     // Ctrl+C belongs to the shell (same terminal, same signal): this process must outlive it
     const ignore = () => {};

@@ -80,6 +80,11 @@ const schema = z
       })
       .strict()
       .optional(),
+    /**
+     * `none`: learners' shells read no rc file (`lab start --no-rc`), for an rc file that hangs or waits; `user`: the
+     * learner's ~/.bashrc runs as in any terminal (the sandbox re-seals what it needs after it)
+     */
+    shellRc: z.enum(['user', 'none'], {error: 'must be "user" or "none"'}).default('user'),
   })
   .strict()
   .superRefine((o, ctx) => {
@@ -149,6 +154,7 @@ const ENV_OPTIONS = [
   'manifestDir',
   'backend',
   'allowRemoteShell',
+  'shellRc',
 ] as const;
 const NUMERIC = new Set<string>([
   'port',

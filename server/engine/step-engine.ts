@@ -8,8 +8,12 @@ import type {CommandFinished, CommandStarted} from '../../src/core/shell/events'
 import {evaluateChecks, tail} from '../../src/core/steps/checks';
 import {normalizeOutput} from '../../src/core/steps/matcher';
 import type {PageManifest, StepSpec} from '../../src/core/steps/types';
+import type {ShellEnvironment} from '../backends/types';
+import {sealRefusalKeys} from '../sessions/seal-report';
+import {slowStartText, type ShellStart} from '../sessions/shell-start';
 import type {Disposable, TerminalSession} from '../sessions/types';
 import {systemClock, type EngineClock} from './clock';
+import {SEAL_CHECK, sealFailure} from './seal-check';
 import {consumeCommand, normalizeCommand} from './command-text';
 import {EngineError, type ManifestIndex, type RunVia, type StepEngine} from './types';
 import {DEFAULT_BACKOFF, verifyWithBackoff, type BackoffOptions} from './verify-loop';
@@ -23,7 +27,14 @@ export interface SessionStepEngineOptions {
   backoff?: Partial<BackoffOptions>;
   /** locale searched for typed commands before any page is set (default en) */
   defaultLocale?: Locale;
+  /** the backend's environment of this shell: with a seal, a step is typed only while the shell still has it */
+  shell?: ShellEnvironment;
+  /** a sealed shell's kubeconfig reaches elsewhere (Backend.contextProblem): the step is refused */
+  contextProblem?: () => Promise<{expected: string; actual: string} | null>;
 }
+
+/** The check name of a Run that waited for a shell which never showed its prompt (the page explains it). */
+export const SHELL_START_CHECK = 'shell start';
 
 /** Output kept while a Run is in flight, for the timeout message. */
 const MAX_RUN_OUTPUT = 64 * 1024;
@@ -61,8 +72,14 @@ export class SessionStepEngine implements StepEngine {
   /** typed commands announced as running, by normalised command */
   private readonly typedRunning = new Map<string, StepRef>();
   private disposed = false;
+  private readonly shell: ShellEnvironment | undefined;
+  private readonly contextProblem: SessionStepEngineOptions['contextProblem'];
+  /** a Run waiting for the shell's first prompt: ended by dispose() */
+  private startWaiter: ((failure: StepFailure) => void) | undefined;
 
   constructor(options: SessionStepEngineOptions) {
+    this.shell = options.shell;
+    this.contextProblem = options.contextProblem;
     this.session = options.session;
     this.manifests = options.manifests;
     this.runVerify = options.runVerify;
@@ -103,7 +120,17 @@ export class SessionStepEngine implements StepEngine {
     try {
       const startedAt = this.clock.now();
       this.emit({pageId, stepId, status: 'running', startedAt, via});
-      const outcome = await this.typeAndWait(pageId, step);
+      // the step's time limit starts once the shell can take it
+      // (no await when the shell is ready: the command is typed in this same turn, as before)
+      const waiting = this.shellStarted();
+      const notStarted = waiting instanceof Promise ? await waiting : waiting;
+      if (notStarted) return this.finish(page, step, startedAt, via, undefined, notStarted);
+      const context = this.shell?.seal && this.contextProblem ? await this.contextProblem().catch(() => null) : null;
+      if (context) {
+        this.session.write(sealRefusalKeys(locale));
+        return this.finish(page, step, startedAt, via, undefined, {check: SEAL_CHECK, ...context});
+      }
+      const outcome = await this.typeAndWait(pageId, step, locale);
       if ('failure' in outcome) return this.finish(page, step, startedAt, via, undefined, outcome.failure);
       const failure = await this.evaluate(step, outcome.finished);
       return this.finish(page, step, startedAt, via, outcome.finished.exitCode, failure);
@@ -126,6 +153,7 @@ export class SessionStepEngine implements StepEngine {
     if (this.disposed) return;
     this.disposed = true;
     for (const subscription of this.subscriptions) subscription.dispose();
+    this.startWaiter?.({check: 'session', expected: 'the session stays open', actual: 'the session was closed'});
     this.inFlight?.done({
       failure: {check: 'session', expected: 'the session stays open', actual: 'the session was closed'},
     });
@@ -134,7 +162,45 @@ export class SessionStepEngine implements StepEngine {
 
   // ---------------------------------------------------------------------------------------------- run
 
-  private typeAndWait(pageId: string, step: StepSpec): Promise<{finished: CommandFinished} | {failure: StepFailure}> {
+  /**
+   * Wait for the shell's first prompt (a Run pressed while it starts waits, the page says "starting shell…"); a shell
+   * reported slow (no prompt after the start timeout: an rc file hangs) fails the Run with the cause and the way out.
+   */
+  private shellStarted(): StepFailure | null | Promise<StepFailure | null> {
+    const session = this.session;
+    const slow = (start: ShellStart): StepFailure => ({
+      check: SHELL_START_CHECK,
+      expected: `a prompt within ${Math.round(start.timeoutMs / 1000)} s`,
+      actual: slowStartText(start),
+    });
+    const start = session.shellStart;
+    if (!start || !session.onShellStart || start.state === 'ready') return null;
+    if (start.state === 'slow') return slow(start);
+    return new Promise((resolve) => {
+      const done = (failure: StepFailure | null) => {
+        subscription.dispose();
+        this.startWaiter = undefined;
+        resolve(failure);
+      };
+      const subscription = session.onShellStart!((next) => {
+        if (next.state !== 'starting') done(next.state === 'ready' ? null : slow(next));
+      });
+      this.startWaiter = done;
+      session.ready.catch(() =>
+        done({
+          check: 'session',
+          expected: 'the shell keeps running',
+          actual: 'the shell ended before its first prompt',
+        }),
+      );
+    });
+  }
+
+  private typeAndWait(
+    pageId: string,
+    step: StepSpec,
+    locale: Locale,
+  ): Promise<{finished: CommandFinished} | {failure: StepFailure}> {
     return new Promise((resolve) => {
       const cancelTimer = this.clock.setTimer(() => {
         const flight = this.inFlight;
@@ -162,7 +228,17 @@ export class SessionStepEngine implements StepEngine {
           resolve(outcome);
         },
       };
-      this.whenPrompted(() => this.typeLines(step.command.split('\n')));
+      this.whenPrompted(() => {
+        // at the prompt the shell has just reported its environment: a shell that lost its seal gets nothing typed
+        const refused = sealFailure(this.shell, this.session.sealReport);
+        if (refused) {
+          // the shell prints why, above its prompt (bash-integration.sh binds these keys)
+          this.session.write(sealRefusalKeys(locale));
+          this.inFlight?.done({failure: refused});
+          return;
+        }
+        this.typeLines(step.command.split('\n'));
+      });
     });
   }
 

@@ -29,6 +29,7 @@ export function defaultSessions(
     detachGraceMs: options.detachGraceMs,
     idleTimeoutMs: options.idleTimeoutMs,
     scrollbackBytes: options.scrollbackBytes,
+    shellRc: options.shellRc,
     logger,
   });
 }

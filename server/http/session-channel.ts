@@ -56,6 +56,7 @@ export class SessionChannel {
         options.progress.record(learner, result);
         options.toLearner(learner, {type: 'step', result});
       }),
+      ...(session.onShellStart ? [session.onShellStart((start) => this.broadcast({type: 'shell', ...start}))] : []),
       session.onExit((e) => {
         this.broadcast({type: 'exit', reason: e.reason, exitCode: e.exitCode});
         this.dispose();
@@ -79,6 +80,9 @@ export class SessionChannel {
     const replay = Buffer.from(this.session.scrollback(), 'utf8');
     peer.sendJson({type: 'attached', sessionId: this.id, resumed, backend, replayBytes: replay.length});
     if (replay.length > 0) this.sendTo(peer, replay);
+    // whether a Run can go now, or waits for the first prompt (or the shell is stuck in an rc file)
+    const start = this.session.shellStart;
+    if (start) peer.sendJson({type: 'shell', ...start});
     this.peers.add(peer);
   }
 

@@ -126,9 +126,12 @@ export class IsolatedShell {
     return this.volume?.usage() ?? Promise.resolve(undefined);
   }
 
-  /** the variables a shell inside expects of its user */
+  /**
+   * the variables a shell inside expects of its user; LAB_USER_HOME empty: the shell integration sources no one's
+   * ~/.bashrc (the instructor's is not the attendee's, and the attendee's own HOME starts empty)
+   */
   get env(): Record<string, string> {
-    return {HOME: SHELL_HOME, USER: SHELL_USER, LOGNAME: SHELL_USER, SHELL: '/bin/bash'};
+    return {HOME: SHELL_HOME, USER: SHELL_USER, LOGNAME: SHELL_USER, SHELL: '/bin/bash', LAB_USER_HOME: ''};
   }
 
   /** where a host path inside the attendee's HOME appears in the shell */

@@ -63,7 +63,11 @@ export async function runWalkthrough(opts: RunWalkthroughOptions): Promise<Walkt
   });
   const engine = await createStepEngine({session, backend: opts.backend, manifests, defaultLocale: opts.locale});
   try {
-    await withTimeout(session.ready, opts.readyTimeoutMs ?? 30_000, 'the shell did not show a prompt');
+    await withTimeout(
+      session.ready,
+      opts.readyTimeoutMs ?? 30_000,
+      'the shell did not show a prompt (an rc file such as ~/.bashrc may hang or wait; LAB_SHELL_RC=none skips them)',
+    );
     for (const {page, step} of plan) {
       engine.setCurrentPage(opts.locale, page.pageId);
       out.write(`\n── ${page.pageId} / ${step.id} ──\n`);

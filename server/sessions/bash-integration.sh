@@ -12,19 +12,79 @@
 #
 # Works with bash 5.x (tested with 5.2); written to stay usable on older bash (macOS 3.2) where cheap.
 
-# --- 1. The learner's own configuration first (the host backend is their real shell), unless told not to.
-if [ "${LAB_PLAIN_RC:-}" != "1" ]; then
-  if [ -r /etc/bash.bashrc ]; then . /etc/bash.bashrc; fi
-  if [ -r "$HOME/.bashrc" ]; then . "$HOME/.bashrc"; fi
-fi
-unset LAB_PLAIN_RC
+# --- 1. The learner's own configuration first (their aliases and prompt), then the lab's seal over it.
+# LAB_SHELL_RC=none (`lab start --no-rc`; LAB_PLAIN_RC=1 in tests) sources no rc file at all. LAB_USER_HOME is whose
+# ~/.bashrc to read: the sandbox gives the shell a HOME of its own (the walkthrough's ~/ambient-lab lives per
+# sandbox), yet a learner alone on their machine keeps their aliases; empty (workshop attendees): none.
+__lab_rc="${LAB_SHELL_RC:-user}"
+if [ "${LAB_PLAIN_RC:-}" = "1" ]; then __lab_rc=none; fi
+__lab_user_home="${LAB_USER_HOME-$HOME}"
+unset LAB_PLAIN_RC LAB_SHELL_RC LAB_USER_HOME
 
-# A backend's own commands (the sandbox's k3d, docker, istioctl) stay first on PATH, even when ~/.bashrc
-# prepends directories that hold the real tools.
-if [ -n "${LAB_PATH_FIRST:-}" ]; then
-  PATH="$LAB_PATH_FIRST:$PATH"
+# What the lab set, kept before any rc file can change it (a sealed shell: the sandbox backend). LAB_SEAL_VARS names
+# the variables to re-assert (KUBECONFIG, proxies, CA bundle, HOME...), LAB_SEAL_WATCH those reported at every
+# prompt (the step engine refuses to type a step when they changed), LAB_SEAL_COMMANDS the commands that must run
+# from LAB_PATH_FIRST (the sandbox's kubectl, k3d, istioctl, docker).
+__lab_seal_vars="${LAB_SEAL_VARS:-}"
+__lab_seal_watch="${LAB_SEAL_WATCH:-}"
+__lab_seal_commands="${LAB_SEAL_COMMANDS:-}"
+__lab_path_first="${LAB_PATH_FIRST:-}"
+unset LAB_SEAL_VARS LAB_SEAL_WATCH LAB_SEAL_COMMANDS LAB_PATH_FIRST
+for __lab_v in $__lab_seal_vars; do
+  case "$__lab_v" in *[!A-Za-z0-9_]* | [0-9]*) continue ;; esac
+  eval "__lab_sealed_${__lab_v}=\${${__lab_v}-}"
+done
+__lab_home="$HOME"
+__lab_start_dir="$PWD"
+
+if [ "$__lab_rc" != "none" ]; then
+  if [ -r /etc/bash.bashrc ]; then . /etc/bash.bashrc; fi
+  # readline reads ~/.inputrc when it starts, by then HOME is the sandbox's: point it at theirs
+  if [ -z "${INPUTRC:-}" ] && [ -n "$__lab_user_home" ] && [ "$__lab_user_home" != "$HOME" ] &&
+    [ -r "$__lab_user_home/.inputrc" ]; then
+    export INPUTRC="$__lab_user_home/.inputrc"
+  fi
+  if [ -n "$__lab_user_home" ] && [ -r "$__lab_user_home/.bashrc" ]; then
+    # their rc reads its own files from ~ (~/.bash_aliases, ~/.pyenv): HOME is theirs while it runs
+    HOME="$__lab_user_home"
+    . "$__lab_user_home/.bashrc"
+    HOME="$__lab_home"
+  fi
 fi
-unset LAB_PATH_FIRST
+
+# The seal: whatever the rc files set, the sandbox's variables and commands win. Also run at the first prompt (after
+# the learner's PROMPT_COMMAND, where some frameworks finish their set-up), and by hand as `lab_reseal`.
+__lab_seal() {
+  local v name p
+  for v in $__lab_seal_vars; do
+    case "$v" in *[!A-Za-z0-9_]* | [0-9]*) continue ;; esac
+    eval "export ${v}=\"\$__lab_sealed_${v}\""
+  done
+  if [ -n "$__lab_path_first" ]; then
+    p=":$PATH:"
+    while [[ "$p" == *":$__lab_path_first:"* ]]; do p="${p/":$__lab_path_first:"/:}"; done
+    p="${p#:}"
+    p="${p%:}"
+    PATH="$__lab_path_first${p:+:$p}"
+  fi
+  for name in $__lab_seal_commands; do
+    unalias "$name" 2>/dev/null
+    unset -f "$name" 2>/dev/null
+  done
+  hash -r
+}
+lab_reseal() { __lab_seal; }
+if [ -n "$__lab_seal_vars$__lab_seal_commands" ]; then
+  __lab_seal
+  [ "$PWD" = "$__lab_start_dir" ] || cd "$__lab_start_dir" 2>/dev/null || true
+  __lab_sealed_shell=1
+else
+  unset -f lab_reseal
+  # without a seal, a backend's own commands still stay first on PATH
+  if [ -n "$__lab_path_first" ]; then PATH="$__lab_path_first:$PATH"; fi
+  __lab_sealed_shell=0
+fi
+__lab_first_prompt=1
 
 # --- 2. Nonce: keep it in a shell variable, take it out of the environment so child processes never see it.
 __lab_nonce="${LAB_NONCE:-}"
@@ -132,6 +192,104 @@ else
   __lab_use_ps0=0
 fi
 
+# --- 5b. The seal at every prompt (sealed shells only), with builtins alone (no fork per prompt).
+# OSC 633;P;LabSeal=<escaped lines>: `NAME=value` (or `NAME` when unset) per watched variable, `cmd:NAME=<how it
+# runs>` per sealed command (file:<path>, alias, function, missing). The step engine reads the latest before it
+# types a step, and refuses when kubectl would not reach the sandbox.
+__lab_resolve() {
+  local name="$1" rest="$PATH:" d
+  __lab_resolved=missing
+  if alias "$name" >/dev/null 2>&1; then __lab_resolved=alias; return; fi
+  if declare -F "$name" >/dev/null 2>&1; then __lab_resolved=function; return; fi
+  # a hashed path runs without a PATH search (bash >= 4 shows the table)
+  if [ "${BASH_VERSINFO[0]}" -ge 4 ] && [ -n "${BASH_CMDS[$name]:-}" ]; then
+    __lab_resolved="file:${BASH_CMDS[$name]}"
+    return
+  fi
+  while [ -n "$rest" ]; do
+    d="${rest%%:*}"
+    rest="${rest#*:}"
+    if [ -f "${d:-.}/$name" ] && [ -x "${d:-.}/$name" ]; then
+      __lab_resolved="file:${d:-.}/$name"
+      return
+    fi
+  done
+}
+
+__lab_report_seal() {
+  local v name r=
+  for v in $__lab_seal_watch; do
+    if [ -n "${!v+x}" ]; then r="$r$v=${!v}"$'\n'; else r="$r$v"$'\n'; fi
+  done
+  for name in $__lab_seal_commands; do
+    __lab_resolve "$name"
+    r="${r}cmd:$name=$__lab_resolved"$'\n'
+  done
+  __lab_escape "$r"
+  __lab_osc "633;P;LabSeal=$__lab_escaped"
+}
+
+# What a refused step prints in the terminal (the server sends the key sequence bound below, with the page's
+# locale): what differs from the sandbox's shell, and the way back. bind -x keeps the learner's half-typed line.
+__lab_refused() {
+  local ko=0 v name want have lines=
+  [ "${1:-en}" = ko ] && ko=1
+  for v in $__lab_seal_watch; do
+    eval "want=\"\${__lab_sealed_${v}-}\""
+    if [ -n "${!v+x}" ]; then have="${!v}"; else have=; fi
+    if [ "$have" != "$want" ]; then
+      if [ $ko = 1 ]; then
+        lines="$lines      $v=${have:-(없음)} — 샌드박스의 값은 $want"$'\n'
+      else
+        lines="$lines      $v is ${have:-unset}, not the sandbox's $want"$'\n'
+      fi
+    fi
+  done
+  for name in $__lab_seal_commands; do
+    __lab_resolve "$name"
+    want="file:$__lab_path_first/$name"
+    if [ "$__lab_resolved" != "$want" ]; then
+      have="${__lab_resolved#file:}"
+      if [ $ko = 1 ]; then
+        lines="$lines      $name 명령이 $have(으)로 실행됨 — 샌드박스의 것은 ${want#file:}"$'\n'
+      else
+        lines="$lines      $name runs $have, not the sandbox's ${want#file:}"$'\n'
+      fi
+    fi
+  done
+  local reseal=1
+  if [ -z "$lines" ]; then
+    reseal=0
+    # the shell is as sealed: the kubeconfig's current context was edited to reach elsewhere
+    have="$("$__lab_path_first/kubectl" config current-context 2>/dev/null)"
+    if [ $ko = 1 ]; then
+      lines="      kubeconfig의 현재 컨텍스트(${have:-?})가 샌드박스 밖을 가리킵니다. kubectl config get-contexts로 샌드박스의 k3d-… 컨텍스트를 찾아 kubectl config use-context로 되돌리세요."$'\n'
+    else
+      lines="      the kubeconfig's current context (${have:-?}) points outside the sandbox: kubectl config get-contexts lists the sandbox's k3d-… one, kubectl config use-context switches back."$'\n'
+    fi
+  fi
+  local way=
+  if [ "$reseal" = 1 ]; then
+    if [ $ko = 1 ]; then
+      way="      \e[1mlab_reseal\e[0m 을 입력하면 이 셸이 다시 샌드박스를 가리킵니다."$'\n'
+    else
+      way="      Type \e[1mlab_reseal\e[0m to point this shell at the sandbox again."$'\n'
+    fi
+  fi
+  if [ $ko = 1 ]; then
+    printf '\n\e[1;33m[lab]\e[0m 단계를 실행하지 않았습니다: 이 셸의 kubectl이 실습 샌드박스에 닿지 않습니다.\n%s%b' "$lines" "$way"
+  else
+    printf '\n\e[1;33m[lab]\e[0m Step not run: kubectl in this shell would not reach the lab'"'"'s sandbox.\n%s%b' "$lines" "$way"
+  fi
+}
+if [ "$__lab_sealed_shell" = 1 ]; then
+  for __lab_v in emacs vi-insert vi-command; do
+    bind -m "$__lab_v" -x '"\C-x\C-le": __lab_refused en' 2>/dev/null
+    bind -m "$__lab_v" -x '"\C-x\C-lk": __lab_refused ko' 2>/dev/null
+  done
+fi
+unset __lab_v
+
 # --- 6. precmd: first thing in PROMPT_COMMAND (so $? is still the command's), the user's PROMPT_COMMAND runs in
 # between, and the last step re-arms preexec and makes sure PS1 still ends with the 133;B marker (prompt
 # frameworks rewrite PS1 on every prompt).
@@ -166,6 +324,14 @@ __lab_prompt_end() {
       *"$__lab_ps0_part") ;;
       *) PS0="${PS0:-}"; PS0="${PS0//"$__lab_ps0_part"/}$__lab_ps0_part" ;;
     esac
+  fi
+  if [ "$__lab_sealed_shell" = 1 ]; then
+    # the learner's PROMPT_COMMAND has run once now (some frameworks finish their set-up there): seal once more
+    if [ "$__lab_first_prompt" = 1 ]; then
+      __lab_first_prompt=0
+      __lab_seal
+    fi
+    __lab_report_seal
   fi
   # History number of the last line already handled: preexec ignores it when no new entry was recorded.
   __lab_prompt_histno=$((HISTCMD - 1))

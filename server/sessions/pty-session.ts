@@ -10,12 +10,14 @@ import {CommandDetector, Emitter, type PromptReady} from '../../src/core/shell/c
 import type {LearnerId, ShellEnvironment} from '../backends/types';
 import {killSessionProcesses} from './process-tree';
 import {Scrollback} from './scrollback';
-import type {Disposable, SessionInfo, TerminalSession} from './types';
+import {parseSealReport, SEAL_PROPERTY, type SealReport} from './seal-report';
+import {rcFilesOf, SESSION_ENV_MARKER, shellEnv, type ShellRc} from './shell-env';
+import {DEFAULT_SHELL_START_TIMEOUT_MS, ShellStartWatch, type ShellStart} from './shell-start';
+import type {Disposable, SessionInfo, TerminalSession, Timers} from './types';
 
 export const DEFAULT_SCROLLBACK_BYTES = 2 * 1024 * 1024;
 export const INTEGRATION_RC = fileURLToPath(new URL('./bash-integration.sh', import.meta.url));
-/** Exported to the shell and inherited by everything it starts: how close() finds orphans of `(setsid cmd &)`. */
-export const SESSION_ENV_MARKER = 'LAB_SESSION_ID';
+export {SESSION_ENV_MARKER, shellEnv} from './shell-env';
 
 /** pino-compatible subset, so library code logs without owning a logger */
 export interface SessionLogger {
@@ -47,37 +49,25 @@ export interface PtySessionOptions {
   nonce?: string;
   /** the server environment the shell's is derived from; default process.env */
   baseEnv?: NodeJS.ProcessEnv;
+  /** `none`: no rc file at all (`lab start --no-rc`); default `user` */
+  shellRc?: ShellRc;
+  /** no prompt after this: reported as slow (default 15 s) */
+  shellStartTimeoutMs?: number;
+  /** for the start timeout; default Node's (unref'd) */
+  timers?: Timers;
   now?: () => number;
   logger?: SessionLogger;
 }
 
-/**
- * Server configuration variables are the server's, not the learner's: every LAB_* variable (LAB_TOKEN above all)
- * is removed from the inherited environment. The backend's ShellEnvironment.env may add its own.
- */
-export function shellEnv(
-  base: NodeJS.ProcessEnv,
-  environment: ShellEnvironment,
-  sessionId: string,
-  nonce: string,
-): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(base)) {
-    if (value === undefined) continue;
-    if (key.startsWith('LAB_') && key !== 'LAB_PLAIN_RC') continue;
-    env[key] = value;
-  }
-  Object.assign(env, environment.env);
-  env.TERM = 'xterm-256color';
-  env.COLORTERM = 'truecolor';
-  if (!env.LANG) env.LANG = 'C.UTF-8';
-  env[SESSION_ENV_MARKER] = sessionId;
-  env.LAB_NONCE = nonce; // the rc file moves it into a shell variable and unsets it
-  return env;
-}
+const unrefTimers: Timers = {
+  // a pending start timer must never keep the process alive
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 export class PtySession implements TerminalSession {
   readonly info: SessionInfo;
+  readonly environment: ShellEnvironment;
   readonly ready: Promise<void>;
 
   private readonly pty: pty.IPty;
@@ -98,9 +88,12 @@ export class PtySession implements TerminalSession {
   private resolveShellExit!: () => void;
   private readonly shellExited = new Promise<void>((resolve) => (this.resolveShellExit = resolve));
   private lastInput: number;
+  private readonly startWatch: ShellStartWatch;
+  private lastSealReport: SealReport | undefined;
 
   constructor(options: PtySessionOptions) {
     this.logger = options.logger;
+    this.environment = options.environment;
     this.now = options.now ?? Date.now;
     this.killGraceMs = options.killGraceMs ?? 300;
     const nonce = options.nonce ?? randomBytes(16).toString('base64url');
@@ -121,14 +114,26 @@ export class PtySession implements TerminalSession {
       resolveReady();
     });
 
+    this.detector.onProperty((p) => {
+      if (p.name === SEAL_PROPERTY) this.lastSealReport = parseSealReport(p.value);
+    });
+
     const argv = [options.shell ?? 'bash', '--rcfile', options.rcFile ?? INTEGRATION_RC, '-i'];
     const launch = options.launch?.(argv) ?? {file: argv[0]!, args: argv.slice(1)};
+    const env = shellEnv(options.baseEnv ?? process.env, options.environment, options.id, nonce, {
+      shellRc: options.shellRc,
+    });
+    this.startWatch = new ShellStartWatch(this.ready, {
+      rcFiles: rcFilesOf(env),
+      timeoutMs: options.shellStartTimeoutMs ?? DEFAULT_SHELL_START_TIMEOUT_MS,
+      timers: options.timers ?? unrefTimers,
+    });
     this.pty = pty.spawn(launch.file, launch.args, {
       name: 'xterm-256color',
       cols: options.cols,
       rows: options.rows,
       cwd: launch.cwd ?? options.environment.cwd,
-      env: shellEnv(options.baseEnv ?? process.env, options.environment, options.id, nonce),
+      env,
     });
     this.info = {id: options.id, learner: options.learner, createdAt: this.now(), pid: this.pty.pid};
     this.currentSize = {cols: options.cols, rows: options.rows};
@@ -172,6 +177,18 @@ export class PtySession implements TerminalSession {
 
   onResize(listener: (size: {cols: number; rows: number}) => void): Disposable {
     return this.resized.on(listener);
+  }
+
+  get shellStart(): ShellStart {
+    return this.startWatch.state;
+  }
+
+  onShellStart(listener: (start: ShellStart) => void): Disposable {
+    return this.startWatch.onChange(listener);
+  }
+
+  get sealReport(): SealReport | undefined {
+    return this.lastSealReport;
   }
 
   onExit(listener: (event: {exitCode: number; reason: string}) => void): Disposable {
@@ -255,6 +272,7 @@ export class PtySession implements TerminalSession {
     this.guard('exit listener', () => this.exit.emit({exitCode, reason}));
     this.output.clear();
     this.exit.clear();
+    this.startWatch.stop();
     this.detector.dispose();
   }
 

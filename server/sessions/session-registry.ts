@@ -5,6 +5,8 @@
 import {randomBytes} from 'node:crypto';
 import type {LearnerId, ShellEnvironment} from '../backends/types';
 import {PtySession, type PtySessionOptions, type SessionLogger} from './pty-session';
+import type {ShellRc} from './shell-env';
+import type {Timers} from './types';
 
 export type SessionErrorCode = 'session-limit' | 'unknown-session';
 
@@ -18,11 +20,7 @@ export class SessionError extends Error {
   }
 }
 
-/** setTimeout/clearTimeout, injectable so tests control time */
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+export type {Timers} from './types';
 
 const nodeTimers: Timers = {
   // unref: a pending grace or idle timer must never keep the process alive
@@ -41,6 +39,10 @@ export interface SessionRegistryOptions {
   idleTimeoutMs?: number;
   /** per session; default 2 MiB */
   scrollbackBytes?: number;
+  /** `none`: shells read no rc file (`lab start --no-rc`, LAB_SHELL_RC=none); default `user` */
+  shellRc?: ShellRc;
+  /** a shell without a prompt after this is reported as slow (default 15 s) */
+  shellStartTimeoutMs?: number;
   timers?: Timers;
   now?: () => number;
   logger?: SessionLogger;
@@ -150,6 +152,9 @@ export class SessionRegistry {
       cols: size.cols,
       rows: size.rows,
       scrollbackBytes: this.scrollbackBytes,
+      shellRc: this.options.shellRc,
+      shellStartTimeoutMs: this.options.shellStartTimeoutMs,
+      timers: this.timers,
       now: this.now,
       logger: this.options.logger,
     });

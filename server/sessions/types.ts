@@ -3,7 +3,11 @@
  * the step engine and the headless runner program against.
  */
 import type {CommandFinished, CommandStarted} from '../../src/core/shell/events';
-import type {LearnerId} from '../backends/types';
+import type {LearnerId, ShellEnvironment} from '../backends/types';
+import type {SealReport} from './seal-report';
+import type {ShellStart} from './shell-start';
+
+export type {Timers} from './timers';
 
 export interface Disposable {
   dispose(): void;
@@ -43,6 +47,19 @@ export interface TerminalSession {
   scrollback(): string;
   /** true once the shell printed its first prompt (integration loaded) */
   readonly ready: Promise<void>;
+  /**
+   * starting / ready / slow (no prompt after the start timeout: an rc file hangs). Optional: without it a Run waits
+   * for the prompt with no report.
+   */
+  readonly shellStart?: ShellStart;
+  onShellStart?(listener: (start: ShellStart) => void): Disposable;
+  /**
+   * the environment the shell started with (the backend's, or what a workshop made of it for an isolated attendee):
+   * its seal, if any, is what the engine checks. Optional: without it, the backend's environment is taken.
+   */
+  readonly environment?: ShellEnvironment;
+  /** a sealed shell's latest report of its environment (sent at every prompt); undefined before the first one */
+  readonly sealReport?: SealReport;
   /** true between a command's start and its finish */
   readonly busy: boolean;
   /**

@@ -145,6 +145,7 @@ test('the server messages the page reads parse: outline, needs, catch-up, a resu
       result: {pageId: 'a', stepId: 'b', status: 'passed', via: 'catch-up', shell: 'abcDEF12_-xyz'},
     },
     {type: 'error', code: 'taken-over', message: 'another tab took this terminal over'},
+    {type: 'shell', state: 'slow', rcFiles: ['/etc/bash.bashrc', '/home/me/.bashrc'], timeoutMs: 15_000},
   ];
   for (const message of messages) assert.ok(serverMessage.safeParse(message).success, JSON.stringify(message));
   assert.equal(
@@ -152,4 +153,5 @@ test('the server messages the page reads parse: outline, needs, catch-up, a resu
     false,
     'an unknown catch-up state',
   );
+  assert.equal(serverMessage.safeParse({type: 'shell', state: 'hung', rcFiles: [], timeoutMs: 1}).success, false);
 });

@@ -69,6 +69,8 @@ export interface LabContextValue {
   outline: readonly OutlinePage[] | null;
   /** the session's catch-up, as the server last reported it (running, or how it ended) */
   catchUp: CatchUpMessage | null;
+  /** the shell of this session: starting (a Run waits for its prompt), ready, or slow (an rc file hangs); null: unknown */
+  shell: ShellMessage | null;
   /** the step running in this session, if any (only one runs at a time) */
   running: StepResult | null;
   runError: RunError | null;
@@ -134,6 +136,7 @@ export interface LimitNotice {
   message: string;
   at: number;
 }
+export type ShellMessage = Extract<ServerMessage, {type: 'shell'}>;
 export interface PageNeeds {
   needs: PageNeed[];
   plan: StepRefMessage[];
@@ -205,6 +208,7 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
   const [outlines, setOutlines] = useState<Partial<Record<Locale, OutlinePage[]>>>({});
   const [pageNeeds, setPageNeeds] = useState<Record<string, PageNeeds>>({});
   const [catchUp, setCatchUp] = useState<CatchUpMessage | null>(null);
+  const [shell, setShell] = useState<ShellMessage | null>(null);
   const [runError, setRunError] = useState<RunError | null>(null);
   const [serverError, setServerError] = useState<LabContextValue['serverError']>(null);
   const [steps, setSteps] = useState<Record<string, readonly StepSpec[]>>({});
@@ -254,6 +258,8 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
             sink.current?.write('\x1b[2m[a new shell session was started]\x1b[0m\r\n');
           }
           attachedOnce.current = true;
+          // the session's shell state follows (`shell`)
+          setShell(null);
           setBackend(message.backend);
           setSessionId(message.sessionId);
           setServerError(null);
@@ -276,6 +282,9 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
           break;
         case 'catch-up':
           setCatchUp(message);
+          break;
+        case 'shell':
+          setShell(message);
           break;
         case 'step': {
           const pending = pendingRun.current;
@@ -442,6 +451,7 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
       reconnect: () => connection.current?.reconnectNow(),
       retry: (options) => connection.current?.retry(options),
       catchUp,
+      shell,
       needsOf: (pageId) => pageNeeds[`${locale}:${pageId}`],
       checkNeeds: (pageId) => void connection.current?.send({type: 'needs', locale, pageId}),
       catchUpTo: (pageId) => {
@@ -486,6 +496,7 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
     outlines,
     pageNeeds,
     catchUp,
+    shell,
     runError,
     serverError,
     panelOpen,

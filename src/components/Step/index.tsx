@@ -6,7 +6,7 @@
  *
  * Test hooks: root `[data-testid=step][data-step-id][data-status=idle|running|passed|failed][data-needs-rerun]`,
  * `[data-testid=step-run]`, `[data-testid=step-status]`, `[data-testid=step-failure]`, `[data-testid=step-rerun]`,
- * `[data-testid=step-help]`.
+ * `[data-testid=step-help]`, `[data-testid=step-refusal][data-check=sandbox|shell start]`.
  */
 import React, {useEffect, useMemo, useState, type ReactNode} from 'react';
 import clsx from 'clsx';
@@ -18,6 +18,7 @@ import {effectsOf, useLab} from '@site/src/components/LabProvider';
 import type {ShellEffects} from '@site/src/core/steps/shell-effects';
 import {formatDuration} from './format';
 import {checkName, expectedText, splitDifference} from './check-names';
+import {isRefusal, RefusalBox} from './refusals';
 import styles from './styles.module.css';
 
 export interface StepProps {
@@ -99,11 +100,15 @@ function StepView({
   // earlier steps of this page that set what this one reads, and need a re-run in this shell
   const staleInputs = useStaleInputs(pageId, spec, effects);
 
+  // a Run pressed now waits for the shell's first prompt
+  const shellStarting = connected && lab.shell?.state === 'starting';
   const disabledReason = !connected
     ? translate({id: 'lab.step.disabled.offline', message: 'Waiting for the terminal to connect'})
     : otherRunning
       ? translate({id: 'lab.step.disabled.busy', message: 'Another step is running'})
-      : undefined;
+      : shellStarting
+        ? translate({id: 'lab.step.startingShell.title', message: 'Starting shell… the step runs at its first prompt'})
+        : undefined;
 
   return (
     <div
@@ -123,7 +128,7 @@ function StepView({
             <Translate id="lab.step.label">Step</Translate>
           )}
         </span>
-        <StatusPill status={status} result={result} locale={locale} rerun={rerun} />
+        <StatusPill status={status} result={result} locale={locale} rerun={rerun} shellStarting={shellStarting} />
         <span className={styles.spacer} />
         <button
           type="button"
@@ -161,8 +166,13 @@ function StepView({
       {!rerun && staleInputs.length > 0 && status !== 'running' && (
         <InputsNote inputs={staleInputs} onRun={(stepId) => lab.run(pageId, stepId)} disabled={disabled} />
       )}
-      {status === 'failed' && <FailureBox result={result} />}
-      {status === 'failed' && children && (
+      {status === 'failed' &&
+        (result?.failure && isRefusal(result.failure) ? (
+          <RefusalBox failure={result.failure} />
+        ) : (
+          <FailureBox result={result} />
+        ))}
+      {status === 'failed' && !isRefusal(result?.failure) && children && (
         <div className={styles.help} data-testid="step-help">
           {children}
         </div>
@@ -308,11 +318,13 @@ function StatusPill({
   result,
   locale,
   rerun,
+  shellStarting,
 }: {
   status: StepStatus;
   result: StepResult | undefined;
   locale: string;
   rerun: boolean;
+  shellStarting: boolean;
 }): ReactNode {
   const running = status === 'running';
   const now = useNow(running);
@@ -327,7 +339,11 @@ function StatusPill({
       text = <Translate id="lab.step.status.idle">Not run yet</Translate>;
       break;
     case 'running':
-      text = (
+      text = shellStarting ? (
+        <Translate id="lab.step.status.startingShell" description="a Run waits for the shell's first prompt">
+          Starting shell…
+        </Translate>
+      ) : (
         <Translate id="lab.step.status.running" values={{elapsed: formatDuration(now - startedAt, locale)}}>
           {'Running… {elapsed}'}
         </Translate>
@@ -351,7 +367,11 @@ function StatusPill({
       );
       break;
     case 'failed':
-      text = duration ? (
+      text = isRefusal(result?.failure) ? (
+        <Translate id="lab.step.status.notRun" description="the lab refused to run the step (see the box below)">
+          Not run
+        </Translate>
+      ) : duration ? (
         <Translate id="lab.step.status.failedAfter" values={{duration}}>
           {'Failed after {duration}'}
         </Translate>

@@ -6,8 +6,8 @@
  * Keyboard: the shell needs Tab, Shift+Tab and Esc, so the terminal keeps them. Ctrl+M switches "Tab moves focus"
  * on and off (as in VS Code): while on, Tab and Shift+Tab leave the terminal like any other control.
  *
- * Test hooks: `[data-testid=lab-terminal][data-status=connecting|open|closed][data-refusal]`,
- * `[data-testid=lab-terminal-refusal][data-kind]`, `[data-testid=lab-terminal-tab-focus]`, `window.__labTerminal`.
+ * Test hooks: `[data-testid=lab-terminal][data-status=connecting|open|closed][data-refusal][data-shell]`,
+ * `[data-testid=lab-terminal-refusal][data-kind]`, `[data-testid=lab-terminal-slow-shell]`, `[data-testid=lab-terminal-tab-focus]`, `window.__labTerminal`.
  */
 import React, {useCallback, useEffect, useRef, useState, type ReactNode} from 'react';
 import clsx from 'clsx';
@@ -17,9 +17,10 @@ import type {Terminal as XTerm, ITheme} from '@xterm/xterm';
 import type {FitAddon} from '@xterm/addon-fit';
 import type {SearchAddon} from '@xterm/addon-search';
 import '@xterm/xterm/css/xterm.css';
-import {useLab, type LabContextValue, type Refusal} from '@site/src/components/LabProvider';
+import {useLab, type LabContextValue, type Refusal, type ShellMessage} from '@site/src/components/LabProvider';
 import ClusterPicture from '@site/src/components/ClusterPicture';
 import {useWorkshop} from '@site/src/components/Workshop/context';
+import {SlowShellText} from './slow-shell';
 import styles from './styles.module.css';
 
 declare global {
@@ -389,6 +390,7 @@ function Dock(): ReactNode {
       data-loaded={loaded ? 'true' : 'false'}
       data-open={lab.panelOpen ? 'true' : 'false'}
       data-refusal={lab.refusal?.kind}
+      data-shell={lab.shell?.state}
       className={clsx(styles.dock, !lab.panelOpen && styles.collapsed)}
       style={{height: dockHeight}}
       aria-label={terminalLabel}
@@ -582,6 +584,9 @@ function Dock(): ReactNode {
         <div className={styles.body}>
           {lab.refusal && lab.status !== 'open' && <RefusalNotice lab={lab} />}
           {lab.limitNotice && <LimitNoticeBar lab={lab} />}
+          {lab.status === 'open' && lab.shell?.state === 'slow' && (
+            <SlowShellNotice key={lab.sessionId ?? ''} shell={lab.shell} />
+          )}
           {!loaded && (
             <div className={styles.loading}>
               {translate({id: 'lab.terminal.loading', message: 'Loading the terminal…'})}
@@ -760,6 +765,35 @@ function RefusalNotice({lab}: {lab: LabContextValue}): ReactNode {
         <p className={styles.noticeTitle}>{title}</p>
         <p className={styles.noticeBody}>{body}</p>
         <div className={styles.noticeActions}>{actions}</div>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * The shell has shown no prompt after the start timeout: almost always an rc file that hangs or waits. Says so, with
+ * the files and how to start without them; it can be put aside (the rc file may be asking something in the terminal).
+ */
+export function SlowShellNotice({shell}: {shell: ShellMessage}): ReactNode {
+  const [hidden, setHidden] = useState(false);
+  if (hidden) return null;
+  return (
+    <div className={styles.notice} role="alert" data-testid="lab-terminal-slow-shell">
+      <div className={styles.noticeCard}>
+        <p className={styles.noticeTitle}>
+          {translate(
+            {id: 'lab.shell.slow.title', message: 'The shell has not shown a prompt after {seconds} s'},
+            {seconds: Math.round(shell.timeoutMs / 1000)},
+          )}
+        </p>
+        <p className={styles.noticeBody}>
+          <SlowShellText shell={shell} />
+        </p>
+        <div className={styles.noticeActions}>
+          <button type="button" className={styles.noticeButton} onClick={() => setHidden(true)}>
+            {translate({id: 'lab.shell.slow.show', message: 'Show the terminal'})}
+          </button>
+        </div>
       </div>
     </div>
   );

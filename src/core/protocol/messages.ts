@@ -163,6 +163,9 @@ export const outlinePage = z.object({
 });
 export type OutlinePage = z.infer<typeof outlinePage>;
 
+export const shellState = z.enum(['starting', 'ready', 'slow']);
+export type ShellState = z.infer<typeof shellState>;
+
 export const serverMessage = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('attached'),
@@ -198,6 +201,16 @@ export const serverMessage = z.discriminatedUnion('type', [
     message: z.string().max(4000).optional(),
   }),
   z.object({type: z.literal('step'), result: stepResult}),
+  /**
+   * The session's shell: `starting` until its first prompt (a Run waits), `ready`, or `slow` (no prompt after
+   * `timeoutMs`: one of `rcFiles` hangs or waits; `lab start --no-rc` skips them). Sent after `attached` and on change.
+   */
+  z.object({
+    type: z.literal('shell'),
+    state: shellState,
+    rcFiles: z.array(z.string().max(4096)).max(16),
+    timeoutMs: z.number().int().min(0),
+  }),
   /** A command finished in the shell (typed or run), whether or not it matched a step. */
   z.object({type: z.literal('command'), command: z.string(), exitCode: z.number()}),
   z.object({type: z.literal('error'), code: errorCode, message: z.string()}),

@@ -4,7 +4,8 @@
  *
  * Markers (emitted by server/sessions/bash-integration.sh), each ending with `;nonce=<per-session nonce>`:
  *   133;A prompt start · 133;B prompt end (input starts) · 633;E;<escaped command line> · 133;C command executed
- *   (output starts) · 133;D;<exit code> command finished.
+ *   (output starts) · 133;D;<exit code> command finished · 633;P;<Name>=<escaped value> a property of the shell
+ *   (VS Code's scheme; the lab's sealed shell reports `LabSeal` at every prompt, before 133;B).
  * A marker with a missing or wrong nonce is ignored, so output that merely contains such sequences (`cat` of a
  * recorded session) cannot start or finish a command.
  *
@@ -30,6 +31,12 @@ export interface PromptReady {
   at: number;
   /** PS2 (633;F): bash waits for the rest of a command it has started reading (heredoc, trailing \, open quote) */
   continuation?: boolean;
+}
+
+/** OSC 633;P: a property the shell reports (name and unescaped value) */
+export interface ShellProperty {
+  name: string;
+  value: string;
 }
 
 export interface Subscription {
@@ -87,6 +94,7 @@ export class CommandDetector {
   private readonly started = new Emitter<CommandStarted>();
   private readonly finished = new Emitter<CommandFinished>();
   private readonly promptReady = new Emitter<PromptReady>();
+  private readonly property = new Emitter<ShellProperty>();
 
   constructor(options: CommandDetectorOptions) {
     if (typeof options.nonce !== 'string' || !/^[A-Za-z0-9_-]{8,}$/.test(options.nonce)) {
@@ -133,7 +141,13 @@ export class CommandDetector {
     return this.promptReady.on(listener);
   }
 
+  /** a property the shell reported (633;P), e.g. the sealed shell's `LabSeal` at every prompt */
+  onProperty(listener: (event: ShellProperty) => void): Subscription {
+    return this.property.on(listener);
+  }
+
   dispose(): void {
+    this.property.clear();
     this.started.clear();
     this.finished.clear();
     this.promptReady.clear();
@@ -149,6 +163,14 @@ export class CommandDetector {
     const args = parts.slice(2, -1);
     if (family === '633' && kind === 'F') {
       if (this.stateValue === 'input') this.promptReady.emit({at: this.now(), continuation: true});
+      return;
+    }
+    if (family === '633' && kind === 'P') {
+      // one `Name=value` argument; the value is escaped like a command line (no bare `;`)
+      const arg = args[0] ?? '';
+      const eq = arg.indexOf('=');
+      if (args.length === 1 && eq > 0)
+        this.property.emit({name: arg.slice(0, eq), value: unescapeValue(arg.slice(eq + 1))});
       return;
     }
     if (family === '633' && kind === 'E') {

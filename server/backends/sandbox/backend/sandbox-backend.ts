@@ -22,12 +22,13 @@ import {systemClock, type Clock} from '../kit/clock';
 import {clockLoop, WorkLoop} from '../kit/work-loop';
 import {startCommandServer, type CommandServer} from './command-server';
 import type {ControlRequest} from './control-request';
+import {currentContext, reachesSandbox} from './kubeconfig-context';
 import {LearnerSandbox} from './learner-sandbox';
 import {startOfflineMirror, type OfflineMirror} from './offline-mirror';
 import {readPorts, writePorts} from './ports-file';
 import {loadSavedSandbox} from './saved-sandbox';
 import {sandboxNameFor} from './sandbox-names';
-import {sandboxShellEnv, shimsDir} from './shell-env';
+import {kubectlOnPath, SEALED_COMMANDS, sandboxSeal, sandboxShellEnv, shimsDir} from './shell-env';
 import {StateLock} from './state-lock';
 
 const run = promisify(execFile);
@@ -61,6 +62,8 @@ export class SandboxBackend implements Backend {
   private readonly learners = new Map<string, LearnerSandbox>();
   private readonly opening = new Map<string, Promise<LearnerSandbox>>();
   private disposed: Promise<void> | undefined;
+  /** the real kubectl behind our launcher, found once on the lab's PATH */
+  private kubectl: {path: string | undefined} | undefined;
 
   private constructor(
     private readonly stateDir: string,
@@ -150,17 +153,18 @@ export class SandboxBackend implements Backend {
 
   async shellEnvironment(learner: LearnerId): Promise<ShellEnvironment> {
     const sandbox = await this.sandboxFor(learner);
-    return {
-      env: sandboxShellEnv({
-        sandbox,
-        commandUrl: this.commands!.url,
-        proxyUrl: this.mirror.proxyUrl,
-        caBundle: this.mirror.caBundle,
-        kubeCacheDir: path.join(sandbox.paths.dir, 'kube-cache'),
-        basePath: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-      }),
-      cwd: sandbox.paths.workspace,
-    };
+    const basePath = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
+    const env = sandboxShellEnv({
+      sandbox,
+      commandUrl: this.commands!.url,
+      proxyUrl: this.mirror.proxyUrl,
+      caBundle: this.mirror.caBundle,
+      kubeCacheDir: path.join(sandbox.paths.dir, 'kube-cache'),
+      basePath,
+      kubectl: (this.kubectl ??= {path: kubectlOnPath(basePath)}).path,
+      node: process.execPath,
+    });
+    return {env, cwd: sandbox.paths.workspace, seal: sandboxSeal(env)};
   }
 
   async prepareIsolated(learner: LearnerId, owner: IsolatedOwner): Promise<IsolatedPaths> {
@@ -179,6 +183,21 @@ export class SandboxBackend implements Backend {
   async resetLearner(learner: LearnerId): Promise<void> {
     const sandbox = await this.sandboxFor(learner);
     await this.reset(sandbox.name);
+  }
+
+  /** the learner's kubeconfig sends kubectl elsewhere (edited by hand): refused before every step */
+  async contextProblem(learner: LearnerId): Promise<{expected: string; actual: string} | null> {
+    const sandbox = await this.sandboxFor(learner);
+    const current = currentContext(sandbox.kubeconfigPath);
+    if (!current) return null;
+    // the API's own port, and the --api-port the cluster was created with (exposed while it runs)
+    const ports = [Number(new URL(this.api.url).port)];
+    if (sandbox.cluster?.apiPortGiven) ports.push(sandbox.cluster.apiPort);
+    if (reachesSandbox(current.server, ports)) return null;
+    return {
+      expected: `current-context=${this.api.serverUrl(sandbox.name)}`,
+      actual: `current-context=${current.context} (${current.server ?? 'no server'})`,
+    };
   }
 
   /** the mesh model's record of the learner's last in-mesh request (gone with the cluster it ran in) */
@@ -284,7 +303,7 @@ export class SandboxBackend implements Backend {
       'install kubectl: https://kubernetes.io/docs/tasks/tools/ (the sandbox drives the real one)',
     );
     await probe('bash', 'bash', ['-c', 'echo $BASH_VERSION'], (o) => o.trim(), 'install bash 4 or later');
-    const shims = ['k3d', 'docker', 'istioctl'];
+    const shims = SEALED_COMMANDS;
     const missing = shims.filter((c) => !existsSync(path.join(shimsDir(), c)));
     checks.push({
       name: 'sandbox commands',
