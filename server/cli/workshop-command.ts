@@ -72,6 +72,7 @@ async function startWorkshopCommand(flags: WorkshopFlags, deps: WorkshopCommandD
         .filter(Boolean),
       fresh: flags.fresh === true,
       lan: flags.lan === true,
+      joinHost: lanAddress,
     },
   };
   const resolved = resolveOptions(given);

@@ -77,6 +77,8 @@ const schema = z
         fresh: z.boolean().default(false),
         /** listening beyond loopback for the room: attendee shells must be isolated (bubblewrap, root) */
         lan: z.boolean().default(false),
+        /** the address attendees use (the LAN address under --lan); the board shows it */
+        joinHost: z.string().max(255).optional(),
       })
       .strict()
       .optional(),

@@ -275,6 +275,7 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
     'lab server listening',
   );
 
+  if (workshop) workshop.board.joinUrl = `http://${options.workshop?.joinHost ?? '127.0.0.1'}:${port}/join`;
   const room = workshop && {
     id: workshop.state.id,
     code: workshop.state.code,

@@ -69,6 +69,8 @@ export class Board {
   private readonly now: () => number;
   private pending: {cancel(): void} | undefined;
   broadcasting = false;
+  /** where attendees join (the LAN address under --lan), shown big on the board */
+  joinUrl: string | undefined;
   follow: {pageId: string; stepId?: string} | undefined;
 
   constructor(private readonly opts: BoardOptions) {
@@ -152,6 +154,7 @@ export class Board {
     return {
       workshopId: w.id,
       joinCode: w.code,
+      joinUrl: this.joinUrl,
       capacity: w.capacity,
       expiresAt: w.expiresAt,
       endedAt: w.endedAt,

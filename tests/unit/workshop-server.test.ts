@@ -147,6 +147,7 @@ describe('workshop mode', () => {
     await until(() =>
       boardMessages.some((b) => b.rows.some((r) => r.name === 'Barbara' && r.steps['first/hello']?.state === 'passed')),
     );
+    assert.equal(boardMessages.at(-1)!.joinUrl, `${origin()}/join`);
     const row = boardMessages.at(-1)!.rows.find((r) => r.name === 'Barbara')!;
     assert.equal(row.pageId, 'first');
     assert.equal(row.connected, true);
