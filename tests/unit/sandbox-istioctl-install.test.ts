@@ -29,7 +29,7 @@ describe('istioctl install, uninstall, version, precheck', () => {
     assert.equal(r.code, 0);
     assert.equal(
       r.stderr,
-      '✔ No issues found when checking the cluster. Istio is safe to install or upgrade!\n  To get started, check out https://istio.io/latest/docs/setup/getting-started/\n',
+      '✔ No issues found when checking the cluster. Istio is safe to install or upgrade!\n  To get started, check out https://istio.io/latest/docs/setup/getting-started/.\n',
     );
   });
 
