@@ -5,15 +5,11 @@
  * port-forward) without colliding; neither reaches the other's ports nor the lab's own HTTP port.
  */
 import assert from 'node:assert/strict';
-import {mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
-import {silentLogger} from '../../server/config/logger';
-import {startLabServer, type LabServer} from '../../server/http/server';
+import type {LabServer} from '../../server/http/server';
 import {probeIsolation} from '../../server/isolation/probe';
-import {manifestIndex} from '../../server/manifests/load';
 import type {PageManifest} from '../../src/core/steps/types';
+import {startWorkshopTestLab, type WorkshopTestLab} from '../fixtures/workshop-lab';
 import {ProtocolClient} from './ws-client';
 
 const TOKEN = 'workshop-network-token-0123456789';
@@ -60,7 +56,6 @@ function rcOf(output: string, label: string): number {
 }
 
 describe('attendee networks', {skip: !isolated && 'needs root and bubblewrap'}, () => {
-  let dir: string;
   let lab: LabServer;
   const origin = () => `http://127.0.0.1:${lab.port}`;
   const join = async (name: string) => {
@@ -82,22 +77,12 @@ describe('attendee networks', {skip: !isolated && 'needs root and bubblewrap'}, 
     await c.outputMatches(new RegExp(`${word}-${Number(n) + 1}-done`));
   };
 
+  let testLab: WorkshopTestLab | undefined;
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'workshop-net-'));
-    lab = await startLabServer({
-      port: 0,
-      token: TOKEN,
-      siteDir: path.join(dir, 'site'),
-      stateDir: path.join(dir, 'state'),
-      logger: silentLogger(),
-      manifests: manifestIndex(new Map([['en', [PAGE]]])),
-      workshop: {capacity: 4, durationMinutes: 60, pages: [], fresh: false, lan: false},
-    });
+    testLab = await startWorkshopTestLab({prefix: 'workshop-net-', token: TOKEN, page: PAGE, capacity: 4});
+    ({lab} = testLab);
   });
-  after(async () => {
-    await lab?.close();
-    rmSync(dir, {recursive: true, force: true});
-  });
+  after(() => testLab?.close());
 
   it('gives each attendee their own published ports, API port and loopback, and nothing of the host', async () => {
     const a = await join('Ada');

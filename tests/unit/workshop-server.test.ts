@@ -4,17 +4,15 @@
  * backend is the real one; attendee shells are isolated when this machine allows (root + bubblewrap), as on CI.
  */
 import assert from 'node:assert/strict';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import WebSocket from 'ws';
-import {silentLogger} from '../../server/config/logger';
-import {startLabServer, type LabServer} from '../../server/http/server';
+import type {LabServer} from '../../server/http/server';
 import {probeIsolation} from '../../server/isolation/probe';
-import {manifestIndex} from '../../server/manifests/load';
 import type {BoardSnapshot, WatchServerMessage} from '../../src/core/protocol/workshop';
 import type {PageManifest, StepSpec} from '../../src/core/steps/types';
+import {startWorkshopTestLab, type WorkshopTestLab} from '../fixtures/workshop-lab';
 import {ProtocolClient} from './ws-client';
 
 const TOKEN = 'workshop-test-token-0123456789';
@@ -54,22 +52,12 @@ describe('workshop mode', () => {
     return {res, cookie, body: (await res.json()) as Record<string, unknown>};
   };
 
+  let testLab: WorkshopTestLab | undefined;
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'workshop-server-'));
-    lab = await startLabServer({
-      port: 0,
-      token: TOKEN,
-      siteDir: path.join(dir, 'site'),
-      stateDir: path.join(dir, 'state'),
-      logger: silentLogger(),
-      manifests: manifestIndex(new Map([['en', [PAGE]]])),
-      workshop: {capacity: 8, durationMinutes: 60, pages: [], fresh: false, lan: false},
-    });
+    testLab = await startWorkshopTestLab({prefix: 'workshop-server-', token: TOKEN, page: PAGE, capacity: 8});
+    ({lab, dir} = testLab);
   });
-  after(async () => {
-    await lab?.close();
-    rmSync(dir, {recursive: true, force: true});
-  });
+  after(() => testLab?.close());
 
   it('tells a stranger the workshop is open, and nothing else', async () => {
     const info = (await (await api('/api/workshop/info')).json()) as Record<string, unknown>;
