@@ -66,7 +66,9 @@ export class AttendeeShells {
     const {env, toolDirs} = isolatedEnv(environment.env, paths.env, shell.env);
     const readOnly = [...paths.readOnly, ...toolDirs, path.dirname(INTEGRATION_RC)];
     return {
-      environment: {env, cwd: this.homeOf(learner)},
+      // the backend's seal holds inside too: the same vars re-asserted after the attendee's rc, the shims first on
+      // PATH (bound read-only at the same path), and the engine refuses a step once the attendee's shell strays
+      environment: {env, cwd: this.homeOf(learner), seal: environment.seal},
       launch: (argv) => shell.launch(argv, SHELL_HOME, {readOnly, readWrite: paths.readWrite, netBridge: bridge.dir}),
       baseEnv: Object.fromEntries(INHERITED.flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : []))),
     };

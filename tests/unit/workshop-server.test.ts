@@ -213,6 +213,30 @@ describe('workshop mode', () => {
       });
       await c.outputMatches(/k-2-done/);
       assert.match(c.output, /namespace\/default/);
+      // the sealed shell holds for attendees too: a KUBECONFIG of their own makes the next step refuse, and
+      // lab_reseal ends it
+      c.send({type: 'page', locale: 'en', pageId: 'first'});
+      const result = async (status: string) => {
+        const from = c.messages.length;
+        c.send({type: 'run', locale: 'en', pageId: 'first', stepId: 'hello'});
+        const done = () =>
+          c.messages
+            .slice(from)
+            .find((m) => m.type === 'step' && m.result.stepId === 'hello' && m.result.status !== 'running');
+        await c.until(() => Boolean(done()), `the step to end ${status}`);
+        const m = done()!;
+        assert.ok(m.type === 'step');
+        assert.equal(m.result.status, status, JSON.stringify(m.result));
+        return m.result;
+      };
+      c.send({type: 'input', data: 'export KUBECONFIG=/tmp/elsewhere; echo exported-$((3+4))\r'});
+      await c.outputMatches(/exported-7/);
+      const refused = await result('failed');
+      assert.equal(refused.failure?.check, 'sandbox');
+      assert.match(refused.failure?.actual ?? '', /KUBECONFIG=\/tmp\/elsewhere/);
+      c.send({type: 'input', data: 'lab_reseal; echo resealed-$((4+4))\r'});
+      await c.outputMatches(/resealed-8/);
+      await result('passed');
       c.close();
     },
   );
