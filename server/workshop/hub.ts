@@ -60,6 +60,8 @@ export class WorkshopHub {
   private readonly broadcastViews = new Set<TerminalWatch>();
   private readonly locales = new Map<LearnerId, Locale>();
   private readonly boards = new Set<WebSocket>();
+  /** the last board text sent to every open board (the tick re-sends only a change) */
+  private lastBoardText = '';
   /** where the instructor's page is: what "follow me" sends attendees to */
   private instructorAt: {pageId: string; stepId?: string} | undefined;
   private readonly boardListener: {dispose(): void};
@@ -351,6 +353,10 @@ export class WorkshopHub {
   private pushBoard(): void {
     if (this.boards.size === 0) return;
     const text = JSON.stringify({type: 'board', board: this.o.board.snapshot()} satisfies BoardServerMessage);
+    // the tick asks every second, but a board that did not change is not sent again (the page keeps its own
+    // clock for "2 min ago"); a board that connects later gets the snapshot on its own
+    if (text === this.lastBoardText) return;
+    this.lastBoardText = text;
     for (const ws of this.boards) if (ws.readyState === ws.OPEN) ws.send(text);
   }
 }
