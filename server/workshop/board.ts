@@ -23,6 +23,8 @@ export interface BoardOptions {
   workshop: WorkshopState;
   /** the steps in scope, in walkthrough order */
   columns: BoardColumn[];
+  /** each page in scope's title per locale */
+  pageTitles?: Record<string, Record<string, string>>;
   /** the workshop's folder (results.jsonl) */
   dir: string;
   /** connected but nothing typed or run for this long: stuck (default 5 min) */
@@ -159,6 +161,7 @@ export class Board {
       expiresAt: w.expiresAt,
       endedAt: w.endedAt,
       columns: this.opts.columns,
+      pageTitles: this.opts.pageTitles,
       rows: w.attendees().map((a) => this.row(a.id, a.name, a.handRaisedAt, a.lastSeenAt)),
       broadcasting: this.broadcasting,
       follow: this.follow,

@@ -8,6 +8,7 @@ import type {Backend} from '../backends/types';
 import type {LabOptions} from '../config/options';
 import type {Logger} from '../config/logger';
 import type {ManifestIndex, ProgressStore} from '../engine/types';
+import {locale} from '../../src/core/protocol/messages';
 import type {CatchUpService} from '../catch-up/service';
 import type {SessionChannels, SessionSource} from '../http/session-channels';
 import {BWRAP_INSTALL_HINT, probeIsolation, type IsolationProbe} from '../isolation/probe';
@@ -78,7 +79,7 @@ export function startWorkshop(input: StartWorkshopInput): RunningWorkshop {
   );
   for (const p of problems) logger.warn({problem: p}, 'workshop state');
   const dir = path.join(options.stateDir, 'workshop');
-  const board = new Board({workshop: state, columns, dir});
+  const board = new Board({workshop: state, columns, pageTitles: pageTitlesOf(manifests, columns), dir});
   const limiter = new JoinLimiter();
   let hub: WorkshopHub | undefined;
   const shells = notIsolated
@@ -139,6 +140,19 @@ function columnsOf(manifests: ManifestIndex, pages: string[]): BoardColumn[] {
     .pages('en')
     .filter((p) => inScope(p.pageId))
     .flatMap((p) => p.steps.map((s) => ({pageId: p.pageId, stepId: s.id, title: firstLine(s.command)})));
+}
+
+/** the title of every page with a column, in each locale the site has */
+function pageTitlesOf(manifests: ManifestIndex, columns: BoardColumn[]): Record<string, Record<string, string>> {
+  const titles: Record<string, Record<string, string>> = {};
+  for (const pageId of new Set(columns.map((c) => c.pageId))) {
+    titles[pageId] = {};
+    for (const l of locale.options) {
+      const page = manifests.pages(l).find((p) => p.pageId === pageId);
+      if (page?.title) titles[pageId][l] = page.title;
+    }
+  }
+  return titles;
 }
 
 function firstLine(command: string): string {

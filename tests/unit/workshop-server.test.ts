@@ -136,6 +136,7 @@ describe('workshop mode', () => {
       boardMessages.some((b) => b.rows.some((r) => r.name === 'Barbara' && r.steps['first/hello']?.state === 'passed')),
     );
     assert.equal(boardMessages.at(-1)!.joinUrl, `${origin()}/join`);
+    assert.deepEqual(boardMessages.at(-1)!.pageTitles, {first: {en: 'First'}});
     const row = boardMessages.at(-1)!.rows.find((r) => r.name === 'Barbara')!;
     assert.equal(row.pageId, 'first');
     assert.equal(row.connected, true);

@@ -13,6 +13,7 @@
 import React, {useEffect, useMemo, useState, type ReactNode} from 'react';
 import clsx from 'clsx';
 import Link from '@docusaurus/Link';
+import useDocusaurusContext from '@docusaurus/useDocusaurusContext';
 import Translate, {translate} from '@docusaurus/Translate';
 import type {BoardRow, BoardSnapshot, WorkshopAction} from '@site/src/core/protocol/workshop';
 import {httpRefusal} from '@site/src/core/protocol/messages';
@@ -328,6 +329,9 @@ function BoardTable({
 }): ReactNode {
   const now = useNow(5_000);
   const docPath = useDocPath();
+  const {currentLocale} = useDocusaurusContext().i18n;
+  const pageTitle = (pageId: string) =>
+    board.pageTitles?.[pageId]?.[currentLocale] ?? board.pageTitles?.[pageId]?.en ?? pageId;
   const totals = useMemo(() => stepTotals(board), [board]);
   const groups = useMemo(() => columnGroups(board.columns), [board.columns]);
   const n = board.rows.length;
@@ -347,8 +351,8 @@ function BoardTable({
             </th>
             {groups.map((group, i) => (
               <th key={group.start} colSpan={group.span} scope="colgroup" className={styles.groupHead}>
-                <Link to={docPath(group.pageId) ?? '#'} title={group.pageId}>
-                  {i + 1}. {group.pageId}
+                <Link to={docPath(group.pageId) ?? '#'} title={pageTitle(group.pageId)} data-page={group.pageId}>
+                  {i + 1}. {pageTitle(group.pageId)}
                 </Link>
               </th>
             ))}

@@ -52,6 +52,8 @@ export const boardSnapshot = z.object({
   endedAt: z.number().optional(),
   /** the walkthrough's steps in scope, in order: the board's columns */
   columns: z.array(z.object({pageId, stepId, title: z.string()})),
+  /** each page in scope's title per locale ("en", "ko"), for the heads of the column groups */
+  pageTitles: z.record(pageId, z.record(z.string().max(8), z.string().max(200))).optional(),
   rows: z.array(boardRow),
   /** the instructor's terminal is shown to every attendee */
   broadcasting: z.boolean(),
