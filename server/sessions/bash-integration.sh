@@ -194,7 +194,7 @@ fi
 
 # --- 5b. The seal at every prompt (sealed shells only), with builtins alone (no fork per prompt).
 # OSC 633;P;LabSeal=<escaped lines>: `NAME=value` (or `NAME` when unset) per watched variable, `cmd:NAME=<how it
-# runs>` per sealed command (file:<path>, alias, function, missing). The step engine reads the latest before it
+# runs>` per sealed command (file:<path>, launcher:<path> for the sandbox's own launcher, alias, function, missing). The step engine reads the latest before it
 # types a step, and refuses when kubectl would not reach the sandbox.
 __lab_resolve() {
   local name="$1" rest="$PATH:" d
@@ -204,6 +204,7 @@ __lab_resolve() {
   # a hashed path runs without a PATH search (bash >= 4 shows the table)
   if [ "${BASH_VERSINFO[0]}" -ge 4 ] && [ -n "${BASH_CMDS[$name]:-}" ]; then
     __lab_resolved="file:${BASH_CMDS[$name]}"
+    __lab_launcher "${BASH_CMDS[$name]}" "$name" && __lab_resolved="launcher:${BASH_CMDS[$name]}"
     return
   fi
   while [ -n "$rest" ]; do
@@ -211,9 +212,19 @@ __lab_resolve() {
     rest="${rest#*:}"
     if [ -f "${d:-.}/$name" ] && [ -x "${d:-.}/$name" ]; then
       __lab_resolved="file:${d:-.}/$name"
+      __lab_launcher "${d:-.}/$name" "$name" && __lab_resolved="launcher:${d:-.}/$name"
       return
     fi
   done
+}
+
+# A launcher the sandbox itself wrote elsewhere (the istioctl of `curl -L https://istio.io/downloadIstio | sh -`):
+# two lines that exec the sandbox's command, so it reaches the sandbox as the shim does. Read with builtins only.
+__lab_launcher() {
+  local file="$1" name="$2" l1= l2= rest=
+  [ -n "$__lab_path_first" ] && [ "$file" != "$__lab_path_first/$name" ] || return 1
+  { IFS= read -r l1; IFS= read -r l2; IFS= read -r rest; } <"$file" 2>/dev/null
+  [ "$l1" = '#!/bin/sh' ] && [ "$l2" = "exec node \"$__lab_path_first/lab-command.mjs\" $name \"\$@\"" ] && [ -z "$rest" ]
 }
 
 __lab_report_seal() {
@@ -248,7 +259,7 @@ __lab_refused() {
   for name in $__lab_seal_commands; do
     __lab_resolve "$name"
     want="file:$__lab_path_first/$name"
-    if [ "$__lab_resolved" != "$want" ]; then
+    if [ "$__lab_resolved" != "$want" ] && [ "${__lab_resolved#launcher:}" = "$__lab_resolved" ]; then
       have="${__lab_resolved#file:}"
       if [ $ko = 1 ]; then
         lines="$lines      $name 명령이 $have(으)로 실행됨 — 샌드박스의 것은 ${want#file:}"$'\n'

@@ -10,7 +10,10 @@ export const SEAL_PROPERTY = 'LabSeal';
 export interface SealReport {
   /** watched variables: their value, or null when unset */
   vars: Record<string, string | null>;
-  /** sealed commands: `file:<path>`, `alias`, `function` or `missing` */
+  /**
+   * sealed commands: `file:<path>`, `launcher:<path>` (a launcher of the sandbox's own command that the sandbox wrote
+   * elsewhere, e.g. the downloaded istioctl), `alias`, `function` or `missing`
+   */
   commands: Record<string, string>;
 }
 

@@ -204,6 +204,25 @@ describe('the sealed sandbox shell', {skip: NO_KUBECTL}, () => {
     await typed(session, 'lab_reseal');
     assert.equal((await engine.run('en', 'seal', 'reach')).status, 'passed');
   });
+
+  it("accepts the istioctl the sandbox's downloader leaves first on PATH, and refuses it once edited", async () => {
+    const download = await typed(
+      session,
+      'cd "$(mktemp -d)" && curl -sL https://istio.io/downloadIstio | sh - >/dev/null && ' +
+        'export PATH="$(echo "$PWD"/istio-*/bin):$PATH" && istioctl version --remote=false && type -P istioctl',
+    );
+    assert.equal(download.exitCode, 0, output.slice(-2000));
+    assert.match(output, /client version: \d+\.\d+\.\d+/);
+    assert.match(output, /\/istio-[\d.]+\/bin\/istioctl\r?\n/);
+    assert.equal((await engine.run('en', 'seal', 'reach')).status, 'passed');
+
+    await typed(session, 'echo "echo elsewhere" >> istio-*/bin/istioctl');
+    const edited = await engine.run('en', 'seal', 'reach');
+    assert.equal(edited.failure?.check, SEAL_CHECK);
+    assert.match(edited.failure!.actual, /^cmd:istioctl=.*\/istio-[\d.]+\/bin\/istioctl$/m);
+    await typed(session, 'lab_reseal');
+    assert.equal((await engine.run('en', 'seal', 'reach')).status, 'passed');
+  });
 });
 
 async function waitFor(condition: () => boolean): Promise<void> {
