@@ -16,6 +16,8 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 export default defineConfig({
   testDir: './tests/e2e',
   timeout: 120_000,
+  // the whole run, so that a stuck test ends with a report while CI (90 minutes for everything) still has time
+  globalTimeout: 65 * 60_000,
   expect: {timeout: 15_000},
   fullyParallel: false,
   workers: 1,

@@ -128,6 +128,17 @@ export class StepBlock {
   failure(): Locator {
     return this.root.getByTestId('step-failure');
   }
+  /**
+   * What the step shows after it failed or was refused, for a test's error message. Bounded: a locator's innerText
+   * would otherwise wait for the whole test's timeout when neither box is there.
+   */
+  async explanation(): Promise<string> {
+    return this.root
+      .locator('[data-testid=step-failure], [data-testid=step-refusal]')
+      .first()
+      .innerText({timeout: 5_000})
+      .catch(() => '(no failure shown)');
+  }
 }
 
 export class TerminalPanel {
