@@ -65,7 +65,8 @@ test('the board shows the join code, the room and every attendee', async () => {
   await expect(board.getByTestId('board-row')).toHaveCount(3);
   for (const a of attendees) {
     await expect(row(a.name)).toHaveAttribute('data-connected', 'true');
-    await expect(row(a.name).getByTestId('board-page')).toHaveText('before-you-begin');
+    await expect(row(a.name).getByTestId('board-page').locator('a')).toHaveAttribute('data-page', 'before-you-begin');
+    await expect(row(a.name).getByTestId('board-page')).toHaveText('Before you begin');
   }
 });
 
@@ -165,7 +166,7 @@ test('follow me: attendees’ pages go where the instructor is, unless they left
   await expect(chen.page.getByTestId('workshop-bar')).toHaveAttribute('data-following', 'false');
   await own.goto(`${lab.origin}/docs/before-you-begin`);
   await terminalOpen(own);
-  await expect(board.getByTestId('board-follow')).toContainText('(before-you-begin)');
+  await expect(board.getByTestId('board-follow')).toContainText('(Before you begin)');
   await expect(attendees[0]!.page).toHaveURL(/\/docs\/before-you-begin$/);
   await expect(chen.page).toHaveURL(/\/docs\/create-cluster$/);
   await board.getByTestId('board-follow').click();

@@ -38,6 +38,12 @@ import styles from './styles.module.css';
 
 type Pending = {kind: 'reset' | 'take-over'; row: BoardRow} | {kind: 'catch-up'; row: BoardRow} | {kind: 'end'};
 
+/** a page's title in the board's language (English, or the id, when the snapshot has none) */
+function usePageTitle(board: BoardSnapshot): (pageId: string) => string {
+  const {currentLocale} = useDocusaurusContext().i18n;
+  return (pageId) => board.pageTitles?.[pageId]?.[currentLocale] ?? board.pageTitles?.[pageId]?.en ?? pageId;
+}
+
 function useNow(intervalMs: number): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -184,6 +190,7 @@ function BoardHeader({
   onEnd(): void;
 }): ReactNode {
   const now = useNow(15_000);
+  const pageTitle = usePageTitle(board);
   const joinUrl = board.joinUrl ?? `${window.location.origin}/join`;
   const left = timeLeft(board.expiresAt, now);
   const ended = board.endedAt !== undefined;
@@ -268,7 +275,7 @@ function BoardHeader({
         >
           <span aria-hidden="true">➜</span>{' '}
           {board.follow ? (
-            <Translate id="lab.board.follow.on" values={{page: board.follow.pageId}}>
+            <Translate id="lab.board.follow.on" values={{page: pageTitle(board.follow.pageId)}}>
               {'Follow me: on ({page}) · stop'}
             </Translate>
           ) : (
@@ -329,9 +336,7 @@ function BoardTable({
 }): ReactNode {
   const now = useNow(5_000);
   const docPath = useDocPath();
-  const {currentLocale} = useDocusaurusContext().i18n;
-  const pageTitle = (pageId: string) =>
-    board.pageTitles?.[pageId]?.[currentLocale] ?? board.pageTitles?.[pageId]?.en ?? pageId;
+  const pageTitle = usePageTitle(board);
   const totals = useMemo(() => stepTotals(board), [board]);
   const groups = useMemo(() => columnGroups(board.columns), [board.columns]);
   const n = board.rows.length;
@@ -489,7 +494,13 @@ function BoardTable({
                   </span>
                 </th>
                 <td data-testid="board-page" className={styles.pageCell}>
-                  {row.pageId ? pagePath ? <Link to={pagePath}>{row.pageId}</Link> : row.pageId : '—'}
+                  {row.pageId ? (
+                    <Link to={pagePath ?? '#'} data-page={row.pageId}>
+                      {pageTitle(row.pageId)}
+                    </Link>
+                  ) : (
+                    '—'
+                  )}
                 </td>
                 <td data-testid="board-reached" className={styles.reachedCell} title={reachedCol?.title}>
                   {reachedCol ? `${reached + 1}/${board.columns.length}` : '—'}
