@@ -18,6 +18,20 @@ export function rssKiB(pid: number): number {
   return m ? Number(m[1]) : NaN;
 }
 
+/**
+ * Proportional set size from /proc/<pid>/smaps_rollup: private pages plus this process's share of pages it shares
+ * (every attendee's bash and relay map the same binaries). Summed over processes it counts shared code once, where
+ * RSS would count it once per process. NaN when the process is gone or the kernel lacks smaps_rollup.
+ */
+export function pssKiB(pid: number): number {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
 export interface Row {
   metric: string;
   value: string;

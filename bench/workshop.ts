@@ -5,8 +5,8 @@
  * - join storm: N joins at once (wall time, slowest join);
  * - step latency: each step alone (one attendee) and with N attendees at once (p50/p99 over all steps, and the worst
  *   step's p99 minus its time alone: target ≤ 1 s);
- * - memory per active attendee: the lab's RSS growth / N + the attendees' own processes (their uids, when isolated);
- *   server CPU per attendee;
+ * - memory per active attendee: the lab's RSS growth / N + the PSS of the attendees' own processes (their uids, when
+ *   isolated); server CPU per attendee;
  * - a hostile attendee (fork bomb, `yes` flooding the terminal, a 100000-replica Deployment) running beside the
  *   others: their step p99 against the same run without it (target ≤ +20%).
  * BENCH_WORKSHOP_N (default 10; the issue's target is 50), BENCH_WORKSHOP_PAGES (default before-you-begin,create-cluster).
@@ -22,7 +22,7 @@ import {startLabServer, type LabServer} from '../server/http/server';
 import {PROTOCOL_VERSION, serverMessage, type ServerMessage} from '../src/core/protocol/messages';
 import type {PageManifest} from '../src/core/steps/types';
 import {buildManifests} from '../tests/fixtures/site-manifests';
-import {fmt, percentile, printTable, rssKiB, type Row} from './stats';
+import {fmt, percentile, printTable, pssKiB, rssKiB, type Row} from './stats';
 
 const N = Number(process.env.BENCH_WORKSHOP_N ?? 10);
 const PAGES = (process.env.BENCH_WORKSHOP_PAGES ?? 'before-you-begin,create-cluster').split(',');
@@ -115,14 +115,16 @@ async function walk(attendees: Attendee[], pages: PageManifest[]): Promise<Map<s
 }
 
 function attendeeProcessesKiB(): number {
-  // isolated attendees run as uids from 200000: their processes are theirs alone
+  // isolated attendees run as uids from 200000: their processes are theirs alone. PSS, not RSS: every attendee's
+  // bash and network relay map the same binaries, which are in memory once (RSS would count node's 35 MB of code
+  // once per relay)
   try {
-    const out = execFileSync('ps', ['-e', '-o', 'uid=,rss='], {encoding: 'utf8'});
+    const out = execFileSync('ps', ['-e', '-o', 'uid=,pid='], {encoding: 'utf8'});
     return out
       .split('\n')
       .map((l) => l.trim().split(/\s+/).map(Number))
       .filter(([uid]) => (uid ?? 0) >= 200_000)
-      .reduce((sum, [, rss]) => sum + (rss ?? 0), 0);
+      .reduce((sum, [, pid]) => sum + (pid ? pssKiB(pid) || 0 : 0), 0);
   } catch {
     return NaN;
   }
