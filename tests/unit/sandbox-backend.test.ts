@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {execFile} from 'node:child_process';
 import {existsSync} from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {fileURLToPath} from 'node:url';
@@ -114,6 +115,30 @@ describe('sandbox backend', {skip: NO_KUBECTL}, () => {
         ['t2', 'two', 'running'],
       ],
     );
+  });
+
+  it("an attendee's cluster never publishes on the host's ports, also after a restart before their shell is back", async () => {
+    const listening = (port: number) =>
+      new Promise<boolean>((resolve) => {
+        const socket = net.connect(port, '127.0.0.1');
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once('error', () => resolve(false));
+      });
+    const uid = process.getuid?.() ?? 0;
+    await h.backend.prepareIsolated!('att1', {uid, gid: uid});
+    const created = await h.sh('att1', "k3d cluster create pub -p '29381:80@loadbalancer' --api-port 29382");
+    assert.equal(created.code, 0, created.stderr);
+    const lone = await h.sh('lone', "k3d cluster create own -p '29383:80@loadbalancer'");
+    assert.equal(lone.code, 0, lone.stderr);
+    assert.deepEqual(await Promise.all([29381, 29382, 29383].map(listening)), [false, false, true]);
+
+    await h.restart();
+    assert.deepEqual(await Promise.all([29381, 29382, 29383].map(listening)), [false, false, true]);
+    await h.backend.delete('lone');
+    await h.backend.delete('att1');
   });
 
   it('k3d cluster stop/start, and reset/delete from the lab', async () => {

@@ -56,6 +56,11 @@ export class LearnerSandbox implements CommandSandbox {
    * kubeconfig (kubectl config use-context) and its folder, which the lab writes as root
    */
   private owner: IsolatedOwner | undefined;
+  /**
+   * an attendee's sandbox, now or before a restart (saved): it never publishes on the host's ports, also while its
+   * shell is not back yet (only that shell's network has them)
+   */
+  private isolated = false;
   /** `--api-port`'s URL inside an owner's private network (owner.net), where the shell's kubeconfig copy points */
   private shellServer: string | undefined;
   /** the host ports `k3d cluster create -p` published on the load balancer */
@@ -96,6 +101,7 @@ export class LearnerSandbox implements CommandSandbox {
       workLoop.lane(),
     );
     s.record = saved?.cluster;
+    s.isolated = saved?.isolated ?? false;
     mkdirSync(paths.workspace, {recursive: true, mode: 0o700});
     api.sandboxes.ensure(name);
     s.save();
@@ -110,6 +116,10 @@ export class LearnerSandbox implements CommandSandbox {
     // the first owner, or a private network given or taken: the cluster's listeners move
     const moved = !this.owner || Boolean(owner.net) !== Boolean(this.owner.net);
     this.owner = owner;
+    if (!this.isolated) {
+      this.isolated = true;
+      this.save();
+    }
     const r = this.record;
     if (moved && r?.state === 'running') {
       await this.expose(r);
@@ -281,12 +291,13 @@ export class LearnerSandbox implements CommandSandbox {
    */
   private async expose(r: ClusterRecord): Promise<void> {
     // a workshop attendee's ports in their own network; host ports would be every attendee's (no token guards
-    // them), so an attendee without one publishes none; a lone learner gets the host's
+    // them), so an attendee without one (no shell yet after a restart, or no private network) publishes none; a
+    // lone learner gets the host's
     const net = this.owner?.net;
-    if (net || !this.owner) await this.published.open(r, net ?? {host: '127.0.0.1'});
+    if (net || !this.isolated) await this.published.open(r, net ?? {host: '127.0.0.1'});
     else await this.published.close();
     this.shellServer = undefined;
-    if (!r.apiPortGiven) return;
+    if (!r.apiPortGiven || (this.isolated && !net)) return;
     try {
       if (!net) {
         await this.api.exposeSandbox(this.name, {port: r.apiPort, advertiseHost: '0.0.0.0'});
@@ -348,6 +359,7 @@ export class LearnerSandbox implements CommandSandbox {
       learner: this.learner,
       name: this.name,
       commandToken: this.commandToken,
+      ...(this.isolated ? {isolated: true} : {}),
       ...(this.record ? {cluster: this.record} : {}),
     };
     writeFileSync(`${file}.tmp`, JSON.stringify(body, null, 2), {mode: 0o600});

@@ -39,6 +39,8 @@ export interface SavedSandbox {
   learner: string;
   name: string;
   commandToken: string;
+  /** a workshop attendee's: its clusters publish ports only inside the attendee's own network, never the host's */
+  isolated?: boolean;
   cluster?: ClusterRecord;
 }
 
@@ -47,6 +49,7 @@ export const savedSandbox = z.object({
   learner: z.string().min(1),
   name: z.string().min(1),
   commandToken: z.string().min(1),
+  isolated: z.boolean().optional(),
   cluster: clusterRecord.optional(),
 }) satisfies z.ZodType<SavedSandbox>;
 
