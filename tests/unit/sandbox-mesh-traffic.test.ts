@@ -129,7 +129,10 @@ describe('mesh traffic: helloworld (bar-2, behind a service waypoint)', () => {
       const r = await w.curl('foo', 'sleep-7656cf8794-lxcmx', 'http://helloworld.bar-2:5000/hello');
       assert.equal(statusOf(r), 200);
       assert.match(bodyOf(r), /^Hello version: v[12], instance: helloworld-v[12]-/);
-      assert.ok(!isNetworkError(r) && r.headers.some(([k, v]) => k === 'server' && v === 'envoy'), 'its own Envoy answers');
+      assert.ok(
+        !isNetworkError(r) && r.headers.some(([k, v]) => k === 'server' && v === 'envoy'),
+        'its own Envoy answers',
+      );
       assert.deepEqual(w.logs('bar-2', 'waypoint-5b9c7d8f4-abcde', 'istio-proxy'), [], 'the waypoint never sees it');
       assert.match(
         w.logs('foo', 'sleep-7656cf8794-lxcmx', 'istio-proxy').at(-1)!,
