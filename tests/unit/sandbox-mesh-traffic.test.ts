@@ -152,6 +152,29 @@ describe('mesh traffic: helloworld (bar-2, behind a service waypoint)', () => {
     }
   });
 
+  it('to a Pod IP behind a workload waypoint: an ambient client goes through it, a sidecar client does not', async () => {
+    // istiod: "sidecar/ingress do not support sending traffic directly to workloads" (buildEnvoyLbEndpoint)
+    const w = walkthrough();
+    try {
+      const gwType = w.store.types.lookup('gateway.networking.k8s.io', 'v1', 'gateways')!;
+      const gw = w.store.get(gwType, 'bar-2', 'waypoint')!;
+      w.store.update(gwType, {...gw, metadata: {...gw.metadata, labels: {'istio.io/waypoint-for': 'all'}}});
+      w.clock.advance(0);
+      assert.equal(statusOf(await w.curl('bar-1', 'curl-5b549b49b8-x2x9k', 'http://10.42.4.5:5000/hello')), 200);
+      assert.deepEqual(
+        w.mesh.traffic.lastPath?.hops.map((x) => x.kind),
+        ['ztunnel-outbound', 'waypoint', 'ztunnel-inbound', 'app'],
+      );
+      assert.equal(statusOf(await w.curl('foo', 'sleep-7656cf8794-lxcmx', 'http://10.42.4.5:5000/hello')), 200);
+      assert.deepEqual(
+        w.mesh.traffic.lastPath?.hops.map((x) => x.kind),
+        ['sidecar-outbound', 'ztunnel-inbound', 'app'],
+      );
+    } finally {
+      w.dispose();
+    }
+  });
+
   it('an ambient client goes ztunnel → waypoint: the outbound line names the waypoint and the service VIP', async () => {
     const w = walkthrough();
     try {
