@@ -44,7 +44,11 @@ describe('what a page needs, derived from the steps before it', () => {
   it('`tail -n 1` is not a namespace; a step’s own page makes what it names', () => {
     const names = facts.needsOf('authorization').map((n) => n.name);
     assert.ok(!names.includes('1'));
-    assert.ok(!names.includes('baz'), 'baz is made on the authorization page itself');
+    assert.ok(
+      show(facts.needsOf('authorization')).includes('namespace:baz<-traffic-waypoint'),
+      'baz, the ambient client, is made on the waypoint page',
+    );
+    assert.ok(!facts.needsOf('traffic-waypoint').some((n) => n.name === 'baz'), 'the waypoint page makes baz itself');
   });
 
   it('a variable set on an earlier page is a need of the page that reads it', () => {

@@ -88,6 +88,8 @@ describe('mesh on the simulated cluster with the real istioctl', () => {
     create('', 'namespaces', ns('foo', {'istio-injection': 'enabled'}));
     create('', 'namespaces', ns('bar-1', {'istio.io/dataplane-mode': 'ambient'}));
     create('', 'namespaces', ns('bar-2', {'istio.io/dataplane-mode': 'ambient'}));
+    create('', 'namespaces', ns('baz', {'istio.io/dataplane-mode': 'ambient'}));
+    create('apps', 'deployments', deploy('curl', 'baz', 'docker.io/curlimages/curl:8.16.0'));
     create('', 'serviceaccounts', {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
@@ -123,7 +125,8 @@ describe('mesh on the simulated cluster with the real istioctl', () => {
         !!ready('foo', 'sleep-') &&
         !!ready('bar-1', 'httpbin-') &&
         !!ready('bar-2', 'waypoint-') &&
-        !!ready('bar-2', 'helloworld-v2-'),
+        !!ready('bar-2', 'helloworld-v2-') &&
+        !!ready('baz', 'curl-'),
       20_000,
     );
   });
@@ -152,11 +155,11 @@ describe('mesh on the simulated cluster with the real istioctl', () => {
     assert.match(list.stdout, /waypoint\s+default\s+none\s+True/);
   });
 
-  it('sleep → httpbin and sleep → helloworld take the mesh paths and leave the access lines', async () => {
+  it('sleep → httpbin and → helloworld go straight to the Pods; an ambient client → helloworld goes through the waypoint', async () => {
     const sleep = ready('foo', 'sleep-')!;
-    const get = (url: string) =>
+    const getFrom = (from: KubeObject, url: string) =>
       rt.network.request({
-        fromPod: podView(sleep),
+        fromPod: podView(from),
         method: 'GET',
         url,
         headers: [
@@ -166,6 +169,7 @@ describe('mesh on the simulated cluster with the real istioctl', () => {
         ],
         timeoutMs: 5000,
       });
+    const get = (url: string) => getFrom(sleep, url);
     const r = await get('http://httpbin.bar-1:8000/get');
     assert.ok(!isNetworkError(r), JSON.stringify(r));
     assert.equal(r.status, 200);
@@ -191,21 +195,32 @@ describe('mesh on the simulated cluster with the real istioctl', () => {
       ztLines.join('\n'),
     );
 
+    // a sidecar does not send to a service waypoint (Istio 1.23–1.29): HBONE straight to the chosen Pod
     const hello = await get('http://helloworld.bar-2:5000/hello');
     assert.ok(!isNetworkError(hello));
     assert.match(hello.body.toString(), /^Hello version: v[12], instance: helloworld-v[12]-/);
+    assert.deepEqual(
+      mesh.traffic.lastPath?.hops.map((x) => x.kind),
+      ['sidecar-outbound', 'ztunnel-inbound', 'app'],
+    );
     const waypoint = ready('bar-2', 'waypoint-')!;
-    const wpLines = rt.logs
-      .container(podView(waypoint), 'istio-proxy')!
-      .current.snapshot()
-      .map((l) => l.text);
+    const wpLines = () =>
+      rt.logs
+        .container(podView(waypoint), 'istio-proxy')!
+        .current.snapshot()
+        .map((l) => l.text);
+    assert.ok(!wpLines().some((l) => l.includes('"GET /hello HTTP/1.1"')), wpLines().join('\n'));
+
+    const ambient = await getFrom(ready('baz', 'curl-')!, 'http://helloworld.bar-2:5000/hello');
+    assert.ok(!isNetworkError(ambient));
+    assert.match(ambient.body.toString(), /^Hello version: v[12], instance: helloworld-v[12]-/);
     assert.ok(
-      wpLines.some((l) => l.includes('"GET /hello HTTP/1.1" 200')),
-      wpLines.join('\n'),
+      wpLines().some((l) => l.includes('"GET /hello HTTP/1.1" 200')),
+      wpLines().join('\n'),
     );
     assert.deepEqual(
       mesh.traffic.lastPath?.hops.map((x) => x.kind),
-      ['sidecar-outbound', 'waypoint', 'ztunnel-inbound', 'app'],
+      ['ztunnel-outbound', 'waypoint', 'ztunnel-inbound', 'app'],
     );
   });
 });

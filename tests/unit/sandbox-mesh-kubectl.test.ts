@@ -59,11 +59,25 @@ describe('the mesh through kubectl', {skip: NO_KUBECTL}, () => {
     );
   });
 
-  it('sleep → helloworld through the waypoint: the waypoint logs it', async () => {
-    const r = await k(['exec', '-n', 'foo', SLEEP, '--', 'curl', '-s', 'http://helloworld.bar-2:5000/hello']);
+  it('an ambient client reaches helloworld through the waypoint, which logs it; sleep (a sidecar) does not pass it', async () => {
+    const r = await k([
+      'exec',
+      '-n',
+      'bar-1',
+      'curl-5b549b49b8-x2x9k',
+      '--',
+      'curl',
+      '-s',
+      'http://helloworld.bar-2:5000/hello',
+    ]);
     assert.match(r.stdout, /^Hello version: v[12], instance: helloworld-v[12]-/);
     const logs = await k(['logs', '-n', 'bar-2', 'waypoint-5b9c7d8f4-abcde']);
-    assert.match(logs.stdout, /"GET \/hello HTTP\/1\.1" 200 - via_upstream/);
+    assert.match(logs.stdout, /"GET \/hello HTTP\/1\.1" 200 - via_upstream .* 10\.42\.3\.4:\d+ - default$/m);
+    const before = logs.stdout.split('\n').length;
+    const s = await k(['exec', '-n', 'foo', SLEEP, '--', 'curl', '-s', 'http://helloworld.bar-2:5000/hello']);
+    assert.match(s.stdout, /^Hello version: v[12], instance: helloworld-v[12]-/);
+    const after = await k(['logs', '-n', 'bar-2', 'waypoint-5b9c7d8f4-abcde']);
+    assert.equal(after.stdout.split('\n').length, before, 'a sidecar sends to the Pod, not to the waypoint');
   });
 
   it('L4 deny is exit code 56, L7 deny is 403 RBAC: access denied', async () => {
@@ -97,19 +111,13 @@ describe('the mesh through kubectl', {skip: NO_KUBECTL}, () => {
         rules: [{to: [{operation: {methods: ['GET']}}]}],
       }),
     );
-    const l7 = await k([
-      'exec',
-      '-n',
-      'foo',
-      SLEEP,
-      '--',
-      'curl',
-      '-s',
-      '-X',
-      'POST',
-      'http://helloworld.bar-2:5000/hello',
-    ]);
+    const post = ['curl', '-s', '-w', '\n%{http_code}\n', '-X', 'POST', 'http://helloworld.bar-2:5000/hello'];
+    const l7 = await k(['exec', '-n', 'bar-1', 'curl-5b549b49b8-x2x9k', '--', ...post]);
     assert.equal(l7.code, 0);
-    assert.equal(l7.stdout, 'RBAC: access denied');
+    assert.equal(l7.stdout, 'RBAC: access denied\n403\n');
+    // the waypoint's policy never sees a sidecar's request: helloworld answers the POST itself
+    const side = await k(['exec', '-n', 'foo', SLEEP, '--', ...post]);
+    assert.equal(side.code, 0);
+    assert.match(side.stdout, /<title>405 Method Not Allowed<\/title>\n[^]*\n405\n$/);
   });
 });

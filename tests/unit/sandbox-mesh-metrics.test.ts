@@ -71,11 +71,14 @@ describe('the proxies’ metrics', () => {
   it('the waypoint counts requests as reporter="waypoint" with the response code', async () => {
     const w = walkthrough();
     try {
+      // an ambient client: a sidecar's requests skip the waypoint
+      assert.equal(statusOf(await w.curl(...CURL, 'http://helloworld.bar-2:5000/hello')), 200);
       assert.equal(statusOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello')), 200);
       const r = await w.curl(...SLEEP, 'http://10.42.0.8:15020/stats/prometheus');
+      assert.doesNotMatch(bodyOf(r), /reporter="waypoint",source_workload="sleep"/);
       assert.match(
         bodyOf(r),
-        /^istio_requests_total\{response_code="200",reporter="waypoint",source_workload="sleep",.*destination_service="helloworld\.bar-2\.svc\.cluster\.local",.*\} 1$/m,
+        /^istio_requests_total\{response_code="200",reporter="waypoint",source_workload="curl",.*destination_service="helloworld\.bar-2\.svc\.cluster\.local",.*\} 1$/m,
       );
       assert.equal(statusOf(await w.curl(...SLEEP, 'http://10.42.0.8:15020/nothing')), 404);
     } finally {

@@ -172,7 +172,7 @@ describe('PeerAuthentication STRICT through kubectl', {skip: NO_KUBECTL}, () => 
     assert.equal(again.stdout, '200');
   });
 
-  it('an L4 policy that admits only the waypoint refuses the plaintext bypass and passes traffic through the waypoint', async () => {
+  it('an L4 policy that admits only the waypoint refuses the plaintext bypass and passes traffic through the waypoint; a sidecar client, which skips the waypoint, is refused', async () => {
     const before = await k([
       'exec',
       '-n',
@@ -214,8 +214,39 @@ describe('PeerAuthentication STRICT through kubectl', {skip: NO_KUBECTL}, () => 
       line,
       /src\.namespace="plain".* error="connection closed due to policy rejection: allow policies exist, but none allowed"$/,
     );
-    const via = await k(['exec', '-n', 'foo', SLEEP, '--', 'curl', '-s', 'http://helloworld.bar-2:5000/hello']);
+    const via = await k([
+      'exec',
+      '-n',
+      'bar-1',
+      'curl-5b549b49b8-x2x9k',
+      '--',
+      'curl',
+      '-s',
+      'http://helloworld.bar-2:5000/hello',
+    ]);
     assert.match(via.stdout, /^Hello version: v[12]/);
+    // a sidecar client does not use the waypoint: its tunnel carries sleep's identity and is refused too, which its
+    // own Envoy turns into a 503
+    const side = await k([
+      'exec',
+      '-n',
+      'foo',
+      SLEEP,
+      '--',
+      'curl',
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      'http://helloworld.bar-2:5000/hello',
+    ]);
+    assert.equal(side.stdout, '503');
+    const refused = (await k(['logs', '-n', 'istio-system', 'ztunnel-agent3'])).stdout.trim().split('\n').at(-1)!;
+    assert.match(
+      refused,
+      /src\.identity="spiffe:\/\/cluster\.local\/ns\/foo\/sa\/sleep".* error="connection closed due to policy rejection: allow policies exist, but none allowed"$/,
+    );
     await k(['delete', 'authorizationpolicy', 'helloworld-waypoint-only', '-n', 'bar-2']);
   });
 });

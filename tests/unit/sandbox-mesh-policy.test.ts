@@ -102,7 +102,7 @@ describe('AuthorizationPolicy at ztunnel (L4)', () => {
 });
 
 describe('AuthorizationPolicy at the waypoint (L7)', () => {
-  it('ALLOW GET from sleep via targetRefs: GET passes, POST and other clients get 403 RBAC: access denied', async () => {
+  it('ALLOW GET from curl via targetRefs: GET passes, POST gets 403 RBAC: access denied at the waypoint', async () => {
     const w = walkthrough();
     try {
       addPolicy(
@@ -111,12 +111,12 @@ describe('AuthorizationPolicy at the waypoint (L7)', () => {
           targetRefs: [{kind: 'Service', group: '', name: 'helloworld'}],
           action: 'ALLOW',
           rules: [
-            {from: [{source: {principals: ['cluster.local/ns/foo/sa/sleep']}}], to: [{operation: {methods: ['GET']}}]},
+            {from: [{source: {principals: ['cluster.local/ns/bar-1/sa/curl']}}], to: [{operation: {methods: ['GET']}}]},
           ],
         }),
       );
-      assert.equal(statusOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello')), 200);
-      const post = await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello', {method: 'POST'});
+      assert.equal(statusOf(await w.curl(...CURL, 'http://helloworld.bar-2:5000/hello')), 200);
+      const post = await w.curl(...CURL, 'http://helloworld.bar-2:5000/hello', {method: 'POST'});
       assert.equal(statusOf(post), 403);
       assert.equal(bodyOf(post), 'RBAC: access denied');
       assert.ok(!isNetworkError(post) && post.headers.some(([k, v]) => k === 'content-length' && v === '19'));
@@ -124,7 +124,35 @@ describe('AuthorizationPolicy at the waypoint (L7)', () => {
         w.logs('bar-2', 'waypoint-5b9c7d8f4-abcde', 'istio-proxy').at(-1)!,
         /"POST \/hello HTTP\/1\.1" 403 - rbac_access_denied_matched_policy\[none\] /,
       );
-      assert.equal(statusOf(await w.curl(...CURL, 'http://helloworld.bar-2:5000/hello')), 403);
+    } finally {
+      w.dispose();
+    }
+  });
+
+  it('a sidecar client never reaches the waypoint, so its L7 policy does not stop it: helloworld answers a POST with 405', async () => {
+    // a sidecar sends to the Service's endpoints, not to its waypoint (Istio 1.23–1.29 endpoint_builder.go)
+    const w = walkthrough();
+    try {
+      addPolicy(
+        w,
+        policy('bar-2', 'helloworld-viewer', {
+          targetRefs: [{kind: 'Service', group: '', name: 'helloworld'}],
+          action: 'ALLOW',
+          rules: [
+            {from: [{source: {principals: ['cluster.local/ns/bar-1/sa/curl']}}], to: [{operation: {methods: ['GET']}}]},
+          ],
+        }),
+      );
+      const before = w.logs('bar-2', 'waypoint-5b9c7d8f4-abcde', 'istio-proxy').length;
+      assert.equal(statusOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello')), 200);
+      const post = await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello', {method: 'POST'});
+      assert.equal(statusOf(post), 405);
+      assert.match(bodyOf(post), /<title>405 Method Not Allowed<\/title>/);
+      assert.equal(w.logs('bar-2', 'waypoint-5b9c7d8f4-abcde', 'istio-proxy').length, before);
+      assert.match(
+        w.logs('foo', 'sleep-7656cf8794-lxcmx', 'istio-proxy').at(-1)!,
+        /"POST \/hello HTTP\/1\.1" 405 - via_upstream .* outbound\|5000\|\|helloworld\.bar-2\.svc\.cluster\.local /,
+      );
     } finally {
       w.dispose();
     }
@@ -141,12 +169,12 @@ describe('AuthorizationPolicy at the waypoint (L7)', () => {
           rules: [{to: [{operation: {paths: ['/hel*']}}]}],
         }),
       );
-      assert.equal(statusOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello')), 403);
+      assert.equal(statusOf(await w.curl(...CURL, 'http://helloworld.bar-2:5000/hello')), 403);
       assert.match(
         w.logs('bar-2', 'waypoint-5b9c7d8f4-abcde', 'istio-proxy').at(-1)!,
         /403 - rbac_access_denied_matched_policy\[ns\[bar-2\]-policy\[no-hello\]-rule\[0\]\]/,
       );
-      assert.equal(statusOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/health')), 200);
+      assert.equal(statusOf(await w.curl(...CURL, 'http://helloworld.bar-2:5000/health')), 200);
     } finally {
       w.dispose();
     }
@@ -263,7 +291,7 @@ describe('HTTPRoute', () => {
       apply(w.store, 'gateway.networking.k8s.io', 'httproutes', split(90, 10));
       const seen = {v1: 0, v2: 0};
       for (let i = 0; i < 200; i++) {
-        const body = bodyOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello'));
+        const body = bodyOf(await w.curl(...CURL, 'http://helloworld.bar-2:5000/hello'));
         seen[/version: (v\d)/.exec(body)![1] as 'v1' | 'v2']++;
       }
       assert.ok(seen.v1 > 160 && seen.v1 < 195, JSON.stringify(seen));
@@ -311,11 +339,11 @@ describe('HTTPRoute', () => {
         }),
       );
       for (let i = 0; i < 5; i++)
-        assert.match(bodyOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello')), /version: v1/);
-      const v2 = await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello', {headers: [['x-version', 'v2']]});
+        assert.match(bodyOf(await w.curl(...CURL, 'http://helloworld.bar-2:5000/hello')), /version: v1/);
+      const v2 = await w.curl(...CURL, 'http://helloworld.bar-2:5000/hello', {headers: [['x-version', 'v2']]});
       assert.match(bodyOf(v2), /version: v2/);
       assert.ok(!isNetworkError(v2) && v2.headers.some(([k, v]) => k === 'x-routed' && v === 'v2'));
-      assert.equal(statusOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/health')), 404);
+      assert.equal(statusOf(await w.curl(...CURL, 'http://helloworld.bar-2:5000/health')), 404);
       w.clock.advance(0);
       const gw = getOf(w.store, 'gateways', 'bar-2', 'waypoint')!;
       assert.equal((gw.status as {listeners: {attachedRoutes: number}[]}).listeners[0]!.attachedRoutes, 1);
@@ -323,6 +351,39 @@ describe('HTTPRoute', () => {
         (getOf(w.store, 'httproutes', 'bar-2', 'helloworld')!.status as {parents: {controllerName: string}[]})
           .parents[0]!.controllerName,
         'istio.io/gateway-controller',
+      );
+    } finally {
+      w.dispose();
+    }
+  });
+
+  it('a sidecar client applies a Service-parented route itself (no waypoint line); a route on the waypoint Gateway does not reach it', async () => {
+    // GAMMA routes apply at the client sidecar; the sidecar skips the waypoint (Istio 1.23–1.29 endpoint_builder.go)
+    const w = walkthrough();
+    try {
+      apply(w.store, 'gateway.networking.k8s.io', 'httproutes', split(0, 100));
+      for (let i = 0; i < 5; i++)
+        assert.match(bodyOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello')), /version: v2/);
+      assert.deepEqual(w.logs('bar-2', 'waypoint-5b9c7d8f4-abcde', 'istio-proxy'), []);
+      assert.match(
+        w.logs('foo', 'sleep-7656cf8794-lxcmx', 'istio-proxy').at(-1)!,
+        / outbound\|5000\|\|helloworld-v2\.bar-2\.svc\.cluster\.local .* bar-2\.helloworld\.0\.0$/,
+      );
+      apply(w.store, 'gateway.networking.k8s.io', 'httproutes', {
+        ...route({
+          parentRefs: [{group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'waypoint'}],
+          rules: [{backendRefs: [{name: 'helloworld-v1', port: 5000}]}],
+        }),
+        metadata: {name: 'waypoint-to-v1', namespace: 'bar-2'},
+      });
+      w.store.delete(w.store.types.lookup('gateway.networking.k8s.io', 'v1', 'httproutes')!, 'bar-2', 'helloworld');
+      const seen = new Set<string>();
+      for (let i = 0; i < 20; i++)
+        seen.add(/version: (v\d)/.exec(bodyOf(await w.curl(...SLEEP, 'http://helloworld.bar-2:5000/hello')))![1]!);
+      assert.deepEqual(
+        [...seen].sort(),
+        ['v1', 'v2'],
+        'the sidecar balances over the Service as if no route were there',
       );
     } finally {
       w.dispose();

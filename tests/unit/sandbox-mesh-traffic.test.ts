@@ -95,18 +95,18 @@ describe('mesh traffic: sleep (sidecar, foo) → httpbin (ambient, bar-1)', () =
   });
 });
 
-describe('mesh traffic: sleep → helloworld through the waypoint (bar-2)', () => {
-  it('shows in the waypoint access log, with the waypoint as the peer of the destination ztunnel', async () => {
+describe('mesh traffic: helloworld (bar-2, behind a service waypoint)', () => {
+  it('an ambient client goes through the waypoint: its access line, and the waypoint as the peer of the destination ztunnel', async () => {
     const w = walkthrough();
     try {
-      const r = await w.curl('foo', 'sleep-7656cf8794-lxcmx', 'http://helloworld.bar-2:5000/hello');
+      const r = await w.curl('bar-1', 'curl-5b549b49b8-x2x9k', 'http://helloworld.bar-2:5000/hello');
       assert.equal(statusOf(r), 200);
       assert.match(bodyOf(r), /^Hello version: v[12], instance: helloworld-v[12]-/);
       const wp = w.logs('bar-2', 'waypoint-5b9c7d8f4-abcde', 'istio-proxy');
       assert.equal(wp.length, 1);
       assert.match(
         wp[0]!,
-        /^\[.*\] "GET \/hello HTTP\/1\.1" 200 - via_upstream - "-" 0 \d+ \d+ \d+ "-" "curl\/8\.16\.0" "[0-9a-f-]+" "helloworld\.bar-2:5000" "envoy:\/\/connect_originate\/10\.42\.4\.[56]:5000" inbound-vip\|5000\|http\|helloworld\.bar-2\.svc\.cluster\.local envoy:\/\/internal_client_address\/ 10\.43\.\d+\.\d+:5000 10\.42\.1\.7:\d+ - default$/,
+        /^\[.*\] "GET \/hello HTTP\/1\.1" 200 - via_upstream - "-" 0 \d+ \d+ \d+ "-" "curl\/8\.16\.0" "[0-9a-f-]+" "helloworld\.bar-2:5000" "envoy:\/\/connect_originate\/10\.42\.4\.[56]:5000" inbound-vip\|5000\|http\|helloworld\.bar-2\.svc\.cluster\.local envoy:\/\/internal_client_address\/ 10\.43\.\d+\.\d+:5000 10\.42\.3\.4:\d+ - default$/,
       );
       assert.match(
         w.logs('istio-system', 'ztunnel-agent3', 'istio-proxy')[0]!,
@@ -114,7 +114,60 @@ describe('mesh traffic: sleep → helloworld through the waypoint (bar-2)', () =
       );
       assert.deepEqual(
         w.mesh.traffic.lastPath?.hops.map((x) => x.kind),
-        ['sidecar-outbound', 'waypoint', 'ztunnel-inbound', 'app'],
+        ['ztunnel-outbound', 'waypoint', 'ztunnel-inbound', 'app'],
+      );
+    } finally {
+      w.dispose();
+    }
+  });
+
+  it('a sidecar client skips the waypoint: HBONE straight to the Pod, the destination ztunnel sees its identity', async () => {
+    // Istio 1.23–1.29: findServiceWaypoint (pilot/pkg/xds/endpoints/endpoint_builder.go) only answers routers and
+    // east-west gateways; a sidecar gets the Service's own endpoints as envoy://connect_originate/<pod IP>:<port>
+    const w = walkthrough();
+    try {
+      const r = await w.curl('foo', 'sleep-7656cf8794-lxcmx', 'http://helloworld.bar-2:5000/hello');
+      assert.equal(statusOf(r), 200);
+      assert.match(bodyOf(r), /^Hello version: v[12], instance: helloworld-v[12]-/);
+      assert.ok(
+        !isNetworkError(r) && r.headers.some(([k, v]) => k === 'server' && v === 'envoy'),
+        'its own Envoy answers',
+      );
+      assert.deepEqual(w.logs('bar-2', 'waypoint-5b9c7d8f4-abcde', 'istio-proxy'), [], 'the waypoint never sees it');
+      assert.match(
+        w.logs('foo', 'sleep-7656cf8794-lxcmx', 'istio-proxy').at(-1)!,
+        /^\[.*\] "GET \/hello HTTP\/1\.1" 200 - via_upstream - "-" 0 \d+ \d+ \d+ "-" "curl\/8\.16\.0" "[0-9a-f-]+" "helloworld\.bar-2:5000" "envoy:\/\/connect_originate\/10\.42\.4\.[56]:5000" outbound\|5000\|\|helloworld\.bar-2\.svc\.cluster\.local envoy:\/\/internal_client_address\/ 10\.43\.\d+\.\d+:5000 10\.42\.1\.7:\d+ - default$/,
+      );
+      assert.match(
+        w.logs('istio-system', 'ztunnel-agent3', 'istio-proxy')[0]!,
+        /src\.addr=10\.42\.1\.7:\d+ src\.workload="sleep-7656cf8794-lxcmx" src\.namespace="foo" src\.identity="spiffe:\/\/cluster\.local\/ns\/foo\/sa\/sleep" dst\.addr=10\.42\.4\.[56]:15008 dst\.hbone_addr=10\.42\.4\.[56]:5000 dst\.service="helloworld\.bar-2\.svc\.cluster\.local" .*direction="inbound"/,
+      );
+      assert.deepEqual(
+        w.mesh.traffic.lastPath?.hops.map((x) => x.kind),
+        ['sidecar-outbound', 'ztunnel-inbound', 'app'],
+      );
+    } finally {
+      w.dispose();
+    }
+  });
+
+  it('to a Pod IP behind a workload waypoint: an ambient client goes through it, a sidecar client does not', async () => {
+    // istiod: "sidecar/ingress do not support sending traffic directly to workloads" (buildEnvoyLbEndpoint)
+    const w = walkthrough();
+    try {
+      const gwType = w.store.types.lookup('gateway.networking.k8s.io', 'v1', 'gateways')!;
+      const gw = w.store.get(gwType, 'bar-2', 'waypoint')!;
+      w.store.update(gwType, {...gw, metadata: {...gw.metadata, labels: {'istio.io/waypoint-for': 'all'}}});
+      w.clock.advance(0);
+      assert.equal(statusOf(await w.curl('bar-1', 'curl-5b549b49b8-x2x9k', 'http://10.42.4.5:5000/hello')), 200);
+      assert.deepEqual(
+        w.mesh.traffic.lastPath?.hops.map((x) => x.kind),
+        ['ztunnel-outbound', 'waypoint', 'ztunnel-inbound', 'app'],
+      );
+      assert.equal(statusOf(await w.curl('foo', 'sleep-7656cf8794-lxcmx', 'http://10.42.4.5:5000/hello')), 200);
+      assert.deepEqual(
+        w.mesh.traffic.lastPath?.hops.map((x) => x.kind),
+        ['sidecar-outbound', 'ztunnel-inbound', 'app'],
       );
     } finally {
       w.dispose();
@@ -216,11 +269,9 @@ describe('mesh traffic: failures', () => {
         /src\.workload="outsider" src\.namespace="plain" dst\.addr=10\.42\.2\.9:8080 dst\.service/,
       );
       assert.equal(statusOf(await w.curl('plain', 'outsider', 'http://nope:80/')), 'dns');
-      // the waypoint loses its pod: sidecar clients get Envoy's 503, ambient clients a reset; plaintext bypasses it
+      // the waypoint loses its pod: ambient clients get a reset; sidecar and plaintext clients never used it
       w.store.delete(w.store.types.lookup('', 'v1', 'pods')!, 'bar-2', 'waypoint-5b9c7d8f4-abcde');
-      const sc = await w.curl('foo', 'sleep-7656cf8794-lxcmx', 'http://helloworld.bar-2:5000/hello');
-      assert.equal(statusOf(sc), 503);
-      assert.equal(bodyOf(sc), 'no healthy upstream');
+      assert.equal(statusOf(await w.curl('foo', 'sleep-7656cf8794-lxcmx', 'http://helloworld.bar-2:5000/hello')), 200);
       assert.equal(
         statusOf(await w.curl('bar-1', 'curl-5b549b49b8-x2x9k', 'http://helloworld.bar-2:5000/hello')),
         'reset',

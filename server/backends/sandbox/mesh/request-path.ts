@@ -30,9 +30,11 @@ import {
  * The path a request from a pod takes through the mesh, computed from a MeshWorld (pure): which proxies it crosses
  * (client sidecar → client ztunnel → waypoint → server ztunnel → server sidecar → app, or any subset), where policy
  * is enforced and with what outcome, and which backend pod answers. Follows Istio's data paths:
- * - a sidecar client originates HBONE itself (to the waypoint or the destination's ztunnel): no client ztunnel;
+ * - a sidecar client originates HBONE itself, straight to the destination's ztunnel: no client ztunnel, and no
+ *   waypoint (it applies the Service's HTTPRoutes itself);
  * - an ambient client's traffic leaves through the ztunnel on its node;
- * - a waypoint is used by mesh clients for a destination labelled `istio.io/use-waypoint`;
+ * - a waypoint is used by ambient clients (and by an ingress gateway that opts in) for a destination labelled
+ *   `istio.io/use-waypoint`;
  * - the destination's ztunnel enforces L4 policy, seeing the waypoint's identity when the waypoint is in the path
  *   (https://istio.io/latest/docs/ambient/usage/l4-policy/); the waypoint and sidecars enforce L7 policy.
  */
@@ -194,14 +196,21 @@ export function planRequest(world: MeshWorld, input: PlanInput, rng: Rng): Plann
     if (zt) hops.push({kind: 'ztunnel-outbound', pod: zt, container: 'istio-proxy', node: nodeOf(zt)});
   }
 
-  // the waypoint only sees traffic from mesh clients; a plaintext client goes straight to the pod
-  // an ingress gateway skips the waypoint unless the Service or its namespace says istio.io/ingress-use-waypoint
-  const viaWaypoint =
-    inMesh &&
-    (!isIngressGateway(source) ||
-      [labelsOf(destination.service), namespaceLabels(world, nsOf(destination.service ?? destination.pod!))].some(
+  // Who sends to a waypoint (Istio 1.23–1.29, pilot/pkg/xds/endpoints/endpoint_builder.go):
+  // - an ambient client: its ztunnel sends Service traffic to the Service's waypoint (and pod-IP traffic to a
+  //   workload waypoint);
+  // - an ingress gateway: only when the Service or its namespace says istio.io/ingress-use-waypoint=true
+  //   (findServiceWaypoint: routers opt in);
+  // - a sidecar: never. findServiceWaypoint returns early unless the proxy is a router or an east-west gateway, and
+  //   buildEnvoyLbEndpoint says why: the sidecar already applied the Service's routes, a waypoint would apply them a
+  //   second time; it tunnels over HBONE straight to the Pod it picked (istio.io "traffic from sidecars and gateways
+  //   won't go through any waypoint proxy", istio/istio#51445). Nor does it use workload waypoints.
+  // - a plaintext client goes straight to the pod.
+  const viaWaypoint = isIngressGateway(source)
+    ? [labelsOf(destination.service), namespaceLabels(world, nsOf(destination.service ?? destination.pod!))].some(
         (l) => l['istio.io/ingress-use-waypoint'] === 'true',
-      ));
+      )
+    : sourceMode === 'ambient';
   const choice = viaWaypoint ? waypointFor(world, {service: destination.service, pod: destination.pod}) : undefined;
   let waypoint: PlannedRequest['waypoint'];
   if (choice) {
