@@ -203,6 +203,7 @@ async function update(ctx: ResourceContext, subresource?: string): Promise<void>
     dryRun: isDryRun(ctx),
     subresource,
     fieldValidation: fieldValidation(ctx),
+    checkImmutable: true,
   });
   sendObject(ctx, 200, await durable(ctx, updated));
 }
@@ -239,6 +240,7 @@ async function patch(ctx: ResourceContext, subresource?: string): Promise<void> 
     dryRun: isDryRun(ctx),
     subresource,
     fieldValidation: fieldValidation(ctx),
+    checkImmutable: true,
   });
   sendObject(ctx, 200, await durable(ctx, updated));
 }

@@ -16,7 +16,7 @@ import {
   type StoreEvent,
   type WatchEventType,
 } from './types';
-import {validate} from './validation';
+import {validate, type ValidationContext} from './validation';
 import {StoreQuota, type QuotaLimits} from './quota';
 import {OwnerGraph} from './owner-graph';
 import {systemClock, type Clock} from '../kit/clock';
@@ -54,6 +54,11 @@ export interface WriteOptions {
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
   /** "status" writes only .status (what controllers use); otherwise .status is kept as stored */
   subresource?: string;
+  /**
+   * Check the update rules a client's write meets (immutable fields, validation.ts UPDATE_RULES). The API's
+   * handlers set it; the sandbox's controllers, which stand in for the apiserver's own strategies, do not.
+   */
+  checkImmutable?: boolean;
 }
 
 export interface WatchOptions {
@@ -151,7 +156,7 @@ export class ObjectStore {
     if (!type.namespaced) delete m.namespace;
     const generated = !m.name && !!m.generateName;
     if (generated) m.name = m.generateName + randomSuffix();
-    validate(type, o);
+    validate(type, o, undefined, this.validationContext());
     if (type.custom) applyCrdSchema(type, o, opts.fieldValidation ?? 'Ignore');
     if (type.namespaced) this.checkNamespaceOpen(type, String(m.namespace), String(m.name));
     // a generated name that is taken is generated again (RetryGenerateName, on by default since 1.31): 5 random
@@ -220,7 +225,7 @@ export class ObjectStore {
         else o.status = clone(old.status);
       }
       this.admission.admit(type, o, this.admissionContext(), old);
-      validate(type, o);
+      validate(type, o, opts.checkImmutable ? old : undefined, this.validationContext());
       if (type.custom) applyCrdSchema(type, o, opts.fieldValidation ?? 'Ignore');
       if (hasGeneration(type) && specChanged(old, o)) o.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
@@ -377,6 +382,21 @@ export class ObjectStore {
       type === 'DELETED',
     );
     this.events.append({type, resource, object, resourceVersion: this.rv});
+  }
+
+  private validationContext(): ValidationContext {
+    return {
+      nodePortsInUse: (self) => {
+        const svc = this.types.lookup('', 'v1', 'services')!;
+        const held = new Set<string>();
+        for (const s of this.bucket(svc).values()) {
+          if (s.metadata.namespace === self.metadata.namespace && s.metadata.name === self.metadata.name) continue;
+          for (const p of ((s.spec as {ports?: {nodePort?: number; protocol?: string}[]} | undefined)?.ports ?? []))
+            if (p.nodePort) held.add(`${p.protocol ?? 'TCP'}/${p.nodePort}`);
+        }
+        return held;
+      },
+    };
   }
 
   private admissionContext() {

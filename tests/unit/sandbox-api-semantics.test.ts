@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import {after, before, describe, it} from 'node:test';
+import {startHarness, type Harness, NO_KUBECTL} from '../fixtures/sandbox/harness';
+
+// The apiserver's answers a curious learner meets (issue #13): validation, immutable fields, and the rest, through
+// the real kubectl, worded as kube-apiserver 1.31 words them (sources cited in server/backends/sandbox/api/*.ts).
+describe('API semantics: validation and immutable fields', {skip: NO_KUBECTL}, () => {
+  let h: Harness;
+  const k = (args: string[], input?: string) => h.kubectl('sem', args, {input});
+  before(async () => {
+    h = await startHarness();
+    h.api.sandboxes.create('sem');
+  });
+  after(async () => h?.close());
+
+  it('names Services by DNS-1035 and refuses a nodePort out of range or taken', async () => {
+    const digit = await k(['create', 'service', 'clusterip', '1web', '--tcp=80:80']);
+    assert.match(
+      digit.stderr,
+      /^error: failed to create ClusterIP service: Service "1web" is invalid: metadata\.name: Invalid value: "1web": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character/,
+    );
+    const svc = (port: number, name = 'np') =>
+      `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\nspec:\n  type: NodePort\n  selector: {app: x}\n  ports: [{port: 80, nodePort: ${port}}]\n`;
+    const low = await k(['apply', '-f', '-'], svc(80));
+    assert.equal(
+      low.stderr,
+      'The Service "np" is invalid: spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767\n',
+    );
+    assert.equal((await k(['apply', '-f', '-'], svc(30080))).code, 0);
+    const taken = await k(['apply', '-f', '-'], svc(30080, 'np2'));
+    assert.equal(
+      taken.stderr,
+      'The Service "np2" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated\n',
+    );
+    const dup = await k(
+      ['apply', '-f', '-'],
+      'apiVersion: v1\nkind: Service\nmetadata: {name: dup}\nspec:\n  ports: [{name: a, port: 80}, {name: a, port: 80}]\n',
+    );
+    assert.equal(
+      dup.stderr,
+      'The Service "dup" is invalid: \n* spec.ports[1].name: Duplicate value: "a"\n* spec.ports[1]: Duplicate value: core.ServicePort{Name:"", Protocol:"TCP", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}\n',
+    );
+  });
+
+  it('keeps a Service clusterIP and a Deployment selector as they were created', async () => {
+    await k(['create', 'service', 'clusterip', 'ip', '--tcp=80:80']);
+    const ip = await k(['patch', 'svc', 'ip', '-p', '{"spec":{"clusterIP":"10.43.77.77"}}']);
+    assert.equal(
+      ip.stderr,
+      'The Service "ip" is invalid: spec.clusterIPs[0]: Invalid value: []string{"10.43.77.77"}: may not change once set\n',
+    );
+    assert.equal((await k(['create', 'deployment', 'web', '--image=nginx'])).code, 0);
+    const sel = await k([
+      'patch',
+      'deploy',
+      'web',
+      '-p',
+      '{"spec":{"selector":{"matchLabels":{"app":"web2"}},"template":{"metadata":{"labels":{"app":"web2"}}}}}',
+    ]);
+    assert.equal(
+      sel.stderr,
+      'The Deployment "web" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"web2"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable\n',
+    );
+  });
+
+  it('refuses changes to an immutable ConfigMap', async () => {
+    await k(['apply', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: frozen}\nimmutable: true\ndata: {a: "1"}\n');
+    const r = await k(['patch', 'cm', 'frozen', '-p', '{"data":{"a":"2"}}']);
+    assert.equal(r.stderr, 'The ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set\n');
+    const thaw = await k(['patch', 'cm', 'frozen', '-p', '{"immutable":false}']);
+    assert.equal(
+      thaw.stderr,
+      'The ConfigMap "frozen" is invalid: immutable: Forbidden: field is immutable when `immutable` is set\n',
+    );
+  });
+
+  it('refuses a pod spec change other than an image', async () => {
+    await k(['run', 'p', '--image=nginx']);
+    assert.equal((await k(['set', 'image', 'pod/p', 'p=nginx:1.27'])).code, 0);
+    const r = await k(['set', 'env', 'pod/p', 'A=b']);
+    assert.match(
+      r.stderr,
+      /^error: failed to patch env update to pod template: Pod "p" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers\[\*\]\.image`,/,
+    );
+  });
+});
