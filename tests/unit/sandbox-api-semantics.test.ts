@@ -84,3 +84,37 @@ describe('API semantics: validation and immutable fields', {skip: NO_KUBECTL}, (
     );
   });
 });
+
+describe('API semantics: raw endpoints', {skip: NO_KUBECTL}, () => {
+  let h: Harness;
+  const k = (args: string[]) => h.kubectl('raw', args);
+  before(async () => {
+    h = await startHarness();
+    h.api.sandboxes.create('raw');
+  });
+  after(async () => h?.close());
+
+  it('answers /healthz, /livez, /readyz (verbose, one check, exclude) as kube-apiserver 1.31', async () => {
+    assert.equal((await k(['get', '--raw', '/healthz'])).stdout, 'ok');
+    const ready = (await k(['get', '--raw', '/readyz?verbose'])).stdout;
+    assert.match(ready, /^\[\+\]ping ok\n\[\+\]log ok\n\[\+\]etcd ok\n\[\+\]etcd-readiness ok\n\[\+\]informer-sync ok\n/);
+    assert.match(ready, /\[\+\]poststarthook\/rbac\/bootstrap-roles ok\n/);
+    assert.match(ready, /\[\+\]shutdown ok\nreadyz check passed\n$/);
+    const live = (await k(['get', '--raw', '/livez?verbose&exclude=etcd'])).stdout;
+    assert.match(live, /\[\+\]etcd excluded: ok\n/);
+    assert.doesNotMatch(live, /\[\+\]informer-sync ok|\[\+\]shutdown ok/);
+    assert.match(live, /livez check passed\n$/);
+    assert.equal((await k(['get', '--raw', '/readyz/etcd'])).stdout, 'ok');
+    const missing = await k(['get', '--raw', '/readyz/nothing']);
+    assert.match(missing.stderr, /NotFound/);
+  });
+
+  it('serves /version and /metrics', async () => {
+    assert.match((await k(['get', '--raw', '/version'])).stdout, /"gitVersion": ?"v1\.31\.\d+\+k3s1"/);
+    await k(['get', 'ns']);
+    const m = (await k(['get', '--raw', '/metrics'])).stdout;
+    assert.match(m, /^# HELP apiserver_request_total /m);
+    assert.match(m, /apiserver_request_total\{code="200",component="apiserver",dry_run="",group="",resource="namespaces",scope="cluster",subresource="",verb="LIST",version="v1"\} 1/);
+    assert.match(m, /apiserver_storage_objects\{resource="namespaces"\} 4/);
+  });
+});
