@@ -64,9 +64,15 @@ describe('API semantics: validation and immutable fields', {skip: NO_KUBECTL}, (
   });
 
   it('refuses changes to an immutable ConfigMap', async () => {
-    await k(['apply', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: frozen}\nimmutable: true\ndata: {a: "1"}\n');
+    await k(
+      ['apply', '-f', '-'],
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: frozen}\nimmutable: true\ndata: {a: "1"}\n',
+    );
     const r = await k(['patch', 'cm', 'frozen', '-p', '{"data":{"a":"2"}}']);
-    assert.equal(r.stderr, 'The ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set\n');
+    assert.equal(
+      r.stderr,
+      'The ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set\n',
+    );
     const thaw = await k(['patch', 'cm', 'frozen', '-p', '{"immutable":false}']);
     assert.equal(
       thaw.stderr,
@@ -97,7 +103,10 @@ describe('API semantics: raw endpoints', {skip: NO_KUBECTL}, () => {
   it('answers /healthz, /livez, /readyz (verbose, one check, exclude) as kube-apiserver 1.31', async () => {
     assert.equal((await k(['get', '--raw', '/healthz'])).stdout, 'ok');
     const ready = (await k(['get', '--raw', '/readyz?verbose'])).stdout;
-    assert.match(ready, /^\[\+\]ping ok\n\[\+\]log ok\n\[\+\]etcd ok\n\[\+\]etcd-readiness ok\n\[\+\]informer-sync ok\n/);
+    assert.match(
+      ready,
+      /^\[\+\]ping ok\n\[\+\]log ok\n\[\+\]etcd ok\n\[\+\]etcd-readiness ok\n\[\+\]informer-sync ok\n/,
+    );
     assert.match(ready, /\[\+\]poststarthook\/rbac\/bootstrap-roles ok\n/);
     assert.match(ready, /\[\+\]shutdown ok\nreadyz check passed\n$/);
     const live = (await k(['get', '--raw', '/livez?verbose&exclude=etcd'])).stdout;
@@ -114,7 +123,61 @@ describe('API semantics: raw endpoints', {skip: NO_KUBECTL}, () => {
     await k(['get', 'ns']);
     const m = (await k(['get', '--raw', '/metrics'])).stdout;
     assert.match(m, /^# HELP apiserver_request_total /m);
-    assert.match(m, /apiserver_request_total\{code="200",component="apiserver",dry_run="",group="",resource="namespaces",scope="cluster",subresource="",verb="LIST",version="v1"\} 1/);
+    assert.match(
+      m,
+      /apiserver_request_total\{code="200",component="apiserver",dry_run="",group="",resource="namespaces",scope="cluster",subresource="",verb="LIST",version="v1"\} 1/,
+    );
     assert.match(m, /apiserver_storage_objects\{resource="namespaces"\} 4/);
+  });
+});
+
+describe('API semantics: RBAC for impersonated users', {skip: NO_KUBECTL}, () => {
+  let h: Harness;
+  const k = (args: string[], input?: string) => h.kubectl('rbac', args, {input});
+  const SA = '--as=system:serviceaccount:default:default';
+  before(async () => {
+    h = await startHarness();
+    h.api.sandboxes.create('rbac');
+  });
+  after(async () => h?.close());
+
+  it('answers can-i for the default service account as k3s bootstrap RBAC does', async () => {
+    assert.equal((await k(['auth', 'can-i', 'delete', 'nodes'])).stdout, 'yes\n');
+    const no = await k(['auth', 'can-i', 'list', 'pods', SA]);
+    assert.equal(no.stdout, 'no\n');
+    assert.equal(no.code, 1);
+    assert.equal(
+      (await k(['auth', 'can-i', 'create', 'selfsubjectaccessreviews.authorization.k8s.io', SA])).stdout,
+      'yes\n',
+    );
+    assert.equal((await k(['auth', 'can-i', 'get', '/healthz', SA])).stdout, 'yes\n');
+    assert.equal((await k(['auth', 'can-i', 'get', '/metrics', SA])).stdout, 'no\n');
+    assert.match(
+      (await k(['auth', 'whoami', SA])).stdout,
+      /Username +system:serviceaccount:default:default\nGroups +\[system:serviceaccounts system:serviceaccounts:default system:authenticated\]/,
+    );
+  });
+
+  it('refuses an impersonated request with the apiserver 403, until a RoleBinding allows it', async () => {
+    const denied = await k(['get', 'pods', SA]);
+    assert.equal(
+      denied.stderr,
+      'Error from server (Forbidden): pods is forbidden: User "system:serviceaccount:default:default" cannot list resource "pods" in API group "" in the namespace "default"\n',
+    );
+    const ns = await k(['get', 'ns', 'kube-system', SA]);
+    assert.equal(
+      ns.stderr,
+      'Error from server (Forbidden): namespaces "kube-system" is forbidden: User "system:serviceaccount:default:default" cannot get resource "namespaces" in API group "" in the namespace "kube-system"\n',
+    );
+    assert.equal(
+      (await k(['create', 'rolebinding', 'sa-view', '--clusterrole=view', '--serviceaccount=default:default'])).code,
+      0,
+    );
+    assert.equal((await k(['auth', 'can-i', 'list', 'pods', SA])).stdout, 'yes\n');
+    assert.equal((await k(['get', 'pods', SA])).stderr, 'No resources found in default namespace.\n');
+    assert.equal((await k(['auth', 'can-i', 'list', 'pods', '-n', 'kube-system', SA])).stdout, 'no\n');
+    assert.equal((await k(['auth', 'can-i', 'get', 'secrets', SA])).stdout, 'no\n');
+    const list = (await k(['auth', 'can-i', '--list', SA])).stdout;
+    assert.match(list, /^pods +\[\] +\[\] +\[get list watch\]$/m);
   });
 });

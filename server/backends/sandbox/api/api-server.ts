@@ -18,6 +18,15 @@ import {sendError, sendJson} from './http-io';
 import {kubeconfigFor, writeKubeconfig, type KubeconfigInput} from './kubeconfig';
 import {serveOpenApi} from './openapi';
 import {RequestCounter, serveHealth, serveMetrics} from './raw-endpoints';
+import {
+  ADMIN_USER,
+  check,
+  requestUser,
+  verbOfRequest,
+  type Attributes,
+  type ResourceAttributes,
+  type UserInfo,
+} from './rbac';
 import {loadOrCreateServingCert, type ServingCert} from './self-signed-cert';
 import {parseTarget} from './request-info';
 import {handleResource, type ResourceTarget, type SubresourceHandler} from './rest-handler';
@@ -111,6 +120,29 @@ function normalizeKey(key: string): string {
   return k.split('/').length === 2 ? `/${k}` : key;
 }
 
+/** what RBAC is asked about a resource request; a namespace's own namespace is itself (RequestInfoFactory) */
+function resourceAttributes(method: string, t: ResourceTarget, url: URL): ResourceAttributes {
+  const watch = ['true', '1'].includes(url.searchParams.get('watch') ?? '');
+  return {
+    verb: verbOfRequest(method, t.name !== undefined, watch),
+    group: t.group,
+    resource: t.resource,
+    subresource: t.subresource,
+    namespace: t.resource === 'namespaces' && !t.group ? t.name : t.namespace,
+    name: t.name,
+  };
+}
+
+function attributesOfRequest(method: string, t: ReturnType<typeof parseTarget>, url: URL): Attributes {
+  if (t.kind === 'resource') return {resource: resourceAttributes(method, t, url)};
+  return {
+    nonResource: {
+      verb: method === 'GET' || method === 'HEAD' ? 'get' : method.toLowerCase(),
+      path: url.pathname.replace(/^\/sandboxes\/[^/]+/, '') || '/',
+    },
+  };
+}
+
 /** the verb apiserver metrics name a request by (endpoints/metrics CleanVerb) */
 function verbOf(method: string, t: ResourceTarget, q: URLSearchParams): string {
   if (method === 'GET') return ['true', '1'].includes(q.get('watch') ?? '') ? 'WATCH' : t.name ? 'GET' : 'LIST';
@@ -201,8 +233,10 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
           res.statusCode,
         ),
       );
+    const user = requestUser(req);
+    if (user !== ADMIN_USER) check(sandbox.store, user, attributesOfRequest(req.method ?? 'GET', target, url));
     try {
-      await route(sandbox, target, req, res, url);
+      await route(sandbox, target, req, res, url, user);
     } catch (e) {
       // a write that failed half-way may have changed objects: its error, like a success, waits for the disk
       if (req.method !== 'GET') await sandboxes.committed(sandbox.name).catch(() => {});
@@ -219,6 +253,10 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
       const {sandbox, target, url} = resolve(req, fixed);
       if (target.kind !== 'resource' || !target.subresource)
         throw errors.badRequest('only subresources such as pods/exec can be upgraded');
+      const user = requestUser(req);
+      // exec/attach/port-forward over WebSocket are authorized as "create" (AuthorizePodWebsocketUpgradeCreatePermission)
+      if (user !== ADMIN_USER)
+        check(sandbox.store, user, {resource: {...resourceAttributes('POST', target, url), verb: 'create'}});
       const type = sandbox.store.types.lookup(target.group, target.version, target.resource);
       const handler = type && upgrades.get(upgradeKey(target));
       if (!type || !handler) throw errors.pathNotFound();
@@ -239,6 +277,7 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
     req: IncomingMessage,
     res: ServerResponse,
     url: URL,
+    user: UserInfo,
   ): Promise<void> {
     const types = sandbox.store.types;
     const accept = req.headers.accept;
@@ -288,6 +327,7 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
               open.add(d);
               res.on('close', () => open.delete(d));
             },
+            user,
           },
           subresources,
         );

@@ -40,7 +40,11 @@ const HOOKS = [
   'kube-apiserver-autoregistration',
 ].map((h) => `poststarthook/${h}`);
 
-const TAIL = ['autoregister-completion', 'poststarthook/apiservice-openapi-controller', 'poststarthook/apiservice-openapiv3-controller'];
+const TAIL = [
+  'autoregister-completion',
+  'poststarthook/apiservice-openapi-controller',
+  'poststarthook/apiservice-openapiv3-controller',
+];
 
 export type HealthEndpoint = 'healthz' | 'livez' | 'readyz';
 
@@ -61,7 +65,12 @@ function sendText(res: ServerResponse, code: number, text: string, contentType =
 }
 
 /** /healthz, /livez, /readyz and /<endpoint>/<check>: every check passes in the sandbox */
-export function serveHealth(endpoint: HealthEndpoint, check: string | undefined, query: URLSearchParams, res: ServerResponse): void {
+export function serveHealth(
+  endpoint: HealthEndpoint,
+  check: string | undefined,
+  query: URLSearchParams,
+  res: ServerResponse,
+): void {
   const checks = healthChecks(endpoint);
   if (check !== undefined) {
     // /readyz/etcd, /livez/ping, /readyz/poststarthook/rbac/bootstrap-roles
@@ -73,7 +82,8 @@ export function serveHealth(endpoint: HealthEndpoint, check: string | undefined,
   if (!query.has('verbose')) return sendText(res, 200, 'ok');
   const lines = checks.map((c) => (excluded.has(c) ? `[+]${c} excluded: ok` : `[+]${c} ok`));
   // healthz.handleRootHealth: excluding a check that does not exist is reported, not an error
-  if (unknown.length > 0) lines.push(`warn: some health checks cannot be excluded: no matches for "${unknown.join('","')}"`);
+  if (unknown.length > 0)
+    lines.push(`warn: some health checks cannot be excluded: no matches for "${unknown.join('","')}"`);
   sendText(res, 200, `${lines.join('\n')}\n${endpoint} check passed\n`);
 }
 
@@ -101,7 +111,12 @@ export class RequestCounter {
  * requests served (this sandbox's, since the API started), objects stored per resource (apiserver_storage_objects),
  * and the health checks as kubernetes_healthcheck. Real servers export hundreds of families more.
  */
-export function serveMetrics(store: ObjectStore, requests: RequestCounter, startedAt: number, res: ServerResponse): void {
+export function serveMetrics(
+  store: ObjectStore,
+  requests: RequestCounter,
+  startedAt: number,
+  res: ServerResponse,
+): void {
   const perResource = new Map<string, number>();
   for (const o of store.snapshot().objects) {
     const key = o.group ? `${o.resource}.${o.group}` : o.resource;

@@ -5,6 +5,7 @@ import {checkKnownFields} from './known-fields';
 import {applyPatch, parsePatchBody, patchTypeOf} from './patch';
 import {isPlainObject} from './patch-merge';
 import type {RequestTarget} from './request-info';
+import type {UserInfo} from './rbac';
 import {answerReview, tokenRequest} from './reviews';
 import {errors} from './status';
 import type {DeleteOptions, ObjectStore, PropagationPolicy} from './store';
@@ -31,6 +32,8 @@ export interface ResourceContext {
   committed(): Promise<void>;
   /** open watches, so closing the server ends them */
   track(d: Disposable): void;
+  /** who the request acts as (the admin, or whom it impersonates) */
+  user: UserInfo;
 }
 
 /** A handler for a subresource served outside the generic store (pods/log, pods/exec, …), added by later layers. */
@@ -177,7 +180,11 @@ async function create(ctx: ResourceContext): Promise<void> {
   const o = await bodyObject(ctx);
   checkKind(ctx, o);
   strictFields(ctx, o);
-  const review = answerReview(`${ctx.type.group}/${ctx.type.resource}`, o, ctx.store.clock.now());
+  const review = answerReview(`${ctx.type.group}/${ctx.type.resource}`, o, ctx.store.clock.now(), {
+    store: ctx.store,
+    user: ctx.user,
+    namespace: ctx.target.namespace,
+  });
   if (review) return sendJson(ctx.res, 201, review);
   if (ctx.type.namespaced) {
     if (!ctx.target.namespace) throw errors.pathNotFound();

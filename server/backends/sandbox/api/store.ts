@@ -391,7 +391,7 @@ export class ObjectStore {
         const held = new Set<string>();
         for (const s of this.bucket(svc).values()) {
           if (s.metadata.namespace === self.metadata.namespace && s.metadata.name === self.metadata.name) continue;
-          for (const p of ((s.spec as {ports?: {nodePort?: number; protocol?: string}[]} | undefined)?.ports ?? []))
+          for (const p of (s.spec as {ports?: {nodePort?: number; protocol?: string}[]} | undefined)?.ports ?? [])
             if (p.nodePort) held.add(`${p.protocol ?? 'TCP'}/${p.nodePort}`);
         }
         return held;

@@ -154,9 +154,10 @@ const goStrings = (l: unknown) =>
 /** `%#v` of a *metav1.LabelSelector as field.Invalid prints it (the pointer dereferenced) */
 export function goLabelSelector(sel: unknown): string {
   const s = asJson(sel);
-  const labels = s.matchLabels && Object.keys(asJson(s.matchLabels)).length > 0
-    ? goMap(s.matchLabels as Record<string, string>)
-    : 'map[string]string(nil)';
+  const labels =
+    s.matchLabels && Object.keys(asJson(s.matchLabels)).length > 0
+      ? goMap(s.matchLabels as Record<string, string>)
+      : 'map[string]string(nil)';
   const exprs = Array.isArray(s.matchExpressions)
     ? `[]v1.LabelSelectorRequirement{${s.matchExpressions
         .map((e) => {
@@ -273,7 +274,15 @@ const UPDATE_RULES: Record<string, (o: KubeObject, old: KubeObject) => StatusCau
   statefulsets: (o, old) => {
     // ValidateStatefulSetUpdate: only these spec fields may change
     const strip = (x: KubeObject) => {
-      const {replicas: _r, ordinals: _o, template: _t, updateStrategy: _u, persistentVolumeClaimRetentionPolicy: _p, minReadySeconds: _m, ...rest} = asJson(x.spec);
+      const {
+        replicas: _r,
+        ordinals: _o,
+        template: _t,
+        updateStrategy: _u,
+        persistentVolumeClaimRetentionPolicy: _p,
+        minReadySeconds: _m,
+        ...rest
+      } = asJson(x.spec);
       return rest;
     };
     if (!same(strip(o), strip(old)))
@@ -370,7 +379,13 @@ function specDiff(typeName: string, before: Json, after: Json, shownBefore = bef
 /** the name checks: which rule, and CronJob's and Job's length limits */
 function nameCauses(type: ResourceType, name: string): StatusCause[] {
   if (!name)
-    return [{reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name'}];
+    return [
+      {
+        reason: 'FieldValueRequired',
+        message: 'Required value: name or generateName is required',
+        field: 'metadata.name',
+      },
+    ];
   const rule = (!type.custom && NAME_RULES[type.resource]) || dns1123SubdomainErrors;
   const out = rule(name).map((w) => invalid('metadata.name', name, w));
   // ValidateCronJob: the Jobs it makes append 11 characters and must stay DNS-1035 labels
