@@ -181,3 +181,104 @@ describe('API semantics: RBAC for impersonated users', {skip: NO_KUBECTL}, () =>
     assert.match(list, /^pods +\[\] +\[\] +\[get list watch\]$/m);
   });
 });
+
+describe('API semantics: managedFields and server-side apply', {skip: NO_KUBECTL}, () => {
+  let h: Harness;
+  const k = (args: string[], input?: string) => h.kubectl('ssa', args, {input});
+  const DEPLOY = (replicas: number, extra = '') =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, labels: {app: web}}\nspec:\n  replicas: ${replicas}\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n${extra}`;
+  const managers = async (name: string) => {
+    const o = JSON.parse((await k(['get', 'deploy', name, '-o', 'json', '--show-managed-fields'])).stdout) as {
+      metadata: {managedFields?: {manager: string; operation: string; subresource?: string; fieldsV1: unknown}[]};
+    };
+    return o.metadata.managedFields ?? [];
+  };
+  before(async () => {
+    h = await startHarness();
+    h.api.sandboxes.create('ssa');
+  });
+  after(async () => h?.close());
+
+  it('records the manager of every write, from fieldManager or the User-Agent', async () => {
+    assert.equal((await k(['apply', '-f', '-'], DEPLOY(1))).code, 0);
+    let m = await managers('web');
+    assert.deepEqual(
+      m.map((e) => [e.manager, e.operation]),
+      [['kubectl-client-side-apply', 'Update']],
+    );
+    const fields = m[0]!.fieldsV1 as Record<string, Record<string, unknown>>;
+    assert.deepEqual(fields['f:metadata']!['f:labels'], {'.': {}, 'f:app': {}});
+    assert.deepEqual(fields['f:spec']!['f:selector'], {});
+    assert.ok(
+      (fields['f:spec']!['f:template'] as Record<string, Record<string, Record<string, unknown>>>)['f:spec']![
+        'f:containers'
+      ]!['k:{"name":"web"}'],
+    );
+    await k(['label', 'deploy', 'web', 'tier=front']);
+    await k(['scale', 'deploy', 'web', '--replicas=3']);
+    m = await managers('web');
+    assert.deepEqual(
+      m.map((e) => [e.manager, e.operation, e.subresource ?? '']),
+      [
+        ['kubectl-client-side-apply', 'Update', ''],
+        ['kubectl-label', 'Update', ''],
+        ['kubectl', 'Update', 'scale'],
+      ],
+    );
+    assert.equal((await k(['get', 'deploy', 'web', '-o', 'yaml'])).stdout.includes('managedFields'), false);
+  });
+
+  it('refuses a server-side apply over another manager field with the real 409, until --force-conflicts', async () => {
+    const r = await k(['apply', '--server-side', '-f', '-'], DEPLOY(2));
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      /^error: Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps\/v1: \.spec\.replicas\nPlease review the fields above--they currently have other managers\./,
+    );
+    const forced = await k(['apply', '--server-side', '--force-conflicts', '-f', '-'], DEPLOY(2));
+    assert.equal(forced.stdout, 'deployment.apps/web serverside-applied\n', forced.stderr);
+    const m = await managers('web');
+    assert.deepEqual(
+      m.map((e) => [e.manager, e.operation]),
+      // kubectl moved kubectl-client-side-apply's fields to its Apply entry first (csaupgrade), as against a real server
+      [
+        ['kubectl', 'Apply'],
+        ['kubectl-label', 'Update'],
+      ],
+    );
+    assert.equal((await k(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}'])).stdout, '2');
+  });
+
+  it('lists every conflict by manager, and prunes what an applier stopped applying', async () => {
+    await k(
+      ['apply', '--server-side', '-f', '-'],
+      DEPLOY(1).replace('name: web', 'name: two').replaceAll('app: web', 'app: two'),
+    );
+    await k([
+      'patch',
+      'deploy',
+      'two',
+      '--field-manager=kubectl-edit',
+      '-p',
+      '{"spec":{"replicas":4,"minReadySeconds":5}}',
+    ]);
+    const r = await k(
+      ['apply', '--server-side', '-f', '-'],
+      DEPLOY(2, '  minReadySeconds: 1\n').replace('name: web', 'name: two').replaceAll('app: web', 'app: two'),
+    );
+    assert.match(
+      r.stderr,
+      /^error: Apply failed with 2 conflicts: conflicts with "kubectl-edit" using apps\/v1:\n- \.spec\.minReadySeconds\n- \.spec\.replicas\n/,
+    );
+    // a field only this applier owned goes when it stops applying it
+    const withEnv = DEPLOY(1, '        env: [{name: A, value: "1"}]\n')
+      .replace('name: web', 'name: three')
+      .replaceAll('app: web', 'app: three');
+    await k(['apply', '--server-side', '-f', '-'], withEnv);
+    await k(['apply', '--server-side', '-f', '-'], withEnv.replace('        env: [{name: A, value: "1"}]\n', ''));
+    assert.equal(
+      (await k(['get', 'deploy', 'three', '-o', 'jsonpath={.spec.template.spec.containers[0].env}'])).stdout,
+      '',
+    );
+  });
+});

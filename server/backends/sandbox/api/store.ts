@@ -17,6 +17,7 @@ import {
   type WatchEventType,
 } from './types';
 import {validate, type ValidationContext} from './validation';
+import {IN_PROCESS_MANAGER, updateManagedFields, type ManagedFieldsEntry} from './field-manager';
 import {StoreQuota, type QuotaLimits} from './quota';
 import {OwnerGraph} from './owner-graph';
 import {systemClock, type Clock} from '../kit/clock';
@@ -59,6 +60,10 @@ export interface WriteOptions {
    * handlers set it; the sandbox's controllers, which stand in for the apiserver's own strategies, do not.
    */
   checkImmutable?: boolean;
+  /** who writes, for metadata.managedFields (field-manager.ts); in-process writers are k3s */
+  fieldManager?: string;
+  /** the managedFields a server-side apply computed (used as they are) */
+  managedFields?: ManagedFieldsEntry[];
 }
 
 export interface WatchOptions {
@@ -174,6 +179,8 @@ export class ObjectStore {
     if (hasGeneration(type)) m.generation = 1;
     else delete m.generation;
     this.admission.admit(type, o, this.admissionContext());
+    const managed = opts.managedFields ?? updateManagedFields(type, undefined, o, this.writer(opts), undefined);
+    if (managed) m.managedFields = managed;
     this.quota.admit(type, o);
     if (opts.dryRun) return o;
     m.resourceVersion = String(++this.rv);
@@ -196,6 +203,9 @@ export class ObjectStore {
         'the object has been modified; please apply your changes to the latest version and try again',
       );
     let o: KubeObject;
+    // managedFields a client sent replace the stored ones (kubectl's client-side-apply upgrade does); none or [] keep them
+    const sent = input.metadata?.managedFields;
+    const base = Array.isArray(sent) && sent.length > 0 ? sent : old.metadata.managedFields;
     if (opts.subresource === 'status') {
       o = clone(old);
       o.status = clone(input.status);
@@ -229,7 +239,12 @@ export class ObjectStore {
       if (type.custom) applyCrdSchema(type, o, opts.fieldValidation ?? 'Ignore');
       if (hasGeneration(type) && specChanged(old, o)) o.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
+    if (base === undefined) delete o.metadata.managedFields;
+    else o.metadata.managedFields = base;
     if (JSON.stringify(o) === JSON.stringify(old)) return this.asVersion(type, clone(old)); // no-op: no new resourceVersion
+    const managed = opts.managedFields ?? updateManagedFields(type, old, o, this.writer(opts), base);
+    if (managed) o.metadata.managedFields = managed;
+    else delete o.metadata.managedFields;
     this.quota.admit(type, o, old);
     if (opts.dryRun) return o;
     o.metadata.resourceVersion = String(++this.rv);
@@ -382,6 +397,14 @@ export class ObjectStore {
       type === 'DELETED',
     );
     this.events.append({type, resource, object, resourceVersion: this.rv});
+  }
+
+  private writer(opts: WriteOptions) {
+    return {
+      manager: opts.fieldManager ?? IN_PROCESS_MANAGER,
+      subresource: opts.subresource,
+      time: timestamp(this.clock.now()),
+    };
   }
 
   private validationContext(): ValidationContext {
