@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
 import {startHarness, type Harness, NO_KUBECTL} from '../fixtures/sandbox/harness';
+import {ManualClock} from '../../server/backends/sandbox/kit/clock';
 
 // The apiserver's answers a curious learner meets (issue #13): validation, immutable fields, and the rest, through
 // the real kubectl, worded as kube-apiserver 1.31 words them (sources cited in server/backends/sandbox/api/*.ts).
@@ -280,5 +281,81 @@ describe('API semantics: managedFields and server-side apply', {skip: NO_KUBECTL
       (await k(['get', 'deploy', 'three', '-o', 'jsonpath={.spec.template.spec.containers[0].env}'])).stdout,
       '',
     );
+  });
+});
+
+describe('API semantics: finalizers and namespace deletion', {skip: NO_KUBECTL}, () => {
+  let h: Harness;
+  const clock = new ManualClock('2026-01-01T00:00:00Z');
+  const k = (args: string[], input?: string) => h.kubectl('fin', args, {input});
+  before(async () => {
+    h = await startHarness({clock});
+    h.api.sandboxes.create('fin');
+  });
+  after(async () => h?.close());
+
+  it('keeps a finalized object with a deletionTimestamp until its finalizers go', async () => {
+    await k(['create', 'ns', 'gone']);
+    await k(
+      ['apply', '-f', '-'],
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: held, namespace: gone, finalizers: [example.com/hold]}\ndata: {a: "1"}\n',
+    );
+    assert.equal(
+      (await k(['delete', 'cm', 'held', '-n', 'gone', '--wait=false'])).stdout,
+      'configmap "held" deleted\n',
+    );
+    const held = JSON.parse((await k(['get', 'cm', 'held', '-n', 'gone', '-o', 'json'])).stdout) as {
+      metadata: {deletionTimestamp?: string};
+    };
+    assert.equal(held.metadata.deletionTimestamp, '2026-01-01T00:00:00Z');
+    assert.equal((await k(['delete', 'ns', 'gone', '--wait=false'])).stdout, 'namespace "gone" deleted\n');
+    clock.advance(1000);
+    const ns = JSON.parse((await k(['get', 'ns', 'gone', '-o', 'json'])).stdout) as {
+      status: {phase: string; conditions: {type: string; status: string; reason: string; message: string}[]};
+    };
+    assert.equal(ns.status.phase, 'Terminating');
+    assert.deepEqual(
+      ns.status.conditions.map((c) => [c.type, c.status, c.reason, c.message]),
+      [
+        ['NamespaceDeletionDiscoveryFailure', 'False', 'ResourcesDiscovered', 'All resources successfully discovered'],
+        [
+          'NamespaceDeletionGroupVersionParsingFailure',
+          'False',
+          'ParsedGroupVersions',
+          'All legacy kube types successfully parsed',
+        ],
+        [
+          'NamespaceDeletionContentFailure',
+          'False',
+          'ContentDeleted',
+          'All content successfully deleted, may be waiting on finalization',
+        ],
+        [
+          'NamespaceContentRemaining',
+          'True',
+          'SomeResourcesRemain',
+          'Some resources are remaining: configmaps. has 1 resource instances',
+        ],
+        [
+          'NamespaceFinalizersRemaining',
+          'True',
+          'SomeFinalizersRemain',
+          'Some content in the namespace has finalizers remaining: example.com/hold in 1 resource instances',
+        ],
+      ],
+    );
+    await k([
+      'patch',
+      'cm',
+      'held',
+      '-n',
+      'gone',
+      '--type=json',
+      '-p',
+      '[{"op":"remove","path":"/metadata/finalizers"}]',
+    ]);
+    assert.match((await k(['get', 'cm', 'held', '-n', 'gone'])).stderr, /NotFound/);
+    clock.advance(1000);
+    assert.match((await k(['get', 'ns', 'gone'])).stderr, /namespaces "gone" not found/);
   });
 });

@@ -549,6 +549,20 @@ export class ObjectStore {
     return clone(o);
   }
 
+  private writeNamespaceConditions(type: ResourceType, name: string, left: [ResourceType, KubeObject][]): void {
+    const k = key(type, undefined, name);
+    const ns = this.bucket(type).get(k);
+    if (!ns) return;
+    const status = (ns.status ?? {}) as {conditions?: {type?: string; status?: string; lastTransitionTime?: string}[]};
+    const conditions = namespaceConditions(left, status.conditions ?? [], timestamp(this.clock.now()));
+    if (JSON.stringify(conditions) === JSON.stringify(status.conditions)) return;
+    const o = clone(ns);
+    o.status = {...status, conditions};
+    o.metadata.resourceVersion = String(++this.rv);
+    this.bucket(type).set(k, o);
+    this.publish('MODIFIED', type, o);
+  }
+
   /** the namespace controller: empty the namespace, then drop it; content held by finalizers makes it wait */
   private scheduleNamespaceFinalize(type: ResourceType, name: string, ms: number): void {
     const timer = this.clock.setTimeout(() => {
@@ -562,12 +576,69 @@ export class ObjectStore {
         if (cur && !cur.metadata.deletionTimestamp)
           this.delete(t, name, o.metadata.name!, {propagationPolicy: 'Background'});
       }
-      const left = [...this.allObjects()].some(([t, o]) => t.namespaced && o.metadata.namespace === name);
-      if (left) this.scheduleNamespaceFinalize(type, name, Math.max(ms, 1000));
-      else this.remove(type, clone(ns));
+      const left = [...this.allObjects()].filter(([t, o]) => t.namespaced && o.metadata.namespace === name);
+      this.writeNamespaceConditions(type, name, left);
+      if (left.length > 0) this.scheduleNamespaceFinalize(type, name, Math.max(ms, 1000));
+      else this.remove(type, clone(this.bucket(type).get(key(type, undefined, name)) ?? ns));
     }, ms);
     this.timers.add(timer);
   }
+}
+
+/**
+ * The conditions the namespace controller writes on a Terminating namespace after each pass
+ * (pkg/controller/namespace/deletion/status_condition_utils.go): all five types, in this order, False with their
+ * "all is well" reasons unless content or finalizers remain. Resources are named `<resource>.<group>` with the
+ * core group empty ("pods. has 2 resource instances"), as its Sprintf("%s.%s …") writes them.
+ */
+const NAMESPACE_CONDITIONS: [string, string, string][] = [
+  ['NamespaceDeletionDiscoveryFailure', 'ResourcesDiscovered', 'All resources successfully discovered'],
+  ['NamespaceDeletionGroupVersionParsingFailure', 'ParsedGroupVersions', 'All legacy kube types successfully parsed'],
+  [
+    'NamespaceDeletionContentFailure',
+    'ContentDeleted',
+    'All content successfully deleted, may be waiting on finalization',
+  ],
+  ['NamespaceContentRemaining', 'ContentRemoved', 'All content successfully removed'],
+  ['NamespaceFinalizersRemaining', 'ContentHasNoFinalizers', 'All content-preserving finalizers finished'],
+];
+
+export function namespaceConditions(
+  left: [Pick<ResourceType, 'group' | 'resource'>, KubeObject][],
+  previous: {type?: string; status?: string; lastTransitionTime?: string}[],
+  now: string,
+): {type: string; status: string; lastTransitionTime: string; reason: string; message: string}[] {
+  const byResource = new Map<string, number>();
+  const byFinalizer = new Map<string, number>();
+  for (const [t, o] of left) {
+    const r = `${t.resource}.${t.group}`;
+    byResource.set(r, (byResource.get(r) ?? 0) + 1);
+    for (const f of o.metadata.finalizers ?? []) byFinalizer.set(f, (byFinalizer.get(f) ?? 0) + 1);
+  }
+  const list = (m: Map<string, number>, word: string) =>
+    [...m]
+      .map(([k, n]) => `${k} ${word} ${n} resource instances`)
+      .sort()
+      .join(', ');
+  return NAMESPACE_CONDITIONS.map(([type, reason, message]) => {
+    let c = {status: 'False', reason, message};
+    if (type === 'NamespaceContentRemaining' && byResource.size > 0)
+      c = {
+        status: 'True',
+        reason: 'SomeResourcesRemain',
+        message: `Some resources are remaining: ${list(byResource, 'has')}`,
+      };
+    if (type === 'NamespaceFinalizersRemaining' && byFinalizer.size > 0)
+      c = {
+        status: 'True',
+        reason: 'SomeFinalizersRemain',
+        message: `Some content in the namespace has finalizers remaining: ${list(byFinalizer, 'in')}`,
+      };
+    const before = previous.find((p) => p.type === type);
+    const lastTransitionTime =
+      before?.status === c.status && before.lastTransitionTime ? before.lastTransitionTime : now;
+    return {type, status: c.status, lastTransitionTime, reason: c.reason, message: c.message};
+  });
 }
 
 function key(type: Pick<ResourceType, 'namespaced'>, namespace: string | undefined, name: string): string {
