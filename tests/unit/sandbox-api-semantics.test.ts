@@ -359,3 +359,46 @@ describe('API semantics: finalizers and namespace deletion', {skip: NO_KUBECTL},
     assert.match((await k(['get', 'ns', 'gone'])).stderr, /namespaces "gone" not found/);
   });
 });
+
+describe('API semantics: defaulting and JSON patch tests', {skip: NO_KUBECTL}, () => {
+  let h: Harness;
+  const k = (args: string[], input?: string) => h.kubectl('def', args, {input});
+  before(async () => {
+    h = await startHarness();
+    h.api.sandboxes.create('def');
+  });
+  after(async () => h?.close());
+
+  it('gives a claim without a class the default StorageClass (DefaultStorageClass admission), and keeps an explicit ""', async () => {
+    await k(
+      ['apply', '-f', '-'],
+      'apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: local-path\n  annotations: {storageclass.kubernetes.io/is-default-class: "true"}\nprovisioner: rancher.io/local-path\nvolumeBindingMode: WaitForFirstConsumer\nreclaimPolicy: Delete\n',
+    );
+    const pvc = (name: string, cls = '') =>
+      `apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: ${name}}\nspec:\n${cls}  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n`;
+    await k(['apply', '-f', '-'], pvc('data'));
+    assert.equal((await k(['get', 'pvc', 'data', '-o', 'jsonpath={.spec.storageClassName}'])).stdout, 'local-path');
+    await k(['apply', '-f', '-'], pvc('none', '  storageClassName: ""\n'));
+    assert.equal((await k(['get', 'pvc', 'none', '-o', 'jsonpath={.spec.storageClassName}'])).stdout, '');
+    const grow = await k(['patch', 'pvc', 'data', '-p', '{"spec":{"accessModes":["ReadWriteMany"]}}']);
+    assert.match(
+      grow.stderr,
+      /^The PersistentVolumeClaim "data" is invalid: spec: Forbidden: spec is immutable after creation except resources\.requests and volumeAttributesClassName for bound claims\n/,
+    );
+  });
+
+  it('answers a failed JSON patch test op with the apiserver 422', async () => {
+    await k(['create', 'cm', 'c', '--from-literal=a=1']);
+    const r = await k(['patch', 'cm', 'c', '--type=json', '-p', '[{"op":"test","path":"/data/a","value":"2"}]']);
+    assert.equal(r.stderr, 'The request is invalid: the server rejected our request due to an error in our request\n');
+    const ok = await k([
+      'patch',
+      'cm',
+      'c',
+      '--type=json',
+      '-p',
+      '[{"op":"test","path":"/data/a","value":"1"},{"op":"replace","path":"/data/a","value":"3"}]',
+    ]);
+    assert.equal(ok.stdout, 'configmap/c patched\n');
+  });
+});

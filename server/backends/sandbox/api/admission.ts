@@ -8,6 +8,8 @@ import type {Disposable} from '../kit/disposable';
  */
 export interface AdmissionContext {
   allocateClusterIP(): string;
+  /** the default StorageClass's name (the DefaultStorageClass admission plugin), if one is marked default */
+  defaultStorageClass?(): string | undefined;
 }
 
 interface Defaulting {
@@ -154,6 +156,20 @@ const ADMISSION: Record<string, Defaulting> = {
       spec.preemptionPolicy ??= 'PreemptLowerPriority';
       spec.priority ??= 0;
       o.status = old ? old.status : {phase: 'Pending', qosClass: 'BestEffort'};
+    },
+  },
+  persistentvolumeclaims: {
+    mutate(o, ctx, old) {
+      const spec = obj(o.spec);
+      spec.volumeMode ??= 'Filesystem';
+      // plugin/pkg/admission/storage/storageclass/setdefault: only on create, only when the field is absent
+      // (an explicit "" asks for no class)
+      if (!old && spec.storageClassName === undefined) {
+        const cls = ctx.defaultStorageClass?.();
+        if (cls) spec.storageClassName = cls;
+      }
+      o.spec = spec;
+      o.status = old ? old.status : {phase: 'Pending'};
     },
   },
   customresourcedefinitions: {

@@ -423,7 +423,24 @@ export class ObjectStore {
   }
 
   private admissionContext() {
-    return {allocateClusterIP: () => this.allocateClusterIP()};
+    return {allocateClusterIP: () => this.allocateClusterIP(), defaultStorageClass: () => this.defaultStorageClass()};
+  }
+
+  /** util.GetDefaultClass: of the classes marked default, the newest (then by name) */
+  private defaultStorageClass(): string | undefined {
+    const t = this.types.lookup('storage.k8s.io', 'v1', 'storageclasses');
+    if (!t) return undefined;
+    const marked = [...this.bucket(t).values()].filter((c) =>
+      ['storageclass.kubernetes.io/is-default-class', 'storageclass.beta.kubernetes.io/is-default-class'].some(
+        (a) => c.metadata.annotations?.[a] === 'true',
+      ),
+    );
+    marked.sort(
+      (a, b) =>
+        String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? '')) ||
+        String(a.metadata.name).localeCompare(String(b.metadata.name)),
+    );
+    return marked[0]?.metadata.name;
   }
 
   /** k3s's default service CIDR is 10.43.0.0/16; .1 is the kubernetes service and .10 kube-dns */
