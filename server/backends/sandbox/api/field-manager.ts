@@ -279,17 +279,35 @@ export const IN_PROCESS_MANAGER = 'k3s';
 interface Manager {
   entry: ManagedFieldsEntry;
   set: FieldSet;
+  /** not decoded: the stored entry is written back unchanged */
+  kept?: boolean;
 }
 
 const keyOf = (e: Pick<ManagedFieldsEntry, 'manager' | 'operation' | 'apiVersion' | 'subresource'>) =>
   JSON.stringify([e.manager, e.operation, e.operation === 'Update' ? e.apiVersion : '', e.subresource ?? '']);
 
-function decode(entries: unknown): Map<string, Manager> {
+/** is a path a member of a FieldsV1 tree (a leaf, or a node with ".")? Without decoding the tree. */
+function treeHas(tree: unknown, path: string): boolean {
+  let node = tree;
+  for (const el of path.split(SEP)) {
+    if (!isPlainObject(node)) return false;
+    node = node[el];
+  }
+  return isPlainObject(node) && (Object.keys(node).length === 0 || '.' in node);
+}
+
+/**
+ * The managers of stored entries. Only those `touched` (owning one of those paths, or `always`) are decoded into
+ * sets; the others keep their encoded fields as they were, which keeps a write cheap when it touches few managers.
+ */
+function decode(entries: unknown, touched?: Set<string>, always?: string): Map<string, Manager> {
   const out = new Map<string, Manager>();
   if (!Array.isArray(entries)) return out;
   for (const e of entries as ManagedFieldsEntry[]) {
     if (!isPlainObject(e) || typeof e.manager !== 'string') continue;
-    out.set(keyOf(e), {entry: e, set: fromFieldsV1(e.fieldsV1)});
+    const k = keyOf(e);
+    const hit = !touched || k === always || [...touched].some((p) => treeHas(e.fieldsV1, p));
+    out.set(k, hit ? {entry: e, set: fromFieldsV1(e.fieldsV1)} : {entry: e, set: new Set(), kept: true});
   }
   return out;
 }
@@ -298,6 +316,10 @@ function decode(entries: unknown): Map<string, Manager> {
 function encode(managers: Map<string, Manager>): ManagedFieldsEntry[] {
   const out: ManagedFieldsEntry[] = [];
   for (const m of managers.values()) {
+    if (m.kept) {
+      out.push(m.entry);
+      continue;
+    }
     if (m.set.size === 0) continue;
     const e: ManagedFieldsEntry = {
       manager: m.entry.manager,
@@ -349,7 +371,6 @@ export function updateManagedFields(
 ): ManagedFieldsEntry[] | undefined {
   if (Array.isArray(base) && base.length === 1 && isPlainObject(base[0]) && Object.keys(base[0]).length === 0)
     return undefined;
-  const managers = decode(Array.isArray(base) && base.length > 0 ? base : before?.metadata.managedFields);
   const include = includeFor(type, writer.subresource);
   const cmp = compare(before ? walk(type, before, include) : new Map(), walk(type, after, include));
   const changed = new Set([...cmp.added, ...cmp.modified]);
@@ -360,8 +381,13 @@ export function updateManagedFields(
     subresource: writer.subresource,
   };
   const selfKey = keyOf(self);
+  const managers = decode(
+    Array.isArray(base) && base.length > 0 ? base : before?.metadata.managedFields,
+    new Set([...changed, ...cmp.removed]),
+    selfKey,
+  );
   for (const [k, m] of managers) {
-    if (k === selfKey) continue;
+    if (k === selfKey || m.kept) continue;
     m.set = new Set([...m.set].filter((p) => !changed.has(p) && !cmp.removed.has(p)));
   }
   const mine = managers.get(selfKey);
