@@ -10,6 +10,8 @@ export interface AdmissionContext {
   allocateClusterIP(): string;
   /** the default StorageClass's name (the DefaultStorageClass admission plugin), if one is marked default */
   defaultStorageClass?(): string | undefined;
+  /** a free nodePort in 30000-32767 (the allocator never hands out a taken one) */
+  allocateNodePort?(protocol: string): number;
 }
 
 interface Defaulting {
@@ -92,7 +94,10 @@ const ADMISSION: Record<string, Defaulting> = {
         spec.externalTrafficPolicy ??= 'Cluster';
         const oldPorts = (oldSpec.ports as Json[] | undefined) ?? [];
         for (const p of (spec.ports as Json[] | undefined) ?? [])
-          p.nodePort ??= oldPorts.find((q) => q.port === p.port)?.nodePort ?? 30000 + Math.floor(Math.random() * 2768);
+          p.nodePort ??=
+            oldPorts.find((q) => q.port === p.port)?.nodePort ??
+            ctx.allocateNodePort?.(String(p.protocol ?? 'TCP')) ??
+            30000 + Math.floor(Math.random() * 2768);
       }
       o.spec = spec;
       o.status ??= {loadBalancer: {}};

@@ -423,7 +423,18 @@ export class ObjectStore {
   }
 
   private admissionContext() {
-    return {allocateClusterIP: () => this.allocateClusterIP(), defaultStorageClass: () => this.defaultStorageClass()};
+    return {
+      allocateClusterIP: () => this.allocateClusterIP(),
+      defaultStorageClass: () => this.defaultStorageClass(),
+      allocateNodePort: (protocol: string) => {
+        const held = this.validationContext().nodePortsInUse!({apiVersion: 'v1', kind: 'Service', metadata: {}});
+        for (let i = 0; i < 1000; i++) {
+          const port = 30000 + Math.floor(Math.random() * 2768);
+          if (!held.has(`${protocol}/${port}`)) return port;
+        }
+        throw errors.internal('failed to allocate a nodePort: range is full');
+      },
+    };
   }
 
   /** util.GetDefaultClass: of the classes marked default, the newest (then by name) */
