@@ -64,6 +64,17 @@ describe('API semantics: validation and immutable fields', {skip: NO_KUBECTL}, (
     );
   });
 
+  it('checks label keys part by part, as IsQualifiedName', async () => {
+    const r = await k(
+      ['apply', '-f', '-'],
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lab\n  labels: {"Example.com/-x": "ok"}\n',
+    );
+    assert.equal(
+      r.stderr,
+      `The ConfigMap "lab" is invalid: \n* metadata.labels: Invalid value: "Example.com/-x": prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')\n* metadata.labels: Invalid value: "Example.com/-x": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')\n`,
+    );
+  });
+
   it('refuses changes to an immutable ConfigMap', async () => {
     await k(
       ['apply', '-f', '-'],

@@ -72,31 +72,54 @@ const RULES: Record<string, Rule> = {
 };
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const QUALIFIED_NAME =
-  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 /** apimachinery's TotalAnnotationSizeLimitB: why `kubectl apply` of very large CRDs fails on a real cluster too */
 const ANNOTATIONS_LIMIT = 256 * 1024;
 
+const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const QUALIFIED_NAME_ERROR =
+  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+
+/** apimachinery IsQualifiedName: a label or annotation key, one message per fault */
+export function qualifiedNameErrors(value: string): string[] {
+  const parts = value.split('/');
+  const errs: string[] = [];
+  if (parts.length > 2)
+    return [
+      `a qualified name ${QUALIFIED_NAME_ERROR} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+    ];
+  const name = parts.length === 2 ? parts[1]! : parts[0]!;
+  if (parts.length === 2) {
+    const prefix = parts[0]!;
+    if (!prefix) errs.push('prefix part must be non-empty');
+    else errs.push(...dns1123SubdomainErrors(prefix).map((m) => `prefix part ${m}`));
+  }
+  if (!name) errs.push('name part must be non-empty');
+  else if (name.length > 63) errs.push('name part must be no more than 63 characters');
+  if (!QUALIFIED_NAME_PART.test(name)) errs.push(`name part ${QUALIFIED_NAME_ERROR}`);
+  return errs;
+}
+
+/** IsValidLabelValue */
+function labelValueErrors(v: string): string[] {
+  const errs: string[] = [];
+  if (v.length > 63) errs.push('must be no more than 63 characters');
+  if (!LABEL_VALUE.test(v))
+    errs.push(
+      "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+    );
+  return errs;
+}
+
+/** ValidateLabels and ValidateAnnotations' keys (metav1validation), the annotations' total size */
 function metadataRules(obj: KubeObject): StatusCause[] {
   const out: StatusCause[] = [];
   for (const [k, v] of Object.entries(obj.metadata.labels ?? {})) {
-    if (!QUALIFIED_NAME.test(k) || k.split('/').pop()!.length > 63)
-      out.push(
-        invalid(
-          'metadata.labels',
-          k,
-          "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
-        ),
-      );
-    if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v))
-      out.push(
-        invalid(
-          'metadata.labels',
-          String(v),
-          "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
-        ),
-      );
+    for (const m of qualifiedNameErrors(k)) out.push(invalid('metadata.labels', k, m));
+    for (const m of labelValueErrors(typeof v === 'string' ? v : String(v)))
+      out.push(invalid('metadata.labels', String(v), m));
   }
+  for (const k of Object.keys(obj.metadata.annotations ?? {}))
+    for (const m of qualifiedNameErrors(k.toLowerCase())) out.push(invalid('metadata.annotations', k, m));
   let size = 0;
   for (const [k, v] of Object.entries(obj.metadata.annotations ?? {})) size += k.length + String(v).length;
   if (size > ANNOTATIONS_LIMIT)
