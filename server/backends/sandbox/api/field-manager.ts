@@ -91,12 +91,6 @@ function listKeys(field: string, items: unknown[]): string[] | undefined {
   return LIST_KEYS[field];
 }
 
-/** is this map atomic (a LabelSelector, x-kubernetes-map-type: atomic)? Service selectors are plain maps. */
-function atomicMap(field: string, path: string[], type: ResourceType): boolean {
-  if (field !== 'selector' && field !== 'labelSelector' && field !== 'namespaceSelector') return false;
-  return !(type.resource === 'services' && path.length === 1);
-}
-
 function itemKey(keys: string[], item: Json): string {
   const k: Json = {};
   for (const name of [...keys].sort()) {
@@ -125,47 +119,65 @@ const SEP = '\u0000';
 /** every node of an object as structured-merge-diff sees it, by path (elements joined by SEP) */
 function walk(type: ResourceType, obj: KubeObject, include: (top: string) => boolean): Map<string, Node> {
   const out = new Map<string, Node>();
-  const visit = (v: unknown, path: string[], field: string, names: string[]) => {
-    const key = path.join(SEP);
+  const serviceSelector = type.resource === 'services' && !type.custom;
+  // keys are built as strings (not arrays): a write walks every field of its object
+  const visit = (v: unknown, key: string, field: string, topLevelSpec: boolean) => {
     if (isPlainObject(v)) {
-      const entries = Object.entries(v).filter(([, x]) => x !== undefined);
-      if (atomicMap(field, names, type)) out.set(key, {kind: 'leaf', value: JSON.stringify(v), field});
-      else if (entries.length === 0) out.set(key, {kind: 'empty', value: '{}', field});
-      else {
-        out.set(key, {kind: 'map', field});
-        for (const [k, x] of entries) visit(x, [...path, `f:${k}`], k, [...names, k]);
+      const atomic =
+        (field === 'selector' || field === 'labelSelector' || field === 'namespaceSelector') &&
+        !(serviceSelector && topLevelSpec);
+      if (atomic) {
+        out.set(key, {kind: 'leaf', value: JSON.stringify(v), field});
+        return;
       }
+      let any = false;
+      for (const k in v) {
+        const x = v[k];
+        if (x === undefined) continue;
+        if (!any) out.set(key, {kind: 'map', field});
+        any = true;
+        visit(x, `${key}${SEP}f:${k}`, k, false);
+      }
+      if (!any) out.set(key, {kind: 'empty', value: '{}', field});
       return;
     }
     if (Array.isArray(v)) {
       if (v.length > 0 && SET_LISTS.has(field) && v.every((x) => !isPlainObject(x) && !Array.isArray(x))) {
         out.set(key, {kind: 'list', field});
-        for (const x of v) out.set([...path, `v:${JSON.stringify(x)}`].join(SEP), {kind: 'item', field: ''});
+        for (const x of v) out.set(`${key}${SEP}v:${JSON.stringify(x)}`, {kind: 'item', field: ''});
         return;
       }
-      const keys = listKeys(field, v);
-      if (v.length === 0 || !keys || !v.every(isPlainObject)) {
+      const keys = v.length > 0 ? listKeys(field, v) : undefined;
+      if (!keys || !v.every(isPlainObject)) {
         out.set(key, {kind: 'leaf', value: JSON.stringify(v), field});
         return;
       }
       out.set(key, {kind: 'list', field});
       for (const item of v as Json[]) {
-        const ip = [...path, itemKey(keys, item)];
-        out.set(ip.join(SEP), {kind: 'item', field: ''});
-        for (const [k, x] of Object.entries(item)) if (x !== undefined) visit(x, [...ip, `f:${k}`], k, [...names, k]);
+        const ik = `${key}${SEP}${itemKey(keys, item)}`;
+        out.set(ik, {kind: 'item', field: ''});
+        for (const k in item) if (item[k] !== undefined) visit(item[k], `${ik}${SEP}f:${k}`, k, false);
       }
       return;
     }
-    out.set(key, {kind: 'leaf', value: JSON.stringify(v), field});
+    out.set(key, {kind: 'leaf', value: v === null ? 'null' : typeof v === 'string' ? `"${v}"` : String(v), field});
   };
-  for (const [top, v] of Object.entries(obj)) {
-    if (top === 'apiVersion' || top === 'kind' || !include(top)) continue;
+  for (const top in obj) {
+    const v = obj[top];
+    if (top === 'apiVersion' || top === 'kind' || v === undefined || !include(top)) continue;
     if (top === 'metadata' && isPlainObject(v)) {
-      for (const [k, x] of Object.entries(v))
-        if (!SERVER_METADATA.has(k) && x !== undefined) visit(x, ['f:metadata', `f:${k}`], k, ['metadata', k]);
+      for (const k in v)
+        if (!SERVER_METADATA.has(k) && v[k] !== undefined) visit(v[k], `f:metadata${SEP}f:${k}`, k, false);
       continue;
     }
-    if (v !== undefined) visit(v, [`f:${top}`], top, [top]);
+    if (top === 'spec' && isPlainObject(v)) {
+      // a Service's spec.selector is a plain map, every other selector a LabelSelector (atomic)
+      out.set('f:spec', {kind: 'map', field: 'spec'});
+      for (const k in v) if (v[k] !== undefined) visit(v[k], `f:spec${SEP}f:${k}`, k, true);
+      if (Object.keys(v).length === 0) out.set('f:spec', {kind: 'empty', value: '{}', field: 'spec'});
+      continue;
+    }
+    visit(v, `f:${top}`, top, false);
   }
   return out;
 }
