@@ -305,6 +305,19 @@ describe('API semantics: finalizers and namespace deletion', {skip: NO_KUBECTL},
   });
   after(async () => h?.close());
 
+  it('makes kubectl delete wait for the finalizers to go', async () => {
+    await k(
+      ['apply', '-f', '-'],
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: waits, finalizers: [example.com/hold]}\n',
+    );
+    const del = h.kubectlStream('fin', ['delete', 'cm', 'waits']);
+    await del.until(/configmap "waits" deleted/);
+    assert.match((await k(['get', 'cm', 'waits', '-o', 'jsonpath={.metadata.deletionTimestamp}'])).stdout, /^2026-/);
+    await k(['patch', 'cm', 'waits', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+    // kubectl ends by itself once its watch sees the object go
+    await assert.rejects(del.until(/never printed/), /kubectl exited \(0\)/);
+  });
+
   it('keeps a finalized object with a deletionTimestamp until its finalizers go', async () => {
     await k(['create', 'ns', 'gone']);
     await k(
