@@ -8,6 +8,10 @@ import type {Disposable} from '../kit/disposable';
  */
 export interface AdmissionContext {
   allocateClusterIP(): string;
+  /** the default StorageClass's name (the DefaultStorageClass admission plugin), if one is marked default */
+  defaultStorageClass?(): string | undefined;
+  /** a free nodePort in 30000-32767 (the allocator never hands out a taken one) */
+  allocateNodePort?(protocol: string): number;
 }
 
 interface Defaulting {
@@ -90,7 +94,10 @@ const ADMISSION: Record<string, Defaulting> = {
         spec.externalTrafficPolicy ??= 'Cluster';
         const oldPorts = (oldSpec.ports as Json[] | undefined) ?? [];
         for (const p of (spec.ports as Json[] | undefined) ?? [])
-          p.nodePort ??= oldPorts.find((q) => q.port === p.port)?.nodePort ?? 30000 + Math.floor(Math.random() * 2768);
+          p.nodePort ??=
+            oldPorts.find((q) => q.port === p.port)?.nodePort ??
+            ctx.allocateNodePort?.(String(p.protocol ?? 'TCP')) ??
+            30000 + Math.floor(Math.random() * 2768);
       }
       o.spec = spec;
       o.status ??= {loadBalancer: {}};
@@ -154,6 +161,20 @@ const ADMISSION: Record<string, Defaulting> = {
       spec.preemptionPolicy ??= 'PreemptLowerPriority';
       spec.priority ??= 0;
       o.status = old ? old.status : {phase: 'Pending', qosClass: 'BestEffort'};
+    },
+  },
+  persistentvolumeclaims: {
+    mutate(o, ctx, old) {
+      const spec = obj(o.spec);
+      spec.volumeMode ??= 'Filesystem';
+      // plugin/pkg/admission/storage/storageclass/setdefault: only on create, only when the field is absent
+      // (an explicit "" asks for no class)
+      if (!old && spec.storageClassName === undefined) {
+        const cls = ctx.defaultStorageClass?.();
+        if (cls) spec.storageClassName = cls;
+      }
+      o.spec = spec;
+      o.status = old ? old.status : {phase: 'Pending'};
     },
   },
   customresourcedefinitions: {

@@ -17,6 +17,16 @@ import {
 import {sendError, sendJson} from './http-io';
 import {kubeconfigFor, writeKubeconfig, type KubeconfigInput} from './kubeconfig';
 import {serveOpenApi} from './openapi';
+import {RequestCounter, serveHealth, serveMetrics} from './raw-endpoints';
+import {
+  ADMIN_USER,
+  check,
+  requestUser,
+  verbOfRequest,
+  type Attributes,
+  type ResourceAttributes,
+  type UserInfo,
+} from './rbac';
 import {loadOrCreateServingCert, type ServingCert} from './self-signed-cert';
 import {parseTarget} from './request-info';
 import {handleResource, type ResourceTarget, type SubresourceHandler} from './rest-handler';
@@ -110,6 +120,35 @@ function normalizeKey(key: string): string {
   return k.split('/').length === 2 ? `/${k}` : key;
 }
 
+/** what RBAC is asked about a resource request; a namespace's own namespace is itself (RequestInfoFactory) */
+function resourceAttributes(method: string, t: ResourceTarget, url: URL): ResourceAttributes {
+  const watch = ['true', '1'].includes(url.searchParams.get('watch') ?? '');
+  return {
+    verb: verbOfRequest(method, t.name !== undefined, watch),
+    group: t.group,
+    resource: t.resource,
+    subresource: t.subresource,
+    namespace: t.resource === 'namespaces' && !t.group ? t.name : t.namespace,
+    name: t.name,
+  };
+}
+
+function attributesOfRequest(method: string, t: ReturnType<typeof parseTarget>, url: URL): Attributes {
+  if (t.kind === 'resource') return {resource: resourceAttributes(method, t, url)};
+  return {
+    nonResource: {
+      verb: method === 'GET' || method === 'HEAD' ? 'get' : method.toLowerCase(),
+      path: url.pathname.replace(/^\/sandboxes\/[^/]+/, '') || '/',
+    },
+  };
+}
+
+/** the verb apiserver metrics name a request by (endpoints/metrics CleanVerb) */
+function verbOf(method: string, t: ResourceTarget, q: URLSearchParams): string {
+  if (method === 'GET') return ['true', '1'].includes(q.get('watch') ?? '') ? 'WATCH' : t.name ? 'GET' : 'LIST';
+  return method;
+}
+
 function tokenMatches(header: string | undefined, token: string): boolean {
   const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
   if (!m) return false;
@@ -138,6 +177,13 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
   const maxBodyBytes = opts.maxBodyBytes ?? 3 * 1024 * 1024;
   const maxWatchSeconds = opts.maxWatchSeconds ?? 1800;
   let baseUrl = '';
+  const startedAt = Date.now();
+  const counters = new Map<string, RequestCounter>();
+  const counterOf = (name: string) => {
+    let c = counters.get(name);
+    if (!c) counters.set(name, (c = new RequestCounter()));
+    return c;
+  };
 
   /**
    * Which sandbox and what in it a request addresses, after checking its bearer token. On the shared port the
@@ -153,8 +199,14 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
     if (fixed) {
       name = fixed;
       path = url.pathname;
+    } else if (!url.pathname.startsWith(PREFIX)) {
+      // `kubectl get --raw /healthz` drops the kubeconfig server's path: the bearer token says which sandbox
+      const target = parseTarget(url.pathname);
+      const byToken = sandboxes.list().find((s) => tokenMatches(req.headers.authorization, s.token));
+      const sandbox = byToken ?? (OPEN_PATHS.has(target.kind) ? sandboxes.list()[0] : undefined);
+      if (!sandbox) throw OPEN_PATHS.has(target.kind) ? errors.pathNotFound() : errors.unauthorized();
+      return {sandbox, target, url};
     } else {
-      if (!url.pathname.startsWith(PREFIX)) throw errors.pathNotFound();
       const rest = url.pathname.slice(PREFIX.length);
       const slash = rest.indexOf('/');
       name = slash < 0 ? rest : rest.slice(0, slash);
@@ -170,8 +222,21 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
 
   async function handle(req: IncomingMessage, res: ServerResponse, fixed?: string): Promise<void> {
     const {sandbox, target, url} = resolve(req, fixed);
+    if (target.kind === 'resource')
+      res.on('finish', () =>
+        counterOf(sandbox.name).count(
+          verbOf(req.method ?? 'GET', target, url.searchParams),
+          target.group,
+          target.version,
+          target.resource,
+          target.name ? 'resource' : target.namespace ? 'namespace' : 'cluster',
+          res.statusCode,
+        ),
+      );
+    const user = requestUser(req);
+    if (user !== ADMIN_USER) check(sandbox.store, user, attributesOfRequest(req.method ?? 'GET', target, url));
     try {
-      await route(sandbox, target, req, res, url);
+      await route(sandbox, target, req, res, url, user);
     } catch (e) {
       // a write that failed half-way may have changed objects: its error, like a success, waits for the disk
       if (req.method !== 'GET') await sandboxes.committed(sandbox.name).catch(() => {});
@@ -188,6 +253,10 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
       const {sandbox, target, url} = resolve(req, fixed);
       if (target.kind !== 'resource' || !target.subresource)
         throw errors.badRequest('only subresources such as pods/exec can be upgraded');
+      const user = requestUser(req);
+      // exec/attach/port-forward over WebSocket are authorized as "create" (AuthorizePodWebsocketUpgradeCreatePermission)
+      if (user !== ADMIN_USER)
+        check(sandbox.store, user, {resource: {...resourceAttributes('POST', target, url), verb: 'create'}});
       const type = sandbox.store.types.lookup(target.group, target.version, target.resource);
       const handler = type && upgrades.get(upgradeKey(target));
       if (!type || !handler) throw errors.pathNotFound();
@@ -208,6 +277,7 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
     req: IncomingMessage,
     res: ServerResponse,
     url: URL,
+    user: UserInfo,
   ): Promise<void> {
     const types = sandbox.store.types;
     const accept = req.headers.accept;
@@ -215,9 +285,9 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
       case 'version':
         return sendJson(res, 200, version);
       case 'health':
-        res.writeHead(200, {'Content-Type': 'text/plain'});
-        res.end('ok');
-        return;
+        return serveHealth(target.endpoint, target.check, url.searchParams, res);
+      case 'metrics':
+        return serveMetrics(sandbox.store, counterOf(sandbox.name), startedAt, res);
       case 'openapi':
         return serveOpenApi(target.path, res);
       case 'api':
@@ -257,6 +327,7 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
               open.add(d);
               res.on('close', () => open.delete(d));
             },
+            user,
           },
           subresources,
         );

@@ -29,6 +29,27 @@ export function dns1123LabelErrors(v: string): string[] {
   return errs;
 }
 
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** apimachinery IsDNS1035Label: Service names (ValidateServiceName = NameIsDNS1035Label) */
+export function dns1035LabelErrors(v: string): string[] {
+  const errs: string[] = [];
+  if (v.length > 63) errs.push('must be no more than 63 characters');
+  if (!DNS1035_LABEL.test(v))
+    errs.push(
+      "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+    );
+  return errs;
+}
+
+/** apimachinery path.IsValidPathSegmentName: RBAC objects (ValidateRBACName) */
+export function pathSegmentNameErrors(v: string): string[] {
+  if (v === '.' || v === '..') return [`may not be '${v}'`];
+  const errs: string[] = [];
+  for (const c of ['/', '%']) if (v.includes(c)) errs.push(`may not contain '${c}'`);
+  return errs;
+}
+
 export function dns1123SubdomainErrors(v: string): string[] {
   const errs: string[] = [];
   if (v.length > 253) errs.push('must be no more than 253 characters');

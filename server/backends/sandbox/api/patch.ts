@@ -65,6 +65,11 @@ export function applyPatch(type: ResourceType, current: KubeObject, kind: PatchT
       out = type.custom ? mergePatch(current, patch) : strategicMergePatch(current, patch);
       break;
   }
+  return checkPatchedShape(type, out);
+}
+
+/** the patched object decoded into its Go type: what does not fit is a 422 on the field "patch" */
+export function checkPatchedShape(type: ResourceType, out: unknown): KubeObject {
   if (!isPlainObject(out) || !isPlainObject(out.metadata))
     throw errors.badRequest('the patched object has no metadata');
   // the apiserver decodes the patched JSON into its Go type; what does not fit is a 422 on the field "patch"

@@ -7,7 +7,8 @@ import {errors} from './status';
  */
 export type RequestTarget =
   | {kind: 'version'}
-  | {kind: 'health'}
+  | {kind: 'health'; endpoint: 'healthz' | 'livez' | 'readyz'; check?: string}
+  | {kind: 'metrics'}
   | {kind: 'api'}
   | {kind: 'apis'}
   | {kind: 'group'; group: string}
@@ -39,7 +40,9 @@ export function parseTarget(path: string): RequestTarget {
   const parts = path.split('/').filter(Boolean).map(unescapeSegment);
   const [head, ...rest] = parts;
   if (head === 'version' && rest.length === 0) return {kind: 'version'};
-  if ((head === 'healthz' || head === 'livez' || head === 'readyz') && rest.length <= 1) return {kind: 'health'};
+  if (head === 'healthz' || head === 'livez' || head === 'readyz')
+    return {kind: 'health', endpoint: head, check: rest.length > 0 ? rest.join('/') : undefined};
+  if (head === 'metrics' && rest.length === 0) return {kind: 'metrics'};
   if (head === 'openapi') return {kind: 'openapi', path: parts.join('/')};
   let group: string;
   let version: string | undefined;

@@ -2,9 +2,12 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 import {decodeApplyConfiguration, decodeObjectBody} from './body';
 import {mediaType, readBody, rendering, sendJson} from './http-io';
 import {checkKnownFields} from './known-fields';
-import {applyPatch, parsePatchBody, patchTypeOf} from './patch';
+import {applyPatch, checkPatchedShape, parsePatchBody, patchTypeOf} from './patch';
+import {managerOf, serverSideApply} from './field-manager';
+import {timestamp} from './names';
 import {isPlainObject} from './patch-merge';
 import type {RequestTarget} from './request-info';
+import type {UserInfo} from './rbac';
 import {answerReview, tokenRequest} from './reviews';
 import {errors} from './status';
 import type {DeleteOptions, ObjectStore, PropagationPolicy} from './store';
@@ -31,6 +34,8 @@ export interface ResourceContext {
   committed(): Promise<void>;
   /** open watches, so closing the server ends them */
   track(d: Disposable): void;
+  /** who the request acts as (the admin, or whom it impersonates) */
+  user: UserInfo;
 }
 
 /** A handler for a subresource served outside the generic store (pods/log, pods/exec, …), added by later layers. */
@@ -154,6 +159,7 @@ async function bodyObject(ctx: ResourceContext): Promise<KubeObject> {
 }
 
 const isDryRun = (ctx: ResourceContext) => ctx.query.getAll('dryRun').includes('All');
+const fieldManager = (ctx: ResourceContext) => managerOf(ctx.query, ctx.req.headers['user-agent']);
 const fieldValidation = (ctx: ResourceContext) => {
   const v = ctx.query.get('fieldValidation');
   return v === 'Ignore' || v === 'Warn' ? v : 'Strict';
@@ -177,7 +183,11 @@ async function create(ctx: ResourceContext): Promise<void> {
   const o = await bodyObject(ctx);
   checkKind(ctx, o);
   strictFields(ctx, o);
-  const review = answerReview(`${ctx.type.group}/${ctx.type.resource}`, o, ctx.store.clock.now());
+  const review = answerReview(`${ctx.type.group}/${ctx.type.resource}`, o, ctx.store.clock.now(), {
+    store: ctx.store,
+    user: ctx.user,
+    namespace: ctx.target.namespace,
+  });
   if (review) return sendJson(ctx.res, 201, review);
   if (ctx.type.namespaced) {
     if (!ctx.target.namespace) throw errors.pathNotFound();
@@ -185,7 +195,11 @@ async function create(ctx: ResourceContext): Promise<void> {
       throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
     o.metadata.namespace = ctx.target.namespace;
   }
-  const created = ctx.store.create(ctx.type, o, {dryRun: isDryRun(ctx), fieldValidation: fieldValidation(ctx)});
+  const created = ctx.store.create(ctx.type, o, {
+    dryRun: isDryRun(ctx),
+    fieldValidation: fieldValidation(ctx),
+    fieldManager: fieldManager(ctx),
+  });
   sendObject(ctx, 201, await durable(ctx, created));
 }
 
@@ -203,6 +217,8 @@ async function update(ctx: ResourceContext, subresource?: string): Promise<void>
     dryRun: isDryRun(ctx),
     subresource,
     fieldValidation: fieldValidation(ctx),
+    checkImmutable: true,
+    fieldManager: fieldManager(ctx),
   });
   sendObject(ctx, 200, await durable(ctx, updated));
 }
@@ -216,6 +232,8 @@ async function patch(ctx: ResourceContext, subresource?: string): Promise<void> 
   // the object is fetched before the patch is decoded: a missing one is a 404 whatever the body holds
   if (!current && (kind !== 'apply' || subresource)) throw errors.notFound(type, target.name!);
   const body = parsePatchBody(raw, kind);
+  const writer = {manager: fieldManager(ctx), subresource, time: timestamp(ctx.store.clock.now())};
+  const force = ctx.query.get('force') === 'true';
   if (!current) {
     // server-side apply creates what does not exist yet
     const o = decodeApplyConfiguration(body, type);
@@ -224,10 +242,22 @@ async function patch(ctx: ResourceContext, subresource?: string): Promise<void> 
       name: target.name,
       ...(type.namespaced ? {namespace: target.namespace} : {}),
     };
-    const created = ctx.store.create(type, o, {dryRun: isDryRun(ctx), fieldValidation: fieldValidation(ctx)});
+    const created = ctx.store.create(type, o, {
+      dryRun: isDryRun(ctx),
+      fieldValidation: fieldValidation(ctx),
+      managedFields: serverSideApply(type, undefined, o, writer, force).managedFields,
+    });
     return sendObject(ctx, 201, await durable(ctx, created));
   }
-  const patched = applyPatch(type, current, kind, body);
+  let managedFields;
+  let patched: KubeObject;
+  if (kind === 'apply') {
+    // field ownership: conflicts (409 unless ?force=true) and the pruning of fields this manager stopped applying
+    const config = decodeApplyConfiguration(body, type);
+    const applied = serverSideApply(type, current, config, writer, force);
+    patched = checkPatchedShape(type, applied.object);
+    managedFields = applied.managedFields;
+  } else patched = applyPatch(type, current, kind, body);
   if (!subresource) strictFields(ctx, patched, current);
   // a patch is applied to the version it was computed on; only an explicit resourceVersion in it may conflict
   const explicitRv =
@@ -239,6 +269,9 @@ async function patch(ctx: ResourceContext, subresource?: string): Promise<void> 
     dryRun: isDryRun(ctx),
     subresource,
     fieldValidation: fieldValidation(ctx),
+    checkImmutable: true,
+    fieldManager: writer.manager,
+    managedFields,
   });
   sendObject(ctx, 200, await durable(ctx, updated));
 }
@@ -351,5 +384,10 @@ async function scaleSubresource(ctx: ResourceContext): Promise<void> {
   const next = {...current, spec: {...(current.spec as object), replicas}};
   if (method === 'PUT' && scale.metadata?.resourceVersion)
     next.metadata = {...next.metadata, resourceVersion: scale.metadata.resourceVersion};
-  sendJson(ctx.res, 200, toScale(await durable(ctx, store.update(type, next))));
+  const updated = store.update(type, next, {
+    subresource: 'scale',
+    fieldManager: fieldManager(ctx),
+    checkImmutable: true,
+  });
+  sendJson(ctx.res, 200, toScale(await durable(ctx, updated)));
 }

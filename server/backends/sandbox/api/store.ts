@@ -16,7 +16,8 @@ import {
   type StoreEvent,
   type WatchEventType,
 } from './types';
-import {validate} from './validation';
+import {validate, type ValidationContext} from './validation';
+import {IN_PROCESS_MANAGER, updateManagedFields, type ManagedFieldsEntry} from './field-manager';
 import {StoreQuota, type QuotaLimits} from './quota';
 import {OwnerGraph} from './owner-graph';
 import {systemClock, type Clock} from '../kit/clock';
@@ -54,6 +55,15 @@ export interface WriteOptions {
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
   /** "status" writes only .status (what controllers use); otherwise .status is kept as stored */
   subresource?: string;
+  /**
+   * Check the update rules a client's write meets (immutable fields, validation.ts UPDATE_RULES). The API's
+   * handlers set it; the sandbox's controllers, which stand in for the apiserver's own strategies, do not.
+   */
+  checkImmutable?: boolean;
+  /** who writes, for metadata.managedFields (field-manager.ts); in-process writers are k3s */
+  fieldManager?: string;
+  /** the managedFields a server-side apply computed (used as they are) */
+  managedFields?: ManagedFieldsEntry[];
 }
 
 export interface WatchOptions {
@@ -151,7 +161,7 @@ export class ObjectStore {
     if (!type.namespaced) delete m.namespace;
     const generated = !m.name && !!m.generateName;
     if (generated) m.name = m.generateName + randomSuffix();
-    validate(type, o);
+    validate(type, o, undefined, this.validationContext());
     if (type.custom) applyCrdSchema(type, o, opts.fieldValidation ?? 'Ignore');
     if (type.namespaced) this.checkNamespaceOpen(type, String(m.namespace), String(m.name));
     // a generated name that is taken is generated again (RetryGenerateName, on by default since 1.31): 5 random
@@ -169,6 +179,8 @@ export class ObjectStore {
     if (hasGeneration(type)) m.generation = 1;
     else delete m.generation;
     this.admission.admit(type, o, this.admissionContext());
+    const managed = opts.managedFields ?? updateManagedFields(type, undefined, o, this.writer(opts), undefined);
+    if (managed) m.managedFields = managed;
     this.quota.admit(type, o);
     if (opts.dryRun) return o;
     m.resourceVersion = String(++this.rv);
@@ -191,6 +203,9 @@ export class ObjectStore {
         'the object has been modified; please apply your changes to the latest version and try again',
       );
     let o: KubeObject;
+    // managedFields a client sent replace the stored ones (kubectl's client-side-apply upgrade does); none or [] keep them
+    const sent = input.metadata?.managedFields;
+    const base = Array.isArray(sent) && sent.length > 0 ? sent : old.metadata.managedFields;
     if (opts.subresource === 'status') {
       o = clone(old);
       o.status = clone(input.status);
@@ -220,11 +235,16 @@ export class ObjectStore {
         else o.status = clone(old.status);
       }
       this.admission.admit(type, o, this.admissionContext(), old);
-      validate(type, o);
+      validate(type, o, opts.checkImmutable ? old : undefined, this.validationContext());
       if (type.custom) applyCrdSchema(type, o, opts.fieldValidation ?? 'Ignore');
       if (hasGeneration(type) && specChanged(old, o)) o.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
+    if (base === undefined) delete o.metadata.managedFields;
+    else o.metadata.managedFields = base;
     if (JSON.stringify(o) === JSON.stringify(old)) return this.asVersion(type, clone(old)); // no-op: no new resourceVersion
+    const managed = opts.managedFields ?? updateManagedFields(type, old, o, this.writer(opts), base);
+    if (managed) o.metadata.managedFields = managed;
+    else delete o.metadata.managedFields;
     this.quota.admit(type, o, old);
     if (opts.dryRun) return o;
     o.metadata.resourceVersion = String(++this.rv);
@@ -379,8 +399,59 @@ export class ObjectStore {
     this.events.append({type, resource, object, resourceVersion: this.rv});
   }
 
+  private writer(opts: WriteOptions) {
+    return {
+      manager: opts.fieldManager ?? IN_PROCESS_MANAGER,
+      subresource: opts.subresource,
+      time: timestamp(this.clock.now()),
+    };
+  }
+
+  private validationContext(): ValidationContext {
+    return {
+      nodePortsInUse: (self) => {
+        const svc = this.types.lookup('', 'v1', 'services')!;
+        const held = new Set<string>();
+        for (const s of this.bucket(svc).values()) {
+          if (s.metadata.namespace === self.metadata.namespace && s.metadata.name === self.metadata.name) continue;
+          for (const p of (s.spec as {ports?: {nodePort?: number; protocol?: string}[]} | undefined)?.ports ?? [])
+            if (p.nodePort) held.add(`${p.protocol ?? 'TCP'}/${p.nodePort}`);
+        }
+        return held;
+      },
+    };
+  }
+
   private admissionContext() {
-    return {allocateClusterIP: () => this.allocateClusterIP()};
+    return {
+      allocateClusterIP: () => this.allocateClusterIP(),
+      defaultStorageClass: () => this.defaultStorageClass(),
+      allocateNodePort: (protocol: string) => {
+        const held = this.validationContext().nodePortsInUse!({apiVersion: 'v1', kind: 'Service', metadata: {}});
+        for (let i = 0; i < 1000; i++) {
+          const port = 30000 + Math.floor(Math.random() * 2768);
+          if (!held.has(`${protocol}/${port}`)) return port;
+        }
+        throw errors.internal('failed to allocate a nodePort: range is full');
+      },
+    };
+  }
+
+  /** util.GetDefaultClass: of the classes marked default, the newest (then by name) */
+  private defaultStorageClass(): string | undefined {
+    const t = this.types.lookup('storage.k8s.io', 'v1', 'storageclasses');
+    if (!t) return undefined;
+    const marked = [...this.bucket(t).values()].filter((c) =>
+      ['storageclass.kubernetes.io/is-default-class', 'storageclass.beta.kubernetes.io/is-default-class'].some(
+        (a) => c.metadata.annotations?.[a] === 'true',
+      ),
+    );
+    marked.sort(
+      (a, b) =>
+        String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? '')) ||
+        String(a.metadata.name).localeCompare(String(b.metadata.name)),
+    );
+    return marked[0]?.metadata.name;
   }
 
   /** k3s's default service CIDR is 10.43.0.0/16; .1 is the kubernetes service and .10 kube-dns */
@@ -506,6 +577,20 @@ export class ObjectStore {
     return clone(o);
   }
 
+  private writeNamespaceConditions(type: ResourceType, name: string, left: [ResourceType, KubeObject][]): void {
+    const k = key(type, undefined, name);
+    const ns = this.bucket(type).get(k);
+    if (!ns) return;
+    const status = (ns.status ?? {}) as {conditions?: {type?: string; status?: string; lastTransitionTime?: string}[]};
+    const conditions = namespaceConditions(left, status.conditions ?? [], timestamp(this.clock.now()));
+    if (JSON.stringify(conditions) === JSON.stringify(status.conditions)) return;
+    const o = clone(ns);
+    o.status = {...status, conditions};
+    o.metadata.resourceVersion = String(++this.rv);
+    this.bucket(type).set(k, o);
+    this.publish('MODIFIED', type, o);
+  }
+
   /** the namespace controller: empty the namespace, then drop it; content held by finalizers makes it wait */
   private scheduleNamespaceFinalize(type: ResourceType, name: string, ms: number): void {
     const timer = this.clock.setTimeout(() => {
@@ -519,12 +604,69 @@ export class ObjectStore {
         if (cur && !cur.metadata.deletionTimestamp)
           this.delete(t, name, o.metadata.name!, {propagationPolicy: 'Background'});
       }
-      const left = [...this.allObjects()].some(([t, o]) => t.namespaced && o.metadata.namespace === name);
-      if (left) this.scheduleNamespaceFinalize(type, name, Math.max(ms, 1000));
-      else this.remove(type, clone(ns));
+      const left = [...this.allObjects()].filter(([t, o]) => t.namespaced && o.metadata.namespace === name);
+      this.writeNamespaceConditions(type, name, left);
+      if (left.length > 0) this.scheduleNamespaceFinalize(type, name, Math.max(ms, 1000));
+      else this.remove(type, clone(this.bucket(type).get(key(type, undefined, name)) ?? ns));
     }, ms);
     this.timers.add(timer);
   }
+}
+
+/**
+ * The conditions the namespace controller writes on a Terminating namespace after each pass
+ * (pkg/controller/namespace/deletion/status_condition_utils.go): all five types, in this order, False with their
+ * "all is well" reasons unless content or finalizers remain. Resources are named `<resource>.<group>` with the
+ * core group empty ("pods. has 2 resource instances"), as its Sprintf("%s.%s …") writes them.
+ */
+const NAMESPACE_CONDITIONS: [string, string, string][] = [
+  ['NamespaceDeletionDiscoveryFailure', 'ResourcesDiscovered', 'All resources successfully discovered'],
+  ['NamespaceDeletionGroupVersionParsingFailure', 'ParsedGroupVersions', 'All legacy kube types successfully parsed'],
+  [
+    'NamespaceDeletionContentFailure',
+    'ContentDeleted',
+    'All content successfully deleted, may be waiting on finalization',
+  ],
+  ['NamespaceContentRemaining', 'ContentRemoved', 'All content successfully removed'],
+  ['NamespaceFinalizersRemaining', 'ContentHasNoFinalizers', 'All content-preserving finalizers finished'],
+];
+
+export function namespaceConditions(
+  left: [Pick<ResourceType, 'group' | 'resource'>, KubeObject][],
+  previous: {type?: string; status?: string; lastTransitionTime?: string}[],
+  now: string,
+): {type: string; status: string; lastTransitionTime: string; reason: string; message: string}[] {
+  const byResource = new Map<string, number>();
+  const byFinalizer = new Map<string, number>();
+  for (const [t, o] of left) {
+    const r = `${t.resource}.${t.group}`;
+    byResource.set(r, (byResource.get(r) ?? 0) + 1);
+    for (const f of o.metadata.finalizers ?? []) byFinalizer.set(f, (byFinalizer.get(f) ?? 0) + 1);
+  }
+  const list = (m: Map<string, number>, word: string) =>
+    [...m]
+      .map(([k, n]) => `${k} ${word} ${n} resource instances`)
+      .sort()
+      .join(', ');
+  return NAMESPACE_CONDITIONS.map(([type, reason, message]) => {
+    let c = {status: 'False', reason, message};
+    if (type === 'NamespaceContentRemaining' && byResource.size > 0)
+      c = {
+        status: 'True',
+        reason: 'SomeResourcesRemain',
+        message: `Some resources are remaining: ${list(byResource, 'has')}`,
+      };
+    if (type === 'NamespaceFinalizersRemaining' && byFinalizer.size > 0)
+      c = {
+        status: 'True',
+        reason: 'SomeFinalizersRemain',
+        message: `Some content in the namespace has finalizers remaining: ${list(byFinalizer, 'in')}`,
+      };
+    const before = previous.find((p) => p.type === type);
+    const lastTransitionTime =
+      before?.status === c.status && before.lastTransitionTime ? before.lastTransitionTime : now;
+    return {type, status: c.status, lastTransitionTime, reason: c.reason, message: c.message};
+  });
 }
 
 function key(type: Pick<ResourceType, 'namespaced'>, namespace: string | undefined, name: string): string {
