@@ -6,6 +6,10 @@ import {ManualClock} from '../../server/backends/sandbox/kit/clock';
 import {installPodRuntime, type PodRuntime} from '../../server/backends/sandbox/runtime/index';
 import {startHarness, type Harness, NO_KUBECTL, rows} from '../fixtures/sandbox/harness';
 import {walkthroughSpec} from '../fixtures/sandbox-cluster/cluster-harness';
+import {resolveKinds} from '../../server/backends/sandbox/api/kinds';
+import {EventRecorder} from '../../server/backends/sandbox/cluster/event-recorder';
+import {HPA_SYNC_MS, startHpaController} from '../../server/backends/sandbox/runtime/metrics/hpa-controller';
+import type {Disposable} from '../../server/backends/sandbox/kit/disposable';
 
 // metrics-server's API as the real kubectl reads it: `kubectl top`, `kubectl get --raw`, the discovery entry,
 // on a ManualClock (metrics appear a few simulated seconds after a container starts).
@@ -26,6 +30,7 @@ describe('metrics-server through kubectl top', {skip: NO_KUBECTL}, () => {
   let h: Harness;
   let rt: PodRuntime;
   let cluster: ClusterRuntime;
+  let hpa: Disposable;
   // kubectl judges "too new for metrics" by its own clock: start the simulated one at the real now
   const clock = new ManualClock(new Date());
   const k = (...args: string[]) => h.kubectl('m', args, {timeoutMs: 20_000});
@@ -37,8 +42,17 @@ describe('metrics-server through kubectl top', {skip: NO_KUBECTL}, () => {
     const booting = bootCluster(sb, walkthroughSpec('m'), {clock});
     clock.advance(TIMINGS.agentJoin);
     cluster = await booting;
+    const kinds = resolveKinds(sb.store);
+    hpa = startHpaController({
+      store: sb.store,
+      clock,
+      kinds,
+      events: new EventRecorder(sb.store, kinds, clock),
+      runtime: () => rt.sandbox('m'),
+    });
   });
   after(async () => {
+    hpa?.dispose();
     cluster?.dispose();
     rt?.dispose();
     await h?.close();
@@ -144,5 +158,76 @@ describe('metrics-server through kubectl top', {skip: NO_KUBECTL}, () => {
     const first = await k('top', 'nodes', '--no-headers');
     const again = await k('top', 'nodes', '--no-headers');
     assert.equal(first.stdout, again.stdout);
+  });
+
+  it('kubectl autoscale (autoscaling/v1) without cpu requests: <unknown>/50% and FailedGetResourceMetric', async () => {
+    assert.equal((await k('create', 'deployment', 'bare', '--image=nginx:1.27')).code, 0);
+    for (let i = 0; i < 20; i++) clock.advance(250);
+    const a = await k('autoscale', 'deploy', 'bare', '--cpu-percent=50', '--min=1', '--max=5');
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(a.stdout, 'horizontalpodautoscaler.autoscaling/bare autoscaled\n');
+    clock.advance(0);
+    const t = rows((await k('get', 'hpa', 'bare')).stdout);
+    assert.deepEqual(t[0], ['NAME', 'REFERENCE', 'TARGETS', 'MINPODS', 'MAXPODS', 'REPLICAS', 'AGE']);
+    assert.deepEqual(t[1]!.slice(0, 6), ['bare', 'Deployment/bare', 'cpu: <unknown>/50%', '1', '5', '1']);
+    const d = await k('describe', 'hpa', 'bare');
+    assert.match(
+      d.stdout,
+      /Warning\s+FailedGetResourceMetric\s+.*horizontal-pod-autoscaler\s+failed to get cpu utilization: missing request for cpu in container nginx of Pod bare-[a-z0-9]+-[a-z0-9]{5}/,
+    );
+    assert.match(d.stdout, /ScalingActive\s+False\s+FailedGetResourceMetric\s+the HPA was unable to compute the replica count/);
+    const v1 = JSON.parse((await k('get', 'horizontalpodautoscalers.v1.autoscaling', 'bare', '-o', 'json')).stdout);
+    assert.equal(v1.apiVersion, 'autoscaling/v1');
+    assert.equal(v1.spec.targetCPUUtilizationPercentage, 50);
+  });
+
+  it("an HPA reads the pods' cpu against their requests and scales up under load", async () => {
+    const web = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: hot}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: hot}}
+  template:
+    metadata: {labels: {app: hot}}
+    spec:
+      containers:
+      - {name: web, image: nginx:1.27, ports: [{containerPort: 80}], resources: {requests: {cpu: 5m}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: hot}
+spec:
+  selector: {app: hot}
+  ports: [{port: 80}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec:
+  containers:
+  - {name: c, image: curlimages/curl, command: [sleep, '3600']}
+`;
+    assert.equal((await h.kubectl('m', ['apply', '-f', '-'], {input: web})).code, 0);
+    for (let i = 0; i < 20; i++) clock.advance(250);
+    assert.equal((await k('autoscale', 'deploy', 'hot', '--cpu-percent=50', '--min=1', '--max=4')).code, 0);
+    clock.advance(0);
+    const idle = rows((await k('get', 'hpa', 'hot')).stdout)[1]!;
+    assert.match(idle[2]!, /^cpu: \d+%\/50%$/);
+    assert.ok(parseInt(idle[2]!.slice(5)) < 50, idle.join(' '));
+    // 200 requests within one scrape window: about 13 per second on one nginx
+    clock.advance(1_000);
+    const load = await k('exec', 'client', '--', 'sh', '-c', 'for i in $(seq 1 200); do curl -s -o /dev/null hot; done');
+    assert.equal(load.code, 0, load.stderr);
+    clock.advance(HPA_SYNC_MS);
+    const busy = rows((await k('get', 'hpa', 'hot')).stdout)[1]!;
+    assert.ok(parseInt(busy[2]!.slice(5)) > 50, busy.join(' '));
+    const d = await k('describe', 'hpa', 'hot');
+    const m = /Normal\s+SuccessfulRescale\s+.*New size: (\d); reason: cpu resource utilization \(percentage of request\) above target/.exec(d.stdout);
+    assert.ok(m, d.stdout);
+    assert.match(d.stdout, /resource cpu on pods\s+\(as a percentage of request\):\s+\d+% \(\d+m\) \/ 50%/);
+    const dep = JSON.parse((await k('get', 'deploy', 'hot', '-o', 'json')).stdout);
+    assert.equal(dep.spec.replicas, Number(m[1]));
+    assert.ok(dep.spec.replicas > 1 && dep.spec.replicas <= 4);
   });
 });
