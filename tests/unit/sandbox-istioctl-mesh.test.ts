@@ -237,6 +237,76 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
     assert.match(r.stdout, /^spiffe:\/\/cluster\.local\/ns\/bar-1\/sa\/default\s+Root\s+Available\s+true/m);
   });
 
+  it('ztunnel-config policies: selector and namespace policies for ztunnel, not the waypoint ones; the STRICT one', async () => {
+    assert.equal((await h.run('zc policies')).stdout, 'NAMESPACE POLICY NAME ACTION SCOPE\n');
+    const ap = (name: string, namespace: string, spec: Record<string, unknown>): KubeObject => ({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: {name, namespace},
+      spec,
+    });
+    create('authorizationpolicies', ap('allow-nothing', 'bar-1', {}));
+    create(
+      'authorizationpolicies',
+      ap('httpbin-l4', 'bar-1', {selector: {matchLabels: {app: 'httpbin'}}, action: 'DENY'}),
+    );
+    create(
+      'authorizationpolicies',
+      ap('waypoint-only', 'bar-2', {targetRefs: [{kind: 'Service', group: '', name: 'helloworld'}]}),
+    );
+    create('peerauthentications', {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'PeerAuthentication',
+      metadata: {name: 'default', namespace: 'bar-1'},
+      spec: {mtls: {mode: 'STRICT'}},
+    });
+    const r = await h.run('zc policies');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      [
+        'NAMESPACE    POLICY NAME                   ACTION SCOPE',
+        'bar-1        allow-nothing                 Allow  Namespace',
+        'bar-1        httpbin-l4                    Deny   WorkloadSelector',
+        'istio-system istio_converted_static_strict Deny   WorkloadSelector',
+        '',
+      ].join('\n'),
+    );
+    const ns = await h.run('zc policy --policy-namespace istio-system -o json');
+    assert.deepEqual(
+      JSON.parse(ns.stdout).map((p: {name: string}) => p.name),
+      ['istio_converted_static_strict'],
+    );
+    for (const n of ['allow-nothing', 'httpbin-l4'])
+      h.store.delete(mustType(h.store, 'authorizationpolicies'), 'bar-1', n);
+    h.store.delete(mustType(h.store, 'authorizationpolicies'), 'bar-2', 'waypoint-only');
+    h.store.delete(mustType(h.store, 'peerauthentications'), 'bar-1', 'default');
+  });
+
+  it('ztunnel-config connections, all, and the argument errors', async () => {
+    const c = await h.run('zc connections');
+    assert.equal(c.stdout, 'WORKLOAD DIRECTION LOCAL REMOTE REMOTE TARGET PROTOCOL\n');
+    const all = await h.run('zc all --with-headers');
+    assert.equal(all.code, 0, all.stderr);
+    const titles = all.stdout.split('\n').filter((l) => l.startsWith('------'));
+    assert.deepEqual(titles, [
+      '------ WORKLOAD INFO ------',
+      '------ SERVICE INFO ------',
+      '------ POLICY INFO ------',
+      '------ SECRET INFO ------',
+      '------ CONNECTIONS INFO ------',
+    ]);
+    assert.ok(all.stdout.startsWith('\n------ WORKLOAD INFO ------\n\nNAMESPACE '), all.stdout.slice(0, 80));
+    const plain = await h.run('zc all');
+    assert.match(plain.stdout, /^\nNAMESPACE +POD NAME/);
+    const node = (running('bar-1')[0]!.spec as {nodeName: string}).nodeName;
+    const both = await h.run(['zc', 'all', 'ztunnel-x', '--node', node]);
+    assert.equal(both.code, 1);
+    assert.equal(both.stderr, 'Error: at most one of --file, --node, or pod name must be passed\n');
+    const bad = await h.run('zc workloads -o wide');
+    assert.equal(bad.stderr, 'Error: output format "wide" not supported\n');
+  });
+
   it('proxy-status: the sidecar and the ztunnels, connected to istiod', async () => {
     const r = await h.run('proxy-status');
     const lines = r.stdout.trimEnd().split('\n');
