@@ -307,6 +307,46 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
     assert.equal(bad.stderr, 'Error: output format "wide" not supported\n');
   });
 
+  it('proxy-config cluster|listener|route|endpoint|secret of the sidecar pod; errors for others', async () => {
+    const sleep = String(running('foo')[0]!.metadata.name);
+    const httpbin = running('bar-1')[0]!;
+    const c = await h.run(`pc clusters ${sleep}.foo`);
+    assert.equal(c.code, 0, c.stderr);
+    const cl = c.stdout.trimEnd().split('\n');
+    assert.match(cl[0]!, /^SERVICE FQDN {5,}PORT {5,}SUBSET {5}DIRECTION {5}TYPE {5,}DESTINATION RULE$/);
+    assert.match(cl[1]!, /^BlackHoleCluster\s+-\s+-\s+-\s+STATIC$/);
+    assert.match(c.stdout, /^httpbin\.bar-1\.svc\.cluster\.local\s+8000\s+-\s+outbound\s+EDS$/m);
+    assert.match(c.stdout, /^xds-grpc\s+-\s+-\s+-\s+STATIC$/m);
+    const l = await h.run(['proxy-config', 'listeners', sleep, '-n', 'foo', '--port', '8000']);
+    assert.equal(
+      l.stdout,
+      'ADDRESSES PORT MATCH                                DESTINATION\n' +
+        '0.0.0.0   8000 Trans: raw_buffer; App: http/1.1,h2c Route: 8000\n' +
+        '0.0.0.0   8000 ALL                                  PassthroughCluster\n',
+    );
+    const r = await h.run(`pc routes ${sleep}.foo --name 8000`);
+    assert.match(
+      r.stdout,
+      /^8000 {5}httpbin\.bar-1\.svc\.cluster\.local:8000 {5}httpbin\.bar-1, 10\.43\.\d+\.\d+ {5}\/\*$/m,
+    );
+    const e = await h.run(`pc endpoints ${sleep}.foo --cluster outbound|8000||httpbin.bar-1.svc.cluster.local`);
+    assert.equal(
+      e.stdout.trimEnd().split('\n')[1]!.split(/\s+/).join(' '),
+      `${(httpbin.status as {podIP: string}).podIP}:8000 HEALTHY outbound|8000||httpbin.bar-1.svc.cluster.local`,
+    );
+    const sec = await h.run(`pc secret ${sleep}.foo`);
+    assert.match(sec.stdout, /^default {5,}Cert Chain {5,}ACTIVE {5,}true {5,}[0-9a-f]{32} {5}\S+Z {5}\S+Z$/m);
+    const ambient = await h.run(`pc clusters ${httpbin.metadata.name}.bar-1`);
+    assert.equal(ambient.code, 1);
+    assert.match(ambient.stderr, /container istio-proxy is not valid for pod /);
+    assert.equal((await h.run('pc clusters nope.foo')).stderr, 'Error: pods "nope" not found\n');
+    assert.equal((await h.run('pc clusters')).stderr, 'Error: cluster requires pod name or --file parameter\n');
+    assert.match(
+      (await h.run(`pc bootstrap ${sleep}.foo`)).stderr,
+      /not simulated in the Ambient Lab sandbox.*host backend/,
+    );
+  });
+
   it('proxy-status: the sidecar and the ztunnels, connected to istiod', async () => {
     const r = await h.run('proxy-status');
     const lines = r.stdout.trimEnd().split('\n');
