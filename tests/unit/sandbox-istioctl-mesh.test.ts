@@ -347,6 +347,37 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
     );
   });
 
+  it('x describe pod: the sidecar pod with its services and mTLS mode; an ambient pod fails as istioctl does', async () => {
+    const sleep = String(running('foo')[0]!.metadata.name);
+    const d = await h.run(`x describe pod ${sleep} -n foo`);
+    assert.equal(d.code, 0, d.stderr);
+    assert.equal(
+      d.stdout,
+      [
+        `Pod: ${sleep}`,
+        '   Pod Revision: ',
+        '   Pod does not expose ports',
+        // the test's sleep has an app label but no version label
+        'Suggestion: add required service revision label for Istio telemetry. See https://istio.io/latest/docs/ops/deployment/application-requirements/.',
+        `Warning: No Kubernetes Services select pod ${sleep} (see https://istio.io/docs/setup/kubernetes/additional-setup/requirements/ )`,
+        '--------------------',
+        '--------------------',
+        'Effective PeerAuthentication:',
+        '   Workload mTLS mode: PERMISSIVE',
+        'Skipping Gateway information (no ingress gateway pods)',
+        '',
+      ].join('\n'),
+    );
+    const httpbin = String(running('bar-1')[0]!.metadata.name);
+    const a = await h.run(`experimental describe pod ${httpbin}.bar-1`);
+    assert.equal(a.code, 1);
+    assert.match(a.stdout, new RegExp(`^WARNING: ${httpbin}\\.bar-1 is not part of mesh; no Istio sidecar$`, 'm'));
+    assert.match(
+      a.stderr,
+      /^Error: failed to execute command on sidecar: .*container istio-proxy is not valid for pod/,
+    );
+  });
+
   it('proxy-status: the sidecar and the ztunnels, connected to istiod', async () => {
     const r = await h.run('proxy-status');
     const lines = r.stdout.trimEnd().split('\n');

@@ -12,6 +12,7 @@ import {waypointGenerate} from './waypoint/waypoint-generate';
 import {waypointList, waypointStatus} from './waypoint/waypoint-list';
 import {ZTUNNEL_CONFIG_COMMANDS} from './ztunnel-config';
 import {PROXY_CONFIG_COMMANDS} from './proxy-config';
+import {describeCommand} from './describe';
 
 export const ISTIOCTL_COMMANDS: IstioctlCommand[] = [
   analyzeCommand,
@@ -27,4 +28,5 @@ export const ISTIOCTL_COMMANDS: IstioctlCommand[] = [
   waypointStatus,
   ...ZTUNNEL_CONFIG_COMMANDS,
   ...PROXY_CONFIG_COMMANDS,
+  describeCommand,
 ];
