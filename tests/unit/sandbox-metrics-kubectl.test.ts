@@ -69,13 +69,10 @@ describe('metrics-server through kubectl top', {skip: NO_KUBECTL}, () => {
   it('lists NodeMetrics and PodMetrics in discovery once it runs', async () => {
     for (let i = 0; i < 40; i++) clock.advance(250);
     const r = await k('api-resources', '--api-group=metrics.k8s.io');
-    assert.deepEqual(
-      rows(r.stdout).slice(1),
-      [
-        ['nodes', 'metrics.k8s.io/v1beta1', 'false', 'NodeMetrics'],
-        ['pods', 'metrics.k8s.io/v1beta1', 'true', 'PodMetrics'],
-      ],
-    );
+    assert.deepEqual(rows(r.stdout).slice(1), [
+      ['nodes', 'metrics.k8s.io/v1beta1', 'false', 'NodeMetrics'],
+      ['pods', 'metrics.k8s.io/v1beta1', 'true', 'PodMetrics'],
+    ]);
   });
 
   it('kubectl top nodes: k3s plus its pods, percent of allocatable', async () => {
@@ -125,7 +122,12 @@ describe('metrics-server through kubectl top', {skip: NO_KUBECTL}, () => {
     const t = rows(r.stdout);
     assert.deepEqual(t[0], ['NAMESPACE', 'POD', 'NAME', 'CPU(cores)', 'MEMORY(bytes)']);
     const names = t.slice(1).map((x) => `${x[0]}/${x[2]}`);
-    for (const c of ['kube-system/coredns', 'kube-system/metrics-server', 'kube-system/local-path-provisioner', 'default/web'])
+    for (const c of [
+      'kube-system/coredns',
+      'kube-system/metrics-server',
+      'kube-system/local-path-provisioner',
+      'default/web',
+    ])
       assert.ok(names.includes(c), `${c} in\n${r.stdout}`);
     const sel = await k('top', 'pods', '-n', 'kube-system', '-l', 'k8s-app=metrics-server', '--no-headers');
     assert.equal(rows(sel.stdout).length, 1, sel.stdout);
@@ -175,7 +177,10 @@ describe('metrics-server through kubectl top', {skip: NO_KUBECTL}, () => {
       d.stdout,
       /Warning\s+FailedGetResourceMetric\s+.*horizontal-pod-autoscaler\s+failed to get cpu utilization: missing request for cpu in container nginx of Pod bare-[a-z0-9]+-[a-z0-9]{5}/,
     );
-    assert.match(d.stdout, /ScalingActive\s+False\s+FailedGetResourceMetric\s+the HPA was unable to compute the replica count/);
+    assert.match(
+      d.stdout,
+      /ScalingActive\s+False\s+FailedGetResourceMetric\s+the HPA was unable to compute the replica count/,
+    );
     const v1 = JSON.parse((await k('get', 'horizontalpodautoscalers.v1.autoscaling', 'bare', '-o', 'json')).stdout);
     assert.equal(v1.apiVersion, 'autoscaling/v1');
     assert.equal(v1.spec.targetCPUUtilizationPercentage, 50);
@@ -217,13 +222,23 @@ spec:
     assert.ok(parseInt(idle[2]!.slice(5)) < 50, idle.join(' '));
     // 200 requests within one scrape window: about 13 per second on one nginx
     clock.advance(1_000);
-    const load = await k('exec', 'client', '--', 'sh', '-c', 'for i in $(seq 1 200); do curl -s -o /dev/null hot; done');
+    const load = await k(
+      'exec',
+      'client',
+      '--',
+      'sh',
+      '-c',
+      'for i in $(seq 1 200); do curl -s -o /dev/null hot; done',
+    );
     assert.equal(load.code, 0, load.stderr);
     clock.advance(HPA_SYNC_MS);
     const busy = rows((await k('get', 'hpa', 'hot')).stdout)[1]!;
     assert.ok(parseInt(busy[2]!.slice(5)) > 50, busy.join(' '));
     const d = await k('describe', 'hpa', 'hot');
-    const m = /Normal\s+SuccessfulRescale\s+.*New size: (\d); reason: cpu resource utilization \(percentage of request\) above target/.exec(d.stdout);
+    const m =
+      /Normal\s+SuccessfulRescale\s+.*New size: (\d); reason: cpu resource utilization \(percentage of request\) above target/.exec(
+        d.stdout,
+      );
     assert.ok(m, d.stdout);
     assert.match(d.stdout, /resource cpu on pods\s+\(as a percentage of request\):\s+\d+% \(\d+m\) \/ 50%/);
     const dep = JSON.parse((await k('get', 'deploy', 'hot', '-o', 'json')).stdout);

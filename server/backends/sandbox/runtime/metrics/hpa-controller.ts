@@ -144,7 +144,7 @@ export function startHpaController(o: HpaControllerOptions): Disposable {
     const write = () => {
       status.conditions = conds;
       status.observedGeneration = hpa.metadata.generation;
-      store.updateStatus(kinds.horizontalpodautoscalers, {...hpa, status} as KubeObject);
+      store.updateStatus(kinds.horizontalpodautoscalers, {...hpa, status} as unknown as KubeObject);
     };
     if (!target || !kindKey) {
       const what = kindKey
@@ -265,7 +265,7 @@ export function startHpaController(o: HpaControllerOptions): Disposable {
     setCondition(conds, 'ScalingLimited', ...limited);
     status.desiredReplicas = desired;
     if (desired !== current) {
-      store.update(kinds[kindKey], {...target, spec: {...target.spec, replicas: desired}} as KubeObject);
+      store.update(kinds[kindKey], {...target, spec: {...target.spec, replicas: desired}} as unknown as KubeObject);
       const reason = desired > current ? `${best.description} above target` : 'All metrics below target';
       events.normal(hpa as KubeObject, 'SuccessfulRescale', `New size: ${desired}; reason: ${reason}`, SOURCE);
       setCondition(

@@ -152,9 +152,9 @@ function canonical(q: string): string {
 /** metrics-server's table: Name, one column per resource (cpu, memory), Window */
 function table(items: KubeObject[], resourceVersion: string) {
   const usageOf = (o: KubeObject): Record<string, string> => {
-    if (o.kind === 'NodeMetrics') return (o as {usage: Record<string, string>}).usage;
+    if (o.kind === 'NodeMetrics') return (o as unknown as {usage: Record<string, string>}).usage;
     const sum: Record<string, number> = {};
-    for (const c of (o as {containers: {usage: Record<string, string>}[]}).containers)
+    for (const c of (o as unknown as {containers: {usage: Record<string, string>}[]}).containers)
       for (const [k, v] of Object.entries(c.usage)) {
         const n = Number(/^\d+/.exec(v)![0]);
         sum[k] = (sum[k] ?? 0) + n;
