@@ -213,7 +213,18 @@ export function metricsApi(forStore: (store: ObjectStore) => SandboxRuntime): Ag
           .filter((n) => (target.name ? n.metadata.name === target.name : selector(n.metadata.labels)))
           .filter((n) => isReady(n as Typed<Node>))
           .sort((a, b) => String(a.metadata.name).localeCompare(String(b.metadata.name)));
-        const items = nodes.map((n) => nodeMetricsObject(n, nodeUsageOf(rt, n, pods, now), now));
+        // one pass over the pods, not one per node
+        const byNode = new Map<string, KubeObject[]>();
+        for (const p of pods) {
+          const node = ((p.spec ?? {}) as {nodeName?: string}).nodeName;
+          if (!node) continue;
+          const list = byNode.get(node);
+          if (list) list.push(p);
+          else byNode.set(node, [p]);
+        }
+        const items = nodes.map((n) =>
+          nodeMetricsObject(n, nodeUsageOf(rt, n, byNode.get(String(n.metadata.name)) ?? [], now), now),
+        );
         if (target.name && !items.length) throw errors.notFound({group: GROUP, resource: 'nodemetrics'}, target.name);
         return respond(ctx, type, items, !!target.name);
       }
