@@ -237,6 +237,147 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
     assert.match(r.stdout, /^spiffe:\/\/cluster\.local\/ns\/bar-1\/sa\/default\s+Root\s+Available\s+true/m);
   });
 
+  it('ztunnel-config policies: selector and namespace policies for ztunnel, not the waypoint ones; the STRICT one', async () => {
+    assert.equal((await h.run('zc policies')).stdout, 'NAMESPACE POLICY NAME ACTION SCOPE\n');
+    const ap = (name: string, namespace: string, spec: Record<string, unknown>): KubeObject => ({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: {name, namespace},
+      spec,
+    });
+    create('authorizationpolicies', ap('allow-nothing', 'bar-1', {}));
+    create(
+      'authorizationpolicies',
+      ap('httpbin-l4', 'bar-1', {selector: {matchLabels: {app: 'httpbin'}}, action: 'DENY'}),
+    );
+    create(
+      'authorizationpolicies',
+      ap('waypoint-only', 'bar-2', {targetRefs: [{kind: 'Service', group: '', name: 'helloworld'}]}),
+    );
+    create('peerauthentications', {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'PeerAuthentication',
+      metadata: {name: 'default', namespace: 'bar-1'},
+      spec: {mtls: {mode: 'STRICT'}},
+    });
+    const r = await h.run('zc policies');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      [
+        'NAMESPACE    POLICY NAME                   ACTION SCOPE',
+        'bar-1        allow-nothing                 Allow  Namespace',
+        'bar-1        httpbin-l4                    Deny   WorkloadSelector',
+        'istio-system istio_converted_static_strict Deny   WorkloadSelector',
+        '',
+      ].join('\n'),
+    );
+    const ns = await h.run('zc policy --policy-namespace istio-system -o json');
+    assert.deepEqual(
+      JSON.parse(ns.stdout).map((p: {name: string}) => p.name),
+      ['istio_converted_static_strict'],
+    );
+    for (const n of ['allow-nothing', 'httpbin-l4'])
+      h.store.delete(mustType(h.store, 'authorizationpolicies'), 'bar-1', n);
+    h.store.delete(mustType(h.store, 'authorizationpolicies'), 'bar-2', 'waypoint-only');
+    h.store.delete(mustType(h.store, 'peerauthentications'), 'bar-1', 'default');
+  });
+
+  it('ztunnel-config connections, all, and the argument errors', async () => {
+    const c = await h.run('zc connections');
+    assert.equal(c.stdout, 'WORKLOAD DIRECTION LOCAL REMOTE REMOTE TARGET PROTOCOL\n');
+    const all = await h.run('zc all --with-headers');
+    assert.equal(all.code, 0, all.stderr);
+    const titles = all.stdout.split('\n').filter((l) => l.startsWith('------'));
+    assert.deepEqual(titles, [
+      '------ WORKLOAD INFO ------',
+      '------ SERVICE INFO ------',
+      '------ POLICY INFO ------',
+      '------ SECRET INFO ------',
+      '------ CONNECTIONS INFO ------',
+    ]);
+    assert.ok(all.stdout.startsWith('\n------ WORKLOAD INFO ------\n\nNAMESPACE '), all.stdout.slice(0, 80));
+    const plain = await h.run('zc all');
+    assert.match(plain.stdout, /^\nNAMESPACE +POD NAME/);
+    const node = (running('bar-1')[0]!.spec as {nodeName: string}).nodeName;
+    const both = await h.run(['zc', 'all', 'ztunnel-x', '--node', node]);
+    assert.equal(both.code, 1);
+    assert.equal(both.stderr, 'Error: at most one of --file, --node, or pod name must be passed\n');
+    const bad = await h.run('zc workloads -o wide');
+    assert.equal(bad.stderr, 'Error: output format "wide" not supported\n');
+  });
+
+  it('proxy-config cluster|listener|route|endpoint|secret of the sidecar pod; errors for others', async () => {
+    const sleep = String(running('foo')[0]!.metadata.name);
+    const httpbin = running('bar-1')[0]!;
+    const c = await h.run(`pc clusters ${sleep}.foo`);
+    assert.equal(c.code, 0, c.stderr);
+    const cl = c.stdout.trimEnd().split('\n');
+    assert.match(cl[0]!, /^SERVICE FQDN {5,}PORT {5,}SUBSET {5}DIRECTION {5}TYPE {5,}DESTINATION RULE$/);
+    assert.match(cl[1]!, /^BlackHoleCluster\s+-\s+-\s+-\s+STATIC$/);
+    assert.match(c.stdout, /^httpbin\.bar-1\.svc\.cluster\.local\s+8000\s+-\s+outbound\s+EDS$/m);
+    assert.match(c.stdout, /^xds-grpc\s+-\s+-\s+-\s+STATIC$/m);
+    const l = await h.run(['proxy-config', 'listeners', sleep, '-n', 'foo', '--port', '8000']);
+    assert.equal(
+      l.stdout,
+      'ADDRESSES PORT MATCH                                DESTINATION\n' +
+        '0.0.0.0   8000 Trans: raw_buffer; App: http/1.1,h2c Route: 8000\n' +
+        '0.0.0.0   8000 ALL                                  PassthroughCluster\n',
+    );
+    const r = await h.run(`pc routes ${sleep}.foo --name 8000`);
+    assert.match(
+      r.stdout,
+      /^8000 {5}httpbin\.bar-1\.svc\.cluster\.local:8000 {5}httpbin\.bar-1, 10\.43\.\d+\.\d+ {5}\/\*$/m,
+    );
+    const e = await h.run(`pc endpoints ${sleep}.foo --cluster outbound|8000||httpbin.bar-1.svc.cluster.local`);
+    assert.equal(
+      e.stdout.trimEnd().split('\n')[1]!.split(/\s+/).join(' '),
+      `${(httpbin.status as {podIP: string}).podIP}:8000 HEALTHY outbound|8000||httpbin.bar-1.svc.cluster.local`,
+    );
+    const sec = await h.run(`pc secret ${sleep}.foo`);
+    assert.match(sec.stdout, /^default {5,}Cert Chain {5,}ACTIVE {5,}true {5,}[0-9a-f]{32} {5}\S+Z {5}\S+Z$/m);
+    const ambient = await h.run(`pc clusters ${httpbin.metadata.name}.bar-1`);
+    assert.equal(ambient.code, 1);
+    assert.match(ambient.stderr, /container istio-proxy is not valid for pod /);
+    assert.equal((await h.run('pc clusters nope.foo')).stderr, 'Error: pods "nope" not found\n');
+    assert.equal((await h.run('pc clusters')).stderr, 'Error: cluster requires pod name or --file parameter\n');
+    assert.match(
+      (await h.run(`pc bootstrap ${sleep}.foo`)).stderr,
+      /not simulated in the Ambient Lab sandbox.*host backend/,
+    );
+  });
+
+  it('x describe pod: the sidecar pod with its services and mTLS mode; an ambient pod fails as istioctl does', async () => {
+    const sleep = String(running('foo')[0]!.metadata.name);
+    const d = await h.run(`x describe pod ${sleep} -n foo`);
+    assert.equal(d.code, 0, d.stderr);
+    assert.equal(
+      d.stdout,
+      [
+        `Pod: ${sleep}`,
+        '   Pod Revision: ',
+        '   Pod does not expose ports',
+        // the test's sleep has an app label but no version label
+        'Suggestion: add required service revision label for Istio telemetry. See https://istio.io/latest/docs/ops/deployment/application-requirements/.',
+        `Warning: No Kubernetes Services select pod ${sleep} (see https://istio.io/docs/setup/kubernetes/additional-setup/requirements/ )`,
+        '--------------------',
+        '--------------------',
+        'Effective PeerAuthentication:',
+        '   Workload mTLS mode: PERMISSIVE',
+        'Skipping Gateway information (no ingress gateway pods)',
+        '',
+      ].join('\n'),
+    );
+    const httpbin = String(running('bar-1')[0]!.metadata.name);
+    const a = await h.run(`experimental describe pod ${httpbin}.bar-1`);
+    assert.equal(a.code, 1);
+    assert.match(a.stdout, new RegExp(`^WARNING: ${httpbin}\\.bar-1 is not part of mesh; no Istio sidecar$`, 'm'));
+    assert.match(
+      a.stderr,
+      /^Error: failed to execute command on sidecar: .*container istio-proxy is not valid for pod/,
+    );
+  });
+
   it('proxy-status: the sidecar and the ztunnels, connected to istiod', async () => {
     const r = await h.run('proxy-status');
     const lines = r.stdout.trimEnd().split('\n');

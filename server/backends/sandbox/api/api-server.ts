@@ -6,6 +6,7 @@ import type {AddressInfo} from 'node:net';
 import {timingSafeEqual} from 'node:crypto';
 import {versionInfo, K3S_VERSION} from '../versions';
 import {
+  type ServedTypes,
   aggregatedDiscovery,
   AGGREGATED_CONTENT_TYPE,
   apiGroup,
@@ -29,7 +30,7 @@ import {
 } from './rbac';
 import {loadOrCreateServingCert, type ServingCert} from './self-signed-cert';
 import {parseTarget} from './request-info';
-import {handleResource, type ResourceTarget, type SubresourceHandler} from './rest-handler';
+import {handleResource, type ResourceContext, type ResourceTarget, type SubresourceHandler} from './rest-handler';
 import {SandboxRegistry, type Sandbox, type SandboxRegistryOptions} from './sandboxes';
 import {ApiError, errors} from './status';
 import type {ResourceType} from './types';
@@ -50,6 +51,19 @@ export interface UpgradeContext {
 }
 
 export type UpgradeHandler = (ctx: UpgradeContext) => void;
+
+/**
+ * An API group served by something else than the store, as kube-aggregator proxies an APIService to its backing
+ * Service (metrics-server's `v1beta1.metrics.k8s.io`). Discovery lists its types only while `available` says the
+ * backend answers (the APIService's Available condition); requests for them go to `handle`.
+ */
+export interface AggregatedApi {
+  group: string;
+  version: string;
+  types: ResourceType[];
+  available(store: ObjectStore): boolean;
+  handle(ctx: ResourceContext): Promise<void> | void;
+}
 
 export interface SandboxApiOptions {
   host?: string;
@@ -108,6 +122,8 @@ export interface SandboxApi {
   unexposeSandbox(name: string): Promise<void>;
   /** take over connection upgrades (WebSocket/SPDY) to a subresource, e.g. "/pods/exec", "/pods/portforward" */
   registerUpgrade(groupResourceSub: string, handler: UpgradeHandler): Disposable;
+  /** serve an aggregated API group (metrics.k8s.io) for every sandbox where it is available */
+  registerAggregatedApi(api: AggregatedApi): Disposable;
   close(): Promise<void>;
 }
 
@@ -173,6 +189,7 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
   const version = versionInfo(opts.k3sVersion ?? K3S_VERSION);
   const subresources = new Map<string, SubresourceHandler>();
   const upgrades = new Map<string, UpgradeHandler>();
+  const aggregated = new Set<AggregatedApi>();
   const open = new Set<Disposable>();
   const maxBodyBytes = opts.maxBodyBytes ?? 3 * 1024 * 1024;
   const maxWatchSeconds = opts.maxWatchSeconds ?? 1800;
@@ -279,7 +296,14 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
     url: URL,
     user: UserInfo,
   ): Promise<void> {
-    const types = sandbox.store.types;
+    const store = sandbox.store;
+    const served = [...aggregated].filter((a) => a.available(store));
+    const types: ServedTypes = served.length
+      ? {
+          all: () => [...store.types.all(), ...served.flatMap((a) => a.types)],
+          groups: () => [...store.types.groups(), ...served.map((a) => ({name: a.group, versions: [a.version]}))],
+        }
+      : store.types;
     const accept = req.headers.accept;
     switch (target.kind) {
       case 'version':
@@ -309,28 +333,36 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
         return sendJson(res, 200, l);
       }
       case 'resource': {
-        const type = types.lookup(target.group, target.version, target.resource);
+        const agg = served.find((a) => a.group === target.group && a.version === target.version);
+        const type = agg
+          ? agg.types.find((t) => t.resource === target.resource)
+          : store.types.lookup(target.group, target.version, target.resource);
         if (!type) throw errors.pathNotFound();
         if (!type.namespaced && target.namespace) throw errors.pathNotFound();
-        return handleResource(
-          {
-            store: sandbox.store,
-            req,
-            res,
-            target,
-            type,
-            query: url.searchParams,
-            maxBodyBytes,
-            maxWatchSeconds,
-            committed: () => sandboxes.committed(sandbox.name),
-            track: (d) => {
-              open.add(d);
-              res.on('close', () => open.delete(d));
-            },
-            user,
+        const ctx: ResourceContext = {
+          store: sandbox.store,
+          req,
+          res,
+          target,
+          type,
+          query: url.searchParams,
+          maxBodyBytes,
+          maxWatchSeconds,
+          committed: () => sandboxes.committed(sandbox.name),
+          track: (d) => {
+            open.add(d);
+            res.on('close', () => open.delete(d));
           },
-          subresources,
-        );
+          user,
+        };
+        if (agg) {
+          const watching = ['true', '1'].includes(url.searchParams.get('watch') ?? '');
+          const verb = req.method !== 'GET' ? 'create' : watching ? 'watch' : target.name ? 'get' : 'list';
+          if (target.subresource || !type.verbs.includes(verb))
+            throw errors.methodNotAllowed(req.method ?? 'GET', type.kind);
+          return agg.handle(ctx);
+        }
+        return handleResource(ctx, subresources);
       }
     }
   }
@@ -413,6 +445,10 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
       const k = normalizeKey(key);
       subresources.set(k, handler);
       return {dispose: () => subresources.delete(k)};
+    },
+    registerAggregatedApi(a) {
+      aggregated.add(a);
+      return {dispose: () => aggregated.delete(a)};
     },
     registerUpgrade(key, handler) {
       const k = normalizeKey(key);

@@ -95,6 +95,10 @@ export const BUILTIN_RESOURCES: ResourceType[] = [
   ...group('autoscaling', 'v2', [
     {r: 'horizontalpodautoscalers', k: 'HorizontalPodAutoscaler', short: ['hpa'], cat: ['all'], sub: ['status']},
   ]),
+  // served too (kubectl autoscale up to 1.32 writes v1); stored as v2 (conversion.ts)
+  ...group('autoscaling', 'v1', [
+    {r: 'horizontalpodautoscalers', k: 'HorizontalPodAutoscaler', short: ['hpa'], cat: ['all'], sub: ['status']},
+  ]),
   ...group('batch', 'v1', [
     {r: 'cronjobs', k: 'CronJob', short: ['cj'], cat: ['all'], sub: ['status']},
     {r: 'jobs', k: 'Job', cat: ['all'], sub: ['status']},

@@ -1,4 +1,7 @@
 import type {TypeRegistry} from './type-registry';
+
+/** what discovery reads of a registry: a sandbox's types, plus the aggregated APIs that are available to it */
+export type ServedTypes = Pick<TypeRegistry, 'all' | 'groups'>;
 import type {ResourceType, Verb} from './types';
 
 /**
@@ -51,7 +54,7 @@ export function apiVersions(serverAddress: string) {
   };
 }
 
-export function apiGroupList(types: TypeRegistry) {
+export function apiGroupList(types: ServedTypes) {
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
@@ -66,7 +69,7 @@ export function apiGroupList(types: TypeRegistry) {
   };
 }
 
-export function apiGroup(types: TypeRegistry, name: string) {
+export function apiGroup(types: ServedTypes, name: string) {
   const g = types.groups().find((x) => x.name === name);
   if (!g) return undefined;
   return {
@@ -79,7 +82,7 @@ export function apiGroup(types: TypeRegistry, name: string) {
 }
 
 /** /api/v1 or /apis/<g>/<v>; undefined when the group/version is not served */
-export function apiResourceList(types: TypeRegistry, group: string, version: string) {
+export function apiResourceList(types: ServedTypes, group: string, version: string) {
   const list = types.all().filter((t) => t.group === group && t.version === version);
   if (list.length === 0) return undefined;
   const resources: object[] = [];
@@ -108,7 +111,7 @@ export function apiResourceList(types: TypeRegistry, group: string, version: str
 }
 
 /** aggregated discovery: the core group alone for /api, every other group for /apis */
-export function aggregatedDiscovery(types: TypeRegistry, core: boolean) {
+export function aggregatedDiscovery(types: ServedTypes, core: boolean) {
   const items = types
     .groups()
     .filter((g) => (g.name === '') === core)

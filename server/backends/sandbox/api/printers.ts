@@ -386,17 +386,35 @@ const accessModes = (m: string[] | undefined) =>
     .map((x) => ({ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP'})[x] ?? x)
     .join(',');
 
+/**
+ * kubernetes pkg/printers/internalversion formatHPAMetrics: `cpu: 3%/50%` per metric (`<unknown>` before the
+ * controller measured it), at most two then `+ N more...`, `<none>` without metrics
+ */
+function hpaTargets(o: J): string {
+  const specs: J[] = o.spec?.metrics ?? [];
+  if (!specs.length) return '<none>';
+  const statuses: J[] = o.status?.currentMetrics ?? [];
+  const list = specs.map((m, i) => {
+    const st = statuses[i];
+    if (m.type === 'Resource' || m.type === 'ContainerResource') {
+      const r = m.type === 'Resource' ? m.resource : m.containerResource;
+      const cur = m.type === 'Resource' ? st?.resource?.current : st?.containerResource?.current;
+      if (r?.target?.averageValue !== undefined)
+        return `${r.name}: ${cur?.averageValue ?? '<unknown>'}/${r.target.averageValue}`;
+      const current = cur?.averageUtilization !== undefined ? `${cur.averageUtilization}%` : '<unknown>';
+      const target = r?.target?.averageUtilization !== undefined ? `${r.target.averageUtilization}%` : '<auto>';
+      return `${r?.name}: ${current}/${target}`;
+    }
+    return `<unknown>/<unknown>`;
+  });
+  return list.length > 2 ? `${list.slice(0, 2).join(', ')} + ${list.length - 2} more...` : list.join(', ');
+}
+
 Object.assign(PRINTERS, {
   horizontalpodautoscalers: [
     nameCol,
     {name: 'Reference', cell: (o: J) => `${o.spec?.scaleTargetRef?.kind}/${o.spec?.scaleTargetRef?.name}`},
-    {
-      name: 'Targets',
-      cell: (o: J) =>
-        (o.spec?.metrics ?? []).length
-          ? `<unknown>/${o.spec.metrics[0]?.resource?.target?.averageUtilization ?? '?'}%`
-          : '<none>',
-    },
+    {name: 'Targets', cell: (o: J) => hpaTargets(o)},
     {name: 'MinPods', cell: (o: J) => o.spec?.minReplicas ?? 1},
     {name: 'MaxPods', cell: (o: J) => o.spec?.maxReplicas},
     {name: 'Replicas', cell: (o: J) => num(o.status?.currentReplicas)},

@@ -1,3 +1,4 @@
+import {fromStorage, toStorage} from './conversion';
 import {randomUUID} from 'node:crypto';
 import {Admission} from './admission';
 import {applyCrdSchema} from './crd-schema';
@@ -156,6 +157,7 @@ export class ObjectStore {
     const o = clone(input);
     o.apiVersion = apiVersionOf(type);
     o.kind = type.kind;
+    toStorage(type, o);
     o.metadata = {...(o.metadata ?? {})};
     const m = o.metadata;
     if (!type.namespaced) delete m.namespace;
@@ -213,6 +215,7 @@ export class ObjectStore {
       o = clone(input);
       o.apiVersion = apiVersionOf(type);
       o.kind = type.kind;
+      toStorage(type, o);
       // identity and bookkeeping belong to the server, whatever the client sent
       o.metadata = {
         ...o.metadata,
@@ -386,7 +389,7 @@ export class ObjectStore {
   /** custom resources served in several versions are stored once; the reader's version is what it gets back */
   private asVersion(type: ResourceType, o: KubeObject): KubeObject {
     if (type.custom) o.apiVersion = apiVersionOf(type);
-    return o;
+    return fromStorage(type, o);
   }
 
   private publish(type: WatchEventType, resource: ResourceType, object: KubeObject): void {

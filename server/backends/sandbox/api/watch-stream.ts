@@ -1,3 +1,4 @@
+import {fromStorage} from './conversion';
 import type {ServerResponse} from 'node:http';
 import type {ObjectStore} from './store';
 import {toTable} from './table';
@@ -37,7 +38,7 @@ export function serveWatch(res: ServerResponse, w: WatchRequest): Disposable {
 
   // translate store events into what this watcher sees: leaving the selection is a DELETED, entering an ADDED
   const onEvent = (e: StoreEvent) => {
-    const o = e.object;
+    const o = type.version === e.object.apiVersion.split('/').pop() ? e.object : fromStorage(type, {...e.object});
     if (type.custom) o.apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
     const k = id(o);
     const now = e.type !== 'DELETED' && matches(o);

@@ -36,6 +36,10 @@ import type {WorkLane, WorkLoop} from '../kit/work-loop';
 import {parse, stringify} from 'yaml';
 import type {IsolatedOwner} from '../../types';
 import {PublishedPorts} from './published-ports';
+import {resolveKinds} from '../api/kinds';
+import {EventRecorder} from '../cluster/event-recorder';
+import {startHpaController} from '../runtime/metrics/hpa-controller';
+import type {Disposable} from '../kit/disposable';
 
 export interface LearnerSandboxPaths {
   /** <stateDir>/sandbox-backend/<name> */
@@ -50,6 +54,8 @@ export class LearnerSandbox implements CommandSandbox {
   private runtime: ClusterRuntime | undefined;
   /** istiod, istio-cni and ztunnel's part; idle until `istioctl install` */
   private mesh: Mesh | undefined;
+  /** the horizontal-pod-autoscaler controller: it reads the runtime's resource metrics, so it starts here */
+  private hpa: Disposable | undefined;
   private record: ClusterRecord | undefined;
   /**
    * a workshop attendee's uid/gid: their isolated shell (another uid than the lab's) must read and write the
@@ -344,11 +350,22 @@ export class LearnerSandbox implements CommandSandbox {
       appendLog: (ns, pod, container, line, time) =>
         this.podRuntime.appendLog(this.name, ns, pod, container, line, time),
     });
+    const kinds = resolveKinds(store);
+    this.hpa = startHpaController({
+      store,
+      clock: store.clock,
+      kinds,
+      events: new EventRecorder(store, kinds, store.clock),
+      runtime: () => this.podRuntime.sandbox(this.name),
+      lane: this.lane,
+    });
   }
 
   private stopMesh(): void {
     this.mesh?.dispose();
     this.mesh = undefined;
+    this.hpa?.dispose();
+    this.hpa = undefined;
   }
 
   private save(): void {

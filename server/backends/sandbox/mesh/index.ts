@@ -89,8 +89,12 @@ export function startMesh({store, clock, appendLog, lane}: MeshOptions): Mesh {
         recorder: traffic,
         serveApp: (pod, port, req) => serveFromPod(rt, podView(pod), port, req),
         appendLog: (namespace, pod, container, line, time) => void rt.appendLog(namespace, pod, container, line, time),
-        addMetric: (namespace, pod, name, help, labels, value) =>
-          rt.metrics.add(namespace, pod, name, help, labels, value),
+        addMetric: (namespace, pod, name, help, labels, value) => {
+          rt.metrics.add(namespace, pod, name, help, labels, value);
+          // a proxy that carried a request or opened a connection worked for it: its CPU shows in `kubectl top`
+          if (name === 'istio_requests' || name === 'istio_tcp_connections_opened')
+            rt.load.record(namespace, pod, 'istio-proxy', rt.clock.now().getTime());
+        },
         passthrough: defaultNetworkModel(rt),
       }),
     dispose() {

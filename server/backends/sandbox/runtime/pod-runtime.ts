@@ -6,6 +6,7 @@ import {execHandler} from './exec/exec-handler';
 import {IMAGE_CATALOG} from './images/catalog';
 import type {ImageSpec} from './images/types';
 import {logHandler} from './logs/log-handler';
+import {metricsApi} from './metrics/metrics-api';
 import {defaultNetworkModel} from './net/default-network';
 import type {NetworkModel} from './net/network-model';
 import {portForwardHandler} from './portforward/portforward-handler';
@@ -76,6 +77,7 @@ export function installPodRuntime(api: SandboxApi, opts: PodRuntimeOptions = {})
     api.registerSubresource('/pods/log', logHandler(fromCtx)),
     api.registerUpgrade('/pods/exec', exec.handler),
     api.registerUpgrade('/pods/portforward', forward.handler),
+    api.registerAggregatedApi(metricsApi(forStore)),
     exec,
     forward,
   ];

@@ -6,6 +6,7 @@ import {imageSpecFor, IMAGE_CATALOG} from './images/catalog';
 import type {ImageSpec} from './images/types';
 import {PodLogs} from './logs/pod-logs';
 import {PodMetrics} from './metrics/pod-metrics';
+import {RequestLoad} from './metrics/request-load';
 import {podView, type PodView} from './pod-view';
 import type {NetworkModel} from './net/network-model';
 import type {Clock} from '../kit/clock';
@@ -26,6 +27,8 @@ export class SandboxRuntime implements Disposable {
   readonly logs: PodLogs;
   /** the proxies' Prometheus counters, per pod (the mesh adds, the stats ports render) */
   readonly metrics = new PodMetrics();
+  /** requests each container served lately: the resource metrics' CPU follows it */
+  readonly load = new RequestLoad();
   readonly podsType: ResourceType;
   network: NetworkModel;
   private readonly open = new Set<Disposable>();
@@ -53,6 +56,7 @@ export class SandboxRuntime implements Disposable {
         const key = `${e.object.metadata.namespace}/${e.object.metadata.name}`;
         this.logs.forget(e.object.metadata.namespace ?? '', e.object.metadata.name ?? '');
         this.metrics.forget(e.object.metadata.namespace ?? '', e.object.metadata.name ?? '');
+        this.load.forget(e.object.metadata.namespace ?? '', e.object.metadata.name ?? '');
         const uid = e.object.metadata.uid ?? '';
         for (const k of [...this.overlays.keys()]) if (k.startsWith(`${uid}/`)) this.overlays.delete(k);
         this.pids.delete(uid);

@@ -5,6 +5,10 @@
 import {nodeContainers} from '../../cluster/cluster-record';
 import type {CommandSandbox} from '../types';
 import {containerRows} from './docker-ps';
+import {NODE_SHELL_EXECUTABLES, nodeShell, runScript} from './node-shell';
+
+/** a word for the node shell, single-quoted when it needs it */
+const quote = (w: string) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
 import {FlagError, parseFlags} from '../../kit/flags';
 import type {CommandIO} from '../../kit/command-io';
 
@@ -16,7 +20,7 @@ export async function dockerExec(io: CommandIO, sandbox: CommandSandbox, argv: s
   // docker stops reading its own flags at the container name: what follows belongs to the command
   const firstArg = argv.findIndex(
     (a, i) =>
-      !a.startsWith('-') && !/^-[^-]*[uewi]$|^--(user|env|workdir|env-file|detach-keys)$/.test(argv[i - 1] ?? '-x'),
+      !a.startsWith('-') && !/^-[^-]*[uew]$|^--(user|env|workdir|env-file|detach-keys)$/.test(argv[i - 1] ?? '-x'),
   );
   const own = firstArg < 0 ? argv : argv.slice(0, firstArg);
   const rest = firstArg < 0 ? [] : argv.slice(firstArg);
@@ -55,7 +59,14 @@ export async function dockerExec(io: CommandIO, sandbox: CommandSandbox, argv: s
     return 1;
   }
   const node = nodeContainers(cluster).find((n) => n.name === row.name)!;
-  const command = sandbox.nodeCommands.get(exe.split('/').pop()!);
+  const base = exe.split('/').pop()!;
+  // the k3s image's busybox sh, and k3s's kubectl (the load balancer is an nginx image: neither)
+  if (node.role !== 'loadbalancer' && NODE_SHELL_EXECUTABLES.has(base)) {
+    const ctx = {io, sandbox, cluster, node};
+    if (base === 'sh' || base === 'ash') return nodeShell(ctx, args);
+    return (await runScript(ctx, [exe, ...args].map(quote).join(' '), io.stdout, io.stderr)).code;
+  }
+  const command = sandbox.nodeCommands.get(base);
   if (!command) {
     io.stderr.write(
       `OCI runtime exec failed: exec failed: unable to start container process: exec: "${exe}": executable file not found in $PATH: unknown\n`,

@@ -4,11 +4,16 @@
  */
 import type {SandboxCommand} from '../types';
 import {dockerExec} from './docker-exec';
+import {dockerInspect} from './docker-inspect';
+import {dockerLogs} from './docker-logs';
 import {dockerPs} from './docker-ps';
 
 const SUPPORTED = `This is the Ambient Lab sandbox's docker: the k3d "node containers" here are simulated, so only these work:
   docker ps [-a] [-q] [--format TEMPLATE] [-f name=...]   list the k3d node containers
   docker exec NODE ps | ps aux | crictl ps | crictl pods   look inside a node
+  docker exec NODE sh -c '...' | sh | kubectl ...         the node's busybox sh; k3s's kubectl on servers
+  docker inspect [-f TEMPLATE] NODE                       the container's JSON (labels, network, ports)
+  docker logs [-t] [--tail N] [-f] NODE                   k3s's own log
   docker version
 `;
 
@@ -24,7 +29,13 @@ export const docker: SandboxCommand = async (io, sandbox) => {
     case 'container':
       if (rest[0] === 'ls' || rest[0] === 'ps' || rest[0] === 'list') return dockerPs(io, sandbox, rest.slice(1));
       if (rest[0] === 'exec') return dockerExec(io, sandbox, rest.slice(1));
+      if (rest[0] === 'inspect') return dockerInspect(io, sandbox, rest.slice(1));
+      if (rest[0] === 'logs') return dockerLogs(io, sandbox, rest.slice(1));
       break;
+    case 'inspect':
+      return dockerInspect(io, sandbox, rest);
+    case 'logs':
+      return dockerLogs(io, sandbox, rest);
     case 'exec':
       return dockerExec(io, sandbox, rest);
     case 'version':

@@ -37,6 +37,8 @@ const GROUP_ALIASES: Record<string, string> = {
   waypoint: 'waypoint',
   'ztunnel-config': 'ztunnel-config',
   ps: 'proxy-status',
+  pc: 'proxy-config',
+  'proxy-config': 'proxy-config',
 };
 
 function findCommand(words: string[]): {cmd?: IstioctlCommand; consumed: number; group?: string} {

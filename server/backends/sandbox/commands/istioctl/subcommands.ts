@@ -11,6 +11,8 @@ import {waypointDelete} from './waypoint/waypoint-delete';
 import {waypointGenerate} from './waypoint/waypoint-generate';
 import {waypointList, waypointStatus} from './waypoint/waypoint-list';
 import {ZTUNNEL_CONFIG_COMMANDS} from './ztunnel-config';
+import {PROXY_CONFIG_COMMANDS} from './proxy-config';
+import {describeCommand} from './describe';
 
 export const ISTIOCTL_COMMANDS: IstioctlCommand[] = [
   analyzeCommand,
@@ -25,4 +27,6 @@ export const ISTIOCTL_COMMANDS: IstioctlCommand[] = [
   waypointList,
   waypointStatus,
   ...ZTUNNEL_CONFIG_COMMANDS,
+  ...PROXY_CONFIG_COMMANDS,
+  describeCommand,
 ];

@@ -24,6 +24,8 @@ import {selectorObjectMatcher} from '../../api/label-selector';
 import {formatTable} from '../../kit/table';
 import {listOf} from '../../api/kinds';
 import {labelsOf} from '../../mesh/world';
+import {STATIC_STRICT_POLICY} from '../../mesh/peer-authentication';
+import {stringify} from 'yaml';
 
 const ZC_FLAGS = [
   {
@@ -43,6 +45,12 @@ const ZC_FLAGS = [
 ];
 
 function ztunnels(store: ObjectStore, ctx: RunContext): KubeObject[] {
+  const given = [!!str(ctx.flags.file), ctx.args.length === 1, !!str(ctx.flags.node)].filter(Boolean).length;
+  if (given > 1) throw new CommandError('at most one of --file, --node, or pod name must be passed');
+  if (str(ctx.flags.file))
+    throw new CommandError(
+      'reading a ztunnel config dump file (--file) is not simulated in the Ambient Lab sandbox: ask the live ztunnels (no --file)',
+    );
   const zs = listOf(store, 'pods', {namespace: ctx.istioNamespace, labelSelector: 'app=ztunnel'}).filter(
     (p) => podPhase(p) === 'Running',
   );
@@ -112,13 +120,7 @@ function workloadJson(w: WorkloadRow) {
   };
 }
 
-async function workloadsCmd(ctx: RunContext, store: ObjectStore): Promise<number> {
-  ztunnels(store, ctx);
-  const rows = workloads(store, ctx);
-  if (str(ctx.flags.output) === 'json') {
-    ctx.io.stdout.write(`${JSON.stringify(rows.map(workloadJson), null, 2)}\n`);
-    return 0;
-  }
+function workloadTable(rows: WorkloadRow[]): string {
   const table = rows.map((w) => [
     String(w.pod.metadata.namespace),
     String(w.pod.metadata.name),
@@ -127,13 +129,18 @@ async function workloadsCmd(ctx: RunContext, store: ObjectStore): Promise<number
     w.waypoint ?? 'None',
     w.protocol,
   ]);
-  ctx.io.stdout.write(formatTable([['NAMESPACE', 'POD NAME', 'ADDRESS', 'NODE', 'WAYPOINT', 'PROTOCOL'], ...table], 1));
+  return formatTable([['NAMESPACE', 'POD NAME', 'ADDRESS', 'NODE', 'WAYPOINT', 'PROTOCOL'], ...table], 1);
+}
+
+async function workloadsCmd(ctx: RunContext, store: ObjectStore): Promise<number> {
+  ztunnels(store, ctx);
+  const rows = workloads(store, ctx);
+  if (structured(ctx, rows.map(workloadJson))) return 0;
+  ctx.io.stdout.write(workloadTable(rows));
   return 0;
 }
 
-async function servicesCmd(ctx: RunContext, store: ObjectStore): Promise<number> {
-  ztunnels(store, ctx);
-  const nsFilter = str(ctx.flags['service-namespace']);
+function serviceRows(store: ObjectStore, nsFilter: string) {
   const pods = listOf(store, 'pods').filter((p) => podIP(p));
   const svcs = listOf(store, 'services')
     .filter(
@@ -145,7 +152,7 @@ async function servicesCmd(ctx: RunContext, store: ObjectStore): Promise<number>
     .sort((a, b) =>
       `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`),
     );
-  const rows = svcs.map((s) => {
+  return svcs.map((s) => {
     const spec = (s.spec ?? {}) as {clusterIP?: string; selector?: Record<string, string>};
     const match = spec.selector ? selectorObjectMatcher({matchLabels: spec.selector}) : undefined;
     const eps = match ? pods.filter((p) => p.metadata.namespace === s.metadata.namespace && match(labelsOf(p))) : [];
@@ -157,7 +164,23 @@ async function servicesCmd(ctx: RunContext, store: ObjectStore): Promise<number>
       total: eps.length,
     };
   });
-  if (str(ctx.flags.output) === 'json') {
+}
+
+function serviceTable(rows: ReturnType<typeof serviceRows>): string {
+  const table = rows.map((r) => [
+    String(r.s.metadata.namespace),
+    String(r.s.metadata.name),
+    r.vip,
+    r.waypoint ?? 'None',
+    `${r.healthy}/${r.total}`,
+  ]);
+  return formatTable([['NAMESPACE', 'SERVICE NAME', 'SERVICE VIP', 'WAYPOINT', 'ENDPOINTS'], ...table], 1);
+}
+
+async function servicesCmd(ctx: RunContext, store: ObjectStore): Promise<number> {
+  ztunnels(store, ctx);
+  const rows = serviceRows(store, str(ctx.flags['service-namespace']));
+  if (str(ctx.flags.output) !== 'short') {
     const doc = rows.map((r) => ({
       name: r.s.metadata.name,
       namespace: r.s.metadata.namespace,
@@ -178,19 +201,10 @@ async function servicesCmd(ctx: RunContext, store: ObjectStore): Promise<number>
           }
         : {}),
     }));
-    ctx.io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    structured(ctx, doc);
     return 0;
   }
-  const table = rows.map((r) => [
-    String(r.s.metadata.namespace),
-    String(r.s.metadata.name),
-    r.vip,
-    r.waypoint ?? 'None',
-    `${r.healthy}/${r.total}`,
-  ]);
-  ctx.io.stdout.write(
-    formatTable([['NAMESPACE', 'SERVICE NAME', 'SERVICE VIP', 'WAYPOINT', 'ENDPOINTS'], ...table], 1),
-  );
+  ctx.io.stdout.write(serviceTable(rows));
   return 0;
 }
 
@@ -198,9 +212,7 @@ const hex = (s: string) => createHash('sha256').update(s).digest('hex').slice(0,
 const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** the identities a ztunnel holds certificates for: the captured workloads on its node (and itself for none) */
-async function certificatesCmd(ctx: RunContext, store: ObjectStore): Promise<number> {
-  const zs = ztunnels(store, ctx);
-  const z = zs[0]!;
+function certificateTable(store: ObjectStore, ctx: RunContext, z: KubeObject): string {
   const node = podNode(z);
   const istiod = listOf(store, 'deployments', {namespace: ctx.istioNamespace}).find(
     (d) => d.metadata.name === 'istiod',
@@ -240,13 +252,137 @@ async function certificatesCmd(ctx: RunContext, store: ObjectStore): Promise<num
       isoSeconds(rootStart),
     ]);
   }
+  return formatTable(
+    [['CERTIFICATE NAME', 'TYPE', 'STATUS', 'VALID CERT', 'SERIAL NUMBER', 'NOT AFTER', 'NOT BEFORE'], ...rows],
+    5,
+  );
+}
+
+async function certificatesCmd(ctx: RunContext, store: ObjectStore): Promise<number> {
+  const z = ztunnels(store, ctx)[0]!;
+  ctx.io.stdout.write(certificateTable(store, ctx, z));
+  return 0;
+}
+
+/**
+ * the authorization policies istiod sends ztunnel (pilot/pkg/serviceregistry/ambient/authorization.go
+ * convertAuthorizationPolicy, policies.go): AuthorizationPolicies without targetRefs (those are for waypoints),
+ * ALLOW and DENY only, scoped Global in the root namespace, Namespace without a selector, WorkloadSelector with one;
+ * plus the static STRICT policy once any PeerAuthentication exists, and a converted policy per workload
+ * PeerAuthentication with port-level mTLS
+ */
+function ztunnelPolicies(
+  store: ObjectStore,
+  rootNs: string,
+): {namespace: string; name: string; action: string; scope: string}[] {
+  const out: {namespace: string; name: string; action: string; scope: string}[] = [];
+  for (const ap of listOf(store, 'authorizationpolicies')) {
+    const spec = (ap.spec ?? {}) as {targetRef?: unknown; targetRefs?: unknown[]; selector?: unknown; action?: string};
+    if (spec.targetRef || spec.targetRefs?.length) continue;
+    const action = spec.action ?? 'ALLOW';
+    if (action !== 'ALLOW' && action !== 'DENY') continue;
+    const ns = String(ap.metadata.namespace);
+    out.push({
+      namespace: ns,
+      name: String(ap.metadata.name),
+      action: action === 'ALLOW' ? 'Allow' : 'Deny',
+      scope: spec.selector ? 'WorkloadSelector' : ns === rootNs ? 'Global' : 'Namespace',
+    });
+  }
+  const pas = listOf(store, 'peerauthentications');
+  for (const pa of pas) {
+    const spec = (pa.spec ?? {}) as {selector?: unknown; portLevelMtls?: Record<string, unknown>};
+    if (pa.metadata.namespace === rootNs || !spec.selector || !Object.keys(spec.portLevelMtls ?? {}).length) continue;
+    out.push({
+      namespace: String(pa.metadata.namespace),
+      name: `converted_peer_authentication_${pa.metadata.name}`,
+      action: 'Deny',
+      scope: 'WorkloadSelector',
+    });
+  }
+  if (pas.length) out.push({namespace: rootNs, name: STATIC_STRICT_POLICY, action: 'Deny', scope: 'WorkloadSelector'});
+  return out.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}
+
+function policyTable(rows: ReturnType<typeof ztunnelPolicies>): string {
+  return formatTable(
+    [['NAMESPACE', 'POLICY NAME', 'ACTION', 'SCOPE'], ...rows.map((r) => [r.namespace, r.name, r.action, r.scope])],
+    1,
+  );
+}
+
+async function policiesCmd(ctx: RunContext, store: ObjectStore): Promise<number> {
+  ztunnels(store, ctx);
+  const ns = str(ctx.flags['policy-namespace']);
+  const rows = ztunnelPolicies(store, ctx.istioNamespace).filter(
+    (r) => !ns || r.namespace.toLowerCase() === ns.toLowerCase(),
+  );
+  if (
+    structured(
+      ctx,
+      rows.map((r) => ({name: r.name, namespace: r.namespace, scope: r.scope, action: r.action, rules: []})),
+    )
+  )
+    return 0;
+  ctx.io.stdout.write(policyTable(rows));
+  return 0;
+}
+
+/**
+ * The connections ztunnel holds open right now (writer/ztunnel/configdump/connections.go). The sandbox's curl and
+ * Envoy connections are modelled per request and are closed by the time istioctl asks, so the table has its
+ * header only, as on a quiet real cluster.
+ */
+const CONNECTIONS_HEADER = ['WORKLOAD', 'DIRECTION', 'LOCAL', 'REMOTE', 'REMOTE TARGET', 'PROTOCOL'];
+
+async function connectionsCmd(ctx: RunContext, store: ObjectStore): Promise<number> {
+  ztunnels(store, ctx);
+  const dir = str(ctx.flags.direction);
+  if (dir && dir !== 'inbound' && dir !== 'outbound')
+    throw new CommandError(`invalid direction "${dir}", must be one of inbound or outbound`);
+  if (structured(ctx, [])) return 0;
+  ctx.io.stdout.write(formatTable([CONNECTIONS_HEADER], 1));
+  return 0;
+}
+
+/** `zc all`: every summary after a blank line, with `------ X INFO ------` titles under --with-headers */
+async function allCmd(ctx: RunContext, store: ObjectStore): Promise<number> {
+  const z = ztunnels(store, ctx)[0]!;
+  const all = {workloads: workloads(store, {...ctx, flags: {}}), services: serviceRows(store, '')};
+  if (str(ctx.flags.output) !== 'short') {
+    structured(ctx, {
+      workloads: all.workloads.map(workloadJson),
+      services: all.services.map((r) => ({
+        name: r.s.metadata.name,
+        namespace: r.s.metadata.namespace,
+        hostname: `${r.s.metadata.name}.${r.s.metadata.namespace}.svc.cluster.local`,
+        vips: [`/${r.vip}`],
+      })),
+      policies: ztunnelPolicies(store, ctx.istioNamespace),
+      certificates: [],
+      workloadState: {},
+    });
+    return 0;
+  }
+  const title = (t: string) => (ctx.flags['with-headers'] === true ? `------ ${t} ------\n\n` : '');
   ctx.io.stdout.write(
-    formatTable(
-      [['CERTIFICATE NAME', 'TYPE', 'STATUS', 'VALID CERT', 'SERIAL NUMBER', 'NOT AFTER', 'NOT BEFORE'], ...rows],
-      5,
-    ),
+    `\n${title('WORKLOAD INFO')}${workloadTable(all.workloads)}` +
+      `\n${title('SERVICE INFO')}${serviceTable(all.services)}` +
+      `\n${title('POLICY INFO')}${policyTable(ztunnelPolicies(store, ctx.istioNamespace))}` +
+      `\n${title('SECRET INFO')}${certificateTable(store, ctx, z)}` +
+      `\n${title('CONNECTIONS INFO')}${formatTable([CONNECTIONS_HEADER], 1)}`,
   );
   return 0;
+}
+
+/** -o json|yaml: true when it printed; an unknown format is istioctl's error */
+function structured(ctx: RunContext, doc: unknown): boolean {
+  const out = str(ctx.flags.output, 'short');
+  if (out === 'short') return false;
+  if (out === 'json') ctx.io.stdout.write(`${JSON.stringify(doc, null, 4)}\n`);
+  else if (out === 'yaml') ctx.io.stdout.write(`${stringify(doc)}\n`);
+  else throw new CommandError(`output format "${out}" not supported`);
+  return true;
 }
 
 const sub = (name: string, aliases: string[], short: string, run: IstioctlCommand['run']): IstioctlCommand => ({
@@ -260,6 +396,23 @@ const sub = (name: string, aliases: string[], short: string, run: IstioctlComman
 });
 
 export const ZTUNNEL_CONFIG_COMMANDS: IstioctlCommand[] = [
+  {
+    ...sub('all', [], 'Retrieves all configuration for the specified Ztunnel pod.', allCmd),
+    use: 'istioctl ztunnel-config all [flags]',
+    flags: [...ZC_FLAGS, {name: 'with-headers', type: 'bool', usage: 'Print summary with headers'}],
+  },
+  {
+    ...sub('connections', ['cons'], 'Retrieves connections for the specified Ztunnel pod.', connectionsCmd),
+    flags: [
+      ...ZC_FLAGS,
+      {name: 'direction', type: 'string', usage: 'Filter workloads by direction (inbound or outbound)'},
+      {name: 'raw', type: 'bool', usage: 'If set, show IP addresses instead of names'},
+    ],
+  },
+  {
+    ...sub('policy', ['policies', 'p', 'pol'], 'Retrieves policies for the specified Ztunnel pod.', policiesCmd),
+    flags: [...ZC_FLAGS, {name: 'policy-namespace', type: 'string', usage: 'Filter policies by namespace field'}],
+  },
   sub(
     'certificate',
     ['certificates', 'certs', 'cert'],

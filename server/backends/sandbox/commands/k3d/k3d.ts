@@ -11,6 +11,7 @@ import {GLOBAL_FLAGS, type K3dCommand} from './k3d-command';
 import {K3dLog} from './k3d-log';
 import {kubeconfigGet, kubeconfigMerge} from './kubeconfig';
 import {nodeList} from './node-list';
+import {NOT_SIMULATED} from './not-simulated';
 import {version} from './version';
 import {FlagError, flagUsage, parseFlags} from '../../kit/flags';
 
@@ -24,13 +25,16 @@ const COMMANDS: K3dCommand[] = [
   kubeconfigGet,
   kubeconfigMerge,
   version,
+  ...NOT_SIMULATED,
 ];
 
 /** the command groups: what `k3d`, `k3d cluster` ... list as "Available Commands" */
 const GROUPS: Record<string, {short: string; children: K3dCommand[]}> = {
   cluster: {short: 'Manage cluster(s)', children: COMMANDS.filter((c) => c.path[0] === 'cluster')},
   kubeconfig: {short: 'Manage kubeconfig(s)', children: COMMANDS.filter((c) => c.path[0] === 'kubeconfig')},
+  image: {short: 'Handle container images.', children: COMMANDS.filter((c) => c.path[0] === 'image')},
   node: {short: 'Manage node(s)', children: COMMANDS.filter((c) => c.path[0] === 'node')},
+  registry: {short: 'Manage registry/registries', children: COMMANDS.filter((c) => c.path[0] === 'registry')},
   version: {short: 'Show k3d and default k3s version', children: []},
 };
 

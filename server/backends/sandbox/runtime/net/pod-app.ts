@@ -39,6 +39,7 @@ export async function serveFromPod(
   const c = listenerOn(rt, pod, port);
   if (!c) return undefined;
   const ce = containerEnv(rt, pod, c);
+  rt.load.record(pod.namespace, pod.name, c.name, rt.clock.now().getTime());
   const handler = APP_HANDLERS[ce.image.app]!;
   const res = await handler({
     ...req,
