@@ -127,11 +127,7 @@ describe('workshop mode', () => {
     const view = await c.next('workshop');
     assert.equal(view.view.name, 'Barbara');
     c.send({type: 'page', locale: 'en', pageId: 'first'});
-    c.send({type: 'run', locale: 'en', pageId: 'first', stepId: 'hello'});
-    await c.until(
-      () => c.messages.some((m) => m.type === 'step' && m.result.stepId === 'hello' && m.result.status === 'passed'),
-      'the step to pass',
-    );
+    assert.equal((await c.runStep('en', 'first', 'hello')).status, 'passed');
     await until(() =>
       boardMessages.some((b) => b.rows.some((r) => r.name === 'Barbara' && r.steps['first/hello']?.state === 'passed')),
     );
@@ -190,10 +186,11 @@ describe('workshop mode', () => {
 
   it(
     'runs an attendee’s shell as their own user, away from the lab’s files',
-    {skip: !isolated && 'needs root and bubblewrap'},
-    async () => {
+    {skip: !isolated && 'needs root and bubblewrap', timeout: 300_000},
+    async (t) => {
       const {cookie} = await join('Edsger');
       const c = new ProtocolClient(lab.port, undefined, {headers: {Cookie: cookie!}});
+      c.reportOnAbort(t.signal, 'the isolated attendee shell');
       await c.attach();
       writeFileSync(path.join(dir, 'state', 'instructor-secret.txt'), 'secret');
       c.send({
@@ -218,17 +215,9 @@ describe('workshop mode', () => {
       // lab_reseal ends it
       c.send({type: 'page', locale: 'en', pageId: 'first'});
       const result = async (status: string) => {
-        const from = c.messages.length;
-        c.send({type: 'run', locale: 'en', pageId: 'first', stepId: 'hello'});
-        const done = () =>
-          c.messages
-            .slice(from)
-            .find((m) => m.type === 'step' && m.result.stepId === 'hello' && m.result.status !== 'running');
-        await c.until(() => Boolean(done()), `the step to end ${status}`);
-        const m = done()!;
-        assert.ok(m.type === 'step');
-        assert.equal(m.result.status, status, JSON.stringify(m.result));
-        return m.result;
+        const r = await c.runStep('en', 'first', 'hello');
+        assert.equal(r.status, status, JSON.stringify(r));
+        return r;
       };
       c.send({type: 'input', data: 'export KUBECONFIG=/tmp/elsewhere; echo exported-$((3+4))\r'});
       await c.outputMatches(/exported-7/);

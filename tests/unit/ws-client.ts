@@ -58,6 +58,47 @@ export class ProtocolClient {
     return this.messages.slice(from).find((m) => m.type === type) as Extract<ServerMessage, {type: T}>;
   }
 
+  /**
+   * When the test is cut off (its own timeout, the file's), writes what this client had seen to stderr, so a CI log
+   * says where it stopped instead of only "timed out".
+   */
+  reportOnAbort(signal: AbortSignal, name: string): void {
+    signal.addEventListener('abort', () => {
+      process.stderr.write(
+        `\n--- ${name}: cut off; its terminal output so far:\n${this.output.slice(-3000)}\n--- its last messages: ${JSON.stringify(this.messages.slice(-8))}\n`,
+      );
+    });
+  }
+
+  /**
+   * Runs a step as the page's Run button does and resolves with its end result. A `busy` answer (the prompt after
+   * the last typed command has not come back yet, as on a loaded machine) is retried when the next frame arrives;
+   * any other error frame fails at once instead of leaving the test waiting for a result that will never come.
+   */
+  async runStep(
+    locale: string,
+    pageId: string,
+    stepId: string,
+  ): Promise<Extract<ServerMessage, {type: 'step'}>['result']> {
+    for (;;) {
+      const from = this.messages.length;
+      this.send({type: 'run', locale, pageId, stepId});
+      const end = () =>
+        this.messages
+          .slice(from)
+          .find(
+            (m) =>
+              (m.type === 'step' && m.result.stepId === stepId && m.result.status !== 'running') || m.type === 'error',
+          );
+      await this.until(() => Boolean(end()), `step ${stepId} to end`);
+      const m = end()!;
+      if (m.type === 'step') return m.result;
+      if (m.type !== 'error' || m.code !== 'busy') throw new Error(`run ${stepId}: ${JSON.stringify(m)}`);
+      const [seen, seenOutput] = [this.messages.length, this.output.length];
+      await this.until(() => this.messages.length > seen || this.output.length > seenOutput, 'the prompt');
+    }
+  }
+
   async outputMatches(pattern: RegExp): Promise<void> {
     await this.until(() => pattern.test(this.output), `output matching ${pattern}`);
   }
