@@ -5,6 +5,7 @@ import {checkKnownFields} from './known-fields';
 import {applyPatch, checkPatchedShape, parsePatchBody, patchTypeOf} from './patch';
 import {managerOf, serverSideApply} from './field-manager';
 import {timestamp} from './names';
+import {chunkRequest} from './list-chunks';
 import {isPlainObject} from './patch-merge';
 import type {RequestTarget} from './request-info';
 import type {UserInfo} from './rbac';
@@ -114,25 +115,34 @@ function sendObject(ctx: ResourceContext, code: number, o: KubeObject): void {
   sendJson(ctx.res, code, o);
 }
 
+const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+
 function list(ctx: ResourceContext): void {
   requireVerb(ctx, 'list');
-  const {items, resourceVersion} = ctx.store.list(ctx.type, listOptions(ctx));
+  const page = ctx.store.list(ctx.type, listOptions(ctx), chunkRequest(ctx.query));
+  const {items, resourceVersion} = page;
+  // ListMeta: continue and remainingItemCount only when there is more (omitempty)
+  const listMeta = {
+    resourceVersion,
+    ...(page.continue ? {continue: page.continue} : {}),
+    ...(page.remainingItemCount !== undefined ? {remainingItemCount: page.remainingItemCount} : {}),
+  };
   const r = rendering(ctx.req.headers.accept);
   if (r === 'table') {
     const t = toTable(ctx.type, items, {now: ctx.store.clock.now(), resourceVersion, include: includeObject(ctx)});
-    return sendJson(ctx.res, 200, t, 'application/json;as=Table;v=v1;g=meta.k8s.io');
+    return sendJson(ctx.res, 200, {...t, metadata: {...t.metadata, ...listMeta}}, TABLE_CONTENT_TYPE);
   }
   if (r === 'partial')
     return sendJson(ctx.res, 200, {
       kind: 'PartialObjectMetadataList',
       apiVersion: 'meta.k8s.io/v1',
-      metadata: {resourceVersion},
+      metadata: listMeta,
       items: items.map((o) => ({kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata})),
     });
   sendJson(ctx.res, 200, {
     kind: ctx.type.listKind,
     apiVersion: apiVersionOf(ctx.type),
-    metadata: {resourceVersion},
+    metadata: listMeta,
     items,
   });
 }

@@ -5,6 +5,7 @@ import {applyCrdSchema} from './crd-schema';
 import {EventLog} from './event-log';
 import {fieldMatcher} from './field-selector';
 import {labelMatcher} from './label-selector';
+import {encodeContinue, type ChunkRequest} from './list-chunks';
 import {randomSuffix, timestamp} from './names';
 import {clone} from './patch-merge';
 import {errors} from './status';
@@ -129,16 +130,43 @@ export class ObjectStore {
     return o;
   }
 
-  list(type: ResourceType, opts: ListOptions = {}): {items: KubeObject[]; resourceVersion: string} {
+  /**
+   * Objects in key order (as etcd ranges them). With `chunk.limit`, at most that many, starting after
+   * `chunk.startKey` (relative to the namespace when the list is inside one), with where to go on (list-chunks.ts).
+   */
+  list(
+    type: ResourceType,
+    opts: ListOptions = {},
+    chunk: ChunkRequest = {limit: 0},
+  ): {items: KubeObject[]; resourceVersion: string; continue?: string; remainingItemCount?: number} {
     const byLabel = labelMatcher(opts.labelSelector);
     const byField = fieldMatcher(type, opts.fieldSelector);
+    const inNamespace = Boolean(opts.namespace && type.namespaced);
+    const prefix = inNamespace ? `${opts.namespace}/` : '';
+    const start = chunk.startKey === undefined ? undefined : prefix + chunk.startKey;
+    const resourceVersion = chunk.resourceVersion ?? String(this.rv);
+    const keys = [...this.bucket(type).keys()]
+      .filter((k) => k.startsWith(prefix) && (start === undefined || k >= start))
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const items: KubeObject[] = [];
-    for (const [k, o] of [...this.bucket(type).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      if (opts.namespace && type.namespaced && !k.startsWith(`${opts.namespace}/`)) continue;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const o = this.bucket(type).get(k)!;
       if (!byLabel(o.metadata.labels) || !byField(o)) continue;
+      if (chunk.limit > 0 && items.length === chunk.limit) {
+        // more match after the last one returned: hand out where to go on; the count only without selectors
+        const last = keys[i - 1]!;
+        const selectors = Boolean(opts.labelSelector || opts.fieldSelector);
+        return {
+          items,
+          resourceVersion,
+          continue: encodeContinue(last.slice(prefix.length), resourceVersion),
+          ...(selectors ? {} : {remainingItemCount: keys.length - i}),
+        };
+      }
       items.push(this.asVersion(type, clone(o)));
     }
-    return {items, resourceVersion: String(this.rv)};
+    return {items, resourceVersion};
   }
 
   /** the predicate a list with these options applies, for filtering watch events the same way */
