@@ -810,3 +810,69 @@ describe('pod stages (golden)', () => {
     matchGolden(new URL('../fixtures/sandbox-cluster/pod-stages.golden.txt', import.meta.url), lines.join('\n') + '\n');
   });
 });
+
+describe('the garbage collector', () => {
+  it('answers the delete of a big Deployment at once and collects its ReplicaSet and pods in batches afterwards', async () => {
+    const c = await manualCluster();
+    c.create(c.kinds.deployments, deploymentManifest('big', {replicas: 300}));
+    c.advance(5000);
+    assert.equal(c.list(c.kinds.pods, 'default', 'app=big').length, 300);
+    const turnsBefore = c.list(c.kinds.replicasets, 'default').length;
+    assert.equal(turnsBefore, 1);
+    c.store.delete(c.kinds.deployments, 'default', 'big');
+    // the DELETE itself touched only the Deployment: the ReplicaSet and its pods are still there, not terminating
+    assert.equal(c.list(c.kinds.replicasets, 'default').length, 1);
+    assert.ok(c.list(c.kinds.pods, 'default', 'app=big').every((p) => !p.metadata.deletionTimestamp));
+    c.advance(0);
+    assert.equal(c.list(c.kinds.replicasets, 'default').length, 0, 'the ReplicaSet is collected first');
+    c.advance(60_000);
+    assert.equal(c.list(c.kinds.pods, 'default', 'app=big').length, 0, 'then its pods, through their kubelets');
+    c.rt.dispose();
+  });
+
+  it('keeps a dependent another owner still holds, dropping only the gone owner’s reference', async () => {
+    const c = await manualCluster();
+    const cm = (name: string) =>
+      c.create(c.kinds.configmaps, {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name, namespace: 'default'}});
+    const a = cm('owner-a');
+    const b = cm('owner-b');
+    const ref = (o: J) => ({apiVersion: 'v1', kind: 'ConfigMap', name: o.metadata.name, uid: o.metadata.uid});
+    c.create(c.kinds.configmaps, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {name: 'shared', namespace: 'default', ownerReferences: [ref(a), ref(b)]},
+    });
+    c.create(c.kinds.configmaps, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {name: 'only-a', namespace: 'default', ownerReferences: [ref(a)]},
+    });
+    c.store.delete(c.kinds.configmaps, 'default', 'owner-a');
+    c.advance(0);
+    assert.equal(c.get(c.kinds.configmaps, 'default', 'only-a'), undefined);
+    const shared = c.get(c.kinds.configmaps, 'default', 'shared')!;
+    assert.deepEqual(
+      shared.metadata.ownerReferences.map((r: J) => r.name),
+      ['owner-b'],
+    );
+    c.rt.dispose();
+  });
+
+  it('collects after a restart what an owner deleted while the collector was away left behind', async () => {
+    const clock = new ManualClock();
+    const store = new ObjectStore({clock, gracefulPodDeletion: true, backgroundCollection: true});
+    seedFreshCluster(store);
+    const first = await manualCluster({}, store, clock);
+    first.create(first.kinds.deployments, deploymentManifest('web', {replicas: 2}));
+    first.advance(5000);
+    first.rt.dispose();
+    store.delete(first.kinds.deployments, 'default', 'web');
+    clock.advance(1000);
+    assert.equal(first.list(first.kinds.replicasets, 'default').length, 1, 'no collector ran');
+    const again = wrap(store, clock, resumeCluster({store}, walkthroughSpec('lab'), {clock}));
+    again.advance(60_000);
+    assert.equal(again.list(again.kinds.replicasets, 'default').length, 0);
+    assert.equal(again.list(again.kinds.pods, 'default', 'app=web').length, 0);
+    again.rt.dispose();
+  });
+});

@@ -39,6 +39,11 @@ export class OwnerGraph {
     return uid ? [...(this.dependents.get(uid) ?? [])] : [];
   }
 
+  /** uids that dependents name but no stored object has: owners deleted before their dependents were collected */
+  absentOwners(): string[] {
+    return [...this.dependents.keys()].filter((uid) => !this.byUid.has(uid));
+  }
+
   /** the id of the object with this uid */
   idOf(uid: string | undefined): string | undefined {
     return uid ? this.byUid.get(uid) : undefined;

@@ -37,6 +37,12 @@ export interface StoreOptions {
    * `kubectl delete pod` would wait forever.
    */
   gracefulPodDeletion?: boolean;
+  /**
+   * Dependents are collected by a garbage-collector controller (cluster/controllers/garbage-collector.ts) through
+   * `collectDependents`, in bounded batches, as kube-controller-manager's collector does after the DELETE has been
+   * answered. Off (the API alone, as in its unit tests): collected inside the delete.
+   */
+  backgroundCollection?: boolean;
   /** what the sandbox may hold (api/quota.ts); DEFAULT_QUOTA when not given */
   quota?: QuotaLimits;
 }
@@ -100,6 +106,7 @@ export class ObjectStore {
   private readonly events: EventLog;
   private readonly nsDelay: number;
   private readonly gracefulPods: boolean;
+  private readonly backgroundCollection: boolean;
   private readonly timers = new Set<Disposable>();
   /** uids and ownerReferences of what is stored, for the garbage collector */
   private readonly graph = new OwnerGraph();
@@ -109,6 +116,7 @@ export class ObjectStore {
     this.events = new EventLog(opts.historySize ?? 1000);
     this.nsDelay = opts.namespaceFinalizeDelayMs ?? 200;
     this.gracefulPods = opts.gracefulPodDeletion ?? false;
+    this.backgroundCollection = opts.backgroundCollection ?? false;
     this.quota = new StoreQuota(opts.quota);
   }
 
@@ -350,7 +358,7 @@ export class ObjectStore {
       o.metadata.resourceVersion = String(++this.rv);
       this.bucket(type).set(k, o);
       this.publish('MODIFIED', type, o);
-      if (finalizers.includes(FOREGROUND)) this.deleteDependents(o, 'Foreground');
+      if (finalizers.includes(FOREGROUND) && !this.backgroundCollection) this.deleteDependents(o, 'Foreground');
       return this.asVersion(type, clone(this.bucket(type).get(k) ?? o));
     }
     this.remove(type, o);
@@ -516,8 +524,80 @@ export class ObjectStore {
     o.metadata.resourceVersion = String(++this.rv);
     this.publish('DELETED', type, o);
     if (type.resource === 'customresourcedefinitions') this.removeCrdContent(o);
-    this.deleteDependents(o, 'Background');
+    if (!this.backgroundCollection) this.deleteDependents(o, 'Background');
     this.releaseForegroundOwners(o);
+  }
+
+  // ---- the garbage collector's side (cluster/controllers/garbage-collector.ts) ----------------------------
+
+  /**
+   * Owners whose dependents wait to be collected: uids that dependents name but no stored object has (the owner is
+   * gone: also after a restart, when nothing remembers the delete), and owners being deleted in the foreground.
+   */
+  ownersToCollect(): string[] {
+    const owners = this.graph.absentOwners();
+    for (const [, o] of this.allObjects())
+      if (o.metadata.uid && (o.metadata.finalizers ?? []).includes(FOREGROUND)) owners.push(o.metadata.uid);
+    return owners;
+  }
+
+  /** whether a change makes work for the collector: an owner with dependents removed, or deleted in the foreground */
+  collectionWanted(e: StoreEvent): boolean {
+    const uid = e.object.metadata.uid;
+    if (!uid || this.graph.dependentsOf(uid).length === 0) return false;
+    return e.type === 'DELETED' || (e.object.metadata.finalizers ?? []).includes(FOREGROUND);
+  }
+
+  /** whether the collector still has work for this owner: it is gone or going in the foreground, and a dependent is not yet being deleted */
+  dependentsWaiting(ownerUid: string): boolean {
+    const ownerId = this.graph.idOf(ownerUid);
+    const owner = ownerId ? this.byId(ownerId)?.[1] : undefined;
+    if (owner && !(owner.metadata.finalizers ?? []).includes(FOREGROUND)) return false;
+    return this.graph.dependentsOf(ownerUid).some((id) => {
+      const d = this.byId(id)?.[1];
+      return d !== undefined && !d.metadata.deletionTimestamp;
+    });
+  }
+
+  /** ids of the dependents naming this owner (a snapshot: the collector walks it in batches) */
+  dependentIds(ownerUid: string): string[] {
+    return this.graph.dependentsOf(ownerUid);
+  }
+
+  /**
+   * The collector's work for one dependent of an owner that is gone or being deleted in the foreground: delete it
+   * (in the foreground when the owner goes that way) or, when another owner of its own still exists, drop the
+   * reference to this one (the collector's attemptToDeleteItem). False when there was nothing to do: the owner
+   * exists and keeps it, it is gone, or it is already being deleted.
+   */
+  collectDependent(ownerUid: string, id: string): boolean {
+    const ownerId = this.graph.idOf(ownerUid);
+    const owner = ownerId ? this.byId(ownerId)?.[1] : undefined;
+    const foreground = Boolean(owner && (owner.metadata.finalizers ?? []).includes(FOREGROUND));
+    if (owner && !foreground) return false;
+    const found = this.byId(id);
+    if (!found) return false;
+    const [t, d] = found;
+    if (d.metadata.deletionTimestamp) return false;
+    if (!(d.metadata.ownerReferences ?? []).some((r) => r.uid === ownerUid)) return false;
+    try {
+      const others = (d.metadata.ownerReferences ?? []).some(
+        (r) => r.uid !== ownerUid && this.graph.idOf(r.uid) !== undefined,
+      );
+      if (others && !foreground) {
+        const copy = clone(d);
+        copy.metadata.ownerReferences = (copy.metadata.ownerReferences ?? []).filter((r) => r.uid !== ownerUid);
+        this.update(t, copy);
+      } else {
+        this.delete(t, d.metadata.namespace, d.metadata.name!, {
+          propagationPolicy: foreground ? 'Foreground' : 'Background',
+        });
+      }
+      return true;
+    } catch {
+      // a quota, a finalizer's own rules: the collector retries the owner later
+      return false;
+    }
   }
 
   private removeCrdContent(crd: KubeObject): void {

@@ -90,8 +90,9 @@ export class SandboxBackend implements Backend {
         stateDir: opts.stateDir,
         host: '127.0.0.1',
         onProblem: opts.onProblem,
-        // the simulated kubelet stops containers: `kubectl delete pod` shows Terminating and waits, as on k3s
-        store: {gracefulPodDeletion: true},
+        // the simulated kubelet stops containers: `kubectl delete pod` shows Terminating and waits, as on k3s; the
+        // cluster's garbage collector deletes what an owner leaves, after the DELETE is answered
+        store: {gracefulPodDeletion: true, backgroundCollection: true},
       };
       // the last run's ports first: kubeconfigs and shells opened with `lab sandbox env` keep working after a restart
       const api = await startSandboxApi({...apiOpts, port: ports.api ?? 0}).catch(() =>

@@ -4,6 +4,7 @@ import {runController, type ControllerContext, type ControllerDef, type RunningC
 import {daemonSetController} from './controllers/daemonset';
 import {deploymentController} from './controllers/deployment';
 import {endpointsController} from './controllers/endpoints';
+import {runGarbageCollector} from './controllers/garbage-collector';
 import {jobController} from './controllers/job';
 import {kubeletController} from './controllers/kubelet';
 import {localPathController} from './controllers/local-path';
@@ -128,7 +129,10 @@ function startRuntime(
   running: boolean,
 ): ClusterRuntime & {readonly disposed: boolean} {
   const ctx: ControllerContext = {store, clock, kinds, events, lane};
-  const controllers: RunningController[] = CONTROLLERS.map((make) => runController(ctx, make(ctx)));
+  const controllers: RunningController[] = [
+    ...CONTROLLERS.map((make) => runController(ctx, make(ctx))),
+    runGarbageCollector(ctx),
+  ];
   let isRunning = running;
   let disposed = false;
   if (!running) controllers.forEach((c) => c.pause());
