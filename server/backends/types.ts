@@ -8,6 +8,8 @@ export type BackendName = 'host' | 'sandbox';
 
 export interface BackendOptions {
   stateDir: string;
+  /** something the lab's log should say (a sandbox's taken host port, a state file set aside) */
+  onProblem?: (message: string, detail: Record<string, unknown>) => void;
 }
 
 /** Who owns sessions, progress and a sandbox: the one local learner, or one per workshop attendee. */

@@ -100,7 +100,12 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
   const logger = deps.logger ?? createLogger();
   const learner = LOCAL_LEARNER;
 
-  const backend = deps.backendInstance ?? (await createBackend(options.backend, {stateDir: options.stateDir}));
+  const backend =
+    deps.backendInstance ??
+    (await createBackend(options.backend, {
+      stateDir: options.stateDir,
+      onProblem: (message, detail) => logger.warn(detail, message),
+    }));
   const manifests = deps.manifests ?? (await defaultManifests(options));
   const progressStore = deps.progress ?? new FileProgressStore(options.stateDir, {logger});
   progressStore.snapshot(learner); // load now: a corrupt file is reported at start, not at the first attach

@@ -141,6 +141,27 @@ describe('sandbox backend', {skip: NO_KUBECTL}, () => {
     await h.backend.delete('att1');
   });
 
+  it('a host port something else holds is left unpublished, and k3d says so; a start after it is freed publishes it', async () => {
+    const holder = net.createServer((socket) => socket.end('not-the-cluster'));
+    await new Promise<void>((resolve) => holder.listen(29384, '127.0.0.1', resolve));
+    try {
+      const created = await h.sh('busy-port', "k3d cluster create held -p '29384:80@loadbalancer'");
+      assert.equal(created.code, 0, created.stderr);
+      assert.match(
+        created.stderr,
+        /^WARN\[\d{4}\] Port mapping '29384:80' is not published: host port 29384 is already in use on this machine/m,
+      );
+      assert.match(created.stdout, /Cluster 'held' created successfully!/);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+    await h.sh('busy-port', 'k3d cluster stop held');
+    const started = await h.sh('busy-port', 'k3d cluster start held');
+    assert.equal(started.code, 0, started.stderr);
+    assert.doesNotMatch(started.stderr, /not published/);
+    await h.backend.delete('busy-port');
+  });
+
   it('k3d cluster stop/start, and reset/delete from the lab', async () => {
     assert.equal(
       (await h.sh('t2', 'k3d cluster stop two')).stdout.replace(/\[\d+\]/g, ''),

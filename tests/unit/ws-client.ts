@@ -9,6 +9,7 @@ export class ProtocolClient {
   private readonly waiters = new Set<() => void>();
   readonly opened: Promise<void>;
   closed = false;
+  private closing = false;
 
   /** `token` may be undefined with `headers` carrying another proof (a workshop attendee's cookie) */
   constructor(port: number, token: string | undefined, opts: {path?: string; headers?: Record<string, string>} = {}) {
@@ -59,11 +60,13 @@ export class ProtocolClient {
   }
 
   /**
-   * When the test is cut off (its own timeout, the file's), writes what this client had seen to stderr, so a CI log
+   * When the test is cut off (its own timeout, the file's) before it closed this client, writes what this client had seen to stderr, so a CI log
    * says where it stopped instead of only "timed out".
    */
   reportOnAbort(signal: AbortSignal, name: string): void {
     signal.addEventListener('abort', () => {
+      // the signal aborts when any test ends: a test that got to close its client was not cut off
+      if (this.closing) return;
       process.stderr.write(
         `\n--- ${name}: cut off; its terminal output so far:\n${this.output.slice(-3000)}\n--- its last messages: ${JSON.stringify(this.messages.slice(-8))}\n`,
       );
@@ -126,6 +129,7 @@ export class ProtocolClient {
   }
 
   close(): Promise<void> {
+    this.closing = true;
     if (this.closed) return Promise.resolve();
     this.ws.close();
     return this.until(() => this.closed, 'close');

@@ -70,10 +70,7 @@ export class LearnerSandbox implements CommandSandbox {
   /** `--api-port`'s URL inside an owner's private network (owner.net), where the shell's kubeconfig copy points */
   private shellServer: string | undefined;
   /** the host ports `k3d cluster create -p` published on the load balancer */
-  private readonly published = new PublishedPorts({
-    store: () => this.store,
-    runtime: () => this.podRuntime.sandbox(this.name),
-  });
+  private readonly published: PublishedPorts;
 
   private constructor(
     readonly learner: string,
@@ -84,7 +81,14 @@ export class LearnerSandbox implements CommandSandbox {
     private readonly podRuntime: PodRuntime,
     /** this sandbox's turn in the server's work loop: its cluster's and its mesh's controllers share it */
     private readonly lane: WorkLane,
-  ) {}
+    onProblem?: (message: string, detail: Record<string, unknown>) => void,
+  ) {
+    this.published = new PublishedPorts({
+      store: () => this.store,
+      runtime: () => this.podRuntime.sandbox(this.name),
+      onProblem: onProblem && ((message, detail) => onProblem(message, {sandbox: name, ...detail})),
+    });
+  }
 
   static open(
     learner: string,
@@ -105,6 +109,7 @@ export class LearnerSandbox implements CommandSandbox {
       api,
       podRuntime,
       workLoop.lane(),
+      onProblem,
     );
     s.record = saved?.cluster;
     s.isolated = saved?.isolated ?? false;
@@ -222,6 +227,10 @@ export class LearnerSandbox implements CommandSandbox {
   nodeProcesses(node: NodeContainer): NodeProcess[] {
     const own = this.record ? nodeProcesses(this.store, this.record, node) : [];
     return this.mesh ? this.mesh.nodeProcesses(own) : own;
+  }
+
+  get unpublishedPorts(): readonly string[] {
+    return this.published.taken;
   }
 
   credentials(cluster: string): ClusterCredentials {

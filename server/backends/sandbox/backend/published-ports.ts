@@ -31,6 +31,8 @@ export type ListenAt = {host: string} | {socketPath(port: number): string; own(s
 
 export class PublishedPorts {
   private servers: http.Server[] = [];
+  /** the mappings the last open could not publish: their host port was taken */
+  taken: string[] = [];
 
   constructor(private readonly deps: PublishedPortsDeps) {}
 
@@ -38,6 +40,7 @@ export class PublishedPorts {
   async open(record: ClusterRecord, at: ListenAt = {host: '127.0.0.1'}): Promise<number[]> {
     await this.close();
     const opened: number[] = [];
+    this.taken = [];
     for (const m of record.ports) {
       if (m.nodeFilter !== 'loadbalancer') continue;
       const server = http.createServer((req, res) => void this.handle(m.containerPort, req, res));
@@ -52,6 +55,7 @@ export class PublishedPorts {
         else if ('host' in at) server.listen(m.hostPort, at.host, () => resolve(true));
       });
       if (!ok) {
+        this.taken.push(m.mapping);
         this.deps.onProblem?.(`host port ${m.hostPort} is taken: the sandbox does not publish ${m.mapping}`, {});
         continue;
       }
@@ -65,6 +69,7 @@ export class PublishedPorts {
   async close(): Promise<void> {
     const servers = this.servers;
     this.servers = [];
+    this.taken = [];
     await Promise.all(
       servers.map(
         (s) =>

@@ -26,6 +26,11 @@ export interface CommandSandbox {
   deleteCluster(): Promise<void>;
   stopCluster(): Promise<void>;
   startCluster(): Promise<void>;
+  /**
+   * the cluster's `-p …@loadbalancer` mappings whose host port was taken (another lab, another program) when the
+   * cluster was created or started: the sandbox leaves them unpublished, and k3d's output says so
+   */
+  readonly unpublishedPorts: readonly string[];
   /** what `docker exec <node>` can run: the node's own commands and the mesh's */
   readonly nodeCommands: ReadonlyMap<string, NodeCommand>;
   /** a node container's process table (with the mesh's processes) */

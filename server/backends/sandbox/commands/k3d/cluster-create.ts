@@ -5,6 +5,7 @@
 import {newContainerIds, type ClusterRecord, type PortMapping} from '../../cluster/cluster-record';
 import {K3S_VERSION} from '../../versions';
 import type {K3dCommand} from './k3d-command';
+import {warnUnpublished} from './k3d-log';
 import {K3S_IMAGE_TAG} from './k3d-version';
 import type {FlagSpec} from '../../kit/flags';
 
@@ -222,6 +223,7 @@ export const clusterCreate: K3dCommand = {
     } else log.info('All agents already running.');
     log.info('Starting helpers...');
     log.info(`Starting node '${node('serverlb')}'`);
+    warnUnpublished(log, sandbox.unpublishedPorts);
     log.info(
       `Injecting records for hostAliases (incl. host.k3d.internal) and for ${servers + agents + 1} network members into CoreDNS configmap...`,
     );

@@ -1,6 +1,7 @@
 /** `k3d cluster delete|start|stop [NAME]` with k3d's log lines. */
 import {nodeContainers} from '../../cluster/cluster-record';
 import type {K3dCommand, K3dContext} from './k3d-command';
+import {warnUnpublished} from './k3d-log';
 
 /** the clusters a command addresses: NAME..., --all, or k3s-default */
 function targets({sandbox, parsed}: K3dContext): {found: string[]; missing: string[]} {
@@ -98,6 +99,7 @@ export const clusterStart: K3dCommand = {
     } else log.info('All agents already running.');
     log.info('Starting helpers...');
     log.info(`Starting node 'k3d-${c.name}-serverlb'`);
+    warnUnpublished(log, sandbox.unpublishedPorts);
     log.info(
       `Injecting records for hostAliases (incl. host.k3d.internal) and for ${nodes.length} network members into CoreDNS configmap...`,
     );

@@ -33,3 +33,17 @@ export class K3dLog {
     return 1;
   }
 }
+
+/**
+ * Real k3d fails the whole create when Docker cannot bind a published port ("Bind for 0.0.0.0:9080 failed: port is
+ * already allocated"); the sandbox leaves the port alone so two labs on one machine both work, and says so here,
+ * so a learner whose `curl localhost:9080` reaches something else knows why.
+ */
+export function warnUnpublished(log: K3dLog, mappings: readonly string[]): void {
+  for (const m of mappings) {
+    const hostPort = m.split(':').at(-2) ?? m;
+    log.warn(
+      `Port mapping '${m}' is not published: host port ${hostPort} is already in use on this machine (another lab or program holds it), so requests to localhost:${hostPort} do not reach this cluster. Free the port, then run 'k3d cluster stop' and 'k3d cluster start', or create the cluster with another host port.`,
+    );
+  }
+}
