@@ -203,6 +203,24 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
     assert.equal(only.stdout.trimEnd().split('\n').length, 2);
   });
 
+  it('ztunnel-config workloads: an EndpointSlice address no Pod stands behind is a TCP workload named after its Service', async () => {
+    // what the API server keeps for default/kubernetes (a selector-less Service)
+    create('endpointslices', {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: {name: 'outside', namespace: 'bar-1', labels: {'kubernetes.io/service-name': 'outside'}},
+      addressType: 'IPv4',
+      endpoints: [{addresses: ['172.20.0.3'], conditions: {ready: true}}],
+      ports: [{name: 'https', port: 6443, protocol: 'TCP'}],
+    } as unknown as KubeObject);
+    const r = await h.run('zc workloads --workload-namespace bar-1');
+    const row = r.stdout.split('\n').find((l) => l.startsWith('bar-1 ') && l.includes(' outside '));
+    assert.ok(row, r.stdout);
+    assert.deepEqual(row.trim().split(/\s+/), ['bar-1', 'outside', '172.20.0.3', 'None', 'TCP']);
+    assert.equal((await h.run('zc workloads --workload-node k3d-lab-agent-1')).stdout.includes(' outside '), false);
+    h.store.delete(mustType(h.store, 'endpointslices'), 'bar-1', 'outside');
+  });
+
   it('ztunnel-config services: the waypoint a service uses, healthy/total endpoints', async () => {
     const r = await h.run('zc services --service-namespace bar-2');
     const lines = r.stdout.trimEnd().split('\n');

@@ -78,7 +78,7 @@ describe('ambient enrolment (istio-cni)', () => {
       const pod = getOf(store, 'pods', 'bar-1', 'h')!;
       assert.equal(pod.metadata.annotations?.[REDIRECTION], 'enabled');
       assert.deepEqual(lines, [
-        `istio-system/ztunnel-agent1/istio-proxy: 2025-01-23T00:00:00.000000Z\tinfo\tinpod::statemanager\tpod WorkloadUid("${pod.metadata.uid}") received netns, starting proxy`,
+        `istio-system/ztunnel-agent1/istio-proxy: 2025-01-23T00:00:00.000000Z\tinfo\tinpod::statemanager\tpod received, starting proxy\tuid="${pod.metadata.uid}" name="h" namespace="bar-1"`,
       ]);
     } finally {
       mesh.dispose();

@@ -126,6 +126,33 @@ describe('an ingress Gateway on a published port', {skip: NO_KUBECTL}, () => {
     );
   });
 
+  it('networking.istio.io/service-type=ClusterIP: a ClusterIP Service, and the cluster hostname as the address', async () => {
+    const store = h.api.sandboxes.get('ingress')!.store;
+    await k(
+      ['apply', '-f', '-'],
+      [
+        'apiVersion: gateway.networking.k8s.io/v1',
+        'kind: Gateway',
+        'metadata: {name: inside, namespace: bar-2}',
+        'spec:',
+        '  gatewayClassName: istio',
+        '  listeners: [{name: http, port: 8080, protocol: HTTP}]',
+        '',
+      ].join('\n'),
+    );
+    clock.advance(0);
+    assert.equal((getOf(store, 'services', 'bar-2', 'inside-istio')!.spec as {type: string}).type, 'LoadBalancer');
+    // istio.io's ambient getting-started annotates its gateway this way, then lists it
+    await k(['annotate', 'gateway', 'inside', '-n', 'bar-2', 'networking.istio.io/service-type=ClusterIP']);
+    clock.advance(0);
+    assert.equal((getOf(store, 'services', 'bar-2', 'inside-istio')!.spec as {type: string}).type, 'ClusterIP');
+    const gtw = await k(['get', 'gtw', 'inside', '-n', 'bar-2', '--no-headers']);
+    assert.match(gtw.stdout, /^inside\s+istio\s+inside-istio\.bar-2\.svc\.cluster\.local\s+True\s+/);
+    const addresses = (getOf(store, 'gateways', 'bar-2', 'inside')!.status as {addresses: unknown}).addresses;
+    assert.deepEqual(addresses, [{type: 'Hostname', value: 'inside-istio.bar-2.svc.cluster.local'}]);
+    await k(['delete', 'gateway', 'inside', '-n', 'bar-2']);
+  });
+
   it('a port no LoadBalancer Service holds closes the connection', async () => {
     const other = new PublishedPorts({store: () => h.api.sandboxes.get('ingress')!.store, runtime: () => undefined});
     try {

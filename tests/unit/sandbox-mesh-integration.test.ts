@@ -187,7 +187,7 @@ describe('mesh on the simulated cluster with the real istioctl', () => {
       .current.snapshot()
       .map((l) => l.text);
     assert.ok(
-      ztLines.some((l) => /received netns, starting proxy/.test(l)),
+      ztLines.some((l) => /pod received, starting proxy/.test(l)),
       ztLines.join('\n'),
     );
     assert.ok(

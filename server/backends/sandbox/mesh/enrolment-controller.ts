@@ -79,7 +79,12 @@ export function enrolmentController(store: ObjectStore, onChange?: EnrolmentList
   };
 }
 
-/** the line ztunnel logs when istio-cni hands it a pod's netns (src/inpod/statemanager.rs) */
-export function ztunnelEnrolmentLine(time: Date, podUid: string): string {
-  return `${microsTimestamp(time)}\tinfo\tinpod::statemanager\tpod WorkloadUid("${podUid}") received netns, starting proxy`;
+/**
+ * the line ztunnel logs when istio-cni hands it a pod's netns: since 1.24 the message is `pod received, starting
+ * proxy` with the pod as `uid`, `name` and `namespace` fields (ztunnel src/inpod/statemanager.rs, `AddWorkload`;
+ * a real 1.24 line in istio/istio#53371). Older releases wrote `pod WorkloadUid("…") received netns, starting proxy`.
+ */
+export function ztunnelEnrolmentLine(time: Date, pod: {uid: string; name: string; namespace: string}): string {
+  const fields = `uid="${pod.uid}" name="${pod.name}" namespace="${pod.namespace}"`;
+  return `${microsTimestamp(time)}\tinfo\tinpod::statemanager\tpod received, starting proxy\t${fields}`;
 }

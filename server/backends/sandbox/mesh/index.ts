@@ -65,7 +65,11 @@ export function startMesh({store, clock, appendLog, lane}: MeshOptions): Mesh {
         String(ztunnel.metadata.namespace),
         String(ztunnel.metadata.name),
         'istio-proxy',
-        ztunnelEnrolmentLine(clock.now(), String(pod.metadata.uid)),
+        ztunnelEnrolmentLine(clock.now(), {
+          uid: String(pod.metadata.uid),
+          name: String(pod.metadata.name),
+          namespace: String(pod.metadata.namespace),
+        }),
       );
   };
   const controllers = [

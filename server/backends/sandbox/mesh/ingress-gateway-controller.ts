@@ -13,13 +13,22 @@ import {asJson, nameOf, nsOf, readIstioInstall, type Json} from './world';
  * writes the nodes' IPs into the Service's status; istiod copies them into the Gateway's `status.addresses` and says
  * Programmed. Shapes from manifests/charts/istio-control/istio-discovery/files/kube-gateway.yaml and
  * pilot/pkg/config/kube/gateway (deploymentcontroller.go, conditions.go); istio.io's ingress task shows
- * `kubectl get gateway` with the LoadBalancer's address and PROGRAMMED True.
+ * `kubectl get gateway` with the LoadBalancer's address and PROGRAMMED True. The annotation
+ * `networking.istio.io/service-type` picks another Service type (deploymentcontroller.go); a Service without a
+ * load balancer gives the Gateway its cluster hostname as a `Hostname` address, Programmed at once (istio.io's ambient
+ * getting-started annotates `ClusterIP` and shows ADDRESS `bookinfo-gateway-istio.default.svc.cluster.local`).
  */
 export const INGRESS_CLASS = 'istio';
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 export const CLASS_LABEL = 'gateway.networking.k8s.io/gateway-class-name';
 
 export const ingressName = (gw: KubeObject): string => `${nameOf(gw)}-istio`;
+
+const SERVICE_TYPE_ANNOTATION = 'networking.istio.io/service-type';
+
+/** the Service type istiod gives the gateway: LoadBalancer unless the Gateway's annotation says otherwise */
+export const ingressServiceType = (gw: KubeObject): string =>
+  gw.metadata.annotations?.[SERVICE_TYPE_ANNOTATION] ?? 'LoadBalancer';
 
 function ownerRef(gw: KubeObject): OwnerReference {
   return {apiVersion: gw.apiVersion, kind: gw.kind, name: nameOf(gw), uid: String(gw.metadata.uid)};
@@ -120,7 +129,7 @@ export function ingressChildren(
       apiVersion: 'v1',
       kind: 'Service',
       metadata: meta,
-      spec: {type: 'LoadBalancer', selector, ports: servicePorts(gw)},
+      spec: {type: ingressServiceType(gw), selector, ports: servicePorts(gw)},
     },
   };
 }
@@ -135,7 +144,14 @@ const cond = (type: string, status: string, reason: string, message: string, gen
 });
 
 /** Accepted, and Programmed once the LoadBalancer has an address (AddressNotAssigned before) */
-export function ingressStatus(gw: KubeObject, addresses: string[], now: string, previous?: Json, routes = 0): Json {
+export function ingressStatus(
+  gw: KubeObject,
+  addresses: string[],
+  now: string,
+  previous?: Json,
+  routes = 0,
+  addressType: 'IPAddress' | 'Hostname' = 'IPAddress',
+): Json {
   const gen = gw.metadata.generation ?? 1;
   const keep = (type: string, status: string) =>
     ((previous?.conditions ?? []) as Json[]).find((c) => c.type === type && c.status === status)?.lastTransitionTime ??
@@ -159,7 +175,7 @@ export function ingressStatus(gw: KubeObject, addresses: string[], now: string, 
         keep('Programmed', 'False'),
       );
   return {
-    addresses: addresses.map((value) => ({type: 'IPAddress', value})),
+    addresses: addresses.map((value) => ({type: addressType, value})),
     conditions: [cond('Accepted', 'True', 'Accepted', 'Resource accepted', gen, keep('Accepted', 'True')), programmed],
     listeners: ((asJson(gw.spec).listeners ?? []) as Json[]).map((l) => ({
       name: l.name,
@@ -213,24 +229,41 @@ export function ingressGatewayController(store: ObjectStore, clock: Clock): Cont
         if (!(have.metadata.ownerReferences ?? []).some((r) => r.uid === gw.metadata.uid)) return have;
         // listeners changed: the Service follows them
         const portsOf = (o: KubeObject) => ((asJson(o.spec).ports ?? []) as Json[]).map((p) => `${p.name}:${p.port}`);
-        if (kind === 'services' && !same(portsOf(have), portsOf(want)))
+        if (
+          kind === 'services' &&
+          (!same(portsOf(have), portsOf(want)) || asJson(have.spec).type !== asJson(want.spec).type)
+        )
           return store.update(t, {
             ...have,
-            spec: {...asJson(have.spec), ports: asJson(want.spec).ports.map((p: Json) => ({...p}))},
+            spec: {
+              ...asJson(have.spec),
+              type: asJson(want.spec).type,
+              ports: asJson(want.spec).ports.map((p: Json) => ({...p})),
+            },
           });
         return have;
       };
       ensure('serviceaccounts', children.serviceAccount);
       ensure('deployments', children.deployment);
       const svc = ensure('services', children.service);
-      const addresses = ((asJson(svc.status).loadBalancer?.ingress ?? []) as Json[])
-        .map((i) => String(i.ip ?? i.hostname ?? ''))
-        .filter(Boolean);
+      const loadBalanced = asJson(svc.spec).type === 'LoadBalancer';
+      const addresses = loadBalanced
+        ? ((asJson(svc.status).loadBalancer?.ingress ?? []) as Json[])
+            .map((i) => String(i.ip ?? i.hostname ?? ''))
+            .filter(Boolean)
+        : [`${ingressName(gw)}.${namespace}.svc.cluster.local`];
       const now = clock
         .now()
         .toISOString()
         .replace(/\.\d{3}Z$/, 'Z');
-      const status = ingressStatus(gw, addresses, now, asJson(gw.status), attachedRoutes(store, gw));
+      const status = ingressStatus(
+        gw,
+        addresses,
+        now,
+        asJson(gw.status),
+        attachedRoutes(store, gw),
+        loadBalanced ? 'IPAddress' : 'Hostname',
+      );
       if (!same(status, gw.status)) store.updateStatus(typeOf(store, 'gateways')!, {...gw, status});
     },
   };

@@ -64,34 +64,79 @@ function ztunnels(store: ObjectStore, ctx: RunContext): KubeObject[] {
 }
 
 interface WorkloadRow {
-  pod: KubeObject;
+  namespace: string;
+  name: string;
+  address: string;
+  /** empty for an endpoint without a Pod */
+  node: string;
   protocol: 'HBONE' | 'TCP';
   waypoint?: string;
+  /** absent for an endpoint without a Pod */
+  pod?: KubeObject;
+}
+
+interface SliceEndpoint {
+  addresses?: string[];
+  targetRef?: {kind?: string};
+}
+
+/**
+ * istiod also makes a workload of every address of a Service's EndpointSlice that no Pod stands behind (the API
+ * server's endpoint of `default/kubernetes`, selector-less Services): named after the Service, host network, no node,
+ * plain TCP (pilot/pkg/serviceregistry/kube/controller/ambient, `endpointSlicesBuilder`). istio.io's
+ * verify-mtls-enabled page shows the k3d row: `default kubernetes 172.20.0.3 None TCP`.
+ */
+function opaqueEndpoints(store: ObjectStore): WorkloadRow[] {
+  return listOf(store, 'endpointslices').flatMap((es) => {
+    const service = labelsOf(es)['kubernetes.io/service-name'];
+    const body = es as unknown as {addressType?: string; endpoints?: SliceEndpoint[]};
+    if (!service || body.addressType === 'FQDN') return [];
+    return (body.endpoints ?? [])
+      .filter((e) => !e.targetRef || e.targetRef.kind !== 'Pod')
+      .flatMap((e) => e.addresses ?? [])
+      .map((address) => ({
+        namespace: String(es.metadata.namespace),
+        name: service,
+        address,
+        node: '',
+        protocol: 'TCP' as const,
+      }));
+  });
 }
 
 function workloads(store: ObjectStore, ctx: RunContext): WorkloadRow[] {
   const ns = str(ctx.flags['workload-namespace']);
   const node = str(ctx.flags['workload-node']);
   const addr = str(ctx.flags.address);
-  return listOf(store, 'pods')
+  const pods: WorkloadRow[] = listOf(store, 'pods')
     .filter((p) => podIP(p) && !hostNetwork(p) && podPhase(p) !== 'Succeeded' && podPhase(p) !== 'Failed')
-    .filter(
-      (p) => (!ns || p.metadata.namespace === ns) && (!node || podNode(p) === node) && (!addr || podIP(p) === addr),
-    )
     .map((pod) => ({
+      namespace: String(pod.metadata.namespace),
+      name: String(pod.metadata.name),
+      address: podIP(pod)!,
+      node: podNode(pod),
       pod,
       protocol: tunnelProtocol(store, pod, ctx.istioNamespace),
       waypoint: workloadWaypoint(store, pod),
-    }))
-    .sort((a, b) =>
-      `${a.pod.metadata.namespace}/${a.pod.metadata.name}`.localeCompare(
-        `${b.pod.metadata.namespace}/${b.pod.metadata.name}`,
-      ),
-    );
+    }));
+  return [...pods, ...opaqueEndpoints(store)]
+    .filter((w) => (!ns || w.namespace === ns) && (!node || w.node === node) && (!addr || w.address === addr))
+    .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
 }
 
 function workloadJson(w: WorkloadRow) {
   const p = w.pod;
+  if (!p)
+    return {
+      workloadIps: [w.address],
+      networkMode: 'HOST_NETWORK',
+      protocol: w.protocol,
+      name: w.name,
+      namespace: w.namespace,
+      clusterId: 'Kubernetes',
+      status: 'Healthy',
+      services: {},
+    };
   const l = labelsOf(p);
   return {
     uid: `Kubernetes//Pod/${p.metadata.namespace}/${p.metadata.name}`,
@@ -121,14 +166,7 @@ function workloadJson(w: WorkloadRow) {
 }
 
 function workloadTable(rows: WorkloadRow[]): string {
-  const table = rows.map((w) => [
-    String(w.pod.metadata.namespace),
-    String(w.pod.metadata.name),
-    podIP(w.pod)!,
-    podNode(w.pod),
-    w.waypoint ?? 'None',
-    w.protocol,
-  ]);
+  const table = rows.map((w) => [w.namespace, w.name, w.address, w.node, w.waypoint ?? 'None', w.protocol]);
   return formatTable([['NAMESPACE', 'POD NAME', 'ADDRESS', 'NODE', 'WAYPOINT', 'PROTOCOL'], ...table], 1);
 }
 
