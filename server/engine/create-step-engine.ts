@@ -22,9 +22,12 @@ export interface CreateStepEngineOptions {
 export async function createStepEngine(options: CreateStepEngineOptions): Promise<SessionStepEngine> {
   const {session, backend, manifests} = options;
   const backendShell = await backend.shellEnvironment(session.info.learner);
-  const runVerify = createVerifyRunner(backendShell, {followShellPid: session.info.pid});
   // the seal the shell itself started with (a workshop attendee's isolated shell has its own environment)
   const shell = session.environment ?? backendShell;
+  const runVerify = createVerifyRunner(backendShell, {
+    followShellPid: session.info.pid,
+    ...(session.environment ? {isolatedEnv: session.environment.env} : {}),
+  });
   return new SessionStepEngine({
     session,
     manifests,

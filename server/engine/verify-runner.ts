@@ -1,10 +1,10 @@
 /**
  * Runs a step's verify command beside the learner's terminal, not in it: `bash -c` in a child process with the
- * session's environment and working directory, so retries never clutter what the learner sees. When the shell has
- * a network namespace of its own (a workshop attendee's, server/isolation), the command runs in that namespace
- * (`nsenter --net`, the lab being root there): a verify that curls localhost:9080 then reaches the attendee's own
- * published port, and kubectl reaches the sandbox API through the attendee's bridge. Everything else (user, files,
- * the lab's kubeconfig) stays the lab's.
+ * session's environment and working directory, so retries never clutter what the learner sees. When the shell is
+ * isolated (a workshop attendee's, server/isolation: bubblewrap, its own user, mount and network namespaces), the
+ * command runs in there with `nsenter` (the lab being root): the attendee's files, HOME and current directory, its
+ * own published ports and sandbox bridge, as its own user, so `test -f ~/ambient-lab/.ready` or `curl
+ * localhost:9080` checks what the attendee's shell sees.
  */
 import {spawn} from 'node:child_process';
 import {existsSync, readFileSync, readlinkSync} from 'node:fs';
@@ -29,6 +29,8 @@ export interface VerifyRunnerOptions {
    * the platform shows it (/proc on Linux); otherwise in ShellEnvironment.cwd. Exported variables stay unseen.
    */
   followShellPid?: number;
+  /** the environment of an isolated shell (HOME, KUBECONFIG and PATH as inside it), for verifies run in there */
+  isolatedEnv?: Record<string, string>;
 }
 
 const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024;
@@ -40,11 +42,28 @@ export function createVerifyRunner(shell: ShellEnvironment, options: VerifyRunne
   }
   return (command, {timeoutMs}) =>
     new Promise<VerifyOutcome>((resolve) => {
-      const netns = shellNetwork(options.followShellPid);
-      const argv = netns ? [NSENTER, `--net=${netns}`, '--', 'bash', '-c', command] : ['bash', '-c', command];
+      const inside = isolatedShell(options.followShellPid);
+      // an isolated shell (a workshop attendee's, in its own mount and network namespaces as its own user): the
+      // verify runs where that bash is, as it sees things: its files and HOME, its cwd, its network, its user
+      const argv = inside
+        ? [
+            NSENTER,
+            `--target=${inside.pid}`,
+            '--mount',
+            ...(inside.ownNetwork ? ['--net'] : []),
+            '--root',
+            '--wd',
+            `--setgid=${inside.gid}`,
+            `--setuid=${inside.uid}`,
+            '--',
+            'bash',
+            '-c',
+            command,
+          ]
+        : ['bash', '-c', command];
       const child = spawn(argv[0]!, argv.slice(1), {
-        cwd: currentDirectory(options.followShellPid) ?? shell.cwd,
-        env: {...process.env, ...shell.env},
+        cwd: inside ? '/' : (currentDirectory(options.followShellPid) ?? shell.cwd),
+        env: {...(inside ? {} : process.env), ...(inside ? (options.isolatedEnv ?? shell.env) : shell.env)},
         stdio: ['ignore', 'pipe', 'pipe'],
         // own process group, so a timeout kills the whole pipeline, not only bash
         detached: true,
@@ -79,27 +98,37 @@ export function createVerifyRunner(shell: ShellEnvironment, options: VerifyRunne
 const NSENTER = '/usr/bin/nsenter';
 
 /**
- * The network namespace of the shell's process tree when it is not ours: the first descendant (breadth-first, a few
- * levels: sh → bwrap → its sandboxed child) living in another one. Undefined where there is none, or where this
- * process could not enter it (not root, no nsenter).
+ * The bash of an isolated shell: the first descendant of the session's process (breadth-first, a few levels: sh →
+ * bwrap → its init → bash) that is a bash in another mount namespace than ours, with its user and whether its
+ * network is its own. Undefined for a shell of our own (the lone learner's), or where this process could not enter
+ * it (not root, no nsenter, not Linux).
  */
-function shellNetwork(pid: number | undefined): string | undefined {
+function isolatedShell(
+  pid: number | undefined,
+): {pid: number; uid: number; gid: number; ownNetwork: boolean} | undefined {
   if (pid === undefined || process.getuid?.() !== 0 || !existsSync(NSENTER)) return undefined;
   try {
-    const own = readlinkSync('/proc/self/ns/net');
+    const ownMount = readlinkSync('/proc/self/ns/mnt');
+    const ownNet = readlinkSync('/proc/self/ns/net');
     let level = [pid];
-    for (let depth = 0; depth < 4 && level.length > 0; depth++) {
+    for (let depth = 0; depth < 5 && level.length > 0; depth++) {
       const next: number[] = [];
       for (const p of level) {
-        const ns = `/proc/${p}/ns/net`;
-        if (readlinkSync(ns) !== own) return ns;
+        const comm = readFileSync(`/proc/${p}/comm`, 'utf8').trim();
+        if (comm === 'bash' && readlinkSync(`/proc/${p}/ns/mnt`) !== ownMount) {
+          const status = readFileSync(`/proc/${p}/status`, 'utf8');
+          const id = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+          const [uid, gid] = [id('Uid'), id('Gid')];
+          if (!Number.isInteger(uid) || !Number.isInteger(gid)) return undefined;
+          return {pid: p, uid, gid, ownNetwork: readlinkSync(`/proc/${p}/ns/net`) !== ownNet};
+        }
         const children = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
         if (children) next.push(...children.split(/\s+/).map(Number));
       }
       level = next;
     }
   } catch {
-    // not Linux, or the shell is gone: run in our own network
+    // the shell is gone, or this is not Linux: run as a shell of our own
   }
   return undefined;
 }

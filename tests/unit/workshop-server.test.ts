@@ -26,7 +26,20 @@ const PAGE: PageManifest = {
   locale: 'en',
   title: 'First',
   source: 'docs/first.mdx',
-  steps: [step('hello', 'echo hello-$((40+2))', 'hello-42'), step('who', 'id -u', '')],
+  steps: [
+    step('hello', 'echo hello-$((40+2))', 'hello-42'),
+    step('who', 'id -u', ''),
+    // as the walkthrough's wait-for-ready: the verify must see the attendee's files, cwd, HOME and user
+    {
+      ...step('ready', 'mkdir -p ~/work && cd ~/work && (sleep 1; touch .ready) & echo started', 'started'),
+      verify: {
+        command: 'test -f ~/work/.ready && echo "home=$HOME uid=$(id -u) ready-in=$(pwd)"',
+        exitCode: 0,
+        expect: [{kind: 'contains', pattern: 'home=/home/learner uid=20'}],
+        timeoutMs: 30_000,
+      },
+    },
+  ],
 };
 
 const isolation = probeIsolation();
@@ -227,6 +240,9 @@ describe('workshop mode', () => {
       c.send({type: 'input', data: 'lab_reseal; echo resealed-$((4+4))\r'});
       await c.outputMatches(/resealed-8/);
       await result('passed');
+      // a verify runs where the attendee's shell is: its files, HOME and user
+      const ready = await c.runStep('en', 'first', 'ready');
+      assert.equal(ready.status, 'passed', JSON.stringify(ready));
       c.close();
     },
   );
