@@ -31,7 +31,7 @@ export async function verifyWithBackoff(
   const deadline = started + verify.timeoutMs;
   let delay = backoff.initialDelayMs;
   let attempts = 0;
-  let last: StepFailure;
+  let last: StepFailure | undefined;
   for (;;) {
     attempts++;
     const timeoutMs = Math.max(1, Math.min(backoff.attemptTimeoutMs, deadline - clock.now()));
@@ -40,12 +40,16 @@ export async function verifyWithBackoff(
       ? {check: 'timeout', expected: `finishes within ${seconds(timeoutMs)}`, actual: outcome.output}
       : evaluateChecks({exitCode: verify.exitCode, expect: verify.expect}, outcome);
     if (failure === null) return null;
-    last = failure;
+    // an attempt cut short by the verify's own deadline says nothing new ("finishes within 0s"): the attempt
+    // before it is what the learner needs to see
+    const cutByDeadline = outcome.timedOut && timeoutMs < backoff.attemptTimeoutMs && attempts > 1;
+    if (!cutByDeadline) last = failure;
     const left = deadline - clock.now();
     if (left <= 0 || isCancelled()) break;
     await sleep(clock, Math.min(delay, left));
     delay = Math.min(delay * 2, backoff.maxDelayMs);
   }
+  last ??= {check: 'timeout', expected: `finishes within ${seconds(verify.timeoutMs)}`, actual: ''};
   return {
     check: `verify: ${verify.command}`,
     expected: `${last.check}: ${last.expected}`,

@@ -270,6 +270,40 @@ describe('SessionStepEngine', () => {
     );
   });
 
+  it('reports the attempt before one the verify deadline cut short, not "finishes within 0s"', async () => {
+    let now = 0;
+    const clock: EngineClock = {
+      now: () => now,
+      setTimer(fn, ms) {
+        if (ms > 1000) return () => {};
+        const timer = setImmediate(() => {
+          now += ms;
+          fn();
+        });
+        return () => clearImmediate(timer);
+      },
+    };
+    const limits: number[] = [];
+    const runVerify: VerifyRunner = async (_command, {timeoutMs}) => {
+      limits.push(timeoutMs);
+      // the last attempt gets only what is left of the 30 ms and runs out of it
+      if (timeoutMs < 30) {
+        now += timeoutMs;
+        return {exitCode: -1, output: '', timedOut: true};
+      }
+      return {exitCode: 1, output: 'test: no such file', timedOut: false};
+    };
+    const {engine} = setup({runVerify, clock});
+    const result = await engine.run('en', 'intro', 'never-ready');
+    assert.equal(result.status, 'failed');
+    assert.ok(
+      limits.some((l) => l < 30),
+      `attempt limits: ${limits.join(', ')}`,
+    );
+    assert.equal(result.failure?.expected, 'exit code: 0');
+    assert.match(result.failure?.actual ?? '', /^1\ntest: no such file\n\(2 attempts/);
+  });
+
   it('fails a run when the shell exits', async () => {
     const {session, engine} = setup();
     const running = engine.run('en', 'intro', 'slow');
