@@ -63,16 +63,26 @@ class Attendee {
   /** Run one step as the page's button does; resolves with its wall time and status */
   async run(pageId: string, stepId: string): Promise<{ms: number; status: string; why: string}> {
     const t = performance.now();
-    const done = this.next((m) => m.type === 'step' && m.result.stepId === stepId && m.result.status !== 'running');
-    this.ws.send(JSON.stringify({type: 'run', locale: 'en', pageId, stepId}));
-    const m = await done;
+    let m: ServerMessage;
+    for (;;) {
+      const done = this.next(
+        (x) => (x.type === 'step' && x.result.stepId === stepId && x.result.status !== 'running') || x.type === 'error',
+      );
+      this.ws.send(JSON.stringify({type: 'run', locale: 'en', pageId, stepId}));
+      m = await done;
+      // busy: the prompt after the last command has not come back yet; a person would press Run again shortly
+      if (m.type !== 'error' || m.code !== 'busy') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     return {
       ms: performance.now() - t,
-      status: m.type === 'step' ? m.result.status : '?',
+      status: m.type === 'step' ? m.result.status : m.type === 'error' ? `error ${m.code}` : '?',
       why:
         m.type === 'step' && m.result.failure
           ? `${m.result.failure.check}: ${m.result.failure.actual.slice(0, 300)}`
-          : '',
+          : m.type === 'error'
+            ? m.message
+            : '',
     };
   }
 
