@@ -313,7 +313,7 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
       case 'metrics':
         return serveMetrics(sandbox.store, counterOf(sandbox.name), startedAt, res);
       case 'openapi':
-        return serveOpenApi(target.path, res);
+        return serveOpenApi(target.path, req, res, store.types.all());
       case 'api':
         if (wantsAggregated(accept))
           return sendJson(res, 200, aggregatedDiscovery(types, true), AGGREGATED_CONTENT_TYPE);
