@@ -28,7 +28,13 @@ import {
   type ResourceAttributes,
   type UserInfo,
 } from './rbac';
-import {loadOrCreateServingCert, type ServingCert} from './self-signed-cert';
+import {ClientCertificates} from './client-certs';
+import {
+  loadOrCreateClientCa,
+  loadOrCreateServingCert,
+  type ClientCertificate,
+  type ServingCert,
+} from './self-signed-cert';
 import {parseTarget} from './request-info';
 import {handleResource, type ResourceContext, type ResourceTarget, type SubresourceHandler} from './rest-handler';
 import {SandboxRegistry, type Sandbox, type SandboxRegistryOptions} from './sandboxes';
@@ -106,6 +112,12 @@ export interface SandboxApi {
   kubeconfigFor(name: string): ReturnType<typeof kubeconfigFor>;
   /** write (merge) the sandbox's entries into a kubeconfig file */
   writeKubeconfig(name: string, path: string): void;
+  /**
+   * The sandbox's admin client certificate (CN=system:admin, O=system:masters, signed by the API's client CA), as
+   * k3s puts in the kubeconfig k3d hands out; issued on first use and kept in <stateDir>/tls/clients/. The API
+   * takes it instead of the bearer token (TLS client auth) for this sandbox only.
+   */
+  clientCertificate(name: string): Promise<ClientCertificate>;
   /** serve a subresource the generic store does not (e.g. "/pods/log", "apps/deployments/rollback") */
   registerSubresource(groupResourceSub: string, handler: SubresourceHandler): Disposable;
   /**
@@ -175,7 +187,7 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 
 /**
  * One HTTPS server for every sandbox: `/sandboxes/<name>/...` is that sandbox's Kubernetes API, authenticated by
- * its own bearer token. /version is open, as on a real cluster, because the kubectl dispatcher asks it first.
+ * its own bearer token or its own client certificate (`client-certs.ts`). /version is open, as on a real cluster, because the kubectl dispatcher asks it first.
  */
 export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxApi> {
   const sandboxes = new SandboxRegistry({
@@ -219,7 +231,7 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
     } else if (!url.pathname.startsWith(PREFIX)) {
       // `kubectl get --raw /healthz` drops the kubeconfig server's path: the bearer token says which sandbox
       const target = parseTarget(url.pathname);
-      const byToken = sandboxes.list().find((s) => tokenMatches(req.headers.authorization, s.token));
+      const byToken = sandboxes.list().find((s) => authenticated(req, s));
       const sandbox = byToken ?? (OPEN_PATHS.has(target.kind) ? sandboxes.list()[0] : undefined);
       if (!sandbox) throw OPEN_PATHS.has(target.kind) ? errors.pathNotFound() : errors.unauthorized();
       return {sandbox, target, url};
@@ -232,8 +244,7 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
     const sandbox = sandboxes.get(name);
     if (!sandbox) throw errors.pathNotFound();
     const target = parseTarget(path);
-    if (!OPEN_PATHS.has(target.kind) && !tokenMatches(req.headers.authorization, sandbox.token))
-      throw errors.unauthorized();
+    if (!OPEN_PATHS.has(target.kind) && !authenticated(req, sandbox)) throw errors.unauthorized();
     return {sandbox, target, url};
   }
 
@@ -313,7 +324,7 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
       case 'metrics':
         return serveMetrics(sandbox.store, counterOf(sandbox.name), startedAt, res);
       case 'openapi':
-        return serveOpenApi(target.path, res);
+        return serveOpenApi(target.path, req, res, store.types.all());
       case 'api':
         if (wantsAggregated(accept))
           return sendJson(res, 200, aggregatedDiscovery(types, true), AGGREGATED_CONTENT_TYPE);
@@ -368,6 +379,21 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
   }
 
   const tls = opts.tls ?? (await loadOrCreateServingCert(join(opts.stateDir, 'tls')));
+  const clientCerts = new ClientCertificates(
+    join(opts.stateDir, 'tls', 'clients'),
+    await loadOrCreateClientCa(join(opts.stateDir, 'tls')),
+  );
+  const clientCa = clientCerts.ca;
+  async function clientCertificate(name: string): Promise<ClientCertificate> {
+    const s = sandboxes.get(name);
+    if (!s) throw new Error(`sandbox "${name}" not found`);
+    return clientCerts.certificateFor(s);
+  }
+
+  /** the sandbox's bearer token, or the client certificate issued to it (verified by the TLS handshake) */
+  function authenticated(req: IncomingMessage, s: Sandbox): boolean {
+    return tokenMatches(req.headers.authorization, s.token) || clientCerts.presentedBy(req, s);
+  }
 
   /** an HTTPS listener serving every sandbox (fixed undefined) or only one, without the path prefix */
   async function listen(
@@ -376,25 +402,29 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
     fixed?: string,
     socketPath?: string,
   ): Promise<{server: Server; url: string}> {
-    const server = createServer({cert: tls.cert, key: tls.key}, (req, res) => {
-      if (opts.onRequest) {
-        const start = performance.now();
-        res.on('finish', () => {
-          try {
-            opts.onRequest!({
-              method: req.method ?? '',
-              url: req.url ?? '',
-              status: res.statusCode,
-              ms: performance.now() - start,
-              userAgent: req.headers['user-agent'],
-            });
-          } catch {
-            // a logger's failure is not the request's
-          }
-        });
-      }
-      handle(req, res, fixed).catch((e) => sendError(res, e));
-    });
+    // client certificates are asked for, never required: kubectl with a bearer token sends none
+    const server = createServer(
+      {cert: tls.cert, key: tls.key, ca: clientCa.cert, requestCert: true, rejectUnauthorized: false},
+      (req, res) => {
+        if (opts.onRequest) {
+          const start = performance.now();
+          res.on('finish', () => {
+            try {
+              opts.onRequest!({
+                method: req.method ?? '',
+                url: req.url ?? '',
+                status: res.statusCode,
+                ms: performance.now() - start,
+                userAgent: req.headers['user-agent'],
+              });
+            } catch {
+              // a logger's failure is not the request's
+            }
+          });
+        }
+        handle(req, res, fixed).catch((e) => sendError(res, e));
+      },
+    );
     server.on('upgrade', (req, socket, head) => handleUpgrade(req, socket, head, fixed));
     server.keepAliveTimeout = 30_000;
     await new Promise<void>((resolve, reject) => {
@@ -441,6 +471,7 @@ export async function startSandboxApi(opts: SandboxApiOptions): Promise<SandboxA
     serverUrl,
     kubeconfigFor: (name) => kubeconfigFor(input(name)),
     writeKubeconfig: (name, path) => writeKubeconfig(path, input(name)),
+    clientCertificate,
     registerSubresource(key, handler) {
       const k = normalizeKey(key);
       subresources.set(k, handler);

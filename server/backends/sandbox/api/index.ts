@@ -8,6 +8,7 @@ export {
   type UpgradeHandler,
 } from './api-server';
 export {SandboxRegistry, SandboxError, type Sandbox} from './sandboxes';
+export type {ClientCertificate} from './self-signed-cert';
 export {
   ObjectStore,
   type DeleteOptions,

@@ -11,7 +11,7 @@ import type {KubeObject} from './types';
  * and Impersonate-Group headers (the admin may impersonate anyone); the request, an access review included, is then
  * the impersonated user's and is decided by RBAC (plugin/pkg/auth/authorizer/rbac): the stored Roles, ClusterRoles
  * and their bindings, plus the bootstrap policy every cluster has (plugin/pkg/auth/authorizer/rbac/bootstrappolicy),
- * which the sandbox does not store but knows here.
+ * known here: a fresh sandbox stores it as objects (`rbac-bootstrap.ts`), and these rules decide when one is missing.
  */
 export interface UserInfo {
   username: string;
@@ -55,7 +55,7 @@ export interface NonResourceAttributes {
 
 export type Attributes = {resource: ResourceAttributes} | {nonResource: NonResourceAttributes};
 
-interface PolicyRule {
+export interface PolicyRule {
   verbs: string[];
   apiGroups?: string[];
   resources?: string[];
@@ -63,13 +63,13 @@ interface PolicyRule {
   nonResourceURLs?: string[];
 }
 
-interface Subject {
+export interface Subject {
   kind: string;
   name: string;
   namespace?: string;
 }
 
-interface Binding {
+export interface Binding {
   kind: 'ClusterRoleBinding' | 'RoleBinding';
   name: string;
   namespace?: string;
@@ -84,7 +84,7 @@ const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
 const r = (verbs: string[], apiGroups: string[], resources: string[]): PolicyRule => ({verbs, apiGroups, resources});
 
 /** what `view` reads (aggregated from system:aggregate-to-view) */
-const VIEW: PolicyRule[] = [
+export const VIEW: PolicyRule[] = [
   r(
     READ,
     [''],
@@ -99,6 +99,12 @@ const VIEW: PolicyRule[] = [
       'serviceaccounts',
       'services',
       'services/status',
+    ],
+  ),
+  r(
+    READ,
+    [''],
+    [
       'bindings',
       'events',
       'limitranges',
@@ -108,9 +114,10 @@ const VIEW: PolicyRule[] = [
       'replicationcontrollers/status',
       'resourcequotas',
       'resourcequotas/status',
-      'namespaces',
     ],
   ),
+  // reading namespaces at the namespace scope means reading *this* namespace
+  r(READ, [''], ['namespaces']),
   r(READ, ['discovery.k8s.io'], ['endpointslices']),
   r(
     READ,
@@ -155,8 +162,10 @@ const VIEW: PolicyRule[] = [
 ];
 
 /** what `edit` adds (system:aggregate-to-edit) */
-const EDIT: PolicyRule[] = [
+export const EDIT: PolicyRule[] = [
   ...VIEW,
+  r([...READ], [''], ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'secrets', 'services/proxy']),
+  r(['impersonate'], [''], ['serviceaccounts']),
   r(
     ['create', 'delete', 'deletecollection', 'patch', 'update'],
     [''],
@@ -213,12 +222,10 @@ const EDIT: PolicyRule[] = [
   r(WRITE, ['policy'], ['poddisruptionbudgets']),
   r(WRITE, ['networking.k8s.io'], ['ingresses', 'networkpolicies']),
   r(['create'], ['coordination.k8s.io'], ['leases']),
-  r([...READ], [''], ['secrets', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'services/proxy']),
-  r(['impersonate'], [''], ['serviceaccounts']),
 ];
 
 /** what `admin` adds (system:aggregate-to-admin) */
-const ADMIN: PolicyRule[] = [
+export const ADMIN: PolicyRule[] = [
   ...EDIT,
   r(['create'], ['authorization.k8s.io'], ['localsubjectaccessreviews']),
   r([...READ, ...WRITE], ['rbac.authorization.k8s.io'], ['rolebindings', 'roles']),
@@ -231,7 +238,7 @@ const SELF_REVIEWS: PolicyRule[] = [
 
 const nonResource = (verbs: string[], urls: string[]): PolicyRule => ({verbs, nonResourceURLs: urls});
 
-const BOOTSTRAP_ROLES: Record<string, PolicyRule[]> = {
+export const BOOTSTRAP_ROLES: Record<string, PolicyRule[]> = {
   'cluster-admin': [r(['*'], ['*'], ['*']), nonResource(['*'], ['*'])],
   admin: ADMIN,
   edit: EDIT,
@@ -270,7 +277,7 @@ const BOOTSTRAP_ROLES: Record<string, PolicyRule[]> = {
 };
 
 const group = (name: string): Subject => ({kind: 'Group', name});
-const BOOTSTRAP_BINDINGS: Binding[] = [
+export const BOOTSTRAP_BINDINGS: Binding[] = [
   ['cluster-admin', [group('system:masters')]],
   ['system:basic-user', [group('system:authenticated')]],
   ['system:discovery', [group('system:authenticated')]],

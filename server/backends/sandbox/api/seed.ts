@@ -1,9 +1,11 @@
+import {bootstrapClusterRoleBindings, bootstrapClusterRoles} from './rbac-bootstrap';
 import type {ObjectStore} from './store';
 
 /**
- * What a fresh k3s API server has before any controller runs: the four system namespaces and the `kubernetes`
- * Service (owned by the apiserver itself, 10.43.0.1 in k3s's service CIDR). Nodes, kube-system workloads and
- * default ServiceAccounts come with the controllers.
+ * What a fresh k3s API server has before any controller runs: the four system namespaces, the `kubernetes`
+ * Service (owned by the apiserver itself, 10.43.0.1 in k3s's service CIDR) and the RBAC bootstrap ClusterRoles and
+ * ClusterRoleBindings the sandbox knows (`rbac-bootstrap.ts`). Nodes, kube-system workloads and default
+ * ServiceAccounts come with the controllers.
  */
 export function seedFreshCluster(store: ObjectStore): void {
   const ns = store.types.lookup('', 'v1', 'namespaces')!;
@@ -21,4 +23,9 @@ export function seedFreshCluster(store: ObjectStore): void {
         ports: [{name: 'https', port: 443, protocol: 'TCP', targetPort: 6443}],
       },
     });
+  const roles = store.types.lookup('rbac.authorization.k8s.io', 'v1', 'clusterroles')!;
+  for (const r of bootstrapClusterRoles()) if (!store.get(roles, undefined, r.metadata.name!)) store.create(roles, r);
+  const bindings = store.types.lookup('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings')!;
+  for (const b of bootstrapClusterRoleBindings())
+    if (!store.get(bindings, undefined, b.metadata.name!)) store.create(bindings, b);
 }

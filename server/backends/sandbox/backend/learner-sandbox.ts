@@ -20,7 +20,7 @@ import {
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
-import type {Sandbox, SandboxApi} from '../api/index';
+import type {ClientCertificate, Sandbox, SandboxApi} from '../api/index';
 import {K3S_VERSION} from '../versions';
 import {bootCluster, resumeCluster, type ClusterRuntime, type ClusterSpec} from '../cluster/index';
 import {startMesh, type Mesh} from '../mesh/index';
@@ -235,6 +235,10 @@ export class LearnerSandbox implements CommandSandbox {
 
   credentials(cluster: string): ClusterCredentials {
     return {cluster, server: this.api.serverUrl(this.name), token: this.apiSandbox.token, caCert: this.api.caCert};
+  }
+
+  clientCertificate(): Promise<ClientCertificate> {
+    return this.api.clientCertificate(this.name);
   }
 
   /** after a restart: controllers back on, kubeconfig pointed at the API's current address */

@@ -5,6 +5,7 @@
  * the one implementation of CommandSandbox.
  */
 import type {ObjectStore} from '../api/store';
+import type {ClientCertificate} from '../api/index';
 import type {ClusterRecord, NodeContainer} from '../cluster/cluster-record';
 import type {CommandIO} from '../kit/command-io';
 import type {NodeCommand} from '../runtime/node/node-commands';
@@ -20,6 +21,8 @@ export interface CommandSandbox {
   /** the learner's kubeconfig file (KUBECONFIG of the shell) */
   readonly kubeconfigPath: string;
   credentials(cluster: string): ClusterCredentials;
+  /** the admin client certificate k3s would put in its kubeconfig (what `k3d kubeconfig get` prints) */
+  clientCertificate(): Promise<ClientCertificate>;
   /** merges a cluster into the kubeconfig file (and keeps it readable by the learner's shell) */
   mergeKubeconfig(c: ClusterCredentials, switchContext: boolean): void;
   createCluster(record: ClusterRecord, opts: {switchContext: boolean; updateKubeconfig: boolean}): Promise<void>;

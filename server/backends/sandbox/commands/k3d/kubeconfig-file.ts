@@ -5,13 +5,24 @@
  */
 import {readFileSync, writeFileSync} from 'node:fs';
 import {parse, stringify} from 'yaml';
-import {writeKubeconfig} from '../../api/index';
+import {writeKubeconfig, type ClientCertificate} from '../../api/index';
 
 export interface ClusterCredentials {
   cluster: string;
   server: string;
   token: string;
   caCert: string;
+  /** when set, the user authenticates with it (k3s' admin certificate) instead of the token */
+  clientCert?: Pick<ClientCertificate, 'cert' | 'key'>;
+}
+
+/** the kubeconfig user entry: k3s' client certificate and key as k3d copies them, or the sandbox's bearer token */
+function userOf(c: ClusterCredentials): Record<string, string> {
+  if (!c.clientCert) return {token: c.token};
+  return {
+    'client-certificate-data': Buffer.from(c.clientCert.cert).toString('base64'),
+    'client-key-data': Buffer.from(c.clientCert.key).toString('base64'),
+  };
 }
 
 interface Named {
@@ -60,6 +71,6 @@ export function clusterKubeconfigYaml(c: ClusterCredentials): string {
     'current-context': id,
     kind: 'Config',
     preferences: {},
-    users: [{name: `admin@${id}`, user: {token: c.token}}],
+    users: [{name: `admin@${id}`, user: userOf(c)}],
   });
 }

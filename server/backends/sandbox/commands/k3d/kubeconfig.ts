@@ -5,6 +5,16 @@
  */
 import {clusterKubeconfigYaml} from './kubeconfig-file';
 import type {K3dCommand, K3dContext} from './k3d-command';
+import type {ClusterCredentials} from './kubeconfig-file';
+
+/**
+ * k3d copies k3s' admin kubeconfig (its user authenticates with a client certificate, CN=system:admin in
+ * system:masters) and renames its entries (k3d pkg/client/kubeconfig.go KubeconfigGet).
+ */
+async function credentialsOf(ctx: K3dContext, name: string): Promise<ClusterCredentials> {
+  const cert = await ctx.sandbox.clientCertificate();
+  return {...ctx.sandbox.credentials(name), clientCert: cert};
+}
 
 function pick({sandbox, parsed, log}: K3dContext): string | number {
   const c = sandbox.cluster;
@@ -22,7 +32,7 @@ export const kubeconfigGet: K3dCommand = {
   async run(ctx) {
     const name = pick(ctx);
     if (typeof name === 'number') return name;
-    ctx.io.stdout.write('---\n' + clusterKubeconfigYaml(ctx.sandbox.credentials(name)));
+    ctx.io.stdout.write('---\n' + clusterKubeconfigYaml(await credentialsOf(ctx, name)));
     return 0;
   },
 };
@@ -61,7 +71,7 @@ export const kubeconfigMerge: K3dCommand = {
     const name = pick(ctx);
     if (typeof name === 'number') return name;
     if (ctx.parsed.flags.output === '-') {
-      ctx.io.stdout.write(clusterKubeconfigYaml(ctx.sandbox.credentials(name)));
+      ctx.io.stdout.write(clusterKubeconfigYaml(await credentialsOf(ctx, name)));
       return 0;
     }
     ctx.sandbox.mergeKubeconfig(
