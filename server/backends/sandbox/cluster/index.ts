@@ -14,3 +14,4 @@ export {
 export {planNodes, type ClusterSpec, type NodePlan} from './cluster-spec';
 export {TIMINGS} from './timings';
 export {K3S_SYSTEM_IMAGES} from './k3s-images';
+export {PERMISSIVE_ENGINE, type ContainerEngine, type ProcessFate} from './container-engine';
