@@ -1,0 +1,224 @@
+import assert from 'node:assert/strict';
+import {after, before, describe, it} from 'node:test';
+import {bootCluster, type ClusterRuntime} from '../../server/backends/sandbox/cluster/index';
+import {TIMINGS} from '../../server/backends/sandbox/cluster/timings';
+import {ManualClock} from '../../server/backends/sandbox/kit/clock';
+import {installPodRuntime, type PodRuntime} from '../../server/backends/sandbox/runtime/index';
+import {catalogEngine} from '../../server/backends/sandbox/runtime/container-engine';
+import {startHarness, type Harness, NO_KUBECTL, rows} from '../fixtures/sandbox/harness';
+import {walkthroughSpec} from '../fixtures/sandbox-cluster/cluster-harness';
+
+// Kubelet-driven pod states as the real kubectl shows them, on a ManualClock: images that do not pull
+// (ErrImagePull ⇄ ImagePullBackOff), containers whose process exits (Error, CrashLoopBackOff, restartPolicy),
+// their events, `kubectl logs` / `-p`. Reference: k8s v1.31 pkg/kubelet (images/image_manager.go,
+// kuberuntime/kuberuntime_manager.go doBackOff, kubelet_pods.go getPhase and validateContainerLogStatus).
+
+const pod = (name: string, container: string, extra = '') => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}}
+spec:
+${extra}  containers:
+  - ${container}
+`;
+
+describe('kubelet states through kubectl', {skip: NO_KUBECTL}, () => {
+  let h: Harness;
+  let rt: PodRuntime;
+  let cluster: ClusterRuntime;
+  const clock = new ManualClock(new Date());
+  const k = (...args: string[]) => h.kubectl('ks', args, {timeoutMs: 20_000});
+  /** let simulated time pass in small steps so every controller gets its turns */
+  const pass = (ms: number) => {
+    for (let t = 0; t < ms; t += 50) clock.advance(Math.min(50, ms - t));
+  };
+  const apply = async (yaml: string) => {
+    const r = await h.kubectl('ks', ['apply', '-f', '-'], {input: yaml});
+    assert.equal(r.code, 0, r.stderr);
+  };
+  const statusOf = async (name: string) => {
+    const r = await k('get', 'pod', name, '--no-headers');
+    assert.equal(r.code, 0, r.stderr);
+    return rows(r.stdout)[0]!;
+  };
+  const json = async (name: string) => JSON.parse((await k('get', 'pod', name, '-o', 'json')).stdout);
+  const events = async (name: string) => {
+    const r = await k(
+      'get',
+      'events',
+      '--field-selector',
+      `involvedObject.name=${name}`,
+      '-o',
+      'custom-columns=TYPE:.type,REASON:.reason,COUNT:.count,MESSAGE:.message',
+      '--no-headers',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .map(([type, reason, count, ...msg]) => ({type, reason, count: Number(count), message: msg.join(' ')}));
+  };
+
+  before(async () => {
+    h = await startHarness({clock, store: {gracefulPodDeletion: true}});
+    rt = installPodRuntime(h.api, {clock});
+    const sb = h.api.sandboxes.create('ks');
+    const booting = bootCluster(sb, walkthroughSpec('ks'), {clock, engine: catalogEngine()});
+    clock.advance(TIMINGS.agentJoin);
+    cluster = await booting;
+    pass(2000);
+  });
+  after(async () => {
+    cluster?.dispose();
+    rt?.dispose();
+    await h?.close();
+  });
+
+  it('an unknown tag: ErrImagePull, then ImagePullBackOff, pulled again after 10 s, 20 s', async () => {
+    await apply(pod('bad', '{name: web, image: nginx:nope}'));
+    pass(TIMINGS.schedule + TIMINGS.podAdmit + TIMINGS.imagePull + 60);
+    assert.deepEqual((await statusOf('bad')).slice(0, 4), ['bad', '0/1', 'ErrImagePull', '0']);
+    const ref = 'docker.io/library/nginx:nope';
+    const err = `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
+    let p = await json('bad');
+    assert.equal(p.status.phase, 'Pending');
+    assert.deepEqual(p.status.containerStatuses[0].state, {waiting: {reason: 'ErrImagePull', message: err}});
+    pass(TIMINGS.podAdmit + 60);
+    assert.equal((await statusOf('bad'))[2], 'ImagePullBackOff');
+    p = await json('bad');
+    assert.deepEqual(p.status.containerStatuses[0].state.waiting, {
+      reason: 'ImagePullBackOff',
+      message: 'Back-off pulling image "nginx:nope"',
+    });
+    const ev = await events('bad');
+    const find = (reason: string, message: string) => ev.find((e) => e.reason === reason && e.message === message);
+    assert.ok(find('Pulling', 'Pulling image "nginx:nope"'), JSON.stringify(ev));
+    assert.equal(find('Failed', `Failed to pull image "nginx:nope": ${err}`)?.type, 'Warning');
+    assert.ok(find('Failed', 'Error: ErrImagePull'));
+    assert.equal(find('BackOff', 'Back-off pulling image "nginx:nope"')?.type, 'Normal');
+    assert.ok(find('Failed', 'Error: ImagePullBackOff'));
+    // the kubelet's error texts for logs of a container that never ran
+    const logs = await k('logs', 'bad');
+    assert.equal(logs.code, 1);
+    assert.match(logs.stderr, /container "web" in pod "bad" is waiting to start: trying and failing to pull image/);
+
+    pass(9_000);
+    assert.equal((await statusOf('bad'))[2], 'ImagePullBackOff');
+    pass(1_200);
+    assert.equal((await events('bad')).find((e) => e.reason === 'Pulling')?.count, 2);
+    // the second failure doubles the back-off: no pull for 20 s
+    pass(15_000);
+    assert.equal((await events('bad')).find((e) => e.reason === 'Pulling')?.count, 2);
+    pass(6_000);
+    assert.equal((await events('bad')).find((e) => e.reason === 'Pulling')?.count, 3);
+  });
+
+  it('a repository Docker Hub does not have: pull access denied', async () => {
+    await apply(pod('nosuch', '{name: app, image: doesnotexist}'));
+    pass(TIMINGS.schedule + TIMINGS.podAdmit + TIMINGS.imagePull + 60);
+    const p = await json('nosuch');
+    const ref = 'docker.io/library/doesnotexist:latest';
+    assert.equal(
+      p.status.containerStatuses[0].state.waiting.message,
+      `rpc error: code = Unknown desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed`,
+    );
+  });
+
+  it('a command that exits 1: Error, one restart at once, then CrashLoopBackOff with a doubling back-off', async () => {
+    await apply(
+      pod('crash', `{name: app, image: busybox:1.36, command: [sh, -c, 'echo starting; echo oops >&2; exit 1']}`),
+    );
+    pass(TIMINGS.schedule + TIMINGS.podAdmit + TIMINGS.imagePull + TIMINGS.imagePresent * 2 + 200);
+    let r = await statusOf('crash');
+    assert.equal(r[2], 'CrashLoopBackOff', r.join(' '));
+    assert.match(r[3]!, /^1 \(\d+s ago\)$/);
+    let p = await json('crash');
+    const st = p.status.containerStatuses[0];
+    assert.equal(p.status.phase, 'Running');
+    assert.equal(st.restartCount, 1);
+    assert.equal(st.lastState.terminated.exitCode, 1);
+    assert.equal(st.lastState.terminated.reason, 'Error');
+    assert.equal(
+      st.state.waiting.message,
+      `back-off 10s restarting failed container=app pod=crash_default(${p.metadata.uid})`,
+    );
+    const ev = await events('crash');
+    const backOff = ev.find((e) => e.reason === 'BackOff');
+    assert.equal(backOff?.type, 'Warning');
+    assert.equal(backOff?.message, `Back-off restarting failed container app in pod crash_default(${p.metadata.uid})`);
+    assert.ok(
+      ev.some(
+        (e) => e.reason === 'Pulled' && e.message === 'Container image "busybox:1.36" already present on machine',
+      ),
+    );
+    // the last run's output, while it waits; and with -p
+    const logs = await k('logs', 'crash');
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.equal(logs.stdout, 'starting\noops\n');
+    const prev = await k('logs', 'crash', '-p');
+    assert.equal(prev.code, 0, prev.stderr);
+    assert.equal(prev.stdout, 'starting\noops\n');
+
+    pass(10_000);
+    p = await json('crash');
+    assert.equal(p.status.containerStatuses[0].restartCount, 2);
+    assert.match(p.status.containerStatuses[0].state.waiting.message, /^back-off 20s restarting failed container=app /);
+    pass(20_500);
+    r = await statusOf('crash');
+    assert.match(r[3]!, /^3 /, r.join(' '));
+  });
+
+  it('logs -p of a container that never restarted: the API server says there is none', async () => {
+    await apply(pod('calm', '{name: app, image: busybox:1.36, command: [sleep, infinity]}'));
+    pass(1_000);
+    assert.deepEqual((await statusOf('calm')).slice(1, 4), ['1/1', 'Running', '0']);
+    const r = await k('logs', 'calm', '-p');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /previous terminated container "app" in pod "calm" not found/);
+  });
+
+  it('restartPolicy Never: the pod Fails (exit 3) or Succeeds (exit 0) and stays', async () => {
+    await apply(
+      pod('once-bad', `{name: app, image: busybox, command: [sh, -c, 'sleep 2; exit 3']}`, '  restartPolicy: Never\n'),
+    );
+    await apply(pod('once-ok', `{name: app, image: busybox, command: [echo, done]}`, '  restartPolicy: Never\n'));
+    pass(1_000);
+    assert.equal((await statusOf('once-bad'))[2], 'Running');
+    pass(2_500);
+    assert.deepEqual((await statusOf('once-bad')).slice(1, 4), ['0/1', 'Error', '0']);
+    assert.deepEqual((await statusOf('once-ok')).slice(1, 4), ['0/1', 'Completed', '0']);
+    const bad = await json('once-bad');
+    assert.equal(bad.status.phase, 'Failed');
+    assert.equal(bad.status.containerStatuses[0].state.terminated.exitCode, 3);
+    assert.equal((await json('once-ok')).status.phase, 'Succeeded');
+    assert.equal((await k('logs', 'once-ok')).stdout, 'done\n');
+    pass(30_000);
+    assert.equal((await statusOf('once-bad'))[3], '0');
+  });
+
+  it('restartPolicy OnFailure: a failing container restarts, one that succeeds does not', async () => {
+    await apply(pod('retry', `{name: app, image: busybox, command: ['false']}`, '  restartPolicy: OnFailure\n'));
+    pass(1_000);
+    const r = await statusOf('retry');
+    assert.equal(r[2], 'CrashLoopBackOff');
+    assert.equal((await json('retry')).status.phase, 'Running');
+  });
+
+  it('a bare busybox (its sh reads an empty stdin and exits 0) crash-loops as Completed', async () => {
+    await apply(pod('bare', '{name: app, image: busybox}'));
+    pass(1_000);
+    const p = await json('bare');
+    assert.equal(p.status.containerStatuses[0].lastState.terminated.reason, 'Completed');
+    assert.equal(p.status.containerStatuses[0].state.waiting.reason, 'CrashLoopBackOff');
+  });
+
+  it('the walkthrough pods still start and stay Running', async () => {
+    await apply(
+      pod('sleep', `{name: sleep, image: docker.io/curlimages/curl:8.16.0, command: [/bin/sleep, infinity]}`),
+    );
+    await apply(pod('httpbin', `{name: httpbin, image: docker.io/mccutchen/go-httpbin:v2.15.0}`));
+    pass(60_000);
+    assert.deepEqual((await statusOf('sleep')).slice(1, 4), ['1/1', 'Running', '0']);
+    assert.deepEqual((await statusOf('httpbin')).slice(1, 4), ['1/1', 'Running', '0']);
+  });
+});
