@@ -212,6 +212,43 @@ describe('kubelet states through kubectl', {skip: NO_KUBECTL}, () => {
     assert.equal(p.status.containerStatuses[0].state.waiting.reason, 'CrashLoopBackOff');
   });
 
+  it('a Job whose pods fail: replaced after 10 s, then BackoffLimitExceeded', async () => {
+    await apply(`apiVersion: batch/v1
+kind: Job
+metadata: {name: flaky}
+spec:
+  backoffLimit: 1
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - {name: task, image: busybox:1.36, command: [sh, -c, 'echo failing; exit 2']}
+`);
+    pass(2_000);
+    let pods = rows((await k('get', 'pods', '-l', 'job-name=flaky', '--no-headers')).stdout);
+    assert.equal(pods.length, 1);
+    assert.equal(pods[0]![2], 'Error');
+    pass(10_000);
+    pods = rows((await k('get', 'pods', '-l', 'job-name=flaky', '--no-headers')).stdout);
+    assert.deepEqual(
+      pods.map((r) => r[2]),
+      ['Error', 'Error'],
+    );
+    const job = JSON.parse((await k('get', 'job', 'flaky', '-o', 'json')).stdout);
+    assert.equal(job.status.failed, 2);
+    const failed = job.status.conditions.find((c: {type: string}) => c.type === 'Failed');
+    assert.equal(failed.reason, 'BackoffLimitExceeded');
+    assert.equal(failed.message, 'Job has reached the specified backoff limit');
+    const ev = await events('flaky');
+    assert.ok(
+      ev.some((e) => e.type === 'Warning' && e.reason === 'BackoffLimitExceeded'),
+      JSON.stringify(ev),
+    );
+    assert.equal((await k('logs', 'job/flaky')).stdout, 'failing\n');
+    pass(30_000);
+    assert.equal(rows((await k('get', 'pods', '-l', 'job-name=flaky', '--no-headers')).stdout).length, 2);
+  });
+
   it('the walkthrough pods still start and stay Running', async () => {
     await apply(
       pod('sleep', `{name: sleep, image: docker.io/curlimages/curl:8.16.0, command: [/bin/sleep, infinity]}`),
