@@ -249,6 +249,57 @@ spec:
     assert.equal(rows((await k('get', 'pods', '-l', 'job-name=flaky', '--no-headers')).stdout).length, 2);
   });
 
+  it('a readiness probe on a port nothing listens on: Running, 0/1, Unhealthy every period', async () => {
+    await apply(
+      pod(
+        'unready',
+        '{name: web, image: nginx:1.27, readinessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 5}}',
+      ),
+    );
+    await apply(pod('ready', '{name: web, image: nginx:1.27, readinessProbe: {httpGet: {path: /, port: 80}}}'));
+    pass(2_000);
+    assert.deepEqual((await statusOf('unready')).slice(1, 4), ['0/1', 'Running', '0']);
+    assert.deepEqual((await statusOf('ready')).slice(1, 4), ['1/1', 'Running', '0']);
+    const ip = (await json('unready')).status.podIP;
+    const message = `Readiness probe failed: Get "http://${ip}:8080/healthz": dial tcp ${ip}:8080: connect: connection refused`;
+    let unhealthy = (await events('unready')).find((e) => e.reason === 'Unhealthy');
+    assert.equal(unhealthy?.type, 'Warning');
+    assert.equal(unhealthy?.message, message);
+    pass(10_000);
+    unhealthy = (await events('unready')).find((e) => e.reason === 'Unhealthy');
+    assert.equal(unhealthy?.count, 3);
+    assert.equal((await statusOf('unready'))[1], '0/1');
+  });
+
+  it('a liveness probe that fails: Unhealthy ×3, Killing, the container restarted', async () => {
+    await apply(
+      pod(
+        'unlive',
+        '{name: app, image: busybox:1.36, command: [sleep, infinity], livenessProbe: {tcpSocket: {port: 8080}, periodSeconds: 5}}',
+      ),
+    );
+    pass(2_000);
+    assert.deepEqual((await statusOf('unlive')).slice(1, 4), ['1/1', 'Running', '0']);
+    pass(10_000);
+    const p = await json('unlive');
+    assert.equal(p.status.containerStatuses[0].restartCount, 1);
+    assert.equal(p.status.containerStatuses[0].lastState.terminated.exitCode, 137);
+    const ip = p.status.podIP;
+    const ev = await events('unlive');
+    assert.ok(
+      ev.some(
+        (e) =>
+          e.reason === 'Unhealthy' &&
+          e.count === 3 &&
+          e.message === `Liveness probe failed: dial tcp ${ip}:8080: connect: connection refused`,
+      ),
+      JSON.stringify(ev),
+    );
+    assert.ok(
+      ev.some((e) => e.reason === 'Killing' && e.message === 'Container app failed liveness probe, will be restarted'),
+    );
+  });
+
   it('the walkthrough pods still start and stay Running', async () => {
     await apply(
       pod('sleep', `{name: sleep, image: docker.io/curlimages/curl:8.16.0, command: [/bin/sleep, infinity]}`),

@@ -15,6 +15,10 @@ export interface ContainerEngine {
   pullError(image: string): string | undefined;
   /** what the container's main process does; undefined when the engine cannot tell from the image and command */
   fate(container: J, pod: J): ProcessFate | undefined;
+  /** does the container's process listen on this TCP port (probes); undefined when the engine cannot tell */
+  listens?(container: J, port: number): boolean | undefined;
+  /** an exec probe's command in the container: its exit code and output; undefined when the engine cannot tell */
+  exec?(container: J, command: string[]): {exitCode: number; output: string} | undefined;
 }
 
 /** a process that runs until it is stopped, or one that exits on its own after a while */

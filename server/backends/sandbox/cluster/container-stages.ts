@@ -121,6 +121,55 @@ function restartable(pod: J, s: J): boolean {
 
 const alive = (pod: J) => !pod.metadata?.deletionTimestamp;
 
+/** a probe's timing fields with the API's defaults, in ms */
+export const probeTiming = (probe: J) => ({
+  initialDelayMs: Number(probe.initialDelaySeconds ?? 0) * 1000,
+  periodMs: Number(probe.periodSeconds ?? 10) * 1000,
+  failureThreshold: Number(probe.failureThreshold ?? 3),
+});
+
+/**
+ * Why a probe fails, in the prober's words (k8s v1.31 pkg/kubelet/prober, pkg/probe/http and tcp: the Go dial
+ * error), or undefined when it succeeds or the engine cannot tell. HTTP paths are not checked: a port that listens
+ * answers 200.
+ */
+export function probeFailure(pod: J, c: C, probe: J, ctx: StageContext): string | undefined {
+  const portOf = (p: number | string | undefined): number | undefined =>
+    typeof p === 'number'
+      ? p
+      : /^\d+$/.test(String(p))
+        ? Number(p)
+        : ((c.ports ?? []) as J[]).find((x) => x.name === p)?.containerPort;
+  const action = probe.httpGet ?? probe.tcpSocket;
+  if (action) {
+    const port = portOf(action.port);
+    const host = action.host || pod.status?.podIP;
+    if (port === undefined || ctx.engine.listens?.(c, port) !== false) return undefined;
+    const dial = `dial tcp ${host}:${port}: connect: connection refused`;
+    if (!probe.httpGet) return dial;
+    const scheme = String(action.scheme ?? 'HTTP').toLowerCase();
+    const path = String(action.path ?? '/').replace(/^(?!\/)/, '/');
+    return `Get "${scheme}://${host}:${port}${path}": ${dial}`;
+  }
+  if (probe.exec?.command) {
+    const r = ctx.engine.exec?.(c, probe.exec.command);
+    return r && r.exitCode !== 0 ? r.output.trim() : undefined;
+  }
+  return undefined;
+}
+
+/** a running container whose liveness probe fails, and when the kubelet kills it (failureThreshold periods in) */
+function livenessKill(pod: J, s: J, ctx: StageContext): {due: number; message: string; c: C} | undefined {
+  const c = containersOf(pod).find((x) => x.name === s.name);
+  if (!c?.livenessProbe || !s.state?.running) return undefined;
+  const message = probeFailure(pod, c, c.livenessProbe, ctx);
+  if (message === undefined) return undefined;
+  const t = probeTiming(c.livenessProbe);
+  const due =
+    Date.parse(s.state.running.startedAt) + t.initialDelayMs + t.periodMs * Math.max(0, t.failureThreshold - 1);
+  return {due, message, c};
+}
+
 export const CONTAINER_STAGES: PodStage[] = [
   {
     name: 'image-pull-backoff',
@@ -203,6 +252,42 @@ export const CONTAINER_STAGES: PodStage[] = [
               exitCode: exit.exitCode,
               finishedAt: now,
               reason: exit.exitCode === 0 ? 'Completed' : 'Error',
+              startedAt: s.state.running.startedAt,
+            },
+          },
+        };
+      });
+      const status: J = {...pod.status, containerStatuses};
+      status.phase = phaseFor(pod, containerStatuses);
+      return withConditions(pod, status, now);
+    },
+  },
+  {
+    name: 'liveness',
+    when: (pod, ctx) =>
+      alive(pod) && pod.status?.phase === 'Running' && statuses(pod).some((s) => livenessKill(pod, s, ctx)),
+    delayMs: () => 0,
+    dueAtMs: (pod, ctx) => Math.min(...statuses(pod).map((s) => livenessKill(pod, s, ctx)?.due ?? Infinity)),
+    apply(pod, ctx) {
+      const now = ctx.now;
+      const containerStatuses = statuses(pod).map((s) => {
+        const kill = livenessKill(pod, s, ctx);
+        if (!kill || kill.due > ctx.nowMs) return s;
+        const fp = fieldPath(kill.c);
+        for (let i = 0; i < probeTiming(kill.c.livenessProbe).failureThreshold; i++)
+          ctx.event('Warning', 'Unhealthy', `Liveness probe failed: ${kill.message}`, fp);
+        ctx.event('Normal', 'Killing', `Container ${s.name} failed liveness probe, will be restarted`, fp);
+        // PID 1 of a shell or a sleep ignores SIGTERM: the runtime kills it after the grace period (137)
+        return {
+          ...s,
+          ready: false,
+          started: false,
+          state: {
+            terminated: {
+              containerID: s.containerID,
+              exitCode: 137,
+              finishedAt: now,
+              reason: 'Error',
               startedAt: s.state.running.startedAt,
             },
           },

@@ -1,4 +1,4 @@
-import type {BackOff, ProcessFate} from './container-engine';
+import type {BackOff, ContainerEngine, ProcessFate} from './container-engine';
 import type {J} from './json';
 import type {C} from './pod-status';
 
@@ -22,6 +22,8 @@ export interface StageContext {
   pullError(image: string): string | undefined;
   /** what the container's process does once started: runs, or exits with a code after a while */
   fate(pod: J, c: C): ProcessFate;
+  /** the container runtime, for probes (listening ports, exec) */
+  engine: ContainerEngine;
   /** the kubelet's back-off per image pull (`<pod uid>_<image>`) and per container restart (`<pod uid>_<name>`) */
   backOff: {pull: BackOff; restart: BackOff};
 }

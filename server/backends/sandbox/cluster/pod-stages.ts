@@ -1,6 +1,13 @@
 import type {KubeObject} from '../api';
 import type {PodStage, StageContext} from './pod-stage-types';
-import {CONTAINER_STAGES, initStatuses, pullFailed, waitingForPull} from './container-stages';
+import {
+  CONTAINER_STAGES,
+  initStatuses,
+  probeFailure,
+  probeTiming,
+  pullFailed,
+  waitingForPull,
+} from './container-stages';
 import {containerID, fullImageName, imageID, pullReport} from './images';
 import type {J} from './json';
 import {controllerOf} from './owners';
@@ -337,7 +344,19 @@ export const POD_STAGES: PodStage[] = [
       !conditionTrue(pod, 'Ready') &&
       !runsToCompletion(pod) &&
       statuses(pod).every((s) => s.state?.running),
+    // compressed like the rest of start-up: initialDelaySeconds is not waited for (kube-system is Ready within 2 s)
     delayMs: () => TIMINGS.readinessProbe,
+    blocked(pod, ctx) {
+      // a failing readiness probe keeps the container unready: Unhealthy once per period
+      let retryMs = Infinity;
+      for (const c of containersOf(pod).filter(hasProbe)) {
+        const message = probeFailure(pod, c, c.readinessProbe, ctx);
+        if (message === undefined) continue;
+        ctx.event('Warning', 'Unhealthy', `Readiness probe failed: ${message}`, fieldPath(c));
+        retryMs = Math.min(retryMs, probeTiming(c.readinessProbe).periodMs);
+      }
+      return retryMs === Infinity ? undefined : {retryMs};
+    },
     apply(pod, ctx) {
       const status: J = {
         ...pod.status,

@@ -15,8 +15,28 @@ export function catalogEngine(catalog: ImageSpec[] = IMAGE_CATALOG): ContainerEn
   return {
     pullError: (image) => pullError(image, catalog),
     fate: (c: J) => processOf(imageSpecFor(c.image, catalog), c)?.fate,
+    listens: (c: J, port: number) => listens(imageSpecFor(c.image, catalog), c, port),
+    exec(c: J, command: string[]) {
+      const run = processOf(imageSpecFor(c.image, catalog), {command});
+      if (!run || 'runs' in run.fate) return undefined;
+      return {exitCode: run.fate.exitCode, output: run.output.map((o) => o.text).join('\n')};
+    },
   };
 }
+
+/**
+ * Does the container's process listen on port: the image's app does on its ports when the pod lets the image's own
+ * entrypoint run; a command we can read (`sleep infinity`) listens nowhere; anything else we cannot tell.
+ */
+function listens(image: ImageSpec, c: J, port: number): boolean | undefined {
+  if (c.command?.length) return processOf(image, c) ? false : undefined;
+  // images whose every listening port we model (a plain userland listens nowhere); the others (coredns, istio's,
+  // metrics-server) also serve health ports the catalog does not list: we cannot tell
+  if (!FULLY_MODELLED.has(image.id)) return undefined;
+  return image.app !== 'none' && image.ports.includes(port);
+}
+
+const FULLY_MODELLED = new Set(['curl', 'httpbin', 'kong-httpbin', 'helloworld', 'nginx', 'busybox', 'alpine']);
 
 /**
  * Docker Hub's official images ("library/…") besides the catalog's: a single-name image outside this list does not

@@ -116,6 +116,7 @@ export function kubeletController(ctx: ControllerContext): ControllerDef {
           // a process the engine cannot read: a server runs on, a run-to-completion pod's task ends well
           (restartPolicy(pod) === 'Always' ? {runs: true} : {exitCode: 0, afterMs: TIMINGS.jobRun}),
         backOff,
+        engine,
       };
       const stage = POD_STAGES.find((s) => s.when(p, sctx));
       if (!stage) {
