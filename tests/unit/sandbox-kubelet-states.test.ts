@@ -28,8 +28,8 @@ describe('kubelet states through kubectl', {skip: NO_KUBECTL}, () => {
   const clock = new ManualClock(new Date());
   const k = (...args: string[]) => h.kubectl('ks', args, {timeoutMs: 20_000});
   /** let simulated time pass in small steps so every controller gets its turns */
-  const pass = (ms: number) => {
-    for (let t = 0; t < ms; t += 50) clock.advance(Math.min(50, ms - t));
+  const pass = (ms: number, step = 50) => {
+    for (let t = 0; t < ms; t += step) clock.advance(Math.min(step, ms - t));
   };
   const apply = async (yaml: string) => {
     const r = await h.kubectl('ks', ['apply', '-f', '-'], {input: yaml});
@@ -298,6 +298,57 @@ spec:
     assert.ok(
       ev.some((e) => e.reason === 'Killing' && e.message === 'Container app failed liveness probe, will be restarted'),
     );
+  });
+
+  it('a CronJob creates a Job each minute, keeps 3 finished ones; create job --from=cronjob runs one now', async () => {
+    await apply(`apiVersion: batch/v1
+kind: CronJob
+metadata: {name: tick}
+spec:
+  schedule: '* * * * *'
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+          - {name: tick, image: busybox:1.36, command: [echo, tick]}
+`);
+    const manual = await k('create', 'job', 'tick-now', '--from=cronjob/tick');
+    assert.equal(manual.code, 0, manual.stderr);
+    assert.equal(manual.stdout.trim(), 'job.batch/tick-now created');
+    pass(3_000);
+    assert.equal(
+      JSON.parse((await k('get', 'job', 'tick-now', '-o', 'json')).stdout).metadata.annotations[
+        'cronjob.kubernetes.io/instantiate'
+      ],
+      'manual',
+    );
+    assert.equal((await k('logs', 'job/tick-now')).stdout, 'tick\n');
+    pass(61_000, 250);
+    const cj = JSON.parse((await k('get', 'cronjob', 'tick', '-o', 'json')).stdout);
+    const minute = Math.floor(Date.parse(cj.status.lastScheduleTime) / 60_000);
+    const scheduled = JSON.parse((await k('get', 'jobs', '-o', 'json')).stdout).items.filter(
+      (j: {metadata: {name: string}}) => j.metadata.name.startsWith('tick-') && j.metadata.name !== 'tick-now',
+    );
+    // one job per minute boundary passed since the CronJob was made (one or two in 64 s), named by the minute
+    const names0 = scheduled.map((j: {metadata: {name: string}}) => j.metadata.name);
+    assert.ok(names0.includes(`tick-${minute}`) && names0.length >= 1 && names0.length <= 2, names0.join(' '));
+    pass(4 * 60_000, 250);
+    const names = JSON.parse((await k('get', 'jobs', '-o', 'json')).stdout)
+      .items.map((j: {metadata: {name: string}}) => j.metadata.name)
+      .filter((n: string) => /^tick-\d+$/.test(n));
+    assert.equal(names.length, 3, names.join(' '));
+    const ev = await events('tick');
+    assert.ok(ev.some((e) => e.reason === 'SuccessfulCreate' && /^Created job tick-\d+$/.test(e.message)));
+    assert.ok(
+      ev.some(
+        (e) => e.reason === 'SawCompletedJob' && /^Saw completed job: tick-\d+, condition: Complete$/.test(e.message),
+      ),
+    );
+    assert.ok(ev.some((e) => e.reason === 'SuccessfulDelete' && /^Deleted job tick-\d+$/.test(e.message)));
+    const row = rows((await k('get', 'cronjob', 'tick', '--no-headers')).stdout)[0]!;
+    assert.equal(row[1], '* * * * *');
   });
 
   it('the walkthrough pods still start and stay Running', async () => {

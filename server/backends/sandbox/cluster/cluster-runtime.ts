@@ -2,6 +2,7 @@ import {timestamp, type KubeObject, type ObjectStore} from '../api';
 import {planNodes, validateSpec, type ClusterSpec} from './cluster-spec';
 import type {ContainerEngine} from './container-engine';
 import {runController, type ControllerContext, type ControllerDef, type RunningController} from './controller';
+import {cronJobController} from './controllers/cronjob';
 import {daemonSetController} from './controllers/daemonset';
 import {deploymentController} from './controllers/deployment';
 import {endpointsController} from './controllers/endpoints';
@@ -60,6 +61,7 @@ const CONTROLLERS: ((ctx: ControllerContext) => ControllerDef)[] = [
   daemonSetController,
   statefulSetController,
   jobController,
+  cronJobController,
   serviceLbController,
   localPathController,
 ];
