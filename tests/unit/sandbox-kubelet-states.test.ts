@@ -351,6 +351,76 @@ spec:
     assert.equal(row[1], '* * * * *');
   });
 
+  it('ConfigMap and Secret env, envFrom, fieldRef and volumes reach the container (kubectl exec)', async () => {
+    await apply(`apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+data: {greeting: hello, color: blue}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: creds}
+stringData: {password: s3cret}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: cfg, labels: {app: cfg}}
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: [sleep, infinity]
+    envFrom:
+    - {configMapRef: {name: settings}, prefix: CFG_}
+    env:
+    - {name: PASSWORD, valueFrom: {secretKeyRef: {name: creds, key: password}}}
+    - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+    - {name: APP, valueFrom: {fieldRef: {fieldPath: "metadata.labels['app']"}}}
+    - {name: MESSAGE, value: "$(CFG_greeting) from $(POD_NAME)"}
+    volumeMounts:
+    - {name: config, mountPath: /etc/config}
+    - {name: secret, mountPath: /etc/secret, readOnly: true}
+  volumes:
+  - {name: config, configMap: {name: settings, items: [{key: greeting, path: greeting.txt}]}}
+  - {name: secret, secret: {secretName: creds}}
+`);
+    pass(2_000);
+    const env = await k('exec', 'cfg', '--', 'env');
+    assert.equal(env.code, 0, env.stderr);
+    const vars = Object.fromEntries(
+      env.stdout
+        .trim()
+        .split('\n')
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    assert.equal(vars.CFG_greeting, 'hello');
+    assert.equal(vars.CFG_color, 'blue');
+    assert.equal(vars.PASSWORD, 's3cret');
+    assert.equal(vars.POD_NAME, 'cfg');
+    assert.equal(vars.APP, 'cfg');
+    assert.equal(vars.MESSAGE, 'hello from cfg');
+    assert.equal((await k('exec', 'cfg', '--', 'cat', '/etc/config/greeting.txt')).stdout, 'hello');
+    assert.equal((await k('exec', 'cfg', '--', 'cat', '/etc/secret/password')).stdout, 's3cret');
+    assert.equal((await k('exec', 'cfg', '--', 'ls', '/etc/config')).stdout, 'greeting.txt\n');
+  });
+
+  it('init containers run first and their output shows in logs --all-containers', async () => {
+    await apply(
+      pod(
+        'withinit',
+        `{name: app, image: busybox:1.36, command: [sh, -c, 'echo app started; sleep 3600']}`,
+        `  initContainers:\n  - {name: prepare, image: busybox:1.36, command: [sh, -c, 'echo preparing']}\n`,
+      ),
+    );
+    pass(2_000);
+    assert.deepEqual((await statusOf('withinit')).slice(1, 4), ['1/1', 'Running', '0']);
+    const all = await k('logs', 'withinit', '--all-containers');
+    assert.equal(all.code, 0, all.stderr);
+    // kubectl asks for each container's log in turn (its order is kubectl's own)
+    assert.deepEqual(all.stdout.trim().split('\n').sort(), ['app started', 'preparing']);
+    assert.equal((await k('logs', 'withinit', '-c', 'prepare')).stdout, 'preparing\n');
+  });
+
   it('the walkthrough pods still start and stay Running', async () => {
     await apply(
       pod('sleep', `{name: sleep, image: docker.io/curlimages/curl:8.16.0, command: [/bin/sleep, infinity]}`),
