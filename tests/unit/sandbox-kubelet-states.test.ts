@@ -421,6 +421,28 @@ spec:
     assert.equal((await k('logs', 'withinit', '-c', 'prepare')).stdout, 'preparing\n');
   });
 
+  it('an init container that fails: Init:Error, then Init:CrashLoopBackOff; with restartPolicy Never the pod Fails', async () => {
+    const init = `  initContainers:\n  - {name: check, image: busybox:1.36, command: [sh, -c, 'echo not yet; exit 1']}\n`;
+    await apply(pod('initfail', '{name: app, image: busybox:1.36, command: [sleep, infinity]}', init));
+    await apply(
+      pod(
+        'initnever',
+        '{name: app, image: busybox:1.36, command: [sleep, infinity]}',
+        `  restartPolicy: Never\n${init}`,
+      ),
+    );
+    pass(1_500);
+    const r = await statusOf('initfail');
+    assert.deepEqual(r.slice(1, 3), ['0/1', 'Init:CrashLoopBackOff']);
+    const p = await json('initfail');
+    assert.equal(p.status.phase, 'Pending');
+    assert.equal(p.status.initContainerStatuses[0].restartCount, 1);
+    assert.equal(p.status.containerStatuses[0].state.waiting.reason, 'PodInitializing');
+    assert.equal((await k('logs', 'initfail', '-c', 'check')).stdout, 'not yet\n');
+    assert.deepEqual((await statusOf('initnever')).slice(1, 4), ['0/1', 'Init:Error', '0']);
+    assert.equal((await json('initnever')).status.phase, 'Failed');
+  });
+
   it('the walkthrough pods still start and stay Running', async () => {
     await apply(
       pod('sleep', `{name: sleep, image: docker.io/curlimages/curl:8.16.0, command: [/bin/sleep, infinity]}`),

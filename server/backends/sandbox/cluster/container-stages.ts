@@ -110,6 +110,19 @@ function exitOf(pod: J, s: J, ctx: StageContext): {due: number; exitCode: number
   return {due: Date.parse(s.state.running.startedAt) + fate.afterMs, exitCode: fate.exitCode};
 }
 
+/** how an init container's command ends: its exit code when the engine reads one, else 0 (it completes) */
+export function initExitCode(pod: J, c: C, ctx: StageContext): number {
+  const fate = ctx.engine.fate(c, pod);
+  return fate && !('runs' in fate) ? fate.exitCode : 0;
+}
+
+/** an init container that failed and that the pod's restartPolicy runs again (Always and OnFailure do) */
+function initRestartable(pod: J, s: J): boolean {
+  const t =
+    s.state?.terminated ?? (s.state?.waiting?.reason === 'CrashLoopBackOff' ? s.lastState?.terminated : undefined);
+  return !!t && t.exitCode !== 0 && restartPolicy(pod) !== 'Never';
+}
+
 /** an exited container the kubelet brings back under the pod's restartPolicy */
 function restartable(pod: J, s: J): boolean {
   const t =
@@ -296,6 +309,61 @@ export const CONTAINER_STAGES: PodStage[] = [
       const status: J = {...pod.status, containerStatuses};
       status.phase = phaseFor(pod, containerStatuses);
       return withConditions(pod, status, now);
+    },
+  },
+  {
+    // a failed init container is run again with the restart back-off (Init:Error, then Init:CrashLoopBackOff)
+    name: 'init-restart',
+    when: (pod) =>
+      alive(pod) && pod.status?.phase === 'Pending' && initStatuses(pod).some((s) => initRestartable(pod, s)),
+    delayMs: () => TIMINGS.imagePresent,
+    blocked(pod, ctx) {
+      const s = initStatuses(pod).find((x) => initRestartable(pod, x))!;
+      const wait = backOffLeft(pod, s, ctx);
+      if (wait === 0) return undefined;
+      const c = specOf(pod, s.name)!;
+      const key = restartKey(pod, s.name);
+      ctx.event(
+        'Warning',
+        'BackOff',
+        `Back-off restarting failed container ${s.name} in pod ${podRef(pod)}`,
+        fieldPath(c, true),
+      );
+      const message = `back-off ${goDuration(ctx.backOff.restart.get(key))} restarting failed container=${s.name} pod=${podRef(pod)}`;
+      const initContainerStatuses = initStatuses(pod).map((x) =>
+        x.name === s.name
+          ? {...x, lastState: {terminated: lastTermination(x)}, state: {waiting: {reason: 'CrashLoopBackOff', message}}}
+          : x,
+      );
+      return {retryMs: wait, status: {...pod.status, initContainerStatuses}};
+    },
+    apply(pod, ctx) {
+      const now = ctx.now;
+      const initContainerStatuses = initStatuses(pod).map((s) => {
+        if (!initRestartable(pod, s) || backOffLeft(pod, s, ctx) > 0) return s;
+        const c = specOf(pod, s.name)!;
+        const last = lastTermination(s);
+        ctx.backOff.restart.next(restartKey(pod, s.name), Date.parse(last.finishedAt));
+        startEvents(c, true, ctx, c.imagePullPolicy === 'Always');
+        const started = runningStatus(c, s, now, Number(s.restartCount ?? 0) + 1, {terminated: last});
+        // the command reads the same as before: it ends as it did (a zero exit lets the next pass go on)
+        const exitCode = initExitCode(pod, c, ctx);
+        return {
+          ...started,
+          ready: exitCode === 0,
+          started: false,
+          state: {
+            terminated: {
+              containerID: started.containerID,
+              exitCode,
+              finishedAt: now,
+              reason: exitCode === 0 ? 'Completed' : 'Error',
+              startedAt: now,
+            },
+          },
+        };
+      });
+      return {...pod.status, initContainerStatuses};
     },
   },
   {

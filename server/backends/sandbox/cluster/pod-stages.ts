@@ -2,6 +2,7 @@ import type {KubeObject} from '../api';
 import type {PodStage, StageContext} from './pod-stage-types';
 import {
   CONTAINER_STAGES,
+  initExitCode,
   initStatuses,
   probeFailure,
   probeTiming,
@@ -20,6 +21,7 @@ import {
   ordered,
   phaseFor,
   readyConditions,
+  restartPolicy,
   statuses,
   type C,
 } from './pod-status';
@@ -175,7 +177,12 @@ export const POD_STAGES: PodStage[] = [
       ['Pending', 'Running'].includes(pod.status?.phase) &&
       !!pod.status?.startTime &&
       statuses(pod).length > 0 &&
-      !initStatuses(pod).some(waitingForPull) &&
+      !initStatuses(pod).some(
+        (s) =>
+          waitingForPull(s) ||
+          s.state?.waiting?.reason === 'CrashLoopBackOff' ||
+          (s.state?.terminated && s.state.terminated.exitCode !== 0),
+      ) &&
       statuses(pod).every((x) =>
         ['ContainerCreating', 'PodInitializing', 'CreateContainerConfigError'].includes(x.state?.waiting?.reason),
       ),
@@ -252,14 +259,20 @@ export const POD_STAGES: PodStage[] = [
         restartCount: prev(c)?.restartCount ?? 0,
       });
       const inits = initContainersOf(pod);
-      const todo = attempted(pod, ctx);
+      const todo: [C, boolean][] = [];
       const failed = new Map<string, string>();
-      for (const [c, init] of todo) {
+      /** an init container whose command exits non-zero: nothing after it runs */
+      let initExit: {name: string; exitCode: number} | undefined;
+      for (const [c, init] of attempted(pod, ctx)) {
+        if (initExit) break;
+        todo.push([c, init]);
         const err = pullFailed(pod, c, init, ctx);
         if (err) failed.set(c.name, err);
         else run(c, init);
+        const exitCode = init && !err ? initExitCode(pod, c, ctx) : 0;
+        if (exitCode !== 0) initExit = {name: c.name, exitCode};
       }
-      const initsDone = !inits.some((c) => failed.has(c.name)) && todo.some(([, init]) => !init);
+      const initsDone = !initExit && !inits.some((c) => failed.has(c.name)) && todo.some(([, init]) => !init);
       const ip = pod.spec?.hostNetwork ? ctx.node.ip : (pod.status?.podIP ?? ctx.allocateIP());
       const waitingFor = (c: C, reason: string, message?: string) => ({
         image: c.image,
@@ -280,7 +293,7 @@ export const POD_STAGES: PodStage[] = [
       );
       const status: J = {
         ...(pod.status ?? {}),
-        phase: phaseFor(pod, containerStatuses),
+        phase: initExit && restartPolicy(pod) === 'Never' ? 'Failed' : phaseFor(pod, containerStatuses),
         podIP: ip,
         podIPs: [{ip}],
         containerStatuses,
@@ -293,16 +306,17 @@ export const POD_STAGES: PodStage[] = [
           if (failed.has(c.name)) return waitingFor(c, 'ErrImagePull', failed.get(c.name));
           if (!ran.has(c.name)) return waitingFor(c, 'PodInitializing');
           const b = base(c);
+          const exitCode = initExit?.name === c.name ? (initExit?.exitCode ?? 0) : 0;
           return {
             ...b,
-            ready: true,
+            ready: exitCode === 0,
             started: false,
             state: {
               terminated: {
                 containerID: b.containerID,
-                exitCode: 0,
+                exitCode,
                 finishedAt: now,
-                reason: 'Completed',
+                reason: exitCode === 0 ? 'Completed' : 'Error',
                 startedAt: now,
               },
             },
