@@ -113,6 +113,14 @@ describe('kubelet states through kubectl', {skip: NO_KUBECTL}, () => {
     assert.equal((await events('bad')).find((e) => e.reason === 'Pulling')?.count, 3);
   });
 
+  it('fixing the image (kubectl set image) pulls it at once and the pod runs', async () => {
+    const r = await k('set', 'image', 'pod/bad', 'web=nginx:1.27');
+    assert.equal(r.code, 0, r.stderr);
+    pass(1_000);
+    assert.deepEqual((await statusOf('bad')).slice(1, 4), ['1/1', 'Running', '0']);
+    assert.ok((await events('bad')).some((e) => e.reason === 'Pulling' && e.message === 'Pulling image "nginx:1.27"'));
+  });
+
   it('a repository Docker Hub does not have: pull access denied', async () => {
     await apply(pod('nosuch', '{name: app, image: doesnotexist}'));
     pass(TIMINGS.schedule + TIMINGS.podAdmit + TIMINGS.imagePull + 60);
