@@ -451,6 +451,31 @@ spec:
     assert.equal((await json('initnever')).status.phase, 'Failed');
   });
 
+  it('graceful termination: a PID 1 that ignores SIGTERM stays Terminating for the grace period; a server stops at once', async () => {
+    await apply(pod('stubborn', '{name: app, image: busybox:1.36, command: [sleep, infinity]}'));
+    await apply(pod('brief', '{name: app, image: busybox:1.36, command: [sleep, infinity]}'));
+    await apply(pod('forced', '{name: app, image: busybox:1.36, command: [sleep, infinity]}'));
+    await apply(pod('server', '{name: web, image: nginx:1.27}'));
+    pass(2_000);
+    for (const [name, ...flags] of [['stubborn'], ['brief', '--grace-period=5'], ['server']]) {
+      const r = await k('delete', 'pod', name!, '--wait=false', ...flags);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const forced = await k('delete', 'pod', 'forced', '--force', '--grace-period=0');
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.match(forced.stderr, /Immediate deletion does not wait for confirmation/);
+    pass(1_000);
+    const names = async () => rows((await k('get', 'pods', '--no-headers')).stdout).map((r) => `${r[0]} ${r[2]}`);
+    let now = await names();
+    assert.ok(now.includes('stubborn Terminating') && now.includes('brief Terminating'), now.join(', '));
+    assert.ok(!now.some((n) => n.startsWith('server ') || n.startsWith('forced ')), now.join(', '));
+    pass(5_000);
+    now = await names();
+    assert.ok(now.includes('stubborn Terminating') && !now.some((n) => n.startsWith('brief ')), now.join(', '));
+    pass(25_000, 250);
+    assert.ok(!(await names()).some((n) => n.startsWith('stubborn ')));
+  });
+
   it('the walkthrough pods still start and stay Running', async () => {
     await apply(
       pod('sleep', `{name: sleep, image: docker.io/curlimages/curl:8.16.0, command: [/bin/sleep, infinity]}`),

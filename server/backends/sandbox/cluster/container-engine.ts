@@ -19,6 +19,11 @@ export interface ContainerEngine {
   listens?(container: J, port: number): boolean | undefined;
   /** an exec probe's command in the container: its exit code and output; undefined when the engine cannot tell */
   exec?(container: J, command: string[]): {exitCode: number; output: string} | undefined;
+  /**
+   * does the container's PID 1 ignore SIGTERM (a shell or `sleep` has no handler, and PID 1 ignores what it does not
+   * handle): the kubelet then waits the whole grace period before SIGKILL
+   */
+  ignoresSigterm?(container: J): boolean | undefined;
 }
 
 /** a process that runs until it is stopped, or one that exits on its own after a while */

@@ -115,7 +115,14 @@ export const POD_STAGES: PodStage[] = [
   {
     name: 'terminate',
     when: (pod) => !!pod.metadata?.deletionTimestamp,
-    delayMs: () => TIMINGS.podTermination,
+    // SIGTERM ends a server at once; a PID 1 that ignores it is killed when the grace period runs out
+    // (k8s v1.31 kuberuntime_container.go killContainer: StopContainer with the pod's grace period)
+    delayMs: (pod, ctx) =>
+      containersOf(pod).some(
+        (c) => statuses(pod).find((s) => s.name === c.name)?.state?.running && ctx.engine.ignoresSigterm?.(c),
+      )
+        ? Math.max(TIMINGS.podTermination, Number(pod.metadata?.deletionGracePeriodSeconds ?? 30) * 1000)
+        : TIMINGS.podTermination,
     enter(pod, ctx) {
       for (const s of statuses(pod))
         if (s.state?.running) ctx.event('Normal', 'Killing', `Stopping container ${s.name}`, fieldPath({name: s.name}));

@@ -16,6 +16,12 @@ export function catalogEngine(catalog: ImageSpec[] = IMAGE_CATALOG): ContainerEn
     pullError: (image) => pullError(image, catalog),
     fate: (c: J) => processOf(imageSpecFor(c.image, catalog), c)?.fate,
     listens: (c: J, port: number) => listens(imageSpecFor(c.image, catalog), c, port),
+    ignoresSigterm(c: J) {
+      const image = imageSpecFor(c.image, catalog);
+      // a command we can read runs a shell, sleep or tail as PID 1: none handles SIGTERM
+      if (c.command?.length || c.args?.length) return processOf(image, c) ? true : undefined;
+      return image !== GENERIC_IMAGE && image.app === 'none' && SHELLS.has(base(image.entrypoint[0] ?? ''));
+    },
     exec(c: J, command: string[]) {
       const run = processOf(imageSpecFor(c.image, catalog), {command});
       if (!run || 'runs' in run.fate) return undefined;
