@@ -25,6 +25,7 @@ const WHERE = {
   daemonsets: ['apps', 'v1'],
   statefulsets: ['apps', 'v1'],
   jobs: ['batch', 'v1'],
+  cronjobs: ['batch', 'v1'],
   storageclasses: ['storage.k8s.io', 'v1'],
   leases: ['coordination.k8s.io', 'v1'],
   customresourcedefinitions: ['apiextensions.k8s.io', 'v1'],

@@ -29,6 +29,7 @@ import {NODE_COMMANDS, type NodeCommand} from '../runtime/node/node-commands';
 import {nodeProcesses, type NodeProcess} from '../runtime/node/node-processes';
 import type {NodeContainer} from '../cluster/cluster-record';
 import type {PodRuntime} from '../runtime/index';
+import {catalogEngine} from '../runtime/container-engine';
 import type {ClusterRecord} from '../cluster/cluster-record';
 import {mergeCluster, removeCluster, type ClusterCredentials} from '../commands/k3d/kubeconfig-file';
 import {loadSavedSandbox, savedSandboxPath, type SavedSandbox} from './saved-sandbox';
@@ -248,7 +249,7 @@ export class LearnerSandbox implements CommandSandbox {
     if (r.state === 'running') await this.expose(r);
     this.mergeKubeconfig(this.credentials(r.name), false);
     // resumeCluster keeps a cluster that was stopped before the restart stopped
-    this.runtime = resumeCluster(this.apiSandbox, specOf(r), {lane: this.lane});
+    this.runtime = resumeCluster(this.apiSandbox, specOf(r), {lane: this.lane, engine: catalogEngine()});
     this.startMesh();
   }
 
@@ -259,7 +260,7 @@ export class LearnerSandbox implements CommandSandbox {
       );
     this.record = record;
     this.save();
-    this.runtime = await bootCluster(this.apiSandbox, specOf(record), {lane: this.lane});
+    this.runtime = await bootCluster(this.apiSandbox, specOf(record), {lane: this.lane, engine: catalogEngine()});
     this.startMesh();
     await this.expose(record);
     if (opts.updateKubeconfig) this.mergeKubeconfig(this.credentials(record.name), opts.switchContext);
@@ -295,7 +296,7 @@ export class LearnerSandbox implements CommandSandbox {
     if (!r || r.state === 'running') return;
     if (this.runtime) await this.runtime.start();
     else {
-      this.runtime = resumeCluster(this.apiSandbox, specOf(r), {lane: this.lane});
+      this.runtime = resumeCluster(this.apiSandbox, specOf(r), {lane: this.lane, engine: catalogEngine()});
       this.startMesh();
     }
     await this.expose(r);

@@ -1,6 +1,8 @@
 import {timestamp, type KubeObject, type ObjectStore} from '../api';
 import {planNodes, validateSpec, type ClusterSpec} from './cluster-spec';
+import type {ContainerEngine} from './container-engine';
 import {runController, type ControllerContext, type ControllerDef, type RunningController} from './controller';
+import {cronJobController} from './controllers/cronjob';
 import {daemonSetController} from './controllers/daemonset';
 import {deploymentController} from './controllers/deployment';
 import {endpointsController} from './controllers/endpoints';
@@ -41,6 +43,8 @@ export interface ClusterOptions {
   clock?: Clock;
   /** the sandbox's lane of the server's work loop (backend/); by default a loop of the cluster's own on the clock */
   lane?: WorkLane;
+  /** the container runtime behind the kubelets (the backend passes the pod runtime's); by default all images pull and containers run */
+  engine?: ContainerEngine;
 }
 
 /** what bootCluster/resumeCluster need of a sandbox (`api.sandboxes.get(name)` fits) */
@@ -58,6 +62,7 @@ const CONTROLLERS: ((ctx: ControllerContext) => ControllerDef)[] = [
   daemonSetController,
   statefulSetController,
   jobController,
+  cronJobController,
   serviceLbController,
   localPathController,
 ];
@@ -89,7 +94,16 @@ export async function bootCluster(
   register('server');
   apiServerEndpoints(store, kinds, plan[0]!.internalIP);
   ensureSystemObjects(store, kinds, k3sSystemObjects(spec, plan));
-  const runtime = startRuntime(store, kinds, events, clock, opts.lane ?? clockLoop(clock).lane(), spec, true);
+  const runtime = startRuntime(
+    store,
+    kinds,
+    events,
+    clock,
+    opts.lane ?? clockLoop(clock).lane(),
+    spec,
+    true,
+    opts.engine,
+  );
   if (plan.some((p) => p.role === 'agent' && !store.get(kinds.nodes, undefined, p.name))) {
     // k3d starts the agents after the servers: the first kube-system pods go to the server meanwhile
     await new Promise<void>((resolve) => clock.setTimeout(resolve, TIMINGS.agentJoin));
@@ -116,7 +130,7 @@ export function resumeCluster(sandbox: ClusterHost, spec: ClusterSpec, opts: Clu
       if (!store.get(kinds.nodes, undefined, p.name))
         nodeBootEvents(events, store.create(kinds.nodes, nodeObject(spec, p, stamp)));
   }
-  return startRuntime(store, kinds, events, clock, opts.lane ?? clockLoop(clock).lane(), spec, running);
+  return startRuntime(store, kinds, events, clock, opts.lane ?? clockLoop(clock).lane(), spec, running, opts.engine);
 }
 
 function startRuntime(
@@ -127,8 +141,9 @@ function startRuntime(
   lane: WorkLane,
   spec: ClusterSpec,
   running: boolean,
+  engine: ContainerEngine | undefined,
 ): ClusterRuntime & {readonly disposed: boolean} {
-  const ctx: ControllerContext = {store, clock, kinds, events, lane};
+  const ctx: ControllerContext = {store, clock, kinds, events, lane, engine};
   const controllers: RunningController[] = [
     ...CONTROLLERS.map((make) => runController(ctx, make(ctx))),
     runGarbageCollector(ctx),

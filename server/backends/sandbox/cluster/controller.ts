@@ -1,4 +1,5 @@
 import type {KubeObject, ObjectStore, ResourceType, StoreEvent} from '../api';
+import type {ContainerEngine} from './container-engine';
 import type {EventRecorder} from './event-recorder';
 import {WorkQueue, type ReconcileResult} from './work-queue';
 import type {Clock} from '../kit/clock';
@@ -13,6 +14,8 @@ export interface ControllerContext {
   clock: Clock;
   kinds: Kinds;
   events: EventRecorder;
+  /** the nodes' container runtime: which images pull, what containers' processes do (the kubelet asks) */
+  engine?: ContainerEngine;
   /** the sandbox's share of the server's work loop; without one, the controllers get a loop of their own on the clock */
   lane?: WorkLane;
 }

@@ -1,7 +1,30 @@
 import type {KubeObject} from '../api';
+import type {PodStage, StageContext} from './pod-stage-types';
+import {
+  CONTAINER_STAGES,
+  initExitCode,
+  initStatuses,
+  probeFailure,
+  probeTiming,
+  pullFailed,
+  waitingForPull,
+} from './container-stages';
 import {containerID, fullImageName, imageID, pullReport} from './images';
 import type {J} from './json';
 import {controllerOf} from './owners';
+import {
+  containersOf,
+  fieldPath,
+  hasProbe,
+  initContainersOf,
+  names,
+  ordered,
+  phaseFor,
+  readyConditions,
+  restartPolicy,
+  statuses,
+  type C,
+} from './pod-status';
 import {conditionTrue, setCondition} from './status';
 import {TIMINGS} from './timings';
 
@@ -11,45 +34,13 @@ import {TIMINGS} from './timings';
  * The kubelet controller (controllers/kubelet.ts) only finds the first matching stage and runs it on time.
  *
  *   bound ──admit──► ContainerCreating ──start──► Running (Ready unless probed) ──ready──► Ready
- *                                                       └─complete (Job pods)─► Succeeded
+ *                                  │                    └─exit (the process ends: container-stages.ts)─► restart
+ *                                  │                         / CrashLoopBackOff, or Succeeded / Failed
+ *                                  └─ the image does not pull ─► ErrImagePull ⇄ ImagePullBackOff (container-stages.ts)
  *   any pod with a deletionTimestamp ──terminate──► gone
  */
-export interface StageContext {
-  now: string;
-  node: {name: string; ip: string};
-  /** the next pod IP on the node (flannel's host-local IPAM) */
-  allocateIP(): string;
-  /** true when the node still has to pull this image (it keeps it afterwards) */
-  needsPull(image: string): boolean;
-  markPulled(image: string): void;
-  /** does the pod's namespace hold this ConfigMap / Secret (volumes and env refer to them) */
-  exists(kind: 'configmap' | 'secret', name: string): boolean;
-  /** is this PersistentVolumeClaim Bound (the provisioner binds it once the pod is scheduled) */
-  claimBound(name: string): boolean;
-  event(type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void;
-}
+export type {PodStage, StageContext} from './pod-stage-types';
 
-export interface PodStage {
-  name: string;
-  when(pod: J): boolean;
-  delayMs(pod: J, ctx: StageContext): number;
-  /** events the kubelet emits as the stage begins (Pulling, Killing) */
-  enter?(pod: J, ctx: StageContext): void;
-  /**
-   * What keeps the stage from completing yet (a missing ConfigMap or Secret): the kubelet reports it (events and,
-   * if given, status) and retries after retryMs instead of applying the stage.
-   */
-  blocked?(pod: J, ctx: StageContext): {retryMs: number; status?: J} | undefined;
-  /** the new status; or 'delete' to remove the pod object (termination finished) */
-  apply(pod: J, ctx: StageContext): J | 'delete';
-}
-
-type C = J; // a container spec
-const containersOf = (pod: J): C[] => pod.spec?.containers ?? [];
-const initContainersOf = (pod: J): C[] => pod.spec?.initContainers ?? [];
-const statuses = (pod: J): J[] => pod.status?.containerStatuses ?? [];
-const fieldPath = (c: C, init = false) => `spec.${init ? 'initContainers' : 'containers'}{${c.name}}`;
-const hasProbe = (c: C) => !!c.readinessProbe;
 const runsToCompletion = (pod: J) => controllerOf(pod as KubeObject)?.kind === 'Job';
 
 function qosClass(pod: J): string {
@@ -104,28 +95,34 @@ function missingEnvRef(
   return undefined;
 }
 
-const names = (cs: C[]) => `[${cs.map((c) => c.name).join(' ')}]`;
-
-function readyConditions(list: J[], ready: boolean, pod: J, now: string, completed = false): J[] {
-  const unready = containersOf(pod).filter((c) => !statuses(pod).find((s) => s.name === c.name)?.ready);
-  const reason = completed ? 'PodCompleted' : 'ContainersNotReady';
-  const message = completed
-    ? undefined
-    : `containers with unready status: ${names(unready.length ? unready : containersOf(pod))}`;
-  for (const type of ['Ready', 'ContainersReady'])
-    list = setCondition(list, ready ? {type, status: 'True'} : {type, status: 'False', reason, message}, now, 'pod');
-  return list;
+/**
+ * The containers the kubelet tries to start on this pass, in its order: init containers one after another up to
+ * the first whose image does not pull (the rest wait on it), then, once every init container is done, the app
+ * containers. Init containers that already completed are not run again.
+ */
+function attempted(pod: J, ctx: StageContext): [C, boolean][] {
+  const out: [C, boolean][] = [];
+  for (const c of initContainersOf(pod)) {
+    if (initStatuses(pod).find((x) => x.name === c.name)?.state?.terminated?.exitCode === 0) continue;
+    out.push([c, true]);
+    if ((ctx.needsPull(c.image) || c.imagePullPolicy === 'Always') && ctx.pullError(c.image)) return out;
+  }
+  for (const c of containersOf(pod)) out.push([c, false]);
+  return out;
 }
-
-/** kubelet status.conditions come in this order */
-const ORDER = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
-const ordered = (list: J[]) => [...list].sort((a, b) => ORDER.indexOf(a.type) - ORDER.indexOf(b.type));
 
 export const POD_STAGES: PodStage[] = [
   {
     name: 'terminate',
     when: (pod) => !!pod.metadata?.deletionTimestamp,
-    delayMs: () => TIMINGS.podTermination,
+    // SIGTERM ends a server at once; a PID 1 that ignores it is killed when the grace period runs out
+    // (k8s v1.31 kuberuntime_container.go killContainer: StopContainer with the pod's grace period)
+    delayMs: (pod, ctx) =>
+      containersOf(pod).some(
+        (c) => statuses(pod).find((s) => s.name === c.name)?.state?.running && ctx.engine.ignoresSigterm?.(c),
+      )
+        ? Math.max(TIMINGS.podTermination, Number(pod.metadata?.deletionGracePeriodSeconds ?? 30) * 1000)
+        : TIMINGS.podTermination,
     enter(pod, ctx) {
       for (const s of statuses(pod))
         if (s.state?.running) ctx.event('Normal', 'Killing', `Stopping container ${s.name}`, fieldPath({name: s.name}));
@@ -187,6 +184,12 @@ export const POD_STAGES: PodStage[] = [
       ['Pending', 'Running'].includes(pod.status?.phase) &&
       !!pod.status?.startTime &&
       statuses(pod).length > 0 &&
+      !initStatuses(pod).some(
+        (s) =>
+          waitingForPull(s) ||
+          s.state?.waiting?.reason === 'CrashLoopBackOff' ||
+          (s.state?.terminated && s.state.terminated.exitCode !== 0),
+      ) &&
       statuses(pod).every((x) =>
         ['ContainerCreating', 'PodInitializing', 'CreateContainerConfigError'].includes(x.state?.waiting?.reason),
       ),
@@ -199,10 +202,7 @@ export const POD_STAGES: PodStage[] = [
     enter(pod, ctx) {
       if (statuses(pod).some((x) => x.lastState?.terminated))
         ctx.event('Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
-      for (const [c, init] of [
-        ...initContainersOf(pod).map((c) => [c, true] as const),
-        ...containersOf(pod).map((c) => [c, false] as const),
-      ])
+      for (const [c, init] of attempted(pod, ctx))
         if (ctx.needsPull(c.image) || c.imagePullPolicy === 'Always')
           ctx.event('Normal', 'Pulling', `Pulling image "${c.image}"`, fieldPath(c, init));
     },
@@ -266,47 +266,118 @@ export const POD_STAGES: PodStage[] = [
         restartCount: prev(c)?.restartCount ?? 0,
       });
       const inits = initContainersOf(pod);
-      for (const c of inits) run(c, true);
-      for (const c of containersOf(pod)) run(c, false);
+      const todo: [C, boolean][] = [];
+      const failed = new Map<string, string>();
+      /** an init container whose command exits non-zero: nothing after it runs */
+      let initExit: {name: string; exitCode: number} | undefined;
+      for (const [c, init] of attempted(pod, ctx)) {
+        if (initExit) break;
+        todo.push([c, init]);
+        const err = pullFailed(pod, c, init, ctx);
+        if (err) failed.set(c.name, err);
+        else run(c, init);
+        const exitCode = init && !err ? initExitCode(pod, c, ctx) : 0;
+        if (exitCode !== 0) initExit = {name: c.name, exitCode};
+      }
+      const initsDone = !initExit && !inits.some((c) => failed.has(c.name)) && todo.some(([, init]) => !init);
       const ip = pod.spec?.hostNetwork ? ctx.node.ip : (pod.status?.podIP ?? ctx.allocateIP());
+      const waitingFor = (c: C, reason: string, message?: string) => ({
+        image: c.image,
+        imageID: '',
+        lastState: prev(c)?.lastState ?? {},
+        name: c.name,
+        ready: false,
+        restartCount: prev(c)?.restartCount ?? 0,
+        started: false,
+        state: {waiting: {reason, ...(message ? {message} : {})}},
+      });
+      const containerStatuses = containersOf(pod).map((c) =>
+        !initsDone
+          ? waitingFor(c, 'PodInitializing')
+          : failed.has(c.name)
+            ? waitingFor(c, 'ErrImagePull', failed.get(c.name))
+            : {...base(c), ready: !hasProbe(c), started: true, state: {running: {startedAt: now}}},
+      );
       const status: J = {
         ...(pod.status ?? {}),
-        phase: 'Running',
+        phase: initExit && restartPolicy(pod) === 'Never' ? 'Failed' : phaseFor(pod, containerStatuses),
         podIP: ip,
         podIPs: [{ip}],
-        containerStatuses: containersOf(pod).map((c) => ({
-          ...base(c),
-          ready: !hasProbe(c),
-          started: true,
-          state: {running: {startedAt: now}},
-        })),
+        containerStatuses,
       };
-      if (inits.length)
-        status.initContainerStatuses = inits.map((c) => ({
-          ...base(c),
-          ready: true,
-          started: false,
-          state: {
-            terminated: {containerID: undefined, exitCode: 0, finishedAt: now, reason: 'Completed', startedAt: now},
-          },
-        }));
-      for (const s of status.initContainerStatuses ?? []) s.state.terminated.containerID = s.containerID;
+      if (inits.length) {
+        const ran = new Set(todo.filter(([, init]) => init).map(([c]) => c.name));
+        status.initContainerStatuses = inits.map((c) => {
+          const before = initStatuses(pod).find((x) => x.name === c.name);
+          if (before?.state?.terminated?.exitCode === 0) return before;
+          if (failed.has(c.name)) return waitingFor(c, 'ErrImagePull', failed.get(c.name));
+          if (!ran.has(c.name)) return waitingFor(c, 'PodInitializing');
+          const b = base(c);
+          const exitCode = initExit?.name === c.name ? (initExit?.exitCode ?? 0) : 0;
+          return {
+            ...b,
+            ready: exitCode === 0,
+            started: false,
+            state: {
+              terminated: {
+                containerID: b.containerID,
+                exitCode,
+                finishedAt: now,
+                reason: exitCode === 0 ? 'Completed' : 'Error',
+                startedAt: now,
+              },
+            },
+          };
+        });
+      }
       let conditions = setCondition(
         pod.status?.conditions,
         {type: 'PodReadyToStartContainers', status: 'True'},
         now,
         'pod',
       );
-      conditions = setCondition(conditions, {type: 'Initialized', status: 'True'}, now, 'pod');
+      const incomplete = inits.filter(
+        (c) => !status.initContainerStatuses?.find((x: J) => x.name === c.name)?.state?.terminated,
+      );
+      conditions = setCondition(
+        conditions,
+        incomplete.length
+          ? {
+              type: 'Initialized',
+              status: 'False',
+              reason: 'ContainersNotInitialized',
+              message: `containers with incomplete status: ${names(incomplete)}`,
+            }
+          : {type: 'Initialized', status: 'True'},
+        now,
+        'pod',
+      );
       const allReady = status.containerStatuses.every((s: J) => s.ready);
       status.conditions = ordered(readyConditions(conditions, allReady, {...pod, status}, now));
       return status;
     },
   },
+  ...CONTAINER_STAGES,
   {
     name: 'ready',
-    when: (pod) => pod.status?.phase === 'Running' && !conditionTrue(pod, 'Ready') && !runsToCompletion(pod),
+    when: (pod) =>
+      pod.status?.phase === 'Running' &&
+      !conditionTrue(pod, 'Ready') &&
+      !runsToCompletion(pod) &&
+      statuses(pod).every((s) => s.state?.running),
+    // compressed like the rest of start-up: initialDelaySeconds is not waited for (kube-system is Ready within 2 s)
     delayMs: () => TIMINGS.readinessProbe,
+    blocked(pod, ctx) {
+      // a failing readiness probe keeps the container unready: Unhealthy once per period
+      let retryMs = Infinity;
+      for (const c of containersOf(pod).filter(hasProbe)) {
+        const message = probeFailure(pod, c, c.readinessProbe, ctx);
+        if (message === undefined) continue;
+        ctx.event('Warning', 'Unhealthy', `Readiness probe failed: ${message}`, fieldPath(c));
+        retryMs = Math.min(retryMs, probeTiming(c.readinessProbe).periodMs);
+      }
+      return retryMs === Infinity ? undefined : {retryMs};
+    },
     apply(pod, ctx) {
       const status: J = {
         ...pod.status,
@@ -320,41 +391,6 @@ export const POD_STAGES: PodStage[] = [
           ctx.now,
         ),
       );
-      return status;
-    },
-  },
-  {
-    name: 'complete',
-    when: (pod) => pod.status?.phase === 'Running' && runsToCompletion(pod),
-    delayMs: () => TIMINGS.jobRun,
-    apply(pod, ctx) {
-      const now = ctx.now;
-      const status: J = {
-        ...pod.status,
-        phase: 'Succeeded',
-        containerStatuses: statuses(pod).map((s) => ({
-          ...s,
-          ready: false,
-          started: false,
-          state: {
-            terminated: {
-              containerID: s.containerID,
-              exitCode: 0,
-              finishedAt: now,
-              reason: 'Completed',
-              startedAt: s.state?.running?.startedAt ?? now,
-            },
-          },
-        })),
-      };
-      let conditions = setCondition(
-        pod.status?.conditions,
-        {type: 'PodReadyToStartContainers', status: 'False'},
-        now,
-        'pod',
-      );
-      conditions = readyConditions(conditions, false, {...pod, status}, now, true);
-      status.conditions = ordered(conditions);
       return status;
     },
   },

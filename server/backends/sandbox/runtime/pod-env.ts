@@ -1,4 +1,5 @@
-import {listOf} from '../api/kinds';
+import {getOf, listOf} from '../api/kinds';
+import {configEnv, configFiles} from './pod-config';
 import type {KubeObject} from '../api/types';
 import type {ImageSpec} from './images/types';
 import {CLUSTER_DNS_IP, searchDomains} from './net/dns';
@@ -14,6 +15,8 @@ export interface ContainerEnv {
   /** the environment of PID 1, as `env` prints it */
   env: Record<string, string>;
   hostname: string;
+  /** files the kubelet mounts from ConfigMaps and Secrets (path → content) */
+  files?: Map<string, string>;
 }
 
 const envName = (svc: string) => svc.toUpperCase().replace(/-/g, '_');
@@ -63,10 +66,17 @@ export function containerEnv(rt: SandboxRuntime, pod: PodView, container: Contai
     HOSTNAME: hostname,
   };
   for (const [k, v] of Object.entries(image.env)) env[k] = v;
-  for (const e of container.env) env[e.name] = e.value ?? '';
+  const raw = getOf(rt.store, 'pods', pod.namespace, pod.name);
+  const spec = raw?.spec as {containers?: {name: string}[]; initContainers?: {name: string}[]} | undefined;
+  const rawContainer = [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])].find(
+    (c) => c.name === container.name,
+  );
+  if (raw && rawContainer) Object.assign(env, configEnv(rt.store, raw, rawContainer));
+  else for (const e of container.env) env[e.name] = e.value ?? '';
   for (const [k, v] of Object.entries(serviceEnv([...kube, ...services], started))) if (!(k in env)) env[k] = v;
   env.HOME = image.user.home;
-  return {rt, pod, container, image, env, hostname};
+  const files = raw && rawContainer ? configFiles(rt.store, raw, rawContainer) : undefined;
+  return {rt, pod, container, image, env, hostname, files};
 }
 
 /** /etc/resolv.conf as the kubelet writes it for dnsPolicy ClusterFirst */

@@ -19,6 +19,8 @@ export interface ContainerStatusView {
   reason?: string;
   startedAt?: string;
   ready: boolean;
+  /** it ran before (lastState.terminated): a container in CrashLoopBackOff still has that run's log */
+  ranBefore?: boolean;
 }
 
 export interface PodView {
@@ -37,6 +39,7 @@ export interface PodView {
   containers: ContainerView[];
   initContainers: ContainerView[];
   statuses: ContainerStatusView[];
+  initStatuses: ContainerStatusView[];
   startTime?: string;
   dnsPolicy?: string;
 }
@@ -76,6 +79,7 @@ function containerStatus(s: unknown): ContainerStatusView {
     reason: str(detail.reason),
     startedAt: str(detail.startedAt),
     ready: o.ready === true,
+    ranBefore: !!obj(obj(o.lastState).terminated).containerID,
   };
 }
 
@@ -122,6 +126,7 @@ export function podView(pod: KubeObject): PodView {
       str(status.phase),
       str(status.startTime),
     ),
+    initStatuses: arr(status.initContainerStatuses).map(containerStatus),
     startTime: str(status.startTime),
     dnsPolicy: str(spec.dnsPolicy),
   };
@@ -131,6 +136,11 @@ export function podView(pod: KubeObject): PodView {
 export function runningStatus(p: PodView, container: string): ContainerStatusView | undefined {
   const s = p.statuses.find((c) => c.name === container);
   return s && s.state === 'running' ? s : undefined;
+}
+
+/** an app or init container's status */
+export function statusOf(p: PodView, container: string): ContainerStatusView | undefined {
+  return [...p.statuses, ...p.initStatuses].find((c) => c.name === container);
 }
 
 /** why a container cannot be exec'd into / has no log yet: the kubelet's wording */

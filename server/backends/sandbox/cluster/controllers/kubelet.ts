@@ -3,7 +3,10 @@ import type {ControllerContext, ControllerDef} from '../controller';
 import {asObj, type J} from '../json';
 import {isNodeReady, nodeNetwork} from '../nodes';
 import {nodeNameOf} from '../pod-state';
+import {BackOff, PERMISSIVE_ENGINE} from '../container-engine';
 import {POD_STAGES, type StageContext} from '../pod-stages';
+import {restartPolicy} from '../pod-status';
+import {TIMINGS} from '../timings';
 import {PodsByNode} from '../pods-by-node';
 import {nowStamp, writeStatus} from '../status';
 import {keyOf, splitKey} from '../../kit/keys';
@@ -15,6 +18,11 @@ import {keyOf, splitKey} from '../../kit/keys';
  */
 export function kubeletController(ctx: ControllerContext): ControllerDef {
   const {store, kinds, clock, events} = ctx;
+  const engine = ctx.engine ?? PERMISSIVE_ENGINE;
+  const nowMs = () => clock.now().getTime();
+  // the kubelet keeps its back-offs in memory: a restarted lab (a restarted kubelet) starts them over
+  const backOff = {pull: new BackOff(nowMs), restart: new BackOff(nowMs)};
+  const podUids = new Map<string, string>();
   const entered = new Map<string, {uid: string; stage: string; at: number; retryAt?: number}>();
   const pulled = new Map<string, Set<string>>();
   const lastIP = new Map<string, number>();
@@ -57,16 +65,19 @@ export function kubeletController(ctx: ControllerContext): ControllerDef {
       const pod = store.get(kinds.pods, namespace, name);
       const nodeName = pod && nodeNameOf(pod);
       const node = nodeName ? store.get(kinds.nodes, undefined, nodeName) : undefined;
-      if (!pod || !node || !isNodeReady(node)) {
+      if (!pod) {
+        entered.delete(key);
+        backOff.pull.forget(`${podUids.get(key)}_`);
+        backOff.restart.forget(`${podUids.get(key)}_`);
+        podUids.delete(key);
+        return;
+      }
+      podUids.set(key, String(pod.metadata.uid));
+      if (!node || !isNodeReady(node)) {
         entered.delete(key);
         return;
       }
       const p = asObj(pod);
-      const stage = POD_STAGES.find((s) => s.when(p));
-      if (!stage) {
-        entered.delete(key);
-        return;
-      }
       let cache = pulled.get(nodeName!);
       if (!cache) {
         // after a lab restart the node still has what its pods ran: seed the image cache from them
@@ -98,15 +109,28 @@ export function kubeletController(ctx: ControllerContext): ControllerDef {
           type === 'Normal'
             ? events.normal(pod, reason, message, {component: 'kubelet', host: nodeName!}, fieldPath)
             : events.warning(pod, reason, message, {component: 'kubelet', host: nodeName!}, fieldPath),
+        nowMs: nowMs(),
+        pullError: (image) => engine.pullError(image),
+        fate: (pod, c) =>
+          engine.fate(c, pod) ??
+          // a process the engine cannot read: a server runs on, a run-to-completion pod's task ends well
+          (restartPolicy(pod) === 'Always' ? {runs: true} : {exitCode: 0, afterMs: TIMINGS.jobRun}),
+        backOff,
+        engine,
       };
-      const now = clock.now().getTime();
+      const stage = POD_STAGES.find((s) => s.when(p, sctx));
+      if (!stage) {
+        entered.delete(key);
+        return;
+      }
+      const now = sctx.nowMs;
       let mark = entered.get(key);
       if (!mark || mark.uid !== pod.metadata.uid || mark.stage !== stage.name) {
         mark = {uid: String(pod.metadata.uid), stage: stage.name, at: now};
         entered.set(key, mark);
         stage.enter?.(p, sctx);
       }
-      const wait = mark.at + stage.delayMs(p, sctx) - now;
+      const wait = (stage.dueAtMs ? stage.dueAtMs(p, sctx) : mark.at + stage.delayMs(p, sctx)) - now;
       if (wait > 0) return {requeueAfterMs: wait};
       // a blocked stage is looked at again on its own retry period, not on every change the report itself makes
       if (mark.retryAt && now < mark.retryAt) return {requeueAfterMs: mark.retryAt - now};

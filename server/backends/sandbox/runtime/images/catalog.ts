@@ -82,6 +82,10 @@ const debian = (version: string, codename: string) =>
   `PRETTY_NAME="Debian GNU/Linux ${version} (${codename})"\nNAME="Debian GNU/Linux"\nVERSION_ID="${version}"\nVERSION="${version} (${codename})"\nVERSION_CODENAME=${codename}\nID=debian\nHOME_URL="https://www.debian.org/"\nSUPPORT_URL="https://www.debian.org/support"\nBUG_REPORT_URL="https://bugs.debian.org/"\n`;
 const DISTROLESS_OS = `PRETTY_NAME="Distroless"\nNAME="Debian GNU/Linux"\nID="debian"\nVERSION_ID="12"\nVERSION="Debian GNU/Linux 12 (bookworm)"\nHOME_URL="https://github.com/GoogleContainerTools/distroless"\n`;
 
+/** a tag shaped like a release: 1, 1.27, v2.15.0, 1.27.3-alpine, 8.16.0 … (or latest) */
+const tagsLike = (...words: string[]) =>
+  new RegExp(`^(latest|v?\\d+(\\.\\d+){0,3}([-_.+][0-9A-Za-z._-]+)?${words.map((w) => `|${w}`).join('')})$`);
+
 /**
  * An image we have no entry for: a generic Linux userland with a shell, so a learner's own image still answers
  * `sh`, `env` and `hostname`; it serves no app and prints nothing at start.
@@ -117,6 +121,7 @@ const runsOnly = (id: string, repositories: string[], entrypoint: string[]): Ima
 export const IMAGE_CATALOG: ImageSpec[] = [
   {
     id: 'curl',
+    tags: tagsLike(),
     repositories: ['curlimages/curl', 'governmentpaas/curl-ssl', 'radial/busyboxplus'],
     user: {uid: 100, gid: 101, name: 'curl_user', group: 'curl_group', home: '/home/curl_user'},
     commands: [...BUSYBOX_COMMANDS, 'curl'],
@@ -136,6 +141,7 @@ export const IMAGE_CATALOG: ImageSpec[] = [
   },
   {
     id: 'httpbin',
+    tags: tagsLike(),
     repositories: ['mccutchen/go-httpbin'],
     // distroless: the go-httpbin binary and nothing else, so `kubectl exec deploy/httpbin -- sh` fails as it really does
     user: {uid: 65532, gid: 65532, name: 'nonroot', group: 'nonroot', home: '/home/nonroot'},
@@ -191,6 +197,14 @@ export const IMAGE_CATALOG: ImageSpec[] = [
   },
   {
     id: 'nginx',
+    tags: tagsLike(
+      'stable(-[a-z0-9-]+)?',
+      'mainline(-[a-z0-9-]+)?',
+      'alpine(-slim|-perl|-otel)?',
+      'perl',
+      'otel',
+      'bookworm',
+    ),
     repositories: ['library/nginx', 'nginx'],
     user: ROOT,
     commands: [...DEBIAN_COMMANDS, 'nginx', 'curl'],
@@ -230,6 +244,7 @@ export const IMAGE_CATALOG: ImageSpec[] = [
   },
   {
     id: 'busybox',
+    tags: tagsLike('stable', 'musl', 'glibc', 'uclibc'),
     repositories: ['library/busybox', 'busybox'],
     user: ROOT,
     commands: BUSYBOX_COMMANDS,
@@ -242,6 +257,7 @@ export const IMAGE_CATALOG: ImageSpec[] = [
   },
   {
     id: 'alpine',
+    tags: tagsLike('edge'),
     repositories: ['library/alpine', 'alpine'],
     user: ROOT,
     commands: BUSYBOX_COMMANDS,

@@ -41,6 +41,11 @@ export interface ImageSpec {
   ports: number[];
   /** PID 1 (the entrypoint and its args) when the pod spec does not override it: in-pod `ps`, /proc/1/cmdline, the node's `ps` */
   entrypoint: string[];
+  /**
+   * The tags its registry serves, when we model them: a pull of any other tag fails as the registry answers
+   * (NotFound). Version-shaped tags all pass (nginx:1.99 would too); undefined: every tag pulls.
+   */
+  tags?: RegExp;
   /** the lines the real image prints at start, with timestamps in its own format */
   startupLog(ctx: StartupContext): string[];
 }

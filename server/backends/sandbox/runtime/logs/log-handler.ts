@@ -1,7 +1,7 @@
 import type {ResourceContext} from '../../api/rest-handler';
 import {errors} from '../../api/status';
 import {sendError} from '../../api/http-io';
-import {runningStatus, waitingReason, type PodView} from '../pod-view';
+import {statusOf, waitingReason, type PodView} from '../pod-view';
 import type {SandboxRuntime} from '../sandbox-runtime';
 import type {LogLine} from './log-buffer';
 
@@ -55,11 +55,18 @@ function serve(rt: SandboxRuntime, ctx: ResourceContext): void {
   const sinceTime = query.get('sinceTime');
   const limitBytes = positiveInt(query.get('limitBytes'), 'limitBytes');
 
-  const status = pod.statuses.find((s) => s.name === container);
-  if (!previous && !runningStatus(pod, container) && status?.state !== 'terminated') {
-    throw errors.badRequest(
-      `container "${container}" in pod "${pod.name}" is waiting to start: ${waitingReason(pod, container)}`,
-    );
+  // the kubelet's validateContainerLogStatus (k8s v1.31 pkg/kubelet/kubelet_pods.go): a container waiting to be
+  // restarted still serves its last run's log; one that never ran says why it waits
+  const status = statusOf(pod, container);
+  if (!previous && !['running', 'terminated'].includes(status?.state ?? '') && !status?.ranBefore) {
+    const reason = waitingReason(pod, container);
+    const why =
+      reason === 'ErrImagePull'
+        ? "image can't be pulled"
+        : reason === 'ImagePullBackOff'
+          ? 'trying and failing to pull image'
+          : (statusOf(pod, container)?.reason ?? reason);
+    throw errors.badRequest(`container "${container}" in pod "${pod.name}" is waiting to start: ${why}`);
   }
   const logs = rt.logs.container(pod, container)!;
   const buffer = previous ? logs.previous : logs.current;

@@ -1,6 +1,7 @@
 import {imageSpecFor} from '../images/catalog';
 import type {ImageSpec} from '../images/types';
-import type {PodView} from '../pod-view';
+import {processOf} from '../container-engine';
+import {statusOf, type ContainerView, type PodView} from '../pod-view';
 import {LogBuffer, type LogLine} from './log-buffer';
 import type {Clock} from '../../kit/clock';
 
@@ -47,18 +48,18 @@ export class PodLogs {
       entry = {uid: pod.uid, containers: new Map()};
       this.pods.set(key, entry);
     }
-    const status = pod.statuses.find((s) => s.name === name);
+    const status = statusOf(pod, name);
     const restartCount = status?.restartCount ?? 0;
     let logs = entry.containers.get(name);
     if (!logs) {
       logs = {restartCount, current: new LogBuffer(this.maxLines)};
-      if (restartCount > 0) logs.previous = this.seeded(pod, name, c.image, c.env, undefined);
-      if (status && status.state !== 'waiting') this.seed(logs.current, pod, name, c.image, c.env, status.startedAt);
+      if (restartCount > 0) logs.previous = this.seeded(pod, c, undefined);
+      if (status && (status.state !== 'waiting' || status.ranBefore)) this.seed(logs.current, pod, c, status.startedAt);
       entry.containers.set(name, logs);
     } else if (restartCount > logs.restartCount) {
       logs.previous?.close();
       logs.previous = logs.current;
-      logs.current = this.seeded(pod, name, c.image, c.env, status?.startedAt);
+      logs.current = this.seeded(pod, c, status?.startedAt);
       logs.restartCount = restartCount;
     }
     return logs;
@@ -91,32 +92,31 @@ export class PodLogs {
     }
   }
 
-  private seeded(
-    pod: PodView,
-    name: string,
-    image: string,
-    env: {name: string; value?: string}[],
-    startedAt: string | undefined,
-  ): LogBuffer {
+  private seeded(pod: PodView, c: ContainerView, startedAt: string | undefined): LogBuffer {
     const b = new LogBuffer(this.maxLines);
-    this.seed(b, pod, name, image, env, startedAt);
+    this.seed(b, pod, c, startedAt);
     return b;
   }
 
-  private seed(
-    b: LogBuffer,
-    pod: PodView,
-    name: string,
-    image: string,
-    env: {name: string; value?: string}[],
-    startedAt: string | undefined,
-  ): void {
+  /**
+   * What the container printed so far: the image's start-up lines, or, when the pod gives it a command we can read
+   * (`sh -c 'echo hi; exit 1'`), that command's output up to now.
+   */
+  private seed(b: LogBuffer, pod: PodView, c: ContainerView, startedAt: string | undefined): void {
     const start = startedAt ? new Date(startedAt) : this.opts.clock.now();
-    const envMap = Object.fromEntries(env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
-    const lines = this.spec(image).startupLog({
+    const spec = this.spec(c.image);
+    const run = c.command?.length || c.args?.length ? processOf(spec, c) : undefined;
+    if (run) {
+      const upTo = this.opts.clock.now().getTime() - start.getTime();
+      for (const o of run.output)
+        if (o.atMs <= upTo) b.append({time: new Date(start.getTime() + o.atMs), text: o.text} satisfies LogLine);
+      return;
+    }
+    const envMap = Object.fromEntries(c.env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
+    const lines = spec.startupLog({
       podName: pod.name,
       namespace: pod.namespace,
-      container: name,
+      container: c.name,
       startedAt: start,
       env: envMap,
     });

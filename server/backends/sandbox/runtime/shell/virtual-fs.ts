@@ -54,6 +54,7 @@ export class VirtualFs {
     this.dirs.add(image.workingDir);
     for (const d of BIN_DIRS) this.dirs.add(d);
     this.add('/dev/null', '');
+    for (const [path, content] of c.files ?? []) this.add(path, content);
   }
 
   private add(path: string, content: string) {
