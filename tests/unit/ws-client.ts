@@ -102,6 +102,14 @@ export class ProtocolClient {
     }
   }
 
+  /** resolves once the shell reports a typed command as finished (its `command` message): the prompt is back */
+  async commandFinished(startsWith: string): Promise<void> {
+    await this.until(
+      () => this.messages.some((m) => m.type === 'command' && m.command.startsWith(startsWith)),
+      `the command "${startsWith}…" to finish`,
+    );
+  }
+
   async outputMatches(pattern: RegExp): Promise<void> {
     await this.until(() => pattern.test(this.output), `output matching ${pattern}`);
   }
