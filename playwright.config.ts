@@ -12,6 +12,13 @@ const BACKEND = process.env.E2E_BACKEND ?? 'sandbox';
 const STATE_DIR = process.env.E2E_STATE_DIR ?? path.join(os.tmpdir(), `ambient-lab-e2e-${process.pid}`);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+/**
+ * Shells read no rc file of the machine (`lab start --no-rc`): the suite tests the lab, not this machine's
+ * ~/.bashrc. A CI image's pyenv init, say, waits 60 s on a lock file a killed shell left behind, and then every
+ * new terminal of the run is "not showing its prompt". Set here so the labs the specs start in-process get it too;
+ * the rc-file paths themselves are unit-tested (shell-start, shell-seal).
+ */
+process.env.LAB_SHELL_RC ??= 'none';
 
 export default defineConfig({
   testDir: './tests/e2e',
@@ -65,6 +72,7 @@ export default defineConfig({
       // every test is a fresh browser context, hence a new session: allow plenty
       LAB_MAX_SESSIONS_PER_LEARNER: '50',
       LAB_LOG_LEVEL: 'warn',
+      LAB_SHELL_RC: process.env.LAB_SHELL_RC,
     },
     reuseExistingServer: false,
     timeout: 240_000,
