@@ -118,7 +118,12 @@ export function signalAll(pids: number[], signal: NodeJS.Signals): void {
 }
 
 export interface KillTreeOptions extends SessionProcessQuery {
-  /** time between SIGHUP and the first SIGKILL, so programs can save state (default 300 ms) */
+  /**
+   * time between SIGHUP and the first SIGKILL, so programs can save state and run their exit traps (default 1.5 s;
+   * processes that exit at once end the wait at once). 300 ms was too short for a shell still in its rc file: a
+   * shell under a PTY hung up 0.2-0.35 s into a `pyenv init` rc was still running it 300 ms later, was killed, and
+   * left pyenv's rehash lock behind (every later shell on the machine then waited 60 s); given 1 s it exited cleanly.
+   */
   graceMs?: number;
   /** give up after this long (default 5 s); the survivors are returned */
   timeoutMs?: number;
@@ -134,7 +139,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * timeout (normally none).
  */
 export async function killSessionProcesses(options: KillTreeOptions): Promise<number[]> {
-  const graceMs = options.graceMs ?? 300;
+  const graceMs = options.graceMs ?? 1500;
   const timeoutMs = options.timeoutMs ?? 5000;
   const pollMs = options.pollMs ?? 20;
   const deadline = Date.now() + timeoutMs;

@@ -43,7 +43,7 @@ export interface PtySessionOptions {
    * argv (`bash --rcfile … -i`) and returns what node-pty starts, and in which host directory
    */
   launch?: (argv: string[]) => {file: string; args: string[]; cwd?: string};
-  /** between SIGHUP and SIGKILL on close; default 300 ms */
+  /** between SIGHUP and SIGKILL on close (ended early once everything has exited); default 1.5 s, see process-tree.ts */
   killGraceMs?: number;
   /** markers' nonce; default random per session (tests and recordings pass a fixed one) */
   nonce?: string;
@@ -95,7 +95,7 @@ export class PtySession implements TerminalSession {
     this.logger = options.logger;
     this.environment = options.environment;
     this.now = options.now ?? Date.now;
-    this.killGraceMs = options.killGraceMs ?? 300;
+    this.killGraceMs = options.killGraceMs ?? 1500;
     const nonce = options.nonce ?? randomBytes(16).toString('base64url');
     this.detector = new CommandDetector({nonce, maxOutputBytes: options.maxOutputBytes, now: this.now});
     this.scrollbackBuffer = new Scrollback(options.scrollbackBytes ?? DEFAULT_SCROLLBACK_BYTES);
