@@ -69,7 +69,7 @@ function runningStatus(c: C, prev: J | undefined, now: string, restartCount: num
 }
 
 /** Pulled (or "already present"), Created, Started: what the kubelet reports for a container it starts */
-function startEvents(c: C, init: boolean, ctx: StageContext, pulled: boolean): void {
+export function startEvents(c: C, init: boolean, ctx: StageContext, pulled: boolean): void {
   const fp = fieldPath(c, init);
   if (pulled) {
     const r = pullReport(c.image);
@@ -83,6 +83,15 @@ function startEvents(c: C, init: boolean, ctx: StageContext, pulled: boolean): v
   } else ctx.event('Normal', 'Pulled', `Container image "${c.image}" already present on machine`, fp);
   ctx.event('Normal', 'Created', `Created container ${c.name}`, fp);
   ctx.event('Normal', 'Started', `Started container ${c.name}`, fp);
+}
+
+/** a container whose back-off is over starts again: the next back-off, its events, a running status */
+function restarted(pod: J, s: J, ctx: StageContext, init: boolean): J {
+  const c = specOf(pod, s.name)!;
+  const last = lastTermination(s);
+  ctx.backOff.restart.next(restartKey(pod, s.name), Date.parse(last.finishedAt));
+  startEvents(c, init, ctx, c.imagePullPolicy === 'Always');
+  return runningStatus(c, s, ctx.now, Number(s.restartCount ?? 0) + 1, {terminated: last});
 }
 
 function withConditions(pod: J, status: J, now: string): J {
@@ -342,10 +351,7 @@ export const CONTAINER_STAGES: PodStage[] = [
       const initContainerStatuses = initStatuses(pod).map((s) => {
         if (!initRestartable(pod, s) || backOffLeft(pod, s, ctx) > 0) return s;
         const c = specOf(pod, s.name)!;
-        const last = lastTermination(s);
-        ctx.backOff.restart.next(restartKey(pod, s.name), Date.parse(last.finishedAt));
-        startEvents(c, true, ctx, c.imagePullPolicy === 'Always');
-        const started = runningStatus(c, s, now, Number(s.restartCount ?? 0) + 1, {terminated: last});
+        const started = restarted(pod, s, ctx, true);
         // the command reads the same as before: it ends as it did (a zero exit lets the next pass go on)
         const exitCode = initExitCode(pod, c, ctx);
         return {
@@ -401,11 +407,7 @@ export const CONTAINER_STAGES: PodStage[] = [
       const now = ctx.now;
       const containerStatuses = statuses(pod).map((s) => {
         if (!restartable(pod, s) || backOffLeft(pod, s, ctx) > 0) return s;
-        const c = specOf(pod, s.name)!;
-        const last = lastTermination(s);
-        ctx.backOff.restart.next(restartKey(pod, s.name), Date.parse(last.finishedAt));
-        startEvents(c, false, ctx, c.imagePullPolicy === 'Always');
-        return runningStatus(c, s, now, Number(s.restartCount ?? 0) + 1, {terminated: last});
+        return restarted(pod, s, ctx, false);
       });
       const status: J = {...pod.status, containerStatuses};
       status.phase = phaseFor(pod, containerStatuses);

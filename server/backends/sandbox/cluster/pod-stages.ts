@@ -7,9 +7,10 @@ import {
   probeFailure,
   probeTiming,
   pullFailed,
+  startEvents,
   waitingForPull,
 } from './container-stages';
-import {containerID, fullImageName, imageID, pullReport} from './images';
+import {containerID, fullImageName, imageID} from './images';
 import type {J} from './json';
 import {controllerOf} from './owners';
 import {
@@ -25,7 +26,7 @@ import {
   statuses,
   type C,
 } from './pod-status';
-import {conditionTrue, setCondition} from './status';
+import {conditionTrue, setCondition, type ConditionInput} from './status';
 import {TIMINGS} from './timings';
 
 /**
@@ -111,6 +112,18 @@ function attempted(pod: J, ctx: StageContext): [C, boolean][] {
   return out;
 }
 
+/** the pod's Initialized condition while these init containers have not completed (none: True) */
+function initializedCondition(incomplete: C[]): ConditionInput {
+  return incomplete.length
+    ? {
+        type: 'Initialized',
+        status: 'False',
+        reason: 'ContainersNotInitialized',
+        message: `containers with incomplete status: ${names(incomplete)}`,
+      }
+    : {type: 'Initialized', status: 'True'};
+}
+
 export const POD_STAGES: PodStage[] = [
   {
     name: 'terminate',
@@ -138,19 +151,7 @@ export const POD_STAGES: PodStage[] = [
       const inits = initContainersOf(pod);
       let conditions: J[] = (pod.status?.conditions ?? []).filter((c: J) => c.type === 'PodScheduled');
       conditions = setCondition(conditions, {type: 'PodReadyToStartContainers', status: 'False'}, now, 'pod');
-      conditions = setCondition(
-        conditions,
-        inits.length
-          ? {
-              type: 'Initialized',
-              status: 'False',
-              reason: 'ContainersNotInitialized',
-              message: `containers with incomplete status: ${names(inits)}`,
-            }
-          : {type: 'Initialized', status: 'True'},
-        now,
-        'pod',
-      );
+      conditions = setCondition(conditions, initializedCondition(inits), now, 'pod');
       const waiting = (c: C, reason: string) => ({
         image: c.image,
         imageID: '',
@@ -241,21 +242,8 @@ export const POD_STAGES: PodStage[] = [
     },
     apply(pod, ctx) {
       const now = ctx.now;
-      const run = (c: C, init: boolean) => {
-        const fp = fieldPath(c, init);
-        if (ctx.needsPull(c.image) || c.imagePullPolicy === 'Always') {
-          const r = pullReport(c.image);
-          ctx.event(
-            'Normal',
-            'Pulled',
-            `Successfully pulled image "${c.image}" in ${r.seconds} (${r.seconds} including waiting). Image size: ${r.bytes} bytes.`,
-            fp,
-          );
-          ctx.markPulled(c.image);
-        } else ctx.event('Normal', 'Pulled', `Container image "${c.image}" already present on machine`, fp);
-        ctx.event('Normal', 'Created', `Created container ${c.name}`, fp);
-        ctx.event('Normal', 'Started', `Started container ${c.name}`, fp);
-      };
+      const run = (c: C, init: boolean) =>
+        startEvents(c, init, ctx, ctx.needsPull(c.image) || c.imagePullPolicy === 'Always');
       const prev = (c: C) => statuses(pod).find((x) => x.name === c.name);
       const base = (c: C) => ({
         containerID: containerID(),
@@ -339,19 +327,7 @@ export const POD_STAGES: PodStage[] = [
       const incomplete = inits.filter(
         (c) => !status.initContainerStatuses?.find((x: J) => x.name === c.name)?.state?.terminated,
       );
-      conditions = setCondition(
-        conditions,
-        incomplete.length
-          ? {
-              type: 'Initialized',
-              status: 'False',
-              reason: 'ContainersNotInitialized',
-              message: `containers with incomplete status: ${names(incomplete)}`,
-            }
-          : {type: 'Initialized', status: 'True'},
-        now,
-        'pod',
-      );
+      conditions = setCondition(conditions, initializedCondition(incomplete), now, 'pod');
       const allReady = status.containerStatuses.every((s: J) => s.ready);
       status.conditions = ordered(readyConditions(conditions, allReady, {...pod, status}, now));
       return status;
