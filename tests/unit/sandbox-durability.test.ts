@@ -10,9 +10,14 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {SandboxRegistry} from '../../server/backends/sandbox/api/index';
-import {loadSandbox, STATE_FILE} from '../../server/backends/sandbox/api/sandbox-persistence';
+import {loadSandbox, STATE_FILE, stateFileText} from '../../server/backends/sandbox/api/sandbox-persistence';
 import {sandboxStateFile} from '../../server/backends/sandbox/api/sandbox-state';
-import {listSegments, segmentName, WriteAheadLog} from '../../server/backends/sandbox/api/write-ahead-log';
+import {
+  listSegments,
+  replaceFileDurably,
+  segmentName,
+  WriteAheadLog,
+} from '../../server/backends/sandbox/api/write-ahead-log';
 import {seededRng} from '../../server/backends/sandbox/mesh/routing';
 import {apiClient, spawnApiProcess, type ApiClient, type ApiProcess} from '../fixtures/sandbox/api-process';
 
@@ -147,6 +152,85 @@ describe('the write-ahead log', () => {
     }
     assert.deepEqual(readdirSync(sandboxDir), [STATE_FILE]);
     assert.deepEqual(problems, []);
+  });
+});
+
+describe('compaction of a large state', () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(path.join(tmpdir(), 'lab-compact-'))));
+  after(() => rmSync(dir, {recursive: true, force: true}));
+
+  it('state.json in pieces is the same JSON as one JSON.stringify', () => {
+    const state = sandboxStateFile.parse({
+      version: 1,
+      name: 'lab',
+      token: 't',
+      createdAt: '2026-01-01T00:00:00Z',
+      store: {resourceVersion: 7, objects: [{group: '', resource: 'configmaps', object: cm('a', '"q"\n')}]},
+    });
+    assert.equal([...stateFileText(state)].join(''), JSON.stringify(state));
+    const empty = {...state, store: {resourceVersion: 1, objects: []}};
+    assert.equal([...stateFileText(empty)].join(''), JSON.stringify(empty));
+  });
+
+  it('a snapshot given in pieces is produced a slice per turn, so the event loop serves others in between', async () => {
+    const d = path.join(dir, 'slices');
+    mkdirSync(d);
+    let turn = 0;
+    let writing = true;
+    const tick = (): void => {
+      turn++;
+      if (writing) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const turnsSeen = new Set<number>();
+    function* pieces(): Generator<string> {
+      yield '[';
+      for (let i = 0; i < 3000; i++) {
+        turnsSeen.add(turn);
+        yield (i ? ',' : '') + JSON.stringify('x'.repeat(1024));
+      }
+      yield ']';
+    }
+    const bytes = await replaceFileDurably(path.join(d, STATE_FILE), pieces());
+    writing = false;
+    const text = readFileSync(path.join(d, STATE_FILE), 'utf8');
+    assert.equal(bytes, Buffer.byteLength(text));
+    assert.equal((JSON.parse(text) as string[]).length, 3000);
+    // 3 MB in slices of at most 1 MiB: at least three turns of the event loop saw the pieces being made
+    assert.ok(turnsSeen.size >= 3, `pieces were made in ${turnsSeen.size} turn(s)`);
+  });
+
+  it('writes made while the snapshot is written are replayed over it', async () => {
+    const stateDir = path.join(dir, 'big');
+    const one = new SandboxRegistry({stateDir, compactLogBytes: 1 << 30});
+    const store = one.create('lab').store;
+    const cms = store.types.lookup('', 'v1', 'configmaps')!;
+    for (let i = 0; i < 4000; i++) store.create(cms, cm(`c${i}`, 'x'.repeat(2000)));
+    await one.committed('lab');
+    const sandboxDir = path.join(stateDir, 'sandboxes', 'lab');
+    const settled = one.compact('lab');
+    await new Promise((r) => setImmediate(r)); // the switch to a new segment happened; the snapshot is being written
+    // after the snapshot's resourceVersion, so kept by the log
+    store.create(cms, cm('late', 'y'));
+    store.delete(cms, 'default', 'c0');
+    await one.committed('lab');
+    await settled;
+    const inSnapshot = readFileSync(path.join(sandboxDir, STATE_FILE), 'utf8');
+    assert.ok(inSnapshot.includes('"name":"c0"') && !inSnapshot.includes('"name":"late"'), 'the state at the switch');
+    const rv = store.resourceVersion;
+    one.dispose();
+    const loaded = loadSandbox(sandboxDir);
+    assert.equal(loaded.kind, 'ok');
+    if (loaded.kind !== 'ok') return;
+    const names = new Set(
+      loaded.state.store.objects
+        .filter((o) => o.resource === 'configmaps' && o.object.metadata.namespace === 'default')
+        .map((o) => o.object.metadata.name),
+    );
+    assert.equal([...names].filter((n) => /^(c\d+|late)$/.test(String(n))).length, 4000);
+    assert.ok(names.has('late') && !names.has('c0'));
+    assert.equal(loaded.state.store.resourceVersion, rv);
   });
 });
 

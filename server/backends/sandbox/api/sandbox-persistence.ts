@@ -13,6 +13,24 @@ import {listSegments} from './write-ahead-log';
  */
 export const STATE_FILE = 'state.json';
 
+/**
+ * `state.json`'s text in pieces, one per object: the same JSON as `JSON.stringify(state)`, produced lazily so
+ * that compaction can serialize a large store a slice at a time. Everything but the objects' own text is read
+ * now; the object list is the one given (the store replaces stored objects, it does not change them).
+ */
+export function* stateFileText(state: SandboxStateFile): Generator<string> {
+  const {store, ...rest} = state;
+  const head = JSON.stringify({...rest, store: {resourceVersion: store.resourceVersion, objects: []}});
+  // the head ends in `[]}}`: the objects go between the brackets
+  yield head.slice(0, -3);
+  let first = true;
+  for (const x of store.objects) {
+    yield (first ? '' : ',') + JSON.stringify(x);
+    first = false;
+  }
+  yield head.slice(-3);
+}
+
 /** the log line for a change the store published */
 export function logLine(e: StoreEvent): string {
   const {apiVersion, kind, metadata} = e.object;

@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto';
 import {existsSync, readdirSync, renameSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import {dns1123LabelErrors} from './names';
-import {loadSandbox, logLine, STATE_FILE} from './sandbox-persistence';
+import {loadSandbox, logLine, STATE_FILE, stateFileText} from './sandbox-persistence';
 import {seedFreshCluster} from './seed';
 import type {SandboxStateFile} from './sandbox-state';
 import {writeJsonAtomic} from './state-file';
@@ -143,6 +143,14 @@ export class SandboxRegistry {
   }
 
   /** resolves once every change the sandbox made so far is durable; rejects if it could not be written */
+  /** compact a sandbox's log into its state.json now; resolves once that is written and the old segments are gone */
+  compact(name: string): Promise<void> {
+    const log = this.items.get(name)?.log;
+    if (!log) return Promise.resolve();
+    log.compactSoon();
+    return log.settled();
+  }
+
   committed(name: string): Promise<void> {
     return this.items.get(name)?.log.committed() ?? Promise.resolve();
   }
@@ -188,7 +196,8 @@ export class SandboxRegistry {
       snapshotPath: join(dir, STATE_FILE),
       firstSegment,
       compactAfterBytes: this.opts.compactLogBytes ?? 4 * 1024 * 1024,
-      snapshot: () => JSON.stringify(this.stateOf(sandbox)),
+      // the state is read now; its objects are serialized a slice per turn while the sandbox goes on
+      snapshot: () => stateFileText(this.stateOf(sandbox)),
       onError: (e) => this.opts.onProblem?.(`sandbox "${sandbox.name}": could not save state`, {error: e.message}),
     });
     const sub = sandbox.store.watch((e) => log.append(logLine(e)));
