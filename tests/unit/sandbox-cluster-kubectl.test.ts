@@ -174,6 +174,49 @@ describe('simulated k3d cluster with the real kubectl', {skip: NO_KUBECTL}, () =
     assert.deepEqual(slice.split(' ').sort(), ips);
   });
 
+  it('describes a Service with an unnamed port; a selector with no pods gets the placeholder slice', async () => {
+    // kubectl describe dereferences every EndpointSlice port's name: the controller sets "" for an unnamed port
+    await ok('expose', 'deployment', 'web', '--name', 'web-plain', '--port', '8080', '--target-port', '80');
+    await ok(
+      'wait',
+      '--for=jsonpath={.endpoints[1].conditions.ready}=true',
+      'endpointslice',
+      '-l',
+      'kubernetes.io/service-name=web-plain',
+    );
+    const ips = (await ok('get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].status.podIP}')).split(' ').sort();
+    const described = await ok('describe', 'svc', 'web-plain');
+    const line = described.split('\n').find((l) => l.startsWith('Endpoints:'));
+    assert.deepEqual(
+      line
+        ?.replace(/^Endpoints:\s+/, '')
+        .split(',')
+        .sort(),
+      ips.map((ip) => `${ip}:80`),
+    );
+    assert.equal(
+      await ok(
+        'get',
+        'endpointslices',
+        '-l',
+        'kubernetes.io/service-name=web-plain',
+        '-o',
+        'jsonpath={.items[0].ports[0].name}',
+      ),
+      '',
+    );
+    await ok('create', 'service', 'clusterip', 'nobody', '--tcp', '80:80');
+    await ok('wait', '--for=create', 'endpointslice', '-l', 'kubernetes.io/service-name=nobody');
+    const placeholder = rows(await ok('get', 'endpointslices', '-l', 'kubernetes.io/service-name=nobody'));
+    assert.deepEqual(placeholder[1]!.slice(1, 4), ['IPv4', '<unset>', '<unset>']);
+    assert.match(
+      await ok('get', 'endpointslices', '-l', 'kubernetes.io/service-name=nobody', '-o', 'json'),
+      /"endpoints": null,[\s\S]*"ports": null/,
+    );
+    assert.match(await ok('describe', 'svc', 'nobody'), /^Endpoints:\s+$/m);
+    await ok('delete', 'svc', 'web-plain', 'nobody');
+  });
+
   it('records Scheduled, Pulling/Pulled, Created and Started events, shown by describe', async () => {
     const events = await ok('get', 'events');
     for (const reason of [

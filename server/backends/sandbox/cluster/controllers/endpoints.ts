@@ -128,15 +128,16 @@ export function endpointsController(ctx: ControllerContext): ControllerDef {
         nodeName: nodeNameOf(p),
         targetRef: {kind: 'Pod', namespace, name: p.metadata.name, uid: p.metadata.uid},
       }));
-      const slicePorts = pods.length
-        ? ports(pods[0]!)
-        : svcPorts.map((sp) => ({...(sp.name ? {name: sp.name} : {}), port: null, protocol: sp.protocol ?? 'TCP'}));
+      // discovery/v1 EndpointPort.Name is a pointer the controller always sets, "" for an unnamed port (kubectl
+      // describe dereferences it); a service without pods gets the placeholder slice: no endpoints, no ports, which
+      // the apiserver returns as null (endpointslice reconciler.go, placeholderSlice)
+      const slicePorts = pods.length ? ports(pods[0]!).map((p) => ({name: '', ...p})) : null;
       const slices = store.list(kinds.endpointslices, {
         namespace,
         labelSelector: `${SERVICE_NAME}=${name},endpointslice.kubernetes.io/managed-by=${MANAGED_BY}`,
       }).items;
       const sliceLabels = {...labels, 'endpointslice.kubernetes.io/managed-by': MANAGED_BY, [SERVICE_NAME]: name};
-      const body = {addressType: 'IPv4', endpoints: sliceEndpoints, ports: slicePorts};
+      const body = {addressType: 'IPv4', endpoints: sliceEndpoints.length ? sliceEndpoints : null, ports: slicePorts};
       const slice = slices[0];
       if (!slice)
         store.create(kinds.endpointslices, {
