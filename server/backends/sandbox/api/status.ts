@@ -93,8 +93,12 @@ export const errors = {
     new ApiError(405, 'MethodNotAllowed', `${verb} is not supported on resources of kind "${what}"`),
   unsupportedMediaType: (message: string) => new ApiError(415, 'UnsupportedMediaType', message),
   unauthorized: () => new ApiError(401, 'Unauthorized', 'Unauthorized'),
-  /** the generic "the server could not find the requested resource" that kubectl reports for unknown URLs */
-  pathNotFound: () => new ApiError(404, 'NotFound', 'the server could not find the requested resource'),
+  /**
+   * The generic "the server could not find the requested resource" that kubectl reports for unknown URLs. The
+   * apiserver's NewGenericServerResponse always sets details (empty here), and kubectl reads them without a nil
+   * check (`kubectl debug` on a missing ephemeralcontainers subresource), so they are sent as `{}`.
+   */
+  pathNotFound: () => new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}),
   gone: (message: string) => new ApiError(410, 'Expired', message),
   forbidden: (t: Res, name: string, why: string) =>
     new ApiError(403, 'Forbidden', `${qualifiedResource(t)} "${name}" is forbidden: ${why}`, {
