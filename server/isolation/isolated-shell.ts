@@ -23,6 +23,8 @@ export interface AttendeeLimits extends CgroupLimits {
   /** the largest single file (RLIMIT_FSIZE): bounds what one command can write into HOME */
   fileBytes: number;
   openFiles: number;
+  /** terminal output read per second (the lab relays every attendee's terminal on one event loop) */
+  outputBytesPerSecond: number;
 }
 
 export const DEFAULT_ATTENDEE_LIMITS: AttendeeLimits = {
@@ -33,6 +35,8 @@ export const DEFAULT_ATTENDEE_LIMITS: AttendeeLimits = {
   homeBytes: 512 * MiB,
   fileBytes: 256 * MiB,
   openFiles: 1024,
+  // a browser's terminal shows a few MB a second at best; `yes` at full speed would cost the lab a core
+  outputBytesPerSecond: 2 * MiB,
 };
 
 /** the name the attendee has inside (its uid is its own outside) */

@@ -9,6 +9,7 @@ import type {CommandFinished, CommandStarted} from '../../src/core/shell/events'
 import {CommandDetector, Emitter, type PromptReady} from '../../src/core/shell/command-detector';
 import type {LearnerId, ShellEnvironment} from '../backends/types';
 import {killSessionProcesses} from './process-tree';
+import {OutputRate} from './output-rate';
 import {Scrollback} from './scrollback';
 import {parseSealReport, SEAL_PROPERTY, type SealReport} from './seal-report';
 import {rcFilesOf, SESSION_ENV_MARKER, shellEnv, type ShellRc} from './shell-env';
@@ -57,6 +58,8 @@ export interface PtySessionOptions {
   timers?: Timers;
   now?: () => number;
   logger?: SessionLogger;
+  /** a ceiling on the output read from this shell (a workshop attendee's); none by default */
+  outputLimit?: {bytesPerSecond: number; onLimited(): void};
 }
 
 const unrefTimers: Timers = {
@@ -90,6 +93,9 @@ export class PtySession implements TerminalSession {
   private lastInput: number;
   private readonly startWatch: ShellStartWatch;
   private lastSealReport: SealReport | undefined;
+  /** why the PTY is not being read: a socket behind (flow control), the output ceiling */
+  private readonly holds = new Set<'peers' | 'rate'>();
+  private readonly outputRate: OutputRate | undefined;
 
   constructor(options: PtySessionOptions) {
     this.logger = options.logger;
@@ -139,7 +145,19 @@ export class PtySession implements TerminalSession {
     this.currentSize = {cols: options.cols, rows: options.rows};
     this.lastInput = this.info.createdAt;
 
+    const limit = options.outputLimit;
+    this.outputRate =
+      limit &&
+      new OutputRate({
+        bytesPerSecond: limit.bytesPerSecond,
+        timers: options.timers ?? unrefTimers,
+        now: this.now,
+        pause: () => this.hold('rate'),
+        resume: () => this.release('rate'),
+        limited: () => this.guard('output limit listener', () => limit.onLimited()),
+      });
     this.pty.onData((data) => {
+      this.outputRate?.take(Buffer.byteLength(data));
       this.scrollbackBuffer.append(data);
       this.guard('output listener', () => this.output.emit(data));
       this.guard('command detector', () => this.detector.write(data));
@@ -232,11 +250,22 @@ export class PtySession implements TerminalSession {
   }
 
   pause(): void {
-    if (!this.closing) this.pty.pause();
+    this.hold('peers');
   }
 
   resume(): void {
-    if (!this.closing) this.pty.resume();
+    this.release('peers');
+  }
+
+  private hold(why: 'peers' | 'rate'): void {
+    if (this.closing || this.holds.has(why)) return;
+    this.holds.add(why);
+    if (this.holds.size === 1) this.pty.pause();
+  }
+
+  private release(why: 'peers' | 'rate'): void {
+    if (this.closing || !this.holds.delete(why)) return;
+    if (this.holds.size === 0) this.pty.resume();
   }
 
   scrollback(): string {
@@ -254,6 +283,8 @@ export class PtySession implements TerminalSession {
 
   private async shutdown(reason: string): Promise<void> {
     // Reading must go on while we kill, or a paused PTY could keep a writer blocked.
+    this.outputRate?.dispose();
+    this.holds.clear();
     this.guard('resume', () => this.pty.resume());
     const survivors = await killSessionProcesses({
       leader: this.info.pid,

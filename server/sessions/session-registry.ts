@@ -59,6 +59,8 @@ export interface SessionRegistryOptions {
         launch: NonNullable<PtySessionOptions['launch']>;
         /** in place of the lab's own environment, which may hold the instructor's secrets */
         baseEnv: NodeJS.ProcessEnv;
+        /** a ceiling on the shell's output (an attendee's `yes` must not cost the room's lab a core) */
+        outputLimit?: PtySessionOptions['outputLimit'];
       }
     | undefined
   >;
@@ -132,10 +134,11 @@ export class SessionRegistry {
     let environment: ShellEnvironment;
     let launch: PtySessionOptions['launch'];
     let baseEnv: NodeJS.ProcessEnv | undefined;
+    let outputLimit: PtySessionOptions['outputLimit'];
     try {
       environment = await this.options.shellEnvironment(learner);
       const prepared = await this.options.prepareShell?.(learner, environment);
-      if (prepared) ({environment, launch, baseEnv} = prepared);
+      if (prepared) ({environment, launch, baseEnv, outputLimit} = prepared);
     } finally {
       const left = (this.pending.get(learner) ?? 1) - 1;
       if (left > 0) this.pending.set(learner, left);
@@ -149,6 +152,7 @@ export class SessionRegistry {
       environment,
       launch,
       baseEnv,
+      outputLimit,
       cols: size.cols,
       rows: size.rows,
       scrollbackBytes: this.scrollbackBytes,

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type {Backend, LearnerId, ShellEnvironment} from '../backends/types';
 import type {LimitKind} from '../../src/core/protocol/workshop';
 import type {IsolationProbe} from '../isolation/probe';
-import {IsolatedShell, SHELL_HOME, type AttendeeLimits} from '../isolation/isolated-shell';
+import {DEFAULT_ATTENDEE_LIMITS, IsolatedShell, SHELL_HOME, type AttendeeLimits} from '../isolation/isolated-shell';
 import {NetBridge} from '../isolation/net-bridge';
 import {INTEGRATION_RC, type PtySessionOptions} from '../sessions/pty-session';
 
@@ -39,6 +39,7 @@ export interface PreparedShell {
   environment: ShellEnvironment;
   launch: NonNullable<PtySessionOptions['launch']>;
   baseEnv: NodeJS.ProcessEnv;
+  outputLimit: NonNullable<PtySessionOptions['outputLimit']>;
 }
 
 export class AttendeeShells {
@@ -71,6 +72,10 @@ export class AttendeeShells {
       environment: {env, cwd: this.homeOf(learner), seal: environment.seal},
       launch: (argv) => shell.launch(argv, SHELL_HOME, {readOnly, readWrite: paths.readWrite, netBridge: bridge.dir}),
       baseEnv: Object.fromEntries(INHERITED.flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : []))),
+      outputLimit: {
+        bytesPerSecond: this.opts.limits?.outputBytesPerSecond ?? DEFAULT_ATTENDEE_LIMITS.outputBytesPerSecond,
+        onLimited: () => this.opts.onLimit(learner, 'output'),
+      },
     };
   }
 

@@ -50,6 +50,8 @@ const LIMIT_MESSAGES: Record<LimitKind, string> = {
     'Your shell hit its process limit: a command started too many processes and some were refused. Press Ctrl+C; other attendees are not affected.',
   memory: 'Your shell hit its memory limit and the biggest process was stopped. Other attendees are not affected.',
   disk: 'Your home folder is full: delete some files (du -sh ~/* shows what is big) before writing more.',
+  output:
+    "Your terminal printed faster than a browser can show: the lab slows that command down so everyone's lab stays quick. Press Ctrl+C to stop it.",
 };
 
 export class WorkshopHub {

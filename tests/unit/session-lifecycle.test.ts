@@ -171,6 +171,54 @@ describe('PtySession', () => {
   });
 });
 
+describe('PtySession output ceiling', () => {
+  it('reads a flood no faster than its ceiling: the writer waits, and the learner is told once', async () => {
+    // the ceiling's clock and timers are moved by hand: output gets through only as fast as the test lets time pass
+    let t = 0;
+    let wake: (() => void) | undefined;
+    const pending: (() => void)[] = [];
+    const limited: number[] = [];
+    const s = start({
+      now: () => t,
+      timers: {
+        setTimeout: (fn) => {
+          pending.push(fn);
+          wake?.();
+          return fn;
+        },
+        clearTimeout: (h) => void pending.splice(pending.indexOf(h as () => void), 1),
+      },
+      outputLimit: {bytesPerSecond: 100_000, onLimited: () => limited.push(t)},
+    });
+    await s.ready;
+    pending.length = 0; // the shell-start watch's timer (the shell is up)
+    let bytes = 0;
+    s.onOutput((d) => (bytes += Buffer.byteLength(d)));
+    let done = false;
+    const finished = run(s, "yes 'a flood of output' | head -c 2000000; echo flood-over").then((r) => {
+      done = true;
+      wake?.();
+      return r;
+    });
+    let cycles = 0;
+    for (;;) {
+      if (pending.length === 0 && !done) await new Promise<void>((resolve) => (wake = resolve));
+      if (done) break;
+      // held back: a second passes, the bucket refills by 100 kB, reading goes on
+      t += 1000;
+      cycles++;
+      for (const fn of pending.splice(0)) fn();
+    }
+    const result = await finished;
+    assert.equal(result.exitCode, 0);
+    assert.ok(bytes >= 2_000_000);
+    // 2 MB through a 400 kB burst and 100 kB a second, each pause letting at most a PTY read's worth more through
+    assert.ok(cycles >= 8, `held back ${cycles} times`);
+    assert.deepEqual(limited, [0], 'told once, when the ceiling was first reached');
+    await s.close('done');
+  });
+});
+
 describe('Scrollback', () => {
   it('drops the oldest output at a line boundary', () => {
     const sb = new Scrollback(20);

@@ -630,6 +630,12 @@ function LimitNoticeBar({lab}: {lab: LabContextValue}): ReactNode {
         message: 'Your home folder is full: delete big files (du -sh ~/*) before writing more.',
       });
       break;
+    case 'output':
+      title = translate({
+        id: 'lab.limit.output',
+        message: 'Your command prints faster than a terminal can show, so the lab slows it down. Ctrl+C stops it.',
+      });
+      break;
   }
   return (
     <div className={styles.limitNotice} role="alert" data-testid="lab-limit-notice" data-limit={notice.limit}>

@@ -59,5 +59,7 @@ export function limitText(kind: LimitKind): string {
       return translate({id: 'lab.board.limit.memory', message: 'Hit the memory limit'});
     case 'disk':
       return translate({id: 'lab.board.limit.disk', message: 'Hit the disk limit (HOME full)'});
+    case 'output':
+      return translate({id: 'lab.board.limit.output', message: 'Output slowed down (printing too fast)'});
   }
 }

@@ -18,7 +18,7 @@ export const boardCell = z.object({
 });
 export type BoardCell = z.infer<typeof boardCell>;
 
-export const limitKind = z.enum(['processes', 'memory', 'disk']);
+export const limitKind = z.enum(['processes', 'memory', 'disk', 'output']);
 export type LimitKind = z.infer<typeof limitKind>;
 
 export const boardRow = z.object({
