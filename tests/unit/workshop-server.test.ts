@@ -244,7 +244,7 @@ describe('workshop mode', () => {
       const ready = await c.runStep('en', 'first', 'ready');
       assert.equal(ready.status, 'passed', JSON.stringify(ready));
       // a flood past the attendee's output ceiling (2 MiB/s after an 8 MiB burst) is slowed, and they are told
-      c.send({type: 'input', data: 'yes flooding | head -c 12000000 ; echo flood-$((5+5))\r'});
+      c.send({type: 'input', data: 'yes flooding | head -c 12000000; echo flood-$((5+5))\r'});
       await c.commandFinished('yes flooding');
       assert.ok(
         c.messages.some((m) => m.type === 'notice' && m.kind === 'limit' && m.limit === 'output'),
