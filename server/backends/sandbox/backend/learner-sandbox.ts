@@ -4,7 +4,7 @@
  * cluster) with that cluster's controllers and mesh. What the k3d, docker and istioctl commands use of it is
  * `CommandSandbox`. Saved in `<stateDir>/sandbox-backend/<name>/sandbox.json`.
  */
-import {randomBytes} from 'node:crypto';
+import {randomBytes, randomInt} from 'node:crypto';
 import {
   chownSync,
   closeSync,
@@ -37,6 +37,7 @@ import type {WorkLane, WorkLoop} from '../kit/work-loop';
 import {parse, stringify} from 'yaml';
 import type {IsolatedOwner} from '../../types';
 import {PublishedPorts} from './published-ports';
+import {freeLoopbackPort} from './listen-loopback';
 import {resolveKinds} from '../api/kinds';
 import {EventRecorder} from '../cluster/event-recorder';
 import {startHpaController} from '../runtime/metrics/hpa-controller';
@@ -68,8 +69,11 @@ export class LearnerSandbox implements CommandSandbox {
    * shell is not back yet (only that shell's network has them)
    */
   private isolated = false;
-  /** `--api-port`'s URL inside an owner's private network (owner.net), where the shell's kubeconfig copy points */
-  private shellServer: string | undefined;
+  /**
+   * the cluster's API port could not be listened on (something else holds it): its kubeconfig keeps the shared
+   * port's URL, as the lab must not fail a step over a port the learner cannot see
+   */
+  private apiPortTaken = false;
   /** the host ports `k3d cluster create -p` published on the load balancer */
   private readonly published: PublishedPorts;
 
@@ -190,7 +194,7 @@ export class LearnerSandbox implements CommandSandbox {
    */
   private shellKubeconfigText(): string {
     const text = readFileSync(this.kubeconfigPath, 'utf8');
-    const inside = this.shellServer;
+    const inside = this.shellServer();
     if (!inside) return text;
     const labUrl = this.api.serverUrl(this.name);
     const doc = parse(text) as {clusters?: Array<{cluster?: {server?: string}}>} | null;
@@ -235,7 +239,41 @@ export class LearnerSandbox implements CommandSandbox {
   }
 
   credentials(cluster: string): ClusterCredentials {
-    return {cluster, server: this.api.serverUrl(this.name), token: this.apiSandbox.token, caCert: this.api.caCert};
+    const server = this.labServer() ?? this.api.serverUrl(this.name);
+    return {cluster, server, token: this.apiSandbox.token, caCert: this.api.caCert};
+  }
+
+  /**
+   * The server URL k3d writes for the cluster, https://0.0.0.0:<its API port> (pkg/client/kubeconfig.go
+   * KubeconfigGet, v5.8.3), whether the cluster runs or not: a stopped cluster's port refuses. Undefined where the
+   * lab's kubeconfig keeps the shared port: an attendee's cluster (its port is in the shell's network only), or a
+   * port something else held.
+   */
+  private labServer(): string | undefined {
+    const r = this.record;
+    return r && !this.isolated && !this.apiPortTaken ? `https://0.0.0.0:${r.apiPort}` : undefined;
+  }
+
+  /** the cluster's URL inside an owner's private network (owner.net), where the shell's kubeconfig copy points */
+  private shellServer(): string | undefined {
+    const r = this.record;
+    return r && this.owner?.net && !this.apiPortTaken ? `https://0.0.0.0:${r.apiPort}` : undefined;
+  }
+
+  /**
+   * k3d without `--api-port` takes a free host port (cmd/cluster/clusterCreate.go, cmd/util/ports.go GetFreePort,
+   * v5.8.3); in an attendee's own network, one of Linux's ephemeral ports that no socket of its bridge holds.
+   */
+  private async freeApiPort(r: ClusterRecord): Promise<number> {
+    const net = this.owner?.net;
+    if (!net) return freeLoopbackPort();
+    const published = new Set(r.ports.map((p) => p.hostPort));
+    for (let i = 0; i < 100; i++) {
+      const port = randomInt(32768, 61000);
+      if (!published.has(port) && !existsSync(net.socketPath(port))) return port;
+    }
+    // k3d's own fallback when it finds no free port: the API's internal port
+    return 6443;
   }
 
   clientCertificate(): Promise<ClientCertificate> {
@@ -258,6 +296,8 @@ export class LearnerSandbox implements CommandSandbox {
       throw new ClusterError(
         `Failed to create cluster '${record.name}' because a cluster with that name already exists`,
       );
+    this.apiPortTaken = false;
+    if (!record.apiPort) record.apiPort = await this.freeApiPort(record);
     this.record = record;
     this.save();
     this.runtime = await bootCluster(this.apiSandbox, specOf(record), {lane: this.lane, engine: catalogEngine()});
@@ -273,6 +313,7 @@ export class LearnerSandbox implements CommandSandbox {
     await this.runtime?.dispose();
     this.runtime = undefined;
     await this.unexpose();
+    this.apiPortTaken = false;
     // the objects go with the cluster: a fresh API sandbox (new token) for the next `cluster create`
     this.api.sandboxes.delete(this.name);
     this.api.sandboxes.create(this.name);
@@ -300,14 +341,17 @@ export class LearnerSandbox implements CommandSandbox {
       this.startMesh();
     }
     await this.expose(r);
+    // the port is held by something else now: the kubeconfig falls back to the shared port (see apiPortTaken)
+    if (this.apiPortTaken) this.mergeKubeconfig(this.credentials(r.name), false);
     r.state = 'running';
     this.save();
   }
 
   /**
-   * `--api-port N`: the sandbox also answers on 127.0.0.1:N without a path prefix and the kubeconfig says
-   * https://0.0.0.0:N, as k3d's does. When N is taken (another learner of a workshop has it) the sandbox keeps its
-   * shared-port URL: a lab must not fail a step over a port the learner cannot see.
+   * The cluster's API port (`--api-port N`, or the free port k3d chose): the sandbox also answers on 127.0.0.1:N
+   * without a path prefix, and the kubeconfig says https://0.0.0.0:N, as k3d's does. When N is taken (another
+   * learner of a workshop has it) the sandbox keeps its shared-port URL: a lab must not fail a step over a port the
+   * learner cannot see.
    */
   private async expose(r: ClusterRecord): Promise<void> {
     // a workshop attendee's ports in their own network; host ports would be every attendee's (no token guards
@@ -316,30 +360,28 @@ export class LearnerSandbox implements CommandSandbox {
     const net = this.owner?.net;
     if (net || !this.isolated) await this.published.open(r, net ?? {host: '127.0.0.1'});
     else await this.published.close();
-    this.shellServer = undefined;
-    if (!r.apiPortGiven || (this.isolated && !net)) return;
+    if (this.isolated && !net) {
+      await this.api.unexposeSandbox(this.name);
+      return;
+    }
     try {
       if (!net) {
         await this.api.exposeSandbox(this.name, {port: r.apiPort, advertiseHost: '0.0.0.0'});
-        return;
+      } else {
+        // in the attendee's own network: every attendee has their 6550, and the lab keeps the shared URL
+        const socketPath = net.socketPath(r.apiPort);
+        rmSync(socketPath, {force: true});
+        await this.api.exposeSandbox(this.name, {port: r.apiPort, advertiseHost: '0.0.0.0', path: socketPath});
+        net.own(socketPath);
       }
-      // in the attendee's own network: every attendee has their 6550, and the lab keeps the shared URL
-      const socketPath = net.socketPath(r.apiPort);
-      rmSync(socketPath, {force: true});
-      const url = await this.api.exposeSandbox(this.name, {
-        port: r.apiPort,
-        advertiseHost: '0.0.0.0',
-        path: socketPath,
-      });
-      net.own(socketPath);
-      this.shellServer = url;
+      this.apiPortTaken = false;
     } catch {
-      // port in use: the shared URL stays
+      this.apiPortTaken = true;
     }
   }
 
+  /** the cluster's ports close (k3d cluster stop, delete); its kubeconfig keeps naming them */
   private async unexpose(): Promise<void> {
-    this.shellServer = undefined;
     await this.published.close();
     await this.api.unexposeSandbox(this.name);
   }

@@ -17,8 +17,12 @@ export interface ClusterRecord {
   name: string;
   servers: number;
   agents: number;
+  /**
+   * the load balancer's host port for the API (6443 inside): --api-port's, else a free port k3d chose at create; 0
+   * until the sandbox chose it. The sandbox answers there while the cluster runs (see LearnerSandbox.expose)
+   */
   apiPort: number;
-  /** --api-port was given: the sandbox is also served on that port (see LearnerSandbox.expose) */
+  /** --api-port was given (not `random`) */
   apiPortGiven: boolean;
   image: string;
   k3sVersion: string;
