@@ -23,11 +23,12 @@ import path from 'node:path';
 import type {ClientCertificate, Sandbox, SandboxApi} from '../api/index';
 import {K3S_VERSION} from '../versions';
 import {bootCluster, resumeCluster, type ClusterRuntime, type ClusterSpec} from '../cluster/index';
+import {addedNodePlan, planNodes} from '../cluster/cluster-spec';
 import {startMesh, type Mesh} from '../mesh/index';
 import type {CommandSandbox} from '../commands/types';
 import {NODE_COMMANDS, type NodeCommand} from '../runtime/node/node-commands';
 import {nodeProcesses, type NodeProcess} from '../runtime/node/node-processes';
-import type {NodeContainer} from '../cluster/cluster-record';
+import {newContainerId, type NodeContainer} from '../cluster/cluster-record';
 import type {PodRuntime} from '../runtime/index';
 import {catalogEngine} from '../runtime/container-engine';
 import type {ClusterRecord} from '../cluster/cluster-record';
@@ -335,16 +336,74 @@ export class LearnerSandbox implements CommandSandbox {
   async startCluster(): Promise<void> {
     const r = this.record;
     if (!r || r.state === 'running') return;
+    // k3d starts every node of the cluster, those `k3d node stop` stopped too (pkg/client/cluster.go ClusterStart)
+    const stopped = (r.stoppedNodes ?? []).map((n) => specPlan(r, n)).filter((p) => p !== undefined);
+    r.stoppedNodes = [];
     if (this.runtime) await this.runtime.start();
     else {
       this.runtime = resumeCluster(this.apiSandbox, specOf(r), {lane: this.lane, engine: catalogEngine()});
       this.startMesh();
     }
+    await Promise.all(stopped.map((p) => this.runtime?.nodeUp(p)));
     await this.expose(r);
     // the port is held by something else now: the kubeconfig falls back to the shared port (see apiPortTaken)
     if (this.apiPortTaken) this.mergeKubeconfig(this.credentials(r.name), false);
     r.state = 'running';
     this.save();
+  }
+
+  /**
+   * `k3d node create NAME --replicas N`: agents k3d-NAME-0 … join the cluster (each on the next address and pod
+   * CIDR); resolves once they registered, as k3d waits for them.
+   */
+  async addAgents(names: string[]): Promise<void> {
+    const r = this.record;
+    if (!r) throw new ClusterError('no cluster');
+    const added = (r.addedNodes ??= []);
+    let slot = Math.max(-1, ...added.map((a) => a.slot)) + 1;
+    const plans = names.map((name) => {
+      // a name used before (created, deleted, created again): a new container in a new place
+      r.addedNodes = (r.addedNodes ?? []).filter((a) => a.name !== name);
+      r.removedNodes = (r.removedNodes ?? []).filter((n) => n !== name);
+      r.stoppedNodes = (r.stoppedNodes ?? []).filter((n) => n !== name);
+      const a = {name, slot: slot++, createdAt: this.store.clock.now().toISOString()};
+      r.addedNodes.push(a);
+      r.containerIds[name] = newContainerId();
+      return addedNodePlan(r, a);
+    });
+    this.save();
+    if (r.state === 'running') await Promise.all(plans.map((p) => this.runtime?.nodeUp(p)));
+  }
+
+  /** `k3d node delete`: the container goes; its Node stays behind, NotReady (k3d-io/k3d#267) */
+  removeNode(name: string): void {
+    const r = this.record;
+    if (!r) return;
+    r.removedNodes = [...new Set([...(r.removedNodes ?? []), name])];
+    r.stoppedNodes = (r.stoppedNodes ?? []).filter((n) => n !== name);
+    delete r.containerIds[name];
+    this.save();
+    this.runtime?.nodeDown(name);
+  }
+
+  /** `k3d node stop`: the container stops; its Node turns NotReady */
+  stopNode(name: string): void {
+    const r = this.record;
+    if (!r || (r.stoppedNodes ?? []).includes(name)) return;
+    r.stoppedNodes = [...(r.stoppedNodes ?? []), name];
+    this.save();
+    this.runtime?.nodeDown(name);
+  }
+
+  /** `k3d node start`: the container runs again; its Node turns Ready once k3s is back */
+  async startNode(name: string): Promise<void> {
+    const r = this.record;
+    if (!r || !(r.stoppedNodes ?? []).includes(name)) return;
+    r.stoppedNodes = r.stoppedNodes!.filter((n) => n !== name);
+    this.save();
+    const plan = specPlan(r, name);
+    // while the cluster is stopped the node comes up with it (the runtime waits for that)
+    if (plan) await this.runtime?.nodeUp(plan);
   }
 
   /**
@@ -448,5 +507,12 @@ export function specOf(r: ClusterRecord): ClusterSpec {
     k3sVersion: r.k3sVersion ?? K3S_VERSION,
     image: r.image,
     disableTraefik: r.disableTraefik,
+    added: r.addedNodes ?? [],
+    down: [...(r.removedNodes ?? []), ...(r.stoppedNodes ?? [])],
   };
+}
+
+/** the node plan of one of the cluster's k3s node containers */
+function specPlan(r: ClusterRecord, name: string) {
+  return planNodes(specOf(r)).find((p) => p.name === name);
 }
