@@ -75,6 +75,13 @@ describe('k3d node commands in the sandbox', {skip: NO_KUBECTL}, () => {
     assert.equal(stop.code, 0, stop.stderr);
     assert.equal(stop.stdout + stop.stderr, '');
     assert.equal((await nodeRow('k3d-extra-0'))![1], 'NotReady');
+    // the node controller marks its pods unready and taints it unreachable (the 300 s eviction is a cluster test's)
+    const unready = await sh('kubectl wait --for=condition=Ready=false pod -l app=pinned --timeout=60s');
+    assert.equal(unready.code, 0, unready.stderr);
+    assert.equal(
+      (await sh("kubectl get node k3d-extra-0 -o jsonpath='{range .spec.taints[*]}{.key}:{.effect} {end}'")).stdout,
+      'node.kubernetes.io/unreachable:NoSchedule node.kubernetes.io/unreachable:NoExecute ',
+    );
     assert.doesNotMatch((await sh("docker ps --format '{{.Names}}'")).stdout, /k3d-extra-0/);
     assert.match((await sh("docker ps -a --format '{{.Names}} {{.State}}'")).stdout, /^k3d-extra-0 exited$/m);
     assert.deepEqual(rows((await sh('k3d cluster list --no-headers')).stdout)[0], ['lab', '1/1', '1/2', 'true']);
@@ -106,9 +113,12 @@ describe('k3d node commands in the sandbox', {skip: NO_KUBECTL}, () => {
     assert.equal((await sh('k3d cluster stop lab && k3d cluster start lab')).code, 0);
     assert.equal((await nodeRow('k3d-extra-0'))![1], 'NotReady');
     assert.equal((await nodeRow('k3d-lab-agent-0'))![1], 'Ready');
-    // kubectl delete node is how an operator lets it go
+    // kubectl delete node is how an operator lets it go; PodGC then removes the pods bound to it
+    const pod = (await sh('kubectl get pods -l app=pinned -o name')).stdout.trim();
     assert.equal((await sh('kubectl delete node k3d-extra-0')).stdout, 'node "k3d-extra-0" deleted\n');
     assert.equal(await nodeRow('k3d-extra-0'), undefined);
+    const gone = await sh(`kubectl wait --for=delete ${pod} --timeout=60s`);
+    assert.equal(gone.code, 0, gone.stderr);
   });
 
   it('the same name can be created again, and survives a lab restart', async () => {

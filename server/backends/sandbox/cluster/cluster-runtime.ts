@@ -10,6 +10,7 @@ import {runGarbageCollector} from './controllers/garbage-collector';
 import {jobController} from './controllers/job';
 import {kubeletController} from './controllers/kubelet';
 import {localPathController} from './controllers/local-path';
+import {nodeLifecycleController} from './controllers/node-lifecycle';
 import {namespaceDefaultsController} from './controllers/namespace-defaults';
 import {replicaSetController} from './controllers/replicaset';
 import {schedulerController} from './controllers/scheduler';
@@ -72,6 +73,7 @@ const CONTROLLERS: ((ctx: ControllerContext) => ControllerDef)[] = [
   cronJobController,
   serviceLbController,
   localPathController,
+  nodeLifecycleController,
 ];
 
 /**
