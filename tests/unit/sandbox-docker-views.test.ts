@@ -97,12 +97,12 @@ describe('docker inspect, logs and exec sh on k3d nodes', {skip: NO_KUBECTL}, ()
     assert.equal(interactive.code, 3);
   });
 
-  it('k3d node create and image import are real commands the sandbox declines, with where to try them', async () => {
-    const r = await sh('k3d node create extra --cluster lab --role agent');
+  it('k3d image import and a server node are real commands the sandbox declines, with where to try them', async () => {
+    const r = await sh('k3d node create extra --cluster lab --role server');
     assert.equal(r.code, 1);
     assert.match(
       r.stderr + r.stdout,
-      /FATA\[0000\] "k3d node create" is not simulated in the Ambient Lab sandbox: .*host backend/,
+      /FATA\[0000\] "k3d node create --role server" is not simulated in the Ambient Lab sandbox: .*host backend/,
     );
     const i = await sh('k3d image import nginx:1.27 -c lab');
     assert.match(i.stderr + i.stdout, /"k3d image import" is not simulated/);

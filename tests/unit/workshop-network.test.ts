@@ -158,4 +158,33 @@ describe('attendee networks', {skip: !isolated && 'needs root and bubblewrap'}, 
     a.close();
     b.close();
   });
+
+  it("a cluster created without --api-port gets a port of its own inside the attendee's network; stop closes it", async () => {
+    const c = await join('Cy');
+    const server = `kubectl config view -o jsonpath='server={.clusters[0].cluster.server}{"\\n"}'`;
+    await run(c, `k3d cluster create free >/dev/null 2>&1; ${server}; kubectl get nodes -o name`, 'fa:1');
+    const m = /server=https:\/\/0\.0\.0\.0:(\d+)/.exec(c.output);
+    assert.ok(m, c.output);
+    assert.match(c.output, /node\/k3d-free-server-0/);
+    // the relay lets the port go a moment after the lab closed it
+    const until = (cond: string) => `for i in $(seq 100); do ${cond} && break; sleep 0.1; done`;
+    await run(
+      c,
+      `k3d cluster stop free >/dev/null 2>&1; ${until('kubectl get nodes 2>&1 | grep -q refused')}; kubectl get nodes`,
+      'fb:2',
+    );
+    assert.match(
+      c.output,
+      new RegExp(
+        `The connection to the server 0\\.0\\.0\\.0:${m[1]} was refused - did you specify the right host or port\\?`,
+      ),
+    );
+    await run(
+      c,
+      `k3d cluster start free >/dev/null 2>&1; ${until('kubectl get nodes >/dev/null 2>&1')}; echo "again=$(kubectl get nodes -o name)"`,
+      'fc:3',
+    );
+    assert.match(c.output, /again=node\/k3d-free-server-0/);
+    c.close();
+  });
 });

@@ -105,9 +105,10 @@ function podRestarts(o: J, now: Date): string {
   return last && restarts ? `${restarts} (${humanDuration(now.getTime() - last)} ago)` : String(restarts);
 }
 
+/** printNode (k8s pkg/printers/internalversion/printers.go): any Ready status but True, Unknown too, is NotReady */
 function nodeStatus(o: J): string {
   const ready = (o.status?.conditions ?? []).find((c: J) => c.type === 'Ready');
-  let s = !ready ? 'Unknown' : ready.status === 'True' ? 'Ready' : ready.status === 'False' ? 'NotReady' : 'Unknown';
+  let s = !ready ? 'Unknown' : ready.status === 'True' ? 'Ready' : 'NotReady';
   if (o.spec?.unschedulable) s += ',SchedulingDisabled';
   return s;
 }

@@ -4,7 +4,7 @@
  * cluster) with that cluster's controllers and mesh. What the k3d, docker and istioctl commands use of it is
  * `CommandSandbox`. Saved in `<stateDir>/sandbox-backend/<name>/sandbox.json`.
  */
-import {randomBytes} from 'node:crypto';
+import {randomBytes, randomInt} from 'node:crypto';
 import {
   chownSync,
   closeSync,
@@ -23,11 +23,12 @@ import path from 'node:path';
 import type {ClientCertificate, Sandbox, SandboxApi} from '../api/index';
 import {K3S_VERSION} from '../versions';
 import {bootCluster, resumeCluster, type ClusterRuntime, type ClusterSpec} from '../cluster/index';
+import {addedNodePlan, planNodes} from '../cluster/cluster-spec';
 import {startMesh, type Mesh} from '../mesh/index';
 import type {CommandSandbox} from '../commands/types';
 import {NODE_COMMANDS, type NodeCommand} from '../runtime/node/node-commands';
 import {nodeProcesses, type NodeProcess} from '../runtime/node/node-processes';
-import type {NodeContainer} from '../cluster/cluster-record';
+import {newContainerId, type NodeContainer} from '../cluster/cluster-record';
 import type {PodRuntime} from '../runtime/index';
 import {catalogEngine} from '../runtime/container-engine';
 import type {ClusterRecord} from '../cluster/cluster-record';
@@ -37,6 +38,7 @@ import type {WorkLane, WorkLoop} from '../kit/work-loop';
 import {parse, stringify} from 'yaml';
 import type {IsolatedOwner} from '../../types';
 import {PublishedPorts} from './published-ports';
+import {freeLoopbackPort} from './listen-loopback';
 import {resolveKinds} from '../api/kinds';
 import {EventRecorder} from '../cluster/event-recorder';
 import {startHpaController} from '../runtime/metrics/hpa-controller';
@@ -68,8 +70,11 @@ export class LearnerSandbox implements CommandSandbox {
    * shell is not back yet (only that shell's network has them)
    */
   private isolated = false;
-  /** `--api-port`'s URL inside an owner's private network (owner.net), where the shell's kubeconfig copy points */
-  private shellServer: string | undefined;
+  /**
+   * the cluster's API port could not be listened on (something else holds it): its kubeconfig keeps the shared
+   * port's URL, as the lab must not fail a step over a port the learner cannot see
+   */
+  private apiPortTaken = false;
   /** the host ports `k3d cluster create -p` published on the load balancer */
   private readonly published: PublishedPorts;
 
@@ -190,7 +195,7 @@ export class LearnerSandbox implements CommandSandbox {
    */
   private shellKubeconfigText(): string {
     const text = readFileSync(this.kubeconfigPath, 'utf8');
-    const inside = this.shellServer;
+    const inside = this.shellServer();
     if (!inside) return text;
     const labUrl = this.api.serverUrl(this.name);
     const doc = parse(text) as {clusters?: Array<{cluster?: {server?: string}}>} | null;
@@ -235,7 +240,41 @@ export class LearnerSandbox implements CommandSandbox {
   }
 
   credentials(cluster: string): ClusterCredentials {
-    return {cluster, server: this.api.serverUrl(this.name), token: this.apiSandbox.token, caCert: this.api.caCert};
+    const server = this.labServer() ?? this.api.serverUrl(this.name);
+    return {cluster, server, token: this.apiSandbox.token, caCert: this.api.caCert};
+  }
+
+  /**
+   * The server URL k3d writes for the cluster, https://0.0.0.0:<its API port> (pkg/client/kubeconfig.go
+   * KubeconfigGet, v5.8.3), whether the cluster runs or not: a stopped cluster's port refuses. Undefined where the
+   * lab's kubeconfig keeps the shared port: an attendee's cluster (its port is in the shell's network only), or a
+   * port something else held.
+   */
+  private labServer(): string | undefined {
+    const r = this.record;
+    return r && !this.isolated && !this.apiPortTaken ? `https://0.0.0.0:${r.apiPort}` : undefined;
+  }
+
+  /** the cluster's URL inside an owner's private network (owner.net), where the shell's kubeconfig copy points */
+  private shellServer(): string | undefined {
+    const r = this.record;
+    return r && this.owner?.net && !this.apiPortTaken ? `https://0.0.0.0:${r.apiPort}` : undefined;
+  }
+
+  /**
+   * k3d without `--api-port` takes a free host port (cmd/cluster/clusterCreate.go, cmd/util/ports.go GetFreePort,
+   * v5.8.3); in an attendee's own network, one of Linux's ephemeral ports that no socket of its bridge holds.
+   */
+  private async freeApiPort(r: ClusterRecord): Promise<number> {
+    const net = this.owner?.net;
+    if (!net) return freeLoopbackPort();
+    const published = new Set(r.ports.map((p) => p.hostPort));
+    for (let i = 0; i < 100; i++) {
+      const port = randomInt(32768, 61000);
+      if (!published.has(port) && !existsSync(net.socketPath(port))) return port;
+    }
+    // k3d's own fallback when it finds no free port: the API's internal port
+    return 6443;
   }
 
   clientCertificate(): Promise<ClientCertificate> {
@@ -258,6 +297,8 @@ export class LearnerSandbox implements CommandSandbox {
       throw new ClusterError(
         `Failed to create cluster '${record.name}' because a cluster with that name already exists`,
       );
+    this.apiPortTaken = false;
+    if (!record.apiPort) record.apiPort = await this.freeApiPort(record);
     this.record = record;
     this.save();
     this.runtime = await bootCluster(this.apiSandbox, specOf(record), {lane: this.lane, engine: catalogEngine()});
@@ -273,6 +314,7 @@ export class LearnerSandbox implements CommandSandbox {
     await this.runtime?.dispose();
     this.runtime = undefined;
     await this.unexpose();
+    this.apiPortTaken = false;
     // the objects go with the cluster: a fresh API sandbox (new token) for the next `cluster create`
     this.api.sandboxes.delete(this.name);
     this.api.sandboxes.create(this.name);
@@ -294,20 +336,81 @@ export class LearnerSandbox implements CommandSandbox {
   async startCluster(): Promise<void> {
     const r = this.record;
     if (!r || r.state === 'running') return;
+    // k3d starts every node of the cluster, those `k3d node stop` stopped too (pkg/client/cluster.go ClusterStart)
+    const stopped = (r.stoppedNodes ?? []).map((n) => specPlan(r, n)).filter((p) => p !== undefined);
+    r.stoppedNodes = [];
     if (this.runtime) await this.runtime.start();
     else {
       this.runtime = resumeCluster(this.apiSandbox, specOf(r), {lane: this.lane, engine: catalogEngine()});
       this.startMesh();
     }
+    await Promise.all(stopped.map((p) => this.runtime?.nodeUp(p)));
     await this.expose(r);
+    // the port is held by something else now: the kubeconfig falls back to the shared port (see apiPortTaken)
+    if (this.apiPortTaken) this.mergeKubeconfig(this.credentials(r.name), false);
     r.state = 'running';
     this.save();
   }
 
   /**
-   * `--api-port N`: the sandbox also answers on 127.0.0.1:N without a path prefix and the kubeconfig says
-   * https://0.0.0.0:N, as k3d's does. When N is taken (another learner of a workshop has it) the sandbox keeps its
-   * shared-port URL: a lab must not fail a step over a port the learner cannot see.
+   * `k3d node create NAME --replicas N`: agents k3d-NAME-0 … join the cluster (each on the next address and pod
+   * CIDR); resolves once they registered, as k3d waits for them.
+   */
+  async addAgents(names: string[]): Promise<void> {
+    const r = this.record;
+    if (!r) throw new ClusterError('no cluster');
+    const added = (r.addedNodes ??= []);
+    let slot = Math.max(-1, ...added.map((a) => a.slot)) + 1;
+    const plans = names.map((name) => {
+      // a name used before (created, deleted, created again): a new container in a new place
+      r.addedNodes = (r.addedNodes ?? []).filter((a) => a.name !== name);
+      r.removedNodes = (r.removedNodes ?? []).filter((n) => n !== name);
+      r.stoppedNodes = (r.stoppedNodes ?? []).filter((n) => n !== name);
+      const a = {name, slot: slot++, createdAt: this.store.clock.now().toISOString()};
+      r.addedNodes.push(a);
+      r.containerIds[name] = newContainerId();
+      return addedNodePlan(r, a);
+    });
+    this.save();
+    if (r.state === 'running') await Promise.all(plans.map((p) => this.runtime?.nodeUp(p)));
+  }
+
+  /** `k3d node delete`: the container goes; its Node stays behind, NotReady (k3d-io/k3d#267) */
+  removeNode(name: string): void {
+    const r = this.record;
+    if (!r) return;
+    r.removedNodes = [...new Set([...(r.removedNodes ?? []), name])];
+    r.stoppedNodes = (r.stoppedNodes ?? []).filter((n) => n !== name);
+    delete r.containerIds[name];
+    this.save();
+    this.runtime?.nodeDown(name);
+  }
+
+  /** `k3d node stop`: the container stops; its Node turns NotReady */
+  stopNode(name: string): void {
+    const r = this.record;
+    if (!r || (r.stoppedNodes ?? []).includes(name)) return;
+    r.stoppedNodes = [...(r.stoppedNodes ?? []), name];
+    this.save();
+    this.runtime?.nodeDown(name);
+  }
+
+  /** `k3d node start`: the container runs again; its Node turns Ready once k3s is back */
+  async startNode(name: string): Promise<void> {
+    const r = this.record;
+    if (!r || !(r.stoppedNodes ?? []).includes(name)) return;
+    r.stoppedNodes = r.stoppedNodes!.filter((n) => n !== name);
+    this.save();
+    const plan = specPlan(r, name);
+    // while the cluster is stopped the node comes up with it (the runtime waits for that)
+    if (plan) await this.runtime?.nodeUp(plan);
+  }
+
+  /**
+   * The cluster's API port (`--api-port N`, or the free port k3d chose): the sandbox also answers on 127.0.0.1:N
+   * without a path prefix, and the kubeconfig says https://0.0.0.0:N, as k3d's does. When N is taken (another
+   * learner of a workshop has it) the sandbox keeps its shared-port URL: a lab must not fail a step over a port the
+   * learner cannot see.
    */
   private async expose(r: ClusterRecord): Promise<void> {
     // a workshop attendee's ports in their own network; host ports would be every attendee's (no token guards
@@ -316,30 +419,28 @@ export class LearnerSandbox implements CommandSandbox {
     const net = this.owner?.net;
     if (net || !this.isolated) await this.published.open(r, net ?? {host: '127.0.0.1'});
     else await this.published.close();
-    this.shellServer = undefined;
-    if (!r.apiPortGiven || (this.isolated && !net)) return;
+    if (this.isolated && !net) {
+      await this.api.unexposeSandbox(this.name);
+      return;
+    }
     try {
       if (!net) {
         await this.api.exposeSandbox(this.name, {port: r.apiPort, advertiseHost: '0.0.0.0'});
-        return;
+      } else {
+        // in the attendee's own network: every attendee has their 6550, and the lab keeps the shared URL
+        const socketPath = net.socketPath(r.apiPort);
+        rmSync(socketPath, {force: true});
+        await this.api.exposeSandbox(this.name, {port: r.apiPort, advertiseHost: '0.0.0.0', path: socketPath});
+        net.own(socketPath);
       }
-      // in the attendee's own network: every attendee has their 6550, and the lab keeps the shared URL
-      const socketPath = net.socketPath(r.apiPort);
-      rmSync(socketPath, {force: true});
-      const url = await this.api.exposeSandbox(this.name, {
-        port: r.apiPort,
-        advertiseHost: '0.0.0.0',
-        path: socketPath,
-      });
-      net.own(socketPath);
-      this.shellServer = url;
+      this.apiPortTaken = false;
     } catch {
-      // port in use: the shared URL stays
+      this.apiPortTaken = true;
     }
   }
 
+  /** the cluster's ports close (k3d cluster stop, delete); its kubeconfig keeps naming them */
   private async unexpose(): Promise<void> {
-    this.shellServer = undefined;
     await this.published.close();
     await this.api.unexposeSandbox(this.name);
   }
@@ -406,5 +507,12 @@ export function specOf(r: ClusterRecord): ClusterSpec {
     k3sVersion: r.k3sVersion ?? K3S_VERSION,
     image: r.image,
     disableTraefik: r.disableTraefik,
+    added: r.addedNodes ?? [],
+    down: [...(r.removedNodes ?? []), ...(r.stoppedNodes ?? [])],
   };
+}
+
+/** the node plan of one of the cluster's k3s node containers */
+function specPlan(r: ClusterRecord, name: string) {
+  return planNodes(specOf(r)).find((p) => p.name === name);
 }

@@ -191,9 +191,9 @@ export class SandboxBackend implements Backend {
     const sandbox = await this.sandboxFor(learner);
     const current = currentContext(sandbox.kubeconfigPath);
     if (!current) return null;
-    // the API's own port, and the --api-port the cluster was created with (exposed while it runs)
+    // the API's shared port, and the cluster's own API port (--api-port or the one k3d chose; open while it runs)
     const ports = [Number(new URL(this.api.url).port)];
-    if (sandbox.cluster?.apiPortGiven) ports.push(sandbox.cluster.apiPort);
+    if (sandbox.cluster) ports.push(sandbox.cluster.apiPort);
     if (reachesSandbox(current.server, ports)) return null;
     return {
       expected: `current-context=${this.api.serverUrl(sandbox.name)}`,

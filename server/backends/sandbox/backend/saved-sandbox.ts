@@ -32,6 +32,11 @@ export const clusterRecord = z.object({
   createdAt: z.string(),
   state: z.enum(['running', 'stopped']),
   containerIds: z.record(z.string(), z.string()),
+  addedNodes: z
+    .array(z.object({name: z.string().min(1), slot: z.number().int().min(0), createdAt: z.string()}))
+    .optional(),
+  removedNodes: z.array(z.string()).optional(),
+  stoppedNodes: z.array(z.string()).optional(),
 }) satisfies z.ZodType<ClusterRecord>;
 
 export interface SavedSandbox {

@@ -1,5 +1,5 @@
 import {timestamp, type KubeObject, type ObjectStore} from '../api';
-import {planNodes, validateSpec, type ClusterSpec} from './cluster-spec';
+import {planNodes, validateSpec, type ClusterSpec, type NodePlan} from './cluster-spec';
 import type {ContainerEngine} from './container-engine';
 import {runController, type ControllerContext, type ControllerDef, type RunningController} from './controller';
 import {cronJobController} from './controllers/cronjob';
@@ -10,6 +10,7 @@ import {runGarbageCollector} from './controllers/garbage-collector';
 import {jobController} from './controllers/job';
 import {kubeletController} from './controllers/kubelet';
 import {localPathController} from './controllers/local-path';
+import {nodeLifecycleController} from './controllers/node-lifecycle';
 import {namespaceDefaultsController} from './controllers/namespace-defaults';
 import {replicaSetController} from './controllers/replicaset';
 import {schedulerController} from './controllers/scheduler';
@@ -35,6 +36,13 @@ export interface ClusterRuntime {
   stop(): void;
   /** `k3d cluster start`: nodes Ready again, controllers resume and catch up */
   start(): void;
+  /**
+   * A node container starts (`k3d node create`, `k3d node start`): after the agent's start-up its Node registers,
+   * or turns Ready again with its pods' containers restarted. Resolves when it has (k3d waits for the agent).
+   */
+  nodeUp(plan: NodePlan): Promise<void>;
+  /** a node container stops or goes (`k3d node stop|delete`): its Node stays, Unknown (NotReady), as on k3s */
+  nodeDown(name: string): void;
   /** end controllers, watches and timers (the objects stay in the store) */
   dispose(): void;
 }
@@ -65,6 +73,7 @@ const CONTROLLERS: ((ctx: ControllerContext) => ControllerDef)[] = [
   cronJobController,
   serviceLbController,
   localPathController,
+  nodeLifecycleController,
 ];
 
 /**
@@ -126,8 +135,9 @@ export function resumeCluster(sandbox: ClusterHost, spec: ClusterSpec, opts: Clu
   if (running) {
     // the lab went down while agents were joining: they finish joining now
     const stamp = timestamp(clock.now());
+    const down = new Set(spec.down ?? []);
     for (const p of planNodes(spec))
-      if (!store.get(kinds.nodes, undefined, p.name))
+      if (!down.has(p.name) && !store.get(kinds.nodes, undefined, p.name))
         nodeBootEvents(events, store.create(kinds.nodes, nodeObject(spec, p, stamp)));
   }
   return startRuntime(store, kinds, events, clock, opts.lane ?? clockLoop(clock).lane(), spec, running, opts.engine);
@@ -150,11 +160,15 @@ function startRuntime(
   ];
   let isRunning = running;
   let disposed = false;
+  /** Nodes whose container does not run: they stay NotReady through cluster start and stop */
+  const down = new Set(spec.down ?? []);
   if (!running) controllers.forEach((c) => c.pause());
 
-  const setNodesReady = (ready: boolean) => {
+  const setNodesReady = (ready: boolean, only?: string) => {
     const stamp = timestamp(clock.now());
     for (const n of store.list(kinds.nodes).items) {
+      const name = n.metadata.name!;
+      if (only ? name !== only : down.has(name)) continue;
       const status = {
         ...(asObj(n).status ?? {}),
         conditions: nodeConditions(asObj(n).status?.conditions, ready, stamp),
@@ -169,11 +183,13 @@ function startRuntime(
   };
 
   /** every container died with its node container; the kubelet recreates them once controllers resume */
-  const restartPods = () => {
+  const restartPods = (only?: string) => {
     const stamp = timestamp(clock.now());
     for (const p of store.list(kinds.pods).items) {
+      const node = asObj(p).spec?.nodeName as string | undefined;
+      if (!node || (only ? node !== only : down.has(node))) continue;
       const next = restartedStatus(asObj(p), stamp);
-      if (next && asObj(p).spec?.nodeName) writeStatus(store, kinds.pods, p, next);
+      if (next) writeStatus(store, kinds.pods, p, next);
     }
   };
 
@@ -197,6 +213,27 @@ function startRuntime(
       setNodesReady(true);
       restartPods();
       controllers.forEach((c) => c.resume());
+    },
+    async nodeUp(plan) {
+      down.delete(plan.name);
+      // the agent's k3s starts and registers, compressed as at create
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, TIMINGS.agentJoin));
+      if (disposed || !isRunning || down.has(plan.name)) return;
+      const existing = store.get(kinds.nodes, undefined, plan.name);
+      if (!existing) {
+        const stamp = timestamp(clock.now());
+        const node = store.create(kinds.nodes, nodeObject(spec, plan, stamp));
+        if (!store.get(kinds.leases, 'kube-node-lease', plan.name)) store.create(kinds.leases, nodeLease(node, stamp));
+        nodeBootEvents(events, node);
+      } else if (!isNodeReady(existing)) {
+        setNodesReady(true, plan.name);
+        restartPods(plan.name);
+      }
+    },
+    nodeDown(name) {
+      if (down.has(name)) return;
+      down.add(name);
+      if (!disposed && isRunning) setNodesReady(false, name);
     },
     dispose() {
       disposed = true;

@@ -8,6 +8,10 @@ export interface ClusterSpec {
   /** the node image, e.g. rancher/k3s:v1.31.5-k3s1 */
   image: string;
   disableTraefik: boolean;
+  /** agents `k3d node create` added, each with its place after the cluster's own containers (never reused) */
+  added?: {name: string; slot: number}[];
+  /** node containers that do not run (`k3d node stop`, `k3d node delete`): their Nodes stay NotReady */
+  down?: string[];
 }
 
 export interface NodePlan {
@@ -35,7 +39,20 @@ export function planNodes(spec: ClusterSpec): NodePlan[] {
   };
   for (let i = 0; i < spec.servers; i++) add('server', i);
   for (let i = 0; i < spec.agents; i++) add('agent', i);
+  for (const a of spec.added ?? []) out.push(addedNodePlan(spec, a));
   return out;
+}
+
+/**
+ * An agent `k3d node create` added: Docker gives it the address after the serverlb's and those of earlier added
+ * agents; flannel the next /24.
+ */
+export function addedNodePlan(
+  spec: Pick<ClusterSpec, 'servers' | 'agents'>,
+  a: {name: string; slot: number},
+): NodePlan {
+  const n = spec.servers + spec.agents + a.slot;
+  return {name: a.name, role: 'agent', internalIP: `172.18.0.${3 + n}`, podCIDR: `10.42.${n}.0/24`, index: n};
 }
 
 export function validateSpec(spec: ClusterSpec): void {

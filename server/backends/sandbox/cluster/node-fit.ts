@@ -68,11 +68,13 @@ function tolerates(tolerations: Toleration[], taint: Taint): boolean {
 }
 
 /** taints a pod does not tolerate; PreferNoSchedule only scores, it never filters */
-export function untoleratedTaint(pod: PodWithSpec, node: KubeObject): Taint | undefined {
+export function untoleratedTaint(
+  pod: PodWithSpec,
+  node: KubeObject,
+  effects: readonly string[] = ['NoSchedule', 'NoExecute'],
+): Taint | undefined {
   const taints = (node as Typed<Node>).spec?.taints ?? [];
-  return taints.find(
-    (t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(pod.spec?.tolerations ?? [], t),
-  );
+  return taints.find((t) => effects.includes(t.effect) && !tolerates(pod.spec?.tolerations ?? [], t));
 }
 
 /**

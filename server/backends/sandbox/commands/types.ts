@@ -29,6 +29,13 @@ export interface CommandSandbox {
   deleteCluster(): Promise<void>;
   stopCluster(): Promise<void>;
   startCluster(): Promise<void>;
+  /** `k3d node create`: agents join the cluster under these container names; resolves once they registered */
+  addAgents(names: string[]): Promise<void>;
+  /** `k3d node delete`: the node container goes (its Node stays, NotReady) */
+  removeNode(name: string): void;
+  /** `k3d node stop|start` of one node container */
+  stopNode(name: string): void;
+  startNode(name: string): Promise<void>;
   /**
    * the cluster's `-p …@loadbalancer` mappings whose host port was taken (another lab, another program) when the
    * cluster was created or started: the sandbox leaves them unpublished, and k3d's output says so

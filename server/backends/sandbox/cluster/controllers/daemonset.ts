@@ -57,9 +57,13 @@ export function daemonSetController(ctx: ControllerContext): ControllerDef {
       const generation = String(ds.metadata.generation ?? 1);
       const template = d.spec.template as J;
       const podSpecProbe = {spec: {...template.spec, tolerations: withTolerations(template.spec ?? {})}};
-      const nodes = store
-        .list(kinds.nodes)
-        .items.filter((n) => matchesNodeSelectorAndAffinity(podSpecProbe, n) && !untoleratedTaint(podSpecProbe, n));
+      const matching = store.list(kinds.nodes).items.filter((n) => matchesNodeSelectorAndAffinity(podSpecProbe, n));
+      const nodes = matching.filter((n) => !untoleratedTaint(podSpecProbe, n));
+      // NodeShouldRunDaemonPod: a taint the pod does not tolerate keeps a new pod off the node, but only a NoExecute
+      // one removes a running pod (an unreachable node's NoSchedule taint leaves its daemon pods where they are)
+      const keep = new Set(
+        matching.filter((n) => !untoleratedTaint(podSpecProbe, n, ['NoExecute'])).map((n) => n.metadata.name!),
+      );
       const owned = store.list(kinds.pods, {namespace}).items.filter((p) => isControlledBy(p, ds));
       const byNode = new Map<string, KubeObject[]>();
       for (const p of owned.filter(isActive)) {
@@ -69,7 +73,7 @@ export function daemonSetController(ctx: ControllerContext): ControllerDef {
       const eligible = new Set(nodes.map((n) => n.metadata.name!));
       // pods on nodes that no longer qualify, and duplicates, go
       for (const [n, pods] of byNode) {
-        const extra = eligible.has(n) ? pods.slice(1) : pods;
+        const extra = eligible.has(n) || keep.has(n) ? pods.slice(1) : pods;
         for (const p of extra) {
           store.delete(kinds.pods, namespace, p.metadata.name!);
           events.normal(ds, 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, SOURCE);

@@ -1,5 +1,5 @@
 /** `docker ps [-a] [-q] [--no-trunc] [--format TEMPLATE] [-f name=...]`: the k3d node containers. */
-import {nodeContainers, type ClusterRecord} from '../../cluster/cluster-record';
+import {containerRunning, nodeContainers, type ClusterRecord} from '../../cluster/cluster-record';
 import type {CommandSandbox} from '../types';
 import {K3D_PROXY_IMAGE} from '../k3d/k3d-version';
 import {humanDuration} from './docker-time';
@@ -35,12 +35,18 @@ export function containerRows(c: ClusterRecord | undefined): ContainerRow[] {
       id: c.containerIds[n.name] ?? '0'.repeat(64),
       image: n.role === 'loadbalancer' ? K3D_PROXY_IMAGE : c.image,
       command: n.role === 'loadbalancer' ? '/bin/sh -c nginx-proxy' : `/bin/k3d-entrypoint.sh ${n.role}`,
-      createdAt: created + i * 300,
-      running: c.state === 'running',
+      createdAt: addedAt(c, n.name) ?? created + i * 300,
+      running: containerRunning(c, n.name),
       ports: n.role === 'loadbalancer' ? ['80/tcp', ...lbPorts].join(', ') : '',
       name: n.name,
     }))
     .reverse();
+}
+
+/** when `k3d node create` added the node, for the nodes it did */
+function addedAt(c: ClusterRecord, name: string): number | undefined {
+  const a = c.addedNodes?.find((x) => x.name === name);
+  return a ? Date.parse(a.createdAt) : undefined;
 }
 
 const trunc = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);

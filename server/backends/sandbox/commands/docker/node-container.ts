@@ -5,16 +5,18 @@
  */
 import {createHash} from 'node:crypto';
 import type {ClusterRecord, NodeContainer} from '../../cluster/cluster-record';
-import {nodeContainers} from '../../cluster/cluster-record';
+import {addressSlot, nodeContainers} from '../../cluster/cluster-record';
 import {K3D_PROXY_IMAGE, K3D_VERSION} from '../k3d/k3d-version';
 import {containerRows} from './docker-ps';
 
 const hex = (s: string, n = 64) => createHash('sha256').update(s).digest('hex').slice(0, n);
 
-/** the node's address on the cluster network: servers, agents, then the load balancer (k3d's IPAM order) */
+/**
+ * the node's address on the cluster network: servers, agents, the load balancer, then agents `k3d node create`
+ * added (Docker's IPAM, in creation order)
+ */
 export function nodeAddress(c: ClusterRecord, n: NodeContainer): string {
-  const all = nodeContainers(c);
-  return `172.18.0.${2 + all.findIndex((x) => x.name === n.name)}`;
+  return `172.18.0.${2 + addressSlot(c, n.name)}`;
 }
 
 export function inspectDocument(c: ClusterRecord, n: NodeContainer): Record<string, unknown> {

@@ -148,9 +148,11 @@ export const clusterCreate: K3dCommand = {
     if (agents < 0) return log.fatal('Failed Cluster Configuration Validation: number of agents must be >= 0');
     if (servers + agents > 10)
       return log.fatal(`Failed to create cluster '${name}': the lab's sandbox simulates at most 10 nodes`);
-    let apiPort = 6443;
+    // no --api-port (or `random`): the sandbox takes a free port as k3d does (cmd/util/ports.go GetFreePort)
+    let apiPort = 0;
     const rawApi = f['api-port'] as string;
-    if (rawApi) {
+    const apiPortGiven = rawApi !== '' && rawApi.split(':').pop() !== 'random';
+    if (apiPortGiven) {
       const port = rawApi.split(':').pop()!;
       if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535)
         return log.fatal(`Failed to parse API Port specification '${rawApi}': invalid port '${port}'`);
@@ -182,7 +184,7 @@ export const clusterCreate: K3dCommand = {
       servers,
       agents,
       apiPort,
-      apiPortGiven: rawApi !== '',
+      apiPortGiven,
       image,
       k3sVersion: /^rancher\/k3s:v\d/.test(image) ? image.split(':')[1]!.replace(/-k3s/, '+k3s') : K3S_VERSION,
       k3sArgs,

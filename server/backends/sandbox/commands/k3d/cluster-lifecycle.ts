@@ -93,7 +93,7 @@ export const clusterStart: K3dCommand = {
     log.info('Starting servers...');
     for (const n of nodes.filter((x) => x.role === 'server')) log.info(`Starting node '${n.name}'`);
     await sandbox.startCluster();
-    if (c.agents) {
+    if (nodes.some((x) => x.role === 'agent')) {
       log.info('Starting agents...');
       for (const n of nodes.filter((x) => x.role === 'agent')) log.info(`Starting node '${n.name}'`);
     } else log.info('All agents already running.');

@@ -1,5 +1,6 @@
 /** `k3d cluster list [NAME...]`: NAME SERVERS AGENTS LOADBALANCER, or -o json|yaml. */
 import {stringify} from 'yaml';
+import {containerRunning, nodeContainers, type ClusterRecord} from '../../cluster/cluster-record';
 import type {K3dCommand} from './k3d-command';
 import {formatTable} from '../../kit/table';
 
@@ -26,10 +27,10 @@ export const clusterList: K3dCommand = {
     if (output) {
       const docs = clusters.map((c) => ({
         name: c.name,
-        serversCount: c.servers,
-        serversRunning: c.state === 'running' ? c.servers : 0,
-        agentsCount: c.agents,
-        agentsRunning: c.state === 'running' ? c.agents : 0,
+        serversCount: count(c, 'server').all,
+        serversRunning: count(c, 'server').running,
+        agentsCount: count(c, 'agent').all,
+        agentsRunning: count(c, 'agent').running,
         hasLoadbalancer: true,
         imageVolume: `k3d-${c.name}-images`,
       }));
@@ -37,11 +38,17 @@ export const clusterList: K3dCommand = {
       return 0;
     }
     const rows = clusters.map((c) => {
-      const up = c.state === 'running';
-      return [c.name, `${up ? c.servers : 0}/${c.servers}`, `${up ? c.agents : 0}/${c.agents}`, 'true'];
+      const [s, a] = [count(c, 'server'), count(c, 'agent')];
+      return [c.name, `${s.running}/${s.all}`, `${a.running}/${a.all}`, 'true'];
     });
     if (!parsed.flags['no-headers']) rows.unshift(['NAME', 'SERVERS', 'AGENTS', 'LOADBALANCER']);
     io.stdout.write(formatTable(rows));
     return 0;
   },
 };
+
+/** a role's node containers, and how many of them run (`k3d node create|delete|stop` change both) */
+function count(c: ClusterRecord, role: 'server' | 'agent'): {all: number; running: number} {
+  const nodes = nodeContainers(c).filter((n) => n.role === role);
+  return {all: nodes.length, running: nodes.filter((n) => containerRunning(c, n.name)).length};
+}

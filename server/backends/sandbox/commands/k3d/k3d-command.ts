@@ -21,6 +21,8 @@ export interface K3dCommand {
   flags: FlagSpec[];
   /** cobra's Args check: max positionals */
   maxArgs?: number;
+  /** cobra's ExactArgs */
+  exactArgs?: number;
   run(ctx: K3dContext): Promise<number>;
 }
 

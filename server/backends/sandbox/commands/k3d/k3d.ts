@@ -10,6 +10,7 @@ import {clusterList} from './cluster-list';
 import {GLOBAL_FLAGS, type K3dCommand} from './k3d-command';
 import {K3dLog} from './k3d-log';
 import {kubeconfigGet, kubeconfigMerge} from './kubeconfig';
+import {nodeCreate, nodeDelete, nodeStart, nodeStop} from './node-lifecycle';
 import {nodeList} from './node-list';
 import {NOT_SIMULATED} from './not-simulated';
 import {version} from './version';
@@ -21,7 +22,11 @@ const COMMANDS: K3dCommand[] = [
   clusterList,
   clusterStart,
   clusterStop,
+  nodeCreate,
+  nodeDelete,
   nodeList,
+  nodeStart,
+  nodeStop,
   kubeconfigGet,
   kubeconfigMerge,
   version,
@@ -125,5 +130,7 @@ export const k3d: SandboxCommand = async (io, sandbox) => {
         : `accepts at most ${cmd.maxArgs} arg(s), received ${parsed.args.length}`;
     return fail(message, commandUsage(cmd));
   }
+  if (cmd.exactArgs !== undefined && parsed.args.length !== cmd.exactArgs)
+    return fail(`accepts ${cmd.exactArgs} arg(s), received ${parsed.args.length}`, commandUsage(cmd));
   return cmd.run({io, sandbox, log, parsed});
 };

@@ -1,5 +1,5 @@
 /** `k3d node list`: every node container of every cluster, the serverlb included (NAME ROLE CLUSTER STATUS). */
-import {nodeContainers} from '../../cluster/cluster-record';
+import {containerRunning, nodeContainers} from '../../cluster/cluster-record';
 import type {K3dCommand} from './k3d-command';
 import {formatTable} from '../../kit/table';
 
@@ -15,7 +15,11 @@ export const nodeList: K3dCommand = {
   async run({io, sandbox, parsed}) {
     const c = sandbox.cluster;
     let nodes = c
-      ? nodeContainers(c).map((n) => ({...n, cluster: c.name, status: c.state === 'running' ? 'running' : 'exited'}))
+      ? nodeContainers(c).map((n) => ({
+          ...n,
+          cluster: c.name,
+          status: containerRunning(c, n.name) ? 'running' : 'exited',
+        }))
       : [];
     if (parsed.args.length) nodes = nodes.filter((n) => parsed.args.includes(n.name));
     nodes.sort((a, b) => a.name.localeCompare(b.name));

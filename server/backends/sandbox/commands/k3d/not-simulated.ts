@@ -1,7 +1,7 @@
 /**
  * k3d commands a learner may type that the sandbox does not simulate: real k3d commands, so they must not read as
  * typos ("unknown command"). Each fails the way k3d fails (FATA, exit 1) with a message that says why and where
- * to try it: the node set is fixed when the cluster is created, and there is no image store to import into.
+ * to try it: there is no image store to import into and no Docker to run a registry in.
  */
 import type {K3dCommand} from './k3d-command';
 import type {FlagSpec} from '../../kit/flags';
@@ -36,49 +36,7 @@ function stub(
   };
 }
 
-const NODES = 'the cluster\'s nodes are fixed when it is created (use --servers/--agents on "k3d cluster create").';
-
 export const NOT_SIMULATED: K3dCommand[] = [
-  stub(['node', 'create'], 'k3d node create NAME', 'Create a new k3s node in docker', NODES, [
-    CLUSTER,
-    {name: 'role', type: 'string', default: 'agent', usage: 'Specify node role [server, agent]'},
-    {name: 'replicas', type: 'int', default: 1, usage: 'Number of replicas of this node specification.'},
-    {name: 'image', short: 'i', type: 'string', default: '', usage: 'Specify k3s image used for the node(s)'},
-    {name: 'memory', type: 'string', default: '', usage: 'Memory limit imposed on the node [From docker]'},
-    {name: 'wait', type: 'bool', default: true, usage: 'Wait for the node(s) to be ready before returning.'},
-    {
-      name: 'timeout',
-      type: 'string',
-      default: '0s',
-      usage: "Maximum waiting time for '--wait' before canceling/returning.",
-    },
-    {name: 'k3s-node-label', type: 'stringArray', default: [], usage: 'Specify k3s node labels'},
-  ]),
-  stub(
-    ['node', 'delete'],
-    'k3d node delete (NAME | --all)',
-    'Delete node(s).',
-    NODES,
-    [
-      {name: 'all', short: 'a', type: 'bool', usage: 'Delete all existing nodes'},
-      {name: 'registries', short: 'r', type: 'bool', usage: 'Also delete registries'},
-    ],
-    ['del', 'rm'],
-  ),
-  stub(
-    ['node', 'start'],
-    'k3d node start NODE',
-    'Start an existing k3d node',
-    'nodes start and stop with their cluster ("k3d cluster start|stop").',
-    [],
-  ),
-  stub(
-    ['node', 'stop'],
-    'k3d node stop NAME',
-    'Stop an existing k3d node',
-    'nodes start and stop with their cluster ("k3d cluster start|stop").',
-    [],
-  ),
   stub(
     ['image', 'import'],
     'k3d image import [IMAGE | ARCHIVE [IMAGE | ARCHIVE...]]',
