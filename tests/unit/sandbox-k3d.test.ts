@@ -240,6 +240,14 @@ spec:
     assert.equal((await sh('k3d cluster list --no-headers')).stdout, '');
     assert.equal((await sh('docker ps -q')).stdout, '');
     assert.equal((await sh('kubectl config get-contexts -o name')).stdout, '');
-    assert.equal((await sh('k3d cluster delete ambient')).stdout, 'INFO[0000] No clusters found\n');
+    // as k3d v5.8.3's getClusters/Run word it (cmd/cluster/clusterDelete.go)
+    assert.equal(
+      (await sh('k3d cluster delete ambient')).stdout,
+      "INFO[0000] No nodes found for cluster 'ambient', nothing to delete.\nINFO[0000] No clusters found\n",
+    );
+    assert.equal(
+      (await sh('k3d cluster delete --all')).stdout,
+      'INFO[0000] Deleting all clusters...\nINFO[0000] No clusters found\n',
+    );
   });
 });

@@ -21,8 +21,11 @@ export const clusterDelete: K3dCommand = {
     {name: 'config', short: 'c', type: 'string', default: '', usage: 'Path of a config file to use'},
   ],
   async run(ctx) {
-    const {log, sandbox} = ctx;
-    const {found} = targets(ctx);
+    const {log, sandbox, parsed} = ctx;
+    const {found, missing} = targets(ctx);
+    // cmd/cluster/clusterDelete.go (v5.8.3): --all announces itself; a named cluster without nodes is skipped, said so
+    if (parsed.flags.all) log.info('Deleting all clusters...');
+    for (const name of missing) log.info(`No nodes found for cluster '${name}', nothing to delete.`);
     if (!found.length) {
       log.info('No clusters found');
       return 0;
