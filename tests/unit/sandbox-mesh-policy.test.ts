@@ -304,7 +304,7 @@ describe('HTTPRoute', () => {
           parents: {controllerName: string; conditions: {type: string; status: string}[]}[];
         }
       ).parents;
-      assert.equal(parents[0]!.controllerName, 'istio.io/gateway-mesh-controller');
+      assert.equal(parents[0]!.controllerName, 'istio.io/gateway-controller');
       assert.deepEqual(
         parents[0]!.conditions.map((c) => `${c.type}=${c.status}`),
         ['Accepted=True', 'ResolvedRefs=True'],

@@ -10,8 +10,9 @@ import {getOf, listOf, typeOf} from '../api/kinds';
  * mesh controller) or an istio GatewayClass Gateway such as a waypoint — with Accepted and ResolvedRefs (False with
  * BackendNotFound when a backendRef names a missing Service). Wording from pilot/pkg/config/kube/gateway conditions.
  */
-const MESH_CONTROLLER = 'istio.io/gateway-mesh-controller';
 const GATEWAY_CONTROLLER = 'istio.io/gateway-controller';
+/** istiod writes every parent's status as the gateway controller, Service parents too (conditions.go, 1.29.6) */
+const MESH_CONTROLLER = GATEWAY_CONTROLLER;
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 const ISTIO_CLASSES = ['istio', 'istio-waypoint'];
 

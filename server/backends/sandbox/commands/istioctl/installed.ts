@@ -9,16 +9,19 @@ import {ALL_ISTIO_CRD_NAMES} from './install/crds';
 import {COMPONENT_LABEL} from './install/object-labels';
 import {getOf, listOf, type KindName} from '../../api/kinds';
 
+/** operator/pkg/uninstall/prune.go NamespacedResources (1.29.6), in its order */
 const NAMESPACED: KindName[] = [
   'deployments',
   'daemonsets',
   'services',
   'configmaps',
+  'pods',
+  'secrets',
+  'serviceaccounts',
+  'rolebindings',
+  'roles',
   'poddisruptionbudgets',
   'horizontalpodautoscalers',
-  'serviceaccounts',
-  'roles',
-  'rolebindings',
 ];
 const CLUSTER: KindName[] = [
   'mutatingwebhookconfigurations',
@@ -73,7 +76,11 @@ export function installedState(store: ObjectStore, istioNamespace: string): Inst
   }
 }
 
-/** "apps/v1, Kind=Deployment/istiod.istio-system" as apimachinery prints a GVK and the pruner names objects */
+/**
+ * "apps/v1, Kind=Deployment/istiod.istio-system" as apimachinery prints a GVK (GroupVersionKind.String(): group, "/",
+ * version; the core group's empty name leaves "/v1") and the pruner names objects
+ */
 export function prunedName(o: KubeObject): string {
-  return `${o.apiVersion}, Kind=${o.kind}/${o.metadata.name}.${o.metadata.namespace ?? ''}`;
+  const gv = o.apiVersion.includes('/') ? o.apiVersion : `/${o.apiVersion}`;
+  return `${gv}, Kind=${o.kind}/${o.metadata.name}.${o.metadata.namespace ?? ''}`;
 }

@@ -36,6 +36,16 @@ interface Container {
   image?: string;
   command?: string[];
   args?: string[];
+  securityContext?: {runAsUser?: number};
+}
+
+/**
+ * The USER column of the node's busybox `ps`: the container's runAsUser, else the pod's, else the image's user; the
+ * k3s node's /etc/passwd names only root, so any other uid shows as its number (the sidecar's 1337, /pause's 65535).
+ */
+function processUser(c: Container, podRunAsUser: number | undefined): string {
+  const uid = c.securityContext?.runAsUser ?? podRunAsUser ?? imageSpecFor(c.image).user.uid;
+  return uid === 0 ? 'root' : String(uid);
 }
 
 /** PID 1 of a container, from the one image table (runtime/images/catalog.ts) */
@@ -93,10 +103,8 @@ export function nodeProcesses(store: ObjectStore, cluster: ClusterRecord, node: 
 function podProcesses(pod: KubeObject, base: number): NodeProcess[] {
   const ref = {namespace: pod.metadata.namespace!, name: pod.metadata.name!, uid: pod.metadata.uid ?? ''};
   const sandboxId = createHash('sha256').update(`sandbox:${ref.uid}`).digest('hex');
-  const containers = ((pod as {spec?: {containers?: Container[]}}).spec?.containers ?? []).slice(
-    0,
-    (SLOT_SIZE - 4) / 2,
-  );
+  const spec = (pod as {spec?: {containers?: Container[]; securityContext?: {runAsUser?: number}}}).spec;
+  const containers = (spec?.containers ?? []).slice(0, (SLOT_SIZE - 4) / 2);
   const procs: NodeProcess[] = [
     {
       pid: base,
@@ -112,7 +120,7 @@ function podProcesses(pod: KubeObject, base: number): NodeProcess[] {
     procs.push({
       pid: base + 4 + i * 2,
       ppid: base,
-      user: 'root',
+      user: processUser(c, spec?.securityContext?.runAsUser),
       command: containerCommand(c),
       kind: 'container',
       pod: ref,

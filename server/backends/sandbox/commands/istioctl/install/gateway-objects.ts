@@ -84,12 +84,8 @@ function gateway(cfg: InstallConfig, kind: 'ingress' | 'egress'): KubeObject[] {
         ports,
       },
     },
-    {
-      apiVersion: 'policy/v1',
-      kind: 'PodDisruptionBudget',
-      metadata: meta(name, ns, labels),
-      spec: {minAvailable: 1, selector: {matchLabels: {app: name, istio: `${kind}gateway`}}},
-    },
+    // no PodDisruptionBudget: only when autoscaleMin (or replicaCount) is over 1; the default is 1
+    // (gateways/istio-ingress/templates/poddisruptionbudget.yaml, 1.29.6)
   ];
 }
 

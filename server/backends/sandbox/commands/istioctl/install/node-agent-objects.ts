@@ -2,6 +2,7 @@
  * Components Cni and Ztunnel: the two per-node DaemonSets of ambient (charts istio-cni and ztunnel), with their
  * accounts and the CNI config map. The CNI paths come from values (global.platform=k3d or values.cni.*).
  */
+import type {PolicyRule} from 'kubernetes-types/rbac/v1';
 import type {KubeObject} from '../../../api/types';
 import {imageOf, type InstallConfig} from './install-config';
 import {meta, TOLERATE_ALL} from './object-labels';
@@ -17,6 +18,17 @@ export function cniObjects(cfg: InstallConfig): KubeObject[] {
     'app.kubernetes.io/version': cfg.tag,
     'istio.io/rev': cfg.revision || 'default',
   };
+  /** a ClusterRole and its binding to the istio-cni ServiceAccount */
+  const cniRole = (role: string, binding: string, rules: PolicyRule[]): KubeObject[] => [
+    {apiVersion: RBAC, kind: 'ClusterRole', metadata: meta(role, undefined, labels), rules},
+    {
+      apiVersion: RBAC,
+      kind: 'ClusterRoleBinding',
+      metadata: meta(binding, undefined, labels),
+      roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role},
+      subjects: [{kind: 'ServiceAccount', name: 'istio-cni', namespace: ns}],
+    },
+  ];
   return [
     {apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('istio-cni', ns, labels)},
     {
@@ -46,6 +58,18 @@ export function cniObjects(cfg: InstallConfig): KubeObject[] {
       roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'istio-cni'},
       subjects: [{kind: 'ServiceAccount', name: 'istio-cni', namespace: ns}],
     },
+    // the repair controller (repair.enabled, repairPods: the defaults) and, with ambient, the pod labelling role
+    // (istio-cni/templates/clusterrole.yaml and clusterrolebinding.yaml, 1.29.6)
+    ...cniRole('istio-cni-repair-role', 'istio-cni-repair-rolebinding', [
+      {apiGroups: [''], resources: ['events'], verbs: ['create', 'patch']},
+      {apiGroups: [''], resources: ['pods'], verbs: ['watch', 'get', 'list']},
+    ]),
+    ...(cfg.components.includes('Ztunnel')
+      ? cniRole('istio-cni-ambient', 'istio-cni-ambient', [
+          {apiGroups: [''], resources: ['pods/status'], verbs: ['patch', 'update']},
+          {apiGroups: ['apps'], resources: ['daemonsets'], resourceNames: ['istio-cni-node'], verbs: ['get']},
+        ])
+      : []),
     {
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',

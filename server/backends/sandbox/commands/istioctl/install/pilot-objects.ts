@@ -173,12 +173,8 @@ export function pilotObjects(cfg: InstallConfig): KubeObject[] {
         ],
       },
     },
-    {
-      apiVersion: 'policy/v1',
-      kind: 'PodDisruptionBudget',
-      metadata: meta('istiod', ns, {...app, istio: 'pilot'}),
-      spec: {minAvailable: 1, selector: {matchLabels: {app: 'istiod', istio: 'pilot'}}},
-    },
+    // no PodDisruptionBudget: the chart makes one only when autoscaleMin (or replicaCount) is over 1, and the
+    // defaults are autoscaleEnabled with autoscaleMin 1 (istio-discovery/templates/poddisruptionbudget.yaml, 1.29.6)
     {
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
