@@ -16,7 +16,12 @@ export const LABEL = {
   useWaypoint: 'istio.io/use-waypoint',
   useWaypointNamespace: 'istio.io/use-waypoint-namespace',
   waypointFor: 'istio.io/waypoint-for',
+  gatewayManaged: 'gateway.istio.io/managed',
+  gatewayName: 'gateway.networking.k8s.io/gateway-name',
 } as const;
+
+/** `gateway.istio.io/managed` on what istiod deploys for a waypoint Gateway (its Service, Deployment and Pods) */
+export const MESH_CONTROLLER = 'istio.io-mesh-controller';
 
 export const REDIRECTION_ANNOTATION = 'ambient.istio.io/redirection';
 export const SIDECAR_STATUS_ANNOTATION = 'sidecar.istio.io/status';
@@ -114,6 +119,10 @@ export function waypointTrafficType(gw: KubeObject | undefined): 'service' | 'wo
  * Which waypoint serves traffic to a destination. Service-addressed traffic reads the Service's label, then the
  * namespace's; workload-addressed traffic (to a pod IP) the pod's, then the namespace's. `none` on a more specific
  * object opts out. The waypoint must accept that traffic type (`istio.io/waypoint-for`: service|workload|all|none).
+ * A waypoint never has a waypoint, even in a namespace labelled to use it: its own Service (istiod's
+ * fetchWaypointForService skips `gateway.istio.io/managed=istio.io-mesh-controller`) and its own pods (an instance of
+ * a waypoint, fetchWaypointForInstance: `gateway.networking.k8s.io/gateway-name` names a Gateway of its namespace);
+ * pilot/pkg/serviceregistry/kube/controller/ambient/waypoints.go and workloads.go, Istio 1.29.
  */
 export function waypointFor(
   world: Pick<MeshWorld, 'namespaces' | 'gateways'>,
@@ -122,6 +131,9 @@ export function waypointFor(
   const target = dest.service ?? dest.pod;
   if (!target) return undefined;
   const ns = nsOf(target);
+  if (dest.service && labelsOf(dest.service)[LABEL.gatewayManaged] === MESH_CONTROLLER) return undefined;
+  const instanceOf = dest.service ? undefined : labelsOf(target)[LABEL.gatewayName];
+  if (instanceOf && world.gateways.some((g) => nameOf(g) === instanceOf && nsOf(g) === ns)) return undefined;
   const layers: [WaypointChoice['from'], Record<string, string>][] = [
     [dest.service ? 'service' : 'pod', labelsOf(target)],
     ['namespace', namespaceLabels(world, ns)],
