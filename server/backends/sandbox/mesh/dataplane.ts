@@ -1,5 +1,5 @@
 import type {KubeObject} from '../api';
-import {annotationsOf, asJson, labelsOf, nameOf, namespaceLabels, nsOf, type Json, type MeshWorld} from './world';
+import {annotationsOf, asPod, labelsOf, nameOf, namespaceLabels, nsOf, type MeshWorld} from './world';
 
 /**
  * Which data plane a pod is in, as Istio decides it. Behaviour as data where the rules are lists of labels;
@@ -74,8 +74,8 @@ export function wantsAmbient(i: AmbientInput): boolean {
 
 /** the pod carries an injected istio-proxy (what the injector left; the pod spec is immutable afterwards) */
 export function hasSidecar(pod: KubeObject): boolean {
-  const containers: Json[] = asJson(pod).spec?.containers ?? [];
-  const inits: Json[] = asJson(pod).spec?.initContainers ?? [];
+  const containers = asPod(pod).spec?.containers ?? [];
+  const inits = asPod(pod).spec?.initContainers ?? [];
   return (
     !!annotationsOf(pod)[SIDECAR_STATUS_ANNOTATION] && [...containers, ...inits].some((c) => c.name === 'istio-proxy')
   );

@@ -74,8 +74,11 @@ export function readWorld(store: ObjectStore): MeshWorld {
   };
 }
 
-const pod = (p: KubeObject) => p as Typed<Pod>;
-const service = (s: KubeObject) => s as Typed<Service>;
+/** a stored Pod / Service read as its kubernetes-types type (a view, validated when it was written) */
+export const asPod = (p: KubeObject) => p as Typed<Pod>;
+export const asService = (s: KubeObject) => s as Typed<Service>;
+const pod = asPod;
+const service = asService;
 export const podIP = (p: KubeObject): string | undefined => pod(p).status?.podIP;
 export const nodeOf = (p: KubeObject): string | undefined => pod(p).spec?.nodeName;
 export const isRunning = (p: KubeObject): boolean =>
