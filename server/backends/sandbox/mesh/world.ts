@@ -36,8 +36,6 @@ export interface IstioInstall {
 export const ISTIO_SYSTEM = 'istio-system';
 export const TRUST_DOMAIN = 'cluster.local';
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-export const asJson = (o: unknown): Json => (o && typeof o === 'object' ? (o as Json) : {});
 export const labelsOf = (o: KubeObject | undefined): Record<string, string> => o?.metadata.labels ?? {};
 export const annotationsOf = (o: KubeObject | undefined): Record<string, string> => o?.metadata.annotations ?? {};
 export const nameOf = (o: KubeObject): string => String(o.metadata.name ?? '');
