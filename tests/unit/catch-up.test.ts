@@ -77,6 +77,32 @@ describe('what a page needs, derived from the steps before it', () => {
   });
 });
 
+describe('the optional Argo page', () => {
+  it('no page needs what it makes, so catch-up never runs it, in either language', () => {
+    for (const locale of ['en', 'ko'] as const) {
+      const pages = manifests.pages(locale);
+      const localFacts = new WalkthroughFacts(pages);
+      for (const {pageId} of pages) {
+        assert.deepEqual(
+          localFacts.needsOf(pageId).filter((need) => need.pageId === 'argo'),
+          [],
+          `${locale}/${pageId} needs the Argo page`,
+        );
+        assert.ok(
+          !localFacts.catchUpPlan(pageId, () => false).some((ref) => ref.pageId === 'argo'),
+          `${locale}/${pageId}: catch-up would run the Argo page`,
+        );
+      }
+    }
+  });
+
+  it('says so in its title', () => {
+    const title = (locale: 'en' | 'ko') => manifests.pages(locale).find((p) => p.pageId === 'argo')?.title;
+    assert.equal(title('en'), 'Argo CD and Argo Rollouts (optional)');
+    assert.equal(title('ko'), 'Argo CD와 Argo Rollouts (선택)');
+  });
+});
+
 describe('the catch-up plan', () => {
   it('nothing there: every step of the producing pages, in walkthrough order, with what they need in turn', () => {
     const plan = facts.catchUpPlan('traffic-httpbin', () => false);

@@ -3,6 +3,7 @@ import {after, before, describe, it} from 'node:test';
 import type {KubeObject} from '../../server/backends/sandbox/api/types';
 import {eventually, installGatewayApi, startIstioHarness, type IstioHarness} from '../fixtures/sandbox-istio/harness';
 import {getOf, listOf, mustType} from '../../server/backends/sandbox/api/kinds';
+import {waypointChildren} from '../../server/backends/sandbox/mesh/waypoint-controller';
 
 // analyze, waypoint, ztunnel-config and proxy-status read what the store holds. The waypoint Deployment and its
 // Programmed status belong to the mesh controllers; where those are absent the test writes the status itself.
@@ -241,6 +242,26 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
       'waypoint',
       '1/1',
     ]);
+  });
+
+  it('ztunnel-config services: a waypoint is not its own waypoint, though its namespace uses it', async () => {
+    // the Service istiod deploys for the bar-2 waypoint (this harness runs no mesh controllers)
+    const gw = getOf(h.store, 'gateways', 'bar-2', 'waypoint')!;
+    const {service: wpSvc} = waypointChildren(gw, 'docker.io/istio/proxyv2:1.29.8');
+    create('services', {...wpSvc, spec: {...(wpSvc.spec as object), clusterIP: '10.43.200.8'}});
+    // istiod's fetchWaypointForService skips gateway.istio.io/managed=istio.io-mesh-controller
+    const r = await h.run('zc services --service-namespace bar-2');
+    const own = r.stdout.split('\n').find((l) => l.split(/\s+/)[1] === 'waypoint');
+    assert.ok(own, r.stdout);
+    assert.deepEqual(own.split(/\s+/).slice(0, 4), ['bar-2', 'waypoint', '10.43.200.8', 'None']);
+    const json = await h.run('zc services --service-namespace bar-2 -o json');
+    const doc = JSON.parse(json.stdout) as {name: string; waypoint?: {destination: string}}[];
+    assert.equal(doc.find((s) => s.name === 'waypoint')?.waypoint, undefined);
+    assert.equal(
+      doc.find((s) => s.name === 'helloworld')?.waypoint?.destination,
+      'bar-2/waypoint.bar-2.svc.cluster.local',
+    );
+    h.store.delete(mustType(h.store, 'services'), 'bar-2', 'waypoint');
   });
 
   it('ztunnel-config certificates: Leaf and Root per identity on the node', async () => {

@@ -94,6 +94,39 @@ describe('data plane classification', () => {
     assert.equal(waypointFor(world, {pod: pod({'istio.io/use-waypoint': 'wl'})})?.name, 'wl');
     assert.equal(waypointFor(world, {service: svc({'istio.io/use-waypoint': 'wl'})}), undefined);
   });
+
+  it('a waypoint has no waypoint: neither its own Service nor its pods, though its namespace uses it', () => {
+    const managed = {
+      'gateway.istio.io/managed': 'istio.io-mesh-controller',
+      'gateway.networking.k8s.io/gateway-name': 'waypoint',
+    };
+    const world = {
+      namespaces: [
+        {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'bar-2', labels: {'istio.io/use-waypoint': 'waypoint'}}},
+      ],
+      gateways: [
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'Gateway',
+          metadata: {name: 'waypoint', namespace: 'bar-2', labels: {'istio.io/waypoint-for': 'all'}},
+          spec: {gatewayClassName: 'istio-waypoint'},
+        },
+      ],
+    };
+    const of = (kind: string, labels: Record<string, string>): KubeObject => ({
+      apiVersion: 'v1',
+      kind,
+      metadata: {name: 'waypoint', namespace: 'bar-2', labels},
+    });
+    assert.equal(waypointFor(world, {service: of('Service', managed)}), undefined);
+    assert.equal(waypointFor(world, {pod: of('Pod', managed)}), undefined);
+    // an ordinary Service and pod of the namespace do use it (the Gateway is for all traffic)
+    assert.equal(waypointFor(world, {service: of('Service', {})})?.name, 'waypoint');
+    assert.equal(waypointFor(world, {pod: of('Pod', {})})?.name, 'waypoint');
+    // a gateway-name label naming no Gateway of the namespace does not make a pod a waypoint instance
+    const stray = of('Pod', {'gateway.networking.k8s.io/gateway-name': 'elsewhere'});
+    assert.equal(waypointFor(world, {pod: stray})?.name, 'waypoint');
+  });
 });
 
 const GOLDEN = new URL('../fixtures/sandbox-mesh/injected-sleep.json', import.meta.url);

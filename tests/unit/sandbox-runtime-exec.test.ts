@@ -132,6 +132,37 @@ describe('kubectl exec against the pod runtime', {skip: NO_KUBECTL}, () => {
     assert.match(failing.stderr, /^curl: \(22\) The requested URL returned error: 503\n/);
   });
 
+  it('curl -D dumps the response headers: to stdout before the body, to a file, even with --fail', async () => {
+    const exec = (script: string) => k(['exec', '-n', 'foo', 'curl-5b549b49b8-x2x9k', '--', 'sh', '-c', script]);
+    const toStdout = await exec('curl -s -D - http://httpbin:8000/status/418');
+    assert.equal(toStdout.code, 0, toStdout.stderr);
+    // status line and headers with CRLF, the blank line, then the body
+    const [head, ...rest] = toStdout.stdout.split('\r\n\r\n');
+    assert.match(head!, /^HTTP\/1\.1 418 I'm a teapot\r\n/);
+    for (const line of head!.split('\r\n').slice(1)) assert.match(line, /^[A-Za-z-]+: ./);
+    assert.equal(rest.join('\r\n\r\n'), (await exec('curl -s http://httpbin:8000/status/418')).stdout);
+
+    const toFile = await exec('curl -s -o /dev/null --dump-header /tmp/h.txt http://httpbin:8000/get; cat /tmp/h.txt');
+    assert.match(toFile.stdout, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\n$/);
+    // two URLs: the file holds both header blocks; a new command truncates it first
+    const two = await exec(
+      'curl -s -o /dev/null -D /tmp/h.txt http://httpbin:8000/get http://httpbin:8000/status/204; grep -c ^HTTP/ /tmp/h.txt',
+    );
+    assert.equal(two.stdout, '2\n');
+    // no response: the file exists, empty
+    const none = await exec('curl -s -D /tmp/h.txt http://nope:8000/; echo "exit $?"; wc -c < /tmp/h.txt');
+    assert.equal(none.stdout, 'exit 6\n0\n');
+    // --fail fails after the headers went out (curl 7.75.0+)
+    const failing = await exec('curl -sSf -D - http://httpbin:8000/status/503');
+    assert.equal(failing.code, 22);
+    assert.match(failing.stdout, /^HTTP\/1\.1 503 Service Unavailable\r\n[\s\S]*\r\n\r\n$/);
+    // a file curl cannot open: exit 23, no transfer
+    const denied = await exec('curl -sS -D /etc/h.txt http://httpbin:8000/get');
+    assert.equal(denied.code, 23);
+    assert.equal(denied.stdout, '');
+    assert.equal(denied.stderr, 'curl: Failed to open /etc/h.txt\ncommand terminated with exit code 23\n');
+  });
+
   it("reports DNS and connection failures with curl's exit codes", async () => {
     const dns = await k(['exec', '-n', 'foo', 'curl-5b549b49b8-x2x9k', '--', 'curl', '-sS', 'http://nope:8000/']);
     assert.equal(dns.code, 6);

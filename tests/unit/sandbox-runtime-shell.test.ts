@@ -88,6 +88,18 @@ describe('curl flags', () => {
     );
   });
 
+  it('reads -D as curl does: attached, separate, long', () => {
+    const d = (args: string[]) => {
+      const r = parseCurlArgs([...args, 'web']);
+      return r.ok ? r.opts.dumpHeader : r.message;
+    };
+    assert.equal(d(['-sD-']), '-');
+    assert.equal(d(['-D', '/tmp/h']), '/tmp/h');
+    assert.equal(d(['--dump-header=%']), '%');
+    assert.equal(d(['--dump-header', 'h.txt']), 'h.txt');
+    assert.match(String(d(['-D'])), /^curl: no URL specified/, '-D takes the next word, here the URL');
+  });
+
   it('fails like curl on bad usage', () => {
     assert.deepEqual(parseCurlArgs(['-s']), {
       ok: false,
@@ -190,6 +202,17 @@ describe('in-pod shell', () => {
       logs.at(-1)!,
       /^10\.42\.0\.9 - - \[\d\d\/\w{3}\/\d{4}:[\d:]+ \+0000\] "GET \/missing HTTP\/1\.1" 404 \d+ "-" "curl\/8\.16\.0" "-"$/,
     );
+  });
+
+  it('curl -D %: stderr from curl 8.10.0, a file named % before; -i with --fail shows the headers', async () => {
+    const stderr = await sh('curl -s -o /dev/null -D % http://web/');
+    assert.match(stderr.stderr, /^HTTP\/1\.1 200 OK\r\nServer: nginx\/1\.27\.3\r\n[\s\S]*\r\n\r\n$/);
+    const old = await sh('cd /tmp && CURL_VERSION=8.9.1 curl -s -o /dev/null -D % http://web/ && head -1 %');
+    assert.equal(old.stderr, '');
+    assert.equal(old.stdout, 'HTTP/1.1 200 OK\r\n');
+    const failing = await sh('curl -sif http://web/missing');
+    assert.match(failing.stdout, /^HTTP\/1\.1 404 Not Found\r\n[\s\S]*\r\n\r\n$/);
+    assert.equal(failing.stderr, '');
   });
 
   it('ps shows PID 1 and the exec, with no sh for a direct exec', async () => {

@@ -5,9 +5,12 @@
  * `kubectl autoscale` (kubectl ≤ 1.32) writes v1's `targetCPUUtilizationPercentage`, `kubectl get hpa` reads v2's
  * `metrics`. v1's annotations for the metrics it cannot express are not written.
  */
+import {isJsonObject, objectOf, objectsOf, type JsonObject} from '../kit/json';
 import type {KubeObject, ResourceType} from './types';
 
-type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- free-form object JSON
+/** the Resource metric for cpu of a metrics / currentMetrics list, if there is one */
+const cpuMetric = (list: unknown): JsonObject | undefined =>
+  objectsOf(list).find((m) => m.type === 'Resource' && objectOf(m.resource).name === 'cpu');
 
 const isHpaV1 = (t: Pick<ResourceType, 'group' | 'version' | 'resource'>) =>
   t.group === 'autoscaling' && t.version === 'v1' && t.resource === 'horizontalpodautoscalers';
@@ -20,11 +23,13 @@ const isHpa = (t: Pick<ResourceType, 'group' | 'resource'>) =>
  * given, and the scale-up/scale-down behavior the controller follows
  */
 function defaultHpa(o: KubeObject): void {
-  const spec = (o.spec ??= {}) as J;
+  if (!isJsonObject(o.spec)) o.spec = {};
+  const spec = o.spec as JsonObject;
   spec.minReplicas ??= 1;
   if (!spec.metrics)
     spec.metrics = [{type: 'Resource', resource: {name: 'cpu', target: {type: 'Utilization', averageUtilization: 80}}}];
-  const b = (spec.behavior ??= {}) as J;
+  if (!isJsonObject(spec.behavior)) spec.behavior = {};
+  const b = spec.behavior;
   b.scaleUp = {
     stabilizationWindowSeconds: 0,
     selectPolicy: 'Max',
@@ -32,13 +37,13 @@ function defaultHpa(o: KubeObject): void {
       {type: 'Pods', value: 4, periodSeconds: 15},
       {type: 'Percent', value: 100, periodSeconds: 15},
     ],
-    ...(b.scaleUp ?? {}),
+    ...objectOf(b.scaleUp),
   };
   b.scaleDown = {
     stabilizationWindowSeconds: 300,
     selectPolicy: 'Max',
     policies: [{type: 'Percent', value: 100, periodSeconds: 15}],
-    ...(b.scaleDown ?? {}),
+    ...objectOf(b.scaleDown),
   };
 }
 
@@ -49,8 +54,7 @@ export function toStorage(type: ResourceType, o: KubeObject): KubeObject {
     defaultHpa(o);
     return o;
   }
-  const spec = (o.spec ?? {}) as J;
-  const {targetCPUUtilizationPercentage: cpu, ...rest} = spec;
+  const {targetCPUUtilizationPercentage: cpu, ...rest} = objectOf(o.spec);
   o.apiVersion = 'autoscaling/v2';
   o.spec = {
     ...rest,
@@ -60,7 +64,7 @@ export function toStorage(type: ResourceType, o: KubeObject): KubeObject {
   };
   defaultHpa(o);
   if (o.status) {
-    const {currentCPUUtilizationPercentage: cur, ...st} = o.status as J;
+    const {currentCPUUtilizationPercentage: cur, ...st} = objectOf(o.status);
     o.status = {
       ...st,
       ...(cur !== undefined
@@ -74,23 +78,19 @@ export function toStorage(type: ResourceType, o: KubeObject): KubeObject {
 /** the stored object in `type`'s version (mutates and returns it) */
 export function fromStorage(type: ResourceType, o: KubeObject): KubeObject {
   if (!isHpaV1(type)) return o;
-  const {metrics, behavior: _behavior, ...spec} = (o.spec ?? {}) as J;
-  const cpu = ((metrics ?? []) as J[]).find((m) => m.type === 'Resource' && m.resource?.name === 'cpu');
+  const {metrics, behavior: _behavior, ...spec} = objectOf(o.spec);
+  const cpu = objectOf(objectOf(cpuMetric(metrics)?.resource).target).averageUtilization;
   o.apiVersion = 'autoscaling/v1';
   o.spec = {
     ...spec,
-    ...(cpu?.resource?.target?.averageUtilization !== undefined
-      ? {targetCPUUtilizationPercentage: cpu.resource.target.averageUtilization}
-      : {}),
+    ...(cpu !== undefined ? {targetCPUUtilizationPercentage: cpu} : {}),
   };
   if (o.status) {
-    const {currentMetrics, conditions: _c, ...st} = o.status as J;
-    const cur = ((currentMetrics ?? []) as J[]).find((m) => m.type === 'Resource' && m.resource?.name === 'cpu');
+    const {currentMetrics, conditions: _c, ...st} = objectOf(o.status);
+    const cur = objectOf(objectOf(cpuMetric(currentMetrics)?.resource).current).averageUtilization;
     o.status = {
       ...st,
-      ...(cur?.resource?.current?.averageUtilization !== undefined
-        ? {currentCPUUtilizationPercentage: cur.resource.current.averageUtilization}
-        : {}),
+      ...(cur !== undefined ? {currentCPUUtilizationPercentage: cur} : {}),
     };
   }
   return o;

@@ -405,6 +405,20 @@ export class ObjectStore {
     this.quota.reset(this.snapshot().objects);
     this.graph.clear();
     for (const [bk, b] of this.buckets) for (const [k, o] of b) this.graph.observe(`${bk}\u0000${k}`, o, false);
+    this.resumeNamespaceFinalization();
+  }
+
+  /**
+   * A namespace that was Terminating when the sandbox stopped goes on terminating: kube-controller-manager's
+   * namespace controller lists every namespace when it starts and syncs each one, and a namespace with a
+   * deletionTimestamp gets its content deleted and then is removed (pkg/controller/namespace/namespace_controller.go,
+   * deletion/namespaced_resources_deleter.go).
+   */
+  private resumeNamespaceFinalization(): void {
+    const nsType = this.types.lookup('', 'v1', 'namespaces');
+    if (!nsType) return;
+    for (const ns of this.bucket(nsType).values())
+      if (ns.metadata.deletionTimestamp) this.scheduleNamespaceFinalize(nsType, ns.metadata.name!, this.nsDelay);
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 import {age} from './human-duration';
 import {jsonPathValues} from './jsonpath';
-import {printersFor, type Column, type J} from './printers';
+import {printersFor, type Column} from './printers';
 import type {KubeObject, ResourceType} from './types';
 
 /**
@@ -82,7 +82,7 @@ export function toTable(
     metadata: opts.resourceVersion ? {resourceVersion: opts.resourceVersion} : {},
     columnDefinitions: opts.noHeaders ? [] : cols.map(definition),
     rows: items.map((o) => {
-      const row: Table['rows'][number] = {cells: cols.map((c) => safeCell(c, o as J, opts.now))};
+      const row: Table['rows'][number] = {cells: cols.map((c) => safeCell(c, o, opts.now))};
       const obj = rowObject(o, include);
       if (obj !== undefined) row.object = obj;
       return row;
@@ -91,7 +91,7 @@ export function toTable(
 }
 
 /** a printer meeting an odd object must not fail the whole list */
-function safeCell(c: Column, o: J, now: Date): unknown {
+function safeCell(c: Column, o: KubeObject, now: Date): unknown {
   try {
     const v = c.cell(o, now);
     return v === undefined ? '' : v;

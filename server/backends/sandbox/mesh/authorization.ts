@@ -1,5 +1,7 @@
 import type {KubeObject} from '../api';
-import {asJson, labelsOf, nameOf, nsOf, TRUST_DOMAIN, type Json, type MeshWorld} from './world';
+import type {AuthorizationPolicy, AuthzCondition, AuthzOperation, AuthzRule, AuthzSource} from './istio-api';
+import type {Gateway} from './gateway-api';
+import {labelsOf, nameOf, nsOf, TRUST_DOMAIN, type MeshWorld} from './world';
 
 /**
  * AuthorizationPolicy (security.istio.io/v1) evaluated as Istio does (https://istio.io/latest/docs/reference/config/
@@ -30,16 +32,28 @@ export interface PolicyDecision {
 }
 
 /** fields only a proxy that parses HTTP can check (Istio's L7 attributes) */
-const L7_SOURCE = ['requestPrincipals', 'notRequestPrincipals', 'remoteIpBlocks', 'notRemoteIpBlocks'];
-const L7_OPERATION = ['methods', 'notMethods', 'paths', 'notPaths', 'hosts', 'notHosts'];
+const L7_SOURCE: readonly (keyof AuthzSource)[] = [
+  'requestPrincipals',
+  'notRequestPrincipals',
+  'remoteIpBlocks',
+  'notRemoteIpBlocks',
+];
+const L7_OPERATION: readonly (keyof AuthzOperation)[] = [
+  'methods',
+  'notMethods',
+  'paths',
+  'notPaths',
+  'hosts',
+  'notHosts',
+];
 const isL7Condition = (key: string) =>
   key.startsWith('request.') || key.startsWith('remote.') || key === 'experimental.envoy.filters.http';
 
-export function ruleHasL7(rule: Json): boolean {
+export function ruleHasL7(rule: AuthzRule): boolean {
   return (
-    ((rule.from ?? []) as Json[]).some((f) => L7_SOURCE.some((k) => asJson(f.source)[k] !== undefined)) ||
-    ((rule.to ?? []) as Json[]).some((t) => L7_OPERATION.some((k) => asJson(t.operation)[k] !== undefined)) ||
-    ((rule.when ?? []) as Json[]).some((w) => isL7Condition(String(w.key)))
+    (rule.from ?? []).some((f) => L7_SOURCE.some((k) => f.source?.[k] !== undefined)) ||
+    (rule.to ?? []).some((t) => L7_OPERATION.some((k) => t.operation?.[k] !== undefined)) ||
+    (rule.when ?? []).some((w) => isL7Condition(String(w.key)))
   );
 }
 
@@ -69,15 +83,17 @@ const headerOf = (r: AuthzRequest, name: string) =>
   r.http?.headers.find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
 
 /** `values` must hit (if given) and `notValues` must miss */
-function positiveNegative(list: unknown, notList: unknown, test: (pattern: string) => boolean): boolean {
-  const pos = list as string[] | undefined;
-  const neg = notList as string[] | undefined;
+function positiveNegative(
+  pos: string[] | undefined,
+  neg: string[] | undefined,
+  test: (pattern: string) => boolean,
+): boolean {
   if (pos && !pos.some(test)) return false;
   if (neg && neg.some(test)) return false;
   return true;
 }
 
-function sourceMatches(s: Json, r: AuthzRequest): boolean {
+function sourceMatches(s: AuthzSource, r: AuthzRequest): boolean {
   return (
     positiveNegative(s.principals, s.notPrincipals, (p) => stringMatch(p, principalOf(r))) &&
     positiveNegative(s.namespaces, s.notNamespaces, (p) => stringMatch(p, r.sourceNamespace)) &&
@@ -95,7 +111,7 @@ function hostMatches(pattern: string, host: string): boolean {
   return stringMatch(pattern, host, true) || stringMatch(pattern, host.replace(/:\d+$/, ''), true);
 }
 
-function operationMatches(o: Json, r: AuthzRequest): boolean {
+function operationMatches(o: AuthzOperation, r: AuthzRequest): boolean {
   const path = r.http?.path.split('?')[0];
   return (
     positiveNegative(o.ports, o.notPorts, (p) => String(p) === String(r.port)) &&
@@ -124,7 +140,7 @@ function conditionValue(key: string, r: AuthzRequest): string | undefined {
   }
 }
 
-function conditionMatches(w: Json, r: AuthzRequest): boolean {
+function conditionMatches(w: AuthzCondition, r: AuthzRequest): boolean {
   const key = String(w.key);
   const v = conditionValue(key, r);
   const ipKey = key === 'source.ip' || key === 'destination.ip';
@@ -132,13 +148,13 @@ function conditionMatches(w: Json, r: AuthzRequest): boolean {
   return positiveNegative(w.values, w.notValues, test);
 }
 
-export function ruleMatches(rule: Json, r: AuthzRequest): boolean {
-  const from = (rule.from ?? []) as Json[];
-  const to = (rule.to ?? []) as Json[];
-  const when = (rule.when ?? []) as Json[];
+export function ruleMatches(rule: AuthzRule, r: AuthzRequest): boolean {
+  const from = rule.from ?? [];
+  const to = rule.to ?? [];
+  const when = rule.when ?? [];
   return (
-    (!from.length || from.some((f) => sourceMatches(asJson(f.source), r))) &&
-    (!to.length || to.some((t) => operationMatches(asJson(t.operation), r))) &&
+    (!from.length || from.some((f) => sourceMatches(f.source ?? {}, r))) &&
+    (!to.length || to.some((t) => operationMatches(t.operation ?? {}, r))) &&
     when.every((w) => conditionMatches(w, r))
   );
 }
@@ -149,24 +165,30 @@ export function ruleMatches(rule: Json, r: AuthzRequest): boolean {
  * ztunnel "will fail safe by becoming a DENY policy". So an ALLOW rule with L7 attributes allows nothing, and a DENY
  * rule with L7 attributes denies on its L4 parts alone.
  */
-function ztunnelRule(rule: Json, action: string): Json | undefined {
+function ztunnelRule(rule: AuthzRule, action: string): AuthzRule | undefined {
   if (!ruleHasL7(rule)) return rule;
   if (action === 'ALLOW') return undefined;
-  const strip = (o: Json, keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+  const strip = <T extends object>(o: T | undefined, keys: readonly (keyof T)[]): T => {
+    const copy = {...o} as T;
+    for (const k of keys) delete copy[k];
+    return copy;
+  };
   return {
-    ...(rule.from ? {from: (rule.from as Json[]).map((f) => ({source: strip(asJson(f.source), L7_SOURCE)}))} : {}),
-    ...(rule.to ? {to: (rule.to as Json[]).map((t) => ({operation: strip(asJson(t.operation), L7_OPERATION)}))} : {}),
-    ...(rule.when ? {when: (rule.when as Json[]).filter((w) => !isL7Condition(String(w.key)))} : {}),
+    ...(rule.from ? {from: rule.from.map((f) => ({source: strip(f.source, L7_SOURCE)}))} : {}),
+    ...(rule.to ? {to: rule.to.map((t) => ({operation: strip(t.operation, L7_OPERATION)}))} : {}),
+    ...(rule.when ? {when: rule.when.filter((w) => !isL7Condition(String(w.key)))} : {}),
   };
 }
 
-const targetRefsOf = (p: KubeObject): Json[] => {
-  const spec = asJson(p.spec);
-  return [...((spec.targetRefs ?? []) as Json[]), ...(spec.targetRef ? [spec.targetRef as Json] : [])];
+const specOf = (p: KubeObject) => (p as AuthorizationPolicy).spec ?? {};
+
+const targetRefsOf = (p: KubeObject) => {
+  const spec = specOf(p);
+  return [...(spec.targetRefs ?? []), ...(spec.targetRef ? [spec.targetRef] : [])];
 };
 
 function selectorMatches(p: KubeObject, labels: Record<string, string>): boolean {
-  const sel = asJson(asJson(p.spec).selector).matchLabels as Record<string, string> | undefined;
+  const sel = specOf(p).selector?.matchLabels;
   return !sel || Object.entries(sel).every(([k, v]) => labels[k] === v);
 }
 
@@ -193,7 +215,10 @@ export function policiesAt(
       if (kind === 'Gateway' && target.gateway)
         return ns === nsOf(target.gateway) && ref.name === nameOf(target.gateway);
       if (kind === 'GatewayClass')
-        return ns === root && ref.name === String(asJson(target.gateway?.spec).gatewayClassName ?? 'istio-waypoint');
+        return (
+          ns === root &&
+          ref.name === String((target.gateway as Gateway | undefined)?.spec?.gatewayClassName ?? 'istio-waypoint')
+        );
       if (kind === 'Service' && target.service)
         return ns === nsOf(target.service) && ref.name === nameOf(target.service);
       return false;
@@ -203,14 +228,14 @@ export function policiesAt(
 
 export function evaluatePolicies(policies: KubeObject[], point: EnforcementPoint, r: AuthzRequest): PolicyDecision {
   const notes: string[] = [];
-  const byAction = (a: string) => policies.filter((p) => String(asJson(p.spec).action ?? 'ALLOW') === a);
+  const byAction = (a: string) => policies.filter((p) => String(specOf(p).action ?? 'ALLOW') === a);
   for (const p of byAction('CUSTOM'))
     notes.push(`${nsOf(p)}/${nameOf(p)}: CUSTOM (external authorization) is not simulated; ignored`);
   for (const p of byAction('AUDIT')) notes.push(`${nsOf(p)}/${nameOf(p)}: AUDIT only logs; ignored`);
   const firstMatch = (p: KubeObject, action: string): number => {
-    const rules = (asJson(p.spec).rules ?? []) as Json[];
+    const rules = specOf(p).rules ?? [];
     for (let i = 0; i < rules.length; i++) {
-      const rule = point === 'ztunnel' ? ztunnelRule(asJson(rules[i]), action) : asJson(rules[i]);
+      const rule = point === 'ztunnel' ? ztunnelRule(rules[i] ?? {}, action) : (rules[i] ?? {});
       if (rule && ruleMatches(rule, r)) return i;
     }
     return -1;
@@ -266,6 +291,6 @@ export function policyPlacement(
   const points: EnforcementPoint[] = [];
   if (modes.has('ambient')) points.push('ztunnel');
   if (modes.has('sidecar')) points.push('sidecar');
-  const l7 = ((asJson(p.spec).rules ?? []) as Json[]).some(ruleHasL7);
+  const l7 = (specOf(p).rules ?? []).some(ruleHasL7);
   return {points, l7OnZtunnel: l7 && modes.has('ambient')};
 }

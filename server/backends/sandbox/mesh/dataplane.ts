@@ -1,5 +1,5 @@
 import type {KubeObject} from '../api';
-import {annotationsOf, asJson, labelsOf, nameOf, namespaceLabels, nsOf, type Json, type MeshWorld} from './world';
+import {annotationsOf, asPod, labelsOf, nameOf, namespaceLabels, nsOf, type MeshWorld} from './world';
 
 /**
  * Which data plane a pod is in, as Istio decides it. Behaviour as data where the rules are lists of labels;
@@ -16,7 +16,12 @@ export const LABEL = {
   useWaypoint: 'istio.io/use-waypoint',
   useWaypointNamespace: 'istio.io/use-waypoint-namespace',
   waypointFor: 'istio.io/waypoint-for',
+  gatewayManaged: 'gateway.istio.io/managed',
+  gatewayName: 'gateway.networking.k8s.io/gateway-name',
 } as const;
+
+/** `gateway.istio.io/managed` on what istiod deploys for a waypoint Gateway (its Service, Deployment and Pods) */
+export const MESH_CONTROLLER = 'istio.io-mesh-controller';
 
 export const REDIRECTION_ANNOTATION = 'ambient.istio.io/redirection';
 export const SIDECAR_STATUS_ANNOTATION = 'sidecar.istio.io/status';
@@ -69,8 +74,8 @@ export function wantsAmbient(i: AmbientInput): boolean {
 
 /** the pod carries an injected istio-proxy (what the injector left; the pod spec is immutable afterwards) */
 export function hasSidecar(pod: KubeObject): boolean {
-  const containers: Json[] = asJson(pod).spec?.containers ?? [];
-  const inits: Json[] = asJson(pod).spec?.initContainers ?? [];
+  const containers = asPod(pod).spec?.containers ?? [];
+  const inits = asPod(pod).spec?.initContainers ?? [];
   return (
     !!annotationsOf(pod)[SIDECAR_STATUS_ANNOTATION] && [...containers, ...inits].some((c) => c.name === 'istio-proxy')
   );
@@ -114,6 +119,10 @@ export function waypointTrafficType(gw: KubeObject | undefined): 'service' | 'wo
  * Which waypoint serves traffic to a destination. Service-addressed traffic reads the Service's label, then the
  * namespace's; workload-addressed traffic (to a pod IP) the pod's, then the namespace's. `none` on a more specific
  * object opts out. The waypoint must accept that traffic type (`istio.io/waypoint-for`: service|workload|all|none).
+ * A waypoint never has a waypoint, even in a namespace labelled to use it: its own Service (istiod's
+ * fetchWaypointForService skips `gateway.istio.io/managed=istio.io-mesh-controller`) and its own pods (an instance of
+ * a waypoint, fetchWaypointForInstance: `gateway.networking.k8s.io/gateway-name` names a Gateway of its namespace);
+ * pilot/pkg/serviceregistry/kube/controller/ambient/waypoints.go and workloads.go, Istio 1.29.
  */
 export function waypointFor(
   world: Pick<MeshWorld, 'namespaces' | 'gateways'>,
@@ -122,6 +131,9 @@ export function waypointFor(
   const target = dest.service ?? dest.pod;
   if (!target) return undefined;
   const ns = nsOf(target);
+  if (dest.service && labelsOf(dest.service)[LABEL.gatewayManaged] === MESH_CONTROLLER) return undefined;
+  const instanceOf = dest.service ? undefined : labelsOf(target)[LABEL.gatewayName];
+  if (instanceOf && world.gateways.some((g) => nameOf(g) === instanceOf && nsOf(g) === ns)) return undefined;
   const layers: [WaypointChoice['from'], Record<string, string>][] = [
     [dest.service ? 'service' : 'pod', labelsOf(target)],
     ['namespace', namespaceLabels(world, ns)],

@@ -3,7 +3,7 @@ import {microsTimestamp} from './access-log';
 import {hasSidecar, REDIRECTION_ANNOTATION, wantsAmbient} from './dataplane';
 import type {ControllerDef} from '../cluster/controller';
 import {keyOf, splitKey} from '../kit/keys';
-import {annotationsOf, asJson, isRunning, ISTIO_SYSTEM, labelsOf, nodeOf, nsOf} from './world';
+import {annotationsOf, asPod, isRunning, ISTIO_SYSTEM, labelsOf, nodeOf, nsOf} from './world';
 import {getOf, listOf, typeOf} from '../api/kinds';
 
 /** the node agents that must run on a pod's node before istio-cni can enrol it (their pod labels) */
@@ -12,10 +12,7 @@ export const NODE_AGENTS = {ztunnel: {app: 'ztunnel'}, cni: {'k8s-app': 'istio-c
 const matches = (p: KubeObject, sel: Record<string, string>) =>
   Object.entries(sel).every(([k, v]) => labelsOf(p)[k] === v);
 const isReadyPod = (p: KubeObject) =>
-  isRunning(p) &&
-  ((asJson(p).status?.conditions ?? []) as {type: string; status: string}[]).every(
-    (c) => c.type !== 'Ready' || c.status === 'True',
-  );
+  isRunning(p) && (asPod(p).status?.conditions ?? []).every((c) => c.type !== 'Ready' || c.status === 'True');
 
 /** istio-cni and ztunnel both run (Ready) on the node: istio-cni sets up the redirection, ztunnel takes the netns */
 export function nodeAgentsReady(istioPods: KubeObject[], node: string | undefined): boolean {
@@ -56,7 +53,7 @@ export function enrolmentController(store: ObjectStore, onChange?: EnrolmentList
       if (!pod || pod.metadata.deletionTimestamp) return;
       const ns = getOf(store, 'namespaces', undefined, namespace);
       const want =
-        !asJson(pod).spec?.hostNetwork &&
+        !asPod(pod).spec?.hostNetwork &&
         wantsAmbient({
           namespace,
           namespaceLabels: labelsOf(ns),

@@ -4,7 +4,10 @@ import type {Clock} from '../kit/clock';
 import {splitKey} from '../kit/keys';
 import {getOf, typeOf} from '../api/kinds';
 import {attachedRoutes} from './route-status-controller';
-import {asJson, nameOf, nsOf, readIstioInstall, type Json} from './world';
+import type {ServicePort} from 'kubernetes-types/core/v1';
+import type {Condition} from 'kubernetes-types/meta/v1';
+import type {Gateway, GatewayStatus, HTTPRoute} from './gateway-api';
+import {asService, nameOf, nsOf, readIstioInstall} from './world';
 
 /**
  * istiod's gateway deployment controller for ingress: a Gateway of class `istio` becomes a ServiceAccount, a
@@ -35,9 +38,9 @@ function ownerRef(gw: KubeObject): OwnerReference {
 }
 
 /** the Service ports: status-port, then a port per listener named after it */
-function servicePorts(gw: KubeObject): Json[] {
+function servicePorts(gw: KubeObject): ServicePort[] {
   const seen = new Set<number>();
-  const listeners = ((asJson(gw.spec).listeners ?? []) as Json[]).filter((l) => {
+  const listeners = ((gw as Gateway).spec?.listeners ?? []).filter((l) => {
     const p = Number(l.port);
     if (seen.has(p)) return false;
     seen.add(p);
@@ -134,7 +137,14 @@ export function ingressChildren(
   };
 }
 
-const cond = (type: string, status: string, reason: string, message: string, generation: unknown, at: string) => ({
+const cond = (
+  type: string,
+  status: string,
+  reason: string,
+  message: string,
+  generation: number,
+  at: string,
+): Condition => ({
   type,
   status,
   reason,
@@ -148,21 +158,20 @@ export function ingressStatus(
   gw: KubeObject,
   addresses: string[],
   now: string,
-  previous?: Json,
+  previous?: GatewayStatus,
   routes = 0,
   addressType: 'IPAddress' | 'Hostname' = 'IPAddress',
-): Json {
+): GatewayStatus {
   const gen = gw.metadata.generation ?? 1;
   const keep = (type: string, status: string) =>
-    ((previous?.conditions ?? []) as Json[]).find((c) => c.type === type && c.status === status)?.lastTransitionTime ??
-    now;
+    (previous?.conditions ?? []).find((c) => c.type === type && c.status === status)?.lastTransitionTime ?? now;
   const host = `${ingressName(gw)}.${nsOf(gw)}.svc.cluster.local`;
   const programmed = addresses.length
     ? cond(
         'Programmed',
         'True',
         'Programmed',
-        `Resource programmed, assigned to service(s) ${host}:${(asJson(gw.spec).listeners as Json[] | undefined)?.[0]?.port ?? 80}`,
+        `Resource programmed, assigned to service(s) ${host}:${(gw as Gateway).spec?.listeners?.[0]?.port ?? 80}`,
         gen,
         keep('Programmed', 'True'),
       )
@@ -177,7 +186,7 @@ export function ingressStatus(
   return {
     addresses: addresses.map((value) => ({type: addressType, value})),
     conditions: [cond('Accepted', 'True', 'Accepted', 'Resource accepted', gen, keep('Accepted', 'True')), programmed],
-    listeners: ((asJson(gw.spec).listeners ?? []) as Json[]).map((l) => ({
+    listeners: ((gw as Gateway).spec?.listeners ?? []).map((l) => ({
       name: l.name,
       attachedRoutes: routes,
       supportedKinds: [
@@ -210,7 +219,7 @@ export function ingressGatewayController(store: ObjectStore, clock: Clock): Cont
       {
         type: {group: GATEWAY_GROUP, resource: 'httproutes'},
         keys: (o) =>
-          ((asJson(o.spec).parentRefs ?? []) as Json[])
+          ((o as HTTPRoute).spec?.parentRefs ?? [])
             .filter((p) => (p.kind ?? 'Gateway') === 'Gateway')
             .map((p) => `${String(p.namespace ?? nsOf(o))}/${p.name}`),
       },
@@ -220,7 +229,7 @@ export function ingressGatewayController(store: ObjectStore, clock: Clock): Cont
       if (!istio.installed) return;
       const {namespace, name} = splitKey(key);
       const gw = getOf(store, 'gateways', namespace, name);
-      if (!gw || gw.metadata.deletionTimestamp || asJson(gw.spec).gatewayClassName !== INGRESS_CLASS) return;
+      if (!gw || gw.metadata.deletionTimestamp || (gw as Gateway).spec?.gatewayClassName !== INGRESS_CLASS) return;
       const children = ingressChildren(gw, `${istio.hub}/proxyv2:${istio.tag}`);
       const ensure = (kind: 'serviceaccounts' | 'deployments' | 'services', want: KubeObject) => {
         const t = typeOf(store, kind)!;
@@ -228,17 +237,17 @@ export function ingressGatewayController(store: ObjectStore, clock: Clock): Cont
         if (!have) return store.create(t, want);
         if (!(have.metadata.ownerReferences ?? []).some((r) => r.uid === gw.metadata.uid)) return have;
         // listeners changed: the Service follows them
-        const portsOf = (o: KubeObject) => ((asJson(o.spec).ports ?? []) as Json[]).map((p) => `${p.name}:${p.port}`);
+        const portsOf = (o: KubeObject) => (asService(o).spec?.ports ?? []).map((p) => `${p.name}:${p.port}`);
         if (
           kind === 'services' &&
-          (!same(portsOf(have), portsOf(want)) || asJson(have.spec).type !== asJson(want.spec).type)
+          (!same(portsOf(have), portsOf(want)) || asService(have).spec?.type !== asService(want).spec?.type)
         )
           return store.update(t, {
             ...have,
             spec: {
-              ...asJson(have.spec),
-              type: asJson(want.spec).type,
-              ports: asJson(want.spec).ports.map((p: Json) => ({...p})),
+              ...asService(have).spec,
+              type: asService(want).spec?.type,
+              ports: (asService(want).spec?.ports ?? []).map((p) => ({...p})),
             },
           });
         return have;
@@ -246,9 +255,9 @@ export function ingressGatewayController(store: ObjectStore, clock: Clock): Cont
       ensure('serviceaccounts', children.serviceAccount);
       ensure('deployments', children.deployment);
       const svc = ensure('services', children.service);
-      const loadBalanced = asJson(svc.spec).type === 'LoadBalancer';
+      const loadBalanced = asService(svc).spec?.type === 'LoadBalancer';
       const addresses = loadBalanced
-        ? ((asJson(svc.status).loadBalancer?.ingress ?? []) as Json[])
+        ? (asService(svc).status?.loadBalancer?.ingress ?? [])
             .map((i) => String(i.ip ?? i.hostname ?? ''))
             .filter(Boolean)
         : [`${ingressName(gw)}.${namespace}.svc.cluster.local`];
@@ -260,7 +269,7 @@ export function ingressGatewayController(store: ObjectStore, clock: Clock): Cont
         gw,
         addresses,
         now,
-        asJson(gw.status),
+        (gw as Gateway).status,
         attachedRoutes(store, gw),
         loadBalanced ? 'IPAddress' : 'Hostname',
       );

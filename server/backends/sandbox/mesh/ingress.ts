@@ -3,7 +3,7 @@ import type {HeaderList} from '../runtime/net/network-model';
 import {isIngressGateway} from './dataplane';
 import {targetPortOf} from './request-path';
 import {routeAtGateway, type Rng} from './routing';
-import {asJson, endpointsOf, labelsOf, nameOf, nsOf, type Json, type MeshWorld} from './world';
+import {asService, endpointsOf, labelsOf, nameOf, nsOf, type MeshWorld} from './world';
 
 /**
  * Where a request that arrives on a node port from outside the cluster goes (pure): k3d's load balancer forwards a
@@ -32,13 +32,13 @@ export type IngressPlan =
 function loadBalancerFor(world: Pick<MeshWorld, 'services'>, port: number): KubeObject | undefined {
   return world.services
     .filter((s) => {
-      const spec = asJson(s.spec);
-      const ingress = (asJson(s.status).loadBalancer?.ingress ?? []) as Json[];
+      const spec = asService(s).spec ?? {};
+      const ingress = asService(s).status?.loadBalancer?.ingress ?? [];
       return (
         spec.type === 'LoadBalancer' &&
         ingress.length > 0 &&
         !s.metadata.deletionTimestamp &&
-        ((spec.ports ?? []) as Json[]).some((p) => p.port === port)
+        (spec.ports ?? []).some((p) => p.port === port)
       );
     })
     .sort((a, b) =>

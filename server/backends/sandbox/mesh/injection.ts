@@ -1,6 +1,7 @@
+import type {Container, EnvVar, PodSpec, Volume, VolumeMount} from 'kubernetes-types/core/v1';
 import type {KubeObject} from '../api';
 import {SIDECAR_STATUS_ANNOTATION} from './dataplane';
-import {asJson, type IstioInstall, type Json} from './world';
+import {asPod, type IstioInstall} from './world';
 
 /**
  * Istio's sidecar injector as a pure function: pod in, injected pod out. The shape follows the injection template
@@ -39,7 +40,7 @@ export const ISTIO_IPTABLES_ARGS = [
   '--log_output_level=default:info',
 ];
 
-const VOLUMES: Json[] = [
+const VOLUMES: Volume[] = [
   {name: 'workload-socket', emptyDir: {}},
   {name: 'credential-socket', emptyDir: {}},
   {name: 'workload-certs', emptyDir: {}},
@@ -65,7 +66,7 @@ const VOLUMES: Json[] = [
   {name: 'istiod-ca-cert', configMap: {defaultMode: 420, name: 'istio-ca-root-cert'}},
 ];
 
-const PROXY_MOUNTS: Json[] = [
+const PROXY_MOUNTS: VolumeMount[] = [
   {mountPath: '/var/run/secrets/workload-spiffe-uds', name: 'workload-socket'},
   {mountPath: '/var/run/secrets/credential-uds', name: 'credential-socket'},
   {mountPath: '/var/run/secrets/workload-spiffe-credentials', name: 'workload-certs'},
@@ -76,7 +77,7 @@ const PROXY_MOUNTS: Json[] = [
   {mountPath: '/etc/istio/pod', name: 'istio-podinfo'},
 ];
 
-const fieldEnv = (name: string, fieldPath: string): Json => ({
+const fieldEnv = (name: string, fieldPath: string): EnvVar => ({
   name,
   valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath}},
 });
@@ -98,16 +99,16 @@ function ownerUri(pod: KubeObject, ns: string, workload: string): string {
   return `kubernetes://apis/v1/namespaces/${ns}/pods/${pod.metadata.name ?? workload}`;
 }
 
-function containerPortsJson(containers: Json[]): string {
+function containerPortsJson(containers: Container[]): string {
   const ports = containers
-    .flatMap((c) => (c.ports as Json[] | undefined) ?? [])
+    .flatMap((c) => c.ports ?? [])
     .map((p) => ({...(p.name ? {name: p.name} : {}), containerPort: p.containerPort, protocol: p.protocol ?? 'TCP'}));
   return ports.length ? `[\n${ports.map((p) => `    ${JSON.stringify(p)}`).join('\n,')}\n]` : '[\n]';
 }
 
-function proxyContainer(pod: KubeObject, ns: string, appContainers: Json[], opts: InjectionOptions): Json {
+function proxyContainer(pod: KubeObject, ns: string, appContainers: Container[], opts: InjectionOptions): Container {
   const workload = workloadName(pod);
-  const env: Json[] = [
+  const env: EnvVar[] = [
     {name: 'PILOT_CERT_PROVIDER', value: 'istiod'},
     {name: 'CA_ADDR', value: 'istiod.istio-system.svc:15012'},
     fieldEnv('POD_NAME', 'metadata.name'),
@@ -179,7 +180,7 @@ function proxyContainer(pod: KubeObject, ns: string, appContainers: Json[], opts
  * With istio-cni the CNI plugin writes the rules and the init container only checks them (`--run-validation
  * --skip-rule-apply`, unprivileged); without it istio-init applies them and needs NET_ADMIN/NET_RAW as root.
  */
-function initContainer(opts: InjectionOptions): Json {
+function initContainer(opts: InjectionOptions): Container {
   const cni = opts.istio.cni;
   return {
     name: cni ? 'istio-validation' : 'istio-init',
@@ -216,8 +217,8 @@ export function injectSidecar(podIn: KubeObject, namespace: string, opts: Inject
   const pod = structuredClone(podIn);
   const meta = pod.metadata;
   if (meta.annotations?.[SIDECAR_STATUS_ANNOTATION]) return pod;
-  const spec = asJson(pod.spec);
-  const apps: Json[] = spec.containers ?? [];
+  const spec: Partial<PodSpec> = asPod(pod).spec ?? {};
+  const apps = spec.containers ?? [];
   const init = initContainer(opts);
   spec.initContainers = [...(spec.initContainers ?? []), init];
   spec.containers = [...apps, proxyContainer(pod, namespace, apps, opts)];

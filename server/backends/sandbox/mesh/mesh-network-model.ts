@@ -12,7 +12,10 @@ import {applyHeaderModifiers, type HeaderList, type Rng} from './routing';
 import type {MeshTrafficRecorder, RecordedPath} from './traffic-record';
 import {UpstreamPool} from './upstream-pool';
 import {peerMetadataOf} from './peer-metadata';
-import {annotationsOf, asJson, clusterIPOf, nameOf, nsOf, podIP, readWorld, spiffeOf, type MeshWorld} from './world';
+import type {ConfigMap} from 'kubernetes-types/core/v1';
+import type {Typed} from '../api';
+import type {Telemetry} from './istio-api';
+import {annotationsOf, clusterIPOf, nameOf, nodeOf, nsOf, podIP, readWorld, spiffeOf, type MeshWorld} from './world';
 import type {Clock} from '../kit/clock';
 import {envoyRequestLabels, HELP, peerOf, serviceRef, ztunnelLabels, type Labels} from './metrics';
 import {getOf} from '../api/kinds';
@@ -54,14 +57,16 @@ export function envoyAccessLogEnabled(
   namespace: string,
 ): boolean {
   const mesh = String(
-    asJson(world.configMaps.find((c) => nameOf(c) === 'istio' && nsOf(c) === world.istio.rootNamespace)?.data).mesh ??
-      '',
+    (
+      world.configMaps.find((c) => nameOf(c) === 'istio' && nsOf(c) === world.istio.rootNamespace) as
+        Typed<ConfigMap> | undefined
+    )?.data?.mesh ?? '',
   );
   if (/^\s*accessLogFile:\s*["']?\/[^\s"']+/m.test(mesh)) return true;
   return world.telemetries.some(
     (t) =>
       (nsOf(t) === world.istio.rootNamespace || nsOf(t) === namespace) &&
-      ((asJson(t.spec).accessLogging ?? []) as unknown[]).length > 0,
+      ((t as Telemetry).spec?.accessLogging ?? []).length > 0,
   );
 }
 
@@ -121,7 +126,7 @@ export function createMeshNetworkModel(deps: MeshNetworkDeps): NetworkModel {
       const record = (result: RecordedPath['result']) =>
         recorder.record({
           at: t0.toISOString(),
-          from: {namespace: nsOf(fromPod), pod: nameOf(fromPod), node: asJson(fromPod.spec).nodeName},
+          from: {namespace: nsOf(fromPod), pod: nameOf(fromPod), node: nodeOf(fromPod)},
           method: req.method,
           url: req.url,
           result,

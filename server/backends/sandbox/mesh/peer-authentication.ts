@@ -1,6 +1,7 @@
 import type {KubeObject} from '../api';
 import type {PolicyDecision} from './authorization';
-import {asJson, labelsOf, nameOf, nsOf, type Json, type MeshWorld} from './world';
+import type {MutualTls, PeerAuthentication} from './istio-api';
+import {labelsOf, nameOf, nsOf, type MeshWorld} from './world';
 
 /**
  * PeerAuthentication as ztunnel enforces it (pure). istiod never sends PeerAuthentication to ztunnel: it converts it
@@ -18,12 +19,13 @@ const CONVERTED_PREFIX = 'converted_peer_authentication_';
 
 type Mode = 'STRICT' | 'PERMISSIVE';
 
-const modeOf = (mtls: unknown): Mode | undefined => {
-  const m = String(asJson(mtls).mode ?? 'UNSET');
+const modeOf = (mtls: MutualTls | undefined): Mode | undefined => {
+  const m = String(mtls?.mode ?? 'UNSET');
   return m === 'STRICT' || m === 'PERMISSIVE' ? m : undefined;
 };
 
-const selectorOf = (p: KubeObject) => asJson(asJson(p.spec).selector).matchLabels as Record<string, string> | undefined;
+const specOf = (p: KubeObject) => (p as PeerAuthentication).spec;
+const selectorOf = (p: KubeObject) => specOf(p)?.selector?.matchLabels;
 
 /** oldest first, as Istio breaks ties between policies at the same level */
 const byAge = (a: KubeObject, b: KubeObject) =>
@@ -56,15 +58,15 @@ export function effectiveMtls(
   });
   const nsWide = all.find((p) => nsOf(p) === nsOf(pod) && !Object.keys(selectorOf(p) ?? {}).length);
   const meshWide = all.find((p) => nsOf(p) === root && !Object.keys(selectorOf(p) ?? {}).length);
-  const portLevel = workload ? modeOf(asJson(asJson(workload.spec).portLevelMtls as Json)[String(port)]) : undefined;
+  const portLevel = workload ? modeOf(specOf(workload)?.portLevelMtls?.[String(port)]) : undefined;
   if (portLevel && workload)
     return portLevel === 'STRICT'
       ? {mode: 'STRICT', policy: {namespace: nsOf(workload), name: CONVERTED_PREFIX + nameOf(workload)}}
       : {mode: 'PERMISSIVE'};
   const mode =
-    (workload && modeOf(asJson(workload.spec).mtls)) ??
-    (nsWide && modeOf(asJson(nsWide.spec).mtls)) ??
-    (meshWide && modeOf(asJson(meshWide.spec).mtls)) ??
+    (workload && modeOf(specOf(workload)?.mtls)) ??
+    (nsWide && modeOf(specOf(nsWide)?.mtls)) ??
+    (meshWide && modeOf(specOf(meshWide)?.mtls)) ??
     'PERMISSIVE';
   return mode === 'STRICT' ? {mode, policy: {namespace: root, name: STATIC_STRICT_POLICY}} : {mode};
 }

@@ -10,7 +10,8 @@ import {isIngressGateway, podDataplane, waypointFor, type DataplaneMode} from '.
 import {strictMtlsDenial} from './peer-authentication';
 import {routeRequest, type HeaderList, type HeaderModifier, type Rng} from './routing';
 import {
-  asJson,
+  asPod,
+  asService,
   clusterIPOf,
   endpointsOf,
   isRunning,
@@ -22,7 +23,6 @@ import {
   nsOf,
   podIP,
   spiffeOf,
-  type Json,
   type MeshWorld,
 } from './world';
 
@@ -131,13 +131,13 @@ export function resolveDestination(
 }
 
 export function targetPortOf(svc: KubeObject, port: number, pod: KubeObject): number | undefined {
-  const sp = ((asJson(svc.spec).ports ?? []) as Json[]).find((p) => p.port === port);
+  const sp = (asService(svc).spec?.ports ?? []).find((p) => p.port === port);
   if (!sp) return undefined;
   const t = sp.targetPort ?? sp.port;
   if (typeof t === 'number') return t;
   if (/^\d+$/.test(String(t))) return Number(t);
-  for (const c of (asJson(pod.spec).containers ?? []) as Json[])
-    for (const p of (c.ports ?? []) as Json[]) if (p.name === t) return Number(p.containerPort);
+  for (const c of asPod(pod).spec?.containers ?? [])
+    for (const p of c.ports ?? []) if (p.name === t) return Number(p.containerPort);
   return undefined;
 }
 
@@ -180,7 +180,7 @@ export function planRequest(world: MeshWorld, input: PlanInput, rng: Rng): Plann
   const destination = resolveDestination(world, nsOf(source), url.hostname.replace(/^\[|\]$/g, ''), port);
   if (!destination) return plan({kind: 'dns'});
   if (!destination.service && !destination.pod) return plan({kind: 'timeout'}, {destination});
-  if (destination.service && !((asJson(destination.service.spec).ports ?? []) as Json[]).some((p) => p.port === port))
+  if (destination.service && !(asService(destination.service).spec?.ports ?? []).some((p) => p.port === port))
     return plan({kind: 'timeout'}, {destination});
 
   const inMesh = sourceMode !== 'none';
@@ -340,7 +340,7 @@ export function planRequest(world: MeshWorld, input: PlanInput, rng: Rng): Plann
         return plan({kind: 'forbidden', at: hop, decision: hop.decision}, {destination, destinationMode, waypoint});
     }
   }
-  const app = String(((asJson(pod.spec).containers ?? []) as Json[]).find((c) => c.name !== 'istio-proxy')?.name ?? '');
+  const app = String((asPod(pod).spec?.containers ?? []).find((c) => c.name !== 'istio-proxy')?.name ?? '');
   hops.push({kind: 'app', pod, container: app, node: nodeOf(pod)});
   return plan(
     {kind: 'deliver', pod, port: podPort, service, servicePort, ...mods},

@@ -1,7 +1,8 @@
 import type {KubeObject, ObjectStore} from '../api';
 import type {ControllerDef} from '../cluster/controller';
 import {keyOf, splitKey} from '../kit/keys';
-import {asJson, nameOf, nsOf, readIstioInstall, type Json} from './world';
+import type {Gateway, HTTPRoute, ParentReference, RouteParentStatus} from './gateway-api';
+import {nameOf, nsOf, readIstioInstall} from './world';
 import type {Clock} from '../kit/clock';
 import {getOf, listOf, typeOf} from '../api/kinds';
 
@@ -16,22 +17,26 @@ const MESH_CONTROLLER = GATEWAY_CONTROLLER;
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 const ISTIO_CLASSES = ['istio', 'istio-waypoint'];
 
-function parentController(store: ObjectStore, route: KubeObject, ref: Json): string | undefined {
+const asRoute = (r: KubeObject) => r as HTTPRoute;
+
+function parentController(store: ObjectStore, route: KubeObject, ref: ParentReference): string | undefined {
   const kind = String(ref.kind ?? 'Gateway');
   const ns = String(ref.namespace ?? nsOf(route));
   if (kind === 'Service' && (ref.group === '' || ref.group === 'core' || ref.group === undefined))
     return getOf(store, 'services', ns, String(ref.name)) ? MESH_CONTROLLER : undefined;
   if (kind === 'Gateway' && (ref.group ?? GATEWAY_GROUP) === GATEWAY_GROUP) {
     const gw = getOf(store, 'gateways', ns, String(ref.name));
-    return gw && ISTIO_CLASSES.includes(String(asJson(gw.spec).gatewayClassName)) ? GATEWAY_CONTROLLER : undefined;
+    return gw && ISTIO_CLASSES.includes(String((gw as Gateway).spec?.gatewayClassName))
+      ? GATEWAY_CONTROLLER
+      : undefined;
   }
   return undefined;
 }
 
 function missingBackends(store: ObjectStore, route: KubeObject): string[] {
   const out: string[] = [];
-  for (const rule of (asJson(route.spec).rules ?? []) as Json[])
-    for (const b of (rule.backendRefs ?? []) as Json[]) {
+  for (const rule of asRoute(route).spec?.rules ?? [])
+    for (const b of rule.backendRefs ?? []) {
       if ((b.kind ?? 'Service') !== 'Service') continue;
       const ns = String(b.namespace ?? nsOf(route));
       if (!getOf(store, 'services', ns, String(b.name))) out.push(`${b.name}.${ns}.svc.cluster.local`);
@@ -40,18 +45,17 @@ function missingBackends(store: ObjectStore, route: KubeObject): string[] {
 }
 
 /** the status.parents istiod would write now, keeping transition times of unchanged conditions */
-export function routeParents(store: ObjectStore, route: KubeObject, now: string): Json[] {
-  const previous = (asJson(route.status).parents ?? []) as Json[];
+export function routeParents(store: ObjectStore, route: KubeObject, now: string): RouteParentStatus[] {
+  const previous = asRoute(route).status?.parents ?? [];
   const missing = missingBackends(store, route);
   const gen = route.metadata.generation ?? 1;
-  const out: Json[] = [];
-  for (const ref of (asJson(route.spec).parentRefs ?? []) as Json[]) {
+  const out: RouteParentStatus[] = [];
+  for (const ref of asRoute(route).spec?.parentRefs ?? []) {
     const controllerName = parentController(store, route, ref);
     if (!controllerName) continue;
     const prev = previous.find((p) => JSON.stringify(p.parentRef) === JSON.stringify(ref));
     const at = (type: string, status: string) =>
-      ((prev?.conditions ?? []) as Json[]).find((c) => c.type === type && c.status === status)?.lastTransitionTime ??
-      now;
+      (prev?.conditions ?? []).find((c) => c.type === type && c.status === status)?.lastTransitionTime ?? now;
     const resolved = missing.length
       ? {
           type: 'ResolvedRefs',
@@ -91,7 +95,7 @@ export function routeParents(store: ObjectStore, route: KubeObject, now: string)
 /** how many routes attach to a Gateway (its listeners' attachedRoutes) */
 export function attachedRoutes(store: ObjectStore, gw: KubeObject): number {
   return listOf(store, 'httproutes').filter((r) =>
-    ((asJson(r.spec).parentRefs ?? []) as Json[]).some(
+    (asRoute(r).spec?.parentRefs ?? []).some(
       (p) =>
         (p.kind ?? 'Gateway') === 'Gateway' && p.name === nameOf(gw) && String(p.namespace ?? nsOf(r)) === nsOf(gw),
     ),
@@ -125,8 +129,9 @@ export function routeStatusController(store: ObjectStore, clock: Clock): Control
           .toISOString()
           .replace(/\.\d{3}Z$/, 'Z'),
       );
-      if (JSON.stringify(parents) === JSON.stringify(asJson(route.status).parents ?? [])) return;
-      store.updateStatus(typeOf(store, 'httproutes')!, {...route, status: {...asJson(route.status), parents}});
+      const status = asRoute(route).status;
+      if (JSON.stringify(parents) === JSON.stringify(status?.parents ?? [])) return;
+      store.updateStatus(typeOf(store, 'httproutes')!, {...route, status: {...status, parents}});
     },
   };
 }

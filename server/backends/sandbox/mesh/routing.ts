@@ -1,5 +1,6 @@
 import type {KubeObject} from '../api';
-import {asJson, nameOf, nsOf, type Json, type MeshWorld} from './world';
+import type {Gateway, HTTPPathMatch, HTTPRoute, HTTPRouteMatch, HTTPRouteRule} from './gateway-api';
+import {asService, nameOf, nsOf, type MeshWorld} from './world';
 
 /**
  * HTTPRoute (gateway.networking.k8s.io/v1) as a mesh route: parentRefs to a Service (GAMMA) or to the waypoint
@@ -49,7 +50,7 @@ export type RouteDecision =
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
 function servicePort(svc: KubeObject, port: number): boolean {
-  return ((asJson(svc.spec).ports ?? []) as Json[]).some((p) => p.port === port);
+  return (asService(svc).spec?.ports ?? []).some((p) => p.port === port);
 }
 
 /** the routes attached to the service (GAMMA) or to its waypoint, filtered by hostnames for Gateway parents */
@@ -62,8 +63,8 @@ export function routesFor(world: Pick<MeshWorld, 'httpRoutes'>, target: RouteTar
     `${nameOf(svc)}.${nsOf(svc)}.svc.cluster.local`,
   ];
   return world.httpRoutes.filter((r) => {
-    const spec = asJson(r.spec);
-    return ((spec.parentRefs ?? []) as Json[]).some((p) => {
+    const spec = routeSpec(r);
+    return (spec.parentRefs ?? []).some((p) => {
       const ns = String(p.namespace ?? nsOf(r));
       const kind = String(p.kind ?? 'Gateway');
       const group = String(p.group ?? GATEWAY_GROUP);
@@ -71,7 +72,7 @@ export function routesFor(world: Pick<MeshWorld, 'httpRoutes'>, target: RouteTar
         return ns === nsOf(svc) && p.name === nameOf(svc) && (p.port === undefined || p.port === target.port);
       if (kind === 'Gateway' && group === GATEWAY_GROUP && target.waypoint) {
         if (ns !== nsOf(target.waypoint) || p.name !== nameOf(target.waypoint)) return false;
-        const names = (spec.hostnames ?? []) as string[];
+        const names = spec.hostnames ?? [];
         return !names.length || names.some((h) => hosts.includes(h.toLowerCase()));
       }
       return false;
@@ -82,10 +83,10 @@ export function routesFor(world: Pick<MeshWorld, 'httpRoutes'>, target: RouteTar
 interface Candidate {
   route: KubeObject;
   rule: number;
-  match: Json;
+  match: HTTPRouteMatch;
 }
 
-function pathMatches(m: Json | undefined, path: string): boolean {
+function pathMatches(m: HTTPPathMatch | undefined, path: string): boolean {
   const type = String(m?.type ?? 'PathPrefix');
   const value = String(m?.value ?? '/');
   if (type === 'Exact') return path === value;
@@ -95,18 +96,18 @@ function pathMatches(m: Json | undefined, path: string): boolean {
   return prefix === '' || path === prefix || path.startsWith(`${prefix}/`);
 }
 
-function matchMatches(m: Json, req: RouteRequest): boolean {
+function matchMatches(m: HTTPRouteMatch, req: RouteRequest): boolean {
   const [path, query = ''] = req.target.split('?') as [string, string?];
-  if (!pathMatches(m.path as Json | undefined, path)) return false;
+  if (!pathMatches(m.path, path)) return false;
   if (m.method && String(m.method) !== req.method) return false;
-  for (const h of (m.headers ?? []) as Json[]) {
+  for (const h of m.headers ?? []) {
     const v = req.headers.find(([k]) => k.toLowerCase() === String(h.name).toLowerCase())?.[1];
     if (v === undefined) return false;
     if ((h.type ?? 'Exact') === 'RegularExpression' ? !new RegExp(`^(?:${h.value})$`).test(v) : v !== h.value)
       return false;
   }
   const params = new URLSearchParams(query);
-  for (const q of (m.queryParams ?? []) as Json[]) {
+  for (const q of m.queryParams ?? []) {
     const v = params.get(String(q.name));
     if (v === null) return false;
     if ((q.type ?? 'Exact') === 'RegularExpression' ? !new RegExp(`^(?:${q.value})$`).test(v) : v !== q.value)
@@ -117,25 +118,27 @@ function matchMatches(m: Json, req: RouteRequest): boolean {
 
 /** Gateway API precedence: Exact path, longest path, method, most headers, most query params, oldest route, name */
 function precedence(a: Candidate, b: Candidate): number {
-  const pa = asJson(a.match.path);
-  const pb = asJson(b.match.path);
-  const exact = (p: Json) => ((p.type ?? 'PathPrefix') === 'Exact' ? 1 : 0);
+  const pa = a.match.path ?? {};
+  const pb = b.match.path ?? {};
+  const exact = (p: HTTPPathMatch) => ((p.type ?? 'PathPrefix') === 'Exact' ? 1 : 0);
   return (
     exact(pb) - exact(pa) ||
     String(pb.value ?? '/').length - String(pa.value ?? '/').length ||
     (b.match.method ? 1 : 0) - (a.match.method ? 1 : 0) ||
-    ((b.match.headers as unknown[]) ?? []).length - ((a.match.headers as unknown[]) ?? []).length ||
-    ((b.match.queryParams as unknown[]) ?? []).length - ((a.match.queryParams as unknown[]) ?? []).length ||
+    (b.match.headers ?? []).length - (a.match.headers ?? []).length ||
+    (b.match.queryParams ?? []).length - (a.match.queryParams ?? []).length ||
     String(a.route.metadata.creationTimestamp ?? '').localeCompare(String(b.route.metadata.creationTimestamp ?? '')) ||
     `${nsOf(a.route)}/${nameOf(a.route)}`.localeCompare(`${nsOf(b.route)}/${nameOf(b.route)}`) ||
     a.rule - b.rule
   );
 }
 
-function filtersOf(rule: Json, type: 'RequestHeaderModifier' | 'ResponseHeaderModifier'): HeaderModifier[] {
+function filtersOf(rule: HTTPRouteRule, type: 'RequestHeaderModifier' | 'ResponseHeaderModifier'): HeaderModifier[] {
   const key = type === 'RequestHeaderModifier' ? 'requestHeaderModifier' : 'responseHeaderModifier';
-  return ((rule.filters ?? []) as Json[]).filter((f) => f.type === type).map((f) => asJson(f[key]) as HeaderModifier);
+  return (rule.filters ?? []).filter((f) => f.type === type).map((f) => f[key] ?? {});
 }
+
+const routeSpec = (r: KubeObject) => (r as HTTPRoute).spec ?? {};
 
 /** pick a backendRef by weight (default 1); rng() in [0, 1) */
 export function pickWeighted<T extends {weight?: number}>(refs: T[], rng: Rng): T | undefined {
@@ -178,17 +181,17 @@ export function routeAtGateway(
   req: RouteRequest,
   rng: Rng,
 ): RouteDecision {
-  const listeners = (asJson(gateway.spec).listeners ?? []) as Json[];
+  const listeners = (gateway as Gateway).spec?.listeners ?? [];
   const host = (req.headers.find(([k]) => k.toLowerCase() === 'host')?.[1] ?? '').replace(/:\d+$/, '').toLowerCase();
   const hostMatches = (pattern: string) => {
     const p = pattern.toLowerCase();
     return p.startsWith('*.') ? host.endsWith(p.slice(1)) : p === host;
   };
   const routes = world.httpRoutes.filter((r) => {
-    const spec = asJson(r.spec);
-    const names = (spec.hostnames ?? []) as string[];
+    const spec = routeSpec(r);
+    const names = spec.hostnames ?? [];
     if (names.length && !names.some(hostMatches)) return false;
-    return ((spec.parentRefs ?? []) as Json[]).some((p) => {
+    return (spec.parentRefs ?? []).some((p) => {
       if (String(p.kind ?? 'Gateway') !== 'Gateway' || String(p.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP) return false;
       if (String(p.namespace ?? nsOf(r)) !== nsOf(gateway) || p.name !== nameOf(gateway)) return false;
       if (p.port !== undefined && Number(p.port) !== port) return false;
@@ -210,23 +213,17 @@ function pickRoute(
 ): RouteDecision {
   const candidates: Candidate[] = [];
   for (const route of routes)
-    ((asJson(route.spec).rules ?? []) as Json[]).forEach((rule, i) => {
-      const matches = (rule.matches as Json[] | undefined)?.length
-        ? (rule.matches as Json[])
+    (routeSpec(route).rules ?? []).forEach((rule, i) => {
+      const matches: HTTPRouteMatch[] = rule.matches?.length
+        ? rule.matches
         : [{path: {type: 'PathPrefix', value: '/'}}];
       for (const match of matches) candidates.push({route, rule: i, match});
     });
   const hit = candidates.filter((c) => matchMatches(c.match, req)).sort(precedence)[0];
   if (!hit) return {kind: 'no-route'};
-  const rule = asJson((asJson(hit.route.spec).rules as Json[])[hit.rule]);
+  const rule = routeSpec(hit.route).rules?.[hit.rule] ?? {};
   const routeRef = {namespace: nsOf(hit.route), name: nameOf(hit.route), rule: hit.rule};
-  const refs = (rule.backendRefs ?? []) as {
-    name: string;
-    namespace?: string;
-    port?: number;
-    weight?: number;
-    kind?: string;
-  }[];
+  const refs = rule.backendRefs ?? [];
   // a rule without backendRefs routes nowhere (Gateway API: 500)
   const ref = pickWeighted(refs, rng);
   if (!ref || (ref.kind && ref.kind !== 'Service')) return {kind: 'no-backend', route: routeRef};

@@ -2,7 +2,11 @@ import type {KubeObject, ObjectStore, OwnerReference} from '../api';
 import {attachedRoutes} from './route-status-controller';
 import type {ControllerDef} from '../cluster/controller';
 import {keyOf, splitKey} from '../kit/keys';
-import {asJson, clusterIPOf, ISTIO_SYSTEM, nameOf, nsOf, readIstioInstall, type Json} from './world';
+import type {Deployment} from 'kubernetes-types/apps/v1';
+import type {Condition} from 'kubernetes-types/meta/v1';
+import type {Typed} from '../api';
+import type {Gateway, GatewayClass, GatewayStatus, HTTPRoute} from './gateway-api';
+import {clusterIPOf, ISTIO_SYSTEM, nameOf, nsOf, readIstioInstall} from './world';
 import type {Clock} from '../kit/clock';
 import {getOf, listOf, typeOf} from '../api/kinds';
 
@@ -161,7 +165,16 @@ export function waypointChildren(
   };
 }
 
-const cond = (type: string, status: string, reason: string, message: string, generation: unknown, at: string) => ({
+const asDeployment = (o: KubeObject) => o as Typed<Deployment>;
+
+const cond = (
+  type: string,
+  status: string,
+  reason: string,
+  message: string,
+  generation: number,
+  at: string,
+): Condition => ({
   type,
   status,
   reason,
@@ -171,13 +184,18 @@ const cond = (type: string, status: string, reason: string, message: string, gen
 });
 
 /** the status istiod writes once the Service has its address */
-export function waypointStatus(gw: KubeObject, clusterIP: string, now: string, previous?: Json, routes = 0): Json {
+export function waypointStatus(
+  gw: KubeObject,
+  clusterIP: string,
+  now: string,
+  previous?: GatewayStatus,
+  routes = 0,
+): GatewayStatus {
   const gen = gw.metadata.generation ?? 1;
   const keep = (type: string) =>
-    ((previous?.conditions ?? []) as Json[]).find((c) => c.type === type && c.status === 'True')?.lastTransitionTime ??
-    now;
+    (previous?.conditions ?? []).find((c) => c.type === type && c.status === 'True')?.lastTransitionTime ?? now;
   const host = `${nameOf(gw)}.${nsOf(gw)}.svc.cluster.local`;
-  const listeners = ((asJson(gw.spec).listeners ?? []) as Json[]).map((l) => ({
+  const listeners = ((gw as Gateway).spec?.listeners ?? []).map((l) => ({
     name: l.name,
     attachedRoutes: routes,
     supportedKinds: [],
@@ -223,7 +241,7 @@ export function waypointController(store: ObjectStore, clock: Clock): Controller
       {
         type: {group: GATEWAY_GROUP, resource: 'httproutes'},
         keys: (o) =>
-          ((asJson(o.spec).parentRefs ?? []) as Json[])
+          ((o as HTTPRoute).spec?.parentRefs ?? [])
             .filter((p) => (p.kind ?? 'Gateway') === 'Gateway')
             .map((p) => `${String(p.namespace ?? nsOf(o))}/${p.name}`),
       },
@@ -234,7 +252,7 @@ export function waypointController(store: ObjectStore, clock: Clock): Controller
       const {namespace, name} = splitKey(key);
       const gw = getOf(store, 'gateways', namespace, name);
       // gone: the garbage collector removes what it owned
-      if (!gw || gw.metadata.deletionTimestamp || asJson(gw.spec).gatewayClassName !== WAYPOINT_CLASS) return;
+      if (!gw || gw.metadata.deletionTimestamp || (gw as Gateway).spec?.gatewayClassName !== WAYPOINT_CLASS) return;
       const children = waypointChildren(gw, `${istio.hub}/proxyv2:${istio.tag}`);
       const ensure = (kind: 'serviceaccounts' | 'deployments' | 'services', want: KubeObject) => {
         const t = typeOf(store, kind)!;
@@ -245,11 +263,14 @@ export function waypointController(store: ObjectStore, clock: Clock): Controller
         if (
           kind === 'deployments' &&
           !same(
-            asJson(have.spec).template?.spec?.containers?.[0]?.image,
-            asJson(want.spec).template.spec.containers[0].image,
+            asDeployment(have).spec?.template?.spec?.containers?.[0]?.image,
+            asDeployment(want).spec?.template.spec?.containers[0]?.image,
           )
         )
-          return store.update(t, {...have, spec: {...asJson(have.spec), template: asJson(want.spec).template}});
+          return store.update(t, {
+            ...have,
+            spec: {...asDeployment(have).spec, template: asDeployment(want).spec?.template},
+          });
         return have;
       };
       ensure('serviceaccounts', children.serviceAccount);
@@ -257,7 +278,7 @@ export function waypointController(store: ObjectStore, clock: Clock): Controller
       const svc = ensure('services', children.service);
       const ip = clusterIPOf(svc);
       if (!ip) return;
-      const status = waypointStatus(gw, ip, rfc3339(clock), asJson(gw.status), attachedRoutes(store, gw));
+      const status = waypointStatus(gw, ip, rfc3339(clock), (gw as Gateway).status, attachedRoutes(store, gw));
       if (!same(status, gw.status)) store.updateStatus(typeOf(store, 'gateways')!, {...gw, status});
     },
   };
@@ -293,10 +314,9 @@ export function gatewayClassController(store: ObjectStore, clock: Clock): Contro
           metadata: {name: c.name},
           spec: {controllerName: c.controllerName, description: c.description},
         });
-      if (asJson(gc.spec).controllerName !== c.controllerName) return;
-      const accepted = ((asJson(gc.status).conditions ?? []) as Json[]).some(
-        (x) => x.type === 'Accepted' && x.status === 'True',
-      );
+      const cls = gc as GatewayClass;
+      if (cls.spec?.controllerName !== c.controllerName) return;
+      const accepted = (cls.status?.conditions ?? []).some((x) => x.type === 'Accepted' && x.status === 'True');
       if (!accepted)
         store.updateStatus(t, {
           ...gc,

@@ -36,8 +36,6 @@ export interface IstioInstall {
 export const ISTIO_SYSTEM = 'istio-system';
 export const TRUST_DOMAIN = 'cluster.local';
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-export const asJson = (o: unknown): Json => (o && typeof o === 'object' ? (o as Json) : {});
 export const labelsOf = (o: KubeObject | undefined): Record<string, string> => o?.metadata.labels ?? {};
 export const annotationsOf = (o: KubeObject | undefined): Record<string, string> => o?.metadata.annotations ?? {};
 export const nameOf = (o: KubeObject): string => String(o.metadata.name ?? '');
@@ -74,8 +72,11 @@ export function readWorld(store: ObjectStore): MeshWorld {
   };
 }
 
-const pod = (p: KubeObject) => p as Typed<Pod>;
-const service = (s: KubeObject) => s as Typed<Service>;
+/** a stored Pod / Service read as its kubernetes-types type (a view, validated when it was written) */
+export const asPod = (p: KubeObject) => p as Typed<Pod>;
+export const asService = (s: KubeObject) => s as Typed<Service>;
+const pod = asPod;
+const service = asService;
 export const podIP = (p: KubeObject): string | undefined => pod(p).status?.podIP;
 export const nodeOf = (p: KubeObject): string | undefined => pod(p).spec?.nodeName;
 export const isRunning = (p: KubeObject): boolean =>

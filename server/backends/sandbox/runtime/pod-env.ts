@@ -1,3 +1,4 @@
+import type {PodSpec} from 'kubernetes-types/core/v1';
 import {getOf, listOf} from '../api/kinds';
 import {configEnv, configFiles} from './pod-config';
 import type {KubeObject} from '../api/types';
@@ -67,7 +68,7 @@ export function containerEnv(rt: SandboxRuntime, pod: PodView, container: Contai
   };
   for (const [k, v] of Object.entries(image.env)) env[k] = v;
   const raw = getOf(rt.store, 'pods', pod.namespace, pod.name);
-  const spec = raw?.spec as {containers?: {name: string}[]; initContainers?: {name: string}[]} | undefined;
+  const spec = raw?.spec as Pick<PodSpec, 'containers' | 'initContainers'> | undefined;
   const rawContainer = [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])].find(
     (c) => c.name === container.name,
   );

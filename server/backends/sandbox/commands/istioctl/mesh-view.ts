@@ -8,6 +8,7 @@
 import type {ObjectStore} from '../../api/store';
 import type {KubeObject} from '../../api/types';
 import {getOf, listOf} from '../../api/kinds';
+import {waypointFor} from '../../mesh/dataplane';
 import {labelsOf} from '../../mesh/world';
 
 export type ProxyKind = 'sidecar' | 'ztunnel' | 'waypoint' | 'gateway';
@@ -63,10 +64,19 @@ export function isAmbientCaptured(store: ObjectStore, p: KubeObject, istioNamesp
   return pl === 'ambient' || nl['istio.io/dataplane-mode'] === 'ambient';
 }
 
-function waypointFor(store: ObjectStore, ns: string, name: string): string | undefined {
-  const gw = getOf(store, 'gateways', ns, name);
-  if (!gw) return undefined;
-  return labelsOf(gw)['istio.io/waypoint-for'] ?? 'service';
+/** a waypoint ztunnel is told about: its Gateway's name and namespace */
+export interface WaypointRef {
+  name: string;
+  namespace: string;
+}
+
+/**
+ * The mesh's choice (mesh/dataplane.ts waypointFor), shown only when the waypoint's Gateway exists: istiod reports a
+ * missing one as not ready and gives the destination no waypoint.
+ */
+function chosenWaypoint(store: ObjectStore, dest: {service?: KubeObject; pod?: KubeObject}): WaypointRef | undefined {
+  const choice = waypointFor({namespaces: listOf(store, 'namespaces'), gateways: listOf(store, 'gateways')}, dest);
+  return choice?.gateway ? {name: choice.name, namespace: choice.namespace} : undefined;
 }
 
 /**
@@ -83,23 +93,13 @@ export function tunnelProtocol(store: ObjectStore, p: KubeObject, istioNamespace
 }
 
 /** the waypoint (name) a pod's own traffic goes through, when its waypoint serves workloads */
-export function workloadWaypoint(store: ObjectStore, p: KubeObject): string | undefined {
-  const ns = String(p.metadata.namespace);
-  const nsObj = getOf(store, 'namespaces', undefined, ns);
-  const name = labelsOf(p)['istio.io/use-waypoint'] ?? (nsObj ? labelsOf(nsObj)['istio.io/use-waypoint'] : undefined);
-  if (!name || name === '#none') return undefined;
-  const forWhat = waypointFor(store, ns, name);
-  return forWhat === 'workload' || forWhat === 'all' ? name : undefined;
+export function workloadWaypoint(store: ObjectStore, p: KubeObject): WaypointRef | undefined {
+  return chosenWaypoint(store, {pod: p});
 }
 
-/** the waypoint (name) a service's traffic goes through */
-export function serviceWaypoint(store: ObjectStore, svc: KubeObject): string | undefined {
-  const ns = String(svc.metadata.namespace);
-  const nsObj = getOf(store, 'namespaces', undefined, ns);
-  const name = labelsOf(svc)['istio.io/use-waypoint'] ?? (nsObj ? labelsOf(nsObj)['istio.io/use-waypoint'] : undefined);
-  if (!name || name === '#none') return undefined;
-  const forWhat = waypointFor(store, ns, name);
-  return forWhat === 'service' || forWhat === 'all' ? name : undefined;
+/** the waypoint a service's traffic goes through */
+export function serviceWaypoint(store: ObjectStore, svc: KubeObject): WaypointRef | undefined {
+  return chosenWaypoint(store, {service: svc});
 }
 
 export function isPodReady(p: KubeObject): boolean {

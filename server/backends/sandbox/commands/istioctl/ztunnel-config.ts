@@ -19,6 +19,7 @@ import {
   serviceWaypoint,
   tunnelProtocol,
   workloadWaypoint,
+  type WaypointRef,
 } from './mesh-view';
 import {selectorObjectMatcher} from '../../api/label-selector';
 import {formatTable} from '../../kit/table';
@@ -63,6 +64,9 @@ function ztunnels(store: ObjectStore, ctx: RunContext): KubeObject[] {
   return pick;
 }
 
+/** ztunnel's GatewayAddress: the waypoint's namespace and the hostname istiod put in its Gateway's status */
+const waypointHost = (w: WaypointRef) => `${w.namespace}/${w.name}.${w.namespace}.svc.cluster.local`;
+
 interface WorkloadRow {
   namespace: string;
   name: string;
@@ -70,7 +74,7 @@ interface WorkloadRow {
   /** empty for an endpoint without a Pod */
   node: string;
   protocol: 'HBONE' | 'TCP';
-  waypoint?: string;
+  waypoint?: WaypointRef;
   /** absent for an endpoint without a Pod */
   pod?: KubeObject;
 }
@@ -156,7 +160,7 @@ function workloadJson(w: WorkloadRow) {
     ...(w.waypoint
       ? {
           waypoint: {
-            destination: `${p.metadata.namespace}/${w.waypoint}.${p.metadata.namespace}.svc.cluster.local`,
+            destination: waypointHost(w.waypoint),
             hboneMtlsPort: 15008,
           },
         }
@@ -166,7 +170,7 @@ function workloadJson(w: WorkloadRow) {
 }
 
 function workloadTable(rows: WorkloadRow[]): string {
-  const table = rows.map((w) => [w.namespace, w.name, w.address, w.node, w.waypoint ?? 'None', w.protocol]);
+  const table = rows.map((w) => [w.namespace, w.name, w.address, w.node, w.waypoint?.name ?? 'None', w.protocol]);
   return formatTable([['NAMESPACE', 'POD NAME', 'ADDRESS', 'NODE', 'WAYPOINT', 'PROTOCOL'], ...table], 1);
 }
 
@@ -209,7 +213,7 @@ function serviceTable(rows: ReturnType<typeof serviceRows>): string {
     String(r.s.metadata.namespace),
     String(r.s.metadata.name),
     r.vip,
-    r.waypoint ?? 'None',
+    r.waypoint?.name ?? 'None',
     `${r.healthy}/${r.total}`,
   ]);
   return formatTable([['NAMESPACE', 'SERVICE NAME', 'SERVICE VIP', 'WAYPOINT', 'ENDPOINTS'], ...table], 1);
@@ -233,7 +237,7 @@ async function servicesCmd(ctx: RunContext, store: ObjectStore): Promise<number>
       ...(r.waypoint
         ? {
             waypoint: {
-              destination: `${r.s.metadata.namespace}/${r.waypoint}.${r.s.metadata.namespace}.svc.cluster.local`,
+              destination: waypointHost(r.waypoint),
               hboneMtlsPort: 15008,
             },
           }

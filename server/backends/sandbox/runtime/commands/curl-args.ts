@@ -11,6 +11,8 @@ export interface CurlOptions {
   include: boolean;
   fail: boolean;
   output?: string;
+  /** -D: where the received headers go (`-` stdout, `%` stderr from 8.10.0, else a file) */
+  dumpHeader?: string;
   writeOut?: string;
   maxTimeSec?: number;
   connectTimeoutSec?: number;
@@ -22,6 +24,7 @@ export type CurlParse = {ok: true; opts: CurlOptions} | {ok: false; message: str
 
 /** short options that take a value */
 const SHORT_VALUE = new Set([
+  'D',
   'H',
   'X',
   'd',
@@ -93,6 +96,7 @@ const LONG: Record<string, {short?: string; value: boolean}> = {
   'data-binary': {short: 'd', value: true},
   'data-ascii': {short: 'd', value: true},
   output: {short: 'o', value: true},
+  'dump-header': {short: 'D', value: true},
   'write-out': {short: 'w', value: true},
   'max-time': {short: 'm', value: true},
   'user-agent': {short: 'A', value: true},
@@ -156,6 +160,9 @@ export function parseCurlArgs(args: string[]): CurlParse {
         break;
       case 'o':
         o.output = value;
+        break;
+      case 'D':
+        o.dumpHeader = value;
         break;
       case 'w':
         o.writeOut = value;

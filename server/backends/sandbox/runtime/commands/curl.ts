@@ -39,6 +39,31 @@ function progressLine(bytes: number): string {
   return `\r  0     0    0     0    0     0      0      0 --:--:-- --:--:-- --:--:--     0\r100 ${n}  100 ${n}    0     0 ${speed}      0 --:--:-- --:--:-- --:--:-- ${speed}\n`;
 }
 
+/** where -D sends the headers of each response */
+type HeaderSink = (head: string) => void;
+
+/** "8.16.0" is at least 8.10.0 */
+function versionAtLeast(version: string, want: [number, number, number]): boolean {
+  const have = version.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  for (let i = 0; i < 3; i++) if ((have[i] ?? 0) !== want[i]) return (have[i] ?? 0) > want[i]!;
+  return true;
+}
+
+/**
+ * -D's target, opened before the first transfer (curl src/tool_operate.c setup_headerfile): `-` is stdout, `%`
+ * stderr from curl 8.10.0 (a file name before), anything else a file the first transfer truncates and every transfer
+ * appends to, so it exists, empty, even when no header arrives (curl issue #3964).
+ */
+function openHeaderSink(ctx: CommandContext, target: string, version: string): HeaderSink | {error: string} {
+  if (target === '-') return (h) => ctx.stdout.write(h);
+  if (target === '%' && versionAtLeast(version, [8, 10, 0])) return (h) => ctx.stderr.write(h);
+  const path = ctx.fs.resolve(ctx.cwd, target);
+  if (path === '/dev/stdout') return (h) => ctx.stdout.write(h);
+  if (path === '/dev/stderr') return (h) => ctx.stderr.write(h);
+  if (!ctx.fs.write(path, '', false).ok) return {error: `Failed to open ${target}`};
+  return (h) => void ctx.fs.write(path, h, true);
+}
+
 /** curl for one or more URLs through the runtime's NetworkModel; exit status of the last failure, as curl does */
 export const curl: Command = async (ctx) => {
   const parsed = parseCurlArgs(ctx.argv.slice(1));
@@ -50,6 +75,15 @@ export const curl: Command = async (ctx) => {
   const version = ctx.env.CURL_VERSION ?? '7.88.1';
   const showErrors = !o.silent || o.showError;
   const progress = !o.silent && !o.verbose && (!ctx.tty || o.output !== undefined);
+  let dump: HeaderSink | undefined;
+  if (o.dumpHeader !== undefined) {
+    const sink = openHeaderSink(ctx, o.dumpHeader, version);
+    if (typeof sink !== 'function') {
+      if (showErrors) ctx.stderr.write(`curl: ${sink.error}\n`);
+      return 23;
+    }
+    dump = sink;
+  }
   let status = 0;
   for (const raw of o.urls) {
     const url = normalizeUrl(raw);
@@ -63,7 +97,7 @@ export const curl: Command = async (ctx) => {
       status = 1;
       continue;
     }
-    status = await transfer(ctx, o, url, version, showErrors, progress);
+    status = await transfer(ctx, o, url, version, showErrors, progress, dump);
   }
   return status;
 };
@@ -75,6 +109,7 @@ async function transfer(
   version: string,
   showErrors: boolean,
   progress: boolean,
+  dump: HeaderSink | undefined,
 ): Promise<number> {
   const method = o.method ?? (o.head ? 'HEAD' : o.data !== undefined ? 'POST' : 'GET');
   const defaultPort = url.protocol === 'https:' ? 443 : 80;
@@ -152,7 +187,7 @@ async function transfer(
     if (showErrors) ctx.stderr.write(`curl: (${f.code}) ${f.message}\n`);
     return f.code;
   }
-  return respond(ctx, o, url, method, headers, result, vars, showErrors, progress, verbose, hostHeader);
+  return respond(ctx, o, url, method, headers, result, vars, showErrors, progress, verbose, hostHeader, dump);
 }
 
 function respond(
@@ -167,6 +202,7 @@ function respond(
   progress: boolean,
   verbose: (s: string) => unknown,
   hostHeader: string,
+  dump: HeaderSink | undefined,
 ): number {
   verbose(
     `* Host ${hostHeader} was resolved.\n* IPv6: (none)\n* IPv4: ${r.remoteIp}\n*   Trying ${r.remoteIp}:${r.remotePort}...\n* Connected to ${url.hostname} (${r.remoteIp}) port ${r.remotePort}\n* using HTTP/1.x\n`,
@@ -201,23 +237,34 @@ function respond(
     num_connects: '1',
   });
 
+  // the headers go out as they arrive: to -D, and with -i/-I to the output, before --fail looks at the status
+  // (since curl 7.75.0, curl PR #6409: CURLOPT_FAILONERROR fails after all headers)
+  dump?.(head);
+  const out = o.output && o.output !== '-' ? o.output : undefined;
+  const emit = (payload: Buffer): number | undefined => {
+    if (!out) {
+      ctx.stdout.write(payload);
+      return undefined;
+    }
+    if (ctx.fs.write(ctx.fs.resolve(ctx.cwd, out), payload.toString(), false).ok) return undefined;
+    if (showErrors)
+      ctx.stderr.write(`curl: (23) Failure writing output to destination, passed ${payload.length} returned 0\n`);
+    return 23;
+  };
+  const shownHead = o.head || o.include ? Buffer.from(head) : Buffer.alloc(0);
   if (o.fail && r.status >= 400) {
+    if (shownHead.length) {
+      const failed = emit(shownHead);
+      if (failed) return failed;
+    }
     if (progress) ctx.stderr.write(progressLine(0));
     verbose(`* The requested URL returned error: ${r.status}\n* closing connection #0\n`);
     if (o.writeOut) ctx.stdout.write(writeOut(o.writeOut, {...vars, exitcode: '22'}));
     if (showErrors) ctx.stderr.write(`curl: (22) The requested URL returned error: ${r.status}\n`);
     return 22;
   }
-  const out = o.output && o.output !== '-' ? o.output : undefined;
-  const payload = Buffer.concat([o.head || o.include ? Buffer.from(head) : Buffer.alloc(0), body]);
-  if (out) {
-    const w = ctx.fs.write(ctx.fs.resolve(ctx.cwd, out), payload.toString(), false);
-    if (!w.ok) {
-      if (showErrors)
-        ctx.stderr.write(`curl: (23) Failure writing output to destination, passed ${payload.length} returned 0\n`);
-      return 23;
-    }
-  } else ctx.stdout.write(payload);
+  const failed = emit(Buffer.concat([shownHead, body]));
+  if (failed) return failed;
   if (o.verbose && body.length) ctx.stderr.write(`{ [${body.length} bytes data]\n`);
   if (progress) ctx.stderr.write(progressLine(body.length));
   verbose(`* Connection #0 to host ${url.hostname} left intact\n`);

@@ -7,11 +7,22 @@
  * (--horizontal-pod-autoscaler-sync-period). Not modelled: unready-pod and missing-metric corrections, Object/Pods/
  * External metrics, ContainerResource.
  */
+import type {
+  CrossVersionObjectReference,
+  HorizontalPodAutoscaler,
+  HorizontalPodAutoscalerCondition,
+  HorizontalPodAutoscalerSpec,
+  HorizontalPodAutoscalerStatus,
+  MetricSpec,
+  MetricStatus,
+  MetricTarget,
+} from 'kubernetes-types/autoscaling/v2';
+import type {Pod} from 'kubernetes-types/core/v1';
 import {listOf, type Kinds} from '../../api/kinds';
 import {selectorObjectMatcher, type LabelSelectorObject} from '../../api/label-selector';
 import type {ObjectStore} from '../../api/store';
 import {timestamp} from '../../api/names';
-import type {KubeObject} from '../../api/types';
+import type {KubeObject, Typed} from '../../api/types';
 import {runController, type RunningController} from '../../cluster/controller';
 import type {EventRecorder} from '../../cluster/event-recorder';
 import {isActive} from '../../cluster/pod-state';
@@ -23,7 +34,9 @@ import type {WorkLane} from '../../kit/work-loop';
 import type {SandboxRuntime} from '../sandbox-runtime';
 import {podUsage} from './metrics-api';
 
-type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- free-form object JSON
+type Hpa = Typed<HorizontalPodAutoscaler>;
+/** what the HPA reads and writes of its target (a Deployment, ReplicaSet or StatefulSet): the scale subresource */
+type ScaleTarget = Typed<{spec?: {replicas?: number; selector?: LabelSelectorObject}; status?: {replicas?: number}}>;
 
 export const HPA_SYNC_MS = 15_000;
 const TOLERANCE = 0.1;
@@ -37,7 +50,7 @@ const TARGET_KINDS: Record<string, keyof Kinds> = {
 
 interface MetricResult {
   /** the status.currentMetrics entry */
-  status: J;
+  status: MetricStatus;
   desired: number;
   /** "cpu resource utilization (percentage of request)" */
   description: string;
@@ -61,7 +74,7 @@ export function startHpaController(o: HpaControllerOptions): Disposable {
   /** per HPA: when it was last synced and at which generation (its own status writes must not sync it again) */
   const synced = new Map<string, {at: number; generation: unknown}>();
 
-  function resourceMetric(hpa: J, spec: J, pods: KubeObject[], current: number): MetricResult {
+  function resourceMetric(spec: MetricSpec, pods: KubeObject[], current: number): MetricResult {
     const name = String(spec.resource?.name ?? '');
     const rt = o.runtime();
     const now = clock.now().getTime();
@@ -76,7 +89,7 @@ export function startHpaController(o: HpaControllerOptions): Disposable {
       throw new MetricError(
         `failed to get ${name} utilization: unable to get metrics for resource ${name}: no metrics returned from resource metrics API`,
       );
-    const target = spec.resource?.target ?? {};
+    const target: Partial<MetricTarget> = spec.resource?.target ?? {};
     const total = [...usages.values()].reduce((a, b) => a + b, 0);
     const average = total / usages.size;
     const quantity = (v: number) => (name === 'cpu' ? `${Math.round(v)}m` : `${Math.round(v / 1024)}Ki`);
@@ -92,7 +105,7 @@ export function startHpaController(o: HpaControllerOptions): Disposable {
     let requested = 0;
     for (const p of pods) {
       if (!usages.has(String(p.metadata.name))) continue;
-      for (const c of ((p.spec ?? {}) as J).containers ?? []) {
+      for (const c of (p as Typed<Pod>).spec?.containers ?? []) {
         const r = c.resources?.requests?.[name];
         if (r === undefined)
           throw new MetricError(
@@ -113,7 +126,13 @@ export function startHpaController(o: HpaControllerOptions): Disposable {
     };
   }
 
-  function setCondition(conds: J[], type: string, status: string, reason: string, message: string): void {
+  function setCondition(
+    conds: HorizontalPodAutoscalerCondition[],
+    type: string,
+    status: string,
+    reason: string,
+    message: string,
+  ): void {
     const old = conds.find((c) => c.type === type);
     const lastTransitionTime = old && old.status === status ? old.lastTransitionTime : timestamp(clock.now());
     const next = {type, status, lastTransitionTime, reason, message};
@@ -123,7 +142,7 @@ export function startHpaController(o: HpaControllerOptions): Disposable {
 
   function reconcile(key: string): {requeueAfterMs: number} | void {
     const {namespace, name} = splitKey(key);
-    const hpa = store.get(kinds.horizontalpodautoscalers, namespace, name) as J | undefined;
+    const hpa = store.get(kinds.horizontalpodautoscalers, namespace, name) as Hpa | undefined;
     if (!hpa) {
       recommendations.delete(key);
       synced.delete(key);
@@ -135,22 +154,24 @@ export function startHpaController(o: HpaControllerOptions): Disposable {
       return {requeueAfterMs: last.at + HPA_SYNC_MS - nowMs};
     synced.set(key, {at: nowMs, generation: hpa.metadata.generation});
     const again = {requeueAfterMs: HPA_SYNC_MS};
-    const spec = hpa.spec ?? {};
-    const status: J = {...(hpa.status ?? {})};
-    const conds: J[] = (status.conditions ?? []).map((c: J) => ({...c}));
-    const ref = spec.scaleTargetRef ?? {};
+    const spec: Partial<HorizontalPodAutoscalerSpec> = hpa.spec ?? {};
+    const status: Partial<HorizontalPodAutoscalerStatus> = {...(hpa.status ?? {})};
+    const conds = (status.conditions ?? []).map((c) => ({...c}));
+    const ref: Partial<CrossVersionObjectReference> = spec.scaleTargetRef ?? {};
     const kindKey = TARGET_KINDS[String(ref.kind)];
-    const target = kindKey ? (store.get(kinds[kindKey], namespace, String(ref.name)) as J | undefined) : undefined;
+    const target = kindKey
+      ? (store.get(kinds[kindKey], namespace, String(ref.name)) as ScaleTarget | undefined)
+      : undefined;
     const write = () => {
       status.conditions = conds;
       status.observedGeneration = hpa.metadata.generation;
-      store.updateStatus(kinds.horizontalpodautoscalers, {...hpa, status} as unknown as KubeObject);
+      store.updateStatus(kinds.horizontalpodautoscalers, {...hpa, status});
     };
     if (!target || !kindKey) {
       const what = kindKey
         ? `${kinds[kindKey].resource}.apps "${ref.name}" not found`
         : `unrecognized kind ${ref.kind}`;
-      events.warning(hpa as KubeObject, 'FailedGetScale', what, SOURCE);
+      events.warning(hpa, 'FailedGetScale', what, SOURCE);
       setCondition(
         conds,
         'AbleToScale',
@@ -184,31 +205,31 @@ export function startHpaController(o: HpaControllerOptions): Disposable {
       write();
       return again;
     }
-    const match = selectorObjectMatcher(target.spec?.selector as LabelSelectorObject);
+    const match = selectorObjectMatcher(target.spec?.selector);
     const pods = listOf(store, 'pods', {namespace}).filter((p) => isActive(p) && match(p.metadata.labels ?? {}));
     const results: MetricResult[] = [];
     const failures: string[] = [];
-    for (const m of (spec.metrics ?? []) as J[]) {
+    for (const m of spec.metrics ?? []) {
       if (m.type !== 'Resource') {
         failures.push(`the sandbox's HPA reads Resource metrics only, not ${m.type}`);
         continue;
       }
       try {
-        results.push(resourceMetric(hpa, m, pods, current));
+        results.push(resourceMetric(m, pods, current));
       } catch (e) {
         if (!(e instanceof MetricError)) throw e;
-        events.warning(hpa as KubeObject, 'FailedGetResourceMetric', e.message, SOURCE);
+        events.warning(hpa, 'FailedGetResourceMetric', e.message, SOURCE);
         failures.push(e.message);
       }
     }
-    const all = ((spec.metrics ?? []) as J[]).length;
+    const all = (spec.metrics ?? []).length;
     if (!results.length) {
       const first = failures[0] ?? 'no metrics';
       events.warning(
-        hpa as KubeObject,
+        hpa,
         'FailedComputeMetricsReplicas',
         `invalid metrics (${failures.length} invalid out of ${all}), first error is: failed to get ${
-          ((spec.metrics ?? []) as J[])[0]?.resource?.name ?? 'cpu'
+          (spec.metrics ?? [])[0]?.resource?.name ?? 'cpu'
         } resource metric value: ${first}`,
         SOURCE,
       );
@@ -265,9 +286,9 @@ export function startHpaController(o: HpaControllerOptions): Disposable {
     setCondition(conds, 'ScalingLimited', ...limited);
     status.desiredReplicas = desired;
     if (desired !== current) {
-      store.update(kinds[kindKey], {...target, spec: {...target.spec, replicas: desired}} as unknown as KubeObject);
+      store.update(kinds[kindKey], {...target, spec: {...target.spec, replicas: desired}});
       const reason = desired > current ? `${best.description} above target` : 'All metrics below target';
-      events.normal(hpa as KubeObject, 'SuccessfulRescale', `New size: ${desired}; reason: ${reason}`, SOURCE);
+      events.normal(hpa, 'SuccessfulRescale', `New size: ${desired}; reason: ${reason}`, SOURCE);
       setCondition(
         conds,
         'AbleToScale',
