@@ -114,7 +114,7 @@ export function namespaceMode(labels: Record<string, string>, hasWaypointGateway
     return 'sidecar';
   if (labels['istio.io/dataplane-mode'] === 'ambient') {
     const useWaypoint = labels['istio.io/use-waypoint'];
-    return (useWaypoint && useWaypoint !== '#none') || hasWaypointGateway ? 'ambient+waypoint' : 'ambient';
+    return (useWaypoint && useWaypoint !== 'none') || hasWaypointGateway ? 'ambient+waypoint' : 'ambient';
   }
   return 'none';
 }
@@ -126,7 +126,7 @@ function namespaceOf(item: KubeItem, hasWaypointGateway: boolean): ClusterNamesp
   return {
     name: item.metadata!.name!,
     mode,
-    ...(mode === 'ambient+waypoint' && waypoint && waypoint !== '#none' ? {waypoint} : {}),
+    ...(mode === 'ambient+waypoint' && waypoint && waypoint !== 'none' ? {waypoint} : {}),
   };
 }
 

@@ -42,7 +42,7 @@ describe('cluster picture: classification', () => {
       'ambient+waypoint',
     );
     assert.equal(
-      namespaceMode({'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': '#none'}, false),
+      namespaceMode({'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'none'}, false),
       'ambient',
     );
     assert.equal(namespaceMode({'istio.io/dataplane-mode': 'ambient'}, true), 'ambient+waypoint');
