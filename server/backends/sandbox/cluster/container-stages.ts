@@ -12,6 +12,7 @@ import {
   restartPolicy,
   statuses,
   type C,
+  type ContainerList,
 } from './pod-status';
 import {setCondition} from './status';
 import {TIMINGS} from './timings';
@@ -41,7 +42,7 @@ const podRef = (pod: J) => `${pod.metadata?.name}_${pod.metadata?.namespace}(${p
  * Try to pull c's image when the node needs it: on failure report as the image manager does (Warning Failed with
  * containerd's error, then "Error: ErrImagePull" from the container start) and start the image's back-off.
  */
-export function pullFailed(pod: J, c: C, init: boolean, ctx: StageContext): string | undefined {
+export function pullFailed(pod: J, c: C, init: ContainerList, ctx: StageContext): string | undefined {
   if (!ctx.needsPull(c.image) && c.imagePullPolicy !== 'Always') return undefined;
   const err = ctx.pullError(c.image);
   if (!err) return undefined;
@@ -69,7 +70,7 @@ function runningStatus(c: C, prev: J | undefined, now: string, restartCount: num
 }
 
 /** Pulled (or "already present"), Created, Started: what the kubelet reports for a container it starts */
-export function startEvents(c: C, init: boolean, ctx: StageContext, pulled: boolean): void {
+export function startEvents(c: C, init: ContainerList, ctx: StageContext, pulled: boolean): void {
   const fp = fieldPath(c, init);
   if (pulled) {
     const r = pullReport(c.image);

@@ -1,6 +1,7 @@
 import type {Command} from '../shell/shell';
 import {LineDiscipline} from '../shell/line-discipline';
 import {EMPTY_INPUT, Pipe, type Input, type Output} from '../shell/streams';
+import {allContainers} from '../pod-view';
 import type {SandboxRuntime} from '../sandbox-runtime';
 import {exitStatus} from './exec-status';
 import {runExec} from './run-exec';
@@ -61,7 +62,7 @@ export function startExecSession(
   };
   const deleted = rt.onPodDeleted(t.pod.namespace, t.pod.name, end);
   const untrack = rt.track({dispose: end});
-  const container = t.pod.containers.find((c) => c.name === t.container)!;
+  const container = allContainers(t.pod).find((c) => c.name === t.container)!;
 
   runExec({
     rt,

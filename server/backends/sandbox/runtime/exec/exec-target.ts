@@ -1,6 +1,6 @@
 import type {UpgradeContext} from '../../api/api-server';
 import {errors} from '../../api/status';
-import {runningStatus, type PodView} from '../pod-view';
+import {allContainers, runningStatus, type PodView} from '../pod-view';
 import type {SandboxRuntime} from '../sandbox-runtime';
 
 export interface ExecTarget {
@@ -22,7 +22,7 @@ export function execTarget(rt: SandboxRuntime, ctx: Pick<UpgradeContext, 'target
       );
     container = pod.containers[0]!.name;
   }
-  if (!pod.containers.some((c) => c.name === container))
+  if (!allContainers(pod).some((c) => c.name === container))
     throw errors.badRequest(`container ${container} is not valid for pod ${pod.name}`);
   if (pod.phase === 'Succeeded' || pod.phase === 'Failed')
     throw errors.badRequest(`cannot exec into a container in a completed pod; current phase is ${pod.phase}`);
