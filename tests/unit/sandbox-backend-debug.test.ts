@@ -65,4 +65,50 @@ describe('kubectl debug, attach and cp in the sandbox', {skip: NO_KUBECTL}, () =
     const image = await sh("kubectl get pod -n t1 c -o jsonpath='{.spec.ephemeralContainers[0].image}'");
     assert.equal(image.stdout, 'busybox');
   });
+
+  it('kubectl debug -i attaches to the ephemeral shell; its exit ends the container', async () => {
+    const r = await sh('kubectl debug -n t1 c -i --image=busybox -- sh', 'echo from-debug $HOSTNAME\nexit 3\n');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Defaulting debug container name to debugger-[a-z0-9]{5}\.\nfrom-debug c\n$/);
+    assert.equal(r.stderr, "If you don't see a command prompt, try pressing enter.\n");
+    const names = await ephemeralNames();
+    assert.equal(names.length, 2);
+    const w = await sh(
+      `kubectl wait -n t1 pod/c --for=jsonpath='{.status.ephemeralContainerStatuses[1].state.terminated.exitCode}'=3`,
+    );
+    assert.equal(w.code, 0, w.stderr);
+  });
+
+  it('kubectl attach -i talks to the container’s own shell (kubectl run -i: stdinOnce)', async () => {
+    const run = await sh(
+      'kubectl run a -n t1 --image=busybox -i --attach=false -- sh && kubectl wait -n t1 --for=condition=Ready pod/a',
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const r = await sh('kubectl attach -n t1 a -i', 'echo attached; hostname\n');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'attached\na\n');
+  });
+
+  it('kubectl debug node/… runs a node-debugger pod on the node, in its network namespace', async () => {
+    const r = await sh('kubectl debug node/k3d-dbg-server-0 -i --image=busybox -- sh', 'echo on $HOSTNAME\nexit\n');
+    assert.equal(r.code, 0, r.stderr);
+    const pod =
+      /^Creating debugging pod (node-debugger-k3d-dbg-server-0-[a-z0-9]{5}) with container debugger on node k3d-dbg-server-0\.\n/.exec(
+        r.stdout,
+      )?.[1];
+    assert.ok(pod, r.stdout);
+    assert.match(r.stdout, /\non k3d-dbg-server-0\n$/);
+    const spec = await sh(
+      `kubectl get pod ${pod} -o jsonpath='{.spec.nodeName} {.spec.hostNetwork} {.spec.containers[0].name}'`,
+    );
+    assert.equal(spec.stdout, 'k3d-dbg-server-0 true debugger');
+  });
+
+  it('kubectl debug --copy-to creates a copy of the pod with the debug container', async () => {
+    const r = await sh('kubectl debug -n t1 c -i --copy-to=c-copy --image=busybox -- sh', 'echo in $HOSTNAME\nexit\n');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\nin c-copy\n$/);
+    const names = await sh("kubectl get pod -n t1 c-copy -o jsonpath='{.spec.containers[*].name}'");
+    assert.match(names.stdout, /^c debugger-[a-z0-9]{5}$/);
+  });
 });

@@ -9,6 +9,10 @@ export interface ContainerView {
   env: {name: string; value?: string}[];
   ports: {containerPort: number; name?: string; protocol?: string}[];
   workingDir?: string;
+  /** the process's stdin is kept open (what `kubectl attach -i` writes to); stdinOnce closes it after one attach */
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  tty?: boolean;
 }
 
 export interface ContainerStatusView {
@@ -67,6 +71,9 @@ function container(c: unknown): ContainerView {
       protocol: str(obj(p).protocol),
     })),
     workingDir: str(o.workingDir),
+    stdin: o.stdin === true,
+    stdinOnce: o.stdinOnce === true,
+    tty: o.tty === true,
   };
 }
 
@@ -117,7 +124,8 @@ export function podView(pod: KubeObject): PodView {
     podIP: str(status.podIP),
     hostIP: str(status.hostIP),
     nodeName: str(spec.nodeName),
-    hostname: str(spec.hostname),
+    // a hostNetwork pod shares the node's UTS namespace: its hostname is the node's
+    hostname: spec.hostNetwork === true ? str(spec.nodeName) : str(spec.hostname),
     subdomain: str(spec.subdomain),
     serviceAccountName: str(spec.serviceAccountName) ?? 'default',
     deleting: !!pod.metadata.deletionTimestamp,

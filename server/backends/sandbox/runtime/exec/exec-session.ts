@@ -23,6 +23,15 @@ export interface ExecSession {
   abort(): void;
 }
 
+/** how a connection starts its session: a new process (exec) or the container's own (attach) */
+export type SessionStarter = (
+  rt: SandboxRuntime,
+  t: ExecTarget,
+  opts: {tty: boolean; stdin: boolean},
+  commands: ReadonlyMap<string, Command>,
+  transport: ExecTransport,
+) => ExecSession;
+
 /**
  * One `kubectl exec`: stdin through a TTY line discipline when asked, the command run in the container, and the
  * exit status reported at the end. The transports only move bytes.

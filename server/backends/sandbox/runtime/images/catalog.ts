@@ -371,7 +371,12 @@ export const IMAGE_CATALOG: ImageSpec[] = [
  */
 export function containerArgv(image: ImageSpec, c: {command?: string[]; args?: string[]}): string[] {
   if (c.command?.length) return [...c.command, ...(c.args ?? [])];
-  if (c.args?.length) return [image.entrypoint[0]!, ...c.args];
+  // an image whose PID 1 is a lone shell has it as CMD, no ENTRYPOINT (busybox CMD ["sh"], alpine CMD ["/bin/sh"]):
+  // args replace it whole (`kubectl run b --image=busybox -- sh` runs `sh`, not `sh sh`)
+  if (c.args?.length)
+    return image.entrypoint.length === 1 && /(^|\/)(sh|ash|bash)$/.test(image.entrypoint[0]!)
+      ? [...c.args]
+      : [image.entrypoint[0]!, ...c.args];
   return image.entrypoint;
 }
 
