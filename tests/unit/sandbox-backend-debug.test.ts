@@ -111,4 +111,29 @@ describe('kubectl debug, attach and cp in the sandbox', {skip: NO_KUBECTL}, () =
     const names = await sh("kubectl get pod -n t1 c-copy -o jsonpath='{.spec.containers[*].name}'");
     assert.match(names.stdout, /^c debugger-[a-z0-9]{5}$/);
   });
+
+  it('kubectl cp copies a file and a directory into the pod and back (tar in the busybox userland)', async () => {
+    const r = await sh(
+      'set -e; d=$(mktemp -d); printf "line one\\nline two\\n" > $d/f; mkdir $d/dir; echo a > $d/dir/a; ' +
+        'kubectl cp -c c $d/f t1/c:/tmp/h; kubectl exec -n t1 c -c c -- cat /tmp/h; ' +
+        'kubectl cp -c c t1/c:/tmp/h $d/back; cat $d/back; ' +
+        'kubectl cp -c c $d/dir t1/c:/tmp/dir; kubectl exec -n t1 c -c c -- cat /tmp/dir/a; ' +
+        'kubectl cp -c c t1/c:/tmp/dir $d/dir2; cat $d/dir2/a; rm -rf $d',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    // copying from the pod, kubectl prints tar's stderr on its stdout (cp.go copyFromPod: ErrOut is o.Out)
+    const leading = "tar: removing leading '/' from member names\n";
+    assert.equal(r.stdout, `line one\nline two\n${leading}line one\nline two\na\n${leading}a\n`);
+    assert.equal(r.stderr, '');
+  });
+
+  it('kubectl cp to an image without tar fails as on a real cluster', async () => {
+    const run = await sh(
+      'kubectl run hb -n t1 --image=mccutchen/go-httpbin:v2.15.0 && kubectl wait -n t1 --for=condition=Ready pod/hb',
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const r = await sh('echo x > /tmp/x-$$ && kubectl cp /tmp/x-$$ t1/hb:/tmp/x; s=$?; rm -f /tmp/x-$$; exit $s');
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /exec: "tar": executable file not found in \$PATH/);
+  });
 });

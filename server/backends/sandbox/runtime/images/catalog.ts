@@ -36,6 +36,7 @@ export const BUSYBOX_COMMANDS = [
   'cut',
   'seq',
   'touch',
+  'tar',
 ];
 /** Debian's coreutils + dash + bash: no nslookup, wget or curl unless installed. */
 const DEBIAN_COMMANDS = [
@@ -71,6 +72,8 @@ const DEBIAN_COMMANDS = [
   'cut',
   'seq',
   'touch',
+  // Debian's tar is essential (in every image built on debian, slim too): kubectl cp works there
+  'tar',
 ];
 
 const ROOT: ImageUser = {uid: 0, gid: 0, name: 'root', group: 'root', home: '/root'};
