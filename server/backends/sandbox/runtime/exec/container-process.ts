@@ -61,6 +61,7 @@ export function attachSession(
   proc.attachers.add(transport);
   return {
     stdin: (d) => proc.session.stdin(d),
+    resize: (cols, rows) => proc.session.resize(cols, rows),
     // a detaching client closes the container's stdin only with stdinOnce
     stdinEnd: () => proc.container.stdinOnce && proc.session.stdinEnd(),
     abort: () => {
@@ -99,5 +100,5 @@ function followLog(rt: SandboxRuntime, t: ExecTarget, transport: ExecTransport):
     deleted.dispose();
     transport.finish(SUCCESS);
   };
-  return {stdin: () => undefined, stdinEnd: () => undefined, abort: end};
+  return {stdin: () => undefined, resize: () => undefined, stdinEnd: () => undefined, abort: end};
 }

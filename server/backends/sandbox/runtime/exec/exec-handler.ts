@@ -4,7 +4,7 @@ import {errors} from '../../api/status';
 import type {Command} from '../shell/shell';
 import type {SandboxRuntime} from '../sandbox-runtime';
 import {attachSession} from './container-process';
-import {startExecSession, type SessionStarter} from './exec-session';
+import {resize, startExecSession, type SessionStarter} from './exec-session';
 import {attachTarget, execTarget, flag, type ExecTarget} from './exec-target';
 import {rejectUpgrade} from './raw-status';
 import {spdyExec, SPDY_EXEC_PROTOCOLS} from './spdy-exec';
@@ -96,7 +96,7 @@ function session(
     const payload = data.subarray(1);
     if (data[0] === CH.stdin) s.stdin(payload);
     else if (data[0] === CH.close && payload[0] === CH.stdin) s.stdinEnd();
-    // resize ({"Width":W,"Height":H}) needs no action: nothing we run draws full-screen
+    else if (data[0] === CH.resize) resize(s, payload);
   });
   ws.on('close', () => s.abort());
   ws.on('error', () => s.abort());

@@ -37,6 +37,7 @@ export const BUSYBOX_COMMANDS = [
   'seq',
   'touch',
   'tar',
+  'stty',
 ];
 /** Debian's coreutils + dash + bash: no nslookup, wget or curl unless installed. */
 const DEBIAN_COMMANDS = [
@@ -72,6 +73,7 @@ const DEBIAN_COMMANDS = [
   'cut',
   'seq',
   'touch',
+  'stty',
   // Debian's tar is essential (in every image built on debian, slim too): kubectl cp works there
   'tar',
 ];

@@ -6,6 +6,8 @@ export interface TerminalHooks {
   onInterrupt(fn: () => void): void;
   /** lines entered at the shell prompt, oldest first; the arrow keys walk it */
   history: string[];
+  /** the window size the client last sent (remotecommand's resize channel); `stty size` prints it */
+  size?: {rows: number; cols: number};
 }
 
 /**
