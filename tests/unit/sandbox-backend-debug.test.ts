@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
+import * as pty from 'node-pty';
 import {NO_KUBECTL, startBackend, type BackendHarness} from '../fixtures/sandbox-backend/harness';
 
 /**
@@ -12,6 +13,25 @@ describe('kubectl debug, attach and cp in the sandbox', {skip: NO_KUBECTL}, () =
   const sh = (line: string, input?: string) => h.sh(L, line, {input});
   const ephemeralNames = async () =>
     (await sh("kubectl get pod -n t1 c -o jsonpath='{.spec.ephemeralContainers[*].name}'")).stdout.split(' ');
+
+  /** a command line under a real pseudo-terminal in the learner's shell environment, as the lab's xterm runs it */
+  const tty = async (line: string) => {
+    const {env, cwd} = await h.backend.shellEnvironment(L);
+    const p = pty.spawn('bash', ['-c', line], {
+      cols: 100,
+      rows: 30,
+      cwd,
+      env: {...process.env, ...env} as Record<string, string>,
+    });
+    let screen = '';
+    p.onData((d) => (screen += d));
+    const exited = new Promise<number>((resolve) => p.onExit((e) => resolve(e.exitCode)));
+    const waitFor = async (re: RegExp) => {
+      // no deadline of its own: the suite's per-test timeout is the safety net
+      while (!re.test(screen)) await new Promise((r) => setTimeout(r, 25));
+    };
+    return {p, exited, waitFor, screen: () => screen};
+  };
 
   before(async () => {
     h = await startBackend();
@@ -135,5 +155,24 @@ describe('kubectl debug, attach and cp in the sandbox', {skip: NO_KUBECTL}, () =
     const r = await sh('echo x > /tmp/x-$$ && kubectl cp /tmp/x-$$ t1/hb:/tmp/x; s=$?; rm -f /tmp/x-$$; exit $s');
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /exec: "tar": executable file not found in \$PATH/);
+  });
+
+  it('kubectl debug -it gives the ephemeral container’s shell on the terminal; exit ends the session', async () => {
+    const t = await tty('kubectl debug -n t1 c -it --image=busybox -- sh');
+    await t.waitFor(/If you don't see a command prompt, try pressing enter\.\r\n[\s\S]*\/ # $/);
+    t.p.write('echo "in $HOSTNAME"\r');
+    await t.waitFor(/\r\nin c\r\n\/ # $/);
+    t.p.write('exit\r');
+    assert.equal(await t.exited, 0);
+    assert.match(
+      t.screen(),
+      /Session ended, the ephemeral container will not be restarted but may be reattached using 'kubectl attach c -c debugger-[a-z0-9]{5} -i -t' if it is still running/,
+    );
+  });
+
+  it('kubectl debug -it with a command prints its output and exits', async () => {
+    const t = await tty('kubectl debug -n t1 c -it --image=busybox -- echo hello from debug');
+    assert.equal(await t.exited, 0);
+    assert.match(t.screen(), /hello from debug\r\n/);
   });
 });

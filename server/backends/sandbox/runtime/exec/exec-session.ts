@@ -107,7 +107,11 @@ export function startExecSession(
   return {
     stdin: (d) => (discipline ? discipline.feed(d) : pipe.write(d)),
     resize: (cols, rows) => {
-      if (terminal && cols > 0 && rows > 0) terminal.size = {rows, cols};
+      if (!terminal || cols <= 0 || rows <= 0) return;
+      const before = terminal.size;
+      terminal.size = {rows, cols};
+      // a window that changed size gets SIGWINCH: a shell at its prompt redraws it
+      if (before && (before.rows !== rows || before.cols !== cols)) terminal.redraw?.(discipline?.pending ?? '');
     },
     stdinEnd: () => (discipline ? discipline.close() : pipe.close()),
     abort: end,

@@ -8,6 +8,11 @@ export interface TerminalHooks {
   history: string[];
   /** the window size the client last sent (remotecommand's resize channel); `stty size` prints it */
   size?: {rows: number; cols: number};
+  /**
+   * set by a shell waiting at its prompt: draw the prompt and the line being typed again, as ash's line editor
+   * does on SIGWINCH (what makes the prompt appear when `kubectl attach` resizes the terminal)
+   */
+  redraw?: (line: string) => void;
 }
 
 /**
@@ -28,6 +33,11 @@ export class LineDiscipline {
     private readonly interrupt: () => void,
     private readonly history: string[] = [],
   ) {}
+
+  /** the line typed so far, not yet entered */
+  get pending(): string {
+    return this.line;
+  }
 
   /** replace the line being edited (history recall), redrawing it as a line editor does */
   private replaceLine(next: string): void {
