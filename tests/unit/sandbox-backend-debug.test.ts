@@ -109,6 +109,15 @@ describe('kubectl debug, attach and cp in the sandbox', {skip: NO_KUBECTL}, () =
     assert.equal(r.stdout, 'attached\na\n');
   });
 
+  it('kubectl run -i --rm --restart=Never: the shell’s exit completes the pod, which kubectl then deletes', async () => {
+    const r = await sh(
+      'kubectl run t -n t1 -i --rm --image=busybox --restart=Never -- sh',
+      'echo hi from $HOSTNAME\nexit\n',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'hi from t\npod "t" deleted\n');
+  });
+
   it('kubectl debug node/… runs a node-debugger pod on the node, in its network namespace', async () => {
     const r = await sh('kubectl debug node/k3d-dbg-server-0 -i --image=busybox -- sh', 'echo on $HOSTNAME\nexit\n');
     assert.equal(r.code, 0, r.stderr);

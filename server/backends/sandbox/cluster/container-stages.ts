@@ -111,6 +111,35 @@ function withConditions(pod: J, status: J, now: string): J {
   return {...status, conditions: ordered(conditions)};
 }
 
+/**
+ * The pod's status once these running app containers' processes ended (name → exit code): terminated (Completed /
+ * Error), the phase and conditions that follow; the restart stages take it from there. Also what the pod runtime
+ * reports when a process it runs for `kubectl attach` ends.
+ */
+export function exitedStatus(pod: J, exits: ReadonlyMap<string, number>, now: string): J {
+  const containerStatuses = statuses(pod).map((s) => {
+    const exitCode = exits.get(s.name);
+    if (exitCode === undefined || !s.state?.running) return s;
+    return {
+      ...s,
+      ready: false,
+      started: false,
+      state: {
+        terminated: {
+          containerID: s.containerID,
+          exitCode,
+          finishedAt: now,
+          reason: exitCode === 0 ? 'Completed' : 'Error',
+          startedAt: s.state.running.startedAt,
+        },
+      },
+    };
+  });
+  const status: J = {...pod.status, containerStatuses};
+  status.phase = phaseFor(pod, containerStatuses);
+  return withConditions(pod, status, now);
+}
+
 /** a running container whose process will exit on its own, and when */
 function exitOf(pod: J, s: J, ctx: StageContext): {due: number; exitCode: number} | undefined {
   const c = containersOf(pod).find((x) => x.name === s.name);
@@ -261,28 +290,12 @@ export const CONTAINER_STAGES: PodStage[] = [
     delayMs: () => 0,
     dueAtMs: (pod, ctx) => Math.min(...statuses(pod).map((s) => exitOf(pod, s, ctx)?.due ?? Infinity)),
     apply(pod, ctx) {
-      const now = ctx.now;
-      const containerStatuses = statuses(pod).map((s) => {
+      const due = new Map<string, number>();
+      for (const s of statuses(pod)) {
         const exit = exitOf(pod, s, ctx);
-        if (!exit || exit.due > ctx.nowMs) return s;
-        return {
-          ...s,
-          ready: false,
-          started: false,
-          state: {
-            terminated: {
-              containerID: s.containerID,
-              exitCode: exit.exitCode,
-              finishedAt: now,
-              reason: exit.exitCode === 0 ? 'Completed' : 'Error',
-              startedAt: s.state.running.startedAt,
-            },
-          },
-        };
-      });
-      const status: J = {...pod.status, containerStatuses};
-      status.phase = phaseFor(pod, containerStatuses);
-      return withConditions(pod, status, now);
+        if (exit && exit.due <= ctx.nowMs) due.set(s.name, exit.exitCode);
+      }
+      return exitedStatus(pod, due, ctx.now);
     },
   },
   {

@@ -1,5 +1,6 @@
 import {posix} from 'node:path';
 import {asObj} from '../../cluster/json';
+import {exitedStatus} from '../../cluster/container-stages';
 import {ephemeralStatuses, terminatedStatus} from '../../cluster/ephemeral-stages';
 import {nowStamp, writeStatus} from '../../cluster/status';
 import {containerArgv} from '../images/catalog';
@@ -24,8 +25,8 @@ const processes = new WeakMap<SandboxRuntime, Map<string, ContainerProcess>>();
  * the process as the container's command says — a shell reads what the attachers type, `sleep` sleeps — and every
  * attacher sees its output from then on (what it printed before is in `kubectl logs`). Leaving does not stop it,
  * unless the container asked for stdinOnce (the shell then reads EOF, as `kubectl run -i --rm` expects). When the
- * process ends the attachers get a Success status (attach reports no exit code) and an ephemeral container is
- * reported terminated. A process we do not simulate (an app server) shows the lines its log gets while attached.
+ * process ends the attachers get a Success status (attach reports no exit code) and the container is reported
+ * terminated (reportExit). A process we do not simulate (an app server) shows the lines its log gets while attached.
  */
 export function attachSession(
   rt: SandboxRuntime,
@@ -50,8 +51,7 @@ export function attachSession(
         byRuntime!.delete(key);
         for (const a of attachers) a.finish(SUCCESS);
         attachers.clear();
-        if (t.pod.ephemeralContainers.some((c) => c.name === t.container))
-          reportExit(rt, t, 'details' in status ? exitCodeOf(status) : 0);
+        reportExit(rt, t, 'details' in status ? exitCodeOf(status) : 0);
       },
     });
     p = {attachers, session, container};
@@ -77,13 +77,22 @@ function exitCodeOf(status: object): number {
   return Number(causes.find((c) => c.reason === 'ExitCode')?.message ?? 1);
 }
 
-/** the kubelet sees the ephemeral container's process gone: terminated, never restarted */
+/**
+ * The kubelet sees the process gone: an ephemeral container is terminated for good; an app container is terminated
+ * and the kubelet's stages restart it or complete the pod as its restartPolicy says (`kubectl run -i --rm
+ * --restart=Never` waits for that).
+ */
 function reportExit(rt: SandboxRuntime, t: ExecTarget, exitCode: number): void {
   const pod = rt.store.get(rt.podsType, t.pod.namespace, t.pod.name);
-  if (!pod || pod.metadata.uid !== t.pod.uid) return;
+  if (!pod || pod.metadata.uid !== t.pod.uid || pod.metadata.deletionTimestamp) return;
+  const now = nowStamp(rt.clock);
+  if (!t.pod.ephemeralContainers.some((c) => c.name === t.container)) {
+    if (t.pod.containers.some((c) => c.name === t.container))
+      writeStatus(rt.store, rt.podsType, pod, exitedStatus(asObj(pod), new Map([[t.container, exitCode]]), now));
+    return;
+  }
   const list = ephemeralStatuses(asObj(pod));
   if (!list.some((s) => s.name === t.container && s.state?.running)) return;
-  const now = nowStamp(rt.clock);
   writeStatus(rt.store, rt.podsType, pod, {
     ...asObj(pod).status,
     ephemeralContainerStatuses: list.map((s) => (s.name === t.container ? terminatedStatus(s, exitCode, now) : s)),
