@@ -97,6 +97,8 @@ describe('kubectl debug, attach and cp in the sandbox', {skip: NO_KUBECTL}, () =
       `kubectl wait -n t1 pod/c --for=jsonpath='{.status.ephemeralContainerStatuses[1].state.terminated.exitCode}'=3`,
     );
     assert.equal(w.code, 0, w.stderr);
+    // PID 1's output is the container's log
+    assert.equal((await sh(`kubectl logs -n t1 c -c ${names[1]}`)).stdout, 'from-debug c\n');
   });
 
   it('kubectl attach -i talks to the container’s own shell (kubectl run -i: stdinOnce)', async () => {

@@ -44,9 +44,16 @@ export function attachSession(
   let p = byRuntime.get(key);
   if (!p) {
     const attachers = new Set<ExecTransport>();
+    // PID 1's output is the container's log too (`kubectl logs` shows what the attached shell printed)
+    let partial = '';
+    const toLog = (d: Buffer) => {
+      const lines = (partial + d.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) rt.appendLog(t.pod.namespace, t.pod.name, t.container, line.replace(/\r$/, ''));
+    };
     const session = startExecSession(rt, {...t, argv}, {tty: !!container.tty, stdin: !!container.stdin}, commands, {
-      stdout: (d) => attachers.forEach((a) => a.stdout(d)),
-      stderr: (d) => attachers.forEach((a) => a.stderr(d)),
+      stdout: (d) => (attachers.forEach((a) => a.stdout(d)), toLog(d)),
+      stderr: (d) => (attachers.forEach((a) => a.stderr(d)), toLog(d)),
       finish: (status) => {
         byRuntime!.delete(key);
         for (const a of attachers) a.finish(SUCCESS);
