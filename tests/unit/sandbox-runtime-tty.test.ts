@@ -71,4 +71,22 @@ describe('kubectl exec -it against the pod runtime', {skip: NO_KUBECTL}, () => {
     t.p.write('\x04');
     assert.equal(await t.exited, 0);
   });
+
+  it('keeps the window size kubectl sends: stty size follows a resize', async () => {
+    const t = kubectlTty(h, ['exec', '-it', 'curl-abc', '--', 'sh']);
+    let at = await t.waitFor(/~ \$ $/);
+    t.p.write('stty size\r');
+    at = await t.waitFor(/stty size\r\n30 100\r\n~ \$ $/, at);
+    // kubectl watches SIGWINCH and sends the new size on the resize channel
+    t.p.resize(120, 40);
+    for (;;) {
+      t.p.write('stty size\r');
+      const next = await t.waitFor(/\r\n\d+ \d+\r\n~ \$ $/, at);
+      const printed = /(\d+ \d+)\r\n~ \$ $/.exec(t.screen().slice(at))?.[1];
+      at = next;
+      if (printed === '40 120') break;
+    }
+    t.p.write('exit\r');
+    assert.equal(await t.exited, 0);
+  });
 });

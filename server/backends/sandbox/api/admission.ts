@@ -29,7 +29,7 @@ function podSpecDefaults(specIn: unknown): Json {
   spec.dnsPolicy ??= 'ClusterFirst';
   spec.securityContext ??= {};
   spec.schedulerName ??= 'default-scheduler';
-  for (const list of ['containers', 'initContainers']) {
+  for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
     for (const c of (spec[list] as Json[] | undefined) ?? []) {
       const image = String(c.image ?? '');
       const tag = /:[^/]+$/.test(image.split('@')[0]!) ? image.split(':').pop() : '';

@@ -1,5 +1,6 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {decodeApplyConfiguration, decodeObjectBody} from './body';
+import {withEphemeralContainers} from './ephemeral-containers';
 import {mediaType, readBody, rendering, sendJson} from './http-io';
 import {checkKnownFields} from './known-fields';
 import {applyPatch, checkPatchedShape, parsePatchBody, patchTypeOf} from './patch';
@@ -54,6 +55,8 @@ export async function handleResource(
     if (custom) return custom(ctx);
     if (target.subresource === 'status') return statusSubresource(ctx);
     if (target.subresource === 'scale' && type.subresources.includes('scale')) return scaleSubresource(ctx);
+    if (target.subresource === 'ephemeralcontainers' && type.subresources.includes('ephemeralcontainers'))
+      return ephemeralContainersSubresource(ctx);
     if (target.subresource === 'token' && type.resource === 'serviceaccounts' && method === 'POST') {
       const sa = ctx.store.mustGet(type, target.namespace, target.name!);
       return sendJson(ctx.res, 201, tokenRequest(await bodyObject(ctx), sa, ctx.store.clock.now()));
@@ -350,6 +353,42 @@ async function statusSubresource(ctx: ResourceContext): Promise<void> {
   if (method === 'PUT') return update(ctx, 'status');
   if (method === 'PATCH') return patch(ctx, 'status');
   throw errors.methodNotAllowed(method ?? '', type.kind);
+}
+
+/**
+ * pods/ephemeralcontainers (what `kubectl debug` patches): GET is the pod; PUT and PATCH (strategic, merge, JSON)
+ * are computed on the whole pod, but only spec.ephemeralContainers may change (ephemeral-containers.ts).
+ */
+async function ephemeralContainersSubresource(ctx: ResourceContext): Promise<void> {
+  const {type, target, store} = ctx;
+  if (!target.name) throw errors.pathNotFound();
+  const method = ctx.req.method ?? 'GET';
+  if (method === 'GET') return sendObject(ctx, 200, store.mustGet(type, target.namespace, target.name));
+  let proposed: KubeObject;
+  if (method === 'PUT') {
+    requireVerb(ctx, 'update');
+    proposed = await bodyObject(ctx);
+    checkKind(ctx, proposed);
+    if (proposed.metadata.name && proposed.metadata.name !== target.name)
+      throw errors.badRequest(
+        `the name of the object (${proposed.metadata.name}) does not match the name on the URL (${target.name})`,
+      );
+  } else if (method === 'PATCH') {
+    requireVerb(ctx, 'patch');
+    const kind = patchTypeOf(mediaType(ctx.req.headers['content-type']), type);
+    const raw = await readBody(ctx.req, ctx.maxBodyBytes);
+    const current = store.mustGet(type, target.namespace, target.name);
+    proposed = applyPatch(type, current, kind, parsePatchBody(raw, kind));
+    // a patch applies to the version it was computed on
+    proposed.metadata.resourceVersion = current.metadata.resourceVersion;
+  } else throw errors.methodNotAllowed(method, type.kind);
+  const current = store.mustGet(type, target.namespace, target.name);
+  const updated = store.update(type, withEphemeralContainers(current, proposed), {
+    dryRun: isDryRun(ctx),
+    subresource: 'ephemeralcontainers',
+    fieldManager: fieldManager(ctx),
+  });
+  sendObject(ctx, 200, await durable(ctx, updated));
 }
 
 /** autoscaling/v1 Scale view of spec.replicas: what `kubectl scale` reads and patches */

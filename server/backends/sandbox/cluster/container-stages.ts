@@ -12,6 +12,7 @@ import {
   restartPolicy,
   statuses,
   type C,
+  type ContainerList,
 } from './pod-status';
 import {setCondition} from './status';
 import {TIMINGS} from './timings';
@@ -41,7 +42,7 @@ const podRef = (pod: J) => `${pod.metadata?.name}_${pod.metadata?.namespace}(${p
  * Try to pull c's image when the node needs it: on failure report as the image manager does (Warning Failed with
  * containerd's error, then "Error: ErrImagePull" from the container start) and start the image's back-off.
  */
-export function pullFailed(pod: J, c: C, init: boolean, ctx: StageContext): string | undefined {
+export function pullFailed(pod: J, c: C, init: ContainerList, ctx: StageContext): string | undefined {
   if (!ctx.needsPull(c.image) && c.imagePullPolicy !== 'Always') return undefined;
   const err = ctx.pullError(c.image);
   if (!err) return undefined;
@@ -69,7 +70,7 @@ function runningStatus(c: C, prev: J | undefined, now: string, restartCount: num
 }
 
 /** Pulled (or "already present"), Created, Started: what the kubelet reports for a container it starts */
-export function startEvents(c: C, init: boolean, ctx: StageContext, pulled: boolean): void {
+export function startEvents(c: C, init: ContainerList, ctx: StageContext, pulled: boolean): void {
   const fp = fieldPath(c, init);
   if (pulled) {
     const r = pullReport(c.image);
@@ -108,6 +109,35 @@ function withConditions(pod: J, status: J, now: string): J {
     for (const type of ['Ready', 'ContainersReady'])
       conditions = setCondition(conditions, {type, status: 'False', reason: 'PodFailed'}, now, 'pod');
   return {...status, conditions: ordered(conditions)};
+}
+
+/**
+ * The pod's status once these running app containers' processes ended (name → exit code): terminated (Completed /
+ * Error), the phase and conditions that follow; the restart stages take it from there. Also what the pod runtime
+ * reports when a process it runs for `kubectl attach` ends.
+ */
+export function exitedStatus(pod: J, exits: ReadonlyMap<string, number>, now: string): J {
+  const containerStatuses = statuses(pod).map((s) => {
+    const exitCode = exits.get(s.name);
+    if (exitCode === undefined || !s.state?.running) return s;
+    return {
+      ...s,
+      ready: false,
+      started: false,
+      state: {
+        terminated: {
+          containerID: s.containerID,
+          exitCode,
+          finishedAt: now,
+          reason: exitCode === 0 ? 'Completed' : 'Error',
+          startedAt: s.state.running.startedAt,
+        },
+      },
+    };
+  });
+  const status: J = {...pod.status, containerStatuses};
+  status.phase = phaseFor(pod, containerStatuses);
+  return withConditions(pod, status, now);
 }
 
 /** a running container whose process will exit on its own, and when */
@@ -260,28 +290,12 @@ export const CONTAINER_STAGES: PodStage[] = [
     delayMs: () => 0,
     dueAtMs: (pod, ctx) => Math.min(...statuses(pod).map((s) => exitOf(pod, s, ctx)?.due ?? Infinity)),
     apply(pod, ctx) {
-      const now = ctx.now;
-      const containerStatuses = statuses(pod).map((s) => {
+      const due = new Map<string, number>();
+      for (const s of statuses(pod)) {
         const exit = exitOf(pod, s, ctx);
-        if (!exit || exit.due > ctx.nowMs) return s;
-        return {
-          ...s,
-          ready: false,
-          started: false,
-          state: {
-            terminated: {
-              containerID: s.containerID,
-              exitCode: exit.exitCode,
-              finishedAt: now,
-              reason: exit.exitCode === 0 ? 'Completed' : 'Error',
-              startedAt: s.state.running.startedAt,
-            },
-          },
-        };
-      });
-      const status: J = {...pod.status, containerStatuses};
-      status.phase = phaseFor(pod, containerStatuses);
-      return withConditions(pod, status, now);
+        if (exit && exit.due <= ctx.nowMs) due.set(s.name, exit.exitCode);
+      }
+      return exitedStatus(pod, due, ctx.now);
     },
   },
   {

@@ -10,6 +10,7 @@ import {
   startEvents,
   waitingForPull,
 } from './container-stages';
+import {EPHEMERAL_STAGES} from './ephemeral-stages';
 import {containerID, fullImageName, imageID} from './images';
 import type {J} from './json';
 import {controllerOf} from './owners';
@@ -333,6 +334,7 @@ export const POD_STAGES: PodStage[] = [
       return status;
     },
   },
+  ...EPHEMERAL_STAGES,
   ...CONTAINER_STAGES,
   {
     name: 'ready',

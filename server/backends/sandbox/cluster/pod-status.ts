@@ -6,7 +6,10 @@ export type C = J; // a container spec
 export const containersOf = (pod: J): C[] => pod.spec?.containers ?? [];
 export const initContainersOf = (pod: J): C[] => pod.spec?.initContainers ?? [];
 export const statuses = (pod: J): J[] => pod.status?.containerStatuses ?? [];
-export const fieldPath = (c: C, init = false) => `spec.${init ? 'initContainers' : 'containers'}{${c.name}}`;
+/** which list a container is in: false (containers), true (initContainers) or 'ephemeral' (ephemeralContainers) */
+export type ContainerList = boolean | 'ephemeral';
+export const fieldPath = (c: C, init: ContainerList = false) =>
+  `spec.${init === 'ephemeral' ? 'ephemeralContainers' : init ? 'initContainers' : 'containers'}{${c.name}}`;
 export const hasProbe = (c: C) => !!c.readinessProbe;
 export const names = (cs: C[]) => `[${cs.map((c) => c.name).join(' ')}]`;
 /** the pod's restartPolicy (Always when unset) */

@@ -72,13 +72,16 @@ export function installPodRuntime(api: SandboxApi, opts: PodRuntimeOptions = {})
   const fromCtx = (ctx: ResourceContext | UpgradeContext) => forStore(ctx.store);
 
   const exec = execHandler(fromCtx, commands);
+  const attach = execHandler(fromCtx, commands, 'attach');
   const forward = portForwardHandler(fromCtx);
   const hooks: Disposable[] = [
     api.registerSubresource('/pods/log', logHandler(fromCtx)),
     api.registerUpgrade('/pods/exec', exec.handler),
+    api.registerUpgrade('/pods/attach', attach.handler),
     api.registerUpgrade('/pods/portforward', forward.handler),
     api.registerAggregatedApi(metricsApi(forStore)),
     exec,
+    attach,
     forward,
   ];
 

@@ -9,6 +9,10 @@ export interface ContainerView {
   env: {name: string; value?: string}[];
   ports: {containerPort: number; name?: string; protocol?: string}[];
   workingDir?: string;
+  /** the process's stdin is kept open (what `kubectl attach -i` writes to); stdinOnce closes it after one attach */
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  tty?: boolean;
 }
 
 export interface ContainerStatusView {
@@ -38,8 +42,11 @@ export interface PodView {
   deleting: boolean;
   containers: ContainerView[];
   initContainers: ContainerView[];
+  /** added later through pods/ephemeralcontainers (`kubectl debug`) */
+  ephemeralContainers: ContainerView[];
   statuses: ContainerStatusView[];
   initStatuses: ContainerStatusView[];
+  ephemeralStatuses: ContainerStatusView[];
   startTime?: string;
   dnsPolicy?: string;
 }
@@ -64,6 +71,9 @@ function container(c: unknown): ContainerView {
       protocol: str(obj(p).protocol),
     })),
     workingDir: str(o.workingDir),
+    stdin: o.stdin === true,
+    stdinOnce: o.stdinOnce === true,
+    tty: o.tty === true,
   };
 }
 
@@ -114,7 +124,8 @@ export function podView(pod: KubeObject): PodView {
     podIP: str(status.podIP),
     hostIP: str(status.hostIP),
     nodeName: str(spec.nodeName),
-    hostname: str(spec.hostname),
+    // a hostNetwork pod shares the node's UTS namespace: its hostname is the node's
+    hostname: spec.hostNetwork === true ? str(spec.nodeName) : str(spec.hostname),
     subdomain: str(spec.subdomain),
     serviceAccountName: str(spec.serviceAccountName) ?? 'default',
     deleting: !!pod.metadata.deletionTimestamp,
@@ -127,25 +138,34 @@ export function podView(pod: KubeObject): PodView {
       str(status.startTime),
     ),
     initStatuses: arr(status.initContainerStatuses).map(containerStatus),
+    ephemeralContainers: arr(spec.ephemeralContainers).map(container),
+    ephemeralStatuses: arr(status.ephemeralContainerStatuses).map(containerStatus),
     startTime: str(status.startTime),
     dnsPolicy: str(spec.dnsPolicy),
   };
 }
 
+/** every container of the pod: app, init and ephemeral (podutil.VisitContainers with AllContainers) */
+export const allContainers = (p: PodView): ContainerView[] => [
+  ...p.containers,
+  ...p.initContainers,
+  ...p.ephemeralContainers,
+];
+
 /** a container is running when its status says so (the kubelet sim writes containerStatuses) */
 export function runningStatus(p: PodView, container: string): ContainerStatusView | undefined {
-  const s = p.statuses.find((c) => c.name === container);
+  const s = [...p.statuses, ...p.ephemeralStatuses].find((c) => c.name === container);
   return s && s.state === 'running' ? s : undefined;
 }
 
-/** an app or init container's status */
+/** an app, init or ephemeral container's status */
 export function statusOf(p: PodView, container: string): ContainerStatusView | undefined {
-  return [...p.statuses, ...p.initStatuses].find((c) => c.name === container);
+  return [...p.statuses, ...p.initStatuses, ...p.ephemeralStatuses].find((c) => c.name === container);
 }
 
 /** why a container cannot be exec'd into / has no log yet: the kubelet's wording */
 export function waitingReason(p: PodView, container: string): string {
-  const s = p.statuses.find((c) => c.name === container);
+  const s = [...p.statuses, ...p.ephemeralStatuses].find((c) => c.name === container);
   if (s?.reason) return s.reason;
   return p.phase === 'Pending' && p.nodeName ? 'ContainerCreating' : 'ContainerCreating';
 }

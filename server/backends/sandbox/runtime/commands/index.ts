@@ -4,6 +4,7 @@ import {curl} from './curl';
 import {FILE_COMMANDS, MORE_FILE_COMMANDS} from './files';
 import {NET_COMMANDS} from './net-tools';
 import {sh} from './sh';
+import {tar} from './tar';
 import {SYSTEM_COMMANDS} from './system';
 
 /**
@@ -19,6 +20,7 @@ export function defaultCommands(): Map<string, Command> {
       ...SYSTEM_COMMANDS,
       ...NET_COMMANDS,
       curl,
+      tar,
       sh,
       ash: sh,
       dash: sh,

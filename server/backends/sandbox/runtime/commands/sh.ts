@@ -1,8 +1,10 @@
 import {posix} from 'node:path';
 import type {Command} from '../shell/shell';
 import {interactive} from '../shell/repl';
-import {Shell} from '../shell/shell';
-import {readAllInput} from '../shell/streams';
+import {ShellSyntaxError} from '../shell/ast';
+import {parse} from '../shell/parser';
+import {ExitSignal, Shell, type ShellIo} from '../shell/shell';
+import {lines} from '../shell/streams';
 
 /** sh / ash / dash / bash: `-c SCRIPT`, a script file, a script on stdin, or interactive on a TTY */
 export const sh: Command = async (ctx) => {
@@ -29,5 +31,34 @@ export const sh: Command = async (ctx) => {
     return child.runToExit(f.value, io);
   }
   if (ctx.tty && ctx.shell.terminal) return interactive(child, io, kind, ctx.shell.terminal);
-  return child.runToExit(await readAllInput(ctx.stdin), io);
+  return fromStdin(child, io);
 };
+
+/** the parser's complaints that only mean "the command goes on on the next line" */
+const INCOMPLETE = /end of file unexpected|Unterminated quoted string|Missing '\}'|missing "\)\)"/;
+
+/**
+ * A script read from stdin runs command by command as its lines arrive, as sh does: `kubectl attach -i` to a
+ * shell (or `kubectl exec -i … -- sh`) answers each line before the next is typed, and stdin need not end.
+ */
+async function fromStdin(child: Shell, io: ShellIo): Promise<number> {
+  let pending = '';
+  try {
+    for await (const line of lines(io.stdin)) {
+      pending += line;
+      try {
+        parse(pending);
+      } catch (e) {
+        if (e instanceof ShellSyntaxError && INCOMPLETE.test(e.message)) continue;
+      }
+      const script = pending;
+      pending = '';
+      await child.run(script, io);
+    }
+    if (pending) await child.run(pending, io);
+  } catch (e) {
+    if (e instanceof ExitSignal) return e.code;
+    throw e;
+  }
+  return child.status;
+}

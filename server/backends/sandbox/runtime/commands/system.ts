@@ -136,7 +136,27 @@ const which: Command = async (ctx) => {
 
 const whoami: Command = async (ctx) => (ctx.stdout.write(`${ctx.container.image.user.name}\n`), 0);
 
+/**
+ * stty size: the terminal's rows and columns as kubectl last sent them (0 0 before any), as a tty's TIOCGWINSZ
+ * answers; without a terminal busybox says stdin is not a tty. Other settings are not simulated.
+ */
+const stty: Command = async (ctx) => {
+  if (!ctx.tty) {
+    ctx.stderr.write('stty: standard input: Not a tty\n');
+    return 1;
+  }
+  const args = ctx.argv.slice(1);
+  if (args.length === 1 && args[0] === 'size') {
+    const size = ctx.shell.terminal?.size;
+    ctx.stdout.write(`${size?.rows ?? 0} ${size?.cols ?? 0}\n`);
+    return 0;
+  }
+  ctx.stderr.write(`stty: ${args.join(' ') || '(settings)'}: only "stty size" is simulated in the lab sandbox\n`);
+  return 1;
+};
+
 export const SYSTEM_COMMANDS: Record<string, Command> = {
+  stty,
   env,
   printenv,
   hostname,

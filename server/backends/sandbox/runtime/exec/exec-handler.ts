@@ -3,8 +3,9 @@ import type {UpgradeContext} from '../../api/api-server';
 import {errors} from '../../api/status';
 import type {Command} from '../shell/shell';
 import type {SandboxRuntime} from '../sandbox-runtime';
-import {startExecSession} from './exec-session';
-import {execTarget, flag, type ExecTarget} from './exec-target';
+import {attachSession} from './container-process';
+import {resize, startExecSession, type SessionStarter} from './exec-session';
+import {attachTarget, execTarget, flag, type ExecTarget} from './exec-target';
 import {rejectUpgrade} from './raw-status';
 import {spdyExec, SPDY_EXEC_PROTOCOLS} from './spdy-exec';
 
@@ -12,14 +13,24 @@ import {spdyExec, SPDY_EXEC_PROTOCOLS} from './spdy-exec';
 const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
 const CH = {stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255} as const;
 
+const MODES = {
+  exec: {target: execTarget, start: startExecSession},
+  attach: {
+    target: attachTarget,
+    start: ((rt, t, _opts, commands, transport) => attachSession(rt, t, commands, transport)) as SessionStarter,
+  },
+};
+
 /**
- * pods/exec: WebSocket (kubectl ≥ 1.30: binary messages whose first byte is the channel) or SPDY/3.1 (kubectl
+ * pods/exec and pods/attach: WebSocket (kubectl ≥ 1.30: binary messages whose first byte is the channel) or SPDY/3.1 (kubectl
  * ≤ 1.29, and the fallback when the WebSocket upgrade fails).
  */
 export function execHandler(
   runtimeFor: (ctx: UpgradeContext) => SandboxRuntime,
   commands: ReadonlyMap<string, Command>,
+  kind: keyof typeof MODES = 'exec',
 ) {
+  const mode = MODES[kind];
   // stdin and resize messages are small; a megabyte bounds what one message can make us buffer
   const wss = new WebSocketServer({
     noServer: true,
@@ -39,9 +50,9 @@ export function execHandler(
           throw errors.badRequest(
             `none of the offered subprotocols (${offered.join(', ')}) is supported: ${PROTOCOLS.join(', ')}`,
           );
-      } else if (upgrade !== 'spdy/3.1') throw errors.badRequest(`unsupported upgrade "${upgrade}" for exec`);
+      } else if (upgrade !== 'spdy/3.1') throw errors.badRequest(`unsupported upgrade "${upgrade}" for ${kind}`);
       rt = runtimeFor(ctx);
-      t = execTarget(rt, ctx);
+      t = mode.target(rt, ctx);
     } catch (e) {
       return rejectUpgrade(ctx.socket, e);
     }
@@ -54,9 +65,9 @@ export function execHandler(
           ctx.socket,
           errors.badRequest(`unable to upgrade: none of the protocols ${offered.join(', ')} is supported`),
         );
-      return spdyExec(rt, ctx, t, commands);
+      return spdyExec(rt, ctx, t, commands, mode.start);
     }
-    wss.handleUpgrade(ctx.req, ctx.socket, ctx.head, (ws) => session(rt, ws, t, ctx.query, commands));
+    wss.handleUpgrade(ctx.req, ctx.socket, ctx.head, (ws) => session(rt, ws, t, ctx.query, commands, mode.start));
   };
   return {handler, dispose: () => wss.close()};
 }
@@ -67,11 +78,12 @@ function session(
   t: ExecTarget,
   query: URLSearchParams,
   commands: ReadonlyMap<string, Command>,
+  start: SessionStarter,
 ): void {
   const send = (ch: number, data: Buffer) => {
     if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([ch]), data]));
   };
-  const s = startExecSession(rt, t, {tty: flag(query, 'tty'), stdin: flag(query, 'stdin')}, commands, {
+  const s = start(rt, t, {tty: flag(query, 'tty'), stdin: flag(query, 'stdin')}, commands, {
     stdout: (d) => send(CH.stdout, d),
     stderr: (d) => send(CH.stderr, d),
     finish: (status) => {
@@ -84,7 +96,7 @@ function session(
     const payload = data.subarray(1);
     if (data[0] === CH.stdin) s.stdin(payload);
     else if (data[0] === CH.close && payload[0] === CH.stdin) s.stdinEnd();
-    // resize ({"Width":W,"Height":H}) needs no action: nothing we run draws full-screen
+    else if (data[0] === CH.resize) resize(s, payload);
   });
   ws.on('close', () => s.abort());
   ws.on('error', () => s.abort());

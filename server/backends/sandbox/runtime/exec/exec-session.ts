@@ -1,6 +1,7 @@
 import type {Command} from '../shell/shell';
-import {LineDiscipline} from '../shell/line-discipline';
+import {LineDiscipline, type TerminalHooks} from '../shell/line-discipline';
 import {EMPTY_INPUT, Pipe, type Input, type Output} from '../shell/streams';
+import {allContainers} from '../pod-view';
 import type {SandboxRuntime} from '../sandbox-runtime';
 import {exitStatus} from './exec-status';
 import {runExec} from './run-exec';
@@ -17,10 +18,21 @@ export interface ExecTransport {
 
 export interface ExecSession {
   stdin(data: Buffer): void;
+  /** the client's terminal changed size (kubectl sends it at start and on SIGWINCH) */
+  resize(cols: number, rows: number): void;
   stdinEnd(): void;
   /** the client went away (or the pod was deleted): stop the command */
   abort(): void;
 }
+
+/** how a connection starts its session: a new process (exec) or the container's own (attach) */
+export type SessionStarter = (
+  rt: SandboxRuntime,
+  t: ExecTarget,
+  opts: {tty: boolean; stdin: boolean},
+  commands: ReadonlyMap<string, Command>,
+  transport: ExecTransport,
+) => ExecSession;
 
 /**
  * One `kubectl exec`: stdin through a TTY line discipline when asked, the command run in the container, and the
@@ -45,6 +57,7 @@ export function startExecSession(
 
   let interrupt = () => abort.abort();
   const history: string[] = [];
+  const terminal: TerminalHooks | undefined = tty ? {onInterrupt: (fn) => (interrupt = fn), history} : undefined;
   const discipline = tty
     ? new LineDiscipline(
         (s) => out(Buffer.from(s)),
@@ -61,7 +74,7 @@ export function startExecSession(
   };
   const deleted = rt.onPodDeleted(t.pod.namespace, t.pod.name, end);
   const untrack = rt.track({dispose: end});
-  const container = t.pod.containers.find((c) => c.name === t.container)!;
+  const container = allContainers(t.pod).find((c) => c.name === t.container)!;
 
   runExec({
     rt,
@@ -74,7 +87,7 @@ export function startExecSession(
     stderr,
     signal: abort.signal,
     commands,
-    terminal: tty ? {onInterrupt: (fn) => (interrupt = fn), history} : undefined,
+    terminal,
   })
     .catch((e: unknown) => {
       stderr.write(`sandbox runtime error: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -93,7 +106,26 @@ export function startExecSession(
 
   return {
     stdin: (d) => (discipline ? discipline.feed(d) : pipe.write(d)),
+    resize: (cols, rows) => {
+      if (!terminal || cols <= 0 || rows <= 0) return;
+      const before = terminal.size;
+      terminal.size = {rows, cols};
+      // a window that changed size gets SIGWINCH: a shell at its prompt redraws it
+      if (before && (before.rows !== rows || before.cols !== cols)) terminal.redraw?.(discipline?.pending ?? '');
+    },
     stdinEnd: () => (discipline ? discipline.close() : pipe.close()),
     abort: end,
   };
+}
+
+/** a resize message, {"Width":W,"Height":H}; one that does not parse is ignored, as the kubelet logs and goes on */
+export function resize(s: ExecSession, payload: Buffer): void {
+  for (const m of payload.toString().matchAll(/\{[^}]*\}/g)) {
+    try {
+      const size = JSON.parse(m[0]) as {Width?: unknown; Height?: unknown};
+      if (typeof size.Width === 'number' && typeof size.Height === 'number') s.resize(size.Width, size.Height);
+    } catch {
+      // not JSON: ignored
+    }
+  }
 }

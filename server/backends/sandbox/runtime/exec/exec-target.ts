@@ -1,6 +1,6 @@
 import type {UpgradeContext} from '../../api/api-server';
 import {errors} from '../../api/status';
-import {runningStatus, type PodView} from '../pod-view';
+import {allContainers, runningStatus, type PodView} from '../pod-view';
 import type {SandboxRuntime} from '../sandbox-runtime';
 
 export interface ExecTarget {
@@ -11,9 +11,22 @@ export interface ExecTarget {
 
 /** check an exec request as the API server and kubelet would, before upgrading */
 export function execTarget(rt: SandboxRuntime, ctx: Pick<UpgradeContext, 'target' | 'query'>): ExecTarget {
-  const pod = rt.mustPod(ctx.target.namespace ?? 'default', ctx.target.name!);
   const argv = ctx.query.getAll('command');
   if (argv.length === 0) throw errors.badRequest('you must specify at least 1 command');
+  return {...containerTarget(rt, ctx, 'exec'), argv};
+}
+
+/** an attach request: the container, whose own process is what the client connects to */
+export function attachTarget(rt: SandboxRuntime, ctx: Pick<UpgradeContext, 'target' | 'query'>): ExecTarget {
+  return {...containerTarget(rt, ctx, 'attach'), argv: []};
+}
+
+function containerTarget(
+  rt: SandboxRuntime,
+  ctx: Pick<UpgradeContext, 'target' | 'query'>,
+  verb: 'exec' | 'attach',
+): {pod: PodView; container: string} {
+  const pod = rt.mustPod(ctx.target.namespace ?? 'default', ctx.target.name!);
   let container = ctx.query.get('container') ?? '';
   if (!container) {
     if (pod.containers.length !== 1)
@@ -22,13 +35,15 @@ export function execTarget(rt: SandboxRuntime, ctx: Pick<UpgradeContext, 'target
       );
     container = pod.containers[0]!.name;
   }
-  if (!pod.containers.some((c) => c.name === container))
+  if (!allContainers(pod).some((c) => c.name === container))
     throw errors.badRequest(`container ${container} is not valid for pod ${pod.name}`);
   if (pod.phase === 'Succeeded' || pod.phase === 'Failed')
-    throw errors.badRequest(`cannot exec into a container in a completed pod; current phase is ${pod.phase}`);
+    throw errors.badRequest(
+      `cannot ${verb === 'exec' ? 'exec into' : 'attach to'} a container in a completed pod; current phase is ${pod.phase}`,
+    );
   if (!runningStatus(pod, container))
     throw errors.badRequest(`unable to upgrade connection: container not found ("${container}")`);
-  return {pod, container, argv};
+  return {pod, container};
 }
 
 export const flag = (q: URLSearchParams, name: string) => q.get(name) === 'true' || q.get(name) === '1';

@@ -2,7 +2,7 @@ import type {UpgradeContext} from '../../api/api-server';
 import {SpdySession, type SpdyStream} from '../portforward/spdy-session';
 import type {Command} from '../shell/shell';
 import type {SandboxRuntime} from '../sandbox-runtime';
-import {startExecSession, type ExecSession} from './exec-session';
+import {resize, startExecSession, type ExecSession, type SessionStarter} from './exec-session';
 import {flag, type ExecTarget} from './exec-target';
 
 /** remotecommand over SPDY: v4 carries the exit code as a Status on the error stream, like v5 */
@@ -17,6 +17,7 @@ export function spdyExec(
   ctx: UpgradeContext,
   t: ExecTarget,
   commands: ReadonlyMap<string, Command>,
+  startSession: SessionStarter = startExecSession,
 ): void {
   const tty = flag(ctx.query, 'tty');
   const wantStdin = flag(ctx.query, 'stdin');
@@ -36,7 +37,7 @@ export function spdyExec(
   const pendingStdin: Buffer[] = [];
   let stdinEnded = false;
   const start = () => {
-    exec = startExecSession(rt, t, {tty, stdin: wantStdin}, commands, {
+    exec = startSession(rt, t, {tty, stdin: wantStdin}, commands, {
       stdout: (d) => streams.get('stdout')?.data.write(d),
       stderr: (d) => streams.get('stderr')?.data.write(d),
       finish: (status) => {
@@ -56,7 +57,8 @@ export function spdyExec(
       if (type === 'stdin') {
         s.data.on('data', (d: Buffer) => (exec ? exec.stdin(d) : pendingStdin.push(d)));
         s.data.on('end', () => (exec ? exec.stdinEnd() : (stdinEnded = true)));
-      } else s.data.resume();
+      } else if (type === 'resize') s.data.on('data', (d: Buffer) => exec && resize(exec, d));
+      else s.data.resume();
       if (!exec && [...expected].every((e) => streams.has(e))) start();
     },
     () => exec?.abort(),

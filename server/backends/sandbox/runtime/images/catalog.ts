@@ -36,6 +36,8 @@ export const BUSYBOX_COMMANDS = [
   'cut',
   'seq',
   'touch',
+  'tar',
+  'stty',
 ];
 /** Debian's coreutils + dash + bash: no nslookup, wget or curl unless installed. */
 const DEBIAN_COMMANDS = [
@@ -71,6 +73,9 @@ const DEBIAN_COMMANDS = [
   'cut',
   'seq',
   'touch',
+  'stty',
+  // Debian's tar is essential (in every image built on debian, slim too): kubectl cp works there
+  'tar',
 ];
 
 const ROOT: ImageUser = {uid: 0, gid: 0, name: 'root', group: 'root', home: '/root'};
@@ -371,7 +376,12 @@ export const IMAGE_CATALOG: ImageSpec[] = [
  */
 export function containerArgv(image: ImageSpec, c: {command?: string[]; args?: string[]}): string[] {
   if (c.command?.length) return [...c.command, ...(c.args ?? [])];
-  if (c.args?.length) return [image.entrypoint[0]!, ...c.args];
+  // an image whose PID 1 is a lone shell has it as CMD, no ENTRYPOINT (busybox CMD ["sh"], alpine CMD ["/bin/sh"]):
+  // args replace it whole (`kubectl run b --image=busybox -- sh` runs `sh`, not `sh sh`)
+  if (c.args?.length)
+    return image.entrypoint.length === 1 && /(^|\/)(sh|ash|bash)$/.test(image.entrypoint[0]!)
+      ? [...c.args]
+      : [image.entrypoint[0]!, ...c.args];
   return image.entrypoint;
 }
 

@@ -1,7 +1,7 @@
 import type {ResourceContext} from '../../api/rest-handler';
 import {errors} from '../../api/status';
 import {sendError} from '../../api/http-io';
-import {statusOf, waitingReason, type PodView} from '../pod-view';
+import {allContainers, statusOf, waitingReason, type PodView} from '../pod-view';
 import type {SandboxRuntime} from '../sandbox-runtime';
 import type {LogLine} from './log-buffer';
 
@@ -18,13 +18,14 @@ const positiveInt = (v: string | null, name: string): number | undefined => {
 
 /** which container a log request means, with the API server's errors for the ambiguous and unknown cases */
 export function pickContainer(pod: PodView, asked: string | null): string {
-  const all = [...pod.containers, ...pod.initContainers].map((c) => c.name);
+  const all = allContainers(pod).map((c) => c.name);
   if (!asked) {
     if (pod.containers.length === 1) return pod.containers[0]!.name;
     const names = pod.containers.map((c) => c.name);
     const init = pod.initContainers.map((c) => c.name);
+    const ephemeral = pod.ephemeralContainers.map((c) => c.name);
     throw errors.badRequest(
-      `a container name must be specified for pod ${pod.name}, choose one of: [${names.join(' ')}]${init.length ? ` or one of the init containers: [${init.join(' ')}]` : ''}`,
+      `a container name must be specified for pod ${pod.name}, choose one of: [${names.join(' ')}]${init.length ? ` or one of the init containers: [${init.join(' ')}]` : ''}${ephemeral.length ? ` or one of the ephemeral containers: [${ephemeral.join(' ')}]` : ''}`,
     );
   }
   if (!all.includes(asked)) throw errors.badRequest(`container ${asked} is not valid for pod ${pod.name}`);

@@ -1,7 +1,7 @@
 import {imageSpecFor} from '../images/catalog';
 import type {ImageSpec} from '../images/types';
 import {processOf} from '../container-engine';
-import {statusOf, type ContainerView, type PodView} from '../pod-view';
+import {allContainers, statusOf, type ContainerView, type PodView} from '../pod-view';
 import {LogBuffer, type LogLine} from './log-buffer';
 import type {Clock} from '../../kit/clock';
 
@@ -39,7 +39,7 @@ export class PodLogs {
 
   /** the container's logs, created and seeded when first asked; undefined if the pod has no such container */
   container(pod: PodView, name: string): ContainerLogs | undefined {
-    const c = [...pod.containers, ...pod.initContainers].find((x) => x.name === name);
+    const c = allContainers(pod).find((x) => x.name === name);
     if (!c) return undefined;
     const key = `${pod.namespace}/${pod.name}`;
     let entry = this.pods.get(key);

@@ -6,6 +6,13 @@ export interface TerminalHooks {
   onInterrupt(fn: () => void): void;
   /** lines entered at the shell prompt, oldest first; the arrow keys walk it */
   history: string[];
+  /** the window size the client last sent (remotecommand's resize channel); `stty size` prints it */
+  size?: {rows: number; cols: number};
+  /**
+   * set by a shell waiting at its prompt: draw the prompt and the line being typed again, as ash's line editor
+   * does on SIGWINCH (what makes the prompt appear when `kubectl attach` resizes the terminal)
+   */
+  redraw?: (line: string) => void;
 }
 
 /**
@@ -26,6 +33,11 @@ export class LineDiscipline {
     private readonly interrupt: () => void,
     private readonly history: string[] = [],
   ) {}
+
+  /** the line typed so far, not yet entered */
+  get pending(): string {
+    return this.line;
+  }
 
   /** replace the line being edited (history recall), redrawing it as a line editor does */
   private replaceLine(next: string): void {

@@ -23,7 +23,9 @@ export async function interactive(shell: Shell, io: ShellIo, kind: string, termi
     io.stdout.write(prompt(shell, kind));
     let controller = new AbortController();
     setInterrupt(() => controller.abort());
+    terminal.redraw = (typed) => io.stdout.write(`\r${prompt(shell, kind)}${typed}`);
     const chunk = await io.stdin.read();
+    terminal.redraw = undefined;
     if (chunk === null) {
       if (kind === 'bash') io.stdout.write('exit\n');
       return shell.status;

@@ -96,15 +96,28 @@ export class VirtualFs {
     return {ok: false, error: 'No such file or directory'};
   }
 
+  /** may the image's user write here: root anywhere but /proc, others in /tmp and their home */
+  private writable(path: string): boolean {
+    const user = this.c.image.user;
+    return user.uid === 0 ? !path.startsWith('/proc/') : path.startsWith('/tmp/') || path.startsWith(`${user.home}/`);
+  }
+
+  /** make a directory; the overlay keeps it as the key "<dir>/", so it lives as long as the container's files */
+  mkdir(path: string): FsResult<void> {
+    if (this.isDir(path)) return {ok: true, value: undefined};
+    if (this.read(path).ok) return {ok: false, error: 'File exists'};
+    if (!this.isDir(posix.dirname(path))) return {ok: false, error: 'No such file or directory'};
+    if (!this.writable(path)) return {ok: false, error: 'Permission denied'};
+    this.overlay.set(`${path}/`, '');
+    return {ok: true, value: undefined};
+  }
+
   write(path: string, data: string, append: boolean): FsResult<void> {
     if (path === '/dev/null' || path === '/dev/stdout' || path === '/dev/stderr') return {ok: true, value: undefined};
     const dir = posix.dirname(path);
     if (!this.isDir(dir)) return {ok: false, error: 'nonexistent directory'};
     if (this.isDir(path)) return {ok: false, error: 'Is a directory'};
-    const user = this.c.image.user;
-    const writable =
-      user.uid === 0 ? !path.startsWith('/proc/') : path.startsWith('/tmp/') || path.startsWith(`${user.home}/`);
-    if (!writable) return {ok: false, error: 'Permission denied'};
+    if (!this.writable(path)) return {ok: false, error: 'Permission denied'};
     this.overlay.set(path, (append ? (this.overlay.get(path) ?? this.files.get(path) ?? '') : '') + data);
     return {ok: true, value: undefined};
   }
