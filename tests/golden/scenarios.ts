@@ -302,7 +302,8 @@ EOF`,
     {
       label: 'cluster',
       command: [
-        `k3d cluster create -p '${INGRESS_TASK_PORT}:80@loadbalancer' --k3s-arg '--disable=traefik@server:*' >/dev/null 2>&1`,
+        // k3d's output is kept for the diagnosis of a later verify (a host port something else holds is a WARN)
+        `k3d cluster create -p '${INGRESS_TASK_PORT}:80@loadbalancer' --k3s-arg '--disable=traefik@server:*' 2>&1`,
         'kubectl wait --for=condition=Ready nodes --all --timeout=2m >/dev/null',
       ].join(' && '),
     },
@@ -373,9 +374,22 @@ export interface StepRun {
 
 const VERIFY_INTERVAL_MS = 250;
 
-/** retries a step's verify command until its checks hold (as the lab does), or its timeout passes */
-async function settle(shell: ScenarioShell, verify: VerifySpec): Promise<void> {
-  const deadline = Date.now() + Math.min(verify.timeoutMs, 30_000);
+/** what the cluster looked like when a verify gave up: enough to tell a slow machine from a broken path */
+const DIAGNOSE = [
+  'k3d cluster list',
+  'docker ps',
+  'kubectl get nodes',
+  'kubectl get svc,endpointslices -A',
+  "kubectl get pods -A -o wide | grep -v ' Running ' || true",
+].join('; ');
+
+/**
+ * Retries a step's verify command until its checks hold (as the lab does). The time it may take is generous (the
+ * step's timeout, four times over): this sets up a state to compare, and on a loaded CI machine a gateway's first
+ * answer can take longer than on a quiet one. When it gives up, it says what the cluster looked like.
+ */
+async function settle(shell: ScenarioShell, verify: VerifySpec, printed: string): Promise<void> {
+  const deadline = Date.now() + 4 * verify.timeoutMs;
   for (;;) {
     const r = await shell.run(verify.command);
     const failure = evaluateChecks(
@@ -383,7 +397,12 @@ async function settle(shell: ScenarioShell, verify: VerifySpec): Promise<void> {
       {exitCode: r.code, output: r.output},
     );
     if (!failure) return;
-    if (Date.now() > deadline) throw new Error(`verify never held: ${verify.command}\n${r.output}`);
+    if (Date.now() > deadline) {
+      const state = await shell.run(DIAGNOSE);
+      throw new Error(
+        `verify never held: ${verify.command}\n${r.output}\n--- the steps so far printed:\n${printed}\n--- the cluster:\n${state.output}`,
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, VERIFY_INTERVAL_MS));
   }
 }
@@ -397,10 +416,12 @@ export async function playScenario(
   steps: ScenarioStep[],
   after: (step: StepRun) => Promise<void>,
 ): Promise<void> {
+  const printed: string[] = [];
   for (const step of steps) {
     const started = Date.now();
     const r = await shell.run(step.command);
-    if (step.verify) await settle(shell, step.verify);
+    printed.push(`[${step.label}] exit ${r.code}\n${r.output}`);
+    if (step.verify) await settle(shell, step.verify, printed.join('\n'));
     await after({label: step.label, output: r.output, code: r.code});
     if (process.env.GOLDEN_TRACE) process.stderr.write(`[golden] ${step.label}: ${Date.now() - started} ms\n`);
   }
