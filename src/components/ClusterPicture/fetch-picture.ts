@@ -17,6 +17,8 @@ export async function fetchClusterPicture(signal?: AbortSignal): Promise<Picture
     if (signal?.aborted) throw e;
     return {ok: false, failure: 'no-server', detail: e instanceof Error ? e.message : String(e)};
   }
+  // read a refusal's body too: Chromium does not finish a fetch whose body nobody reads (see Workshop/info.ts)
+  if (!res.ok) await res.text().catch(() => '');
   if (res.status === 401 || res.status === 403) return {ok: false, failure: 'signed-out', detail: `HTTP ${res.status}`};
   if (!res.ok)
     return {ok: false, failure: res.status === 404 ? 'no-server' : 'bad-answer', detail: `HTTP ${res.status}`};

@@ -18,6 +18,9 @@ export async function askWorkshopInfo(): Promise<WorkshopInfo | null> {
   } catch {
     return null;
   }
+  // an answer's body is always read: Chromium does not finish a fetch whose body nobody reads, and a page with a
+  // request that never finishes never reaches network idle (Playwright's `networkidle`, a browser's idle callbacks)
+  if (!response.ok) await response.text().catch(() => '');
   if (response.status >= 500) return null;
   if (!response.ok) return NO_WORKSHOP;
   const parsed = workshopInfo.safeParse(await response.json().catch(() => null));
