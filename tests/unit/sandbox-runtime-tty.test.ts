@@ -75,17 +75,22 @@ describe('kubectl exec -it against the pod runtime', {skip: NO_KUBECTL}, () => {
   it('keeps the window size kubectl sends: stty size follows a resize', async () => {
     const t = kubectlTty(h, ['exec', '-it', 'curl-abc', '--', 'sh']);
     let at = await t.waitFor(/~ \$ $/);
-    t.p.write('stty size\r');
-    at = await t.waitFor(/stty size\r\n30 100\r\n~ \$ $/, at);
-    // kubectl watches SIGWINCH and sends the new size on the resize channel
+    /** `stty size` until it prints `want`: kubectl sends a size on the resize channel after it starts and on every
+     * SIGWINCH, and the command typed at the prompt can run before that message arrives (as `0 0` or the old size) */
+    const sizeBecomes = async (want: string) => {
+      for (;;) {
+        t.p.write('stty size\r');
+        const next = await t.waitFor(/\r\n\d+ \d+\r\n~ \$ $/, at);
+        const printed = /(\d+ \d+)\r\n~ \$ $/.exec(t.screen().slice(at))?.[1];
+        at = next;
+        if (printed === want) return;
+      }
+    };
+    await sizeBecomes('30 100');
     t.p.resize(120, 40);
-    for (;;) {
-      t.p.write('stty size\r');
-      const next = await t.waitFor(/\r\n\d+ \d+\r\n~ \$ $/, at);
-      const printed = /(\d+ \d+)\r\n~ \$ $/.exec(t.screen().slice(at))?.[1];
-      at = next;
-      if (printed === '40 120') break;
-    }
+    // the shell at its prompt redraws it on the resize (ash's SIGWINCH); type once that has happened
+    at = await t.waitFor(/\r~ \$ $/, at);
+    await sizeBecomes('40 120');
     t.p.write('exit\r');
     assert.equal(await t.exited, 0);
   });
