@@ -186,18 +186,23 @@ export const nodeDelete: K3dCommand = {
   },
 };
 
+/** `k3d node stop|start NAME`: the agent it names, or the exit code of k3d's refusal */
+function namedAgent(ctx: K3dContext, verb: 'stop' | 'start'): NodeContainer | number {
+  const name = ctx.parsed.args[0];
+  if (!name) return ctx.log.fatal('No node name given');
+  const n = findNode(ctx, name);
+  if (!n) return ctx.log.fatal(notFound(name));
+  return agentOnly(ctx, verb, n) ?? n;
+}
+
 export const nodeStop: K3dCommand = {
   path: ['node', 'stop'],
   use: 'k3d node stop NAME',
   short: 'Stop an existing k3d node',
   flags: [],
   async run(ctx) {
-    const name = ctx.parsed.args[0];
-    if (!name) return ctx.log.fatal('No node name given');
-    const n = findNode(ctx, name);
-    if (!n) return ctx.log.fatal(notFound(name));
-    const refused = agentOnly(ctx, 'stop', n);
-    if (refused !== undefined) return refused;
+    const n = namedAgent(ctx, 'stop');
+    if (typeof n === 'number') return n;
     // Docker stops the container; k3d prints nothing (pkg/runtimes/docker/node.go StopNode)
     ctx.sandbox.stopNode(n.name);
     return 0;
@@ -210,14 +215,10 @@ export const nodeStart: K3dCommand = {
   short: 'Start an existing k3d node',
   flags: [],
   async run(ctx) {
-    const name = ctx.parsed.args[0];
-    if (!name) return ctx.log.fatal('No node name given');
-    const n = findNode(ctx, name);
-    if (!n) return ctx.log.fatal(notFound(name));
-    const refused = agentOnly(ctx, 'start', n);
-    if (refused !== undefined) return refused;
+    const n = namedAgent(ctx, 'start');
+    if (typeof n === 'number') return n;
     // k3d names the node as it was typed (pkg/runtimes/docker/node.go StartNode)
-    ctx.log.info(`Starting node '${name}'`);
+    ctx.log.info(`Starting node '${ctx.parsed.args[0]}'`);
     const c = ctx.sandbox.cluster!;
     if (!containerRunning(c, n.name)) await ctx.sandbox.startNode(n.name);
     return 0;
