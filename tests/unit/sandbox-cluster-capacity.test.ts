@@ -11,6 +11,7 @@ import {nodeAllocatable, parseQuantity, podRequest} from '../../server/backends/
 import {TIMINGS} from '../../server/backends/sandbox/cluster/timings';
 import {ManualClock} from '../../server/backends/sandbox/kit/clock';
 import {WorkLoop} from '../../server/backends/sandbox/kit/work-loop';
+import {CONTROLLER_MANAGER_RATE} from '../../server/backends/sandbox/kit/client-rate-limit';
 import {deploymentManifest, manualCluster, type J} from '../fixtures/sandbox-cluster/manual-cluster';
 
 describe('resource quantities and pod requests', () => {
@@ -88,7 +89,8 @@ describe('scheduler capacity on a 2-node cluster', () => {
   it('binds at most 110 pods per node, leaves the rest Pending with the reason, and binds them when room frees', async () => {
     const c = await manualCluster({agents: 1});
     c.store.create(c.kinds.deployments, deploymentManifest('big', {replicas: 260}) as never);
-    c.advance(5000);
+    // the ReplicaSet controller's client: a burst of 30, then 20 pods a second
+    c.advance(15_000);
     const all = c.list(c.kinds.pods);
     for (const [node, n] of nodesOf(all)) assert.equal(n, 110, node);
     const pending = c.list(c.kinds.pods, 'default').filter((p) => !p.spec.nodeName);
@@ -134,8 +136,8 @@ describe('scheduler capacity on a 2-node cluster', () => {
 });
 
 describe('ReplicaSet slow start', () => {
-  /** a ReplicaSet controller alone on a loop that runs one step per turn, turned by hand */
-  const setup = (replicas: number, quota?: {objects: number; bytes: number}) => {
+  /** a ReplicaSet controller alone on a loop that runs one step per turn, turned by hand; no client limit unless given */
+  const setup = (replicas: number, quota?: {objects: number; bytes: number}, rate = {qps: 1e9, burst: 1e9}) => {
     const clock = new ManualClock();
     const store = new ObjectStore({clock, ...(quota ? {quota} : {})});
     seedFreshCluster(store);
@@ -155,7 +157,7 @@ describe('ReplicaSet slow start', () => {
     } as never);
     const controller = runController(
       {store, clock, lane: loop.lane()},
-      replicaSetController({store, clock, kinds, events}),
+      replicaSetController({store, clock, kinds, events}, rate),
     );
     const pods = () => store.list(kinds.pods, {namespace: 'default'}).items.length;
     /** pods created by each step until the queue is empty */
@@ -199,6 +201,26 @@ describe('ReplicaSet slow start', () => {
     assert.equal(
       s.reduce((a, b) => a + b, 0),
       600,
+    );
+    t.controller.dispose();
+  });
+
+  it('creates no faster than its client allows: a burst of 30, then 20 pods a second (kube-controller-manager defaults)', () => {
+    const t = setup(600, undefined, CONTROLLER_MANAGER_RATE);
+    // the burst goes in slow-start batches: 1 + 2 + 4 + 8, then 15 of the batch of 16
+    assert.deepEqual(t.steps(), [1, 2, 4, 8, 15]);
+    const pods = () => t.store.list(t.kinds.pods, {namespace: 'default'}).items.length;
+    const second = () => {
+      for (let ms = 0; ms < 1000; ms += 10) {
+        t.clock.advance(10);
+        t.steps();
+      }
+      return pods();
+    };
+    const counts = Array.from({length: 10}, second);
+    assert.deepEqual(
+      counts,
+      Array.from({length: 10}, (_, i) => 30 + 20 * (i + 1)),
     );
     t.controller.dispose();
   });

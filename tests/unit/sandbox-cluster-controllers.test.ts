@@ -815,7 +815,8 @@ describe('the garbage collector', () => {
   it('answers the delete of a big Deployment at once and collects its ReplicaSet and pods in batches afterwards', async () => {
     const c = await manualCluster();
     c.create(c.kinds.deployments, deploymentManifest('big', {replicas: 300}));
-    c.advance(5000);
+    // 30 at once, then 20 a second (the ReplicaSet controller's client)
+    c.advance(15_000);
     assert.equal(c.list(c.kinds.pods, 'default', 'app=big').length, 300);
     const turnsBefore = c.list(c.kinds.replicasets, 'default').length;
     assert.equal(turnsBefore, 1);
@@ -825,6 +826,15 @@ describe('the garbage collector', () => {
     assert.ok(c.list(c.kinds.pods, 'default', 'app=big').every((p) => !p.metadata.deletionTimestamp));
     c.advance(0);
     assert.equal(c.list(c.kinds.replicasets, 'default').length, 0, 'the ReplicaSet is collected first');
+    // then its pods, through the collector's client: what is left of its burst of 30, then 20 a second
+    const going = () => c.list(c.kinds.pods, 'default', 'app=big').filter((p) => p.metadata.deletionTimestamp).length;
+    const goneOrGoing = () => 300 - c.list(c.kinds.pods, 'default', 'app=big').length + going();
+    // the ReplicaSet took one token of the burst
+    assert.equal(goneOrGoing(), 29);
+    c.advance(1000);
+    assert.equal(goneOrGoing(), 49);
+    c.advance(1000);
+    assert.equal(goneOrGoing(), 69);
     c.advance(60_000);
     assert.equal(c.list(c.kinds.pods, 'default', 'app=big').length, 0, 'then its pods, through their kubelets');
     c.rt.dispose();

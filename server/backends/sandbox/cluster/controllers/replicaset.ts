@@ -7,6 +7,7 @@ import {podFromTemplate} from '../pod-template';
 import {nowStamp, setCondition, writeStatus} from '../status';
 import type {J} from '../json';
 import {splitKey} from '../../kit/keys';
+import {ClientRateLimiter, CONTROLLER_MANAGER_RATE, type ClientRate} from '../../kit/client-rate-limit';
 
 const SOURCE = {component: 'replicaset-controller'};
 
@@ -39,14 +40,19 @@ const messageOf = (e: unknown): string => (e instanceof Error ? e.message : Stri
  * Like the real controller it creates at most 500 pods per sync, in slow-start batches of 1, 2, 4, 8, … that stop
  * at the first failure (a quota, a terminating namespace): a failed creation is a `FailedCreate` warning
  * ("Error creating: …") and a `ReplicaFailure` condition, and the sync is retried with backoff. Pods are found
- * through an index by owner (owned-pods.ts), never by listing the namespace.
+ * through an index by owner (owned-pods.ts), never by listing the namespace. Creations and deletions go through the
+ * controller's client rate limit (20 a second, bursts of 30), shared by every ReplicaSet of the cluster.
  */
-export function replicaSetController(ctx: ControllerContext): ControllerDef {
+export function replicaSetController(
+  ctx: ControllerContext,
+  rate: ClientRate = CONTROLLER_MANAGER_RATE,
+): ControllerDef {
   const {store, kinds, events, clock} = ctx;
   const owned = new OwnedPods(store, kinds.pods);
   const starts = new Map<string, SlowStart>();
   /** the pods a scale-down sync chose to delete, not yet deleted */
   const victims = new Map<string, string[]>();
+  const client = new ClientRateLimiter(clock, rate);
   return {
     name: 'replicaset-controller',
     primary: kinds.replicasets,
@@ -83,7 +89,7 @@ export function replicaSetController(ctx: ControllerContext): ControllerDef {
           batch: SLOW_START_INITIAL_BATCH,
           done: 0,
         };
-        const n = Math.min(WRITES_PER_STEP, s.batch - s.done, s.remaining, diff);
+        const n = client.take(Math.min(WRITES_PER_STEP, s.batch - s.done, s.remaining, diff));
         try {
           for (let i = 0; i < n; i++) {
             const pod = store.create(kinds.pods, podFromTemplate(rs, r.spec?.template));
@@ -119,7 +125,7 @@ export function replicaSetController(ctx: ControllerContext): ControllerDef {
               .sort(deletionOrder)
               .slice(0, Math.min(-diff, BURST_REPLICAS))
               .map((p) => p.metadata.name!);
-          const now = list.splice(0, Math.min(-diff, WRITES_PER_STEP));
+          const now = list.splice(0, client.take(Math.min(-diff, WRITES_PER_STEP)));
           for (const podName of now) {
             try {
               store.delete(kinds.pods, namespace, podName);
@@ -162,7 +168,8 @@ export function replicaSetController(ctx: ControllerContext): ControllerDef {
       if (status.conditions && !status.conditions.length) delete status.conditions;
       writeStatus(store, kinds.replicasets, rs, status);
       if (failure) throw new Error(failure);
-      return more ? {requeueAfterMs: 0} : undefined;
+      // more to do: at once while the client has tokens, else when its next one is due
+      return more ? {requeueAfterMs: client.waitMs()} : undefined;
     },
   };
 }
