@@ -1,7 +1,10 @@
 /**
  * Screenshots of the lab as a learner sees it, in both locales, on a desktop (1280 px) and a phone (390 px), light
  * and dark: steps idle, running, passed and failed with their hint; every refusal the terminal can show; a restart
- * with steps to re-run; "Catch me up" before, during and after; the sidebar marks; the Concepts diagrams.
+ * with steps to re-run; "Catch me up" before, during and after; the sidebar marks; the Concepts diagrams; and a
+ * workshop (scene `workshop`): the join page and its wrong-code answer, the instructor's board with a room's results
+ * and a raised hand, the read-only view of an attendee's terminal and the banner the attendee sees meanwhile, the
+ * take-over request, a full room and the end.
  *
  * The script starts its own labs (sandbox backend, fresh state directories) on ports from 4432 (LAB_SHOT_PORT), so it
  * needs only a built site:
@@ -15,6 +18,7 @@ import path from 'node:path';
 import {storedToken} from '../server/auth/token-file';
 import {silentLogger} from '../server/config/logger';
 import {startLabServer, type LabServer} from '../server/http/server';
+import {WorkshopLab} from '../tests/e2e/workshop-lab';
 
 type Locale = 'en' | 'ko';
 interface Variant {
@@ -285,6 +289,84 @@ try {
           await shot(page, 'caught-up-steps', locale, variant);
         } finally {
           await ctx.close();
+          await lab.dispose();
+        }
+      }
+
+      // --- a workshop: join, the board with a room, the read-only view and its banner, take-over, full, ended
+      if (wanted('workshop')) {
+        const lab = new WorkshopLab(basePort + 4, {capacity: 3, pages: ['before-you-begin', 'create-cluster']});
+        await lab.start();
+        const contexts: BrowserContext[] = [];
+        const open = async () => {
+          const c = await context(browser, variant);
+          contexts.push(c);
+          return c;
+        };
+        try {
+          const prefix = locale === 'ko' ? '/ko' : '';
+          const joinPage = await (await open()).newPage();
+          await joinPage.goto(`${lab.origin}${prefix}/join?code=${lab.code.toLowerCase()}`);
+          await joinPage.getByTestId('join-name').waitFor();
+          await shot(joinPage, 'workshop-join', locale, variant);
+          await joinPage.getByTestId('join-code').fill('ZZZ-ZZZ');
+          await joinPage.getByTestId('join-name').fill('Dee');
+          await joinPage.getByTestId('join-submit').click();
+          await joinPage.getByTestId('join-error').waitFor({timeout: 30_000});
+          await shot(joinPage, 'workshop-join-wrong-code', locale, variant);
+
+          const board = await (await open()).newPage();
+          await lab.instructor(board, locale);
+          const names = locale === 'ko' ? ['민준', '서연', '지호'] : ['Ann', 'Bora', 'Chen'];
+          const rooms: Page[] = [];
+          for (const name of names) rooms.push(await lab.join(await open(), name, locale));
+          // the room at work: everyone runs the first steps, one fails one, one raises a hand
+          for (const [i, page] of rooms.entries())
+            for (const id of ['bash-version', 'kubectl-client', 'set-cluster-name'].slice(0, 3 - i))
+              await runStep(page, id);
+          await typeInTerminal(rooms[2]!, 'unset LAB_CLUSTER');
+          await runStep(rooms[2]!, 'use-cluster-name');
+          await rooms[1]!.getByTestId('workshop-hand').click();
+          await board.locator('[data-testid="board-row"][data-hand="up"]').waitFor();
+          await shot(rooms[0]!, 'workshop-attendee', locale, variant);
+          await shot(board, 'workshop-board', locale, variant);
+
+          // the read-only view: the board's viewer and the attendee's banner
+          await typeInTerminal(rooms[0]!, 'kubectl version --client');
+          await board.locator(`[data-testid="board-row"][data-name="${names[0]}"]`).getByTestId('board-view').click();
+          await board
+            .locator('[data-testid="board-viewer"] [data-testid="watch-terminal"][data-status="open"]')
+            .waitFor();
+          await rooms[0]!.locator('[data-testid="workshop-banner"][data-kind="viewing"]').waitFor();
+          await shot(board, 'workshop-view', locale, variant);
+          await shot(rooms[0]!, 'workshop-attendee-viewed', locale, variant);
+          await board
+            .getByTestId('board-viewer')
+            .getByRole('button', {name: locale === 'ko' ? /입력 요청/ : /Take over/})
+            .click();
+          await board.getByTestId('board-dialog-confirm').click();
+          await rooms[0]!.locator('[data-testid="workshop-banner"][data-kind="asking"]').waitFor();
+          await shot(rooms[0]!, 'workshop-take-over-asked', locale, variant);
+          await rooms[0]!.getByTestId('workshop-consent-deny').click();
+          await board.getByTestId('board-viewer-close').click();
+
+          // a fourth attendee finds the room full
+          const late = await (await open()).newPage();
+          await late.goto(`${lab.origin}${prefix}/join?code=${lab.code.toLowerCase()}`);
+          await late.getByTestId('join-name').fill(locale === 'ko' ? '하윤' : 'Dee');
+          await late.getByTestId('join-submit').click();
+          await late.getByTestId('join-error').waitFor({timeout: 30_000});
+          await shot(late, 'workshop-full', locale, variant);
+
+          // the end: the board keeps the results for export, attendees see the workshop is over
+          await board.getByTestId('board-end').click();
+          await board.getByTestId('board-dialog-confirm').click();
+          await board.locator('[data-testid="board"][data-ended="true"]').waitFor();
+          await rooms[0]!.getByTestId('workshop-ended').waitFor();
+          await shot(board, 'workshop-board-ended', locale, variant);
+          await shot(rooms[0]!, 'workshop-ended', locale, variant);
+        } finally {
+          for (const c of contexts) await c.close();
           await lab.dispose();
         }
       }

@@ -264,7 +264,14 @@ test('end: attendees see the end, and the export holds every step result', async
   await board.getByTestId('board-end').click();
   await board.getByTestId('board-dialog-confirm').click();
   await expect(board.getByTestId('board')).toHaveAttribute('data-ended', 'true');
-  for (const a of attendees) await expect(a.page.getByTestId('workshop-ended')).toBeVisible();
+  for (const a of attendees) {
+    await expect(a.page.getByTestId('workshop-ended')).toBeVisible();
+    // the terminal says its shell is gone for good, not "Connected"
+    await expect(a.page.getByTestId('lab-terminal-status')).toHaveText('Workshop ended');
+  }
+  // the notice can be closed, so the pages can be read
+  await attendees[0]!.page.getByTestId('workshop-ended-close').click();
+  await expect(attendees[0]!.page.getByTestId('workshop-ended')).toHaveCount(0);
   // as the board's download link asks: same-origin, with the instructor's cookie
   const headers = {'sec-fetch-site': 'same-origin'};
   const json = await instructorContext.request.get(`${lab.origin}/api/workshop/export.json`, {headers});

@@ -123,6 +123,9 @@ function statusLabel(lab: LabContextValue): string {
         )
       : label;
   }
+  // the shell is gone for good, though the page's connection stays for the board's last word
+  if (lab.workshop?.endedAt !== undefined)
+    return translate({id: 'lab.terminal.status.workshopEnded', message: 'Workshop ended'});
   switch (lab.status) {
     case 'open':
       return lab.backend
@@ -427,7 +430,10 @@ function Dock(): ReactNode {
           <span className={styles.title}>{terminalLabel}</span>
         </button>
         <span
-          className={clsx(styles.status, styles[`status-${dataStatus}`])}
+          className={clsx(
+            styles.status,
+            styles[`status-${lab.workshop?.endedAt !== undefined ? 'closed' : dataStatus}`],
+          )}
           data-testid="lab-terminal-status"
           role="status"
           title={statusLabel(lab)}

@@ -178,7 +178,7 @@ export default function JoinForm(): ReactNode {
 
   return (
     <form className={styles.form} data-testid="join-form" data-state={state} onSubmit={submit} noValidate>
-      {state === 'full' && (
+      {state === 'full' && error?.code !== 'full' && (
         <p className={styles.warning} role="status">
           {refusalText('full', 0)}
         </p>

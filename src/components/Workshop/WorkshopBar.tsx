@@ -215,7 +215,10 @@ function InstructorBanner({mode}: {mode: 'viewing' | 'asking' | 'typing'}): Reac
   );
 }
 
+/** The end of the workshop, over the page until the attendee closes it (the terminal's status still says so). */
 function EndedOverlay(): ReactNode {
+  const [closed, setClosed] = useState(false);
+  if (closed) return null;
   return (
     <div className={styles.ended} data-testid="workshop-ended" role="alert">
       <div className={styles.endedCard}>
@@ -228,6 +231,14 @@ function EndedOverlay(): ReactNode {
             steps. The pages stay here to read.
           </Translate>
         </p>
+        <button
+          type="button"
+          className={styles.barButton}
+          data-testid="workshop-ended-close"
+          onClick={() => setClosed(true)}
+        >
+          <Translate id="lab.workshop.ended.close">Close</Translate>
+        </button>
       </div>
     </div>
   );
