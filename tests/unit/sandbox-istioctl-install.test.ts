@@ -118,6 +118,74 @@ describe('istioctl install, uninstall, version, precheck', () => {
     );
   });
 
+  it('creates the `default` revision tag as WebhooksToDeploy does: its webhook, its Service, the revision webhook deactivated', () => {
+    type Hook = {
+      name: string;
+      clientConfig: {service: {name: string; namespace: string; path: string; port: number}};
+      namespaceSelector: unknown;
+      objectSelector: unknown;
+    };
+    const tag = getOf(h.store, 'mutatingwebhookconfigurations', undefined, 'istio-revision-tag-default')!;
+    assert.ok(tag, 'istio-revision-tag-default');
+    const labels = tag.metadata.labels!;
+    for (const [k, v] of Object.entries({
+      'istio.io/tag': 'default',
+      'istio.io/rev': 'default',
+      app: 'sidecar-injector',
+      'operator.istio.io/component': 'Pilot',
+      'install.operator.istio.io/owning-resource-not-pruned': 'true',
+      'operator.istio.io/managed': 'Reconcile',
+    }))
+      assert.equal(labels[k], v, k);
+    const hooks = (tag as unknown as {webhooks: Hook[]}).webhooks;
+    assert.deepEqual(
+      hooks.map((w) => w.name),
+      [
+        'rev.namespace.sidecar-injector.istio.io',
+        'rev.object.sidecar-injector.istio.io',
+        'namespace.sidecar-injector.istio.io',
+        'object.sidecar-injector.istio.io',
+      ],
+    );
+    assert.deepEqual(hooks[0]!.clientConfig.service, {
+      name: 'istiod',
+      namespace: 'istio-system',
+      path: '/inject',
+      port: 443,
+    });
+    assert.deepEqual(hooks[2]!.namespaceSelector, {
+      matchExpressions: [{key: 'istio-injection', operator: 'In', values: ['enabled']}],
+    });
+    // the revision's own webhook stays, matching nothing (DeactivateIstioInjectionWebhook)
+    const main = getOf(h.store, 'mutatingwebhookconfigurations', undefined, 'istio-sidecar-injector')!;
+    assert.equal(main.metadata.labels?.['istio.io/tag'], undefined);
+    const never = {matchLabels: {'istio.io/deactivated': 'never-match'}};
+    for (const w of (main as unknown as {webhooks: Hook[]}).webhooks) {
+      assert.deepEqual(w.namespaceSelector, never, w.name);
+      assert.deepEqual(w.objectSelector, never, w.name);
+    }
+    const svc = getOf(h.store, 'services', 'istio-system', 'istiod-revision-tag-default')!;
+    assert.equal(svc.metadata.labels?.['istio.io/tag'], 'default');
+    assert.equal(svc.metadata.labels?.app, 'istiod');
+    const spec = svc.spec as {selector: Record<string, string>; ports: {port: number; name: string}[]};
+    assert.deepEqual(spec.selector, {app: 'istiod', istio: 'pilot'});
+    assert.deepEqual(
+      spec.ports.map((p) => `${p.port}/${p.name}`),
+      ['15010/grpc-xds', '15012/https-dns', '443/https-webhook', '15014/http-monitoring'],
+    );
+  });
+
+  it('installing again keeps one tag and the revision webhook deactivated; nothing is pruned', async () => {
+    const r = await h.run(`${INSTALL} -y`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!r.stdout.includes('Removed'), r.stdout);
+    assert.equal(listOf(h.store, 'mutatingwebhookconfigurations', {labelSelector: 'istio.io/tag=default'}).length, 1);
+    const main = getOf(h.store, 'mutatingwebhookconfigurations', undefined, 'istio-sidecar-injector')!;
+    assert.deepEqual((main as unknown as {webhooks: {objectSelector: unknown}[]}).webhooks[0]!.objectSelector, {
+      matchLabels: {'istio.io/deactivated': 'never-match'},
+    });
+  });
+
   it('pods come up per node: one istio-cni-node and one ztunnel on each of the 3 nodes', () => {
     const pods = listOf(h.store, 'pods', {namespace: 'istio-system'});
     for (const app of ['ztunnel', 'istio-cni-node']) {
@@ -172,11 +240,16 @@ describe('istioctl install, uninstall, version, precheck', () => {
     assert.equal(lines[1], '');
     assert.ok(lines.includes('  Removed apps/v1, Kind=Deployment/istiod.istio-system.'));
     assert.ok(lines.includes('  Removed apps/v1, Kind=DaemonSet/ztunnel.istio-system.'));
-    assert.ok(
-      lines.includes(
-        '  Removed admissionregistration.k8s.io/v1, Kind=MutatingWebhookConfiguration/istio-sidecar-injector..',
-      ),
+    // the tag's objects in the real order (istioctl-uninstall-purge.txt): by kind, then by name
+    const at = (l: string) => lines.indexOf(`  Removed ${l}.`);
+    assert.ok(at('/v1, Kind=Service/istiod.istio-system') > 0);
+    assert.equal(
+      at('/v1, Kind=Service/istiod-revision-tag-default.istio-system'),
+      at('/v1, Kind=Service/istiod.istio-system') + 1,
     );
+    const mwc = 'admissionregistration.k8s.io/v1, Kind=MutatingWebhookConfiguration';
+    assert.ok(at(`${mwc}/istio-revision-tag-default.`) > 0);
+    assert.equal(at(`${mwc}/istio-sidecar-injector.`), at(`${mwc}/istio-revision-tag-default.`) + 1);
     assert.ok(
       lines.includes(
         '  Removed apiextensions.k8s.io/v1, Kind=CustomResourceDefinition/authorizationpolicies.security.istio.io..',
