@@ -360,3 +360,74 @@ describe('istioctl install on a terminal, and reinstalling with another profile'
     assert.ok(getOf(h.store, 'daemonsets', 'istio-system', 'ztunnel'));
   });
 });
+
+describe('istioctl experimental: the group as cobra prints it (istioctl/cmd/root.go, 1.29.6)', () => {
+  let h: IstioHarness;
+  before(async () => {
+    h = await startIstioHarness({boot: false});
+  });
+  after(async () => h?.close());
+
+  const GLOBAL_FLAGS =
+    'Global Flags:\n' +
+    '      --context string          Kubernetes configuration context\n' +
+    '  -i, --istioNamespace string   Istio system namespace (default "istio-system")\n' +
+    '  -c, --kubeconfig string       Kubernetes configuration file\n' +
+    '  -n, --namespace string        Kubernetes namespace\n' +
+    '      --vklog Level             number for the log level verbosity. Like -v flag. ex: --vklog=9\n';
+
+  it('x --help, exp and experimental: Short, Usage, Aliases, every real child sorted, Flags, Global Flags', async () => {
+    const r = await h.run('x --help');
+    assert.equal(r.code, 0);
+    assert.equal(
+      r.stdout,
+      'Experimental commands that may be modified or deprecated\n\n' +
+        'Usage:\n  istioctl experimental [command]\n\n' +
+        'Aliases:\n  experimental, x, exp\n\n' +
+        'Available Commands:\n' +
+        '  authz          Inspect Istio AuthorizationPolicy\n' +
+        '  check-inject   Check the injection status or inject-ability of a given resource, explains why it is (or will be) injected or not\n' +
+        '  config         Configure istioctl defaults\n' +
+        '  describe       Describe resource and related Istio configuration\n' +
+        '  envoy-stats    Retrieves Envoy metrics in the specified pod\n' +
+        '  injector       List sidecar injector and sidecar versions\n' +
+        '  internal-debug Retrieves the debug information of istio\n' +
+        '  metrics        Prints the metrics for the specified workload(s) when running in Kubernetes.\n' +
+        '  precheck       Check whether Istio can safely be installed or upgraded\n' +
+        '  proxy-status   Retrieves the synchronization status of each Envoy in the mesh\n' +
+        '  version        Prints out build version information\n' +
+        '  workload       Commands to assist in configuring and deploying workloads running on VMs and other non-Kubernetes environments\n\n' +
+        'Flags:\n  -h, --help   help for experimental\n\n' +
+        GLOBAL_FLAGS +
+        '\nUse "istioctl experimental [command] --help" for more information about a command.\n',
+    );
+    // a group without Run prints its help for no word and for a word that is not a child (cobra's legacyArgs)
+    assert.equal((await h.run('exp')).stdout, r.stdout);
+    assert.equal((await h.run('experimental bogus')).stdout, r.stdout);
+  });
+
+  it('a real child the sandbox does not simulate says so (by name or alias); simulated ones still run', async () => {
+    const authz = await h.run('x authz check deploy/productpage');
+    assert.equal(authz.code, 1);
+    assert.equal(
+      authz.stderr,
+      'Error: "istioctl experimental authz" is not simulated in the Ambient Lab sandbox (it runs against a real cluster: the host backend).\n',
+    );
+    assert.match((await h.run('x m productpage')).stderr, /^Error: "istioctl experimental metrics" is not simulated/);
+    assert.match((await h.run('x version')).stderr, /^Error: "istioctl experimental version" is not simulated/);
+    const des = await h.run('x des --help');
+    assert.equal(des.code, 0);
+    assert.match(des.stdout, /^Describe resource and related Istio configuration\n\nUsage:\n/);
+    assert.match(des.stdout, /\nAliases:\n {2}describe, des\n/);
+    assert.ok(des.stdout.endsWith(GLOBAL_FLAGS), des.stdout);
+  });
+
+  it('the root help pads command names as cobra does: the longest name, then one space', async () => {
+    const r = await h.run('--help');
+    assert.match(
+      r.stdout,
+      /\n {2}create-remote-secret Create a secret with credentials to allow Istio to access remote Kubernetes apiservers\n {2}dashboard {12}Access to Istio web UIs\n/,
+    );
+    assert.match(r.stdout, /\n {2}-i, --istioNamespace string {3}Istio system namespace \(default "istio-system"\)\n/);
+  });
+});

@@ -93,12 +93,14 @@ export const analyzeCommand: IstioctlCommand = {
     {
       name: 'output-threshold',
       type: 'string',
+      typeName: 'Level',
       default: 'Info',
       usage: 'The severity level of analysis at which to display messages. Valid values: [Info Warning Error]',
     },
     {
       name: 'failure-threshold',
       type: 'string',
+      typeName: 'Level',
       default: 'Warning',
       usage: 'The severity level of analysis at which to set a non-zero exit code. Valid values: [Info Warning Error]',
     },
