@@ -422,6 +422,24 @@ describe('istioctl experimental: the group as cobra prints it (istioctl/cmd/root
     assert.ok(des.stdout.endsWith(GLOBAL_FLAGS), des.stdout);
   });
 
+  it('tag: runnable, so its help has both usage lines and the Long text; other words are refused', async () => {
+    const r = await h.run('tag');
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^Command group used to interact with revision tags\. Revision tags allow/);
+    assert.match(
+      r.stdout,
+      /\n\nUsage:\n {2}istioctl tag \[flags\]\n {2}istioctl tag \[command\]\n\nAvailable Commands:\n {2}generate {4}Generate configuration for a revision tag to stdout\n {2}list {8}List existing revision tags\n {2}remove {6}Remove Istio control plane revision tag\n {2}set {9}Create or modify revision tags\n\nFlags:\n {2}-h, --help {3}help for tag\n/,
+    );
+    const bogus = await h.run('tag bogus');
+    assert.equal(bogus.code, 1);
+    assert.equal(bogus.stderr, 'Error: unknown subcommand "bogus"\n');
+    assert.match(
+      (await h.run('tag set prod --revision default')).stderr,
+      /^Error: "istioctl tag set" is not simulated/,
+    );
+    assert.equal((await h.run('tag list x')).stderr, 'Error: tag list command does not accept arguments\n');
+  });
+
   it('the root help pads command names as cobra does: the longest name, then one space', async () => {
     const r = await h.run('--help');
     assert.match(

@@ -109,6 +109,16 @@ describe('istioctl in the sandbox shell', {skip: NO_KUBECTL}, () => {
       "kubectl get svc istiod-revision-tag-default -n istio-system -o jsonpath='{.metadata.labels.istio\\.io/tag} {.spec.selector} {.spec.ports[*].port}'",
     );
     assert.equal(tag.stdout, 'default {"app":"istiod","istio":"pilot"} 15010 15012 443 15014', tag.stderr);
+    // istioctl tag list reads the same objects (tag.go listTags: Go's tabwriter, padding 1)
+    assert.equal((await sh('istioctl tag list')).stdout, 'TAG     REVISION NAMESPACES\ndefault default  \n');
+    assert.equal((await sh('kubectl create ns revns && kubectl label ns revns istio.io/rev=default')).code, 0);
+    assert.equal((await sh('istioctl tag list')).stdout, 'TAG     REVISION NAMESPACES\ndefault default  revns\n');
+    // istio.io/rev=default: the tag's `rev.namespace.` webhook injects there too
+    const rev = await sh(
+      "kubectl run r -n revns --image=curlimages/curl -- sleep infinity >/dev/null && kubectl get pod r -n revns -o jsonpath='{.spec.containers[*].name}'",
+    );
+    assert.equal(rev.stdout, 'r istio-proxy', rev.stderr);
+    assert.equal((await sh('kubectl delete ns revns --wait=false')).code, 0);
     // istio-injection=enabled: only the tag's `namespace.` webhook selects it, the revision's matches nothing
     const run = await sh(
       'kubectl create ns inj && kubectl label ns inj istio-injection=enabled && ' +

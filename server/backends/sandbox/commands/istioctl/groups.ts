@@ -10,6 +10,10 @@ export interface CommandGroup {
   name: string;
   aliases: string[];
   short: string;
+  /** cobra prints Long instead of Short when there is one */
+  long?: string;
+  /** a group with its own RunE (it prints its help) and an Args check that refuses any other word */
+  runnable?: boolean;
   /** every child of the real command, [name, Short, aliases] */
   children: ReadonlyArray<readonly [string, string, string[]?]>;
 }
@@ -44,7 +48,31 @@ export const EXPERIMENTAL: CommandGroup = {
   ],
 };
 
-export const GROUPS: Record<string, CommandGroup> = {experimental: EXPERIMENTAL};
+/** `istioctl tag` (istioctl/pkg/tag/tag.go TagCommand, 1.29.6): runnable, `unknown subcommand "x"` for other words */
+export const TAG: CommandGroup = {
+  name: 'tag',
+  aliases: [],
+  short: 'Command group used to interact with revision tags',
+  long: `Command group used to interact with revision tags. Revision tags allow for the creation of mutable aliases
+referring to control plane revisions for sidecar injection.
+
+With revision tags, rather than relabeling a namespace from "istio.io/rev=revision-a" to "istio.io/rev=revision-b" to
+change which control plane revision handles injection, it's possible to create a revision tag "prod" and label our
+namespace "istio.io/rev=prod". The "prod" revision tag could point to "1-7-6" initially and then be changed to point to "1-8-1"
+at some later point.
+
+This allows operators to change which Istio control plane revision should handle injection for a namespace or set of namespaces
+without manual relabeling of the "istio.io/rev" tag.`,
+  runnable: true,
+  children: [
+    ['generate', 'Generate configuration for a revision tag to stdout'],
+    ['list', 'List existing revision tags', ['show']],
+    ['remove', 'Remove Istio control plane revision tag'],
+    ['set', 'Create or modify revision tags'],
+  ],
+};
+
+export const GROUPS: Record<string, CommandGroup> = {experimental: EXPERIMENTAL, tag: TAG};
 
 /** the real child a word names (by name or alias), if any */
 export function groupChild(group: CommandGroup, word: string | undefined): string | undefined {
@@ -64,7 +92,7 @@ export function cobraGroupHelp(group: CommandGroup, globalFlags: FlagSpec[]): st
   const pad = namePadding(children.map(([n]) => n));
   const path = `istioctl ${group.name}`;
   return (
-    `${group.short}\n\nUsage:\n  ${path} [command]\n` +
+    `${group.long ?? group.short}\n\nUsage:\n${group.runnable ? `  ${path} [flags]\n` : ''}  ${path} [command]\n` +
     (group.aliases.length ? `\nAliases:\n  ${[group.name, ...group.aliases].join(', ')}\n` : '') +
     `\nAvailable Commands:\n${children.map(([n, s]) => `  ${n.padEnd(pad)} ${s}`).join('\n')}\n` +
     `\nFlags:\n${flagUsage([{name: 'help', short: 'h', type: 'bool', usage: `help for ${group.name}`}])}\n` +

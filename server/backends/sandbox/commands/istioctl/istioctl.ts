@@ -100,6 +100,10 @@ export async function runIstioctl(
         );
         return 1;
       }
+      if (real?.runnable && words[1] !== undefined && !help) {
+        io.stderr.write(`Error: unknown subcommand "${words[1]}"\n`);
+        return 1;
+      }
       io.stdout.write(groupHelp(found.group));
       return 0;
     }
