@@ -118,6 +118,74 @@ describe('istioctl install, uninstall, version, precheck', () => {
     );
   });
 
+  it('creates the `default` revision tag as WebhooksToDeploy does: its webhook, its Service, the revision webhook deactivated', () => {
+    type Hook = {
+      name: string;
+      clientConfig: {service: {name: string; namespace: string; path: string; port: number}};
+      namespaceSelector: unknown;
+      objectSelector: unknown;
+    };
+    const tag = getOf(h.store, 'mutatingwebhookconfigurations', undefined, 'istio-revision-tag-default')!;
+    assert.ok(tag, 'istio-revision-tag-default');
+    const labels = tag.metadata.labels!;
+    for (const [k, v] of Object.entries({
+      'istio.io/tag': 'default',
+      'istio.io/rev': 'default',
+      app: 'sidecar-injector',
+      'operator.istio.io/component': 'Pilot',
+      'install.operator.istio.io/owning-resource-not-pruned': 'true',
+      'operator.istio.io/managed': 'Reconcile',
+    }))
+      assert.equal(labels[k], v, k);
+    const hooks = (tag as unknown as {webhooks: Hook[]}).webhooks;
+    assert.deepEqual(
+      hooks.map((w) => w.name),
+      [
+        'rev.namespace.sidecar-injector.istio.io',
+        'rev.object.sidecar-injector.istio.io',
+        'namespace.sidecar-injector.istio.io',
+        'object.sidecar-injector.istio.io',
+      ],
+    );
+    assert.deepEqual(hooks[0]!.clientConfig.service, {
+      name: 'istiod',
+      namespace: 'istio-system',
+      path: '/inject',
+      port: 443,
+    });
+    assert.deepEqual(hooks[2]!.namespaceSelector, {
+      matchExpressions: [{key: 'istio-injection', operator: 'In', values: ['enabled']}],
+    });
+    // the revision's own webhook stays, matching nothing (DeactivateIstioInjectionWebhook)
+    const main = getOf(h.store, 'mutatingwebhookconfigurations', undefined, 'istio-sidecar-injector')!;
+    assert.equal(main.metadata.labels?.['istio.io/tag'], undefined);
+    const never = {matchLabels: {'istio.io/deactivated': 'never-match'}};
+    for (const w of (main as unknown as {webhooks: Hook[]}).webhooks) {
+      assert.deepEqual(w.namespaceSelector, never, w.name);
+      assert.deepEqual(w.objectSelector, never, w.name);
+    }
+    const svc = getOf(h.store, 'services', 'istio-system', 'istiod-revision-tag-default')!;
+    assert.equal(svc.metadata.labels?.['istio.io/tag'], 'default');
+    assert.equal(svc.metadata.labels?.app, 'istiod');
+    const spec = svc.spec as {selector: Record<string, string>; ports: {port: number; name: string}[]};
+    assert.deepEqual(spec.selector, {app: 'istiod', istio: 'pilot'});
+    assert.deepEqual(
+      spec.ports.map((p) => `${p.port}/${p.name}`),
+      ['15010/grpc-xds', '15012/https-dns', '443/https-webhook', '15014/http-monitoring'],
+    );
+  });
+
+  it('installing again keeps one tag and the revision webhook deactivated; nothing is pruned', async () => {
+    const r = await h.run(`${INSTALL} -y`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!r.stdout.includes('Removed'), r.stdout);
+    assert.equal(listOf(h.store, 'mutatingwebhookconfigurations', {labelSelector: 'istio.io/tag=default'}).length, 1);
+    const main = getOf(h.store, 'mutatingwebhookconfigurations', undefined, 'istio-sidecar-injector')!;
+    assert.deepEqual((main as unknown as {webhooks: {objectSelector: unknown}[]}).webhooks[0]!.objectSelector, {
+      matchLabels: {'istio.io/deactivated': 'never-match'},
+    });
+  });
+
   it('pods come up per node: one istio-cni-node and one ztunnel on each of the 3 nodes', () => {
     const pods = listOf(h.store, 'pods', {namespace: 'istio-system'});
     for (const app of ['ztunnel', 'istio-cni-node']) {
@@ -172,11 +240,16 @@ describe('istioctl install, uninstall, version, precheck', () => {
     assert.equal(lines[1], '');
     assert.ok(lines.includes('  Removed apps/v1, Kind=Deployment/istiod.istio-system.'));
     assert.ok(lines.includes('  Removed apps/v1, Kind=DaemonSet/ztunnel.istio-system.'));
-    assert.ok(
-      lines.includes(
-        '  Removed admissionregistration.k8s.io/v1, Kind=MutatingWebhookConfiguration/istio-sidecar-injector..',
-      ),
+    // the tag's objects in the real order (istioctl-uninstall-purge.txt): by kind, then by name
+    const at = (l: string) => lines.indexOf(`  Removed ${l}.`);
+    assert.ok(at('/v1, Kind=Service/istiod.istio-system') > 0);
+    assert.equal(
+      at('/v1, Kind=Service/istiod-revision-tag-default.istio-system'),
+      at('/v1, Kind=Service/istiod.istio-system') + 1,
     );
+    const mwc = 'admissionregistration.k8s.io/v1, Kind=MutatingWebhookConfiguration';
+    assert.ok(at(`${mwc}/istio-revision-tag-default.`) > 0);
+    assert.equal(at(`${mwc}/istio-sidecar-injector.`), at(`${mwc}/istio-revision-tag-default.`) + 1);
     assert.ok(
       lines.includes(
         '  Removed apiextensions.k8s.io/v1, Kind=CustomResourceDefinition/authorizationpolicies.security.istio.io..',
@@ -285,5 +358,94 @@ describe('istioctl install on a terminal, and reinstalling with another profile'
     assert.ok(r.stdout.split('\n').includes('  Removed apps/v1, Kind=Deployment/istio-ingressgateway.istio-system.'));
     assert.equal(getOf(h.store, 'deployments', 'istio-system', 'istio-ingressgateway'), undefined);
     assert.ok(getOf(h.store, 'daemonsets', 'istio-system', 'ztunnel'));
+  });
+});
+
+describe('istioctl experimental: the group as cobra prints it (istioctl/cmd/root.go, 1.29.6)', () => {
+  let h: IstioHarness;
+  before(async () => {
+    h = await startIstioHarness({boot: false});
+  });
+  after(async () => h?.close());
+
+  const GLOBAL_FLAGS =
+    'Global Flags:\n' +
+    '      --context string          Kubernetes configuration context\n' +
+    '  -i, --istioNamespace string   Istio system namespace (default "istio-system")\n' +
+    '  -c, --kubeconfig string       Kubernetes configuration file\n' +
+    '  -n, --namespace string        Kubernetes namespace\n' +
+    '      --vklog Level             number for the log level verbosity. Like -v flag. ex: --vklog=9\n';
+
+  it('x --help, exp and experimental: Short, Usage, Aliases, every real child sorted, Flags, Global Flags', async () => {
+    const r = await h.run('x --help');
+    assert.equal(r.code, 0);
+    assert.equal(
+      r.stdout,
+      'Experimental commands that may be modified or deprecated\n\n' +
+        'Usage:\n  istioctl experimental [command]\n\n' +
+        'Aliases:\n  experimental, x, exp\n\n' +
+        'Available Commands:\n' +
+        '  authz          Inspect Istio AuthorizationPolicy\n' +
+        '  check-inject   Check the injection status or inject-ability of a given resource, explains why it is (or will be) injected or not\n' +
+        '  config         Configure istioctl defaults\n' +
+        '  describe       Describe resource and related Istio configuration\n' +
+        '  envoy-stats    Retrieves Envoy metrics in the specified pod\n' +
+        '  injector       List sidecar injector and sidecar versions\n' +
+        '  internal-debug Retrieves the debug information of istio\n' +
+        '  metrics        Prints the metrics for the specified workload(s) when running in Kubernetes.\n' +
+        '  precheck       Check whether Istio can safely be installed or upgraded\n' +
+        '  proxy-status   Retrieves the synchronization status of each Envoy in the mesh\n' +
+        '  version        Prints out build version information\n' +
+        '  workload       Commands to assist in configuring and deploying workloads running on VMs and other non-Kubernetes environments\n\n' +
+        'Flags:\n  -h, --help   help for experimental\n\n' +
+        GLOBAL_FLAGS +
+        '\nUse "istioctl experimental [command] --help" for more information about a command.\n',
+    );
+    // a group without Run prints its help for no word and for a word that is not a child (cobra's legacyArgs)
+    assert.equal((await h.run('exp')).stdout, r.stdout);
+    assert.equal((await h.run('experimental bogus')).stdout, r.stdout);
+  });
+
+  it('a real child the sandbox does not simulate says so (by name or alias); simulated ones still run', async () => {
+    const authz = await h.run('x authz check deploy/productpage');
+    assert.equal(authz.code, 1);
+    assert.equal(
+      authz.stderr,
+      'Error: "istioctl experimental authz" is not simulated in the Ambient Lab sandbox (it runs against a real cluster: the host backend).\n',
+    );
+    assert.match((await h.run('x m productpage')).stderr, /^Error: "istioctl experimental metrics" is not simulated/);
+    assert.match((await h.run('x version')).stderr, /^Error: "istioctl experimental version" is not simulated/);
+    const des = await h.run('x des --help');
+    assert.equal(des.code, 0);
+    assert.match(des.stdout, /^Describe resource and related Istio configuration\n\nUsage:\n/);
+    assert.match(des.stdout, /\nAliases:\n {2}describe, des\n/);
+    assert.ok(des.stdout.endsWith(GLOBAL_FLAGS), des.stdout);
+  });
+
+  it('tag: runnable, so its help has both usage lines and the Long text; other words are refused', async () => {
+    const r = await h.run('tag');
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^Command group used to interact with revision tags\. Revision tags allow/);
+    assert.match(
+      r.stdout,
+      /\n\nUsage:\n {2}istioctl tag \[flags\]\n {2}istioctl tag \[command\]\n\nAvailable Commands:\n {2}generate {4}Generate configuration for a revision tag to stdout\n {2}list {8}List existing revision tags\n {2}remove {6}Remove Istio control plane revision tag\n {2}set {9}Create or modify revision tags\n\nFlags:\n {2}-h, --help {3}help for tag\n/,
+    );
+    const bogus = await h.run('tag bogus');
+    assert.equal(bogus.code, 1);
+    assert.equal(bogus.stderr, 'Error: unknown subcommand "bogus"\n');
+    assert.match(
+      (await h.run('tag set prod --revision default')).stderr,
+      /^Error: "istioctl tag set" is not simulated/,
+    );
+    assert.equal((await h.run('tag list x')).stderr, 'Error: tag list command does not accept arguments\n');
+  });
+
+  it('the root help pads command names as cobra does: the longest name, then one space', async () => {
+    const r = await h.run('--help');
+    assert.match(
+      r.stdout,
+      /\n {2}create-remote-secret Create a secret with credentials to allow Istio to access remote Kubernetes apiservers\n {2}dashboard {12}Access to Istio web UIs\n/,
+    );
+    assert.match(r.stdout, /\n {2}-i, --istioNamespace string {3}Istio system namespace \(default "istio-system"\)\n/);
   });
 });

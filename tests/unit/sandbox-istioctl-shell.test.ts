@@ -94,6 +94,49 @@ describe('istioctl in the sandbox shell', {skip: NO_KUBECTL}, () => {
     assert.equal(svc.stdout, '15010 15012 443 15014');
   });
 
+  it('the default revision tag: kubectl lists its webhook and Service; a labelled namespace gets one sidecar', async () => {
+    const mwc = await sh('kubectl get mutatingwebhookconfigurations');
+    assert.equal(mwc.code, 0, mwc.stderr);
+    assert.deepEqual(
+      rows(mwc.stdout).map((r) => r.slice(0, 2)),
+      [
+        ['NAME', 'WEBHOOKS'],
+        ['istio-revision-tag-default', '4'],
+        ['istio-sidecar-injector', '4'],
+      ],
+    );
+    const tag = await sh(
+      "kubectl get svc istiod-revision-tag-default -n istio-system -o jsonpath='{.metadata.labels.istio\\.io/tag} {.spec.selector} {.spec.ports[*].port}'",
+    );
+    assert.equal(tag.stdout, 'default {"app":"istiod","istio":"pilot"} 15010 15012 443 15014', tag.stderr);
+    // istioctl tag list reads the same objects (tag.go listTags: Go's tabwriter, padding 1)
+    assert.equal((await sh('istioctl tag list')).stdout, 'TAG     REVISION NAMESPACES\ndefault default  \n');
+    assert.equal((await sh('kubectl create ns revns && kubectl label ns revns istio.io/rev=default')).code, 0);
+    assert.equal((await sh('istioctl tag list')).stdout, 'TAG     REVISION NAMESPACES\ndefault default  revns\n');
+    // istio.io/rev=default: the tag's `rev.namespace.` webhook injects there too
+    const rev = await sh(
+      "kubectl run r -n revns --image=curlimages/curl -- sleep infinity >/dev/null && kubectl get pod r -n revns -o jsonpath='{.spec.containers[*].name}'",
+    );
+    assert.equal(rev.stdout, 'r istio-proxy', rev.stderr);
+    assert.equal((await sh('kubectl delete ns revns --wait=false')).code, 0);
+    // istio-injection=enabled: only the tag's `namespace.` webhook selects it, the revision's matches nothing
+    const run = await sh(
+      'kubectl create ns inj && kubectl label ns inj istio-injection=enabled && ' +
+        "kubectl run c -n inj --image=curlimages/curl -- sleep infinity >/dev/null && kubectl get pod c -n inj -o jsonpath='{.spec.containers[*].name}'",
+    );
+    assert.equal(run.stdout.split('\n').pop(), 'c istio-proxy', run.stderr);
+    // without the tag's webhook nothing calls the injector any more
+    const off = await sh(
+      'kubectl delete mutatingwebhookconfiguration istio-revision-tag-default >/dev/null && ' +
+        "kubectl run d -n inj --image=curlimages/curl -- sleep infinity >/dev/null && kubectl get pod d -n inj -o jsonpath='{.spec.containers[*].name}'",
+    );
+    assert.equal(off.stdout, 'd', off.stderr);
+    // istioctl install puts it back
+    assert.equal((await sh(`${INSTALL} -y`)).code, 0);
+    assert.equal((await sh('kubectl get mutatingwebhookconfiguration istio-revision-tag-default -o name')).code, 0);
+    assert.equal((await sh('kubectl delete ns inj --wait=false')).code, 0);
+  });
+
   it('istioctl version counts the ztunnels; verify-install is gone', async () => {
     assert.equal(
       (await sh('istioctl version')).stdout,

@@ -11,6 +11,8 @@ export interface FlagSpec {
   type: FlagType;
   default?: string | number | boolean | string[];
   usage: string;
+  /** pflag's Value.Type() when it is not `type` (klog's `--vklog Level`): shown in usage, and a non-string is unquoted */
+  typeName?: string;
 }
 
 export type FlagValues = Record<string, string | number | boolean | string[] | undefined>;
@@ -105,11 +107,20 @@ export function parseFlags(argv: string[], specs: FlagSpec[]): Parsed {
   return {flags, args, set};
 }
 
-/** cobra's "Flags:" block */
+/** pflag's `(default …)` suffix: only for a non-zero default (defaultIsZeroValue), quoted for string flags */
+function defaultSuffix(f: FlagSpec): string {
+  const d = f.default;
+  if (d === undefined || d === '' || d === false || d === 0 || (Array.isArray(d) && !d.length)) return '';
+  if (f.type === 'duration' && (d === '0s' || d === '0')) return '';
+  if (Array.isArray(d)) return ` (default [${d.join(',')}])`;
+  return (f.typeName ?? f.type) === 'string' ? ` (default ${JSON.stringify(d)})` : ` (default ${String(d)})`;
+}
+
+/** cobra's "Flags:" block (pflag FlagUsages) */
 export function flagUsage(specs: FlagSpec[]): string {
   const rows = specs.map((f) => {
-    const type = f.type === 'bool' ? '' : f.type === 'stringArray' ? ' stringArray' : ` ${f.type}`;
-    return [f.short ? `  -${f.short}, --${f.name}${type}` : `      --${f.name}${type}`, f.usage];
+    const type = f.type === 'bool' ? '' : ` ${f.typeName ?? f.type}`;
+    return [f.short ? `  -${f.short}, --${f.name}${type}` : `      --${f.name}${type}`, f.usage + defaultSuffix(f)];
   });
   const w = Math.max(...rows.map((r) => r[0]!.length)) + 3;
   return rows.map(([a, b]) => a!.padEnd(w) + b).join('\n');

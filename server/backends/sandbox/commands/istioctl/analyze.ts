@@ -63,8 +63,12 @@ async function analyze(ctx: RunContext, store: ObjectStore): Promise<number> {
     );
   const target = all ? 'all namespaces' : `namespace: ${ctx.namespace}`;
   const namespaces = listOf(store, 'namespaces').filter((n) => all || n.metadata.name === ctx.namespace);
-  const outputThreshold = str(ctx.flags['output-threshold'], 'Info') as Level;
-  const failureThreshold = str(ctx.flags['failure-threshold'], 'Warning') as Level;
+  // MessageThreshold.Set takes the level in any case (diag.GetUppercaseStringToLevelMap)
+  const level = (v: string) => v.charAt(0).toUpperCase() + v.slice(1).toLowerCase();
+  const outputThreshold = level(str(ctx.flags['output-threshold'], 'Info')) as Level;
+  // istioctl/pkg/analyze/analyze.go (1.29.6): failureThreshold defaults to Error, so warnings alone exit 0
+  // (its test TestNoErrorIfMessageLevelsBelowThreshold)
+  const failureThreshold = level(str(ctx.flags['failure-threshold'], 'Error')) as Level;
   const messages = namespaces
     .flatMap((n) => namespaceMessages(store, n, ctx.istioNamespace))
     .filter((m) => LEVEL_RANK[m.level] >= (LEVEL_RANK[outputThreshold] ?? 0))
@@ -93,13 +97,15 @@ export const analyzeCommand: IstioctlCommand = {
     {
       name: 'output-threshold',
       type: 'string',
+      typeName: 'Level',
       default: 'Info',
       usage: 'The severity level of analysis at which to display messages. Valid values: [Info Warning Error]',
     },
     {
       name: 'failure-threshold',
       type: 'string',
-      default: 'Warning',
+      typeName: 'Level',
+      default: 'Error',
       usage: 'The severity level of analysis at which to set a non-zero exit code. Valid values: [Info Warning Error]',
     },
     {name: 'output', short: 'o', type: 'string', default: 'log', usage: 'Output format: one of [log json yaml]'},

@@ -11,7 +11,13 @@ export const ROOT_FLAGS: FlagSpec[] = [
   {name: 'istioNamespace', short: 'i', type: 'string', default: 'istio-system', usage: 'Istio system namespace'},
   {name: 'kubeconfig', short: 'c', type: 'string', usage: 'Kubernetes configuration file'},
   {name: 'namespace', short: 'n', type: 'string', usage: 'Kubernetes namespace'},
-  {name: 'vklog', type: 'string', usage: 'number for the log level verbosity. Like -v flag. ex: --vklog=9'},
+  // klog's -v (a klog.Level), which pflag shows by its Go type name (pkg/log/klog.go, 1.29.6)
+  {
+    name: 'vklog',
+    type: 'string',
+    typeName: 'Level',
+    usage: 'number for the log level verbosity. Like -v flag. ex: --vklog=9',
+  },
 ];
 
 /** the non-flag words, skipping the value of a flag that takes one (`-n bar-2`, `--for service`) */

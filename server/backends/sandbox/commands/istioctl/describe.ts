@@ -125,6 +125,7 @@ async function describePod(ctx: RunContext, store: ObjectStore): Promise<number>
 
 export const describeCommand: IstioctlCommand = {
   path: ['experimental', 'describe'],
+  aliases: ['des'],
   short: 'Describe resource and related Istio configuration',
   use: 'istioctl experimental describe pod <pod>[.<namespace>] [flags]',
   needsCluster: true,

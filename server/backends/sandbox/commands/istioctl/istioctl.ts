@@ -20,6 +20,7 @@ import {commandWords, ROOT_FLAGS, unknownCommand} from './cobra';
 import {istioRelease} from './istio-release';
 import {rootHelp, TOP_LEVEL} from './root-help';
 import {ISTIOCTL_COMMANDS} from './subcommands';
+import {cobraGroupHelp, GROUPS, groupChild} from './groups';
 import {FlagError, flagUsage, parseFlags} from '../../kit/flags';
 
 export const defaultIstioctlOptions = (): IstioctlOptions => ({
@@ -54,8 +55,14 @@ function findCommand(words: string[]): {cmd?: IstioctlCommand; consumed: number;
 }
 
 function groupHelp(group: string): string {
+  const real = GROUPS[group];
+  if (real)
+    return cobraGroupHelp(
+      real,
+      ROOT_FLAGS.filter((f) => f.name !== 'help'),
+    );
   const children = ISTIOCTL_COMMANDS.filter((c) => c.path[0] === group && c.path.length === 2);
-  const w = Math.max(...children.map((c) => c.path[1]!.length)) + 2;
+  const w = Math.max(11, ...children.map((c) => c.path[1]!.length)) + 1;
   return `Usage:\n  istioctl ${group} [command]\n\nAvailable Commands:\n${children.map((c) => `  ${c.path[1]!.padEnd(w)}${c.short}`).join('\n')}\n\nUse "istioctl ${group} [command] --help" for more information about a command.\n`;
 }
 
@@ -83,6 +90,20 @@ export async function runIstioctl(
   const found = findCommand(words);
   if (!found.cmd) {
     if (found.group) {
+      // a real child the sandbox does not simulate says so; any other word gets the group's help, as cobra
+      // answers a non-root command that has subcommands but no Run
+      const real = GROUPS[found.group];
+      const child = real && groupChild(real, words[1]);
+      if (child) {
+        io.stderr.write(
+          `Error: "istioctl ${found.group} ${child}" is not simulated in the Ambient Lab sandbox (it runs against a real cluster: the host backend).\n`,
+        );
+        return 1;
+      }
+      if (real?.runnable && words[1] !== undefined && !help) {
+        io.stderr.write(`Error: unknown subcommand "${words[1]}"\n`);
+        return 1;
+      }
       io.stdout.write(groupHelp(found.group));
       return 0;
     }

@@ -31,6 +31,8 @@ const flags = [
   {
     name: 'output-threshold',
     type: 'string' as const,
+    // formatting.MessageThreshold's pflag Type()
+    typeName: 'Level',
     default: 'Warning',
     usage: 'The severity level of precheck at which to display messages. Valid values: [Info Warning Error]',
   },
@@ -39,7 +41,7 @@ const flags = [
 
 export const precheckCommand: IstioctlCommand = {
   path: ['experimental', 'precheck'],
-  short: 'Check compatibility and readiness of the cluster for installation or upgrade',
+  short: 'Check whether Istio can safely be installed or upgraded',
   use: 'istioctl experimental precheck [flags]',
   needsCluster: true,
   flags,

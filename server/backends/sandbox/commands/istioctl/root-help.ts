@@ -25,7 +25,8 @@ export const TOP_LEVEL: ReadonlyArray<[string, string]> = [
 ];
 
 export function rootHelp(flagsBlock: string): string {
-  const w = Math.max(...TOP_LEVEL.map(([n]) => n.length)) + 2;
+  // cobra's rpad to NamePadding (the longest name, at least 11), then one space
+  const w = Math.max(11, ...TOP_LEVEL.map(([n]) => n.length)) + 1;
   return (
     'Istio configuration command line utility for service operators to\ndebug and diagnose their Istio mesh.\n\n' +
     'Usage:\n  istioctl [command]\n\nAvailable Commands:\n' +

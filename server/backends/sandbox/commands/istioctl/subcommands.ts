@@ -13,6 +13,7 @@ import {waypointList, waypointStatus} from './waypoint/waypoint-list';
 import {ZTUNNEL_CONFIG_COMMANDS} from './ztunnel-config';
 import {PROXY_CONFIG_COMMANDS} from './proxy-config';
 import {describeCommand} from './describe';
+import {tagListCommand} from './tag';
 
 export const ISTIOCTL_COMMANDS: IstioctlCommand[] = [
   analyzeCommand,
@@ -29,4 +30,5 @@ export const ISTIOCTL_COMMANDS: IstioctlCommand[] = [
   ...ZTUNNEL_CONFIG_COMMANDS,
   ...PROXY_CONFIG_COMMANDS,
   describeCommand,
+  tagListCommand,
 ];

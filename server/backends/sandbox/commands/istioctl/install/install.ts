@@ -15,6 +15,7 @@ import {istioArt} from './istio-art';
 import {componentObjects} from './manifests';
 import {ProgressLog} from './progress';
 import {sleep, waitingFor} from './readiness';
+import {applyDefaultRevisionTag, NOT_PRUNED_LABEL} from './revision-tag';
 
 /** istioctl/pkg/install/k8sversion UnSupportedK8SVersionLogMsg */
 export function unsupportedK8sMessage(gitVersion: string, istio: string, minMinor: number): string {
@@ -71,7 +72,9 @@ async function waitForComponents(
 /** objects of components the new config no longer has (default → ambient drops the ingress gateway) */
 function prune(ctx: RunContext, store: ObjectStore, keep: ComponentName[]): void {
   const stale = installedObjects(store, {purge: false}).filter(
-    (o) => !keep.includes(o.metadata.labels?.['operator.istio.io/component'] as ComponentName),
+    (o) =>
+      !keep.includes(o.metadata.labels?.['operator.istio.io/component'] as ComponentName) &&
+      o.metadata.labels?.[NOT_PRUNED_LABEL] !== 'true',
   );
   if (!stale.length) return;
   ctx.io.stderr.write(`${painter(ctx.io.isTTY.stderr).yellow('-')} Pruning removed resources\n`);
@@ -132,6 +135,8 @@ async function install(ctx: RunContext, store: ObjectStore): Promise<number> {
   }
   if (!dryRun) prune(ctx, store, cfg.components);
   progress.done('Installation complete');
+  // after the components, as InstallManifests deploys the tag's webhooks (silently)
+  if (!dryRun) applyDefaultRevisionTag(store, cfg);
   if (cfg.profile === 'ambient')
     io.stderr.write('The ambient profile has been installed successfully, enjoy Istio without sidecars!\n');
   return 0;

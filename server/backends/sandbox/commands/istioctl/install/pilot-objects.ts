@@ -20,11 +20,17 @@ function meshConfigYaml(cfg: InstallConfig): string {
   );
 }
 
-function injectorWebhook(name: string, ns: string, namespaceSelector: unknown, objectSelector: unknown) {
+/** one entry of the chart's "core" webhook template (mutatingwebhook.yaml, revision-tags-mwc.yaml at 1.29.6) */
+export function injectorWebhook(
+  name: string,
+  service: {name: string; namespace: string; path: string},
+  namespaceSelector: unknown,
+  objectSelector: unknown,
+) {
   return {
     name,
-    admissionReviewVersions: ['v1beta1', 'v1'],
-    clientConfig: {service: {name: 'istiod', namespace: ns, path: '/inject', port: 443}},
+    admissionReviewVersions: ['v1'],
+    clientConfig: {service: {...service, port: 443}},
     failurePolicy: 'Fail',
     matchPolicy: 'Equivalent',
     namespaceSelector,
@@ -57,6 +63,7 @@ export function pilotObjects(cfg: InstallConfig): KubeObject[] {
     cni: {cniConfDir: cfg.cniConfDir, cniBinDir: cfg.cniBinDir},
   };
   const ambient = cfg.profile === 'ambient' || cfg.components.includes('Ztunnel');
+  const injectService = {name: `istiod${cfg.revision ? `-${cfg.revision}` : ''}`, namespace: ns, path: '/inject'};
   return [
     {apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('istiod', ns, app)},
     {
@@ -217,11 +224,17 @@ export function pilotObjects(cfg: InstallConfig): KubeObject[] {
     {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'MutatingWebhookConfiguration',
-      metadata: meta('istio-sidecar-injector', undefined, {...app, 'app.kubernetes.io/name': 'istiod'}),
+      // the chart's labels: `app: sidecar-injector` is what istioctl's tag code looks webhooks up by
+      metadata: meta(`istio-sidecar-injector${cfg.revision ? `-${cfg.revision}` : ''}`, undefined, {
+        'istio.io/rev': rev,
+        app: 'sidecar-injector',
+        release: 'istio',
+        'app.kubernetes.io/name': 'istiod',
+      }),
       webhooks: [
         injectorWebhook(
           'rev.namespace.sidecar-injector.istio.io',
-          ns,
+          injectService,
           {
             matchExpressions: [
               {key: 'istio.io/rev', operator: 'In', values: [rev]},
@@ -232,7 +245,7 @@ export function pilotObjects(cfg: InstallConfig): KubeObject[] {
         ),
         injectorWebhook(
           'rev.object.sidecar-injector.istio.io',
-          ns,
+          injectService,
           {
             matchExpressions: [
               {key: 'istio.io/rev', operator: 'DoesNotExist'},
@@ -248,13 +261,13 @@ export function pilotObjects(cfg: InstallConfig): KubeObject[] {
         ),
         injectorWebhook(
           'namespace.sidecar-injector.istio.io',
-          ns,
+          injectService,
           {matchExpressions: [{key: 'istio-injection', operator: 'In', values: ['enabled']}]},
           {matchExpressions: [{key: 'sidecar.istio.io/inject', operator: 'NotIn', values: ['false']}]},
         ),
         injectorWebhook(
           'object.sidecar-injector.istio.io',
-          ns,
+          injectService,
           {
             matchExpressions: [
               {key: 'istio-injection', operator: 'DoesNotExist'},
