@@ -1,4 +1,5 @@
-import {timestamp, type KubeObject, type ObjectStore} from '../api';
+import type {Node, Pod} from 'kubernetes-types/core/v1';
+import {timestamp, type KubeObject, type ObjectStore, type Typed} from '../api';
 import {planNodes, validateSpec, type ClusterSpec, type NodePlan} from './cluster-spec';
 import type {ContainerEngine} from './container-engine';
 import {runController, type ControllerContext, type ControllerDef, type RunningController} from './controller';
@@ -17,7 +18,6 @@ import {schedulerController} from './controllers/scheduler';
 import {serviceLbController} from './controllers/service-lb';
 import {statefulSetController} from './controllers/statefulset';
 import {EventRecorder} from './event-recorder';
-import {asObj} from './json';
 import {isNodeReady, nodeConditions, nodeLease, nodeObject} from './nodes';
 import {restartedStatus} from './pod-stages';
 import {writeStatus} from './status';
@@ -169,9 +169,10 @@ function startRuntime(
     for (const n of store.list(kinds.nodes).items) {
       const name = n.metadata.name!;
       if (only ? name !== only : down.has(name)) continue;
+      const node = n as Typed<Node>;
       const status = {
-        ...(asObj(n).status ?? {}),
-        conditions: nodeConditions(asObj(n).status?.conditions, ready, stamp),
+        ...(node.status ?? {}),
+        conditions: nodeConditions(node.status?.conditions, ready, stamp),
       };
       store.updateStatus(kinds.nodes, {...n, status});
       if (ready) events.normal(n, 'Starting', 'Starting kubelet.', {component: 'kubelet', host: n.metadata.name!});
@@ -186,9 +187,10 @@ function startRuntime(
   const restartPods = (only?: string) => {
     const stamp = timestamp(clock.now());
     for (const p of store.list(kinds.pods).items) {
-      const node = asObj(p).spec?.nodeName as string | undefined;
+      const pod = p as Typed<Pod>;
+      const node = pod.spec?.nodeName;
       if (!node || (only ? node !== only : down.has(node))) continue;
-      const next = restartedStatus(asObj(p), stamp);
+      const next = restartedStatus(pod, stamp);
       if (next) writeStatus(store, kinds.pods, p, next);
     }
   };

@@ -1,4 +1,8 @@
-import type {J} from './json';
+import type {Container, EphemeralContainer, Pod} from 'kubernetes-types/core/v1';
+import type {Typed} from '../api';
+
+/** a container of a pod's spec: one of spec.containers / initContainers, or an ephemeral (debug) container */
+export type ContainerSpec = Container | EphemeralContainer;
 
 /**
  * What the kubelet asks of its container runtime (the CRI: containerd on a k3s node), reduced to the two answers
@@ -14,16 +18,16 @@ export interface ContainerEngine {
    */
   pullError(image: string): string | undefined;
   /** what the container's main process does; undefined when the engine cannot tell from the image and command */
-  fate(container: J, pod: J): ProcessFate | undefined;
+  fate(container: ContainerSpec, pod: Typed<Pod>): ProcessFate | undefined;
   /** does the container's process listen on this TCP port (probes); undefined when the engine cannot tell */
-  listens?(container: J, port: number): boolean | undefined;
+  listens?(container: ContainerSpec, port: number): boolean | undefined;
   /** an exec probe's command in the container: its exit code and output; undefined when the engine cannot tell */
-  exec?(container: J, command: string[]): {exitCode: number; output: string} | undefined;
+  exec?(container: ContainerSpec, command: string[]): {exitCode: number; output: string} | undefined;
   /**
    * does the container's PID 1 ignore SIGTERM (a shell or `sleep` has no handler, and PID 1 ignores what it does not
    * handle): the kubelet then waits the whole grace period before SIGKILL
    */
-  ignoresSigterm?(container: J): boolean | undefined;
+  ignoresSigterm?(container: ContainerSpec): boolean | undefined;
 }
 
 /** a process that runs until it is stopped, or one that exits on its own after a while */

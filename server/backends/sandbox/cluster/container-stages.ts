@@ -1,10 +1,17 @@
-import type {J} from './json';
+import type {
+  ContainerState,
+  ContainerStateTerminated,
+  ContainerStatus,
+  Probe,
+  PodStatus,
+} from 'kubernetes-types/core/v1';
 import {containerID, fullImageName, imageID, pullReport} from './images';
 import type {PodStage, StageContext} from './pod-stage-types';
 import {
   containersOf,
   fieldPath,
   hasProbe,
+  imageOf,
   initContainersOf,
   ordered,
   phaseFor,
@@ -13,6 +20,7 @@ import {
   statuses,
   type C,
   type ContainerList,
+  type KPod,
 } from './pod-status';
 import {setCondition} from './status';
 import {TIMINGS} from './timings';
@@ -30,35 +38,41 @@ import {goDuration} from './container-engine';
  * last exit, the message "back-off 10s restarting failed container=X pod=Y_ns(uid)"), kubelet_pods.go (getPhase).
  */
 
-export const initStatuses = (pod: J): J[] => pod.status?.initContainerStatuses ?? [];
+export const initStatuses = (pod: KPod): ContainerStatus[] => pod.status?.initContainerStatuses ?? [];
 const PULL_WAITING = ['ErrImagePull', 'ImagePullBackOff'];
-export const waitingForPull = (s: J): boolean => PULL_WAITING.includes(s.state?.waiting?.reason);
-const pullKey = (pod: J, image: string) => `${pod.metadata?.uid}_${image}`;
-const restartKey = (pod: J, name: string) => `${pod.metadata?.uid}_${name}`;
+export const waitingForPull = (s: ContainerStatus): boolean => PULL_WAITING.includes(s.state?.waiting?.reason ?? '');
+const pullKey = (pod: KPod, image: string) => `${pod.metadata.uid}_${image}`;
+const restartKey = (pod: KPod, name: string) => `${pod.metadata.uid}_${name}`;
 /** format.Pod: how the kubelet names a pod in its messages */
-const podRef = (pod: J) => `${pod.metadata?.name}_${pod.metadata?.namespace}(${pod.metadata?.uid})`;
+const podRef = (pod: KPod) => `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
 
 /**
  * Try to pull c's image when the node needs it: on failure report as the image manager does (Warning Failed with
  * containerd's error, then "Error: ErrImagePull" from the container start) and start the image's back-off.
  */
-export function pullFailed(pod: J, c: C, init: ContainerList, ctx: StageContext): string | undefined {
-  if (!ctx.needsPull(c.image) && c.imagePullPolicy !== 'Always') return undefined;
-  const err = ctx.pullError(c.image);
+export function pullFailed(pod: KPod, c: C, init: ContainerList, ctx: StageContext): string | undefined {
+  if (!ctx.needsPull(imageOf(c)) && c.imagePullPolicy !== 'Always') return undefined;
+  const err = ctx.pullError(imageOf(c));
   if (!err) return undefined;
   const fp = fieldPath(c, init);
   ctx.event('Warning', 'Failed', `Failed to pull image "${c.image}": ${err}`, fp);
   ctx.event('Warning', 'Failed', 'Error: ErrImagePull', fp);
-  ctx.backOff.pull.next(pullKey(pod, c.image), ctx.nowMs);
+  ctx.backOff.pull.next(pullKey(pod, imageOf(c)), ctx.nowMs);
   return err;
 }
 
 /** the started container's status (a new container: new id, running since now) */
-function runningStatus(c: C, prev: J | undefined, now: string, restartCount: number, lastState: J): J {
+function runningStatus(
+  c: C,
+  prev: ContainerStatus | undefined,
+  now: string,
+  restartCount: number,
+  lastState: ContainerState,
+): ContainerStatus {
   return {
     containerID: containerID(),
-    image: fullImageName(c.image),
-    imageID: imageID(c.image),
+    image: fullImageName(imageOf(c)),
+    imageID: imageID(imageOf(c)),
     lastState,
     name: c.name,
     ready: !hasProbe(c),
@@ -73,37 +87,38 @@ function runningStatus(c: C, prev: J | undefined, now: string, restartCount: num
 export function startEvents(c: C, init: ContainerList, ctx: StageContext, pulled: boolean): void {
   const fp = fieldPath(c, init);
   if (pulled) {
-    const r = pullReport(c.image);
+    const r = pullReport(imageOf(c));
     ctx.event(
       'Normal',
       'Pulled',
       `Successfully pulled image "${c.image}" in ${r.seconds} (${r.seconds} including waiting). Image size: ${r.bytes} bytes.`,
       fp,
     );
-    ctx.markPulled(c.image);
+    ctx.markPulled(imageOf(c));
   } else ctx.event('Normal', 'Pulled', `Container image "${c.image}" already present on machine`, fp);
   ctx.event('Normal', 'Created', `Created container ${c.name}`, fp);
   ctx.event('Normal', 'Started', `Started container ${c.name}`, fp);
 }
 
 /** a container whose back-off is over starts again: the next back-off, its events, a running status */
-function restarted(pod: J, s: J, ctx: StageContext, init: boolean): J {
+function restarted(pod: KPod, s: ContainerStatus, ctx: StageContext, init: boolean): ContainerStatus {
   const c = specOf(pod, s.name)!;
-  const last = lastTermination(s);
-  ctx.backOff.restart.next(restartKey(pod, s.name), Date.parse(last.finishedAt));
+  // only a container that exited is restarted
+  const last = lastTermination(s)!;
+  ctx.backOff.restart.next(restartKey(pod, s.name), Date.parse(last.finishedAt ?? ''));
   startEvents(c, init, ctx, c.imagePullPolicy === 'Always');
   return runningStatus(c, s, ctx.now, Number(s.restartCount ?? 0) + 1, {terminated: last});
 }
 
-function withConditions(pod: J, status: J, now: string): J {
-  const finished = ['Succeeded', 'Failed'].includes(status.phase);
+function withConditions(pod: KPod, status: PodStatus, now: string): PodStatus {
+  const finished = ['Succeeded', 'Failed'].includes(status.phase ?? '');
   let conditions = setCondition(
     pod.status?.conditions,
     {type: 'PodReadyToStartContainers', status: finished ? 'False' : 'True'},
     now,
     'pod',
   );
-  const ready = !finished && (status.containerStatuses as J[]).every((s) => s.ready);
+  const ready = !finished && (status.containerStatuses ?? []).every((s) => s.ready);
   conditions = readyConditions(conditions, ready, {...pod, status}, now, status.phase === 'Succeeded');
   if (status.phase === 'Failed')
     for (const type of ['Ready', 'ContainersReady'])
@@ -116,8 +131,8 @@ function withConditions(pod: J, status: J, now: string): J {
  * Error), the phase and conditions that follow; the restart stages take it from there. Also what the pod runtime
  * reports when a process it runs for `kubectl attach` ends.
  */
-export function exitedStatus(pod: J, exits: ReadonlyMap<string, number>, now: string): J {
-  const containerStatuses = statuses(pod).map((s) => {
+export function exitedStatus(pod: KPod, exits: ReadonlyMap<string, number>, now: string): PodStatus {
+  const containerStatuses = statuses(pod).map((s): ContainerStatus => {
     const exitCode = exits.get(s.name);
     if (exitCode === undefined || !s.state?.running) return s;
     return {
@@ -135,35 +150,35 @@ export function exitedStatus(pod: J, exits: ReadonlyMap<string, number>, now: st
       },
     };
   });
-  const status: J = {...pod.status, containerStatuses};
+  const status: PodStatus = {...pod.status, containerStatuses};
   status.phase = phaseFor(pod, containerStatuses);
   return withConditions(pod, status, now);
 }
 
 /** a running container whose process will exit on its own, and when */
-function exitOf(pod: J, s: J, ctx: StageContext): {due: number; exitCode: number} | undefined {
+function exitOf(pod: KPod, s: ContainerStatus, ctx: StageContext): {due: number; exitCode: number} | undefined {
   const c = containersOf(pod).find((x) => x.name === s.name);
   if (!c || !s.state?.running) return undefined;
   const fate = ctx.fate(pod, c);
   if ('runs' in fate) return undefined;
-  return {due: Date.parse(s.state.running.startedAt) + fate.afterMs, exitCode: fate.exitCode};
+  return {due: Date.parse(s.state.running.startedAt ?? '') + fate.afterMs, exitCode: fate.exitCode};
 }
 
 /** how an init container's command ends: its exit code when the engine reads one, else 0 (it completes) */
-export function initExitCode(pod: J, c: C, ctx: StageContext): number {
+export function initExitCode(pod: KPod, c: C, ctx: StageContext): number {
   const fate = ctx.engine.fate(c, pod);
   return fate && !('runs' in fate) ? fate.exitCode : 0;
 }
 
 /** an init container that failed and that the pod's restartPolicy runs again (Always and OnFailure do) */
-function initRestartable(pod: J, s: J): boolean {
+function initRestartable(pod: KPod, s: ContainerStatus): boolean {
   const t =
     s.state?.terminated ?? (s.state?.waiting?.reason === 'CrashLoopBackOff' ? s.lastState?.terminated : undefined);
   return !!t && t.exitCode !== 0 && restartPolicy(pod) !== 'Never';
 }
 
 /** an exited container the kubelet brings back under the pod's restartPolicy */
-function restartable(pod: J, s: J): boolean {
+function restartable(pod: KPod, s: ContainerStatus): boolean {
   const t =
     s.state?.terminated ?? (s.state?.waiting?.reason === 'CrashLoopBackOff' ? s.lastState?.terminated : undefined);
   if (!t) return false;
@@ -171,13 +186,13 @@ function restartable(pod: J, s: J): boolean {
   return policy === 'Always' || (policy === 'OnFailure' && t.exitCode !== 0);
 }
 
-const alive = (pod: J) => !pod.metadata?.deletionTimestamp;
+const alive = (pod: KPod) => !pod.metadata.deletionTimestamp;
 
 /** a probe's timing fields with the API's defaults, in ms */
-export const probeTiming = (probe: J) => ({
-  initialDelayMs: Number(probe.initialDelaySeconds ?? 0) * 1000,
-  periodMs: Number(probe.periodSeconds ?? 10) * 1000,
-  failureThreshold: Number(probe.failureThreshold ?? 3),
+export const probeTiming = (probe: Probe | undefined) => ({
+  initialDelayMs: Number(probe?.initialDelaySeconds ?? 0) * 1000,
+  periodMs: Number(probe?.periodSeconds ?? 10) * 1000,
+  failureThreshold: Number(probe?.failureThreshold ?? 3),
 });
 
 /**
@@ -185,25 +200,25 @@ export const probeTiming = (probe: J) => ({
  * error), or undefined when it succeeds or the engine cannot tell. HTTP paths are not checked: a port that listens
  * answers 200.
  */
-export function probeFailure(pod: J, c: C, probe: J, ctx: StageContext): string | undefined {
+export function probeFailure(pod: KPod, c: C, probe: Probe | undefined, ctx: StageContext): string | undefined {
   const portOf = (p: number | string | undefined): number | undefined =>
     typeof p === 'number'
       ? p
       : /^\d+$/.test(String(p))
         ? Number(p)
-        : ((c.ports ?? []) as J[]).find((x) => x.name === p)?.containerPort;
-  const action = probe.httpGet ?? probe.tcpSocket;
+        : (c.ports ?? []).find((x) => x.name === p)?.containerPort;
+  const action = probe?.httpGet ?? probe?.tcpSocket;
   if (action) {
     const port = portOf(action.port);
     const host = action.host || pod.status?.podIP;
     if (port === undefined || ctx.engine.listens?.(c, port) !== false) return undefined;
     const dial = `dial tcp ${host}:${port}: connect: connection refused`;
-    if (!probe.httpGet) return dial;
-    const scheme = String(action.scheme ?? 'HTTP').toLowerCase();
-    const path = String(action.path ?? '/').replace(/^(?!\/)/, '/');
+    if (!probe?.httpGet) return dial;
+    const scheme = String(probe.httpGet.scheme ?? 'HTTP').toLowerCase();
+    const path = String(probe.httpGet.path ?? '/').replace(/^(?!\/)/, '/');
     return `Get "${scheme}://${host}:${port}${path}": ${dial}`;
   }
-  if (probe.exec?.command) {
+  if (probe?.exec?.command) {
     const r = ctx.engine.exec?.(c, probe.exec.command);
     return r && r.exitCode !== 0 ? r.output.trim() : undefined;
   }
@@ -211,14 +226,18 @@ export function probeFailure(pod: J, c: C, probe: J, ctx: StageContext): string 
 }
 
 /** a running container whose liveness probe fails, and when the kubelet kills it (failureThreshold periods in) */
-function livenessKill(pod: J, s: J, ctx: StageContext): {due: number; message: string; c: C} | undefined {
+function livenessKill(
+  pod: KPod,
+  s: ContainerStatus,
+  ctx: StageContext,
+): {due: number; message: string; c: C} | undefined {
   const c = containersOf(pod).find((x) => x.name === s.name);
   if (!c?.livenessProbe || !s.state?.running) return undefined;
   const message = probeFailure(pod, c, c.livenessProbe, ctx);
   if (message === undefined) return undefined;
   const t = probeTiming(c.livenessProbe);
   const due =
-    Date.parse(s.state.running.startedAt) + t.initialDelayMs + t.periodMs * Math.max(0, t.failureThreshold - 1);
+    Date.parse(s.state.running.startedAt ?? '') + t.initialDelayMs + t.periodMs * Math.max(0, t.failureThreshold - 1);
   return {due, message, c};
 }
 
@@ -234,7 +253,7 @@ export const CONTAINER_STAGES: PodStage[] = [
         const key = pullKey(pod, specOf(pod, s.name)?.image ?? s.image);
         const left = ctx.backOff.pull.remainingSinceUpdate(key);
         const at =
-          s.state.waiting.reason === 'ErrImagePull'
+          s.state?.waiting?.reason === 'ErrImagePull'
             ? Math.min(ctx.nowMs + left, ctx.backOff.pull.lastUpdate(key) + TIMINGS.podAdmit)
             : ctx.nowMs + left;
         due = Math.min(due, at);
@@ -243,21 +262,21 @@ export const CONTAINER_STAGES: PodStage[] = [
     },
     apply(pod, ctx) {
       const now = ctx.now;
-      const step = (s: J, init: boolean): J => {
+      const step = (s: ContainerStatus, init: boolean): ContainerStatus => {
         if (!waitingForPull(s)) return s;
         const c = specOf(pod, s.name)!;
         const fp = fieldPath(c, init);
-        if (ctx.backOff.pull.remainingSinceUpdate(pullKey(pod, c.image)) > 0) {
+        if (ctx.backOff.pull.remainingSinceUpdate(pullKey(pod, imageOf(c))) > 0) {
           const message = `Back-off pulling image "${c.image}"`;
-          if (s.state.waiting.reason !== 'ImagePullBackOff') {
+          if (s.state?.waiting?.reason !== 'ImagePullBackOff') {
             ctx.event('Normal', 'BackOff', message, fp);
             ctx.event('Warning', 'Failed', 'Error: ImagePullBackOff', fp);
           }
-          return {...s, image: c.image, state: {waiting: {reason: 'ImagePullBackOff', message}}};
+          return {...s, image: imageOf(c), state: {waiting: {reason: 'ImagePullBackOff', message}}};
         }
         ctx.event('Normal', 'Pulling', `Pulling image "${c.image}"`, fp);
         const err = pullFailed(pod, {...c, imagePullPolicy: 'Always'}, init, ctx);
-        if (err) return {...s, image: c.image, state: {waiting: {reason: 'ErrImagePull', message: err}}};
+        if (err) return {...s, image: imageOf(c), state: {waiting: {reason: 'ErrImagePull', message: err}}};
         startEvents(c, init, ctx, true);
         const started = runningStatus(c, s, now, Number(s.restartCount ?? 0), s.lastState ?? {});
         if (!init) return started;
@@ -277,10 +296,11 @@ export const CONTAINER_STAGES: PodStage[] = [
           },
         };
       };
-      const status: J = {...pod.status};
+      const status: PodStatus = {...pod.status};
       if (initStatuses(pod).length) status.initContainerStatuses = initStatuses(pod).map((s) => step(s, true));
-      status.containerStatuses = statuses(pod).map((s) => step(s, false));
-      status.phase = phaseFor(pod, status.containerStatuses);
+      const containerStatuses = statuses(pod).map((s) => step(s, false));
+      status.containerStatuses = containerStatuses;
+      status.phase = phaseFor(pod, containerStatuses);
       return withConditions(pod, status, now);
     },
   },
@@ -306,7 +326,7 @@ export const CONTAINER_STAGES: PodStage[] = [
     dueAtMs: (pod, ctx) => Math.min(...statuses(pod).map((s) => livenessKill(pod, s, ctx)?.due ?? Infinity)),
     apply(pod, ctx) {
       const now = ctx.now;
-      const containerStatuses = statuses(pod).map((s) => {
+      const containerStatuses = statuses(pod).map((s): ContainerStatus => {
         const kill = livenessKill(pod, s, ctx);
         if (!kill || kill.due > ctx.nowMs) return s;
         const fp = fieldPath(kill.c);
@@ -324,12 +344,12 @@ export const CONTAINER_STAGES: PodStage[] = [
               exitCode: 137,
               finishedAt: now,
               reason: 'Error',
-              startedAt: s.state.running.startedAt,
+              startedAt: s.state?.running?.startedAt,
             },
           },
         };
       });
-      const status: J = {...pod.status, containerStatuses};
+      const status: PodStatus = {...pod.status, containerStatuses};
       status.phase = phaseFor(pod, containerStatuses);
       return withConditions(pod, status, now);
     },
@@ -362,7 +382,7 @@ export const CONTAINER_STAGES: PodStage[] = [
     },
     apply(pod, ctx) {
       const now = ctx.now;
-      const initContainerStatuses = initStatuses(pod).map((s) => {
+      const initContainerStatuses = initStatuses(pod).map((s): ContainerStatus => {
         if (!initRestartable(pod, s) || backOffLeft(pod, s, ctx) > 0) return s;
         const c = specOf(pod, s.name)!;
         const started = restarted(pod, s, ctx, true);
@@ -395,7 +415,7 @@ export const CONTAINER_STAGES: PodStage[] = [
         .filter((s) => restartable(pod, s))
         .map((s) => backOffLeft(pod, s, ctx));
       if (waits.some((w) => w === 0)) return undefined;
-      const containerStatuses = statuses(pod).map((s) => {
+      const containerStatuses = statuses(pod).map((s): ContainerStatus => {
         if (!restartable(pod, s)) return s;
         const c = specOf(pod, s.name)!;
         const key = restartKey(pod, s.name);
@@ -423,21 +443,22 @@ export const CONTAINER_STAGES: PodStage[] = [
         if (!restartable(pod, s) || backOffLeft(pod, s, ctx) > 0) return s;
         return restarted(pod, s, ctx, false);
       });
-      const status: J = {...pod.status, containerStatuses};
+      const status: PodStatus = {...pod.status, containerStatuses};
       status.phase = phaseFor(pod, containerStatuses);
       return withConditions(pod, status, now);
     },
   },
 ];
 
-function specOf(pod: J, name: string): C | undefined {
+function specOf(pod: KPod, name: string): C | undefined {
   return [...initContainersOf(pod), ...containersOf(pod)].find((c) => c.name === name);
 }
 
-const lastTermination = (s: J): J => s.state?.terminated ?? s.lastState?.terminated;
+const lastTermination = (s: ContainerStatus): ContainerStateTerminated | undefined =>
+  s.state?.terminated ?? s.lastState?.terminated;
 
 /** ms the container must still wait (IsInBackOffSince its last exit); 0 when it may start */
-function backOffLeft(pod: J, s: J, ctx: StageContext): number {
+function backOffLeft(pod: KPod, s: ContainerStatus, ctx: StageContext): number {
   const finished = Date.parse(lastTermination(s)?.finishedAt ?? '');
   return Number.isNaN(finished) ? 0 : ctx.backOff.restart.remainingSince(restartKey(pod, s.name), finished);
 }

@@ -1,8 +1,8 @@
 import {pullFailed, startEvents} from './container-stages';
 import {containerID, fullImageName, imageID} from './images';
-import type {J} from './json';
+import type {ContainerStatus} from 'kubernetes-types/core/v1';
 import type {PodStage, StageContext} from './pod-stage-types';
-import {fieldPath, type C} from './pod-status';
+import {fieldPath, imageOf, type C, type KPod} from './pod-status';
 import {TIMINGS} from './timings';
 
 /**
@@ -15,22 +15,22 @@ import {TIMINGS} from './timings';
  *   added ──start──► running ──exit (the command ends)──► terminated (Completed / Error)
  *     └─ the image does not pull ─► waiting ErrImagePull (kubectl debug prints the message and keeps waiting)
  */
-export const ephemeralContainersOf = (pod: J): C[] => pod.spec?.ephemeralContainers ?? [];
-export const ephemeralStatuses = (pod: J): J[] => pod.status?.ephemeralContainerStatuses ?? [];
+export const ephemeralContainersOf = (pod: KPod): C[] => pod.spec?.ephemeralContainers ?? [];
+export const ephemeralStatuses = (pod: KPod): ContainerStatus[] => pod.status?.ephemeralContainerStatuses ?? [];
 
-const pending = (pod: J): C[] =>
+const pending = (pod: KPod): C[] =>
   ephemeralContainersOf(pod).filter((c) => !ephemeralStatuses(pod).some((s) => s.name === c.name));
-const pulls = (c: C, ctx: StageContext) => ctx.needsPull(c.image) || c.imagePullPolicy === 'Always';
+const pulls = (c: C, ctx: StageContext) => ctx.needsPull(imageOf(c)) || c.imagePullPolicy === 'Always';
 
 /** running ephemeral containers whose process ends by itself, with the instant it does */
-function exiting(pod: J, ctx: StageContext): {s: J; at: number; exitCode: number}[] {
-  const out: {s: J; at: number; exitCode: number}[] = [];
+function exiting(pod: KPod, ctx: StageContext): {s: ContainerStatus; at: number; exitCode: number}[] {
+  const out: {s: ContainerStatus; at: number; exitCode: number}[] = [];
   for (const s of ephemeralStatuses(pod)) {
     const c = ephemeralContainersOf(pod).find((x) => x.name === s.name);
     if (!c || !s.state?.running) continue;
     const fate = ctx.fate(pod, c);
     if ('runs' in fate) continue;
-    out.push({s, at: Date.parse(s.state.running.startedAt) + fate.afterMs, exitCode: fate.exitCode});
+    out.push({s, at: Date.parse(s.state.running.startedAt ?? '') + fate.afterMs, exitCode: fate.exitCode});
   }
   return out;
 }
@@ -45,12 +45,12 @@ export const EPHEMERAL_STAGES: PodStage[] = [
         if (pulls(c, ctx)) ctx.event('Normal', 'Pulling', `Pulling image "${c.image}"`, fieldPath(c, 'ephemeral'));
     },
     apply(pod, ctx) {
-      const started = pending(pod).map((c): J => {
+      const started = pending(pod).map((c): ContainerStatus => {
         const pulled = pulls(c, ctx);
         const err = pullFailed(pod, c, 'ephemeral', ctx);
         if (err)
           return {
-            image: c.image,
+            image: imageOf(c),
             imageID: '',
             lastState: {},
             name: c.name,
@@ -61,8 +61,8 @@ export const EPHEMERAL_STAGES: PodStage[] = [
         startEvents(c, 'ephemeral', ctx, pulled);
         return {
           containerID: containerID(),
-          image: fullImageName(c.image),
-          imageID: imageID(c.image),
+          image: fullImageName(imageOf(c)),
+          imageID: imageID(imageOf(c)),
           lastState: {},
           name: c.name,
           ready: false,
@@ -95,7 +95,7 @@ export const EPHEMERAL_STAGES: PodStage[] = [
 ];
 
 /** an ephemeral container's status once its process ended (never restarted) */
-export function terminatedStatus(s: J, exitCode: number, now: string): J {
+export function terminatedStatus(s: ContainerStatus, exitCode: number, now: string): ContainerStatus {
   return {
     ...s,
     state: {

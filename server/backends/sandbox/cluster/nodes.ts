@@ -1,9 +1,9 @@
 import {randomBytes, randomUUID} from 'node:crypto';
 import {cpus, release, totalmem} from 'node:os';
-import type {KubeObject} from '../api';
+import type {Node, NodeCondition} from 'kubernetes-types/core/v1';
+import type {KubeObject, Typed} from '../api';
 import type {ClusterSpec, NodePlan} from './cluster-spec';
 import {setCondition} from './status';
-import type {J} from './json';
 
 /** k3s 1.31.5 ships containerd 1.7.23-k3s2 */
 export const CONTAINER_RUNTIME = 'containerd://1.7.23-k3s2';
@@ -60,7 +60,7 @@ export function nodeObject(spec: ClusterSpec, plan: NodePlan, now: string): Kube
         `k3d-${spec.name}-serverlb`,
       ]
     : ['agent'];
-  const node: J = {
+  const node: Typed<Node> = {
     apiVersion: 'v1',
     kind: 'Node',
     metadata: {
@@ -104,7 +104,7 @@ export function nodeObject(spec: ClusterSpec, plan: NodePlan, now: string): Kube
       ],
       allocatable,
       capacity,
-      conditions: [] as J[],
+      conditions: nodeConditions(undefined, true, now),
       daemonEndpoints: {kubeletEndpoint: {Port: 10250}},
       nodeInfo: {
         architecture: arch,
@@ -120,12 +120,11 @@ export function nodeObject(spec: ClusterSpec, plan: NodePlan, now: string): Kube
       },
     },
   };
-  node.status.conditions = nodeConditions(undefined, true, now);
-  return node as KubeObject;
+  return node;
 }
 
 /** Ready (kubelet posting) or Unknown (the node container is stopped: `k3d cluster stop`) */
-export function nodeConditions(current: J[] | undefined, ready: boolean, now: string): J[] {
+export function nodeConditions(current: NodeCondition[] | undefined, ready: boolean, now: string): NodeCondition[] {
   let list = current ?? [];
   for (const [type, reason, message] of HEALTHY)
     list = setCondition(
@@ -193,12 +192,12 @@ function randomMac(): string {
 
 /** The node's InternalIP and pod CIDR, read back from the stored object (so a resumed cluster needs no plan). */
 export function nodeNetwork(node: KubeObject): {ip: string; podCIDR: string} {
-  const n = node as J;
+  const n = node as Typed<Node>;
   return {
-    ip: ((n.status?.addresses ?? []) as J[]).find((a) => a.type === 'InternalIP')?.address ?? '',
+    ip: (n.status?.addresses ?? []).find((a) => a.type === 'InternalIP')?.address ?? '',
     podCIDR: n.spec?.podCIDR ?? '',
   };
 }
 
 export const isNodeReady = (node: KubeObject): boolean =>
-  ((node as J).status?.conditions ?? []).some((c: J) => c.type === 'Ready' && c.status === 'True');
+  ((node as Typed<Node>).status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');

@@ -1,6 +1,6 @@
 import type {BackOff, ContainerEngine, ProcessFate} from './container-engine';
-import type {J} from './json';
-import type {C} from './pod-status';
+import type {PodStatus} from 'kubernetes-types/core/v1';
+import type {C, KPod} from './pod-status';
 
 /** What a kubelet stage (pod-stages.ts, container-stages.ts) is given and what it is. */
 export interface StageContext {
@@ -21,7 +21,7 @@ export interface StageContext {
   /** containerd's error for pulling this image, or undefined when it pulls (container-engine.ts) */
   pullError(image: string): string | undefined;
   /** what the container's process does once started: runs, or exits with a code after a while */
-  fate(pod: J, c: C): ProcessFate;
+  fate(pod: KPod, c: C): ProcessFate;
   /** the container runtime, for probes (listening ports, exec) */
   engine: ContainerEngine;
   /** the kubelet's back-off per image pull (`<pod uid>_<image>`) and per container restart (`<pod uid>_<name>`) */
@@ -30,17 +30,17 @@ export interface StageContext {
 
 export interface PodStage {
   name: string;
-  when(pod: J, ctx: StageContext): boolean;
-  delayMs(pod: J, ctx: StageContext): number;
+  when(pod: KPod, ctx: StageContext): boolean;
+  delayMs(pod: KPod, ctx: StageContext): number;
   /** instead of a delay after the pod entered the stage: the instant (ms) it is due (a process's exit) */
-  dueAtMs?(pod: J, ctx: StageContext): number;
+  dueAtMs?(pod: KPod, ctx: StageContext): number;
   /** events the kubelet emits as the stage begins (Pulling, Killing) */
-  enter?(pod: J, ctx: StageContext): void;
+  enter?(pod: KPod, ctx: StageContext): void;
   /**
    * What keeps the stage from completing yet (a missing ConfigMap or Secret): the kubelet reports it (events and,
    * if given, status) and retries after retryMs instead of applying the stage.
    */
-  blocked?(pod: J, ctx: StageContext): {retryMs: number; status?: J} | undefined;
+  blocked?(pod: KPod, ctx: StageContext): {retryMs: number; status?: PodStatus} | undefined;
   /** the new status; or 'delete' to remove the pod object (termination finished) */
-  apply(pod: J, ctx: StageContext): J | 'delete';
+  apply(pod: KPod, ctx: StageContext): PodStatus | 'delete';
 }

@@ -1,4 +1,4 @@
-import type {KubeObject} from '../api';
+import type {ContainerStatus, PodCondition, PodStatus} from 'kubernetes-types/core/v1';
 import type {PodStage, StageContext} from './pod-stage-types';
 import {
   CONTAINER_STAGES,
@@ -12,12 +12,12 @@ import {
 } from './container-stages';
 import {EPHEMERAL_STAGES} from './ephemeral-stages';
 import {containerID, fullImageName, imageID} from './images';
-import type {J} from './json';
 import {controllerOf} from './owners';
 import {
   containersOf,
   fieldPath,
   hasProbe,
+  imageOf,
   initContainersOf,
   names,
   ordered,
@@ -26,6 +26,7 @@ import {
   restartPolicy,
   statuses,
   type C,
+  type KPod,
 } from './pod-status';
 import {conditionTrue, setCondition, type ConditionInput} from './status';
 import {TIMINGS} from './timings';
@@ -43,9 +44,9 @@ import {TIMINGS} from './timings';
  */
 export type {PodStage, StageContext} from './pod-stage-types';
 
-const runsToCompletion = (pod: J) => controllerOf(pod as KubeObject)?.kind === 'Job';
+const runsToCompletion = (pod: KPod) => controllerOf(pod)?.kind === 'Job';
 
-function qosClass(pod: J): string {
+function qosClass(pod: KPod): string {
   const cs = [...containersOf(pod), ...initContainersOf(pod)];
   const any = cs.some(
     (c) => Object.keys(c.resources?.requests ?? {}).length || Object.keys(c.resources?.limits ?? {}).length,
@@ -59,14 +60,20 @@ function qosClass(pod: J): string {
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
+/** what a configMap/secret volume or projected source names */
+interface VolumeRef {
+  name?: string;
+  optional?: boolean;
+}
+
 /** configMap/secret volumes (and projected sources) that are required and absent */
-function missingVolumes(pod: J, ctx: StageContext): {volume: string; kind: 'configmap' | 'secret'; name: string}[] {
+function missingVolumes(pod: KPod, ctx: StageContext): {volume: string; kind: 'configmap' | 'secret'; name: string}[] {
   const out: {volume: string; kind: 'configmap' | 'secret'; name: string}[] = [];
-  for (const v of (pod.spec?.volumes ?? []) as J[]) {
-    const refs: ['configmap' | 'secret', J | undefined][] = [
+  for (const v of pod.spec?.volumes ?? []) {
+    const refs: ['configmap' | 'secret', VolumeRef | undefined][] = [
       ['configmap', v.configMap],
       ['secret', v.secret && {...v.secret, name: v.secret.secretName}],
-      ...((v.projected?.sources ?? []) as J[]).flatMap((src): ['configmap' | 'secret', J | undefined][] => [
+      ...(v.projected?.sources ?? []).flatMap((src): ['configmap' | 'secret', VolumeRef | undefined][] => [
         ['configmap', src.configMap],
         ['secret', src.secret],
       ]),
@@ -82,13 +89,13 @@ function missingEnvRef(
   c: C,
   ctx: StageContext,
 ): {kind: 'configmap' | 'secret'; name: string; key?: string} | undefined {
-  for (const e of (c.envFrom ?? []) as J[]) {
+  for (const e of c.envFrom ?? []) {
     if (e.configMapRef?.name && !e.configMapRef.optional && !ctx.exists('configmap', e.configMapRef.name))
       return {kind: 'configmap', name: e.configMapRef.name};
     if (e.secretRef?.name && !e.secretRef.optional && !ctx.exists('secret', e.secretRef.name))
       return {kind: 'secret', name: e.secretRef.name};
   }
-  for (const e of (c.env ?? []) as J[]) {
+  for (const e of c.env ?? []) {
     const cm = e.valueFrom?.configMapKeyRef;
     if (cm?.name && !cm.optional && !ctx.exists('configmap', cm.name)) return {kind: 'configmap', name: cm.name};
     const sec = e.valueFrom?.secretKeyRef;
@@ -102,12 +109,12 @@ function missingEnvRef(
  * the first whose image does not pull (the rest wait on it), then, once every init container is done, the app
  * containers. Init containers that already completed are not run again.
  */
-function attempted(pod: J, ctx: StageContext): [C, boolean][] {
+function attempted(pod: KPod, ctx: StageContext): [C, boolean][] {
   const out: [C, boolean][] = [];
   for (const c of initContainersOf(pod)) {
     if (initStatuses(pod).find((x) => x.name === c.name)?.state?.terminated?.exitCode === 0) continue;
     out.push([c, true]);
-    if ((ctx.needsPull(c.image) || c.imagePullPolicy === 'Always') && ctx.pullError(c.image)) return out;
+    if ((ctx.needsPull(imageOf(c)) || c.imagePullPolicy === 'Always') && ctx.pullError(imageOf(c))) return out;
   }
   for (const c of containersOf(pod)) out.push([c, false]);
   return out;
@@ -128,14 +135,14 @@ function initializedCondition(incomplete: C[]): ConditionInput {
 export const POD_STAGES: PodStage[] = [
   {
     name: 'terminate',
-    when: (pod) => !!pod.metadata?.deletionTimestamp,
+    when: (pod) => !!pod.metadata.deletionTimestamp,
     // SIGTERM ends a server at once; a PID 1 that ignores it is killed when the grace period runs out
     // (k8s v1.31 kuberuntime_container.go killContainer: StopContainer with the pod's grace period)
     delayMs: (pod, ctx) =>
       containersOf(pod).some(
         (c) => statuses(pod).find((s) => s.name === c.name)?.state?.running && ctx.engine.ignoresSigterm?.(c),
       )
-        ? Math.max(TIMINGS.podTermination, Number(pod.metadata?.deletionGracePeriodSeconds ?? 30) * 1000)
+        ? Math.max(TIMINGS.podTermination, Number(pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000)
         : TIMINGS.podTermination,
     enter(pod, ctx) {
       for (const s of statuses(pod))
@@ -150,11 +157,11 @@ export const POD_STAGES: PodStage[] = [
     apply(pod, ctx) {
       const now = ctx.now;
       const inits = initContainersOf(pod);
-      let conditions: J[] = (pod.status?.conditions ?? []).filter((c: J) => c.type === 'PodScheduled');
+      let conditions: PodCondition[] = (pod.status?.conditions ?? []).filter((c) => c.type === 'PodScheduled');
       conditions = setCondition(conditions, {type: 'PodReadyToStartContainers', status: 'False'}, now, 'pod');
       conditions = setCondition(conditions, initializedCondition(inits), now, 'pod');
-      const waiting = (c: C, reason: string) => ({
-        image: c.image,
+      const waiting = (c: C, reason: string): ContainerStatus => ({
+        image: imageOf(c),
         imageID: '',
         lastState: {},
         name: c.name,
@@ -163,7 +170,7 @@ export const POD_STAGES: PodStage[] = [
         started: false,
         state: {waiting: {reason}},
       });
-      const status: J = {
+      const status: PodStatus = {
         ...(pod.status ?? {}),
         phase: 'Pending',
         hostIP: ctx.node.ip,
@@ -183,7 +190,7 @@ export const POD_STAGES: PodStage[] = [
     name: 'start',
     // Pending after admit, or Running with its containers restarting after `k3d cluster start`
     when: (pod) =>
-      ['Pending', 'Running'].includes(pod.status?.phase) &&
+      ['Pending', 'Running'].includes(pod.status?.phase ?? '') &&
       !!pod.status?.startTime &&
       statuses(pod).length > 0 &&
       !initStatuses(pod).some(
@@ -193,11 +200,11 @@ export const POD_STAGES: PodStage[] = [
           (s.state?.terminated && s.state.terminated.exitCode !== 0),
       ) &&
       statuses(pod).every((x) =>
-        ['ContainerCreating', 'PodInitializing', 'CreateContainerConfigError'].includes(x.state?.waiting?.reason),
+        ['ContainerCreating', 'PodInitializing', 'CreateContainerConfigError'].includes(x.state?.waiting?.reason ?? ''),
       ),
     delayMs: (pod, ctx) =>
       [...initContainersOf(pod), ...containersOf(pod)].some(
-        (c) => ctx.needsPull(c.image) || c.imagePullPolicy === 'Always',
+        (c) => ctx.needsPull(imageOf(c)) || c.imagePullPolicy === 'Always',
       )
         ? TIMINGS.imagePull
         : TIMINGS.imagePresent,
@@ -205,13 +212,13 @@ export const POD_STAGES: PodStage[] = [
       if (statuses(pod).some((x) => x.lastState?.terminated))
         ctx.event('Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
       for (const [c, init] of attempted(pod, ctx))
-        if (ctx.needsPull(c.image) || c.imagePullPolicy === 'Always')
+        if (ctx.needsPull(imageOf(c)) || c.imagePullPolicy === 'Always')
           ctx.event('Normal', 'Pulling', `Pulling image "${c.image}"`, fieldPath(c, init));
     },
     blocked(pod, ctx) {
       // volumes are provisioned for the pod's node right after scheduling; wait for the binding quietly
       if (
-        ((pod.spec?.volumes ?? []) as J[]).some(
+        (pod.spec?.volumes ?? []).some(
           (v) => v.persistentVolumeClaim?.claimName && !ctx.claimBound(v.persistentVolumeClaim.claimName),
         )
       )
@@ -244,12 +251,12 @@ export const POD_STAGES: PodStage[] = [
     apply(pod, ctx) {
       const now = ctx.now;
       const run = (c: C, init: boolean) =>
-        startEvents(c, init, ctx, ctx.needsPull(c.image) || c.imagePullPolicy === 'Always');
+        startEvents(c, init, ctx, ctx.needsPull(imageOf(c)) || c.imagePullPolicy === 'Always');
       const prev = (c: C) => statuses(pod).find((x) => x.name === c.name);
       const base = (c: C) => ({
         containerID: containerID(),
-        image: fullImageName(c.image),
-        imageID: imageID(c.image),
+        image: fullImageName(imageOf(c)),
+        imageID: imageID(imageOf(c)),
         lastState: prev(c)?.lastState ?? {},
         name: c.name,
         restartCount: prev(c)?.restartCount ?? 0,
@@ -270,8 +277,8 @@ export const POD_STAGES: PodStage[] = [
       }
       const initsDone = !initExit && !inits.some((c) => failed.has(c.name)) && todo.some(([, init]) => !init);
       const ip = pod.spec?.hostNetwork ? ctx.node.ip : (pod.status?.podIP ?? ctx.allocateIP());
-      const waitingFor = (c: C, reason: string, message?: string) => ({
-        image: c.image,
+      const waitingFor = (c: C, reason: string, message?: string): ContainerStatus => ({
+        image: imageOf(c),
         imageID: '',
         lastState: prev(c)?.lastState ?? {},
         name: c.name,
@@ -280,14 +287,14 @@ export const POD_STAGES: PodStage[] = [
         started: false,
         state: {waiting: {reason, ...(message ? {message} : {})}},
       });
-      const containerStatuses = containersOf(pod).map((c) =>
+      const containerStatuses = containersOf(pod).map((c): ContainerStatus =>
         !initsDone
           ? waitingFor(c, 'PodInitializing')
           : failed.has(c.name)
             ? waitingFor(c, 'ErrImagePull', failed.get(c.name))
             : {...base(c), ready: !hasProbe(c), started: true, state: {running: {startedAt: now}}},
       );
-      const status: J = {
+      const status: PodStatus = {
         ...(pod.status ?? {}),
         phase: initExit && restartPolicy(pod) === 'Never' ? 'Failed' : phaseFor(pod, containerStatuses),
         podIP: ip,
@@ -296,7 +303,7 @@ export const POD_STAGES: PodStage[] = [
       };
       if (inits.length) {
         const ran = new Set(todo.filter(([, init]) => init).map(([c]) => c.name));
-        status.initContainerStatuses = inits.map((c) => {
+        status.initContainerStatuses = inits.map((c): ContainerStatus => {
           const before = initStatuses(pod).find((x) => x.name === c.name);
           if (before?.state?.terminated?.exitCode === 0) return before;
           if (failed.has(c.name)) return waitingFor(c, 'ErrImagePull', failed.get(c.name));
@@ -326,10 +333,10 @@ export const POD_STAGES: PodStage[] = [
         'pod',
       );
       const incomplete = inits.filter(
-        (c) => !status.initContainerStatuses?.find((x: J) => x.name === c.name)?.state?.terminated,
+        (c) => !status.initContainerStatuses?.find((x) => x.name === c.name)?.state?.terminated,
       );
       conditions = setCondition(conditions, initializedCondition(incomplete), now, 'pod');
-      const allReady = status.containerStatuses.every((s: J) => s.ready);
+      const allReady = containerStatuses.every((s) => s.ready);
       status.conditions = ordered(readyConditions(conditions, allReady, {...pod, status}, now));
       return status;
     },
@@ -357,14 +364,12 @@ export const POD_STAGES: PodStage[] = [
       return retryMs === Infinity ? undefined : {retryMs};
     },
     apply(pod, ctx) {
-      const status: J = {
-        ...pod.status,
-        containerStatuses: statuses(pod).map((s) => ({...s, ready: !!s.state?.running})),
-      };
+      const containerStatuses = statuses(pod).map((s) => ({...s, ready: !!s.state?.running}));
+      const status: PodStatus = {...pod.status, containerStatuses};
       status.conditions = ordered(
         readyConditions(
           pod.status?.conditions ?? [],
-          status.containerStatuses.every((s: J) => s.ready),
+          containerStatuses.every((s) => s.ready),
           {...pod, status},
           ctx.now,
         ),
@@ -379,9 +384,9 @@ export const POD_STAGES: PodStage[] = [
  * the node (exit 255, reason Unknown) and wait to be recreated, restartCount one higher; the kubelet's `start`
  * stage then brings them back ("SandboxChanged", "Created", "Started").
  */
-export function restartedStatus(pod: J, now: string): J | undefined {
-  if (pod.status?.phase !== 'Running' || pod.metadata?.deletionTimestamp) return undefined;
-  const containerStatuses = statuses(pod).map((x) => ({
+export function restartedStatus(pod: KPod, now: string): PodStatus | undefined {
+  if (pod.status?.phase !== 'Running' || pod.metadata.deletionTimestamp) return undefined;
+  const containerStatuses = statuses(pod).map((x): ContainerStatus => ({
     ...x,
     containerID: undefined,
     ready: false,
@@ -401,7 +406,7 @@ export function restartedStatus(pod: J, now: string): J | undefined {
     state: {waiting: {reason: 'ContainerCreating'}},
   }));
   for (const x of containerStatuses) delete x.containerID;
-  const status: J = {...pod.status, containerStatuses};
+  const status: PodStatus = {...pod.status, containerStatuses};
   let conditions = setCondition(
     pod.status?.conditions,
     {type: 'PodReadyToStartContainers', status: 'False'},

@@ -1,7 +1,8 @@
-import type {KubeObject, ObjectStore} from '../api';
+import type {Deployment, DeploymentStrategy} from 'kubernetes-types/apps/v1';
+import type {PodSpec, Toleration} from 'kubernetes-types/core/v1';
+import type {KubeObject, ObjectStore, Typed} from '../api';
 import type {ClusterSpec, NodePlan} from './cluster-spec';
 import {K3S_SYSTEM_IMAGES as IMG, TRAEFIK_CHART} from './k3s-images';
-import type {J} from './json';
 import type {Kinds} from '../api/kinds';
 
 /**
@@ -11,7 +12,7 @@ import type {Kinds} from '../api/kinds';
  */
 const NS = 'kube-system';
 
-const CRITICAL_TOLERATIONS: J[] = [
+const CRITICAL_TOLERATIONS: Toleration[] = [
   {key: 'CriticalAddonsOnly', operator: 'Exists'},
   {key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule'},
   {key: 'node-role.kubernetes.io/master', operator: 'Exists', effect: 'NoSchedule'},
@@ -20,10 +21,10 @@ const CRITICAL_TOLERATIONS: J[] = [
 function deployment(
   name: string,
   labels: Record<string, string>,
-  podSpec: J,
-  extra: {annotations?: Record<string, string>; labels?: Record<string, string>; strategy?: J} = {},
+  podSpec: PodSpec,
+  extra: {annotations?: Record<string, string>; labels?: Record<string, string>; strategy?: DeploymentStrategy} = {},
 ): KubeObject {
-  return {
+  const d: Typed<Deployment> = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: {
@@ -43,6 +44,7 @@ function deployment(
       },
     },
   };
+  return d;
 }
 
 const serviceAccount = (name: string): KubeObject => ({

@@ -1,6 +1,5 @@
-import type {ContainerEngine, ProcessFate} from '../cluster/container-engine';
+import type {ContainerEngine, ContainerSpec, ProcessFate} from '../cluster/container-engine';
 import {fullImageName} from '../cluster/images';
-import type {J} from '../cluster/json';
 import {containerArgv, GENERIC_IMAGE, IMAGE_CATALOG, imageSpecFor, repositoryOf} from './images/catalog';
 import type {ImageSpec} from './images/types';
 import type {AndOr, Command, Script, Word} from './shell/ast';
@@ -14,15 +13,15 @@ import {parse} from './shell/parser';
 export function catalogEngine(catalog: ImageSpec[] = IMAGE_CATALOG): ContainerEngine {
   return {
     pullError: (image) => pullError(image, catalog),
-    fate: (c: J) => processOf(imageSpecFor(c.image, catalog), c)?.fate,
-    listens: (c: J, port: number) => listens(imageSpecFor(c.image, catalog), c, port),
-    ignoresSigterm(c: J) {
+    fate: (c) => processOf(imageSpecFor(c.image, catalog), c)?.fate,
+    listens: (c, port) => listens(imageSpecFor(c.image, catalog), c, port),
+    ignoresSigterm(c) {
       const image = imageSpecFor(c.image, catalog);
       // a command we can read runs a shell, sleep or tail as PID 1: none handles SIGTERM
       if (c.command?.length || c.args?.length) return processOf(image, c) ? true : undefined;
       return image !== GENERIC_IMAGE && image.app === 'none' && SHELLS.has(base(image.entrypoint[0] ?? ''));
     },
-    exec(c: J, command: string[]) {
+    exec(c, command) {
       const run = processOf(imageSpecFor(c.image, catalog), {command});
       if (!run || 'runs' in run.fate) return undefined;
       return {exitCode: run.fate.exitCode, output: run.output.map((o) => o.text).join('\n')};
@@ -34,7 +33,7 @@ export function catalogEngine(catalog: ImageSpec[] = IMAGE_CATALOG): ContainerEn
  * Does the container's process listen on port: the image's app does on its ports when the pod lets the image's own
  * entrypoint run; a command we can read (`sleep infinity`) listens nowhere; anything else we cannot tell.
  */
-function listens(image: ImageSpec, c: J, port: number): boolean | undefined {
+function listens(image: ImageSpec, c: ContainerSpec, port: number): boolean | undefined {
   if (c.command?.length) return processOf(image, c) ? false : undefined;
   // images whose every listening port we model (a plain userland listens nowhere); the others (coredns, istio's,
   // metrics-server) also serve health ports the catalog does not list: we cannot tell

@@ -1,7 +1,8 @@
-import type {KubeObject} from '../../api';
+import type {CronJob, CronJobStatus, Job} from 'kubernetes-types/batch/v1';
+import type {KubeObject, Typed} from '../../api';
 import type {ControllerContext, ControllerDef} from '../controller';
 import {parseCron} from '../cron-schedule';
-import {asObj, clone, type J} from '../json';
+import {clone} from '../json';
 import {controllerRef, isControlledBy, ownerKey} from '../owners';
 import {writeStatus} from '../status';
 import {splitKey} from '../../kit/keys';
@@ -10,7 +11,7 @@ import {timestamp} from '../../api';
 const SOURCE = {component: 'cronjob-controller'};
 
 const finished = (job: KubeObject): string | undefined =>
-  ((asObj(job).status?.conditions ?? []) as J[]).find(
+  ((job as Typed<Job>).status?.conditions ?? []).find(
     (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
   )?.type;
 
@@ -32,19 +33,19 @@ export function cronJobController(ctx: ControllerContext): ControllerDef {
       const found = store.get(kinds.cronjobs, namespace, name);
       if (!found || found.metadata.deletionTimestamp) return;
       const cj: KubeObject = found;
-      const c = asObj(cj);
+      const c = cj as Typed<CronJob>;
       const now = clock.now().getTime();
       const jobs = store.list(kinds.jobs, {namespace}).items.filter((j) => isControlledBy(j, cj));
-      const status: J = {...(c.status ?? {})};
+      const status: CronJobStatus = {...(c.status ?? {})};
       // finished Jobs leave the active list
-      const active = new Set(((status.active ?? []) as J[]).map((r) => r.uid));
+      const active = new Set((status.active ?? []).map((r) => r.uid));
       for (const j of jobs) {
         const done = finished(j);
         if (done && active.has(j.metadata.uid)) {
           active.delete(j.metadata.uid);
           events.normal(cj, 'SawCompletedJob', `Saw completed job: ${j.metadata.name}, condition: ${done}`, SOURCE);
           if (done === 'Complete') {
-            const t = asObj(j).status?.completionTime;
+            const t = (j as Typed<Job>).status?.completionTime;
             if (t && (!status.lastSuccessfulTime || t > status.lastSuccessfulTime)) status.lastSuccessfulTime = t;
           }
         } else if (!done) active.add(j.metadata.uid);

@@ -1,6 +1,7 @@
-import type {KubeObject} from '../../api';
+import type {DaemonSet, DaemonSetStatus} from 'kubernetes-types/apps/v1';
+import type {Pod, PodSpec, Toleration} from 'kubernetes-types/core/v1';
+import type {KubeObject, Typed} from '../../api';
 import type {ControllerContext, ControllerDef} from '../controller';
-import {asObj, type J} from '../json';
 import {matchesNodeSelectorAndAffinity, untoleratedTaint} from '../node-fit';
 import {isControlledBy, ownerKey} from '../owners';
 import {isActive, isReady} from '../pod-state';
@@ -11,7 +12,7 @@ import {keyOf, splitKey} from '../../kit/keys';
 const SOURCE = {component: 'daemonset-controller'};
 
 /** the tolerations the DaemonSet controller adds to every daemon pod (so they survive node trouble) */
-const DAEMON_TOLERATIONS: J[] = [
+const DAEMON_TOLERATIONS: Toleration[] = [
   {key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute'},
   {key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute'},
   {key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule'},
@@ -21,7 +22,8 @@ const DAEMON_TOLERATIONS: J[] = [
 ];
 
 /** the node a daemon pod is pinned to: the matchFields metadata.name term the controller writes */
-function targetNode(pod: J): string | undefined {
+function targetNode(p: KubeObject): string | undefined {
+  const pod = p as Typed<Pod>;
   if (pod.spec?.nodeName) return pod.spec.nodeName;
   for (const t of pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ??
     [])
@@ -29,8 +31,8 @@ function targetNode(pod: J): string | undefined {
   return undefined;
 }
 
-function withTolerations(spec: J): J[] {
-  const have: J[] = spec.tolerations ?? [];
+function withTolerations(spec: PodSpec | undefined): Toleration[] {
+  const have = spec?.tolerations ?? [];
   return [...have, ...DAEMON_TOLERATIONS.filter((t) => !have.some((h) => h.key === t.key && h.effect === t.effect))];
 }
 
@@ -52,11 +54,14 @@ export function daemonSetController(ctx: ControllerContext): ControllerDef {
       const {namespace, name} = splitKey(key);
       const ds = store.get(kinds.daemonsets, namespace, name);
       if (!ds || ds.metadata.deletionTimestamp) return;
-      const d = asObj(ds);
+      const d = ds as Typed<DaemonSet>;
       const hash = templateHash(d.spec?.template);
       const generation = String(ds.metadata.generation ?? 1);
-      const template = d.spec.template as J;
-      const podSpecProbe = {spec: {...template.spec, tolerations: withTolerations(template.spec ?? {})}};
+      const template = d.spec?.template;
+      // what node-fit reads of the pods to come (containers are required; the API server refused a template without)
+      const podSpecProbe = {
+        spec: {containers: [], ...template?.spec, tolerations: withTolerations(template?.spec)},
+      };
       const matching = store.list(kinds.nodes).items.filter((n) => matchesNodeSelectorAndAffinity(podSpecProbe, n));
       const nodes = matching.filter((n) => !untoleratedTaint(podSpecProbe, n));
       // NodeShouldRunDaemonPod: a taint the pod does not tolerate keeps a new pod off the node, but only a NoExecute
@@ -67,7 +72,7 @@ export function daemonSetController(ctx: ControllerContext): ControllerDef {
       const owned = store.list(kinds.pods, {namespace}).items.filter((p) => isControlledBy(p, ds));
       const byNode = new Map<string, KubeObject[]>();
       for (const p of owned.filter(isActive)) {
-        const n = targetNode(asObj(p));
+        const n = targetNode(p);
         if (n) byNode.set(n, [...(byNode.get(n) ?? []), p]);
       }
       const eligible = new Set(nodes.map((n) => n.metadata.name!));
@@ -87,15 +92,15 @@ export function daemonSetController(ctx: ControllerContext): ControllerDef {
         const p = outdated[0]!;
         store.delete(kinds.pods, namespace, p.metadata.name!);
         events.normal(ds, 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, SOURCE);
-        byNode.delete(targetNode(asObj(p))!);
+        byNode.delete(targetNode(p)!);
       }
       for (const n of eligible) {
         if (byNode.get(n)?.length) continue;
-        const spec: J = {
-          ...template.spec,
-          tolerations: withTolerations(template.spec ?? {}),
+        const spec: Partial<PodSpec> = {
+          ...template?.spec,
+          tolerations: withTolerations(template?.spec),
           affinity: {
-            ...(template.spec?.affinity ?? {}),
+            ...(template?.spec?.affinity ?? {}),
             nodeAffinity: {
               requiredDuringSchedulingIgnoredDuringExecution: {
                 nodeSelectorTerms: [{matchFields: [{key: 'metadata.name', operator: 'In', values: [n]}]}],
@@ -114,12 +119,12 @@ export function daemonSetController(ctx: ControllerContext): ControllerDef {
       }
       const pods = store
         .list(kinds.pods, {namespace})
-        .items.filter((p) => isControlledBy(p, ds) && isActive(p) && eligible.has(targetNode(asObj(p)) ?? ''));
-      const scheduled = pods.filter((p) => asObj(p).spec?.nodeName);
+        .items.filter((p) => isControlledBy(p, ds) && isActive(p) && eligible.has(targetNode(p) ?? ''));
+      const scheduled = pods.filter((p) => (p as Typed<Pod>).spec?.nodeName);
       const ready = scheduled.filter(isReady).length;
-      const status: J = {
+      const status: DaemonSetStatus = {
         ...(d.status ?? {}),
-        currentNumberScheduled: new Set(scheduled.map((p) => asObj(p).spec.nodeName)).size,
+        currentNumberScheduled: new Set(scheduled.map((p) => (p as Typed<Pod>).spec?.nodeName)).size,
         desiredNumberScheduled: eligible.size,
         numberMisscheduled: 0,
         numberReady: ready,
@@ -129,7 +134,7 @@ export function daemonSetController(ctx: ControllerContext): ControllerDef {
           .length,
         observedGeneration: ds.metadata.generation,
       };
-      for (const k of ['numberAvailable', 'numberUnavailable', 'updatedNumberScheduled'])
+      for (const k of ['numberAvailable', 'numberUnavailable', 'updatedNumberScheduled'] as const)
         if (!status[k]) delete status[k];
       writeStatus(store, kinds.daemonsets, ds, status);
     },

@@ -1,6 +1,8 @@
-import type {KubeObject} from '../../api';
+import type {Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet} from 'kubernetes-types/apps/v1';
+import type {PodTemplateSpec} from 'kubernetes-types/core/v1';
+import type {KubeObject, Typed} from '../../api';
 import type {ControllerContext, ControllerDef} from '../controller';
-import {asObj, clone, stableJson, type J} from '../json';
+import {clone, stableJson} from '../json';
 import {controllerOf, controllerRef, isControlledBy, ownerKey} from '../owners';
 import {isFinished} from '../pod-state';
 import {templateHash} from '../pod-template';
@@ -11,8 +13,11 @@ const SOURCE = {component: 'deployment-controller'};
 const REVISION = 'deployment.kubernetes.io/revision';
 const HASH = 'pod-template-hash';
 
-const replicasOf = (rs: KubeObject): number => Number(asObj(rs).spec?.replicas ?? 0);
-const statusOf = (rs: KubeObject, f: string): number => Number(asObj(rs).status?.[f] ?? 0);
+const replicaSet = (rs: KubeObject) => rs as Typed<ReplicaSet>;
+const deployment = (d: KubeObject) => d as Typed<Deployment>;
+const replicasOf = (rs: KubeObject): number => Number(replicaSet(rs).spec?.replicas ?? 0);
+const statusOf = (rs: KubeObject, f: 'replicas' | 'readyReplicas' | 'availableReplicas'): number =>
+  Number(replicaSet(rs).status?.[f] ?? 0);
 const revisionOf = (rs: KubeObject): number => Number(rs.metadata.annotations?.[REVISION] ?? 0);
 const sum = (rss: KubeObject[], f: (rs: KubeObject) => number) => rss.reduce((a, rs) => a + f(rs), 0);
 
@@ -26,7 +31,7 @@ function resolve(v: unknown, total: number, roundUp: boolean): number {
 }
 
 /** the template without the hash label: how describe and the controller tell whether an RS is "the new one" */
-const templateWithoutHash = (t: J) => {
+const templateWithoutHash = (t: PodTemplateSpec | undefined) => {
   const c = clone(t ?? {});
   if (c.metadata?.labels) delete c.metadata.labels[HASH];
   return stableJson(c);
@@ -44,7 +49,7 @@ export function deploymentController(ctx: ControllerContext): ControllerDef {
 
   const scale = (d: KubeObject, rs: KubeObject, to: number, maxSurge: number): KubeObject => {
     const from = replicasOf(rs);
-    const want = Number(asObj(d).spec?.replicas ?? 1);
+    const want = Number(deployment(d).spec?.replicas ?? 1);
     const annotations = {
       ...(rs.metadata.annotations ?? {}),
       'deployment.kubernetes.io/desired-replicas': String(want),
@@ -54,7 +59,7 @@ export function deploymentController(ctx: ControllerContext): ControllerDef {
     const next = store.update(kinds.replicasets, {
       ...rs,
       metadata: {...rs.metadata, annotations},
-      spec: {...asObj(rs).spec, replicas: to},
+      spec: {...replicaSet(rs).spec, replicas: to},
     });
     if (from !== to)
       events.normal(
@@ -86,7 +91,7 @@ export function deploymentController(ctx: ControllerContext): ControllerDef {
       const {namespace, name} = splitKey(key);
       const d = store.get(kinds.deployments, namespace, name);
       if (!d || d.metadata.deletionTimestamp) return;
-      const dep = asObj(d);
+      const dep = deployment(d);
       const want = Number(dep.spec?.replicas ?? 1);
       const strategy = dep.spec?.strategy ?? {type: 'RollingUpdate'};
       const maxSurge =
@@ -97,14 +102,14 @@ export function deploymentController(ctx: ControllerContext): ControllerDef {
 
       let all = store.list(kinds.replicasets, {namespace}).items.filter((rs) => isControlledBy(rs, d));
       const wanted = templateWithoutHash(dep.spec?.template);
-      let newRS = all.find((rs) => templateWithoutHash(asObj(rs).spec?.template) === wanted);
+      let newRS = all.find((rs) => templateWithoutHash(replicaSet(rs).spec?.template) === wanted);
       const olds = () =>
         all.filter((rs) => rs.metadata.uid !== newRS?.metadata.uid).sort((a, b) => revisionOf(a) - revisionOf(b));
       const maxOldRevision = Math.max(0, ...olds().map(revisionOf));
 
       if (!newRS) {
         const hash = templateHash(dep.spec?.template, dep.status?.collisionCount);
-        const template = clone(dep.spec.template);
+        const template = clone(dep.spec?.template ?? {});
         template.metadata = {
           ...(template.metadata ?? {}),
           labels: {...(template.metadata?.labels ?? {}), [HASH]: hash},
@@ -124,7 +129,7 @@ export function deploymentController(ctx: ControllerContext): ControllerDef {
           metadata: {
             name: `${name}-${hash}`,
             namespace,
-            labels: {...(template.metadata.labels as Record<string, string>)},
+            labels: {...template.metadata.labels},
             annotations: {
               'deployment.kubernetes.io/desired-replicas': String(want),
               'deployment.kubernetes.io/max-replicas': String(want + maxSurge),
@@ -136,8 +141,8 @@ export function deploymentController(ctx: ControllerContext): ControllerDef {
             replicas: initial,
             minReadySeconds: dep.spec?.minReadySeconds,
             selector: {
-              ...clone(dep.spec.selector),
-              matchLabels: {...(dep.spec.selector?.matchLabels ?? {}), [HASH]: hash},
+              ...clone(dep.spec?.selector),
+              matchLabels: {...(dep.spec?.selector?.matchLabels ?? {}), [HASH]: hash},
             },
             template,
           },
@@ -231,7 +236,7 @@ export function deploymentController(ctx: ControllerContext): ControllerDef {
   function progressing(d: KubeObject, rs: KubeObject, reason: string, message: string): void {
     const fresh = store.get(kinds.deployments, d.metadata.namespace, d.metadata.name!);
     if (!fresh) return;
-    const status: J = {...(asObj(fresh).status ?? {})};
+    const status: DeploymentStatus = {...(deployment(fresh).status ?? {})};
     status.conditions = orderConditions(
       setCondition(
         status.conditions,
@@ -253,10 +258,10 @@ export function deploymentController(ctx: ControllerContext): ControllerDef {
             metadata: {...d0.metadata, annotations: {...(d0.metadata.annotations ?? {}), [REVISION]: rev}},
           })
         : d0;
-    const dep = asObj(d);
+    const dep = deployment(d);
     const want = Number(dep.spec?.replicas ?? 1);
     const available = sum(all, (rs) => statusOf(rs, 'availableReplicas'));
-    const status: J = {
+    const status: DeploymentStatus = {
       ...(dep.status ?? {}),
       observedGeneration: d.metadata.generation,
       replicas: sum(all, (rs) => statusOf(rs, 'replicas')),
@@ -265,10 +270,16 @@ export function deploymentController(ctx: ControllerContext): ControllerDef {
       availableReplicas: available,
       unavailableReplicas: Math.max(0, sum(all, replicasOf) - available),
     };
-    for (const k of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas'])
+    for (const k of [
+      'replicas',
+      'updatedReplicas',
+      'readyReplicas',
+      'availableReplicas',
+      'unavailableReplicas',
+    ] as const)
       if (!status[k]) delete status[k];
     const now = nowStamp(clock);
-    let conditions: J[] = status.conditions ?? [];
+    let conditions: DeploymentCondition[] = status.conditions ?? [];
     conditions =
       available >= want - maxUnavailable
         ? setCondition(
@@ -347,7 +358,7 @@ export function deploymentController(ctx: ControllerContext): ControllerDef {
 
   /** keep revisionHistoryLimit scaled-down old ReplicaSets, delete the oldest beyond that */
   function cleanupHistory(d: KubeObject, olds: KubeObject[]): void {
-    const limit = Number(asObj(d).spec?.revisionHistoryLimit ?? 10);
+    const limit = Number(deployment(d).spec?.revisionHistoryLimit ?? 10);
     const idle = olds.filter(
       (rs) => replicasOf(rs) === 0 && statusOf(rs, 'replicas') === 0 && !rs.metadata.deletionTimestamp,
     );
@@ -357,7 +368,7 @@ export function deploymentController(ctx: ControllerContext): ControllerDef {
 }
 
 /** Available first, then Progressing, as the deployment controller leaves them */
-function orderConditions(list: J[]): J[] {
+function orderConditions(list: DeploymentCondition[]): DeploymentCondition[] {
   const order = ['Available', 'Progressing', 'ReplicaFailure'];
   return [...list].sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
 }

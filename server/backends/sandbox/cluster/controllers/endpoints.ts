@@ -1,7 +1,8 @@
-import type {KubeObject} from '../../api';
+import type {EndpointAddress, EndpointSubset, Endpoints, Pod, Service, ServicePort} from 'kubernetes-types/core/v1';
+import type {KubeObject, Typed} from '../../api';
 import {selectorObjectMatcher} from '../../api';
 import type {ControllerContext, ControllerDef} from '../controller';
-import {asObj, stableJson, type J} from '../json';
+import {stableJson} from '../json';
 import {controllerRef} from '../owners';
 import {isReady, isTerminating, nodeNameOf} from '../pod-state';
 import {keyOf, splitKey} from '../../kit/keys';
@@ -9,8 +10,11 @@ import {keyOf, splitKey} from '../../kit/keys';
 const MANAGED_BY = 'endpointslice-controller.k8s.io';
 const SERVICE_NAME = 'kubernetes.io/service-name';
 
+const podOf = (p: KubeObject) => p as Typed<Pod>;
+const serviceOf = (s: KubeObject) => s as Typed<Service>;
+
 /** a service port's target on one pod: a number, or a named container port looked up in the pod */
-function targetPortOn(pod: J, port: J): number | undefined {
+function targetPortOn(pod: Typed<Pod>, port: ServicePort): number | undefined {
   const t = port.targetPort ?? port.port;
   if (typeof t === 'number') return t;
   if (/^\d+$/.test(String(t))) return Number(t);
@@ -36,7 +40,7 @@ export function endpointsController(ctx: ControllerContext): ControllerDef {
           return store
             .list(kinds.services, {namespace: p.metadata.namespace})
             .items.filter((s) => {
-              const sel = asObj(s).spec?.selector as Record<string, string> | undefined;
+              const sel = serviceOf(s).spec?.selector;
               return sel && Object.keys(sel).length && Object.entries(sel).every(([k, v]) => labels[k] === v);
             })
             .map(keyOf);
@@ -53,8 +57,8 @@ export function endpointsController(ctx: ControllerContext): ControllerDef {
           store.delete(kinds.endpoints, namespace, name);
         return;
       }
-      const s = asObj(svc);
-      const selector = s.spec?.selector as Record<string, string> | undefined;
+      const s = serviceOf(svc);
+      const selector = s.spec?.selector;
       if (
         !selector ||
         !Object.keys(selector).length ||
@@ -68,15 +72,15 @@ export function endpointsController(ctx: ControllerContext): ControllerDef {
         .items.filter(
           (p) =>
             match(p.metadata.labels) &&
-            asObj(p).status?.podIP &&
-            !['Succeeded', 'Failed'].includes(asObj(p).status?.phase),
+            podOf(p).status?.podIP &&
+            !['Succeeded', 'Failed'].includes(podOf(p).status?.phase ?? ''),
         )
         .sort((a, b) =>
-          String(asObj(a).status.podIP).localeCompare(String(asObj(b).status.podIP), 'en', {numeric: true}),
+          String(podOf(a).status?.podIP).localeCompare(String(podOf(b).status?.podIP), 'en', {numeric: true}),
         );
-      const svcPorts: J[] = s.spec?.ports ?? [];
-      const address = (p: KubeObject) => ({
-        ip: asObj(p).status.podIP,
+      const svcPorts = s.spec?.ports ?? [];
+      const address = (p: KubeObject): EndpointAddress => ({
+        ip: podOf(p).status?.podIP ?? '',
         nodeName: nodeNameOf(p),
         targetRef: {kind: 'Pod', namespace, name: p.metadata.name, uid: p.metadata.uid},
       });
@@ -84,18 +88,18 @@ export function endpointsController(ctx: ControllerContext): ControllerDef {
         svcPorts
           .map((sp) => ({
             ...(sp.name ? {name: sp.name} : {}),
-            port: targetPortOn(asObj(p), sp),
+            port: targetPortOn(podOf(p), sp),
             protocol: sp.protocol ?? 'TCP',
             ...(sp.appProtocol ? {appProtocol: sp.appProtocol} : {}),
           }))
-          .filter((x) => x.port !== undefined);
+          .filter((x): x is typeof x & {port: number} => x.port !== undefined);
       // pods with the same resolved ports share a subset, as the endpoints controller packs them
-      const subsets = new Map<string, J>();
+      const subsets = new Map<string, EndpointSubset>();
       for (const p of pods) {
         if (isTerminating(p) && !s.spec?.publishNotReadyAddresses) continue;
         const pp = ports(p);
         const k = stableJson(pp);
-        const sub = subsets.get(k) ?? {ports: pp};
+        const sub: EndpointSubset = subsets.get(k) ?? {ports: pp};
         const ready = isReady(p) || s.spec?.publishNotReadyAddresses;
         (sub[ready ? 'addresses' : 'notReadyAddresses'] ??= []).push(address(p));
         subsets.set(k, sub);
@@ -104,26 +108,26 @@ export function endpointsController(ctx: ControllerContext): ControllerDef {
         ...(svc.metadata.labels ?? {}),
         ...(s.spec?.clusterIP === 'None' ? {'service.kubernetes.io/headless': ''} : {}),
       };
-      const endpoints: J = {
+      const endpoints: Typed<Endpoints> = {
         apiVersion: 'v1',
         kind: 'Endpoints',
         metadata: {name, namespace, labels},
         ...(subsets.size ? {subsets: [...subsets.values()]} : {}),
       };
       const existing = store.get(kinds.endpoints, namespace, name);
-      if (!existing) store.create(kinds.endpoints, endpoints as KubeObject);
+      if (!existing) store.create(kinds.endpoints, endpoints);
       else if (
         stableJson(existing.subsets ?? null) !== stableJson(endpoints.subsets ?? null) ||
         stableJson(existing.metadata.labels ?? {}) !== stableJson(labels)
       ) {
-        const next: J = {...existing, metadata: {...existing.metadata, labels}};
+        const next: KubeObject = {...existing, metadata: {...existing.metadata, labels}};
         if (endpoints.subsets) next.subsets = endpoints.subsets;
         else delete next.subsets;
-        store.update(kinds.endpoints, next as KubeObject);
+        store.update(kinds.endpoints, next);
       }
 
       const sliceEndpoints = pods.map((p) => ({
-        addresses: [asObj(p).status.podIP],
+        addresses: [podOf(p).status?.podIP],
         conditions: {ready: isReady(p) && !isTerminating(p), serving: isReady(p), terminating: isTerminating(p)},
         nodeName: nodeNameOf(p),
         targetRef: {kind: 'Pod', namespace, name: p.metadata.name, uid: p.metadata.uid},

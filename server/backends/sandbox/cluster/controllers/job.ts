@@ -1,6 +1,7 @@
-import type {KubeObject} from '../../api';
+import type {Job, JobStatus} from 'kubernetes-types/batch/v1';
+import type {Pod} from 'kubernetes-types/core/v1';
+import type {KubeObject, Typed} from '../../api';
 import type {ControllerContext, ControllerDef} from '../controller';
-import {asObj, type J} from '../json';
 import {isControlledBy, ownerKey} from '../owners';
 import {isActive, isReady, isTerminating, phaseOf} from '../pod-state';
 import {podFromTemplate} from '../pod-template';
@@ -27,7 +28,7 @@ export function jobController(ctx: ControllerContext): ControllerDef {
       const {namespace, name} = splitKey(key);
       let job = store.get(kinds.jobs, namespace, name);
       if (!job || job.metadata.deletionTimestamp) return;
-      let j = asObj(job);
+      let j = job as Typed<Job>;
       const uid = String(job.metadata.uid);
       const jobLabels = {
         'batch.kubernetes.io/controller-uid': uid,
@@ -37,20 +38,20 @@ export function jobController(ctx: ControllerContext): ControllerDef {
       };
       if (!j.spec?.selector && !j.spec?.manualSelector) {
         const template = {
-          ...j.spec.template,
+          ...j.spec?.template,
           metadata: {
-            ...(j.spec.template?.metadata ?? {}),
-            labels: {...(j.spec.template?.metadata?.labels ?? {}), ...jobLabels},
+            ...(j.spec?.template?.metadata ?? {}),
+            labels: {...(j.spec?.template?.metadata?.labels ?? {}), ...jobLabels},
           },
         };
         job = store.update(kinds.jobs, {
           ...job,
           spec: {...j.spec, selector: {matchLabels: {'batch.kubernetes.io/controller-uid': uid}}, template},
         });
-        j = asObj(job);
+        j = job as Typed<Job>;
       }
       const done = (j.status?.conditions ?? []).some(
-        (c: J) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+        (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
       );
       const completions = Number(j.spec?.completions ?? 1);
       const parallelism = Number(j.spec?.parallelism ?? 1);
@@ -78,7 +79,7 @@ export function jobController(ctx: ControllerContext): ControllerDef {
         if (c.active < wantActive && wait > 0) requeueAfterMs = wait;
         else
           for (let i = c.active; i < wantActive; i++) {
-            const pod = store.create(kinds.pods, podFromTemplate(job, j.spec.template, {labels: jobLabels}));
+            const pod = store.create(kinds.pods, podFromTemplate(job, j.spec?.template, {labels: jobLabels}));
             events.normal(job, 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, SOURCE);
           }
         c = count(pods());
@@ -92,7 +93,11 @@ export function jobController(ctx: ControllerContext): ControllerDef {
         c = count(pods());
         const now = nowStamp(clock);
         const message = 'Job has reached the specified backoff limit';
-        const status: J = {...(j.status ?? {}), startTime: j.status?.startTime ?? now, uncountedTerminatedPods: {}};
+        const status: JobStatus = {
+          ...(j.status ?? {}),
+          startTime: j.status?.startTime ?? now,
+          uncountedTerminatedPods: {},
+        };
         delete status.active;
         status.ready = 0;
         status.terminating = pods().filter(isTerminating).length;
@@ -109,7 +114,7 @@ export function jobController(ctx: ControllerContext): ControllerDef {
         return;
       }
       const now = nowStamp(clock);
-      const status: J = {
+      const status: JobStatus = {
         ...(j.status ?? {}),
         startTime: j.status?.startTime ?? now,
         uncountedTerminatedPods: {},
@@ -155,17 +160,17 @@ export function jobController(ctx: ControllerContext): ControllerDef {
 }
 
 const restartsOf = (p: KubeObject): number =>
-  [...(asObj(p).status?.containerStatuses ?? []), ...(asObj(p).status?.initContainerStatuses ?? [])].reduce(
-    (n: number, s: J) => n + Number(s.restartCount ?? 0),
-    0,
-  );
+  [
+    ...((p as Typed<Pod>).status?.containerStatuses ?? []),
+    ...((p as Typed<Pod>).status?.initContainerStatuses ?? []),
+  ].reduce((n, s) => n + Number(s.restartCount ?? 0), 0);
 
 /** when the newest failed pod's containers finished */
 function lastFailure(pods: KubeObject[]): number {
   let last = 0;
   for (const p of pods)
     if (phaseOf(p) === 'Failed')
-      for (const s of (asObj(p).status?.containerStatuses ?? []) as J[])
+      for (const s of (p as Typed<Pod>).status?.containerStatuses ?? [])
         last = Math.max(last, Date.parse(s.state?.terminated?.finishedAt ?? '') || 0);
   return last;
 }

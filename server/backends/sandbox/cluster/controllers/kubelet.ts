@@ -1,11 +1,11 @@
-import type {KubeObject} from '../../api';
+import type {PersistentVolumeClaim, Pod} from 'kubernetes-types/core/v1';
+import type {KubeObject, Typed} from '../../api';
 import type {ControllerContext, ControllerDef} from '../controller';
-import {asObj, type J} from '../json';
 import {isNodeReady, nodeNetwork} from '../nodes';
 import {nodeNameOf} from '../pod-state';
 import {BackOff, PERMISSIVE_ENGINE} from '../container-engine';
 import {POD_STAGES, type StageContext} from '../pod-stages';
-import {restartPolicy} from '../pod-status';
+import {imageOf, restartPolicy} from '../pod-status';
 import {TIMINGS} from '../timings';
 import {PodsByNode} from '../pods-by-node';
 import {nowStamp, writeStatus} from '../status';
@@ -27,6 +27,7 @@ export function kubeletController(ctx: ControllerContext): ControllerDef {
   const pulled = new Map<string, Set<string>>();
   const lastIP = new Map<string, number>();
   const onNode = new PodsByNode(store, kinds.pods);
+  const podOf = (p: KubeObject) => p as Typed<Pod>;
 
   const allocateIP = (node: KubeObject): string => {
     const {podCIDR} = nodeNetwork(node);
@@ -34,8 +35,8 @@ export function kubeletController(ctx: ControllerContext): ControllerDef {
     const nodeName = node.metadata.name!;
     const used = new Set<number>();
     for (const p of onNode.on(nodeName)) {
-      const ip = asObj(p).status?.podIP as string | undefined;
-      if (ip?.startsWith(prefix) && !['Succeeded', 'Failed'].includes(asObj(p).status?.phase))
+      const ip = podOf(p).status?.podIP;
+      if (ip?.startsWith(prefix) && !['Succeeded', 'Failed'].includes(podOf(p).status?.phase ?? ''))
         used.add(Number(ip.slice(prefix.length)));
     }
     // start after the highest address in use, so a restarted lab does not hand out an address twice
@@ -77,22 +78,19 @@ export function kubeletController(ctx: ControllerContext): ControllerDef {
         entered.delete(key);
         return;
       }
-      const p = asObj(pod);
+      const p = podOf(pod);
       let cache = pulled.get(nodeName!);
       if (!cache) {
         // after a lab restart the node still has what its pods ran: seed the image cache from them
         cache = new Set<string>();
         for (const other of onNode.on(nodeName!))
           for (const st of [
-            ...(asObj(other).status?.containerStatuses ?? []),
-            ...(asObj(other).status?.initContainerStatuses ?? []),
-          ] as J[])
+            ...(podOf(other).status?.containerStatuses ?? []),
+            ...(podOf(other).status?.initContainerStatuses ?? []),
+          ])
             if (st.imageID)
-              for (const c of [
-                ...(asObj(other).spec?.containers ?? []),
-                ...(asObj(other).spec?.initContainers ?? []),
-              ] as J[])
-                if (c.name === st.name) cache.add(c.image);
+              for (const c of [...(podOf(other).spec?.containers ?? []), ...(podOf(other).spec?.initContainers ?? [])])
+                if (c.name === st.name) cache.add(imageOf(c));
         pulled.set(nodeName!, cache);
       }
       const sctx: StageContext = {
@@ -102,8 +100,8 @@ export function kubeletController(ctx: ControllerContext): ControllerDef {
         needsPull: (image) => !cache!.has(image),
         markPulled: (image) => cache!.add(image),
         claimBound: (claim) =>
-          asObj(store.get(kinds.persistentvolumeclaims, namespace, claim) ?? {apiVersion: '', kind: '', metadata: {}})
-            .status?.phase === 'Bound',
+          (store.get(kinds.persistentvolumeclaims, namespace, claim) as Typed<PersistentVolumeClaim> | undefined)
+            ?.status?.phase === 'Bound',
         exists: (kind, ref) => !!store.get(kind === 'configmap' ? kinds.configmaps : kinds.secrets, namespace, ref),
         event: (type, reason, message, fieldPath) =>
           type === 'Normal'
@@ -146,7 +144,7 @@ export function kubeletController(ctx: ControllerContext): ControllerDef {
         store.delete(kinds.pods, namespace, name, {gracePeriodSeconds: 0, preconditions: {uid: pod.metadata.uid}});
         return;
       }
-      writeStatus(store, kinds.pods, pod, next as J);
+      writeStatus(store, kinds.pods, pod, next);
     },
   };
 }

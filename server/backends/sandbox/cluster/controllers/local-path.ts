@@ -1,7 +1,7 @@
-import type {Pod, PodSpec} from 'kubernetes-types/core/v1';
-import type {KubeObject, Typed} from '../../api';
+import type {PersistentVolume, PersistentVolumeClaim, Pod, PodSpec} from 'kubernetes-types/core/v1';
+import type {StorageClass} from 'kubernetes-types/storage/v1';
+import type {Typed} from '../../api';
 import type {ControllerContext, ControllerDef} from '../controller';
-import {asObj, type J} from '../json';
 import {nodeNameOf} from '../pod-state';
 import {writeStatus} from '../status';
 import {splitKey} from '../../kit/keys';
@@ -41,21 +41,21 @@ export function localPathController(ctx: ControllerContext): ControllerDef {
       if (!pvc) {
         // reclaimPolicy Delete: the provisioner removes the volume it made for a claim that is gone
         for (const pv of store.list(kinds.persistentvolumes).items) {
-          const ref = asObj(pv).spec?.claimRef;
+          const ref = (pv as Typed<PersistentVolume>).spec?.claimRef;
           if (
             ref?.namespace === namespace &&
             ref?.name === name &&
-            asObj(pv).spec?.persistentVolumeReclaimPolicy === 'Delete'
+            (pv as Typed<PersistentVolume>).spec?.persistentVolumeReclaimPolicy === 'Delete'
           )
             store.delete(kinds.persistentvolumes, undefined, pv.metadata.name!);
         }
         return;
       }
-      let c = asObj(pvc);
+      let c = pvc as Typed<PersistentVolumeClaim>;
       if (c.status?.phase === 'Bound' || pvc.metadata.deletionTimestamp) return;
       const cls = c.spec?.storageClassName ?? defaultClass();
-      const sc = cls ? store.get(kinds.storageclasses, undefined, cls) : undefined;
-      if (!sc || (sc as J).provisioner !== PROVISIONER) return; // someone else's class: not ours to bind
+      const sc = cls ? (store.get(kinds.storageclasses, undefined, cls) as Typed<StorageClass> | undefined) : undefined;
+      if (!sc || sc.provisioner !== PROVISIONER) return; // someone else's class: not ours to bind
       const consumer = store
         .list(kinds.pods, {namespace})
         .items.find((p) => nodeNameOf(p) && claimsOf(p as Typed<Pod>).includes(name));
@@ -107,12 +107,12 @@ export function localPathController(ctx: ControllerContext): ControllerDef {
                 ],
               },
             },
-            persistentVolumeReclaimPolicy: (sc as J).reclaimPolicy ?? 'Delete',
+            persistentVolumeReclaimPolicy: sc.reclaimPolicy ?? 'Delete',
             storageClassName: cls,
             volumeMode: c.spec?.volumeMode ?? 'Filesystem',
           },
           status: {phase: 'Bound'},
-        } as KubeObject);
+        } satisfies Typed<PersistentVolume>);
       const pv = store.get(kinds.persistentvolumes, undefined, pvName)!;
       writeStatus(store, kinds.persistentvolumes, pv, {phase: 'Bound'});
       const annotations = {
@@ -128,7 +128,7 @@ export function localPathController(ctx: ControllerContext): ControllerDef {
         metadata: {...pvc.metadata, annotations},
         spec: {...c.spec, storageClassName: cls, volumeName: pvName},
       });
-      c = asObj(bound);
+      c = bound as Typed<PersistentVolumeClaim>;
       writeStatus(store, kinds.persistentvolumeclaims, bound, {
         phase: 'Bound',
         accessModes: c.spec?.accessModes ?? ['ReadWriteOnce'],

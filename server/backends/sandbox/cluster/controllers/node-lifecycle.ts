@@ -1,6 +1,6 @@
-import type {KubeObject} from '../../api';
+import type {Node, NodeSpec, Pod, Taint} from 'kubernetes-types/core/v1';
+import type {KubeObject, Typed} from '../../api';
 import type {ControllerContext, ControllerDef} from '../controller';
-import {asObj, type J} from '../json';
 import {isNodeReady} from '../nodes';
 import {PodsByNode} from '../pods-by-node';
 import {nodeNameOf} from '../pod-state';
@@ -18,12 +18,6 @@ const UNREACHABLE = 'node.kubernetes.io/unreachable';
 const DEFAULT_TOLERATION_SECONDS = 300;
 const NODE_CONTROLLER = {component: 'node-controller'};
 const TAINT_EVICTION = {component: 'taint-eviction-controller'};
-
-interface Taint {
-  key: string;
-  effect: string;
-  timeAdded?: string;
-}
 
 /**
  * kube-controller-manager's part in a node going away (a container `k3d node stop|delete` took, while the rest
@@ -69,7 +63,7 @@ export function nodeLifecycleController(ctx: ControllerContext): ControllerDef {
       for (const p of pods.on(name)) {
         markNotReady(p);
         if (p.metadata.deletionTimestamp) continue;
-        const seconds = toleranceSeconds(asObj(p));
+        const seconds = toleranceSeconds(p as Typed<Pod>);
         if (seconds === undefined) continue;
         const due = since + seconds * 1000;
         if (due > now) {
@@ -91,8 +85,8 @@ export function nodeLifecycleController(ctx: ControllerContext): ControllerDef {
 
   /** the node's unreachable taints as its Ready condition asks; returns the NoExecute one while it is there */
   function setTaints(node: KubeObject, ready: boolean): Taint | undefined {
-    const n = asObj(node);
-    const taints = (n.spec?.taints ?? []) as Taint[];
+    const n = node as Typed<Node>;
+    const taints = n.spec?.taints ?? [];
     const others = taints.filter((t) => t.key !== UNREACHABLE);
     const current = taints.find((t) => t.key === UNREACHABLE && t.effect === 'NoExecute');
     const want: Taint[] = ready
@@ -103,7 +97,7 @@ export function nodeLifecycleController(ctx: ControllerContext): ControllerDef {
           current ?? {key: UNREACHABLE, effect: 'NoExecute', timeAdded: timestamp(clock.now())},
         ];
     if (JSON.stringify(want) !== JSON.stringify(taints)) {
-      const spec = {...(n.spec ?? {})} as J;
+      const spec: NodeSpec = {...(n.spec ?? {})};
       if (want.length) spec.taints = want;
       else delete spec.taints;
       store.update(kinds.nodes, {...node, spec});
@@ -113,8 +107,8 @@ export function nodeLifecycleController(ctx: ControllerContext): ControllerDef {
 
   /** MarkPodsNotReady: the pod's Ready condition turns False (once), with the node controller's event */
   function markNotReady(p: KubeObject): void {
-    const s = asObj(p).status ?? {};
-    const ready = ((s.conditions ?? []) as J[]).find((c) => c.type === 'Ready');
+    const s = (p as Typed<Pod>).status ?? {};
+    const ready = (s.conditions ?? []).find((c) => c.type === 'Ready');
     if (!ready || ready.status === 'False') return;
     const conditions = setCondition(
       s.conditions,
@@ -131,8 +125,8 @@ export function nodeLifecycleController(ctx: ControllerContext): ControllerDef {
  * How long the pod tolerates `node.kubernetes.io/unreachable:NoExecute`: its own toleration's seconds, for ever
  * (undefined) for one without, or the admission default when it has none.
  */
-function toleranceSeconds(pod: J): number | undefined {
-  const tolerations = (pod.spec?.tolerations ?? []) as J[];
+function toleranceSeconds(pod: Typed<Pod>): number | undefined {
+  const tolerations = pod.spec?.tolerations ?? [];
   const matching = tolerations.filter(
     (t) =>
       (!t.effect || t.effect === 'NoExecute') &&

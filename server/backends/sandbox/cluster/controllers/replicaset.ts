@@ -1,11 +1,10 @@
 import type {ControllerContext, ControllerDef} from '../controller';
-import type {ReplicaSet, ReplicaSetCondition, ReplicaSetStatus} from 'kubernetes-types/apps/v1';
+import type {ReplicaSet, ReplicaSetStatus} from 'kubernetes-types/apps/v1';
 import type {Typed} from '../../api';
 import {OwnedPods} from '../owned-pods';
 import {deletionOrder, isActive} from '../pod-state';
 import {podFromTemplate} from '../pod-template';
 import {nowStamp, setCondition, writeStatus} from '../status';
-import type {J} from '../json';
 import {splitKey} from '../../kit/keys';
 import {ClientRateLimiter, CONTROLLER_MANAGER_RATE, type ClientRate} from '../../kit/client-rate-limit';
 
@@ -156,15 +155,15 @@ export function replicaSetController(
         if (!status[k]) delete status[k];
       // ReplicaFailure: set when creations start failing (kept as it was while they go on failing: calculateStatus
       // adds it only when absent, or every retry would write a new message), removed once the pods are all there
-      const conditions = (status.conditions ?? []) as J[];
+      const conditions = status.conditions ?? [];
       if (failure && !conditions.some((c) => c.type === 'ReplicaFailure'))
         status.conditions = setCondition(
           conditions,
           {type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: failure},
           nowStamp(clock),
-        ) as ReplicaSetCondition[];
+        );
       else if (diff <= 0 && conditions.some((c) => c.type === 'ReplicaFailure'))
-        status.conditions = conditions.filter((c) => c.type !== 'ReplicaFailure') as ReplicaSetCondition[];
+        status.conditions = conditions.filter((c) => c.type !== 'ReplicaFailure');
       if (status.conditions && !status.conditions.length) delete status.conditions;
       writeStatus(store, kinds.replicasets, rs, status);
       if (failure) throw new Error(failure);

@@ -1,7 +1,13 @@
-import type {Node, NodeSelectorTerm, PersistentVolume, PersistentVolumeClaim, Pod} from 'kubernetes-types/core/v1';
+import type {
+  Node,
+  NodeSelectorTerm,
+  PersistentVolume,
+  PersistentVolumeClaim,
+  Pod,
+  PodStatus,
+} from 'kubernetes-types/core/v1';
 import type {KubeObject, Typed} from '../../api';
 import type {ControllerContext, ControllerDef} from '../controller';
-import type {J} from '../json';
 import {fitFailure, preFilterMessage, unschedulableMessage, type FitFailure} from '../node-fit';
 import {NodeUsageCache} from '../node-usage';
 import {nodeAllocatable, podRequest} from '../resources';
@@ -37,7 +43,7 @@ export function schedulerController(ctx: ControllerContext): ControllerDef {
   /** PodScheduled=False with the scheduler's reason, a FailedScheduling event when that is news, and a retry */
   const unschedulable = (key: string, pod: KubeObject, p: Typed<Pod>, message: string, retryMs: number) => {
     waiting.add(key);
-    const status: J = {...(p.status ?? {}), phase: 'Pending'};
+    const status: PodStatus = {...(p.status ?? {}), phase: 'Pending'};
     status.conditions = setCondition(
       status.conditions,
       {type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message},
@@ -126,9 +132,9 @@ export function schedulerController(ctx: ControllerContext): ControllerDef {
       // the binding subresource: nodeName and PodScheduled=True
       const bound = store.update(kinds.pods, {...pod, spec: {...p.spec, nodeName: target}});
       usage.observe(bound, false);
-      const status: J = {...((bound as Typed<Pod>).status ?? {})};
+      const status: PodStatus = {...((bound as Typed<Pod>).status ?? {})};
       status.conditions = setCondition(
-        (status.conditions ?? []).filter((c: J) => c.type !== 'PodScheduled'),
+        (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled'),
         {type: 'PodScheduled', status: 'True'},
         nowStamp(clock),
         'pod',

@@ -1,6 +1,8 @@
-import type {KubeObject} from '../../api';
+import type {DaemonSet} from 'kubernetes-types/apps/v1';
+import type {Container, Pod, PodTemplateSpec, Service} from 'kubernetes-types/core/v1';
+import type {KubeObject, Typed} from '../../api';
 import type {ControllerContext, ControllerDef} from '../controller';
-import {asObj, stableJson, type J} from '../json';
+import {stableJson} from '../json';
 import {K3S_SYSTEM_IMAGES} from '../k3s-images';
 import {nodeNetwork} from '../nodes';
 import {isReady} from '../pod-state';
@@ -38,15 +40,36 @@ export function serviceLbController(ctx: ControllerContext): ControllerDef {
         namespace: NS,
         labelSelector: `${SVC_NAME}=${name},${SVC_NS}=${namespace}`,
       }).items;
-      const s = svc && asObj(svc);
+      const s = svc && (svc as Typed<Service>);
       if (!svc || s!.spec?.type !== 'LoadBalancer' || svc.metadata.deletionTimestamp) {
         for (const ds of mine) store.delete(kinds.daemonsets, NS, ds.metadata.name!);
         return;
       }
       const appLabel = dsName(svc);
       const podLabels = {app: appLabel, [SVC_NAME]: name, [SVC_NS]: String(namespace)};
-      const ports: J[] = s!.spec?.ports ?? [];
-      const template: J = {
+      const ports = s!.spec?.ports ?? [];
+      const containers: Container[] = ports.map((p) => ({
+        name: `lb-${String(p.protocol ?? 'TCP').toLowerCase()}-${p.port}`,
+        image: K3S_SYSTEM_IMAGES.klipperLb,
+        imagePullPolicy: 'IfNotPresent',
+        ports: [
+          {
+            containerPort: p.port,
+            hostPort: p.port,
+            name: `lb-${String(p.protocol ?? 'TCP').toLowerCase()}-${p.port}`,
+            protocol: p.protocol ?? 'TCP',
+          },
+        ],
+        env: [
+          {name: 'SRC_PORT', value: String(p.port)},
+          {name: 'SRC_RANGES', value: '0.0.0.0/0'},
+          {name: 'DEST_PROTO', value: p.protocol ?? 'TCP'},
+          {name: 'DEST_PORT', value: String(p.nodePort ?? p.port)},
+          {name: 'DEST_IPS', value: (s!.spec?.clusterIPs ?? [s!.spec?.clusterIP]).join(',')},
+        ],
+        securityContext: {capabilities: {add: ['NET_ADMIN']}},
+      }));
+      const template: PodTemplateSpec = {
         metadata: {labels: podLabels},
         spec: {
           serviceAccountName: 'svclb',
@@ -57,27 +80,7 @@ export function serviceLbController(ctx: ControllerContext): ControllerDef {
             {key: 'node-role.kubernetes.io/master', operator: 'Exists', effect: 'NoSchedule'},
             {key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule'},
           ],
-          containers: ports.map((p) => ({
-            name: `lb-${String(p.protocol ?? 'TCP').toLowerCase()}-${p.port}`,
-            image: K3S_SYSTEM_IMAGES.klipperLb,
-            imagePullPolicy: 'IfNotPresent',
-            ports: [
-              {
-                containerPort: p.port,
-                hostPort: p.port,
-                name: `lb-${String(p.protocol ?? 'TCP').toLowerCase()}-${p.port}`,
-                protocol: p.protocol ?? 'TCP',
-              },
-            ],
-            env: [
-              {name: 'SRC_PORT', value: String(p.port)},
-              {name: 'SRC_RANGES', value: '0.0.0.0/0'},
-              {name: 'DEST_PROTO', value: p.protocol ?? 'TCP'},
-              {name: 'DEST_PORT', value: String(p.nodePort ?? p.port)},
-              {name: 'DEST_IPS', value: (s!.spec?.clusterIPs ?? [s!.spec?.clusterIP]).join(',')},
-            ],
-            securityContext: {capabilities: {add: ['NET_ADMIN']}},
-          })),
+          containers,
         },
       };
       const existing = mine[0];
@@ -107,24 +110,21 @@ export function serviceLbController(ctx: ControllerContext): ControllerDef {
           },
         });
       } else if (
-        stableJson(asObj(existing).spec?.template?.spec?.containers?.map((c: J) => c.ports)) !==
-        stableJson(template.spec.containers.map((c: J) => c.ports))
+        stableJson((existing as Typed<DaemonSet>).spec?.template?.spec?.containers?.map((c) => c.ports)) !==
+        stableJson(containers.map((c) => c.ports))
       ) {
+        const spec = (existing as Typed<DaemonSet>).spec!;
         store.update(kinds.daemonsets, {
           ...existing,
-          spec: {
-            ...asObj(existing).spec,
-            template: {
-              ...asObj(existing).spec.template,
-              spec: {...asObj(existing).spec.template.spec, containers: template.spec.containers},
-            },
-          },
+          spec: {...spec, template: {...spec.template, spec: {...spec.template.spec, containers}}},
         });
       }
       const ips = store
         .list(kinds.pods, {namespace: NS, labelSelector: `app=${appLabel}`})
-        .items.filter((p) => isReady(p) && asObj(p).spec?.nodeName)
-        .map((p) => nodeNetwork(store.get(kinds.nodes, undefined, asObj(p).spec.nodeName) ?? p).ip)
+        .items.flatMap((p) => {
+          const node = (p as Typed<Pod>).spec?.nodeName;
+          return isReady(p) && node ? [nodeNetwork(store.get(kinds.nodes, undefined, node) ?? p).ip] : [];
+        })
         .filter(Boolean)
         .sort((a, b) => a.localeCompare(b, 'en', {numeric: true}));
       const ingress = [...new Set(ips)].map((ip) => ({ip, ipMode: 'VIP'}));

@@ -1,6 +1,7 @@
-import type {KubeObject} from '../../api';
+import type {StatefulSet, StatefulSetStatus} from 'kubernetes-types/apps/v1';
+import type {PodTemplateSpec} from 'kubernetes-types/core/v1';
+import type {KubeObject, Typed} from '../../api';
 import type {ControllerContext, ControllerDef} from '../controller';
-import {asObj, type J} from '../json';
 import {isControlledBy, ownerKey} from '../owners';
 import {isActive, isReady} from '../pod-state';
 import {podFromTemplate, templateHash} from '../pod-template';
@@ -25,7 +26,7 @@ export function statefulSetController(ctx: ControllerContext): ControllerDef {
       const {namespace, name} = splitKey(key);
       const sts = store.get(kinds.statefulsets, namespace, name);
       if (!sts || sts.metadata.deletionTimestamp) return;
-      const s = asObj(sts);
+      const s = sts as Typed<StatefulSet>;
       const want = Number(s.spec?.replicas ?? 1);
       const parallel = s.spec?.podManagementPolicy === 'Parallel';
       const updateRevision = `${name}-${templateHash(s.spec?.template)}`;
@@ -55,7 +56,7 @@ export function statefulSetController(ctx: ControllerContext): ControllerDef {
         }
         const podName = `${name}-${i}`;
         // each ordinal keeps its own claims (<template>-<set>-<ordinal>); they outlive the pod and the set
-        const claims: J[] = s.spec?.volumeClaimTemplates ?? [];
+        const claims = s.spec?.volumeClaimTemplates ?? [];
         for (const t of claims) {
           const claimName = `${t.metadata?.name}-${podName}`;
           if (!store.get(kinds.persistentvolumeclaims, namespace, claimName)) {
@@ -77,21 +78,22 @@ export function statefulSetController(ctx: ControllerContext): ControllerDef {
             );
           }
         }
-        const template = claims.length
+        const template: PodTemplateSpec | undefined = claims.length
           ? {
-              ...s.spec.template,
+              ...s.spec?.template,
               spec: {
-                ...s.spec.template.spec,
+                ...s.spec!.template.spec!,
                 volumes: [
-                  ...(s.spec.template.spec?.volumes ?? []),
+                  ...(s.spec?.template.spec?.volumes ?? []),
                   ...claims.map((t) => ({
-                    name: t.metadata?.name,
+                    // the API server requires a claim template's name (apps validation); absent, JSON drops it
+                    name: t.metadata?.name as string,
                     persistentVolumeClaim: {claimName: `${t.metadata?.name}-${podName}`},
                   })),
                 ],
               },
             }
-          : s.spec.template;
+          : s.spec?.template;
         store.create(
           kinds.pods,
           podFromTemplate(sts, template, {
@@ -125,8 +127,8 @@ export function statefulSetController(ctx: ControllerContext): ControllerDef {
       }
       const ready = pods.filter(isReady).length;
       const updated = pods.filter((p) => p.metadata.labels?.[REVISION] === updateRevision).length;
-      const prevCurrent = s.status?.currentRevision as string | undefined;
-      const status: J = {
+      const prevCurrent = s.status?.currentRevision;
+      const status: StatefulSetStatus = {
         ...(s.status ?? {}),
         observedGeneration: sts.metadata.generation,
         replicas: pods.length,
@@ -138,7 +140,8 @@ export function statefulSetController(ctx: ControllerContext): ControllerDef {
         updateRevision,
         collisionCount: 0,
       };
-      for (const k of ['readyReplicas', 'currentReplicas', 'updatedReplicas']) if (!status[k]) delete status[k];
+      for (const k of ['readyReplicas', 'currentReplicas', 'updatedReplicas'] as const)
+        if (!status[k]) delete status[k];
       writeStatus(store, kinds.statefulsets, sts, status);
     },
   };

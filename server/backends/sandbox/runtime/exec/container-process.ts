@@ -1,5 +1,6 @@
 import {posix} from 'node:path';
-import {asObj} from '../../cluster/json';
+import type {Pod} from 'kubernetes-types/core/v1';
+import type {Typed} from '../../api';
 import {exitedStatus} from '../../cluster/container-stages';
 import {ephemeralStatuses, terminatedStatus} from '../../cluster/ephemeral-stages';
 import {nowStamp, writeStatus} from '../../cluster/status';
@@ -90,18 +91,18 @@ function exitCodeOf(status: object): number {
  * --restart=Never` waits for that).
  */
 function reportExit(rt: SandboxRuntime, t: ExecTarget, exitCode: number): void {
-  const pod = rt.store.get(rt.podsType, t.pod.namespace, t.pod.name);
+  const pod = rt.store.get(rt.podsType, t.pod.namespace, t.pod.name) as Typed<Pod> | undefined;
   if (!pod || pod.metadata.uid !== t.pod.uid || pod.metadata.deletionTimestamp) return;
   const now = nowStamp(rt.clock);
   if (!t.pod.ephemeralContainers.some((c) => c.name === t.container)) {
     if (t.pod.containers.some((c) => c.name === t.container))
-      writeStatus(rt.store, rt.podsType, pod, exitedStatus(asObj(pod), new Map([[t.container, exitCode]]), now));
+      writeStatus(rt.store, rt.podsType, pod, exitedStatus(pod, new Map([[t.container, exitCode]]), now));
     return;
   }
-  const list = ephemeralStatuses(asObj(pod));
+  const list = ephemeralStatuses(pod);
   if (!list.some((s) => s.name === t.container && s.state?.running)) return;
   writeStatus(rt.store, rt.podsType, pod, {
-    ...asObj(pod).status,
+    ...pod.status,
     ephemeralContainerStatuses: list.map((s) => (s.name === t.container ? terminatedStatus(s, exitCode, now) : s)),
   });
 }
