@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {execFile} from 'node:child_process';
-import {existsSync} from 'node:fs';
+import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
@@ -40,6 +41,25 @@ describe('sandbox backend', {skip: NO_KUBECTL}, () => {
     assert.ok(checks.find((c) => c.name === 'kubectl')?.ok);
     assert.ok(checks.find((c) => c.name === 'bash')?.ok);
     assert.match(checks.find((c) => c.name === 'sandbox API')!.detail, /no Docker needed/);
+  });
+
+  it("doctor: Google Cloud SDK's kubectl dispatcher is named, with what it costs", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fake-kubectl-'));
+    const fake = path.join(dir, 'kubectl');
+    writeFileSync(fake, `#!/bin/sh\necho '{"clientVersion":{"gitVersion":"v1.32.4-dispatcher"}}'\n`, {mode: 0o755});
+    const before = process.env.PATH;
+    process.env.PATH = `${dir}:${before}`;
+    try {
+      const kubectl = (await h.backend.doctor()).find((c) => c.name === 'kubectl')!;
+      assert.ok(kubectl.ok);
+      assert.match(
+        kubectl.detail,
+        /^v1\.32\.4-dispatcher \(Google Cloud SDK's dispatcher: .*a plain kubectl first on PATH/,
+      );
+    } finally {
+      process.env.PATH = before;
+      rmSync(dir, {recursive: true, force: true});
+    }
   });
 
   it("two learners' sandboxes are isolated", async () => {
