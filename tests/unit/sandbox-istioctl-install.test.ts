@@ -361,20 +361,21 @@ describe('istioctl install on a terminal, and reinstalling with another profile'
   });
 });
 
+// the root's persistent flags, as every group's help lists them (istioctl/cmd/root.go, pkg/log/klog.go at 1.29.6)
+const GLOBAL_FLAGS =
+  'Global Flags:\n' +
+  '      --context string          Kubernetes configuration context\n' +
+  '  -i, --istioNamespace string   Istio system namespace (default "istio-system")\n' +
+  '  -c, --kubeconfig string       Kubernetes configuration file\n' +
+  '  -n, --namespace string        Kubernetes namespace\n' +
+  '      --vklog Level             number for the log level verbosity. Like -v flag. ex: --vklog=9\n';
+
 describe('istioctl experimental: the group as cobra prints it (istioctl/cmd/root.go, 1.29.6)', () => {
   let h: IstioHarness;
   before(async () => {
     h = await startIstioHarness({boot: false});
   });
   after(async () => h?.close());
-
-  const GLOBAL_FLAGS =
-    'Global Flags:\n' +
-    '      --context string          Kubernetes configuration context\n' +
-    '  -i, --istioNamespace string   Istio system namespace (default "istio-system")\n' +
-    '  -c, --kubeconfig string       Kubernetes configuration file\n' +
-    '  -n, --namespace string        Kubernetes namespace\n' +
-    '      --vklog Level             number for the log level verbosity. Like -v flag. ex: --vklog=9\n';
 
   it('x --help, exp and experimental: Short, Usage, Aliases, every real child sorted, Flags, Global Flags', async () => {
     const r = await h.run('x --help');
@@ -447,5 +448,133 @@ describe('istioctl experimental: the group as cobra prints it (istioctl/cmd/root
       /\n {2}create-remote-secret Create a secret with credentials to allow Istio to access remote Kubernetes apiservers\n {2}dashboard {12}Access to Istio web UIs\n/,
     );
     assert.match(r.stdout, /\n {2}-i, --istioNamespace string {3}Istio system namespace \(default "istio-system"\)\n/);
+  });
+});
+
+// The texts below are written from the 1.29.6 sources, not from our output: istioctl/pkg/waypoint/waypoint.go (Cmd),
+// istioctl/pkg/ztunnelconfig/ztunnelconfig.go (ZtunnelConfig), istioctl/pkg/proxyconfig/proxyconfig.go (ProxyConfig),
+// laid out by cobra v1.10.2's defaultHelpFunc/defaultUsageFunc (names padded to the longest sibling, at least 11) and
+// pflag's FlagUsages (sorted, three spaces after the longest flag column).
+describe('istioctl waypoint, ztunnel-config and proxy-config: their group help (1.29.6)', () => {
+  let h: IstioHarness;
+  before(async () => {
+    h = await startIstioHarness({boot: false});
+  });
+  after(async () => h?.close());
+
+  it('waypoint: runnable, so it prints its help bare and refuses any other word (its Args check)', async () => {
+    const r = await h.run('waypoint');
+    assert.equal(r.code, 0);
+    assert.equal(
+      r.stdout,
+      'A group of commands used to manage waypoint configuration\n\n' +
+        'Usage:\n  istioctl waypoint [flags]\n  istioctl waypoint [command]\n\n' +
+        'Examples:\n' +
+        '  # Apply a waypoint to the current namespace\n' +
+        '  istioctl waypoint apply\n\n' +
+        '  # Generate a waypoint as yaml\n' +
+        '  istioctl waypoint generate --namespace default\n\n' +
+        '  # List all waypoints in a specific namespace\n' +
+        '  istioctl waypoint list --namespace default\n\n' +
+        'Available Commands:\n' +
+        '  apply       Apply a waypoint configuration\n' +
+        '  delete      Delete a waypoint configuration\n' +
+        '  generate    Generate a waypoint configuration\n' +
+        '  list        List managed waypoint configurations\n' +
+        '  status      Show the status of waypoints\n\n' +
+        'Flags:\n' +
+        '  -h, --help          help for waypoint\n' +
+        '      --name string   name of the waypoint (default "waypoint")\n\n' +
+        GLOBAL_FLAGS +
+        '\nUse "istioctl waypoint [command] --help" for more information about a command.\n',
+    );
+    assert.equal((await h.run('waypoint --help')).stdout, r.stdout);
+    assert.equal((await h.run('waypoint -n foo --name w1')).stdout, r.stdout);
+    const bogus = await h.run('waypoint bogus');
+    assert.deepEqual([bogus.code, bogus.stdout, bogus.stderr], [1, '', 'Error: unknown subcommand "bogus"\n']);
+    // -h wins over the Args check (cobra looks at the help flag first)
+    assert.equal((await h.run('waypoint bogus --help')).stdout, r.stdout);
+  });
+
+  it('ztunnel-config (zc): no Run, so any other word prints the help too; log is real but not simulated', async () => {
+    const r = await h.run('zc --help');
+    assert.equal(r.code, 0);
+    assert.equal(
+      r.stdout,
+      'A group of commands used to update or retrieve Ztunnel configuration from a Ztunnel instance.\n\n' +
+        'Usage:\n  istioctl ztunnel-config [command]\n\n' +
+        'Aliases:\n  ztunnel-config, zc\n\n' +
+        'Examples:\n' +
+        '  # Retrieve summary about workload configuration\n' +
+        '  istioctl ztunnel-config workload\n\n' +
+        '  # Retrieve summary about certificates\n' +
+        '  istioctl ztunnel-config certificates\n\n' +
+        'Available Commands:\n' +
+        '  all         Retrieves all configuration for the specified Ztunnel pod.\n' +
+        '  certificate Retrieves certificate for the specified Ztunnel pod.\n' +
+        '  connections Retrieves connections for the specified Ztunnel pod.\n' +
+        '  log         Retrieves logging levels of the Ztunnel instance in the specified pod.\n' +
+        '  policy      Retrieves policies for the specified Ztunnel pod.\n' +
+        '  service     Retrieves services for the specified Ztunnel pod.\n' +
+        '  workload    Retrieves workload configuration for the specified Ztunnel pod.\n\n' +
+        'Flags:\n  -h, --help   help for ztunnel-config\n\n' +
+        GLOBAL_FLAGS +
+        '\nUse "istioctl ztunnel-config [command] --help" for more information about a command.\n',
+    );
+    for (const line of ['ztunnel-config', 'zc', 'zc bogus']) {
+      const other = await h.run(line);
+      assert.deepEqual([other.code, other.stdout], [0, r.stdout], line);
+    }
+    for (const line of ['zc log ztunnel-abcde.istio-system --level debug', 'zc o']) {
+      const log = await h.run(line);
+      assert.equal(log.code, 1, line);
+      assert.equal(
+        log.stderr,
+        'Error: "istioctl ztunnel-config log" is not simulated in the Ambient Lab sandbox (it runs against a real cluster: the host backend).\n',
+      );
+    }
+  });
+
+  it('proxy-config (pc): no Run, its own -o and --proxy-admin-port; ecds and the hidden eds are real children', async () => {
+    const r = await h.run('pc');
+    assert.equal(r.code, 0);
+    assert.equal(
+      r.stdout,
+      'A group of commands used to retrieve information about proxy configuration from the Envoy config dump\n\n' +
+        'Usage:\n  istioctl proxy-config [command]\n\n' +
+        'Aliases:\n  proxy-config, pc\n\n' +
+        'Examples:\n' +
+        '  # Retrieve information about proxy configuration from an Envoy instance.\n' +
+        '  istioctl proxy-config <clusters|listeners|routes|endpoints|ecds|bootstrap|log|secret> <pod-name[.namespace]>\n\n' +
+        'Available Commands:\n' +
+        '  all            Retrieves all configuration for the Envoy in the specified pod\n' +
+        '  bootstrap      Retrieves bootstrap configuration for the Envoy in the specified pod\n' +
+        '  cluster        Retrieves cluster configuration for the Envoy in the specified pod\n' +
+        '  ecds           Retrieves typed extension configuration for the Envoy in the specified pod\n' +
+        '  endpoint       Retrieves endpoint configuration for the Envoy in the specified pod\n' +
+        '  listener       Retrieves listener configuration for the Envoy in the specified pod\n' +
+        '  log            Retrieves logging levels of the Envoy in the specified pod\n' +
+        '  rootca-compare Compare ROOTCA values for the two given pods\n' +
+        '  route          Retrieves route configuration for the Envoy in the specified pod\n' +
+        '  secret         Retrieves secret configuration for the Envoy in the specified pod\n\n' +
+        'Flags:\n' +
+        '  -h, --help                   help for proxy-config\n' +
+        '  -o, --output string          Output format: one of json|yaml|short (default "short")\n' +
+        '      --proxy-admin-port int   Envoy proxy admin port (default 15000)\n\n' +
+        GLOBAL_FLAGS +
+        '\nUse "istioctl proxy-config [command] --help" for more information about a command.\n',
+    );
+    // envoy-stats lives under experimental (root.go), so below proxy-config it is just another word
+    for (const line of ['proxy-config --help', 'pc -o json', 'pc envoy-stats sleep.foo']) {
+      const other = await h.run(line);
+      assert.deepEqual([other.code, other.stdout], [0, r.stdout], line);
+    }
+    const eds = await h.run('pc eds sleep.foo');
+    assert.equal(eds.code, 1);
+    assert.equal(
+      eds.stderr,
+      'Error: "istioctl proxy-config eds" is not simulated in the Ambient Lab sandbox (it runs against a real cluster: the host backend).\n',
+    );
+    assert.match((await h.run('pc ec sleep.foo')).stderr, /^Error: "istioctl proxy-config ecds" is not simulated in/);
   });
 });

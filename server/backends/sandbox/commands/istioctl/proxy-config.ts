@@ -480,6 +480,6 @@ export const PROXY_CONFIG_COMMANDS: IstioctlCommand[] = [
   notSimulated('all', ['a'], 'Retrieves all configuration for the Envoy in the specified pod'),
   notSimulated('bootstrap', ['b'], 'Retrieves bootstrap configuration for the Envoy in the specified pod'),
   notSimulated('log', ['o'], 'Retrieves logging levels of the Envoy in the specified pod'),
-  notSimulated('envoy-stats', ['es'], 'Retrieves Envoy metrics in the specified pod'),
+  notSimulated('ecds', ['ec'], 'Retrieves typed extension configuration for the Envoy in the specified pod'),
   notSimulated('rootca-compare', ['rc'], 'Compare ROOTCA values for the two given pods'),
 ];
