@@ -496,6 +496,15 @@ describe('istioctl waypoint, ztunnel-config and proxy-config: their group help (
     assert.equal((await h.run('waypoint bogus --help')).stdout, r.stdout);
   });
 
+  it('waypoint children are the real ones: no `gen`/`ls` aliases, no --network, status has its 1.29.6 Short', async () => {
+    for (const word of ['gen', 'ls']) {
+      const r = await h.run(`waypoint ${word}`);
+      assert.deepEqual([r.code, r.stderr], [1, `Error: unknown subcommand "${word}"\n`], word);
+    }
+    assert.equal((await h.run('waypoint apply --network n1')).stderr, 'Error: unknown flag: --network\n');
+    assert.match((await h.run('waypoint status --help')).stdout, /^Show the status of waypoints\n\nUsage:\n/);
+  });
+
   it('ztunnel-config (zc): no Run, so any other word prints the help too; log is real but not simulated', async () => {
     const r = await h.run('zc --help');
     assert.equal(r.code, 0);

@@ -91,7 +91,6 @@ export const waypointApply: IstioctlCommand = {
     TIMEOUT_FLAG,
     {name: 'enroll-namespace', type: 'bool', usage: 'If set, the namespace will be labeled with the waypoint name'},
     {name: 'overwrite', type: 'bool', usage: 'Overwrite the existing Waypoint used by the namespace'},
-    {name: 'network', type: 'string', usage: 'network for the waypoint'},
   ],
   run: apply,
 };

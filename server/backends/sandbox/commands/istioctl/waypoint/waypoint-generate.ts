@@ -5,7 +5,6 @@ import {FOR_FLAG, NAME_FLAG, REVISION_FLAG} from './waypoint-flags';
 
 export const waypointGenerate: IstioctlCommand = {
   path: ['waypoint', 'generate'],
-  aliases: ['gen'],
   short: 'Generate a waypoint configuration',
   use: 'istioctl waypoint generate [flags]',
   needsCluster: false,

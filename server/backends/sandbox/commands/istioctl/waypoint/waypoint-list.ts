@@ -75,7 +75,6 @@ async function status(ctx: RunContext, store: ObjectStore): Promise<number> {
 
 export const waypointList: IstioctlCommand = {
   path: ['waypoint', 'list'],
-  aliases: ['ls'],
   short: 'List managed waypoint configurations',
   use: 'istioctl waypoint list [flags]',
   needsCluster: true,
@@ -85,7 +84,7 @@ export const waypointList: IstioctlCommand = {
 
 export const waypointStatus: IstioctlCommand = {
   path: ['waypoint', 'status'],
-  short: 'Show the status of waypoints in a namespace',
+  short: 'Show the status of waypoints',
   use: 'istioctl waypoint status [flags]',
   needsCluster: true,
   flags: [
