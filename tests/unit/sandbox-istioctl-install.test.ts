@@ -204,7 +204,8 @@ describe('istioctl install, uninstall, version, precheck', () => {
 
   it("verify-install was removed in 1.24: cobra's unknown command", async () => {
     const r = await h.run('verify-install');
-    assert.equal(r.code, 1);
+    // sysexits.go GetExitCode: an error saying "unknown command" is ExitIncorrectUsage
+    assert.equal(r.code, 64);
     assert.equal(
       r.stderr,
       'Error: unknown command "verify-install" for "istioctl"\nRun \'istioctl --help\' for usage.\n',
@@ -214,7 +215,8 @@ describe('istioctl install, uninstall, version, precheck', () => {
       typo.stderr,
       'Error: unknown command "verson" for "istioctl"\n\nDid you mean this?\n\tversion\n\nRun \'istioctl --help\' for usage.\n',
     );
-    assert.equal((await h.run('install --bogus')).stderr, 'Error: unknown flag: --bogus\n');
+    const flag = await h.run('install --bogus');
+    assert.deepEqual([flag.code, flag.stderr], [64, 'Error: unknown flag: --bogus\n']);
   });
 
   it('`--set global.platform=k3d` without values. fails as istioctl does', async () => {

@@ -57,6 +57,12 @@ function commandHelp(c: IstioctlCommand): string {
   return `${c.short}\n\nUsage:\n  ${c.use}\n${c.aliases ? `\nAliases:\n  ${[c.path[c.path.length - 1], ...c.aliases].join(', ')}\n` : ''}\nFlags:\n${flagUsage([...c.flags, {name: 'help', short: 'h', type: 'bool', usage: `help for ${c.path[c.path.length - 1]}`}])}\n\nGlobal Flags:\n${flagUsage(ROOT_FLAGS.filter((f) => f.name !== 'help'))}\n`;
 }
 
+/**
+ * istioctl's exit code for cobra's `unknown command` and for flag errors (root.go wraps every flag error in a
+ * CommandParseError): ExitIncorrectUsage in istioctl/cmd/sysexits.go GetExitCode, 1.29.6. Other errors exit 1.
+ */
+const EXIT_INCORRECT_USAGE = 64;
+
 /** a cluster command without a cluster: what client-go says when nothing listens where the kubeconfig points */
 const NO_CLUSTER =
   'Get "http://localhost:8080/version?timeout=5s": dial tcp 127.0.0.1:8080: connect: connection refused';
@@ -113,7 +119,7 @@ export async function runIstioctl(
         TOP_LEVEL.map(([n]) => n),
       ),
     );
-    return 1;
+    return EXIT_INCORRECT_USAGE;
   }
   const cmd = found.cmd;
   if (help) {
@@ -126,7 +132,7 @@ export async function runIstioctl(
   } catch (e) {
     if (!(e instanceof FlagError)) throw e;
     io.stderr.write(`Error: ${e.message}\n`);
-    return 1;
+    return EXIT_INCORRECT_USAGE;
   }
   // the words that named the command are not its arguments
   const positional = parsed.args.slice(found.consumed);
