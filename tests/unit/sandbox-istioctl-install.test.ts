@@ -507,6 +507,44 @@ describe('istioctl waypoint, ztunnel-config and proxy-config: their group help (
     assert.match((await h.run('waypoint status --help')).stdout, /^Show the status of waypoints\n\nUsage:\n/);
   });
 
+  it("a child's help: its own flags sorted, the group's persistent ones under Global Flags (cobra InheritedFlags)", async () => {
+    const apply = await h.run('waypoint apply --help');
+    assert.equal(apply.code, 0);
+    assert.ok(
+      apply.stdout.endsWith(
+        'Flags:\n' +
+          '      --enroll-namespace            If set, the namespace will be labeled with the waypoint name\n' +
+          '      --for string                  Specify the traffic type [all none service workload] for the waypoint\n' +
+          '  -h, --help                        help for apply\n' +
+          '      --overwrite                   Overwrite the existing Waypoint used by the namespace\n' +
+          '  -r, --revision string             The revision to label the waypoint with\n' +
+          '  -w, --wait                        Wait for the waypoint to be ready\n' +
+          '      --waypoint-timeout duration   Timeout for waiting for waypoint ready (default 1m30s)\n\n' +
+          'Global Flags:\n' +
+          '      --context string          Kubernetes configuration context\n' +
+          '  -i, --istioNamespace string   Istio system namespace (default "istio-system")\n' +
+          '  -c, --kubeconfig string       Kubernetes configuration file\n' +
+          '      --name string             name of the waypoint (default "waypoint")\n' +
+          '  -n, --namespace string        Kubernetes namespace\n' +
+          '      --vklog Level             number for the log level verbosity. Like -v flag. ex: --vklog=9\n',
+      ),
+      apply.stdout,
+    );
+    // every proxy-config child defines -o again; --proxy-admin-port it inherits
+    const cluster = (await h.run('pc cluster --help')).stdout;
+    const [flags, global] = cluster.split('Global Flags:\n') as [string, string];
+    assert.match(flags, /\n {2}-o, --output string {6}Output format: one of json\|yaml\|short \(default "short"\)\n/);
+    assert.match(flags, /\n {2}-f, --file string {8}Envoy config dump JSON file\n/);
+    assert.doesNotMatch(flags, /proxy-admin-port/);
+    assert.match(global, /\n {6}--proxy-admin-port int {4}Envoy proxy admin port \(default 15000\)\n/);
+    // and still parses it, with the group's --name for waypoint's children
+    assert.equal(
+      (await h.run('pc cluster --proxy-admin-port 15001')).stderr,
+      'Error: cluster requires pod name or --file parameter\n',
+    );
+    assert.match((await h.run('waypoint generate --name w1 -n foo')).stdout, /\n {2}name: w1\n {2}namespace: foo\n/);
+  });
+
   it('ztunnel-config (zc): no Run, so any other word prints the help too; log is real but not simulated', async () => {
     const r = await h.run('zc --help');
     assert.equal(r.code, 0);

@@ -194,6 +194,13 @@ const namePadding = (names: string[]) => Math.max(11, ...names.map((n) => n.leng
 const sortedBy = <T>(items: readonly T[], key: (t: T) => string): T[] =>
   [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 
+/** pflag's FlagUsages order: by name */
+export const sortedFlags = (flags: readonly FlagSpec[]): FlagSpec[] => sortedBy(flags, (f) => f.name);
+
+/** the group's persistent flags a child inherits: those it does not define again itself (cobra's InheritedFlags) */
+export const inheritedGroupFlags = (path: readonly string[], own: readonly FlagSpec[]): FlagSpec[] =>
+  path.length === 2 ? (groupNamed(path[0])?.flags ?? []).filter((g) => !own.some((f) => f.name === g.name)) : [];
+
 /**
  * cobra's help of a group: `(or .Long .Short)`, then the usage (the `[flags]` line only when the group is Runnable),
  * the aliases, the example, the listed children sorted by name, the group's own flags with `-h` (sorted, as pflag
@@ -209,7 +216,7 @@ export function cobraGroupHelp(group: CommandGroup, globalFlags: FlagSpec[]): st
     (group.aliases.length ? `\nAliases:\n  ${[group.name, ...group.aliases].join(', ')}\n` : '') +
     (group.example ? `\nExamples:\n${group.example}\n` : '') +
     `\nAvailable Commands:\n${children.map(([n, s]) => `  ${n.padEnd(pad)} ${s}`).join('\n')}\n` +
-    `\nFlags:\n${flagUsage(sortedBy([help, ...(group.flags ?? [])], (f) => f.name))}\n` +
+    `\nFlags:\n${flagUsage(sortedFlags([help, ...(group.flags ?? [])]))}\n` +
     `\nGlobal Flags:\n${flagUsage(globalFlags)}\n` +
     `\nUse "${path} [command] --help" for more information about a command.\n`
   );

@@ -20,7 +20,15 @@ import {commandWords, ROOT_FLAGS, unknownCommand} from './cobra';
 import {istioRelease} from './istio-release';
 import {rootHelp, TOP_LEVEL} from './root-help';
 import {ISTIOCTL_COMMANDS} from './subcommands';
-import {cobraGroupHelp, groupChild, groupNamed, type CommandGroup} from './groups';
+import {
+  cobraGroupHelp,
+  groupChild,
+  groupNamed,
+  GROUPS,
+  inheritedGroupFlags,
+  sortedFlags,
+  type CommandGroup,
+} from './groups';
 import {FlagError, flagUsage, parseFlags} from '../../kit/flags';
 
 export const defaultIstioctlOptions = (): IstioctlOptions => ({
@@ -53,8 +61,12 @@ function findCommand(words: string[]): {cmd?: IstioctlCommand; consumed: number;
   return {consumed: 0, group: groupNamed(first)};
 }
 
+/** a simulated command's help: its own flags, then the root's and its group's persistent ones, each sorted by name */
 function commandHelp(c: IstioctlCommand): string {
-  return `${c.short}\n\nUsage:\n  ${c.use}\n${c.aliases ? `\nAliases:\n  ${[c.path[c.path.length - 1], ...c.aliases].join(', ')}\n` : ''}\nFlags:\n${flagUsage([...c.flags, {name: 'help', short: 'h', type: 'bool', usage: `help for ${c.path[c.path.length - 1]}`}])}\n\nGlobal Flags:\n${flagUsage(ROOT_FLAGS.filter((f) => f.name !== 'help'))}\n`;
+  const name = c.path[c.path.length - 1]!;
+  const own = sortedFlags([...c.flags, {name: 'help', short: 'h', type: 'bool', usage: `help for ${name}`}]);
+  const global = sortedFlags([...ROOT_FLAGS.filter((f) => f.name !== 'help'), ...inheritedGroupFlags(c.path, c.flags)]);
+  return `${c.short}\n\nUsage:\n  ${c.use}\n${c.aliases ? `\nAliases:\n  ${[name, ...c.aliases].join(', ')}\n` : ''}\nFlags:\n${flagUsage(own)}\n\nGlobal Flags:\n${flagUsage(global)}\n`;
 }
 
 /**
@@ -73,7 +85,11 @@ export async function runIstioctl(
   cluster: IstioctlCluster,
   opts: IstioctlOptions = defaultIstioctlOptions(),
 ): Promise<number> {
-  const allFlags = [...ROOT_FLAGS, ...ISTIOCTL_COMMANDS.flatMap((c) => c.flags)];
+  const allFlags = [
+    ...ROOT_FLAGS,
+    ...Object.values(GROUPS).flatMap((g) => g.flags ?? []),
+    ...ISTIOCTL_COMMANDS.flatMap((c) => c.flags),
+  ];
   const words = commandWords(args, allFlags);
   const help = args.includes('-h') || args.includes('--help');
   if (!words.length || words[0] === 'help') {
@@ -128,7 +144,7 @@ export async function runIstioctl(
   }
   let parsed;
   try {
-    parsed = parseFlags(args, [...ROOT_FLAGS, ...cmd.flags]);
+    parsed = parseFlags(args, [...ROOT_FLAGS, ...inheritedGroupFlags(cmd.path, cmd.flags), ...cmd.flags]);
   } catch (e) {
     if (!(e instanceof FlagError)) throw e;
     io.stderr.write(`Error: ${e.message}\n`);

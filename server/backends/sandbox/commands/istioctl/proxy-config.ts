@@ -391,6 +391,7 @@ function structured(ctx: RunContext, doc: unknown): boolean {
   throw new CommandError(`output format "${out}" not supported`);
 }
 
+/** each child defines -o and -f again (proxyconfig.go); --proxy-admin-port is the group's (groups.ts PROXY_CONFIG) */
 const COMMON = [
   {
     name: 'output',
@@ -399,8 +400,7 @@ const COMMON = [
     default: 'short',
     usage: 'Output format: one of json|yaml|short',
   },
-  {name: 'file', short: 'f', type: 'string' as const, usage: 'Envoy config dump file'},
-  {name: 'proxy-admin-port', type: 'int' as const, default: 15000, usage: 'Envoy proxy admin port'},
+  {name: 'file', short: 'f', type: 'string' as const, usage: 'Envoy config dump JSON file'},
 ];
 
 const pc = (

@@ -9,7 +9,7 @@ import type {KubeObject} from '../../../api/types';
 import {ApiError} from '../../../api/status';
 import {bool, CommandError, str, type IstioctlCommand, type RunContext} from '../command';
 import {makeWaypoint} from './waypoint-gateway';
-import {FOR_FLAG, NAME_FLAG, REVISION_FLAG, TIMEOUT_FLAG, WAIT_FLAG} from './waypoint-flags';
+import {FOR_FLAG, REVISION_FLAG, TIMEOUT_FLAG, WAIT_FLAG} from './waypoint-flags';
 import {waitProgrammed} from './waypoint-wait';
 import {getOf, mustType, typeOf} from '../../../api/kinds';
 import {labelsOf} from '../../../mesh/world';
@@ -84,7 +84,6 @@ export const waypointApply: IstioctlCommand = {
   use: 'istioctl waypoint apply [flags]',
   needsCluster: true,
   flags: [
-    NAME_FLAG,
     FOR_FLAG,
     REVISION_FLAG,
     WAIT_FLAG,

@@ -2,7 +2,7 @@
 import type {ObjectStore} from '../../../api/store';
 import {bool, str, type IstioctlCommand, type RunContext} from '../command';
 import {isWaypointGateway} from '../mesh-view';
-import {NAME_FLAG, REVISION_FLAG} from './waypoint-flags';
+import {REVISION_FLAG} from './waypoint-flags';
 import {listOf, mustType} from '../../../api/kinds';
 
 async function del(ctx: RunContext, store: ObjectStore): Promise<number> {
@@ -32,6 +32,6 @@ export const waypointDelete: IstioctlCommand = {
   short: 'Delete a waypoint configuration',
   use: 'istioctl waypoint delete [flags]',
   needsCluster: true,
-  flags: [NAME_FLAG, REVISION_FLAG, {name: 'all', type: 'bool', usage: 'Delete all waypoints in the namespace'}],
+  flags: [REVISION_FLAG, {name: 'all', type: 'bool', usage: 'Delete all waypoints in the namespace'}],
   run: del,
 };

@@ -1,14 +1,14 @@
 /** `istioctl waypoint generate`: the waypoint Gateway as YAML, nothing written to the cluster. */
 import {str, type IstioctlCommand} from '../command';
 import {makeWaypoint, waypointYaml} from './waypoint-gateway';
-import {FOR_FLAG, NAME_FLAG, REVISION_FLAG} from './waypoint-flags';
+import {FOR_FLAG, REVISION_FLAG} from './waypoint-flags';
 
 export const waypointGenerate: IstioctlCommand = {
   path: ['waypoint', 'generate'],
   short: 'Generate a waypoint configuration',
   use: 'istioctl waypoint generate [flags]',
   needsCluster: false,
-  flags: [NAME_FLAG, FOR_FLAG, REVISION_FLAG],
+  flags: [FOR_FLAG, REVISION_FLAG],
   async run(ctx) {
     const gw = makeWaypoint(
       str(ctx.flags.name, 'waypoint'),

@@ -8,7 +8,7 @@ import type {KubeObject} from '../../../api/types';
 import {bool, str, type IstioctlCommand, type RunContext} from '../command';
 import {isWaypointGateway} from '../mesh-view';
 import {conditionOf} from './waypoint-gateway';
-import {ALL_NAMESPACES_FLAG, NAME_FLAG, TIMEOUT_FLAG} from './waypoint-flags';
+import {ALL_NAMESPACES_FLAG, TIMEOUT_FLAG} from './waypoint-flags';
 import {waitProgrammed} from './waypoint-wait';
 import {formatTable} from '../../../kit/table';
 import {listOf} from '../../../api/kinds';
@@ -78,7 +78,7 @@ export const waypointList: IstioctlCommand = {
   short: 'List managed waypoint configurations',
   use: 'istioctl waypoint list [flags]',
   needsCluster: true,
-  flags: [NAME_FLAG, ALL_NAMESPACES_FLAG],
+  flags: [ALL_NAMESPACES_FLAG],
   run: list,
 };
 
@@ -88,7 +88,6 @@ export const waypointStatus: IstioctlCommand = {
   use: 'istioctl waypoint status [flags]',
   needsCluster: true,
   flags: [
-    NAME_FLAG,
     ALL_NAMESPACES_FLAG,
     {name: 'wait', short: 'w', type: 'bool', default: true, usage: 'Wait for the waypoint to be ready'},
     TIMEOUT_FLAG,
