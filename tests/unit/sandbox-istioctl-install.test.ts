@@ -504,31 +504,39 @@ describe('istioctl waypoint, ztunnel-config and proxy-config: their group help (
       assert.deepEqual([r.code, r.stderr], [1, `Error: unknown subcommand "${word}"\n`], word);
     }
     assert.equal((await h.run('waypoint apply --network n1')).stderr, 'Error: unknown flag: --network\n');
-    assert.match((await h.run('waypoint status --help')).stdout, /^Show the status of waypoints\n\nUsage:\n/);
+    assert.match(
+      (await h.run('waypoint status --help')).stdout,
+      /^Show the status of waypoints in the cluster\n\nUsage:\n/,
+    );
   });
 
-  it("a child's help: its own flags sorted, the group's persistent ones under Global Flags (cobra InheritedFlags)", async () => {
+  it("a child's help: Long, Examples, its own flags sorted, the group's persistent ones under Global Flags", async () => {
     const apply = await h.run('waypoint apply --help');
     assert.equal(apply.code, 0);
-    assert.ok(
-      apply.stdout.endsWith(
-        'Flags:\n' +
-          '      --enroll-namespace            If set, the namespace will be labeled with the waypoint name\n' +
-          '      --for string                  Specify the traffic type [all none service workload] for the waypoint\n' +
-          '  -h, --help                        help for apply\n' +
-          '      --overwrite                   Overwrite the existing Waypoint used by the namespace\n' +
-          '  -r, --revision string             The revision to label the waypoint with\n' +
-          '  -w, --wait                        Wait for the waypoint to be ready\n' +
-          '      --waypoint-timeout duration   Timeout for waiting for waypoint ready (default 1m30s)\n\n' +
-          'Global Flags:\n' +
-          '      --context string          Kubernetes configuration context\n' +
-          '  -i, --istioNamespace string   Istio system namespace (default "istio-system")\n' +
-          '  -c, --kubeconfig string       Kubernetes configuration file\n' +
-          '      --name string             name of the waypoint (default "waypoint")\n' +
-          '  -n, --namespace string        Kubernetes namespace\n' +
-          '      --vklog Level             number for the log level verbosity. Like -v flag. ex: --vklog=9\n',
-      ),
+    assert.equal(
       apply.stdout,
+      'Apply a waypoint configuration to the cluster\n\n' +
+        'Usage:\n  istioctl waypoint apply [flags]\n\n' +
+        'Examples:\n' +
+        '  # Apply a waypoint to the current namespace\n' +
+        '  istioctl waypoint apply\n\n' +
+        '  # Apply a waypoint to a specific namespace and wait for it to be ready\n' +
+        '  istioctl waypoint apply --namespace default --wait\n\n' +
+        'Flags:\n' +
+        '      --enroll-namespace            If set, the namespace will be labeled with the waypoint name\n' +
+        '      --for string                  Specify the traffic type [all none service workload] for the waypoint\n' +
+        '  -h, --help                        help for apply\n' +
+        '      --overwrite                   Overwrite the existing Waypoint used by the namespace\n' +
+        '  -r, --revision string             The revision to label the waypoint with\n' +
+        '  -w, --wait                        Wait for the waypoint to be ready\n' +
+        '      --waypoint-timeout duration   Timeout for waiting for waypoint ready (default 1m30s)\n\n' +
+        'Global Flags:\n' +
+        '      --context string          Kubernetes configuration context\n' +
+        '  -i, --istioNamespace string   Istio system namespace (default "istio-system")\n' +
+        '  -c, --kubeconfig string       Kubernetes configuration file\n' +
+        '      --name string             name of the waypoint (default "waypoint")\n' +
+        '  -n, --namespace string        Kubernetes namespace\n' +
+        '      --vklog Level             number for the log level verbosity. Like -v flag. ex: --vklog=9\n',
     );
     // every proxy-config child defines -o again; --proxy-admin-port it inherits
     const cluster = (await h.run('pc cluster --help')).stdout;
@@ -543,6 +551,57 @@ describe('istioctl waypoint, ztunnel-config and proxy-config: their group help (
       'Error: cluster requires pod name or --file parameter\n',
     );
     assert.match((await h.run('waypoint generate --name w1 -n foo')).stdout, /\n {2}name: w1\n {2}namespace: foo\n/);
+  });
+
+  it("zc and pc children's help: Long, their Use, Examples as written (a trailing newline included), their flags", async () => {
+    const cert = await h.run('zc certs --help');
+    assert.equal(cert.code, 0);
+    assert.equal(
+      cert.stdout,
+      'Retrieve information about certificates for the Ztunnel instance.\n\n' +
+        'Usage:\n  istioctl ztunnel-config certificate [flags]\n\n' +
+        'Aliases:\n  certificate, certificates, certs, cert\n\n' +
+        'Examples:\n' +
+        '  # Retrieve summary about workload configuration for a randomly chosen ztunnel.\n' +
+        '  istioctl ztunnel-config certificates\n\n' +
+        '  # Retrieve full certificate dump of workloads for a given Ztunnel instance.\n' +
+        '  istioctl ztunnel-config certificates <ztunnel-name[.namespace]> -o json\n\n\n' +
+        'Flags:\n' +
+        '  -f, --file string            Ztunnel config dump JSON file\n' +
+        '  -h, --help                   help for certificate\n' +
+        '      --node string            Filter workloads by node field\n' +
+        '  -o, --output string          Output format: one of json|yaml|short (default "short")\n' +
+        '      --proxy-admin-port int   Ztunnel proxy admin port (default 15000)\n\n' +
+        GLOBAL_FLAGS,
+    );
+    const secret = await h.run('pc secret -h');
+    assert.equal(
+      secret.stdout,
+      'Retrieve information about secret configuration for the Envoy instance in the specified pod.\n\n' +
+        'Usage:\n  istioctl proxy-config secret [<type>/]<name>[.<namespace>] [flags]\n\n' +
+        'Aliases:\n  secret, secrets, s\n\n' +
+        'Examples:\n' +
+        '  # Retrieve full secret configuration for a given pod from Envoy.\n' +
+        '  istioctl proxy-config secret <pod-name[.namespace]>\n\n' +
+        '  # Retrieve full secret configuration for a pod under a deployment from Envoy.\n' +
+        '  istioctl proxy-config secret deployment/<deployment-name[.namespace]>\n\n' +
+        '  # Retrieve full bootstrap without using Kubernetes API\n' +
+        "  ssh <user@hostname> 'curl localhost:15000/config_dump' > envoy-config.json\n" +
+        '  istioctl proxy-config secret --file envoy-config.json\n\n' +
+        'Flags:\n' +
+        '  -f, --file string     Envoy config dump JSON file\n' +
+        '  -h, --help            help for secret\n' +
+        '  -o, --output string   Output format: one of json|yaml|short (default "short")\n\n' +
+        'Global Flags:\n' +
+        '      --context string          Kubernetes configuration context\n' +
+        '  -i, --istioNamespace string   Istio system namespace (default "istio-system")\n' +
+        '  -c, --kubeconfig string       Kubernetes configuration file\n' +
+        '  -n, --namespace string        Kubernetes namespace\n' +
+        '      --proxy-admin-port int    Envoy proxy admin port (default 15000)\n' +
+        '      --vklog Level             number for the log level verbosity. Like -v flag. ex: --vklog=9\n',
+    );
+    // a filter of another child is refused, as pflag does
+    assert.equal((await h.run('zc certificates --address 10.0.0.1')).stderr, 'Error: unknown flag: --address\n');
   });
 
   it('ztunnel-config (zc): no Run, so any other word prints the help too; log is real but not simulated', async () => {

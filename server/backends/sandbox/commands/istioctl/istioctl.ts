@@ -61,12 +61,20 @@ function findCommand(words: string[]): {cmd?: IstioctlCommand; consumed: number;
   return {consumed: 0, group: groupNamed(first)};
 }
 
-/** a simulated command's help: its own flags, then the root's and its group's persistent ones, each sorted by name */
+/**
+ * a simulated command's help as cobra's defaultHelpFunc prints it: Long or Short, Usage, Aliases, Examples, its own
+ * flags, then the root's and its group's persistent ones, each sorted by name
+ */
 function commandHelp(c: IstioctlCommand): string {
   const name = c.path[c.path.length - 1]!;
   const own = sortedFlags([...c.flags, {name: 'help', short: 'h', type: 'bool', usage: `help for ${name}`}]);
   const global = sortedFlags([...ROOT_FLAGS.filter((f) => f.name !== 'help'), ...inheritedGroupFlags(c.path, c.flags)]);
-  return `${c.short}\n\nUsage:\n  ${c.use}\n${c.aliases ? `\nAliases:\n  ${[name, ...c.aliases].join(', ')}\n` : ''}\nFlags:\n${flagUsage(own)}\n\nGlobal Flags:\n${flagUsage(global)}\n`;
+  return (
+    `${c.long ?? c.short}\n\nUsage:\n  ${c.use}\n` +
+    (c.aliases ? `\nAliases:\n  ${[name, ...c.aliases].join(', ')}\n` : '') +
+    (c.example ? `\nExamples:\n${c.example}\n` : '') +
+    `\nFlags:\n${flagUsage(own)}\n\nGlobal Flags:\n${flagUsage(global)}\n`
+  );
 }
 
 /**

@@ -81,6 +81,12 @@ async function apply(ctx: RunContext, store: ObjectStore): Promise<number> {
 export const waypointApply: IstioctlCommand = {
   path: ['waypoint', 'apply'],
   short: 'Apply a waypoint configuration',
+  long: 'Apply a waypoint configuration to the cluster',
+  example: `  # Apply a waypoint to the current namespace
+  istioctl waypoint apply
+
+  # Apply a waypoint to a specific namespace and wait for it to be ready
+  istioctl waypoint apply --namespace default --wait`,
   use: 'istioctl waypoint apply [flags]',
   needsCluster: true,
   flags: [

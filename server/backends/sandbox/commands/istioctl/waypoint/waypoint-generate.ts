@@ -6,6 +6,9 @@ import {FOR_FLAG, REVISION_FLAG} from './waypoint-flags';
 export const waypointGenerate: IstioctlCommand = {
   path: ['waypoint', 'generate'],
   short: 'Generate a waypoint configuration',
+  long: 'Generate a waypoint configuration as YAML',
+  example: `  # Generate a waypoint as yaml
+  istioctl waypoint generate --namespace default`,
   use: 'istioctl waypoint generate [flags]',
   needsCluster: false,
   flags: [FOR_FLAG, REVISION_FLAG],

@@ -76,6 +76,12 @@ async function status(ctx: RunContext, store: ObjectStore): Promise<number> {
 export const waypointList: IstioctlCommand = {
   path: ['waypoint', 'list'],
   short: 'List managed waypoint configurations',
+  long: 'List managed waypoint configurations in the cluster',
+  example: `  # List all waypoints in a specific namespace
+  istioctl waypoint list --namespace default
+
+  # List all waypoints in the cluster
+  istioctl waypoint list -A`,
   use: 'istioctl waypoint list [flags]',
   needsCluster: true,
   flags: [ALL_NAMESPACES_FLAG],
@@ -85,6 +91,15 @@ export const waypointList: IstioctlCommand = {
 export const waypointStatus: IstioctlCommand = {
   path: ['waypoint', 'status'],
   short: 'Show the status of waypoints',
+  long: 'Show the status of waypoints in the cluster',
+  example: `  # Show the status of the waypoint in the default namespace
+  istioctl waypoint status
+
+  # Show the status of the waypoint in a specific namespace
+  istioctl waypoint status --namespace default
+
+  # Show the status of the waypoint in all namespaces
+  istioctl waypoint status --all-namespaces`,
   use: 'istioctl waypoint status [flags]',
   needsCluster: true,
   flags: [
