@@ -204,7 +204,8 @@ describe('istioctl install, uninstall, version, precheck', () => {
 
   it("verify-install was removed in 1.24: cobra's unknown command", async () => {
     const r = await h.run('verify-install');
-    assert.equal(r.code, 1);
+    // sysexits.go GetExitCode: an error saying "unknown command" is ExitIncorrectUsage
+    assert.equal(r.code, 64);
     assert.equal(
       r.stderr,
       'Error: unknown command "verify-install" for "istioctl"\nRun \'istioctl --help\' for usage.\n',
@@ -214,7 +215,8 @@ describe('istioctl install, uninstall, version, precheck', () => {
       typo.stderr,
       'Error: unknown command "verson" for "istioctl"\n\nDid you mean this?\n\tversion\n\nRun \'istioctl --help\' for usage.\n',
     );
-    assert.equal((await h.run('install --bogus')).stderr, 'Error: unknown flag: --bogus\n');
+    const flag = await h.run('install --bogus');
+    assert.deepEqual([flag.code, flag.stderr], [64, 'Error: unknown flag: --bogus\n']);
   });
 
   it('`--set global.platform=k3d` without values. fails as istioctl does', async () => {
@@ -361,20 +363,21 @@ describe('istioctl install on a terminal, and reinstalling with another profile'
   });
 });
 
+// the root's persistent flags, as every group's help lists them (istioctl/cmd/root.go, pkg/log/klog.go at 1.29.6)
+const GLOBAL_FLAGS =
+  'Global Flags:\n' +
+  '      --context string          Kubernetes configuration context\n' +
+  '  -i, --istioNamespace string   Istio system namespace (default "istio-system")\n' +
+  '  -c, --kubeconfig string       Kubernetes configuration file\n' +
+  '  -n, --namespace string        Kubernetes namespace\n' +
+  '      --vklog Level             number for the log level verbosity. Like -v flag. ex: --vklog=9\n';
+
 describe('istioctl experimental: the group as cobra prints it (istioctl/cmd/root.go, 1.29.6)', () => {
   let h: IstioHarness;
   before(async () => {
     h = await startIstioHarness({boot: false});
   });
   after(async () => h?.close());
-
-  const GLOBAL_FLAGS =
-    'Global Flags:\n' +
-    '      --context string          Kubernetes configuration context\n' +
-    '  -i, --istioNamespace string   Istio system namespace (default "istio-system")\n' +
-    '  -c, --kubeconfig string       Kubernetes configuration file\n' +
-    '  -n, --namespace string        Kubernetes namespace\n' +
-    '      --vklog Level             number for the log level verbosity. Like -v flag. ex: --vklog=9\n';
 
   it('x --help, exp and experimental: Short, Usage, Aliases, every real child sorted, Flags, Global Flags', async () => {
     const r = await h.run('x --help');
@@ -447,5 +450,239 @@ describe('istioctl experimental: the group as cobra prints it (istioctl/cmd/root
       /\n {2}create-remote-secret Create a secret with credentials to allow Istio to access remote Kubernetes apiservers\n {2}dashboard {12}Access to Istio web UIs\n/,
     );
     assert.match(r.stdout, /\n {2}-i, --istioNamespace string {3}Istio system namespace \(default "istio-system"\)\n/);
+  });
+});
+
+// The texts below are written from the 1.29.6 sources, not from our output: istioctl/pkg/waypoint/waypoint.go (Cmd),
+// istioctl/pkg/ztunnelconfig/ztunnelconfig.go (ZtunnelConfig), istioctl/pkg/proxyconfig/proxyconfig.go (ProxyConfig),
+// laid out by cobra v1.10.2's defaultHelpFunc/defaultUsageFunc (names padded to the longest sibling, at least 11) and
+// pflag's FlagUsages (sorted, three spaces after the longest flag column).
+describe('istioctl waypoint, ztunnel-config and proxy-config: their group help (1.29.6)', () => {
+  let h: IstioHarness;
+  before(async () => {
+    h = await startIstioHarness({boot: false});
+  });
+  after(async () => h?.close());
+
+  it('waypoint: runnable, so it prints its help bare and refuses any other word (its Args check)', async () => {
+    const r = await h.run('waypoint');
+    assert.equal(r.code, 0);
+    assert.equal(
+      r.stdout,
+      'A group of commands used to manage waypoint configuration\n\n' +
+        'Usage:\n  istioctl waypoint [flags]\n  istioctl waypoint [command]\n\n' +
+        'Examples:\n' +
+        '  # Apply a waypoint to the current namespace\n' +
+        '  istioctl waypoint apply\n\n' +
+        '  # Generate a waypoint as yaml\n' +
+        '  istioctl waypoint generate --namespace default\n\n' +
+        '  # List all waypoints in a specific namespace\n' +
+        '  istioctl waypoint list --namespace default\n\n' +
+        'Available Commands:\n' +
+        '  apply       Apply a waypoint configuration\n' +
+        '  delete      Delete a waypoint configuration\n' +
+        '  generate    Generate a waypoint configuration\n' +
+        '  list        List managed waypoint configurations\n' +
+        '  status      Show the status of waypoints\n\n' +
+        'Flags:\n' +
+        '  -h, --help          help for waypoint\n' +
+        '      --name string   name of the waypoint (default "waypoint")\n\n' +
+        GLOBAL_FLAGS +
+        '\nUse "istioctl waypoint [command] --help" for more information about a command.\n',
+    );
+    assert.equal((await h.run('waypoint --help')).stdout, r.stdout);
+    assert.equal((await h.run('waypoint -n foo --name w1')).stdout, r.stdout);
+    const bogus = await h.run('waypoint bogus');
+    assert.deepEqual([bogus.code, bogus.stdout, bogus.stderr], [1, '', 'Error: unknown subcommand "bogus"\n']);
+    // -h wins over the Args check (cobra looks at the help flag first)
+    assert.equal((await h.run('waypoint bogus --help')).stdout, r.stdout);
+  });
+
+  it('waypoint children are the real ones: no `gen`/`ls` aliases, no --network, status has its 1.29.6 Short', async () => {
+    for (const word of ['gen', 'ls']) {
+      const r = await h.run(`waypoint ${word}`);
+      assert.deepEqual([r.code, r.stderr], [1, `Error: unknown subcommand "${word}"\n`], word);
+    }
+    assert.equal((await h.run('waypoint apply --network n1')).stderr, 'Error: unknown flag: --network\n');
+    assert.match(
+      (await h.run('waypoint status --help')).stdout,
+      /^Show the status of waypoints in the cluster\n\nUsage:\n/,
+    );
+  });
+
+  it("a child's help: Long, Examples, its own flags sorted, the group's persistent ones under Global Flags", async () => {
+    const apply = await h.run('waypoint apply --help');
+    assert.equal(apply.code, 0);
+    assert.equal(
+      apply.stdout,
+      'Apply a waypoint configuration to the cluster\n\n' +
+        'Usage:\n  istioctl waypoint apply [flags]\n\n' +
+        'Examples:\n' +
+        '  # Apply a waypoint to the current namespace\n' +
+        '  istioctl waypoint apply\n\n' +
+        '  # Apply a waypoint to a specific namespace and wait for it to be ready\n' +
+        '  istioctl waypoint apply --namespace default --wait\n\n' +
+        'Flags:\n' +
+        '      --enroll-namespace            If set, the namespace will be labeled with the waypoint name\n' +
+        '      --for string                  Specify the traffic type [all none service workload] for the waypoint\n' +
+        '  -h, --help                        help for apply\n' +
+        '      --overwrite                   Overwrite the existing Waypoint used by the namespace\n' +
+        '  -r, --revision string             The revision to label the waypoint with\n' +
+        '  -w, --wait                        Wait for the waypoint to be ready\n' +
+        '      --waypoint-timeout duration   Timeout for waiting for waypoint ready (default 1m30s)\n\n' +
+        'Global Flags:\n' +
+        '      --context string          Kubernetes configuration context\n' +
+        '  -i, --istioNamespace string   Istio system namespace (default "istio-system")\n' +
+        '  -c, --kubeconfig string       Kubernetes configuration file\n' +
+        '      --name string             name of the waypoint (default "waypoint")\n' +
+        '  -n, --namespace string        Kubernetes namespace\n' +
+        '      --vklog Level             number for the log level verbosity. Like -v flag. ex: --vklog=9\n',
+    );
+    // every proxy-config child defines -o again; --proxy-admin-port it inherits
+    const cluster = (await h.run('pc cluster --help')).stdout;
+    const [flags, global] = cluster.split('Global Flags:\n') as [string, string];
+    assert.match(flags, /\n {2}-o, --output string {6}Output format: one of json\|yaml\|short \(default "short"\)\n/);
+    assert.match(flags, /\n {2}-f, --file string {8}Envoy config dump JSON file\n/);
+    assert.doesNotMatch(flags, /proxy-admin-port/);
+    assert.match(global, /\n {6}--proxy-admin-port int {4}Envoy proxy admin port \(default 15000\)\n/);
+    // and still parses it, with the group's --name for waypoint's children
+    assert.equal(
+      (await h.run('pc cluster --proxy-admin-port 15001')).stderr,
+      'Error: cluster requires pod name or --file parameter\n',
+    );
+    assert.match((await h.run('waypoint generate --name w1 -n foo')).stdout, /\n {2}name: w1\n {2}namespace: foo\n/);
+  });
+
+  it("zc and pc children's help: Long, their Use, Examples as written (a trailing newline included), their flags", async () => {
+    const cert = await h.run('zc certs --help');
+    assert.equal(cert.code, 0);
+    assert.equal(
+      cert.stdout,
+      'Retrieve information about certificates for the Ztunnel instance.\n\n' +
+        'Usage:\n  istioctl ztunnel-config certificate [flags]\n\n' +
+        'Aliases:\n  certificate, certificates, certs, cert\n\n' +
+        'Examples:\n' +
+        '  # Retrieve summary about workload configuration for a randomly chosen ztunnel.\n' +
+        '  istioctl ztunnel-config certificates\n\n' +
+        '  # Retrieve full certificate dump of workloads for a given Ztunnel instance.\n' +
+        '  istioctl ztunnel-config certificates <ztunnel-name[.namespace]> -o json\n\n\n' +
+        'Flags:\n' +
+        '  -f, --file string            Ztunnel config dump JSON file\n' +
+        '  -h, --help                   help for certificate\n' +
+        '      --node string            Filter workloads by node field\n' +
+        '  -o, --output string          Output format: one of json|yaml|short (default "short")\n' +
+        '      --proxy-admin-port int   Ztunnel proxy admin port (default 15000)\n\n' +
+        GLOBAL_FLAGS,
+    );
+    const secret = await h.run('pc secret -h');
+    assert.equal(
+      secret.stdout,
+      'Retrieve information about secret configuration for the Envoy instance in the specified pod.\n\n' +
+        'Usage:\n  istioctl proxy-config secret [<type>/]<name>[.<namespace>] [flags]\n\n' +
+        'Aliases:\n  secret, secrets, s\n\n' +
+        'Examples:\n' +
+        '  # Retrieve full secret configuration for a given pod from Envoy.\n' +
+        '  istioctl proxy-config secret <pod-name[.namespace]>\n\n' +
+        '  # Retrieve full secret configuration for a pod under a deployment from Envoy.\n' +
+        '  istioctl proxy-config secret deployment/<deployment-name[.namespace]>\n\n' +
+        '  # Retrieve full bootstrap without using Kubernetes API\n' +
+        "  ssh <user@hostname> 'curl localhost:15000/config_dump' > envoy-config.json\n" +
+        '  istioctl proxy-config secret --file envoy-config.json\n\n' +
+        'Flags:\n' +
+        '  -f, --file string     Envoy config dump JSON file\n' +
+        '  -h, --help            help for secret\n' +
+        '  -o, --output string   Output format: one of json|yaml|short (default "short")\n\n' +
+        'Global Flags:\n' +
+        '      --context string          Kubernetes configuration context\n' +
+        '  -i, --istioNamespace string   Istio system namespace (default "istio-system")\n' +
+        '  -c, --kubeconfig string       Kubernetes configuration file\n' +
+        '  -n, --namespace string        Kubernetes namespace\n' +
+        '      --proxy-admin-port int    Envoy proxy admin port (default 15000)\n' +
+        '      --vklog Level             number for the log level verbosity. Like -v flag. ex: --vklog=9\n',
+    );
+    // a filter of another child is refused, as pflag does
+    assert.equal((await h.run('zc certificates --address 10.0.0.1')).stderr, 'Error: unknown flag: --address\n');
+  });
+
+  it('ztunnel-config (zc): no Run, so any other word prints the help too; log is real but not simulated', async () => {
+    const r = await h.run('zc --help');
+    assert.equal(r.code, 0);
+    assert.equal(
+      r.stdout,
+      'A group of commands used to update or retrieve Ztunnel configuration from a Ztunnel instance.\n\n' +
+        'Usage:\n  istioctl ztunnel-config [command]\n\n' +
+        'Aliases:\n  ztunnel-config, zc\n\n' +
+        'Examples:\n' +
+        '  # Retrieve summary about workload configuration\n' +
+        '  istioctl ztunnel-config workload\n\n' +
+        '  # Retrieve summary about certificates\n' +
+        '  istioctl ztunnel-config certificates\n\n' +
+        'Available Commands:\n' +
+        '  all         Retrieves all configuration for the specified Ztunnel pod.\n' +
+        '  certificate Retrieves certificate for the specified Ztunnel pod.\n' +
+        '  connections Retrieves connections for the specified Ztunnel pod.\n' +
+        '  log         Retrieves logging levels of the Ztunnel instance in the specified pod.\n' +
+        '  policy      Retrieves policies for the specified Ztunnel pod.\n' +
+        '  service     Retrieves services for the specified Ztunnel pod.\n' +
+        '  workload    Retrieves workload configuration for the specified Ztunnel pod.\n\n' +
+        'Flags:\n  -h, --help   help for ztunnel-config\n\n' +
+        GLOBAL_FLAGS +
+        '\nUse "istioctl ztunnel-config [command] --help" for more information about a command.\n',
+    );
+    for (const line of ['ztunnel-config', 'zc', 'zc bogus']) {
+      const other = await h.run(line);
+      assert.deepEqual([other.code, other.stdout], [0, r.stdout], line);
+    }
+    for (const line of ['zc log ztunnel-abcde.istio-system --level debug', 'zc o']) {
+      const log = await h.run(line);
+      assert.equal(log.code, 1, line);
+      assert.equal(
+        log.stderr,
+        'Error: "istioctl ztunnel-config log" is not simulated in the Ambient Lab sandbox (it runs against a real cluster: the host backend).\n',
+      );
+    }
+  });
+
+  it('proxy-config (pc): no Run, its own -o and --proxy-admin-port; ecds and the hidden eds are real children', async () => {
+    const r = await h.run('pc');
+    assert.equal(r.code, 0);
+    assert.equal(
+      r.stdout,
+      'A group of commands used to retrieve information about proxy configuration from the Envoy config dump\n\n' +
+        'Usage:\n  istioctl proxy-config [command]\n\n' +
+        'Aliases:\n  proxy-config, pc\n\n' +
+        'Examples:\n' +
+        '  # Retrieve information about proxy configuration from an Envoy instance.\n' +
+        '  istioctl proxy-config <clusters|listeners|routes|endpoints|ecds|bootstrap|log|secret> <pod-name[.namespace]>\n\n' +
+        'Available Commands:\n' +
+        '  all            Retrieves all configuration for the Envoy in the specified pod\n' +
+        '  bootstrap      Retrieves bootstrap configuration for the Envoy in the specified pod\n' +
+        '  cluster        Retrieves cluster configuration for the Envoy in the specified pod\n' +
+        '  ecds           Retrieves typed extension configuration for the Envoy in the specified pod\n' +
+        '  endpoint       Retrieves endpoint configuration for the Envoy in the specified pod\n' +
+        '  listener       Retrieves listener configuration for the Envoy in the specified pod\n' +
+        '  log            Retrieves logging levels of the Envoy in the specified pod\n' +
+        '  rootca-compare Compare ROOTCA values for the two given pods\n' +
+        '  route          Retrieves route configuration for the Envoy in the specified pod\n' +
+        '  secret         Retrieves secret configuration for the Envoy in the specified pod\n\n' +
+        'Flags:\n' +
+        '  -h, --help                   help for proxy-config\n' +
+        '  -o, --output string          Output format: one of json|yaml|short (default "short")\n' +
+        '      --proxy-admin-port int   Envoy proxy admin port (default 15000)\n\n' +
+        GLOBAL_FLAGS +
+        '\nUse "istioctl proxy-config [command] --help" for more information about a command.\n',
+    );
+    // envoy-stats lives under experimental (root.go), so below proxy-config it is just another word
+    for (const line of ['proxy-config --help', 'pc -o json', 'pc envoy-stats sleep.foo']) {
+      const other = await h.run(line);
+      assert.deepEqual([other.code, other.stdout], [0, r.stdout], line);
+    }
+    const eds = await h.run('pc eds sleep.foo');
+    assert.equal(eds.code, 1);
+    assert.equal(
+      eds.stderr,
+      'Error: "istioctl proxy-config eds" is not simulated in the Ambient Lab sandbox (it runs against a real cluster: the host backend).\n',
+    );
+    assert.match((await h.run('pc ec sleep.foo')).stderr, /^Error: "istioctl proxy-config ecds" is not simulated in/);
   });
 });

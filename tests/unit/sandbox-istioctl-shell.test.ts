@@ -143,7 +143,7 @@ describe('istioctl in the sandbox shell', {skip: NO_KUBECTL}, () => {
       `client version: ${V}\ncontrol plane version: ${V}\ndata plane version: ${V} (3 proxies)\n`,
     );
     const vi = await sh('istioctl verify-install');
-    assert.equal(vi.code, 1);
+    assert.equal(vi.code, 64);
     assert.equal(
       vi.stderr,
       'Error: unknown command "verify-install" for "istioctl"\nRun \'istioctl --help\' for usage.\n',

@@ -56,6 +56,9 @@ export interface IstioctlCommand {
   path: string[];
   aliases?: string[];
   short: string;
+  /** cobra's Long and Example, when the help should print them (it prints Long instead of Short) */
+  long?: string;
+  example?: string;
   /** cobra's Use line, for usage text */
   use: string;
   flags: FlagSpec[];

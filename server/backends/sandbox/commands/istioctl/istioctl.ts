@@ -20,7 +20,15 @@ import {commandWords, ROOT_FLAGS, unknownCommand} from './cobra';
 import {istioRelease} from './istio-release';
 import {rootHelp, TOP_LEVEL} from './root-help';
 import {ISTIOCTL_COMMANDS} from './subcommands';
-import {cobraGroupHelp, GROUPS, groupChild} from './groups';
+import {
+  cobraGroupHelp,
+  groupChild,
+  groupNamed,
+  GROUPS,
+  inheritedGroupFlags,
+  sortedFlags,
+  type CommandGroup,
+} from './groups';
 import {FlagError, flagUsage, parseFlags} from '../../kit/flags';
 
 export const defaultIstioctlOptions = (): IstioctlOptions => ({
@@ -42,7 +50,7 @@ const GROUP_ALIASES: Record<string, string> = {
   'proxy-config': 'proxy-config',
 };
 
-function findCommand(words: string[]): {cmd?: IstioctlCommand; consumed: number; group?: string} {
+function findCommand(words: string[]): {cmd?: IstioctlCommand; consumed: number; group?: CommandGroup} {
   const first = GROUP_ALIASES[words[0] ?? ''] ?? words[0];
   const matches = (c: IstioctlCommand, w: string | undefined, i: number) =>
     w !== undefined && (c.path[i] === w || (i === c.path.length - 1 && !!c.aliases?.includes(w)));
@@ -50,25 +58,30 @@ function findCommand(words: string[]): {cmd?: IstioctlCommand; consumed: number;
     if (c.path.length === 1 && (c.path[0] === first || c.aliases?.includes(words[0]!))) return {cmd: c, consumed: 1};
     if (c.path.length === 2 && c.path[0] === first && matches(c, words[1], 1)) return {cmd: c, consumed: 2};
   }
-  const isGroup = ISTIOCTL_COMMANDS.some((c) => c.path.length === 2 && c.path[0] === first);
-  return {consumed: 0, group: isGroup ? first : undefined};
+  return {consumed: 0, group: groupNamed(first)};
 }
 
-function groupHelp(group: string): string {
-  const real = GROUPS[group];
-  if (real)
-    return cobraGroupHelp(
-      real,
-      ROOT_FLAGS.filter((f) => f.name !== 'help'),
-    );
-  const children = ISTIOCTL_COMMANDS.filter((c) => c.path[0] === group && c.path.length === 2);
-  const w = Math.max(11, ...children.map((c) => c.path[1]!.length)) + 1;
-  return `Usage:\n  istioctl ${group} [command]\n\nAvailable Commands:\n${children.map((c) => `  ${c.path[1]!.padEnd(w)}${c.short}`).join('\n')}\n\nUse "istioctl ${group} [command] --help" for more information about a command.\n`;
-}
-
+/**
+ * a simulated command's help as cobra's defaultHelpFunc prints it: Long or Short, Usage, Aliases, Examples, its own
+ * flags, then the root's and its group's persistent ones, each sorted by name
+ */
 function commandHelp(c: IstioctlCommand): string {
-  return `${c.short}\n\nUsage:\n  ${c.use}\n${c.aliases ? `\nAliases:\n  ${[c.path[c.path.length - 1], ...c.aliases].join(', ')}\n` : ''}\nFlags:\n${flagUsage([...c.flags, {name: 'help', short: 'h', type: 'bool', usage: `help for ${c.path[c.path.length - 1]}`}])}\n\nGlobal Flags:\n${flagUsage(ROOT_FLAGS.filter((f) => f.name !== 'help'))}\n`;
+  const name = c.path[c.path.length - 1]!;
+  const own = sortedFlags([...c.flags, {name: 'help', short: 'h', type: 'bool', usage: `help for ${name}`}]);
+  const global = sortedFlags([...ROOT_FLAGS.filter((f) => f.name !== 'help'), ...inheritedGroupFlags(c.path, c.flags)]);
+  return (
+    `${c.long ?? c.short}\n\nUsage:\n  ${c.use}\n` +
+    (c.aliases ? `\nAliases:\n  ${[name, ...c.aliases].join(', ')}\n` : '') +
+    (c.example ? `\nExamples:\n${c.example}\n` : '') +
+    `\nFlags:\n${flagUsage(own)}\n\nGlobal Flags:\n${flagUsage(global)}\n`
+  );
 }
+
+/**
+ * istioctl's exit code for cobra's `unknown command` and for flag errors (root.go wraps every flag error in a
+ * CommandParseError): ExitIncorrectUsage in istioctl/cmd/sysexits.go GetExitCode, 1.29.6. Other errors exit 1.
+ */
+const EXIT_INCORRECT_USAGE = 64;
 
 /** a cluster command without a cluster: what client-go says when nothing listens where the kubeconfig points */
 const NO_CLUSTER =
@@ -80,7 +93,11 @@ export async function runIstioctl(
   cluster: IstioctlCluster,
   opts: IstioctlOptions = defaultIstioctlOptions(),
 ): Promise<number> {
-  const allFlags = [...ROOT_FLAGS, ...ISTIOCTL_COMMANDS.flatMap((c) => c.flags)];
+  const allFlags = [
+    ...ROOT_FLAGS,
+    ...Object.values(GROUPS).flatMap((g) => g.flags ?? []),
+    ...ISTIOCTL_COMMANDS.flatMap((c) => c.flags),
+  ];
   const words = commandWords(args, allFlags);
   const help = args.includes('-h') || args.includes('--help');
   if (!words.length || words[0] === 'help') {
@@ -90,21 +107,26 @@ export async function runIstioctl(
   const found = findCommand(words);
   if (!found.cmd) {
     if (found.group) {
-      // a real child the sandbox does not simulate says so; any other word gets the group's help, as cobra
-      // answers a non-root command that has subcommands but no Run
-      const real = GROUPS[found.group];
-      const child = real && groupChild(real, words[1]);
+      // a real child the sandbox does not simulate says so. Any other word: a runnable group's Args check refuses
+      // it (waypoint, tag); a group without Run prints its help (cobra's legacyArgs accepts any word below the root)
+      const group = found.group;
+      const child = groupChild(group, words[1]);
       if (child) {
         io.stderr.write(
-          `Error: "istioctl ${found.group} ${child}" is not simulated in the Ambient Lab sandbox (it runs against a real cluster: the host backend).\n`,
+          `Error: "istioctl ${group.name} ${child}" is not simulated in the Ambient Lab sandbox (it runs against a real cluster: the host backend).\n`,
         );
         return 1;
       }
-      if (real?.runnable && words[1] !== undefined && !help) {
+      if (group.runnable && words[1] !== undefined && !help) {
         io.stderr.write(`Error: unknown subcommand "${words[1]}"\n`);
         return 1;
       }
-      io.stdout.write(groupHelp(found.group));
+      io.stdout.write(
+        cobraGroupHelp(
+          group,
+          ROOT_FLAGS.filter((f) => f.name !== 'help'),
+        ),
+      );
       return 0;
     }
     const known = TOP_LEVEL.find(([n]) => n === words[0]);
@@ -121,7 +143,7 @@ export async function runIstioctl(
         TOP_LEVEL.map(([n]) => n),
       ),
     );
-    return 1;
+    return EXIT_INCORRECT_USAGE;
   }
   const cmd = found.cmd;
   if (help) {
@@ -130,11 +152,11 @@ export async function runIstioctl(
   }
   let parsed;
   try {
-    parsed = parseFlags(args, [...ROOT_FLAGS, ...cmd.flags]);
+    parsed = parseFlags(args, [...ROOT_FLAGS, ...inheritedGroupFlags(cmd.path, cmd.flags), ...cmd.flags]);
   } catch (e) {
     if (!(e instanceof FlagError)) throw e;
     io.stderr.write(`Error: ${e.message}\n`);
-    return 1;
+    return EXIT_INCORRECT_USAGE;
   }
   // the words that named the command are not its arguments
   const positional = parsed.args.slice(found.consumed);

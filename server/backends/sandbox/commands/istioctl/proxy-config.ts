@@ -391,6 +391,7 @@ function structured(ctx: RunContext, doc: unknown): boolean {
   throw new CommandError(`output format "${out}" not supported`);
 }
 
+/** each child defines -o and -f again (proxyconfig.go); --proxy-admin-port is the group's (groups.ts PROXY_CONFIG) */
 const COMMON = [
   {
     name: 'output',
@@ -399,9 +400,183 @@ const COMMON = [
     default: 'short',
     usage: 'Output format: one of json|yaml|short',
   },
-  {name: 'file', short: 'f', type: 'string' as const, usage: 'Envoy config dump file'},
-  {name: 'proxy-admin-port', type: 'int' as const, default: 15000, usage: 'Envoy proxy admin port'},
+  {name: 'file', short: 'f', type: 'string' as const, usage: 'Envoy config dump JSON file'},
 ];
+
+/** each child's Use, Long and Example (proxyconfig.go 1.29.6), for its help */
+const PC_TEXTS: Record<string, {use: string; long: string; example: string}> = {
+  cluster: {
+    use: 'istioctl proxy-config cluster [<type>/]<name>[.<namespace>] [flags]',
+    long: 'Retrieve information about cluster configuration for the Envoy instance in the specified pod.',
+    example: `  # Retrieve summary about cluster configuration for a given pod from Envoy.
+  istioctl proxy-config clusters <pod-name[.namespace]>
+
+  # Retrieve summary about cluster configuration for a pod under a deployment from Envoy.
+  istioctl proxy-config clusters deployment/<deployment-name[.namespace]>
+
+  # Retrieve cluster summary for clusters with port 9080.
+  istioctl proxy-config clusters <pod-name[.namespace]> --port 9080
+
+  # Retrieve full cluster dump for clusters that are inbound with a FQDN of details.default.svc.cluster.local.
+  istioctl proxy-config clusters <pod-name[.namespace]> --fqdn details.default.svc.cluster.local --direction inbound -o json
+
+  # Retrieve cluster summary without using Kubernetes API
+  ssh <user@hostname> 'curl localhost:15000/config_dump' > envoy-config.json
+  istioctl proxy-config clusters --file envoy-config.json
+`,
+  },
+  listener: {
+    use: 'istioctl proxy-config listener [<type>/]<name>[.<namespace>] [flags]',
+    long: 'Retrieve information about listener configuration for the Envoy instance in the specified pod.',
+    example: `  # Retrieve summary about listener configuration for a given pod from Envoy.
+  istioctl proxy-config listeners <pod-name[.namespace]>
+
+  # Retrieve summary about listener configuration a pod under a deployment from Envoy.
+  istioctl proxy-config deployment/<deployment-name[.namespace]>
+
+  # Retrieve listener summary for listeners with port 9080.
+  istioctl proxy-config listeners <pod-name[.namespace]> --port 9080
+
+  # Retrieve full listener dump for HTTP listeners with a wildcard address (0.0.0.0).
+  istioctl proxy-config listeners <pod-name[.namespace]> --type HTTP --address 0.0.0.0 -o json
+
+  # Retrieve listener summary without using Kubernetes API
+  ssh <user@hostname> 'curl localhost:15000/config_dump' > envoy-config.json
+  istioctl proxy-config listeners --file envoy-config.json
+`,
+  },
+  route: {
+    use: 'istioctl proxy-config route [<type>/]<name>[.<namespace>] [flags]',
+    long: 'Retrieve information about route configuration for the Envoy instance in the specified pod.',
+    example: `  # Retrieve summary about route configuration for a given pod from Envoy.
+  istioctl proxy-config routes <pod-name[.namespace]>
+
+  # Retrieve summary about route configuration for a pod under a deployment from Envoy.
+  istioctl proxy-config routes deployment/<deployment-name[.namespace]>
+
+  # Retrieve route summary for route 9080.
+  istioctl proxy-config route <pod-name[.namespace]> --name 9080
+
+  # Retrieve full route dump for route 9080
+  istioctl proxy-config route <pod-name[.namespace]> --name 9080 -o json
+
+  # Retrieve route summary without using Kubernetes API
+  ssh <user@hostname> 'curl localhost:15000/config_dump' > envoy-config.json
+  istioctl proxy-config routes --file envoy-config.json
+`,
+  },
+  endpoint: {
+    use: 'istioctl proxy-config endpoint [<type>/]<name>[.<namespace>] [flags]',
+    long: 'Retrieve information about endpoint configuration for the Envoy instance in the specified pod.',
+    example: `  # Retrieve full endpoint configuration for a given pod from Envoy.
+  istioctl proxy-config endpoint <pod-name[.namespace]>
+
+  # Retrieve full endpoint configuration for a pod under a deployment from Envoy.
+  istioctl proxy-config endpoint deployment/<deployment-name[.namespace]>
+
+  # Retrieve endpoint summary for endpoint with port 9080.
+  istioctl proxy-config endpoint <pod-name[.namespace]> --port 9080
+
+  # Retrieve full endpoint with a address (172.17.0.2).
+  istioctl proxy-config endpoint <pod-name[.namespace]> --address 172.17.0.2 -o json
+
+  # Retrieve full endpoint with a cluster name (outbound|9411||zipkin.istio-system.svc.cluster.local).
+  istioctl proxy-config endpoint <pod-name[.namespace]> --cluster "outbound|9411||zipkin.istio-system.svc.cluster.local" -o json
+  # Retrieve full endpoint with the status (healthy).
+  istioctl proxy-config endpoint <pod-name[.namespace]> --status healthy -ojson
+
+  # Retrieve endpoint summary without using Kubernetes API
+  ssh <user@hostname> 'curl localhost:15000/clusters?format=json' > envoy-clusters.json
+  istioctl proxy-config endpoints --file envoy-clusters.json
+`,
+  },
+  secret: {
+    use: 'istioctl proxy-config secret [<type>/]<name>[.<namespace>] [flags]',
+    long: 'Retrieve information about secret configuration for the Envoy instance in the specified pod.',
+    example: `  # Retrieve full secret configuration for a given pod from Envoy.
+  istioctl proxy-config secret <pod-name[.namespace]>
+
+  # Retrieve full secret configuration for a pod under a deployment from Envoy.
+  istioctl proxy-config secret deployment/<deployment-name[.namespace]>
+
+  # Retrieve full bootstrap without using Kubernetes API
+  ssh <user@hostname> 'curl localhost:15000/config_dump' > envoy-config.json
+  istioctl proxy-config secret --file envoy-config.json`,
+  },
+  all: {
+    use: 'istioctl proxy-config all [<type>/]<name>[.<namespace>] [flags]',
+    long: 'Retrieve information about all configuration for the Envoy instance in the specified pod.',
+    example: `  # Retrieve summary about all configuration for a given pod from Envoy.
+  istioctl proxy-config all <pod-name[.namespace]>
+
+  # Retrieve summary about all configuration for a pod under a deployment from Envoy.
+  istioctl proxy-config all deployment/<deployment-name[.namespace]>
+
+  # Retrieve full cluster dump as JSON
+  istioctl proxy-config all <pod-name[.namespace]> -o json
+
+  # Retrieve full cluster dump with short syntax
+  istioctl pc a <pod-name[.namespace]>
+
+  # Retrieve cluster summary without using Kubernetes API
+  ssh <user@hostname> 'curl localhost:15000/config_dump' > envoy-config.json
+  istioctl proxy-config all --file envoy-config.json
+`,
+  },
+  bootstrap: {
+    use: 'istioctl proxy-config bootstrap [<type>/]<name>[.<namespace>] [flags]',
+    long: 'Retrieve information about bootstrap configuration for the Envoy instance in the specified pod.',
+    example: `  # Retrieve full bootstrap configuration for a given pod from Envoy.
+  istioctl proxy-config bootstrap <pod-name[.namespace]>
+
+  # Retrieve full bootstrap configuration for a pod under a deployment from Envoy.
+  istioctl proxy-config bootstrap deployment/<deployment-name[.namespace]>
+
+  # Retrieve full bootstrap without using Kubernetes API
+  ssh <user@hostname> 'curl localhost:15000/config_dump' > envoy-config.json
+  istioctl proxy-config bootstrap --file envoy-config.json
+
+  # Show a human-readable Istio and Envoy version summary
+  istioctl proxy-config bootstrap <pod-name[.namespace]> -o short
+`,
+  },
+  log: {
+    use: 'istioctl proxy-config log [<type>/]<name>[.<namespace>] [flags]',
+    long: 'Retrieve information about logging levels of the Envoy instance in the specified pod, and update optionally',
+    example: `  # Retrieve information about logging levels for a given pod from Envoy.
+  istioctl proxy-config log <pod-name[.namespace]>
+
+  # Update levels of the all loggers
+  istioctl proxy-config log <pod-name[.namespace]> --level none
+
+  # Update levels of the specified loggers.
+  istioctl proxy-config log <pod-name[.namespace]> --level http:debug,redis:debug
+
+  # Reset levels of all the loggers to default value (warning).
+  istioctl proxy-config log <pod-name[.namespace]> -r
+`,
+  },
+  ecds: {
+    use: 'istioctl proxy-config ecds [<type>/]<name>[.<namespace>] [flags]',
+    long: 'Retrieve information about typed extension configuration for the Envoy instance in the specified pod.',
+    example: `  # Retrieve full typed extension configuration for a given pod from Envoy.
+  istioctl proxy-config ecds <pod-name[.namespace]>
+
+  # Retrieve full typed extension configuration for a pod under a deployment from Envoy.
+  istioctl proxy-config ecds deployment/<deployment-name[.namespace]>
+
+  # Retrieve endpoint summary without using Kubernetes API
+  ssh <user@hostname> 'curl localhost:15000/config_dump' > envoy-config.json
+  istioctl proxy-config ecds --file envoy-config.json
+`,
+  },
+  'rootca-compare': {
+    use: 'istioctl proxy-config rootca-compare [pod/]<name-1>[.<namespace-1>] [pod/]<name-2>[.<namespace-2>] [flags]',
+    long: 'Compare ROOTCA values for given 2 pods to check the connectivity between them.',
+    example: `  # Compare ROOTCA values for given 2 pods to check the connectivity between them.
+  istioctl proxy-config rootca-compare <pod-name-1[.namespace]> <pod-name-2[.namespace]>`,
+  },
+};
 
 const pc = (
   name: string,
@@ -413,7 +588,7 @@ const pc = (
   path: ['proxy-config', name],
   aliases,
   short,
-  use: `istioctl proxy-config ${name} [<type>/]<name>[.<namespace>] [flags]`,
+  ...PC_TEXTS[name]!,
   needsCluster: true,
   flags: [...COMMON, ...extra],
   run: async (ctx, store) => {
@@ -429,7 +604,7 @@ const notSimulated = (name: string, aliases: string[], short: string): IstioctlC
   path: ['proxy-config', name],
   aliases,
   short,
-  use: `istioctl proxy-config ${name} [<type>/]<name>[.<namespace>] [flags]`,
+  ...PC_TEXTS[name]!,
   needsCluster: true,
   flags: [...COMMON],
   run: async () => {
@@ -480,6 +655,6 @@ export const PROXY_CONFIG_COMMANDS: IstioctlCommand[] = [
   notSimulated('all', ['a'], 'Retrieves all configuration for the Envoy in the specified pod'),
   notSimulated('bootstrap', ['b'], 'Retrieves bootstrap configuration for the Envoy in the specified pod'),
   notSimulated('log', ['o'], 'Retrieves logging levels of the Envoy in the specified pod'),
-  notSimulated('envoy-stats', ['es'], 'Retrieves Envoy metrics in the specified pod'),
+  notSimulated('ecds', ['ec'], 'Retrieves typed extension configuration for the Envoy in the specified pod'),
   notSimulated('rootca-compare', ['rc'], 'Compare ROOTCA values for the two given pods'),
 ];

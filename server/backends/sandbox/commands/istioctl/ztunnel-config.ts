@@ -23,26 +23,18 @@ import {
 } from './mesh-view';
 import {selectorObjectMatcher} from '../../api/label-selector';
 import {formatTable} from '../../kit/table';
+import type {FlagSpec} from '../../kit/flags';
 import {listOf} from '../../api/kinds';
 import {labelsOf} from '../../mesh/world';
 import {STATIC_STRICT_POLICY} from '../../mesh/peer-authentication';
 import {stringify} from 'yaml';
 
-const ZC_FLAGS = [
-  {
-    name: 'output',
-    short: 'o',
-    type: 'string' as const,
-    default: 'short',
-    usage: 'Output format: one of json|yaml|short',
-  },
-  {name: 'node', type: 'string' as const, usage: 'Filter workloads by node field'},
-  {name: 'workload-namespace', type: 'string' as const, usage: 'Filter workloads by namespace field'},
-  {name: 'workload-node', type: 'string' as const, usage: 'Filter workloads by node field'},
-  {name: 'address', type: 'string' as const, usage: 'Filter workloads by address field'},
-  {name: 'service-namespace', type: 'string' as const, usage: 'Filter services by namespace field'},
-  {name: 'proxy-admin-port', type: 'int' as const, default: 15000, usage: 'Ztunnel admin port'},
-  {name: 'file', short: 'f', type: 'string' as const, usage: 'Ztunnel config dump JSON file'},
+/** every child's commonFlags.attach (ztunnelconfig.go 1.29.6); each child adds its own filters */
+const ZC_FLAGS: FlagSpec[] = [
+  {name: 'proxy-admin-port', type: 'int', default: 15000, usage: 'Ztunnel proxy admin port'},
+  {name: 'output', short: 'o', type: 'string', default: 'short', usage: 'Output format: one of json|yaml|short'},
+  {name: 'node', type: 'string', usage: 'Filter workloads by node field'},
+  {name: 'file', short: 'f', type: 'string', usage: 'Ztunnel config dump JSON file'},
 ];
 
 function ztunnels(store: ObjectStore, ctx: RunContext): KubeObject[] {
@@ -427,40 +419,134 @@ function structured(ctx: RunContext, doc: unknown): boolean {
   return true;
 }
 
-const sub = (name: string, aliases: string[], short: string, run: IstioctlCommand['run']): IstioctlCommand => ({
-  path: ['ztunnel-config', name],
+/** a child as ztunnelconfig.go 1.29.6 declares it: Use, Short, aliases, Long, Example and its own filter flags */
+const sub = (
+  use: string,
+  aliases: string[],
+  short: string,
+  long: string,
+  example: string,
+  extra: FlagSpec[],
+  run: IstioctlCommand['run'],
+): IstioctlCommand => ({
+  path: ['ztunnel-config', use.split(' ')[0]!],
   aliases,
   short,
-  use: `istioctl ztunnel-config ${name} [<type>/]<name>[.<namespace>] [flags]`,
+  long,
+  example,
+  use: `istioctl ztunnel-config ${use} [flags]`,
   needsCluster: true,
-  flags: ZC_FLAGS,
+  flags: [...ZC_FLAGS, ...extra],
   run,
 });
 
+const WORKLOAD_NAMESPACE: FlagSpec = {
+  name: 'workload-namespace',
+  type: 'string',
+  usage: 'Filter workloads by namespace field',
+};
+
 export const ZTUNNEL_CONFIG_COMMANDS: IstioctlCommand[] = [
-  {
-    ...sub('all', [], 'Retrieves all configuration for the specified Ztunnel pod.', allCmd),
-    use: 'istioctl ztunnel-config all [flags]',
-    flags: [...ZC_FLAGS, {name: 'with-headers', type: 'bool', usage: 'Print summary with headers'}],
-  },
-  {
-    ...sub('connections', ['cons'], 'Retrieves connections for the specified Ztunnel pod.', connectionsCmd),
-    flags: [
-      ...ZC_FLAGS,
+  sub(
+    'all',
+    [],
+    'Retrieves all configuration for the specified Ztunnel pod.',
+    'Retrieve information about all configuration for the Ztunnel instance.',
+    `  # Retrieve summary about all configuration for a randomly chosen ztunnel.
+  istioctl ztunnel-config all
+
+  # Retrieve full configuration dump of workloads for a given Ztunnel instance.
+  istioctl ztunnel-config all <ztunnel-name[.namespace]> -o json
+`,
+    [{name: 'with-headers', type: 'bool', usage: 'Print summary with headers'}],
+    allCmd,
+  ),
+  sub(
+    'connections [<type>/]<name>[.<namespace>]',
+    ['cons'],
+    'Retrieves connections for the specified Ztunnel pod.',
+    'Retrieve information about connections for the Ztunnel instance.',
+    `  # Retrieve summary about connections for the ztunnel on a specific node.
+  istioctl ztunnel-config connections --node ambient-worker
+
+  # Retrieve summary of connections for a given Ztunnel instance.
+  istioctl ztunnel-config connections <ztunnel-name[.namespace]>
+`,
+    [
       {name: 'direction', type: 'string', usage: 'Filter workloads by direction (inbound or outbound)'},
       {name: 'raw', type: 'bool', usage: 'If set, show IP addresses instead of names'},
+      WORKLOAD_NAMESPACE,
     ],
-  },
-  {
-    ...sub('policy', ['policies', 'p', 'pol'], 'Retrieves policies for the specified Ztunnel pod.', policiesCmd),
-    flags: [...ZC_FLAGS, {name: 'policy-namespace', type: 'string', usage: 'Filter policies by namespace field'}],
-  },
+    connectionsCmd,
+  ),
+  sub(
+    'policy',
+    ['policies', 'p', 'pol'],
+    'Retrieves policies for the specified Ztunnel pod.',
+    'Retrieve information about policies for the Ztunnel instance.',
+    `  # Retrieve summary about policy configuration for a randomly chosen ztunnel.
+  istioctl ztunnel-config policies
+
+  # Retrieve full policy dump of workloads for a given Ztunnel instance.
+  istioctl ztunnel-config policies <ztunnel-name[.namespace]> -o json
+`,
+    [{name: 'policy-namespace', type: 'string', usage: 'Filter policies by namespace field'}],
+    policiesCmd,
+  ),
   sub(
     'certificate',
     ['certificates', 'certs', 'cert'],
     'Retrieves certificate for the specified Ztunnel pod.',
+    'Retrieve information about certificates for the Ztunnel instance.',
+    `  # Retrieve summary about workload configuration for a randomly chosen ztunnel.
+  istioctl ztunnel-config certificates
+
+  # Retrieve full certificate dump of workloads for a given Ztunnel instance.
+  istioctl ztunnel-config certificates <ztunnel-name[.namespace]> -o json
+`,
+    [],
     certificatesCmd,
   ),
-  sub('service', ['services', 's', 'svc'], 'Retrieves services for the specified Ztunnel pod.', servicesCmd),
-  sub('workload', ['workloads', 'w'], 'Retrieves workload configuration for the specified Ztunnel pod.', workloadsCmd),
+  sub(
+    'service',
+    ['services', 's', 'svc'],
+    'Retrieves services for the specified Ztunnel pod.',
+    'Retrieve information about services for the Ztunnel instance.',
+    `  # Retrieve summary about services configuration for a randomly chosen ztunnel.
+  istioctl ztunnel-config services
+
+  # Retrieve full services dump of workloads for a given Ztunnel instance.
+  istioctl ztunnel-config services <ztunnel-name[.namespace]> -o json
+`,
+    [{name: 'service-namespace', type: 'string', usage: 'Filter services by namespace field'}],
+    servicesCmd,
+  ),
+  sub(
+    'workload [<type>/]<name>[.<namespace>]',
+    ['w', 'workloads'],
+    'Retrieves workload configuration for the specified Ztunnel pod.',
+    'Retrieve information about workload configuration for the Ztunnel instance.',
+    `  # Retrieve summary about workload configuration for a randomly chosen ztunnel.
+  istioctl ztunnel-config workload
+
+  # Retrieve summary of workloads on node XXXX for a given Ztunnel instance.
+  istioctl ztunnel-config workload <ztunnel-name[.namespace]> --node ambient-worker
+
+  # Retrieve full workload dump of workloads with address XXXX for a given Ztunnel instance.
+  istioctl ztunnel-config workload <ztunnel-name[.namespace]> --address 0.0.0.0 -o json
+
+  # Retrieve Ztunnel config dump separately and inspect from file.
+  kubectl exec -it $ZTUNNEL -n istio-system -- curl localhost:15000/config_dump > ztunnel-config.json
+  istioctl ztunnel-config workloads --file ztunnel-config.json
+
+  # Retrieve workload summary for a specific namespace
+  istioctl ztunnel-config workloads <ztunnel-name[.namespace]> --workload-namespace foo
+`,
+    [
+      {name: 'address', type: 'string', usage: 'Filter workloads by address field'},
+      WORKLOAD_NAMESPACE,
+      {name: 'workload-node', type: 'string', usage: 'Filter workloads by node'},
+    ],
+    workloadsCmd,
+  ),
 ];

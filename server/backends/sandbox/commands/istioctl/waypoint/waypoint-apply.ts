@@ -9,7 +9,7 @@ import type {KubeObject} from '../../../api/types';
 import {ApiError} from '../../../api/status';
 import {bool, CommandError, str, type IstioctlCommand, type RunContext} from '../command';
 import {makeWaypoint} from './waypoint-gateway';
-import {FOR_FLAG, NAME_FLAG, REVISION_FLAG, TIMEOUT_FLAG, WAIT_FLAG} from './waypoint-flags';
+import {FOR_FLAG, REVISION_FLAG, TIMEOUT_FLAG, WAIT_FLAG} from './waypoint-flags';
 import {waitProgrammed} from './waypoint-wait';
 import {getOf, mustType, typeOf} from '../../../api/kinds';
 import {labelsOf} from '../../../mesh/world';
@@ -81,17 +81,21 @@ async function apply(ctx: RunContext, store: ObjectStore): Promise<number> {
 export const waypointApply: IstioctlCommand = {
   path: ['waypoint', 'apply'],
   short: 'Apply a waypoint configuration',
+  long: 'Apply a waypoint configuration to the cluster',
+  example: `  # Apply a waypoint to the current namespace
+  istioctl waypoint apply
+
+  # Apply a waypoint to a specific namespace and wait for it to be ready
+  istioctl waypoint apply --namespace default --wait`,
   use: 'istioctl waypoint apply [flags]',
   needsCluster: true,
   flags: [
-    NAME_FLAG,
     FOR_FLAG,
     REVISION_FLAG,
     WAIT_FLAG,
     TIMEOUT_FLAG,
     {name: 'enroll-namespace', type: 'bool', usage: 'If set, the namespace will be labeled with the waypoint name'},
     {name: 'overwrite', type: 'bool', usage: 'Overwrite the existing Waypoint used by the namespace'},
-    {name: 'network', type: 'string', usage: 'network for the waypoint'},
   ],
   run: apply,
 };

@@ -2,7 +2,7 @@
 import type {ObjectStore} from '../../../api/store';
 import {bool, str, type IstioctlCommand, type RunContext} from '../command';
 import {isWaypointGateway} from '../mesh-view';
-import {NAME_FLAG, REVISION_FLAG} from './waypoint-flags';
+import {REVISION_FLAG} from './waypoint-flags';
 import {listOf, mustType} from '../../../api/kinds';
 
 async function del(ctx: RunContext, store: ObjectStore): Promise<number> {
@@ -30,8 +30,20 @@ async function del(ctx: RunContext, store: ObjectStore): Promise<number> {
 export const waypointDelete: IstioctlCommand = {
   path: ['waypoint', 'delete'],
   short: 'Delete a waypoint configuration',
+  long: 'Delete a waypoint configuration from the cluster',
+  example: `  # Delete a waypoint by name, which can obtain from istioctl waypoint list
+  istioctl waypoint delete waypoint-name --namespace default
+
+  # Delete several waypoints by name
+  istioctl waypoint delete waypoint-name1 waypoint-name2 --namespace default
+
+  # Delete all waypoints in a specific namespace
+  istioctl waypoint delete --all --namespace default
+
+  # Delete specific revision waypoints in a namespace
+  istioctl waypoint delete --revision v1 --namespace default`,
   use: 'istioctl waypoint delete [flags]',
   needsCluster: true,
-  flags: [NAME_FLAG, REVISION_FLAG, {name: 'all', type: 'bool', usage: 'Delete all waypoints in the namespace'}],
+  flags: [REVISION_FLAG, {name: 'all', type: 'bool', usage: 'Delete all waypoints in the namespace'}],
   run: del,
 };

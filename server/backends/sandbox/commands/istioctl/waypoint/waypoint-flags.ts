@@ -1,5 +1,5 @@
 import type {FlagSpec} from '../../../kit/flags';
-/** Flags of `istioctl waypoint ...` (waypoint.go): --name is persistent; the rest per subcommand. */
+/** Flags of `istioctl waypoint ...` (waypoint.go): --name is the group's (groups.ts), the rest per subcommand. */
 
 export const NAME_FLAG: FlagSpec = {name: 'name', type: 'string', default: 'waypoint', usage: 'name of the waypoint'};
 export const FOR_FLAG: FlagSpec = {

@@ -1,15 +1,17 @@
 /** `istioctl waypoint generate`: the waypoint Gateway as YAML, nothing written to the cluster. */
 import {str, type IstioctlCommand} from '../command';
 import {makeWaypoint, waypointYaml} from './waypoint-gateway';
-import {FOR_FLAG, NAME_FLAG, REVISION_FLAG} from './waypoint-flags';
+import {FOR_FLAG, REVISION_FLAG} from './waypoint-flags';
 
 export const waypointGenerate: IstioctlCommand = {
   path: ['waypoint', 'generate'],
-  aliases: ['gen'],
   short: 'Generate a waypoint configuration',
+  long: 'Generate a waypoint configuration as YAML',
+  example: `  # Generate a waypoint as yaml
+  istioctl waypoint generate --namespace default`,
   use: 'istioctl waypoint generate [flags]',
   needsCluster: false,
-  flags: [NAME_FLAG, FOR_FLAG, REVISION_FLAG],
+  flags: [FOR_FLAG, REVISION_FLAG],
   async run(ctx) {
     const gw = makeWaypoint(
       str(ctx.flags.name, 'waypoint'),

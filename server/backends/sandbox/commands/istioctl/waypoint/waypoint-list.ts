@@ -8,7 +8,7 @@ import type {KubeObject} from '../../../api/types';
 import {bool, str, type IstioctlCommand, type RunContext} from '../command';
 import {isWaypointGateway} from '../mesh-view';
 import {conditionOf} from './waypoint-gateway';
-import {ALL_NAMESPACES_FLAG, NAME_FLAG, TIMEOUT_FLAG} from './waypoint-flags';
+import {ALL_NAMESPACES_FLAG, TIMEOUT_FLAG} from './waypoint-flags';
 import {waitProgrammed} from './waypoint-wait';
 import {formatTable} from '../../../kit/table';
 import {listOf} from '../../../api/kinds';
@@ -75,21 +75,34 @@ async function status(ctx: RunContext, store: ObjectStore): Promise<number> {
 
 export const waypointList: IstioctlCommand = {
   path: ['waypoint', 'list'],
-  aliases: ['ls'],
   short: 'List managed waypoint configurations',
+  long: 'List managed waypoint configurations in the cluster',
+  example: `  # List all waypoints in a specific namespace
+  istioctl waypoint list --namespace default
+
+  # List all waypoints in the cluster
+  istioctl waypoint list -A`,
   use: 'istioctl waypoint list [flags]',
   needsCluster: true,
-  flags: [NAME_FLAG, ALL_NAMESPACES_FLAG],
+  flags: [ALL_NAMESPACES_FLAG],
   run: list,
 };
 
 export const waypointStatus: IstioctlCommand = {
   path: ['waypoint', 'status'],
-  short: 'Show the status of waypoints in a namespace',
+  short: 'Show the status of waypoints',
+  long: 'Show the status of waypoints in the cluster',
+  example: `  # Show the status of the waypoint in the default namespace
+  istioctl waypoint status
+
+  # Show the status of the waypoint in a specific namespace
+  istioctl waypoint status --namespace default
+
+  # Show the status of the waypoint in all namespaces
+  istioctl waypoint status --all-namespaces`,
   use: 'istioctl waypoint status [flags]',
   needsCluster: true,
   flags: [
-    NAME_FLAG,
     ALL_NAMESPACES_FLAG,
     {name: 'wait', short: 'w', type: 'bool', default: true, usage: 'Wait for the waypoint to be ready'},
     TIMEOUT_FLAG,
