@@ -107,6 +107,19 @@ describe('argocd-server through kubectl port-forward', {skip: NO_KUBECTL}, () =>
         },
       ],
     });
+    // server.insecure in argocd-cmd-params-cm: the same port serves the API on plain HTTP
+    createPod(sb.store, {
+      name: 'argocd-server-insecure',
+      namespace: 'argocd',
+      containers: [
+        {
+          name: 'argocd-server',
+          image: 'quay.io/argoproj/argocd:v3.5.4',
+          args: ['/usr/local/bin/argocd-server'],
+          env: {ARGOCD_SERVER_INSECURE: 'true'},
+        },
+      ],
+    });
     // the Secret install.yaml creates, then the page's patch: a bcrypt hash as stringData
     const hash = bcrypt.hashSync(PASSWORD, 4).replace(/^\$2a\$/, '$2b$');
     const c = await h.kubectl(SB, ['create', 'secret', 'generic', 'argocd-secret', '-n', 'argocd']);
@@ -237,6 +250,24 @@ describe('argocd-server through kubectl port-forward', {skip: NO_KUBECTL}, () =>
     const r = await login(port, 'admin', PASSWORD);
     assert.equal(r.status, 401);
     assert.match(r.body, /Invalid username or password/);
+  });
+
+  it('with ARGOCD_SERVER_INSECURE serves the API on plain HTTP, and its cookie is not Secure', async () => {
+    const other = h.kubectlStream(SB, ['port-forward', '-n', 'argocd', 'pod/argocd-server-insecure', ':8080']);
+    await other.until(/Forwarding from 127\.0\.0\.1:\d+/);
+    const p = Number(/Forwarding from 127\.0\.0\.1:(\d+)/.exec(other.stdout)![1]);
+    const v = await call(p, {path: '/api/version'});
+    assert.equal(v.status, 200);
+    assert.equal(v.body, '{"Version":"v3.5.4"}');
+    const r = await call(p, {
+      method: 'POST',
+      path: '/api/v1/session',
+      headers: json,
+      body: JSON.stringify({username: 'admin', password: PASSWORD}),
+    });
+    assert.equal(r.status, 200, r.body);
+    assert.match(r.headers['set-cookie']![0]!, /; path=\/; SameSite=lax; httpOnly$/);
+    await other.stop();
   });
 
   it('serves only in the argocd-server process: the repo-server on the same image does not listen on 8080', async () => {
