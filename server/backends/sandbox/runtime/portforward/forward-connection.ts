@@ -64,20 +64,20 @@ export class PodHttpEndpoint {
         conn.resume();
         return;
       }
-      tls.then(
-        (cert) => {
+      tls
+        .then((cert) => {
           if (conn.destroyed) return;
           const secure = new TLSSocket(conn, {
             isServer: true,
+            // throws on a Secret whose PEM is not a certificate and its key: the connection is dropped
             secureContext: createSecureContext({cert: cert.cert, key: cert.key}),
             // HTTP/1.1 only: h2 is for gRPC clients, which the sandbox does not serve
             ALPNProtocols: ['http/1.1'],
           });
           secure.on('error', () => conn.destroy());
           this.server.emit('connection', secure);
-        },
-        () => conn.destroy(),
-      );
+        })
+        .catch(() => conn.destroy());
     });
   }
 
