@@ -12,6 +12,10 @@ function request(method: string, target: string): AppRequest {
     headers: [],
     body: Buffer.alloc(0),
     remoteAddr: '10.42.1.5:40000',
+    tls: false,
+    podArgv: [],
+    data: () => undefined,
+    state: (_key, init) => init(),
     pod: {
       name: 'helloworld-v2-abc-xyz',
       containers: [{name: 'helloworld', image: 'docker.io/istio/examples-helloworld-v2:1.0'}],

@@ -37,6 +37,8 @@ export class SandboxRuntime implements Disposable {
   /** files written inside containers (/tmp, $HOME), kept while the pod lives */
   private readonly overlays = new Map<string, Map<string, string>>();
   private readonly pids = new Map<string, number>();
+  /** what apps keep per pod (argocd-server's signing key and certificate), by pod uid */
+  private readonly appStates = new Map<string, Map<string, unknown>>();
 
   constructor(
     readonly store: ObjectStore,
@@ -60,6 +62,7 @@ export class SandboxRuntime implements Disposable {
         const uid = e.object.metadata.uid ?? '';
         for (const k of [...this.overlays.keys()]) if (k.startsWith(`${uid}/`)) this.overlays.delete(k);
         this.pids.delete(uid);
+        this.appStates.delete(uid);
         for (const fn of this.podWatchers.get(key) ?? []) fn();
       },
       {resource: this.podsType},
@@ -103,6 +106,14 @@ export class SandboxRuntime implements Disposable {
     const pid = (this.pids.get(podUid) ?? 0) + 7;
     this.pids.set(podUid, pid);
     return pid;
+  }
+
+  /** an app's state in a pod, made by `init` on first use and dropped with the pod */
+  appState<T>(podUid: string, key: string, init: () => T): T {
+    let m = this.appStates.get(podUid);
+    if (!m) this.appStates.set(podUid, (m = new Map()));
+    if (!m.has(key)) m.set(key, init());
+    return m.get(key) as T;
   }
 
   /** call fn once when the pod is deleted */

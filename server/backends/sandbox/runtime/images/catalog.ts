@@ -366,7 +366,9 @@ export const IMAGE_CATALOG: ImageSpec[] = [
     ports: [15020, 15090],
   },
   runsOnly('install-cni', ['istio/install-cni'], ['install-cni']),
-  runsOnly('argocd', ['argoproj/argocd'], ['/usr/local/bin/argocd-server']),
+  // every Argo CD component runs this image; the argocd-server process serves its API on 8080 (net/pod-app.ts
+  // tells the processes apart by the pod's args)
+  {...runsOnly('argocd', ['argoproj/argocd'], ['/usr/local/bin/argocd-server']), app: 'argocd-server', ports: [8080]},
   runsOnly('redis', ['library/redis'], ['redis-server', '*:6379']),
 ];
 

@@ -2,7 +2,15 @@
 
 /** The app an image serves; the NetworkModel and port-forward answer requests with its handler. */
 export type AppKind =
-  'httpbin' | 'helloworld' | 'nginx' | 'coredns' | 'metrics-server' | 'ztunnel-stats' | 'envoy-stats' | 'none';
+  | 'httpbin'
+  | 'helloworld'
+  | 'nginx'
+  | 'coredns'
+  | 'metrics-server'
+  | 'ztunnel-stats'
+  | 'envoy-stats'
+  | 'argocd-server'
+  | 'none';
 
 export interface ImageUser {
   uid: number;

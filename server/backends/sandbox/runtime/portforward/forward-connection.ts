@@ -1,6 +1,7 @@
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
 import type {Duplex} from 'node:stream';
-import {listenerOn, serveFromPod} from '../net/pod-app';
+import {createSecureContext, TLSSocket} from 'node:tls';
+import {listenerOn, serveFromPod, tlsFromPod} from '../net/pod-app';
 import type {PodView} from '../pod-view';
 import type {SandboxRuntime} from '../sandbox-runtime';
 
@@ -48,7 +49,36 @@ export class PodHttpEndpoint {
     socket.remotePort = 40000 + Math.floor(Math.random() * 20000);
     this.conns.add(conn);
     conn.on('close', () => this.conns.delete(conn));
-    this.server.emit('connection', conn);
+    const tls = tlsFromPod(this.rt, this.pod, this.port);
+    if (!tls) {
+      this.server.emit('connection', conn);
+      return;
+    }
+    // one port, two protocols (argocd-server's cmux): a TLS ClientHello starts with a handshake record (0x16),
+    // anything else goes to the plain HTTP server
+    conn.once('data', (first: Buffer) => {
+      conn.pause();
+      conn.unshift(first);
+      if (first[0] !== 0x16) {
+        this.server.emit('connection', conn);
+        conn.resume();
+        return;
+      }
+      tls
+        .then((cert) => {
+          if (conn.destroyed) return;
+          const secure = new TLSSocket(conn, {
+            isServer: true,
+            // throws on a Secret whose PEM is not a certificate and its key: the connection is dropped
+            secureContext: createSecureContext({cert: cert.cert, key: cert.key}),
+            // HTTP/1.1 only: h2 is for gRPC clients, which the sandbox does not serve
+            ALPNProtocols: ['http/1.1'],
+          });
+          secure.on('error', () => conn.destroy());
+          this.server.emit('connection', secure);
+        })
+        .catch(() => conn.destroy());
+    });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -65,6 +95,7 @@ export class PodHttpEndpoint {
       headers,
       body: Buffer.concat(chunks),
       remoteAddr: `127.0.0.1:${(req.socket as {remotePort?: number}).remotePort ?? 40000}`,
+      tls: req.socket instanceof TLSSocket,
       signal: abort.signal,
     });
     if (!r) {
