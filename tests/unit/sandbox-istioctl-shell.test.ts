@@ -134,6 +134,12 @@ describe('istioctl in the sandbox shell', {skip: NO_KUBECTL}, () => {
     // istioctl install puts it back
     assert.equal((await sh(`${INSTALL} -y`)).code, 0);
     assert.equal((await sh('kubectl get mutatingwebhookconfiguration istio-revision-tag-default -o name')).code, 0);
+    // the pods go before the next test counts proxies (`sleep infinity` ignores SIGTERM: without --now each would
+    // keep its sidecar, and istioctl's count, for its 30 s grace period)
+    assert.equal(
+      (await sh('kubectl delete pod --all -n revns --now && kubectl delete pod --all -n inj --now')).code,
+      0,
+    );
     assert.equal((await sh('kubectl delete ns inj --wait=false')).code, 0);
   });
 
