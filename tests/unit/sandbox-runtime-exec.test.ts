@@ -84,13 +84,17 @@ describe('kubectl exec against the pod runtime', {skip: NO_KUBECTL}, () => {
     assert.equal(r.stdout.trim(), '3');
   });
 
-  it('fails for a binary the image lacks, as containerd does', async () => {
+  it('fails for a binary the image lacks, as containerd does: an InternalError, kubectl exits 1', async () => {
     const r = await k(['exec', '-n', 'foo', 'httpbin-7d5f8b9c6-abcde', '--', 'sh']);
-    assert.equal(r.code, 126);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
     assert.match(
       r.stderr,
-      /exec: "sh": executable file not found in \$PATH: unknown\ncommand terminated with exit code 126\n$/,
+      /^error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "sh": executable file not found in \$PATH: unknown\n$/,
     );
+    const abs = await k(['exec', '-it', '-n', 'foo', 'httpbin-7d5f8b9c6-abcde', '--', '/bin/bash']);
+    assert.equal(abs.code, 1);
+    assert.match(abs.stderr, /exec: "\/bin\/bash": stat \/bin\/bash: no such file or directory: unknown\n$/);
     const inSh = await k(['exec', '-n', 'foo', 'curl-5b549b49b8-x2x9k', '--', 'sh', '-c', 'bash -c true']);
     assert.equal(inSh.code, 127);
     assert.match(inSh.stderr, /^sh: bash: not found\n/);

@@ -11,6 +11,8 @@ import {spdyExec, SPDY_EXEC_PROTOCOLS} from './spdy-exec';
 
 /** the remotecommand subprotocols we speak over WebSocket; v5 adds the close signal (channel 255) for stdin EOF */
 const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
+/** how long an exec takes to start, from the upgrade to its first byte (runc's exec alone takes about this) */
+const EXEC_START_MS = 10;
 const CH = {stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255} as const;
 
 const MODES = {
@@ -80,15 +82,32 @@ function session(
   commands: ReadonlyMap<string, Command>,
   start: SessionStarter,
 ): void {
+  // client-go's WebSocket executor creates its streams only after the upgrade, and a frame that arrives before them is
+  // dropped ("Unknown stream id 2, discarding message"). A real exec's first byte comes after apiserver → kubelet →
+  // containerd → runc, milliseconds later; frames wait that long here too.
+  let queue: Buffer[] | undefined = [];
+  let closing = false;
+  const write = (frame: Buffer) => {
+    if (ws.readyState === ws.OPEN) ws.send(frame);
+  };
+  const started = setTimeout(() => {
+    const frames = queue ?? [];
+    queue = undefined;
+    for (const f of frames) write(f);
+    if (closing) ws.close(1000);
+  }, EXEC_START_MS);
   const send = (ch: number, data: Buffer) => {
-    if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([ch]), data]));
+    const frame = Buffer.concat([Buffer.from([ch]), data]);
+    if (queue) queue.push(frame);
+    else write(frame);
   };
   const s = start(rt, t, {tty: flag(query, 'tty'), stdin: flag(query, 'stdin')}, commands, {
     stdout: (d) => send(CH.stdout, d),
     stderr: (d) => send(CH.stderr, d),
     finish: (status) => {
       send(CH.error, Buffer.from(JSON.stringify(status)));
-      ws.close(1000);
+      if (queue) closing = true;
+      else ws.close(1000);
     },
   });
   ws.on('message', (data: Buffer) => {
@@ -98,6 +117,9 @@ function session(
     else if (data[0] === CH.close && payload[0] === CH.stdin) s.stdinEnd();
     else if (data[0] === CH.resize) resize(s, payload);
   });
-  ws.on('close', () => s.abort());
+  ws.on('close', () => {
+    clearTimeout(started);
+    s.abort();
+  });
   ws.on('error', () => s.abort());
 }

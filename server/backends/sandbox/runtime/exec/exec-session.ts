@@ -3,8 +3,9 @@ import {LineDiscipline, type TerminalHooks} from '../shell/line-discipline';
 import {EMPTY_INPUT, Pipe, type Input, type Output} from '../shell/streams';
 import {allContainers} from '../pod-view';
 import type {SandboxRuntime} from '../sandbox-runtime';
-import {exitStatus} from './exec-status';
-import {runExec} from './run-exec';
+import {randomBytes} from 'node:crypto';
+import {exitStatus, startFailedStatus} from './exec-status';
+import {ExecStartError, runExec} from './run-exec';
 import type {ExecTarget} from './exec-target';
 
 /** How a session's output leaves: WebSocket channels or SPDY streams. */
@@ -89,14 +90,23 @@ export function startExecSession(
     commands,
     terminal,
   })
-    .catch((e: unknown) => {
-      stderr.write(`sandbox runtime error: ${e instanceof Error ? e.message : String(e)}\n`);
-      return 1;
-    })
-    .then((code) => {
-      // killed from outside (pod deleted, connection gone) looks like SIGKILL: 137
-      const status = abort.signal.aborted && !tty && code === 130 ? 137 : code;
-      transport.finish(exitStatus(status, t.argv));
+    .then(
+      (code) => {
+        // killed from outside (pod deleted, connection gone) looks like SIGKILL: 137
+        const status = abort.signal.aborted && !tty && code === 130 ? 137 : code;
+        transport.finish(exitStatus(status, t.argv));
+      },
+      (e: unknown) => {
+        // containerd names the exec by a random 32-byte id
+        if (e instanceof ExecStartError)
+          transport.finish(startFailedStatus(randomBytes(32).toString('hex'), e.message));
+        else {
+          stderr.write(`sandbox runtime error: ${e instanceof Error ? e.message : String(e)}\n`);
+          transport.finish(exitStatus(1, t.argv));
+        }
+      },
+    )
+    .then(() => {
       done = true;
     })
     .finally(() => {

@@ -9,3 +9,19 @@ export function exitStatus(code: number, argv: string[]): object {
     details: {causes: [{reason: 'ExitCode', message: String(code)}]},
   };
 }
+
+/**
+ * The Status for an exec the runtime could not start (kubelet's ServeExec: apierrors.NewInternalError around
+ * containerd's "failed to exec in container: failed to start exec <id>: …"). kubectl prints its message and exits 1.
+ */
+export function startFailedStatus(execId: string, why: string): object {
+  const message = `error executing command in container: failed to exec in container: failed to start exec "${execId}": ${why}`;
+  return {
+    metadata: {},
+    status: 'Failure',
+    message: `Internal error occurred: ${message}`,
+    reason: 'InternalError',
+    details: {causes: [{message}]},
+    code: 500,
+  };
+}

@@ -23,32 +23,27 @@ export interface ExecRequest {
   terminal?: TerminalHooks;
 }
 
-/** what containerd/runc answer when the executable is missing; kubectl shows it and exits 126/127 */
-function ociNotFound(argv0: string): {text: string; code: number} {
-  return argv0.includes('/')
-    ? {
-        text: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv0}": stat ${argv0}: no such file or directory: unknown\n`,
-        code: 127,
-      }
-    : {
-        text: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv0}": executable file not found in $PATH: unknown\n`,
-        code: 126,
-      };
+/**
+ * The exec never started: runc could not find the executable. containerd's CRI returns this as an error, not an exit
+ * code, so the kubelet answers with an InternalError Status (see `startFailedStatus`) and kubectl exits 1.
+ */
+export class ExecStartError extends Error {}
+
+/** runc's words for a missing executable (containerd adds "unknown", its gRPC code) */
+function ociNotFound(argv0: string): string {
+  const why = argv0.includes('/') ? `stat ${argv0}: no such file or directory` : 'executable file not found in $PATH';
+  return `OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv0}": ${why}: unknown`;
 }
 
 /**
  * Run `kubectl exec` 's command in the container: look the executable up in the image, then run its in-process
- * implementation. PIDs grow per exec, as a real container's would.
+ * implementation. PIDs grow per exec, as a real container's would. Throws `ExecStartError` when there is nothing to run.
  */
 export async function runExec(r: ExecRequest): Promise<number> {
   const ce = containerEnv(r.rt, r.pod, r.container);
   const fs = new VirtualFs(ce, r.rt.overlay(r.pod.uid, r.container.name));
   const argv0 = r.argv[0] ?? '';
-  if (!fs.executable(argv0)) {
-    const e = ociNotFound(argv0);
-    (r.tty ? r.stdout : r.stderr).write(e.text);
-    return e.code;
-  }
+  if (!fs.executable(argv0)) throw new ExecStartError(ociNotFound(argv0));
   const impl = r.commands.get(posix.basename(argv0));
   if (!impl) {
     r.stderr.write(`${argv0}: this program is not simulated in the lab sandbox\n`);
