@@ -13,6 +13,11 @@ export interface FlagSpec {
   usage: string;
   /** pflag's Value.Type() when it is not `type` (klog's `--vklog Level`): shown in usage, and a non-string is unquoted */
   typeName?: string;
+  /**
+   * pflag's DefValue when it is not `default`: what the help's `(default …)` shows. istioctl version Sets --short and
+   * --remote to true after defining them false, so its help shows no default while the flags start true.
+   */
+  defValue?: string;
 }
 
 export type FlagValues = Record<string, string | number | boolean | string[] | undefined>;
@@ -109,19 +114,26 @@ export function parseFlags(argv: string[], specs: FlagSpec[]): Parsed {
 
 /** pflag's `(default …)` suffix: only for a non-zero default (defaultIsZeroValue), quoted for string flags */
 function defaultSuffix(f: FlagSpec): string {
-  const d = f.default;
+  const d = f.defValue ?? f.default;
+  if (d === 'false' && f.type === 'bool') return '';
   if (d === undefined || d === '' || d === false || d === 0 || (Array.isArray(d) && !d.length)) return '';
   if (f.type === 'duration' && (d === '0s' || d === '0')) return '';
   if (Array.isArray(d)) return ` (default [${d.join(',')}])`;
   return (f.typeName ?? f.type) === 'string' ? ` (default ${JSON.stringify(d)})` : ` (default ${String(d)})`;
 }
 
-/** cobra's "Flags:" block (pflag FlagUsages) */
+/**
+ * cobra's "Flags:" block: pflag FlagUsages (a usage's own line breaks indented to the usage column, as its wrap does
+ * with no width), through cobra's trimTrailingWhitespaces
+ */
 export function flagUsage(specs: FlagSpec[]): string {
   const rows = specs.map((f) => {
     const type = f.type === 'bool' ? '' : ` ${f.typeName ?? f.type}`;
     return [f.short ? `  -${f.short}, --${f.name}${type}` : `      --${f.name}${type}`, f.usage + defaultSuffix(f)];
   });
   const w = Math.max(...rows.map((r) => r[0]!.length)) + 3;
-  return rows.map(([a, b]) => a!.padEnd(w) + b).join('\n');
+  return rows
+    .map(([a, b]) => a!.padEnd(w) + b!.replaceAll('\n', `\n${' '.repeat(w)}`))
+    .join('\n')
+    .trimEnd();
 }

@@ -4,7 +4,9 @@
  */
 import type {ObjectStore} from '../../api/store';
 import type {IstioRelease} from './istio-release';
-import type {FlagSpec, FlagValues} from '../../kit/flags';
+import type {FlagValues} from '../../kit/flags';
+import type {CommandGroup} from './groups';
+import type {HelpText} from './help';
 
 export interface Output {
   write(text: string): void;
@@ -51,17 +53,12 @@ export interface RunContext {
   istioNamespace: string;
 }
 
-export interface IstioctlCommand {
-  /** words after `istioctl`: ['waypoint', 'apply'] */
-  path: string[];
-  aliases?: string[];
-  short: string;
-  /** cobra's Long and Example, when the help should print them (it prints Long instead of Short) */
-  long?: string;
-  example?: string;
-  /** cobra's Use line, for usage text */
-  use: string;
-  flags: FlagSpec[];
+export interface IstioctlCommand extends HelpText {
+  /**
+   * a real command with children the sandbox runs as one (`x describe pod` is `x describe` here): its help is the
+   * group's, or the named child's
+   */
+  helpGroup?: {group: CommandGroup; children: HelpText[]};
   /** false for commands that never touch the cluster (waypoint generate) */
   needsCluster: boolean;
   run(ctx: RunContext, store: ObjectStore): Promise<number>;

@@ -20,15 +20,8 @@ import {commandWords, ROOT_FLAGS, unknownCommand} from './cobra';
 import {istioRelease} from './istio-release';
 import {rootHelp, TOP_LEVEL} from './root-help';
 import {ISTIOCTL_COMMANDS} from './subcommands';
-import {
-  cobraGroupHelp,
-  groupChild,
-  groupNamed,
-  GROUPS,
-  inheritedGroupFlags,
-  sortedFlags,
-  type CommandGroup,
-} from './groups';
+import {cobraGroupHelp, groupChild, groupNamed, GROUPS, inheritedGroupFlags, type CommandGroup} from './groups';
+import {commandHelp, type HelpEnv} from './help';
 import {FlagError, flagUsage, parseFlags} from '../../kit/flags';
 
 export const defaultIstioctlOptions = (): IstioctlOptions => ({
@@ -62,22 +55,6 @@ function findCommand(words: string[]): {cmd?: IstioctlCommand; consumed: number;
 }
 
 /**
- * a simulated command's help as cobra's defaultHelpFunc prints it: Long or Short, Usage, Aliases, Examples, its own
- * flags, then the root's and its group's persistent ones, each sorted by name
- */
-function commandHelp(c: IstioctlCommand): string {
-  const name = c.path[c.path.length - 1]!;
-  const own = sortedFlags([...c.flags, {name: 'help', short: 'h', type: 'bool', usage: `help for ${name}`}]);
-  const global = sortedFlags([...ROOT_FLAGS.filter((f) => f.name !== 'help'), ...inheritedGroupFlags(c.path, c.flags)]);
-  return (
-    `${c.long ?? c.short}\n\nUsage:\n  ${c.use}\n` +
-    (c.aliases ? `\nAliases:\n  ${[name, ...c.aliases].join(', ')}\n` : '') +
-    (c.example ? `\nExamples:\n${c.example}\n` : '') +
-    `\nFlags:\n${flagUsage(own)}\n\nGlobal Flags:\n${flagUsage(global)}\n`
-  );
-}
-
-/**
  * istioctl's exit code for cobra's `unknown command` and for flag errors (root.go wraps every flag error in a
  * CommandParseError): ExitIncorrectUsage in istioctl/cmd/sysexits.go GetExitCode, 1.29.6. Other errors exit 1.
  */
@@ -100,6 +77,7 @@ export async function runIstioctl(
   ];
   const words = commandWords(args, allFlags);
   const help = args.includes('-h') || args.includes('--help');
+  if (words[0] === 'help' && words.length > 1) return helpCommand(words.slice(1), io, cluster, opts);
   if (!words.length || words[0] === 'help') {
     io.stdout.write(rootHelp(flagUsage(ROOT_FLAGS)));
     return 0;
@@ -147,7 +125,18 @@ export async function runIstioctl(
   }
   const cmd = found.cmd;
   if (help) {
-    io.stdout.write(commandHelp(cmd));
+    const env: HelpEnv = {release: opts.release, stdoutTTY: io.isTTY.stdout};
+    const sub = cmd.helpGroup;
+    const word = words[found.consumed];
+    const child = sub?.children.find((c) => c.path[c.path.length - 1] === word || !!c.aliases?.includes(word!));
+    io.stdout.write(
+      sub && !child
+        ? cobraGroupHelp(
+            sub.group,
+            ROOT_FLAGS.filter((f) => f.name !== 'help'),
+          )
+        : commandHelp(child ?? cmd, env),
+    );
     return 0;
   }
   let parsed;
@@ -185,6 +174,27 @@ export async function runIstioctl(
     }
     throw e;
   }
+}
+
+/**
+ * `istioctl help <command>` (cobra v1.10.2's help command): the command's help as its -h prints it; words that name
+ * no command are `Unknown help topic` and the root's usage (on stderr, exit 0)
+ */
+function helpCommand(
+  topic: string[],
+  io: IstioctlIO,
+  cluster: IstioctlCluster,
+  opts: IstioctlOptions,
+): Promise<number> {
+  const first = topic[0]!;
+  const known =
+    !!findCommand(topic).cmd || !!groupNamed(GROUP_ALIASES[first] ?? first) || TOP_LEVEL.some(([n]) => n === first);
+  if (known) return runIstioctl([...topic, '--help'], io, cluster, opts);
+  const usage = rootHelp(flagUsage(ROOT_FLAGS));
+  io.stderr.write(
+    `Unknown help topic [${topic.map((w) => `\`${w}\``).join(' ')}]\n${usage.slice(usage.indexOf('Usage:'))}`,
+  );
+  return Promise.resolve(0);
 }
 
 /** the launcher's entry: the learner's cluster is the sandbox's store while its k3d cluster runs */
