@@ -418,11 +418,21 @@ describe('istioctl experimental: the group as cobra prints it (istioctl/cmd/root
     );
     assert.match((await h.run('x m productpage')).stderr, /^Error: "istioctl experimental metrics" is not simulated/);
     assert.match((await h.run('x version')).stderr, /^Error: "istioctl experimental version" is not simulated/);
+    // describe is a runnable group (istioctl/pkg/describe/describe.go Cmd): pod and service, the sandbox runs pod
     const des = await h.run('x des --help');
     assert.equal(des.code, 0);
-    assert.match(des.stdout, /^Describe resource and related Istio configuration\n\nUsage:\n/);
-    assert.match(des.stdout, /\nAliases:\n {2}describe, des\n/);
-    assert.ok(des.stdout.endsWith(GLOBAL_FLAGS), des.stdout);
+    assert.equal(
+      des.stdout,
+      'Describe resource and related Istio configuration\n\n' +
+        'Usage:\n  istioctl experimental describe [flags]\n  istioctl experimental describe [command]\n\n' +
+        'Aliases:\n  describe, des\n\n' +
+        'Available Commands:\n' +
+        '  pod         Describe pods and their Istio configuration [kube-only]\n' +
+        '  service     Describe services and their Istio configuration [kube-only]\n\n' +
+        'Flags:\n  -h, --help   help for describe\n\n' +
+        GLOBAL_FLAGS +
+        '\nUse "istioctl experimental describe [command] --help" for more information about a command.\n',
+    );
   });
 
   it('tag: runnable, so its help has both usage lines and the Long text; other words are refused', async () => {
@@ -684,5 +694,210 @@ describe('istioctl waypoint, ztunnel-config and proxy-config: their group help (
       'Error: "istioctl proxy-config eds" is not simulated in the Ambient Lab sandbox (it runs against a real cluster: the host backend).\n',
     );
     assert.match((await h.run('pc ec sleep.foo')).stderr, /^Error: "istioctl proxy-config ecds" is not simulated in/);
+  });
+});
+
+// Written from the 1.29.6 sources, not from our output: operator/cmd/mesh/install.go and root.go (the flag texts),
+// pkg/version/cobra.go with istioctl/pkg/version/version.go, istioctl/pkg/analyze/analyze.go, istioctl/cmd/root.go
+// (hideInheritedFlags: install hides -n and -i, analyze -i), laid out by cobra v1.10.2's defaultHelpFunc and pflag
+// v1.0.10's FlagUsages (a usage's own line breaks indented to the usage column, a trailing one leaving a padded line).
+describe('istioctl leaf commands: their help is the real one (1.29.6)', () => {
+  let h: IstioHarness;
+  const {version, minor} = istioRelease();
+  before(async () => {
+    h = await startIstioHarness({boot: false});
+  });
+  after(async () => h?.close());
+
+  const setUsage = (col: string) =>
+    'Override an IstioOperator value, e.g. to choose a profile\n' +
+    `${col}(--set profile=demo), enable or disable components (--set components.cni.enabled=true), or override Istio\n` +
+    `${col}settings (--set meshConfig.enableTracing=true). See documentation for more info:https://istio.io/v${minor}/docs/reference/config/istio.operator.v1alpha1/#IstioOperatorSpec`;
+
+  it('install: Long, Aliases, the Examples with their closing blank line, every flag (-f a StringSlice), no -n/-i', async () => {
+    const col = ' '.repeat(37);
+    const want =
+      'The install command generates an Istio install manifest and applies it to a cluster.\n\n' +
+      'Usage:\n  istioctl install [flags]\n\n' +
+      'Aliases:\n  install, apply\n\n' +
+      'Examples:\n' +
+      '  # Apply a default Istio installation\n' +
+      '  istioctl install\n\n' +
+      '  # Enable Tracing\n' +
+      '  istioctl install --set meshConfig.enableTracing=true\n\n' +
+      "  # Generate the demo profile and don't wait for confirmation\n" +
+      '  istioctl install --set profile=demo --skip-confirmation\n\n' +
+      '  # To override a setting that includes dots, escape them with a backslash (\\).  Your shell may require enclosing quotes.\n' +
+      '  istioctl install --set "values.sidecarInjectorWebhook.injectedAnnotations.container\\.apparmor\\.security\\.beta\\.kubernetes\\.io/istio-proxy=runtime/default"\n' +
+      '\n\n' +
+      'Flags:\n' +
+      '      --dry-run                      Console/log output only, make no changes.\n' +
+      '  -f, --filename strings             Path to file containing IstioOperator custom resource\n' +
+      `${col}This flag can be specified multiple times to overlay multiple files. Multiple files are overlaid in left to right order.\n` +
+      '      --force                        Proceed even with validation errors.\n' +
+      '  -h, --help                         help for install\n' +
+      '  -d, --manifests string             Specify a path to a directory of charts and profiles\n' +
+      `${col}(e.g. ~/Downloads/istio-${version}/manifests).\n` +
+      `${col}\n` +
+      '      --readiness-timeout duration   Maximum time to wait for Istio resources in each component to be ready. (default 5m0s)\n' +
+      '  -r, --revision string              Target control plane revision for the command.\n' +
+      `  -s, --set stringArray              ${setUsage(col)}\n` +
+      '  -y, --skip-confirmation            The skipConfirmation determines whether the user is prompted for confirmation.\n' +
+      `${col}If set to true, the user is not prompted and a Yes response is assumed in all cases.\n` +
+      '      --verify                       Verify the Istio control plane after installation/in-place upgrade\n\n' +
+      'Global Flags:\n' +
+      '      --context string      Kubernetes configuration context\n' +
+      '  -c, --kubeconfig string   Kubernetes configuration file\n' +
+      '      --vklog Level         number for the log level verbosity. Like -v flag. ex: --vklog=9\n';
+    for (const line of ['install --help', 'install -h', 'apply --help', 'help install']) {
+      const r = await h.run(line);
+      assert.deepEqual([r.code, r.stdout, r.stderr], [0, want, ''], line);
+    }
+  });
+
+  it('version: Short only, and --short/--remote show no default (Set to true after their false DefValue)', async () => {
+    const want =
+      'Prints out build version information\n\n' +
+      'Usage:\n  istioctl version [flags]\n\n' +
+      'Flags:\n' +
+      '  -h, --help              help for version\n' +
+      "  -o, --output string     One of 'yaml' or 'json'.\n" +
+      '      --remote            Use --remote=false to suppress control plane check\n' +
+      '  -r, --revision string   Control plane revision\n' +
+      '  -s, --short             Use --short=false to generate full version information\n\n' +
+      GLOBAL_FLAGS;
+    for (const line of ['version --help', 'help version']) assert.equal((await h.run(line)).stdout, want, line);
+    // the flags still start true
+    assert.match((await h.run('version --remote=false')).stdout, /^client version: /);
+  });
+
+  it("analyze: Long with the docs link, Examples, all 17 flags (--color's default follows the terminal), no -i", async () => {
+    const want = (color: string) =>
+      'Analyze Istio configuration and print validation messages.\n' +
+      'For more information about message codes, refer to:\n' +
+      `https://istio.io/v${minor}/docs/reference/config/analysis\n\n` +
+      'Usage:\n  istioctl analyze <file>... [flags]\n\n' +
+      'Examples:\n' +
+      '  # Analyze the current live cluster\n' +
+      '  istioctl analyze\n\n' +
+      '  # Analyze the current live cluster for a specific revision\n' +
+      '  istioctl analyze --revision 1-16\n\n' +
+      '  # Analyze the current live cluster, simulating the effect of applying additional yaml files\n' +
+      '  istioctl analyze a.yaml b.yaml my-app-config/\n\n' +
+      '  # Analyze yaml files without connecting to a live cluster\n' +
+      '  istioctl analyze --use-kube=false a.yaml b.yaml my-app-config/\n\n' +
+      "  # Analyze the current live cluster and suppress PodMissingProxy for pod mypod in namespace 'testing'.\n" +
+      '  istioctl analyze -S "IST0103=Pod mypod.testing"\n\n' +
+      "  # Analyze the current live cluster and suppress PodMissingProxy for all pods in namespace 'testing',\n" +
+      '  # and suppress MisplacedAnnotation on deployment foobar in namespace default.\n' +
+      '  istioctl analyze -S "IST0103=Pod *.testing" -S "IST0107=Deployment foobar.default"\n\n' +
+      '  # List available analyzers\n' +
+      '  istioctl analyze -L\n' +
+      '  \n' +
+      '  # Run specific analyzer\n' +
+      '  istioctl analyze --analyzer "gateway.ConflictingGatewayAnalyzer"\n\n' +
+      'Flags:\n' +
+      '  -A, --all-namespaces                Analyze all namespaces\n' +
+      '      --analyzer stringArray          Select specific analyzers to run. Can be repeated. If not specified, all analyzers are run. (e.g. istioctl analyze --analyzer "gateway.ConflictingGatewayAnalyzer")\n' +
+      `      --color                         Default true.  Disable with '=false' or set $TERM to dumb${color}\n` +
+      '      --failure-threshold Level       The severity level of analysis at which to set a non-zero exit code. Valid values: [Info Warning Error] (default Error)\n' +
+      '  -h, --help                          help for analyze\n' +
+      "      --ignore-unknown                Don't complain about un-parseable input documents, for cases where analyze should run only on k8s compliant inputs.\n" +
+      '  -L, --list-analyzers                List the analyzers available to run. Suppresses normal execution.\n' +
+      '      --meshConfigFile string         Overrides the mesh config values to use for analysis.\n' +
+      '  -o, --output string                 Output format: one of [log json yaml] (default "log")\n' +
+      '      --output-threshold Level        The severity level of analysis at which to display messages. Valid values: [Info Warning Error] (default Info)\n' +
+      '  -R, --recursive                     [Removed: The recursive flag has been removed and is hardcoded to true] Process directory arguments recursively.\n' +
+      "      --remote-contexts stringArray   Kubernetes configuration contexts for remote clusters to be used in multi-cluster analysis. Not to be confused with '--context'. If unspecified, contexts are read from the remote secrets in the cluster.\n" +
+      '  -r, --revision string               analyze a specific revision deployed. (default "default")\n' +
+      `  -S, --suppress stringArray          Suppress reporting a message code on a specific resource. Values are supplied in the form <code>=<resource> (e.g. '--suppress "IST0102=DestinationRule primary-dr.default"'). Can be repeated. You can include the wildcard character '*' to support a partial match (e.g. '--suppress "IST0102=DestinationRule *.default" ).\n` +
+      '      --timeout duration              The duration to wait before failing (default 30s)\n' +
+      '  -k, --use-kube                      Use live Kubernetes cluster for analysis. Set --use-kube=false to analyze files only. (default true)\n' +
+      '  -v, --verbose                       Enable verbose output\n\n' +
+      'Global Flags:\n' +
+      '      --context string      Kubernetes configuration context\n' +
+      '  -c, --kubeconfig string   Kubernetes configuration file\n' +
+      '  -n, --namespace string    Kubernetes namespace\n' +
+      '      --vklog Level         number for the log level verbosity. Like -v flag. ex: --vklog=9\n';
+    assert.equal((await h.run('analyze --help')).stdout, want(''));
+    assert.equal((await h.run('help analyze')).stdout, want(''));
+    assert.equal((await h.run('analyze -h', {tty: true})).stdout, want(' (default true)'));
+  });
+
+  it("uninstall keeps every root flag; its example keeps upstream's line of two spaces", async () => {
+    const out = (await h.run('uninstall --help')).stdout;
+    assert.match(
+      out,
+      /^The uninstall command uninstalls Istio from a cluster\n\nUsage:\n {2}istioctl uninstall \[flags\]\n\n/,
+    );
+    assert.ok(out.includes('  istioctl uninstall -f iop.yaml\n  \n  # Uninstall all control planes'), out);
+    assert.ok(out.endsWith(GLOBAL_FLAGS), out);
+  });
+
+  it('proxy-status: its Long starts with a blank line; the xDS flags are listed, -v is --verbosity', async () => {
+    const out = (await h.run('ps --help')).stdout;
+    assert.match(
+      out,
+      /^\nRetrieves last sent and last acknowledged xDS sync from Istiod to each Envoy in the mesh\n\nUsage:\n/,
+    );
+    assert.match(out, /\n {2}-v, --verbosity int {10}Verbosity level for proxy status output\. 0=default/);
+    assert.match(out, /\n {6}--xds-port int {11}Istiod pod port \(default 15012\)\n/);
+  });
+
+  it('x describe pod (alias po) and x describe service print their own help, the group help otherwise', async () => {
+    const pod = (await h.run('x describe pod --help')).stdout;
+    assert.equal((await h.run('x des po -h')).stdout, pod);
+    assert.equal((await h.run('help x describe pod')).stdout, pod);
+    assert.match(
+      pod,
+      /^Analyzes pod, its Services, DestinationRules, and VirtualServices and reports\nthe configuration objects that affect that pod\.\n\nTHIS COMMAND IS UNDER ACTIVE DEVELOPMENT AND NOT READY FOR PRODUCTION USE\.\n\nUsage:\n {2}istioctl experimental describe pod <pod-name>\[\.<namespace>\] \[flags\]\n\nAliases:\n {2}pod, po\n/,
+    );
+    assert.match(pod, /\n {2}# Pod query with explicit namespace \n/);
+    assert.match(
+      (await h.run('x describe svc --help')).stdout,
+      /\n {2}istioctl experimental describe service productpage\n/,
+    );
+  });
+
+  it('help with words that name no command: Unknown help topic and the root usage, on stderr', async () => {
+    const r = await h.run('help bogus more');
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, '');
+    assert.match(
+      r.stderr,
+      /^Unknown help topic \[`bogus` `more`\]\nUsage:\n {2}istioctl \[command\]\n\nAvailable Commands:\n/,
+    );
+  });
+
+  it('every leaf command has Examples where upstream has them (all but version); -h and help <cmd> agree', async () => {
+    const {ISTIOCTL_COMMANDS} = await import('../../server/backends/sandbox/commands/istioctl/subcommands');
+    // a command the sandbox runs as one (x describe) stands for its real leaves (pod, service)
+    const leaves = ISTIOCTL_COMMANDS.flatMap((c) => (c.helpGroup ? c.helpGroup.children : [c]).map((l) => l.path));
+    assert.ok(leaves.length >= 30, String(leaves.length));
+    for (const path of leaves) {
+      const words = path.join(' ');
+      const out = (await h.run(`${words} --help`)).stdout;
+      const examples = /\nExamples:\n(.+)\n/.exec(out)?.[1];
+      if (words === 'version') assert.equal(examples, undefined, words);
+      else assert.ok(examples?.trim(), `${words}: no Examples\n${out}`);
+      assert.equal((await h.run(`${words} -h`)).stdout, out, words);
+      assert.equal((await h.run(`help ${words}`)).stdout, out, words);
+    }
+  });
+
+  it("every flag the sandbox parses is one the real command lists, except proxy-status's own --istiod-label and -v", async () => {
+    const {ISTIOCTL_COMMANDS} = await import('../../server/backends/sandbox/commands/istioctl/subcommands');
+    const env = {release: istioRelease(), stdoutTTY: false};
+    for (const c of ISTIOCTL_COMMANDS) {
+      // the proxy-config children the sandbox does not run parse -o and -f only to refuse
+      if (c.path[0] === 'proxy-config' && c.helpFlags) continue;
+      const listed = (c.helpFlags?.(env) ?? c.flags).map((f) => `${f.short ?? ''}/${f.name}`);
+      const parsedOnly = c.flags.map((f) => `${f.short ?? ''}/${f.name}`).filter((f) => !listed.includes(f));
+      assert.deepEqual(
+        parsedOnly,
+        c.path[0] === 'proxy-status' ? ['/istiod-label', 'v/verbose'] : [],
+        c.path.join(' '),
+      );
+    }
   });
 });

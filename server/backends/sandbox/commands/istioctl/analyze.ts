@@ -12,6 +12,8 @@
 import type {ObjectStore} from '../../api/store';
 import type {KubeObject} from '../../api/types';
 import {bool, CommandError, str, type IstioctlCommand, type RunContext} from './command';
+import type {FlagSpec} from '../../kit/flags';
+import type {HelpEnv} from './help';
 import {
   configAnalysisUrl,
   formatMessage,
@@ -87,37 +89,122 @@ async function analyze(ctx: RunContext, store: ObjectStore): Promise<number> {
   return 0;
 }
 
+/** the flags the sandbox parses, with analyze.go's texts (1.29.6) */
+const ANALYZE_FLAGS: FlagSpec[] = [
+  {name: 'all-namespaces', short: 'A', type: 'bool', usage: 'Analyze all namespaces'},
+  {
+    name: 'output-threshold',
+    type: 'string',
+    typeName: 'Level',
+    default: 'Info',
+    usage: 'The severity level of analysis at which to display messages. Valid values: [Info Warning Error]',
+  },
+  {
+    name: 'failure-threshold',
+    type: 'string',
+    typeName: 'Level',
+    default: 'Error',
+    usage: 'The severity level of analysis at which to set a non-zero exit code. Valid values: [Info Warning Error]',
+  },
+  {name: 'output', short: 'o', type: 'string', default: 'log', usage: 'Output format: one of [log json yaml]'},
+  {
+    name: 'list-analyzers',
+    short: 'L',
+    type: 'bool',
+    usage: 'List the analyzers available to run. Suppresses normal execution.',
+  },
+  {
+    name: 'recursive',
+    short: 'R',
+    type: 'bool',
+    usage:
+      '[Removed: The recursive flag has been removed and is hardcoded to true] Process directory arguments recursively.',
+  },
+  {
+    name: 'use-kube',
+    short: 'k',
+    type: 'bool',
+    default: true,
+    usage: 'Use live Kubernetes cluster for analysis. Set --use-kube=false to analyze files only.',
+  },
+  {name: 'verbose', short: 'v', type: 'bool', usage: 'Enable verbose output'},
+];
+
+/** analyze.go's other flags (1.29.6), which the sandbox does not parse: its help lists them */
+const unparsedFlags = (env: HelpEnv): FlagSpec[] => [
+  {
+    name: 'analyzer',
+    type: 'stringArray',
+    usage:
+      'Select specific analyzers to run. Can be repeated. If not specified, all analyzers are run. (e.g. istioctl analyze --analyzer "gateway.ConflictingGatewayAnalyzer")',
+  },
+  // formatting.IstioctlColorDefault(os.Stdout): true on a terminal (TERM is never dumb in the sandbox shell)
+  {
+    name: 'color',
+    type: 'bool',
+    default: env.stdoutTTY,
+    usage: "Default true.  Disable with '=false' or set $TERM to dumb",
+  },
+  {
+    name: 'ignore-unknown',
+    type: 'bool',
+    usage:
+      "Don't complain about un-parseable input documents, for cases where analyze should run only on k8s compliant inputs.",
+  },
+  {name: 'meshConfigFile', type: 'string', usage: 'Overrides the mesh config values to use for analysis.'},
+  {
+    name: 'remote-contexts',
+    type: 'stringArray',
+    usage:
+      "Kubernetes configuration contexts for remote clusters to be used in multi-cluster analysis. Not to be confused with '--context'. If unspecified, contexts are read from the remote secrets in the cluster.",
+  },
+  {name: 'revision', short: 'r', type: 'string', default: 'default', usage: 'analyze a specific revision deployed.'},
+  {
+    name: 'suppress',
+    short: 'S',
+    type: 'stringArray',
+    usage:
+      "Suppress reporting a message code on a specific resource. Values are supplied in the form <code>=<resource> (e.g. '--suppress \"IST0102=DestinationRule primary-dr.default\"'). Can be repeated. You can include the wildcard character '*' to support a partial match (e.g. '--suppress \"IST0102=DestinationRule *.default\" ).",
+  },
+  {name: 'timeout', type: 'duration', default: '30s', usage: 'The duration to wait before failing'},
+];
+
+/** istioctl/pkg/analyze/analyze.go Analyze (1.29.6); root.go hides -i from its help */
 export const analyzeCommand: IstioctlCommand = {
   path: ['analyze'],
   short: 'Analyze Istio configuration and print validation messages',
+  // url.ConfigAnalysis (pkg/url/url.go)
+  long: `Analyze Istio configuration and print validation messages.
+For more information about message codes, refer to:
+https://istio.io/v@@ISTIO_MINOR@@/docs/reference/config/analysis`,
+  example: `  # Analyze the current live cluster
+  istioctl analyze
+
+  # Analyze the current live cluster for a specific revision
+  istioctl analyze --revision 1-16
+
+  # Analyze the current live cluster, simulating the effect of applying additional yaml files
+  istioctl analyze a.yaml b.yaml my-app-config/
+
+  # Analyze yaml files without connecting to a live cluster
+  istioctl analyze --use-kube=false a.yaml b.yaml my-app-config/
+
+  # Analyze the current live cluster and suppress PodMissingProxy for pod mypod in namespace 'testing'.
+  istioctl analyze -S "IST0103=Pod mypod.testing"
+
+  # Analyze the current live cluster and suppress PodMissingProxy for all pods in namespace 'testing',
+  # and suppress MisplacedAnnotation on deployment foobar in namespace default.
+  istioctl analyze -S "IST0103=Pod *.testing" -S "IST0107=Deployment foobar.default"
+
+  # List available analyzers
+  istioctl analyze -L
+  ${''}
+  # Run specific analyzer
+  istioctl analyze --analyzer "gateway.ConflictingGatewayAnalyzer"`,
   use: 'istioctl analyze <file>... [flags]',
+  hiddenInheritedFlags: ['istioNamespace'],
   needsCluster: true,
-  flags: [
-    {name: 'all-namespaces', short: 'A', type: 'bool', usage: 'Analyze all namespaces'},
-    {
-      name: 'output-threshold',
-      type: 'string',
-      typeName: 'Level',
-      default: 'Info',
-      usage: 'The severity level of analysis at which to display messages. Valid values: [Info Warning Error]',
-    },
-    {
-      name: 'failure-threshold',
-      type: 'string',
-      typeName: 'Level',
-      default: 'Error',
-      usage: 'The severity level of analysis at which to set a non-zero exit code. Valid values: [Info Warning Error]',
-    },
-    {name: 'output', short: 'o', type: 'string', default: 'log', usage: 'Output format: one of [log json yaml]'},
-    {
-      name: 'list-analyzers',
-      short: 'L',
-      type: 'bool',
-      usage: 'List the analyzers available to run. Suppresses normal execution.',
-    },
-    {name: 'recursive', short: 'R', type: 'bool', usage: 'Process directory arguments recursively.'},
-    {name: 'use-kube', short: 'k', type: 'bool', default: true, usage: 'Use live Kubernetes cluster for analysis.'},
-    {name: 'verbose', short: 'v', type: 'bool', usage: 'Enable verbose output'},
-  ],
+  flags: ANALYZE_FLAGS,
+  helpFlags: (env) => [...ANALYZE_FLAGS, ...unparsedFlags(env)],
   run: analyze,
 };

@@ -12,6 +12,9 @@ import {selectorObjectMatcher} from '../../api/label-selector';
 import {effectiveMtls} from '../../mesh/peer-authentication';
 import {labelsOf, readWorld} from '../../mesh/world';
 import {CommandError, type IstioctlCommand, type RunContext} from './command';
+import type {FlagSpec} from '../../kit/flags';
+import {DESCRIBE} from './groups';
+import type {HelpText} from './help';
 
 const DEPLOYMENT_REQUIREMENTS = 'https://istio.io/latest/docs/ops/deployment/application-requirements/';
 
@@ -123,15 +126,63 @@ async function describePod(ctx: RunContext, store: ObjectStore): Promise<number>
   return 0;
 }
 
+/** pod's and service's flags (describe.go podDescribeCmd, svcDescribeCmd) */
+const DESCRIBE_FLAGS: FlagSpec[] = [
+  {name: 'ignoreUnmeshed', type: 'bool', usage: 'Suppress warnings for unmeshed pods'},
+  {name: 'proxy-admin-port', type: 'int', default: 15000, usage: 'Envoy proxy admin port'},
+];
+
+/** util.ExperimentalMsg (istioctl/pkg/util/constants.go), which both children append to their Long */
+const EXPERIMENTAL_MSG = 'THIS COMMAND IS UNDER ACTIVE DEVELOPMENT AND NOT READY FOR PRODUCTION USE.';
+
+/** `x describe pod` (istioctl/pkg/describe/describe.go podDescribeCmd, 1.29.6); the upstream example's trailing space kept */
+const DESCRIBE_POD: HelpText = {
+  path: ['experimental', 'describe', 'pod'],
+  aliases: ['po'],
+  short: 'Describe pods and their Istio configuration [kube-only]',
+  long: `Analyzes pod, its Services, DestinationRules, and VirtualServices and reports
+the configuration objects that affect that pod.
+
+${EXPERIMENTAL_MSG}`,
+  example: `  # Pod query with inferred namespace (current context's namespace)
+  istioctl experimental describe pod helloworld-v1-676yyy3y5r-d8hdl
+
+  # Pod query with explicit namespace${' '}
+  istioctl experimental describe pod istio-eastwestgateway-7f4b4f44b-6zd95.istio-system
+  or
+  istioctl experimental describe pod istio-eastwestgateway-7f4b4f44b-6zd95 -n istio-system`,
+  use: 'istioctl experimental describe pod <pod-name>[.<namespace>] [flags]',
+  flags: DESCRIBE_FLAGS,
+};
+
+/** `x describe service` (describe.go svcDescribeCmd, 1.29.6): its help only, the sandbox describes pods */
+const DESCRIBE_SERVICE: HelpText = {
+  path: ['experimental', 'describe', 'service'],
+  aliases: ['svc'],
+  short: 'Describe services and their Istio configuration [kube-only]',
+  long: `Analyzes service, pods, DestinationRules, and VirtualServices and reports
+the configuration objects that affect that service.
+
+${EXPERIMENTAL_MSG}`,
+  example: `  # Service query with inferred namespace (current context's namespace)
+  istioctl experimental describe service productpage
+
+  # Service query with explicit namespace
+  istioctl experimental describe service istio-ingressgateway.istio-system
+  or
+  istioctl experimental describe service istio-ingressgateway -n istio-system`,
+  use: 'istioctl experimental describe service <svc-name>[.<namespace>] [flags]',
+  flags: DESCRIBE_FLAGS,
+};
+
+/** `x describe` and its `pod` in one command; its help is cobra's for the group or the named child */
 export const describeCommand: IstioctlCommand = {
   path: ['experimental', 'describe'],
   aliases: ['des'],
   short: 'Describe resource and related Istio configuration',
   use: 'istioctl experimental describe pod <pod>[.<namespace>] [flags]',
   needsCluster: true,
-  flags: [
-    {name: 'ignoreUnmeshed', type: 'bool', usage: 'Suppress warnings for unmeshed pods'},
-    {name: 'proxy-admin-port', type: 'int', default: 15000, usage: 'Envoy proxy admin port'},
-  ],
+  flags: DESCRIBE_FLAGS,
+  helpGroup: {group: DESCRIBE, children: [DESCRIBE_POD, DESCRIBE_SERVICE]},
   run: describePod,
 };

@@ -14,6 +14,7 @@ import type {KubeObject} from '../../api/types';
 import {getOf, listOf} from '../../api/kinds';
 import {selectorObjectMatcher} from '../../api/label-selector';
 import {formatTable} from '../../kit/table';
+import type {FlagSpec} from '../../kit/flags';
 import {labelsOf} from '../../mesh/world';
 import {CommandError, str, type IstioctlCommand, type RunContext} from './command';
 import {isPodReady, podIP} from './mesh-view';
@@ -392,15 +393,19 @@ function structured(ctx: RunContext, doc: unknown): boolean {
 }
 
 /** each child defines -o and -f again (proxyconfig.go); --proxy-admin-port is the group's (groups.ts PROXY_CONFIG) */
-const COMMON = [
+/** logCmd's --level usage, its level list in levelToString's order */
+const LOG_LEVEL_USAGE =
+  'Comma-separated minimum per-logger level of messages to output, in the form of [<logger>:]<level>,[<logger>:]<level>,... or <level> to change all active loggers, where logger components can be listed by running "istioctl proxy-config log <pod-name[.namespace]>"or referred from https://github.com/envoyproxy/envoy/blob/main/source/common/common/logger.h, and level can be one of [trace, debug, info, warning, error, critical, off]';
+
+const COMMON: FlagSpec[] = [
   {
     name: 'output',
     short: 'o',
-    type: 'string' as const,
+    type: 'string',
     default: 'short',
     usage: 'Output format: one of json|yaml|short',
   },
-  {name: 'file', short: 'f', type: 'string' as const, usage: 'Envoy config dump JSON file'},
+  {name: 'file', short: 'f', type: 'string', usage: 'Envoy config dump JSON file'},
 ];
 
 /** each child's Use, Long and Example (proxyconfig.go 1.29.6), for its help */
@@ -572,7 +577,8 @@ const PC_TEXTS: Record<string, {use: string; long: string; example: string}> = {
   },
   'rootca-compare': {
     use: 'istioctl proxy-config rootca-compare [pod/]<name-1>[.<namespace-1>] [pod/]<name-2>[.<namespace-2>] [flags]',
-    long: 'Compare ROOTCA values for given 2 pods to check the connectivity between them.',
+    // rootCACompareConfigCmd appends util.ExperimentalMsg (istioctl/pkg/util/constants.go)
+    long: 'Compare ROOTCA values for given 2 pods to check the connectivity between them.\n\nTHIS COMMAND IS UNDER ACTIVE DEVELOPMENT AND NOT READY FOR PRODUCTION USE.',
     example: `  # Compare ROOTCA values for given 2 pods to check the connectivity between them.
   istioctl proxy-config rootca-compare <pod-name-1[.namespace]> <pod-name-2[.namespace]>`,
   },
@@ -600,6 +606,34 @@ const pc = (
   },
 });
 
+/**
+ * the flags of the children the sandbox does not run, for their help (proxyconfig.go, 1.29.6): `all` has every
+ * filter, `bootstrap` its own -o (json), `log` its level flags, `rootca-compare` none (the group's -o is inherited)
+ */
+const UNSIMULATED_FLAGS: Record<string, FlagSpec[]> = {
+  all: [
+    COMMON[0]!,
+    {name: 'with-headers', type: 'bool', usage: 'Print summary with headers'},
+    {name: 'file', short: 'f', type: 'string', usage: 'Envoy config dump file'},
+    {name: 'verbose', type: 'bool', default: true, usage: 'Output more information'},
+    {name: 'fqdn', type: 'string', usage: 'Filter clusters by substring of Service FQDN field'},
+    {name: 'direction', type: 'string', usage: 'Filter clusters by Direction field'},
+    {name: 'subset', type: 'string', usage: 'Filter clusters by substring of Subset field'},
+    {name: 'port', type: 'int', default: 0, usage: 'Filter clusters and listeners by Port field'},
+    {name: 'address', type: 'string', usage: 'Filter listeners by address field'},
+    {name: 'type', type: 'string', usage: 'Filter listeners by type field'},
+    {name: 'name', type: 'string', usage: 'Filter routes by route name field'},
+  ],
+  bootstrap: [{...COMMON[0]!, default: 'json'}, COMMON[1]!],
+  ecds: COMMON,
+  log: [
+    {name: 'level', type: 'string', usage: LOG_LEVEL_USAGE},
+    {name: 'reset', short: 'r', type: 'bool', usage: 'Reset levels to default value (warning).'},
+    {name: 'selector', short: 'l', type: 'string', usage: 'Label selector'},
+  ],
+  'rootca-compare': [],
+};
+
 const notSimulated = (name: string, aliases: string[], short: string): IstioctlCommand => ({
   path: ['proxy-config', name],
   aliases,
@@ -607,6 +641,7 @@ const notSimulated = (name: string, aliases: string[], short: string): IstioctlC
   ...PC_TEXTS[name]!,
   needsCluster: true,
   flags: [...COMMON],
+  helpFlags: () => UNSIMULATED_FLAGS[name] ?? COMMON,
   run: async () => {
     throw new CommandError(
       `"istioctl proxy-config ${name}" is not simulated in the Ambient Lab sandbox (it reads a live Envoy's admin API): try it on the host backend. Simulated here: cluster, listener, route, endpoint, secret`,

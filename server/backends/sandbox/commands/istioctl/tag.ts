@@ -86,6 +86,8 @@ export const tagListCommand: IstioctlCommand = {
   path: ['tag', 'list'],
   aliases: ['show'],
   short: 'List existing revision tags',
+  // istioctl/pkg/tag/tag.go tagListCommand (1.29.6): no Long
+  example: '  istioctl tag list',
   use: 'istioctl tag list [flags]',
   needsCluster: true,
   flags: [

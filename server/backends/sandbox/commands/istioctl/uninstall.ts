@@ -9,6 +9,14 @@ import type {ObjectStore} from '../../api/store';
 import {confirm} from './confirm';
 import {ProgressLog} from './install/progress';
 import {installedObjects, prunedName} from './installed';
+import {
+  DRY_RUN_FLAG,
+  FORCE_USAGE,
+  MANIFESTS_USAGE,
+  REVISION_USAGE,
+  SET_USAGE,
+  SKIP_CONFIRMATION_USAGE,
+} from './mesh-flags';
 
 const ALL_REMOVED = 'All Istio resources will be pruned from the cluster\n';
 const NONE_REMOVED = 'No resources will be pruned from the cluster. Please double check the input configs\n';
@@ -51,26 +59,31 @@ async function uninstall(ctx: RunContext, store: ObjectStore): Promise<number> {
   return 0;
 }
 
+/** operator/cmd/mesh/uninstall.go UninstallCmd and addUninstallFlags (1.29.6); its help keeps every root flag */
 export const uninstallCommand: IstioctlCommand = {
   path: ['uninstall'],
   short: 'Uninstall Istio from a cluster',
+  long: 'The uninstall command uninstalls Istio from a cluster',
+  // the blank line after the -f example keeps upstream's two trailing spaces
+  example: `  # Uninstall a single control plane by revision
+  istioctl uninstall --revision foo
+
+  # Uninstall a single control plane by iop file
+  istioctl uninstall -f iop.yaml
+  ${''}
+  # Uninstall all control planes and shared resources
+  istioctl uninstall --purge`,
   use: 'istioctl uninstall [flags]',
   needsCluster: true,
   flags: [
-    {
-      name: 'skip-confirmation',
-      short: 'y',
-      type: 'bool',
-      usage:
-        'The skipConfirmation determines whether the user is prompted for confirmation. If set to true, the user is not prompted and a Yes response is assumed in all cases.',
-    },
+    {name: 'skip-confirmation', short: 'y', type: 'bool', usage: SKIP_CONFIRMATION_USAGE},
     {name: 'purge', type: 'bool', usage: 'Delete all Istio related sources for all versions'},
-    {name: 'revision', short: 'r', type: 'string', usage: 'Target control plane revision for the command.'},
+    {name: 'revision', short: 'r', type: 'string', usage: REVISION_USAGE},
     {name: 'filename', short: 'f', type: 'string', usage: 'The filename of the IstioOperator CR.'},
-    {name: 'dry-run', type: 'bool', usage: 'Console/log output only, make no changes.'},
-    {name: 'force', type: 'bool', usage: 'Proceed even with validation errors.'},
-    {name: 'set', short: 's', type: 'stringArray', usage: 'Override an IstioOperator value'},
-    {name: 'manifests', short: 'd', type: 'string', usage: 'Specify a path to a directory of charts and profiles'},
+    DRY_RUN_FLAG,
+    {name: 'force', type: 'bool', usage: FORCE_USAGE},
+    {name: 'set', short: 's', type: 'stringArray', usage: SET_USAGE},
+    {name: 'manifests', short: 'd', type: 'string', usage: MANIFESTS_USAGE},
     {name: 'verbose', short: 'v', type: 'bool', usage: 'Verbose output.'},
   ],
   run: uninstall,

@@ -65,6 +65,11 @@ const clientInfo = (v: string) => ({
   tag: v,
 });
 
+/**
+ * pkg/version/cobra.go CobraCommandWithOptions and istioctl/pkg/version/version.go NewVersionCommand (1.29.6): no
+ * Long, no Example; --short and --remote are defined false and then Set to true, so they start true while their
+ * help, which shows pflag's DefValue, shows no default
+ */
 export const versionCommand: IstioctlCommand = {
   path: ['version'],
   short: 'Prints out build version information',
@@ -72,14 +77,22 @@ export const versionCommand: IstioctlCommand = {
   needsCluster: false,
   flags: [
     {name: 'output', short: 'o', type: 'string', usage: "One of 'yaml' or 'json'."},
-    {name: 'remote', type: 'bool', default: true, usage: 'Use --remote=false to suppress control plane check'},
+    {
+      name: 'remote',
+      type: 'bool',
+      default: true,
+      defValue: 'false',
+      usage: 'Use --remote=false to suppress control plane check',
+    },
     {
       name: 'short',
       short: 's',
       type: 'bool',
       default: true,
+      defValue: 'false',
       usage: 'Use --short=false to generate full version information',
     },
+    // clioptions.ControlPlaneOptions.AttachControlPlaneFlags (istioctl/pkg/clioptions/control_plane.go)
     {name: 'revision', short: 'r', type: 'string', usage: 'Control plane revision'},
   ],
   run: version,

@@ -16,6 +16,16 @@ import {componentObjects} from './manifests';
 import {ProgressLog} from './progress';
 import {sleep, waitingFor} from './readiness';
 import {applyDefaultRevisionTag, NOT_PRUNED_LABEL} from './revision-tag';
+import {
+  DRY_RUN_FLAG,
+  FILENAME_USAGE,
+  FORCE_USAGE,
+  MANIFESTS_USAGE,
+  REVISION_USAGE,
+  SET_USAGE,
+  SKIP_CONFIRMATION_USAGE,
+  VERIFY_USAGE,
+} from '../mesh-flags';
 
 /** istioctl/pkg/install/k8sversion UnSupportedK8SVersionLogMsg */
 export function unsupportedK8sMessage(gitVersion: string, istio: string, minMinor: number): string {
@@ -142,44 +152,46 @@ async function install(ctx: RunContext, store: ObjectStore): Promise<number> {
   return 0;
 }
 
+/**
+ * operator/cmd/mesh/install.go InstallCmdWithArgs and addInstallFlags (1.29.6). The hidden --charts (a deprecated
+ * alias of --manifests) is not parsed; root.go hides -n and -i from its help.
+ */
 export const installCommand: IstioctlCommand = {
   path: ['install'],
   aliases: ['apply'],
   short: 'Applies an Istio manifest, installing or reconfiguring Istio on a cluster.',
+  long: 'The install command generates an Istio install manifest and applies it to a cluster.',
+  example: `  # Apply a default Istio installation
+  istioctl install
+
+  # Enable Tracing
+  istioctl install --set meshConfig.enableTracing=true
+
+  # Generate the demo profile and don't wait for confirmation
+  istioctl install --set profile=demo --skip-confirmation
+
+  # To override a setting that includes dots, escape them with a backslash (\\).  Your shell may require enclosing quotes.
+  istioctl install --set "values.sidecarInjectorWebhook.injectedAnnotations.container\\.apparmor\\.security\\.beta\\.kubernetes\\.io/istio-proxy=runtime/default"
+`,
   use: 'istioctl install [flags]',
+  hiddenInheritedFlags: ['namespace', 'istioNamespace'],
   needsCluster: true,
   flags: [
-    {name: 'filename', short: 'f', type: 'stringArray', usage: 'Path to file containing IstioOperator custom resource'},
-    {
-      name: 'set',
-      short: 's',
-      type: 'stringArray',
-      usage:
-        'Override an IstioOperator value, e.g. to choose a profile (--set profile=demo), enable or disable components (--set components.cni.enabled=true), or override Istio settings (--set meshConfig.enableTracing=true). See documentation for more info:https://istio.io/v1.29/docs/reference/config/istio.operator.v1alpha1/#IstioOperatorSpec',
-    },
-    {
-      name: 'skip-confirmation',
-      short: 'y',
-      type: 'bool',
-      usage:
-        'The skipConfirmation determines whether the user is prompted for confirmation. If set to true, the user is not prompted and a Yes response is assumed in all cases.',
-    },
-    {name: 'dry-run', type: 'bool', usage: 'Console/log output only, make no changes.'},
-    {name: 'force', type: 'bool', usage: 'Proceed even with validation errors.'},
-    {name: 'revision', short: 'r', type: 'string', usage: 'Target control plane revision for the command.'},
+    // a StringSlice upstream (Type "strings"); the sandbox keeps each value whole
+    {name: 'filename', short: 'f', type: 'stringArray', typeName: 'strings', usage: FILENAME_USAGE},
+    {name: 'set', short: 's', type: 'stringArray', usage: SET_USAGE},
+    {name: 'skip-confirmation', short: 'y', type: 'bool', usage: SKIP_CONFIRMATION_USAGE},
+    DRY_RUN_FLAG,
+    {name: 'force', type: 'bool', usage: FORCE_USAGE},
+    {name: 'revision', short: 'r', type: 'string', usage: REVISION_USAGE},
     {
       name: 'readiness-timeout',
       type: 'duration',
       default: '5m0s',
       usage: 'Maximum time to wait for Istio resources in each component to be ready.',
     },
-    {
-      name: 'manifests',
-      short: 'd',
-      type: 'string',
-      usage: 'Specify a path to a directory of charts and profiles (e.g. ~/Downloads/istio-1.29.8/manifests).',
-    },
-    {name: 'verify', type: 'bool', usage: 'Verify the Istio control plane after installation/in-place upgrade'},
+    {name: 'manifests', short: 'd', type: 'string', usage: MANIFESTS_USAGE},
+    {name: 'verify', type: 'bool', usage: VERIFY_USAGE},
   ],
   run: install,
 };

@@ -44,6 +44,9 @@ export const waypointDelete: IstioctlCommand = {
   istioctl waypoint delete --revision v1 --namespace default`,
   use: 'istioctl waypoint delete [flags]',
   needsCluster: true,
-  flags: [REVISION_FLAG, {name: 'all', type: 'bool', usage: 'Delete all waypoints in the namespace'}],
+  flags: [
+    {...REVISION_FLAG, usage: 'Delete the specified version of the waypoint in the namespace'},
+    {name: 'all', type: 'bool', usage: 'Delete all waypoints in the namespace'},
+  ],
   run: del,
 };

@@ -102,10 +102,11 @@ export const waypointStatus: IstioctlCommand = {
   istioctl waypoint status --all-namespaces`,
   use: 'istioctl waypoint status [flags]',
   needsCluster: true,
+  // status's own texts for the flags it shares (waypoint.go, 1.29.6)
   flags: [
-    ALL_NAMESPACES_FLAG,
+    {...ALL_NAMESPACES_FLAG, usage: 'Show the status of waypoints in all namespaces'},
     {name: 'wait', short: 'w', type: 'bool', default: true, usage: 'Wait for the waypoint to be ready'},
-    TIMEOUT_FLAG,
+    {...TIMEOUT_FLAG, usage: 'Timeout for retrieving status for waypoint'},
   ],
   run: status,
 };
