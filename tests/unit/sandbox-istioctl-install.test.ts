@@ -867,6 +867,15 @@ describe('istioctl leaf commands: their help is the real one (1.29.6)', () => {
       r.stderr,
       /^Unknown help topic \[`bogus` `more`\]\nUsage:\n {2}istioctl \[command\]\n\nAvailable Commands:\n/,
     );
+    // cobra's own help command (command.go InitDefaultHelpCmd)
+    assert.equal(
+      (await h.run('help --help')).stdout,
+      'Help provides help for any command in the application.\n' +
+        'Simply type istioctl help [path to command] for full details.\n\n' +
+        'Usage:\n  istioctl help [command] [flags]\n\n' +
+        'Flags:\n  -h, --help   help for help\n\n' +
+        GLOBAL_FLAGS,
+    );
   });
 
   it('every leaf command has Examples where upstream has them (all but version); -h and help <cmd> agree', async () => {

@@ -21,7 +21,7 @@ import {istioRelease} from './istio-release';
 import {rootHelp, TOP_LEVEL} from './root-help';
 import {ISTIOCTL_COMMANDS} from './subcommands';
 import {cobraGroupHelp, groupChild, groupNamed, GROUPS, inheritedGroupFlags, type CommandGroup} from './groups';
-import {commandHelp, type HelpEnv} from './help';
+import {commandHelp, type HelpEnv, type HelpText} from './help';
 import {FlagError, flagUsage, parseFlags} from '../../kit/flags';
 
 export const defaultIstioctlOptions = (): IstioctlOptions => ({
@@ -77,6 +77,11 @@ export async function runIstioctl(
   ];
   const words = commandWords(args, allFlags);
   const help = args.includes('-h') || args.includes('--help');
+  if (words[0] === 'help' && help) {
+    // -h names the help command itself, whatever words follow
+    io.stdout.write(commandHelp(HELP_COMMAND, {release: opts.release, stdoutTTY: io.isTTY.stdout}));
+    return 0;
+  }
   if (words[0] === 'help' && words.length > 1) return helpCommand(words.slice(1), io, cluster, opts);
   if (!words.length || words[0] === 'help') {
     io.stdout.write(rootHelp(flagUsage(ROOT_FLAGS)));
@@ -175,6 +180,15 @@ export async function runIstioctl(
     throw e;
   }
 }
+
+/** cobra v1.10.2's default help command (command.go InitDefaultHelpCmd), as its own -h prints it */
+const HELP_COMMAND: HelpText = {
+  path: ['help'],
+  short: 'Help about any command',
+  long: 'Help provides help for any command in the application.\nSimply type istioctl help [path to command] for full details.',
+  use: 'istioctl help [command] [flags]',
+  flags: [],
+};
 
 /**
  * `istioctl help <command>` (cobra v1.10.2's help command): the command's help as its -h prints it; words that name
