@@ -363,14 +363,23 @@ describe('istioctl install on a terminal, and reinstalling with another profile'
   });
 });
 
-// the root's persistent flags, as every group's help lists them (istioctl/cmd/root.go, pkg/log/klog.go at 1.29.6)
+// the root's persistent flags, as every group's help lists them (istioctl/cmd/root.go, istioctl/pkg/cli/option.go
+// AddRootFlags, pkg/log/klog.go at 1.29.6)
+const AS_FLAGS =
+  '      --as string                   Username to impersonate for the operation. User could be a regular user or a service account in a namespace\n' +
+  '      --as-group stringArray        Group to impersonate for the operation, this flag can be repeated to specify multiple groups.\n' +
+  '      --as-uid string               UID to impersonate for the operation.\n';
+const TIMEOUT_FLAG =
+  '      --kubeclient-timeout string   Kubernetes client timeout as a time.Duration string, defaults to 15 seconds. (default "15s")\n';
 const GLOBAL_FLAGS =
   'Global Flags:\n' +
-  '      --context string          Kubernetes configuration context\n' +
-  '  -i, --istioNamespace string   Istio system namespace (default "istio-system")\n' +
-  '  -c, --kubeconfig string       Kubernetes configuration file\n' +
-  '  -n, --namespace string        Kubernetes namespace\n' +
-  '      --vklog Level             number for the log level verbosity. Like -v flag. ex: --vklog=9\n';
+  AS_FLAGS +
+  '      --context string              Kubernetes configuration context\n' +
+  '  -i, --istioNamespace string       Istio system namespace (default "istio-system")\n' +
+  TIMEOUT_FLAG +
+  '  -c, --kubeconfig string           Kubernetes configuration file\n' +
+  '  -n, --namespace string            Kubernetes namespace\n' +
+  '      --vklog Level                 number for the log level verbosity. Like -v flag. ex: --vklog=9\n';
 
 describe('istioctl experimental: the group as cobra prints it (istioctl/cmd/root.go, 1.29.6)', () => {
   let h: IstioHarness;
@@ -459,7 +468,10 @@ describe('istioctl experimental: the group as cobra prints it (istioctl/cmd/root
       r.stdout,
       /\n {2}create-remote-secret Create a secret with credentials to allow Istio to access remote Kubernetes apiservers\n {2}dashboard {12}Access to Istio web UIs\n/,
     );
-    assert.match(r.stdout, /\n {2}-i, --istioNamespace string {3}Istio system namespace \(default "istio-system"\)\n/);
+    // every root flag, the impersonation ones and --kubeclient-timeout included (istioctl/pkg/cli/option.go)
+    assert.match(r.stdout, /\n {2}-i, --istioNamespace string {7}Istio system namespace \(default "istio-system"\)\n/);
+    assert.ok(r.stdout.includes(`\nFlags:\n${AS_FLAGS}`), r.stdout);
+    assert.ok(r.stdout.includes(TIMEOUT_FLAG), r.stdout);
   });
 });
 
@@ -541,12 +553,14 @@ describe('istioctl waypoint, ztunnel-config and proxy-config: their group help (
         '  -w, --wait                        Wait for the waypoint to be ready\n' +
         '      --waypoint-timeout duration   Timeout for waiting for waypoint ready (default 1m30s)\n\n' +
         'Global Flags:\n' +
-        '      --context string          Kubernetes configuration context\n' +
-        '  -i, --istioNamespace string   Istio system namespace (default "istio-system")\n' +
-        '  -c, --kubeconfig string       Kubernetes configuration file\n' +
-        '      --name string             name of the waypoint (default "waypoint")\n' +
-        '  -n, --namespace string        Kubernetes namespace\n' +
-        '      --vklog Level             number for the log level verbosity. Like -v flag. ex: --vklog=9\n',
+        AS_FLAGS +
+        '      --context string              Kubernetes configuration context\n' +
+        '  -i, --istioNamespace string       Istio system namespace (default "istio-system")\n' +
+        TIMEOUT_FLAG +
+        '  -c, --kubeconfig string           Kubernetes configuration file\n' +
+        '      --name string                 name of the waypoint (default "waypoint")\n' +
+        '  -n, --namespace string            Kubernetes namespace\n' +
+        '      --vklog Level                 number for the log level verbosity. Like -v flag. ex: --vklog=9\n',
     );
     // every proxy-config child defines -o again; --proxy-admin-port it inherits
     const cluster = (await h.run('pc cluster --help')).stdout;
@@ -554,7 +568,7 @@ describe('istioctl waypoint, ztunnel-config and proxy-config: their group help (
     assert.match(flags, /\n {2}-o, --output string {6}Output format: one of json\|yaml\|short \(default "short"\)\n/);
     assert.match(flags, /\n {2}-f, --file string {8}Envoy config dump JSON file\n/);
     assert.doesNotMatch(flags, /proxy-admin-port/);
-    assert.match(global, /\n {6}--proxy-admin-port int {4}Envoy proxy admin port \(default 15000\)\n/);
+    assert.match(global, /\n {6}--proxy-admin-port int {8}Envoy proxy admin port \(default 15000\)\n/);
     // and still parses it, with the group's --name for waypoint's children
     assert.equal(
       (await h.run('pc cluster --proxy-admin-port 15001')).stderr,
@@ -603,12 +617,14 @@ describe('istioctl waypoint, ztunnel-config and proxy-config: their group help (
         '  -h, --help            help for secret\n' +
         '  -o, --output string   Output format: one of json|yaml|short (default "short")\n\n' +
         'Global Flags:\n' +
-        '      --context string          Kubernetes configuration context\n' +
-        '  -i, --istioNamespace string   Istio system namespace (default "istio-system")\n' +
-        '  -c, --kubeconfig string       Kubernetes configuration file\n' +
-        '  -n, --namespace string        Kubernetes namespace\n' +
-        '      --proxy-admin-port int    Envoy proxy admin port (default 15000)\n' +
-        '      --vklog Level             number for the log level verbosity. Like -v flag. ex: --vklog=9\n',
+        AS_FLAGS +
+        '      --context string              Kubernetes configuration context\n' +
+        '  -i, --istioNamespace string       Istio system namespace (default "istio-system")\n' +
+        TIMEOUT_FLAG +
+        '  -c, --kubeconfig string           Kubernetes configuration file\n' +
+        '  -n, --namespace string            Kubernetes namespace\n' +
+        '      --proxy-admin-port int        Envoy proxy admin port (default 15000)\n' +
+        '      --vklog Level                 number for the log level verbosity. Like -v flag. ex: --vklog=9\n',
     );
     // a filter of another child is refused, as pflag does
     assert.equal((await h.run('zc certificates --address 10.0.0.1')).stderr, 'Error: unknown flag: --address\n');
@@ -746,9 +762,11 @@ describe('istioctl leaf commands: their help is the real one (1.29.6)', () => {
       `${col}If set to true, the user is not prompted and a Yes response is assumed in all cases.\n` +
       '      --verify                       Verify the Istio control plane after installation/in-place upgrade\n\n' +
       'Global Flags:\n' +
-      '      --context string      Kubernetes configuration context\n' +
-      '  -c, --kubeconfig string   Kubernetes configuration file\n' +
-      '      --vklog Level         number for the log level verbosity. Like -v flag. ex: --vklog=9\n';
+      AS_FLAGS +
+      '      --context string              Kubernetes configuration context\n' +
+      TIMEOUT_FLAG +
+      '  -c, --kubeconfig string           Kubernetes configuration file\n' +
+      '      --vklog Level                 number for the log level verbosity. Like -v flag. ex: --vklog=9\n';
     for (const line of ['install --help', 'install -h', 'apply --help', 'help install']) {
       const r = await h.run(line);
       assert.deepEqual([r.code, r.stdout, r.stderr], [0, want, ''], line);
@@ -815,10 +833,12 @@ describe('istioctl leaf commands: their help is the real one (1.29.6)', () => {
       '  -k, --use-kube                      Use live Kubernetes cluster for analysis. Set --use-kube=false to analyze files only. (default true)\n' +
       '  -v, --verbose                       Enable verbose output\n\n' +
       'Global Flags:\n' +
-      '      --context string      Kubernetes configuration context\n' +
-      '  -c, --kubeconfig string   Kubernetes configuration file\n' +
-      '  -n, --namespace string    Kubernetes namespace\n' +
-      '      --vklog Level         number for the log level verbosity. Like -v flag. ex: --vklog=9\n';
+      AS_FLAGS +
+      '      --context string              Kubernetes configuration context\n' +
+      TIMEOUT_FLAG +
+      '  -c, --kubeconfig string           Kubernetes configuration file\n' +
+      '  -n, --namespace string            Kubernetes namespace\n' +
+      '      --vklog Level                 number for the log level verbosity. Like -v flag. ex: --vklog=9\n';
     assert.equal((await h.run('analyze --help')).stdout, want(''));
     assert.equal((await h.run('help analyze')).stdout, want(''));
     assert.equal((await h.run('analyze -h', {tty: true})).stdout, want(' (default true)'));

@@ -20,6 +20,37 @@ export const ROOT_FLAGS: FlagSpec[] = [
   },
 ];
 
+/**
+ * the root's flags as every help lists them: ROOT_FLAGS and the ones the sandbox does not parse (impersonation and
+ * the client timeout, istioctl/pkg/cli/option.go AddRootFlags at 1.29.6)
+ */
+export const ROOT_HELP_FLAGS: FlagSpec[] = (
+  [
+    ...ROOT_FLAGS,
+    {
+      name: 'as',
+      type: 'string',
+      usage:
+        'Username to impersonate for the operation. User could be a regular user or a service account in a namespace',
+    },
+    {
+      name: 'as-group',
+      type: 'stringArray',
+      usage: 'Group to impersonate for the operation, this flag can be repeated to specify multiple groups.',
+    },
+    {name: 'as-uid', type: 'string', usage: 'UID to impersonate for the operation.'},
+    {
+      name: 'kubeclient-timeout',
+      type: 'string',
+      default: '15s',
+      usage: 'Kubernetes client timeout as a time.Duration string, defaults to 15 seconds.',
+    },
+  ] satisfies FlagSpec[]
+).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+/** the root's persistent flags under a child's "Global Flags:" (all but -h) */
+export const GLOBAL_HELP_FLAGS: FlagSpec[] = ROOT_HELP_FLAGS.filter((f) => f.name !== 'help');
+
 /** the non-flag words, skipping the value of a flag that takes one (`-n bar-2`, `--for service`) */
 export function commandWords(args: string[], flags: FlagSpec[]): string[] {
   const takesValue = (a: string): boolean => {

@@ -4,7 +4,7 @@
  * Flags (the root's and its group's persistent ones), each block in pflag's FlagUsages order (by name).
  */
 import {flagUsage, type FlagSpec} from '../../kit/flags';
-import {ROOT_FLAGS} from './cobra';
+import {GLOBAL_HELP_FLAGS} from './cobra';
 import {inheritedGroupFlags, sortedFlags} from './groups';
 import type {IstioRelease} from './istio-release';
 
@@ -51,10 +51,9 @@ export function commandHelp(c: HelpText, env: HelpEnv): string {
   const defined = c.helpFlags?.(env) ?? c.flags;
   const own = sortedFlags([...defined, {name: 'help', short: 'h', type: 'bool', usage: `help for ${name}`}]);
   const hidden = new Set(c.hiddenInheritedFlags ?? []);
-  const global = sortedFlags([
-    ...ROOT_FLAGS.filter((f) => f.name !== 'help'),
-    ...inheritedGroupFlags(c.path, defined),
-  ]).filter((f) => !hidden.has(f.name));
+  const global = sortedFlags([...GLOBAL_HELP_FLAGS, ...inheritedGroupFlags(c.path, defined)]).filter(
+    (f) => !hidden.has(f.name),
+  );
   return withRelease(
     `${trimEnd(c.long ?? c.short)}\n\nUsage:\n  ${c.use}\n` +
       (c.aliases?.length ? `\nAliases:\n  ${[name, ...c.aliases].join(', ')}\n` : '') +

@@ -16,7 +16,7 @@ import {
   type IstioctlOptions,
   type RunContext,
 } from './command';
-import {commandWords, ROOT_FLAGS, unknownCommand} from './cobra';
+import {commandWords, GLOBAL_HELP_FLAGS, ROOT_FLAGS, ROOT_HELP_FLAGS, unknownCommand} from './cobra';
 import {istioRelease} from './istio-release';
 import {rootHelp, TOP_LEVEL} from './root-help';
 import {ISTIOCTL_COMMANDS} from './subcommands';
@@ -84,7 +84,7 @@ export async function runIstioctl(
   }
   if (words[0] === 'help' && words.length > 1) return helpCommand(words.slice(1), io, cluster, opts);
   if (!words.length || words[0] === 'help') {
-    io.stdout.write(rootHelp(flagUsage(ROOT_FLAGS)));
+    io.stdout.write(rootHelp(flagUsage(ROOT_HELP_FLAGS)));
     return 0;
   }
   const found = findCommand(words);
@@ -104,12 +104,7 @@ export async function runIstioctl(
         io.stderr.write(`Error: unknown subcommand "${words[1]}"\n`);
         return 1;
       }
-      io.stdout.write(
-        cobraGroupHelp(
-          group,
-          ROOT_FLAGS.filter((f) => f.name !== 'help'),
-        ),
-      );
+      io.stdout.write(cobraGroupHelp(group, GLOBAL_HELP_FLAGS));
       return 0;
     }
     const known = TOP_LEVEL.find(([n]) => n === words[0]);
@@ -134,14 +129,7 @@ export async function runIstioctl(
     const sub = cmd.helpGroup;
     const word = words[found.consumed];
     const child = sub?.children.find((c) => c.path[c.path.length - 1] === word || !!c.aliases?.includes(word!));
-    io.stdout.write(
-      sub && !child
-        ? cobraGroupHelp(
-            sub.group,
-            ROOT_FLAGS.filter((f) => f.name !== 'help'),
-          )
-        : commandHelp(child ?? cmd, env),
-    );
+    io.stdout.write(sub && !child ? cobraGroupHelp(sub.group, GLOBAL_HELP_FLAGS) : commandHelp(child ?? cmd, env));
     return 0;
   }
   let parsed;
@@ -204,7 +192,7 @@ function helpCommand(
   const known =
     !!findCommand(topic).cmd || !!groupNamed(GROUP_ALIASES[first] ?? first) || TOP_LEVEL.some(([n]) => n === first);
   if (known) return runIstioctl([...topic, '--help'], io, cluster, opts);
-  const usage = rootHelp(flagUsage(ROOT_FLAGS));
+  const usage = rootHelp(flagUsage(ROOT_HELP_FLAGS));
   io.stderr.write(
     `Unknown help topic [${topic.map((w) => `\`${w}\``).join(' ')}]\n${usage.slice(usage.indexOf('Usage:'))}`,
   );
