@@ -1,7 +1,9 @@
 /**
- * Retries a step's verify command until its checks hold or its timeout passes, with backoff (1s, 2s, 4s…
- * capped): for what becomes true later, like pods turning Ready. Like istio.io's `_verify_*` helpers, the last
- * attempt's output is what the failure reports.
+ * Retries a step's verify command until its checks hold or its timeout passes, with backoff (0.25 s, then each wait
+ * 1.5 times the last, at most 2 s): for what becomes true later, like pods turning Ready. Like istio.io's `_verify_*` helpers, the
+ * last attempt's output is what the failure reports. Most verifies hold within a second or two (an access log
+ * flushed, a rollout done), so the first retries come soon; the cap keeps a long wait (an install on a real
+ * cluster) at one attempt every 2 s.
  */
 import type {StepFailure} from '../../src/core/protocol/messages';
 import {evaluateChecks} from '../../src/core/steps/checks';
@@ -10,15 +12,22 @@ import {sleep, type EngineClock} from './clock';
 import type {VerifyRunner} from './verify-runner';
 
 export interface BackoffOptions {
-  /** first wait between attempts (default 1s) */
+  /** first wait between attempts (default 0.25 s) */
   initialDelayMs: number;
-  /** longest wait between attempts (default 8s) */
+  /** longest wait between attempts (default 2 s) */
   maxDelayMs: number;
+  /** each wait is the last one times this (default 1.5) */
+  multiplier: number;
   /** longest one attempt may run (default 30s, never past the verify timeout) */
   attemptTimeoutMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffOptions = {initialDelayMs: 1000, maxDelayMs: 8000, attemptTimeoutMs: 30_000};
+export const DEFAULT_BACKOFF: BackoffOptions = {
+  initialDelayMs: 250,
+  maxDelayMs: 2000,
+  multiplier: 1.5,
+  attemptTimeoutMs: 30_000,
+};
 
 export async function verifyWithBackoff(
   verify: VerifySpec,
@@ -47,7 +56,7 @@ export async function verifyWithBackoff(
     const left = deadline - clock.now();
     if (left <= 0 || isCancelled()) break;
     await sleep(clock, Math.min(delay, left));
-    delay = Math.min(delay * 2, backoff.maxDelayMs);
+    delay = Math.min(delay * backoff.multiplier, backoff.maxDelayMs);
   }
   last ??= {check: 'timeout', expected: `finishes within ${seconds(verify.timeoutMs)}`, actual: ''};
   return {

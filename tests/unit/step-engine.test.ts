@@ -80,7 +80,7 @@ function setup(options: {responder?: Responder; runVerify?: VerifyRunner; clock?
     session,
     manifests: manifestIndex(new Map([['en', PAGES]])),
     runVerify: options.runVerify ?? noVerify,
-    backoff: {initialDelayMs: 1, maxDelayMs: 4},
+    backoff: {initialDelayMs: 1, maxDelayMs: 4, multiplier: 2},
     ...(options.clock ? {clock: options.clock} : {}),
   });
   const results: StepResult[] = [];
