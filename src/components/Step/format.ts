@@ -13,3 +13,11 @@ export function formatDuration(ms: number, locale: string, {precise = false}: {p
   const seconds = totalSeconds % 60;
   return ko ? `${minutes}분 ${seconds}초` : `${minutes} m ${String(seconds).padStart(2, '0')} s`;
 }
+
+/** A running step's time so far, in whole seconds: "0 s", "12 s", "1 m 05 s" (English), "12초", "1분 5초" (Korean). */
+export function formatElapsed(ms: number, locale: string): string {
+  const safe = Math.max(0, ms);
+  if (safe >= 60_000) return formatDuration(safe, locale);
+  const seconds = Math.floor(safe / 1000);
+  return locale === 'ko' ? `${seconds}초` : `${seconds} s`;
+}

@@ -16,7 +16,7 @@ import type {StepSpec, OutputCheck} from '@site/src/core/steps/types';
 import type {StepResult, StepStatus} from '@site/src/core/protocol/messages';
 import {effectsOf, useLab} from '@site/src/components/LabProvider';
 import type {ShellEffects} from '@site/src/core/steps/shell-effects';
-import {formatDuration} from './format';
+import {formatDuration, formatElapsed} from './format';
 import {checkName, expectedText, splitDifference} from './check-names';
 import {isRefusal, RefusalBox} from './refusals';
 import styles from './styles.module.css';
@@ -96,6 +96,12 @@ function StepView({
   const disabled = !connected || status === 'running' || otherRunning;
   const runError = lab.runError?.pageId === pageId && lab.runError.stepId === spec.id ? lab.runError : null;
   const effects = effectsOf(spec.command);
+  // the same element on every render: React skips the highlighted block when only the lab's state changed (every
+  // step's status, every prompt re-renders each step of the page)
+  const code = useMemo(
+    () => <CodeBlock language={spec.lang || 'bash'}>{spec.command}</CodeBlock>,
+    [spec.lang, spec.command],
+  );
   const rerun = lab.needsRerun(pageId, spec);
   // earlier steps of this page that set what this one reads, and need a re-run in this shell
   const staleInputs = useStaleInputs(pageId, spec, effects);
@@ -156,9 +162,7 @@ function StepView({
         </button>
       </div>
 
-      <div className={styles.code}>
-        <CodeBlock language={spec.lang || 'bash'}>{spec.command}</CodeBlock>
-      </div>
+      <div className={styles.code}>{code}</div>
 
       <Checks spec={spec} locale={locale} hasExpected={expected !== ''} />
 
@@ -327,7 +331,9 @@ function StatusPill({
   shellStarting: boolean;
 }): ReactNode {
   const running = status === 'running';
-  const now = useNow(running);
+  // whole seconds, once a second: a tenth-second counter repainted the page ten times a second for every running
+  // step, and the spinner already says the step is alive
+  const now = useNow(running, 1000);
   // The server's clock and ours may differ a little: never show a negative or future start.
   const startedAt = running ? Math.min(result?.startedAt ?? now, now) : 0;
   const duration = result?.durationMs !== undefined ? formatDuration(result.durationMs, locale, {precise: true}) : null;
@@ -344,7 +350,13 @@ function StatusPill({
           Starting shell…
         </Translate>
       ) : (
-        <Translate id="lab.step.status.running" values={{elapsed: formatDuration(now - startedAt, locale)}}>
+        <Translate
+          id="lab.step.status.running"
+          values={{
+            // the pill is a live region: a screen reader says "Running…" once, not every second
+            elapsed: <span aria-hidden="true">{formatElapsed(now - startedAt, locale)}</span>,
+          }}
+        >
           {'Running… {elapsed}'}
         </Translate>
       );
