@@ -36,9 +36,10 @@ export class LabPage {
     const path = pagePath(locale, pageId);
     const link = this.page.locator(`nav.menu a.menu__link[href="${path}"]`);
     if ((await link.count()) === 0) return this.open(locale, pageId);
-    // the link's own click handler (client-side routing), without waiting for the sidebar to hold still
-    await link.evaluate((el) => (el as unknown as {click(): void}).click());
-    await expect(this.page).toHaveURL(new RegExp(`${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`));
+    // the link's own click handler (client-side routing), without waiting for the sidebar to hold still; the URL
+    // changes when the router has the page (history.pushState), which waitForURL hears as it happens
+    const url = new RegExp(`${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
+    await Promise.all([this.page.waitForURL(url), link.evaluate((el) => (el as unknown as {click(): void}).click())]);
     await this.terminal.waitOpen();
   }
 
@@ -56,7 +57,14 @@ export class LabPage {
 
   async resetProgress(): Promise<void> {
     const reset = this.page.getByTestId('page-progress-reset');
-    if ((await reset.isVisible()) && (await reset.isEnabled())) await reset.click();
+    // one round trip: a page nobody ran here has nothing to reset (the button is disabled then); React gets the same
+    // click event as from Playwright's click, without its wait for the button to hold still
+    const clicked = await reset.evaluate((el) => {
+      if (el.hasAttribute('disabled')) return false;
+      (el as unknown as {click(): void}).click();
+      return true;
+    });
+    if (clicked) await attributeSettles(this.progress(), 'data-done', ['0'], 15_000);
   }
 }
 

@@ -13,6 +13,15 @@ import {selectedPages, siteManifests} from './pages';
 
 const manifests = await siteManifests();
 
+// The walkthrough is about the steps, and it runs where Chromium paints in software, on the cores the lab and its
+// shells need: no trace screencast (a failure still keeps the DOM snapshots, and the spec prints the step's failure
+// and the terminal), and the reduced motion a learner may ask for (transitions end at once, the spinner stands).
+// Other specs keep both.
+test.use({
+  trace: {mode: 'retain-on-failure', screenshots: false, snapshots: true, sources: false},
+  reducedMotion: 'reduce',
+});
+
 for (const locale of ['en', 'ko'] as const) {
   const pages = selectedPages(manifests, locale).filter((m) => m.steps.length > 0);
   test(`walkthrough (${locale}): every step of every page passes`, async ({page}, testInfo) => {
@@ -25,15 +34,18 @@ for (const locale of ['en', 'ko'] as const) {
     const lab = new LabPage(page);
     const timings = new WalkthroughTimings(page);
     await lab.login();
+    await timings.start();
     for (const manifest of pages) {
       await test.step(manifest.pageId, async () => {
-        await timings.load(manifest.pageId, () => lab.navigate(locale, manifest.pageId));
-        await expect(lab.steps()).toHaveCount(manifest.steps.length);
-        await expect(lab.progress()).toHaveAttribute('data-total', String(manifest.steps.length));
-        // Progress belongs to the learner, not the language (both locales have the same steps), so the other
-        // locale's run shows here: start the page over, as a learner would with "reset".
-        await lab.resetProgress();
-        await expect(lab.progress()).toHaveAttribute('data-done', '0');
+        await timings.load(manifest.pageId, async () => {
+          await lab.navigate(locale, manifest.pageId);
+          await expect(lab.steps()).toHaveCount(manifest.steps.length);
+          await expect(lab.progress()).toHaveAttribute('data-total', String(manifest.steps.length));
+          // Progress belongs to the learner, not the language (both locales have the same steps), so the other
+          // locale's run shows here: start the page over, as a learner would with "reset".
+          await lab.resetProgress();
+          await expect(lab.progress()).toHaveAttribute('data-done', '0');
+        });
 
         for (const spec of manifest.steps) {
           const step = lab.step(spec.id);
@@ -56,9 +68,10 @@ for (const locale of ['en', 'ko'] as const) {
         await expect(lab.progress()).toHaveAttribute('data-done', String(manifest.steps.length));
       });
     }
+    await timings.finish();
     const report = timings.report();
     await testInfo.attach(`timings-${locale}.txt`, {body: report, contentType: 'text/plain'});
     writeFileSync(testInfo.outputPath(`timings-${locale}.txt`), report);
-    console.log(`walkthrough (${locale}) timings: ${report.split('\n').slice(0, 2).join('; ')}`);
+    console.log(`walkthrough (${locale}) timings: ${report.split('\n').slice(0, 3).join('; ')}`);
   });
 }
