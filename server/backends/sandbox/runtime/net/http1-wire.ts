@@ -185,7 +185,13 @@ export function serveHttp1(conn: Duplex, handle: WireHandler): void {
         continued = false;
         buf = Buffer.from(p.rest);
         const req = p.req;
-        const answer = await handle({...req, signal: abort.signal});
+        let answer: WireAnswer | undefined;
+        try {
+          answer = await handle({...req, signal: abort.signal});
+        } catch {
+          // an app that fails drops the connection, as a server whose handler panics does
+          answer = undefined;
+        }
         if (conn.destroyed) return;
         if (!answer) {
           conn.destroy();

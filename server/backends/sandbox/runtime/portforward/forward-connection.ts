@@ -61,6 +61,8 @@ export class PodHttpEndpoint {
             ALPNProtocols: ['http/1.1'],
           });
           secure.on('error', () => conn.destroy());
+          // the forwarded stream ends with the TLS connection (kubectl then closes its local socket)
+          secure.on('close', () => conn.destroy());
           serveHttp1(secure, (req) => this.handle(req, remoteAddr, true));
         })
         .catch(() => conn.destroy());
