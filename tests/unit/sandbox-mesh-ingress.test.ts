@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import {after, before, describe, it} from 'node:test';
 import {PublishedPorts} from '../../server/backends/sandbox/backend/published-ports';
 import type {ClusterRecord} from '../../server/backends/sandbox/cluster/cluster-record';
@@ -124,6 +125,46 @@ describe('an ingress Gateway on a published port', {skip: NO_KUBECTL}, () => {
       log.stdout,
       /"GET \/hello HTTP\/1\.1" 200 .* outbound\|5000\|\|helloworld\.bar-2\.svc\.cluster\.local /,
     );
+  });
+
+  it('answers on the raw connection as Envoy writes: no Connection or Keep-Alive header while kept, connection: close when asked', async () => {
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    // collects one answer; with untilClose, everything until the gateway closes the connection
+    const exchange = (request: string, untilClose = false) =>
+      new Promise<{head: string[]; closed: boolean}>((resolve) => {
+        let got = '';
+        const onData = (d: Buffer) => {
+          got += d.toString('latin1');
+          const end = got.indexOf('\r\n\r\n');
+          const cl = /\r\ncontent-length: (\d+)/i.exec(got);
+          if (!untilClose && end >= 0 && cl && got.length >= end + 4 + Number(cl[1])) finish(false);
+        };
+        const finish = (closed: boolean) => {
+          socket.off('data', onData);
+          socket.off('end', onEnd);
+          resolve({head: got.slice(0, got.indexOf('\r\n\r\n')).split('\r\n'), closed});
+        };
+        const onEnd = () => finish(true);
+        socket.on('data', onData);
+        socket.on('end', onEnd);
+        socket.write(request);
+      });
+    const kept = await exchange('GET /hello HTTP/1.1\r\nHost: localhost:9080\r\n\r\n');
+    assert.equal(kept.head[0], 'HTTP/1.1 200 OK');
+    assert.ok(!kept.head.some((l) => /^(connection|keep-alive):/i.test(l)), kept.head.join('\n'));
+    assert.equal(kept.closed, false);
+    const last = await exchange(
+      'GET /nothing-here HTTP/1.1\r\nHost: localhost:9080\r\nConnection: close\r\n\r\n',
+      true,
+    );
+    assert.equal(last.head[0], 'HTTP/1.1 404 Not Found');
+    assert.deepEqual(
+      last.head.slice(1).map((l) => l.replace(/^date: .*/, 'date: <date>')),
+      ['date: <date>', 'server: istio-envoy', 'content-length: 0', 'connection: close'],
+    );
+    assert.equal(last.closed, true);
+    socket.destroy();
   });
 
   it('networking.istio.io/service-type=ClusterIP: a ClusterIP Service, and the cluster hostname as the address', async () => {

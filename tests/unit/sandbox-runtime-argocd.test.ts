@@ -284,4 +284,47 @@ describe('argocd-server through kubectl port-forward', {skip: NO_KUBECTL}, () =>
     await assert.rejects(call(p, {path: '/healthz'}));
     await other.stop();
   });
+
+  it('kubectl logs shows the start-up lines: the first in logrus text, the rest in JSON (argo-cd v3.5.1 sources)', async () => {
+    const r = await h.kubectl(SB, ['logs', '-n', 'argocd', 'argocd-server-5b8d7c9f4-x2x7q']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.match(
+      lines[0]!,
+      /^time="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ" level=info msg="ArgoCD API Server is starting" built="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ" commit=[0-9a-f]{40} namespace=argocd port=8080 version=v3\.5\.4$/,
+    );
+    const rest = lines.slice(1).map((l) => JSON.parse(l) as {level: string; msg: string; time: string});
+    for (const l of rest) {
+      assert.deepEqual(Object.keys(l), ['level', 'msg', 'time']);
+      assert.equal(l.level, 'info');
+      assert.match(l.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    }
+    const msgs = rest.map((l) => l.msg.replace(/^0xc[0-9a-f]+ /, '<chan> '));
+    assert.deepEqual(msgs, [
+      'Starting configmap/secret informers',
+      'Configmap/secret informer synced',
+      'Cluster cache informer synced',
+      'Initialized admin password',
+      'Initialized server signature',
+      'Initialized TLS certificate',
+      'argocd v3.5.4 serving on port 8080 (url: , tls: true, namespace: argocd, sso: false)',
+      'Enabled application namespace patterns: argocd',
+      '<chan> subscribed to settings updates',
+      'Starting rbac config informer',
+      "RBAC ConfigMap 'argocd-rbac-cm' added",
+    ]);
+  });
+
+  it('an --insecure server makes no certificate and says tls: false; the repo-server prints no server lines', async () => {
+    const r = await h.kubectl(SB, ['logs', '-n', 'argocd', 'argocd-server-insecure']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /Initialized TLS certificate/);
+    assert.match(
+      r.stdout,
+      /"msg":"argocd v3\.5\.4 serving on port 8080 \(url: , tls: false, namespace: argocd, sso: false\)"/,
+    );
+    const repo = await h.kubectl(SB, ['logs', '-n', 'argocd', 'argocd-repo-server-6c9b7d8f5-k2l4m']);
+    assert.equal(repo.code, 0, repo.stderr);
+    assert.doesNotMatch(repo.stdout, /ArgoCD API Server/);
+  });
 });

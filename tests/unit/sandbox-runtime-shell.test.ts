@@ -138,6 +138,14 @@ describe('in-pod shell', () => {
       containers: [{name: 'nginx', image: 'nginx:1.27'}],
     });
     createService(r.store, 'web', 'default', {app: 'web'}, [{port: 80}]);
+    r.pod({
+      name: 'bin',
+      namespace: 'default',
+      labels: {app: 'bin'},
+      podIP: '10.42.0.11',
+      containers: [{name: 'httpbin', image: 'mccutchen/go-httpbin:v2.15.0'}],
+    });
+    createService(r.store, 'bin', 'default', {app: 'bin'}, [{port: 8000, targetPort: 8080}]);
   });
   after(() => r.dispose());
   const sh = (script: string, stdin?: string) => r.exec('default', 'c', ['sh', '-c', script], stdin);
@@ -179,6 +187,33 @@ describe('in-pod shell', () => {
     );
     assert.match((await sh('cat /etc/hosts')).stdout, /\n10\.42\.0\.9\tc\n$/);
     assert.match((await sh('cat /etc/os-release')).stdout, /^NAME="Alpine Linux"/);
+  });
+
+  it("curl -i of go-httpbin shows net/http's head: sorted headers, Date, Content-Length, no Connection unless asked", async () => {
+    const head = (out: string) =>
+      out
+        .slice(0, out.indexOf('\r\n\r\n'))
+        .split('\r\n')
+        .map((l) => l.replace(/^Date: .* GMT$/, 'Date: <date>'));
+    const kept = await sh('curl -si bin:8000/status/418');
+    assert.deepEqual(head(kept.stdout), [
+      "HTTP/1.1 418 I'm a teapot",
+      'Access-Control-Allow-Credentials: true',
+      'Access-Control-Allow-Origin: *',
+      'Content-Type: text/plain; charset=utf-8',
+      'X-More-Info: http://tools.ietf.org/html/rfc2324',
+      'Date: <date>',
+      'Content-Length: 13',
+    ]);
+    const closing = await sh("curl -si -H 'Connection: close' bin:8000/status/204");
+    assert.deepEqual(head(closing.stdout), [
+      'HTTP/1.1 204 No Content',
+      'Access-Control-Allow-Credentials: true',
+      'Access-Control-Allow-Origin: *',
+      'Content-Type: text/plain; charset=utf-8',
+      'Connection: close',
+      'Date: <date>',
+    ]);
   });
 
   it('curls the nginx Service with -i, -I and -v', async () => {

@@ -9,12 +9,19 @@
  * relay inside makes 127.0.0.1:<port> (`ListenAt` with `socketPath`), so every attendee has their own 9080.
  */
 import {rmSync} from 'node:fs';
-import http, {type IncomingMessage, type ServerResponse} from 'node:http';
-import type {AddressInfo} from 'node:net';
+import {STATUS_CODES} from 'node:http';
+import net, {type AddressInfo} from 'node:net';
 import type {ClusterRecord} from '../cluster/cluster-record';
 import {planIngress, readWorld} from '../mesh/index';
 import type {ObjectStore} from '../api/index';
-import {isNetworkError, podView, type SandboxRuntime} from '../runtime/index';
+import {
+  isNetworkError,
+  podView,
+  serveHttp1,
+  type SandboxRuntime,
+  type WireAnswer,
+  type WireRequest,
+} from '../runtime/index';
 
 /** the largest request body accepted (curl -d of a page's step is tiny) */
 const MAX_BODY = 1 << 20;
@@ -30,7 +37,8 @@ export interface PublishedPortsDeps {
 export type ListenAt = {host: string} | {socketPath(port: number): string; own(socketPath: string): void};
 
 export class PublishedPorts {
-  private servers: http.Server[] = [];
+  private servers: net.Server[] = [];
+  private readonly sockets = new Set<net.Socket>();
   /** the mappings the last open could not publish: their host port was taken */
   taken: string[] = [];
 
@@ -43,9 +51,13 @@ export class PublishedPorts {
     this.taken = [];
     for (const m of record.ports) {
       if (m.nodeFilter !== 'loadbalancer') continue;
-      const server = http.createServer((req, res) => void this.handle(m.containerPort, req, res));
-      // a client that vanishes mid-request must not become an unhandled error
-      server.on('clientError', (_e, socket) => socket.destroy());
+      // HTTP/1.1 read and written by the sandbox itself (runtime/net/http1-wire.ts): Node's http server would add
+      // `Connection: keep-alive` and `Keep-Alive: timeout=5`, which Envoy does not send
+      const server = net.createServer((socket) => {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+        serveHttp1(socket, (req) => this.handle(m.containerPort, req));
+      });
       const socketPath = 'host' in at ? undefined : at.socketPath(m.hostPort);
       // a socket left by an earlier run of the lab would refuse the listen
       if (socketPath) rmSync(socketPath, {force: true});
@@ -70,32 +82,40 @@ export class PublishedPorts {
     const servers = this.servers;
     this.servers = [];
     this.taken = [];
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
     await Promise.all(
       servers.map(
         (s) =>
           new Promise<void>((resolve) => {
-            s.closeAllConnections();
             s.close(() => resolve());
           }),
       ),
     );
   }
 
-  private async handle(nodePort: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(nodePort: number, req: WireRequest): Promise<WireAnswer | undefined> {
     try {
-      const body = await readBody(req);
-      if (!body) return void req.socket.destroy();
-      const headers: [string, string][] = [];
-      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
-      const method = req.method ?? 'GET';
-      const target = req.url ?? '/';
+      const {method, target, headers, body} = req;
+      if (body.length > MAX_BODY) return undefined;
       const plan = planIngress(readWorld(this.deps.store()), {nodePort, method, target, headers}, Math.random);
       const rt = this.deps.runtime();
-      if (plan.kind === 'closed' || !rt) return void req.socket.destroy();
-      res.sendDate = false;
+      if (plan.kind === 'closed' || !rt) return undefined;
+      // Envoy's HTTP/1 codec: no Connection header on a kept connection, `connection: close` when the client asked
+      const closing = /(^|,)\s*close\s*(,|$)/i.test(headers.find(([k]) => k.toLowerCase() === 'connection')?.[1] ?? '');
+      const connection: [string, string][] = closing ? [['connection', 'close']] : [];
       if (plan.kind === 'local-reply') {
-        res.writeHead(plan.status, ['date', new Date().toUTCString(), 'server', 'istio-envoy', 'content-length', '0']);
-        return void res.end();
+        return {
+          status: plan.status,
+          statusText: STATUS_CODES[plan.status],
+          headers: [
+            ['date', new Date().toUTCString()],
+            ['server', 'istio-envoy'],
+            ['content-length', '0'],
+            ...connection,
+          ],
+          body: '',
+        };
       }
       const result = await rt.network.request({
         fromPod: podView(plan.gateway),
@@ -105,34 +125,24 @@ export class PublishedPorts {
         body: body.length ? body : undefined,
         timeoutMs: 30_000,
       });
-      if (isNetworkError(result)) return void req.socket.destroy();
+      if (isNetworkError(result)) return undefined;
       // a gateway (Envoy in router mode) names itself istio-envoy, where a sidecar says envoy
       const out = result.headers
-        .filter(([k]) => !/^(transfer-encoding|connection)$/i.test(k))
+        .filter(([k]) => !/^(transfer-encoding|connection|keep-alive)$/i.test(k))
         .map(([k, v]): [string, string] => (k.toLowerCase() === 'server' ? [k, 'istio-envoy'] : [k, v]));
       if (!out.some(([k]) => k.toLowerCase() === 'content-length'))
         out.push(['content-length', String(result.body.length)]);
-      res.writeHead(result.status, result.statusText || undefined, out.flat());
-      res.end(method === 'HEAD' ? undefined : result.body);
+      return {
+        status: result.status,
+        statusText: result.statusText || STATUS_CODES[result.status],
+        headers: [...out, ...connection],
+        body: result.body,
+      };
     } catch (e) {
       this.deps.onProblem?.('a request on a published port failed', {
         error: e instanceof Error ? e.message : String(e),
       });
-      req.socket.destroy();
+      return undefined;
     }
   }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) resolve(undefined);
-      else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', () => resolve(undefined));
-  });
 }

@@ -16,6 +16,7 @@ export {isNetworkError} from './net/network-model';
 export {defaultNetworkModel, targetPortFor} from './net/default-network';
 export {resolveName, backingPods, searchDomains, CLUSTER_DNS_IP} from './net/dns';
 export {serveFromPod, listenerOn, type ServeRequest} from './net/pod-app';
+export {serveHttp1, type WireAnswer, type WireRequest} from './net/http1-wire';
 export {APP_HANDLERS, type AppHandler, type AppRequest, type AppResponse} from './net/apps';
 export type {Command, CommandContext} from './shell/shell';
 export {podView, type PodView} from './pod-view';

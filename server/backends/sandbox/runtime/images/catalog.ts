@@ -1,3 +1,4 @@
+import {argocdStartupLog} from './argocd-startup';
 import {after, gunicornTime, klog, nginxTime, rfc3339Millis, rfc3339Seconds} from './log-time';
 import type {ImageSpec, ImageUser} from './types';
 
@@ -368,7 +369,12 @@ export const IMAGE_CATALOG: ImageSpec[] = [
   runsOnly('install-cni', ['istio/install-cni'], ['install-cni']),
   // every Argo CD component runs this image; the argocd-server process serves its API on 8080 (net/pod-app.ts
   // tells the processes apart by the pod's args)
-  {...runsOnly('argocd', ['argoproj/argocd'], ['/usr/local/bin/argocd-server']), app: 'argocd-server', ports: [8080]},
+  {
+    ...runsOnly('argocd', ['argoproj/argocd'], ['/usr/local/bin/argocd-server']),
+    app: 'argocd-server',
+    ports: [8080],
+    startupLog: argocdStartupLog,
+  },
   runsOnly('redis', ['library/redis'], ['redis-server', '*:6379']),
 ];
 

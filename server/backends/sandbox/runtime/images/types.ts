@@ -27,6 +27,10 @@ export interface StartupContext {
   startedAt: Date;
   /** the pod's spec args/command, e.g. helloworld's SERVICE_VERSION comes from env */
   env: Record<string, string>;
+  /** the container's image reference as the pod spec writes it (a release's version is its tag) */
+  image: string;
+  /** the pod's command then args, else the image's entrypoint (one image, several programs: Argo CD) */
+  argv: string[];
 }
 
 export interface ImageSpec {

@@ -119,6 +119,8 @@ export class PodLogs {
       container: c.name,
       startedAt: start,
       env: envMap,
+      image: c.image,
+      argv: c.command?.length || c.args?.length ? [...(c.command ?? []), ...(c.args ?? [])] : spec.entrypoint,
     });
     for (const text of lines) b.append({time: start, text} satisfies LogLine);
   }

@@ -1,6 +1,6 @@
-import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
 import type {Duplex} from 'node:stream';
 import {createSecureContext, TLSSocket} from 'node:tls';
+import {serveHttp1, type WireRequest} from '../net/http1-wire';
 import {listenerOn, serveFromPod, tlsFromPod} from '../net/pod-app';
 import type {PodView} from '../pod-view';
 import type {SandboxRuntime} from '../sandbox-runtime';
@@ -12,21 +12,18 @@ export function refusedMessage(pod: PodView, port: number): string {
 }
 
 /**
- * The pod side of forwarded connections: an in-memory HTTP server per port-forward session that hands each
- * request to the pod's app (the same handlers the NetworkModel uses). Connections arrive as Duplex streams.
+ * The pod side of forwarded connections: each request read off a connection (`net/http1-wire.ts`) goes to the pod's
+ * app (the same handlers the NetworkModel uses), and its answer goes back byte for byte as the app's server writes
+ * it (no Node http server in between: it would add `Connection: keep-alive`). Connections arrive as Duplex streams.
  */
 export class PodHttpEndpoint {
-  private readonly server: Server;
   private readonly conns = new Set<Duplex>();
 
   constructor(
     private readonly rt: SandboxRuntime,
     private readonly pod: PodView,
     private readonly port: number,
-  ) {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.keepAliveTimeout = 0;
-  }
+  ) {}
 
   listening(): boolean {
     return !!listenerOn(this.rt, this.pod, this.port);
@@ -34,24 +31,13 @@ export class PodHttpEndpoint {
 
   /** serve one forwarded TCP connection (HTTP/1.1, keep-alive) */
   accept(conn: Duplex): void {
-    const socket = conn as Duplex & {
-      setTimeout?: unknown;
-      setNoDelay?: unknown;
-      setKeepAlive?: unknown;
-      remoteAddress?: string;
-      remotePort?: number;
-    };
-    // node's HTTP server expects a net.Socket; these are no-ops on an in-memory stream
-    socket.setTimeout ??= () => socket;
-    socket.setNoDelay ??= () => socket;
-    socket.setKeepAlive ??= () => socket;
-    socket.remoteAddress = '127.0.0.1';
-    socket.remotePort = 40000 + Math.floor(Math.random() * 20000);
+    // the peer the app sees: kubelet's port-forward dials the pod's localhost
+    const remoteAddr = `127.0.0.1:${40000 + Math.floor(Math.random() * 20000)}`;
     this.conns.add(conn);
     conn.on('close', () => this.conns.delete(conn));
     const tls = tlsFromPod(this.rt, this.pod, this.port);
     if (!tls) {
-      this.server.emit('connection', conn);
+      serveHttp1(conn, (req) => this.handle(req, remoteAddr, false));
       return;
     }
     // one port, two protocols (argocd-server's cmux): a TLS ClientHello starts with a handshake record (0x16),
@@ -60,7 +46,7 @@ export class PodHttpEndpoint {
       conn.pause();
       conn.unshift(first);
       if (first[0] !== 0x16) {
-        this.server.emit('connection', conn);
+        serveHttp1(conn, (req) => this.handle(req, remoteAddr, false));
         conn.resume();
         return;
       }
@@ -75,40 +61,19 @@ export class PodHttpEndpoint {
             ALPNProtocols: ['http/1.1'],
           });
           secure.on('error', () => conn.destroy());
-          this.server.emit('connection', secure);
+          // the forwarded stream ends with the TLS connection (kubectl then closes its local socket)
+          secure.on('close', () => conn.destroy());
+          serveHttp1(secure, (req) => this.handle(req, remoteAddr, true));
         })
         .catch(() => conn.destroy());
     });
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const headers: [string, string][] = [];
-    for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
-    const abort = new AbortController();
-    res.on('close', () => abort.abort());
-    const r = await serveFromPod(this.rt, this.pod, this.port, {
-      method: req.method ?? 'GET',
-      target: req.url ?? '/',
-      httpVersion: `HTTP/${req.httpVersion}`,
-      headers,
-      body: Buffer.concat(chunks),
-      remoteAddr: `127.0.0.1:${(req.socket as {remotePort?: number}).remotePort ?? 40000}`,
-      tls: req.socket instanceof TLSSocket,
-      signal: abort.signal,
-    });
-    if (!r) {
-      res.destroy();
-      return;
-    }
-    res.sendDate = false;
-    res.writeHead(r.status, r.statusText ?? '', r.headers.flat());
-    res.end(req.method === 'HEAD' ? undefined : r.body);
+  private handle(req: WireRequest, remoteAddr: string, tls: boolean) {
+    return serveFromPod(this.rt, this.pod, this.port, {...req, remoteAddr, tls});
   }
 
   dispose(): void {
     for (const c of this.conns) c.destroy();
-    this.server.close();
   }
 }

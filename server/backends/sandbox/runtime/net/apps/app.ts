@@ -38,6 +38,8 @@ export interface AppRequest extends AppContext {
 export interface AppResponse {
   status: number;
   statusText?: string;
+  /** the status line's version (a Go server answers an HTTP/1.0 request with HTTP/1.0); HTTP/1.1 when unset */
+  httpVersion?: string;
   headers: HeaderList;
   body: Buffer | string;
   /** a line for the app's own log (go-httpbin and nginx log each request; gunicorn does not by default) */
@@ -47,6 +49,8 @@ export interface AppResponse {
    * Envoy's connection pool; curl closes its own at exit). Unset: the app closes it at once.
    */
   keepAliveIdleMs?: number;
+  /** the app closes the connection once this answer is written (a Go server after `Connection: close`) */
+  closeAfter?: boolean;
 }
 
 export type AppHandler = (req: AppRequest) => Promise<AppResponse>;

@@ -1,5 +1,5 @@
 import {generate} from 'selfsigned';
-import {DEFAULT_VERSIONS} from '../../../../../../src/core/versions';
+import {argocdVersion} from '../../images/argocd-startup';
 import {header, type AppCertificate, type AppContext, type AppHandler, type AppRequest, type AppTls} from './app';
 import {createSession, INVALID_ARGUMENT, sessionUser, type GrpcError} from './argocd-session';
 import {goError, goResponse} from './go-http';
@@ -33,9 +33,7 @@ function insecure(ctx: AppContext): boolean {
 
 /** what GET /api/version says to a caller without a session: the release the image was built from */
 function version(ctx: AppContext): string {
-  const image = ctx.pod.containers.find((c) => /(^|\/)argoproj\/argocd(:|@|$)/.test(c.image))?.image ?? '';
-  const tag = /:([\w.+-]+)$/.exec(image.split('@')[0]!)?.[1];
-  return tag && /^v\d+\.\d+\.\d+/.test(tag) ? tag : DEFAULT_VERSIONS.ARGOCD;
+  return argocdVersion(ctx.pod.containers.find((c) => /(^|\/)argoproj\/argocd(:|@|$)/.test(c.image))?.image ?? '');
 }
 
 /**

@@ -1,6 +1,6 @@
 import {rfc3339Millis} from '../../images/log-time';
-import {header, httpDate, type AppHandler, type AppRequest, type AppResponse} from './app';
-import {STATUS_TEXT} from './status-text';
+import {header, type AppHandler, type AppRequest, type AppResponse} from './app';
+import {goServerAnswer} from './go-http';
 
 /** Go's canonical header key: "x-request-id" → "X-Request-Id" */
 const canonical = (k: string) =>
@@ -36,17 +36,18 @@ function respond(
   const path = req.target.split('?')[0];
   const ms = 0.05 + (bytes.length % 7) / 100;
   return {
-    status,
-    statusText: STATUS_TEXT[status],
-    headers: [
-      ['Access-Control-Allow-Credentials', 'true'],
-      ['Access-Control-Allow-Origin', '*'],
-      ...extra,
-      ['Content-Type', contentType],
-      ['Date', httpDate(req.now)],
-      ['Content-Length', String(bytes.length)],
-    ],
-    body: bytes,
+    // writeResponse / writeJSON set Content-Type and write the body in one Write; net/http adds the rest
+    ...goServerAnswer(
+      req,
+      status,
+      [
+        ['Access-Control-Allow-Credentials', 'true'],
+        ['Access-Control-Allow-Origin', '*'],
+        ...extra,
+        ['Content-Type', contentType],
+      ],
+      bytes,
+    ),
     // go-httpbin's http.Server sets ReadTimeout 5s and no IdleTimeout, and Go then closes idle keep-alive
     // connections after ReadTimeout (httpbin/cmd/cmd.go)
     keepAliveIdleMs: GO_HTTPBIN_READ_TIMEOUT_MS,
