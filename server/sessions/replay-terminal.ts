@@ -73,8 +73,8 @@ export class ReplayTerminal {
     if (!Number.isInteger(options.maxBytes) || options.maxBytes < 1)
       throw new RangeError(`scrollbackBytes must be a positive integer, got ${options.maxBytes}`);
     this.maxBytes = options.maxBytes;
-    // every row costs at least "\r\n" in the replay: more rows than that could never be sent
     this.dropScrolledOut = options.dropScrolledOut ?? true;
+    // every row costs at least "\r\n" in the replay: more rows than that could never be sent
     this.lines = options.lines ?? Math.min(REPLAY_SCROLLBACK_LINES, Math.floor(options.maxBytes / 2));
     this.terminal = new Terminal({
       cols: options.cols,
@@ -84,8 +84,16 @@ export class ReplayTerminal {
       logLevel: 'off',
     });
     this.internals = (this.terminal as unknown as Internals)._core;
-    if (typeof this.internals?._inputHandler?.parse !== 'function')
-      throw new Error('@xterm/headless has no _core._inputHandler.parse: the replay needs the pinned version');
+    const core = this.internals;
+    if (
+      typeof core?._inputHandler?.parse !== 'function' ||
+      typeof core.coreService?.isCursorHidden !== 'boolean' ||
+      typeof core.coreMouseService?.activeEncoding !== 'string' ||
+      typeof core.buffer?.scrollTop !== 'number'
+    )
+      throw new Error(
+        "@xterm/headless's internals are not the pinned version's (package.json): see replay-terminal.ts",
+      );
     // the addon's typings name the browser Terminal; the headless one has the same API for what it uses
     this.terminal.loadAddon(this.serializer as unknown as Parameters<HeadlessTerminal['loadAddon']>[0]);
   }
