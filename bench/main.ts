@@ -4,6 +4,7 @@
  */
 import {benchFairness} from './fairness';
 import {benchParsers} from './parsers';
+import {benchReplay} from './replay';
 import {benchSandbox} from './sandbox';
 import {benchSandboxWrites} from './sandbox-writes';
 import {benchTerminal} from './terminal';
@@ -12,6 +13,7 @@ import {benchWorkshop} from './workshop';
 const groups: Record<string, () => Promise<void>> = {
   terminal: benchTerminal,
   parsers: benchParsers,
+  replay: benchReplay,
   sandbox: benchSandbox,
   'sandbox-writes': benchSandboxWrites,
   workshop: benchWorkshop,

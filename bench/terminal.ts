@@ -56,7 +56,7 @@ async function startLab(): Promise<LabProcess> {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /running at (http:\/\/[^\s/]+)\//.exec(out);
+      const m = /^Open (http:\/\/[^\s/]+)\//m.exec(out); // lab start prints its URL last (server/cli)
       if (m) resolve(m[1]!);
     });
     child.once('exit', (code) => reject(new Error(`lab start exited with ${code}: ${out}`)));

@@ -47,7 +47,10 @@ const schema = z
     detachGraceMs: positiveInt.default(15 * MINUTE),
     /** a session with no input or output for this long is closed */
     idleTimeoutMs: positiveInt.default(120 * MINUTE),
-    /** terminal output kept per session for redraw on reconnect */
+    /**
+     * the most a reconnect replays per session (UTF-8 bytes): the terminal's state serialized, oldest scrollback rows
+     * dropped to fit (server/sessions/replay-terminal.ts)
+     */
     scrollbackBytes: positiveInt.max(256 * MiB).default(2 * MiB),
     /** flow control: pause the PTY when a socket has this much unsent output... */
     highWaterMark: positiveInt.default(1 * MiB),

@@ -10,7 +10,7 @@ import {CommandDetector, Emitter, type PromptReady} from '../../src/core/shell/c
 import type {LearnerId, ShellEnvironment} from '../backends/types';
 import {killSessionProcesses} from './process-tree';
 import {OutputRate} from './output-rate';
-import {Scrollback} from './scrollback';
+import {ReplayTerminal} from './replay-terminal';
 import {parseSealReport, SEAL_PROPERTY, type SealReport} from './seal-report';
 import {rcFilesOf, SESSION_ENV_MARKER, shellEnv, type ShellRc} from './shell-env';
 import {DEFAULT_SHELL_START_TIMEOUT_MS, ShellStartWatch, type ShellStart} from './shell-start';
@@ -31,7 +31,10 @@ export interface PtySessionOptions {
   environment: ShellEnvironment;
   cols: number;
   rows: number;
-  /** raw output kept for redraw on reattach; default 2 MiB (UTF-16 code units, bytes for ASCII) */
+  /**
+   * the most a reattach replays (UTF-8 bytes): the terminal's state serialized, its oldest scrollback rows dropped
+   * to fit; default 2 MiB (see replay-terminal.ts)
+   */
   scrollbackBytes?: number;
   /** per-command output kept in CommandFinished.output; default 1 MiB */
   maxOutputBytes?: number;
@@ -75,7 +78,7 @@ export class PtySession implements TerminalSession {
 
   private readonly pty: pty.IPty;
   private readonly detector: CommandDetector;
-  private readonly scrollbackBuffer: Scrollback;
+  private readonly replay: ReplayTerminal;
   private readonly output = new Emitter<string>();
   private readonly exit = new Emitter<{exitCode: number; reason: string}>();
   private readonly resized = new Emitter<{cols: number; rows: number}>();
@@ -104,7 +107,11 @@ export class PtySession implements TerminalSession {
     this.killGraceMs = options.killGraceMs ?? 1500;
     const nonce = options.nonce ?? randomBytes(16).toString('base64url');
     this.detector = new CommandDetector({nonce, maxOutputBytes: options.maxOutputBytes, now: this.now});
-    this.scrollbackBuffer = new Scrollback(options.scrollbackBytes ?? DEFAULT_SCROLLBACK_BYTES);
+    this.replay = new ReplayTerminal({
+      cols: options.cols,
+      rows: options.rows,
+      maxBytes: options.scrollbackBytes ?? DEFAULT_SCROLLBACK_BYTES,
+    });
     this.envMarker = `${SESSION_ENV_MARKER}=${options.id}`;
 
     let resolveReady!: () => void;
@@ -158,7 +165,7 @@ export class PtySession implements TerminalSession {
       });
     this.pty.onData((data) => {
       this.outputRate?.take(Buffer.byteLength(data));
-      this.scrollbackBuffer.append(data);
+      this.guard('replay terminal', () => this.replay.write(data));
       this.guard('output listener', () => this.output.emit(data));
       this.guard('command detector', () => this.detector.write(data));
     });
@@ -243,6 +250,8 @@ export class PtySession implements TerminalSession {
       throw new RangeError(`resize: cols and rows must be positive integers, got ${cols}x${rows}`);
     }
     this.guard('resize', () => this.pty.resize(cols, rows));
+    // output read so far was drawn at the old size; what the program draws next is at the new one
+    this.guard('replay terminal', () => this.replay.resize(cols, rows));
     if (cols !== this.currentSize.cols || rows !== this.currentSize.rows) {
       this.currentSize = {cols, rows};
       this.resized.emit(this.currentSize);
@@ -269,7 +278,7 @@ export class PtySession implements TerminalSession {
   }
 
   scrollback(): string {
-    return this.scrollbackBuffer.toString();
+    return this.replay.serialize();
   }
 
   close(reason: string): Promise<void> {
@@ -305,6 +314,7 @@ export class PtySession implements TerminalSession {
     this.exit.clear();
     this.startWatch.stop();
     this.detector.dispose();
+    this.replay.dispose();
   }
 
   /** a throwing listener must not take the PTY's event loop (and the server) down with it */

@@ -43,7 +43,10 @@ export interface TerminalSession {
   /** flow control: stop reading the PTY (the kernel then blocks the writer) / read again */
   pause(): void;
   resume(): void;
-  /** everything needed to redraw the terminal as it is now (bounded; oldest output dropped at a line boundary) */
+  /**
+   * everything needed to redraw the terminal as it is now: its screens, scrollback and modes, serialized (bounded by
+   * scrollbackBytes; the oldest scrollback rows go first)
+   */
   scrollback(): string;
   /** true once the shell printed its first prompt (integration loaded) */
   readonly ready: Promise<void>;

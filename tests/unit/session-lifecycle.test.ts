@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
+import xtermHeadless from '@xterm/headless';
 import {readdirSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {after, describe, it} from 'node:test';
 import type {CommandFinished} from '../../src/core/shell/events';
 import {parseStat, sessionProcesses} from '../../server/sessions/process-tree';
 import {PtySession, SESSION_ENV_MARKER, type PtySessionOptions} from '../../server/sessions/pty-session';
-import {Scrollback} from '../../server/sessions/scrollback';
 import {SessionError, SessionRegistry, type Timers} from '../../server/sessions/session-registry';
 
 const environment = {env: {LAB_PLAIN_RC: '1'}, cwd: tmpdir()};
@@ -171,6 +171,132 @@ describe('PtySession', () => {
   });
 });
 
+/** a fresh xterm, as a reloaded page has, with the replay written into it */
+async function redraw(replay: string, cols = 80, rows = 24): Promise<InstanceType<typeof xtermHeadless.Terminal>> {
+  const term = new xtermHeadless.Terminal({cols, rows, scrollback: 10_000, allowProposedApi: true});
+  await new Promise<void>((resolve) => term.write(replay, resolve));
+  return term;
+}
+
+function lines(buffer: {length: number; getLine(y: number): {translateToString(trim: boolean): string} | undefined}) {
+  return Array.from({length: buffer.length}, (_, y) => buffer.getLine(y)!.translateToString(true));
+}
+
+/** resolves once the session printed `text` (typed commands spell their markers so that their echo never matches) */
+function printed(session: PtySession, text: string): Promise<void> {
+  let seen = '';
+  return new Promise((resolve) => {
+    const sub = session.onOutput((data) => {
+      seen = (seen + data).slice(-4096);
+      if (seen.includes(text)) {
+        sub.dispose();
+        resolve();
+      }
+    });
+  });
+}
+
+describe('PtySession reattach replay', () => {
+  const LIMIT = 8192;
+  // A full-screen program: switches to the alternate screen, hides the cursor, asks for bracketed paste, application
+  // cursor keys and SGR mouse reports, then draws more than the replay limit before its final screen, so the switch
+  // itself is far older than what a byte tail of the output keeps. It leaves everything as it found it on Enter.
+  const FULL_SCREEN = [
+    "printf '\\e[?1049h\\e[?25l\\e[?2004h\\e[?1h\\e[?1000h\\e[?1006h'",
+    'seq 70001 75000',
+    "printf '\\e[H\\e[2J%s%s' FULL SCREEN",
+    'read -r _',
+    "printf '\\e[?1006l\\e[?1000l\\e[?1l\\e[?2004l\\e[?25h\\e[?1049l'",
+  ].join('; ');
+
+  it('replays into the alternate screen, with its modes, after the limit was exceeded', async () => {
+    const s = start({scrollbackBytes: LIMIT});
+    await s.ready;
+    let bytes = 0;
+    s.onOutput((data) => (bytes += Buffer.byteLength(data)));
+    await run(s, 'seq 1 3000');
+    const drawn = printed(s, 'FULLSCREEN');
+    s.write(`${FULL_SCREEN}\r`);
+    await drawn;
+    assert.ok(bytes > 3 * LIMIT, `the session printed ${bytes} bytes, past the ${LIMIT}-byte limit`);
+
+    const replay = s.scrollback();
+    assert.ok(Buffer.byteLength(replay) <= LIMIT, `replay of ${Buffer.byteLength(replay)} bytes`);
+    const term = await redraw(replay);
+    assert.equal(term.buffer.active.type, 'alternate');
+    assert.equal(lines(term.buffer.active)[0], 'FULLSCREEN');
+    assert.ok(!lines(term.buffer.active).some((l) => /^7\d{4}$/.test(l)), 'the screen was cleared before FULLSCREEN');
+    assert.equal(term.modes.bracketedPasteMode, true);
+    assert.equal(term.modes.applicationCursorKeysMode, true);
+    assert.equal(term.modes.mouseTrackingMode, 'vt200');
+    // the cursor stays hidden: a DECRQM answer says so (25;2 = reset)
+    const answers: string[] = [];
+    term.onData((d) => answers.push(d));
+    await new Promise<void>((resolve) => term.write('\x1b[?25$p\x1b[?1006$p', resolve));
+    assert.deepEqual(answers, ['\x1b[?25;2$y', '\x1b[?1006;1$y']);
+    // the normal screen under it still has the shell's scrollback tail
+    const normal = lines(term.buffer.normal);
+    assert.ok(normal.includes('3000'), 'the last line of seq is in the normal buffer');
+    assert.ok(!normal.some((l) => l === '75000'), 'nothing of the alternate screen leaked into the normal one');
+
+    const finished = next<CommandFinished>((l) => s.onCommandFinished(l));
+    s.write('\r');
+    await finished;
+    await s.close('done');
+  });
+
+  it('replays the normal screen with its scrollback tail once the program has left the alternate screen', async () => {
+    const s = start({scrollbackBytes: LIMIT});
+    await s.ready;
+    await run(s, 'seq 1 3000');
+    const drawn = printed(s, 'FULLSCREEN');
+    const finished = new Promise<CommandFinished>((resolve) => {
+      let result: CommandFinished | undefined;
+      const subs = [
+        s.onCommandFinished((e) => (result = e)),
+        s.onPromptReady(() => {
+          if (!result) return;
+          for (const sub of subs) sub.dispose();
+          resolve(result);
+        }),
+      ];
+    });
+    s.write(`${FULL_SCREEN}\r`);
+    await drawn;
+    s.write('\r'); // leave the program
+    assert.equal((await finished).exitCode, 0);
+    await run(s, 'echo after-$((6*7))');
+
+    const replay = s.scrollback();
+    assert.ok(Buffer.byteLength(replay) <= LIMIT, `replay of ${Buffer.byteLength(replay)} bytes`);
+    const term = await redraw(replay);
+    assert.equal(term.buffer.active.type, 'normal');
+    assert.equal(term.modes.bracketedPasteMode, true, "bash's own bracketed paste at its prompt");
+    assert.equal(term.modes.applicationCursorKeysMode, false);
+    assert.equal(term.modes.mouseTrackingMode, 'none');
+    const normal = lines(term.buffer.normal);
+    const last = normal.lastIndexOf('3000');
+    assert.ok(last > 0, 'the tail of seq is in the scrollback');
+    assert.deepEqual(normal.slice(last - 3, last + 1), ['2997', '2998', '2999', '3000'], 'in order, lines whole');
+    assert.ok(normal.includes('after-42'));
+    assert.ok(!normal.some((l) => /^7\d{4}$/.test(l) || l.includes('FULLSCREEN')), 'the alternate screen is gone');
+    await s.close('done');
+  });
+
+  it('follows a resize: the replay is drawn at the new size', async () => {
+    const s = start({scrollbackBytes: LIMIT});
+    await s.ready;
+    s.resize(40, 10);
+    await run(s, 'printf "%050d\\n" 7');
+    const term = await redraw(s.scrollback(), 40, 10);
+    const normal = lines(term.buffer.normal);
+    const at = normal.indexOf('0'.repeat(40));
+    assert.ok(at >= 0, 'the 50-character line wraps at 40 columns');
+    assert.equal(normal[at + 1], '0000000007');
+    await s.close('done');
+  });
+});
+
 describe('PtySession output ceiling', () => {
   it('reads a flood no faster than its ceiling: the writer waits, and the learner is told once', async () => {
     // the ceiling's clock and timers are moved by hand: output gets through only as fast as the test lets time pass
@@ -216,15 +342,6 @@ describe('PtySession output ceiling', () => {
     assert.ok(cycles >= 8, `held back ${cycles} times`);
     assert.deepEqual(limited, [0], 'told once, when the ceiling was first reached');
     await s.close('done');
-  });
-});
-
-describe('Scrollback', () => {
-  it('drops the oldest output at a line boundary', () => {
-    const sb = new Scrollback(20);
-    for (let i = 0; i < 10; i++) sb.append(`line ${i}\n`);
-    assert.equal(sb.toString(), 'line 8\nline 9\n');
-    assert.throws(() => new Scrollback(0), /scrollbackBytes/);
   });
 });
 
