@@ -4,7 +4,7 @@
  * for what changes on its own (pods becoming Ready). Nothing is read while the tab is hidden.
  */
 import {useEffect, useRef, useState} from 'react';
-import {useLab} from '@site/src/components/LabProvider';
+import {useCommandsFinished} from '@site/src/components/LabProvider';
 import {fetchClusterPicture, type PictureRead} from './fetch-picture';
 
 /** after a command: long enough to batch a burst, short enough to feel live */
@@ -19,7 +19,7 @@ export interface ClusterPictureState {
 }
 
 export function useClusterPicture(visible: boolean): ClusterPictureState {
-  const {commandsFinished} = useLab();
+  const commandsFinished = useCommandsFinished();
   const [read, setRead] = useState<PictureRead | null>(null);
   const [loading, setLoading] = useState(false);
   const [tick, setTick] = useState(0);

@@ -8,6 +8,7 @@ import React, {
   useCallback,
   useContext,
   useEffect,
+  useSyncExternalStore,
   useMemo,
   useRef,
   useState,
@@ -77,12 +78,6 @@ export interface LabContextValue {
   /** the last `error` message from the server that was not about a Run */
   serverError: {code: ErrorCode; message: string} | null;
   panelOpen: boolean;
-  /**
-   * Counts commands that finished in the shell (typed or run) and steps that ended: what changes the cluster, so
-   * views of it (the cluster picture) refresh when it moves.
-   */
-  commandsFinished: number;
-
   activate(): void;
   openTerminal(): void;
   setPanelOpen(open: boolean): void;
@@ -143,6 +138,34 @@ export interface PageNeeds {
 }
 
 const LabContext = createContext<LabContextValue | null>(null);
+
+/**
+ * Counts commands that finished in the shell (typed or run) and steps that ended: what changes the cluster, so views
+ * of it (the cluster picture) refresh when it moves. A store of its own, not part of the lab's context: every command
+ * would otherwise re-render every consumer of the context (each step of the page) for the one view that asks.
+ */
+class CommandCounter {
+  private count = 0;
+  private readonly listeners = new Set<() => void>();
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+  readonly get = (): number => this.count;
+  bump(): void {
+    this.count++;
+    for (const listener of this.listeners) listener();
+  }
+}
+
+const CommandCounterContext = createContext<CommandCounter | null>(null);
+
+/** How many commands and steps have finished in the learner's shell (see CommandCounter). */
+export function useCommandsFinished(): number {
+  const counter = useContext(CommandCounterContext);
+  if (!counter) throw new Error('useCommandsFinished() must be used inside <LabProvider>');
+  return useSyncExternalStore(counter.subscribe, counter.get, () => 0);
+}
 
 export function useLab(): LabContextValue {
   const value = useContext(LabContext);
@@ -213,7 +236,7 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
   const [serverError, setServerError] = useState<LabContextValue['serverError']>(null);
   const [steps, setSteps] = useState<Record<string, readonly StepSpec[]>>({});
   const [panelOpen, setPanelOpenState] = useState(true);
-  const [commandsFinished, setCommandsFinished] = useState(0);
+  const [commands] = useState(() => new CommandCounter());
   const [workshop, setWorkshop] = useState<AttendeeView | null>(null);
   const [limitNotice, setLimitNotice] = useState<LimitNotice | null>(null);
 
@@ -292,8 +315,7 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
             pendingRun.current = null;
           }
           setProgress((p) => withResult(p, message.result));
-          if (message.result.status === 'passed' || message.result.status === 'failed')
-            setCommandsFinished((n) => n + 1);
+          if (message.result.status === 'passed' || message.result.status === 'failed') commands.bump();
           break;
         }
         case 'error': {
@@ -315,7 +337,7 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
           sink.current?.write(`\r\n\x1b[2m[the shell session ended: ${message.reason}]\x1b[0m\r\n`);
           break;
         case 'command':
-          setCommandsFinished((n) => n + 1);
+          commands.bump();
           break;
         case 'workshop':
           setWorkshop(message.view);
@@ -444,7 +466,6 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
       runError,
       serverError,
       panelOpen,
-      commandsFinished,
       activate,
       openTerminal,
       setPanelOpen,
@@ -500,7 +521,6 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
     runError,
     serverError,
     panelOpen,
-    commandsFinished,
     workshop,
     limitNotice,
     steps,
@@ -515,5 +535,9 @@ export default function LabProvider({children}: {children: ReactNode}): ReactNod
     bindTerminal,
   ]);
 
-  return <LabContext.Provider value={value}>{children}</LabContext.Provider>;
+  return (
+    <CommandCounterContext.Provider value={commands}>
+      <LabContext.Provider value={value}>{children}</LabContext.Provider>
+    </CommandCounterContext.Provider>
+  );
 }
