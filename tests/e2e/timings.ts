@@ -36,6 +36,9 @@ export class WalkthroughTimings {
   private cdp: CDPSession | undefined;
   private mainAtStart: MainThread | undefined;
   private mainAtEnd: MainThread | undefined;
+  /** the whole walkthrough, from before its login to finish() */
+  private readonly createdAt = Date.now();
+  private endedAt = NaN;
 
   constructor(private readonly page: Page) {
     page.on('websocket', (ws) =>
@@ -64,6 +67,7 @@ export class WalkthroughTimings {
   }
 
   async finish(): Promise<void> {
+    this.endedAt = Date.now();
     if (this.cdp) this.mainAtEnd = await this.mainThread();
   }
 
@@ -116,7 +120,7 @@ export class WalkthroughTimings {
     const b = this.mainAtEnd;
     const f = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '-');
     const lines = [
-      `pages ${this.loads.length}, steps ${this.steps.length}`,
+      `pages ${this.loads.length}, steps ${this.steps.length}, walkthrough ${s(this.endedAt - this.createdAt)} s`,
       `page loads ${s(loads)} s; steps ${s(steps)} s = click ${s(click)} + server ${s(server)} + wire ${s(wire)} + seen ${s(seen)}`,
       a && b
         ? `page main thread ${f(b.task - a.task)} s busy: script ${f(b.script - a.script)}, layout ${f(b.layout - a.layout)}, style ${f(b.style - a.style)}`

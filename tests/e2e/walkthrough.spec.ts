@@ -14,13 +14,10 @@ import {selectedPages, siteManifests} from './pages';
 const manifests = await siteManifests();
 
 // The walkthrough is about the steps, and it runs where Chromium paints in software, on the cores the lab and its
-// shells need: no trace screencast (a failure still keeps the DOM snapshots, and the spec prints the step's failure
-// and the terminal), and the reduced motion a learner may ask for (transitions end at once, the spinner stands).
-// Other specs keep both.
-test.use({
-  trace: {mode: 'retain-on-failure', screenshots: false, snapshots: true, sources: false},
-  reducedMotion: 'reduce',
-});
+// shells need: no Playwright trace (its screencast cost about 30 s a locale, its DOM snapshots a tenth of the page's
+// main thread; a failure still has its screenshot, and the spec prints the step's failure and the terminal), and the
+// reduced motion a learner may ask for (transitions end at once, the spinner stands). Other specs keep both.
+test.use({trace: 'off', reducedMotion: 'reduce'});
 
 for (const locale of ['en', 'ko'] as const) {
   const pages = selectedPages(manifests, locale).filter((m) => m.steps.length > 0);
