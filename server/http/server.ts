@@ -28,6 +28,7 @@ import {handleConnection} from './ws-connection';
 import {startWorkshop, type RunningWorkshop} from '../workshop/start';
 import {identify, type Identity} from '../workshop/identity';
 import {handleWorkshopApi} from '../workshop/routes';
+import type {AttendeeLimits} from '../isolation/isolated-shell';
 
 /** Collaborators a caller may supply (tests inject fakes); each defaults to the real one built from the options. */
 export interface LabServerDeps {
@@ -38,6 +39,8 @@ export interface LabServerDeps {
   sessions?: SessionSource;
   createEngine?: (session: TerminalSession) => StepEngine | Promise<StepEngine>;
   progress?: ProgressStore & {dispose?(): Promise<void>};
+  /** workshop mode: attendees' limits over the defaults (tests use a low output ceiling to reach it for sure) */
+  attendeeLimits?: Partial<AttendeeLimits>;
   /** the cluster pictures behind /api/cluster (tests give one a clock of their own) */
   clusterPictures?: ClusterPictureSource;
 }
@@ -87,6 +90,7 @@ const DEP_KEYS = [
   'createEngine',
   'progress',
   'clusterPictures',
+  'attendeeLimits',
 ] as const;
 
 export async function startLabServer(input: StartLabServerOptions = {}): Promise<LabServer> {
@@ -113,7 +117,7 @@ export async function startLabServer(input: StartLabServerOptions = {}): Promise
   let workshop: RunningWorkshop | undefined;
   try {
     workshop = options.workshop
-      ? startWorkshop({options, backend, manifests, progress: progressStore, logger})
+      ? startWorkshop({options, backend, manifests, progress: progressStore, logger, limits: deps.attendeeLimits})
       : undefined;
   } catch (err) {
     await backend.dispose();

@@ -12,6 +12,7 @@ import {locale} from '../../src/core/protocol/messages';
 import type {CatchUpService} from '../catch-up/service';
 import type {SessionChannels, SessionSource} from '../http/session-channels';
 import {BWRAP_INSTALL_HINT, probeIsolation, type IsolationProbe} from '../isolation/probe';
+import type {AttendeeLimits} from '../isolation/isolated-shell';
 import {AttendeeShells} from './attendee-shells';
 import {Board, type BoardColumn} from './board';
 import {WorkshopHub} from './hub';
@@ -46,6 +47,8 @@ export interface StartWorkshopInput {
   logger: Logger;
   /** tests: what the machine offers (default: probed) */
   probe?: IsolationProbe;
+  /** attendees' limits over DEFAULT_ATTENDEE_LIMITS */
+  limits?: Partial<AttendeeLimits>;
 }
 
 export function startWorkshop(input: StartWorkshopInput): RunningWorkshop {
@@ -91,6 +94,7 @@ export function startWorkshop(input: StartWorkshopInput): RunningWorkshop {
         uidOf: (learner) => state.attendee(learner)?.uid,
         // a size-limited HOME where loop mounts work; elsewhere IsolatedShell falls back to the per-file limit
         homeVolumes: true,
+        limits: input.limits,
         onLimit: (learner, kind) => hub?.limitHit(learner, kind),
         logger,
       });

@@ -67,7 +67,15 @@ describe('workshop mode', () => {
 
   let testLab: WorkshopTestLab | undefined;
   before(async () => {
-    testLab = await startWorkshopTestLab({prefix: 'workshop-server-', token: TOKEN, page: PAGE, capacity: 8});
+    // a low output ceiling (256 KiB/s after a 1 MiB burst): a 2 MB flood reaches it at any PTY speed above
+    // 0.6 MB/s; at the default 2 MiB/s a loaded machine's PTY could stay under it
+    testLab = await startWorkshopTestLab({
+      prefix: 'workshop-server-',
+      token: TOKEN,
+      page: PAGE,
+      capacity: 8,
+      limits: {outputBytesPerSecond: 256 * 1024},
+    });
     ({lab, dir} = testLab);
   });
   after(() => testLab?.close());
@@ -243,8 +251,8 @@ describe('workshop mode', () => {
       // a verify runs where the attendee's shell is: its files, HOME and user
       const ready = await c.runStep('en', 'first', 'ready');
       assert.equal(ready.status, 'passed', JSON.stringify(ready));
-      // a flood past the attendee's output ceiling (2 MiB/s after an 8 MiB burst) is slowed, and they are told
-      c.send({type: 'input', data: 'yes flooding | head -c 12000000; echo flood-$((5+5))\r'});
+      // a flood past the attendee's output ceiling is slowed, and they are told
+      c.send({type: 'input', data: 'yes flooding | head -c 2000000; echo flood-$((5+5))\r'});
       await c.commandFinished('yes flooding');
       assert.ok(
         c.messages.some((m) => m.type === 'notice' && m.kind === 'limit' && m.limit === 'output'),
