@@ -107,6 +107,19 @@ describe('argocd-server through kubectl port-forward', {skip: NO_KUBECTL}, () =>
         },
       ],
     });
+    // a StatefulSet's pod, as install.yaml runs it; the reconciliation timeout as argocd-cm would set it
+    createPod(sb.store, {
+      name: 'argocd-application-controller-0',
+      namespace: 'argocd',
+      containers: [
+        {
+          name: 'argocd-application-controller',
+          image: 'quay.io/argoproj/argocd:v3.5.4',
+          args: ['/usr/local/bin/argocd-application-controller'],
+          env: {ARGOCD_RECONCILIATION_TIMEOUT: '180s'},
+        },
+      ],
+    });
     // server.insecure in argocd-cmd-params-cm: the same port serves the API on plain HTTP
     createPod(sb.store, {
       name: 'argocd-server-insecure',
@@ -285,13 +298,14 @@ describe('argocd-server through kubectl port-forward', {skip: NO_KUBECTL}, () =>
     await other.stop();
   });
 
-  it('kubectl logs shows the start-up lines: the first in logrus text, the rest in JSON (argo-cd v3.5.1 sources)', async () => {
+  it('kubectl logs shows the start-up lines, all in JSON from the first (argo-cd v3.5.1 sources)', async () => {
     const r = await h.kubectl(SB, ['logs', '-n', 'argocd', 'argocd-server-5b8d7c9f4-x2x7q']);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
+    // logrus JSONFormatter: the fields with level, msg and time, keys sorted
     assert.match(
       lines[0]!,
-      /^time="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ" level=info msg="ArgoCD API Server is starting" built="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ" commit=[0-9a-f]{40} namespace=argocd port=8080 version=v3\.5\.4$/,
+      /^\{"built":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ","commit":"[0-9a-f]{40}","level":"info","msg":"ArgoCD API Server is starting","namespace":"argocd","port":8080,"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ","version":"v3\.5\.4"\}$/,
     );
     const rest = lines.slice(1).map((l) => JSON.parse(l) as {level: string; msg: string; time: string});
     for (const l of rest) {
@@ -301,6 +315,7 @@ describe('argocd-server through kubectl port-forward', {skip: NO_KUBECTL}, () =>
     }
     const msgs = rest.map((l) => l.msg.replace(/^0xc[0-9a-f]+ /, '<chan> '));
     assert.deepEqual(msgs, [
+      'Loading Redis credentials from environment variables',
       'Starting configmap/secret informers',
       'Configmap/secret informer synced',
       'Cluster cache informer synced',
@@ -313,6 +328,74 @@ describe('argocd-server through kubectl port-forward', {skip: NO_KUBECTL}, () =>
       'Starting rbac config informer',
       "RBAC ConfigMap 'argocd-rbac-cm' added",
     ]);
+  });
+
+  it("the repo-server's start-up: TLS, then the GnuPG keyring's gpg commands with their Trace lines, then the listener", async () => {
+    const r = await h.kubectl(SB, ['logs', '-n', 'argocd', 'argocd-repo-server-6c9b7d8f5-k2l4m']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, string | number>);
+    assert.deepEqual(Object.keys(lines[0]!), ['built', 'commit', 'level', 'msg', 'port', 'time', 'version']);
+    assert.equal(lines[0]!.msg, 'ArgoCD Repository Server is starting');
+    assert.equal(lines[0]!.port, 8081);
+    assert.equal(lines[0]!.version, 'v3.5.4');
+    const recipe = /^gpg --no-permission-warning --logger-fd 1 --batch --gen-key (\/tmp\/gpg-key-recipe\d+)$/.exec(
+      String(lines[4]!.msg),
+    );
+    assert.ok(recipe, String(lines[4]!.msg));
+    const key = /--export ([0-9A-F]{16})$/.exec(String(lines[9]!.msg))?.[1];
+    assert.ok(key, String(lines[9]!.msg));
+    const gpg = (args: string) => [args, 'Trace'];
+    assert.deepEqual(
+      lines.map((l) => l.msg),
+      [
+        'ArgoCD Repository Server is starting',
+        'Loading Redis credentials from environment variables',
+        'Generating self-signed TLS certificate for this session',
+        'Initializing GnuPG keyring at /app/config/gpg/keys',
+        ...gpg(`gpg --no-permission-warning --logger-fd 1 --batch --gen-key ${recipe[1]}`),
+        'Populating GnuPG keyring with keys from /app/config/gpg/source',
+        ...gpg('gpg --no-permission-warning --list-public-keys'),
+        ...gpg(`gpg --no-permission-warning -a --export ${key}`),
+        ...gpg(`gpg-wrapper.sh --no-permission-warning --list-secret-keys ${key}`),
+        'Loaded 0 (and removed 0) keys from keyring',
+        "Starting GPG sync watcher on directory '/app/config/gpg/source'",
+        'argocd-repo-server is listening on [::]:8081',
+        'starting grpc server',
+      ],
+    );
+    // util/exec's line names the command and its execID; the span's Trace line its args, as logrusr prints them
+    assert.deepEqual(Object.keys(lines[4]!), ['dir', 'execID', 'level', 'msg', 'time']);
+    assert.match(String(lines[4]!.execID), /^[0-9a-f]{5}$/);
+    assert.deepEqual(Object.keys(lines[5]!), ['args', 'dir', 'level', 'msg', 'operation_name', 'time', 'time_ms']);
+    assert.equal(lines[5]!.args, `[gpg --no-permission-warning --logger-fd 1 --batch --gen-key ${recipe[1]}]`);
+    assert.equal(lines[5]!.operation_name, 'exec gpg');
+    assert.match(String(lines[5]!.time_ms), /^\d+\.\d+$/);
+  });
+
+  it('the application controller starts with its shards, resync periods and settings informers', async () => {
+    const r = await h.kubectl(SB, ['logs', '-n', 'argocd', 'argocd-application-controller-0']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, string>);
+    assert.deepEqual(Object.keys(lines[0]!), ['built', 'commit', 'level', 'msg', 'namespace', 'time', 'version']);
+    assert.deepEqual(
+      lines.map((l) => l.msg),
+      [
+        'ArgoCD Application Controller is starting',
+        'Loading Redis credentials from environment variables',
+        'Processing all cluster shards',
+        'Processing all cluster shards',
+        // ARGOCD_RECONCILIATION_TIMEOUT=180s from argocd-cm; the hard resync and the jitter are the defaults
+        'appResyncPeriod=3m0s, appHardResyncPeriod=0s, appResyncJitter=1m0s',
+        'Starting configmap/secret informers',
+        'Configmap/secret informer synced',
+      ],
+    );
   });
 
   it('an --insecure server makes no certificate and says tls: false; the repo-server prints no server lines', async () => {

@@ -252,6 +252,31 @@ describe('kubectl port-forward against the pod runtime', {skip: NO_KUBECTL}, () 
     pf.child.kill();
   });
 
+  it("a request the parser rejects gets the app's own server's refusal: gunicorn's page, Go's 400", async () => {
+    const hello = await portForward(h, ['-n', 'foo', 'pod/hello', ':5000']);
+    children.push(hello.child);
+    const socket = net.connect(hello.port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    const bad = await rawExchange(socket, 'GARBAGE\r\n\r\n', () => false);
+    assert.match(bad.text, /^HTTP\/1\.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text\/html\r\n/);
+    assert.match(bad.text, /Invalid Request Line &#x27;Invalid HTTP request line: &#x27;GARBAGE&#x27;&#x27;/);
+    assert.equal(bad.closed, true);
+    socket.destroy();
+    hello.child.kill();
+
+    const bin = await portForward(h, ['-n', 'foo', 'svc/httpbin', ':8000']);
+    children.push(bin.child);
+    const s2 = net.connect(bin.port, '127.0.0.1');
+    await new Promise((r) => s2.once('connect', r));
+    const go = await rawExchange(s2, 'GET / HTTP/1.1\r\nHost: x\r\nno colon\r\n\r\n', () => false);
+    assert.equal(
+      go.text,
+      'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request',
+    );
+    s2.destroy();
+    bin.child.kill();
+  });
+
   it('gunicorn (helloworld) keeps its own headers: Server, Connection: keep-alive', async () => {
     const pf = await portForward(h, ['-n', 'foo', 'pod/hello', ':5000']);
     children.push(pf.child);

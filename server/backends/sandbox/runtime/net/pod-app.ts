@@ -5,6 +5,7 @@ import {containerEnv} from '../pod-env';
 import {APP_HANDLERS, APP_TLS, type AppCertificate, type AppContext, type AppResponse} from './apps';
 import {isArgocdServer} from './apps/argocd-server';
 import type {HeaderList} from './network-model';
+import {wireServerOf, type WireServer} from './wire-servers';
 
 export interface ServeRequest {
   method: string;
@@ -53,6 +54,12 @@ function appContext(rt: SandboxRuntime, pod: PodView, c: ContainerView): AppCont
     },
     state: (key, init) => rt.appState(pod.uid, `${c.name}/${key}`, init),
   };
+}
+
+/** the server software of the app on `port` (how it refuses a request it cannot parse); Go's when none listens */
+export function wireServerOn(rt: SandboxRuntime, pod: PodView, port: number): WireServer {
+  const c = listenerOn(rt, pod, port);
+  return wireServerOf(c ? rt.imageSpec(c.image).app : 'none', () => rt.clock.now());
 }
 
 /**

@@ -1,7 +1,7 @@
 import type {Duplex} from 'node:stream';
 import {createSecureContext, TLSSocket} from 'node:tls';
 import {serveHttp1, type WireRequest} from '../net/http1-wire';
-import {listenerOn, serveFromPod, tlsFromPod} from '../net/pod-app';
+import {listenerOn, serveFromPod, tlsFromPod, wireServerOn} from '../net/pod-app';
 import type {PodView} from '../pod-view';
 import type {SandboxRuntime} from '../sandbox-runtime';
 
@@ -12,7 +12,7 @@ export function refusedMessage(pod: PodView, port: number): string {
 }
 
 /**
- * The pod side of forwarded connections: each request read off a connection (`net/http1-wire.ts`) goes to the pod's
+ * The pod side of forwarded connections: each request read off a connection (`net/http1-wire.ts`, Node's llhttp) goes to the pod's
  * app (the same handlers the NetworkModel uses), and its answer goes back byte for byte as the app's server writes
  * it (no Node http server in between: it would add `Connection: keep-alive`). Connections arrive as Duplex streams.
  */
@@ -36,8 +36,10 @@ export class PodHttpEndpoint {
     this.conns.add(conn);
     conn.on('close', () => this.conns.delete(conn));
     const tls = tlsFromPod(this.rt, this.pod, this.port);
+    // how the app's server refuses a request it cannot parse (Go's net/http, nginx, gunicorn)
+    const server = wireServerOn(this.rt, this.pod, this.port);
     if (!tls) {
-      serveHttp1(conn, (req) => this.handle(req, remoteAddr, false));
+      serveHttp1(conn, (req) => this.handle(req, remoteAddr, false), server);
       return;
     }
     // one port, two protocols (argocd-server's cmux): a TLS ClientHello starts with a handshake record (0x16),
@@ -46,7 +48,7 @@ export class PodHttpEndpoint {
       conn.pause();
       conn.unshift(first);
       if (first[0] !== 0x16) {
-        serveHttp1(conn, (req) => this.handle(req, remoteAddr, false));
+        serveHttp1(conn, (req) => this.handle(req, remoteAddr, false), server);
         conn.resume();
         return;
       }
@@ -63,7 +65,7 @@ export class PodHttpEndpoint {
           secure.on('error', () => conn.destroy());
           // the forwarded stream ends with the TLS connection (kubectl then closes its local socket)
           secure.on('close', () => conn.destroy());
-          serveHttp1(secure, (req) => this.handle(req, remoteAddr, true));
+          serveHttp1(secure, (req) => this.handle(req, remoteAddr, true), server);
         })
         .catch(() => conn.destroy());
     });

@@ -25,8 +25,10 @@ Commercial support is available at
 </html>
 `;
 
-const NOT_FOUND =
-  '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.27.3</center>\r\n</body>\r\n</html>\r\n';
+/** the image's nginx, as its Server header and error pages name it */
+export const NGINX_SERVER = 'nginx/1.27.3';
+
+const NOT_FOUND = `<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>${NGINX_SERVER}</center>\r\n</body>\r\n</html>\r\n`;
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const p2 = (n: number) => String(n).padStart(2, '0');
@@ -39,7 +41,7 @@ function page(req: AppRequest, status: number, statusText: string, body: string)
     status,
     statusText,
     headers: [
-      ['Server', 'nginx/1.27.3'],
+      ['Server', NGINX_SERVER],
       ['Date', httpDate(req.now)],
       ['Content-Type', 'text/html'],
       ['Content-Length', String(len)],
