@@ -3,6 +3,7 @@
  * plane's version from running istiod pods and the data plane's from connected proxies. Without istiod the first
  * line (on stderr) is `Istio is not present in the cluster: no running Istio pods in namespace "istio-system"`.
  */
+import {ApiError} from '../../api/status';
 import {CommandError, str, type IstioctlCommand, type RunContext} from './command';
 import {connectedProxies, imageTag, istiodPods, proxyTag} from './mesh-view';
 
@@ -11,6 +12,8 @@ async function version(ctx: RunContext): Promise<number> {
   const client = ctx.opts.release.version;
   const output = str(ctx.flags.output);
   const remote = ctx.flags.remote !== false;
+  if (output !== '' && output !== 'yaml' && output !== 'json')
+    throw new CommandError("--output must be 'yaml' or 'json'");
   const store = ctx.cluster.store;
   if (!remote || !store) {
     if (remote && !store)
@@ -24,7 +27,16 @@ async function version(ctx: RunContext): Promise<number> {
     );
     return 0;
   }
-  const istiods = istiodPods(store, ctx.istioNamespace);
+  let istiods;
+  try {
+    istiods = istiodPods(store, ctx.istioNamespace, str(ctx.flags.revision));
+  } catch (e) {
+    // getRemoteInfoWrapper prints GetIstioPods' error; GetProxyInfo fails the same way and is dropped
+    if (!(e instanceof ApiError)) throw e;
+    io.stderr.write(`Istio is not present in the cluster: unable to retrieve Pods: ${e.message}\n`);
+    io.stdout.write(`client version: ${client}\n`);
+    return 0;
+  }
   if (!istiods.length) {
     io.stderr.write(
       `Istio is not present in the cluster: no running Istio pods in namespace "${ctx.istioNamespace}"\n`,
@@ -34,7 +46,8 @@ async function version(ctx: RunContext): Promise<number> {
   }
   const cp = [...new Set(istiods.map(imageTag))];
   const byTag = new Map<string, number>();
-  for (const {pod} of connectedProxies(store, ctx.istioNamespace))
+  // the data plane is what istiod reports over XDS (GetProxyInfo), not an API listing
+  for (const {pod} of connectedProxies(ctx.world ?? store, ctx.istioNamespace))
     byTag.set(proxyTag(pod), (byTag.get(proxyTag(pod)) ?? 0) + 1);
   if (output === 'json' || output === 'yaml') {
     const doc = {

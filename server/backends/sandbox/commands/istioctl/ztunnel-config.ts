@@ -28,6 +28,7 @@ import {listOf} from '../../api/kinds';
 import {labelsOf} from '../../mesh/world';
 import {STATIC_STRICT_POLICY} from '../../mesh/peer-authentication';
 import {stringify} from 'yaml';
+import {portForwardError} from './kube-client';
 
 /** every child's commonFlags.attach (ztunnelconfig.go 1.29.6); each child adds its own filters */
 const ZC_FLAGS: FlagSpec[] = [
@@ -437,8 +438,26 @@ const sub = (
   use: `istioctl ztunnel-config ${use} [flags]`,
   needsCluster: true,
   flags: [...ZC_FLAGS, ...extra],
-  run,
+  run: async (ctx, store) => {
+    // the ztunnel pods as istioctl's user lists them through the API, then each one's admin port (a port-forward)
+    for (const z of ztunnels(store, ctx)) {
+      const denied = portForwardError(ctx, z);
+      if (denied)
+        throw new CommandError(
+          `failed to execute command on ${String(z.metadata.name)}.${String(z.metadata.namespace)} Ztunnel: failure running port forward process: ${denied}`,
+        );
+    }
+    if (Number(ctx.flags['proxy-admin-port']) !== ZTUNNEL_ADMIN_PORT)
+      throw new CommandError(
+        `--proxy-admin-port ${String(ctx.flags['proxy-admin-port'])} is not simulated in the Ambient Lab sandbox: ztunnel's admin API listens on ${ZTUNNEL_ADMIN_PORT} (the default)`,
+      );
+    // what follows is the ztunnel's own config dump, not an API listing
+    return run(ctx, ctx.world ?? store);
+  },
 });
+
+/** util.DefaultProxyAdminPort, where ztunnel's admin API listens too */
+const ZTUNNEL_ADMIN_PORT = 15000;
 
 const WORKLOAD_NAMESPACE: FlagSpec = {
   name: 'workload-namespace',
