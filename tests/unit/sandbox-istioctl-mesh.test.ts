@@ -133,15 +133,22 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
     );
   });
 
-  it('waypoint apply in a namespace outside ambient warns first; --enroll-namespace over another waypoint needs --overwrite', async () => {
+  it('waypoint apply: the ambient warning comes with --enroll-namespace only; an enrolled namespace needs --overwrite', async () => {
+    // waypoint.go (1.29.6) checks the namespace's labels under `if enrollNamespace`
     const r = await h.run('waypoint apply -n foo --name wp --for workload');
     assert.equal(r.code, 0);
-    assert.equal(
-      r.stdout,
-      '⚠️ Warning: namespace is not enrolled in ambient. Consider running\t`kubectl label namespace foo istio.io/dataplane-mode=ambient`\n✅ waypoint foo/wp applied\n',
-    );
+    assert.equal(r.stdout, '✅ waypoint foo/wp applied\n');
+    // enrolled already (any waypoint, this one too): a warning, nothing applied, and RunE returns nil
     const again = await h.run('waypoint apply -n bar-2 --name other --enroll-namespace');
-    assert.match(again.stdout, /already has an enrolled Waypoint\. Consider adding the `--overwrite` flag/);
+    assert.equal(again.code, 0);
+    assert.equal(
+      again.stdout,
+      '⚠️ Warning: namespace (bar-2) already has an enrolled Waypoint. Consider adding the `--overwrite` flag to your apply command.\n',
+    );
+    assert.equal(getOf(h.store, 'gateways', 'bar-2', 'other'), undefined);
+    const missing = await h.run('waypoint apply -n nowhere');
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stderr, 'Error: namespace: nowhere not found\n');
   });
 
   it('waypoint list and status (Programmed set by the mesh controller)', async () => {

@@ -115,6 +115,17 @@ export function portForwardError(ctx: RunContext, pod: KubeObject): string | und
   return undefined;
 }
 
+/** the apiserver's 403 message for a request of the impersonated user, if RBAC denies it */
+export function deniedFor(
+  ctx: RunContext,
+  r: Extract<Attributes, {resource: unknown}>['resource'],
+): string | undefined {
+  const world = ctx.world;
+  if (!ctx.user || !world) return undefined;
+  const a: Attributes = {resource: r};
+  return authorize(world, ctx.user, a).allowed ? undefined : forbidden(ctx.user, a).message;
+}
+
 /** the apiserver's 403 message for a core-group request of the impersonated user (pods, serviceaccounts), if denied */
 export function deniedMessage(
   ctx: RunContext,
@@ -124,8 +135,5 @@ export function deniedMessage(
   subresource?: string,
   resource = 'pods',
 ): string | undefined {
-  const world = ctx.world;
-  if (!ctx.user || !world) return undefined;
-  const a: Attributes = {resource: {verb, group: '', resource, namespace, name, ...(subresource ? {subresource} : {})}};
-  return authorize(world, ctx.user, a).allowed ? undefined : forbidden(ctx.user, a).message;
+  return deniedFor(ctx, {verb, group: '', resource, namespace, name, ...(subresource ? {subresource} : {})});
 }
