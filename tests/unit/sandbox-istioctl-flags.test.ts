@@ -346,6 +346,50 @@ describe('istioctl flags as 1.29.6 treats them', () => {
     });
   });
 
+  describe('version: --short=false, -o, -r', () => {
+    it('prints what pkg/version/cobra.go prints for each', async () => {
+      const build = (v: string) =>
+        `version.BuildInfo{Version:"${v}", GitRevision:"unknown", GolangVersion:"go1.25.4", BuildStatus:"Clean", GitTag:"${v}"}`;
+      const long = await h.run('version --short=false');
+      const lines = long.stdout.trimEnd().split('\n');
+      assert.equal(lines[0], `client version: ${build(V)}`);
+      // no coalescing in the long form: each istiod under its `istio` label
+      assert.equal(lines[1], `pilot version: ${build(V)}`);
+      const ztunnels = lines.filter((l) => l.startsWith('data plane version: version.ProxyInfo{ID:"ztunnel-'));
+      assert.equal(ztunnels.length, 3);
+      assert.match(
+        ztunnels[0]!,
+        new RegExp(`\\.istio-system", IstioVersion:"${V.replaceAll('.', '\\.')}", Type:"ztunnel"}$`),
+      );
+      const json = JSON.parse((await h.run('version -o json')).stdout) as {
+        clientVersion: Record<string, string>;
+        meshVersion: {Component: string; Revision: string; Info: Record<string, string>}[];
+        dataPlaneVersion: {ID: string; IstioVersion: string; Type: string}[];
+      };
+      assert.deepEqual(Object.keys(json), ['clientVersion', 'meshVersion', 'dataPlaneVersion']);
+      assert.deepEqual(Object.keys(json.clientVersion), ['version', 'revision', 'golang_version', 'status', 'tag']);
+      assert.equal(json.meshVersion[0]!.Component, 'pilot');
+      assert.equal(json.dataPlaneVersion.length, 3);
+      const yaml = (await h.run('version -o yaml')).stdout;
+      assert.match(
+        yaml,
+        new RegExp(`^clientVersion:\n {2}golang_version: go1\\.25\\.4\n {2}revision: unknown\n {2}status: Clean\n`),
+      );
+      assert.match(yaml, /\ndataPlaneVersion:\n- ID: ztunnel-/);
+      assert.match(yaml, /\n\n$/);
+      const bad = await h.run('version -o table');
+      assert.equal(bad.code, 1);
+      assert.equal(bad.stderr, "Error: --output must be 'yaml' or 'json'\n");
+      // GetIstioPods with a revision adds istio.io/rev=<revision>; GetProxyInfo finds no istiod either
+      const canary = await h.run('version -r canary');
+      assert.equal(canary.stdout, `client version: ${V}\n`);
+      assert.equal(
+        canary.stderr,
+        'Istio is not present in the cluster: no running Istio pods in namespace "istio-system"\n',
+      );
+    });
+  });
+
   describe('children the sandbox does not run', () => {
     it('parse their real flags, so the answer is that they are not simulated', async () => {
       for (const line of ['pc all --port 80 --type HTTP x', 'pc log --level debug x', 'pc bootstrap -o yaml x']) {

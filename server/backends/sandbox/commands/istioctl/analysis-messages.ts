@@ -126,7 +126,7 @@ export function printMessages(
   const docs = ms.map((m) => unstructured(m, minor, docRef));
   if (format === 'json') return goJson(docs);
   // sigs.k8s.io/yaml: keys sorted, no line folding, an empty list inline
-  if (format === 'yaml') return docs.length ? stringify(docs, {lineWidth: 0}) : '[]\n';
+  if (format === 'yaml') return docs.length ? stringify(docs, {lineWidth: 0, indentSeq: false}) : '[]\n';
   if (format === 'log') return ms.map((m) => render(m, colour)).join('\n');
   throw new CommandError(`invalid format, expected one of [log json yaml] but got "${format}"`);
 }
