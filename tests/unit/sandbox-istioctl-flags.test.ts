@@ -402,6 +402,43 @@ describe('istioctl flags as 1.29.6 treats them', () => {
     });
   });
 
+  describe('uninstall: the real flags (last: it removes the install)', () => {
+    it('--set revision=, -r checked against the webhooks, -f and -d not simulated', async () => {
+      assert.equal((await h.run('uninstall -r canary -y')).stderr, 'Error: could not find target revision\n');
+      for (const line of ['uninstall -f iop.yaml', 'uninstall --purge -d ./manifests'])
+        assert.match(
+          (await h.run(line)).stderr,
+          /^Error: -[fd]\/--\w+ \(.*\) is not simulated in the Ambient Lab sandbox\n$/,
+        );
+      // a revision given by --set alone passes the Args check
+      assert.equal((await h.run('uninstall --set revision=default --dry-run')).code, 0);
+    });
+
+    it('-r: the proxies still on the revision and the list with --verbose; --dry-run prunes nothing', async () => {
+      const quiet = await h.run('uninstall -r default --dry-run');
+      assert.equal(quiet.code, 0, quiet.stderr);
+      const head = quiet.stdout.split('Not pruning')[0]!;
+      assert.match(
+        head,
+        /^There are still 3 proxies pointing to the control plane revision default\n(ztunnel-\S+\.istio-system\n){3}If you proceed/,
+      );
+      assert.doesNotMatch(head, /The following resources will be pruned/);
+      const verbose = await h.run('uninstall -r default --dry-run --verbose');
+      assert.match(
+        verbose.stdout,
+        /^The following resources will be pruned from the cluster: (\w+: [^.]+\. )+\nThere are still 3 proxies/,
+      );
+      assert.ok(listOf(h.store, 'deployments', {namespace: 'istio-system'}).length > 0);
+      // with --purge and a revision, the revision is ignored and said so
+      const purge = await h.run('uninstall --purge -r default -y');
+      assert.equal(purge.code, 0, purge.stderr);
+      assert.match(
+        purge.stdout,
+        /^Purge uninstall will remove all Istio resources, ignoring the specified revision or operator file\nAll Istio resources will be pruned from the cluster\n\n {2}Removed /,
+      );
+    });
+  });
+
   it('go-glob: the whole subject, * anywhere', () => {
     assert.ok(glob('*', 'anything'));
     assert.ok(glob('Pod *.testing', 'Pod a.testing'));
