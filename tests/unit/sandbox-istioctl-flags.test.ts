@@ -390,6 +390,44 @@ describe('istioctl flags as 1.29.6 treats them', () => {
     });
   });
 
+  describe('waypoint: --name, --for, -n, delete --all/--revision', () => {
+    it('generate: no namespace without -n; --for and --name checked as makeGateway checks them', async () => {
+      const g = await h.run('waypoint generate --for service');
+      assert.equal(
+        g.stdout,
+        'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  labels:\n    istio.io/waypoint-for: service\n  name: waypoint\n' +
+          'spec:\n  gatewayClassName: istio-waypoint\n  listeners:\n  - name: mesh\n    port: 15008\n    protocol: HBONE\n',
+      );
+      assert.equal(
+        (await h.run('waypoint generate --for pods')).stderr,
+        'Error: failed to create gateway: invalid traffic type: pods. Valid options are: [all none service workload]\n',
+      );
+      assert.equal(
+        (await h.run('waypoint generate --name none')).stderr,
+        "Error: failed to create gateway: invalid name provided for waypoint, 'none' is a reserved value\n",
+      );
+      assert.match(
+        (await h.run('waypoint generate --name "" -n bar-1')).stdout,
+        /\n {2}name: waypoint\n {2}namespace: bar-1\n/,
+      );
+    });
+
+    it('delete: names or --all/--revision, not both, not neither', async () => {
+      assert.equal(
+        (await h.run('waypoint delete -n bar-1')).stderr,
+        'Error: must specify a waypoint name or delete all using --all or delete specific revision using --revision\n',
+      );
+      assert.equal(
+        (await h.run('waypoint delete -n bar-1 --all wp')).stderr,
+        'Error: cannot specify waypoint names when deleting all waypoints\n',
+      );
+      assert.equal((await h.run('waypoint apply -n bar-1 --name a')).code, 0);
+      assert.equal((await h.run('waypoint apply -n bar-1 --name b -r canary')).code, 0);
+      assert.equal((await h.run('waypoint delete -n bar-1 -r canary')).stdout, 'waypoint bar-1/b deleted\n');
+      assert.equal((await h.run('waypoint delete -n bar-1 --all')).stdout, 'waypoint bar-1/a deleted\n');
+    });
+  });
+
   describe('children the sandbox does not run', () => {
     it('parse their real flags, so the answer is that they are not simulated', async () => {
       for (const line of ['pc all --port 80 --type HTTP x', 'pc log --level debug x', 'pc bootstrap -o yaml x']) {

@@ -41,7 +41,8 @@ function getNamespace(store: ObjectStore, ns: string): KubeObject {
 async function apply(ctx: RunContext, store: ObjectStore): Promise<number> {
   const {io} = ctx;
   const ns = ctx.namespace;
-  const name = str(ctx.flags.name, 'waypoint');
+  // makeGateway turns an empty --name into the default waypoint's
+  const name = str(ctx.flags.name, 'waypoint') || 'waypoint';
   // namespaceHasLabel (istio.io/use-waypoint, any value), then with --enroll-namespace the warnings
   const nsObj = getNamespace(store, ns);
   const enroll = bool(ctx.flags['enroll-namespace']);
