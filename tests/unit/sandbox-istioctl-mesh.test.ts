@@ -418,6 +418,19 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
         '',
       ].join('\n'),
     );
+    // --ignoreUnmeshed: no label suggestions, no Service warning (printPod returns early, describe.go 1.29.6)
+    const quiet = await h.run(`x describe pod ${sleep} -n foo --ignoreUnmeshed`);
+    assert.equal(
+      quiet.stdout,
+      d.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('Suggestion:') && !l.startsWith('Warning: No Kubernetes Services'))
+        .join('\n'),
+    );
+    assert.match(
+      (await h.run(`x describe pod ${sleep} -n foo --proxy-admin-port 15001`)).stderr,
+      /^Error: --proxy-admin-port 15001 is not simulated in the Ambient Lab sandbox/,
+    );
     const httpbin = String(running('bar-1')[0]!.metadata.name);
     const a = await h.run(`experimental describe pod ${httpbin}.bar-1`);
     assert.equal(a.code, 1);

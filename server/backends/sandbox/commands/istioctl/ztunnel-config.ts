@@ -53,7 +53,8 @@ function ztunnels(store: ObjectStore, ctx: RunContext): KubeObject[] {
   const named = ctx.args[0]?.split('.')[0];
   const pick = zs.filter((z) => (!node || podNode(z) === node) && (!named || z.metadata.name === named));
   if (!pick.length)
-    throw new CommandError(named ? `pods "${named}" not found` : `no ztunnel pod found on node "${node}"`);
+    // PodOnNodeFromDaemonset (ztunnelconfig.go, 1.29.6) says only this when the node has no ztunnel
+    throw new CommandError(named ? `pods "${named}" not found` : 'no pods found');
   return pick;
 }
 
