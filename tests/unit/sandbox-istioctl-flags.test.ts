@@ -179,6 +179,14 @@ describe('istioctl flags as 1.29.6 treats them', () => {
       assert.equal((await h.run('proxy-status --kubeclient-timeout 1m30s')).code, 0);
       // no client, no parse
       assert.equal((await h.run('version --remote=false --kubeclient-timeout nope')).code, 0);
+      // version's remote part makes one: getRemoteInfoWrapper prints the error and the client version stands
+      const v = await h.run('version --kubeclient-timeout nope');
+      assert.equal(v.code, 0);
+      assert.equal(v.stdout, `client version: ${V}\n`);
+      assert.equal(
+        v.stderr,
+        'Istio is not present in the cluster: error parsing kubeclient-timeout: time: invalid duration "nope"\n',
+      );
     });
 
     it('Go ParseDuration: signs, fractions, µs, and its three errors', () => {

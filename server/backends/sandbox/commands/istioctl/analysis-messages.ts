@@ -1,6 +1,7 @@
 /**
  * Analyzer messages as istioctl prints them: `<Level> [<code>] (<Kind> <ns>/<name>) <text>`, texts from
- * pkg/config/analysis/msg/messages.yaml. Levels order Info < Warning < Error; analyze fails (exit 79) at Warning.
+ * pkg/config/analysis/msg/messages.yaml. Levels order Info < Warning < Error; analyze fails (exit 79) at its failure
+ * threshold (Error by default). formatting.Print's log, JSON and YAML forms.
  */
 import {stringify} from 'yaml';
 import {CommandError} from './command';

@@ -8,6 +8,7 @@ import {ApiError} from '../../api/status';
 import {stringify} from 'yaml';
 import {CommandError, str, type IstioctlCommand, type RunContext} from './command';
 import {connectedProxies, imageTag, istiodPods, proxyTag} from './mesh-view';
+import {checkKubeClientTimeout} from './kube-client';
 
 /** pkg/version BuildInfo, in its JSON field order */
 interface BuildInfo {
@@ -51,6 +52,13 @@ function remoteInfo(ctx: RunContext): ServerInfo[] | undefined {
     ctx.io.stderr.write(`Istio is not present in the cluster: ${why}\n`);
     return undefined;
   };
+  // CLIClientWithRevision parses --kubeclient-timeout first
+  try {
+    checkKubeClientTimeout(ctx.flags);
+  } catch (e) {
+    if (e instanceof CommandError) return notPresent(e.message);
+    throw e;
+  }
   const store = ctx.cluster.store;
   if (!store)
     return notPresent(
