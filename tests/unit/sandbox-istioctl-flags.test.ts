@@ -73,6 +73,15 @@ describe('istioctl flags as 1.29.6 treats them', () => {
         wa.stderr,
         `Error: failed to get namespace bar-1: namespaces "bar-1" is forbidden: ${forbidden('get', 'namespaces', 'at the cluster scope')}\n`,
       );
+      // detectIstioVersionDiff's failure is no warning; CreateNamespace's GET is the first refusal
+      const inst = await h.run(`install -y --as ${SA}`);
+      assert.equal(inst.code, 1);
+      assert.match(
+        inst.stderr,
+        new RegExp(
+          `\nError: failed to install manifests: failed to check if namespace istio-system exists: namespaces "istio-system" is forbidden: User "${SA}" cannot get resource "namespaces"`,
+        ),
+      );
       // precheck's SelfSubjectAccessReviews find no permission, then checkGatewayAPIs' CRD list fails outright
       const pre = await h.run(`x precheck --as ${SA}`);
       assert.equal(pre.code, 1);

@@ -89,9 +89,10 @@ export function authorizedStore(store: ObjectStore, user: UserInfo): ObjectStore
     },
   };
   return new Proxy(store, {
-    get(target, prop, receiver) {
+    get(target, prop) {
       if (typeof prop === 'string' && Object.hasOwn(guarded, prop)) return guarded[prop as keyof ObjectStore];
-      const v: unknown = Reflect.get(target, prop, receiver);
+      // getters run on the store itself too (its own fields, private ones included)
+      const v: unknown = Reflect.get(target, prop);
       // the store's own methods run on the store itself, so one guarded call is one request
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },

@@ -8,6 +8,7 @@ import type {KubeObject} from '../../../api/types';
 import {bool, CommandError, list, painter, str, type IstioctlCommand, type RunContext} from '../command';
 import {confirm} from '../confirm';
 import {installedObjects, installedState, prunedName} from '../installed';
+import {ApiError} from '../../../api/status';
 import {kubeMinor} from '../istio-release';
 import {applyObject, ensureNamespace} from './apply';
 import {parseInstallConfig, type ComponentName} from './install-config';
@@ -36,7 +37,14 @@ export function unsupportedK8sMessage(gitVersion: string, istio: string, minMino
 }
 
 function versionChangeWarning(ctx: RunContext, store: ObjectStore, tag: string): void {
-  const prev = installedState(store, ctx.istioNamespace)?.tag;
+  let prev: string | undefined;
+  try {
+    prev = installedState(store, ctx.istioNamespace)?.tag;
+  } catch (e) {
+    // detectIstioVersionDiff: an error reading the control plane's version ("Istio may not be installed") is no warning
+    if (e instanceof ApiError) return;
+    throw e;
+  }
   if (!prev || prev === tag) return;
   const warn = painter(ctx.io.isTTY.stderr).yellow('WARNING:');
   const verb = prev < tag ? 'upgraded' : 'downgraded';
