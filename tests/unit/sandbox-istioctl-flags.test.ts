@@ -198,6 +198,16 @@ describe('istioctl flags as 1.29.6 treats them', () => {
       );
     });
 
+    it("--vklog is a klog Level: an int32, or pflag's invalid argument (exit 64)", async () => {
+      assert.equal((await h.run('version --remote=false --vklog=9')).code, 0);
+      const bad = await h.run('version --remote=false --vklog=loud');
+      assert.equal(bad.code, 64);
+      assert.equal(
+        bad.stderr,
+        'Error: invalid argument "loud" for "--vklog" flag: strconv.ParseInt: parsing "loud": invalid syntax\n',
+      );
+    });
+
     it('Go ParseDuration: signs, fractions, µs, and its three errors', () => {
       assert.equal(parseGoDuration('1h2m3.5s'), 3723.5e9);
       assert.equal(parseGoDuration('-1.5ms'), -1.5e6);

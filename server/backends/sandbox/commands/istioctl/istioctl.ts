@@ -136,6 +136,7 @@ export async function runIstioctl(
   let parsed;
   try {
     parsed = parseFlags(args, [...ROOT_FLAGS, ...inheritedGroupFlags(cmd.path, cmd.flags), ...cmd.flags]);
+    checkKlogLevel(parsed.flags.vklog);
   } catch (e) {
     if (!(e instanceof FlagError)) throw e;
     io.stderr.write(`Error: ${e.message}\n`);
@@ -178,6 +179,13 @@ export async function runIstioctl(
     }
     throw e;
   }
+}
+
+/** --vklog is klog's Level: its Set is strconv.ParseInt(value, 10, 32), and pflag words the failure */
+function checkKlogLevel(v: unknown): void {
+  if (typeof v !== 'string') return;
+  const why = !/^[+-]?\d+$/.test(v) ? 'invalid syntax' : Math.abs(Number(v)) > 2 ** 31 - 1 ? 'value out of range' : '';
+  if (why) throw new FlagError(`invalid argument "${v}" for "--vklog" flag: strconv.ParseInt: parsing "${v}": ${why}`);
 }
 
 /** cobra v1.10.2's default help command (command.go InitDefaultHelpCmd), as its own -h prints it */
