@@ -251,6 +251,34 @@ describe('istioctl flags as 1.29.6 treats them', () => {
       assert.equal((await h.run('ps -v 0')).stdout, all.stdout);
     });
 
+    it('the rows are sorted by proxy ID (<pod>.<namespace>), not by namespace', async () => {
+      // a sidecar whose name sorts before the ztunnels while its namespace sorts after istio-system
+      create('namespaces', {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'zz'}});
+      const podType = mustType(h.store, 'pods');
+      const image = 'docker.io/curlimages/curl:8.16.0';
+      create('pods', {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {name: 'aa', namespace: 'zz'},
+        spec: {
+          containers: [
+            {name: 'aa', image, command: ['/bin/sleep', 'infinity']},
+            {name: 'istio-proxy', image: `docker.io/istio/proxyv2:${V}`, command: ['/bin/sleep', 'infinity']},
+          ],
+        },
+      });
+      await eventually(() => (h.store.get(podType, 'zz', 'aa')?.status as {phase?: string})?.phase === 'Running');
+      const ids = (await h.run('ps')).stdout
+        .trimEnd()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(/\s+/)[0]!);
+      assert.equal(ids[0], 'aa.zz');
+      assert.deepEqual(ids, [...ids].sort());
+      h.store.delete(podType, 'zz', 'aa', {gracePeriodSeconds: 0});
+      await eventually(() => !h.store.get(podType, 'zz', 'aa'));
+    });
+
     it('what the sandbox cannot do says so', async () => {
       const cases: [string, RegExp][] = [
         [

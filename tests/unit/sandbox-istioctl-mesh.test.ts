@@ -448,6 +448,9 @@ describe('istioctl analyze, waypoint, ztunnel-config, proxy-status', () => {
     const sleep = lines.find((l) => l.startsWith('sleep-'))!;
     assert.match(sleep, /\.foo\s+Kubernetes\s+istiod-\S+\s+1\.29\.8\s+5 \(CDS,LDS,EDS,RDS,WDS\)$/);
     assert.equal(lines.filter((l) => /^ztunnel-\S+\.istio-system\s/.test(l) && l.endsWith('2 (WADS,WDS)')).length, 3);
+    // sorted by proxy ID (<pod>.<namespace>), as setupStatusPrint sorts them
+    const ids = lines.slice(1).map((l) => l.split(/\s+/)[0]!);
+    assert.deepEqual(ids, [...ids].sort());
   });
 
   it('waypoint delete: by name, unknown names reported', async () => {

@@ -95,6 +95,8 @@ async function proxyStatus(ctx: RunContext, store: ObjectStore): Promise<number>
       proxyTag(pod),
       subscribed(kind, ambient),
     ]);
+  // setupStatusPrint sorts the proxies by their ID (<pod>.<namespace>)
+  rows.sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));
   ctx.io.stdout.write(formatTable([['NAME', 'CLUSTER', 'ISTIOD', 'VERSION', 'SUBSCRIBED TYPES'], ...rows], 5));
   return 0;
 }
