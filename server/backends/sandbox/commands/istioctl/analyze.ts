@@ -11,19 +11,18 @@
  */
 import type {ObjectStore} from '../../api/store';
 import type {KubeObject} from '../../api/types';
-import {bool, CommandError, str, type IstioctlCommand, type RunContext} from './command';
+import {bool, CommandError, list, str, type IstioctlCommand, type RunContext} from './command';
 import type {FlagSpec} from '../../kit/flags';
-import type {HelpEnv} from './help';
 import {
   configAnalysisUrl,
-  formatMessage,
+  messageThreshold,
+  printMessages,
   LEVEL_RANK,
   MESSAGES,
   type AnalysisMessage,
-  type Level,
 } from './analysis-messages';
 import {hostNetwork, podPhase, proxyKind} from './mesh-view';
-import {listOf} from '../../api/kinds';
+import {getOf, listOf, typeOf} from '../../api/kinds';
 import {labelsOf} from '../../mesh/world';
 
 /** analyzers/injection SystemNamespaces: never reported */
@@ -57,32 +56,157 @@ function namespaceMessages(store: ObjectStore, ns: KubeObject, istioNamespace: s
   return out;
 }
 
+/**
+ * the resource's `galley.istio.io/analyze-suppress` annotation (comma-separated codes, or `*`), which filterMessages
+ * honours before --suppress
+ */
+function suppressedByAnnotation(store: ObjectStore, m: AnalysisMessage): boolean {
+  const [kind, ref] = m.origin.split(' ') as [string, string?];
+  if (!ref) return false;
+  const [ns, name] = ref.includes('/') ? ref.split('/') : [undefined, ref];
+  const o = kind === 'Namespace' ? getOf(store, 'namespaces', undefined, ref) : getOf(store, 'pods', ns, name!);
+  const codes = o?.metadata.annotations?.['galley.istio.io/analyze-suppress'];
+  return !!codes && codes.split(',').some((c) => c === '*' || c === m.code);
+}
+
+/** msg.All()'s codes (pkg/config/analysis/msg/messages.yaml, 1.29.6): a suppression of another code warns */
+const KNOWN_CODES = new Set(
+  (
+    '0001 0002 0101 0102 0103 0106 0107 0108 0109 0110 0111 0112 0116 0118 0123 0125 0126 0127 0128 0129 0130 0131 ' +
+    '0132 0133 0134 0135 0136 0137 0138 0139 0140 0141 0142 0143 0144 0145 0146 0147 0148 0149 0150 0151 0152 0153 ' +
+    '0154 0155 0156 0157 0158 0159 0160 0161 0162 0163 0164 0165 0166 0167 0168 0169 0170 0171 0172 0173 0174 0175'
+  )
+    .split(' ')
+    .map((n) => `IST${n}`),
+);
+
+/** the analyzer that reports every message the sandbox finds (analyzers/injection/injection.go Metadata) */
+const INJECTION_ANALYZER = 'injection.Analyzer';
+
+/** the Metadata().Name of every analyzer in analyzers.All() (pkg/config/analysis/analyzers, 1.29.6) */
+const ANALYZER_NAMES = new Set([
+  'annotations.AlphaAnalyzer',
+  'applicationUID.Analyzer',
+  'auth.AuthorizationPoliciesAnalyzer',
+  'authn.BlockedCIDRsAnalyzer',
+  'conditions.ConditionAnalyzer',
+  'deployment.MultiServiceAnalyzer',
+  'deprecation.DeprecationAnalyzer',
+  'destinationrule.CaCertificateAnalyzer',
+  'destinationrule.SubsetSelectPodAnalyzer',
+  'envoyfilter.EnvoyPatchAnalyzer',
+  'externalcontrolplane.ExternalControlPlaneAnalyzer',
+  'gateway.CertificateAnalyzer',
+  'gateway.ConflictingGatewayAnalyzer',
+  'gateway.IngressGatewayPortAnalyzer',
+  'gateway.SecretAnalyzer',
+  'injection.Analyzer',
+  'injection.ImageAnalyzer',
+  'injection.ImageAutoAnalyzer',
+  'k8sgateway.SelectorAnalyzer',
+  'meshnetworks.MeshNetworksAnalyzer',
+  'service.PortNameAnalyzer',
+  'serviceentry.Analyzer',
+  'services.MultiClusterServiceAnalyzer',
+  'sidecar.SelectorAnalyzer',
+  'telemetry.DefaultSelectorAnalyzer',
+  'telemetry.LightstepAnalyzer',
+  'telemetry.ProviderAnalyzer',
+  'telemetry.SelectorAnalyzer',
+  'virtualservice.ConflictingMeshGatewayHostsAnalyzer',
+  'virtualservice.DestinationHostAnalyzer',
+  'virtualservice.DestinationRuleAnalyzer',
+  'virtualservice.GatewayAnalyzer',
+  'virtualservice.JWTClaimRouteAnalyzer',
+  'webhook.Analyzer',
+]);
+
+/** a name NamedCombined finds; schema.AllValidationAnalyzers adds `schema.ValidationAnalyzer.<Istio kind>` */
+const isKnownAnalyzer = (name: string) => ANALYZER_NAMES.has(name) || name.startsWith('schema.ValidationAnalyzer.');
+
+/** github.com/ryanuber/go-glob Glob: `*` matches any run of characters, the rest literally, the whole subject */
+export function glob(pattern: string, subject: string): boolean {
+  if (pattern === '*') return true;
+  const parts = pattern.split('*');
+  if (parts.length === 1) return pattern === subject;
+  const first = parts[0]!;
+  const last = parts[parts.length - 1]!;
+  if (!subject.startsWith(first)) return false;
+  let rest = subject.slice(first.length);
+  for (const part of parts.slice(1, -1)) {
+    const at = rest.indexOf(part);
+    if (at < 0) return false;
+    rest = rest.slice(at + part.length);
+  }
+  return rest.endsWith(last);
+}
+
+/** what the sandbox cannot do of analyze's flags: files, mesh config files, other kubeconfig contexts, the analyzer list */
+function refuseUnsimulated(ctx: RunContext): void {
+  const no = (what: string) => new CommandError(`${what} is not simulated in the Ambient Lab sandbox`);
+  if (bool(ctx.flags['list-analyzers'])) throw no('--list-analyzers (the list of every analyzer istioctl carries)');
+  if (ctx.args.length) throw no('analyzing files: analyze the live cluster (-n NAMESPACE or -A);');
+  if (ctx.flags['use-kube'] === false) throw no('--use-kube=false (analyzing files only)');
+  if (str(ctx.flags.meshConfigFile)) throw no('--meshConfigFile (a mesh config read from a file)');
+  if (list(ctx.flags['remote-contexts']).length)
+    throw no('--remote-contexts (the clusters of other kubeconfig contexts)');
+  if (bool(ctx.flags.verbose)) throw no('--verbose (the analyzers run and skipped)');
+}
+
 async function analyze(ctx: RunContext, store: ObjectStore): Promise<number> {
   const all = bool(ctx.flags['all-namespaces']);
-  if (ctx.args.length)
-    throw new CommandError(
-      'analyzing files is not simulated in the Ambient Lab sandbox: analyze the live cluster (-n NAMESPACE or -A)',
+  // the thresholds are flag values (parsed before RunE); failureThreshold defaults to Error, so warnings alone
+  // exit 0 (its test TestNoErrorIfMessageLevelsBelowThreshold)
+  const outputThreshold = messageThreshold(str(ctx.flags['output-threshold'], 'Info'), 'output-threshold');
+  const failureThreshold = messageThreshold(str(ctx.flags['failure-threshold'], 'Error'), 'failure-threshold');
+  // analyze.go RunE, 1.29.6: the format first (a CommandParseError), then -L and -R, then the namespace check
+  const format = str(ctx.flags.output, 'log').toLowerCase();
+  if (!['log', 'json', 'yaml'].includes(format))
+    throw new CommandError(`${format} not a valid option for format. See istioctl analyze --help`, 64);
+  if (bool(ctx.flags.recursive) && !bool(ctx.flags['list-analyzers'])) {
+    ctx.io.stdout.write(
+      'The recursive flag has been removed and is hardcoded to true without explicitly specifying it.\n',
     );
-  const target = all ? 'all namespaces' : `namespace: ${ctx.namespace}`;
-  const namespaces = listOf(store, 'namespaces').filter((n) => all || n.metadata.name === ctx.namespace);
-  // MessageThreshold.Set takes the level in any case (diag.GetUppercaseStringToLevelMap)
-  const level = (v: string) => v.charAt(0).toUpperCase() + v.slice(1).toLowerCase();
-  const outputThreshold = level(str(ctx.flags['output-threshold'], 'Info')) as Level;
-  // istioctl/pkg/analyze/analyze.go (1.29.6): failureThreshold defaults to Error, so warnings alone exit 0
-  // (its test TestNoErrorIfMessageLevelsBelowThreshold)
-  const failureThreshold = level(str(ctx.flags['failure-threshold'], 'Error')) as Level;
-  const messages = namespaces
-    .flatMap((n) => namespaceMessages(store, n, ctx.istioNamespace))
-    .filter((m) => LEVEL_RANK[m.level] >= (LEVEL_RANK[outputThreshold] ?? 0))
-    .sort((a, b) => LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || a.origin.localeCompare(b.origin));
-  if (!messages.length) {
-    ctx.io.stderr.write(`✔ No validation issues found when analyzing ${target}.\n`);
     return 0;
   }
-  for (const m of messages) ctx.io.stdout.write(`${formatMessage(m)}\n`);
-  if (messages.some((m) => LEVEL_RANK[m.level] >= LEVEL_RANK[failureThreshold])) {
+  refuseUnsimulated(ctx);
+  // useKube: the selected namespace (-n, or the context's) must exist, -A included
+  const nsType = typeOf(store, 'namespaces')!;
+  if (!store.get(nsType, undefined, ctx.namespace)) {
+    ctx.io.stderr.write(`namespace "${ctx.set.has('namespace') ? ctx.namespace : ''}" not found\n`);
+    return 0;
+  }
+  const suppressions = list(ctx.flags.suppress).map((s) => {
+    const parts = s.split('=');
+    if (parts.length !== 2)
+      throw new CommandError(`${s} is not a valid suppression value. See istioctl analyze --help`);
+    if (!KNOWN_CODES.has(parts[0]!))
+      ctx.io.stderr.write(
+        `Warning: Supplied message code '${parts[0]!}' is an unknown message code and will not have any effect.\n`,
+      );
+    return {code: parts[0]!, resource: parts[1]!};
+  });
+  const target = all ? 'all namespaces' : `namespace: ${ctx.namespace}`;
+  // NamedCombined: the named analyzers, or all of them when none of the names is known
+  const analyzers = list(ctx.flags.analyzer);
+  const injection = !analyzers.length || analyzers.includes(INJECTION_ANALYZER) || !analyzers.some(isKnownAnalyzer);
+  const namespaces = listOf(store, 'namespaces').filter((n) => all || n.metadata.name === ctx.namespace);
+  const found = (injection ? namespaces.flatMap((n) => namespaceMessages(store, n, ctx.istioNamespace)) : [])
+    // filterMessages: the resource's galley.istio.io/analyze-suppress annotation, then --suppress
+    .filter((m) => !suppressedByAnnotation(store, m))
+    .filter((m) => !suppressions.some((s) => s.code === m.code && m.origin && glob(s.resource, m.origin)))
+    .sort((a, b) => LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || a.origin.localeCompare(b.origin));
+  const shown = found.filter((m) => LEVEL_RANK[m.level] >= LEVEL_RANK[outputThreshold]);
+  const minor = ctx.opts.release.minor;
+  // --color defaults to whether stdout is a terminal (formatting.IstioctlColorDefault)
+  const colour = ctx.set.has('color') ? bool(ctx.flags.color) : ctx.io.isTTY.stdout;
+  // fmt.Fprintln(stdout, output): a blank line when there is nothing to say
+  ctx.io.stdout.write(`${printMessages(shown, format, colour, minor, 'istioctl-analyze')}\n`);
+  if (!shown.length) ctx.io.stderr.write(`✔ No validation issues found when analyzing ${target}.\n`);
+  // the exit code follows every message found, before --output-threshold, and only for the log format
+  if (format === 'log' && found.some((m) => LEVEL_RANK[m.level] >= LEVEL_RANK[failureThreshold])) {
     throw new CommandError(
-      `Analyzers found issues when analyzing ${target}.\nSee ${configAnalysisUrl(ctx.opts.release.minor)} for more information about causes and resolutions.`,
+      `Analyzers found issues when analyzing ${target}.\nSee ${configAnalysisUrl(minor)} for more information about causes and resolutions.`,
       FOUND_ISSUES_EXIT,
     );
   }
@@ -130,8 +254,8 @@ const ANALYZE_FLAGS: FlagSpec[] = [
   {name: 'verbose', short: 'v', type: 'bool', usage: 'Enable verbose output'},
 ];
 
-/** analyze.go's other flags (1.29.6), which the sandbox does not parse: its help lists them */
-const unparsedFlags = (env: HelpEnv): FlagSpec[] => [
+/** analyze.go's other flags (1.29.6); --color's default, which the help shows, follows the terminal */
+const moreFlags = (stdoutTTY: boolean): FlagSpec[] => [
   {
     name: 'analyzer',
     type: 'stringArray',
@@ -142,7 +266,7 @@ const unparsedFlags = (env: HelpEnv): FlagSpec[] => [
   {
     name: 'color',
     type: 'bool',
-    default: env.stdoutTTY,
+    default: stdoutTTY,
     usage: "Default true.  Disable with '=false' or set $TERM to dumb",
   },
   {
@@ -204,7 +328,7 @@ https://istio.io/v@@ISTIO_MINOR@@/docs/reference/config/analysis`,
   use: 'istioctl analyze <file>... [flags]',
   hiddenInheritedFlags: ['istioNamespace'],
   needsCluster: true,
-  flags: ANALYZE_FLAGS,
-  helpFlags: (env) => [...ANALYZE_FLAGS, ...unparsedFlags(env)],
+  flags: [...ANALYZE_FLAGS, ...moreFlags(false)],
+  helpFlags: (env) => [...ANALYZE_FLAGS, ...moreFlags(env.stdoutTTY)],
   run: analyze,
 };

@@ -5,28 +5,22 @@ import type {FlagSpec} from '../../kit/flags';
  * this?" suggestions (Levenshtein distance ≤ 2 or a prefix), then `Run 'istioctl --help' for usage.`
  */
 
-export const ROOT_FLAGS: FlagSpec[] = [
-  {name: 'context', type: 'string', usage: 'Kubernetes configuration context'},
-  {name: 'help', short: 'h', type: 'bool', usage: 'help for istioctl'},
-  {name: 'istioNamespace', short: 'i', type: 'string', default: 'istio-system', usage: 'Istio system namespace'},
-  {name: 'kubeconfig', short: 'c', type: 'string', usage: 'Kubernetes configuration file'},
-  {name: 'namespace', short: 'n', type: 'string', usage: 'Kubernetes namespace'},
-  // klog's -v (a klog.Level), which pflag shows by its Go type name (pkg/log/klog.go, 1.29.6)
-  {
-    name: 'vklog',
-    type: 'string',
-    typeName: 'Level',
-    usage: 'number for the log level verbosity. Like -v flag. ex: --vklog=9',
-  },
-];
-
-/**
- * the root's flags as every help lists them: ROOT_FLAGS and the ones the sandbox does not parse (impersonation and
- * the client timeout, istioctl/pkg/cli/option.go AddRootFlags at 1.29.6)
- */
-export const ROOT_HELP_FLAGS: FlagSpec[] = (
+/** the root's flags (istioctl/pkg/cli/option.go AddRootFlags and root.go, 1.29.6), as pflag lists them (by name) */
+export const ROOT_FLAGS: FlagSpec[] = (
   [
-    ...ROOT_FLAGS,
+    {name: 'context', type: 'string', usage: 'Kubernetes configuration context'},
+    {name: 'help', short: 'h', type: 'bool', usage: 'help for istioctl'},
+    {name: 'istioNamespace', short: 'i', type: 'string', default: 'istio-system', usage: 'Istio system namespace'},
+    {name: 'kubeconfig', short: 'c', type: 'string', usage: 'Kubernetes configuration file'},
+    {name: 'namespace', short: 'n', type: 'string', usage: 'Kubernetes namespace'},
+    // klog's -v (a klog.Level), which pflag shows by its Go type name (pkg/log/klog.go, 1.29.6)
+    {
+      name: 'vklog',
+      type: 'string',
+      typeName: 'Level',
+      usage: 'number for the log level verbosity. Like -v flag. ex: --vklog=9',
+    },
+    // impersonation and the client timeout: kube-client.ts
     {
       name: 'as',
       type: 'string',
@@ -49,7 +43,7 @@ export const ROOT_HELP_FLAGS: FlagSpec[] = (
 ).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 /** the root's persistent flags under a child's "Global Flags:" (all but -h) */
-export const GLOBAL_HELP_FLAGS: FlagSpec[] = ROOT_HELP_FLAGS.filter((f) => f.name !== 'help');
+export const GLOBAL_HELP_FLAGS: FlagSpec[] = ROOT_FLAGS.filter((f) => f.name !== 'help');
 
 /** the non-flag words, skipping the value of a flag that takes one (`-n bar-2`, `--for service`) */
 export function commandWords(args: string[], flags: FlagSpec[]): string[] {

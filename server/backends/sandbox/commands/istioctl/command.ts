@@ -2,6 +2,7 @@
  * What one istioctl subcommand is and what it gets when it runs. The dispatcher (istioctl.ts) finds the command
  * the way cobra does, parses its flags with the shared pflag-compatible parser, and hands over a RunContext.
  */
+import type {UserInfo} from '../../api/rbac';
 import type {ObjectStore} from '../../api/store';
 import type {IstioRelease} from './istio-release';
 import type {FlagValues} from '../../kit/flags';
@@ -51,6 +52,13 @@ export interface RunContext {
   namespace: string;
   /** -i / --istioNamespace */
   istioNamespace: string;
+  /**
+   * the cluster as istiod, ztunnel and Envoy know it, for what istioctl learns from them (XDS, admin ports) rather
+   * than from the Kubernetes API; `cluster.store` is the API as istioctl's user reaches it (--as)
+   */
+  world: ObjectStore | undefined;
+  /** whom --as impersonates; undefined: the kubeconfig's user (the k3d admin) */
+  user: UserInfo | undefined;
 }
 
 export interface IstioctlCommand extends HelpText {

@@ -11,7 +11,7 @@ import {getOf, listOf} from '../../api/kinds';
 import {selectorObjectMatcher} from '../../api/label-selector';
 import {effectiveMtls} from '../../mesh/peer-authentication';
 import {labelsOf, readWorld} from '../../mesh/world';
-import {CommandError, type IstioctlCommand, type RunContext} from './command';
+import {bool, CommandError, type IstioctlCommand, type RunContext} from './command';
 import type {FlagSpec} from '../../kit/flags';
 import {DESCRIBE} from './groups';
 import type {HelpText} from './help';
@@ -85,8 +85,10 @@ async function describePod(ctx: RunContext, store: ObjectStore): Promise<number>
   if (status.phase === 'Running') {
     for (const c of status.containerStatuses ?? [])
       if (!c.ready) out.write(`WARNING: Pod ${kname(pod)} Container ${c.name} NOT READY\n`);
-    if (!meshed) out.write(`WARNING: ${kname(pod)} is not part of mesh; no Istio sidecar\n`);
-    else {
+    // --ignoreUnmeshed: printPod stops before the mesh membership warning and the label suggestions
+    const ignore = bool(ctx.flags.ignoreUnmeshed);
+    if (!meshed && !ignore) out.write(`WARNING: ${kname(pod)} is not part of mesh; no Istio sidecar\n`);
+    else if (!ignore) {
       if (!labels['service.istio.io/canonical-name'] && !labels['app.kubernetes.io/name'] && !labels.app)
         out.write(`Suggestion: add required service name label for Istio telemetry. See ${DEPLOYMENT_REQUIREMENTS}.\n`);
       if (!labels['service.istio.io/canonical-revision'] && !labels['app.kubernetes.io/version'] && !labels.version)
@@ -95,11 +97,16 @@ async function describePod(ctx: RunContext, store: ObjectStore): Promise<number>
         );
     }
   } else out.write(`   Pod is not Running (${status.phase ?? 'Pending'})\n`);
-  if (!svcs.length)
+  if (!svcs.length && !bool(ctx.flags.ignoreUnmeshed))
     out.write(
       `Warning: No Kubernetes Services select pod ${kname(pod)} (see https://istio.io/docs/setup/kubernetes/additional-setup/requirements/ )\n`,
     );
   out.write('--------------------\n');
+  // describePodServices reads the sidecar's config dump through its admin port
+  if (meshed && Number(ctx.flags['proxy-admin-port'] ?? 15000) !== 15000)
+    throw new CommandError(
+      `--proxy-admin-port ${String(ctx.flags['proxy-admin-port'])} is not simulated in the Ambient Lab sandbox: Envoy's admin API listens on 15000 (the default)`,
+    );
   if (!meshed)
     throw new CommandError(
       `failed to execute command on sidecar: error execing into ${name}/${ns} istio-proxy container: container istio-proxy is not valid for pod ${name}`,

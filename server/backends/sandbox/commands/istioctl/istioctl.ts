@@ -16,13 +16,14 @@ import {
   type IstioctlOptions,
   type RunContext,
 } from './command';
-import {commandWords, GLOBAL_HELP_FLAGS, ROOT_FLAGS, ROOT_HELP_FLAGS, unknownCommand} from './cobra';
+import {commandWords, GLOBAL_HELP_FLAGS, ROOT_FLAGS, unknownCommand} from './cobra';
 import {istioRelease} from './istio-release';
 import {rootHelp, TOP_LEVEL} from './root-help';
 import {ISTIOCTL_COMMANDS} from './subcommands';
 import {cobraGroupHelp, groupChild, groupNamed, GROUPS, inheritedGroupFlags, type CommandGroup} from './groups';
 import {commandHelp, type HelpEnv, type HelpText} from './help';
 import {FlagError, flagUsage, parseFlags} from '../../kit/flags';
+import {authorizedStore, checkKubeClientTimeout, impersonatedUser} from './kube-client';
 
 export const defaultIstioctlOptions = (): IstioctlOptions => ({
   release: istioRelease(process.env),
@@ -84,7 +85,7 @@ export async function runIstioctl(
   }
   if (words[0] === 'help' && words.length > 1) return helpCommand(words.slice(1), io, cluster, opts);
   if (!words.length || words[0] === 'help') {
-    io.stdout.write(rootHelp(flagUsage(ROOT_HELP_FLAGS)));
+    io.stdout.write(rootHelp(flagUsage(ROOT_FLAGS)));
     return 0;
   }
   const found = findCommand(words);
@@ -135,6 +136,7 @@ export async function runIstioctl(
   let parsed;
   try {
     parsed = parseFlags(args, [...ROOT_FLAGS, ...inheritedGroupFlags(cmd.path, cmd.flags), ...cmd.flags]);
+    checkKlogLevel(parsed.flags.vklog);
   } catch (e) {
     if (!(e instanceof FlagError)) throw e;
     io.stderr.write(`Error: ${e.message}\n`);
@@ -142,19 +144,29 @@ export async function runIstioctl(
   }
   // the words that named the command are not its arguments
   const positional = parsed.args.slice(found.consumed);
+  const user = impersonatedUser(parsed.flags);
+  // the cluster as the command's client reaches it: as the impersonated user when --as is given
+  const client: IstioctlCluster =
+    user && cluster.store ? {...cluster, store: authorizedStore(cluster.store, user)} : cluster;
   const ctx: RunContext = {
     io,
-    cluster,
+    cluster: client,
     opts,
     flags: parsed.flags,
     set: parsed.set,
     args: positional,
     namespace: str(parsed.flags.namespace) || 'default',
     istioNamespace: str(parsed.flags.istioNamespace) || 'istio-system',
+    world: cluster.store,
+    user,
   };
   try {
-    if (cmd.needsCluster && !cluster.store) throw new CommandError(NO_CLUSTER);
-    return await cmd.run(ctx, cluster.store!);
+    if (cmd.needsCluster) {
+      // CLIClientWithRevision parses the timeout before it makes the client
+      checkKubeClientTimeout(parsed.flags);
+      if (!client.store) throw new CommandError(NO_CLUSTER);
+    }
+    return await cmd.run(ctx, client.store!);
   } catch (e) {
     if (e instanceof CommandError) {
       if (e.message) io.stderr.write(`Error: ${e.message}\n`);
@@ -167,6 +179,13 @@ export async function runIstioctl(
     }
     throw e;
   }
+}
+
+/** --vklog is klog's Level: its Set is strconv.ParseInt(value, 10, 32), and pflag words the failure */
+function checkKlogLevel(v: unknown): void {
+  if (typeof v !== 'string') return;
+  const why = !/^[+-]?\d+$/.test(v) ? 'invalid syntax' : Math.abs(Number(v)) > 2 ** 31 - 1 ? 'value out of range' : '';
+  if (why) throw new FlagError(`invalid argument "${v}" for "--vklog" flag: strconv.ParseInt: parsing "${v}": ${why}`);
 }
 
 /** cobra v1.10.2's default help command (command.go InitDefaultHelpCmd), as its own -h prints it */
@@ -192,7 +211,7 @@ function helpCommand(
   const known =
     !!findCommand(topic).cmd || !!groupNamed(GROUP_ALIASES[first] ?? first) || TOP_LEVEL.some(([n]) => n === first);
   if (known) return runIstioctl([...topic, '--help'], io, cluster, opts);
-  const usage = rootHelp(flagUsage(ROOT_HELP_FLAGS));
+  const usage = rootHelp(flagUsage(ROOT_FLAGS));
   io.stderr.write(
     `Unknown help topic [${topic.map((w) => `\`${w}\``).join(' ')}]\n${usage.slice(usage.indexOf('Usage:'))}`,
   );

@@ -108,8 +108,10 @@ export function isPodReady(p: KubeObject): boolean {
 }
 
 /** running istiod pods of the control plane */
-export function istiodPods(store: ObjectStore, istioNamespace: string): KubeObject[] {
-  return listOf(store, 'pods', {namespace: istioNamespace, labelSelector: 'app=istiod'}).filter(
+export function istiodPods(store: ObjectStore, istioNamespace: string, revision = ''): KubeObject[] {
+  // GetIstioPods: a client made for a revision adds istio.io/rev=<revision> to the selector
+  const labelSelector = revision ? `app=istiod,istio.io/rev=${revision}` : 'app=istiod';
+  return listOf(store, 'pods', {namespace: istioNamespace, labelSelector}).filter(
     (p) => podPhase(p) === 'Running' && !p.metadata.deletionTimestamp,
   );
 }

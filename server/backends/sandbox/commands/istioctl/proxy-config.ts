@@ -18,6 +18,7 @@ import type {FlagSpec} from '../../kit/flags';
 import {labelsOf} from '../../mesh/world';
 import {CommandError, str, type IstioctlCommand, type RunContext} from './command';
 import {isPodReady, podIP} from './mesh-view';
+import {portForwardError} from './kube-client';
 
 interface SvcPort {
   name?: string;
@@ -584,6 +585,9 @@ const PC_TEXTS: Record<string, {use: string; long: string; example: string}> = {
   },
 };
 
+/** istioctl/pkg/util/constants.go DefaultProxyAdminPort */
+const ENVOY_ADMIN_PORT = 15000;
+
 const pc = (
   name: string,
   aliases: string[],
@@ -602,12 +606,25 @@ const pc = (
       throw new CommandError('reading an Envoy config dump file (--file) is not simulated in the Ambient Lab sandbox');
     if (!ctx.args.length)
       throw new CommandError(`${name === 'endpoint' ? 'endpoints' : name} requires pod name or --file parameter`);
-    return run(ctx, store);
+    // the group's --proxy-admin-port: where the port-forward reaches Envoy's admin API, 15000 on every sandbox proxy
+    if (Number(ctx.flags['proxy-admin-port'] ?? ENVOY_ADMIN_PORT) !== ENVOY_ADMIN_PORT)
+      throw new CommandError(
+        `--proxy-admin-port ${String(ctx.flags['proxy-admin-port'])} is not simulated in the Ambient Lab sandbox: Envoy's admin API listens on ${ENVOY_ADMIN_PORT} (the default)`,
+      );
+    // the pod as istioctl's user reads it through the API, then Envoy's admin port (a port-forward)
+    const pod = resolvePod(store, ctx);
+    const denied = portForwardError(ctx, pod);
+    if (denied)
+      throw new CommandError(
+        `failed to execute command on ${String(pod.metadata.name)}.${String(pod.metadata.namespace)} sidecar: failure running port forward process: ${denied}`,
+      );
+    // what follows is the sidecar's own config dump, not an API listing
+    return run(ctx, ctx.world ?? store);
   },
 });
 
 /**
- * the flags of the children the sandbox does not run, for their help (proxyconfig.go, 1.29.6): `all` has every
+ * the flags of the children the sandbox does not run (proxyconfig.go, 1.29.6): `all` has every
  * filter, `bootstrap` its own -o (json), `log` its level flags, `rootca-compare` none (the group's -o is inherited)
  */
 const UNSIMULATED_FLAGS: Record<string, FlagSpec[]> = {
@@ -640,8 +657,8 @@ const notSimulated = (name: string, aliases: string[], short: string): IstioctlC
   short,
   ...PC_TEXTS[name]!,
   needsCluster: true,
-  flags: [...COMMON],
-  helpFlags: () => UNSIMULATED_FLAGS[name] ?? COMMON,
+  // every flag the real child has parses, so the answer is that the child is not simulated, not an unknown flag
+  flags: UNSIMULATED_FLAGS[name] ?? COMMON,
   run: async () => {
     throw new CommandError(
       `"istioctl proxy-config ${name}" is not simulated in the Ambient Lab sandbox (it reads a live Envoy's admin API): try it on the host backend. Simulated here: cluster, listener, route, endpoint, secret`,

@@ -5,8 +5,11 @@
  * Tabwriter padding 5.
  */
 import type {ObjectStore} from '../../api/store';
-import {CommandError, type IstioctlCommand, type RunContext} from './command';
-import {connectedProxies, istiodPods, proxyTag, type ProxyKind} from './mesh-view';
+import {CommandError, str, type IstioctlCommand, type RunContext} from './command';
+import {connectedProxies, podPhase, proxyTag, type ProxyKind} from './mesh-view';
+import {ApiError} from '../../api/status';
+import {deniedMessage, portForwardError} from './kube-client';
+import type {KubeObject} from '../../api/types';
 import {formatTable} from '../../kit/table';
 import type {FlagSpec} from '../../kit/flags';
 import {listOf} from '../../api/kinds';
@@ -18,14 +21,67 @@ function subscribed(kind: ProxyKind, ambient: boolean): string {
   return ambient ? '5 (CDS,LDS,EDS,RDS,WDS)' : '4 (CDS,LDS,EDS,RDS)';
 }
 
+/** the XDS port istiod serves with TLS, where the port-forward goes (root.go's viper default for XDS-PORT) */
+const XDS_PORT = 15012;
+
+const notSimulated = (what: string) =>
+  new CommandError(
+    `${what} is not simulated in the Ambient Lab sandbox: drop it and istioctl reaches istiod through the Kubernetes API (port-forward to ${XDS_PORT})`,
+  );
+
+/**
+ * the istiod pods the XDS request goes to (multixds queryEachShard): --xds-label or app=istiod, Running, and
+ * GetIstioPods' istio.io/rev=<revision> for an explicit -r; a list error wrapped as GetIstioPods wraps it
+ */
+function xdsIstiods(ctx: RunContext, store: ObjectStore): KubeObject[] {
+  const selector = [str(ctx.flags['xds-label']) || 'app=istiod'];
+  if (str(ctx.flags.revision)) selector.push(`istio.io/rev=${str(ctx.flags.revision)}`);
+  try {
+    return listOf(store, 'pods', {namespace: ctx.istioNamespace, labelSelector: selector.join(',')}).filter(
+      (p) => podPhase(p) === 'Running' && !p.metadata.deletionTimestamp,
+    );
+  } catch (e) {
+    if (e instanceof ApiError) throw new CommandError(`unable to retrieve Pods: ${e.message}`);
+    throw e;
+  }
+}
+
 async function proxyStatus(ctx: RunContext, store: ObjectStore): Promise<number> {
-  const istiods = istiodPods(store, ctx.istioNamespace);
+  // --xds-address dials an XDS endpoint directly (MultiRequestAndProcessXds, before any pod is listed); the
+  // in-cluster path ignores --authority, --insecure and --plaintext (queryEachShard copies only CertDir and Timeout)
+  if (str(ctx.flags['xds-address'])) throw notSimulated('--xds-address (an XDS endpoint outside the cluster)');
+  const only = ctx.args[0];
+  // --file replaces the sidecar's config dump in the sync diff of one proxy
+  if (only && str(ctx.flags.file)) throw notSimulated('--file (an Envoy config dump file)');
+  const istiods = xdsIstiods(ctx, store);
   if (!istiods.length) throw new CommandError('unable to find any Istiod instances');
-  const ambient = listOf(store, 'daemonsets', {namespace: ctx.istioNamespace}).some(
+  // --cert-dir: client certificates read from the learner's disk instead of a service account token
+  if (str(ctx.flags['cert-dir'])) throw notSimulated('--cert-dir (XDS client certificates)');
+  // DialOptions: a token of the Istio namespace's `default` service account (CreatePerRPCCredentials)
+  const token = deniedMessage(ctx, 'create', ctx.istioNamespace, 'default', 'token', 'serviceaccounts');
+  if (token) throw new CommandError(`failed to create RPC credentials for "default.${ctx.istioNamespace}": ${token}`);
+  if (Number(ctx.flags['xds-port']) !== XDS_PORT)
+    throw notSimulated(`--xds-port ${String(ctx.flags['xds-port'])} (istiod serves XDS on ${XDS_PORT})`);
+  // a port-forward to each istiod; queryEachShard returns fw.Start()'s error as it is
+  for (const istiod of istiods) {
+    const denied = portForwardError(ctx, istiod);
+    if (denied) throw new CommandError(denied);
+  }
+  // XdsStatusWriter.printAllVerbose: a column per xDS type with its sync state and age, which the sandbox does not keep
+  if (Number(ctx.flags.verbosity) > 0)
+    throw new CommandError(
+      '--verbosity above 0 (the sync state of each xDS type) is not simulated in the Ambient Lab sandbox: the sandbox keeps no xDS sync state',
+    );
+  // what follows is istiod's answer over XDS, not an API listing
+  const world = ctx.world ?? store;
+  const ambient = listOf(world, 'daemonsets', {namespace: ctx.istioNamespace}).some(
     (d) => d.metadata.name === 'ztunnel',
   );
-  const only = ctx.args[0];
-  const rows = connectedProxies(store, ctx.istioNamespace)
+  // XdsStatusWriter filters by ctx.Namespace(): the -n flag as given, no filter without it
+  const namespace = ctx.set.has('namespace') ? ctx.namespace : '';
+  // --output is kept in XdsStatusWriter.OutputFormat, which PrintAll never reads: any value prints the table
+  const rows = connectedProxies(world, ctx.istioNamespace)
+    .filter(({pod}) => !namespace || pod.metadata.namespace === namespace)
     .filter(
       ({pod}) =>
         !only ||
@@ -39,16 +95,17 @@ async function proxyStatus(ctx: RunContext, store: ObjectStore): Promise<number>
       proxyTag(pod),
       subscribed(kind, ambient),
     ]);
+  // setupStatusPrint sorts the proxies by their ID (<pod>.<namespace>)
+  rows.sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));
   ctx.io.stdout.write(formatTable([['NAME', 'CLUSTER', 'ISTIOD', 'VERSION', 'SUBSCRIBED TYPES'], ...rows], 5));
   return 0;
 }
 
 /**
  * istioctl/pkg/proxystatus/proxystatus.go StableXdsStatusCommand (1.29.6) with its flags (its own, the control plane
- * and central control plane options, istioctl/pkg/clioptions); the sandbox parses only -r and its own
- * --istiod-label and -v
+ * and central control plane options, istioctl/pkg/clioptions)
  */
-const HELP_FLAGS: FlagSpec[] = [
+const FLAGS: FlagSpec[] = [
   {name: 'authority', type: 'string', usage: 'XDS Subject Alternative Name (for example istiod.istio-system.svc)'},
   {name: 'cert-dir', type: 'string', usage: 'XDS Endpoint certificate directory'},
   {name: 'file', type: 'string', usage: 'Envoy config dump JSON file'},
@@ -109,11 +166,6 @@ Retrieves last sent and last acknowledged xDS sync from Istiod to each Envoy in 
   istioctl proxy-status --output json`,
   use: 'istioctl proxy-status [<type>/]<name>[.<namespace>] [flags]',
   needsCluster: true,
-  flags: [
-    {name: 'revision', short: 'r', type: 'string', usage: 'Control plane revision'},
-    {name: 'istiod-label', type: 'string', usage: 'istiod pod label selector'},
-    {name: 'verbose', short: 'v', type: 'bool', usage: 'Include the xDS sync state of each type'},
-  ],
-  helpFlags: () => HELP_FLAGS,
+  flags: FLAGS,
   run: proxyStatus,
 };

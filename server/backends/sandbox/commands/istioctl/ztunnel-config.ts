@@ -28,6 +28,7 @@ import {listOf} from '../../api/kinds';
 import {labelsOf} from '../../mesh/world';
 import {STATIC_STRICT_POLICY} from '../../mesh/peer-authentication';
 import {stringify} from 'yaml';
+import {portForwardError} from './kube-client';
 
 /** every child's commonFlags.attach (ztunnelconfig.go 1.29.6); each child adds its own filters */
 const ZC_FLAGS: FlagSpec[] = [
@@ -52,7 +53,8 @@ function ztunnels(store: ObjectStore, ctx: RunContext): KubeObject[] {
   const named = ctx.args[0]?.split('.')[0];
   const pick = zs.filter((z) => (!node || podNode(z) === node) && (!named || z.metadata.name === named));
   if (!pick.length)
-    throw new CommandError(named ? `pods "${named}" not found` : `no ztunnel pod found on node "${node}"`);
+    // PodOnNodeFromDaemonset (ztunnelconfig.go, 1.29.6) says only this when the node has no ztunnel
+    throw new CommandError(named ? `pods "${named}" not found` : 'no pods found');
   return pick;
 }
 
@@ -437,8 +439,26 @@ const sub = (
   use: `istioctl ztunnel-config ${use} [flags]`,
   needsCluster: true,
   flags: [...ZC_FLAGS, ...extra],
-  run,
+  run: async (ctx, store) => {
+    // the ztunnel pods as istioctl's user lists them through the API, then each one's admin port (a port-forward)
+    for (const z of ztunnels(store, ctx)) {
+      const denied = portForwardError(ctx, z);
+      if (denied)
+        throw new CommandError(
+          `failed to execute command on ${String(z.metadata.name)}.${String(z.metadata.namespace)} Ztunnel: failure running port forward process: ${denied}`,
+        );
+    }
+    if (Number(ctx.flags['proxy-admin-port']) !== ZTUNNEL_ADMIN_PORT)
+      throw new CommandError(
+        `--proxy-admin-port ${String(ctx.flags['proxy-admin-port'])} is not simulated in the Ambient Lab sandbox: ztunnel's admin API listens on ${ZTUNNEL_ADMIN_PORT} (the default)`,
+      );
+    // what follows is the ztunnel's own config dump, not an API listing
+    return run(ctx, ctx.world ?? store);
+  },
 });
+
+/** util.DefaultProxyAdminPort, where ztunnel's admin API listens too */
+const ZTUNNEL_ADMIN_PORT = 15000;
 
 const WORKLOAD_NAMESPACE: FlagSpec = {
   name: 'workload-namespace',

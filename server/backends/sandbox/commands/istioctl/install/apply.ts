@@ -4,6 +4,8 @@
  */
 import type {ObjectStore} from '../../../api/store';
 import type {KubeObject} from '../../../api/types';
+import {ApiError} from '../../../api/status';
+import {CommandError} from '../command';
 
 export function applyObject(store: ObjectStore, o: KubeObject): KubeObject {
   const type = store.types.byKind(o.apiVersion, o.kind);
@@ -23,7 +25,26 @@ export function applyObject(store: ObjectStore, o: KubeObject): KubeObject {
   return store.update(type, next);
 }
 
+/**
+ * operator/pkg/util/k8s.go CreateNamespace (1.29.6): a GET, a create when absent; its errors as InstallManifests
+ * returns them (install wraps them in `failed to install manifests: `)
+ */
 export function ensureNamespace(store: ObjectStore, name: string): void {
   const type = store.types.byKind('v1', 'Namespace')!;
-  if (!store.get(type, undefined, name)) store.create(type, {apiVersion: 'v1', kind: 'Namespace', metadata: {name}});
+  let exists;
+  try {
+    exists = !!store.get(type, undefined, name);
+  } catch (e) {
+    if (e instanceof ApiError)
+      throw new CommandError(`failed to install manifests: failed to check if namespace ${name} exists: ${e.message}`);
+    throw e;
+  }
+  if (exists) return;
+  try {
+    store.create(type, {apiVersion: 'v1', kind: 'Namespace', metadata: {name}});
+  } catch (e) {
+    if (e instanceof ApiError)
+      throw new CommandError(`failed to install manifests: failed to create namespace ${name}: ${e.message}`);
+    throw e;
+  }
 }

@@ -8,6 +8,7 @@ import type {KubeObject} from '../../../api/types';
 import {bool, CommandError, list, painter, str, type IstioctlCommand, type RunContext} from '../command';
 import {confirm} from '../confirm';
 import {installedObjects, installedState, prunedName} from '../installed';
+import {ApiError} from '../../../api/status';
 import {kubeMinor} from '../istio-release';
 import {applyObject, ensureNamespace} from './apply';
 import {parseInstallConfig, type ComponentName} from './install-config';
@@ -36,7 +37,14 @@ export function unsupportedK8sMessage(gitVersion: string, istio: string, minMino
 }
 
 function versionChangeWarning(ctx: RunContext, store: ObjectStore, tag: string): void {
-  const prev = installedState(store, ctx.istioNamespace)?.tag;
+  let prev: string | undefined;
+  try {
+    prev = installedState(store, ctx.istioNamespace)?.tag;
+  } catch (e) {
+    // detectIstioVersionDiff: an error reading the control plane's version ("Istio may not be installed") is no warning
+    if (e instanceof ApiError) return;
+    throw e;
+  }
   if (!prev || prev === tag) return;
   const warn = painter(ctx.io.isTTY.stderr).yellow('WARNING:');
   const verb = prev < tag ? 'upgraded' : 'downgraded';
@@ -104,9 +112,14 @@ async function install(ctx: RunContext, store: ObjectStore): Promise<number> {
   }
   const sets = [...list(ctx.flags.set)];
   if (ctx.set.has('revision')) sets.push(`revision=${str(ctx.flags.revision)}`);
+  // render.GenerateManifest reads IstioOperator files and a charts directory from the learner's disk
   if (list(ctx.flags.filename).length)
     throw new CommandError(
-      'generate config: the Ambient Lab sandbox reads --set flags only; pass the IstioOperator settings as --set',
+      '-f/--filename (an IstioOperator file) is not simulated in the Ambient Lab sandbox: pass the IstioOperator settings as --set',
+    );
+  if (str(ctx.flags.manifests))
+    throw new CommandError(
+      `-d/--manifests (a local charts directory) is not simulated in the Ambient Lab sandbox: it installs the ${release.version} charts`,
     );
   const cfg = parseInstallConfig(sets, release);
   versionChangeWarning(ctx, store, cfg.tag);
@@ -182,6 +195,7 @@ export const installCommand: IstioctlCommand = {
     {name: 'set', short: 's', type: 'stringArray', usage: SET_USAGE},
     {name: 'skip-confirmation', short: 'y', type: 'bool', usage: SKIP_CONFIRMATION_USAGE},
     DRY_RUN_FLAG,
+    // lets GenerateManifest proceed past values validation, which the sandbox's --set parsing does not do
     {name: 'force', type: 'bool', usage: FORCE_USAGE},
     {name: 'revision', short: 'r', type: 'string', usage: REVISION_USAGE},
     {
@@ -191,6 +205,7 @@ export const installCommand: IstioctlCommand = {
       usage: 'Maximum time to wait for Istio resources in each component to be ready.',
     },
     {name: 'manifests', short: 'd', type: 'string', usage: MANIFESTS_USAGE},
+    // defined, and read by nothing in install.go (1.29.6)
     {name: 'verify', type: 'bool', usage: VERIFY_USAGE},
   ],
   run: install,

@@ -1,6 +1,7 @@
 /**
- * `istioctl waypoint apply` (waypoint.go): warns when the namespace is not in ambient, applies the Gateway, waits
- * for it with --wait, and with --enroll-namespace labels the namespace `istio.io/use-waypoint=<name>`. Lines as
+ * `istioctl waypoint apply` (waypoint.go, 1.29.6): reads the namespace; with --enroll-namespace stops at an enrolled
+ * one (unless --overwrite) and warns when it is not in ambient; applies the Gateway (server-side), waits for it with
+ * --wait, and with --enroll-namespace labels the namespace `istio.io/use-waypoint=<name>`. Lines as
  * istio.io's snips show them at 1.24+: `✅ waypoint default/waypoint applied`, `... is ready!`,
  * `✅ namespace default labeled with "istio.io/use-waypoint: waypoint"`.
  */
@@ -13,6 +14,7 @@ import {FOR_FLAG, REVISION_FLAG, TIMEOUT_FLAG, WAIT_FLAG} from './waypoint-flags
 import {waitProgrammed} from './waypoint-wait';
 import {getOf, mustType, typeOf} from '../../../api/kinds';
 import {labelsOf} from '../../../mesh/world';
+import {deniedFor} from '../kube-client';
 
 /** a plain copy (no undefined-valued keys: the API validates what it gets) with labels merged and spec replaced */
 function withChanges(o: KubeObject, change: {labels?: Record<string, string>; spec?: unknown}): KubeObject {
@@ -23,42 +25,60 @@ function withChanges(o: KubeObject, change: {labels?: Record<string, string>; sp
   return next;
 }
 
+/** getNamespace (waypoint.go, 1.29.6): its own words for a missing namespace and for any other error */
+function getNamespace(store: ObjectStore, ns: string): KubeObject {
+  let o: KubeObject | undefined;
+  try {
+    o = getOf(store, 'namespaces', undefined, ns);
+  } catch (e) {
+    if (e instanceof ApiError) throw new CommandError(`failed to get namespace ${ns}: ${e.message}`);
+    throw e;
+  }
+  if (!o) throw new CommandError(`namespace: ${ns} not found`);
+  return o;
+}
+
 async function apply(ctx: RunContext, store: ObjectStore): Promise<number> {
   const {io} = ctx;
   const ns = ctx.namespace;
-  const name = str(ctx.flags.name, 'waypoint');
+  // makeGateway turns an empty --name into the default waypoint's
+  const name = str(ctx.flags.name, 'waypoint') || 'waypoint';
+  // namespaceHasLabel (istio.io/use-waypoint, any value), then with --enroll-namespace the warnings
+  const nsObj = getNamespace(store, ns);
+  const enroll = bool(ctx.flags['enroll-namespace']);
+  if (enroll) {
+    if (!bool(ctx.flags.overwrite) && labelsOf(nsObj)['istio.io/use-waypoint']) {
+      io.stdout.write(
+        `⚠️ Warning: namespace (${ns}) already has an enrolled Waypoint. Consider adding the \`--overwrite\` flag to your apply command.\n`,
+      );
+      return 0;
+    }
+    if (labelsOf(nsObj)['istio.io/dataplane-mode'] !== 'ambient')
+      io.stdout.write(
+        `⚠️ Warning: namespace is not enrolled in ambient. Consider running\t\`kubectl label namespace ${ns} istio.io/dataplane-mode=ambient\`\n`,
+      );
+  }
   const gwType = typeOf(store, 'gateways');
   if (!gwType)
     throw new CommandError(
       'missing Kubernetes Gateway CRDs need to be installed before applying a waypoint: the server could not find the requested resource',
     );
-  const nsObj = getOf(store, 'namespaces', undefined, ns);
-  if (!nsObj) throw new CommandError(`namespaces "${ns}" not found`);
-  const enroll = bool(ctx.flags['enroll-namespace']);
-  const current = labelsOf(nsObj)['istio.io/use-waypoint'];
-  if (enroll && current && current !== name && !bool(ctx.flags.overwrite)) {
-    io.stdout.write(
-      `⚠️ Warning: namespace (${ns}) already has an enrolled Waypoint. Consider adding the \`--overwrite\` flag to your apply command.\n`,
-    );
-    return 1;
-  }
-  if (labelsOf(nsObj)['istio.io/dataplane-mode'] !== 'ambient') {
-    io.stdout.write(
-      `⚠️ Warning: namespace is not enrolled in ambient. Consider running\t\`kubectl label namespace ${ns} istio.io/dataplane-mode=ambient\`\n`,
-    );
-  }
   const gw = makeWaypoint(name, ns, str(ctx.flags.for), str(ctx.flags.revision));
+  // a server-side apply (PATCH, field manager istioctl): RBAC asks for `patch`, whether the Gateway exists or not
+  const denied = deniedFor(ctx, {verb: 'patch', group: gwType.group, resource: gwType.resource, namespace: ns, name});
+  if (denied) throw new CommandError(denied);
+  const world = ctx.world ?? store;
   try {
-    const existing = store.get(gwType, ns, name);
+    const existing = world.get(gwType, ns, name);
     if (existing) {
       const next = withChanges(existing, {labels: gw.metadata.labels, spec: gw.spec});
       const same =
         JSON.stringify(next.spec) === JSON.stringify(existing.spec) &&
         JSON.stringify(next.metadata.labels) === JSON.stringify(existing.metadata.labels ?? {});
       // the store copies an absent .status as `undefined`, which the CRD schema rejects: give it an empty one first
-      if (!same && existing.status === undefined) store.updateStatus(gwType, {...existing, status: {}});
-      if (!same) store.update(gwType, next);
-    } else store.create(gwType, gw);
+      if (!same && existing.status === undefined) world.updateStatus(gwType, {...existing, status: {}});
+      if (!same) world.update(gwType, next);
+    } else world.create(gwType, gw);
   } catch (e) {
     if (e instanceof ApiError) throw new CommandError(e.message);
     throw e;
@@ -70,9 +90,19 @@ async function apply(ctx: RunContext, store: ObjectStore): Promise<number> {
     io.stdout.write(`✅ waypoint ${ns}/${name} is ready!\n`);
   }
   if (enroll) {
-    const nsType = mustType(store, 'namespaces');
-    const fresh = store.get(nsType, undefined, ns)!;
-    store.update(nsType, withChanges(fresh, {labels: {'istio.io/use-waypoint': name}}));
+    // labelNamespaceWithWaypoint: a GET (getNamespace's errors) and an UPDATE of the namespace
+    const fail = (why: string) => new CommandError(`failed to label namespace with waypoint: ${why}`);
+    let fresh: KubeObject;
+    try {
+      fresh = getNamespace(store, ns);
+    } catch (e) {
+      throw e instanceof CommandError ? fail(e.message) : e;
+    }
+    try {
+      store.update(mustType(store, 'namespaces'), withChanges(fresh, {labels: {'istio.io/use-waypoint': name}}));
+    } catch (e) {
+      throw e instanceof ApiError ? fail(`failed to update namespace ${ns}: ${e.message}`) : e;
+    }
     io.stdout.write(`✅ namespace ${ns} labeled with "istio.io/use-waypoint: ${name}"\n`);
   }
   return 0;

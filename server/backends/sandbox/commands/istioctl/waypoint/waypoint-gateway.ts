@@ -8,17 +8,21 @@ import {CommandError} from '../command';
 
 export const TRAFFIC_TYPES = ['all', 'none', 'service', 'workload'] as const;
 
+/** makeGateway's errors, as its callers wrap them (`failed to create gateway: …`) */
 export function makeWaypoint(name: string, namespace: string, forWhat: string, revision: string): KubeObject {
-  if (forWhat && !(TRAFFIC_TYPES as readonly string[]).includes(forWhat)) {
-    throw new CommandError(`invalid traffic type: ${forWhat}. Valid options are: ${TRAFFIC_TYPES.join(', ')}`);
-  }
+  const fail = (why: string) => new CommandError(`failed to create gateway: ${why}`);
+  // an empty --name is the namespace's default waypoint; `none` is reserved (istio.io/use-waypoint=none)
+  if (name === '') name = 'waypoint';
+  else if (name === 'none') throw fail("invalid name provided for waypoint, 'none' is a reserved value");
+  if (forWhat && !(TRAFFIC_TYPES as readonly string[]).includes(forWhat))
+    throw fail(`invalid traffic type: ${forWhat}. Valid options are: [${TRAFFIC_TYPES.join(' ')}]`);
   const labels: Record<string, string> = {};
   if (revision) labels['istio.io/rev'] = revision;
   if (forWhat) labels['istio.io/waypoint-for'] = forWhat;
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
-    metadata: {...(Object.keys(labels).length ? {labels} : {}), name, namespace},
+    metadata: {...(Object.keys(labels).length ? {labels} : {}), name, ...(namespace ? {namespace} : {})},
     spec: {gatewayClassName: 'istio-waypoint', listeners: [{name: 'mesh', port: 15008, protocol: 'HBONE'}]},
   };
 }
@@ -32,7 +36,8 @@ export function waypointYaml(gw: KubeObject): string {
   return (
     `apiVersion: ${gw.apiVersion}\nkind: ${gw.kind}\nmetadata:\n` +
     (labelLines ? `  labels:\n${labelLines}` : '') +
-    `  name: ${gw.metadata.name}\n  namespace: ${gw.metadata.namespace}\n` +
+    `  name: ${gw.metadata.name}\n` +
+    (gw.metadata.namespace ? `  namespace: ${gw.metadata.namespace}\n` : '') +
     'spec:\n  gatewayClassName: istio-waypoint\n  listeners:\n  - name: mesh\n    port: 15008\n    protocol: HBONE\n'
   );
 }

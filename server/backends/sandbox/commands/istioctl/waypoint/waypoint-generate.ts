@@ -13,9 +13,10 @@ export const waypointGenerate: IstioctlCommand = {
   needsCluster: false,
   flags: [FOR_FLAG, REVISION_FLAG],
   async run(ctx) {
+    // makeGateway(false): no namespace unless -n names one (ctx.Namespace() is the flag as given)
     const gw = makeWaypoint(
       str(ctx.flags.name, 'waypoint'),
-      ctx.namespace,
+      ctx.set.has('namespace') ? ctx.namespace : '',
       str(ctx.flags.for),
       str(ctx.flags.revision),
     );

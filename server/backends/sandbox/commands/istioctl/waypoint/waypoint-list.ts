@@ -5,7 +5,7 @@
  */
 import type {ObjectStore} from '../../../api/store';
 import type {KubeObject} from '../../../api/types';
-import {bool, str, type IstioctlCommand, type RunContext} from '../command';
+import {bool, type IstioctlCommand, type RunContext} from '../command';
 import {isWaypointGateway} from '../mesh-view';
 import {conditionOf} from './waypoint-gateway';
 import {ALL_NAMESPACES_FLAG, TIMEOUT_FLAG} from './waypoint-flags';
@@ -45,15 +45,15 @@ async function list(ctx: RunContext, store: ObjectStore): Promise<number> {
 }
 
 async function status(ctx: RunContext, store: ObjectStore): Promise<number> {
-  const name = ctx.set.has('name') ? str(ctx.flags.name) : '';
-  let gws = waypoints(store, ctx).filter((g) => !name || g.metadata.name === name);
+  // every waypoint of the namespace (or -A): the group's --name plays no part here (waypoint.go, 1.29.6)
+  let gws = waypoints(store, ctx);
   if (!gws.length) {
     ctx.io.stdout.write('No waypoints found.\n');
     return 0;
   }
   if (ctx.flags.wait !== false) {
     for (const g of gws) await waitProgrammed(ctx, store, String(g.metadata.namespace), String(g.metadata.name));
-    gws = waypoints(store, ctx).filter((g) => !name || g.metadata.name === name);
+    gws = waypoints(store, ctx);
   }
   const all = bool(ctx.flags['all-namespaces']);
   const rows = gws.map((g) => {

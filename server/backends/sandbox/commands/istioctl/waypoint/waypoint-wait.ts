@@ -1,12 +1,18 @@
-/** Waiting for a waypoint's `Programmed` condition (set by the mesh controller), bounded by the sandbox's limit. */
+/**
+ * Waiting for a waypoint's `Programmed` condition (set by the mesh controller): --waypoint-timeout, bounded by the
+ * sandbox's limit.
+ */
 import type {ObjectStore} from '../../../api/store';
-import type {RunContext} from '../command';
+import {str, type RunContext} from '../command';
+import {parseGoDuration} from '../go-duration';
 import {sleep} from '../install/readiness';
 import {isProgrammed} from './waypoint-gateway';
 import {getOf} from '../../../api/kinds';
 
 export async function waitProgrammed(ctx: RunContext, store: ObjectStore, ns: string, name: string): Promise<boolean> {
-  const deadline = Date.now() + ctx.opts.readinessTimeoutMs;
+  // --waypoint-timeout (waypointTimeout), within the sandbox's own bound
+  const flag = parseGoDuration(str(ctx.flags['waypoint-timeout'], '1m30s')) / 1e6;
+  const deadline = Date.now() + Math.min(flag, ctx.opts.readinessTimeoutMs);
   for (;;) {
     const gw = getOf(store, 'gateways', ns, name);
     if (gw && isProgrammed(gw)) return true;
