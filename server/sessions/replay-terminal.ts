@@ -33,8 +33,8 @@ export const REPLAY_SCROLLBACK_LINES = 10_000;
 const MAX_CARRY = 4096;
 /** plain text held back (UTF-16 units) before it is cut to its tail or parsed whole */
 const MAX_PLAIN = 2 * 1024 * 1024;
-/** held plain text parsed per event-loop turn ahead of a reattach (UTF-16 units): about 10 ms */
-const WARM_PLAIN_PER_TURN = 128 * 1024;
+/** held plain text parsed per event-loop turn ahead of a reattach (UTF-16 units): a few ms */
+const WARM_PLAIN_PER_TURN = 64 * 1024;
 /** output quiet this long: the rows it left in the scrollback are serialized ahead of a reattach */
 export const WARM_AFTER_QUIET_MS = 100;
 /** ...and for a terminal that is never quiet, one chunk at least this often */

@@ -21,8 +21,8 @@
  */
 import type serializeAddon from '@xterm/addon-serialize';
 
-/** rows serialized per event-loop turn ahead of a reattach: about 6 ms at 120 columns */
-export const WARM_ROWS_PER_TURN = 512;
+/** rows serialized per event-loop turn ahead of a reattach: a few ms at 120 columns */
+export const WARM_ROWS_PER_TURN = 256;
 
 /** the headless buffer's marker (xterm.js common/buffer/Marker.ts): follows its row as rows are trimmed above it */
 export interface BufferMarker {
