@@ -10,7 +10,7 @@
  * by dropping its oldest scrollback rows; the screen itself is always sent.
  *
  * Cost: scrollback rows are serialized once and kept (scrollback-cache.ts), ahead of any reattach once the output
- * has been quiet for a moment (or at least once a second while it never is), and by prepare() when a reattach
+ * has been quiet for a moment (a slice a second while it never is), and by prepare() when a reattach
  * comes: a slice per event-loop turn, interleaved with every other session's (replay-slices.ts). serialize() then
  * sends the kept rows and serializes only the screen and the few rows not kept yet.
  */
@@ -224,8 +224,8 @@ export class ReplayTerminal {
   }
 
   /**
-   * Ahead of a reattach, when the output has been quiet (or at least once a second while it never is): prepare(),
-   * the work queued with every other session's.
+   * Ahead of a reattach, when the output has been quiet: prepare(), the work queued with every other session's; at
+   * least once a second while it never is, one slice of it.
    */
   private warmLater(ms: number): void {
     if (this.warmTimer !== undefined || this.disposed) return;
@@ -239,7 +239,16 @@ export class ReplayTerminal {
         return;
       }
       this.lastWarm = now;
-      void this.prepare();
+      if (quietFor >= WARM_AFTER_QUIET_MS) {
+        void this.prepare();
+        return;
+      }
+      // still printing (a flood, a log followed): one slice of what is parsed already, the held text left alone
+      const slice = () => {
+        if (!this.disposed) this.cache.extend(WARM_ROWS_PER_TURN);
+        return false;
+      };
+      this.preparing ??= replaySlices.run(slice, 1).finally(() => (this.preparing = undefined));
     }, ms);
   }
 

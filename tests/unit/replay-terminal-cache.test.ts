@@ -224,16 +224,19 @@ test('a terminal that is never quiet still gets its scrollback serialized every 
   });
   let warmed = 0;
   for (let i = 0; i < 60; i++) {
-    replay.write(`line ${i}\r\nline ${i}\r\n`);
+    replay.write(`\x1b[32mline ${i}\r\nline ${i}\r\n\x1b[0m`);
     clock.advance(WARM_AFTER_QUIET_MS / 2);
     if (replay.warming) {
       warmed++;
       await replay.warming;
     }
   }
-  // 3 s of output every 50 ms: never quiet, so warmed once a second (the first time at once)
+  // 3 s of output every 50 ms: never quiet, so a slice once a second (the first time at once)
   assert.equal(warmed, 3);
   assert.ok(replay.cachedRows > 0, 'some rows');
+  clock.advance(WARM_AFTER_QUIET_MS);
+  await replay.warming;
+  assert.ok(replay.cachedRows >= 2 * 60 - 2 * 5, `then quiet: every settled row (${replay.cachedRows})`);
   replay.dispose();
 });
 
