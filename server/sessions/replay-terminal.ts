@@ -88,6 +88,7 @@ export class ReplayTerminal {
   private readonly now: () => number;
   private warmTimer: unknown;
   private preparing: Promise<void> | undefined;
+  private slicing: Promise<void> | undefined;
   private lastWrite = -Infinity;
   private lastWarm = -Infinity;
   /** the start of an escape sequence whose end has not arrived: parsed with the next chunk */
@@ -202,9 +203,9 @@ export class ReplayTerminal {
     return this.preparing;
   }
 
-  /** the work prepare() started, while it runs (ahead of a reattach, or after quiet output) */
+  /** the work queued ahead of a reattach, while it runs (prepare(), or a background slice) */
   get warming(): Promise<void> | undefined {
-    return this.preparing;
+    return this.preparing ?? this.slicing;
   }
 
   /** scrollback rows already serialized for the next replay */
@@ -248,7 +249,7 @@ export class ReplayTerminal {
         if (!this.disposed) this.cache.extend(WARM_ROWS_PER_TURN);
         return false;
       };
-      this.preparing ??= replaySlices.run(slice, 1).finally(() => (this.preparing = undefined));
+      this.slicing ??= replaySlices.run(slice, 1).finally(() => (this.slicing = undefined));
     }, ms);
   }
 

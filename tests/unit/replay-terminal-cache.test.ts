@@ -278,3 +278,24 @@ test('replay work of many sessions: one slice per event-loop turn, round robin',
   const turnsOf = order.map((o) => Number(o.slice(1)));
   assert.deepEqual(turnsOf, [...new Set(turnsOf)], `one slice a turn: ${order.join(' ')}`);
 });
+
+test('a reattach while a background slice runs still gets everything prepared', async () => {
+  const clock = new ManualClock();
+  const replay = new ReplayTerminal({
+    cols: 20,
+    rows: 5,
+    maxBytes: 1 << 20,
+    pieceRows: 10,
+    timers: clock,
+    now: () => clock.now,
+  });
+  for (let i = 0; i < 25; i++) {
+    replay.write(`\x1b[32mline ${i}\r\n\x1b[0m`);
+    clock.advance(WARM_AFTER_QUIET_MS / 2);
+  }
+  assert.ok(replay.warming, 'a background slice is queued');
+  replay.write(Array.from({length: 1000}, (_, i) => `\x1b[33mmore ${i}\r\n`).join(''));
+  await replay.prepare();
+  assert.ok(replay.cachedRows >= 1025 - 2 * 5, `${replay.cachedRows} rows`);
+  replay.dispose();
+});
