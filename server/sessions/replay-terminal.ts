@@ -250,6 +250,7 @@ export class ReplayTerminal {
         return false;
       };
       this.slicing ??= replaySlices.run(slice, 1).finally(() => (this.slicing = undefined));
+      this.warmLater(WARM_AFTER_QUIET_MS - quietFor); // and all of it once quiet
     }, ms);
   }
 

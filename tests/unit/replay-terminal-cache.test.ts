@@ -299,3 +299,27 @@ test('a reattach while a background slice runs still gets everything prepared', 
   assert.ok(replay.cachedRows >= 1025 - 2 * 5, `${replay.cachedRows} rows`);
   replay.dispose();
 });
+
+test('output that stops right after a check that found it still printing is prepared once quiet', async () => {
+  const clock = new ManualClock();
+  const replay = new ReplayTerminal({
+    cols: 20,
+    rows: 5,
+    maxBytes: 1 << 20,
+    pieceRows: 10,
+    timers: clock,
+    now: () => clock.now,
+  });
+  // plain text: held back unparsed, so the background slice (parsed rows only) finds nothing to do
+  replay.write(Array.from({length: 100}, (_, i) => `line ${i}\r\n`).join(''));
+  clock.advance(WARM_AFTER_QUIET_MS / 2);
+  replay.write('one more\r\n');
+  clock.advance(WARM_AFTER_QUIET_MS / 2); // the check: printing 50 ms ago
+  await replay.warming;
+  assert.equal(replay.cachedRows, 0);
+  clock.advance(WARM_AFTER_QUIET_MS);
+  assert.ok(replay.warming, 'prepared once quiet');
+  await replay.warming;
+  assert.ok(replay.cachedRows >= 101 - 2 * 5, `${replay.cachedRows} rows`);
+  replay.dispose();
+});
