@@ -34,7 +34,7 @@ const MAX_CARRY = 4096;
 /** plain text held back (UTF-16 units) before it is cut to its tail or parsed whole */
 const MAX_PLAIN = 2 * 1024 * 1024;
 /** held plain text parsed per event-loop turn ahead of a reattach (UTF-16 units): a few ms */
-const WARM_PLAIN_PER_TURN = 64 * 1024;
+const WARM_PLAIN_PER_TURN = 16 * 1024;
 /** output quiet this long: the rows it left in the scrollback are serialized ahead of a reattach */
 export const WARM_AFTER_QUIET_MS = 100;
 /** ...and for a terminal that is never quiet, one chunk at least this often */
@@ -123,7 +123,7 @@ export class ReplayTerminal {
       typeof core.coreService?.isCursorHidden !== 'boolean' ||
       typeof core.coreMouseService?.activeEncoding !== 'string' ||
       typeof core.buffer?.scrollTop !== 'number' ||
-      typeof core.buffers?.normal?.addMarker !== 'function'
+      typeof core.buffers?.normal?.lines?.onTrim !== 'function'
     )
       throw new Error(
         "@xterm/headless's internals are not the pinned version's (package.json): see replay-terminal.ts",

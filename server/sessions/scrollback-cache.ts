@@ -15,7 +15,7 @@
  * after a coloured one could be replayed coloured.)
  *
  * What changes rows already in the scrollback, and how the cache follows: rows trimmed at the top (the scrollback
- * is full, or CSI 3 J clears it) dispose the marker on their piece's first row, and that piece is dropped; a resize
+ * is full, or CSI 3 J clears it) are counted (the buffer's trim event), and a piece that lost rows is dropped; a resize
  * reflows every row and RIS (ESC c) replaces the buffer: the cache is dropped whole (the resize by the caller). The
  * alternate screen leaves the normal buffer alone.
  */
@@ -24,22 +24,20 @@ import type serializeAddon from '@xterm/addon-serialize';
 /** rows serialized per event-loop turn ahead of a reattach: a few ms at 120 columns */
 export const WARM_ROWS_PER_TURN = 256;
 
-/** the headless buffer's marker (xterm.js common/buffer/Marker.ts): follows its row as rows are trimmed above it */
-export interface BufferMarker {
-  readonly line: number;
-  readonly isDisposed: boolean;
-  dispose(): void;
-}
-
 /** what the cache needs of the normal buffer (xterm.js common/buffer/Buffer.ts) */
 export interface NormalBuffer {
   readonly ybase: number;
-  addMarker(y: number): BufferMarker;
-  lines: {get(y: number): {isWrapped: boolean} | undefined};
+  lines: {
+    get(y: number): {isWrapped: boolean} | undefined;
+    /** rows dropped at the top (xterm.js common/CircularList.ts); one listener, where a marker per piece would add
+     * three listeners that every trimmed row calls */
+    onTrim(listener: (rows: number) => void): {dispose(): void};
+  };
 }
 
 interface Piece {
-  marker: BufferMarker;
+  /** its first row, counted from the first row the buffer ever had (`trimmed` + the row's index now) */
+  at: number;
   rows: number;
   /** the piece's rows, then the separator */
   text: string;
@@ -54,6 +52,9 @@ export function separator(rows: number, screenRows: number): string {
 export class ScrollbackCache {
   private pieces: Piece[] = [];
   private buffer: NormalBuffer | undefined;
+  private trimSubscription: {dispose(): void} | undefined;
+  /** rows the buffer has dropped at its top */
+  private trimmed = 0;
 
   constructor(
     private readonly serializer: InstanceType<typeof serializeAddon.SerializeAddon>,
@@ -65,8 +66,9 @@ export class ScrollbackCache {
 
   /** forget every piece (a resize reflowed the rows) */
   clear(): void {
-    for (const piece of this.pieces) piece.marker.dispose();
     this.pieces = [];
+    this.trimSubscription?.dispose();
+    this.trimSubscription = undefined;
     this.buffer = undefined;
   }
 
@@ -84,13 +86,13 @@ export class ScrollbackCache {
   extend(budget = Infinity): boolean {
     const normal = this.valid();
     const last = this.pieces.at(-1);
-    let start = last ? last.marker.line + last.rows : 0;
+    let start = last ? this.line(last) + last.rows : 0;
     while (start < normal.ybase && this.wrapped(start)) start++;
     for (let done = 0; done < budget;) {
       const end = this.pieceEnd(start, normal.ybase);
       if (end >= normal.ybase) return false;
       const text = this.serialize(start, end);
-      this.pieces.push({marker: normal.addMarker(start), rows: end - start, text, bytes: Buffer.byteLength(text)});
+      this.pieces.push({at: this.trimmed + start, rows: end - start, text, bytes: Buffer.byteLength(text)});
       done += end - start;
       start = end;
     }
@@ -111,7 +113,7 @@ export class ScrollbackCache {
       bytes += n;
     };
     for (const piece of this.pieces) {
-      const line = piece.marker.line;
+      const line = this.line(piece);
       if (line < at || line + piece.rows > end) continue;
       for (; at < line;) at = this.transient(at, line, add);
       add(piece.text, piece.bytes);
@@ -151,11 +153,18 @@ export class ScrollbackCache {
     if (normal !== this.buffer) {
       this.clear(); // RIS made a new buffer
       this.buffer = normal;
+      this.trimmed = 0;
+      this.trimSubscription = normal.lines.onTrim((rows) => (this.trimmed += rows));
     }
     let gone = 0;
-    while (gone < this.pieces.length && this.pieces[gone]!.marker.isDisposed) gone++;
+    while (gone < this.pieces.length && this.line(this.pieces[gone]!) < 0) gone++;
     if (gone > 0) this.pieces = this.pieces.slice(gone);
     return normal;
+  }
+
+  /** the piece's first row now */
+  private line(piece: Piece): number {
+    return piece.at - this.trimmed;
   }
 
   /** rows [start, end) as into a fresh terminal, then the separator */
