@@ -4,7 +4,7 @@
  * dropping plain text that scrolls out unparsed; plus what one replay costs to produce
  * (the event loop waits that long on a reattach).
  */
-import {performance} from 'node:perf_hooks';
+import {monitorEventLoopDelay, performance} from 'node:perf_hooks';
 import {ReplayTerminal} from '../server/sessions/replay-terminal';
 import {fmt, printTable, type Row} from './stats';
 
@@ -46,7 +46,7 @@ function feed(text: string, dropScrolledOut: boolean): {mbps: number; cpuSeconds
   return {mbps: sent / 1e6 / seconds, cpuSeconds: (used.user + used.system) / 1e6};
 }
 
-/** one reattach: serializing a mirror whose scrollback is full */
+/** one reattach: serializing a mirror whose scrollback is full (the second time: kept scrollback reused) */
 function serializeMs(text: string): {ms: number; bytes: number} {
   const replay = new ReplayTerminal({...SIZE, maxBytes: LIMIT, dropScrolledOut: false});
   for (let i = 0; i < 60; i++) replay.write(text);
@@ -60,6 +60,62 @@ function serializeMs(text: string): {ms: number; bytes: number} {
   }
   replay.dispose();
   return {ms: samples.sort((a, b) => a - b)[2]!, bytes};
+}
+
+const STORM = Number(process.env.BENCH_REPLAY_STORM ?? 50);
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Storm {
+  maxMs: number;
+  p99Ms: number;
+  lastMs: number;
+  cpuMs: number;
+  serializeMs: number;
+}
+
+/**
+ * A room reconnecting at once (workshop mode, the venue's Wi-Fi blips): STORM sessions with full mirrors reattach
+ * in the same event-loop turn, each as the server does it (ws-connection.ts: prepareReplay() in slices, then
+ * SessionChannel.join: serialize and encode in one turn). `quietMs`: how long the mirrors were left alone after
+ * their output (what each could serialize ahead on its own).
+ */
+async function storm(text: string, quietMs: number): Promise<Storm> {
+  const mirrors = Array.from({length: STORM}, () => {
+    const replay = new ReplayTerminal({...SIZE, maxBytes: LIMIT, dropScrolledOut: false});
+    replay.serialize(); // attached once when the session began
+    for (let i = 0; i < 60; i++) replay.write(text);
+    return replay;
+  });
+  await sleep(quietMs);
+  const delay = monitorEventLoopDelay({resolution: 1});
+  delay.enable();
+  await sleep(20); // the monitor's timer is running before the storm
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  let serializeMs = 0;
+  await turn();
+  await Promise.all(
+    mirrors.map(async (replay) => {
+      await replay.prepare();
+      const t = performance.now();
+      Buffer.from(replay.serialize(), 'utf8');
+      serializeMs += performance.now() - t;
+    }),
+  );
+  const lastMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  await sleep(20); // the monitor sees the last hold
+  delay.disable();
+  for (const replay of mirrors) replay.dispose();
+  return {
+    maxMs: delay.max / 1e6,
+    p99Ms: delay.percentile(99) / 1e6,
+    lastMs,
+    cpuMs: (used.user + used.system) / 1000 / STORM,
+    serializeMs: serializeMs / STORM,
+  };
 }
 
 export async function benchReplay(): Promise<void> {
@@ -79,5 +135,18 @@ export async function benchReplay(): Promise<void> {
     value: fmt(full.ms, 0),
     floor: `${fmt(full.bytes / 1e6)} MB sent`,
   });
+  for (const [label, quietMs] of [
+    ['right after their output', 0],
+    ['after 2 s quiet', 2000],
+    ['after 10 s quiet', 10_000],
+  ] as const) {
+    const s = await storm(OUTPUTS['kubectl get pods -A']!, quietMs);
+    rows.push({
+      metric: `${STORM} full mirrors reattach at once, ${label}: event loop max / p99 delay, ms`,
+      value: `${fmt(s.maxMs, 0)} / ${fmt(s.p99Ms, 0)}`,
+      floor: `last replay sent after ${fmt(s.lastMs, 0)} ms; per reattach ${fmt(s.cpuMs, 1)} ms CPU, ${fmt(s.serializeMs, 1)} ms in one turn`,
+      target: 'max <= 50',
+    });
+  }
   printTable(`Reattach replay: output through a headless xterm (${SIZE.cols}x${SIZE.rows}, 16 KiB reads)`, rows);
 }

@@ -38,7 +38,11 @@ async function startLab(): Promise<LabProcess> {
   const token = 'bench-token-0123456789abcdef';
   const child = spawnChild(
     process.execPath,
-    ['--import', 'tsx', 'server/cli/main.ts', 'start', '--no-build', '--port', '0', '--backend', 'host'],
+    [
+      // BENCH_LAB_CPU_PROF=<dir>: a CPU profile of the lab process (written when it exits)
+      ...(process.env.BENCH_LAB_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_LAB_CPU_PROF}`] : []),
+      ...['--import', 'tsx', 'server/cli/main.ts', 'start', '--no-build', '--port', '0', '--backend', 'host'],
+    ],
     {
       env: {
         ...process.env,

@@ -140,6 +140,15 @@ export function handleConnection(ws: WebSocket, ctx: ConnectionContext): void {
       }
       target.session.resize(message.cols, message.rows);
     }
+    // a full scrollback costs a few hundred ms to serialize: done in slices first, so a room reconnecting at once
+    // does not hold the event loop (every other terminal) for seconds; join() then replays and goes live at once
+    await target.session.prepareReplay?.();
+    if (closed) return;
+    if (ctx.channels.find(target.id, ctx.learner) !== target) {
+      // its shell ended meanwhile: as for a session that had ended before, a new one
+      fail('session-gone', 'that session has ended (expired or closed); a new one was started');
+      return attach({...message, sessionId: undefined});
+    }
     ctx.registry.attach(target.id);
     channel = target;
     target.join(peer, resumed !== undefined, ctx.backend);

@@ -5,6 +5,9 @@
  * the replay terminal parses only its tail (replay-terminal.ts). That is what keeps a `yes` flood cheap.
  */
 
+/** any character isSpecial() is true for */
+const SPECIAL = /[\x00-\x06\x0b\x0c\x0e-\x1f\x80-\x9f]/;
+
 /** true for a UTF-16 code unit that can change terminal state beyond printing, moving the cursor and scrolling */
 function isSpecial(code: number): boolean {
   if (code < 0x20) return code !== 0x0a && code !== 0x0d && code !== 0x09 && code !== 0x08 && code !== 0x07;
@@ -17,6 +20,8 @@ function isSpecial(code: number): boolean {
  * data.length when unsure (an 8-bit C1 control, a sequence broken by a control inside it).
  */
 export function plainSuffixStart(data: string): number {
+  // bulk output is mostly all plain: one native scan says so (the loop below looks at every character in JS)
+  if (!SPECIAL.test(data)) return 0;
   let from = 0;
   for (let i = data.length - 1; i >= 0; i--) {
     const code = data.charCodeAt(i);

@@ -281,6 +281,10 @@ export class PtySession implements TerminalSession {
     return this.replay.serialize();
   }
 
+  prepareReplay(): Promise<void> {
+    return this.replay.prepare();
+  }
+
   close(reason: string): Promise<void> {
     this.closing ??= this.shutdown(reason);
     return this.closing;

@@ -48,6 +48,11 @@ export interface TerminalSession {
    * scrollbackBytes; the oldest scrollback rows go first)
    */
   scrollback(): string;
+  /**
+   * Resolves once scrollback() is cheap, its work done in slices that let the event loop run between them (a
+   * reattach awaits it, then calls scrollback() and goes live in one synchronous turn). Optional for fakes.
+   */
+  prepareReplay?(): Promise<void>;
   /** true once the shell printed its first prompt (integration loaded) */
   readonly ready: Promise<void>;
   /**
