@@ -33,17 +33,27 @@ export class TerminalWatch {
     private readonly session: TerminalSession,
     private readonly opts: WatchOptions,
   ) {
-    this.announce();
-    const replay = Buffer.from(session.scrollback(), 'utf8');
-    if (replay.length > 0) ws.send(replay, {binary: true});
-    this.subscriptions.push(
-      session.onOutput((data) => this.output(data)),
-      session.onExit((e) => this.end(`the terminal closed (${e.reason})`)),
-    );
-    if (session.onResize) this.subscriptions.push(session.onResize(() => this.announce()));
     ws.on('message', (data: RawData, isBinary: boolean) => this.message(data, isBinary));
     ws.on('close', () => this.dispose());
     ws.on('error', () => this.dispose());
+    this.subscriptions.push(session.onExit((e) => this.end(`the terminal closed (${e.reason})`)));
+    // a full scrollback is serialized in slices first (as a reattach does): a room opening the instructor's
+    // broadcast at once must not hold the event loop; then the replay and going live happen in one turn, so no
+    // output falls between them
+    const prepared = session.prepareReplay?.() ?? Promise.resolve();
+    prepared.then(
+      () => this.start(),
+      () => this.start(),
+    );
+  }
+
+  private start(): void {
+    if (this.closed) return;
+    this.announce();
+    const replay = Buffer.from(this.session.scrollback(), 'utf8');
+    if (replay.length > 0) this.ws.send(replay, {binary: true});
+    this.subscriptions.push(this.session.onOutput((data) => this.output(data)));
+    if (this.session.onResize) this.subscriptions.push(this.session.onResize(() => this.announce()));
   }
 
   /** the mode changed (consent given or withdrawn): tell the viewer */
