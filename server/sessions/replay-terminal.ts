@@ -354,7 +354,8 @@ export class ReplayTerminal {
     const alternate = whole.slice(normal.length, whole.length - modes.length);
     const buffer = this.terminal.buffer;
     const normalFix = scrollback > 0 ? this.redrawRow(scrollback) : this.emptyRowBackgrounds(buffer.normal);
-    const alternateFix = buffer.active.type === 'alternate' ? this.emptyRowBackgrounds(buffer.alternate) : '';
+    const alternateFix =
+      buffer.active.type === 'alternate' ? this.emptyRowBackgrounds(buffer.alternate, {everyRow: true}) : '';
     const saved = (fix: string) => (fix ? `\x1b7${fix}\x1b8` : '');
     return normal + saved(normalFix) + (alternate && '\x1b[0m' + alternate) + saved(alternateFix) + modes;
   }
@@ -373,24 +374,31 @@ export class ReplayTerminal {
     return `\x1b[${y + 1};1H\x1b[0m\x1b[${this.terminal.cols}X${drawn}`;
   }
 
-  /** the empty rows at the bottom of a screen that have a background: painted with ECH */
-  private emptyRowBackgrounds(buffer: HeadlessTerminal['buffer']['normal']): string {
+  /**
+   * The empty rows at the bottom of a screen that have a background: painted with ECH. With `everyRow` (the
+   * alternate screen), every row without a character is painted, the default background too: the addon draws the
+   * alternate screen with line feeds that can scroll a coloured row into a row that was blank.
+   */
+  private emptyRowBackgrounds(buffer: HeadlessTerminal['buffer']['normal'], opts: {everyRow?: boolean} = {}): string {
     const cell = buffer.getNullCell();
     let out = '';
-    for (let y = this.terminal.rows - 1; y >= 0; y--) {
+    rows: for (let y = this.terminal.rows - 1; y >= 0; y--) {
       const line = buffer.getLine(buffer.baseY + y);
       if (!line) continue;
       let row = '';
       let run = 0;
       let sgr = '';
       const flush = () => {
-        if (run > 0 && sgr !== '0') row += `\x1b[${sgr}m\x1b[${run}X`;
+        if (run > 0 && (sgr !== '0' || opts.everyRow)) row += `\x1b[${sgr}m\x1b[${run}X`;
         if (run > 0) row += `\x1b[${run}C`;
         run = 0;
       };
       for (let x = 0; x < line.length; x++) {
         line.getCell(x, cell);
-        if (cell.getChars() !== '') return out;
+        if (cell.getChars() !== '') {
+          if (opts.everyRow) continue rows;
+          return out;
+        }
         const bg = backgroundSgr(cell);
         if (bg !== sgr) flush();
         sgr = bg;
