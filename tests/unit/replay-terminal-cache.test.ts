@@ -190,16 +190,13 @@ test('a replay from kept pieces of scrollback redraws the terminal as it is', as
   );
 });
 
+/** a 20x5 replay in pieces of 10 rows whose timers and clock are the test's */
+const clockedReplay = (clock: ManualClock) =>
+  new ReplayTerminal({cols: 20, rows: 5, maxBytes: 1 << 20, pieceRows: 10, timers: clock, now: () => clock.now});
+
 test('scrollback is serialized ahead of a reattach once the output is quiet', async () => {
   const clock = new ManualClock();
-  const replay = new ReplayTerminal({
-    cols: 20,
-    rows: 5,
-    maxBytes: 1 << 20,
-    pieceRows: 10,
-    timers: clock,
-    now: () => clock.now,
-  });
+  const replay = clockedReplay(clock);
   replay.write(Array.from({length: 100}, (_, i) => `\x1b[3${i % 8}mline ${i}\r\n`).join(''));
   clock.advance(WARM_AFTER_QUIET_MS - 1);
   assert.equal(replay.cachedRows, 0, 'output a moment ago: nothing yet');
@@ -214,14 +211,7 @@ test('scrollback is serialized ahead of a reattach once the output is quiet', as
 
 test('a terminal that is never quiet still gets its scrollback serialized every so often', async () => {
   const clock = new ManualClock();
-  const replay = new ReplayTerminal({
-    cols: 20,
-    rows: 5,
-    maxBytes: 1 << 20,
-    pieceRows: 10,
-    timers: clock,
-    now: () => clock.now,
-  });
+  const replay = clockedReplay(clock);
   let warmed = 0;
   for (let i = 0; i < 60; i++) {
     replay.write(`\x1b[32mline ${i}\r\nline ${i}\r\n\x1b[0m`);
@@ -281,14 +271,7 @@ test('replay work of many sessions: one slice per event-loop turn, round robin',
 
 test('a reattach while a background slice runs still gets everything prepared', async () => {
   const clock = new ManualClock();
-  const replay = new ReplayTerminal({
-    cols: 20,
-    rows: 5,
-    maxBytes: 1 << 20,
-    pieceRows: 10,
-    timers: clock,
-    now: () => clock.now,
-  });
+  const replay = clockedReplay(clock);
   for (let i = 0; i < 25; i++) {
     replay.write(`\x1b[32mline ${i}\r\n\x1b[0m`);
     clock.advance(WARM_AFTER_QUIET_MS / 2);
@@ -302,14 +285,7 @@ test('a reattach while a background slice runs still gets everything prepared', 
 
 test('output that stops right after a check that found it still printing is prepared once quiet', async () => {
   const clock = new ManualClock();
-  const replay = new ReplayTerminal({
-    cols: 20,
-    rows: 5,
-    maxBytes: 1 << 20,
-    pieceRows: 10,
-    timers: clock,
-    now: () => clock.now,
-  });
+  const replay = clockedReplay(clock);
   // plain text: held back unparsed, so the background slice (parsed rows only) finds nothing to do
   replay.write(Array.from({length: 100}, (_, i) => `line ${i}\r\n`).join(''));
   clock.advance(WARM_AFTER_QUIET_MS / 2);
